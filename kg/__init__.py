@@ -1,0 +1,37 @@
+"""syria-russia-kg: curated YAML facts → validated knowledge graph (RDF, networkx, interactive HTML).
+
+    >>> import kg
+    >>> model = kg.load()          # validated model of sources/ (raises kg.ValidationFailed)
+    >>> graph = kg.network()       # networkx MultiDiGraph of the same model
+    >>> kg.build()                 # write exports/ atomically
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from kg.build import DEFAULT_OUT, build
+from kg.model import Model
+from kg.network import to_network
+from kg.problems import LocatedProblem, ValidationFailed
+from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
+
+__all__ = ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "validate"]
+
+
+def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> Model:
+    """The validated model of `sources`; raises ValidationFailed listing every problem."""
+    return load_project(Path(sources), Path(ontology)).model
+
+
+def network(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> nx.MultiDiGraph:
+    """The validated model as a networkx MultiDiGraph (see kg.network.to_network for attributes)."""
+    project = load_project(Path(sources), Path(ontology))
+    return to_network(project.model, project.ontology)
+
+
+def validate(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> list[LocatedProblem]:
+    """Every problem in the sources, located; empty when they are clean."""
+    return check(Path(sources), Path(ontology))[1]

@@ -1,0 +1,147 @@
+"""Sentence accounting: every sentence of every article is cited, metadata, or ignored with a reason.
+
+A sentence is *cited* when the first occurrence of some evidence quote overlaps it, *metadata* when the
+headline, section, author byline, a photo caption or a credit covers it entirely, *ignored* when the article's `ignore:`
+quotes cover it entirely.  Anything else is *unaccounted*, which fails the build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.model import Article, Model
+from kg.problems import Problem, Where
+
+_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms",
+    "dr", "st", "gen", "lt", "col", "sgt", "no", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "approx",
+}
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+STATUSES = ("cited", "metadata", "ignored", "unaccounted")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Accounted:
+    sentence: Sentence
+    status: str
+    detail: str  # the evidence owner id, the metadata field or the ignore reason
+
+
+def split_sentences(text: str) -> Iterator[Sentence]:
+    """Sentences of a plain-text article: each line is split at sentence ends, not at "Feb." or "U.S."."""
+    offset = 0
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            word = line[start:match.start()].rsplit(maxsplit=1)[-1:] or [""]
+            token = word[0].lstrip("\"'“‘([").lower()
+            if token in _ABBREVIATIONS or len(token) == 1:
+                continue
+            yield from _sentence(line, start, match.end(), offset, line_number)
+            start = match.end()
+        yield from _sentence(line, start, len(line), offset, line_number)
+        offset += len(line) + 1
+
+
+def _sentence(line: str, start: int, end: int, offset: int, line_number: int) -> Iterator[Sentence]:
+    chunk = line[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        begin = offset + start + lead
+        yield Sentence(begin, begin + len(stripped), line_number, start + lead + 1, stripped)
+
+
+def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    position = text.find(needle)
+    while needle and position >= 0:
+        yield position, position + len(needle)
+        position = text.find(needle, position + 1)
+
+
+def account_article(article: Article, model: Model) -> list[Accounted]:
+    text = article.text
+    cited: list[tuple[int, int, str]] = []
+    for owner_id, evidence in _evidence_of(model):
+        for item in evidence:
+            if item.article == article.id:
+                position = text.find(item.quote)
+                if position >= 0:
+                    cited.append((position, position + len(item.quote), owner_id))
+    metadata: list[tuple[int, int, str]] = []
+    author = model.entities.get(article.author) if article.author else None
+    for label, value in (("headline", article.headline), ("section", article.section or ""),
+                         ("author byline", author.name if author else ""),
+                         *((f"photo {p.id} caption", p.caption) for p in article.photos),
+                         *((f"photo {p.id} credit", p.credit or "") for p in article.photos)):
+        metadata.extend((s, e, label) for s, e in _occurrences(text, value))
+    ignored = [(s, e, item.reason) for item in article.ignore for s, e in _occurrences(text, item.quote)]
+
+    result = []
+    for sentence in split_sentences(text):
+        hit = next((owner for s, e, owner in cited if s < sentence.end and e > sentence.start), None)
+        if hit is not None:
+            result.append(Accounted(sentence, "cited", hit))
+            continue
+        covered = _covering(sentence, metadata) or None
+        if covered is not None:
+            result.append(Accounted(sentence, "metadata", covered))
+            continue
+        reason = _covering(sentence, ignored)
+        result.append(Accounted(sentence, "ignored", reason) if reason is not None
+                      else Accounted(sentence, "unaccounted", ""))
+    return result
+
+
+def _covering(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | None:
+    """The label of the spans that together cover every non-blank character of the sentence."""
+    labels = []
+    position = sentence.start
+    for start, end, label in sorted(spans):
+        if start <= position < end:
+            labels.append(label)
+            position = end
+            if position >= sentence.end:
+                return "; ".join(dict.fromkeys(labels))
+    return None
+
+
+def _evidence_of(model: Model) -> Iterator[tuple[str, tuple]]:
+    for event in model.events.values():
+        yield event.id, event.evidence
+    for claim in model.claims.values():
+        yield claim.id, claim.evidence
+
+
+def coverage_report(model: Model) -> dict[str, list[Accounted]]:
+    """Article id → the accounting of each of its sentences, in text order."""
+    return {article_id: account_article(article, model)
+            for article_id, article in model.articles.items() if article.text}
+
+
+def coverage_problems(model: Model) -> list[Problem]:
+    problems = []
+    for article_id, accounted in coverage_report(model).items():
+        article = model.articles[article_id]
+        if article.where is None:
+            continue
+        text_path = article.where.file.parent / Path(article.text_file).name
+        for item in accounted:
+            if item.status == "unaccounted":
+                snippet = item.sentence.text if len(item.sentence.text) <= 90 else item.sentence.text[:87] + "…"
+                problems.append(Problem(
+                    Where(text_path), f"sentence neither cited by evidence nor ignored in {article.where.file.name}: "
+                    f"\"{snippet}\"", item.sentence.line, item.sentence.column))
+    return problems

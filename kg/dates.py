@@ -1,0 +1,89 @@
+"""Dates at the precision a source prints them: day, month or year, with inferred parts flagged."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+PRECISIONS = ("year", "month", "day")
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+class DateError(ValueError):
+    """A malformed or impossible date; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    value: str
+    precision: str
+    inferred: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def earliest(self) -> dt.date:
+        """First day the date can denote: 2025-02 → 2025-02-01."""
+        parts = [int(p) for p in self.value.split("-")]
+        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+    @property
+    def latest(self) -> dt.date:
+        """Last day the date can denote: 2025-02 → 2025-02-28."""
+        parts = [int(p) for p in self.value.split("-")]
+        year = parts[0]
+        month = parts[1] if len(parts) > 1 else 12
+        day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+        return dt.date(year, month, day)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def parse_date(raw: object) -> Date:
+    """Parse `2025-02-06`, `2025-02`, `2025`, or `{value: …, inferred: [year], note: …}`.
+
+    Raises DateError with a curator-facing message for anything else, including impossible days.
+    """
+    inferred: tuple[str, ...] = ()
+    note = None
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"value", "inferred", "note"}
+        if unknown:
+            raise DateError(f"unknown date field(s) {sorted(unknown)}; use value, inferred, note")
+        if "value" not in raw:
+            raise DateError("a date mapping needs a 'value'")
+        inferred_raw = raw.get("inferred", ())
+        if isinstance(inferred_raw, str):
+            inferred_raw = (inferred_raw,)
+        if not isinstance(inferred_raw, list | tuple) or not all(isinstance(p, str) for p in inferred_raw):
+            raise DateError("'inferred' must be a list of date parts: year, month, day")
+        inferred = tuple(inferred_raw)
+        note = raw.get("note")
+        if note is not None and not isinstance(note, str):
+            raise DateError("a date 'note' must be text")
+        raw = raw["value"]
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise DateError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {type(raw).__name__}")
+    match = _PATTERN.match(raw)
+    if not match:
+        raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed")
+    year, month, day = match.group("year", "month", "day")
+    precision = "day" if day else "month" if month else "year"
+    if month and not 1 <= int(month) <= 12:
+        raise DateError(f"impossible date '{raw}': there is no month {int(month)}")
+    if day:
+        last = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            raise DateError(f"impossible date '{raw}': {calendar.month_name[int(month)]} {year} has {last} days")
+    allowed = PRECISIONS[: PRECISIONS.index(precision) + 1]
+    for part in inferred:
+        if part not in PRECISIONS:
+            raise DateError(f"unknown inferred date part '{part}'; use year, month or day")
+        if part not in allowed:
+            raise DateError(f"'{part}' is inferred but the date '{raw}' has no {part}")
+    ordered = tuple(p for p in PRECISIONS if p in inferred)
+    return Date(raw, precision, ordered, note)

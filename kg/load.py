@@ -1,0 +1,336 @@
+"""YAML files → model records, each remembering its file and YAML path.
+
+Structure is checked here with the JSON Schemas of `kg.schema`; meaning (ids, vocabulary,
+domains and ranges, quotes) is checked afterwards by `kg.validate`.  Records are built
+defensively from whatever parsed, so one mistake does not hide the next.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from kg.dates import Date, DateError, parse_date
+from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo
+from kg.problems import Problem, Where
+from kg.schema import structure_schema
+from kg.yamlio import read_yaml
+
+ARTICLES_DIR = "articles"
+
+
+@dataclass
+class Loaded:
+    """The model as far as it could be built, and every structural problem found on the way."""
+
+    model: Model
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic GC costs more than the parse for large corpora (GUIDE §4); nothing here makes cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def source_files(sources: Path) -> tuple[list[Path], list[Path]]:
+    """(article metadata files, fact files), each sorted by path for a deterministic model."""
+    articles = sorted((sources / ARTICLES_DIR).glob("*.yaml"))
+    facts = sorted(p for p in sources.rglob("*.yaml") if (sources / ARTICLES_DIR) not in p.parents)
+    return articles, facts
+
+
+def load_sources(sources: Path) -> Loaded:
+    """Read every YAML file under `sources` into one model."""
+    loaded = Loaded(Model())
+    if not sources.is_dir():
+        loaded.problems.append(Problem(Where(sources), "sources directory not found", 1, 1))
+        return loaded
+    articles, facts = source_files(sources)
+    with _collector_paused():
+        for file in articles:
+            _load_article_file(file, loaded)
+        for file in facts:
+            _load_facts_file(file, loaded)
+    loaded.files = articles + facts
+    return loaded
+
+
+@cache
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(structure_schema(kind))
+
+
+def _read(file: Path, kind: str, loaded: Loaded) -> dict[str, Any] | None:
+    data, problems = read_yaml(file)
+    loaded.problems.extend(problems)
+    if problems:
+        return None
+    if data is None:
+        data = {}
+    where = Where(file)
+    if not isinstance(data, dict):
+        loaded.problems.append(Problem(where, "the file must hold a mapping (key: value) at the top level"))
+        return None
+    for error in _validator(kind).iter_errors(data):
+        loaded.problems.extend(_schema_problems(error, where))
+    return data
+
+
+def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
+    """Turn a JSON Schema error into curator-facing messages at the offending key or value."""
+    at = where.at(*error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    keyword = error.validator
+    if str(schema.get("description", "")).startswith("a date"):
+        return []  # kg.dates explains malformed dates better
+    if keyword == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        unexpected = sorted(set(error.instance) - set(allowed))
+        return [Problem(at.at(key), f"unknown field '{key}'{did_you_mean(str(key), allowed)}") for key in unexpected]
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
+        return [Problem(at, f"missing required field '{missing}'{hint}")]
+    if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
+        return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
+    if keyword == "oneOf" and {"object", "value"} & set(error.instance if isinstance(error.instance, dict) else ()):
+        return [Problem(at, "a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both")]
+    if keyword == "oneOf":
+        return [Problem(at, "a claim needs an 'object' (an id) or a 'value' (a literal)")]
+    if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
+        return [Problem(at, f"'{error.instance}' is not a valid id: use lowercase letters, digits and dashes")]
+    if keyword == "type":
+        expected = schema.get("type")
+        return [Problem(at, f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}")]
+    if keyword == "anyOf":
+        return [Problem(at, f"unexpected value {_short(error.instance)}: expected an id or a list of ids")]
+    return [Problem(at, error.message)]
+
+
+def _type_name(name: object) -> str:
+    names = {"string": "text", "str": "text", "array": "a list", "list": "a list", "object": "a mapping",
+             "dict": "a mapping", "integer": "a whole number", "int": "a whole number", "number": "a number",
+             "boolean": "true or false", "bool": "true or false", "NoneType": "nothing", "null": "nothing"}
+    if isinstance(name, list):
+        return " or ".join(names.get(n, n) for n in name)
+    return names.get(str(name), str(name))
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "…"
+
+
+def did_you_mean(name: str, candidates: Any) -> str:
+    """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not matches and "-" in name:
+        prefix = [c for c in candidates if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-")
+                                                                   or c == name.split("-")[0])]
+        matches = sorted(prefix, key=len)[:1]
+    return f" — did you mean '{matches[0]}'?" if matches else ""
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def _load_article_file(file: Path, loaded: Loaded) -> None:
+    data = _read(file, "article", loaded)
+    if data is None:
+        return
+    where = Where(file)
+    article_id = data.get("id")
+    if not isinstance(article_id, str):
+        return
+    if article_id != file.stem:
+        loaded.problems.append(Problem(where.at("id"), f"article id '{article_id}' must equal the file name '{file.stem}'"))
+    text_name = data.get("text")
+    text = ""
+    if isinstance(text_name, str):
+        text_path = file.parent / text_name
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            loaded.problems.append(Problem(where.at("text"), f"article text '{text_name}' not found next to {file.name}"))
+        except (OSError, UnicodeDecodeError) as error:
+            loaded.problems.append(Problem(where.at("text"), f"cannot read article text '{text_name}': {error}"))
+    published = data.get("published") if isinstance(data.get("published"), dict) else {}
+    photos = tuple(
+        Photo(p["id"], p["caption"], p.get("credit"))
+        for p in data.get("photos") or () if isinstance(p, dict) and isinstance(p.get("id"), str)
+        and isinstance(p.get("caption"), str)
+    )
+    ignore = tuple(
+        Ignored(item["quote"], str(item.get("reason", "")), where.at("ignore", index))
+        for index, item in enumerate(data.get("ignore") or ()) if isinstance(item, dict)
+        and isinstance(item.get("quote"), str)
+    )
+    article = Article(
+        id=article_id,
+        text_file=f"{ARTICLES_DIR}/{text_name}" if isinstance(text_name, str) else "",
+        text=text,
+        headline=data.get("headline") if isinstance(data.get("headline"), str) else "",
+        outlet=_str(data.get("outlet")),
+        outlet_note=_str(data.get("outlet_note")),
+        author=_str(data.get("author")),
+        section=_str(data.get("section")),
+        published_after=_date(published.get("after"), where.at("published", "after"), loaded),
+        published_before=_date(published.get("before"), where.at("published", "before"), loaded),
+        published_note=_str(published.get("note")),
+        photos=photos,
+        ignore=ignore,
+        where=where,
+    )
+    if article_id in loaded.model.articles:
+        first = loaded.model.articles[article_id].where
+        loaded.problems.append(Problem(where.at("id"), f"duplicate article id '{article_id}'", related=first))
+        return
+    loaded.model.articles[article_id] = article
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def _load_facts_file(file: Path, loaded: Loaded) -> None:
+    data = _read(file, "facts", loaded)
+    if data is None:
+        return
+    where = Where(file)
+    default_article = _str(data.get("article"))
+    for index, raw in enumerate(_items(data.get("entities"))):
+        entity_where = where.at("entities", index)
+        if not _has_str(raw, "id", "type", "name"):
+            continue
+        entity = Entity(raw["id"], raw["type"], raw["name"], _strs(raw.get("aliases")), _str(raw.get("note")),
+                        entity_where)
+        _register(loaded, entity.id, entity, loaded.model.entities, entity_where)
+    for index, raw in enumerate(_items(data.get("events"))):
+        event_where = where.at("events", index)
+        if not _has_str(raw, "id", "type", "name"):
+            continue
+        roles = _roles(raw.get("roles"))
+        event = Event(
+            id=raw["id"], type=raw["type"], name=raw["name"], aliases=_strs(raw.get("aliases")),
+            date=_date(raw.get("date"), event_where.at("date"), loaded),
+            start=_date(raw.get("start"), event_where.at("start"), loaded),
+            end=_date(raw.get("end"), event_where.at("end"), loaded),
+            roles=roles,
+            evidence=_evidence(raw.get("evidence"), default_article, event_where.at("evidence"), loaded),
+            conflicts_with=_strs(raw.get("conflicts_with")), note=_str(raw.get("note")), where=event_where,
+        )
+        _register(loaded, event.id, event, loaded.model.events, event_where)
+    for index, raw in enumerate(_items(data.get("claims"))):
+        claim_where = where.at("claims", index)
+        if not _has_str(raw, "subject", "predicate"):
+            continue
+        obj = _str(raw.get("object"))
+        value = raw.get("value")
+        value = None if value is None or isinstance(value, dict | list) else str(value)
+        claim_id = raw.get("id") if isinstance(raw.get("id"), str) else \
+            f"{raw['subject']}.{raw['predicate']}.{obj if obj is not None else _slug(value or '')}"
+        claim = Claim(
+            id=claim_id, subject=raw["subject"], predicate=raw["predicate"], object=obj, value=value,
+            date=_date(raw.get("date"), claim_where.at("date"), loaded),
+            start=_date(raw.get("start"), claim_where.at("start"), loaded),
+            end=_date(raw.get("end"), claim_where.at("end"), loaded),
+            qualifiers=_roles(raw.get("qualifiers")),
+            evidence=_evidence(raw.get("evidence"), default_article, claim_where.at("evidence"), loaded),
+            conflicts_with=_strs(raw.get("conflicts_with")), note=_str(raw.get("note")), where=claim_where,
+        )
+        if claim_id in loaded.model.claims:
+            first = loaded.model.claims[claim_id].where
+            hint = "merge the evidence into one claim, or give each claim its own 'id'"
+            loaded.problems.append(Problem(claim_where, f"duplicate claim '{claim_id}': {hint}", related=first))
+            continue
+        loaded.model.claims[claim_id] = claim
+
+
+def _register(loaded: Loaded, node_id: str, record: Entity | Event, table: dict[str, Any], where: Where) -> None:
+    """Entities and events share one id space: claims and roles may point at either."""
+    model = loaded.model
+    existing = model.entities.get(node_id) or model.events.get(node_id)
+    if existing is not None:
+        loaded.problems.append(Problem(where.at("id"), f"duplicate id '{node_id}'", related=existing.where))
+        return
+    table[node_id] = record
+
+
+def _evidence(raw: Any, default_article: str | None, where: Where, loaded: Loaded) -> tuple[Evidence, ...]:
+    result = []
+    for index, item in enumerate(_items(raw)):
+        if not isinstance(item.get("quote"), str):
+            continue
+        article = _str(item.get("article")) or default_article
+        if article is None:
+            loaded.problems.append(Problem(where.at(index), "evidence names no article, and the file has no 'article:'"))
+            continue
+        modality = item.get("modality", "asserted")
+        result.append(Evidence(
+            article=article, quote=item["quote"], via=_strs(item.get("via")), said_to=_str(item.get("said_to")),
+            modality=modality if isinstance(modality, str) else "asserted",
+            direct_speech=item.get("direct_speech") is True, where=where.at(index),
+        ))
+    return tuple(result)
+
+
+def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(raw, dict):
+        return ()
+    roles = []
+    for key, value in raw.items():
+        if isinstance(value, list):
+            values = tuple(str(v) for v in value if not isinstance(v, dict | list))
+        elif value is None or isinstance(value, dict):
+            continue
+        else:
+            values = (str(value),)
+        roles.append((str(key), values))
+    return tuple(roles)
+
+
+def _date(raw: Any, where: Where, loaded: Loaded) -> Date | None:
+    if raw is None:
+        return None
+    try:
+        return parse_date(raw)
+    except DateError as error:
+        loaded.problems.append(Problem(where, str(error)))
+        return None
+
+
+def _items(raw: Any) -> list[dict[str, Any]]:
+    return [item if isinstance(item, dict) else {} for item in raw] if isinstance(raw, list) else []
+
+
+def _has_str(raw: dict[str, Any], *keys: str) -> bool:
+    return all(isinstance(raw.get(key), str) for key in keys)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())[:60] or "value"

@@ -1,0 +1,134 @@
+"""The curated model: typed, immutable records, each remembering where in the YAML it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.dates import Date
+from kg.problems import Where
+
+MODALITIES = ("asserted", "reported", "hedged", "denied")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A verbatim quote from an article, and how that article attributes what it quotes."""
+
+    article: str
+    quote: str
+    via: tuple[str, ...] = ()
+    said_to: str | None = None
+    modality: str = "asserted"
+    direct_speech: bool = False
+    where: Where | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+    where: Where | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened: a typed node with roles, a date, a place and its own evidence."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    conflicts_with: tuple[str, ...] = ()
+    note: str | None = None
+    where: Where | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One fact: subject, predicate and an object id (or a literal `value`), with its evidence."""
+
+    id: str
+    subject: str
+    predicate: str
+    object: str | None = None
+    value: str | None = None
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    conflicts_with: tuple[str, ...] = ()
+    note: str | None = None
+    where: Where | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    id: str
+    caption: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    quote: str
+    reason: str
+    where: Where | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    text_file: str
+    text: str
+    headline: str
+    outlet: str | None = None
+    outlet_note: str | None = None
+    author: str | None = None
+    section: str | None = None
+    published_after: Date | None = None
+    published_before: Date | None = None
+    published_note: str | None = None
+    photos: tuple[Photo, ...] = ()
+    ignore: tuple[Ignored, ...] = ()
+    where: Where | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class Model:
+    """Everything curated, in source order (files sorted by path, records in file order)."""
+
+    articles: dict[str, Article] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Entity | Event | None:
+        """An entity or event by id: the things claims and roles may point at."""
+        return self.entities.get(node_id) or self.events.get(node_id)
+
+    def node_type(self, node_id: str) -> str | None:
+        node = self.node(node_id)
+        return node.type if node else None
+
+
+def strongest_modality(evidence: tuple[Evidence, ...]) -> str:
+    """A claim is as firm as its firmest evidence: asserted > reported > hedged > denied."""
+    present = {e.modality for e in evidence}
+    return next((m for m in MODALITIES if m in present), "asserted")

@@ -1,0 +1,124 @@
+"""Located problems: every error the builder reports points at `path:line:col`.
+
+Records keep only the file and the YAML path of what they came from (cheap); line and column are
+resolved lazily, and only for files that have problems, by composing that file once more with
+marks.  A clean build never pays for positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a record or value came from: a file and a path inside its YAML document."""
+
+    file: Path
+    path: YamlPath = ()
+
+    def at(self, *more: str | int) -> Where:
+        return Where(self.file, self.path + more)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One error.  Either a YAML path (`where.path`) or an explicit line/column (1-based) locates it."""
+
+    where: Where
+    message: str
+    line: int | None = None
+    column: int | None = None
+    related: Where | None = None  # e.g. where a duplicate id was first defined
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedProblem:
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class ValidationFailed(Exception):
+    """Raised by library functions when the sources have errors; carries all of them, located."""
+
+    def __init__(self, problems: list[LocatedProblem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} error(s) in the sources")
+
+
+def _node_at(root: yaml.Node, path: YamlPath) -> yaml.Node:
+    """Walk `path` down a composed YAML node tree, as far as it exists.
+
+    A missing key locates at its mapping; for a key of a mapping the value node is returned.
+    """
+    node = root
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == step:
+                    node = value_node
+                    break
+            else:
+                return node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            return node
+    return node
+
+
+def locate(problems: list[Problem], display_root: Path | None = None) -> list[LocatedProblem]:
+    """Resolve every problem to `file:line:col`, composing each YAML file at most once, sorted by place."""
+    roots: dict[Path, yaml.Node | None] = {}
+
+    def position(where: Where) -> tuple[int, int]:
+        if where.file not in roots:
+            roots[where.file] = _compose(where.file)
+        root = roots[where.file]
+        if root is None:
+            return 1, 1
+        mark = _node_at(root, where.path).start_mark
+        return mark.line + 1, mark.column + 1
+
+    located = []
+    for problem in problems:
+        if problem.line is None:
+            line, column = position(problem.where)
+        else:
+            line, column = problem.line, problem.column or 1
+        message = problem.message
+        if problem.related is not None:
+            other_line, other_column = position(problem.related)
+            message += f" (first defined at {_display(problem.related.file, display_root)}:{other_line}:{other_column})"
+        located.append(LocatedProblem(_display(problem.where.file, display_root), line, column, message))
+    return sorted(set(located), key=lambda p: (p.file, p.line, p.column, p.message))
+
+
+def _compose(file: Path) -> yaml.Node | None:
+    try:
+        with open(file, encoding="utf-8") as stream:
+            return yaml.compose(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+
+
+def _display(file: Path, root: Path | None) -> str:
+    """Paths are shown relative to the working directory when possible (as compilers do)."""
+    for base in (Path.cwd(), root):
+        if base is None:
+            continue
+        try:
+            return str(file.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(file)

@@ -1,0 +1,43 @@
+"""Load and validate a whole project (ontology + sources) in one call: the entry point of every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.load import load_sources
+from kg.model import Model
+from kg.ontology import Ontology, load_ontology
+from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, locate
+from kg.validate import validate_model
+
+DEFAULT_SOURCES = Path("sources")
+DEFAULT_ONTOLOGY = Path("ontology")
+
+
+@dataclass
+class Project:
+    """A validated model together with the ontology that gives it meaning."""
+
+    model: Model
+    ontology: Ontology
+    sources: Path
+
+
+def check(sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY) -> tuple[Project | None, list[LocatedProblem]]:
+    """Load and validate everything; return the project (None if the ontology is unreadable) and all problems."""
+    try:
+        ontology = load_ontology(ontology_dir)
+    except (OSError, SyntaxError, ValueError) as error:
+        return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
+    loaded = load_sources(sources)
+    problems = loaded.problems + validate_model(loaded.model, ontology)
+    return Project(loaded.model, ontology, sources), locate(problems)
+
+
+def load_project(sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY) -> Project:
+    """The validated project; raises ValidationFailed (with every located problem) on bad input."""
+    project, problems = check(sources, ontology_dir)
+    if problems or project is None:
+        raise ValidationFailed(problems)
+    return project

@@ -1,0 +1,174 @@
+"""JSON Schemas of the two YAML file kinds, with the ontology's vocabulary as enumerations.
+
+`structure_schema()` is what `kg validate` checks (vocabulary is checked separately, with "did you
+mean"); `editor_schema()` adds the enumerations for editor completion and is what `kg schema` writes
+to `ontology/*.schema.json`, referenced by each YAML file's `yaml-language-server` modeline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kg.model import MODALITIES
+from kg.ontology import Ontology
+
+ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
+
+_ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
+_TEXT = {"type": "string", "minLength": 1}
+_DATE_STRING = {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision printed"}
+_DATE = {
+    "description": "a date at the precision printed, optionally with inferred parts flagged",
+    "anyOf": [
+        _DATE_STRING,
+        {
+            "type": "object",
+            "required": ["value"],
+            "additionalProperties": False,
+            "properties": {
+                "value": _DATE_STRING,
+                "inferred": {"type": "array", "items": {"enum": ["year", "month", "day"]}, "uniqueItems": True},
+                "note": _TEXT,
+            },
+        },
+    ],
+}
+_ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
+_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1},
+                         {"type": ["string", "number"]}]}
+
+
+def _evidence() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["quote"],
+        "additionalProperties": False,
+        "properties": {
+            "quote": {**_TEXT, "description": "verbatim text of the article (curly quotes included)"},
+            "article": {**_ID, "description": "the article quoted; default: the file's `article`"},
+            "via": {"type": "array", "items": _ID,
+                    "description": "attribution chain after the outlet: [reuters, syrian-source]"},
+            "said_to": {**_ID, "description": "the outlet the original source said it to"},
+            "modality": {"enum": list(MODALITIES)},
+            "direct_speech": {"type": "boolean"},
+        },
+    }
+
+
+def _names() -> dict[str, Any]:
+    return {"name": _TEXT, "aliases": {"type": "array", "items": _TEXT, "uniqueItems": True}, "note": _TEXT}
+
+
+def _facts_schema(types: dict[str, Any], events: dict[str, Any], relations: dict[str, Any],
+                  roles: dict[str, Any], qualifiers: dict[str, Any]) -> dict[str, Any]:
+    evidence = {"type": "array", "items": _evidence(), "minItems": 1}
+    conflicts = {"type": "array", "items": _ID, "description": "ids of conflicting claims or events"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "syria-russia-kg facts file",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "article": {**_ID, "description": "default article of the evidence in this file"},
+            "entities": {"type": "array", "items": {
+                "type": "object", "required": ["id", "type", "name"], "additionalProperties": False,
+                "properties": {"id": _ID, "type": types, **_names()},
+            }},
+            "events": {"type": "array", "items": {
+                "type": "object", "required": ["id", "type", "name", "evidence"], "additionalProperties": False,
+                "properties": {
+                    "id": _ID, "type": events, **_names(), "date": _DATE, "start": _DATE, "end": _DATE,
+                    "roles": {"type": "object", "propertyNames": roles, "additionalProperties": _ROLE_VALUE},
+                    "evidence": evidence, "conflicts_with": conflicts,
+                },
+            }},
+            "claims": {"type": "array", "items": {
+                "type": "object", "required": ["subject", "predicate", "evidence"], "additionalProperties": False,
+                "properties": {
+                    "id": _ID, "subject": _ID, "predicate": relations, "object": _ID,
+                    "value": {"type": ["string", "number", "boolean"]},
+                    "date": _DATE, "start": _DATE, "end": _DATE,
+                    "qualifiers": {"type": "object", "propertyNames": qualifiers,
+                                   "additionalProperties": _ROLE_VALUE},
+                    "evidence": evidence, "conflicts_with": conflicts, "note": _TEXT,
+                },
+                "oneOf": [{"required": ["object"]}, {"required": ["value"]}],
+            }},
+        },
+    }
+
+
+def _article_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "syria-russia-kg article metadata",
+        "type": "object",
+        "required": ["id", "text", "headline"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ID,
+            "text": {**_TEXT, "description": "file name of the article's plain text, next to this file"},
+            "outlet": {**_ID, "description": "entity id of the publishing NewsOrganization"},
+            "outlet_note": _TEXT,
+            "headline": _TEXT,
+            "author": _ID,
+            "section": _TEXT,
+            "published": {
+                "type": "object", "additionalProperties": False, "required": ["note"],
+                "properties": {"after": _DATE, "before": _DATE, "note": _TEXT},
+            },
+            "photos": {"type": "array", "items": {
+                "type": "object", "required": ["id", "caption"], "additionalProperties": False,
+                "properties": {"id": _ID, "caption": _TEXT, "credit": _TEXT},
+            }},
+            "ignore": {"type": "array", "items": {
+                "type": "object", "required": ["quote", "reason"], "additionalProperties": False,
+                "properties": {"quote": _TEXT, "reason": _TEXT},
+            }},
+        },
+    }
+
+
+def structure_schema(kind: str) -> dict[str, Any]:
+    """The schema `kg validate` applies: structure only, vocabulary left to the ontology checks."""
+    if kind == "article":
+        return _article_schema()
+    name = {"type": "string"}
+    return _facts_schema(name, name, name, name, name)
+
+
+def editor_schema(kind: str, ontology: Ontology) -> dict[str, Any]:
+    """The schema for editors: structure plus the ontology's classes and properties as enumerations."""
+    if kind == "article":
+        return _article_schema()
+
+    def enum(names: tuple[str, ...]) -> dict[str, Any]:
+        return {"enum": list(names), "description": "; ".join(
+            f"{n}: {ontology.label(n)}" for n in names)[:2000]}
+
+    return _facts_schema(
+        enum(ontology.entity_classes), enum(ontology.event_classes), enum(ontology.usable("relation")),
+        enum(ontology.usable("role")), enum(ontology.usable("qualifier")),
+    )
+
+
+def render_editor_schemas(ontology: Ontology) -> dict[str, str]:
+    """File name → JSON text of every editor schema (stable formatting for clean diffs)."""
+    return {
+        file: json.dumps(editor_schema(kind, ontology), indent=2, ensure_ascii=False) + "\n"
+        for kind, file in SCHEMA_FILES.items()
+    }
+
+
+def write_editor_schemas(ontology: Ontology, directory: Path) -> list[Path]:
+    written = []
+    for file, text in render_editor_schemas(ontology).items():
+        path = directory / file
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

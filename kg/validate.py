@@ -1,0 +1,215 @@
+"""Meaning checks over the loaded model: ids, vocabulary, domain/range, dates, quotes, coverage.
+
+Every check appends to one list so that a curator sees all mistakes at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from kg.coverage import coverage_problems
+from kg.dates import Date
+from kg.load import did_you_mean
+from kg.model import Article, Claim, Event, Evidence, Model
+from kg.ontology import Ontology
+from kg.problems import Problem, Where
+
+_QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+
+
+def validate_model(model: Model, ontology: Ontology) -> list[Problem]:
+    checker = _Checker(model, ontology)
+    checker.run()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, model: Model, ontology: Ontology):
+        self.model = model
+        self.ontology = ontology
+        self.problems: list[Problem] = []
+        self.node_ids = model.entities.keys() | model.events.keys()
+
+    def error(self, where: Where | None, message: str) -> None:
+        if where is not None:
+            self.problems.append(Problem(where, message))
+
+    def run(self) -> None:
+        self.check_entities()
+        self.check_names()
+        for event in self.model.events.values():
+            self.check_event(event)
+        for claim in self.model.claims.values():
+            self.check_claim(claim)
+        for article in self.model.articles.values():
+            self.check_article(article)
+        self.problems.extend(coverage_problems(self.model))
+
+    # ------------------------------------------------------------------ entities and names
+
+    def check_entities(self) -> None:
+        for entity in self.model.entities.values():
+            if entity.type in self.ontology.entity_classes:
+                continue
+            if entity.type in self.ontology.event_classes:
+                self.error(entity.where.at("type"), f"'{entity.type}' is an event class: declare '{entity.id}' under 'events:' with evidence")
+            else:
+                self.error(entity.where.at("type"), f"unknown class '{entity.type}'{did_you_mean(entity.type, self.ontology.entity_classes)}")
+
+    def check_names(self) -> None:
+        """Every name variant must resolve to one node, or search and linking become ambiguous."""
+        owner: dict[str, tuple[str, Where | None]] = {}
+        for node in (*self.model.entities.values(), *self.model.events.values()):
+            for index, name in enumerate(node.names):
+                key = " ".join(name.casefold().split())
+                if key in owner and owner[key][0] != node.id:
+                    where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
+                    self.problems.append(Problem(
+                        where, f"name '{name}' of '{node.id}' is already a name of '{owner[key][0]}': "
+                        "a name variant must resolve to one entity", related=owner[key][1]))
+                else:
+                    owner.setdefault(key, (node.id, node.where))
+
+    # ------------------------------------------------------------------ events and claims
+
+    def check_event(self, event: Event) -> None:
+        if event.type not in self.ontology.event_classes:
+            hint = did_you_mean(event.type, self.ontology.event_classes)
+            if event.type in self.ontology.entity_classes:
+                hint = f": '{event.type}' is not an event class; declare it under 'entities:'"
+            self.error(event.where.at("type"), f"unknown event class '{event.type}'{hint}")
+        self.check_dates(event.date, event.start, event.end, event.where)
+        for role, values in event.roles:
+            self.check_property_values(role, "role", event.type, values, event.where.at("roles", role),
+                                       subject_id=event.id)
+        self.check_conflicts(event.id, event.conflicts_with, event.where)
+        self.check_evidence(event.evidence)
+
+    def check_claim(self, claim: Claim) -> None:
+        where = claim.where
+        prop = self.ontology.properties.get(claim.predicate)
+        if prop is None or "relation" not in prop.usages:
+            self.error(where.at("predicate"), f"unknown relation '{claim.predicate}'"
+                       f"{did_you_mean(claim.predicate, self.ontology.usable('relation'))}")
+        subject_type = self.check_reference(claim.subject, where.at("subject"))
+        if prop is not None and "relation" in prop.usages:
+            if subject_type and prop.domain and not self.ontology.is_a(subject_type, prop.domain):
+                self.error(where.at("subject"), f"'{claim.predicate}' needs a subject of class {prop.domain}, "
+                           f"but '{claim.subject}' is a {subject_type}")
+            if prop.is_datatype and claim.object is not None:
+                self.error(where.at("object"), f"'{claim.predicate}' takes a literal: use 'value:', not 'object:'")
+            elif not prop.is_datatype and claim.value is not None:
+                self.error(where.at("value"), f"'{claim.predicate}' links two nodes: use 'object:' with an id")
+            elif claim.object is not None:
+                self.check_range(prop.name, prop.range, claim.object, where.at("object"))
+        for qualifier, values in claim.qualifiers:
+            self.check_property_values(qualifier, "qualifier", None, values, where.at("qualifiers", qualifier),
+                                       subject_id=claim.id)
+        self.check_dates(claim.date, claim.start, claim.end, where)
+        self.check_conflicts(claim.id, claim.conflicts_with, where)
+        self.check_evidence(claim.evidence)
+
+    def check_property_values(self, name: str, usage: str, owner_type: str | None, values: Iterable[str],
+                              where: Where | None, subject_id: str) -> None:
+        prop = self.ontology.properties.get(name)
+        if prop is None or usage not in prop.usages:
+            self.error(where, f"unknown {usage} '{name}'{did_you_mean(name, self.ontology.usable(usage))}")
+            return
+        if owner_type and prop.domain and owner_type in self.ontology.classes \
+                and not self.ontology.is_a(owner_type, prop.domain):
+            self.error(where, f"'{name}' applies to {prop.domain}, not to a {owner_type}")
+        if prop.is_datatype:
+            return
+        for value in values:
+            if value == subject_id:
+                self.error(where, f"'{subject_id}' cannot be its own '{name}'")
+            else:
+                self.check_range(name, prop.range, value, where)
+
+    def check_reference(self, node_id: str, where: Where | None) -> str | None:
+        """The class of `node_id`, or None after reporting it unknown."""
+        node_type = self.model.node_type(node_id)
+        if node_type is None:
+            self.error(where, f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
+        return node_type
+
+    def check_range(self, name: str, range_: str | None, node_id: str, where: Where | None) -> None:
+        node_type = self.check_reference(node_id, where)
+        if node_type and range_ and range_ in self.ontology.classes and not self.ontology.is_a(node_type, range_):
+            self.error(where, f"'{name}' needs a {range_}, but '{node_id}' is a {node_type}")
+
+    def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where | None) -> None:
+        for index, other in enumerate(others):
+            if other == own_id:
+                self.error(where.at("conflicts_with", index) if where else None, "a claim cannot conflict with itself")
+            elif other not in self.model.claims and other not in self.model.events:
+                known = self.model.claims.keys() | self.model.events.keys()
+                self.error(where.at("conflicts_with", index) if where else None,
+                           f"unknown claim or event '{other}'{did_you_mean(other, known)}")
+
+    def check_dates(self, date: Date | None, start: Date | None, end: Date | None, where: Where | None) -> None:
+        if where is None:
+            return
+        if date is not None and (start is not None or end is not None):
+            self.error(where.at("date"), "give either 'date' (a point) or 'start'/'end' (an interval), not both")
+        if start is not None and end is not None and start.earliest > end.latest:
+            self.error(where.at("end"), f"the interval ends ({end}) before it starts ({start})")
+
+    # ------------------------------------------------------------------ evidence and articles
+
+    def check_evidence(self, evidence: tuple[Evidence, ...]) -> None:
+        for item in evidence:
+            article = self.model.articles.get(item.article)
+            if article is None:
+                self.error(item.where.at("article") if item.where else None,
+                           f"unknown article '{item.article}'{did_you_mean(item.article, self.model.articles)}")
+            elif article.text and item.quote not in article.text:
+                self.error(item.where.at("quote") if item.where else None,
+                           f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}")
+            for index, agent in enumerate(item.via):
+                self.check_range("via", "Agent", agent, item.where.at("via", index) if item.where else None)
+            if item.said_to is not None:
+                self.check_range("said_to", "Agent", item.said_to, item.where.at("said_to") if item.where else None)
+
+    def check_article(self, article: Article) -> None:
+        where = article.where
+        if where is None:
+            return
+        for field_name, value, cls in (("outlet", article.outlet, "NewsOrganization"), ("author", article.author, "Person")):
+            if value is not None:
+                self.check_range(field_name, cls, value, where.at(field_name))
+        if article.text:
+            if article.headline and article.headline not in article.text:
+                self.error(where.at("headline"), f"headline not found verbatim in the text{_closest(article.headline, article.text)}")
+            for index, photo in enumerate(article.photos):
+                self.check_range("photo", "Photograph", photo.id, where.at("photos", index, "id"))
+                for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
+                    if value is not None and value not in article.text:
+                        self.error(where.at("photos", index, field_name),
+                                   f"{field_name} not found verbatim in the text{_closest(value, article.text)}")
+            for item in article.ignore:
+                if item.quote not in article.text:
+                    self.error(item.where.at("quote") if item.where else None,
+                               f"ignored passage not found verbatim in the text{_closest(item.quote, article.text)}")
+        after, before = article.published_after, article.published_before
+        if after is not None and before is not None and after.earliest > before.latest:
+            self.error(where.at("published", "before"), f"published before {before} but after {after}: impossible bounds")
+
+
+def _closest(quote: str, text: str) -> str:
+    """A hint for a quote that is not verbatim: the text differs in quote marks, or the nearest line."""
+    normalised_quote = quote.translate(_QUOTE_MARKS)
+    normalised_text = text.translate(_QUOTE_MARKS)
+    position = normalised_text.find(normalised_quote)
+    if position >= 0:
+        return f"; it differs in quote marks or dashes — the article has '{text[position:position + len(quote)]}'"
+    if " ".join(quote.split()) in " ".join(text.split()):
+        return "; it differs in spacing or line breaks (quotes cannot span lines)"
+    chunks = [c for c in re.split(r"(?<=[.!?])\s+|\n", text) if c.strip()]
+    best = difflib.get_close_matches(quote, chunks, n=1, cutoff=0.4)
+    if best:
+        snippet = best[0] if len(best[0]) <= 120 else best[0][:117] + "…"
+        return f"; closest: '{snippet}'"
+    return ""
