@@ -49,8 +49,12 @@ def write_atomically(writers: dict[str, Writer], out: Path) -> list[Path]:
     return [final for _, final in pending]
 
 
-def build(sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, out: Path = DEFAULT_OUT,
-          base: str = DEFAULT_BASE) -> list[Path]:
+def build(
+    sources: Path = DEFAULT_SOURCES,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    out: Path = DEFAULT_OUT,
+    base: str = DEFAULT_BASE,
+) -> list[Path]:
     """Validate the sources and write the exports; raises ValidationFailed before writing anything."""
     project = load_project(sources, ontology_dir)
     return write_atomically(export_writers(project, base), out)

@@ -33,8 +33,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _report(problems)
     model = project.model if project else None
     if model is not None:
-        print(f"ok: {len(model.articles)} articles, {len(model.entities)} entities, "
-              f"{len(model.events)} events, {len(model.claims)} claims")
+        print(
+            f"ok: {len(model.articles)} articles, {len(model.entities)} entities, "
+            f"{len(model.events)} events, {len(model.claims)} claims"
+        )
     return 0
 
 
@@ -76,8 +78,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         for item in accounted:
             if args.verbose or item.status == "unaccounted":
                 text = item.sentence.text if len(item.sentence.text) <= 80 else item.sentence.text[:77] + "…"
-                print(f"  {item.sentence.line:>3}:{item.sentence.column:<4} {item.status:<11} {text}"
-                      + (f"  [{item.detail}]" if item.detail and args.verbose else ""))
+                print(
+                    f"  {item.sentence.line:>3}:{item.sentence.column:<4} {item.status:<11} {text}"
+                    + (f"  [{item.detail}]" if item.detail and args.verbose else "")
+                )
     return 0 if complete else 1
 
 

@@ -16,8 +16,36 @@ from kg.model import Article, Model
 from kg.problems import Problem, Where
 
 _ABBREVIATIONS = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms",
-    "dr", "st", "gen", "lt", "col", "sgt", "no", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "approx",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "lt",
+    "col",
+    "sgt",
+    "no",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "approx",
 }
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 STATUSES = ("cited", "metadata", "ignored", "unaccounted")
@@ -45,7 +73,7 @@ def split_sentences(text: str) -> Iterator[Sentence]:
     for line_number, line in enumerate(text.split("\n"), start=1):
         start = 0
         for match in _BOUNDARY.finditer(line):
-            word = line[start:match.start()].rsplit(maxsplit=1)[-1:] or [""]
+            word = line[start : match.start()].rsplit(maxsplit=1)[-1:] or [""]
             token = word[0].lstrip("\"'“‘([").lower()
             if token in _ABBREVIATIONS or len(token) == 1:
                 continue
@@ -82,10 +110,13 @@ def account_article(article: Article, model: Model) -> list[Accounted]:
                     cited.append((position, position + len(item.quote), owner_id))
     metadata: list[tuple[int, int, str]] = []
     author = model.entities.get(article.author) if article.author else None
-    for label, value in (("headline", article.headline), ("section", article.section or ""),
-                         ("author byline", author.name if author else ""),
-                         *((f"photo {p.id} caption", p.caption) for p in article.photos),
-                         *((f"photo {p.id} credit", p.credit or "") for p in article.photos)):
+    for label, value in (
+        ("headline", article.headline),
+        ("section", article.section or ""),
+        ("author byline", author.name if author else ""),
+        *((f"photo {p.id} caption", p.caption) for p in article.photos),
+        *((f"photo {p.id} credit", p.credit or "") for p in article.photos),
+    ):
         metadata.extend((s, e, label) for s, e in _occurrences(text, value))
     ignored = [(s, e, item.reason) for item in article.ignore for s, e in _occurrences(text, item.quote)]
 
@@ -100,8 +131,9 @@ def account_article(article: Article, model: Model) -> list[Accounted]:
             result.append(Accounted(sentence, "metadata", covered))
             continue
         reason = _covering(sentence, ignored)
-        result.append(Accounted(sentence, "ignored", reason) if reason is not None
-                      else Accounted(sentence, "unaccounted", ""))
+        result.append(
+            Accounted(sentence, "ignored", reason) if reason is not None else Accounted(sentence, "unaccounted", "")
+        )
     return result
 
 
@@ -127,21 +159,38 @@ def _evidence_of(model: Model) -> Iterator[tuple[str, tuple]]:
 
 def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     """Article id → the accounting of each of its sentences, in text order."""
-    return {article_id: account_article(article, model)
-            for article_id, article in model.articles.items() if article.text}
+    return {
+        article_id: account_article(article, model) for article_id, article in model.articles.items() if article.text
+    }
 
 
 def coverage_problems(model: Model) -> list[Problem]:
+    """Unaccounted sentences, located in the article's text file.
+
+    An article with a quote that is not verbatim is skipped: its quote error is reported already, and
+    the sentence it was meant to cite would only repeat that error.
+    """
+    broken = {
+        item.article
+        for _, evidence in _evidence_of(model)
+        for item in evidence
+        if item.article in model.articles and item.quote not in model.articles[item.article].text
+    }
     problems = []
     for article_id, accounted in coverage_report(model).items():
         article = model.articles[article_id]
-        if article.where is None:
+        if article.where is None or article_id in broken:
             continue
         text_path = article.where.file.parent / Path(article.text_file).name
         for item in accounted:
             if item.status == "unaccounted":
                 snippet = item.sentence.text if len(item.sentence.text) <= 90 else item.sentence.text[:87] + "…"
-                problems.append(Problem(
-                    Where(text_path), f"sentence neither cited by evidence nor ignored in {article.where.file.name}: "
-                    f"\"{snippet}\"", item.sentence.line, item.sentence.column))
+                problems.append(
+                    Problem(
+                        Where(text_path),
+                        f'sentence neither cited by evidence nor ignored in {article.where.file.name}: "{snippet}"',
+                        item.sentence.line,
+                        item.sentence.column,
+                    )
+                )
     return problems

@@ -20,7 +20,7 @@ import jsonschema
 
 from kg.dates import Date, DateError, parse_date
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo
-from kg.problems import Problem, Where
+from kg.problems import KEY, Problem, Where
 from kg.schema import structure_schema
 from kg.yamlio import read_yaml
 
@@ -102,7 +102,9 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         unexpected = sorted(set(error.instance) - set(allowed))
-        return [Problem(at.at(key), f"unknown field '{key}'{did_you_mean(str(key), allowed)}") for key in unexpected]
+        return [
+            Problem(at.at(key, KEY), f"unknown field '{key}'{did_you_mean(str(key), allowed)}") for key in unexpected
+        ]
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
@@ -124,9 +126,21 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
 
 
 def _type_name(name: object) -> str:
-    names = {"string": "text", "str": "text", "array": "a list", "list": "a list", "object": "a mapping",
-             "dict": "a mapping", "integer": "a whole number", "int": "a whole number", "number": "a number",
-             "boolean": "true or false", "bool": "true or false", "NoneType": "nothing", "null": "nothing"}
+    names = {
+        "string": "text",
+        "str": "text",
+        "array": "a list",
+        "list": "a list",
+        "object": "a mapping",
+        "dict": "a mapping",
+        "integer": "a whole number",
+        "int": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "bool": "true or false",
+        "NoneType": "nothing",
+        "null": "nothing",
+    }
     if isinstance(name, list):
         return " or ".join(names.get(n, n) for n in name)
     return names.get(str(name), str(name))
@@ -141,8 +155,11 @@ def did_you_mean(name: str, candidates: Any) -> str:
     """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not matches and "-" in name:
-        prefix = [c for c in candidates if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-")
-                                                                   or c == name.split("-")[0])]
+        prefix = [
+            c
+            for c in candidates
+            if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-") or c == name.split("-")[0])
+        ]
         matches = sorted(prefix, key=len)[:1]
     return f" — did you mean '{matches[0]}'?" if matches else ""
 
@@ -159,7 +176,9 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
     if not isinstance(article_id, str):
         return
     if article_id != file.stem:
-        loaded.problems.append(Problem(where.at("id"), f"article id '{article_id}' must equal the file name '{file.stem}'"))
+        loaded.problems.append(
+            Problem(where.at("id"), f"article id '{article_id}' must equal the file name '{file.stem}'")
+        )
     text_name = data.get("text")
     text = ""
     if isinstance(text_name, str):
@@ -167,19 +186,21 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
         try:
             text = text_path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            loaded.problems.append(Problem(where.at("text"), f"article text '{text_name}' not found next to {file.name}"))
+            loaded.problems.append(
+                Problem(where.at("text"), f"article text '{text_name}' not found next to {file.name}")
+            )
         except (OSError, UnicodeDecodeError) as error:
             loaded.problems.append(Problem(where.at("text"), f"cannot read article text '{text_name}': {error}"))
     published = data.get("published") if isinstance(data.get("published"), dict) else {}
     photos = tuple(
         Photo(p["id"], p["caption"], p.get("credit"))
-        for p in data.get("photos") or () if isinstance(p, dict) and isinstance(p.get("id"), str)
-        and isinstance(p.get("caption"), str)
+        for p in data.get("photos") or ()
+        if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("caption"), str)
     )
     ignore = tuple(
         Ignored(item["quote"], str(item.get("reason", "")), where.at("ignore", index))
-        for index, item in enumerate(data.get("ignore") or ()) if isinstance(item, dict)
-        and isinstance(item.get("quote"), str)
+        for index, item in enumerate(data.get("ignore") or ())
+        if isinstance(item, dict) and isinstance(item.get("quote"), str)
     )
     article = Article(
         id=article_id,
@@ -217,8 +238,9 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
         entity_where = where.at("entities", index)
         if not _has_str(raw, "id", "type", "name"):
             continue
-        entity = Entity(raw["id"], raw["type"], raw["name"], _strs(raw.get("aliases")), _str(raw.get("note")),
-                        entity_where)
+        entity = Entity(
+            raw["id"], raw["type"], raw["name"], _strs(raw.get("aliases")), _str(raw.get("note")), entity_where
+        )
         _register(loaded, entity.id, entity, loaded.model.entities, entity_where)
     for index, raw in enumerate(_items(data.get("events"))):
         event_where = where.at("events", index)
@@ -226,13 +248,18 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
             continue
         roles = _roles(raw.get("roles"))
         event = Event(
-            id=raw["id"], type=raw["type"], name=raw["name"], aliases=_strs(raw.get("aliases")),
+            id=raw["id"],
+            type=raw["type"],
+            name=raw["name"],
+            aliases=_strs(raw.get("aliases")),
             date=_date(raw.get("date"), event_where.at("date"), loaded),
             start=_date(raw.get("start"), event_where.at("start"), loaded),
             end=_date(raw.get("end"), event_where.at("end"), loaded),
             roles=roles,
             evidence=_evidence(raw.get("evidence"), default_article, event_where.at("evidence"), loaded),
-            conflicts_with=_strs(raw.get("conflicts_with")), note=_str(raw.get("note")), where=event_where,
+            conflicts_with=_strs(raw.get("conflicts_with")),
+            note=_str(raw.get("note")),
+            where=event_where,
         )
         _register(loaded, event.id, event, loaded.model.events, event_where)
     for index, raw in enumerate(_items(data.get("claims"))):
@@ -242,16 +269,25 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
         obj = _str(raw.get("object"))
         value = raw.get("value")
         value = None if value is None or isinstance(value, dict | list) else str(value)
-        claim_id = raw.get("id") if isinstance(raw.get("id"), str) else \
-            f"{raw['subject']}.{raw['predicate']}.{obj if obj is not None else _slug(value or '')}"
+        claim_id = (
+            raw.get("id")
+            if isinstance(raw.get("id"), str)
+            else f"{raw['subject']}.{raw['predicate']}.{obj if obj is not None else _slug(value or '')}"
+        )
         claim = Claim(
-            id=claim_id, subject=raw["subject"], predicate=raw["predicate"], object=obj, value=value,
+            id=claim_id,
+            subject=raw["subject"],
+            predicate=raw["predicate"],
+            object=obj,
+            value=value,
             date=_date(raw.get("date"), claim_where.at("date"), loaded),
             start=_date(raw.get("start"), claim_where.at("start"), loaded),
             end=_date(raw.get("end"), claim_where.at("end"), loaded),
             qualifiers=_roles(raw.get("qualifiers")),
             evidence=_evidence(raw.get("evidence"), default_article, claim_where.at("evidence"), loaded),
-            conflicts_with=_strs(raw.get("conflicts_with")), note=_str(raw.get("note")), where=claim_where,
+            conflicts_with=_strs(raw.get("conflicts_with")),
+            note=_str(raw.get("note")),
+            where=claim_where,
         )
         if claim_id in loaded.model.claims:
             first = loaded.model.claims[claim_id].where
@@ -278,14 +314,22 @@ def _evidence(raw: Any, default_article: str | None, where: Where, loaded: Loade
             continue
         article = _str(item.get("article")) or default_article
         if article is None:
-            loaded.problems.append(Problem(where.at(index), "evidence names no article, and the file has no 'article:'"))
+            loaded.problems.append(
+                Problem(where.at(index), "evidence names no article, and the file has no 'article:'")
+            )
             continue
         modality = item.get("modality", "asserted")
-        result.append(Evidence(
-            article=article, quote=item["quote"], via=_strs(item.get("via")), said_to=_str(item.get("said_to")),
-            modality=modality if isinstance(modality, str) else "asserted",
-            direct_speech=item.get("direct_speech") is True, where=where.at(index),
-        ))
+        result.append(
+            Evidence(
+                article=article,
+                quote=item["quote"],
+                via=_strs(item.get("via")),
+                said_to=_str(item.get("said_to")),
+                modality=modality if isinstance(modality, str) else "asserted",
+                direct_speech=item.get("direct_speech") is True,
+                where=where.at(index),
+            )
+        )
     return tuple(result)
 
 

@@ -14,13 +14,21 @@ def to_network(model: Model, ontology: Ontology) -> nx.MultiDiGraph:
     Literal-valued claims (e.g. holdsPosition) become `facts` on their subject node."""
     graph = nx.MultiDiGraph()
     for entity in model.entities.values():
-        graph.add_node(entity.id, kind="entity", cls=entity.type, label=entity.name, aliases=list(entity.aliases),
-                       facts=[])
+        graph.add_node(
+            entity.id, kind="entity", cls=entity.type, label=entity.name, aliases=list(entity.aliases), facts=[]
+        )
     for event in model.events.values():
         date = event.date or event.start
-        graph.add_node(event.id, kind="event", cls=event.type, label=event.name, aliases=list(event.aliases),
-                       date=date.value if date else None, facts=[],
-                       sources=sorted({e.article for e in event.evidence}))
+        graph.add_node(
+            event.id,
+            kind="event",
+            cls=event.type,
+            label=event.name,
+            aliases=list(event.aliases),
+            date=date.value if date else None,
+            facts=[],
+            sources=sorted({e.article for e in event.evidence}),
+        )
     for event in model.events.values():
         sources = sorted({e.article for e in event.evidence})
         date = event.date or event.start
@@ -29,20 +37,36 @@ def to_network(model: Model, ontology: Ontology) -> nx.MultiDiGraph:
                 graph.nodes[event.id]["facts"].append((role, values))
                 continue
             for value in values:
-                graph.add_edge(event.id, value, key=f"{event.id}#{role}#{value}", relation=role,
-                               label=ontology.label(role), date=date.value if date else None, sources=sources,
-                               modality=strongest_modality(event.evidence), conflicts=list(event.conflicts_with),
-                               event=event.id)
+                graph.add_edge(
+                    event.id,
+                    value,
+                    key=f"{event.id}#{role}#{value}",
+                    relation=role,
+                    label=ontology.label(role),
+                    date=date.value if date else None,
+                    sources=sources,
+                    modality=strongest_modality(event.evidence),
+                    conflicts=list(event.conflicts_with),
+                    event=event.id,
+                )
     for claim in model.claims.values():
         sources = sorted({e.article for e in claim.evidence})
         date = claim.date or claim.start
         if claim.object is None:
             graph.nodes[claim.subject]["facts"].append((claim.predicate, (claim.value,)))
             continue
-        graph.add_edge(claim.subject, claim.object, key=claim.id, relation=claim.predicate,
-                       label=ontology.label(claim.predicate), date=date.value if date else None, sources=sources,
-                       modality=strongest_modality(claim.evidence), conflicts=list(claim.conflicts_with),
-                       claim=claim.id)
+        graph.add_edge(
+            claim.subject,
+            claim.object,
+            key=claim.id,
+            relation=claim.predicate,
+            label=ontology.label(claim.predicate),
+            date=date.value if date else None,
+            sources=sources,
+            modality=strongest_modality(claim.evidence),
+            conflicts=list(claim.conflicts_with),
+            claim=claim.id,
+        )
     return graph
 
 
@@ -59,7 +83,13 @@ def stats(model: Model, ontology: Ontology) -> dict[str, dict[str, int]]:
         if claim.object is None:
             relations[claim.predicate] = relations.get(claim.predicate, 0) + 1
     evidence = sum(len(r.evidence) for r in (*model.events.values(), *model.claims.values()))
-    totals = {"articles": len(model.articles), "entities": len(model.entities), "events": len(model.events),
-              "claims": len(model.claims), "evidence": evidence, "nodes": graph.number_of_nodes(),
-              "edges": graph.number_of_edges()}
+    totals = {
+        "articles": len(model.articles),
+        "entities": len(model.entities),
+        "events": len(model.events),
+        "claims": len(model.claims),
+        "evidence": evidence,
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+    }
     return {"totals": totals, "classes": dict(sorted(classes.items())), "relations": dict(sorted(relations.items()))}

@@ -102,7 +102,7 @@ class Ontology:
 
 
 def _local(term: ox.NamedNode) -> str | None:
-    return term.value[len(KGO):] if term.value.startswith(KGO) else None
+    return term.value[len(KGO) :] if term.value.startswith(KGO) else None
 
 
 def load_ontology(directory: Path) -> Ontology:
@@ -131,10 +131,13 @@ def load_ontology(directory: Path) -> Ontology:
         label = text(props, RDFS + "label") or name
         comment = text(props, RDFS + "comment") or ""
         if OWL + "Class" in types:
-            parents = tuple(sorted(
-                local for t in props.get(RDFS + "subClassOf", [])
-                if isinstance(t, ox.NamedNode) and (local := _local(t)) is not None
-            ))
+            parents = tuple(
+                sorted(
+                    local
+                    for t in props.get(RDFS + "subClassOf", [])
+                    if isinstance(t, ox.NamedNode) and (local := _local(t)) is not None
+                )
+            )
             classes[name] = OntologyClass(
                 name, label, comment, parents, text(props, KGO + "displayColor"), text(props, KGO + "displayShape")
             )
@@ -143,7 +146,11 @@ def load_ontology(directory: Path) -> Ontology:
             domain = next((t for t in props.get(RDFS + "domain", []) if isinstance(t, ox.NamedNode)), None)
             range_ = next((t for t in props.get(RDFS + "range", []) if isinstance(t, ox.NamedNode)), None)
             properties[name] = OntologyProperty(
-                name, label, comment, usages, OWL + "DatatypeProperty" in types,
+                name,
+                label,
+                comment,
+                usages,
+                OWL + "DatatypeProperty" in types,
                 _local(domain) if domain is not None else None,
                 (_local(range_) or range_.value) if range_ is not None else None,
             )

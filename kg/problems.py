@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 YamlPath = tuple[str | int, ...]
+KEY = "<key>"  # a final path step meaning "the key itself, not its value" (for unknown fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +60,18 @@ class ValidationFailed(Exception):
 def _node_at(root: yaml.Node, path: YamlPath) -> yaml.Node:
     """Walk `path` down a composed YAML node tree, as far as it exists.
 
-    A missing key locates at its mapping; for a key of a mapping the value node is returned.
+    A missing key locates at its mapping; for a key of a mapping the value node is returned, unless the
+    path ends with KEY.
     """
     node = root
+    key: yaml.Node | None = None
     for step in path:
+        if step == KEY and key is not None:
+            return key
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if key_node.value == step:
-                    node = value_node
+                    node, key = value_node, key_node
                     break
             else:
                 return node

@@ -24,7 +24,9 @@ class Project:
     sources: Path
 
 
-def check(sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY) -> tuple[Project | None, list[LocatedProblem]]:
+def check(
+    sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY
+) -> tuple[Project | None, list[LocatedProblem]]:
     """Load and validate everything; return the project (None if the ontology is unreadable) and all problems."""
     try:
         ontology = load_ontology(ontology_dir)

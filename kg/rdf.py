@@ -32,10 +32,21 @@ _QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """Prefixes used in the Turtle export and predeclared for SPARQL queries."""
     return {
-        "kg": base, "kga": base + "article/", "kgc": base + "claim/", "kge": base + "evidence/",
-        "kgo": KGO, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": "http://www.w3.org/2002/07/owl#",
-        "skos": SKOS, "prov": PROV, "oa": OA, "schema": SCHEMA,
-        "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/", "dcterms": "http://purl.org/dc/terms/",
+        "kg": base,
+        "kga": base + "article/",
+        "kgc": base + "claim/",
+        "kge": base + "evidence/",
+        "kgo": KGO,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "xsd": XSD,
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "skos": SKOS,
+        "prov": PROV,
+        "oa": OA,
+        "schema": SCHEMA,
+        "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+        "dcterms": "http://purl.org/dc/terms/",
     }
 
 
@@ -140,8 +151,11 @@ class RdfBuilder:
         self.out.add(subject, _nn(SCHEMA + "text"), _en(article.text))
         if article.outlet:
             self.out.add(subject, kgo("outlet"), self.node(article.outlet))
-        for name, value in (("outletNote", article.outlet_note), ("section", article.section),
-                            ("publicationDateNote", article.published_note)):
+        for name, value in (
+            ("outletNote", article.outlet_note),
+            ("section", article.section),
+            ("publicationDateNote", article.published_note),
+        ):
             if value:
                 self.out.add(subject, kgo(name), _en(value) if name != "section" else ox.Literal(value))
         if article.author:
@@ -167,8 +181,9 @@ class RdfBuilder:
             prop = self.ontology.properties[role]
             for value in values:
                 self.out.add(subject, kgo(role), ox.Literal(value) if prop.is_datatype else self.node(value))
-        self.add_provenance(subject, event.id, event.date, event.start, event.end, event.evidence,
-                            event.conflicts_with, event.note)
+        self.add_provenance(
+            subject, event.id, event.date, event.start, event.end, event.evidence, event.conflicts_with, event.note
+        )
 
     def add_claim(self, claim: Claim) -> None:
         prop = self.ontology.properties[claim.predicate]
@@ -184,15 +199,23 @@ class RdfBuilder:
         self.out.add(statement, _nn(RDF + "subject"), subject)
         self.out.add(statement, _nn(RDF + "predicate"), predicate)
         self.out.add(statement, _nn(RDF + "object"), obj)
-        self.out.add(statement, _LABEL, _en(f"{self.name(claim.subject)} — {prop.label} — "
-                                            f"{claim.value if claim.value is not None else self.name(claim.object)}"))
+        self.out.add(
+            statement,
+            _LABEL,
+            _en(
+                f"{self.name(claim.subject)} — {prop.label} — "
+                f"{claim.value if claim.value is not None else self.name(claim.object)}"
+            ),
+        )
         for qualifier, values in claim.qualifiers:
             qualifier_prop = self.ontology.properties[qualifier]
             for value in values:
-                self.out.add(statement, kgo(qualifier),
-                             ox.Literal(value) if qualifier_prop.is_datatype else self.node(value))
-        self.add_provenance(statement, claim.id, claim.date, claim.start, claim.end, claim.evidence,
-                            claim.conflicts_with, claim.note)
+                self.out.add(
+                    statement, kgo(qualifier), ox.Literal(value) if qualifier_prop.is_datatype else self.node(value)
+                )
+        self.add_provenance(
+            statement, claim.id, claim.date, claim.start, claim.end, claim.evidence, claim.conflicts_with, claim.note
+        )
 
     def name(self, node_id: str | None) -> str:
         node = self.model.node(node_id or "")
@@ -202,9 +225,17 @@ class RdfBuilder:
         """IRI of a claim's statement node or of an event (what `conflicts_with` may name)."""
         return self.claim(record_id) if record_id in self.model.claims else self.node(record_id)
 
-    def add_provenance(self, subject: ox.NamedNode, owner_id: str, date: Date | None, start: Date | None,
-                       end: Date | None, evidence: tuple[Evidence, ...], conflicts: tuple[str, ...],
-                       note: str | None) -> None:
+    def add_provenance(
+        self,
+        subject: ox.NamedNode,
+        owner_id: str,
+        date: Date | None,
+        start: Date | None,
+        end: Date | None,
+        evidence: tuple[Evidence, ...],
+        conflicts: tuple[str, ...],
+        note: str | None,
+    ) -> None:
         if date is not None:
             self.add_date(subject, "date", date)
         if start is not None:
@@ -258,8 +289,10 @@ class RdfBuilder:
         start = article.text.find(item.quote)
         if start >= 0:
             end = start + len(item.quote)
-            self.out.add(quote_selector, _nn(OA + "prefix"), ox.Literal(article.text[max(0, start - _QUOTE_CONTEXT):start]))
-            self.out.add(quote_selector, _nn(OA + "suffix"), ox.Literal(article.text[end:end + _QUOTE_CONTEXT]))
+            self.out.add(
+                quote_selector, _nn(OA + "prefix"), ox.Literal(article.text[max(0, start - _QUOTE_CONTEXT) : start])
+            )
+            self.out.add(quote_selector, _nn(OA + "suffix"), ox.Literal(article.text[end : end + _QUOTE_CONTEXT]))
             self.out.add(target, _nn(OA + "hasSelector"), position_selector)
             self.out.add(position_selector, _TYPE, _nn(OA + "TextPositionSelector"))
             self.out.add(position_selector, _nn(OA + "start"), ox.Literal(start))
@@ -297,5 +330,6 @@ FORMATS = {"graph.ttl": ox.RdfFormat.TURTLE, "graph.nt": ox.RdfFormat.N_TRIPLES,
 
 
 def serialize(triples: list[ox.Triple], path: Path, rdf_format: ox.RdfFormat, base: str = DEFAULT_BASE) -> None:
-    ox.serialize(triples, str(path), rdf_format,
-                 prefixes=prefixes(base) if rdf_format != ox.RdfFormat.N_TRIPLES else None)
+    ox.serialize(
+        triples, str(path), rdf_format, prefixes=prefixes(base) if rdf_format != ox.RdfFormat.N_TRIPLES else None
+    )

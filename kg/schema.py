@@ -19,8 +19,11 @@ SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
 _TEXT = {"type": "string", "minLength": 1}
-_DATE_STRING = {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision printed"}
+_DATE_STRING = {
+    "type": ["string", "integer"],
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision printed",
+}
 _DATE = {
     "description": "a date at the precision printed, optionally with inferred parts flagged",
     "anyOf": [
@@ -38,8 +41,7 @@ _DATE = {
     ],
 }
 _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
-_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1},
-                         {"type": ["string", "number"]}]}
+_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, {"type": ["string", "number"]}]}
 
 
 def _evidence() -> dict[str, Any]:
@@ -50,8 +52,11 @@ def _evidence() -> dict[str, Any]:
         "properties": {
             "quote": {**_TEXT, "description": "verbatim text of the article (curly quotes included)"},
             "article": {**_ID, "description": "the article quoted; default: the file's `article`"},
-            "via": {"type": "array", "items": _ID,
-                    "description": "attribution chain after the outlet: [reuters, syrian-source]"},
+            "via": {
+                "type": "array",
+                "items": _ID,
+                "description": "attribution chain after the outlet: [reuters, syrian-source]",
+            },
             "said_to": {**_ID, "description": "the outlet the original source said it to"},
             "modality": {"enum": list(MODALITIES)},
             "direct_speech": {"type": "boolean"},
@@ -63,8 +68,13 @@ def _names() -> dict[str, Any]:
     return {"name": _TEXT, "aliases": {"type": "array", "items": _TEXT, "uniqueItems": True}, "note": _TEXT}
 
 
-def _facts_schema(types: dict[str, Any], events: dict[str, Any], relations: dict[str, Any],
-                  roles: dict[str, Any], qualifiers: dict[str, Any]) -> dict[str, Any]:
+def _facts_schema(
+    types: dict[str, Any],
+    events: dict[str, Any],
+    relations: dict[str, Any],
+    roles: dict[str, Any],
+    qualifiers: dict[str, Any],
+) -> dict[str, Any]:
     evidence = {"type": "array", "items": _evidence(), "minItems": 1}
     conflicts = {"type": "array", "items": _ID, "description": "ids of conflicting claims or events"}
     return {
@@ -74,30 +84,61 @@ def _facts_schema(types: dict[str, Any], events: dict[str, Any], relations: dict
         "additionalProperties": False,
         "properties": {
             "article": {**_ID, "description": "default article of the evidence in this file"},
-            "entities": {"type": "array", "items": {
-                "type": "object", "required": ["id", "type", "name"], "additionalProperties": False,
-                "properties": {"id": _ID, "type": types, **_names()},
-            }},
-            "events": {"type": "array", "items": {
-                "type": "object", "required": ["id", "type", "name", "evidence"], "additionalProperties": False,
-                "properties": {
-                    "id": _ID, "type": events, **_names(), "date": _DATE, "start": _DATE, "end": _DATE,
-                    "roles": {"type": "object", "propertyNames": roles, "additionalProperties": _ROLE_VALUE},
-                    "evidence": evidence, "conflicts_with": conflicts,
+            "entities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "type", "name"],
+                    "additionalProperties": False,
+                    "properties": {"id": _ID, "type": types, **_names()},
                 },
-            }},
-            "claims": {"type": "array", "items": {
-                "type": "object", "required": ["subject", "predicate", "evidence"], "additionalProperties": False,
-                "properties": {
-                    "id": _ID, "subject": _ID, "predicate": relations, "object": _ID,
-                    "value": {"type": ["string", "number", "boolean"]},
-                    "date": _DATE, "start": _DATE, "end": _DATE,
-                    "qualifiers": {"type": "object", "propertyNames": qualifiers,
-                                   "additionalProperties": _ROLE_VALUE},
-                    "evidence": evidence, "conflicts_with": conflicts, "note": _TEXT,
+            },
+            "events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "type", "name", "evidence"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": _ID,
+                        "type": events,
+                        **_names(),
+                        "date": _DATE,
+                        "start": _DATE,
+                        "end": _DATE,
+                        "roles": {"type": "object", "propertyNames": roles, "additionalProperties": _ROLE_VALUE},
+                        "evidence": evidence,
+                        "conflicts_with": conflicts,
+                    },
                 },
-                "oneOf": [{"required": ["object"]}, {"required": ["value"]}],
-            }},
+            },
+            "claims": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["subject", "predicate", "evidence"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": _ID,
+                        "subject": _ID,
+                        "predicate": relations,
+                        "object": _ID,
+                        "value": {"type": ["string", "number", "boolean"]},
+                        "date": _DATE,
+                        "start": _DATE,
+                        "end": _DATE,
+                        "qualifiers": {
+                            "type": "object",
+                            "propertyNames": qualifiers,
+                            "additionalProperties": _ROLE_VALUE,
+                        },
+                        "evidence": evidence,
+                        "conflicts_with": conflicts,
+                        "note": _TEXT,
+                    },
+                    "oneOf": [{"required": ["object"]}, {"required": ["value"]}],
+                },
+            },
         },
     }
 
@@ -118,17 +159,29 @@ def _article_schema() -> dict[str, Any]:
             "author": _ID,
             "section": _TEXT,
             "published": {
-                "type": "object", "additionalProperties": False, "required": ["note"],
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["note"],
                 "properties": {"after": _DATE, "before": _DATE, "note": _TEXT},
             },
-            "photos": {"type": "array", "items": {
-                "type": "object", "required": ["id", "caption"], "additionalProperties": False,
-                "properties": {"id": _ID, "caption": _TEXT, "credit": _TEXT},
-            }},
-            "ignore": {"type": "array", "items": {
-                "type": "object", "required": ["quote", "reason"], "additionalProperties": False,
-                "properties": {"quote": _TEXT, "reason": _TEXT},
-            }},
+            "photos": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "caption"],
+                    "additionalProperties": False,
+                    "properties": {"id": _ID, "caption": _TEXT, "credit": _TEXT},
+                },
+            },
+            "ignore": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["quote", "reason"],
+                    "additionalProperties": False,
+                    "properties": {"quote": _TEXT, "reason": _TEXT},
+                },
+            },
         },
     }
 
@@ -147,12 +200,14 @@ def editor_schema(kind: str, ontology: Ontology) -> dict[str, Any]:
         return _article_schema()
 
     def enum(names: tuple[str, ...]) -> dict[str, Any]:
-        return {"enum": list(names), "description": "; ".join(
-            f"{n}: {ontology.label(n)}" for n in names)[:2000]}
+        return {"enum": list(names), "description": "; ".join(f"{n}: {ontology.label(n)}" for n in names)[:2000]}
 
     return _facts_schema(
-        enum(ontology.entity_classes), enum(ontology.event_classes), enum(ontology.usable("relation")),
-        enum(ontology.usable("role")), enum(ontology.usable("qualifier")),
+        enum(ontology.entity_classes),
+        enum(ontology.event_classes),
+        enum(ontology.usable("relation")),
+        enum(ontology.usable("role")),
+        enum(ontology.usable("qualifier")),
     )
 
 

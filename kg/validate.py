@@ -54,9 +54,15 @@ class _Checker:
             if entity.type in self.ontology.entity_classes:
                 continue
             if entity.type in self.ontology.event_classes:
-                self.error(entity.where.at("type"), f"'{entity.type}' is an event class: declare '{entity.id}' under 'events:' with evidence")
+                self.error(
+                    entity.where.at("type"),
+                    f"'{entity.type}' is an event class: declare '{entity.id}' under 'events:' with evidence",
+                )
             else:
-                self.error(entity.where.at("type"), f"unknown class '{entity.type}'{did_you_mean(entity.type, self.ontology.entity_classes)}")
+                self.error(
+                    entity.where.at("type"),
+                    f"unknown class '{entity.type}'{did_you_mean(entity.type, self.ontology.entity_classes)}",
+                )
 
     def check_names(self) -> None:
         """Every name variant must resolve to one node, or search and linking become ambiguous."""
@@ -66,9 +72,14 @@ class _Checker:
                 key = " ".join(name.casefold().split())
                 if key in owner and owner[key][0] != node.id:
                     where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
-                    self.problems.append(Problem(
-                        where, f"name '{name}' of '{node.id}' is already a name of '{owner[key][0]}': "
-                        "a name variant must resolve to one entity", related=owner[key][1]))
+                    self.problems.append(
+                        Problem(
+                            where,
+                            f"name '{name}' of '{node.id}' is already a name of '{owner[key][0]}': "
+                            "a name variant must resolve to one entity",
+                            related=owner[key][1],
+                        )
+                    )
                 else:
                     owner.setdefault(key, (node.id, node.where))
 
@@ -82,8 +93,9 @@ class _Checker:
             self.error(event.where.at("type"), f"unknown event class '{event.type}'{hint}")
         self.check_dates(event.date, event.start, event.end, event.where)
         for role, values in event.roles:
-            self.check_property_values(role, "role", event.type, values, event.where.at("roles", role),
-                                       subject_id=event.id)
+            self.check_property_values(
+                role, "role", event.type, values, event.where.at("roles", role), subject_id=event.id
+            )
         self.check_conflicts(event.id, event.conflicts_with, event.where)
         self.check_evidence(event.evidence)
 
@@ -91,13 +103,23 @@ class _Checker:
         where = claim.where
         prop = self.ontology.properties.get(claim.predicate)
         if prop is None or "relation" not in prop.usages:
-            self.error(where.at("predicate"), f"unknown relation '{claim.predicate}'"
-                       f"{did_you_mean(claim.predicate, self.ontology.usable('relation'))}")
+            self.error(
+                where.at("predicate"),
+                f"unknown relation '{claim.predicate}'"
+                f"{did_you_mean(claim.predicate, self.ontology.usable('relation'))}",
+            )
         subject_type = self.check_reference(claim.subject, where.at("subject"))
         if prop is not None and "relation" in prop.usages:
-            if subject_type and prop.domain and not self.ontology.is_a(subject_type, prop.domain):
-                self.error(where.at("subject"), f"'{claim.predicate}' needs a subject of class {prop.domain}, "
-                           f"but '{claim.subject}' is a {subject_type}")
+            if (
+                subject_type in self.ontology.classes
+                and prop.domain
+                and not self.ontology.is_a(subject_type, prop.domain)
+            ):
+                self.error(
+                    where.at("subject"),
+                    f"'{claim.predicate}' needs a subject of class {prop.domain}, "
+                    f"but '{claim.subject}' is a {subject_type}",
+                )
             if prop.is_datatype and claim.object is not None:
                 self.error(where.at("object"), f"'{claim.predicate}' takes a literal: use 'value:', not 'object:'")
             elif not prop.is_datatype and claim.value is not None:
@@ -105,20 +127,26 @@ class _Checker:
             elif claim.object is not None:
                 self.check_range(prop.name, prop.range, claim.object, where.at("object"))
         for qualifier, values in claim.qualifiers:
-            self.check_property_values(qualifier, "qualifier", None, values, where.at("qualifiers", qualifier),
-                                       subject_id=claim.id)
+            self.check_property_values(
+                qualifier, "qualifier", None, values, where.at("qualifiers", qualifier), subject_id=claim.id
+            )
         self.check_dates(claim.date, claim.start, claim.end, where)
         self.check_conflicts(claim.id, claim.conflicts_with, where)
         self.check_evidence(claim.evidence)
 
-    def check_property_values(self, name: str, usage: str, owner_type: str | None, values: Iterable[str],
-                              where: Where | None, subject_id: str) -> None:
+    def check_property_values(
+        self, name: str, usage: str, owner_type: str | None, values: Iterable[str], where: Where | None, subject_id: str
+    ) -> None:
         prop = self.ontology.properties.get(name)
         if prop is None or usage not in prop.usages:
             self.error(where, f"unknown {usage} '{name}'{did_you_mean(name, self.ontology.usable(usage))}")
             return
-        if owner_type and prop.domain and owner_type in self.ontology.classes \
-                and not self.ontology.is_a(owner_type, prop.domain):
+        if (
+            owner_type
+            and prop.domain
+            and owner_type in self.ontology.classes
+            and not self.ontology.is_a(owner_type, prop.domain)
+        ):
             self.error(where, f"'{name}' applies to {prop.domain}, not to a {owner_type}")
         if prop.is_datatype:
             return
@@ -137,7 +165,12 @@ class _Checker:
 
     def check_range(self, name: str, range_: str | None, node_id: str, where: Where | None) -> None:
         node_type = self.check_reference(node_id, where)
-        if node_type and range_ and range_ in self.ontology.classes and not self.ontology.is_a(node_type, range_):
+        if (
+            node_type in self.ontology.classes
+            and range_
+            and range_ in self.ontology.classes
+            and not self.ontology.is_a(node_type, range_)
+        ):
             self.error(where, f"'{name}' needs a {range_}, but '{node_id}' is a {node_type}")
 
     def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where | None) -> None:
@@ -146,8 +179,10 @@ class _Checker:
                 self.error(where.at("conflicts_with", index) if where else None, "a claim cannot conflict with itself")
             elif other not in self.model.claims and other not in self.model.events:
                 known = self.model.claims.keys() | self.model.events.keys()
-                self.error(where.at("conflicts_with", index) if where else None,
-                           f"unknown claim or event '{other}'{did_you_mean(other, known)}")
+                self.error(
+                    where.at("conflicts_with", index) if where else None,
+                    f"unknown claim or event '{other}'{did_you_mean(other, known)}",
+                )
 
     def check_dates(self, date: Date | None, start: Date | None, end: Date | None, where: Where | None) -> None:
         if where is None:
@@ -163,11 +198,15 @@ class _Checker:
         for item in evidence:
             article = self.model.articles.get(item.article)
             if article is None:
-                self.error(item.where.at("article") if item.where else None,
-                           f"unknown article '{item.article}'{did_you_mean(item.article, self.model.articles)}")
+                self.error(
+                    item.where.at("article") if item.where else None,
+                    f"unknown article '{item.article}'{did_you_mean(item.article, self.model.articles)}",
+                )
             elif article.text and item.quote not in article.text:
-                self.error(item.where.at("quote") if item.where else None,
-                           f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}")
+                self.error(
+                    item.where.at("quote") if item.where else None,
+                    f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}",
+                )
             for index, agent in enumerate(item.via):
                 self.check_range("via", "Agent", agent, item.where.at("via", index) if item.where else None)
             if item.said_to is not None:
@@ -177,25 +216,37 @@ class _Checker:
         where = article.where
         if where is None:
             return
-        for field_name, value, cls in (("outlet", article.outlet, "NewsOrganization"), ("author", article.author, "Person")):
+        for field_name, value, cls in (
+            ("outlet", article.outlet, "NewsOrganization"),
+            ("author", article.author, "Person"),
+        ):
             if value is not None:
                 self.check_range(field_name, cls, value, where.at(field_name))
         if article.text:
             if article.headline and article.headline not in article.text:
-                self.error(where.at("headline"), f"headline not found verbatim in the text{_closest(article.headline, article.text)}")
+                self.error(
+                    where.at("headline"),
+                    f"headline not found verbatim in the text{_closest(article.headline, article.text)}",
+                )
             for index, photo in enumerate(article.photos):
                 self.check_range("photo", "Photograph", photo.id, where.at("photos", index, "id"))
                 for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
                     if value is not None and value not in article.text:
-                        self.error(where.at("photos", index, field_name),
-                                   f"{field_name} not found verbatim in the text{_closest(value, article.text)}")
+                        self.error(
+                            where.at("photos", index, field_name),
+                            f"{field_name} not found verbatim in the text{_closest(value, article.text)}",
+                        )
             for item in article.ignore:
                 if item.quote not in article.text:
-                    self.error(item.where.at("quote") if item.where else None,
-                               f"ignored passage not found verbatim in the text{_closest(item.quote, article.text)}")
+                    self.error(
+                        item.where.at("quote") if item.where else None,
+                        f"ignored passage not found verbatim in the text{_closest(item.quote, article.text)}",
+                    )
         after, before = article.published_after, article.published_before
         if after is not None and before is not None and after.earliest > before.latest:
-            self.error(where.at("published", "before"), f"published before {before} but after {after}: impossible bounds")
+            self.error(
+                where.at("published", "before"), f"published before {before} but after {after}: impossible bounds"
+            )
 
 
 def _closest(quote: str, text: str) -> str:
@@ -204,7 +255,7 @@ def _closest(quote: str, text: str) -> str:
     normalised_text = text.translate(_QUOTE_MARKS)
     position = normalised_text.find(normalised_quote)
     if position >= 0:
-        return f"; it differs in quote marks or dashes — the article has '{text[position:position + len(quote)]}'"
+        return f"; it differs in quote marks or dashes — the article has '{text[position : position + len(quote)]}'"
     if " ".join(quote.split()) in " ".join(text.split()):
         return "; it differs in spacing or line breaks (quotes cannot span lines)"
     chunks = [c for c in re.split(r"(?<=[.!?])\s+|\n", text) if c.strip()]

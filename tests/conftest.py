@@ -1,0 +1,38 @@
+"""Shared fixtures: the real corpus built once per session, and a small valid corpus to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.project import Project, load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+ONTOLOGY = ROOT / "ontology"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    """The real corpus, loaded and validated."""
+    return load_project(SOURCES, ONTOLOGY)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`kg build` of the real corpus into a private directory; returns that directory."""
+    out = tmp_path_factory.mktemp("exports")
+    kg.build(SOURCES, ONTOLOGY, out)
+    return out
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A private copy of the small valid test corpus (tests/fixtures/mini), safe to edit."""
+    target = tmp_path / "sources"
+    shutil.copytree(MINI, target)
+    return target

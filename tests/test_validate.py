@@ -1,0 +1,257 @@
+"""Every kind of bad input gets a located error (path:line:col), all at once, and exit 1 — never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.cli import main
+
+from .conftest import ONTOLOGY
+
+FACTS = Path("facts") / "mini.yaml"
+ARTICLE = Path("articles") / "mini-article.yaml"
+
+
+def edit(sources: Path, relative: Path, old: str, new: str) -> Path:
+    path = sources / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def problems(sources: Path) -> list[str]:
+    return [f"{Path(p.file).name}:{p.line}:{p.column}: {p.message}" for p in kg.validate(sources, ONTOLOGY)]
+
+
+def test_the_mini_corpus_is_clean(mini: Path) -> None:
+    assert problems(mini) == []
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "expected"),
+    [
+        # YAML syntax, duplicate keys
+        (FACTS, "    type: Demand\n", "    type: Demand\n   bad: [\n", "mini.yaml:14:"),
+        (
+            FACTS,
+            "    name: Syria demands",
+            "    type: Meeting\n    name: Syria demands",
+            "mini.yaml:14:5: duplicate key 'type': a key may appear once",
+        ),
+        # schema: unknown field with a suggestion, missing field, malformed id
+        (FACTS, "    roles:\n", "    rolse:\n", "mini.yaml:16:5: unknown field 'rolse' — did you mean 'roles'?"),
+        (FACTS, "    name: Syria demands Assad's extradition\n", "", "mini.yaml:12:5: missing required field 'name'"),
+        (FACTS, "id: syria,", "id: Syria Gov,", "mini.yaml:8:10: 'Syria Gov' is not a valid id"),
+        # unknown and duplicate ids
+        (
+            FACTS,
+            "recipient: russia",
+            "recipient: rusia",
+            "mini.yaml:18:18: unknown entity 'rusia' — did you mean 'russia'?",
+        ),
+        (
+            FACTS,
+            "object: tartus-naval-base",
+            "object: tartus-base",
+            "mini.yaml:27:13: unknown entity 'tartus-base' — did you mean 'tartus-naval-base'?",
+        ),
+        (FACTS, "id: syria,", "id: russia,", "mini.yaml:8:10: duplicate id 'russia' (first defined at"),
+        # vocabulary: unknown class, relation and role, with suggestions
+        (
+            FACTS,
+            "type: MilitaryBase",
+            "type: MilitaryBse",
+            "mini.yaml:10:35: unknown class 'MilitaryBse' — did you mean 'MilitaryBase'?",
+        ),
+        (
+            FACTS,
+            "predicate: operates",
+            "predicate: operate",
+            "mini.yaml:26:16: unknown relation 'operate' — did you mean 'operates'?",
+        ),
+        (
+            FACTS,
+            "      agent: syria",
+            "      agnt: syria",
+            "mini.yaml:17:13: unknown role 'agnt' — did you mean 'agent'?",
+        ),
+        # domain and range
+        (
+            FACTS,
+            "agent: syria",
+            "agent: tartus-naval-base",
+            "mini.yaml:17:14: 'agent' needs a Agent, but 'tartus-naval-base' is a MilitaryBase",
+        ),
+        (
+            FACTS,
+            "subject: russia",
+            "subject: tartus-naval-base",
+            "mini.yaml:25:14: 'operates' needs a subject of class Agent, but 'tartus-naval-base' is a MilitaryBase",
+        ),
+        (
+            FACTS,
+            "object: tartus-naval-base",
+            "object: syria",
+            "mini.yaml:27:13: 'operates' needs a Facility, but 'syria' is a Country",
+        ),
+        # dates: malformed, impossible, inferred part the date does not have
+        (FACTS, "value: 2025-01-28", "value: 28/01/2025", "mini.yaml:15:11: malformed date '28/01/2025'"),
+        (
+            FACTS,
+            "value: 2025-01-28",
+            "value: 2025-02-30",
+            "mini.yaml:15:11: impossible date '2025-02-30': February 2025 has 28 days",
+        ),
+        (
+            FACTS,
+            "value: 2025-01-28, inferred: [year]",
+            "value: 2025, inferred: [month]",
+            "mini.yaml:15:11: 'month' is inferred but the date '2025' has no month",
+        ),
+        # quotes not verbatim (with a hint on quote marks), claims without evidence, unknown article
+        (
+            FACTS,
+            "Assad’s extradition",
+            "Assad's extradition",
+            "mini.yaml:21:16: quote not found verbatim in article 'mini-article'; it differs in quote marks",
+        ),
+        (
+            FACTS,
+            "    evidence:\n      - quote: Russia operates the Tartus naval base",
+            "    evidence: []",
+            "mini.yaml:28:15: no evidence: every claim and event needs at least one quote",
+        ),
+        (
+            FACTS,
+            "article: mini-article",
+            "article: mini-articel",
+            "unknown article 'mini-articel' — did you mean 'mini-article'?",
+        ),
+        # names must resolve to one entity
+        (
+            FACTS,
+            "aliases: [Tartus]",
+            "aliases: [Russia]",
+            "mini.yaml:10:84: name 'Russia' of 'tartus-naval-base' is already a name of 'russia'",
+        ),
+        # articles: metadata not verbatim, ignore not verbatim, and coverage
+        (
+            ARTICLE,
+            "headline: Russia keeps",
+            "headline: Russia holds",
+            "mini-article.yaml:5:11: headline not found verbatim in the text",
+        ),
+        (
+            ARTICLE,
+            "  - quote: Subscribe to our newsletter.",
+            "  - quote: Subscribe to our news letter.",
+            "mini-article.yaml:11:12: ignored passage not found verbatim",
+        ),
+        (
+            ARTICLE,
+            "  - quote: Subscribe to our newsletter.\n    reason: newsletter plea\n",
+            "",
+            "mini-article.txt:7:1: sentence neither cited by evidence nor ignored",
+        ),
+    ],
+)
+def test_each_error_kind_is_reported_where_it_is(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:
+    edit(mini, relative, old, new)
+    found = problems(mini)
+    assert any(p.startswith(expected) or expected in p for p in found), found
+
+
+def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:
+    edit(mini, FACTS, "recipient: russia", "recipient: rusia")
+    edit(mini, FACTS, "value: 2025-01-28", "value: 2025-13-01")
+    edit(mini, FACTS, "Russia operates the Tartus naval base", "Russia runs the Tartus naval base")
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    facts = str(mini / FACTS)
+    assert any(line.startswith(f"{facts}:15:11: impossible date '2025-13-01'") for line in lines), lines
+    assert any(line.startswith(f"{facts}:18:18: unknown entity 'rusia'") for line in lines), lines
+    assert any(line.startswith(f"{facts}:29:16: quote not found verbatim") for line in lines), lines
+    assert lines[-1] == "3 errors"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"- just\n- a list\n",
+        b"\xff\xfe\x00garbage",
+        b"claims: 12\n",
+        b"entities:\n  - 5\n  - [x]\n",
+        b"events:\n  - {id: e, type: Demand, name: E, evidence: [{quote: 7}], roles: {agent: [1, {}]}}\n",
+        b"claims:\n  - {subject: russia, predicate: operates, object: x, value: 1, evidence: [{}]}\n",
+        b"!!python/object/apply:os.system ['echo pwned']\n",
+    ],
+)
+def test_garbage_never_crashes(mini: Path, content: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    (mini / "facts" / "garbage.yaml").write_bytes(content)
+    code = main(["validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "pwned" not in captured.out
+    if content in (b"",):
+        assert code == 0
+    else:
+        assert code == 1
+        assert "garbage.yaml:" in captured.err
+
+
+def test_an_unsafe_yaml_tag_is_refused_not_executed(mini: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "executed"
+    (mini / "facts" / "evil.yaml").write_text(f"!!python/object/apply:os.system ['touch {marker}']\n")
+    found = problems(mini)
+    assert not marker.exists()
+    assert any(
+        p.startswith("evil.yaml:1:1: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed")
+        for p in found
+    ), found
+
+
+def test_conflicts_must_name_known_claims(mini: Path) -> None:
+    edit(
+        mini,
+        FACTS,
+        "    object: tartus-naval-base\n",
+        "    object: tartus-naval-base\n    conflicts_with: [extradition-demnd]\n",
+    )
+    assert any(
+        "unknown claim or event 'extradition-demnd' — did you mean 'extradition-demand'?" in p for p in problems(mini)
+    )
+
+
+def test_interval_must_not_end_before_it_starts(mini: Path) -> None:
+    edit(
+        mini,
+        FACTS,
+        "    object: tartus-naval-base\n",
+        "    object: tartus-naval-base\n    start: 2025\n    end: 2024-06\n",
+    )
+    assert "mini.yaml:29:10: the interval ends (2024-06) before it starts (2025)" in problems(mini)
+
+
+def test_datatype_relations_take_values(mini: Path) -> None:
+    edit(
+        mini,
+        FACTS,
+        "claims:\n",
+        "claims:\n  - {subject: bashar-al-assad, predicate: holdsPosition, object: syria,"
+        " evidence: [{quote: Assad’s extradition}]}\n",
+    )
+    assert any("'holdsPosition' takes a literal: use 'value:', not 'object:'" in p for p in problems(mini))
