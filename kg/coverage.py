@@ -99,15 +99,14 @@ def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
         position = text.find(needle, position + 1)
 
 
-def account_article(article: Article, model: Model) -> list[Accounted]:
+def account_article(article: Article, model: Model, quotes: list[tuple[str, str]] | None = None) -> list[Accounted]:
+    """Account for each sentence of `article`; `quotes` are its (quote, owner id) pairs if already indexed."""
     text = article.text
     cited: list[tuple[int, int, str]] = []
-    for owner_id, evidence in _evidence_of(model):
-        for item in evidence:
-            if item.article == article.id:
-                position = text.find(item.quote)
-                if position >= 0:
-                    cited.append((position, position + len(item.quote), owner_id))
+    for quote, owner_id in quotes if quotes is not None else _quotes_by_article(model).get(article.id, []):
+        position = text.find(quote)
+        if position >= 0:
+            cited.append((position, position + len(quote), owner_id))
     metadata: list[tuple[int, int, str]] = []
     author = model.entities.get(article.author) if article.author else None
     for label, value in (
@@ -150,17 +149,22 @@ def _covering(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | No
     return None
 
 
-def _evidence_of(model: Model) -> Iterator[tuple[str, tuple]]:
-    for event in model.events.values():
-        yield event.id, event.evidence
-    for claim in model.claims.values():
-        yield claim.id, claim.evidence
+def _quotes_by_article(model: Model) -> dict[str, list[tuple[str, str]]]:
+    """Article id → (quote, owner id) of every evidence citing it: one pass over all evidence."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for record in (*model.events.values(), *model.claims.values()):
+        for item in record.evidence:
+            index.setdefault(item.article, []).append((item.quote, record.id))
+    return index
 
 
 def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     """Article id → the accounting of each of its sentences, in text order."""
+    quotes = _quotes_by_article(model)
     return {
-        article_id: account_article(article, model) for article_id, article in model.articles.items() if article.text
+        article_id: account_article(article, model, quotes.get(article_id, []))
+        for article_id, article in model.articles.items()
+        if article.text
     }
 
 
@@ -171,10 +175,9 @@ def coverage_problems(model: Model) -> list[Problem]:
     the sentence it was meant to cite would only repeat that error.
     """
     broken = {
-        item.article
-        for _, evidence in _evidence_of(model)
-        for item in evidence
-        if item.article in model.articles and item.quote not in model.articles[item.article].text
+        article_id
+        for article_id, quotes in _quotes_by_article(model).items()
+        if article_id in model.articles and any(quote not in model.articles[article_id].text for quote, _ in quotes)
     }
     problems = []
     for article_id, accounted in coverage_report(model).items():

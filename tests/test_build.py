@@ -1,0 +1,227 @@
+"""`kg build`: deterministic, atomic, parseable by independent RDF parsers, conformant to the SHACL shapes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+import pytest
+import rdflib
+
+import kg
+from kg.cli import main
+from kg.network import stats, to_network
+from kg.project import load_project
+
+from .conftest import ONTOLOGY, SOURCES
+
+RDF_EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
+build_module = importlib.import_module("kg.build")  # the module, not the kg.build function
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def oxigraph_triples(path: Path, rdf_format: ox.RdfFormat) -> set[ox.Triple]:
+    return set(ox.parse(path=str(path), format=rdf_format))
+
+
+def rdflib_triples(path: Path, rdf_format: str) -> set[ox.Triple]:
+    """Parse with rdflib, then hand its triples to Oxigraph as N-Triples, so both sides compare as terms."""
+    graph = rdflib.Graph().parse(str(path), format=rdf_format)
+    return set(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+
+
+@pytest.fixture
+def mini_built(mini: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "exports"
+    assert main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]) == 0
+    return out
+
+
+# ---------------------------------------------------------------------------- determinism
+
+
+def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    kg.build(SOURCES, ONTOLOGY, again)
+    first, second = snapshot(built), snapshot(again)
+    assert set(RDF_EXPORTS) <= set(first)
+    assert first == second
+
+
+def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out)], cwd=SOURCES.parent, env=env,
+                       check=True, capture_output=True)
+        outputs.append(snapshot(out))
+    assert outputs[0] == outputs[1]
+
+
+# ---------------------------------------------------------------------------- atomicity
+
+
+def test_a_failed_build_leaves_the_exports_byte_identical(mini: Path, mini_built: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(mini_built)
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text().replace("recipient: russia", "recipient: rusia"))
+    code = main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(mini_built)])
+    assert code == 1
+    assert "unknown entity 'rusia'" in capsys.readouterr().err
+    assert snapshot(mini_built) == before
+
+
+def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_files(
+        mini: Path, mini_built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(mini_built)
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text().replace("name: Bashar al-Assad", "name: Bashar al-Assad (changed)"))
+    real_writers = build_module.export_writers
+
+    def disk_full(path: Path) -> None:
+        path.write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "export_writers",
+                        lambda *args, **kwargs: {**real_writers(*args, **kwargs), "zz-last.ttl": disk_full})
+    with pytest.raises(OSError):
+        build_module.build(mini, ONTOLOGY, mini_built)
+    assert snapshot(mini_built) == before
+
+
+# ---------------------------------------------------------------------------- round trip
+
+
+def test_rdflib_and_oxigraph_read_the_same_graph_from_every_format(built: Path) -> None:
+    reference = oxigraph_triples(built / "graph.ttl", ox.RdfFormat.TURTLE)
+    assert len(reference) > 1000
+    assert rdflib_triples(built / "graph.ttl", "turtle") == reference
+    assert oxigraph_triples(built / "graph.nt", ox.RdfFormat.N_TRIPLES) == reference
+    assert rdflib_triples(built / "graph.nt", "nt") == reference
+    assert oxigraph_triples(built / "graph.jsonld", ox.RdfFormat.JSON_LD) == reference
+    assert rdflib_triples(built / "graph.jsonld", "json-ld") == reference
+
+
+def test_hostile_text_survives_turtle_intact(mini: Path, tmp_path: Path) -> None:
+    hostile = 'Q"uote\\ back """triple""" <script>alert(1)</script> ʼ’“ \t end'
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text().replace("name: Test Outlet", f"name: {json.dumps(hostile)}"))
+    out = tmp_path / "out"
+    kg.build(mini, ONTOLOGY, out)
+    label = rdflib.URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    graph = rdflib.Graph().parse(str(out / "graph.ttl"), format="turtle")
+    names = {str(o) for s, o in graph.subject_objects(label) if str(s).endswith("/test-outlet")}
+    assert names == {hostile}
+
+
+def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    kg.build(mini, ONTOLOGY, out, base="http://example.org/kg/")
+    subjects = {t.subject.value for t in ox.parse(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)}
+    assert "http://example.org/kg/russia" in subjects
+    assert not any(s.startswith("https://w3id.org/syria-russia-kg/id/") for s in subjects)
+
+
+# ---------------------------------------------------------------------------- SHACL
+
+
+def shacl(data: Path) -> tuple[bool, str]:
+    graph = rdflib.Graph().parse(str(data), format="turtle")
+    graph.parse(str(ONTOLOGY / "kg.ttl"), format="turtle")
+    shapes = rdflib.Graph().parse(str(ONTOLOGY / "shapes.ttl"), format="turtle")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, advanced=True)
+    return bool(conforms), text
+
+
+def test_the_real_graph_conforms_to_the_shacl_shapes(built: Path) -> None:
+    conforms, report = shacl(built / "graph.ttl")
+    assert conforms, report
+
+
+def test_the_shapes_catch_a_claim_without_evidence_and_a_range_violation(built: Path, tmp_path: Path) -> None:
+    triples = list(ox.parse(path=str(built / "graph.nt"), format=ox.RdfFormat.N_TRIPLES))
+    has_evidence = "https://w3id.org/syria-russia-kg/ontology#hasEvidence"
+    claim_class = ox.NamedNode("https://w3id.org/syria-russia-kg/ontology#Claim")
+    claim = next(t.subject for t in triples if t.object == claim_class)
+    broken = [t for t in triples if not (t.subject == claim and t.predicate.value == has_evidence)]
+    broken.append(ox.Triple(ox.NamedNode(claim.value.replace("/claim/", "/")),
+                            ox.NamedNode("https://w3id.org/syria-russia-kg/ontology#operates"),
+                            ox.NamedNode("https://w3id.org/syria-russia-kg/id/article-that-is-no-facility")))
+    path = tmp_path / "broken.ttl"
+    ox.serialize(broken, str(path), ox.RdfFormat.TURTLE)
+    conforms, report = shacl(path)
+    assert not conforms
+    assert "every claim and event needs at least one piece of evidence" in report
+    assert "expects a value of class" in report
+
+
+# ---------------------------------------------------------------------------- python API and networkx
+
+
+def test_the_network_mirrors_the_model(project) -> None:  # type: ignore[no-untyped-def]
+    graph = kg.network(SOURCES, ONTOLOGY)
+    model = project.model
+    assert graph.number_of_nodes() == len(model.entities) + len(model.events)
+    relations = sum(1 for c in model.claims.values() if c.object is not None)
+    roles = sum(len(values) for e in model.events.values() for name, values in e.roles
+                if not project.ontology.properties[name].is_datatype)
+    assert graph.number_of_edges() == relations + roles
+    for _, data in graph.nodes(data=True):
+        assert data["cls"] in project.ontology.classes and data["label"]
+    for _, _, data in graph.edges(data=True):
+        assert data["relation"] in project.ontology.properties and data["sources"]
+
+
+def test_network_edges_carry_relation_date_and_sources(mini: Path) -> None:
+    project = load_project(mini, ONTOLOGY)
+    graph = to_network(project.model, project.ontology)
+    demand = graph.get_edge_data("extradition-demand", "russia")
+    (edge,) = demand.values()
+    assert edge == {"relation": "recipient", "label": "recipient", "date": "2025-01-28", "sources": ["mini-article"],
+                    "modality": "reported", "conflicts": [], "event": "extradition-demand"}
+    assert graph.nodes["bashar-al-assad"]["aliases"] == ["Assad"]
+
+
+def test_stats_counts_classes_and_relations(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = load_project(mini, ONTOLOGY)
+    counts = stats(project.model, project.ontology)
+    assert counts["classes"]["Country"] == 2
+    assert counts["relations"] == {"about": 1, "agent": 1, "operates": 1, "recipient": 1}
+    assert counts["totals"]["evidence"] == 2
+    assert main(["stats", "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 0
+    out = capsys.readouterr().out
+    assert "Country" in out and "operates" in out
+
+
+def test_load_raises_with_every_problem(mini: Path) -> None:
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text().replace("agent: syria", "agent: syra").replace("about: bashar", "about: bashr"))
+    with pytest.raises(kg.ValidationFailed) as failure:
+        kg.load(mini, ONTOLOGY)
+    assert len(failure.value.problems) == 2
+
+
+def test_python_m_kg_works_like_kg(mini: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "kg", "validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("ok: 1 articles, 7 entities, 1 events, 1 claims")
+
+
+def test_editor_schemas_in_the_ontology_folder_are_up_to_date() -> None:
+    from kg.ontology import load_ontology
+    from kg.schema import render_editor_schemas
+
+    for name, text in render_editor_schemas(load_ontology(ONTOLOGY)).items():
+        assert (ONTOLOGY / name).read_text(encoding="utf-8") == text, f"run `kg schema` to refresh {name}"
