@@ -62,8 +62,13 @@ def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(tm
     for seed in ("1", "2"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out)], cwd=SOURCES.parent, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "kg", "build", "--out", str(out)],
+            cwd=SOURCES.parent,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         outputs.append(snapshot(out))
     assert outputs[0] == outputs[1]
 
@@ -71,8 +76,9 @@ def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(tm
 # ---------------------------------------------------------------------------- atomicity
 
 
-def test_a_failed_build_leaves_the_exports_byte_identical(mini: Path, mini_built: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_build_leaves_the_exports_byte_identical(
+    mini: Path, mini_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(mini_built)
     facts = mini / "facts" / "mini.yaml"
     facts.write_text(facts.read_text().replace("recipient: russia", "recipient: rusia"))
@@ -83,7 +89,8 @@ def test_a_failed_build_leaves_the_exports_byte_identical(mini: Path, mini_built
 
 
 def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_files(
-        mini: Path, mini_built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mini: Path, mini_built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(mini_built)
     facts = mini / "facts" / "mini.yaml"
     facts.write_text(facts.read_text().replace("name: Bashar al-Assad", "name: Bashar al-Assad (changed)"))
@@ -93,8 +100,11 @@ def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_fi
         path.write_bytes(b"partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_module, "export_writers",
-                        lambda *args, **kwargs: {**real_writers(*args, **kwargs), "zz-last.ttl": disk_full})
+    monkeypatch.setattr(
+        build_module,
+        "export_writers",
+        lambda *args, **kwargs: {**real_writers(*args, **kwargs), "zz-last.ttl": disk_full},
+    )
     with pytest.raises(OSError):
         build_module.build(mini, ONTOLOGY, mini_built)
     assert snapshot(mini_built) == before
@@ -155,9 +165,13 @@ def test_the_shapes_catch_a_claim_without_evidence_and_a_range_violation(built: 
     claim_class = ox.NamedNode("https://w3id.org/syria-russia-kg/ontology#Claim")
     claim = next(t.subject for t in triples if t.object == claim_class)
     broken = [t for t in triples if not (t.subject == claim and t.predicate.value == has_evidence)]
-    broken.append(ox.Triple(ox.NamedNode(claim.value.replace("/claim/", "/")),
-                            ox.NamedNode("https://w3id.org/syria-russia-kg/ontology#operates"),
-                            ox.NamedNode("https://w3id.org/syria-russia-kg/id/article-that-is-no-facility")))
+    broken.append(
+        ox.Triple(
+            ox.NamedNode(claim.value.replace("/claim/", "/")),
+            ox.NamedNode("https://w3id.org/syria-russia-kg/ontology#operates"),
+            ox.NamedNode("https://w3id.org/syria-russia-kg/id/article-that-is-no-facility"),
+        )
+    )
     path = tmp_path / "broken.ttl"
     ox.serialize(broken, str(path), ox.RdfFormat.TURTLE)
     conforms, report = shacl(path)
@@ -174,8 +188,12 @@ def test_the_network_mirrors_the_model(project) -> None:  # type: ignore[no-unty
     model = project.model
     assert graph.number_of_nodes() == len(model.entities) + len(model.events)
     relations = sum(1 for c in model.claims.values() if c.object is not None)
-    roles = sum(len(values) for e in model.events.values() for name, values in e.roles
-                if not project.ontology.properties[name].is_datatype)
+    roles = sum(
+        len(values)
+        for e in model.events.values()
+        for name, values in e.roles
+        if not project.ontology.properties[name].is_datatype
+    )
     assert graph.number_of_edges() == relations + roles
     for _, data in graph.nodes(data=True):
         assert data["cls"] in project.ontology.classes and data["label"]
@@ -188,8 +206,15 @@ def test_network_edges_carry_relation_date_and_sources(mini: Path) -> None:
     graph = to_network(project.model, project.ontology)
     demand = graph.get_edge_data("extradition-demand", "russia")
     (edge,) = demand.values()
-    assert edge == {"relation": "recipient", "label": "recipient", "date": "2025-01-28", "sources": ["mini-article"],
-                    "modality": "reported", "conflicts": [], "event": "extradition-demand"}
+    assert edge == {
+        "relation": "recipient",
+        "label": "recipient",
+        "date": "2025-01-28",
+        "sources": ["mini-article"],
+        "modality": "reported",
+        "conflicts": [],
+        "event": "extradition-demand",
+    }
     assert graph.nodes["bashar-al-assad"]["aliases"] == ["Assad"]
 
 
@@ -213,8 +238,12 @@ def test_load_raises_with_every_problem(mini: Path) -> None:
 
 
 def test_python_m_kg_works_like_kg(mini: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "kg", "validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("ok: 1 articles, 7 entities, 1 events, 1 claims")
 
