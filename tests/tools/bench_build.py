@@ -34,17 +34,27 @@ def write_corpus(directory: Path, facts: int) -> None:
         entity_lines.append(f"  - {{id: base-{e}, type: MilitaryBase, name: Base {e}}}")
     (directory / "entities.yaml").write_text("\n".join(entity_lines) + "\n")
     for a in range(articles):
-        sentences = [f"Country {i} operates Base {i % entities} since {1950 + i % 70}." for i in range(FACTS_PER_ARTICLE)]
+        sentences = [
+            f"Country {i} operates Base {i % entities} since {1950 + i % 70}." for i in range(FACTS_PER_ARTICLE)
+        ]
         (directory / "articles" / f"art-{a}.txt").write_text(f"Headline {a}\n\n" + "\n".join(sentences) + "\n")
         (directory / "articles" / f"art-{a}.yaml").write_text(
-            f"id: art-{a}\ntext: art-{a}.txt\nheadline: Headline {a}\n")
+            f"id: art-{a}\ntext: art-{a}.txt\nheadline: Headline {a}\n"
+        )
         lines = [f"article: art-{a}", "claims:"]
         for i in range(min(FACTS_PER_ARTICLE, facts - a * FACTS_PER_ARTICLE)):
             e = (a * FACTS_PER_ARTICLE + i) % entities
-            lines += [f"  - id: c-{a}-{i}", f"    subject: agent-{e}", "    predicate: operates",
-                      f"    object: base-{i % entities}", f"    start: {1950 + i % 70}",
-                      "    evidence:", f"      - quote: \"Country {i} operates Base {i % entities} since\"",
-                      "        via: [agent-1]", "        modality: reported"]
+            lines += [
+                f"  - id: c-{a}-{i}",
+                f"    subject: agent-{e}",
+                "    predicate: operates",
+                f"    object: base-{i % entities}",
+                f"    start: {1950 + i % 70}",
+                "    evidence:",
+                f'      - quote: "Country {i} operates Base {i % entities} since"',
+                "        via: [agent-1]",
+                "        modality: reported",
+            ]
         (directory / "facts" / f"art-{a}.yaml").write_text("\n".join(lines) + "\n")
 
 
@@ -67,9 +77,11 @@ def bench(facts: int) -> None:
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         size = sum(p.stat().st_size for p in (Path(temp) / "out").iterdir()) / 2**20
-        print(f"{facts:>7} facts: load {t1 - t0:6.2f}s  validate {t2 - t1:6.2f}s  triples {t3 - t2:6.2f}s  "
-              f"write ttl+nt+jsonld {t4 - t3:6.2f}s  total {t4 - t0:6.2f}s  exports {size:7.1f} MiB  "
-              f"peak py-heap {peak:7.0f} MiB")
+        print(
+            f"{facts:>7} facts: load {t1 - t0:6.2f}s  validate {t2 - t1:6.2f}s  triples {t3 - t2:6.2f}s  "
+            f"write ttl+nt+jsonld {t4 - t3:6.2f}s  total {t4 - t0:6.2f}s  exports {size:7.1f} MiB  "
+            f"peak py-heap {peak:7.0f} MiB"
+        )
 
 
 if __name__ == "__main__":
