@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.build import DEFAULT_OUT, build
 from kg.coverage import STATUSES, coverage_report
+from kg.dataset import EXPORT, graph_files, open_store, read_data, stale_input
+from kg.graphs import layout
 from kg.network import stats
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
+from kg.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
 from kg.rdf import DEFAULT_BASE
 from kg.schema import write_editor_schemas
+from kg.serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve
+from kg.sparql import FORMATS, QueryError, render, run
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -94,6 +102,84 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query_text(args: argparse.Namespace) -> tuple[str, str]:
+    """(name for error messages, query text) from `-e TEXT`, a file, or `-` for standard input."""
+    if args.expression is not None:
+        return "-e", args.expression
+    if str(args.file) == "-":
+        return "<stdin>", sys.stdin.read()
+    return str(args.file), args.file.read_text(encoding="utf-8")
+
+
+def _warn_if_stale(args: argparse.Namespace) -> None:
+    if args.sources is None and (newer := stale_input(args.exports, DEFAULT_SOURCES, args.ontology)):
+        print(f"kg: warning: {newer} changed after {args.exports / EXPORT} was built; run `kg build`", file=sys.stderr)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    if (args.file is None) == (args.expression is None):
+        print("kg query: give a query file (or -) or -e 'QUERY', not both", file=sys.stderr)
+        return 2
+    name, text = _query_text(args)
+    store, prefixes = open_store(args.exports, args.ontology, args.sources, args.base)
+    _warn_if_stale(args)
+    try:
+        output = render(run(store, text, prefixes), args.format, prefixes)
+    except QueryError as error:
+        print(error.report(name, text), file=sys.stderr)
+        return 1
+    sys.stdout.write(output)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    def announce(url: str) -> None:
+        print(f"SPARQL endpoint (read-only): {url}query\nquery page: {url}\nCtrl-C to stop", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="kg-serve-") as scratch:
+        files = graph_files(args.exports, args.ontology, Path(scratch), args.sources, args.base)
+        if args.sources is None:
+            _warn_if_stale(args)
+        try:
+            return serve(files, args.host, args.port, announce)
+        except ServeError as error:
+            print(f"kg serve: {error}", file=sys.stderr)
+            return 1
+
+
+def _credentials(args: argparse.Namespace) -> Credentials | None:
+    """User and password for the store: --password, else $KG_PUSH_PASSWORD, else a prompt on a terminal."""
+    if args.user is None:
+        return None
+    password = args.password or os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise PushError(f"--user {args.user} needs a password: set {PASSWORD_ENV} or pass --password")
+        password = getpass.getpass(f"password for {args.user} at {public_url(args.endpoint)}: ")
+    return Credentials(args.user, password, args.auth)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    data = read_data(args.exports, args.ontology, args.sources, args.base)
+    graphs = layout(data.triples, data.ontology, args.graph_base or data.prefixes["kg"] + "graph/")
+    endpoint = public_url(args.endpoint)
+    if args.dry_run:
+        for graph, triples in graphs.items():
+            print(f"would PUT <{graph}>  {len(triples):,} triples")
+        print(f"{len(graphs)} graphs for {endpoint} (dry run: nothing sent)")
+        return 0
+    try:
+        pushed = 0
+        for item in push(args.endpoint, graphs, data.prefixes, _credentials(args)):
+            print(f"PUT <{item.graph}>  {item.triples:,} triples  HTTP {item.status}", flush=True)
+            pushed += item.triples
+    except PushError as error:
+        print(f"kg push: {error}", file=sys.stderr)
+        return 1
+    print(f"pushed {len(graphs)} graphs ({pushed:,} triples) to {endpoint}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -114,6 +200,31 @@ def parser() -> argparse.ArgumentParser:
     coverage_parser = command("coverage", cmd_coverage, "show how every sentence of every article is accounted for")
     coverage_parser.add_argument("-v", "--verbose", action="store_true", help="list every sentence")
     command("schema", cmd_schema, "regenerate the editor JSON Schemas in ontology/ from the ontology")
+
+    def data_command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
+        """A command over the built graph (exports/graph.ttl + ontology), or over a fresh in-memory build."""
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--exports", type=Path, default=DEFAULT_OUT, help="built graph directory (default: exports/)")
+        p.add_argument("--sources", type=Path, help="validate and build these YAML sources in memory instead")
+        p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+        p.add_argument("--base", default=DEFAULT_BASE, help="base IRI for --sources builds (default: the default)")
+        p.set_defaults(function=function)
+        return p
+
+    query_parser = data_command("query", cmd_query, "run a SPARQL query (Oxigraph) over the graph and the ontology")
+    query_parser.add_argument("file", nargs="?", type=Path, help="a .rq file, or - for standard input")
+    query_parser.add_argument("-e", "--expression", metavar="QUERY", help="the query text itself")
+    query_parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
+    serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
+    serve_parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    push_parser = data_command("push", cmd_push, "upload the graph to a triple store (SPARQL 1.1 Graph Store Protocol)")
+    push_parser.add_argument("--endpoint", required=True, help="Graph Store endpoint URL (graphs go to ?graph=IRI)")
+    push_parser.add_argument("--graph-base", help="prefix of the graph IRIs (default: the data base + graph/)")
+    push_parser.add_argument("--user", help="user name for the store")
+    push_parser.add_argument("--password", help=f"password (better: set {PASSWORD_ENV}, or type it when asked)")
+    push_parser.add_argument("--auth", choices=AUTH_SCHEMES, default="digest", help="auth scheme (default: digest)")
+    push_parser.add_argument("--dry-run", action="store_true", help="list the graphs and their sizes; send nothing")
     return main_parser
 
 

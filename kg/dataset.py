@@ -1,0 +1,129 @@
+"""The data the SPARQL tools (`kg query`, `kg serve`, `kg push`) work on.
+
+By default that is the last build, `exports/graph.ttl`, so a query costs a parse of one file and not a
+validation of the whole corpus; with `--sources DIR` the sources are validated and built in memory
+instead (nothing is written).  The ontology (`ontology/*.ttl`) is always read live and queried
+together with the data, so questions can use class and property labels.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.project import load_project
+from kg.rdf import DEFAULT_BASE, model_triples, prefixes
+
+EXPORT = "graph.ttl"
+
+_PREFIX_LINE = re.compile(r"@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$")
+
+
+class MissingExport(FileNotFoundError):
+    """The built graph is not there: the user has to run `kg build` (or query the sources directly)."""
+
+    def __init__(self, path: Path):
+        super().__init__(errno.ENOENT, "not built yet: run `kg build` first, or pass --sources DIR", str(path))
+
+
+@dataclass(frozen=True)
+class Data:
+    """The data triples (exactly what `kg build` writes to graph.ttl), their prefixes and the ontology."""
+
+    triples: list[ox.Triple]
+    ontology: list[ox.Triple]
+    prefixes: dict[str, str]
+
+
+def ontology_files(ontology_dir: Path) -> list[Path]:
+    files = sorted(ontology_dir.glob("*.ttl"))
+    if not files:
+        raise FileNotFoundError(f"no ontology (*.ttl) in {ontology_dir}")
+    return files
+
+
+def export_path(exports: Path) -> Path:
+    path = exports / EXPORT
+    if not path.is_file():
+        raise MissingExport(path)
+    return path
+
+
+def declared_prefixes(turtle: Path) -> dict[str, str]:
+    """The `@prefix` lines heading a Turtle file (our exports declare all of them first)."""
+    found: dict[str, str] = {}
+    with open(turtle, encoding="utf-8") as stream:
+        for line in stream:
+            match = _PREFIX_LINE.match(line.strip())
+            if not match:
+                break
+            found[match.group(1) or ""] = match.group(2)
+    return found
+
+
+def query_prefixes(exports: Path | None, base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Project prefixes for `base`, overridden by those the export declares (it may use another base)."""
+    merged = prefixes(base)
+    if exports is not None:
+        merged.update(declared_prefixes(export_path(exports)))
+    return merged
+
+
+def stale_input(exports: Path, sources: Path, ontology_dir: Path) -> Path | None:
+    """A source or ontology file modified after the export was written, if any (the export is stale)."""
+    built = export_path(exports).stat().st_mtime
+    candidates = [p for p in sources.rglob("*") if p.is_file()] if sources.is_dir() else []
+    candidates += list(ontology_dir.glob("*.ttl"))
+    newer = [p for p in candidates if p.stat().st_mtime > built]
+    return max(newer, key=lambda p: p.stat().st_mtime) if newer else None
+
+
+def read_ontology(ontology_dir: Path) -> list[ox.Triple]:
+    triples: list[ox.Triple] = []
+    for path in ontology_files(ontology_dir):
+        triples.extend(quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    return triples
+
+
+def read_data(exports: Path, ontology_dir: Path, sources: Path | None = None, base: str = DEFAULT_BASE) -> Data:
+    """The graph of the last build, or (with `sources`) a fresh validated build kept in memory."""
+    if sources is not None:
+        project = load_project(sources, ontology_dir)
+        return Data(model_triples(project.model, project.ontology, base), read_ontology(ontology_dir), prefixes(base))
+    path = export_path(exports)
+    triples = [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    return Data(triples, read_ontology(ontology_dir), query_prefixes(exports, base))
+
+
+def open_store(
+    exports: Path, ontology_dir: Path, sources: Path | None = None, base: str = DEFAULT_BASE
+) -> tuple[ox.Store, dict[str, str]]:
+    """An in-memory store holding data and ontology in its default graph, and the prefixes to query it with.
+
+    Reading the export goes straight into the store (Oxigraph's parser, no Python objects per triple).
+    """
+    store = ox.Store()
+    if sources is not None:
+        data = read_data(exports, ontology_dir, sources, base)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in (*data.triples, *data.ontology))
+        return store, data.prefixes
+    store.load(path=str(export_path(exports)), format=ox.RdfFormat.TURTLE)
+    for path in ontology_files(ontology_dir):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return store, query_prefixes(exports, base)
+
+
+def graph_files(
+    exports: Path, ontology_dir: Path, scratch: Path, sources: Path | None = None, base: str = DEFAULT_BASE
+) -> list[Path]:
+    """RDF files holding the graph and the ontology: the export as it is, or a fresh build written to `scratch`."""
+    if sources is None:
+        return [export_path(exports), *ontology_files(ontology_dir)]
+    data = read_data(exports, ontology_dir, sources, base)
+    path = scratch / "graph.nt"
+    ox.serialize([*data.triples, *data.ontology], str(path), ox.RdfFormat.N_TRIPLES)
+    return [path]
