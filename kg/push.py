@@ -8,6 +8,8 @@ handed to urllib's password manager and removed from any server message we show.
 
 from __future__ import annotations
 
+import html
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -71,13 +73,15 @@ def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.Ope
     return urllib.request.build_opener(handler)
 
 
-def _refusal(error: urllib.error.HTTPError, method: str, url: str, secret: str | None) -> PushError:
-    body = error.read().decode("utf-8", "replace").strip()
+def _server_message(error: urllib.error.HTTPError, secret: str | None) -> str:
+    """The refusal's body as text (HTML reduced to its text), without the password, cut to a sane length."""
+    body = error.read().decode("utf-8", "replace")
+    if "html" in (error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
+        body = html.unescape(re.sub(r"<(title|style|script)\b.*?</\1>|<[^>]+>", " ", body, flags=re.DOTALL | re.I))
+    body = "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
     if secret:
         body = body.replace(secret, "********")
-    if len(body) > _ERROR_BODY_LIMIT:
-        body = body[:_ERROR_BODY_LIMIT] + " …"
-    return PushError(f"{method} {public_url(url)}: HTTP {error.code} {error.reason}" + (f"\n{body}" if body else ""))
+    return body if len(body) <= _ERROR_BODY_LIMIT else body[:_ERROR_BODY_LIMIT] + " …"
 
 
 def put_graph(
@@ -100,10 +104,14 @@ def put_graph(
             response.read()
             return response.status
     except urllib.error.HTTPError as error:
-        raise _refusal(error, "PUT", url, secret) from None
+        message = _server_message(error, secret)
+        hint = " (check --user, the password and --auth)" if error.code == 401 else ""
+        raise PushError(
+            f"PUT <{graph}> to {public_url(endpoint)}: HTTP {error.code} {error.reason}{hint}"
+            + (f"\n{message}" if message else "")
+        ) from None
     except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise PushError(f"PUT {public_url(url)}: {reason}") from None
+        raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: {getattr(error, 'reason', error)}") from None
 
 
 def push(
