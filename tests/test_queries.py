@@ -1,0 +1,206 @@
+"""`kg query`: every competency question in ontology/queries/ gives its pinned answer; formats and errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.cli import main
+
+from .conftest import MINI, ONTOLOGY
+from .sparql_helpers import competency_queries, kg_query, kg_query_json, rows
+
+# ---------------------------------------------------------------------------- the competency questions
+
+PINNED: dict[str, list[tuple[str, ...]] | bool] = {}
+
+
+def test_every_competency_question_is_pinned_and_every_pin_has_a_question() -> None:
+    assert len(competency_queries()) >= 15
+    assert {path.stem for path in competency_queries()} == set(PINNED)
+
+
+@pytest.mark.parametrize("query", competency_queries(), ids=lambda path: path.stem)
+def test_competency_question(query: Path, built: Path) -> None:
+    assert rows(kg_query_json(built, query)) == PINNED[query.stem]
+
+
+@pytest.mark.parametrize("query", competency_queries(), ids=lambda path: path.stem)
+def test_competency_questions_say_what_they_ask_and_declare_their_prefixes(query: Path) -> None:
+    """Comment first (the question in words), and self-contained: they run as they are on any endpoint."""
+    text = query.read_text(encoding="utf-8")
+    assert text.startswith("# "), "start with the question, as a comment"
+    used = {
+        name
+        for name in ("kg", "kga", "kgc", "kge", "kgo", "rdf", "rdfs", "skos", "prov", "oa", "xsd", "schema")
+        if f" {name}:" in text or f"({name}:" in text or f"/{name}:" in text or f"^{name}:" in text
+    }
+    declared = {line.split()[1].rstrip(":") for line in text.splitlines() if line.upper().startswith("PREFIX")}
+    assert used <= declared
+    ox.Store().query(text)  # parses with no predeclared prefixes
+
+
+# ---------------------------------------------------------------------------- the runner, on the mini corpus
+
+
+@pytest.fixture(scope="module")
+def mini_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("mini-exports")
+    assert main(["build", "--sources", str(MINI), "--ontology", str(ONTOLOGY), "--out", str(out)]) == 0
+    return out
+
+
+def query(exports: Path, *argv: str) -> tuple[int, str, str]:
+    return kg_query("--exports", str(exports), "--ontology", str(ONTOLOGY), *argv)
+
+
+AGENTS = "SELECT ?agent ?name WHERE { ?agent a kgo:Agent ; rdfs:label ?name } ORDER BY ?name"
+
+
+def test_the_default_output_is_an_aligned_table_with_prefixed_names(mini_exports: Path) -> None:
+    status, out, _ = query(mini_exports, "-e", AGENTS)
+    assert status == 0
+    assert out == (
+        "agent               name\n"
+        "------------------  ---------------\n"
+        "kg:bashar-al-assad  Bashar al-Assad\n"
+        "kg:reuters          Reuters\n"
+        "kg:russia           Russia\n"
+        "kg:syria            Syria\n"
+        "kg:test-outlet      Test Outlet\n"
+        "kg:syrian-source    a Syrian source\n"
+        "(6 rows)\n"
+    )
+
+
+def test_csv_tsv_and_json_are_the_sparql_results_formats(mini_exports: Path) -> None:
+    select = "SELECT ?name WHERE { kg:russia rdfs:label ?name }"
+    assert query(mini_exports, "--format", "csv", "-e", select)[1] == "name\r\nRussia\r\n"
+    assert query(mini_exports, "--format", "tsv", "-e", select)[1] == '?name\n"Russia"@en\n'
+    assert json.loads(query(mini_exports, "--format", "json", "-e", select)[1]) == {
+        "head": {"vars": ["name"]},
+        "results": {"bindings": [{"name": {"type": "literal", "value": "Russia", "xml:lang": "en"}}]},
+    }
+
+
+def test_ask_answers_true_or_false(mini_exports: Path) -> None:
+    assert query(mini_exports, "-e", "ASK { kg:russia kgo:operates kg:tartus-naval-base }")[1] == "true\n"
+    assert query(mini_exports, "-e", "ASK { kg:syria kgo:operates kg:tartus-naval-base }")[1] == "false\n"
+    assert json.loads(query(mini_exports, "--format", "json", "-e", "ASK {}")[1]) == {"head": {}, "boolean": True}
+
+
+def test_construct_and_describe_give_turtle_with_only_the_prefixes_used(mini_exports: Path) -> None:
+    status, out, _ = query(mini_exports, "-e", "CONSTRUCT { ?s kgo:operates ?o } WHERE { ?s kgo:operates ?o }")
+    assert status == 0
+    assert out == (
+        "@prefix kgo: <https://w3id.org/syria-russia-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/syria-russia-kg/id/> .\n"
+        "kg:russia kgo:operates kg:tartus-naval-base .\n"
+    )
+    status, out, _ = query(mini_exports, "--format", "ntriples", "-e", "DESCRIBE kg:tartus-naval-base")
+    described = {quad.triple for quad in ox.parse(out.encode(), format=ox.RdfFormat.N_TRIPLES)}
+    assert (
+        ox.Triple(
+            ox.NamedNode("https://w3id.org/syria-russia-kg/id/tartus-naval-base"),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+            ox.Literal("Tartus", language="en"),
+        )
+        in described
+    )
+
+
+def test_a_format_that_does_not_fit_the_result_is_an_error(mini_exports: Path) -> None:
+    status, _, err = query(mini_exports, "--format", "csv", "-e", "CONSTRUCT WHERE { ?s a kgo:Country }")
+    assert status == 1 and "turtle or ntriples" in err
+    status, _, err = query(mini_exports, "--format", "turtle", "-e", AGENTS)
+    assert status == 1 and "CONSTRUCT and DESCRIBE" in err
+
+
+def test_the_ontology_is_queried_with_the_data(mini_exports: Path) -> None:
+    _, out, _ = query(
+        mini_exports,
+        "--format",
+        "csv",
+        "-e",
+        "SELECT ?label WHERE { kg:russia a ?class . ?class rdfs:label ?label } ORDER BY ?label",
+    )
+    assert out.split("\r\n")[1:-1] == ["agent", "country", "place", "thing"]
+
+
+def test_an_unknown_prefix_is_reported_at_its_line_and_column(mini_exports: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("SELECT ?x WHERE {\n  ?x a foo:Bar .\n}\n", encoding="utf-8")
+    status, out, err = query(mini_exports, str(path))
+    assert status == 1 and out == ""
+    assert err.splitlines() == [
+        f"{path}:2:8: unknown prefix 'foo:' (predeclared: dcterms, kg, kga, kgc, kge, kgo, oa, owl, prov, rdf, "
+        "rdfs, schema, sem, skos, xsd)",
+        "    ?x a foo:Bar .",
+        "         ^",
+    ]
+
+
+def test_a_syntax_error_is_located_and_readable(mini_exports: Path) -> None:
+    status, _, err = query(mini_exports, "-e", "SELECT ?x WHERE { ?x a kgo:Country ")
+    assert status == 1
+    first = err.splitlines()[0]
+    assert first.startswith("-e:1:36: expected one of ")
+    assert "\\u{" not in err  # Oxigraph's character-class listings are left out
+
+
+def test_updates_are_refused(mini_exports: Path) -> None:
+    status, _, err = query(mini_exports, "-e", "PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b ex:c }")
+    assert status == 1 and "kg query only reads" in err
+
+
+def test_a_missing_export_says_to_run_kg_build(tmp_path: Path) -> None:
+    status, _, err = query(tmp_path / "nowhere", "-e", "ASK {}")
+    assert status == 2
+    assert "nowhere/graph.ttl" in err and "run `kg build` first" in err
+
+
+def test_a_query_from_standard_input(mini_exports: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("ASK { kg:russia a kgo:Country }"))
+    assert query(mini_exports, "-")[1] == "true\n"
+
+
+def test_a_file_and_an_expression_together_are_refused(mini_exports: Path, tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("ASK {}", encoding="utf-8")
+    assert query(mini_exports, str(path), "-e", "ASK {}")[0] == 2
+
+
+def test_sources_are_built_in_memory_with_the_same_answers(mini_exports: Path, tmp_path: Path) -> None:
+    from_export = query(mini_exports, "--format", "csv", "-e", AGENTS)
+    from_sources = kg_query(
+        "--sources", str(MINI), "--ontology", str(ONTOLOGY), "--exports", str(tmp_path), "--format", "csv", "-e", AGENTS
+    )
+    assert from_export == from_sources
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_the_prefixes_of_the_export_follow_its_base(tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    base = "http://example.org/kg/"
+    assert main(["build", "--sources", str(MINI), "--ontology", str(ONTOLOGY), "--out", str(out), "--base", base]) == 0
+    _, text, _ = query(out, "--format", "csv", "-e", "SELECT ?s WHERE { ?s kgo:operates kg:tartus-naval-base }")
+    assert text == f"s\r\n{base}russia\r\n"
+
+
+def test_a_stale_export_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(MINI, "sources")
+    assert main(["build", "--ontology", str(ONTOLOGY)]) == 0
+    assert kg_query("--ontology", str(ONTOLOGY), "-e", "ASK {}")[2] == ""
+    facts = tmp_path / "sources" / "facts" / "mini.yaml"
+    later = (tmp_path / "exports" / "graph.ttl").stat().st_mtime + 5
+    os.utime(facts, (later, later))
+    status, out, err = kg_query("--ontology", str(ONTOLOGY), "-e", "ASK {}")
+    assert status == 0 and out == "true\n"
+    assert "sources/facts/mini.yaml changed after exports/graph.ttl was built; run `kg build`" in err
