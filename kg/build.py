@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from kg.html import write_html
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.rdf import DEFAULT_BASE, FORMATS, model_triples, serialize
 
@@ -25,6 +26,7 @@ def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writ
     writers: dict[str, Writer] = {
         name: (lambda path, fmt=fmt: serialize(triples, path, fmt, base)) for name, fmt in FORMATS.items()
     }
+    writers["graph.html"] = lambda path: write_html(project, path)
     return writers
 
 

@@ -1,0 +1,560 @@
+"""Project → `graph.html`: one self-contained, offline, interactive page of the graph.
+
+pyvis assembles the vis-network node and edge records; the page (`kg/templates/graph.*`) is ours, because
+pyvis's own output links a CDN, builds tooltips with innerHTML and ships buggy filter menus (GUIDE §4).
+vis-network's JS and CSS are inlined from the copy shipped inside pyvis; the data travels as one JSON blob
+in a `<script type="application/json">` from which the page builds everything, putting every text that came
+from YAML into the DOM as text.  The layout is computed here, so the browser draws at once with physics off.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+import struct
+import zlib
+from collections import deque
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from kg.dates import Date
+from kg.model import Claim, Event, Evidence, Model, strongest_modality
+from kg.network import to_network
+from kg.ontology import Ontology
+from kg.project import Project
+
+VIS_DIR = "lib/vis-9.1.2"
+DEFAULT_STYLE = ("#97c2fc", "dot")
+VIS_SHAPES = frozenset({"dot", "diamond", "triangle", "triangleDown", "box", "square", "star", "hexagon",
+                        "ellipse", "circle", "database", "text", "image"})
+LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # vis sizes these by their label
+BIG_GRAPH = 1000  # nodes beyond which edges are hidden while dragging or zooming (GUIDE §4)
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "asserted": {"dashes": False, "color": "#8a9099"},
+    "reported": {"dashes": [8, 5], "color": "#5b7fa6"},
+    "hedged": {"dashes": [2, 5], "color": "#9a8fb8"},
+    "denied": {"dashes": [12, 4, 2, 4], "color": "#c0392b"},
+}
+CONFLICT_COLOR = "#e8871e"
+
+Json = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- appearance
+
+
+def class_style(ontology: Ontology, cls: str) -> tuple[str, str]:
+    """Colour and vis shape of a class: its own kgo:displayColor/Shape, else the nearest superclass's."""
+    color = shape = None
+    queue, seen = deque([cls]), set()
+    while queue and (color is None or shape is None):
+        name = queue.popleft()
+        if name in seen or name not in ontology.classes:
+            continue
+        seen.add(name)
+        declared = ontology.classes[name]
+        color, shape = color or declared.color, shape or declared.shape
+        queue.extend(declared.parents)
+    shape = shape if shape in VIS_SHAPES else None
+    return color or DEFAULT_STYLE[0], shape or DEFAULT_STYLE[1]
+
+
+def picture_icon(color: str) -> str:
+    """A framed-picture PNG (data: URI) in the class colour, for the `image` shape: no file to fetch."""
+    size, fill = 24, tuple(bytes.fromhex(color.lstrip("#")[:6].ljust(6, "0")))
+    frame, mountain = (70, 70, 70), tuple(max(0, c - 90) for c in fill)
+
+    def pixel(x: int, y: int) -> tuple[int, ...]:
+        if min(x, y) < 2 or max(x, y) >= size - 2:
+            return frame
+        if y > 13 and abs(x - 9) < y - 12:
+            return mountain
+        if (x - 16) ** 2 + (y - 7) ** 2 <= 6:
+            return (255, 255, 255)
+        return fill
+
+    rows = b"".join(b"\0" + bytes(c for x in range(size) for c in pixel(x, y)) for y in range(size))
+    return "data:image/png;base64," + base64.b64encode(_png(size, size, rows)).decode()
+
+
+def _png(width: int, height: int, rows: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def node_look(color: str, shape: str, degree: int) -> Json:
+    """vis attributes that draw a node of a class, sized by its degree."""
+    look: Json = {"shape": shape, "color": {"background": color, "border": _darker(color),
+                                            "highlight": {"background": color, "border": "#222222"},
+                                            "hover": {"background": color, "border": "#222222"}}}
+    growth = math.sqrt(degree)
+    if shape in LABEL_INSIDE:
+        look["font"] = {"size": round(13 + 1.6 * growth, 1)}
+    else:
+        look["size"] = round(9 + 3.2 * growth, 1)
+    if shape == "image":
+        look["image"] = picture_icon(color)
+    return look
+
+
+def _darker(color: str) -> str:
+    rgb = bytes.fromhex(color.lstrip("#")[:6].ljust(6, "0"))
+    return "#" + bytes(int(c * 0.7) for c in rgb).hex()
+
+
+def edge_look(modality: str, conflict: bool) -> Json:
+    """Dashes by modality (asserted solid, reported dashed, hedged dotted, denied dash-dot); conflicts orange."""
+    style = EDGE_STYLES.get(modality, EDGE_STYLES["asserted"])
+    color = CONFLICT_COLOR if conflict else style["color"]
+    return {"dashes": style["dashes"], "width": 3 if conflict else 1.5,
+            "color": {"color": color, "highlight": "#222222", "hover": "#222222", "inherit": False}}
+
+
+# ---------------------------------------------------------------------------- layout
+
+EDGE_LENGTH = 150.0
+SPACING = 0.8 * EDGE_LENGTH  # room per node in the initial rings
+GOLDEN = (math.sqrt(5) - 1) / 2
+
+
+def layout(count: int, links: Iterable[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Positions for nodes 0..count-1, deterministic and fast enough for thousands of nodes in pure Python.
+
+    Each connected component gets a radial tree layout around its best-connected node, relaxed by a
+    force-directed pass whose repulsion is limited to neighbouring grid cells (O(n) per step), then the
+    components are packed in rows, biggest first.
+    """
+    neighbours = _neighbours(count, links)
+    components = _components(neighbours)
+    if not components:
+        return []
+    placed = _pack([_component_layout(component, neighbours) for component in components])
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * count
+    for component, (xs, ys) in zip(components, placed, strict=True):
+        for node, x, y in zip(component, xs, ys, strict=True):
+            positions[node] = (round(x, 1), round(y, 1))
+    return positions
+
+
+def _neighbours(count: int, links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    found: list[set[int]] = [set() for _ in range(count)]
+    for a, b in links:
+        if a != b:
+            found[a].add(b)
+            found[b].add(a)
+    return [sorted(s) for s in found]
+
+
+def _components(neighbours: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Connected components in breadth-first order, biggest first."""
+    seen = [False] * len(neighbours)
+    components = []
+    for start in range(len(neighbours)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        component, queue = [start], deque([start])
+        while queue:
+            for other in neighbours[queue.popleft()]:
+                if not seen[other]:
+                    seen[other] = True
+                    component.append(other)
+                    queue.append(other)
+        components.append(component)
+    return sorted(components, key=lambda c: (-len(c), c[0]))
+
+
+def _component_layout(component: list[int], neighbours: Sequence[Sequence[int]]) -> tuple[list[float], list[float]]:
+    local = {node: index for index, node in enumerate(component)}
+    xs, ys = _radial(component, neighbours)
+    edges = sorted({(local[a], local[b]) for a in component for b in neighbours[a] if local[a] < local[b]})
+    _relax(xs, ys, edges, iterations=max(40, min(300, 60_000 // len(component))))
+    return xs, ys
+
+
+def _radial(component: list[int], neighbours: Sequence[Sequence[int]]) -> tuple[list[float], list[float]]:
+    """A breadth-first tree from the best-connected node, drawn in rings: each subtree gets a wedge of the
+    circle in proportion to its leaves, each ring an area in proportion to its nodes (so the density is even),
+    and a node's place across its ring's width follows the golden ratio so that crowded rings don't overlap."""
+    root = max(component, key=lambda n: (len(neighbours[n]), -n))
+    children: dict[int, list[int]] = {root: []}
+    depth, order = {root: 0}, [root]
+    for node in order:  # grows while iterating: breadth-first
+        for other in neighbours[node]:
+            if other not in depth:
+                depth[other] = depth[node] + 1
+                children[node].append(other)
+                children[other] = []
+                order.append(other)
+    leaves: dict[int, int] = {}
+    for node in reversed(order):
+        leaves[node] = sum(leaves[c] for c in children[node]) or 1
+    radius = _ring_radii([depth[node] for node in order])
+    position = {root: (0.0, 0.0)}
+    wedge = {root: (0.0, 2 * math.pi)}
+    for node in order:
+        start, end = wedge[node]
+        for child in children[node]:
+            span = (end - start) * leaves[child] / leaves[node]
+            wedge[child] = (start, start + span)
+            inner, outer = radius[depth[child] - 1], radius[depth[child]]
+            r = inner + (outer - inner) * (0.3 + 0.7 * (len(position) * GOLDEN % 1))
+            angle = start + span / 2
+            position[child] = (r * math.cos(angle), r * math.sin(angle))
+            start += span
+    return [position[n][0] for n in component], [position[n][1] for n in component]
+
+
+def _ring_radii(depths: list[int]) -> list[float]:
+    """Outer radius of each ring: its area grows with its node count, and it is at least one edge wide."""
+    counts = [0] * (max(depths) + 1)
+    for depth in depths:
+        counts[depth] += 1
+    radius = [0.0]
+    for count in counts[1:]:
+        radius.append(max(radius[-1] + EDGE_LENGTH * 0.8, math.sqrt(radius[-1] ** 2 + count * SPACING**2 / math.pi)))
+    return radius
+
+
+def _relax(xs: list[float], ys: list[float], edges: Sequence[tuple[int, int]], iterations: int) -> None:
+    """Fruchterman–Reingold with the grid variant of repulsion (only pairs closer than two edge lengths push)
+    and linear springs, which keep hub-heavy graphs from collapsing into a knot."""
+    k2, cell = EDGE_LENGTH * EDGE_LENGTH, 2 * EDGE_LENGTH
+    reach2 = cell * cell
+    for step in range(iterations):
+        limit = 2 * EDGE_LENGTH * (1 - step / iterations) + 1
+        dx, dy = [0.0] * len(xs), [0.0] * len(xs)
+        grid: dict[tuple[int, int], list[int]] = {}
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            grid.setdefault((int(x // cell), int(y // cell)), []).append(i)
+        for (cx, cy), members in grid.items():
+            for key in ((cx, cy), (cx + 1, cy), (cx - 1, cy + 1), (cx, cy + 1), (cx + 1, cy + 1)):
+                others = grid.get(key)
+                if others is None:
+                    continue
+                for place, i in enumerate(members):
+                    xi, yi, fx, fy = xs[i], ys[i], 0.0, 0.0
+                    for j in members[place + 1:] if key == (cx, cy) else others:
+                        ddx, ddy = xi - xs[j], yi - ys[j]
+                        d2 = ddx * ddx + ddy * ddy
+                        if d2 >= reach2:
+                            continue
+                        if d2 < 1.0:  # coincident: push apart along x, deterministically
+                            ddx, ddy, d2 = 1.0, 0.0, 1.0
+                        f = k2 / d2
+                        fx, fy = fx + ddx * f, fy + ddy * f
+                        dx[j] -= ddx * f
+                        dy[j] -= ddy * f
+                    dx[i] += fx
+                    dy[i] += fy
+        for a, b in edges:
+            ddx, ddy = xs[a] - xs[b], ys[a] - ys[b]
+            dx[a] -= ddx
+            dy[a] -= ddy
+            dx[b] += ddx
+            dy[b] += ddy
+        for i in range(len(xs)):
+            length = math.hypot(dx[i], dy[i])
+            scale = limit / length if length > limit else 1.0
+            xs[i] += dx[i] * scale
+            ys[i] += dy[i] * scale
+
+
+def _pack(placed: list[tuple[list[float], list[float]]]) -> list[tuple[list[float], list[float]]]:
+    """Shelf-pack the components (already biggest first) in rows about as wide as the whole is tall."""
+    boxes = [(min(xs), min(ys), max(xs), max(ys)) for xs, ys in placed]
+    area = sum((x1 - x0 + EDGE_LENGTH) * (y1 - y0 + EDGE_LENGTH) for x0, y0, x1, y1 in boxes)
+    width = max(max(x1 - x0 for x0, _, x1, _ in boxes), math.sqrt(area) * 1.3)
+    packed, left, top, row_height = [], 0.0, 0.0, 0.0
+    for (xs, ys), (x0, y0, x1, y1) in zip(placed, boxes, strict=True):
+        if left > 0 and left + (x1 - x0) > width:
+            left, top, row_height = 0.0, top + row_height + EDGE_LENGTH, 0.0
+        packed.append(([x - x0 + left for x in xs], [y - y0 + top for y in ys]))
+        left += x1 - x0 + EDGE_LENGTH
+        row_height = max(row_height, y1 - y0)
+    all_x = [x for xs, _ in packed for x in xs]
+    all_y = [y for _, ys in packed for y in ys]
+    mid_x, mid_y = (min(all_x) + max(all_x)) / 2, (min(all_y) + max(all_y)) / 2
+    return [([x - mid_x for x in xs], [y - mid_y for y in ys]) for xs, ys in packed]
+
+
+# ---------------------------------------------------------------------------- data for the page
+
+
+Record = Claim | Event
+
+
+def _since(record: Record) -> str | None:
+    """The first day a record can denote: the time slider shows it from then on (undated: always)."""
+    date = record.date or record.start
+    return date.earliest.isoformat() if date else None
+
+
+def _date_text(record: Record) -> str | None:
+    def text(date: Date) -> str:
+        return f"{date} ({', '.join(date.inferred)} inferred)" if date.inferred else str(date)
+
+    if record.date:
+        return text(record.date)
+    if record.start and record.end:
+        return f"{text(record.start)} – {text(record.end)}"
+    if record.start:
+        return f"from {text(record.start)}"
+    return f"until {text(record.end)}" if record.end else None
+
+
+class PageData:
+    """The JSON the page reads: vis records (assembled by pyvis) plus what the panels, filters and slider need.
+
+    Nodes, edges, records (claims and events, which carry the evidence), articles and classes are lists
+    referring to each other by index, so each quote and headline is written once however many edges cite it.
+    """
+
+    def __init__(self, project: Project):
+        self.model: Model = project.model
+        self.ontology: Ontology = project.ontology
+        self.graph: nx.MultiDiGraph = to_network(self.model, self.ontology)
+        self.node_ids = list(self.graph.nodes)
+        self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
+        self.article_index = {article_id: index for index, article_id in enumerate(self.model.articles)}
+        self.records: list[Record] = [*self.model.events.values(), *self.model.claims.values()]
+        self.record_index = {record.id: index for index, record in enumerate(self.records)}
+        self.conflicts = self._symmetric_conflicts()
+        self.classes = sorted({cls for _, cls in self.graph.nodes(data="cls")}, key=self.ontology.label)
+        self.class_index = {cls: index for index, cls in enumerate(self.classes)}
+        self.facts = self._facts()
+
+    def _symmetric_conflicts(self) -> dict[str, list[str]]:
+        """`conflicts_with` is written on one side only; both sides show it."""
+        found: dict[str, set[str]] = {record.id: set() for record in self.records}
+        for record in self.records:
+            for other in record.conflicts_with:
+                found[record.id].add(other)
+                found.setdefault(other, set()).add(record.id)
+        return {key: sorted(others, key=lambda o: self.record_index.get(o, -1)) for key, others in found.items()}
+
+    def name(self, node_id: str | None) -> str:
+        node = self.model.node(node_id or "")
+        return node.name if node else str(node_id)
+
+    def record_title(self, record_id: str) -> str:
+        record = self.model.claims.get(record_id) or self.model.events.get(record_id)
+        if isinstance(record, Claim):
+            other = record.value if record.object is None else self.name(record.object)
+            return f"{self.name(record.subject)} — {self.ontology.label(record.predicate)} — {other}"
+        return record.name if record else record_id
+
+    # ------------------------------------------------------------------ the JSON
+
+    def to_json(self) -> Json:
+        edges = list(self.graph.edges(keys=True, data=True))
+        edge_since = [_since(self._record_of(data)) for _, _, _, data in edges]
+        degrees = dict(self.graph.degree())
+        incident: dict[str, list[Json]] = {node_id: [] for node_id in self.node_ids}
+        for u, v, _, data in edges:
+            incident[u].append(data)
+            incident[v].append(data)
+        node_since = self._node_since(edges, edge_since)
+        positions = layout(len(self.node_ids), ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
+        vis_nodes = [self._vis_node(node_id, degrees[node_id], positions[i]) for i, node_id in enumerate(self.node_ids)]
+        vis_edges = [self._vis_edge(j, u, v, data) for j, (u, v, _, data) in enumerate(edges)]
+        network = vis_network(vis_nodes, vis_edges, big=len(vis_nodes) > BIG_GRAPH)
+        stops = sorted({s for s in (*edge_since, *node_since) if s})
+        return {
+            "vis": {"nodes": network.nodes, "edges": network.edges, "options": network.options},
+            "nodes": [self._node_meta(node_id, since, incident[node_id])
+                      for node_id, since in zip(self.node_ids, node_since, strict=True)],
+            "edges": [self._edge_meta(data, edge_since[j]) for j, (_, _, _, data) in enumerate(edges)],
+            "records": [self._record_json(record) for record in self.records],
+            "articles": [{"id": a.id, "headline": a.headline, "outlet": self.name(a.outlet) if a.outlet else None}
+                         for a in self.model.articles.values()],
+            "classes": [self._class_json(cls) for cls in self.classes],
+            "edgeStyles": edge_legend(),
+            "stops": stops,
+        }
+
+    def _record_of(self, data: Json) -> Record:
+        return self.model.claims[data["claim"]] if "claim" in data else self.model.events[data["event"]]
+
+    def _node_since(self, edges: list[tuple[str, str, str, Json]], edge_since: list[str | None]) -> list[str | None]:
+        """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
+        incident: dict[str, list[str | None]] = {node_id: [] for node_id in self.node_ids}
+        for (u, v, _, _), since in zip(edges, edge_since, strict=True):
+            incident[u].append(since)
+            incident[v].append(since)
+        result: list[str | None] = []
+        for node_id in self.node_ids:
+            if node_id in self.model.events:
+                result.append(_since(self.model.events[node_id]))
+            else:
+                dates = incident[node_id]
+                result.append(min(dates) if dates and None not in dates else None)  # type: ignore[type-var]
+        return result
+
+    def _vis_node(self, node_id: str, degree: int, position: tuple[float, float]) -> Json:
+        attrs = self.graph.nodes[node_id]
+        color, shape = class_style(self.ontology, attrs["cls"])
+        summary = [attrs["label"], self.ontology.label(attrs["cls"])]
+        if attrs.get("date"):
+            summary.append(attrs["date"])
+        summary.append(f"{degree} link{'s' if degree != 1 else ''}")
+        return {"id": self.node_index[node_id], "label": attrs["label"], "title": " · ".join(summary),
+                "x": position[0], "y": position[1], **node_look(color, shape, degree)}
+
+    def _vis_edge(self, index: int, u: str, v: str, data: Json) -> Json:
+        conflict = bool(self.conflicts.get(self._record_of(data).id))
+        denied = data["modality"] == "denied"
+        summary = [f"{self.name(u)} → {data['label']} → {self.name(v)}", data["modality"]]
+        if conflict:
+            summary.append("conflicting")
+        if data.get("date"):
+            summary.append(data["date"])
+        summary.append(f"{len(data['sources'])} article{'s' if len(data['sources']) != 1 else ''}")
+        return {"id": index, "from": self.node_index[u], "to": self.node_index[v],
+                "label": ("✗ " if denied else "") + data["label"], "title": " · ".join(summary),
+                **edge_look(data["modality"], conflict)}
+
+    def _node_meta(self, node_id: str, since: str | None, incident: list[Json]) -> Json:
+        attrs = self.graph.nodes[node_id]
+        event = self.model.events.get(node_id)
+        entity = self.model.entities.get(node_id)
+        articles = set(attrs.get("sources", []))
+        for data in incident:
+            articles.update(data["sources"])
+        facts = self.facts.get(node_id, [])
+        for _, _, record in facts:
+            if record is not None:
+                articles.update(e.article for e in self.records[record].evidence)
+        return {"key": node_id, "class": self.class_index[attrs["cls"]], "kind": attrs["kind"],
+                "names": [attrs["label"], *attrs["aliases"]], "since": since,
+                "date": _date_text(event) if event else None,
+                "record": self.record_index[node_id] if event else None,
+                "articles": sorted(self.article_index[a] for a in articles),
+                "facts": facts, "note": entity.note if entity else None}
+
+    def _facts(self) -> dict[str, list[tuple[str, str, int | None]]]:
+        """Literal values about a node: datatype roles of an event, literal-valued claims (holdsPosition…)."""
+        facts: dict[str, list[tuple[str, str, int | None]]] = {}
+        for event in self.model.events.values():
+            for role, values in event.roles:
+                if self.ontology.properties[role].is_datatype:
+                    facts.setdefault(event.id, []).append((self.ontology.label(role), ", ".join(values), None))
+        for claim in self.model.claims.values():
+            if claim.object is None:
+                facts.setdefault(claim.subject, []).append(
+                    (self.ontology.label(claim.predicate), claim.value or "", self.record_index[claim.id]))
+        return facts
+
+    def _edge_meta(self, data: Json, since: str | None) -> Json:
+        record = self._record_of(data)
+        return {"record": self.record_index[record.id], "relation": data["label"], "since": since,
+                "articles": [self.article_index[a] for a in data["sources"]], "modality": data["modality"],
+                "conflict": bool(self.conflicts.get(record.id))}
+
+    def _record_json(self, record: Record) -> Json:
+        qualifiers = record.qualifiers if isinstance(record, Claim) else ()
+        return {"id": record.id, "kind": "claim" if isinstance(record, Claim) else "event",
+                "title": self.record_title(record.id), "date": _date_text(record),
+                "modality": strongest_modality(record.evidence),
+                "conflicts": [self.record_title(other) for other in self.conflicts.get(record.id, [])],
+                "qualifiers": [(self.ontology.label(q), [self.name(v) for v in values]) for q, values in qualifiers],
+                "note": record.note, "evidence": [self._evidence_json(item) for item in record.evidence]}
+
+    def _evidence_json(self, item: Evidence) -> Json:
+        outlet = self.model.articles[item.article].outlet
+        return {"article": self.article_index[item.article], "quote": item.quote,
+                "chain": [self.name(agent) for agent in ([outlet] if outlet else []) + list(item.via)],
+                "said_to": self.name(item.said_to) if item.said_to else None,
+                "modality": item.modality, "direct": item.direct_speech}
+
+    def _class_json(self, cls: str) -> Json:
+        color, shape = class_style(self.ontology, cls)
+        count = sum(1 for _, c in self.graph.nodes(data="cls") if c == cls)
+        return {"name": cls, "label": self.ontology.label(cls), "color": color, "shape": shape, "count": count}
+
+
+def edge_legend() -> list[Json]:
+    rows = [{"label": m, **edge_look(m, conflict=False)} for m in EDGE_STYLES]
+    return [*rows, {"label": "conflicting", **edge_look("asserted", conflict=True)}]
+
+
+def vis_options(big: bool) -> Json:
+    """Physics off (positions come from `layout`), straight edges; big graphs hide edges while moving."""
+    return {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "multiselect": False},
+        "nodes": {"borderWidth": 1.5, "font": {"size": 14, "color": "#1f2328", "strokeWidth": 3,
+                                               "strokeColor": "#ffffff"}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.55}}, "smooth": False,
+                  "selectionWidth": 1.5, "font": {"size": 10, "color": "#4a4f57", "strokeWidth": 3,
+                                                  "strokeColor": "#ffffff", "align": "middle"}},
+    }
+
+
+def vis_network(nodes: list[Json], edges: list[Json], big: bool) -> Network:
+    """The pyvis network, its lists filled directly: `add_edge` scans every node per edge (O(n²) in all)."""
+    network = Network(directed=True)
+    network.nodes.extend(nodes)
+    network.node_ids.extend(node["id"] for node in nodes)
+    network.node_map.update((node["id"], node) for node in nodes)
+    network.edges.extend(edges)
+    network.options = vis_options(big)
+    return network
+
+
+# ---------------------------------------------------------------------------- the page
+
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                               "\u2029": "\\u2029", "/": "\\/"})
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside `<script type="application/json">`: no `</script>`, `<!--` or line separators can
+    appear, and `\\/` keeps any URL in the data from being a literal URL in the file."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
+
+
+def _vis_asset(name: str) -> str:
+    """vis-network's JS or CSS as shipped in pyvis, with `://` written `:\\/\\/`: the same text in JS and CSS
+    strings and regexes, and the file then names no http(s) URL at all (licence comments included)."""
+    text = (resources.files("pyvis") / VIS_DIR / name).read_text(encoding="utf-8")
+    return text.replace("://", ":\\/\\/")
+
+
+def _template(name: str) -> str:
+    return (resources.files("kg") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> str:
+    """Only our own inline scripts and styles (by hash) and data: images; nothing may be fetched."""
+    return (f"default-src 'none'; script-src {' '.join(map(_sha256, scripts))}; "
+            f"style-src {' '.join(map(_sha256, styles))}; img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def render_html(project: Project) -> str:
+    scripts = {"vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
+    styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}
+    parts = {**scripts, **styles, "csp": content_security_policy(list(scripts.values()), list(styles.values())),
+             "data": script_json(PageData(project).to_json())}
+    return re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))
+
+
+def write_html(project: Project, path: Path) -> None:
+    path.write_bytes(render_html(project).encode("utf-8"))
