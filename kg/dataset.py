@@ -42,7 +42,7 @@ class Data:
 def ontology_files(ontology_dir: Path) -> list[Path]:
     files = sorted(ontology_dir.glob("*.ttl"))
     if not files:
-        raise FileNotFoundError(f"no ontology (*.ttl) in {ontology_dir}")
+        raise FileNotFoundError(errno.ENOENT, "no ontology here (*.ttl); pass --ontology DIR", str(ontology_dir))
     return files
 
 
