@@ -110,7 +110,7 @@ def account_article(article: Article, model: Model, quotes: list[tuple[str, str]
     metadata: list[tuple[int, int, str]] = []
     author = model.entities.get(article.author) if article.author else None
     for label, value in (
-        ("headline", article.headline),
+        ("headline", article.headline or ""),
         ("section", article.section or ""),
         ("author byline", author.name if author else ""),
         *((f"photo {p.id} caption", p.caption) for p in article.photos),

@@ -140,6 +140,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "type":
         expected = schema.get("type")
         return [Problem(at, f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}")]
+    if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
+        return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf":
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected an id or a list of ids")]
     return [Problem(at, error.message)]
@@ -226,7 +228,8 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
         id=article_id,
         text_file=f"{ARTICLES_DIR}/{text_name}" if isinstance(text_name, str) else "",
         text=text,
-        headline=data.get("headline") if isinstance(data.get("headline"), str) else "",
+        headline=_str(data.get("headline")),
+        title=_str(data.get("title")),
         outlet=_str(data.get("outlet")),
         outlet_note=_str(data.get("outlet_note")),
         author=_str(data.get("author")),

@@ -97,7 +97,8 @@ class Article:
     id: str
     text_file: str
     text: str
-    headline: str
+    headline: str | None = None  # as printed; None when the captured text prints none
+    title: str | None = None  # the curator's description, for articles without a printed headline
     outlet: str | None = None
     outlet_note: str | None = None
     author: str | None = None
@@ -108,6 +109,11 @@ class Article:
     photos: tuple[Photo, ...] = ()
     ignore: tuple[Ignored, ...] = ()
     where: Where | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """What to call the article: its printed headline, else the curator's title."""
+        return self.headline or self.title or self.id
 
 
 @dataclass

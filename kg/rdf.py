@@ -145,8 +145,9 @@ class RdfBuilder:
         article = self.model.articles[article_id]
         subject = self.article(article_id)
         self.add_types(subject, "Article")
-        self.out.add(subject, _LABEL, _en(article.headline))
-        self.out.add(subject, _nn(SCHEMA + "headline"), _en(article.headline))
+        self.out.add(subject, _LABEL, _en(article.label))
+        if article.headline:
+            self.out.add(subject, _nn(SCHEMA + "headline"), _en(article.headline))
         self.out.add(subject, kgo("textFile"), ox.Literal(article.text_file))
         self.out.add(subject, _nn(SCHEMA + "text"), _en(article.text))
         if article.outlet:

@@ -148,14 +148,16 @@ def _article_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "syria-russia-kg article metadata",
         "type": "object",
-        "required": ["id", "text", "headline"],
+        "required": ["id", "text"],
+        "anyOf": [{"required": ["headline"]}, {"required": ["title"]}],
         "additionalProperties": False,
         "properties": {
             "id": _ID,
             "text": {**_TEXT, "description": "file name of the article's plain text, next to this file"},
             "outlet": {**_ID, "description": "entity id of the publishing NewsOrganization"},
             "outlet_note": _TEXT,
-            "headline": _TEXT,
+            "headline": {**_TEXT, "description": "the headline as printed (verbatim)"},
+            "title": {**_TEXT, "description": "a descriptive title, for articles whose text prints no headline"},
             "author": _ID,
             "section": _TEXT,
             "published": {

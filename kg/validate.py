@@ -223,7 +223,7 @@ class _Checker:
             if value is not None:
                 self.check_range(field_name, cls, value, where.at(field_name))
         if article.text:
-            if article.headline and article.headline not in article.text:
+            if article.headline is not None and article.headline not in article.text:
                 self.error(
                     where.at("headline"),
                     f"headline not found verbatim in the text{_closest(article.headline, article.text)}",

@@ -149,6 +149,12 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         ),
         (
             ARTICLE,
+            "headline: Russia keeps Tartus, officials say\n",
+            "",
+            "mini-article.yaml:2:1: an article needs its 'headline' as printed, or a 'title' when the text prints none",
+        ),
+        (
+            ARTICLE,
             "  - quote: Subscribe to our newsletter.",
             "  - quote: Subscribe to our news letter.",
             "mini-article.yaml:11:12: ignored passage not found verbatim",
