@@ -15,6 +15,7 @@ from .conftest import ONTOLOGY
 
 QUERIES = ONTOLOGY / "queries"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _SHORT = sorted(prefixes().items(), key=lambda item: -len(item[1]))
 
 Row = tuple[str, ...]
@@ -32,8 +33,8 @@ def kg_query(*argv: str) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-def kg_query_json(exports: Path, query: Path) -> dict:
-    status, out, err = kg_query("--exports", str(exports), "--ontology", str(ONTOLOGY), "--format", "json", str(query))
+def kg_query_json(exports: Path, query: Path, ontology: Path = ONTOLOGY) -> dict:
+    status, out, err = kg_query("--exports", str(exports), "--ontology", str(ontology), "--format", "json", str(query))
     assert status == 0, err
     return json.loads(out)
 
@@ -59,7 +60,10 @@ def _exact(binding: dict[str, str] | None) -> str:
         return "_:"
     language = binding.get("xml:lang", "").lower()
     datatype = binding.get("datatype", XSD_STRING) if not language else ""
-    return json.dumps(binding["value"], ensure_ascii=False) + (f"@{language}" if language else f"^^{datatype}")
+    value = binding["value"]
+    if datatype == XSD_BOOLEAN:  # Virtuoso writes true as "1": another lexical form of the same value
+        value = {"1": "true", "0": "false"}.get(value, value)
+    return json.dumps(value, ensure_ascii=False) + (f"@{language}" if language else f"^^{datatype}")
 
 
 def rows(results: dict, exact: bool = False) -> list[Row] | bool:
