@@ -234,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.function(args)
     except ValidationFailed as failure:
         return _report(failure.problems)
+    except BrokenPipeError:  # e.g. `kg stats | head`: the reader has all it wanted
+        sys.stderr.close()
+        return 0
     except OSError as error:
         print(f"kg: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 2
