@@ -10,11 +10,13 @@ from YAML into the DOM as text.  The layout is computed here, so the browser dra
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import math
 import re
 import struct
+import textwrap
 import zlib
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -44,6 +46,9 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "denied": {"dashes": [12, 4, 2, 4], "color": "#c0392b"},
 }
 CONFLICT_COLOR = "#e8871e"
+LABEL_FONT = 14
+LABEL_WIDTH = 24  # characters per line of a node label
+STORY_GAP = dt.timedelta(days=183)
 
 Json = dict[str, Any]
 
@@ -93,19 +98,40 @@ def _png(width: int, height: int, rows: bytes) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
-def node_look(color: str, shape: str, degree: int) -> Json:
-    """vis attributes that draw a node of a class, sized by its degree."""
-    look: Json = {"shape": shape, "color": {"background": color, "border": _darker(color),
-                                            "highlight": {"background": color, "border": "#222222"},
-                                            "hover": {"background": color, "border": "#222222"}}}
+def class_group(color: str, shape: str) -> Json:
+    """vis group drawing the nodes of one class: written once in the options, not on every node."""
+    group: Json = {"shape": shape, "color": {"background": color, "border": _darker(color),
+                                             "highlight": {"background": color, "border": "#222222"},
+                                             "hover": {"background": color, "border": "#222222"}}}
+    if shape == "image":
+        group["image"] = picture_icon(color)
+    return group
+
+
+def node_size(shape: str, degree: int) -> Json:
+    """Size grows with the square root of the degree; shapes that hold their label grow their font."""
     growth = math.sqrt(degree)
     if shape in LABEL_INSIDE:
-        look["font"] = {"size": round(13 + 1.6 * growth, 1)}
-    else:
-        look["size"] = round(9 + 3.2 * growth, 1)
-    if shape == "image":
-        look["image"] = picture_icon(color)
-    return look
+        return {"font": {"size": round(13 + 1.6 * growth, 1)}}
+    return {"size": round(9 + 3.2 * growth, 1)}
+
+
+def node_label(name: str) -> str:
+    """The name wrapped into lines of about 24 characters: long event names make wide nodes otherwise."""
+    return "\n".join(textwrap.wrap(name, LABEL_WIDTH, break_long_words=False)) or name
+
+
+def node_box(label: str, shape: str, size: Json) -> tuple[float, float]:
+    """Half width and half height a node takes on screen, label included, as vis-network sizes it
+    (text about 0.5 em per character and 1 em per line; boxes add 5 px margins; an ellipse is twice as high)."""
+    font = size["font"]["size"] if "font" in size else LABEL_FONT
+    lines = label.split("\n")
+    text_width, text_height = 0.5 * font * max(map(len, lines)), font * len(lines)
+    if shape == "ellipse":
+        return (text_width + text_height) / 2, text_height
+    if shape in LABEL_INSIDE:
+        return text_width / 2 + 5, text_height / 2 + 5
+    return max(size["size"], text_width / 2), size["size"] + text_height / 2
 
 
 def _darker(color: str) -> str:
@@ -113,12 +139,22 @@ def _darker(color: str) -> str:
     return "#" + bytes(int(c * 0.7) for c in rgb).hex()
 
 
-def edge_look(modality: str, conflict: bool) -> Json:
+def edge_style(modality: str, conflict: bool) -> Json:
     """Dashes by modality (asserted solid, reported dashed, hedged dotted, denied dash-dot); conflicts orange."""
     style = EDGE_STYLES.get(modality, EDGE_STYLES["asserted"])
-    color = CONFLICT_COLOR if conflict else style["color"]
-    return {"dashes": style["dashes"], "width": 3 if conflict else 1.5,
-            "color": {"color": color, "highlight": "#222222", "hover": "#222222", "inherit": False}}
+    return {"color": CONFLICT_COLOR if conflict else style["color"], "dashes": style["dashes"],
+            "width": 3 if conflict else 1.5}
+
+
+def edge_look(modality: str, conflict: bool) -> Json:
+    """The vis attributes of `edge_style` that differ from the defaults in `vis_options`."""
+    style = edge_style(modality, conflict)
+    look: Json = {"color": {"color": style["color"]}}
+    if style["dashes"]:
+        look["dashes"] = style["dashes"]
+    if conflict:
+        look["width"] = style["width"]
+    return look
 
 
 # ---------------------------------------------------------------------------- layout
@@ -126,21 +162,23 @@ def edge_look(modality: str, conflict: bool) -> Json:
 EDGE_LENGTH = 150.0
 SPACING = 0.8 * EDGE_LENGTH  # room per node in the initial rings
 GOLDEN = (math.sqrt(5) - 1) / 2
+GAP = 8.0  # between node boxes
 
 
-def layout(count: int, links: Iterable[tuple[int, int]]) -> list[tuple[float, float]]:
-    """Positions for nodes 0..count-1, deterministic and fast enough for thousands of nodes in pure Python.
+def layout(boxes: Sequence[tuple[float, float]], links: Iterable[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Positions for nodes 0..n-1 given their half width and height, deterministic and fast enough for
+    thousands of nodes in pure Python.
 
     Each connected component gets a radial tree layout around its best-connected node, relaxed by a
-    force-directed pass whose repulsion is limited to neighbouring grid cells (O(n) per step), then the
-    components are packed in rows, biggest first.
+    force-directed pass whose repulsion is limited to neighbouring grid cells (O(n) per step), then pushed
+    apart where boxes overlap; the components are packed in rows, biggest first.
     """
-    neighbours = _neighbours(count, links)
+    neighbours = _neighbours(len(boxes), links)
     components = _components(neighbours)
     if not components:
         return []
-    placed = _pack([_component_layout(component, neighbours) for component in components])
-    positions: list[tuple[float, float]] = [(0.0, 0.0)] * count
+    placed = _pack([_component_layout(component, neighbours, boxes) for component in components])
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(boxes)
     for component, (xs, ys) in zip(components, placed, strict=True):
         for node, x, y in zip(component, xs, ys, strict=True):
             positions[node] = (round(x, 1), round(y, 1))
@@ -175,11 +213,18 @@ def _components(neighbours: Sequence[Sequence[int]]) -> list[list[int]]:
     return sorted(components, key=lambda c: (-len(c), c[0]))
 
 
-def _component_layout(component: list[int], neighbours: Sequence[Sequence[int]]) -> tuple[list[float], list[float]]:
+def _component_layout(component: list[int], neighbours: Sequence[Sequence[int]],
+                      boxes: Sequence[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """Radial start, force-directed relaxation, then spread out as far as the labels are wide (the forces
+    know one edge length only) and overlaps pushed apart; the work per node shrinks as the graph grows."""
     local = {node: index for index, node in enumerate(component)}
+    own_boxes = [boxes[node] for node in component]
     xs, ys = _radial(component, neighbours)
     edges = sorted({(local[a], local[b]) for a in component for b in neighbours[a] if local[a] < local[b]})
-    _relax(xs, ys, edges, iterations=max(40, min(300, 60_000 // len(component))))
+    _relax(xs, ys, edges, iterations=min(300, 200_000 // len(component)))
+    spread = max(1.0, sum(width for width, _ in own_boxes) / len(own_boxes) / (EDGE_LENGTH / 2))
+    xs, ys = [x * spread for x in xs], [y * spread for y in ys]
+    _separate(xs, ys, own_boxes, passes=min(100, 20_000 // len(component)))
     return xs, ys
 
 
@@ -230,7 +275,7 @@ def _ring_radii(depths: list[int]) -> list[float]:
 def _relax(xs: list[float], ys: list[float], edges: Sequence[tuple[int, int]], iterations: int) -> None:
     """Fruchterman–Reingold with the grid variant of repulsion (only pairs closer than two edge lengths push)
     and linear springs, which keep hub-heavy graphs from collapsing into a knot."""
-    k2, cell = EDGE_LENGTH * EDGE_LENGTH, 2 * EDGE_LENGTH
+    k2, cell = EDGE_LENGTH * EDGE_LENGTH, 1.5 * EDGE_LENGTH
     reach2 = cell * cell
     for step in range(iterations):
         limit = 2 * EDGE_LENGTH * (1 - step / iterations) + 1
@@ -269,6 +314,36 @@ def _relax(xs: list[float], ys: list[float], edges: Sequence[tuple[int, int]], i
             scale = limit / length if length > limit else 1.0
             xs[i] += dx[i] * scale
             ys[i] += dy[i] * scale
+
+
+def _separate(xs: list[float], ys: list[float], boxes: Sequence[tuple[float, float]], passes: int) -> None:
+    """Push apart nodes whose boxes (half width, half height) overlap, each pair along the axis where it
+    overlaps least; a sweep over the boxes sorted by left edge finds the pairs."""
+    half_width = [box[0] + GAP / 2 for box in boxes]
+    half_height = [box[1] + GAP / 2 for box in boxes]
+    count = len(xs)
+    for _ in range(passes):
+        moved = False
+        order = sorted(range(count), key=lambda n: xs[n] - half_width[n])
+        for place in range(count):
+            i = order[place]
+            for following in range(place + 1, count):
+                j = order[following]
+                over_x = half_width[i] + half_width[j] - abs(xs[i] - xs[j])
+                if xs[j] - half_width[j] >= xs[i] + half_width[i]:
+                    break
+                over_y = half_height[i] + half_height[j] - abs(ys[i] - ys[j])
+                if over_x <= 0 or over_y <= 0:
+                    continue
+                moved = True
+                if over_x < over_y:
+                    push = over_x / 2 if xs[i] <= xs[j] else -over_x / 2
+                    xs[i], xs[j] = xs[i] - push, xs[j] + push
+                else:
+                    push = over_y / 2 if ys[i] <= ys[j] else -over_y / 2
+                    ys[i], ys[j] = ys[i] - push, ys[j] + push
+        if not moved:
+            return
 
 
 def _pack(placed: list[tuple[list[float], list[float]]]) -> list[tuple[list[float], list[float]]]:
@@ -366,23 +441,32 @@ class PageData:
             incident[u].append(data)
             incident[v].append(data)
         node_since = self._node_since(edges, edge_since)
-        positions = layout(len(self.node_ids), ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
-        vis_nodes = [self._vis_node(node_id, degrees[node_id], positions[i]) for i, node_id in enumerate(self.node_ids)]
+        looks = [node_size(self.shape(n), degrees[n]) for n in self.node_ids]
+        boxes = [node_box(node_label(self.graph.nodes[n]["label"]), self.shape(n), look)
+                 for n, look in zip(self.node_ids, looks, strict=True)]
+        positions = layout(boxes, ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
+        vis_nodes = [self._vis_node(node_id, degrees[node_id], positions[i], looks[i])
+                     for i, node_id in enumerate(self.node_ids)]
         vis_edges = [self._vis_edge(j, u, v, data) for j, (u, v, _, data) in enumerate(edges)]
-        network = vis_network(vis_nodes, vis_edges, big=len(vis_nodes) > BIG_GRAPH)
-        stops = sorted({s for s in (*edge_since, *node_since) if s})
+        groups = {cls: class_group(*class_style(self.ontology, cls)) for cls in self.classes}
+        network = vis_network(vis_nodes, vis_edges, groups)
+        dates = sorted({s for s in (*edge_since, *node_since) if s})
         return {
             "vis": {"nodes": network.nodes, "edges": network.edges, "options": network.options},
             "nodes": [self._node_meta(node_id, since, incident[node_id])
                       for node_id, since in zip(self.node_ids, node_since, strict=True)],
             "edges": [self._edge_meta(data, edge_since[j]) for j, (_, _, _, data) in enumerate(edges)],
             "records": [self._record_json(record) for record in self.records],
-            "articles": [{"id": a.id, "headline": a.headline, "outlet": self.name(a.outlet) if a.outlet else None}
+            "articles": [{"id": a.id, "headline": a.label, "outlet": self.name(a.outlet) if a.outlet else None}
                          for a in self.model.articles.values()],
             "classes": [self._class_json(cls) for cls in self.classes],
             "edgeStyles": edge_legend(),
-            "stops": stops,
+            "stops": story_dates(dates),
+            "background": dates[0] if dates else None,
         }
+
+    def shape(self, node_id: str) -> str:
+        return class_style(self.ontology, self.graph.nodes[node_id]["cls"])[1]
 
     def _record_of(self, data: Json) -> Record:
         return self.model.claims[data["claim"]] if "claim" in data else self.model.events[data["event"]]
@@ -402,15 +486,14 @@ class PageData:
                 result.append(min(dates) if dates and None not in dates else None)  # type: ignore[type-var]
         return result
 
-    def _vis_node(self, node_id: str, degree: int, position: tuple[float, float]) -> Json:
+    def _vis_node(self, node_id: str, degree: int, position: tuple[float, float], size: Json) -> Json:
         attrs = self.graph.nodes[node_id]
-        color, shape = class_style(self.ontology, attrs["cls"])
         summary = [attrs["label"], self.ontology.label(attrs["cls"])]
         if attrs.get("date"):
             summary.append(attrs["date"])
         summary.append(f"{degree} link{'s' if degree != 1 else ''}")
-        return {"id": self.node_index[node_id], "label": attrs["label"], "title": " · ".join(summary),
-                "x": position[0], "y": position[1], **node_look(color, shape, degree)}
+        return {"id": self.node_index[node_id], "group": attrs["cls"], "label": node_label(attrs["label"]),
+                "title": " · ".join(summary), "x": position[0], "y": position[1], **size}
 
     def _vis_edge(self, index: int, u: str, v: str, data: Json) -> Json:
         conflict = bool(self.conflicts.get(self._record_of(data).id))
@@ -484,34 +567,47 @@ class PageData:
         return {"name": cls, "label": self.ontology.label(cls), "color": color, "shape": shape, "count": count}
 
 
+def story_dates(dates: list[str]) -> list[str]:
+    """The dates after the last gap longer than STORY_GAP: the story the slider walks through.  Earlier
+    dates (a base founded in 1971) are its background, shown from the slider's first step on."""
+    start = 0
+    for index in range(1, len(dates)):
+        gap = dt.date.fromisoformat(dates[index]) - dt.date.fromisoformat(dates[index - 1])
+        if gap > STORY_GAP:
+            start = index
+    return dates[start:]
+
+
 def edge_legend() -> list[Json]:
-    rows = [{"label": m, **edge_look(m, conflict=False)} for m in EDGE_STYLES]
-    return [*rows, {"label": "conflicting", **edge_look("asserted", conflict=True)}]
+    rows = [{"label": m, **edge_style(m, conflict=False)} for m in EDGE_STYLES]
+    return [*rows, {"label": "conflicting", **edge_style("asserted", conflict=True)}]
 
 
-def vis_options(big: bool) -> Json:
+def vis_options(groups: Json, big: bool) -> Json:
     """Physics off (positions come from `layout`), straight edges; big graphs hide edges while moving."""
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "multiselect": False},
-        "nodes": {"borderWidth": 1.5, "font": {"size": 14, "color": "#1f2328", "strokeWidth": 3,
+        "groups": groups,
+        "nodes": {"borderWidth": 1.5, "font": {"size": LABEL_FONT, "color": "#1f2328", "strokeWidth": 3,
                                                "strokeColor": "#ffffff"}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.55}}, "smooth": False,
-                  "selectionWidth": 1.5, "font": {"size": 10, "color": "#4a4f57", "strokeWidth": 3,
-                                                  "strokeColor": "#ffffff", "align": "middle"}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.55}}, "smooth": False, "width": 1.5,
+                  "selectionWidth": 1.5, "color": {"highlight": "#222222", "hover": "#222222", "inherit": False},
+                  "font": {"size": 10, "color": "#4a4f57", "strokeWidth": 3, "strokeColor": "#ffffff",
+                           "align": "middle"}},
     }
 
 
-def vis_network(nodes: list[Json], edges: list[Json], big: bool) -> Network:
+def vis_network(nodes: list[Json], edges: list[Json], groups: Json) -> Network:
     """The pyvis network, its lists filled directly: `add_edge` scans every node per edge (O(n²) in all)."""
     network = Network(directed=True)
     network.nodes.extend(nodes)
     network.node_ids.extend(node["id"] for node in nodes)
     network.node_map.update((node["id"], node) for node in nodes)
     network.edges.extend(edges)
-    network.options = vis_options(big)
+    network.options = vis_options(groups, big=len(nodes) > BIG_GRAPH)
     return network
 
 

@@ -129,7 +129,7 @@
     canvas.width = 40;
     canvas.height = 12;
     const context = canvas.getContext("2d");
-    context.strokeStyle = style.color.color;
+    context.strokeStyle = style.color;
     context.lineWidth = style.width;
     context.setLineDash(style.dashes || []);
     context.beginPath();
@@ -217,11 +217,11 @@
     }
     slider.max = stops.length - 1;
     slider.value = stops.length - 1;
-    dateBox.min = stops[0];
+    dateBox.min = data.background;
     dateBox.max = stops[stops.length - 1];
     dateBox.value = stops[stops.length - 1];
     byId("timeline-note").textContent = stops[0] + " → " + stops[stops.length - 1] + ": " +
-      plural(stops.length, "date");
+      plural(stops.length, "date") + (data.background < stops[0] ? " (background from " + data.background + ")" : "");
     slider.addEventListener("input", () => showUntil(stops[Number(slider.value)]));
     dateBox.addEventListener("change", () => { if (dateBox.value) showUntil(dateBox.value); });
     byId("play").addEventListener("click", play);
@@ -239,7 +239,8 @@
       const dim = keep !== null && !keep.has(i);
       if (dim !== dimmedNodes[i]) {
         dimmedNodes[i] = dim;
-        nodeChanges.push({ id: i, opacity: dim ? 0.18 : 1 });
+        nodeChanges.push({ id: i, opacity: dim ? 0.18 : 1,
+                           font: Object.assign({}, node.font, { color: dim ? "rgba(31,35,40,0.25)" : "#1f2328" }) });
       }
     });
     const edgeChanges = [];
