@@ -160,7 +160,12 @@ def ask_virtuoso(virtuoso: Virtuoso, query: str, graphs: list[str] | None = None
     sparql.setQuery(query)
     for graph in graphs or []:
         sparql.addDefaultGraph(graph)
-    return sparql.queryAndConvert()  # type: ignore[return-value]
+    answer: dict = sparql.queryAndConvert()  # type: ignore[assignment]
+    if answer.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        # Virtuoso 7.2 answers ASK as a one-column table: a row holding 1 for true, no row for false.
+        bindings = answer["results"]["bindings"]
+        return {"head": {}, "boolean": bool(bindings) and bindings[0]["__ASK_RETVAL"]["value"] != "0"}
+    return answer
 
 
 def graph_sizes(virtuoso: Virtuoso) -> dict[str, int]:
@@ -196,8 +201,10 @@ def test_virtuoso_answers_the_competency_questions_like_kg_query(
     expected = rows(kg_query_json(built, query, ontology), exact=True)
     graphs = list(pushed_graphs(built, ontology))
     answer = rows(ask_virtuoso(virtuoso, query.read_text(encoding="utf-8"), graphs), exact=True)
-    assert isinstance(expected, list) and isinstance(answer, list)
-    assert sorted(answer) == sorted(expected)
+    if isinstance(expected, bool):
+        assert answer is expected
+    else:  # as multisets: ties in ORDER BY may legitimately come out in another order
+        assert isinstance(answer, list) and sorted(answer) == sorted(expected)
 
 
 def test_pushing_twice_changes_nothing(
