@@ -406,7 +406,7 @@ class PageData:
         self.records: list[Record] = [*self.model.events.values(), *self.model.claims.values()]
         self.record_index = {record.id: index for index, record in enumerate(self.records)}
         self.conflicts = self._symmetric_conflicts()
-        self.classes = sorted({cls for _, cls in self.graph.nodes(data="cls")}, key=self.ontology.label)
+        self.classes = sorted({cls for _, cls in self.graph.nodes(data="cls")}, key=lambda c: (self.ontology.label(c), c))
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.facts = self._facts()
 

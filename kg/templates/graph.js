@@ -435,15 +435,19 @@
         event.preventDefault();
         pick(results[active].node);
       } else if (event.key === "Escape") {
-        results = [];
-        showResults();
+        closeResults();
       }
     });
   }
 
-  function pick(i) {
+  function closeResults() {
     results = [];
-    showResults();
+    byId("search-results").hidden = true;
+    byId("search-input").setAttribute("aria-expanded", "false");
+  }
+
+  function pick(i) {
+    closeResults();
     network.selectNodes([i]);
     network.focus(i, { scale: Math.max(network.getScale(), 1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
     showNode(i);

@@ -1,0 +1,352 @@
+"""The interactive graph page, `exports/graph.html`: offline, explorable, safe with hostile text, fast.
+
+Browser tests drive Debian's Chromium through Playwright with every request but file:// blocked and
+recorded; a console error, a page error or a blocked request fails the test that caused it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+import kg
+from kg.html import layout, render_html, script_json, story_dates
+from kg.model import Model
+from kg.network import to_network
+from kg.ontology import load_ontology
+from kg.project import Project
+
+from .conftest import ONTOLOGY
+from .tools.synthetic import synthetic_model
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+PHONE_CALL = "putin-sharaa-call-2025-02-12"
+HOSTILE = "<img src=x onerror=window.pwned=1>"
+
+Opener = Callable[[Path], Page]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Opener]:
+    """Opens a page offline and waits until the graph is drawn; afterwards asserts it stayed clean."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    blocked: list[str] = []
+
+    def only_files(route: Route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    def opener(path: Path) -> Page:
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri())
+        page.wait_for_selector("body[data-ready=true]", state="attached")
+        return page
+
+    context.route("**/*", only_files)
+    yield opener
+    context.close()
+    assert errors == [], "console errors"
+    assert blocked == [], "requests that would have left the machine"
+
+
+@pytest.fixture
+def real_page(built: Path, open_page: Opener) -> Page:
+    return open_page(built / "graph.html")
+
+
+@pytest.fixture(scope="module")
+def real_graph(project: Project) -> nx.MultiDiGraph:
+    return to_network(project.model, project.ontology)
+
+
+# ---------------------------------------------------------------------------- helpers driving the page
+
+
+def node_index(page: Page, key: str) -> int:
+    index = page.evaluate("key => window.kg.nodeIndex(key)", key)
+    assert index is not None, f"no node {key} on the page"
+    return index
+
+
+def node_hidden(page: Page, key: str) -> bool:
+    return bool(page.evaluate("key => window.kg.nodes.get(window.kg.nodeIndex(key)).hidden", key))
+
+
+def shown_counts(page: Page) -> tuple[int, int]:
+    status = page.locator("#status")
+    return int(status.get_attribute("data-nodes") or -1), int(status.get_attribute("data-edges") or -1)
+
+
+def node_on_screen(page: Page, key: str) -> tuple[float, float]:
+    """Centres the view on a node and returns its position in page coordinates."""
+    point = page.evaluate("""key => {
+        const i = window.kg.nodeIndex(key);
+        window.kg.network.focus(i, { scale: 1.3 });
+        return window.kg.network.canvasToDOM(window.kg.network.getPositions([i])[i]);
+    }""", key)
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+def click_node(page: Page, key: str) -> None:
+    x, y = node_on_screen(page, key)
+    page.mouse.click(x, y)
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [node_index(page, key)]
+
+
+def record_quotes(model: Model, record_id: str) -> list[str]:
+    record = model.claims.get(record_id) or model.events[record_id]
+    return [item.quote for item in record.evidence]
+
+
+def overlapping_pairs(positions: list[tuple[float, float]], boxes: list[tuple[float, float]]) -> int:
+    return sum(1 for i, (xi, yi) in enumerate(positions) for j, (xj, yj) in enumerate(positions[:i])
+               if abs(xi - xj) < boxes[i][0] + boxes[j][0] and abs(yi - yj) < boxes[i][1] + boxes[j][1])
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+# ---------------------------------------------------------------------------- the file
+
+
+def test_graph_html_is_written_by_kg_build_and_names_no_remote_url(built: Path) -> None:
+    text = (built / "graph.html").read_text(encoding="utf-8")
+    assert not re.search(r"https?://", text, re.IGNORECASE)
+    assert not re.search(r"""url\(\s*(?!["']?data:)""", text)
+    assert not re.search(r"""@import|\b(fetch|XMLHttpRequest|WebSocket|EventSource)\s*\(""", text)
+    parser = _Elements()
+    parser.feed(text)
+    tags = {tag for tag, _ in parser.found}
+    assert not tags & {"link", "iframe", "object", "embed", "base", "img", "form"}
+    assert not [attrs for _, attrs in parser.found if {"src", "href", "srcset", "action"} & attrs.keys()]
+    policy = next(attrs["content"] for tag, attrs in parser.found
+                  if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy")
+    assert policy is not None
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_the_page_is_byte_identical_from_one_render_to_the_next(mini: Path) -> None:
+    project = kg.project.load_project(mini, ONTOLOGY)
+    assert render_html(project) == render_html(kg.project.load_project(mini, ONTOLOGY))
+
+
+def test_embedded_json_round_trips_and_cannot_close_its_script() -> None:
+    data = {"quote": "</script><!-- <script>alert(1)</script> & \u2028\u2029 see https://example.org/x"}
+    text = script_json(data)
+    assert json.loads(text) == data
+    assert not re.search("[<>&\u2028\u2029]", text)
+    assert "://" not in text
+
+
+def test_the_slider_walks_the_story_and_keeps_older_dates_as_background() -> None:
+    dates = ["1971-01-01", "2017-01-01", "2024-01-01", "2024-12-05", "2025-01-28", "2025-04-23"]
+    assert story_dates(dates) == ["2024-12-05", "2025-01-28", "2025-04-23"]
+    assert story_dates(["2025-01-01"]) == ["2025-01-01"]
+    assert story_dates([]) == []
+
+
+def test_the_layout_is_deterministic_and_keeps_nodes_apart() -> None:
+    graph = to_network(synthetic_model(300), load_ontology(ONTOLOGY))
+    index = {node: i for i, node in enumerate(graph.nodes)}
+    links = [(index[u], index[v]) for u, v in graph.edges()]
+    boxes = [(40.0 + 20 * (i % 5), 12.0) for i in range(len(index))]
+    positions = layout(boxes, links)
+    assert positions == layout(boxes, links)
+    assert overlapping_pairs(positions, boxes) <= len(boxes) // 100
+
+
+# ---------------------------------------------------------------------------- the real graph in the browser
+
+
+def test_the_page_shows_every_node_and_edge_of_the_graph(real_page: Page, real_graph: nx.MultiDiGraph) -> None:
+    expected = (real_graph.number_of_nodes(), real_graph.number_of_edges())
+    assert real_page.evaluate("[window.kg.nodes.length, window.kg.edges.length]") == list(expected)
+    assert shown_counts(real_page) == expected
+
+
+def test_the_alias_julani_finds_al_sharaa(real_page: Page) -> None:
+    real_page.fill("#search-input", "Julani")
+    first = real_page.locator("#search-results li").first
+    assert first.locator(".name").text_content() == "Ahmad al-Sharaa"
+    assert "Julani" in (first.locator(".alias").text_content() or "")
+    real_page.press("#search-input", "Enter")
+    assert real_page.evaluate("window.kg.network.getSelectedNodes()") == [node_index(real_page, "ahmad-al-sharaa")]
+    assert real_page.locator("#details h2").text_content() == "Ahmad al-Sharaa"
+    assert real_page.locator("#search-results").is_hidden()
+
+
+def test_the_class_filter_hides_and_shows_a_class(real_page: Page, real_graph: nx.MultiDiGraph) -> None:
+    people = [node for node, cls in real_graph.nodes(data="cls") if cls == "Person"]
+    assert people
+    total_nodes, total_edges = shown_counts(real_page)
+    real_page.locator('#legend input[data-class="Person"]').uncheck()
+    assert all(node_hidden(real_page, person) for person in people)
+    assert shown_counts(real_page)[0] == total_nodes - len(people)
+    assert shown_counts(real_page)[1] < total_edges
+    real_page.locator('#legend input[data-class="Person"]').check()
+    assert not any(node_hidden(real_page, person) for person in people)
+    assert shown_counts(real_page) == (total_nodes, total_edges)
+
+
+def test_the_article_filter_keeps_what_one_article_supports(real_page: Page, project: Project) -> None:
+    article = "ki-bloomberg-russia-deal-near"
+    real_page.click("#articles-none")
+    assert shown_counts(real_page) == (0, 0)
+    real_page.locator(f'#articles input[data-article="{article}"]').check()
+    assert not node_hidden(real_page, PHONE_CALL)  # its evidence is in this article
+    hidden = real_page.evaluate("""() => window.kg.data.edges.filter((meta, j) =>
+        !window.kg.edges.get(j).hidden && !meta.articles.includes(window.kg.data.articles.findIndex(
+            a => a.id === "ki-bloomberg-russia-deal-near"))).length""")
+    assert hidden == 0
+    real_page.click("#articles-all")
+    assert shown_counts(real_page)[0] == len(project.model.entities) + len(project.model.events)
+
+
+@pytest.mark.parametrize("control", ["slider", "date box"])
+def test_the_time_slider_shows_the_graph_as_known_up_to_a_date(real_page: Page, control: str) -> None:
+    call_edges = "key => window.kg.data.edges.map((m, j) => [m, j]).filter(([m]) => " \
+                 "window.kg.data.records[m.record].id === key).map(([, j]) => window.kg.edges.get(j).hidden)"
+
+    def show_until(date: str) -> None:
+        if control == "date box":
+            real_page.fill("#date", date)
+        else:
+            stops = real_page.evaluate("window.kg.data.stops")
+            real_page.locator("#slider").fill(str(max(i for i, stop in enumerate(stops) if stop <= date)))
+
+    show_until("2025-01-31")
+    assert node_hidden(real_page, PHONE_CALL)
+    assert all(real_page.evaluate(call_edges, PHONE_CALL))
+    show_until("2025-02-28")
+    assert not node_hidden(real_page, PHONE_CALL)
+    assert not any(real_page.evaluate(call_edges, PHONE_CALL))
+
+
+def test_the_story_runs_from_december_2024_to_april_2025_and_plays_forward(real_page: Page) -> None:
+    stops = real_page.evaluate("window.kg.data.stops")
+    assert stops[0].startswith("2024-12") and stops[-1].startswith("2025-04")
+    real_page.locator("#slider").fill("0")
+    real_page.click("#play")
+    deadline = time.monotonic() + 10
+    while real_page.locator("#slider").input_value() in ("0", "1") and time.monotonic() < deadline:
+        real_page.wait_for_timeout(100)
+    assert int(real_page.locator("#slider").input_value()) >= 2
+    real_page.click("#play")
+    assert real_page.locator("#play").text_content() == "▶"
+
+
+def test_clicking_tartus_lists_its_claims_with_their_quotes(real_page: Page, project: Project) -> None:
+    key = "tartus-naval-base"
+    model = project.model
+    click_node(real_page, key)
+    details = real_page.locator("#details")
+    assert details.locator("h2").text_content() == "Tartus naval base"
+    records = [c.id for c in model.claims.values() if key in (c.subject, c.object)]
+    records += [e.id for e in model.events.values() if any(key in values for _, values in e.roles)]
+    assert len(records) >= 5
+    for record in records:
+        block = details.locator(f'article[data-record="{record}"]')
+        assert block.count() == 1, record
+        text = block.text_content() or ""
+        for quote in record_quotes(model, record):
+            assert quote in text, (record, quote)
+        assert "The Kyiv Independent" in text or "Kyiv Post" in text or "unknown outlet" in text
+
+
+def test_a_click_highlights_the_neighbourhood_and_hover_tells_a_one_line_summary(real_page: Page) -> None:
+    click_node(real_page, "ahmad-al-sharaa")
+    opacity = real_page.evaluate("""() => {
+        const i = window.kg.nodeIndex("ahmad-al-sharaa");
+        const near = new Set([i, ...window.kg.network.getConnectedNodes(i)]);
+        const all = window.kg.nodes.get();
+        return [all.filter(n => near.has(n.id)).every(n => n.opacity !== 0.18),
+                all.filter(n => !near.has(n.id)).every(n => n.opacity === 0.18)];
+    }""")
+    assert opacity == [True, True]
+    x, y = node_on_screen(real_page, "tartus-naval-base")
+    real_page.mouse.move(x, y)
+    tooltip = real_page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert (tooltip.text_content() or "").startswith("Tartus naval base · military base · ")
+
+
+# ---------------------------------------------------------------------------- hostile text and scale
+
+
+def test_a_hostile_name_is_displayed_as_text(mini: Path, tmp_path: Path, open_page: Opener) -> None:
+    facts = mini / "facts" / "mini.yaml"
+    text = facts.read_text(encoding="utf-8")
+    text = text.replace("entities:\n", f"entities:\n  - {{id: hostile, type: Person, name: '{HOSTILE}', "
+                                       "aliases: ['<b>bold</b>']}\n", 1)
+    text += ("  - subject: hostile\n    predicate: supports\n    object: russia\n    evidence:\n"
+             "      - quote: Russia operates the Tartus naval base\n")
+    facts.write_text(text, encoding="utf-8")
+    kg.build(mini, ONTOLOGY, tmp_path / "exports")
+    page = open_page(tmp_path / "exports" / "graph.html")
+    page.fill("#search-input", "onerror")
+    assert page.locator("#search-results .name").first.text_content() == HOSTILE
+    page.press("#search-input", "Enter")
+    assert page.locator("#details h2").text_content() == HOSTILE
+    assert "<b>bold</b>" in (page.locator("#details .aliases").text_content() or "")
+    x, y = node_on_screen(page, "hostile")
+    page.mouse.move(x, y)
+    page.locator("div.vis-tooltip").wait_for(state="visible")
+    assert HOSTILE in (page.locator("div.vis-tooltip").text_content() or "")
+    assert page.evaluate("document.querySelectorAll('img, b').length") == 0
+    assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_a_thousand_node_page_opens_and_answers_a_click_in_seconds(tmp_path: Path, open_page: Opener) -> None:
+    project = Project(synthetic_model(1000), load_ontology(ONTOLOGY), tmp_path)
+    path = tmp_path / "graph.html"
+    path.write_text(render_html(project), encoding="utf-8")
+    started = time.perf_counter()
+    page = open_page(path)
+    assert time.perf_counter() - started < 20
+    key = page.evaluate("""() => {
+        const degree = (i) => window.kg.network.getConnectedEdges(i).length;
+        const hub = window.kg.data.nodes.map((meta, i) => i).sort((a, b) => degree(b) - degree(a))[0];
+        return window.kg.data.nodes[hub].key;
+    }""")
+    started = time.perf_counter()
+    click_node(page, key)
+    page.locator("#details article").first.wait_for()
+    assert time.perf_counter() - started < 5
