@@ -406,7 +406,8 @@ class PageData:
         self.records: list[Record] = [*self.model.events.values(), *self.model.claims.values()]
         self.record_index = {record.id: index for index, record in enumerate(self.records)}
         self.conflicts = self._symmetric_conflicts()
-        self.classes = sorted({cls for _, cls in self.graph.nodes(data="cls")}, key=lambda c: (self.ontology.label(c), c))
+        used = {cls for _, cls in self.graph.nodes(data="cls")}
+        self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.facts = self._facts()
 
