@@ -1,0 +1,184 @@
+"""`kg push` against a writable Oxigraph server, and Basic auth and refusals against a stub Graph Store."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pyoxigraph as ox
+import pytest
+
+from kg.cli import main
+from kg.dataset import read_data
+from kg.graphs import layout
+from kg.serve import server_binary
+
+from .conftest import ONTOLOGY
+from .sparql_helpers import free_port
+
+GRAPH_BASE = "https://w3id.org/syria-russia-kg/id/graph/"
+
+
+def kg_push(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["push", *argv])
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def oxigraph_store(tmp_path: Path) -> Iterator[str]:
+    """A writable `oxigraph serve` on a free port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [server_binary(), "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
+                break
+        except OSError:
+            assert time.monotonic() < deadline and process.poll() is None, "oxigraph serve did not start"
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def canonical(triples: set[ox.Triple] | list[ox.Triple]) -> ox.Dataset:
+    """The triples with blank nodes renamed canonically (the SHACL shapes in the ontology have some)."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
+def store_dump(url: str) -> dict[str, set[ox.Triple]]:
+    """Every named graph of the store, through its SPARQL endpoint."""
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graphs_query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    request = urllib.request.Request(
+        url + "/query?" + urllib.parse.urlencode({"query": graphs_query}), headers={"Accept": "text/csv"}
+    )
+    with urllib.request.urlopen(request) as response:
+        names = response.read().decode().split("\r\n")[1:-1]
+    dump = {}
+    for name in names:
+        scoped = query.replace("GRAPH ?g", f"GRAPH <{name}>")
+        request = urllib.request.Request(
+            url + "/query?" + urllib.parse.urlencode({"query": scoped}), headers={"Accept": "application/n-triples"}
+        )
+        with urllib.request.urlopen(request) as response:
+            dump[name] = {quad.triple for quad in ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES)}
+    return dump
+
+
+def test_push_into_oxigraph_puts_the_graph_there_and_pushing_twice_changes_nothing(
+    oxigraph_store: str, built: Path
+) -> None:
+    status, out, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", oxigraph_store + "/store"
+    )
+    assert status == 0, err
+    first = store_dump(oxigraph_store)
+    data = read_data(built, ONTOLOGY)
+    expected = layout(data.triples, data.ontology, GRAPH_BASE)
+    assert {name: canonical(triples) for name, triples in expected.items()} == {
+        name: canonical(triples) for name, triples in first.items()
+    }
+    assert set().union(*(part for name, part in first.items() if name != GRAPH_BASE + "ontology")) == set(data.triples)
+    assert out.splitlines()[-1] == f"pushed {len(first)} graphs ({sum(map(len, first.values())):,} triples) to " + (
+        oxigraph_store + "/store"
+    )
+    assert (
+        kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", oxigraph_store + "/store")[0] == 0
+    )
+    again = store_dump(oxigraph_store)
+    assert {name: len(part) for name, part in again.items()} == {name: len(part) for name, part in first.items()}
+    assert {name: canonical(part) for name, part in again.items()} == {
+        name: canonical(part) for name, part in first.items()
+    }
+
+
+class GraphStoreStub(BaseHTTPRequestHandler):
+    """Accepts PUT with the right Basic credentials; records what it saw."""
+
+    expected = "Basic " + base64.b64encode(b"analyst:s3cret-Pw").decode()
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+    refuse_with: ClassVar[bytes | None] = None
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        GraphStoreStub.seen.append((self.path, self.headers.get("Authorization")))
+        if self.refuse_with is not None:
+            self.send_response(500)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(self.refuse_with)
+        elif self.headers.get("Authorization") != self.expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            self.end_headers()
+        else:
+            self.send_response(201)
+            self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def stub() -> Iterator[str]:
+    GraphStoreStub.seen = []
+    GraphStoreStub.refuse_with = None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/gsp"
+    server.shutdown()
+    thread.join()
+
+
+def test_basic_auth_is_sent_up_front_and_the_password_comes_from_the_environment(
+    stub: str, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_PUSH_PASSWORD", "s3cret-Pw")
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--user", "analyst"]
+    status, out, err = kg_push(*argv, "--auth", "basic")
+    assert status == 0, err
+    assert GraphStoreStub.seen and all(
+        auth == GraphStoreStub.expected for _, auth in GraphStoreStub.seen
+    )  # no 401 first
+    paths = [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)["graph"][0] for path, _ in GraphStoreStub.seen]
+    assert GRAPH_BASE + "ontology" in paths
+    assert "s3cret-Pw" not in out + err
+
+
+def test_a_refusal_shows_the_servers_message_without_the_password(
+    stub: str, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    GraphStoreStub.refuse_with = b"<html><body><h1>Quota exceeded</h1><p>user analyst:s3cret-Pw</p></body></html>"
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--user", "analyst"]
+    status, _, err = kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw")
+    assert status == 1
+    assert "HTTP 500" in err and "Quota exceeded" in err and "user analyst:********" in err
+    assert "s3cret-Pw" not in err and "<h1>" not in err
+    assert len(GraphStoreStub.seen) == 1  # stops at the first refusal
+
+
+def test_an_unreachable_store_is_reported(built: Path) -> None:
+    endpoint = f"http://127.0.0.1:{free_port()}/store"
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint)
+    assert status == 1 and "Connection refused" in err
