@@ -25,6 +25,7 @@ FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
 
 _LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 _EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z][A-Za-z_]*')
+_CHAR_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")  # ['A' ..= 'Z' | '\u{00C0}'..='\u{00D6}' …]
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*|#[^\n]*\n\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
@@ -53,12 +54,13 @@ class QueryError(Exception):
 
 
 def _shorten_expected(message: str) -> str:
-    """Oxigraph lists every acceptable character class; keep the readable tokens only."""
+    """Oxigraph lists every acceptable character class too; keep the readable tokens only."""
     head, sep, alternatives = message.partition("expected one of ")
     if not sep:
         return message
-    tokens = [t for t in _EXPECTED_ITEM.findall(alternatives) if t not in ("Prefix", "not", "found")]
-    shown = list(dict.fromkeys(tokens))[:10]
+    alternatives = _CHAR_CLASS.sub("", alternatives.replace("Prefix not found", ""))
+    tokens = list(dict.fromkeys(_EXPECTED_ITEM.findall(alternatives)))
+    shown = tokens[:10]
     return head + "expected one of " + ", ".join(shown) + (", …" if len(tokens) > len(shown) else "")
 
 
