@@ -138,8 +138,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as scratch:
         files = graph_files(args.exports, args.ontology, Path(scratch), args.sources, args.base)
-        if args.sources is None:
-            _warn_if_stale(args)
+        _warn_if_stale(args)
         try:
             return serve(files, args.host, args.port, announce)
         except ServeError as error:
