@@ -38,7 +38,7 @@ DEFAULT_STYLE = ("#97c2fc", "dot")
 VIS_SHAPES = frozenset({"dot", "diamond", "triangle", "triangleDown", "box", "square", "star", "hexagon",
                         "ellipse", "circle", "database", "text", "image"})
 LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # vis sizes these by their label
-BIG_GRAPH = 1000  # nodes beyond which edges are hidden while dragging or zooming (GUIDE §4)
+BIG_GRAPH = 1000  # nodes beyond which the page saves redraws and updates (GUIDE §4: 3–4 frames/s at 5,000)
 EDGE_STYLES: dict[str, dict[str, Any]] = {
     "asserted": {"dashes": False, "color": "#8a9099"},
     "reported": {"dashes": [8, 5], "color": "#5b7fa6"},
@@ -68,13 +68,27 @@ def class_style(ontology: Ontology, cls: str) -> tuple[str, str]:
         declared = ontology.classes[name]
         color, shape = color or declared.color, shape or declared.shape
         queue.extend(declared.parents)
+    color = _hex_color(color) if color else None
     shape = shape if shape in VIS_SHAPES else None
     return color or DEFAULT_STYLE[0], shape or DEFAULT_STYLE[1]
 
 
+def _hex_color(value: str) -> str | None:
+    """`#rrggbb` (from `#rgb` too); None for anything else, which the ontology should not hold."""
+    digits = value.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return f"#{digits.lower()}" if re.fullmatch(r"[0-9a-fA-F]{6}", digits) else None
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    red, green, blue = bytes.fromhex(color[1:])
+    return red, green, blue
+
+
 def picture_icon(color: str) -> str:
     """A framed-picture PNG (data: URI) in the class colour, for the `image` shape: no file to fetch."""
-    size, fill = 24, tuple(bytes.fromhex(color.lstrip("#")[:6].ljust(6, "0")))
+    size, fill = 24, _rgb(color)
     frame, mountain = (70, 70, 70), tuple(max(0, c - 90) for c in fill)
 
     def pixel(x: int, y: int) -> tuple[int, ...]:
@@ -135,8 +149,7 @@ def node_box(label: str, shape: str, size: Json) -> tuple[float, float]:
 
 
 def _darker(color: str) -> str:
-    rgb = bytes.fromhex(color.lstrip("#")[:6].ljust(6, "0"))
-    return "#" + bytes(int(c * 0.7) for c in rgb).hex()
+    return "#" + bytes(int(c * 0.7) for c in _rgb(color)).hex()
 
 
 def edge_style(modality: str, conflict: bool) -> Json:
@@ -149,7 +162,7 @@ def edge_style(modality: str, conflict: bool) -> Json:
 def edge_look(modality: str, conflict: bool) -> Json:
     """The vis attributes of `edge_style` that differ from the defaults in `vis_options`."""
     style = edge_style(modality, conflict)
-    look: Json = {"color": {"color": style["color"]}}
+    look: Json = {"color": style["color"]}  # a string colours highlight and hover too: selection keeps the style
     if style["dashes"]:
         look["dashes"] = style["dashes"]
     if conflict:
@@ -464,6 +477,7 @@ class PageData:
             "edgeStyles": edge_legend(),
             "stops": story_dates(dates),
             "background": dates[0] if dates else None,
+            "big": len(vis_nodes) > BIG_GRAPH,
         }
 
     def shape(self, node_id: str) -> str:
@@ -585,17 +599,18 @@ def edge_legend() -> list[Json]:
 
 
 def vis_options(groups: Json, big: bool) -> Json:
-    """Physics off (positions come from `layout`), straight edges; big graphs hide edges while moving."""
+    """Physics off (positions come from `layout`), straight edges; big graphs hide edges while moving
+    and skip hover highlighting (each costs a redraw of every node)."""
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+        "interaction": {"hover": not big, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "multiselect": False},
         "groups": groups,
         "nodes": {"borderWidth": 1.5, "font": {"size": LABEL_FONT, "color": "#1f2328", "strokeWidth": 3,
                                                "strokeColor": "#ffffff"}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.55}}, "smooth": False, "width": 1.5,
-                  "selectionWidth": 1.5, "color": {"highlight": "#222222", "hover": "#222222", "inherit": False},
+                  "selectionWidth": 2, "color": {"inherit": False},
                   "font": {"size": 10, "color": "#4a4f57", "strokeWidth": 3, "strokeColor": "#ffffff",
                            "align": "middle"}},
     }

@@ -229,6 +229,8 @@
 
   /* ------------------------------------------------------------------ neighbourhood highlight */
 
+  /* Big graphs dim nodes only: updating thousands of edges would double the time a click takes, and
+     vis-network already marks the selected node's edges. */
   const dimmedNodes = visNodes.map(() => false);
   const dimmedEdges = visEdges.map(() => false);
 
@@ -245,10 +247,10 @@
     });
     const edgeChanges = [];
     visEdges.forEach((edge, j) => {
-      const dim = keep !== null && edge.from !== center && edge.to !== center;
+      const dim = keep !== null && !data.big && edge.from !== center && edge.to !== center;
       if (dim !== dimmedEdges[j]) {
         dimmedEdges[j] = dim;
-        edgeChanges.push({ id: j, color: Object.assign({}, edge.color, { opacity: dim ? 0.12 : 1 }),
+        edgeChanges.push({ id: j, color: { color: edge.color, highlight: edge.color, hover: edge.color, opacity: dim ? 0.12 : 1 },
                            font: { color: dim ? "rgba(74,79,87,0.15)" : "#4a4f57" } });
       }
     });
