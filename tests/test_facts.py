@@ -1,0 +1,765 @@
+"""Facts of the five articles, pinned by SPARQL over the exported graph (`built / "graph.ttl"`).
+
+Each test asks the graph a question an analyst would ask and checks the exact answer: who, what, when,
+where, how firmly, and on whose word (the attribution chain of the quote).  Spread over the five articles:
+
+- 000 ki-syria-reassess-russian-presence (Kyiv Independent, Tim Zadorozhnyy)
+- 001 ki-sharaa-extradition-refused (Kyiv Independent, Martin Fornusek)
+- 002 kp-abu-qasra-russian-bases (Kyiv Post, no byline, no printed headline)
+- 003 syria-demands-assad-extradition (outlet not identifiable)
+- 004 ki-bloomberg-russia-deal-near (Kyiv Independent, Tim Zadorozhnyy)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.rdf import prefixes
+
+PREFIXES = prefixes()
+_SHORT = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+A000 = "kga:ki-syria-reassess-russian-presence"
+A001 = "kga:ki-sharaa-extradition-refused"
+A002 = "kga:kp-abu-qasra-russian-bases"
+A003 = "kga:syria-demands-assad-extradition"
+A004 = "kga:ki-bloomberg-russia-deal-near"
+ALL_ARTICLES = {A000, A001, A002, A003, A004}
+
+
+@pytest.fixture(scope="module")
+def store(built: Path) -> ox.Store:
+    graph = ox.Store()
+    graph.load(path=built / "graph.ttl", format=ox.RdfFormat.TURTLE)
+    return graph
+
+
+def short(term: ox.NamedNode | ox.Literal | None) -> str | None:
+    """`kg:russia` for an IRI under a project prefix; the lexical value for a literal."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        for name, namespace in _SHORT:
+            if term.value.startswith(namespace):
+                return f"{name}:{term.value[len(namespace) :]}"
+        return f"<{term.value}>"
+    return term.value
+
+
+def select(store: ox.Store, query: str) -> list[tuple[str | None, ...]]:
+    solutions = store.query(query, prefixes=PREFIXES)
+    names = [variable.value for variable in solutions.variables]
+    return [tuple(short(solution[name]) for name in names) for solution in solutions]
+
+
+def values(store: ox.Store, query: str) -> set[str | None]:
+    """The set of values of a one-variable SELECT."""
+    return {row[0] for row in select(store, query)}
+
+
+def ask(store: ox.Store, query: str) -> bool:
+    return bool(store.query(query, prefixes=PREFIXES))
+
+
+def lit(text: str) -> str:
+    """A SPARQL string literal (JSON escapes are valid SPARQL escapes)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def chain(store: ox.Store, owner: str, quote: str) -> list[tuple[str | None, ...]]:
+    """The attribution steps (index, agent) of the evidence of `owner` quoting `quote`, in step order."""
+    return select(
+        store,
+        f"""SELECT ?index ?agent WHERE {{
+              {owner} kgo:hasEvidence ?evidence .
+              ?evidence oa:hasTarget/oa:hasSelector/oa:exact {lit(quote)} ;
+                        kgo:attribution ?step .
+              ?step kgo:stepIndex ?index ; prov:agent ?agent .
+            }} ORDER BY ?index""",
+    )
+
+
+def evidence_articles(store: ox.Store, owner: str) -> set[str | None]:
+    return values(
+        store, f"SELECT DISTINCT ?article WHERE {{ {owner} kgo:hasEvidence/oa:hasTarget/oa:hasSource ?article }}"
+    )
+
+
+def date_of(store: ox.Store, node: str) -> tuple[str | None, ...]:
+    """(lexical value, datatype, precision, inferred parts sorted and joined, or None) of a node's kgo:date."""
+    rows = select(
+        store,
+        f"""SELECT ?value ?datatype ?precision WHERE {{
+              {node} kgo:date ?date ; kgo:datePrecision ?precision .
+              BIND (STR(?date) AS ?value) BIND (DATATYPE(?date) AS ?datatype)
+            }}""",
+    )
+    assert len(rows) == 1, rows
+    parts = sorted(str(part) for part in values(store, f"SELECT ?part WHERE {{ {node} kgo:inferredDatePart ?part }}"))
+    return (*rows[0], ",".join(parts) or None)
+
+
+def bound_of(store: ox.Store, node: str, prop: str) -> tuple[str | None, ...]:
+    """(lexical value, datatype) of a claim's kgo:startDate or kgo:endDate (its precision is in the datatype)."""
+    rows = select(
+        store,
+        f"""SELECT ?value ?datatype WHERE {{
+              {node} kgo:{prop} ?d BIND (STR(?d) AS ?value) BIND (DATATYPE(?d) AS ?datatype)
+            }}""",
+    )
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+# ---------------------------------------------------------------------------- attribution chains
+
+
+def test_extradition_demand_goes_outlet_reuters_syrian_source_in_step_order(store: ox.Store) -> None:
+    quote = "The new government has reportedly requested that Russia hand over Assad and his close aides"
+    assert chain(store, "kg:syria-demands-assad-extradition", quote) == [
+        ("0", "kg:kyiv-independent"),
+        ("1", "kg:reuters"),
+        ("2", "kg:reuters-syrian-source"),
+    ]
+    rows = select(
+        store,
+        f"""SELECT ?modality ?original ?cited0 ?cited1 ?article WHERE {{
+              kg:syria-demands-assad-extradition kgo:hasEvidence ?evidence .
+              ?evidence oa:hasTarget/oa:hasSelector/oa:exact {lit(quote)} ;
+                        kgo:modality ?modality ; kgo:originalSource ?original ; prov:wasDerivedFrom ?article ;
+                        kgo:attribution ?s0, ?s1 .
+              ?s0 kgo:stepIndex 0 ; kgo:cites/prov:agent ?cited0 .
+              ?s1 kgo:stepIndex 1 ; kgo:cites/prov:agent ?cited1 .
+            }}""",
+    )
+    assert rows == [("kgo:Reported", "kg:reuters-syrian-source", "kg:reuters", "kg:reuters-syrian-source", A000)]
+
+
+def test_the_unidentified_outlet_starts_the_chain_at_reuters(store: ox.Store) -> None:
+    quote = "The new Syrian government is demanding that Russia extradite former leader Bashar Assad"
+    assert chain(store, "kg:syria-demands-assad-extradition", quote) == [
+        ("1", "kg:reuters"),
+        ("2", "kg:reuters-syrian-source"),
+    ]
+    assert values(store, f"SELECT ?outlet WHERE {{ {A003} kgo:outlet ?outlet }}") == set()
+
+
+def test_the_kyiv_post_cites_radio_liberty_citing_satellite_images(store: ox.Store) -> None:
+    quote = "show hundreds of Russian military vehicles lined up for evacuation at the Tartus port"
+    assert chain(store, "kg:tartus-port-evacuation", quote) == [
+        ("0", "kg:kyiv-post"),
+        ("1", "kg:radio-liberty"),
+        ("2", "kg:satellite-imagery"),
+    ]
+    assert select(store, "SELECT ?q WHERE { kg:tartus-port-evacuation kgo:quantity ?q }") == [
+        ("hundreds of Russian military vehicles",)
+    ]
+
+
+def test_the_reported_deal_rests_on_bloombergs_unnamed_sources(store: ox.Store) -> None:
+    quote = "Russia is reportedly nearing a deal with Syria to maintain a limited military presence in the country"
+    assert chain(store, "kg:russia-syria-military-presence-deal", quote) == [
+        ("0", "kg:kyiv-independent"),
+        ("1", "kg:bloomberg"),
+        ("2", "kg:bloomberg-sources"),
+    ]
+    assert select(
+        store,
+        """SELECT ?type ?modality WHERE {
+             kg:russia-syria-military-presence-deal a ?type ; kgo:modality ?modality .
+             FILTER (?type = kgo:Agreement)
+           }""",
+    ) == [("kgo:Agreement", "kgo:Reported")]
+    assert date_of(store, "kg:bloomberg-report-2025-02-17") == ("2025-02-17", "xsd:date", "kgo:DayPrecision", "year")
+
+
+def test_the_compensation_demand_is_reported_via_reuters_and_sana(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?article ?modality ?original WHERE {
+             kg:syria-demands-acknowledgement-and-compensation kgo:hasEvidence ?evidence .
+             ?evidence prov:wasDerivedFrom ?article ; kgo:modality ?modality ; kgo:originalSource ?original .
+           } ORDER BY ?article ?original ?modality""",
+    )
+    assert rows == [
+        (A000, "kgo:Reported", "kg:reuters-syrian-source"),
+        (A002, "kgo:Reported", "kg:sana"),
+        (A003, "kgo:Reported", "kg:bloomberg"),
+        (A003, "kgo:Asserted", "kg:sana"),
+        (A003, "kgo:Asserted", "kg:sana"),
+    ]
+
+
+# ---------------------------------------------------------------------------- said to an outlet
+
+
+def test_abu_qasra_told_the_washington_post(store: ox.Store) -> None:
+    quote = "Syria's new government will decide the fate of Russian military bases based on national interests"
+    rows = select(
+        store,
+        f"""SELECT ?article ?original ?saidTo ?modality WHERE {{
+              kg:syria-reassesses-foreign-military-presence kgo:hasEvidence ?evidence .
+              ?evidence oa:hasTarget/oa:hasSelector/oa:exact {lit(quote)} ; prov:wasDerivedFrom ?article ;
+                        kgo:originalSource ?original ; kgo:saidTo ?saidTo ; kgo:modality ?modality .
+            }}""",
+    )
+    assert rows == [(A000, "kg:murhaf-abu-qasra", "kg:washington-post", "kgo:Asserted")]
+    assert select(
+        store,
+        """SELECT ?agent ?recipient WHERE { kg:abu-qasra-wapo-interview a kgo:Interview ;
+             kgo:agent ?agent ; kgo:recipient ?recipient }""",
+    ) == [("kg:murhaf-abu-qasra", "kg:washington-post")]
+    assert date_of(store, "kg:abu-qasra-wapo-interview") == ("2025-02-06", "xsd:date", "kgo:DayPrecision", "year")
+
+
+def test_differently_worded_quotes_of_one_answer_are_evidence_of_one_claim(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?article ?quote WHERE {
+             kgc:russia-may-keep-bases-if-syria-benefits kgo:hasEvidence ?evidence .
+             ?evidence kgo:directSpeech true ; prov:wasDerivedFrom ?article ;
+                       oa:hasTarget/oa:hasSelector/oa:exact ?quote .
+           } ORDER BY ?article""",
+    )
+    assert rows == [
+        (A000, '"If we benefit Syria from it, yes," he said.'),
+        (
+            A002,
+            "“If we get benefits for Syria out of this, yes,” Abu Qasra responded when asked whether Russian bases "
+            "would remain.",
+        ),
+    ]
+    assert values(
+        store,
+        "SELECT DISTINCT ?m WHERE { kgc:russia-may-keep-bases-if-syria-benefits kgo:hasEvidence/kgo:modality ?m }",
+    ) == {"kgo:Hedged"}
+
+
+def test_abu_qasra_in_his_own_words_on_assad_and_permanent_enemies(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?claim ?value ?saidTo WHERE {
+             ?claim rdf:predicate kgo:characterizedAs ; rdf:object ?value ; kgo:hasEvidence ?evidence .
+             ?evidence kgo:originalSource kg:murhaf-abu-qasra ; kgo:saidTo ?saidTo ; kgo:directSpeech true ;
+                       prov:wasDerivedFrom kga:kp-abu-qasra-russian-bases .
+           } ORDER BY ?claim""",
+    )
+    assert rows == [
+        (
+            "kgc:assad-thought-agreement-with-russians-impossible",
+            "when he went to Russia, thought it impossible for Syria's new leadership to reach an agreement with "
+            "the Russians",
+            "kg:washington-post",
+        ),
+        (
+            "kgc:russia-syria-relations-must-serve-syrian-interests-first",
+            "must serve Syria's interests first",
+            "kg:washington-post",
+        ),
+        (
+            "kgc:russia-syria-relations-no-permanent-enemies",
+            "in politics, there are no permanent enemies",
+            "kg:washington-post",
+        ),
+        ("kgc:russia-syria-relations-significantly-improved", "significantly improved", "kg:washington-post"),
+        ("kgc:us-military-presence-under-discussion", "under discussion", "kg:washington-post"),
+    ]
+
+
+def test_the_extradition_was_refused_on_al_sharaas_word_to_the_nyt(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?agent ?recipient ?demand ?original ?saidTo WHERE {
+             kg:russia-refuses-assad-extradition a kgo:Refusal ; kgo:agent ?agent ; kgo:recipient ?recipient ;
+                 kgo:respondsTo ?demand ; kgo:hasEvidence ?evidence .
+             ?evidence kgo:originalSource ?original ; kgo:saidTo ?saidTo .
+           }""",
+    )
+    assert set(rows) == {
+        (
+            "kg:russia",
+            "kg:syrian-transitional-government",
+            "kg:syria-demands-assad-extradition",
+            "kg:ahmad-al-sharaa",
+            "kg:new-york-times",
+        ),
+    }
+    assert len(rows) == 2  # "but were turned down" and "This request was denied, he said, …"
+    assert select(
+        store, "SELECT ?agent WHERE { kg:syria-demands-assad-extradition a kgo:Demand ; kgo:agent ?agent }"
+    ) == [("kg:syrian-transitional-government",)]
+
+
+# ---------------------------------------------------------------------------- merges (corroboration)
+
+
+def test_the_extradition_demand_is_one_event_evidenced_by_all_five_articles(store: ox.Store) -> None:
+    assert evidence_articles(store, "kg:syria-demands-assad-extradition") == ALL_ARTICLES
+    assert values(store, "SELECT ?about WHERE { kg:syria-demands-assad-extradition kgo:about ?about }") == {
+        "kg:bashar-al-assad",
+        "kg:assad-close-aides",
+        "kg:assad-extradition",
+    }
+    assert values(store, "SELECT ?r WHERE { kg:syria-demands-assad-extradition kgo:recipient ?r }") == {"kg:russia"}
+    assert values(
+        store, "SELECT (COUNT(?e) AS ?n) WHERE { kg:syria-demands-assad-extradition kgo:hasEvidence ?e }"
+    ) == {"10"}
+
+
+def test_the_fall_of_assad_is_one_event_in_all_five_articles(store: ox.Store) -> None:
+    assert evidence_articles(store, "kg:fall-of-assad-regime") == ALL_ARTICLES
+    assert date_of(store, "kg:fall-of-assad-regime") == ("2024-12-08", "xsd:date", "kgo:DayPrecision", None)
+    assert values(store, "SELECT ?p WHERE { kg:fall-of-assad-regime kgo:participant ?p }") == {"kg:turkey"}
+
+
+def test_russia_operates_tartus_in_four_articles(store: ox.Store) -> None:
+    assert ask(store, "ASK { kg:russia kgo:operates kg:tartus-naval-base }")
+    assert evidence_articles(store, "kgc:russia-operates-tartus-naval-base") == {A000, A001, A002, A003}
+    assert values(store, "SELECT ?base WHERE { kg:russia kgo:seeksToRetain ?base }") == {
+        "kg:tartus-naval-base",
+        "kg:khmeimim-air-base",
+    }
+
+
+def test_sybihas_visit_to_damascus(store: ox.Store) -> None:
+    assert select(
+        store, "SELECT ?agent ?place WHERE { kg:sybiha-visit-damascus-2024-12-30 kgo:agent ?agent ; kgo:place ?place }"
+    ) == [("kg:andrii-sybiha", "kg:damascus")]
+    assert date_of(store, "kg:sybiha-visit-damascus-2024-12-30") == ("2024-12-30", "xsd:date", "kgo:DayPrecision", None)
+    assert evidence_articles(store, "kg:sybiha-visit-damascus-2024-12-30") == {A000, A001, A004}
+
+
+def test_shared_views_attributed_to_tykhyi_and_to_sybiha(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?article ?original WHERE {
+             kgc:ukraine-shares-views-with-syria-on-russian-presence rdf:subject kg:ukraine ;
+                 rdf:object kg:syrian-transitional-government ; kgo:about kg:russian-military-presence-in-syria ;
+                 kgo:hasEvidence ?evidence .
+             ?evidence prov:wasDerivedFrom ?article ; kgo:originalSource ?original .
+           } ORDER BY ?article""",
+    )
+    assert rows == [(A004, "kg:andrii-sybiha"), (A001, "kg:andrii-sybiha"), (A000, "kg:heorhii-tykhyi")]
+
+
+# ---------------------------------------------------------------------------- conflicts
+
+
+def test_bogdanovs_unchanged_presence_conflicts_with_the_withdrawal(store: ox.Store) -> None:
+    assert ask(store, "ASK { kgc:russian-presence-unchanged kgo:conflictsWith kg:russian-withdrawal-from-syria }")
+    assert ask(store, "ASK { kg:russian-withdrawal-from-syria kgo:conflictsWith kgc:russian-presence-unchanged }")
+    assert values(store, "SELECT ?other WHERE { kgc:russian-presence-unchanged kgo:conflictsWith ?other }") == {
+        "kg:russian-withdrawal-from-syria",
+        "kg:tartus-port-evacuation",
+        "kgc:tartus-naval-base-loss-strategic-setback",
+    }
+    assert select(
+        store,
+        """SELECT ?subject ?value ?original WHERE {
+             kgc:russian-presence-unchanged rdf:subject ?subject ; rdf:object ?value ;
+                 kgo:hasEvidence/kgo:originalSource ?original }""",
+    ) == [("kg:russian-military-presence-in-syria", "remains unchanged", "kg:mikhail-bogdanov")]
+    # both sides are kept: the withdrawal is stated in three articles
+    assert evidence_articles(store, "kg:russian-withdrawal-from-syria") == {A000, A002, A004}
+
+
+def test_russian_control_of_tartus_port_is_in_tension_with_the_coast_guard(store: ox.Store) -> None:
+    assert ask(
+        store,
+        "ASK { kgc:russia-controls-tartus-port kgo:conflictsWith kgc:syrian-coast-guard-controls-tartus-port-access }",
+    )
+    assert bound_of(store, "kgc:russia-controls-tartus-port", "startDate") == ("2017", "xsd:gYear")
+    assert bound_of(store, "kgc:syrian-coast-guard-controls-tartus-port-access", "startDate") == (
+        "2025-01",
+        "xsd:gYearMonth",
+    )
+    assert values(
+        store, "SELECT ?p WHERE { kgc:syrian-coast-guard-controls-tartus-port-access kgo:inferredDatePart ?p }"
+    ) == {"year"}
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+def test_the_jan_28_talks_have_an_inferred_year(store: ox.Store) -> None:
+    assert ask(
+        store,
+        """ASK { kg:russia-syria-talks-2025-01-28 kgo:date "2025-01-28"^^xsd:date ; kgo:inferredDatePart "year" ;
+                  kgo:earliest "2025-01-28"^^xsd:date ; kgo:latest "2025-01-28"^^xsd:date }""",
+    )
+    assert date_of(store, "kg:russia-syria-talks-2025-01-28") == ("2025-01-28", "xsd:date", "kgo:DayPrecision", "year")
+    assert values(store, "SELECT ?p WHERE { kg:russia-syria-talks-2025-01-28 kgo:participant ?p }") == {
+        "kg:syrian-transitional-government",
+        "kg:russian-delegation",
+    }
+    assert select(
+        store,
+        "SELECT ?leader ?whole WHERE { kg:russia-syria-talks-2025-01-28 kgo:leader ?leader ; kgo:partOf ?whole }",
+    ) == [("kg:mikhail-bogdanov", "kg:russia-syria-basing-negotiations")]
+
+
+def test_bogdanovs_statement_has_an_inferred_year_and_day(store: ox.Store) -> None:
+    assert date_of(store, "kgc:russian-presence-unchanged") == (
+        "2025-01-28",
+        "xsd:date",
+        "kgo:DayPrecision",
+        "day,year",
+    )
+    assert values(store, "SELECT ?p WHERE { kgc:russian-presence-unchanged kgo:inferredDatePart ?p }") == {
+        "year",
+        "day",
+    }
+
+
+def test_the_hama_capture_day_is_inferred_from_the_caption(store: ox.Store) -> None:
+    assert date_of(store, "kg:capture-of-hama-2024") == ("2024-12-05", "xsd:date", "kgo:DayPrecision", "day")
+    assert select(
+        store, "SELECT ?place ?whole WHERE { kg:capture-of-hama-2024 kgo:place ?place ; kgo:partOf ?whole }"
+    ) == [("kg:hama", "kg:rebel-offensive-2024")]
+
+
+def test_tartus_naval_base_was_established_in_1971(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?type ?about WHERE {
+             kg:tartus-naval-base-founding a ?type ; kgo:about ?about FILTER (?type = kgo:Founding) }""",
+    ) == [("kgo:Founding", "kg:tartus-naval-base")]
+    assert date_of(store, "kg:tartus-naval-base-founding") == ("1971", "xsd:gYear", "kgo:YearPrecision", None)
+    assert ask(
+        store,
+        """ASK { kg:tartus-naval-base-founding kgo:earliest "1971-01-01"^^xsd:date ;
+                                              kgo:latest "1971-12-31"^^xsd:date }""",
+    )
+    assert evidence_articles(store, "kg:tartus-naval-base-founding") == {A002}
+
+
+def test_assad_ruled_syria_from_2000_to_december_2024(store: ox.Store) -> None:
+    assert ask(store, "ASK { kg:bashar-al-assad kgo:governs kg:syria }")
+    assert bound_of(store, "kgc:bashar-al-assad-ruled-syria", "startDate") == ("2000", "xsd:gYear")
+    assert bound_of(store, "kgc:bashar-al-assad-ruled-syria", "endDate") == ("2024-12", "xsd:gYearMonth")
+    assert evidence_articles(store, "kgc:bashar-al-assad-ruled-syria") == {A001, A003}
+
+
+def test_kallas_posted_on_x_on_jan_27(store: ox.Store) -> None:
+    assert select(
+        store, "SELECT ?agent ?medium WHERE { kg:kallas-x-post-2025-01-27 kgo:agent ?agent ; kgo:medium ?medium }"
+    ) == [("kg:kaja-kallas", "kg:x-social-network")]
+    assert date_of(store, "kg:kallas-x-post-2025-01-27") == ("2025-01-27", "xsd:date", "kgo:DayPrecision", "year")
+    assert values(
+        store, "SELECT DISTINCT ?m WHERE { kg:eu-possible-sanctions-reinstatement kgo:hasEvidence/kgo:modality ?m }"
+    ) == {"kgo:Hedged"}
+
+
+# ---------------------------------------------------------------------------- the Feb 12 call and the wheat
+
+
+def test_the_feb_12_putin_sharaa_call(store: ox.Store) -> None:
+    assert values(
+        store, "SELECT ?p WHERE { kg:putin-sharaa-call-2025-02-12 a kgo:PhoneCall ; kgo:participant ?p }"
+    ) == {
+        "kg:vladimir-putin",
+        "kg:ahmad-al-sharaa",
+    }
+    assert date_of(store, "kg:putin-sharaa-call-2025-02-12") == ("2025-02-12", "xsd:date", "kgo:DayPrecision", "year")
+    assert ask(store, "ASK { kg:russia-syria-military-presence-deal kgo:follows kg:putin-sharaa-call-2025-02-12 }")
+    assert evidence_articles(store, "kg:putin-sharaa-call-2025-02-12") == {A004}
+    assert select(store, "SELECT ?v WHERE { kg:vladimir-putin kgo:holdsPosition ?v }") == [("Russian President",)]
+
+
+def test_the_wheat_shipment_6600_tons_from_russia_per_reuters(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?goods ?quantity ?origin ?recipient WHERE {
+             kg:wheat-shipment-2025 a kgo:Shipment ; kgo:goods ?goods ; kgo:quantity ?quantity ;
+                 kgo:origin ?origin ; kgo:recipient ?recipient }""",
+    ) == [("kg:wheat", "6,600 tons", "kg:russia", "kg:syrian-transitional-government")]
+    rows = select(
+        store,
+        """SELECT ?quote ?modality ?original WHERE {
+             kg:wheat-shipment-2025 kgo:hasEvidence ?evidence .
+             ?evidence oa:hasTarget/oa:hasSelector/oa:exact ?quote ; kgo:modality ?modality ;
+                       kgo:originalSource ?original .
+           } ORDER BY ?quote""",
+    )
+    assert rows == [
+        ("Reuters reported that the supplies came from Russia.", "kgo:Reported", "kg:reuters"),
+        (
+            "it had received its first shipment of 6,600 tons of wheat since Assad's fall",
+            "kgo:Asserted",
+            "kg:syrian-transitional-government",
+        ),
+    ]
+    assert date_of(store, "kg:syria-wheat-announcement-2025-04-20") == (
+        "2025-04-20",
+        "xsd:date",
+        "kgo:DayPrecision",
+        "year",
+    )
+
+
+# ---------------------------------------------------------------------------- hedges stay hedges
+
+
+def test_relocation_to_africa_and_mali_stays_hedged(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?modality ?destination ?origin WHERE {
+             kg:russian-relocation-to-africa kgo:modality ?modality ; kgo:destination ?destination ;
+                 kgo:origin ?origin }""",
+    ) == [("kgo:Hedged", "kg:africa", "kg:syria")]
+    assert select(
+        store,
+        """SELECT ?modality ?destination ?whole WHERE {
+             kg:russian-equipment-syria-to-mali kgo:modality ?modality ; kgo:destination ?destination ;
+                 kgo:partOf ?whole }""",
+    ) == [("kgo:Hedged", "kg:bamako", "kg:russian-relocation-to-africa")]
+    assert ask(store, "ASK { kg:bamako kgo:capitalOf kg:mali }")
+    # no evidence of either is anything firmer than a hedge
+    assert not ask(
+        store,
+        """ASK { VALUES ?e { kg:russian-relocation-to-africa kg:russian-equipment-syria-to-mali }
+                 ?e kgo:hasEvidence/kgo:modality ?m FILTER (?m != kgo:Hedged) }""",
+    )
+
+
+def test_what_may_happen_is_never_asserted(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?fact ?modality WHERE {
+             VALUES ?fact { kgc:syria-may-continue-military-cooperation-with-russia
+                            kgc:russia-may-help-syria-counter-islamic-state kgc:assad-fate-bargaining-chip
+                            kgc:russian-presence-could-balance-turkey kgc:turkish-forces-may-be-reduced
+                            kgc:losing-syrian-bases-strategic-setback kg:russia-turkey-negotiations }
+             ?fact kgo:modality ?modality }""",
+    )
+    assert sorted(rows) == sorted(
+        [
+            ("kgc:syria-may-continue-military-cooperation-with-russia", "kgo:Hedged"),
+            ("kgc:russia-may-help-syria-counter-islamic-state", "kgo:Hedged"),
+            ("kgc:assad-fate-bargaining-chip", "kgo:Hedged"),
+            ("kgc:russian-presence-could-balance-turkey", "kgo:Hedged"),
+            ("kgc:turkish-forces-may-be-reduced", "kgo:Hedged"),
+            ("kgc:losing-syrian-bases-strategic-setback", "kgo:Hedged"),
+            ("kg:russia-turkey-negotiations", "kgo:Hedged"),
+        ]
+    )
+    assert select(
+        store, "SELECT ?original WHERE { kgc:assad-fate-bargaining-chip kgo:hasEvidence/kgo:originalSource ?original }"
+    ) == [("kg:washington-post",)]
+
+
+def test_moscow_had_not_answered_publicly_as_of_the_kyiv_post(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?agent ?modality WHERE { kg:russia-public-response-to-extradition-demand
+             kgo:respondsTo kg:syria-demands-assad-extradition ; kgo:agent ?agent ; kgo:modality ?modality }""",
+    ) == [("kg:russia", "kgo:Denied")]
+
+
+def test_the_talks_only_agreed_to_keep_negotiating_per_reuters(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?value ?modality ?original WHERE {
+             kgc:talks-2025-01-28-only-agreed-to-continue-negotiating rdf:subject kg:russia-syria-talks-2025-01-28 ;
+                 rdf:object ?value ; kgo:modality ?modality ; kgo:hasEvidence/kgo:originalSource ?original }""",
+    ) == [("continuing negotiations was the only thing the sides could agree on", "kgo:Reported", "kg:reuters")]
+    assert ask(
+        store,
+        """ASK { kg:russia-refuses-to-acknowledge-mistakes a kgo:Refusal ; kgo:agent kg:russian-delegation ;
+                 kgo:respondsTo kg:syria-demands-acknowledgement-and-compensation ;
+                 kgo:partOf kg:russia-syria-talks-2025-01-28 }""",
+    )
+
+
+# ---------------------------------------------------------------------------- photos (captions)
+
+
+def test_the_photo_captions_and_what_they_show(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?article ?photo ?credit WHERE { ?article kgo:hasPhoto ?photo . ?photo schema:creditText ?credit }
+           ORDER BY ?article""",
+    )
+    assert rows == [
+        (A004, "kg:photo-tishrin-dam-2019", "Bekir Kasim / Getty Images"),
+        (A001, "kg:photo-sharaa-national-dialogue", "Ali Haj Suleiman/Getty Images"),
+        (A000, "kg:photo-hama-portrait", "Mohammed AL-RIFAI / AFP"),
+    ]
+    assert values(store, "SELECT ?x WHERE { kg:photo-hama-portrait kgo:depicts ?x }") == {
+        "kg:anti-government-fighter",
+        "kg:assad-portrait-hama",
+        "kg:capture-of-hama-2024",
+    }
+    assert values(store, "SELECT ?x WHERE { kg:photo-sharaa-national-dialogue kgo:creditedTo ?x }") == {
+        "kg:ali-haj-suleiman",
+        "kg:getty-images",
+    }
+    assert select(store, "SELECT ?c WHERE { kg:photo-sharaa-national-dialogue schema:caption ?c }") == [
+        (
+            "Syrian President Ahmed al-Sharaa holds a speech at the National Dialogue Conference on February 25, 2025, "
+            "in Damascus, Syria.",
+        )
+    ]
+
+
+def test_photo_dates_are_printed_in_full(store: ox.Store) -> None:
+    assert date_of(store, "kgc:photo-hama-portrait-depicts-fighter") == (
+        "2024-12-06",
+        "xsd:date",
+        "kgo:DayPrecision",
+        None,
+    )
+    assert date_of(store, "kg:national-dialogue-conference-2025-02-25") == (
+        "2025-02-25",
+        "xsd:date",
+        "kgo:DayPrecision",
+        None,
+    )
+    assert date_of(store, "kg:russian-troops-enter-tishrin-dam-base-2019") == (
+        "2019-11-18",
+        "xsd:date",
+        "kgo:DayPrecision",
+        None,
+    )
+    assert ask(
+        store,
+        "ASK { kg:russian-troops-enter-tishrin-dam-base-2019 kgo:follows kg:us-withdrawal-from-tishrin-dam-base }",
+    )
+
+
+# ---------------------------------------------------------------------------- article metadata
+
+
+@pytest.mark.parametrize(
+    ("article", "outlet", "author", "after", "before"),
+    [
+        (A000, "kg:kyiv-independent", "kg:tim-zadorozhnyy", "2025-02-06", "2025-12-31"),
+        (A001, "kg:kyiv-independent", "kg:martin-fornusek", "2025-04-23", "2025-12-31"),
+        (A002, "kg:kyiv-post", None, "2025-02-06", "2025-12-31"),
+        (A003, None, None, "2025-01-28", "2025-12-31"),
+        (A004, "kg:kyiv-independent", "kg:tim-zadorozhnyy", "2025-02-17", "2025-02-28"),
+    ],
+)
+def test_article_metadata(
+    store: ox.Store, article: str, outlet: str | None, author: str | None, after: str, before: str
+) -> None:
+    rows = select(
+        store,
+        f"""SELECT ?outlet ?author ?after ?before WHERE {{
+              {article} a kgo:Article ;
+                  kgo:publishedAfter ?after ; kgo:publishedBefore ?before .
+              FILTER (DATATYPE(?after) = xsd:date && DATATYPE(?before) = xsd:date)
+              OPTIONAL {{ {article} kgo:outlet ?outlet }}
+              OPTIONAL {{ {article} schema:author ?author }}
+            }}""",
+    )
+    assert rows == [(outlet, author, after, before)]
+
+
+def test_headlines_and_curator_titles(store: ox.Store) -> None:
+    assert select(store, "SELECT ?a ?h WHERE { ?a schema:headline ?h } ORDER BY ?a") == [
+        (A004, "Russia close to deal with Syria for post-Assad military presence, Bloomberg reports"),
+        (A001, "Syrian leader signals continued military ties with Russia, despite rejected Assad extradition"),
+        (
+            A000,
+            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
+        ),
+    ]
+    # the two texts that print no headline are labelled by a curator's title only
+    assert values(store, f"SELECT ?h WHERE {{ VALUES ?a {{ {A002} {A003} }} ?a schema:headline ?h }}") == set()
+    assert values(store, "SELECT DISTINCT ?s WHERE { ?a a kgo:Article ; kgo:section ?s }") == {"News Feed"}
+
+
+# ---------------------------------------------------------------------------- names and offices
+
+
+def test_name_variants_resolve_to_one_entity(store: ox.Store) -> None:
+    for variant, node in [
+        ("Muhammad al-Julani", "kg:ahmad-al-sharaa"),
+        ("Ahmed al-Sharaa", "kg:ahmad-al-sharaa"),
+        ("Bashar Assad", "kg:bashar-al-assad"),
+        ("Khmeimim airbase", "kg:khmeimim-air-base"),
+        ("naval port of Tartus", "kg:tartus-naval-base"),
+        ("HTS", "kg:hayat-tahrir-al-sham"),
+        ("NYT", "kg:new-york-times"),
+    ]:
+        assert values(store, f"SELECT ?x WHERE {{ ?x skos:altLabel {lit(variant)}@en }}") == {node}, variant
+    assert select(store, "SELECT ?n WHERE { kg:ahmad-al-sharaa rdfs:label ?n }") == [("Ahmad al-Sharaa",)]
+
+
+def test_who_holds_which_office(store: ox.Store) -> None:
+    rows = select(
+        store,
+        """SELECT ?person ?position WHERE {
+             VALUES ?person { kg:murhaf-abu-qasra kg:mikhail-bogdanov kg:kaja-kallas kg:ahmad-al-sharaa }
+             ?person kgo:holdsPosition ?position } ORDER BY ?person ?position""",
+    )
+    assert rows == [
+        ("kg:ahmad-al-sharaa", "Syrian President"),
+        ("kg:ahmad-al-sharaa", "interim president"),
+        ("kg:kaja-kallas", "EU chief diplomat"),
+        ("kg:mikhail-bogdanov", "Deputy Foreign Minister"),
+        ("kg:murhaf-abu-qasra", "Defense Minister"),
+    ]
+    assert evidence_articles(store, "kgc:murhaf-abu-qasra-defense-minister") == {A000, A002, A004}
+    assert bound_of(store, "kgc:ahmad-al-sharaa-interim-president", "startDate") == ("2025-01", "xsd:gYearMonth")
+    assert values(store, "SELECT ?p WHERE { kgc:ahmad-al-sharaa-interim-president kgo:inferredDatePart ?p }") == {
+        "year"
+    }
+
+
+def test_the_transitional_government_and_the_salvation_government(store: ox.Store) -> None:
+    assert ask(
+        store, "ASK { kg:muhammad-bashir kgo:leads kg:syrian-transitional-government, kg:syrian-salvation-government }"
+    )
+    assert date_of(store, "kg:salvation-government-founding") == ("2017", "xsd:gYear", "kgo:YearPrecision", None)
+    assert select(store, "SELECT ?place WHERE { kg:salvation-government-founding kgo:place ?place }") == [("kg:idlib",)]
+    assert ask(store, "ASK { kg:ahmad-al-sharaa kgo:leads kg:hayat-tahrir-al-sham }")
+    assert evidence_articles(store, "kgc:ahmad-al-sharaa-leads-syria") == {A001, A003, A004}
+
+
+def test_what_the_bases_give_russia(store: ox.Store) -> None:
+    assert values(store, "SELECT ?where WHERE { kg:khmeimim-air-base kgo:givesInfluenceIn ?where }") == {
+        "kg:middle-east",
+        "kg:africa",
+    }
+    assert ask(store, "ASK { kg:khmeimim-air-base kgo:supplyBaseFor kg:africa }")
+    assert values(
+        store,
+        "SELECT ?v WHERE { ?c rdf:subject kg:tartus-naval-base ; rdf:predicate kgo:characterizedAs ; rdf:object ?v }",
+    ) == {
+        "Russia's only port in the Mediterranean",
+        "Moscow’s only permanent naval facility outside the former Soviet Union",
+        "a key military foothold in the region",
+        "its loss is a major strategic setback for Russia",
+    }
+
+
+def test_al_sharaa_on_arms_and_past_agreements(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?value ?original ?saidTo WHERE {
+             kgc:syrian-arms-no-replacement-offers rdf:subject kg:syrian-arms ; rdf:object ?value ;
+                 kgo:hasEvidence ?evidence .
+             ?evidence kgo:originalSource ?original ; kgo:saidTo ?saidTo ; kgo:directSpeech true }""",
+    ) == [("no other nation has offered to replace them, until now", "kg:ahmad-al-sharaa", "kg:new-york-times")]
+    assert ask(store, "ASK { kg:syrian-arms kgo:producedBy kg:russia . kg:syria kgo:reliesOn kg:russian-arms }")
+    assert values(store, "SELECT ?p WHERE { kg:russia-syria-food-energy-agreements kgo:participant ?p }") == {
+        "kg:russia",
+        "kg:syria",
+    }
+    assert date_of(store, "kg:nyt-publishes-sharaa-interview") == ("2025-04-23", "xsd:date", "kgo:DayPrecision", "year")
+
+
+def test_islamic_state_in_eastern_syria_per_bloomberg_sources(store: ox.Store) -> None:
+    assert select(
+        store,
+        """SELECT ?modality ?original WHERE { kgc:islamic-state-active-in-eastern-syria kgo:modality ?modality ;
+             kgo:hasEvidence/kgo:originalSource ?original }""",
+    ) == [("kgo:Reported", "kg:bloomberg-sources")]
+    assert evidence_articles(store, "kg:russian-deployment-2015") == {A000, A004}
+    assert date_of(store, "kg:russian-deployment-2015") == ("2015", "xsd:gYear", "kgo:YearPrecision", None)
