@@ -23,7 +23,7 @@ from kg.html import layout, render_html, script_json, story_dates
 from kg.model import Model
 from kg.network import to_network
 from kg.ontology import load_ontology
-from kg.project import Project
+from kg.project import Project, load_project
 
 from .conftest import ONTOLOGY
 from .tools.synthetic import synthetic_model
@@ -164,8 +164,7 @@ def test_graph_html_is_written_by_kg_build_and_names_no_remote_url(built: Path) 
 
 
 def test_the_page_is_byte_identical_from_one_render_to_the_next(mini: Path) -> None:
-    project = kg.project.load_project(mini, ONTOLOGY)
-    assert render_html(project) == render_html(kg.project.load_project(mini, ONTOLOGY))
+    assert render_html(load_project(mini, ONTOLOGY)) == render_html(load_project(mini, ONTOLOGY))
 
 
 def test_embedded_json_round_trips_and_cannot_close_its_script() -> None:
