@@ -109,7 +109,9 @@ def load_ontology(directory: Path) -> Ontology:
     """Read every `*.ttl` in `directory` and extract the kgo vocabulary."""
     files = tuple(sorted(directory.glob("*.ttl")))
     if not files:
-        raise FileNotFoundError(f"no ontology (*.ttl) in '{directory}': run kg in the project folder or pass --ontology DIR")
+        raise FileNotFoundError(
+            f"no ontology (*.ttl) in '{directory}': run kg in the project folder or pass --ontology DIR"
+        )
     store = ox.Store()
     for file in files:
         store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())

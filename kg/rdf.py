@@ -27,6 +27,7 @@ OA = "http://www.w3.org/ns/oa#"
 SCHEMA = "https://schema.org/"
 
 _QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+TRUTHY_MODALITIES = ("asserted", "reported")  # claims that also get a direct triple
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -191,8 +192,8 @@ class RdfBuilder:
         subject = self.node(claim.subject)
         predicate = kgo(claim.predicate)
         obj: ox.Term = ox.Literal(claim.value) if claim.value is not None else self.node(claim.object or "")
-        if strongest_modality(claim.evidence) != "denied":
-            self.out.add(subject, predicate, obj)  # the "truthy" layer; denied claims only as statements
+        if strongest_modality(claim.evidence) in TRUTHY_MODALITIES:
+            self.out.add(subject, predicate, obj)  # the direct layer; hedged and denied claims only as statements
         statement = self.claim(claim.id)
         self.out.add(subject, kgo("statement"), statement)
         self.out.add(statement, _TYPE, kgo("Claim"))
@@ -259,9 +260,13 @@ class RdfBuilder:
             self.out.add(subject, kgo("earliest"), _xsd_date(date.earliest))
         if prop != "startDate":
             self.out.add(subject, kgo("latest"), _xsd_date(date.latest))
-        self.out.add(subject, kgo("datePrecision"), kgo(_PRECISION[date.precision]))
+        # A point date states its precision and inferred parts; an interval's ends each have their own
+        # (the datatype of kgo:startDate / kgo:endDate already tells their precision).
+        if prop == "date":
+            self.out.add(subject, kgo("datePrecision"), kgo(_PRECISION[date.precision]))
+        inferred = {"date": "inferredDatePart", "startDate": "inferredStartPart", "endDate": "inferredEndPart"}[prop]
         for part in date.inferred:
-            self.out.add(subject, kgo("inferredDatePart"), ox.Literal(part))
+            self.out.add(subject, kgo(inferred), ox.Literal(part))
         if date.note:
             self.out.add(subject, kgo("dateNote"), _en(date.note))
 

@@ -378,7 +378,7 @@ def test_russian_control_of_tartus_port_is_in_tension_with_the_coast_guard(store
         "xsd:gYearMonth",
     )
     assert values(
-        store, "SELECT ?p WHERE { kgc:syrian-coast-guard-controls-tartus-port-access kgo:inferredDatePart ?p }"
+        store, "SELECT ?p WHERE { kgc:syrian-coast-guard-controls-tartus-port-access kgo:inferredStartPart ?p }"
     ) == {"year"}
 
 
@@ -707,7 +707,7 @@ def test_who_holds_which_office(store: ox.Store) -> None:
     ]
     assert evidence_articles(store, "kgc:murhaf-abu-qasra-defense-minister") == {A000, A002, A004}
     assert bound_of(store, "kgc:ahmad-al-sharaa-interim-president", "startDate") == ("2025-01", "xsd:gYearMonth")
-    assert values(store, "SELECT ?p WHERE { kgc:ahmad-al-sharaa-interim-president kgo:inferredDatePart ?p }") == {
+    assert values(store, "SELECT ?p WHERE { kgc:ahmad-al-sharaa-interim-president kgo:inferredStartPart ?p }") == {
         "year"
     }
 
