@@ -329,6 +329,13 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "The Washington Post",
             "kga:kp-abu-qasra-russian-bases",
             "true",
+            "said, “In politics, there are no permanent enemies.”",
+            "Russia–Syria relations — characterised as — in politics, there are no permanent enemies",
+        ),
+        (
+            "The Washington Post",
+            "kga:kp-abu-qasra-russian-bases",
+            "true",
             "while the US military presence in northeast Syria remains “under discussion.”",
             "US military presence in Syria — characterised as — under discussion",
         ),
@@ -352,6 +359,13 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "true",
             "“When Bashar al-Assad decided to go to Russia",
             "Assad flees to Moscow",
+        ),
+        (
+            "The Washington Post",
+            "kga:kp-abu-qasra-russian-bases",
+            "true",
+            "“When Bashar al-Assad decided to go to Russia, he thought that it was impossible for us to reach an agreement [with the Russians],” Abu Qasra said.",
+            "Bashar al-Assad — characterised as — when he went to Russia, thought it impossible for Syria's new leadership to reach an agreement with the Russians",
         ),
     ],
     "06-outlets-carrying-the-extradition-demand": [
@@ -394,6 +408,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
         ("kg:abu-qasra-wapo-interview", "Abu Qasra's interview with The Washington Post", "3", "2"),
         ("kg:assad-flight-to-moscow", "Assad flees to Moscow", "3", "2"),
+        ("kgc:murhaf-abu-qasra-defense-minister", "Murhaf Abu Qasra — holds position — Defense Minister", "3", "2"),
         ("kgc:russia-may-keep-bases-if-syria-benefits", "Russia — has military presence in — Syria", "3", "2"),
         ("kgc:tartus-naval-base-located-in-syria", "Tartus naval base — located in — Syria", "3", "2"),
         (
@@ -456,8 +471,8 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
     ],
     "09-who-cites-whom": [
-        ("Kyiv Post", "Murhaf Abu Qasra", "12"),
-        ("The Kyiv Independent", "Ahmad al-Sharaa", "8"),
+        ("Kyiv Post", "Murhaf Abu Qasra", "14"),
+        ("The Kyiv Independent", "Ahmad al-Sharaa", "9"),
         ("The Kyiv Independent", "Murhaf Abu Qasra", "7"),
         ("The Kyiv Independent", "Reuters", "6"),
         ("Reuters", "Syrian source familiar with the negotiations", "5"),
@@ -541,6 +556,11 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "",
         ),
         (
+            "Syrian–Russian talks of Jan. 28, 2025 — characterised as — continuing negotiations was the only thing the sides could agree on",
+            "reported",
+            "Reuters",
+        ),
+        (
             "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
             "reported",
             "Radio Liberty",
@@ -577,6 +597,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Mikhail Bogdanov — leads — Russian delegation", "2025-01-28", "year"),
         ("Reuters report of Jan. 28, 2025 on the talks", "2025-01-28", "year"),
         ("Russian delegation refuses to concede past mistakes", "2025-01-28", "year"),
+        ("Russian military presence in Syria — characterised as — remains unchanged", "2025-01-28", "day"),
         ("Russian military presence in Syria — characterised as — remains unchanged", "2025-01-28", "year"),
         (
             "Russia–Syria relations — characterised as — their restoration must eliminate the mistakes of the past, respect the will of the Syrian people, and serve their interests",

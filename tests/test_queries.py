@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,8 +15,8 @@ import pytest
 from kg.cli import main
 
 from .competency_answers import PINNED
-from .conftest import MINI, ONTOLOGY
-from .sparql_helpers import competency_queries, kg_query, kg_query_json, rows
+from .conftest import MINI, ONTOLOGY, ROOT
+from .sparql_helpers import QUERIES, competency_queries, kg_query, kg_query_json, rows
 
 # ---------------------------------------------------------------------------- the competency questions
 
@@ -36,6 +37,16 @@ def test_competency_questions_say_what_they_ask_and_declare_their_prefixes(query
     text = query.read_text(encoding="utf-8")
     assert text.startswith("# ") and "?" in text.split("\n\n")[0], "start with the question, as a comment"
     ox.Store().query(text)  # parses with no predeclared prefix
+
+
+def test_the_readme_shows_real_output(built: Path) -> None:
+    """The README's example answers are what `kg query` prints for the corpus today."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^`(\d\d-[\w-]+\.rq)`:.*?\n\n```\n(.*?)```", readme, re.MULTILINE | re.DOTALL)
+    assert len(examples) >= 3
+    for name, shown in examples:
+        status, out, err = kg_query("--exports", str(built), "--ontology", str(ONTOLOGY), str(QUERIES / name))
+        assert (status, out) == (0, shown), err
 
 
 # ---------------------------------------------------------------------------- the runner, on the mini corpus
