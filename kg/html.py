@@ -184,13 +184,15 @@ def layout(boxes: Sequence[tuple[float, float]], links: Iterable[tuple[int, int]
 
     Each connected component gets a radial tree layout around its best-connected node, relaxed by a
     force-directed pass whose repulsion is limited to neighbouring grid cells (O(n) per step), then pushed
-    apart where boxes overlap; the components are packed in rows, biggest first.
+    apart where boxes overlap; the components are packed in rows, biggest first.  The number of steps
+    shrinks as the graph grows, so the work stays about linear in its size.
     """
     neighbours = _neighbours(len(boxes), links)
     components = _components(neighbours)
     if not components:
         return []
-    placed = _pack([_component_layout(component, neighbours, boxes) for component in components])
+    effort = (min(300, 200_000 // len(boxes)), min(100, 20_000 // len(boxes)))
+    placed = _pack([_component_layout(component, neighbours, boxes, effort) for component in components])
     positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(boxes)
     for component, (xs, ys) in zip(components, placed, strict=True):
         for node, x, y in zip(component, xs, ys, strict=True):
@@ -227,17 +229,17 @@ def _components(neighbours: Sequence[Sequence[int]]) -> list[list[int]]:
 
 
 def _component_layout(component: list[int], neighbours: Sequence[Sequence[int]],
-                      boxes: Sequence[tuple[float, float]]) -> tuple[list[float], list[float]]:
+                      boxes: Sequence[tuple[float, float]], effort: tuple[int, int]) -> tuple[list[float], list[float]]:
     """Radial start, force-directed relaxation, then spread out as far as the labels are wide (the forces
-    know one edge length only) and overlaps pushed apart; the work per node shrinks as the graph grows."""
+    know one edge length only) and overlaps pushed apart, in `effort` steps of each."""
     local = {node: index for index, node in enumerate(component)}
     own_boxes = [boxes[node] for node in component]
     xs, ys = _radial(component, neighbours)
     edges = sorted({(local[a], local[b]) for a in component for b in neighbours[a] if local[a] < local[b]})
-    _relax(xs, ys, edges, iterations=min(300, 200_000 // len(component)))
+    _relax(xs, ys, edges, iterations=effort[0])
     spread = max(1.0, sum(width for width, _ in own_boxes) / len(own_boxes) / (EDGE_LENGTH / 2))
     xs, ys = [x * spread for x in xs], [y * spread for y in ys]
-    _separate(xs, ys, own_boxes, passes=min(100, 20_000 // len(component)))
+    _separate(xs, ys, own_boxes, passes=effort[1])
     return xs, ys
 
 
@@ -629,14 +631,17 @@ def vis_network(nodes: list[Json], edges: list[Json], groups: Json) -> Network:
 
 # ---------------------------------------------------------------------------- the page
 
-_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                               "\u2029": "\\u2029", "/": "\\/"})
+_JSON_IN_HTML = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+                 ("/", "\\/"))
 
 
 def script_json(data: object) -> str:
     """JSON safe inside `<script type="application/json">`: no `</script>`, `<!--` or line separators can
     appear, and `\\/` keeps any URL in the data from being a literal URL in the file."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _JSON_IN_HTML:  # str.replace: ten times faster than str.translate here
+        text = text.replace(character, escaped)
+    return text
 
 
 def _vis_asset(name: str) -> str:
