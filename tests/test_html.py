@@ -216,11 +216,11 @@ def test_the_class_filter_hides_and_shows_a_class(real_page: Page, real_graph: n
     people = [node for node, cls in real_graph.nodes(data="cls") if cls == "Person"]
     assert people
     total_nodes, total_edges = shown_counts(real_page)
-    real_page.locator('#legend input[data-class="Person"]').uncheck()
+    real_page.locator('#classes input[data-class="Person"]').uncheck()
     assert all(node_hidden(real_page, person) for person in people)
     assert shown_counts(real_page)[0] == total_nodes - len(people)
     assert shown_counts(real_page)[1] < total_edges
-    real_page.locator('#legend input[data-class="Person"]').check()
+    real_page.locator('#classes input[data-class="Person"]').check()
     assert not any(node_hidden(real_page, person) for person in people)
     assert shown_counts(real_page) == (total_nodes, total_edges)
 

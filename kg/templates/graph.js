@@ -41,7 +41,7 @@
 
   /* ------------------------------------------------------------------ filters and time */
 
-  const hiddenClasses = new Set();
+  const shownClasses = new Set(data.classes.map((_, index) => index));
   const shownArticles = new Set(data.articles.map((_, index) => index));
   let cutoff = null; // ISO date: things dated later are hidden; null shows everything
   const nodeShown = visNodes.map(() => true);
@@ -59,7 +59,7 @@
     const nodeChanges = [];
     const edgeChanges = [];
     data.nodes.forEach((meta, i) => {
-      const show = !hiddenClasses.has(meta.class) && inTime(meta.since) && fromSomeShownArticle(meta.articles);
+      const show = shownClasses.has(meta.class) && inTime(meta.since) && fromSomeShownArticle(meta.articles);
       if (show !== nodeShown[i]) {
         nodeShown[i] = show;
         nodeChanges.push({ id: i, hidden: !show });
@@ -97,31 +97,43 @@
     return box;
   }
 
-  function buildLegend() {
-    const legend = byId("legend");
-    data.classes.forEach((cls, index) => {
+  /* One checkbox per item, adding its index to or removing it from `shown`, with "all" and "none" buttons;
+     `describe` labels an item (and may tag its box). */
+  function checklist(listId, items, shown, describe) {
+    const list = byId(listId);
+    const set = (index, on) => { if (on) shown.add(index); else shown.delete(index); };
+    items.forEach((item, index) => {
       const box = checkbox(true, (on) => {
-        if (on) hiddenClasses.delete(index); else hiddenClasses.add(index);
+        set(index, on);
         refresh();
       });
-      box.dataset.class = cls.name;
-      const glyph = el("span", "glyph " + cls.shape);
-      glyph.style.backgroundColor = cls.color;
       const label = el("label");
-      label.append(box, glyph, el("span", "name", cls.label), el("span", "count", cls.count));
-      const item = el("li");
-      item.append(label);
-      legend.append(item);
+      label.append(box, ...describe(item, box));
+      const row = el("li");
+      row.append(label);
+      list.append(row);
     });
     const setAll = (on) => {
-      legend.querySelectorAll("input").forEach((box, index) => {
+      list.querySelectorAll("input").forEach((box, index) => {
         box.checked = on;
-        if (on) hiddenClasses.delete(index); else hiddenClasses.add(index);
+        set(index, on);
       });
       refresh();
     };
-    byId("classes-all").addEventListener("click", () => setAll(true));
-    byId("classes-none").addEventListener("click", () => setAll(false));
+    byId(listId + "-all").addEventListener("click", () => setAll(true));
+    byId(listId + "-none").addEventListener("click", () => setAll(false));
+  }
+
+  function describeClass(cls, box) {
+    box.dataset.class = cls.name;
+    const glyph = el("span", "glyph " + cls.shape);
+    glyph.style.backgroundColor = cls.color;
+    return [glyph, el("span", "name", cls.label), el("span", "count", cls.count)];
+  }
+
+  function describeArticle(article, box) {
+    box.dataset.article = article.id;
+    return [el("span", "outlet", article.outlet || "unknown outlet"), el("span", "headline", article.headline)];
   }
 
   function swatch(style) {
@@ -146,31 +158,6 @@
       item.append(swatch(style), el("span", "name", style.label));
       legend.append(item);
     });
-  }
-
-  function buildArticleFilter() {
-    const list = byId("articles");
-    data.articles.forEach((article, index) => {
-      const box = checkbox(true, (on) => {
-        if (on) shownArticles.add(index); else shownArticles.delete(index);
-        refresh();
-      });
-      box.dataset.article = article.id;
-      const label = el("label");
-      label.append(box, el("span", "outlet", article.outlet || "unknown outlet"), el("span", "headline", article.headline));
-      const item = el("li");
-      item.append(label);
-      list.append(item);
-    });
-    const setAll = (on) => {
-      list.querySelectorAll("input").forEach((box, index) => {
-        box.checked = on;
-        if (on) shownArticles.add(index); else shownArticles.delete(index);
-      });
-      refresh();
-    };
-    byId("articles-all").addEventListener("click", () => setAll(true));
-    byId("articles-none").addEventListener("click", () => setAll(false));
   }
 
   /* The slider steps through the distinct dates of the story; the date box takes any day. */
@@ -475,9 +462,9 @@
     document.body.dataset.ready = "true";
   });
 
-  buildLegend();
+  checklist("classes", data.classes, shownClasses, describeClass);
   buildEdgeLegend();
-  buildArticleFilter();
+  checklist("articles", data.articles, shownArticles, describeArticle);
   buildTimeline();
   buildSearch();
   showStatus();
