@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,8 @@ def mini(tmp_path: Path) -> Path:
     target = tmp_path / "sources"
     shutil.copytree(MINI, target)
     return target
+
+
+def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m kg ARGS` in a fresh interpreter, as a user would; never raises on a non-zero exit."""
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, check=False)

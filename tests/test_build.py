@@ -19,7 +19,7 @@ from kg.cli import main
 from kg.network import stats, to_network
 from kg.project import load_project
 
-from .conftest import ONTOLOGY, SOURCES
+from .conftest import ONTOLOGY, SOURCES, run_kg
 
 RDF_EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
 build_module = importlib.import_module("kg.build")  # the module, not the kg.build function
@@ -235,12 +235,7 @@ def test_load_raises_with_every_problem(mini: Path) -> None:
 
 
 def test_python_m_kg_works_like_kg(mini: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "kg", "validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_kg("validate", "--sources", str(mini), "--ontology", str(ONTOLOGY))
     assert result.returncode == 0
     assert result.stdout.startswith("ok: 1 articles, 7 entities, 1 events, 1 claims")
 

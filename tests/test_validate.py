@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 import kg
 from kg.cli import main
 
-from .conftest import ONTOLOGY
+from .conftest import ONTOLOGY, run_kg
 
 FACTS = Path("facts") / "mini.yaml"
 ARTICLE = Path("articles") / "mini-article.yaml"
@@ -177,12 +175,7 @@ def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -
     edit(mini, FACTS, "recipient: russia", "recipient: rusia")
     edit(mini, FACTS, "value: 2025-01-28", "value: 2025-13-01")
     edit(mini, FACTS, "Russia operates the Tartus naval base", "Russia runs the Tartus naval base")
-    result = subprocess.run(
-        [sys.executable, "-m", "kg", "validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_kg("validate", "--sources", str(mini), "--ontology", str(ONTOLOGY))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     facts = str(mini / FACTS)
