@@ -9,14 +9,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kg.build import DEFAULT_OUT, build
 from kg.model import Model
-from kg.network import to_network
 from kg.problems import LocatedProblem, ValidationFailed
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "validate"]
 
@@ -27,7 +28,9 @@ def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> 
 
 
 def network(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> nx.MultiDiGraph:
-    """The validated model as a networkx MultiDiGraph (see kg.network.to_network for attributes)."""
+    """The validated model as a networkx MultiDiGraph (see kg.nxgraph.to_network for attributes)."""
+    from kg.nxgraph import to_network  # networkx is imported only when a graph is asked for
+
     project = load_project(Path(sources), Path(ontology))
     return to_network(project.model, project.ontology)
 

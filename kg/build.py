@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.html import write_html
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.rdf import DEFAULT_BASE, FORMATS, model_triples, serialize
 
@@ -26,8 +25,15 @@ def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writ
     writers: dict[str, Writer] = {
         name: (lambda path, fmt=fmt: serialize(triples, path, fmt, base)) for name, fmt in FORMATS.items()
     }
-    writers["graph.html"] = lambda path: write_html(project, path)
+    writers["graph.html"] = lambda path: _write_html(project, path)
     return writers
+
+
+def _write_html(project: Project, path: Path) -> None:
+    # Imported here: pyvis and networkx cost ~0.3 s to import, which `kg query` and friends need not pay.
+    from kg.html import write_html
+
+    write_html(project, path)
 
 
 def write_atomically(writers: dict[str, Writer], out: Path) -> list[Path]:

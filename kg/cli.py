@@ -15,7 +15,6 @@ from kg.build import DEFAULT_OUT, build
 from kg.coverage import STATUSES, coverage_report
 from kg.dataset import EXPORT, graph_files, open_store, read_data, stale_input
 from kg.graphs import layout
-from kg.network import stats
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
@@ -56,6 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kg.nxgraph import stats  # networkx is slow to import; only this command needs it
+
     project = load_project(args.sources, args.ontology)
     counts = stats(project.model, project.ontology)
     if args.json:

@@ -29,7 +29,7 @@ from pyvis.network import Network
 
 from kg.dates import Date
 from kg.model import Claim, Event, Evidence, Model, strongest_modality
-from kg.network import to_network
+from kg.nxgraph import to_network
 from kg.ontology import Ontology
 from kg.project import Project
 

@@ -16,7 +16,7 @@ import rdflib
 
 import kg
 from kg.cli import main
-from kg.network import stats, to_network
+from kg.nxgraph import stats, to_network
 from kg.project import load_project
 
 from .conftest import ONTOLOGY, SOURCES, run_kg

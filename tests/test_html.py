@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 import kg
 from kg.html import layout, render_html, script_json, story_dates
 from kg.model import Model
-from kg.network import to_network
+from kg.nxgraph import to_network
 from kg.ontology import load_ontology
 from kg.project import Project, load_project
 
