@@ -181,7 +181,11 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main_parser = argparse.ArgumentParser(prog="kg", description=__doc__.splitlines()[0] if __doc__ else None)
+    main_parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Validate curated YAML facts about Syria–Russia relations, build the knowledge graph "
+        "(RDF, interactive HTML) and query it with SPARQL.",
+    )
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
