@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 import kg
-from kg.html import layout, render_html, script_json, story_dates
+from kg.html import render_html, script_json, story_dates
+from kg.layout import layout
 from kg.model import Model
 from kg.nxgraph import to_network
 from kg.ontology import load_ontology
