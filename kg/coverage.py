@@ -102,11 +102,14 @@ def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
 def account_article(article: Article, model: Model, quotes: list[tuple[str, str]] | None = None) -> list[Accounted]:
     """Account for each sentence of `article`; `quotes` are its (quote, owner id) pairs if already indexed."""
     text = article.text
-    cited: list[tuple[int, int, str]] = []
+    # Which record first cites each character: linear in text and quotes (a scan of every quote for every
+    # sentence would be quadratic in the size of an article).
+    cited_by: list[str | None] = [None] * len(text)
     for quote, owner_id in quotes if quotes is not None else _quotes_by_article(model).get(article.id, []):
         position = text.find(quote)
-        if position >= 0:
-            cited.append((position, position + len(quote), owner_id))
+        for index in range(position, position + len(quote)) if position >= 0 else ():
+            if cited_by[index] is None:
+                cited_by[index] = owner_id
     metadata: list[tuple[int, int, str]] = []
     author = model.entities.get(article.author) if article.author else None
     for label, value in (
@@ -117,11 +120,12 @@ def account_article(article: Article, model: Model, quotes: list[tuple[str, str]
         *((f"photo {p.id} credit", p.credit or "") for p in article.photos),
     ):
         metadata.extend((s, e, label) for s, e in _occurrences(text, value))
-    ignored = [(s, e, item.reason) for item in article.ignore for s, e in _occurrences(text, item.quote)]
+    metadata.sort()
+    ignored = sorted((s, e, item.reason) for item in article.ignore for s, e in _occurrences(text, item.quote))
 
     result = []
     for sentence in split_sentences(text):
-        hit = next((owner for s, e, owner in cited if s < sentence.end and e > sentence.start), None)
+        hit = next((owner for owner in cited_by[sentence.start : sentence.end] if owner is not None), None)
         if hit is not None:
             result.append(Accounted(sentence, "cited", hit))
             continue
@@ -137,10 +141,10 @@ def account_article(article: Article, model: Model, quotes: list[tuple[str, str]
 
 
 def _covering(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | None:
-    """The label of the spans that together cover every non-blank character of the sentence."""
+    """The labels of the spans (sorted by start) that together cover every character of the sentence."""
     labels = []
     position = sentence.start
-    for start, end, label in sorted(spans):
+    for start, end, label in spans:
         if start <= position < end:
             labels.append(label)
             position = end
