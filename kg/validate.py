@@ -118,7 +118,7 @@ class _Checker:
                 self.error(
                     where.at("subject"),
                     f"'{claim.predicate}' needs a subject of class {prop.domain}, "
-                    f"but '{claim.subject}' is a {subject_type}",
+                    f"but '{claim.subject}' is {_a(subject_type)}",
                 )
             if prop.is_datatype and claim.object is not None:
                 self.error(where.at("object"), f"'{claim.predicate}' takes a literal: use 'value:', not 'object:'")
@@ -147,7 +147,7 @@ class _Checker:
             and owner_type in self.ontology.classes
             and not self.ontology.is_a(owner_type, prop.domain)
         ):
-            self.error(where, f"'{name}' applies to {prop.domain}, not to a {owner_type}")
+            self.error(where, f"'{name}' applies to {prop.domain}, not to {_a(owner_type)}")
         if prop.is_datatype:
             return
         for value in values:
@@ -171,7 +171,7 @@ class _Checker:
             and range_ in self.ontology.classes
             and not self.ontology.is_a(node_type, range_)
         ):
-            self.error(where, f"'{name}' needs a {range_}, but '{node_id}' is a {node_type}")
+            self.error(where, f"'{name}' needs {_a(range_)}, but '{node_id}' is {_a(node_type)}")
 
     def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where | None) -> None:
         for index, other in enumerate(others):
@@ -247,6 +247,11 @@ class _Checker:
             self.error(
                 where.at("published", "before"), f"published before {before} but after {after}: impossible bounds"
             )
+
+
+def _a(class_name: str) -> str:
+    """'a Person', 'an Agent': class names in messages read as English."""
+    return f"{'an' if class_name[:1].upper() in 'AEIOU' else 'a'} {class_name}"
 
 
 def _closest(quote: str, text: str) -> str:

@@ -84,7 +84,7 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             FACTS,
             "agent: syria",
             "agent: tartus-naval-base",
-            "mini.yaml:17:14: 'agent' needs a Agent, but 'tartus-naval-base' is a MilitaryBase",
+            "mini.yaml:17:14: 'agent' needs an Agent, but 'tartus-naval-base' is a MilitaryBase",
         ),
         (
             FACTS,
