@@ -30,7 +30,11 @@ def check(
     """Load and validate everything; return the project (None if the ontology is unreadable) and all problems."""
     try:
         ontology = load_ontology(ontology_dir)
-    except (OSError, SyntaxError, ValueError) as error:
+    except SyntaxError as error:  # pyoxigraph's Turtle errors carry the file, line and column
+        where = Where(Path(error.filename)) if error.filename else Where(ontology_dir)
+        problem = Problem(where, f"ontology syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+        return None, locate([problem])
+    except (OSError, ValueError) as error:
         return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
     loaded = load_sources(sources)
     problems = loaded.problems + validate_model(loaded.model, ontology)

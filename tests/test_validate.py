@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,18 @@ def test_datatype_relations_take_values(mini: Path) -> None:
         " evidence: [{quote: Assad’s extradition}]}\n",
     )
     assert any("'holdsPosition' takes a literal: use 'value:', not 'object:'" in p for p in problems(mini))
+
+
+def test_a_broken_ontology_is_reported_at_its_line_and_column(mini: Path, tmp_path: Path) -> None:
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    turtle = ontology / "kg.ttl"
+    lines = turtle.read_text(encoding="utf-8").splitlines(keepends=True)
+    line_number = next(i for i, line in enumerate(lines, start=1) if line.startswith("kgo:Person a owl:Class"))
+    lines[line_number - 1] = "kgo:Person a owl:Class oops ;\n"
+    turtle.write_text("".join(lines), encoding="utf-8")
+    result = run_kg("validate", "--sources", str(mini), "--ontology", str(ontology))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{turtle}:{line_number}:"), result.stderr
+    assert "ontology syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
