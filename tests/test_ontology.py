@@ -1,0 +1,63 @@
+"""The ontology documents itself: every kgo term has a label and a comment, every property a domain and a
+range, and every kgo class it refers to exists."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.ontology import KGO, load_ontology
+
+from .conftest import ONTOLOGY
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY / "kg.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def terms(store: ox.Store, *types: str) -> list[ox.NamedNode]:
+    found = {
+        quad.subject
+        for kind in types
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(kind), None)
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(KGO)
+    }
+    return sorted(found, key=lambda term: term.value)
+
+
+def objects(store: ox.Store, subject: ox.NamedNode, predicate: str) -> list[ox.Term]:
+    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)]
+
+
+def test_every_class_and_property_has_an_english_label_and_comment(store: ox.Store) -> None:
+    named = terms(store, OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty")
+    assert len(named) > 100
+    for term in named:
+        for predicate in (RDFS + "label", RDFS + "comment"):
+            values = objects(store, term, predicate)
+            assert any(isinstance(v, ox.Literal) and v.language == "en" and v.value for v in values), (term, predicate)
+
+
+def test_every_property_has_a_domain_and_a_range(store: ox.Store) -> None:
+    for term in terms(store, OWL + "ObjectProperty", OWL + "DatatypeProperty"):
+        if objects(store, term, OWL + "inverseOf"):
+            continue  # described by its inverse
+        assert objects(store, term, RDFS + "domain"), f"{term} has no rdfs:domain"
+        assert objects(store, term, RDFS + "range"), f"{term} has no rdfs:range"
+
+
+def test_every_kgo_class_referred_to_is_declared() -> None:
+    ontology = load_ontology(ONTOLOGY)
+    referred = {p for c in ontology.classes.values() for p in c.parents}
+    referred |= {p.domain for p in ontology.properties.values() if p.domain}
+    referred |= {p.range for p in ontology.properties.values() if p.range and not p.range.startswith("http")}
+    assert referred - set(ontology.classes) == set()
+    for name in ontology.usable("role") + ontology.usable("relation") + ontology.usable("qualifier"):
+        assert ontology.properties[name].range, name
