@@ -334,19 +334,19 @@ def test_a_hostile_name_is_displayed_as_text(mini: Path, tmp_path: Path, open_pa
     assert page.evaluate("typeof window.pwned") == "undefined"
 
 
-def test_a_thousand_node_page_opens_and_answers_a_click_in_seconds(tmp_path: Path, open_page: Opener) -> None:
+def test_a_thousand_node_page_opens_with_every_node_and_answers_a_click(tmp_path: Path, open_page: Opener) -> None:
+    """Behaviour at scale; how fast is measured by tests/tools/bench_html.py, not asserted here."""
     project = Project(synthetic_model(1000), load_ontology(ONTOLOGY), tmp_path)
     path = tmp_path / "graph.html"
     path.write_text(render_html(project), encoding="utf-8")
-    started = time.perf_counter()
     page = open_page(path)
-    assert time.perf_counter() - started < 20
+    assert page.evaluate("window.kg.data.nodes.length") == 1000
+    assert page.evaluate("window.kg.network.body.data.nodes.length") == 1000
     key = page.evaluate("""() => {
         const degree = (i) => window.kg.network.getConnectedEdges(i).length;
         const hub = window.kg.data.nodes.map((meta, i) => i).sort((a, b) => degree(b) - degree(a))[0];
         return window.kg.data.nodes[hub].key;
     }""")
-    started = time.perf_counter()
     click_node(page, key)
     page.locator("#details article").first.wait_for()
-    assert time.perf_counter() - started < 5
+    assert page.locator("#details article").count() >= 1
