@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.ontology import ontology_files
 from kg.project import load_project
 from kg.rdf import DEFAULT_BASE, model_triples, prefixes
 
@@ -37,13 +38,6 @@ class Data:
     triples: list[ox.Triple]
     ontology: list[ox.Triple]
     prefixes: dict[str, str]
-
-
-def ontology_files(ontology_dir: Path) -> list[Path]:
-    files = sorted(ontology_dir.glob("*.ttl"))
-    if not files:
-        raise FileNotFoundError(errno.ENOENT, "no ontology here (*.ttl); pass --ontology DIR", str(ontology_dir))
-    return files
 
 
 def export_path(exports: Path) -> Path:

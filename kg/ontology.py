@@ -6,6 +6,7 @@ ranges from here, so adding a relation means editing the ontology only.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -105,13 +106,18 @@ def _local(term: ox.NamedNode) -> str | None:
     return term.value[len(KGO) :] if term.value.startswith(KGO) else None
 
 
+def ontology_files(directory: Path) -> list[Path]:
+    """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none."""
+    files = sorted(directory.glob("*.ttl"))
+    if not files:
+        message = "no ontology (*.ttl) here: run kg in the project folder or pass --ontology DIR"
+        raise FileNotFoundError(errno.ENOENT, message, str(directory))
+    return files
+
+
 def load_ontology(directory: Path) -> Ontology:
     """Read every `*.ttl` in `directory` and extract the kgo vocabulary."""
-    files = tuple(sorted(directory.glob("*.ttl")))
-    if not files:
-        raise FileNotFoundError(
-            f"no ontology (*.ttl) in '{directory}': run kg in the project folder or pass --ontology DIR"
-        )
+    files = tuple(ontology_files(directory))
     store = ox.Store()
     for file in files:
         store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())

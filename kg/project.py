@@ -34,7 +34,10 @@ def check(
         where = Where(Path(error.filename)) if error.filename else Where(ontology_dir)
         problem = Problem(where, f"ontology syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
         return None, locate([problem])
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        message = f"cannot read the ontology: {error.strerror or error}"
+        return None, locate([Problem(Where(ontology_dir), message, 1, 1)])
+    except ValueError as error:
         return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
     loaded = load_sources(sources)
     problems = loaded.problems + validate_model(loaded.model, ontology)
