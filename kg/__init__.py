@@ -1,9 +1,9 @@
 """syria-russia-kg: curated YAML facts → validated knowledge graph (RDF, networkx, interactive HTML).
 
-    >>> import kg
-    >>> model = kg.load()          # validated model of sources/ (raises kg.ValidationFailed)
-    >>> graph = kg.network()       # networkx MultiDiGraph of the same model
-    >>> kg.build()                 # write exports/ atomically
+>>> import kg
+>>> model = kg.load()          # validated model of sources/ (raises kg.ValidationFailed)
+>>> graph = kg.network()       # networkx MultiDiGraph of the same model
+>>> kg.build()                 # write exports/ atomically
 """
 
 from __future__ import annotations

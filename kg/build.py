@@ -1,14 +1,19 @@
 """`kg build`: validate, then write every export atomically and deterministically.
 
-All files are first written to temporary names in the output directory; only when every one has
-been written are they renamed into place.  A failed build leaves the previous exports untouched.
+All files are first written to a staging folder beside the output directory; only when every one has
+been written are they renamed into place.  A failed or interrupted build leaves the previous exports
+untouched.
 """
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
@@ -37,24 +42,67 @@ def _write_html(project: Project, path: Path) -> None:
 
 
 def write_atomically(writers: dict[str, Writer], out: Path) -> list[Path]:
-    """Write every file to a temporary sibling, then rename all into place (same filesystem)."""
+    """Write every file into a staging folder beside `out`, then rename all of them into `out` at once.
+
+    Until the renames nothing in `out` changes, whatever happens: an exception, Ctrl-C, SIGTERM (turned
+    into an exception by the CLI), or `kill -9`, which leaves only a hidden staging folder beside `out`
+    that the next build removes.  The renames run with SIGINT and SIGTERM held back, so that the exports
+    all change or none does.  When `out` is on another filesystem than its parent (a mount point), the
+    staging files live in `out` itself, under hidden names.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    pending: list[tuple[Path, Path]] = []
+    _remove_leftovers(out, writers)
+    staging = _staging_folder(out)
     try:
+        staged = []
         for name, write in writers.items():
-            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            os.close(handle)
-            temp = Path(temp_name)
-            pending.append((temp, out / name))
+            temp = staging / (f".{name}.tmp" if staging == out else name)
             write(temp)
             os.chmod(temp, 0o644)
-    except BaseException:
-        for temp, _ in pending:
-            temp.unlink(missing_ok=True)
-        raise
-    for temp, final in pending:
-        os.replace(temp, final)
-    return [final for _, final in pending]
+            staged.append((temp, out / name))
+        with _signals_held():
+            for temp, final in staged:
+                os.replace(temp, final)
+    finally:
+        if staging == out:
+            for name in writers:
+                (out / f".{name}.tmp").unlink(missing_ok=True)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [final for _, final in staged]
+
+
+_STAGING = ".{}.staging-"
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new hidden folder beside `out` on the same filesystem (renames from it are atomic), else `out`."""
+    if out.resolve().parent.stat().st_dev != out.stat().st_dev:
+        return out
+    try:
+        return Path(tempfile.mkdtemp(prefix=_STAGING.format(out.name), dir=out.resolve().parent))
+    except OSError:  # the parent is read-only for us
+        return out
+
+
+def _remove_leftovers(out: Path, writers: dict[str, Writer]) -> None:
+    """Staging folders and files of a build that was killed (SIGKILL cannot be caught)."""
+    parent = out.resolve().parent
+    for leftover in parent.glob(glob.escape(_STAGING.format(out.name)) + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for name in writers:
+        (out / f".{name}.tmp").unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while the exports are renamed: they all change, or none does."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def build(

@@ -6,38 +6,46 @@ import argparse
 import getpass
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 
 from kg.build import DEFAULT_OUT, build
 from kg.coverage import STATUSES, coverage_report
 from kg.dataset import EXPORT, graph_files, open_store, read_data, stale_input
 from kg.graphs import layout
+from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed
 from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
 from kg.rdf import DEFAULT_BASE
 from kg.schema import write_editor_schemas
-from kg.serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve
+from kg.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.sparql import FORMATS, QueryError, render, run
 
 Command = Callable[[argparse.Namespace], int]
 
 
-def _report(problems: Sequence[LocatedProblem]) -> int:
-    for problem in problems:
+def _report(problems: Sequence[LocatedProblem], shown: int = MAX_ERRORS_SHOWN) -> int:
+    """Print the first `shown` problems (all of them for 0), then the count; the exit status is 1."""
+    listed = problems if shown <= 0 else problems[:shown]
+    for problem in listed:
         print(problem, file=sys.stderr)
-    print(f"{len(problems)} error{'s' if len(problems) != 1 else ''}", file=sys.stderr)
+    if len(listed) < len(problems):
+        print(f"… {len(problems) - len(listed):,} more not shown (--max-errors 0 shows all)", file=sys.stderr)
+    print(f"{len(problems):,} error{'s' if len(problems) != 1 else ''}", file=sys.stderr)
     return 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     project, problems = check(args.sources, args.ontology)
     if problems:
-        return _report(problems)
+        return _report(problems, args.max_errors)
     model = project.model if project else None
     if model is not None:
         print(
@@ -73,7 +81,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     project, problems = check(args.sources, args.ontology)
     if project is None:
-        return _report(problems)
+        return _report(problems, args.max_errors)
     report = coverage_report(project.model)
     complete = True
     for article_id, accounted in report.items():
@@ -141,7 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         files = graph_files(args.exports, args.ontology, Path(scratch), args.sources, args.base)
         _warn_if_stale(args)
         try:
-            return serve(files, args.host, args.port, announce)
+            return serve(files, args.host, args.port, announce, args.timeout)
         except ServeError as error:
             print(f"kg serve: {error}", file=sys.stderr)
             return 1
@@ -192,6 +200,13 @@ def parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="YAML sources (default: sources/)")
         p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+        p.add_argument(
+            "--max-errors",
+            type=int,
+            default=MAX_ERRORS_SHOWN,
+            metavar="N",
+            help=f"print at most N errors, then count the rest (default: {MAX_ERRORS_SHOWN}; 0: all)",
+        )
         p.set_defaults(function=function)
         return p
 
@@ -222,6 +237,13 @@ def parser() -> argparse.ArgumentParser:
     serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
     serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
     serve_parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve_parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop any query running longer, with an error (default: {DEFAULT_TIMEOUT:g})",
+    )
     push_parser = data_command("push", cmd_push, "upload the graph to a triple store (SPARQL 1.1 Graph Store Protocol)")
     push_parser.add_argument("--endpoint", required=True, help="Graph Store endpoint URL (graphs go to ?graph=IRI)")
     push_parser.add_argument("--graph-base", help="prefix of the graph IRIs (default: the data base + graph/)")
@@ -232,17 +254,30 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, delivered as an exception so that every `finally` runs (temporary files are removed)."""
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; exit status 0 (done), 1 (bad input), 2 (usage, unreadable files), 128+signal."""
     args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return args.function(args)
     except ValidationFailed as failure:
-        return _report(failure.problems)
+        return _report(failure.problems, getattr(args, "max_errors", MAX_ERRORS_SHOWN))
     except BrokenPipeError:  # e.g. `kg stats | head`: the reader has all it wanted
         sys.stderr.close()
         return 0
     except OSError as error:
         print(f"kg: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:
+        signum = signal.SIGTERM if isinstance(stop, Stopped) else signal.SIGINT
+        print(f"kg: stopped by {signum.name}", file=sys.stderr)
+        return 128 + signum

@@ -172,21 +172,21 @@ def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     }
 
 
-def coverage_problems(model: Model) -> list[Problem]:
+def coverage_problems(model: Model, uncovered: frozenset[Path] = frozenset()) -> list[Problem]:
     """Unaccounted sentences, located in the article's text file.
 
-    An article with a quote that is not verbatim is skipped: its quote error is reported already, and
-    the sentence it was meant to cite would only repeat that error.
+    An article with a quote or ignored passage that is not verbatim is skipped: its error is reported
+    already, and the sentence it was meant to cite or ignore would only repeat that error.
     """
     broken = {
         article_id
         for article_id, quotes in _quotes_by_article(model).items()
         if article_id in model.articles and any(quote not in model.articles[article_id].text for quote, _ in quotes)
-    }
+    } | {article.id for article in model.articles.values() if any(i.quote not in article.text for i in article.ignore)}
     problems = []
     for article_id, accounted in coverage_report(model).items():
         article = model.articles[article_id]
-        if article.where is None or article_id in broken:
+        if article.where is None or article_id in broken or article.where.file in uncovered:
             continue
         text_path = article.where.file.parent / Path(article.text_file).name
         for item in accounted:

@@ -36,8 +36,23 @@ from kg.project import Project
 
 VIS_DIR = "lib/vis-9.1.2"
 DEFAULT_STYLE = ("#97c2fc", "dot")
-VIS_SHAPES = frozenset({"dot", "diamond", "triangle", "triangleDown", "box", "square", "star", "hexagon",
-                        "ellipse", "circle", "database", "text", "image"})
+VIS_SHAPES = frozenset(
+    {
+        "dot",
+        "diamond",
+        "triangle",
+        "triangleDown",
+        "box",
+        "square",
+        "star",
+        "hexagon",
+        "ellipse",
+        "circle",
+        "database",
+        "text",
+        "image",
+    }
+)
 LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # vis sizes these by their label
 BIG_GRAPH = 1000  # nodes beyond which the page saves redraws and updates (GUIDE §4: 3–4 frames/s at 5,000)
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -115,9 +130,15 @@ def _png(width: int, height: int, rows: bytes) -> bytes:
 
 def class_group(color: str, shape: str) -> Json:
     """vis group drawing the nodes of one class: written once in the options, not on every node."""
-    group: Json = {"shape": shape, "color": {"background": color, "border": _darker(color),
-                                             "highlight": {"background": color, "border": "#222222"},
-                                             "hover": {"background": color, "border": "#222222"}}}
+    group: Json = {
+        "shape": shape,
+        "color": {
+            "background": color,
+            "border": _darker(color),
+            "highlight": {"background": color, "border": "#222222"},
+            "hover": {"background": color, "border": "#222222"},
+        },
+    }
     if shape == "image":
         group["image"] = picture_icon(color)
     return group
@@ -156,8 +177,11 @@ def _darker(color: str) -> str:
 def edge_style(modality: str, conflict: bool) -> Json:
     """Dashes by modality (asserted solid, reported dashed, hedged dotted, denied dash-dot); conflicts orange."""
     style = EDGE_STYLES.get(modality, EDGE_STYLES["asserted"])
-    return {"color": CONFLICT_COLOR if conflict else style["color"], "dashes": style["dashes"],
-            "width": 3 if conflict else 1.5}
+    return {
+        "color": CONFLICT_COLOR if conflict else style["color"],
+        "dashes": style["dashes"],
+        "width": 3 if conflict else 1.5,
+    }
 
 
 def edge_look(modality: str, conflict: bool) -> Json:
@@ -250,23 +274,30 @@ class PageData:
             incident[v].append(data)
         node_since = self._node_since(edges, edge_since)
         looks = [node_size(self.shape(n), degrees[n]) for n in self.node_ids]
-        boxes = [node_box(node_label(self.graph.nodes[n]["label"]), self.shape(n), look)
-                 for n, look in zip(self.node_ids, looks, strict=True)]
+        boxes = [
+            node_box(node_label(self.graph.nodes[n]["label"]), self.shape(n), look)
+            for n, look in zip(self.node_ids, looks, strict=True)
+        ]
         positions = layout(boxes, ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
-        vis_nodes = [self._vis_node(node_id, degrees[node_id], positions[i], looks[i])
-                     for i, node_id in enumerate(self.node_ids)]
+        vis_nodes = [
+            self._vis_node(node_id, degrees[node_id], positions[i], looks[i]) for i, node_id in enumerate(self.node_ids)
+        ]
         vis_edges = [self._vis_edge(j, u, v, data) for j, (u, v, _, data) in enumerate(edges)]
         groups = {cls: class_group(*class_style(self.ontology, cls)) for cls in self.classes}
         network = vis_network(vis_nodes, vis_edges, groups)
         dates = sorted({s for s in (*edge_since, *node_since) if s})
         return {
             "vis": {"nodes": network.nodes, "edges": network.edges, "options": network.options},
-            "nodes": [self._node_meta(node_id, since, incident[node_id])
-                      for node_id, since in zip(self.node_ids, node_since, strict=True)],
+            "nodes": [
+                self._node_meta(node_id, since, incident[node_id])
+                for node_id, since in zip(self.node_ids, node_since, strict=True)
+            ],
             "edges": [self._edge_meta(data, edge_since[j]) for j, (_, _, _, data) in enumerate(edges)],
             "records": [self._record_json(record) for record in self.records],
-            "articles": [{"id": a.id, "headline": a.label, "outlet": self.name(a.outlet) if a.outlet else None}
-                         for a in self.model.articles.values()],
+            "articles": [
+                {"id": a.id, "headline": a.label, "outlet": self.name(a.outlet) if a.outlet else None}
+                for a in self.model.articles.values()
+            ],
             "classes": [self._class_json(cls) for cls in self.classes],
             "edgeStyles": edge_legend(),
             "stops": story_dates(dates),
@@ -301,8 +332,15 @@ class PageData:
         if attrs.get("date"):
             summary.append(attrs["date"])
         summary.append(f"{degree} link{'s' if degree != 1 else ''}")
-        return {"id": self.node_index[node_id], "group": attrs["cls"], "label": node_label(attrs["label"]),
-                "title": " · ".join(summary), "x": position[0], "y": position[1], **size}
+        return {
+            "id": self.node_index[node_id],
+            "group": attrs["cls"],
+            "label": node_label(attrs["label"]),
+            "title": " · ".join(summary),
+            "x": position[0],
+            "y": position[1],
+            **size,
+        }
 
     def _vis_edge(self, index: int, u: str, v: str, data: Json) -> Json:
         conflict = bool(self.conflicts.get(self._record_of(data).id))
@@ -313,9 +351,14 @@ class PageData:
         if data.get("date"):
             summary.append(data["date"])
         summary.append(f"{len(data['sources'])} article{'s' if len(data['sources']) != 1 else ''}")
-        return {"id": index, "from": self.node_index[u], "to": self.node_index[v],
-                "label": ("✗ " if denied else "") + data["label"], "title": " · ".join(summary),
-                **edge_look(data["modality"], conflict)}
+        return {
+            "id": index,
+            "from": self.node_index[u],
+            "to": self.node_index[v],
+            "label": ("✗ " if denied else "") + data["label"],
+            "title": " · ".join(summary),
+            **edge_look(data["modality"], conflict),
+        }
 
     def _node_meta(self, node_id: str, since: str | None, incident: list[Json]) -> Json:
         attrs = self.graph.nodes[node_id]
@@ -328,12 +371,18 @@ class PageData:
         for _, _, record in facts:
             if record is not None:
                 articles.update(e.article for e in self.records[record].evidence)
-        return {"key": node_id, "class": self.class_index[attrs["cls"]], "kind": attrs["kind"],
-                "names": [attrs["label"], *attrs["aliases"]], "since": since,
-                "date": _date_text(event) if event else None,
-                "record": self.record_index[node_id] if event else None,
-                "articles": sorted(self.article_index[a] for a in articles),
-                "facts": facts, "note": entity.note if entity else None}
+        return {
+            "key": node_id,
+            "class": self.class_index[attrs["cls"]],
+            "kind": attrs["kind"],
+            "names": [attrs["label"], *attrs["aliases"]],
+            "since": since,
+            "date": _date_text(event) if event else None,
+            "record": self.record_index[node_id] if event else None,
+            "articles": sorted(self.article_index[a] for a in articles),
+            "facts": facts,
+            "note": entity.note if entity else None,
+        }
 
     def _facts(self) -> dict[str, list[tuple[str, str, int | None]]]:
         """Literal values about a node: datatype roles of an event, literal-valued claims (holdsPosition…)."""
@@ -345,30 +394,45 @@ class PageData:
         for claim in self.model.claims.values():
             if claim.object is None:
                 facts.setdefault(claim.subject, []).append(
-                    (self.ontology.label(claim.predicate), claim.value or "", self.record_index[claim.id]))
+                    (self.ontology.label(claim.predicate), claim.value or "", self.record_index[claim.id])
+                )
         return facts
 
     def _edge_meta(self, data: Json, since: str | None) -> Json:
         record = self._record_of(data)
-        return {"record": self.record_index[record.id], "relation": data["label"], "since": since,
-                "articles": [self.article_index[a] for a in data["sources"]], "modality": data["modality"],
-                "conflict": bool(self.conflicts.get(record.id))}
+        return {
+            "record": self.record_index[record.id],
+            "relation": data["label"],
+            "since": since,
+            "articles": [self.article_index[a] for a in data["sources"]],
+            "modality": data["modality"],
+            "conflict": bool(self.conflicts.get(record.id)),
+        }
 
     def _record_json(self, record: Record) -> Json:
         qualifiers = record.qualifiers if isinstance(record, Claim) else ()
-        return {"id": record.id, "kind": "claim" if isinstance(record, Claim) else "event",
-                "title": self.record_title(record.id), "date": _date_text(record),
-                "modality": strongest_modality(record.evidence),
-                "conflicts": [self.record_title(other) for other in self.conflicts.get(record.id, [])],
-                "qualifiers": [(self.ontology.label(q), [self.name(v) for v in values]) for q, values in qualifiers],
-                "note": record.note, "evidence": [self._evidence_json(item) for item in record.evidence]}
+        return {
+            "id": record.id,
+            "kind": "claim" if isinstance(record, Claim) else "event",
+            "title": self.record_title(record.id),
+            "date": _date_text(record),
+            "modality": strongest_modality(record.evidence),
+            "conflicts": [self.record_title(other) for other in self.conflicts.get(record.id, [])],
+            "qualifiers": [(self.ontology.label(q), [self.name(v) for v in values]) for q, values in qualifiers],
+            "note": record.note,
+            "evidence": [self._evidence_json(item) for item in record.evidence],
+        }
 
     def _evidence_json(self, item: Evidence) -> Json:
         outlet = self.model.articles[item.article].outlet
-        return {"article": self.article_index[item.article], "quote": item.quote,
-                "chain": [self.name(agent) for agent in ([outlet] if outlet else []) + list(item.via)],
-                "said_to": self.name(item.said_to) if item.said_to else None,
-                "modality": item.modality, "direct": item.direct_speech}
+        return {
+            "article": self.article_index[item.article],
+            "quote": item.quote,
+            "chain": [self.name(agent) for agent in ([outlet] if outlet else []) + list(item.via)],
+            "said_to": self.name(item.said_to) if item.said_to else None,
+            "modality": item.modality,
+            "direct": item.direct_speech,
+        }
 
     def _class_json(self, cls: str) -> Json:
         color, shape = class_style(self.ontology, cls)
@@ -398,15 +462,26 @@ def vis_options(groups: Json, big: bool) -> Json:
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "interaction": {"hover": not big, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
-                        "multiselect": False},
+        "interaction": {
+            "hover": not big,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+        },
         "groups": groups,
-        "nodes": {"borderWidth": 1.5, "font": {"size": LABEL_FONT, "color": "#1f2328", "strokeWidth": 3,
-                                               "strokeColor": "#ffffff"}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.55}}, "smooth": False, "width": 1.5,
-                  "selectionWidth": 2, "color": {"inherit": False},
-                  "font": {"size": 10, "color": "#4a4f57", "strokeWidth": 3, "strokeColor": "#ffffff",
-                           "align": "middle"}},
+        "nodes": {
+            "borderWidth": 1.5,
+            "font": {"size": LABEL_FONT, "color": "#1f2328", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
+            "smooth": False,
+            "width": 1.5,
+            "selectionWidth": 2,
+            "color": {"inherit": False},
+            "font": {"size": 10, "color": "#4a4f57", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+        },
     }
 
 
@@ -423,8 +498,14 @@ def vis_network(nodes: list[Json], edges: list[Json], groups: Json) -> Network:
 
 # ---------------------------------------------------------------------------- the page
 
-_JSON_IN_HTML = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
-                 ("/", "\\/"))
+_JSON_IN_HTML = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+    ("/", "\\/"),
+)
 
 
 def script_json(data: object) -> str:
@@ -453,15 +534,21 @@ def _sha256(text: str) -> str:
 
 def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> str:
     """Only our own inline scripts and styles (by hash) and data: images; nothing may be fetched."""
-    return (f"default-src 'none'; script-src {' '.join(map(_sha256, scripts))}; "
-            f"style-src {' '.join(map(_sha256, styles))}; img-src data:; base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; script-src {' '.join(map(_sha256, scripts))}; "
+        f"style-src {' '.join(map(_sha256, styles))}; img-src data:; base-uri 'none'; form-action 'none'"
+    )
 
 
 def render_html(project: Project) -> str:
     scripts = {"vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
     styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}
-    parts = {**scripts, **styles, "csp": content_security_policy(list(scripts.values()), list(styles.values())),
-             "data": script_json(PageData(project).to_json())}
+    parts = {
+        **scripts,
+        **styles,
+        "csp": content_security_policy(list(scripts.values()), list(styles.values())),
+        "data": script_json(PageData(project).to_json()),
+    }
     return re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))
 
 

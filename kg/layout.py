@@ -68,8 +68,12 @@ def _components(neighbours: Sequence[Sequence[int]]) -> list[list[int]]:
     return sorted(components, key=lambda c: (-len(c), c[0]))
 
 
-def _component_layout(component: list[int], neighbours: Sequence[Sequence[int]],
-                      boxes: Sequence[tuple[float, float]], effort: tuple[int, int]) -> tuple[list[float], list[float]]:
+def _component_layout(
+    component: list[int],
+    neighbours: Sequence[Sequence[int]],
+    boxes: Sequence[tuple[float, float]],
+    effort: tuple[int, int],
+) -> tuple[list[float], list[float]]:
     """Radial start, force-directed relaxation, then spread out as far as the labels are wide (the forces
     know one edge length only) and overlaps pushed apart, in `effort` steps of each."""
     local = {node: index for index, node in enumerate(component)}
@@ -145,7 +149,7 @@ def _relax(xs: list[float], ys: list[float], edges: Sequence[tuple[int, int]], i
                     continue
                 for place, i in enumerate(members):
                     xi, yi, fx, fy = xs[i], ys[i], 0.0, 0.0
-                    for j in members[place + 1:] if key == (cx, cy) else others:
+                    for j in members[place + 1 :] if key == (cx, cy) else others:
                         ddx, ddy = xi - xs[j], yi - ys[j]
                         d2 = ddx * ddx + ddy * ddy
                         if d2 >= reach2:

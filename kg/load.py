@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import difflib
 import gc
+import os
+import re
+import reprlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +23,11 @@ import fastjsonschema
 import jsonschema
 
 from kg.dates import Date, DateError, parse_date
+from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo
 from kg.problems import KEY, Problem, Where
-from kg.schema import structure_schema
+from kg.reading import Refused, read_text
+from kg.schema import ID_PATTERN, structure_schema
 from kg.yamlio import read_yaml
 
 ARTICLES_DIR = "articles"
@@ -33,8 +38,13 @@ class Loaded:
     """The model as far as it could be built, and every structural problem found on the way."""
 
     model: Model
+    root: Path
+    limits: Limits = DEFAULT_LIMITS
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    unreadable_ignores: set[Path] = field(default_factory=set)
+    """Article files whose `ignore:` holds something that is not a list of passages: coverage would only
+    repeat that error, sentence by sentence."""
 
 
 @contextmanager
@@ -50,15 +60,26 @@ def _collector_paused() -> Iterator[None]:
 
 
 def source_files(sources: Path) -> tuple[list[Path], list[Path]]:
-    """(article metadata files, fact files), each sorted by path for a deterministic model."""
-    articles = sorted((sources / ARTICLES_DIR).glob("*.yaml"))
-    facts = sorted(p for p in sources.rglob("*.yaml") if (sources / ARTICLES_DIR) not in p.parents)
+    """(article metadata files, fact files), each sorted by path for a deterministic model.
+
+    Linked directories are not entered (a link could lead anywhere, or back up the tree); linked files
+    are listed, and refused when read if they lead outside `sources`.
+    """
+    found = [
+        Path(folder, name)
+        for folder, _, names in os.walk(sources)
+        for name in names
+        if name.endswith(".yaml") and not name.startswith(".")
+    ]
+    articles_dir = sources / ARTICLES_DIR
+    articles = sorted(p for p in found if p.parent == articles_dir)
+    facts = sorted(p for p in found if articles_dir != p.parent and articles_dir not in p.parents)
     return articles, facts
 
 
-def load_sources(sources: Path) -> Loaded:
-    """Read every YAML file under `sources` into one model."""
-    loaded = Loaded(Model())
+def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Read every YAML file under `sources` into one model, within `limits`."""
+    loaded = Loaded(Model(), sources, limits)
     if not sources.is_dir():
         loaded.problems.append(Problem(Where(sources), "sources directory not found", 1, 1))
         return loaded
@@ -97,12 +118,11 @@ def _schema_errors(kind: str, data: dict[str, Any]) -> list[jsonschema.Validatio
 
 
 def _read(file: Path, kind: str, loaded: Loaded) -> dict[str, Any] | None:
-    data, problems = read_yaml(file)
+    """The document of a source file, checked against the schema; None when it is empty or unusable."""
+    data, problems = read_yaml(file, loaded.root, loaded.limits)
     loaded.problems.extend(problems)
-    if problems:
+    if problems or data is None:  # an empty file (or one of comments only) says nothing, and is fine
         return None
-    if data is None:
-        data = {}
     where = Where(file)
     if not isinstance(data, dict):
         loaded.problems.append(Problem(where, "the file must hold a mapping (key: value) at the top level"))
@@ -168,8 +188,13 @@ def _type_name(name: object) -> str:
     return names.get(str(name), str(name))
 
 
+_SHORT = reprlib.Repr()  # keyword arguments need Python 3.12
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 40, 40
+
+
 def _short(value: object) -> str:
-    text = repr(value)
+    """A value in a message: a bounded preview, whatever the size or depth of the value."""
+    text = _SHORT.repr(value)
     return text if len(text) < 60 else text[:57] + "…"
 
 
@@ -195,35 +220,29 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
         return
     where = Where(file)
     article_id = data.get("id")
-    if not isinstance(article_id, str):
-        return
+    if not isinstance(article_id, str) or not re.fullmatch(ID_PATTERN, article_id):
+        return  # the schema has said what is wrong with it
     if article_id != file.stem:
         loaded.problems.append(
             Problem(where.at("id"), f"article id '{article_id}' must equal the file name '{file.stem}'")
         )
+        return
     text_name = data.get("text")
-    text = ""
-    if isinstance(text_name, str):
-        text_path = file.parent / text_name
-        try:
-            text = text_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            loaded.problems.append(
-                Problem(where.at("text"), f"article text '{text_name}' not found next to {file.name}")
-            )
-        except (OSError, UnicodeDecodeError) as error:
-            loaded.problems.append(Problem(where.at("text"), f"cannot read article text '{text_name}': {error}"))
+    text = _article_text(file, text_name, where.at("text"), loaded) if isinstance(text_name, str) else ""
     published = data.get("published") if isinstance(data.get("published"), dict) else {}
     photos = tuple(
         Photo(p["id"], p["caption"], p.get("credit"))
-        for p in data.get("photos") or ()
+        for p in _items(data.get("photos"))
         if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("caption"), str)
     )
     ignore = tuple(
         Ignored(item["quote"], str(item.get("reason", "")), where.at("ignore", index))
-        for index, item in enumerate(data.get("ignore") or ())
+        for index, item in enumerate(_items(data.get("ignore")))
         if isinstance(item, dict) and isinstance(item.get("quote"), str)
     )
+    raw_ignore = data.get("ignore")
+    if raw_ignore is not None and (not isinstance(raw_ignore, list) or len(ignore) < len(raw_ignore)):
+        loaded.unreadable_ignores.add(file)
     article = Article(
         id=article_id,
         text_file=f"{ARTICLES_DIR}/{text_name}" if isinstance(text_name, str) else "",
@@ -246,6 +265,31 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
         loaded.problems.append(Problem(where.at("id"), f"duplicate article id '{article_id}'", related=first))
         return
     loaded.model.articles[article_id] = article
+
+
+def _article_text(file: Path, text_name: str, where: Where, loaded: Loaded) -> str:
+    """The article's text: a file next to its YAML, inside the sources, plain prose; '' after a problem.
+
+    Problems in the text itself (a byte that is not UTF-8, a control character) are located in the
+    text file; problems with the name or the file as a whole at the `text:` field.
+    """
+    what = f"article text '{text_name}'"
+    if Path(text_name).name != text_name or text_name in ("", ".", ".."):
+        loaded.problems.append(Problem(where, f"{what} must be a file name next to {file.name}, with no folder"))
+        return ""
+    text_path = file.parent / text_name
+    try:
+        return read_text(text_path, loaded.root, loaded.limits.max_text_bytes, what, prose=True)
+    except FileNotFoundError:
+        loaded.problems.append(Problem(where, f"{what} not found next to {file.name}"))
+    except Refused as refused:
+        if refused.line > 1 or refused.column > 1:
+            loaded.problems.append(Problem(Where(text_path), refused.message, refused.line, refused.column))
+        else:
+            loaded.problems.append(Problem(where, refused.message))
+    except OSError as error:
+        loaded.problems.append(Problem(where, f"cannot read {what}: {error.strerror or error}"))
+    return ""
 
 
 # --------------------------------------------------------------------------- facts

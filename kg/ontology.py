@@ -45,6 +45,7 @@ class OntologyProperty:
     is_datatype: bool
     domain: str | None
     range: str | None  # a kgo class name for object properties, an xsd IRI for datatype properties
+    acyclic: bool = False  # typed kgo:AcyclicRelation: its links may never lead back to their start
 
     @property
     def iri(self) -> str:
@@ -161,5 +162,6 @@ def load_ontology(directory: Path) -> Ontology:
                 OWL + "DatatypeProperty" in types,
                 _local(domain) if domain is not None else None,
                 (_local(range_) or range_.value) if range_ is not None else None,
+                KGO + "AcyclicRelation" in types,
             )
     return Ontology(classes, properties, files)

@@ -7,6 +7,7 @@ marks.  A clean build never pays for positions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,8 +106,22 @@ def locate(problems: list[Problem], display_root: Path | None = None) -> list[Lo
         if problem.related is not None:
             other_line, other_column = position(problem.related)
             message += f" (first defined at {_display(problem.related.file, display_root)}:{other_line}:{other_column})"
-        located.append(LocatedProblem(_display(problem.where.file, display_root), line, column, message))
+        located.append(LocatedProblem(_display(problem.where.file, display_root), line, column, printable(message)))
     return sorted(set(located), key=lambda p: (p.file, p.line, p.column, p.message))
+
+
+# Control characters (a terminal escape can rewrite what is on screen) and the bidirectional overrides
+# and isolates (they reorder a line on display) never reach a terminal raw: they are shown escaped.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MAX_MESSAGE = 400
+
+
+def printable(message: str) -> str:
+    """`message` safe for a terminal and bounded in length, whatever text from the sources it quotes."""
+    message = _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", message)
+    if len(message) > _MAX_MESSAGE:
+        message = f"{message[: _MAX_MESSAGE - 100]} … {message[-90:]}"
+    return message
 
 
 def _compose(file: Path) -> yaml.Node | None:

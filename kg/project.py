@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.limits import DEFAULT_LIMITS, Limits
 from kg.load import load_sources
 from kg.model import Model
 from kg.ontology import Ontology, load_ontology
@@ -25,7 +26,7 @@ class Project:
 
 
 def check(
-    sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY
+    sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Project | None, list[LocatedProblem]]:
     """Load and validate everything; return the project (None if the ontology is unreadable) and all problems."""
     try:
@@ -39,14 +40,16 @@ def check(
         return None, locate([Problem(Where(ontology_dir), message, 1, 1)])
     except ValueError as error:
         return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
-    loaded = load_sources(sources)
-    problems = loaded.problems + validate_model(loaded.model, ontology)
+    loaded = load_sources(sources, limits)
+    problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores))
     return Project(loaded.model, ontology, sources), locate(problems)
 
 
-def load_project(sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY) -> Project:
+def load_project(
+    sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, limits: Limits = DEFAULT_LIMITS
+) -> Project:
     """The validated project; raises ValidationFailed (with every located problem) on bad input."""
-    project, problems = check(sources, ontology_dir)
+    project, problems = check(sources, ontology_dir, limits)
     if problems or project is None:
         raise ValidationFailed(problems)
     return project

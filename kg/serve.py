@@ -1,9 +1,10 @@
 """`kg serve`: a local, read-only SPARQL 1.1 Protocol endpoint over the graph.
 
-No HTTP code of ours: the data (graph + ontology, in the default graph, as `kg query` sees it) is loaded
-into a private Oxigraph store in a temporary directory, then the `oxigraph` server of the PyPI package
-runs `serve-read-only` on it.  That server does GET and POST queries, content negotiation of the results
-formats and an offline query page, and has no update endpoint at all.  The store is deleted on exit.
+The data (graph + ontology, in the default graph, as `kg query` sees it) is loaded into a private
+Oxigraph store in a temporary directory, then the `oxigraph` server of the PyPI package runs
+`serve-read-only` on it, on a private port of 127.0.0.1.  That server does GET and POST queries, content
+negotiation of the results formats and an offline query page, and has no update endpoint at all.  Users
+reach it through `kg.guard`, which bounds every query in time and size.  The store is deleted on exit.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from kg.guard import Guard
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
+DEFAULT_TIMEOUT = 30.0  # seconds a query may run; the real corpus's competency queries take 0.1 s at most
 _STARTUP_SECONDS = 60.0
 
 
@@ -57,6 +61,46 @@ def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+def _free_local_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Engine:
+    """The `oxigraph serve-read-only` process, private on 127.0.0.1, that the guard forwards to."""
+
+    def __init__(self, binary: str, location: Path, timeout: float):
+        self.command = [binary, "serve-read-only", "--location", str(location), "--timeout-s", f"{timeout:g}"]
+        self.port = _free_local_port()
+        self.log = location.with_name("engine.log")  # its messages name its private port: kept for errors only
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        bind = ["--bind", bind_address("127.0.0.1", self.port)]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen([*self.command, *bind], stdout=log, stderr=log)
+        try:
+            _wait_until_listening(self.process, "127.0.0.1", self.port)
+        except ServeError as error:
+            said = self.log.read_text(encoding="utf-8", errors="replace").strip()
+            raise ServeError(f"{error}: {said}" if said else str(error)) from None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        """Stop the query that overran the only way there is, by stopping the process; then start afresh."""
+        self.stop()
+        self.start()
+
+
 def _wait_until_listening(process: subprocess.Popen[bytes], host: str, port: int) -> None:
     deadline = time.monotonic() + _STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -66,38 +110,46 @@ def _wait_until_listening(process: subprocess.Popen[bytes], host: str, port: int
             with socket.create_connection((host, port), timeout=0.5):
                 return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     raise ServeError(f"oxigraph did not listen on {bind_address(host, port)} within {_STARTUP_SECONDS:.0f} s")
 
 
 def serve(
-    files: list[Path], host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, ready: Callable[[str], None] = print
+    files: list[Path],
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    ready: Callable[[str], None] = print,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
-    """Serve `files` (Turtle) until interrupted or terminated; `ready` gets the base URL once listening."""
+    """Serve `files` (Turtle) until interrupted or terminated; `ready` gets the base URL once listening.
+
+    A query that runs longer than `timeout` seconds is answered with an error (HTTP 503) and stopped;
+    the server goes on serving the next queries.
+    """
     binary = server_binary()
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as temp:
         location = Path(temp) / "store"
         load_store(binary, location, files)
-        process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(location), "--bind", bind_address(host, port)]
-        )
+        engine = _Engine(binary, location, timeout)
 
         def stop(signum: int, frame: FrameType | None) -> None:
             raise KeyboardInterrupt
 
         previous = signal.signal(signal.SIGTERM, stop)
+        guard: Guard | None = None
         try:
-            _wait_until_listening(process, host, port)
+            engine.start()
+            try:
+                guard = Guard((host, port), engine.port, timeout, engine.restart)
+            except OSError as error:
+                raise ServeError(f"cannot listen on {bind_address(host, port)}: {error.strerror or error}") from None
             ready(f"http://{bind_address(host, port)}/")
-            return process.wait()
+            guard.serve_forever(poll_interval=0.2)
+            return 0
         except KeyboardInterrupt:
             return 0
         finally:
             signal.signal(signal.SIGTERM, previous)
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            if guard is not None:
+                guard.server_close()
+            engine.stop()

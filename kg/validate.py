@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from kg.coverage import coverage_problems
 from kg.dates import Date
@@ -19,16 +20,19 @@ from kg.problems import Problem, Where
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
 
-def validate_model(model: Model, ontology: Ontology) -> list[Problem]:
-    checker = _Checker(model, ontology)
+def validate_model(model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()) -> list[Problem]:
+    """Every meaning problem of `model`.  Article files in `uncovered` (their `ignore:` list is unreadable,
+    which is reported already) are not checked for coverage: it would only repeat that error."""
+    checker = _Checker(model, ontology, uncovered)
     checker.run()
     return checker.problems
 
 
 class _Checker:
-    def __init__(self, model: Model, ontology: Ontology):
+    def __init__(self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()):
         self.model = model
         self.ontology = ontology
+        self.uncovered = uncovered
         self.problems: list[Problem] = []
         self.node_ids = model.entities.keys() | model.events.keys()
 
@@ -45,7 +49,8 @@ class _Checker:
             self.check_claim(claim)
         for article in self.model.articles.values():
             self.check_article(article)
-        self.problems.extend(coverage_problems(self.model))
+        self.check_cycles()
+        self.problems.extend(coverage_problems(self.model, self.uncovered))
 
     # ------------------------------------------------------------------ entities and names
 
@@ -192,6 +197,25 @@ class _Checker:
         if start is not None and end is not None and start.earliest > end.latest:
             self.error(where.at("end"), f"the interval ends ({end}) before it starts ({start})")
 
+    def check_cycles(self) -> None:
+        """Every cycle of an acyclic relation (partOf, follows…), reported once, at the link that closes it."""
+        for prop in self.ontology.properties.values():
+            if not prop.acyclic:
+                continue
+            links: dict[str, list[str]] = {}
+            where: dict[str, Where | None] = {}
+            for event in self.model.events.values():
+                for role, values in event.roles:
+                    if role == prop.name:  # a link to itself is reported as such by check_property_values
+                        links.setdefault(event.id, []).extend(v for v in values if v != event.id)
+                        where[event.id] = event.where.at("roles", role) if event.where else None
+            for claim in self.model.claims.values():
+                if claim.predicate == prop.name and claim.object is not None:
+                    links.setdefault(claim.subject, []).append(claim.object)
+                    where.setdefault(claim.subject, claim.where.at("object") if claim.where else None)
+            for cycle in find_cycles(links):
+                self.error(where.get(cycle[0]), f"'{prop.name}' goes round in a cycle: {' → '.join(cycle)}")
+
     # ------------------------------------------------------------------ evidence and articles
 
     def check_evidence(self, evidence: tuple[Evidence, ...]) -> None:
@@ -247,6 +271,34 @@ class _Checker:
             self.error(
                 where.at("published", "before"), f"published before {before} but after {after}: impossible bounds"
             )
+
+
+def find_cycles(links: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected knot of `links` (node → successors), each as a closed path.
+
+    Iterative depth-first search (no recursion limit), nodes and successors in sorted order, so that
+    the same links always give the same cycles; linear in the number of links.
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    cycles = []
+    for start in sorted(links):
+        if start in state:
+            continue
+        path = [start]
+        stack = [iter(sorted(links.get(start, ())))]
+        state[start] = 1
+        while stack:
+            following = next(stack[-1], None)
+            if following is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(following) == 1:
+                cycles.append([*path[path.index(following) :], following])
+            elif following not in state:
+                state[following] = 1
+                path.append(following)
+                stack.append(iter(sorted(links.get(following, ()))))
+    return cycles
 
 
 def _a(class_name: str) -> str:

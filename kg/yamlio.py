@@ -1,13 +1,16 @@
-"""Safe YAML reading: the C loader when available, dates kept as strings, duplicate keys refused."""
+"""Safe YAML reading: the C loader when available, dates kept as strings; duplicate keys, tags, anchors refused."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kg.limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 from kg.problems import Problem, Where
+from kg.reading import Refused, position, read_text
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -43,30 +46,33 @@ _SourceLoader.yaml_implicit_resolvers = {
 }
 
 
-def read_yaml(file: Path) -> tuple[Any, list[Problem]]:
-    """Load one YAML file safely.  Returns (document, problems); the document is None on failure."""
+def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem]]:
+    """Load one YAML source file safely and within `limits`.
+
+    Returns (document, problems); the document is None on failure, and also for an empty file.
+    """
     where = Where(file)
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [Problem(where, f"not valid UTF-8 ({error.reason} at byte {error.start})", 1, 1)]
+        text = read_text(file, root, limits.max_yaml_bytes, "the file")
+    except Refused as refused:
+        return None, [Problem(where, refused.message, refused.line, refused.column)]
     except OSError as error:
-        return None, [Problem(where, f"cannot read file: {error.strerror}", 1, 1)]
+        return None, [Problem(where, f"cannot read the file: {error.strerror or error}", 1, 1)]
+    if (reuse := _first_anchor_or_alias(text)) is not None:
+        return None, [reuse.problem(where)]
     loader = _SourceLoader(text)
     try:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        if isinstance(error, yaml.constructor.ConstructorError) and "for the tag" in message:
-            tag = message.split("for the tag", 1)[1].strip().strip("'")
-            message = f"YAML tag '{tag}' is not allowed: sources are plain YAML, loaded safely"
-        else:
-            message = f"YAML syntax error: {message}"
+        return None, [_syntax_problem(error, where, text)]
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere (NUL, ESC…)
+        line, column = position(text, error.position)
+        message = f"character U+{error.character:04X} is not allowed in YAML: {error.reason}"
         return None, [Problem(where, message, line, column)]
     except yaml.YAMLError as error:
         return None, [Problem(where, f"YAML error: {error}", 1, 1)]
+    except RecursionError:  # only the pure-Python parser gets here; libyaml stops at MAX_DEPTH itself
+        return None, [Problem(where, _TOO_DEEP, 1, 1)]
     finally:
         loader.dispose()
     return document, [
@@ -78,3 +84,64 @@ def read_yaml(file: Path) -> tuple[Any, list[Problem]]:
         )
         for node in loader.duplicates
     ]
+
+
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    lines = text.splitlines()
+    at = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
+    if at == "\t":
+        message = "a tab where YAML needs spaces: indent with spaces only"
+    elif isinstance(error, yaml.constructor.ConstructorError) and "for the tag" in message:
+        tag = message.split("for the tag", 1)[1].strip().strip("'")
+        message = f"YAML tag '{tag}' is not allowed: sources are plain YAML, loaded safely"
+    elif "exceeded maximum nesting depth" in message:
+        message = _TOO_DEEP
+    else:
+        message = f"YAML syntax error: {message}"
+    return Problem(where, message, line, column)
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """An anchor (`&name`) or alias (`*name`) found in a source, with its mark."""
+
+    kind: str
+    name: str
+    mark: yaml.Mark
+
+    def problem(self, where: Where) -> Problem:
+        sign = "&" if self.kind == "anchor" else "*"
+        message = (
+            f"YAML {self.kind} '{sign}{self.name}' is not allowed: sources spell every value out "
+            "(anchors and aliases can make a small file expand without bound)"
+        )
+        return Problem(where, message, self.mark.line + 1, self.mark.column + 1)
+
+
+def _first_anchor_or_alias(text: str) -> _Reuse | None:
+    """The first anchor or alias of the document, found from the parser's events before anything is built.
+
+    Scanning events costs a third of a full load, so only texts holding '&' or '*' are scanned.  Syntax
+    errors are left for the full load to report.
+    """
+    if "&" not in text and "*" not in text:
+        return None
+    parser = _BaseLoader(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return _Reuse("alias", str(event.anchor), event.start_mark)
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                return _Reuse("anchor", str(event.anchor), event.start_mark)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None

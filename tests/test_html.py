@@ -30,8 +30,14 @@ from .conftest import ONTOLOGY
 from .tools.synthetic import synthetic_model
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 PHONE_CALL = "putin-sharaa-call-2025-02-12"
 HOSTILE = "<img src=x onerror=window.pwned=1>"
 
@@ -109,11 +115,14 @@ def shown_counts(page: Page) -> tuple[int, int]:
 
 def node_on_screen(page: Page, key: str) -> tuple[float, float]:
     """Centres the view on a node and returns its position in page coordinates."""
-    point = page.evaluate("""key => {
+    point = page.evaluate(
+        """key => {
         const i = window.kg.nodeIndex(key);
         window.kg.network.focus(i, { scale: 1.3 });
         return window.kg.network.canvasToDOM(window.kg.network.getPositions([i])[i]);
-    }""", key)
+    }""",
+        key,
+    )
     box = page.locator("#graph").bounding_box()
     assert box is not None
     return box["x"] + point["x"], box["y"] + point["y"]
@@ -131,8 +140,12 @@ def record_quotes(model: Model, record_id: str) -> list[str]:
 
 
 def overlapping_pairs(positions: list[tuple[float, float]], boxes: list[tuple[float, float]]) -> int:
-    return sum(1 for i, (xi, yi) in enumerate(positions) for j, (xj, yj) in enumerate(positions[:i])
-               if abs(xi - xj) < boxes[i][0] + boxes[j][0] and abs(yi - yj) < boxes[i][1] + boxes[j][1])
+    return sum(
+        1
+        for i, (xi, yi) in enumerate(positions)
+        for j, (xj, yj) in enumerate(positions[:i])
+        if abs(xi - xj) < boxes[i][0] + boxes[j][0] and abs(yi - yj) < boxes[i][1] + boxes[j][1]
+    )
 
 
 class _Elements(HTMLParser):
@@ -157,8 +170,11 @@ def test_graph_html_is_written_by_kg_build_and_names_no_remote_url(built: Path) 
     tags = {tag for tag, _ in parser.found}
     assert not tags & {"link", "iframe", "object", "embed", "base", "img", "form"}
     assert not [attrs for _, attrs in parser.found if {"src", "href", "srcset", "action"} & attrs.keys()]
-    policy = next(attrs["content"] for tag, attrs in parser.found
-                  if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy")
+    policy = next(
+        attrs["content"]
+        for tag, attrs in parser.found
+        if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy"
+    )
     assert policy is not None
     assert "default-src 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
@@ -242,8 +258,10 @@ def test_the_article_filter_keeps_what_one_article_supports(real_page: Page, pro
 
 @pytest.mark.parametrize("control", ["slider", "date box"])
 def test_the_time_slider_shows_the_graph_as_known_up_to_a_date(real_page: Page, control: str) -> None:
-    call_edges = "key => window.kg.data.edges.map((m, j) => [m, j]).filter(([m]) => " \
-                 "window.kg.data.records[m.record].id === key).map(([, j]) => window.kg.edges.get(j).hidden)"
+    call_edges = (
+        "key => window.kg.data.edges.map((m, j) => [m, j]).filter(([m]) => "
+        "window.kg.data.records[m.record].id === key).map(([, j]) => window.kg.edges.get(j).hidden)"
+    )
 
     def show_until(date: str) -> None:
         if control == "date box":
@@ -314,10 +332,13 @@ def test_a_click_highlights_the_neighbourhood_and_hover_tells_a_one_line_summary
 def test_a_hostile_name_is_displayed_as_text(mini: Path, tmp_path: Path, open_page: Opener) -> None:
     facts = mini / "facts" / "mini.yaml"
     text = facts.read_text(encoding="utf-8")
-    text = text.replace("entities:\n", f"entities:\n  - {{id: hostile, type: Person, name: '{HOSTILE}', "
-                                       "aliases: ['<b>bold</b>']}\n", 1)
-    text += ("  - subject: hostile\n    predicate: supports\n    object: russia\n    evidence:\n"
-             "      - quote: Russia operates the Tartus naval base\n")
+    text = text.replace(
+        "entities:\n", f"entities:\n  - {{id: hostile, type: Person, name: '{HOSTILE}', aliases: ['<b>bold</b>']}}\n", 1
+    )
+    text += (
+        "  - subject: hostile\n    predicate: supports\n    object: russia\n    evidence:\n"
+        "      - quote: Russia operates the Tartus naval base\n"
+    )
     facts.write_text(text, encoding="utf-8")
     kg.build(mini, ONTOLOGY, tmp_path / "exports")
     page = open_page(tmp_path / "exports" / "graph.html")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,13 +34,11 @@ class Server:
     temp: Path
 
 
-@pytest.fixture(scope="module")
-def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def start_server(built: Path, temp: Path, *options: str) -> Iterator[Server]:
     port = free_port()
-    temp = tmp_path_factory.mktemp("serve-tmp")
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--exports", str(built), "--ontology", str(ONTOLOGY),
-         "--port", str(port)],
+         "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)},
     )  # fmt: skip
     banner = process.stdout.readline() if process.stdout else ""
@@ -50,6 +49,17 @@ def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from start_server(built, tmp_path_factory.mktemp("serve-tmp"))
+
+
+@pytest.fixture(scope="module")
+def strict_server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server that stops any query after 1 s."""
+    yield from start_server(built, tmp_path_factory.mktemp("strict-tmp"), "--timeout", "1")
 
 
 def wrapper(server: Server, query: str, method: str = "GET", request: str = URLENCODED) -> SPARQLWrapper:
@@ -63,6 +73,23 @@ def wrapper(server: Server, query: str, method: str = "GET", request: str = URLE
 
 def test_the_banner_names_the_query_url_on_localhost(server: Server) -> None:
     assert server.url == f"http://127.0.0.1:{server.port}/query"
+
+
+def listening_addresses() -> set[tuple[str, int]]:
+    """(address, port) of every listening IPv4 TCP socket of this machine, from the kernel's own table."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if state == "0A":  # TCP_LISTEN
+            address, port = local.split(":")
+            found.add((socket.inet_ntoa(bytes.fromhex(address)[::-1]), int(port, 16)))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc/net/tcp")
+def test_it_listens_on_the_loopback_interface_only(server: Server) -> None:
+    ours = {(address, port) for address, port in listening_addresses() if port == server.port}
+    assert ours == {("127.0.0.1", server.port)}
 
 
 def test_get_and_both_kinds_of_post_answer_like_kg_query(server: Server, built: Path) -> None:
@@ -113,6 +140,19 @@ def test_the_query_page_needs_no_network(server: Server) -> None:
         page = response.read().decode()
     assert "yasgui" in page.lower()
     assert not re.findall(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", page)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 35,000⁴ rows
+
+
+def test_a_runaway_query_is_stopped_with_an_error_and_the_server_goes_on(strict_server: Server) -> None:
+    request = urllib.request.Request(strict_server.url + "?" + urllib.parse.urlencode({"query": RUNAWAY}))
+    with pytest.raises(urllib.error.HTTPError) as stopped:
+        urllib.request.urlopen(request, timeout=120)  # a hang guard; the server answers after its 1 s limit
+    assert stopped.value.code == 503
+    assert "the query ran longer than 1 s and was stopped" in stopped.value.read().decode()
+    answer = wrapper(strict_server, COUNT).queryAndConvert()
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
 
 
 def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server) -> None:

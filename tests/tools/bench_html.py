@@ -44,8 +44,13 @@ def measure(nodes: int, folder: Path) -> dict[str, float]:
         page.locator("#details article").first.wait_for()
         click = time.perf_counter() - started
         edges = page.evaluate("window.kg.edges.length")
-    return {"edges": edges, "generation": generation, "megabytes": path.stat().st_size / 1e6,
-            "interactive": interactive, "click": click}
+    return {
+        "edges": edges,
+        "generation": generation,
+        "megabytes": path.stat().st_size / 1e6,
+        "interactive": interactive,
+        "click": click,
+    }
 
 
 def main() -> None:
@@ -57,8 +62,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             row = measure(size, Path(folder))
-            print(f"| {size:,} | {row['edges']:,} | {row['generation']:.2f} s | {row['megabytes']:.1f} MB | "
-                  f"{row['interactive']:.2f} s | {row['click']:.2f} s |", flush=True)
+            print(
+                f"| {size:,} | {row['edges']:,} | {row['generation']:.2f} s | {row['megabytes']:.1f} MB | "
+                f"{row['interactive']:.2f} s | {row['click']:.2f} s |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

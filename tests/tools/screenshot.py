@@ -1,6 +1,6 @@
 """Screenshot of the real graph page for the README: builds sources/ and shows Tartus naval base selected.
 
-    python -m tests.tools.screenshot [--out tests/screenshots/graph.png]
+python -m tests.tools.screenshot [--out tests/screenshots/graph.png]
 """
 
 from __future__ import annotations

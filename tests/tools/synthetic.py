@@ -13,11 +13,31 @@ import random
 from kg.dates import Date
 from kg.model import Article, Claim, Entity, Event, Evidence, Model
 
-ENTITY_CLASSES = ("Person", "Person", "Country", "City", "MilitaryBase", "GovernmentBody", "ArmedGroup", "Topic",
-                  "Goods", "NewsOrganization")
+ENTITY_CLASSES = (
+    "Person",
+    "Person",
+    "Country",
+    "City",
+    "MilitaryBase",
+    "GovernmentBody",
+    "ArmedGroup",
+    "Topic",
+    "Goods",
+    "NewsOrganization",
+)
 EVENT_CLASSES = ("Meeting", "PhoneCall", "Demand", "Refusal", "Visit", "Statement", "Withdrawal")
-RELATIONS = ("supports", "opposes", "allyOf", "cooperatesWith", "controls", "operates", "hasInfluenceIn", "reliesOn",
-             "memberOf", "sanctions")
+RELATIONS = (
+    "supports",
+    "opposes",
+    "allyOf",
+    "cooperatesWith",
+    "controls",
+    "operates",
+    "hasInfluenceIn",
+    "reliesOn",
+    "memberOf",
+    "sanctions",
+)
 MODALITIES = ("asserted", "asserted", "reported", "reported", "hedged", "denied")
 NON_LATIN = ("Сирия", "سوريا", "Хмеймим", "طرطوس")
 STORY_START = dt.date(2024, 12, 1)
@@ -56,8 +76,16 @@ class _Builder:
         items = []
         for n in range(1 + (self.random.random() < 0.3)):
             via = tuple(self.random.sample(self.attachment[: self.entity_count], self.random.randrange(3)))
-            items.append(Evidence(self.random.choice(list(self.model.articles)), f"Synthetic quote {n} about {owner}.",
-                                  via, None, self.random.choice(MODALITIES), self.random.random() < 0.2))
+            items.append(
+                Evidence(
+                    self.random.choice(list(self.model.articles)),
+                    f"Synthetic quote {n} about {owner}.",
+                    via,
+                    None,
+                    self.random.choice(MODALITIES),
+                    self.random.random() < 0.2,
+                )
+            )
         return tuple(items)
 
     def add_events(self) -> None:
@@ -69,8 +97,14 @@ class _Builder:
             roles = [("agent", (agent,)), ("participant", (other,)) if other != agent else ("about", (other,))]
             if places and self.random.random() < 0.5:
                 roles.append(("place", (self.random.choice(places),)))
-            event = Event(event_id, cls, f"{cls} {k}", date=self.date() if self.random.random() < 0.9 else None,
-                          roles=tuple(roles), evidence=self.evidence(event_id))
+            event = Event(
+                event_id,
+                cls,
+                f"{cls} {k}",
+                date=self.date() if self.random.random() < 0.9 else None,
+                roles=tuple(roles),
+                evidence=self.evidence(event_id),
+            )
             self.model.events[event_id] = event
             self.attachment += [event_id, agent, other]
 
@@ -83,9 +117,15 @@ class _Builder:
                 continue
             claim_id = f"claim-{k}"
             conflicts = (self.random.choice(claims),) if claims and self.random.random() < 0.05 else ()
-            claim = Claim(claim_id, subject, self.random.choice(RELATIONS), obj,
-                          date=self.date() if self.random.random() < 0.5 else None,
-                          evidence=self.evidence(claim_id), conflicts_with=conflicts)
+            claim = Claim(
+                claim_id,
+                subject,
+                self.random.choice(RELATIONS),
+                obj,
+                date=self.date() if self.random.random() < 0.5 else None,
+                evidence=self.evidence(claim_id),
+                conflicts_with=conflicts,
+            )
             self.model.claims[claim_id] = claim
             claims.append(claim_id)
             self.attachment += [subject, obj]

@@ -1,0 +1,38 @@
+"""Bounds on the input, so that no source file can make a build hang or exhaust memory.
+
+Every bound is checked before the pass that would pay for exceeding it: file sizes before reading,
+anchors, aliases and nesting while parsing, all before the schema, quote or coverage passes walk the
+data.  The defaults are far above what curated sources need (the largest real YAML file is 30 KB, the
+largest article text 4 KB) and far below what would hurt a laptop.
+
+Nesting is bounded by the parser: libyaml refuses documents nested deeper than `MAX_DEPTH` levels, and
+no pass of ours walks deeper than the schema allows (6 levels), so deep-but-legal nesting costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+MAX_DEPTH = 1000  # libyaml's own bound on nesting (0.2.5 and later); the pure-Python parser gets the same
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much input one build accepts.  Pass your own to `kg.project.check` or use the CLI flags."""
+
+    max_yaml_bytes: int = 16 * MIB
+    """One YAML source file.  The synthetic 1,000-facts-per-file benchmark files are 0.25 MB."""
+
+    max_text_bytes: int = 4 * MIB
+    """One article text (`sources/articles/*.txt`): a long feature article is under 0.1 MB."""
+
+
+DEFAULT_LIMITS = Limits()
+MAX_ERRORS_SHOWN = 100  # the CLI prints this many errors, then counts the rest (--max-errors)
+
+
+def megabytes(size: int) -> str:
+    """'16 MB', '0.3 MB': sizes in messages, to one decimal below 10 MB."""
+    value = size / MIB
+    return f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"

@@ -1,0 +1,95 @@
+"""Reading untrusted source files: inside the sources tree, regular, bounded in size, UTF-8 text.
+
+A source file may be a symbolic link, a FIFO, a device or a 50 MB paste.  Each check here happens
+before the file is opened (containment, type, size) or before its text is used (encoding, control
+characters), so a bad file costs a `stat` and gives one located message, and no byte of a file outside
+the sources tree is ever read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from kg.limits import megabytes
+
+BOM = "\ufeff"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, LF and CR
+
+
+class Refused(Exception):
+    """A file that is not read, or whose text is not used; `line` and `column` are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when `path`, with every symbolic link resolved, lies inside `root` (also resolved)."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a dangling link, a loop of links
+        return False
+
+
+def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool = False) -> str:
+    """The text of `path`, refused unless it is a regular file inside `root` of at most `max_bytes`.
+
+    `what` names the file in messages ("the file", "article text 'a.txt'").  A UTF-8 byte-order mark
+    is dropped and line ends become `\\n` (CRLF files mean the same as LF files).  With `prose`, control
+    characters (NUL, terminal escapes…) are refused too: article texts are read by people and quoted in
+    messages.  FileNotFoundError when nothing is there.
+    """
+    if not path.exists() and not path.is_symlink():
+        raise FileNotFoundError(path)
+    if not inside(path, root):
+        raise Refused(f"{what} leads outside {root.name}/ (through '..' or a symbolic link): refused, not read")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(f"{what} is not a regular file: refused, not read")
+    if info.st_size > max_bytes:
+        raise Refused(f"{what} is {megabytes(info.st_size)}, more than the {megabytes(max_bytes)} allowed: split it")
+    with open(path, "rb", opener=_open_nonblocking) as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew after the stat
+        raise Refused(f"{what} is more than the {megabytes(max_bytes)} allowed: split it")
+    text = decode(data, what)
+    if prose:
+        refuse_controls(text, what)
+    return text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    """Never block on a FIFO swapped in after the stat (O_NONBLOCK changes nothing for regular files)."""
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def decode(data: bytes, what: str) -> str:
+    """UTF-8 text, or Refused at the line and column of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8", "replace")
+        line, column = position(before, len(before))
+        message = f"{what} is not UTF-8 text: byte 0x{data[error.start]:02x} is not part of a UTF-8 character"
+        raise Refused(message, line, column) from None
+
+
+def refuse_controls(text: str, what: str) -> None:
+    """Refused at the first control character other than tab and line ends (NUL, ESC, DEL, C1…)."""
+    found = _CONTROL.search(text)
+    if found:
+        line, column = position(text, found.start())
+        code = ord(found.group())
+        raise Refused(f"{what} holds the control character U+{code:04X}: article texts are plain prose", line, column)
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index` in `text`."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

@@ -1,0 +1,445 @@
+"""The bad-input catalogue: small files dropped into a copy of the real corpus, and how `kg build` must answer.
+
+Each case writes its files into one *place* a source can live: `sources/` itself, `sources/facts/`, or
+`sources/articles/` (an article file, with its `.txt`).  The same catalogue drives the test suite
+(`tests/test_bad_input.py`) and the report a person can run (`python -m tests.tools.bad_input_report`).
+A case names what `kg build` must print: one located message per problem (`path:line:col: …`), each
+matching one of its patterns, or nothing at all for input that is valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACES = ("sources", "facts", "articles")
+FACT_PLACES = ("sources", "facts")
+ERROR_LINE = r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$"
+FIFTY_MB = 50 * 1024 * 1024
+MARKER = Path("/tmp/kg-bad-input-was-executed")  # a YAML tag must never get to create this
+
+# A real article of the corpus, and a sentence of it, for evidence in new fact files.
+ARTICLE = "kp-abu-qasra-russian-bases"
+QUOTE = "Abu Qasra responded when asked whether Russian bases would remain"
+
+Make = Callable[[Path, str], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad (or valid) input: `make(sources, place)` writes it; `expect` has one pattern per error."""
+
+    name: str
+    kind: str
+    make: Make
+    expect: tuple[str, ...]
+    places: tuple[str, ...] = PLACES
+    seconds: float = 20.0
+
+    @property
+    def valid(self) -> bool:
+        return not self.expect
+
+
+def source_file(sources: Path, place: str, name: str = "x.yaml") -> Path:
+    folder = {"sources": sources, "facts": sources / "facts", "articles": sources / "articles"}[place]
+    return folder / name
+
+
+def write(path: Path, data: str | bytes) -> None:
+    if isinstance(data, str):
+        data = data.encode()
+    path.write_bytes(data)
+
+
+# ------------------------------------------------------------------ valid templates, to break one thing at a time
+
+ARTICLE_TEXT = "A short test article.\nIt has two sentences.\n"
+
+
+def article_yaml(**fields: str) -> str:
+    """A valid article file `x.yaml` for `x.txt` (ARTICLE_TEXT), with `fields` replacing or adding lines."""
+    lines = {
+        "id": "x",
+        "text": "x.txt",
+        "title": "A test article",
+        "outlet": "kyiv-post",
+        "ignore": "".join(f'\n  - {{quote: "{sentence}", reason: test}}' for sentence in ARTICLE_TEXT.splitlines()),
+    }
+    lines.update(fields)
+    return "".join(f"{key}: {value}\n" for key, value in lines.items() if value is not None)
+
+
+def facts_yaml(claim: str = "", event: str = "", entity: str = "", top: str = "") -> str:
+    """A valid facts file about the real article, with lines added to its claim, event or entity."""
+    return f"""article: {ARTICLE}
+{top}entities:
+  - id: test-person
+    type: Person
+    name: Test Person
+{entity}events:
+  - id: test-event
+    type: Statement
+    name: A test statement
+    roles:
+      agent: russia
+{event}    evidence:
+      - quote: "{QUOTE}"
+claims:
+  - id: test-claim
+    subject: russia
+    predicate: operates
+    object: tartus-naval-base
+{claim}    evidence:
+      - quote: "{QUOTE}"
+"""
+
+
+def same_everywhere(data: str | bytes) -> Make:
+    """The same file content in any place (YAML-level problems do not depend on what the file is for)."""
+
+    def make(sources: Path, place: str) -> None:
+        write(source_file(sources, place), data)
+        if place == "articles":
+            write(source_file(sources, place, "x.txt"), ARTICLE_TEXT)
+
+    return make
+
+
+def per_place(facts: str | bytes | None, article: str | bytes | None, text: str | bytes = ARTICLE_TEXT) -> Make:
+    """A facts file in `sources/` and `sources/facts/`, an article file (and its text) in `sources/articles/`."""
+
+    def make(sources: Path, place: str) -> None:
+        if place == "articles":
+            assert article is not None
+            write(source_file(sources, place), article)
+            write(source_file(sources, place, "x.txt"), text)
+        else:
+            assert facts is not None
+            write(source_file(sources, place), facts)
+
+    return make
+
+
+def edit_existing(path: str, change: Callable[[bytes], bytes]) -> Make:
+    """Change a real file of the corpus in place (for valid variants that must build the same graph)."""
+
+    def make(sources: Path, place: str) -> None:
+        target = sources / path
+        target.write_bytes(change(target.read_bytes()))
+
+    return make
+
+
+def article_text(text: str | bytes, **fields: str) -> Make:
+    """An article file with its own text (for problems in the text itself)."""
+    return per_place(None, article_yaml(**fields), text)
+
+
+def _symlink_out(sources: Path, place: str) -> None:
+    write(source_file(sources, place), article_yaml())
+    source_file(sources, place, "x.txt").symlink_to("/etc/passwd")
+
+
+def _fifo_text(sources: Path, place: str) -> None:
+    write(source_file(sources, place), article_yaml())
+    os.mkfifo(source_file(sources, place, "x.txt"))
+
+
+def _yaml_symlink_out(sources: Path, place: str) -> None:
+    outside = sources.parent / "outside.yaml"
+    write(outside, facts_yaml())
+    source_file(sources, place).symlink_to(outside)
+
+
+def _fifty_megabytes(sources: Path, place: str) -> None:
+    line = b"# " + b"padding " * 12 + b"\n"
+    with open(source_file(sources, place), "wb") as stream:
+        stream.write(facts_yaml().encode())
+        stream.write(line * (FIFTY_MB // len(line) + 1))
+
+
+def _truncated(mid_character: bool) -> Make:
+    """A real file of the place's kind cut inside a quoted string: after a whole character, or inside one."""
+
+    def make(sources: Path, place: str) -> None:
+        kind = "articles" if place == "articles" and not mid_character else "facts"  # article files are ASCII
+        data = (ROOT / "sources" / kind / f"{ARTICLE}.yaml").read_bytes()
+        if mid_character:
+            cut = data[: next(i for i, byte in enumerate(data) if byte >= 0xC0) + 1]
+        else:
+            cut = data[: data.index(b'quote: "', len(data) // 2) + 12]
+        write(source_file(sources, place), cut)
+        if place == "articles":
+            write(source_file(sources, place, "x.txt"), ARTICLE_TEXT)
+
+    return make
+
+
+def _many_bad_claims(sources: Path, place: str) -> None:
+    claims = "".join(
+        f"  - {{id: bad-{k}, subject: rusia-{k}, predicate: operates, object: tartus-naval-base, "
+        f'evidence: [{{quote: "{QUOTE}"}}]}}\n'
+        for k in range(10_000)
+    )
+    write(source_file(sources, place), f"article: {ARTICLE}\nclaims:\n{claims}")
+
+
+def _many_bad_ignores(sources: Path, place: str) -> None:
+    ignores = "".join(f'\n  - {{quote: "passage {k} not in the text", reason: test}}' for k in range(10_000))
+    write(source_file(sources, place), article_yaml(ignore=ignores))
+    write(source_file(sources, place, "x.txt"), ARTICLE_TEXT)
+
+
+ALIAS_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9) if previous else ', '.join(['lol'] * 9)}]\n"
+    for previous, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+PYTHON_TAG = f'!!python/object/apply:os.system ["touch {MARKER}"]\n'
+DEEP = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+DEEP_BUT_PARSEABLE = "note: " + "[" * 900 + "]" * 900 + "\n"
+
+# fmt: off
+CASES: tuple[Case, ...] = (
+    # --- YAML itself
+    Case("syntax error", "YAML", same_everywhere("article: [unclosed\nclaims: []\n"), (r"YAML syntax error",)),
+    Case("tab indentation", "YAML", same_everywhere("article: x\nclaims:\n\t- subject: russia\n"),
+         (r"3:1: a tab where YAML needs spaces: indent with spaces only",)),
+    Case("duplicate key", "YAML",
+         per_place(facts_yaml(top=f"article: {ARTICLE}\n"), article_yaml(title="A\ntitle: B")),
+         (r"duplicate key '(article|title)'",)),
+    Case("alias bomb", "YAML", same_everywhere(ALIAS_BOMB), (r"YAML anchor '&a' is not allowed",)),
+    Case("alias without bomb", "YAML",
+         per_place(facts_yaml(claim="    note: *n\n", top="x-note: &n hello\n"), article_yaml(title="*t")),
+         (r"YAML (anchor|alias) '[&*]\w+' is not allowed",)),
+    Case("python tag (never executed)", "YAML", same_everywhere(PYTHON_TAG),
+         (r"YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",)),
+    Case("custom tag", "YAML", same_everywhere("article: !include other.yaml\n"),
+         (r"YAML tag '!include' is not allowed",)),
+    Case("binary data", "YAML", same_everywhere(bytes(range(256)) * 4), (r"not UTF-8|control|special characters",)),
+    Case("non-UTF-8 bytes", "YAML", same_everywhere(f"article: {ARTICLE}\nnote: caf\xe9\n".encode("latin-1")),
+         (r"2:\d+: the file is not UTF-8 text: byte 0xe9",)),
+    Case("NUL byte in YAML", "YAML", same_everywhere(f"article: {ARTICLE}\x00\n"),
+         (r"1:36: character U\+0000 is not allowed in YAML",)),
+    Case("truncated file", "YAML", _truncated(mid_character=False), (r"YAML syntax error.*end of stream",)),
+    Case("truncated inside a character", "YAML", _truncated(mid_character=True),
+         (r"the file is not UTF-8 text: byte 0x[ce][0-9a-f] is not part",)),
+    Case("two documents", "YAML", same_everywhere(f"article: {ARTICLE}\n---\narticle: {ARTICLE}\n"),
+         (r"expected a single document",)),
+    # --- valid variants
+    Case("UTF-8 BOM", "valid", edit_existing(f"facts/{ARTICLE}.yaml", lambda data: b"\xef\xbb\xbf" + data), (),
+         places=("facts",)),
+    Case("UTF-8 BOM, article file", "valid",
+         edit_existing(f"articles/{ARTICLE}.yaml", lambda data: b"\xef\xbb\xbf" + data), (), places=("articles",)),
+    Case("CRLF line ends", "valid", edit_existing(f"facts/{ARTICLE}.yaml", lambda data: data.replace(b"\n", b"\r\n")),
+         (), places=("facts",)),
+    Case("CRLF line ends, article and text", "valid",
+         lambda sources, place: [edit_existing(f"articles/{ARTICLE}.{ext}", lambda d: d.replace(b"\n", b"\r\n"))(
+             sources, place) for ext in ("yaml", "txt")], (), places=("articles",)),
+    Case("empty file", "valid", same_everywhere(""), ()),
+    Case("comments only", "valid", same_everywhere("# nothing here yet\n"), ()),
+    Case("text with BOM", "valid", edit_existing(f"articles/{ARTICLE}.txt", lambda data: b"\xef\xbb\xbf" + data), (),
+         places=("articles",)),
+    # --- shape
+    Case("top-level scalar", "shape", same_everywhere("just a sentence\n"), (r"must hold a mapping",)),
+    Case("top-level list", "shape", same_everywhere("- a\n- b\n"), (r"must hold a mapping",)),
+    Case("deep nesting", "shape", same_everywhere(DEEP), (r"nested more than 1000 levels deep",)),
+    Case("deep but parseable nesting", "shape", per_place(DEEP_BUT_PARSEABLE, article_yaml(note="[" * 900 + "]" * 900)),
+         (r"unknown field 'note'|expected text, got a list",)),
+    Case("50 MB file", "shape", _fifty_megabytes, (r"the file is 50 MB, more than the 16 MB allowed: split it",),
+         seconds=60.0),
+    # --- typos
+    Case("typo'd id", "typo",
+         per_place(facts_yaml().replace("subject: russia", "subject: rusia"), article_yaml(outlet="kyiv-pots")),
+         (r"unknown entity '(rusia|kyiv-pots)' — did you mean '(russia|kyiv-post)'\?",)),
+    Case("unknown id", "typo",
+         per_place(facts_yaml().replace("object: tartus-naval-base", "object: zzzz"), article_yaml(outlet="zzzz")),
+         (r"unknown entity 'zzzz'$",)),
+    Case("duplicate id", "typo",
+         per_place(facts_yaml().replace("id: test-person", "id: russia"), article_yaml(id=ARTICLE)),
+         (r"duplicate id 'russia' \(first defined at sources/entities.yaml:\d+:\d+\)|must equal the file name",)),
+    Case("role filled by the wrong class", "typo",
+         per_place(facts_yaml(event="      destination: bashar-al-assad\n"), article_yaml(outlet="bashar-al-assad")),
+         (r"'(destination|outlet)' needs an? (Place|NewsOrganization), but 'bashar-al-assad' is a Person",)),
+    Case("predicate not in the ontology", "typo", per_place(facts_yaml().replace("operates", "operatez"), None),
+         (r"unknown relation 'operatez' — did you mean 'operates'\?",), places=FACT_PLACES),
+    Case("number where a list belongs", "typo",
+         per_place(facts_yaml(entity="    aliases: 5\n"), article_yaml(ignore="5")),
+         (r"expected a list, got a whole number",)),
+    Case("unknown field", "typo",
+         per_place(facts_yaml(claim="    qualifers: {}\n"), article_yaml(headlin="A test")),
+         (r"unknown field '(qualifers|headlin)' — did you mean '(qualifiers|headline)'\?",)),
+    # --- dates
+    Case("impossible date 2025-02-30", "date",
+         per_place(facts_yaml(claim="    date: 2025-02-30\n"),
+                   article_yaml(published="{after: 2025-02-30, note: test}")),
+         (r"2025-02-30.*(day|date)",)),
+    Case("month 13", "date",
+         per_place(facts_yaml(claim="    date: 2025-13\n"), article_yaml(published="{before: 2025-13-01, note: test}")),
+         (r"2025-13.*month",)),
+    Case("interval ends before it starts", "date",
+         per_place(facts_yaml(claim="    start: 2025-02-01\n    end: 2025-01-01\n"), None),
+         (r"the interval ends \(2025-01-01\) before it starts \(2025-02-01\)",), places=FACT_PLACES),
+    # --- quotes and evidence
+    Case("quote one character off", "evidence",
+         per_place(facts_yaml().replace(f'quote: "{QUOTE}"\nclaims', f'quote: "{QUOTE[:-1]}m"\nclaims'),
+                   article_yaml(ignore='\n  - {quote: "A short test article!", reason: test}'
+                                '\n  - {quote: "It has two sentences.", reason: test}')),
+         (r"(quote|ignored passage) not found verbatim",)),
+    Case("evidence for a missing article", "evidence",
+         per_place(facts_yaml(top="").replace(f"article: {ARTICLE}", "article: kp-abu-qasra-russian-base"), None),
+         (r"unknown article 'kp-abu-qasra-russian-base' — did you mean 'kp-abu-qasra-russian-bases'\?",) * 2,
+         places=FACT_PLACES),
+    Case("claim with no evidence", "evidence",
+         per_place(facts_yaml().replace(f'    evidence:\n      - quote: "{QUOTE}"\n', "", 2).replace(
+             "      agent: russia\n", f'      agent: russia\n    evidence:\n      - quote: "{QUOTE}"\n'), None),
+         (r"missing required field 'evidence'",), places=FACT_PLACES),
+    Case("partOf cycle", "evidence",
+         per_place(facts_yaml(event="      partOf: test-event-2\n").replace("claims:", f"""  - id: test-event-2
+    type: Statement
+    name: Another test statement
+    roles:
+      partOf: test-event
+    evidence:
+      - quote: "{QUOTE}"
+claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event-2 → test-event",),
+         places=FACT_PLACES),
+    # --- ids that would break IRIs
+    *(
+        Case(f"id with {label}", "id",
+             per_place(facts_yaml().replace("id: test-person", f'id: "{bad}"'), article_yaml(id=f'"{bad}"')),
+             (rf"'{bad}' is not a valid id: use lowercase letters, digits and dashes",))
+        for label, bad in (("a space", "test person"), ("'>'", "test>person"), ("'#'", "test#person"),
+                           ("unicode", "tést-person"), ("uppercase", "Test-Person"))
+    ),
+    # --- article texts
+    Case("missing text file", "article", per_place(None, article_yaml(text="nowhere.txt")),
+         (r"article text 'nowhere.txt' not found next to x.yaml",), places=("articles",)),
+    Case("binary text", "article", article_text(bytes(range(256))), (r"article text 'x.txt' is not UTF-8",),
+         places=("articles",)),
+    Case("NUL in a text", "article", article_text("A short test article.\x00\nIt has two sentences.\n"),
+         (r"x.txt:1:22: article text 'x.txt' holds the control character U\+0000",), places=("articles",)),
+    Case("terminal escape in a text", "article",
+         article_text("A short \x1b[2J\x1b[31mtest article.\nIt has two sentences.\n"),
+         (r"x.txt:1:9: article text 'x.txt' holds the control character U\+001B",), places=("articles",)),
+    Case("text outside sources ('..')", "article", per_place(None, article_yaml(text="../../../etc/passwd")),
+         (r"article text '../../../etc/passwd' must be a file name next to x.yaml, with no folder",),
+         places=("articles",)),
+    Case("text symlink leaving sources", "article", _symlink_out,
+         (r"article text 'x.txt' leads outside sources/ \(through '..' or a symbolic link\): refused, not read",),
+         places=("articles",)),
+    Case("text is a FIFO (never hangs)", "article", _fifo_text, (r"article text 'x.txt' is not a regular file",),
+         places=("articles",)),
+    Case("YAML symlink leaving sources", "article", _yaml_symlink_out,
+         (r"the file leads outside sources/ \(through '..' or a symbolic link\): refused, not read",)),
+    # --- volume
+    Case("10,000 bad records", "volume", _many_bad_claims, (r"unknown entity 'rusia-\d+' — did you mean 'russia'\?",),
+         places=FACT_PLACES),
+    Case("10,000 bad ignored passages", "volume", _many_bad_ignores, (r"ignored passage not found verbatim",),
+         places=("articles",)),
+)
+# fmt: on
+VOLUME_ERRORS = 10_000
+SHOWN = 100  # errors printed before the summary line (kg.limits.MAX_ERRORS_SHOWN)
+
+
+# ------------------------------------------------------------------ running a case as a user would
+
+
+@dataclass
+class Outcome:
+    status: int
+    seconds: float
+    peak_mb: float
+    stdout: str
+    stderr: str
+    exports_unchanged: bool
+    marker_created: bool
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [
+            line
+            for line in self.stderr.splitlines()
+            if line and not line[0].isdigit() and ":" in line and not line.startswith(("…", "kg:"))
+        ]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (names and bytes), to compare before and after a build."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def prepare(workdir: Path, built: Path) -> None:
+    """A copy of the real corpus and ontology, with a previous build of it in `exports/`."""
+    shutil.copytree(ROOT / "sources", workdir / "sources", symlinks=True)
+    shutil.copytree(ROOT / "ontology", workdir / "ontology")
+    shutil.copytree(built, workdir / "exports")
+
+
+def _limit_memory() -> None:
+    """A safety net so that a regression cannot take the machine down: 4 GiB of address space."""
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
+def run_build(workdir: Path, seconds: float) -> tuple[int, float, float, str, str]:
+    """`python -m kg build` in `workdir`: status, wall seconds, peak RSS in MB, stdout, stderr."""
+    command = [
+        sys.executable,
+        "-m",
+        "kg",
+        "build",
+        "--sources",
+        "sources",
+        "--ontology",
+        "ontology",
+        "--out",
+        "exports",
+    ]
+    out_path, err_path = workdir / ".stdout", workdir / ".stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.monotonic()
+        process = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=err, preexec_fn=_limit_memory)
+        deadline = start + seconds
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.send_signal(signal.SIGKILL)
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.02)
+        elapsed = time.monotonic() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    out_path.unlink()
+    err_path.unlink()
+    return process.returncode, elapsed, usage.ru_maxrss / 1024, stdout, stderr
+
+
+def run_case(case: Case, place: str, workdir: Path, built: Path) -> Outcome:
+    """Drop `case` into a fresh copy of the real corpus at `place` and run `kg build` on it."""
+    prepare(workdir, built)
+    before = tree_digest(workdir / "exports")
+    MARKER.unlink(missing_ok=True)
+    case.make(workdir / "sources", place)
+    status, seconds, peak, stdout, stderr = run_build(workdir, case.seconds)
+    after = tree_digest(workdir / "exports")
+    staging = [p.name for p in workdir.iterdir() if ".staging-" in p.name]
+    return Outcome(status, seconds, peak, stdout, stderr, before == after and not staging, MARKER.exists())

@@ -1,0 +1,57 @@
+"""Bad input, dropped into a copy of the real corpus in every place a source can live, as a user would.
+
+Each case runs `python -m kg build` in a fresh process and must: exit 1 (0 for valid input), print one
+located message per problem and no traceback, leave `exports/` byte-identical, and stay within its time
+and memory bounds.  The catalogue is in `tests/bad_inputs.py`; the README's table lists its kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .bad_inputs import CASES, ERROR_LINE, SHOWN, VOLUME_ERRORS, Case, run_case
+
+MAX_PEAK_MB = 1024
+
+PARAMS = [pytest.param(case, place, id=f"{case.kind}:{case.name}@{place}") for case in CASES for place in case.places]
+
+
+def test_the_catalogue_has_every_kind_of_case() -> None:
+    assert len(PARAMS) >= 45
+    kinds = {case.kind for case in CASES}
+    assert kinds == {"YAML", "valid", "shape", "typo", "date", "evidence", "id", "article", "volume"}
+
+
+@pytest.mark.parametrize(("case", "place"), PARAMS)
+def test_bad_input_is_refused_clearly_and_changes_nothing(case: Case, place: str, tmp_path: Path, built: Path) -> None:
+    outcome = run_case(case, place, tmp_path, built)
+    report = f"exit {outcome.status} in {outcome.seconds:.1f} s\n{outcome.stderr[-3000:]}"
+    assert "Traceback" not in outcome.stderr, report
+    assert outcome.seconds < case.seconds, report  # a hang guard (the runner kills the build at this bound)
+    assert outcome.peak_mb < MAX_PEAK_MB, report
+    assert outcome.exports_unchanged, report
+    assert not outcome.marker_created, "a YAML tag was executed"
+    lines = outcome.stderr.splitlines()
+    errors = [line for line in lines if re.match(ERROR_LINE, line)]
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", outcome.stderr), "a control character reached the terminal"
+    if case.valid:
+        assert outcome.status == 0, report
+        assert errors == [], report
+        return
+    assert outcome.status == 1, report
+    summary = [line for line in lines if line not in errors]
+    assert all(line.startswith("… ") or re.fullmatch(r"[\d,]+ errors?", line) for line in summary), report
+    if case.kind == "volume":
+        assert len(errors) == SHOWN, report
+        assert lines[-2] == f"… {VOLUME_ERRORS - SHOWN:,} more not shown (--max-errors 0 shows all)", report
+        assert lines[-1] == f"{VOLUME_ERRORS:,} errors", report
+    else:
+        assert len(errors) == len(case.expect), report
+        assert lines[-1] == f"{len(errors)} error{'s' if len(errors) != 1 else ''}", report
+    for pattern in case.expect:
+        assert any(re.search(pattern, line) for line in errors), f"no message matches {pattern!r}\n{report}"
+    for line in errors:
+        assert re.match(r"^(sources/|outside)", line), report  # located in the file the user wrote

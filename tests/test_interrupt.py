@@ -1,0 +1,74 @@
+"""Interrupting `kg build` while it writes a large corpus: the previous exports survive byte for byte.
+
+SIGINT (Ctrl-C) and SIGTERM (a stopped CI job) end the build through an exception, which removes its
+staging folder; SIGKILL cannot be caught, so its staging folder (beside `exports/`, never inside it)
+stays until the next build removes it.  In all three cases `exports/` is exactly as before.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .bad_inputs import tree_digest
+from .conftest import ONTOLOGY
+from .tools.bench_build import write_corpus
+
+FACTS = 10_000  # about 4 s to build on the 2-core machine: time enough to interrupt it mid-write
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic corpus, built once: the exports every test starts from."""
+    workdir = tmp_path_factory.mktemp("interrupt")
+    write_corpus(workdir / "sources", FACTS)
+    done = subprocess.run(build_command(workdir), capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return workdir
+
+
+def build_command(workdir: Path) -> list[str]:
+    return [sys.executable, "-m", "kg", "build", "--sources", str(workdir / "sources"),
+            "--ontology", str(ONTOLOGY), "--out", str(workdir / "exports")]  # fmt: skip
+
+
+def staging_folders(workdir: Path) -> list[Path]:
+    return sorted(workdir.glob(".exports.staging-*"))
+
+
+def wait_until_writing(process: subprocess.Popen[str], workdir: Path) -> None:
+    """Until the build has written part of an export into its staging folder."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(folder.exists() and any(folder.iterdir()) for folder in staging_folders(workdir)):
+            return
+        time.sleep(0.005)
+    pytest.fail(f"the build never started writing (exit {process.returncode})")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_signal_mid_write_leaves_the_exports_byte_identical(corpus: Path, signum: signal.Signals) -> None:
+    before = tree_digest(corpus / "exports")
+    names_before = sorted(p.name for p in (corpus / "exports").iterdir())
+    process = subprocess.Popen(build_command(corpus), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_until_writing(process, corpus)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == (-signum if signum == signal.SIGKILL else 128 + signum), stderr
+    assert tree_digest(corpus / "exports") == before
+    assert sorted(p.name for p in (corpus / "exports").iterdir()) == names_before  # no temporary file in exports/
+    if signum == signal.SIGKILL:
+        assert staging_folders(corpus), "SIGKILL leaves its staging folder beside exports/"
+        again = subprocess.run(build_command(corpus), capture_output=True, text=True, check=False)
+        assert again.returncode == 0, again.stderr
+        assert tree_digest(corpus / "exports") == before  # same sources, byte-identical exports
+    else:
+        assert "Traceback" not in stderr
+        assert stderr.strip() == f"kg: stopped by {signum.name}"
+    assert staging_folders(corpus) == []
