@@ -1,7 +1,8 @@
 """Project → `graph.html`: one self-contained, offline, interactive page of the graph.
 
 pyvis assembles the vis-network node and edge records; the page (`kg/templates/graph.*`) is ours, because
-pyvis's own output links a CDN, builds tooltips with innerHTML and ships buggy filter menus (GUIDE §4).
+pyvis's own output links a CDN, builds tooltips with innerHTML and ships buggy filter menus (nodes vanish,
+non-Latin text becomes ????).
 vis-network's JS and CSS are inlined from the copy shipped inside pyvis; the data travels as one JSON blob
 in a `<script type="application/json">` from which the page builds everything, putting every text that came
 from YAML into the DOM as text.  The layout is computed here, so the browser draws at once with physics off.
@@ -54,7 +55,7 @@ VIS_SHAPES = frozenset(
     }
 )
 LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # vis sizes these by their label
-BIG_GRAPH = 1000  # nodes beyond which the page saves redraws and updates (GUIDE §4: 3–4 frames/s at 5,000)
+BIG_GRAPH = 1000  # nodes beyond which the page saves redraws and updates (5,000 nodes pan at 3–4 frames/s)
 EDGE_STYLES: dict[str, dict[str, Any]] = {
     "asserted": {"dashes": False, "color": "#8a9099"},
     "reported": {"dashes": [8, 5], "color": "#5b7fa6"},

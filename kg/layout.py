@@ -1,9 +1,9 @@
 """A deterministic 2-D layout computed in Python, so the browser draws a graph at once with physics off.
 
-vis-network's own physics needs a minute to settle 1,000 nodes and stalls beyond (GUIDE §4); networkx's
-spring layout took 47 s for 5,000.  This one: each connected component starts as rings around its
-best-connected node, is relaxed by a force pass whose repulsion only looks at neighbouring grid cells, and
-has overlapping node boxes pushed apart; components are then packed side by side.
+vis-network's own physics needs a minute to settle 1,000 nodes and stalls beyond (headless Chromium);
+networkx's spring layout took 47 s for 5,000.  This one: each connected component starts as rings around
+its best-connected node, is relaxed by a force pass whose repulsion only looks at neighbouring grid cells,
+and has overlapping node boxes pushed apart; components are then packed side by side.
 """
 
 from __future__ import annotations

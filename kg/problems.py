@@ -7,6 +7,7 @@ marks.  A clean build never pays for positions.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,8 +138,8 @@ def _display(file: Path, root: Path | None) -> str:
     for base in (Path.cwd(), root):
         if base is None:
             continue
-        try:
-            return str(file.resolve().relative_to(base.resolve()))
+        try:  # absolute, not resolved: a symbolic link is shown where it is, not where it leads
+            return str(Path(os.path.abspath(file)).relative_to(os.path.abspath(base)))
         except ValueError:
             continue
     return str(file)

@@ -1,9 +1,9 @@
 """Run SPARQL 1.1 queries with Oxigraph and format the results.
 
-Oxigraph (pyoxigraph) is the engine: GUIDE §4 measured rdflib's SPARQL minutes slower on reified
-statements, and once wrong.  Results come out as an aligned text table (IRIs shortened with the project
-prefixes), as the standard SPARQL 1.1 CSV, TSV or JSON results formats, or, for CONSTRUCT and
-DESCRIBE, as Turtle or N-Triples.
+Oxigraph (pyoxigraph) is the engine: rdflib's SPARQL took minutes on a 5-pattern query over reified
+statements where Oxigraph took 0.15 s, and once answered wrong.  Results come out as an aligned text
+table (IRIs shortened with the project prefixes), as the standard SPARQL 1.1 CSV, TSV or JSON results
+formats, or, for CONSTRUCT and DESCRIBE, as Turtle or N-Triples.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`kg push` into a real Virtuoso (private ini, own ports on 127.0.0.1): the store answers like `kg query`.
 
-GUIDE §4: Graph Store writes go to /sparql-graph-crud-auth with Digest auth; queries are sent with GET
+Virtuoso 7.2 as found here: Graph Store writes go to /sparql-graph-crud-auth with Digest auth; queries are sent with GET
 (POSTing application/sparql-query hangs) and scoped to our graphs with `default-graph-uri`, since
 Virtuoso's default graph holds its own ~2,500 system triples.  Skipped only when Virtuoso is not
 installed outside CI; in CI (CI=true) a missing Virtuoso fails.
