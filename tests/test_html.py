@@ -27,17 +27,11 @@ from kg.ontology import load_ontology
 from kg.project import Project, load_project
 
 from .conftest import ONTOLOGY
+from .tools.browser import ARGS as CHROMIUM_ARGS
+from .tools.browser import CHROMIUM as BROWSER_PATH
 from .tools.synthetic import synthetic_model
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM = Path(BROWSER_PATH)
 PHONE_CALL = "putin-sharaa-call-2025-02-12"
 HOSTILE = "<img src=x onerror=window.pwned=1>"
 
