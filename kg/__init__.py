@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.build import DEFAULT_OUT, build
+from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
+from kg.exports.write import DEFAULT_OUT, build
 from kg.model import Model
 from kg.problems import LocatedProblem, ValidationFailed
-from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,8 +28,8 @@ def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> 
 
 
 def network(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> nx.MultiDiGraph:
-    """The validated model as a networkx MultiDiGraph (see kg.nxgraph.to_network for attributes)."""
-    from kg.nxgraph import to_network  # networkx is imported only when a graph is asked for
+    """The validated model as a networkx MultiDiGraph (see kg.exports.network.to_network for attributes)."""
+    from kg.exports.network import to_network  # networkx is imported only when a graph is asked for
 
     project = load_project(Path(sources), Path(ontology))
     return to_network(project.model, project.ontology)

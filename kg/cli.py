@@ -14,19 +14,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
-from kg.build import DEFAULT_OUT, build
-from kg.coverage import STATUSES, coverage_report
-from kg.dataset import EXPORT, graph_files, open_store, read_data, stale_input
-from kg.graphs import layout
+from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
+from kg.checks.coverage import STATUSES, coverage_report
+from kg.exports.rdf import DEFAULT_BASE
+from kg.exports.write import DEFAULT_OUT, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed
-from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
-from kg.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
-from kg.rdf import DEFAULT_BASE
-from kg.schema import write_editor_schemas
-from kg.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
-from kg.sparql import FORMATS, QueryError, render, run
+from kg.query.named_graphs import graphs_for_push
+from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
+from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
+from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
+from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
+from kg.sources.schema import write_editor_schemas
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.nxgraph import stats  # networkx is slow to import; only this command needs it
+    from kg.exports.network import stats  # networkx is slow to import; only this command needs it
 
     project = load_project(args.sources, args.ontology)
     counts = stats(project.model, project.ontology)
@@ -169,7 +169,7 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
 
 def cmd_push(args: argparse.Namespace) -> int:
     data = read_data(args.exports, args.ontology, args.sources, args.base)
-    graphs = layout(data.triples, data.ontology, args.graph_base or data.prefixes["kg"] + "graph/")
+    graphs = graphs_for_push(data.triples, data.ontology, args.graph_base or data.prefixes["kg"] + "graph/")
     endpoint = public_url(args.endpoint)
     if args.dry_run:
         for graph, triples in graphs.items():
@@ -233,7 +233,9 @@ def parser() -> argparse.ArgumentParser:
     query_parser = data_command("query", cmd_query, "run a SPARQL query (Oxigraph) over the graph and the ontology")
     query_parser.add_argument("file", nargs="?", type=Path, help="a .rq file, or - for standard input")
     query_parser.add_argument("-e", "--expression", metavar="QUERY", help="the query text itself")
-    query_parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    query_parser.add_argument(
+        "--format", choices=RESULT_FORMATS, default="table", help="output format (default: table)"
+    )
     serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
     serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
     serve_parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")

@@ -19,7 +19,7 @@ MAX_DEPTH = 1000  # libyaml's own bound on nesting (0.2.5 and later); the pure-P
 
 @dataclass(frozen=True)
 class Limits:
-    """How much input one build accepts.  Pass your own to `kg.project.check` or use the CLI flags."""
+    """How much input one build accepts.  Pass your own to `kg.checks.checked.check` or use the CLI flags."""
 
     max_yaml_bytes: int = 16 * MIB
     """One YAML source file.  The synthetic 1,000-facts-per-file benchmark files are 0.25 MB."""

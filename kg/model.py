@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.dates import Date
-from kg.problems import Where
-
-MODALITIES = ("asserted", "reported", "hedged", "denied")
+from kg.problems import BUILT_IN_PYTHON, Where
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +16,9 @@ class Evidence:
     quote: str
     via: tuple[str, ...] = ()
     said_to: str | None = None
-    modality: str = "asserted"
+    modality: str = "asserted"  # a kgo:Modality, by its label; the ontology ranks them
     direct_speech: bool = False
-    where: Where | None = field(default=None, compare=False, repr=False)
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +28,7 @@ class Entity:
     name: str
     aliases: tuple[str, ...] = ()
     note: str | None = None
-    where: Where | None = field(default=None, compare=False, repr=False)
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -52,7 +50,7 @@ class Event:
     evidence: tuple[Evidence, ...] = ()
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
-    where: Where | None = field(default=None, compare=False, repr=False)
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -75,7 +73,7 @@ class Claim:
     evidence: tuple[Evidence, ...] = ()
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
-    where: Where | None = field(default=None, compare=False, repr=False)
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +87,7 @@ class Photo:
 class Ignored:
     quote: str
     reason: str
-    where: Where | None = field(default=None, compare=False, repr=False)
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +106,7 @@ class Article:
     published_note: str | None = None
     photos: tuple[Photo, ...] = ()
     ignore: tuple[Ignored, ...] = ()
-    where: Where | None = field(default=None, compare=False, repr=False)
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -132,9 +130,3 @@ class Model:
     def node_type(self, node_id: str) -> str | None:
         node = self.node(node_id)
         return node.type if node else None
-
-
-def strongest_modality(evidence: tuple[Evidence, ...]) -> str:
-    """A claim is as firm as its firmest evidence: asserted > reported > hedged > denied."""
-    present = {e.modality for e in evidence}
-    return next((m for m in MODALITIES if m in present), "asserted")

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-KGO = "https://w3id.org/syria-russia-kg/ontology#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kg.vocab import KGO, OWL, RDF, RDFS, K, missing_terms
 
-USAGES = {"EventRole": "role", "ClaimRelation": "relation", "Qualifier": "qualifier"}
+USAGES = {K.EventRole: "role", K.ClaimRelation: "relation", K.Qualifier: "qualifier"}
+
+
+class OntologyError(ValueError):
+    """The ontology lacks something the code needs (a term it spells, a modality)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class OntologyProperty:
     comment: str
     usages: frozenset[str]
     is_datatype: bool
-    domain: str | None
-    range: str | None  # a kgo class name for object properties, an xsd IRI for datatype properties
+    domain: tuple[str, ...]  # kgo class names (several for a union); empty: any subject
+    range: tuple[str, ...]  # kgo class names for object properties, xsd IRIs for datatype properties
     acyclic: bool = False  # typed kgo:AcyclicRelation: its links may never lead back to their start
 
     @property
@@ -52,11 +52,25 @@ class OntologyProperty:
         return KGO + self.name
 
 
+@dataclass(frozen=True)
+class Modality:
+    """How evidence presents a fact; `name` is its rdfs:label, the word used in YAML."""
+
+    name: str
+    iri: str
+    rank: int
+    direct_triple: bool
+
+
 @dataclass
 class Ontology:
     classes: dict[str, OntologyClass]
     properties: dict[str, OntologyProperty]
     files: tuple[Path, ...] = field(default=())
+    modalities: tuple[Modality, ...] = ()  # firmest first
+    restricted_ranges: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(class, property IRI) → classes its values must have, from `owl:allValuesFrom` restrictions: how the
+    ontology gives a range to a standard property (schema:author) without changing its global meaning."""
 
     @cached_property
     def _ancestors(self) -> dict[str, frozenset[str]]:
@@ -81,18 +95,35 @@ class Ontology:
         """`cls` and its kgo superclasses, sorted."""
         return tuple(sorted(self._ancestors.get(cls, frozenset((cls,)))))
 
-    def is_a(self, cls: str, ancestor: str) -> bool:
-        """True when `cls` is `ancestor` or one of its subclasses."""
-        return ancestor in self._ancestors.get(cls, frozenset((cls,)))
+    def is_a(self, cls: str, ancestor: str | tuple[str, ...]) -> bool:
+        """True when `cls` is `ancestor` (or one of a union of ancestors) or one of its subclasses."""
+        ancestors = self._ancestors.get(cls, frozenset((cls,)))
+        return ancestor in ancestors if isinstance(ancestor, str) else not ancestors.isdisjoint(ancestor)
+
+    def range_of(self, owner: str, iri: str) -> tuple[str, ...]:
+        """The classes a value of property `iri` must have on an `owner` (a class name)."""
+        if iri.startswith(KGO) and iri[len(KGO) :] in self.properties:
+            return self.properties[iri[len(KGO) :]].range
+        for cls in self.ancestors(owner):
+            if (cls, iri) in self.restricted_ranges:
+                return self.restricted_ranges[(cls, iri)]
+        return ()
+
+    def modality(self, name: str) -> Modality | None:
+        return next((m for m in self.modalities if m.name == name), None)
+
+    def strongest(self, names: set[str] | frozenset[str]) -> Modality:
+        """The firmest of the named modalities (a claim is as firm as its firmest evidence)."""
+        return next((m for m in self.modalities if m.name in names), self.modalities[0])
 
     @cached_property
     def event_classes(self) -> tuple[str, ...]:
-        return tuple(sorted(c for c in self.classes if self.is_a(c, "Event")))
+        return tuple(sorted(c for c in self.classes if self.is_a(c, K.Event)))
 
     @cached_property
     def entity_classes(self) -> tuple[str, ...]:
         """Classes an entity may have: every Thing that is not an Event."""
-        return tuple(sorted(c for c in self.classes if self.is_a(c, "Thing") and not self.is_a(c, "Event")))
+        return tuple(sorted(c for c in self.classes if self.is_a(c, K.Thing) and not self.is_a(c, K.Event)))
 
     def usable(self, usage: str) -> tuple[str, ...]:
         """Property names usable as `role`, `relation` or `qualifier` in YAML."""
@@ -117,29 +148,65 @@ def ontology_files(directory: Path) -> list[Path]:
 
 
 def load_ontology(directory: Path) -> Ontology:
-    """Read every `*.ttl` in `directory` and extract the kgo vocabulary."""
+    """Read every `*.ttl` in `directory` and extract the kgo vocabulary; OntologyError when a term is missing."""
     files = tuple(ontology_files(directory))
     store = ox.Store()
     for file in files:
         store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    reader = _Reader(store)
+    missing = missing_terms(set(reader.values))
+    if missing:
+        raise OntologyError(f"{', '.join('kgo:' + m for m in missing)} not declared, but the code uses them")
+    ontology = Ontology(reader.classes(), reader.properties(), files, reader.modalities(), reader.restricted_ranges())
+    if not ontology.modalities:
+        raise OntologyError("no kgo:Modality is declared: evidence needs at least one (asserted)")
+    return ontology
 
-    values: dict[str, dict[str, list[ox.Term]]] = {}
-    for quad in store.quads_for_pattern(None, None, None, None):
-        if isinstance(quad.subject, ox.NamedNode) and _local(quad.subject) is not None:
-            values.setdefault(_local(quad.subject), {}).setdefault(quad.predicate.value, []).append(quad.object)
 
-    def text(props: dict[str, list[ox.Term]], iri: str) -> str | None:
+class _Reader:
+    """The kgo terms of an ontology store, by local name, with helpers to read classes, unions and lists."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.values: dict[str, dict[str, list[ox.Term]]] = {}
+        for quad in store.quads_for_pattern(None, None, None, None):
+            if isinstance(quad.subject, ox.NamedNode) and (local := _local(quad.subject)) is not None:
+                self.values.setdefault(local, {}).setdefault(quad.predicate.value, []).append(quad.object)
+
+    def text(self, props: dict[str, list[ox.Term]], iri: str) -> str | None:
         terms = props.get(iri, [])
         english = [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
         return min(english) if english else None
 
-    classes: dict[str, OntologyClass] = {}
-    properties: dict[str, OntologyProperty] = {}
-    for name, props in values.items():
-        types = {t.value for t in props.get(RDF + "type", [])}
-        label = text(props, RDFS + "label") or name
-        comment = text(props, RDFS + "comment") or ""
-        if OWL + "Class" in types:
+    def types(self, props: dict[str, list[ox.Term]]) -> set[str]:
+        return {t.value for t in props.get(RDF + "type", [])}
+
+    def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.Term]:
+        return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)]
+
+    def members(self, node: ox.Term) -> list[ox.Term]:
+        """The items of an RDF list."""
+        items: list[ox.Term] = []
+        while isinstance(node, ox.NamedNode | ox.BlankNode) and node.value != RDF + "nil" and len(items) < 1000:
+            items += self.objects(node, RDF + "first")
+            rest = self.objects(node, RDF + "rest")
+            node = rest[0] if rest else ox.NamedNode(RDF + "nil")
+        return items
+
+    def class_names(self, term: ox.Term) -> tuple[str, ...]:
+        """A class, or the members of an `owl:unionOf`, as kgo local names (or full IRIs for others)."""
+        if isinstance(term, ox.NamedNode):
+            return (_local(term) or term.value,)
+        if isinstance(term, ox.BlankNode):
+            for union in self.objects(term, OWL + "unionOf"):
+                return tuple(sorted(name for member in self.members(union) for name in self.class_names(member)))
+        return ()
+
+    def classes(self) -> dict[str, OntologyClass]:
+        classes = {}
+        for name, props in self.values.items():
+            if OWL + "Class" not in self.types(props):
+                continue
             parents = tuple(
                 sorted(
                     local
@@ -148,20 +215,53 @@ def load_ontology(directory: Path) -> Ontology:
                 )
             )
             classes[name] = OntologyClass(
-                name, label, comment, parents, text(props, KGO + "displayColor"), text(props, KGO + "displayShape")
+                name,
+                self.text(props, RDFS + "label") or name,
+                self.text(props, RDFS + "comment") or "",
+                parents,
+                self.text(props, KGO + K.displayColor),
+                self.text(props, KGO + K.displayShape),
             )
-        elif types & {OWL + "ObjectProperty", OWL + "DatatypeProperty"}:
-            usages = frozenset(usage for kind, usage in USAGES.items() if KGO + kind in types)
-            domain = next((t for t in props.get(RDFS + "domain", []) if isinstance(t, ox.NamedNode)), None)
-            range_ = next((t for t in props.get(RDFS + "range", []) if isinstance(t, ox.NamedNode)), None)
+        return classes
+
+    def properties(self) -> dict[str, OntologyProperty]:
+        properties = {}
+        for name, props in self.values.items():
+            types = self.types(props)
+            if not types & {OWL + "ObjectProperty", OWL + "DatatypeProperty"}:
+                continue
             properties[name] = OntologyProperty(
                 name,
-                label,
-                comment,
-                usages,
+                self.text(props, RDFS + "label") or name,
+                self.text(props, RDFS + "comment") or "",
+                frozenset(usage for kind, usage in USAGES.items() if KGO + kind in types),
                 OWL + "DatatypeProperty" in types,
-                _local(domain) if domain is not None else None,
-                (_local(range_) or range_.value) if range_ is not None else None,
-                KGO + "AcyclicRelation" in types,
+                tuple(n for t in props.get(RDFS + "domain", [])[:1] for n in self.class_names(t)),
+                tuple(n for t in props.get(RDFS + "range", [])[:1] for n in self.class_names(t)),
+                KGO + K.AcyclicRelation in types,
             )
-    return Ontology(classes, properties, files)
+        return properties
+
+    def modalities(self) -> tuple[Modality, ...]:
+        found = []
+        for name, props in self.values.items():
+            if KGO + K.Modality in self.types(props):
+                rank = props.get(KGO + K.modalityRank, [])
+                direct = props.get(KGO + K.directTriple, [])
+                if not rank or not direct:
+                    raise OntologyError(f"modality kgo:{name} needs a kgo:modalityRank and a kgo:directTriple")
+                label = self.text(props, RDFS + "label") or name.lower()
+                found.append(Modality(label, KGO + name, int(rank[0].value), direct[0].value == "true"))
+        return tuple(sorted(found, key=lambda m: (m.rank, m.name)))
+
+    def restricted_ranges(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        ranges = {}
+        for name, props in self.values.items():
+            for parent in props.get(RDFS + "subClassOf", []):
+                if not isinstance(parent, ox.BlankNode):
+                    continue
+                on = self.objects(parent, OWL + "onProperty")
+                values = self.objects(parent, OWL + "allValuesFrom")
+                if on and values:
+                    ranges[(name, on[0].value)] = self.class_names(values[0])
+        return ranges

@@ -7,8 +7,10 @@ marks.  A clean build never pays for positions.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,10 @@ class Where:
 
     def at(self, *more: str | int) -> Where:
         return Where(self.file, self.path + more)
+
+
+BUILT_IN_PYTHON = Where(Path("<built in Python>"))
+"""Where a record built in Python (not read from YAML) comes from: it is checked like any other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,19 @@ def _node_at(root: yaml.Node, path: YamlPath) -> yaml.Node:
         else:
             return node
     return node
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not matches and "-" in name:
+        prefix = [
+            c
+            for c in candidates
+            if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-") or c == name.split("-")[0])
+        ]
+        matches = sorted(prefix, key=len)[:1]
+    return f" — did you mean '{matches[0]}'?" if matches else ""
 
 
 def locate(problems: list[Problem], display_root: Path | None = None) -> list[LocatedProblem]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.project import Project, load_project
+from kg.checks.checked import Project, load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 from kg.cli import main
-from kg.rdf import prefixes
+from kg.exports.rdf import prefixes
 
 from .conftest import ONTOLOGY
 

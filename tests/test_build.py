@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -15,14 +14,14 @@ import pytest
 import rdflib
 
 import kg
+import kg.exports.write as build_module
+from kg.checks.checked import load_project
 from kg.cli import main
-from kg.nxgraph import stats, to_network
-from kg.project import load_project
+from kg.exports.network import stats, to_network
 
 from .conftest import ONTOLOGY, SOURCES, run_kg
 
 RDF_EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
-build_module = importlib.import_module("kg.build")  # the module, not the kg.build function
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -146,10 +145,11 @@ def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- SHACL
 
 
-def shacl(data: Path) -> tuple[bool, str]:
+def shacl(data: Path, ontology: Path = ONTOLOGY) -> tuple[bool, str]:
+    """SHACL validation of `data` together with the ontology, as the shapes file says to run it."""
     graph = rdflib.Graph().parse(str(data), format="turtle")
-    graph.parse(str(ONTOLOGY / "kg.ttl"), format="turtle")
-    shapes = rdflib.Graph().parse(str(ONTOLOGY / "shapes.ttl"), format="turtle")
+    graph.parse(str(ontology / "kg.ttl"), format="turtle")
+    shapes = rdflib.Graph().parse(str(ontology / "shapes.ttl"), format="turtle")
     conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, advanced=True)
     return bool(conforms), text
 
@@ -242,7 +242,7 @@ def test_python_m_kg_works_like_kg(mini: Path) -> None:
 
 def test_editor_schemas_in_the_ontology_folder_are_up_to_date() -> None:
     from kg.ontology import load_ontology
-    from kg.schema import render_editor_schemas
+    from kg.sources.schema import render_editor_schemas
 
     for name, text in render_editor_schemas(load_ontology(ONTOLOGY)).items():
         assert (ONTOLOGY / name).read_text(encoding="utf-8") == text, f"run `kg schema` to refresh {name}"

@@ -6,9 +6,9 @@ import hashlib
 
 import pytest
 
+from kg.checks.checked import Project
+from kg.checks.coverage import coverage_report
 from kg.cli import main
-from kg.coverage import coverage_report
-from kg.project import Project
 
 from .conftest import ONTOLOGY, SOURCES
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.rdf import prefixes
+from kg.exports.rdf import prefixes
 
 PREFIXES = prefixes()
 _SHORT = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
-from kg.dataset import read_data
-from kg.graphs import article_graphs, layout
+from kg.query.named_graphs import article_graphs, graphs_for_push
+from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
 
@@ -54,7 +54,7 @@ def iri(local: str) -> ox.NamedNode:
 
 
 def test_the_union_of_the_graphs_is_the_graph_and_nothing_is_lost(two_articles: list[ox.Triple]) -> None:
-    graphs = layout(two_articles, [], GRAPHS)
+    graphs = graphs_for_push(two_articles, [], GRAPHS)
     assert set(graphs) == {
         GRAPHS + "article/mini-article",
         GRAPHS + "article/second-article",
@@ -107,7 +107,7 @@ def test_every_article_graph_is_self_contained(two_articles: list[ox.Triple]) ->
 
 def test_the_real_corpus_splits_without_loss(built: Path) -> None:
     data = read_data(built, ONTOLOGY)
-    graphs = layout(data.triples, data.ontology, GRAPHS)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPHS)
     articles = [name for name in graphs if name.startswith(GRAPHS + "article/")]
     assert len(articles) == len(list((ONTOLOGY.parent / "sources" / "articles").glob("*.yaml")))
     assert {t for name, part in graphs.items() if name != GRAPHS + "ontology" for t in part} == set(data.triples)

@@ -19,12 +19,12 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 import kg
-from kg.html import render_html, script_json, story_dates
-from kg.layout import layout
+from kg.checks.checked import Project, load_project
+from kg.exports.network import to_network
+from kg.exports.page import render_html, script_json, story_dates
+from kg.exports.page_layout import node_positions
 from kg.model import Model
-from kg.nxgraph import to_network
 from kg.ontology import load_ontology
-from kg.project import Project, load_project
 
 from .conftest import ONTOLOGY
 from .tools.browser import ARGS as CHROMIUM_ARGS
@@ -198,8 +198,8 @@ def test_the_layout_is_deterministic_and_keeps_nodes_apart() -> None:
     index = {node: i for i, node in enumerate(graph.nodes)}
     links = [(index[u], index[v]) for u, v in graph.edges()]
     boxes = [(40.0 + 20 * (i % 5), 12.0) for i in range(len(index))]
-    positions = layout(boxes, links)
-    assert positions == layout(boxes, links)
+    positions = node_positions(boxes, links)
+    assert positions == node_positions(boxes, links)
     assert overlapping_pairs(positions, boxes) <= len(boxes) // 100
 
 

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
-from kg.dataset import read_data
-from kg.graphs import layout
-from kg.serve import server_binary
+from kg.query.named_graphs import graphs_for_push
+from kg.query.serve import server_binary
+from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
 from .sparql_helpers import free_port
@@ -94,7 +94,7 @@ def test_push_into_oxigraph_puts_the_graph_there_and_pushing_twice_changes_nothi
     assert status == 0, err
     first = store_dump(oxigraph_store)
     data = read_data(built, ONTOLOGY)
-    expected = layout(data.triples, data.ontology, GRAPH_BASE)
+    expected = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
     assert {name: canonical(triples) for name, triples in expected.items()} == {
         name: canonical(triples) for name, triples in first.items()
     }

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from SPARQLWrapper import GET, JSON, SPARQLWrapper
 
-from kg.dataset import read_data
-from kg.graphs import layout
+from kg.query.named_graphs import graphs_for_push
+from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
 from .sparql_helpers import competency_queries, free_port, kg_query_json, rows
@@ -150,7 +150,9 @@ def kg_push(
 
 def pushed_graphs(built: Path, ontology: Path) -> dict[str, int]:
     data = read_data(built, ontology)
-    return {name: len(set(triples)) for name, triples in layout(data.triples, data.ontology, GRAPH_BASE).items()}
+    return {
+        name: len(set(triples)) for name, triples in graphs_for_push(data.triples, data.ontology, GRAPH_BASE).items()
+    }
 
 
 def ask_virtuoso(virtuoso: Virtuoso, query: str, graphs: list[str] | None = None) -> dict:

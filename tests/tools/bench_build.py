@@ -12,12 +12,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from kg.build import export_writers, write_atomically
-from kg.load import load_sources
+from kg.checks.checked import Project
+from kg.checks.meaning import validate_model
+from kg.exports.write import export_writers, write_atomically
 from kg.ontology import load_ontology
 from kg.problems import locate
-from kg.project import Project
-from kg.validate import validate_model
+from kg.sources.records import load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS_PER_ARTICLE = 1000

@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.html import render_html
+from kg.checks.checked import Project
+from kg.exports.page import render_html
 from kg.ontology import load_ontology
-from kg.project import Project
 
 from .browser import offline_page, open_graph
 from .synthetic import synthetic_model

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.checks.meaning import validate_model
 from kg.limits import DEFAULT_LIMITS, Limits
-from kg.load import load_sources
 from kg.model import Model
 from kg.ontology import Ontology, load_ontology
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, locate
-from kg.validate import validate_model
+from kg.sources.records import load_sources
 
 DEFAULT_SOURCES = Path("sources")
 DEFAULT_ONTOLOGY = Path("ontology")

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.project import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
-from kg.rdf import DEFAULT_BASE, FORMATS, model_triples, serialize
+from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
+from kg.exports.rdf import DEFAULT_BASE, EXPORT_FILES, model_triples, serialize
 
 DEFAULT_OUT = Path("exports")
 
@@ -28,7 +28,7 @@ def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writ
     """Export file name → function writing that file to a given path."""
     triples = model_triples(project.model, project.ontology, base)
     writers: dict[str, Writer] = {
-        name: (lambda path, fmt=fmt: serialize(triples, path, fmt, base)) for name, fmt in FORMATS.items()
+        name: (lambda path, fmt=fmt: serialize(triples, path, fmt, base)) for name, fmt in EXPORT_FILES.items()
     }
     writers["graph.html"] = lambda path: _write_html(project, path)
     return writers
@@ -36,7 +36,7 @@ def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writ
 
 def _write_html(project: Project, path: Path) -> None:
     # Imported here: pyvis and networkx cost ~0.3 s to import, which `kg query` and friends need not pay.
-    from kg.html import write_html
+    from kg.exports.page import write_html
 
     write_html(project, path)
 

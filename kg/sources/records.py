@@ -1,13 +1,12 @@
 """YAML files → model records, each remembering its file and YAML path.
 
-Structure is checked here with the JSON Schemas of `kg.schema`; meaning (ids, vocabulary,
-domains and ranges, quotes) is checked afterwards by `kg.validate`.  Records are built
+Structure is checked here with the JSON Schemas of `kg.sources.schema`; meaning (ids, vocabulary,
+domains and ranges, quotes) is checked afterwards by `kg.checks.meaning`.  Records are built
 defensively from whatever parsed, so one mistake does not hide the next.
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
 import os
 import re
@@ -25,10 +24,10 @@ import jsonschema
 from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo
-from kg.problems import KEY, Problem, Where
-from kg.reading import Refused, read_text
-from kg.schema import ID_PATTERN, structure_schema
-from kg.yamlio import read_yaml
+from kg.problems import KEY, Problem, Where, did_you_mean
+from kg.sources.reading import Refused, read_text
+from kg.sources.schema import ID_PATTERN, structure_schema
+from kg.sources.yaml_reader import read_yaml
 
 ARTICLES_DIR = "articles"
 
@@ -197,19 +196,6 @@ def _short(value: object) -> str:
     """A value in a message: a bounded preview, whatever the size or depth of the value."""
     text = _SHORT.repr(value)
     return text if len(text) < 60 else text[:57] + "…"
-
-
-def did_you_mean(name: str, candidates: Any) -> str:
-    """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    if not matches and "-" in name:
-        prefix = [
-            c
-            for c in candidates
-            if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-") or c == name.split("-")[0])
-        ]
-        matches = sorted(prefix, key=len)[:1]
-    return f" — did you mean '{matches[0]}'?" if matches else ""
 
 
 # --------------------------------------------------------------------------- articles

@@ -14,21 +14,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import vocab as v
 from kg.dates import Date
-from kg.model import Claim, Event, Evidence, Model, strongest_modality
-from kg.ontology import KGO, XSD, Ontology
+from kg.model import Claim, Event, Evidence, Model
+from kg.ontology import Ontology
+from kg.vocab import KGO, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, K
 
 DEFAULT_BASE = "https://w3id.org/syria-russia-kg/id/"
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-OA = "http://www.w3.org/ns/oa#"
-SCHEMA = "https://schema.org/"
-
 _QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
-TRUTHY_MODALITIES = ("asserted", "reported")  # claims that also get a direct triple
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -42,13 +36,13 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "rdf": RDF,
         "rdfs": RDFS,
         "xsd": XSD,
-        "owl": "http://www.w3.org/2002/07/owl#",
+        "owl": OWL,
         "skos": SKOS,
         "prov": PROV,
         "oa": OA,
         "schema": SCHEMA,
-        "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-        "dcterms": "http://purl.org/dc/terms/",
+        "sem": v.SEM,
+        "dcterms": v.DCTERMS,
     }
 
 
@@ -58,11 +52,11 @@ def _nn(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-_TYPE = _nn(RDF + "type")
-_LABEL = _nn(RDFS + "label")
-_PRECISION = {"day": "DayPrecision", "month": "MonthPrecision", "year": "YearPrecision"}
-_DATATYPE = {"day": _nn(XSD + "date"), "month": _nn(XSD + "gYearMonth"), "year": _nn(XSD + "gYear")}
-_MODALITY = {m: _nn(KGO + m.capitalize()) for m in ("asserted", "reported", "hedged", "denied")}
+_TYPE = _nn(v.TYPE)
+_LABEL = _nn(v.LABEL)
+_PRECISION = {"day": K.DayPrecision, "month": K.MonthPrecision, "year": K.YearPrecision}
+_DATATYPE = {"day": _nn(v.DAY), "month": _nn(v.MONTH), "year": _nn(v.YEAR)}
+_INFERRED = {K.date: K.inferredDatePart, K.startDate: K.inferredStartPart, K.endDate: K.inferredEndPart}
 
 
 def kgo(name: str) -> ox.NamedNode:
@@ -125,7 +119,7 @@ class RdfBuilder:
             self.add_types(subject, entity.type)
             self.add_names(subject, entity.name, entity.aliases)
             if entity.note:
-                self.out.add(subject, kgo("note"), _en(entity.note))
+                self.out.add(subject, kgo(K.note), _en(entity.note))
         for event in self.model.events.values():
             self.add_event(event)
         for claim in self.model.claims.values():
@@ -141,42 +135,42 @@ class RdfBuilder:
 
     def add_names(self, subject: ox.NamedNode, name: str, aliases: Iterable[str]) -> None:
         self.out.add(subject, _LABEL, _en(name))
-        self.out.add(subject, _nn(SKOS + "prefLabel"), _en(name))
+        self.out.add(subject, _nn(v.PREF_LABEL), _en(name))
         for alias in aliases:
-            self.out.add(subject, _nn(SKOS + "altLabel"), _en(alias))
+            self.out.add(subject, _nn(v.ALT_LABEL), _en(alias))
 
     def add_article(self, article_id: str) -> None:
         article = self.model.articles[article_id]
         subject = self.article(article_id)
-        self.add_types(subject, "Article")
+        self.add_types(subject, K.Article)
         self.out.add(subject, _LABEL, _en(article.label))
         if article.headline:
-            self.out.add(subject, _nn(SCHEMA + "headline"), _en(article.headline))
-        self.out.add(subject, kgo("textFile"), ox.Literal(article.text_file))
-        self.out.add(subject, _nn(SCHEMA + "text"), _en(article.text))
+            self.out.add(subject, _nn(v.HEADLINE), _en(article.headline))
+        self.out.add(subject, kgo(K.textFile), ox.Literal(article.text_file))
+        self.out.add(subject, _nn(v.TEXT), _en(article.text))
         if article.outlet:
-            self.out.add(subject, kgo("outlet"), self.node(article.outlet))
+            self.out.add(subject, kgo(K.outlet), self.node(article.outlet))
         for name, value in (
-            ("outletNote", article.outlet_note),
-            ("section", article.section),
-            ("publicationDateNote", article.published_note),
+            (K.outletNote, article.outlet_note),
+            (K.section, article.section),
+            (K.publicationDateNote, article.published_note),
         ):
             if value:
-                self.out.add(subject, kgo(name), _en(value) if name != "section" else ox.Literal(value))
+                self.out.add(subject, kgo(name), _en(value) if name != K.section else ox.Literal(value))
         if article.author:
-            self.out.add(subject, _nn(SCHEMA + "author"), self.node(article.author))
+            self.out.add(subject, _nn(v.AUTHOR), self.node(article.author))
         if article.published_after:
-            self.out.add(subject, kgo("publishedAfter"), _xsd_date(article.published_after.earliest))
+            self.out.add(subject, kgo(K.publishedAfter), _xsd_date(article.published_after.earliest))
         if article.published_before:
-            self.out.add(subject, kgo("publishedBefore"), _xsd_date(article.published_before.latest))
+            self.out.add(subject, kgo(K.publishedBefore), _xsd_date(article.published_before.latest))
         for photo in article.photos:
             photo_node = self.node(photo.id)
-            self.out.add(subject, kgo("hasPhoto"), photo_node)
-            self.out.add(photo_node, _nn(SCHEMA + "caption"), _en(photo.caption))
+            self.out.add(subject, kgo(K.hasPhoto), photo_node)
+            self.out.add(photo_node, _nn(v.CAPTION), _en(photo.caption))
             if photo.credit:
-                self.out.add(photo_node, _nn(SCHEMA + "creditText"), ox.Literal(photo.credit))
+                self.out.add(photo_node, _nn(v.CREDIT), ox.Literal(photo.credit))
         for item in article.ignore:
-            self.out.add(subject, kgo("ignoredPassage"), _en(item.quote))
+            self.out.add(subject, kgo(K.ignoredPassage), _en(item.quote))
 
     def add_event(self, event: Event) -> None:
         subject = self.node(event.id)
@@ -195,15 +189,15 @@ class RdfBuilder:
         subject = self.node(claim.subject)
         predicate = kgo(claim.predicate)
         obj: ox.Term = ox.Literal(claim.value) if claim.value is not None else self.node(claim.object or "")
-        if strongest_modality(claim.evidence) in TRUTHY_MODALITIES:
+        if self.ontology.strongest({e.modality for e in claim.evidence}).direct_triple:
             self.out.add(subject, predicate, obj)  # the direct layer; hedged and denied claims only as statements
         statement = self.claim(claim.id)
-        self.out.add(subject, kgo("statement"), statement)
-        self.out.add(statement, _TYPE, kgo("Claim"))
-        self.out.add(statement, _TYPE, _nn(RDF + "Statement"))
-        self.out.add(statement, _nn(RDF + "subject"), subject)
-        self.out.add(statement, _nn(RDF + "predicate"), predicate)
-        self.out.add(statement, _nn(RDF + "object"), obj)
+        self.out.add(subject, kgo(K.statement), statement)
+        self.out.add(statement, _TYPE, kgo(K.Claim))
+        self.out.add(statement, _TYPE, _nn(v.STATEMENT))
+        self.out.add(statement, _nn(v.SUBJECT), subject)
+        self.out.add(statement, _nn(v.PREDICATE), predicate)
+        self.out.add(statement, _nn(v.OBJECT), obj)
         self.out.add(
             statement,
             _LABEL,
@@ -242,70 +236,69 @@ class RdfBuilder:
         note: str | None,
     ) -> None:
         if date is not None:
-            self.add_date(subject, "date", date)
+            self.add_date(subject, K.date, date)
         if start is not None:
-            self.add_date(subject, "startDate", start)
+            self.add_date(subject, K.startDate, start)
         if end is not None:
-            self.add_date(subject, "endDate", end)
-        self.out.add(subject, kgo("modality"), _MODALITY[strongest_modality(evidence)])
+            self.add_date(subject, K.endDate, end)
+        self.out.add(subject, kgo(K.modality), _nn(self.ontology.strongest({e.modality for e in evidence}).iri))
         for other in conflicts:
-            self.out.add(subject, kgo("conflictsWith"), self.ref(other))
-            self.out.add(self.ref(other), kgo("conflictsWith"), subject)
+            self.out.add(subject, kgo(K.conflictsWith), self.ref(other))
+            self.out.add(self.ref(other), kgo(K.conflictsWith), subject)
         if note:
-            self.out.add(subject, kgo("note"), _en(note))
+            self.out.add(subject, kgo(K.note), _en(note))
         for index, item in enumerate(evidence, start=1):
-            self.out.add(subject, _nn(PROV + "wasDerivedFrom"), self.article(item.article))
+            self.out.add(subject, _nn(v.DERIVED_FROM), self.article(item.article))
             self.add_evidence(subject, self.evidence(owner_id, index), item)
 
     def add_date(self, subject: ox.NamedNode, prop: str, date: Date) -> None:
         self.out.add(subject, kgo(prop), ox.Literal(date.value, datatype=_DATATYPE[date.precision]))
-        if prop != "endDate":
-            self.out.add(subject, kgo("earliest"), _xsd_date(date.earliest))
-        if prop != "startDate":
-            self.out.add(subject, kgo("latest"), _xsd_date(date.latest))
+        if prop != K.endDate:
+            self.out.add(subject, kgo(K.earliest), _xsd_date(date.earliest))
+        if prop != K.startDate:
+            self.out.add(subject, kgo(K.latest), _xsd_date(date.latest))
         # A point date states its precision and inferred parts; an interval's ends each have their own
         # (the datatype of kgo:startDate / kgo:endDate already tells their precision).
-        if prop == "date":
-            self.out.add(subject, kgo("datePrecision"), kgo(_PRECISION[date.precision]))
-        inferred = {"date": "inferredDatePart", "startDate": "inferredStartPart", "endDate": "inferredEndPart"}[prop]
+        if prop == K.date:
+            self.out.add(subject, kgo(K.datePrecision), kgo(_PRECISION[date.precision]))
         for part in date.inferred:
-            self.out.add(subject, kgo(inferred), ox.Literal(part))
+            self.out.add(subject, kgo(_INFERRED[prop]), ox.Literal(part))
         if date.note:
-            self.out.add(subject, kgo("dateNote"), _en(date.note))
+            self.out.add(subject, kgo(K.dateNote), _en(date.note))
 
     def add_evidence(self, owner: ox.NamedNode, node: ox.NamedNode, item: Evidence) -> None:
         article = self.model.articles[item.article]
         source = self.article(item.article)
-        self.out.add(node, _TYPE, kgo("Evidence"))
-        self.out.add(node, _TYPE, _nn(OA + "Annotation"))
-        self.out.add(owner, kgo("hasEvidence"), node)
-        self.out.add(node, kgo("evidenceFor"), owner)
-        self.out.add(node, _nn(OA + "hasBody"), owner)
-        self.out.add(node, _nn(OA + "motivatedBy"), _nn(OA + "describing"))
-        self.out.add(node, _nn(PROV + "wasDerivedFrom"), source)
-        self.out.add(node, kgo("modality"), _MODALITY[item.modality])
+        self.out.add(node, _TYPE, kgo(K.Evidence))
+        self.out.add(node, _TYPE, _nn(v.ANNOTATION))
+        self.out.add(owner, kgo(K.hasEvidence), node)
+        self.out.add(node, kgo(K.evidenceFor), owner)
+        self.out.add(node, _nn(v.HAS_BODY), owner)
+        self.out.add(node, _nn(v.MOTIVATED_BY), _nn(v.DESCRIBING))
+        self.out.add(node, _nn(v.DERIVED_FROM), source)
+        self.out.add(node, kgo(K.modality), _nn(self.ontology.strongest({item.modality}).iri))
         if item.direct_speech:
-            self.out.add(node, kgo("directSpeech"), ox.Literal(True))
+            self.out.add(node, kgo(K.directSpeech), ox.Literal(True))
         target = _nn(node.value + ".target")
         quote_selector = _nn(node.value + ".quote")
         position_selector = _nn(node.value + ".position")
-        self.out.add(node, _nn(OA + "hasTarget"), target)
-        self.out.add(target, _TYPE, _nn(OA + "SpecificResource"))
-        self.out.add(target, _nn(OA + "hasSource"), source)
-        self.out.add(target, _nn(OA + "hasSelector"), quote_selector)
-        self.out.add(quote_selector, _TYPE, _nn(OA + "TextQuoteSelector"))
-        self.out.add(quote_selector, _nn(OA + "exact"), ox.Literal(item.quote))
+        self.out.add(node, _nn(v.HAS_TARGET), target)
+        self.out.add(target, _TYPE, _nn(v.SPECIFIC_RESOURCE))
+        self.out.add(target, _nn(v.HAS_SOURCE), source)
+        self.out.add(target, _nn(v.HAS_SELECTOR), quote_selector)
+        self.out.add(quote_selector, _TYPE, _nn(v.QUOTE_SELECTOR))
+        self.out.add(quote_selector, _nn(v.EXACT), ox.Literal(item.quote))
         start = article.text.find(item.quote)
         if start >= 0:
             end = start + len(item.quote)
             self.out.add(
-                quote_selector, _nn(OA + "prefix"), ox.Literal(article.text[max(0, start - _QUOTE_CONTEXT) : start])
+                quote_selector, _nn(v.PREFIX), ox.Literal(article.text[max(0, start - _QUOTE_CONTEXT) : start])
             )
-            self.out.add(quote_selector, _nn(OA + "suffix"), ox.Literal(article.text[end : end + _QUOTE_CONTEXT]))
-            self.out.add(target, _nn(OA + "hasSelector"), position_selector)
-            self.out.add(position_selector, _TYPE, _nn(OA + "TextPositionSelector"))
-            self.out.add(position_selector, _nn(OA + "start"), ox.Literal(start))
-            self.out.add(position_selector, _nn(OA + "end"), ox.Literal(end))
+            self.out.add(quote_selector, _nn(v.SUFFIX), ox.Literal(article.text[end : end + _QUOTE_CONTEXT]))
+            self.out.add(target, _nn(v.HAS_SELECTOR), position_selector)
+            self.out.add(position_selector, _TYPE, _nn(v.POSITION_SELECTOR))
+            self.out.add(position_selector, _nn(v.START), ox.Literal(start))
+            self.out.add(position_selector, _nn(v.END), ox.Literal(end))
         self.add_attribution(node, article.outlet, item)
 
     def add_attribution(self, node: ox.NamedNode, outlet: str | None, item: Evidence) -> None:
@@ -316,26 +309,30 @@ class RdfBuilder:
         for offset, agent in enumerate(chain):
             index = first_index + offset
             step = _nn(f"{node.value}.step{index}")
-            self.out.add(node, kgo("attribution"), step)
-            self.out.add(step, _TYPE, kgo("AttributionStep"))
-            self.out.add(step, _nn(PROV + "agent"), self.node(agent))
-            self.out.add(step, kgo("stepIndex"), ox.Literal(index))
+            self.out.add(node, kgo(K.attribution), step)
+            self.out.add(step, _TYPE, kgo(K.AttributionStep))
+            self.out.add(step, _nn(v.PROV_AGENT), self.node(agent))
+            self.out.add(step, kgo(K.stepIndex), ox.Literal(index))
             if previous is not None:
-                self.out.add(previous, kgo("cites"), step)
+                self.out.add(previous, kgo(K.cites), step)
             previous = step
         for agent in item.via:
-            self.out.add(node, kgo("reportedBy"), self.node(agent))
+            self.out.add(node, kgo(K.reportedBy), self.node(agent))
         if chain:
-            self.out.add(node, kgo("originalSource"), self.node(chain[-1]))
+            self.out.add(node, kgo(K.originalSource), self.node(chain[-1]))
         if item.said_to:
-            self.out.add(node, kgo("saidTo"), self.node(item.said_to))
+            self.out.add(node, kgo(K.saidTo), self.node(item.said_to))
 
 
 def model_triples(model: Model, ontology: Ontology, base: str = DEFAULT_BASE) -> list[ox.Triple]:
     return list(RdfBuilder(model, ontology, base).build())
 
 
-FORMATS = {"graph.ttl": ox.RdfFormat.TURTLE, "graph.nt": ox.RdfFormat.N_TRIPLES, "graph.jsonld": ox.RdfFormat.JSON_LD}
+EXPORT_FILES = {
+    "graph.ttl": ox.RdfFormat.TURTLE,
+    "graph.nt": ox.RdfFormat.N_TRIPLES,
+    "graph.jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 def serialize(triples: list[ox.Triple], path: Path, rdf_format: ox.RdfFormat, base: str = DEFAULT_BASE) -> None:

@@ -28,12 +28,12 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
+from kg.checks.checked import Project
 from kg.dates import Date
-from kg.layout import layout
-from kg.model import Claim, Event, Evidence, Model, strongest_modality
-from kg.nxgraph import to_network
+from kg.exports.network import to_network
+from kg.exports.page_layout import node_positions
+from kg.model import Claim, Event, Evidence, Model
 from kg.ontology import Ontology
-from kg.project import Project
 
 VIS_DIR = "lib/vis-9.1.2"
 DEFAULT_STYLE = ("#97c2fc", "dot")
@@ -279,7 +279,7 @@ class PageData:
             node_box(node_label(self.graph.nodes[n]["label"]), self.shape(n), look)
             for n, look in zip(self.node_ids, looks, strict=True)
         ]
-        positions = layout(boxes, ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
+        positions = node_positions(boxes, ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
         vis_nodes = [
             self._vis_node(node_id, degrees[node_id], positions[i], looks[i]) for i, node_id in enumerate(self.node_ids)
         ]
@@ -417,7 +417,7 @@ class PageData:
             "kind": "claim" if isinstance(record, Claim) else "event",
             "title": self.record_title(record.id),
             "date": _date_text(record),
-            "modality": strongest_modality(record.evidence),
+            "modality": self.ontology.strongest({e.modality for e in record.evidence}).name,
             "conflicts": [self.record_title(other) for other in self.conflicts.get(record.id, [])],
             "qualifiers": [(self.ontology.label(q), [self.name(v) for v in values]) for q, values in qualifiers],
             "note": record.note,
@@ -526,7 +526,7 @@ def _vis_asset(name: str) -> str:
 
 
 def _template(name: str) -> str:
-    return (resources.files("kg") / "templates" / name).read_text(encoding="utf-8")
+    return (resources.files("kg.exports") / "templates" / name).read_text(encoding="utf-8")
 
 
 def _sha256(text: str) -> str:

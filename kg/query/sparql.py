@@ -21,7 +21,7 @@ SOLUTION_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
 }
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
-FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
+RESULT_FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
 
 _LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 _EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z][A-Za-z_]*')
@@ -138,7 +138,7 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
 
 
 def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
-    """Serialise a result in `fmt` (one of FORMATS); a QueryError when the format does not fit the result."""
+    """Serialise a result in `fmt` (one of RESULT_FORMATS); a QueryError when the format does not fit the result."""
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
             return result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n"

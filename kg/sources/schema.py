@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kg.model import MODALITIES
 from kg.ontology import Ontology
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -44,7 +43,7 @@ _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
 _ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, {"type": ["string", "number"]}]}
 
 
-def _evidence() -> dict[str, Any]:
+def _evidence(modality: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["quote"],
@@ -58,7 +57,7 @@ def _evidence() -> dict[str, Any]:
                 "description": "attribution chain after the outlet: [reuters, syrian-source]",
             },
             "said_to": {**_ID, "description": "the outlet the original source said it to"},
-            "modality": {"enum": list(MODALITIES)},
+            "modality": modality,
             "direct_speech": {"type": "boolean"},
         },
     }
@@ -74,8 +73,9 @@ def _facts_schema(
     relations: dict[str, Any],
     roles: dict[str, Any],
     qualifiers: dict[str, Any],
+    modalities: dict[str, Any],
 ) -> dict[str, Any]:
-    evidence = {"type": "array", "items": _evidence(), "minItems": 1}
+    evidence = {"type": "array", "items": _evidence(modalities), "minItems": 1}
     conflicts = {"type": "array", "items": _ID, "description": "ids of conflicting claims or events"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -193,7 +193,7 @@ def structure_schema(kind: str) -> dict[str, Any]:
     if kind == "article":
         return _article_schema()
     name = {"type": "string"}
-    return _facts_schema(name, name, name, name, name)
+    return _facts_schema(name, name, name, name, name, name)
 
 
 def editor_schema(kind: str, ontology: Ontology) -> dict[str, Any]:
@@ -210,6 +210,7 @@ def editor_schema(kind: str, ontology: Ontology) -> dict[str, Any]:
         enum(ontology.usable("relation")),
         enum(ontology.usable("role")),
         enum(ontology.usable("qualifier")),
+        {"enum": [m.name for m in ontology.modalities]},
     )
 
 

@@ -10,12 +10,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.coverage import coverage_problems
+from kg.checks.coverage import coverage_problems
 from kg.dates import Date
-from kg.load import did_you_mean
 from kg.model import Article, Claim, Event, Evidence, Model
 from kg.ontology import Ontology
-from kg.problems import Problem, Where
+from kg.problems import Problem, Where, did_you_mean
+from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
@@ -33,12 +33,14 @@ class _Checker:
         self.model = model
         self.ontology = ontology
         self.uncovered = uncovered
+        # The ranges of the YAML fields that point at nodes, as the ontology declares them.
+        self.article_range = {f: ontology.range_of(K.Article, iri) for f, iri in ARTICLE_REFERENCES.items()}
+        self.evidence_range = {f: ontology.range_of(K.Evidence, iri) for f, iri in EVIDENCE_REFERENCES.items()}
         self.problems: list[Problem] = []
         self.node_ids = model.entities.keys() | model.events.keys()
 
-    def error(self, where: Where | None, message: str) -> None:
-        if where is not None:
-            self.problems.append(Problem(where, message))
+    def error(self, where: Where, message: str) -> None:
+        self.problems.append(Problem(where, message))
 
     def run(self) -> None:
         self.check_entities()
@@ -122,7 +124,7 @@ class _Checker:
             ):
                 self.error(
                     where.at("subject"),
-                    f"'{claim.predicate}' needs a subject of class {prop.domain}, "
+                    f"'{claim.predicate}' needs a subject of class {' or '.join(prop.domain)}, "
                     f"but '{claim.subject}' is {_a(subject_type)}",
                 )
             if prop.is_datatype and claim.object is not None:
@@ -133,14 +135,14 @@ class _Checker:
                 self.check_range(prop.name, prop.range, claim.object, where.at("object"))
         for qualifier, values in claim.qualifiers:
             self.check_property_values(
-                qualifier, "qualifier", None, values, where.at("qualifiers", qualifier), subject_id=claim.id
+                qualifier, "qualifier", K.Claim, values, where.at("qualifiers", qualifier), subject_id=claim.id
             )
         self.check_dates(claim.date, claim.start, claim.end, where)
         self.check_conflicts(claim.id, claim.conflicts_with, where)
         self.check_evidence(claim.evidence)
 
     def check_property_values(
-        self, name: str, usage: str, owner_type: str | None, values: Iterable[str], where: Where | None, subject_id: str
+        self, name: str, usage: str, owner_type: str | None, values: Iterable[str], where: Where, subject_id: str
     ) -> None:
         prop = self.ontology.properties.get(name)
         if prop is None or usage not in prop.usages:
@@ -152,7 +154,7 @@ class _Checker:
             and owner_type in self.ontology.classes
             and not self.ontology.is_a(owner_type, prop.domain)
         ):
-            self.error(where, f"'{name}' applies to {prop.domain}, not to {_a(owner_type)}")
+            self.error(where, f"'{name}' applies to {' or '.join(prop.domain)}, not to {_a(owner_type)}")
         if prop.is_datatype:
             return
         for value in values:
@@ -161,37 +163,33 @@ class _Checker:
             else:
                 self.check_range(name, prop.range, value, where)
 
-    def check_reference(self, node_id: str, where: Where | None) -> str | None:
+    def check_reference(self, node_id: str, where: Where) -> str | None:
         """The class of `node_id`, or None after reporting it unknown."""
         node_type = self.model.node_type(node_id)
         if node_type is None:
             self.error(where, f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
         return node_type
 
-    def check_range(self, name: str, range_: str | None, node_id: str, where: Where | None) -> None:
+    def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where) -> None:
+        """`node_id` must exist, and be of a class of `range_` (any, when it names no kgo class)."""
         node_type = self.check_reference(node_id, where)
-        if (
-            node_type in self.ontology.classes
-            and range_
-            and range_ in self.ontology.classes
-            and not self.ontology.is_a(node_type, range_)
-        ):
-            self.error(where, f"'{name}' needs {_a(range_)}, but '{node_id}' is {_a(node_type)}")
+        classes = tuple(c for c in range_ if c in self.ontology.classes)
+        if node_type in self.ontology.classes and classes and not self.ontology.is_a(node_type, classes):
+            needed = " or ".join(_a(c) for c in classes)
+            self.error(where, f"'{name}' needs {needed}, but '{node_id}' is {_a(node_type)}")
 
-    def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where | None) -> None:
+    def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where) -> None:
         for index, other in enumerate(others):
             if other == own_id:
-                self.error(where.at("conflicts_with", index) if where else None, "a claim cannot conflict with itself")
+                self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
             elif other not in self.model.claims and other not in self.model.events:
                 known = self.model.claims.keys() | self.model.events.keys()
                 self.error(
-                    where.at("conflicts_with", index) if where else None,
+                    where.at("conflicts_with", index),
                     f"unknown claim or event '{other}'{did_you_mean(other, known)}",
                 )
 
-    def check_dates(self, date: Date | None, start: Date | None, end: Date | None, where: Where | None) -> None:
-        if where is None:
-            return
+    def check_dates(self, date: Date | None, start: Date | None, end: Date | None, where: Where) -> None:
         if date is not None and (start is not None or end is not None):
             self.error(where.at("date"), "give either 'date' (a point) or 'start'/'end' (an interval), not both")
         if start is not None and end is not None and start.earliest > end.latest:
@@ -203,16 +201,16 @@ class _Checker:
             if not prop.acyclic:
                 continue
             links: dict[str, list[str]] = {}
-            where: dict[str, Where | None] = {}
+            where: dict[str, Where] = {}
             for event in self.model.events.values():
                 for role, values in event.roles:
                     if role == prop.name:  # a link to itself is reported as such by check_property_values
                         links.setdefault(event.id, []).extend(v for v in values if v != event.id)
-                        where[event.id] = event.where.at("roles", role) if event.where else None
+                        where[event.id] = event.where.at("roles", role)
             for claim in self.model.claims.values():
                 if claim.predicate == prop.name and claim.object is not None:
                     links.setdefault(claim.subject, []).append(claim.object)
-                    where.setdefault(claim.subject, claim.where.at("object") if claim.where else None)
+                    where.setdefault(claim.subject, claim.where.at("object"))
             for cycle in find_cycles(links):
                 self.error(where.get(cycle[0]), f"'{prop.name}' goes round in a cycle: {' → '.join(cycle)}")
 
@@ -220,32 +218,33 @@ class _Checker:
 
     def check_evidence(self, evidence: tuple[Evidence, ...]) -> None:
         for item in evidence:
+            if self.ontology.modality(item.modality) is None:
+                names = [m.name for m in self.ontology.modalities]
+                self.error(
+                    item.where.at("modality"),
+                    f"unknown modality '{item.modality}'{did_you_mean(item.modality, names)}: use {', '.join(names)}",
+                )
             article = self.model.articles.get(item.article)
             if article is None:
                 self.error(
-                    item.where.at("article") if item.where else None,
+                    item.where.at("article"),
                     f"unknown article '{item.article}'{did_you_mean(item.article, self.model.articles)}",
                 )
             elif article.text and item.quote not in article.text:
                 self.error(
-                    item.where.at("quote") if item.where else None,
+                    item.where.at("quote"),
                     f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}",
                 )
             for index, agent in enumerate(item.via):
-                self.check_range("via", "Agent", agent, item.where.at("via", index) if item.where else None)
+                self.check_range("via", self.evidence_range["via"], agent, item.where.at("via", index))
             if item.said_to is not None:
-                self.check_range("said_to", "Agent", item.said_to, item.where.at("said_to") if item.where else None)
+                self.check_range("said_to", self.evidence_range["said_to"], item.said_to, item.where.at("said_to"))
 
     def check_article(self, article: Article) -> None:
         where = article.where
-        if where is None:
-            return
-        for field_name, value, cls in (
-            ("outlet", article.outlet, "NewsOrganization"),
-            ("author", article.author, "Person"),
-        ):
+        for field_name, value in (("outlet", article.outlet), ("author", article.author)):
             if value is not None:
-                self.check_range(field_name, cls, value, where.at(field_name))
+                self.check_range(field_name, self.article_range[field_name], value, where.at(field_name))
         if article.text:
             if article.headline is not None and article.headline not in article.text:
                 self.error(
@@ -253,7 +252,7 @@ class _Checker:
                     f"headline not found verbatim in the text{_closest(article.headline, article.text)}",
                 )
             for index, photo in enumerate(article.photos):
-                self.check_range("photo", "Photograph", photo.id, where.at("photos", index, "id"))
+                self.check_range("photo", self.article_range["photo"], photo.id, where.at("photos", index, "id"))
                 for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
                     if value is not None and value not in article.text:
                         self.error(
@@ -263,7 +262,7 @@ class _Checker:
             for item in article.ignore:
                 if item.quote not in article.text:
                     self.error(
-                        item.where.at("quote") if item.where else None,
+                        item.where.at("quote"),
                         f"ignored passage not found verbatim in the text{_closest(item.quote, article.text)}",
                     )
         after, before = article.published_after, article.published_before

@@ -186,7 +186,7 @@ def coverage_problems(model: Model, uncovered: frozenset[Path] = frozenset()) ->
     problems = []
     for article_id, accounted in coverage_report(model).items():
         article = model.articles[article_id]
-        if article.where is None or article_id in broken or article.where.file in uncovered:
+        if article_id in broken or article.where.file in uncovered:
             continue
         text_path = article.where.file.parent / Path(article.text_file).name
         for item in accounted:

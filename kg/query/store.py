@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.checks.checked import load_project
+from kg.exports.rdf import DEFAULT_BASE, model_triples, prefixes
 from kg.ontology import ontology_files
-from kg.project import load_project
-from kg.rdf import DEFAULT_BASE, model_triples, prefixes
 
 EXPORT = "graph.ttl"
 

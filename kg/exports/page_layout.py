@@ -18,7 +18,7 @@ GOLDEN = (math.sqrt(5) - 1) / 2
 GAP = 8.0  # between node boxes
 
 
-def layout(boxes: Sequence[tuple[float, float]], links: Iterable[tuple[int, int]]) -> list[tuple[float, float]]:
+def node_positions(boxes: Sequence[tuple[float, float]], links: Iterable[tuple[int, int]]) -> list[tuple[float, float]]:
     """Positions for nodes 0..n-1 given their half width and height, deterministic and fast enough for
     thousands of nodes in pure Python.
 

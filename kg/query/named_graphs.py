@@ -25,17 +25,17 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from kg.ontology import KGO
-from kg.rdf import OA, PROV, RDF, RDFS, SKOS
+from kg import vocab as v
+from kg.vocab import KGO, K
 
-_TYPE = ox.NamedNode(RDF + "type")
-_ARTICLE = ox.NamedNode(KGO + "Article")
-_DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
-_HAS_EVIDENCE = ox.NamedNode(KGO + "hasEvidence")
-_STATEMENT = ox.NamedNode(KGO + "statement")
-_STATEMENT_PARTS = tuple(ox.NamedNode(RDF + name) for name in ("subject", "predicate", "object"))
-_PARTS = {ox.NamedNode(iri) for iri in (OA + "hasTarget", OA + "hasSelector", KGO + "attribution", KGO + "hasPhoto")}
-_IDENTITY = {ox.NamedNode(iri) for iri in (RDF + "type", RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")}
+_TYPE = ox.NamedNode(v.TYPE)
+_ARTICLE = ox.NamedNode(KGO + K.Article)
+_DERIVED_FROM = ox.NamedNode(v.DERIVED_FROM)
+_HAS_EVIDENCE = ox.NamedNode(KGO + K.hasEvidence)
+_STATEMENT = ox.NamedNode(KGO + K.statement)
+_STATEMENT_PARTS = tuple(ox.NamedNode(iri) for iri in (v.SUBJECT, v.PREDICATE, v.OBJECT))
+_PARTS = {ox.NamedNode(iri) for iri in (v.HAS_TARGET, v.HAS_SELECTOR, KGO + K.attribution, KGO + K.hasPhoto)}
+_IDENTITY = {ox.NamedNode(iri) for iri in (v.TYPE, v.LABEL, v.PREF_LABEL, v.ALT_LABEL)}
 
 Support = frozenset[ox.NamedNode]
 
@@ -122,7 +122,7 @@ def article_graphs(triples: list[ox.Triple]) -> tuple[dict[ox.NamedNode, list[ox
     return graphs, unsupported
 
 
-def layout(triples: list[ox.Triple], ontology: list[ox.Triple], graph_base: str) -> dict[str, list[ox.Triple]]:
+def graphs_for_push(triples: list[ox.Triple], ontology: list[ox.Triple], graph_base: str) -> dict[str, list[ox.Triple]]:
     """Graph IRI → triples: `<base>article/<id>` per article, `<base>ontology`, and `<base>shared` if needed."""
     by_article, unsupported = article_graphs(triples)
     graphs = {f"{graph_base}article/{article.value.rsplit('/', 1)[-1]}": part for article, part in by_article.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.model import Model, strongest_modality
+from kg.model import Model
 from kg.ontology import Ontology
 
 
@@ -45,7 +45,7 @@ def to_network(model: Model, ontology: Ontology) -> nx.MultiDiGraph:
                     label=ontology.label(role),
                     date=date.value if date else None,
                     sources=sources,
-                    modality=strongest_modality(event.evidence),
+                    modality=ontology.strongest({e.modality for e in event.evidence}).name,
                     conflicts=list(event.conflicts_with),
                     event=event.id,
                 )
@@ -63,7 +63,7 @@ def to_network(model: Model, ontology: Ontology) -> nx.MultiDiGraph:
             label=ontology.label(claim.predicate),
             date=date.value if date else None,
             sources=sources,
-            modality=strongest_modality(claim.evidence),
+            modality=ontology.strongest({e.modality for e in claim.evidence}).name,
             conflicts=list(claim.conflicts_with),
             claim=claim.id,
         )

@@ -1,6 +1,6 @@
 """`kg push`: upload the graph to a triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
 
-Every named graph (one per article, the ontology; see kg.graphs) is sent with `PUT ?graph=<iri>`, which
+Every named graph (one per article, the ontology; see kg.query.named_graphs) is sent with `PUT ?graph=<iri>`, which
 replaces the graph's content: pushing twice leaves the store as pushing once.  Only the standard library
 (urllib) is used; it speaks Basic and Digest authentication.  The password never appears in output: it is
 handed to urllib's password manager and removed from any server message we show.

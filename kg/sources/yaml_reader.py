@@ -10,7 +10,7 @@ import yaml
 
 from kg.limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 from kg.problems import Problem, Where
-from kg.reading import Refused, position, read_text
+from kg.sources.reading import Refused, position, read_text
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

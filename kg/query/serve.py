@@ -4,7 +4,7 @@ The data (graph + ontology, in the default graph, as `kg query` sees it) is load
 Oxigraph store in a temporary directory, then the `oxigraph` server of the PyPI package runs
 `serve-read-only` on it, on a private port of 127.0.0.1.  That server does GET and POST queries, content
 negotiation of the results formats and an offline query page, and has no update endpoint at all.  Users
-reach it through `kg.guard`, which bounds every query in time and size.  The store is deleted on exit.
+reach it through `kg.query.guard`, which bounds every query in time and size.  The store is deleted on exit.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from kg.guard import Guard
+from kg.query.guard import Guard
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878

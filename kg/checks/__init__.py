@@ -1,0 +1,1 @@
+"""Checks: the meaning of the loaded model (ids, vocabulary, domains and ranges, dates, quotes, coverage)."""
