@@ -17,6 +17,7 @@ from types import FrameType
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, coverage_report
 from kg.exports.rdf import DEFAULT_BASE
+from kg.exports.view import stats
 from kg.exports.write import DEFAULT_OUT, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
@@ -63,7 +64,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.exports.network import stats  # networkx is slow to import; only this command needs it
 
     project = load_project(args.sources, args.ontology)
     counts = stats(project.model, project.ontology)

@@ -127,6 +127,14 @@ class Model:
         """An entity or event by id: the things claims and roles may point at."""
         return self.entities.get(node_id) or self.events.get(node_id)
 
+    def nodes(self) -> list[Entity | Event]:
+        """Entities, then events: everything with a name that claims and roles may point at."""
+        return [*self.entities.values(), *self.events.values()]
+
+    def records(self) -> list[Event | Claim]:
+        """Events, then claims: everything that carries evidence."""
+        return [*self.events.values(), *self.claims.values()]
+
     def node_type(self, node_id: str) -> str | None:
         node = self.node(node_id)
         return node.type if node else None

@@ -18,6 +18,10 @@ from kg.vocab import KGO, OWL, RDF, RDFS, K, missing_terms
 USAGES = {K.EventRole: "role", K.ClaimRelation: "relation", K.Qualifier: "qualifier"}
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""Any RDF term (pyoxigraph's stubs name no such union)."""
+
+
 class OntologyError(ValueError):
     """The ontology lacks something the code needs (a term it spells, a modality)."""
 
@@ -138,6 +142,11 @@ def _local(term: ox.NamedNode) -> str | None:
     return term.value[len(KGO) :] if term.value.startswith(KGO) else None
 
 
+def _value(term: Term) -> str:
+    """The lexical value of an IRI, blank node or literal ('' for a quoted triple)."""
+    return "" if isinstance(term, ox.Triple) else term.value
+
+
 def ontology_files(directory: Path) -> list[Path]:
     """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none."""
     files = sorted(directory.glob("*.ttl"))
@@ -168,32 +177,32 @@ class _Reader:
 
     def __init__(self, store: ox.Store):
         self.store = store
-        self.values: dict[str, dict[str, list[ox.Term]]] = {}
+        self.values: dict[str, dict[str, list[Term]]] = {}
         for quad in store.quads_for_pattern(None, None, None, None):
             if isinstance(quad.subject, ox.NamedNode) and (local := _local(quad.subject)) is not None:
                 self.values.setdefault(local, {}).setdefault(quad.predicate.value, []).append(quad.object)
 
-    def text(self, props: dict[str, list[ox.Term]], iri: str) -> str | None:
+    def text(self, props: dict[str, list[Term]], iri: str) -> str | None:
         terms = props.get(iri, [])
         english = [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
         return min(english) if english else None
 
-    def types(self, props: dict[str, list[ox.Term]]) -> set[str]:
-        return {t.value for t in props.get(RDF + "type", [])}
+    def types(self, props: dict[str, list[Term]]) -> set[str]:
+        return {t.value for t in props.get(RDF + "type", []) if isinstance(t, ox.NamedNode)}
 
-    def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.Term]:
+    def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[Term]:
         return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)]
 
-    def members(self, node: ox.Term) -> list[ox.Term]:
+    def members(self, node: Term) -> list[Term]:
         """The items of an RDF list."""
-        items: list[ox.Term] = []
+        items: list[Term] = []
         while isinstance(node, ox.NamedNode | ox.BlankNode) and node.value != RDF + "nil" and len(items) < 1000:
             items += self.objects(node, RDF + "first")
             rest = self.objects(node, RDF + "rest")
             node = rest[0] if rest else ox.NamedNode(RDF + "nil")
         return items
 
-    def class_names(self, term: ox.Term) -> tuple[str, ...]:
+    def class_names(self, term: Term) -> tuple[str, ...]:
         """A class, or the members of an `owl:unionOf`, as kgo local names (or full IRIs for others)."""
         if isinstance(term, ox.NamedNode):
             return (_local(term) or term.value,)
@@ -251,7 +260,7 @@ class _Reader:
                 if not rank or not direct:
                     raise OntologyError(f"modality kgo:{name} needs a kgo:modalityRank and a kgo:directTriple")
                 label = self.text(props, RDFS + "label") or name.lower()
-                found.append(Modality(label, KGO + name, int(rank[0].value), direct[0].value == "true"))
+                found.append(Modality(label, KGO + name, int(_value(rank[0])), _value(direct[0]) == "true"))
         return tuple(sorted(found, key=lambda m: (m.rank, m.name)))
 
     def restricted_ranges(self) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -263,5 +272,5 @@ class _Reader:
                 on = self.objects(parent, OWL + "onProperty")
                 values = self.objects(parent, OWL + "allValuesFrom")
                 if on and values:
-                    ranges[(name, on[0].value)] = self.class_names(values[0])
+                    ranges[(name, _value(on[0]))] = self.class_names(values[0])
         return ranges

@@ -17,7 +17,8 @@ import kg
 import kg.exports.write as build_module
 from kg.checks.checked import load_project
 from kg.cli import main
-from kg.exports.network import stats, to_network
+from kg.exports.network import to_network
+from kg.exports.view import stats
 
 from .conftest import ONTOLOGY, SOURCES, run_kg
 

@@ -156,7 +156,7 @@ def _covering(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | No
 def _quotes_by_article(model: Model) -> dict[str, list[tuple[str, str]]]:
     """Article id → (quote, owner id) of every evidence citing it: one pass over all evidence."""
     index: dict[str, list[tuple[str, str]]] = {}
-    for record in (*model.events.values(), *model.claims.values()):
+    for record in model.records():
         for item in record.evidence:
             index.setdefault(item.article, []).append((item.quote, record.id))
     return index

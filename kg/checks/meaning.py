@@ -73,8 +73,8 @@ class _Checker:
 
     def check_names(self) -> None:
         """Every name variant must resolve to one node, or search and linking become ambiguous."""
-        owner: dict[str, tuple[str, Where | None]] = {}
-        for node in (*self.model.entities.values(), *self.model.events.values()):
+        owner: dict[str, tuple[str, Where]] = {}
+        for node in self.model.nodes():
             for index, name in enumerate(node.names):
                 key = " ".join(name.casefold().split())
                 if key in owner and owner[key][0] != node.id:
@@ -212,7 +212,7 @@ class _Checker:
                     links.setdefault(claim.subject, []).append(claim.object)
                     where.setdefault(claim.subject, claim.where.at("object"))
             for cycle in find_cycles(links):
-                self.error(where.get(cycle[0]), f"'{prop.name}' goes round in a cycle: {' → '.join(cycle)}")
+                self.error(where[cycle[0]], f"'{prop.name}' goes round in a cycle: {' → '.join(cycle)}")
 
     # ------------------------------------------------------------------ evidence and articles
 

@@ -25,14 +25,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from pyvis.network import Network
 
 from kg.checks.checked import Project
 from kg.dates import Date
-from kg.exports.network import to_network
 from kg.exports.page_layout import node_positions
-from kg.model import Claim, Event, Evidence, Model
+from kg.exports.view import Edge, Record, View
+from kg.model import Claim, Evidence, Model
 from kg.ontology import Ontology
 
 VIS_DIR = "lib/vis-9.1.2"
@@ -199,9 +198,6 @@ def edge_look(modality: str, conflict: bool) -> Json:
 # ---------------------------------------------------------------------------- data for the page
 
 
-Record = Claim | Event
-
-
 def _since(record: Record) -> str | None:
     """The first day a record can denote: the time slider shows it from then on (undated: always)."""
     date = record.date or record.start
@@ -226,64 +222,45 @@ class PageData:
 
     Nodes, edges, records (claims and events, which carry the evidence), articles and classes are lists
     referring to each other by index, so each quote and headline is written once however many edges cite it.
+    Everything shown is taken from the derived view (`kg.exports.view`).
     """
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, view: View | None = None):
         self.model: Model = project.model
         self.ontology: Ontology = project.ontology
-        self.graph: nx.MultiDiGraph = to_network(self.model, self.ontology)
-        self.node_ids = list(self.graph.nodes)
+        self.view = view or View(self.model, self.ontology)
+        self.node_ids = list(self.view.nodes)
         self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
         self.article_index = {article_id: index for index, article_id in enumerate(self.model.articles)}
-        self.records: list[Record] = [*self.model.events.values(), *self.model.claims.values()]
+        self.records: list[Record] = list(self.view.records.values())
         self.record_index = {record.id: index for index, record in enumerate(self.records)}
-        self.conflicts = self._symmetric_conflicts()
-        used = {cls for _, cls in self.graph.nodes(data="cls")}
+        used = {node.cls for node in self.view.nodes.values()}
         self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
-        self.facts = self._facts()
-
-    def _symmetric_conflicts(self) -> dict[str, list[str]]:
-        """`conflicts_with` is written on one side only; both sides show it."""
-        found: dict[str, set[str]] = {record.id: set() for record in self.records}
-        for record in self.records:
-            for other in record.conflicts_with:
-                found[record.id].add(other)
-                found.setdefault(other, set()).add(record.id)
-        return {key: sorted(others, key=lambda o: self.record_index.get(o, -1)) for key, others in found.items()}
-
-    def name(self, node_id: str | None) -> str:
-        node = self.model.node(node_id or "")
-        return node.name if node else str(node_id)
-
-    def record_title(self, record_id: str) -> str:
-        record = self.model.claims.get(record_id) or self.model.events.get(record_id)
-        if isinstance(record, Claim):
-            other = record.value if record.object is None else self.name(record.object)
-            return f"{self.name(record.subject)} — {self.ontology.label(record.predicate)} — {other}"
-        return record.name if record else record_id
 
     # ------------------------------------------------------------------ the JSON
 
     def to_json(self) -> Json:
-        edges = list(self.graph.edges(keys=True, data=True))
-        edge_since = [_since(self._record_of(data)) for _, _, _, data in edges]
-        degrees = dict(self.graph.degree())
-        incident: dict[str, list[Json]] = {node_id: [] for node_id in self.node_ids}
-        for u, v, _, data in edges:
-            incident[u].append(data)
-            incident[v].append(data)
+        edges = self.view.edges
+        edge_since = [_since(self.view.records[edge.record]) for edge in edges]
+        degrees = dict.fromkeys(self.node_ids, 0)
+        incident: dict[str, list[Edge]] = {node_id: [] for node_id in self.node_ids}
+        for edge in edges:
+            degrees[edge.source] += 1
+            degrees[edge.target] += 1
+            incident[edge.source].append(edge)
+            incident[edge.target].append(edge)
         node_since = self._node_since(edges, edge_since)
         looks = [node_size(self.shape(n), degrees[n]) for n in self.node_ids]
         boxes = [
-            node_box(node_label(self.graph.nodes[n]["label"]), self.shape(n), look)
+            node_box(node_label(self.view.nodes[n].name), self.shape(n), look)
             for n, look in zip(self.node_ids, looks, strict=True)
         ]
-        positions = node_positions(boxes, ((self.node_index[u], self.node_index[v]) for u, v, _, _ in edges))
+        positions = node_positions(boxes, ((self.node_index[e.source], self.node_index[e.target]) for e in edges))
         vis_nodes = [
             self._vis_node(node_id, degrees[node_id], positions[i], looks[i]) for i, node_id in enumerate(self.node_ids)
         ]
-        vis_edges = [self._vis_edge(j, u, v, data) for j, (u, v, _, data) in enumerate(edges)]
+        vis_edges = [self._vis_edge(j, edge) for j, edge in enumerate(edges)]
         groups = {cls: class_group(*class_style(self.ontology, cls)) for cls in self.classes}
         network = vis_network(vis_nodes, vis_edges, groups)
         dates = sorted({s for s in (*edge_since, *node_since) if s})
@@ -293,10 +270,10 @@ class PageData:
                 self._node_meta(node_id, since, incident[node_id])
                 for node_id, since in zip(self.node_ids, node_since, strict=True)
             ],
-            "edges": [self._edge_meta(data, edge_since[j]) for j, (_, _, _, data) in enumerate(edges)],
+            "edges": [self._edge_meta(edge, edge_since[j]) for j, edge in enumerate(edges)],
             "records": [self._record_json(record) for record in self.records],
             "articles": [
-                {"id": a.id, "headline": a.label, "outlet": self.name(a.outlet) if a.outlet else None}
+                {"id": a.id, "headline": a.label, "outlet": self.view.name(a.outlet) if a.outlet else None}
                 for a in self.model.articles.values()
             ],
             "classes": [self._class_json(cls) for cls in self.classes],
@@ -307,76 +284,83 @@ class PageData:
         }
 
     def shape(self, node_id: str) -> str:
-        return class_style(self.ontology, self.graph.nodes[node_id]["cls"])[1]
+        return class_style(self.ontology, self.view.nodes[node_id].cls)[1]
 
-    def _record_of(self, data: Json) -> Record:
-        return self.model.claims[data["claim"]] if "claim" in data else self.model.events[data["event"]]
-
-    def _node_since(self, edges: list[tuple[str, str, str, Json]], edge_since: list[str | None]) -> list[str | None]:
+    def _node_since(self, edges: list[Edge], edge_since: list[str | None]) -> list[str | None]:
         """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
         incident: dict[str, list[str | None]] = {node_id: [] for node_id in self.node_ids}
-        for (u, v, _, _), since in zip(edges, edge_since, strict=True):
-            incident[u].append(since)
-            incident[v].append(since)
+        for edge, since in zip(edges, edge_since, strict=True):
+            incident[edge.source].append(since)
+            incident[edge.target].append(since)
         result: list[str | None] = []
         for node_id in self.node_ids:
             if node_id in self.model.events:
                 result.append(_since(self.model.events[node_id]))
             else:
-                dates = incident[node_id]
-                result.append(min(dates) if dates and None not in dates else None)  # type: ignore[type-var]
+                dates = [d for d in incident[node_id] if d is not None]
+                result.append(min(dates) if dates and len(dates) == len(incident[node_id]) else None)
         return result
 
     def _vis_node(self, node_id: str, degree: int, position: tuple[float, float], size: Json) -> Json:
-        attrs = self.graph.nodes[node_id]
-        summary = [attrs["label"], self.ontology.label(attrs["cls"])]
-        if attrs.get("date"):
-            summary.append(attrs["date"])
+        node = self.view.nodes[node_id]
+        summary = [node.name, self.ontology.label(node.cls)]
+        if node.date:
+            summary.append(node.date)
         summary.append(f"{degree} link{'s' if degree != 1 else ''}")
         return {
             "id": self.node_index[node_id],
-            "group": attrs["cls"],
-            "label": node_label(attrs["label"]),
+            "group": node.cls,
+            "label": node_label(node.name),
             "title": " · ".join(summary),
             "x": position[0],
             "y": position[1],
             **size,
         }
 
-    def _vis_edge(self, index: int, u: str, v: str, data: Json) -> Json:
-        conflict = bool(self.conflicts.get(self._record_of(data).id))
-        denied = data["modality"] == "denied"
-        summary = [f"{self.name(u)} → {data['label']} → {self.name(v)}", data["modality"]]
+    def _vis_edge(self, index: int, edge: Edge) -> Json:
+        record = self.view.records[edge.record]
+        conflict = bool(self.view.conflicts.get(edge.record))
+        modality = self.view.modality(record.evidence).name
+        sources = self.view.sources(edge.record)
+        label = self.ontology.label(edge.relation)
+        summary = [f"{self.view.name(edge.source)} → {label} → {self.view.name(edge.target)}", modality]
         if conflict:
             summary.append("conflicting")
-        if data.get("date"):
-            summary.append(data["date"])
-        summary.append(f"{len(data['sources'])} article{'s' if len(data['sources']) != 1 else ''}")
+        if date := self.view.date(edge.record):
+            summary.append(date)
+        summary.append(f"{len(sources)} article{'s' if len(sources) != 1 else ''}")
         return {
             "id": index,
-            "from": self.node_index[u],
-            "to": self.node_index[v],
-            "label": ("✗ " if denied else "") + data["label"],
+            "from": self.node_index[edge.source],
+            "to": self.node_index[edge.target],
+            "label": ("✗ " if modality == "denied" else "") + label,
             "title": " · ".join(summary),
-            **edge_look(data["modality"], conflict),
+            **edge_look(modality, conflict),
         }
 
-    def _node_meta(self, node_id: str, since: str | None, incident: list[Json]) -> Json:
-        attrs = self.graph.nodes[node_id]
+    def _node_meta(self, node_id: str, since: str | None, incident: list[Edge]) -> Json:
+        node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
         entity = self.model.entities.get(node_id)
-        articles = set(attrs.get("sources", []))
-        for data in incident:
-            articles.update(data["sources"])
-        facts = self.facts.get(node_id, [])
-        for _, _, record in facts:
-            if record is not None:
-                articles.update(e.article for e in self.records[record].evidence)
+        articles = set(node.sources)
+        for edge in incident:
+            articles.update(self.view.sources(edge.record))
+        facts = [
+            (
+                self.ontology.label(fact.relation),
+                ", ".join(fact.values),
+                self.record_index[fact.record] if fact.record else None,
+            )
+            for fact in node.facts
+        ]
+        for fact in node.facts:
+            if fact.record is not None:
+                articles.update(self.view.sources(fact.record))
         return {
             "key": node_id,
-            "class": self.class_index[attrs["cls"]],
-            "kind": attrs["kind"],
-            "names": [attrs["label"], *attrs["aliases"]],
+            "class": self.class_index[node.cls],
+            "kind": node.kind,
+            "names": [node.name, *node.aliases],
             "since": since,
             "date": _date_text(event) if event else None,
             "record": self.record_index[node_id] if event else None,
@@ -385,29 +369,15 @@ class PageData:
             "note": entity.note if entity else None,
         }
 
-    def _facts(self) -> dict[str, list[tuple[str, str, int | None]]]:
-        """Literal values about a node: datatype roles of an event, literal-valued claims (holdsPosition…)."""
-        facts: dict[str, list[tuple[str, str, int | None]]] = {}
-        for event in self.model.events.values():
-            for role, values in event.roles:
-                if self.ontology.properties[role].is_datatype:
-                    facts.setdefault(event.id, []).append((self.ontology.label(role), ", ".join(values), None))
-        for claim in self.model.claims.values():
-            if claim.object is None:
-                facts.setdefault(claim.subject, []).append(
-                    (self.ontology.label(claim.predicate), claim.value or "", self.record_index[claim.id])
-                )
-        return facts
-
-    def _edge_meta(self, data: Json, since: str | None) -> Json:
-        record = self._record_of(data)
+    def _edge_meta(self, edge: Edge, since: str | None) -> Json:
+        record = self.view.records[edge.record]
         return {
             "record": self.record_index[record.id],
-            "relation": data["label"],
+            "relation": self.ontology.label(edge.relation),
             "since": since,
-            "articles": [self.article_index[a] for a in data["sources"]],
-            "modality": data["modality"],
-            "conflict": bool(self.conflicts.get(record.id)),
+            "articles": [self.article_index[a] for a in self.view.sources(edge.record)],
+            "modality": self.view.modality(record.evidence).name,
+            "conflict": bool(self.view.conflicts.get(record.id)),
         }
 
     def _record_json(self, record: Record) -> Json:
@@ -415,29 +385,28 @@ class PageData:
         return {
             "id": record.id,
             "kind": "claim" if isinstance(record, Claim) else "event",
-            "title": self.record_title(record.id),
+            "title": self.view.title(record.id),
             "date": _date_text(record),
-            "modality": self.ontology.strongest({e.modality for e in record.evidence}).name,
-            "conflicts": [self.record_title(other) for other in self.conflicts.get(record.id, [])],
-            "qualifiers": [(self.ontology.label(q), [self.name(v) for v in values]) for q, values in qualifiers],
+            "modality": self.view.modality(record.evidence).name,
+            "conflicts": [self.view.title(other) for other in self.view.conflicts.get(record.id, [])],
+            "qualifiers": [(self.ontology.label(q), [self.view.name(v) for v in values]) for q, values in qualifiers],
             "note": record.note,
             "evidence": [self._evidence_json(item) for item in record.evidence],
         }
 
     def _evidence_json(self, item: Evidence) -> Json:
-        outlet = self.model.articles[item.article].outlet
         return {
             "article": self.article_index[item.article],
             "quote": item.quote,
-            "chain": [self.name(agent) for agent in ([outlet] if outlet else []) + list(item.via)],
-            "said_to": self.name(item.said_to) if item.said_to else None,
+            "chain": [self.view.name(agent) for agent in self.view.chain(item)],
+            "said_to": self.view.name(item.said_to) if item.said_to else None,
             "modality": item.modality,
             "direct": item.direct_speech,
         }
 
     def _class_json(self, cls: str) -> Json:
         color, shape = class_style(self.ontology, cls)
-        count = sum(1 for _, c in self.graph.nodes(data="cls") if c == cls)
+        count = sum(1 for node in self.view.nodes.values() if node.cls == cls)
         return {"name": cls, "label": self.ontology.label(cls), "color": color, "shape": shape, "count": count}
 
 
@@ -541,17 +510,17 @@ def content_security_policy(scripts: Sequence[str], styles: Sequence[str]) -> st
     )
 
 
-def render_html(project: Project) -> str:
+def render_html(project: Project, view: View | None = None) -> str:
     scripts = {"vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
     styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}
     parts = {
         **scripts,
         **styles,
         "csp": content_security_policy(list(scripts.values()), list(styles.values())),
-        "data": script_json(PageData(project).to_json()),
+        "data": script_json(PageData(project, view).to_json()),
     }
     return re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))
 
 
-def write_html(project: Project, path: Path) -> None:
-    path.write_bytes(render_html(project).encode("utf-8"))
+def write_html(project: Project, path: Path, view: View | None = None) -> None:
+    path.write_bytes(render_html(project, view).encode("utf-8"))

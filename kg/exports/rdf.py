@@ -16,8 +16,9 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.dates import Date
+from kg.exports.view import View
 from kg.model import Claim, Event, Evidence, Model
-from kg.ontology import Ontology
+from kg.ontology import Ontology, Term
 from kg.vocab import KGO, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, K
 
 DEFAULT_BASE = "https://w3id.org/syria-russia-kg/id/"
@@ -75,9 +76,9 @@ class _Triples:
     """Triples grouped by subject (insertion order within a subject), de-duplicated."""
 
     def __init__(self) -> None:
-        self.by_subject: dict[ox.NamedNode, dict[tuple[ox.NamedNode, ox.Term], None]] = {}
+        self.by_subject: dict[ox.NamedNode, dict[tuple[ox.NamedNode, Term], None]] = {}
 
-    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.Term) -> None:
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term) -> None:
         self.by_subject.setdefault(subject, {})[(predicate, obj)] = None
 
     def __iter__(self) -> Iterator[ox.Triple]:
@@ -89,9 +90,10 @@ class _Triples:
 
 
 class RdfBuilder:
-    def __init__(self, model: Model, ontology: Ontology, base: str = DEFAULT_BASE):
+    def __init__(self, model: Model, ontology: Ontology, base: str = DEFAULT_BASE, view: View | None = None):
         self.model = model
         self.ontology = ontology
+        self.view = view or View(model, ontology)
         self.base = base
         self.out = _Triples()
 
@@ -185,11 +187,10 @@ class RdfBuilder:
         )
 
     def add_claim(self, claim: Claim) -> None:
-        prop = self.ontology.properties[claim.predicate]
         subject = self.node(claim.subject)
         predicate = kgo(claim.predicate)
-        obj: ox.Term = ox.Literal(claim.value) if claim.value is not None else self.node(claim.object or "")
-        if self.ontology.strongest({e.modality for e in claim.evidence}).direct_triple:
+        obj: Term = ox.Literal(claim.value) if claim.value is not None else self.node(claim.object or "")
+        if self.view.modality(claim.evidence).direct_triple:
             self.out.add(subject, predicate, obj)  # the direct layer; hedged and denied claims only as statements
         statement = self.claim(claim.id)
         self.out.add(subject, kgo(K.statement), statement)
@@ -198,14 +199,7 @@ class RdfBuilder:
         self.out.add(statement, _nn(v.SUBJECT), subject)
         self.out.add(statement, _nn(v.PREDICATE), predicate)
         self.out.add(statement, _nn(v.OBJECT), obj)
-        self.out.add(
-            statement,
-            _LABEL,
-            _en(
-                f"{self.name(claim.subject)} — {prop.label} — "
-                f"{claim.value if claim.value is not None else self.name(claim.object)}"
-            ),
-        )
+        self.out.add(statement, _LABEL, _en(self.view.title(claim.id)))
         for qualifier, values in claim.qualifiers:
             qualifier_prop = self.ontology.properties[qualifier]
             for value in values:
@@ -215,10 +209,6 @@ class RdfBuilder:
         self.add_provenance(
             statement, claim.id, claim.date, claim.start, claim.end, claim.evidence, claim.conflicts_with, claim.note
         )
-
-    def name(self, node_id: str | None) -> str:
-        node = self.model.node(node_id or "")
-        return node.name if node else str(node_id)
 
     def ref(self, record_id: str) -> ox.NamedNode:
         """IRI of a claim's statement node or of an event (what `conflicts_with` may name)."""
@@ -241,7 +231,7 @@ class RdfBuilder:
             self.add_date(subject, K.startDate, start)
         if end is not None:
             self.add_date(subject, K.endDate, end)
-        self.out.add(subject, kgo(K.modality), _nn(self.ontology.strongest({e.modality for e in evidence}).iri))
+        self.out.add(subject, kgo(K.modality), _nn(self.view.modality(evidence).iri))
         for other in conflicts:
             self.out.add(subject, kgo(K.conflictsWith), self.ref(other))
             self.out.add(self.ref(other), kgo(K.conflictsWith), subject)
@@ -299,12 +289,12 @@ class RdfBuilder:
             self.out.add(position_selector, _TYPE, _nn(v.POSITION_SELECTOR))
             self.out.add(position_selector, _nn(v.START), ox.Literal(start))
             self.out.add(position_selector, _nn(v.END), ox.Literal(end))
-        self.add_attribution(node, article.outlet, item)
+        self.add_attribution(node, item)
 
-    def add_attribution(self, node: ox.NamedNode, outlet: str | None, item: Evidence) -> None:
+    def add_attribution(self, node: ox.NamedNode, item: Evidence) -> None:
         """Step 0 is the article's outlet (when known), then each source it cites, in order."""
-        chain = ([outlet] if outlet else []) + list(item.via)
-        first_index = 0 if outlet else 1
+        chain = self.view.chain(item)
+        first_index = 0 if self.model.articles[item.article].outlet else 1
         previous = None
         for offset, agent in enumerate(chain):
             index = first_index + offset
@@ -324,8 +314,11 @@ class RdfBuilder:
             self.out.add(node, kgo(K.saidTo), self.node(item.said_to))
 
 
-def model_triples(model: Model, ontology: Ontology, base: str = DEFAULT_BASE) -> list[ox.Triple]:
-    return list(RdfBuilder(model, ontology, base).build())
+def model_triples(
+    model: Model, ontology: Ontology, base: str = DEFAULT_BASE, view: View | None = None
+) -> list[ox.Triple]:
+    """Every triple of the graph, in the fixed order the serialisations keep."""
+    return list(RdfBuilder(model, ontology, base, view).build())
 
 
 EXPORT_FILES = {

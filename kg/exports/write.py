@@ -14,10 +14,12 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.exports.rdf import DEFAULT_BASE, EXPORT_FILES, model_triples, serialize
+from kg.exports.view import View
 
 DEFAULT_OUT = Path("exports")
 
@@ -26,19 +28,20 @@ Writer = Callable[[Path], None]
 
 def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writer]:
     """Export file name → function writing that file to a given path."""
-    triples = model_triples(project.model, project.ontology, base)
+    view = View(project.model, project.ontology)  # derived once, read by every export
+    triples = model_triples(project.model, project.ontology, base, view)
     writers: dict[str, Writer] = {
-        name: (lambda path, fmt=fmt: serialize(triples, path, fmt, base)) for name, fmt in EXPORT_FILES.items()
+        name: partial(serialize, triples, rdf_format=fmt, base=base) for name, fmt in EXPORT_FILES.items()
     }
-    writers["graph.html"] = lambda path: _write_html(project, path)
+    writers["graph.html"] = partial(_write_html, project, view=view)
     return writers
 
 
-def _write_html(project: Project, path: Path) -> None:
-    # Imported here: pyvis and networkx cost ~0.3 s to import, which `kg query` and friends need not pay.
+def _write_html(project: Project, path: Path, view: View) -> None:
+    # Imported here: pyvis costs ~0.3 s to import, which `kg query` and friends need not pay.
     from kg.exports.page import write_html
 
-    write_html(project, path)
+    write_html(project, path, view)
 
 
 def write_atomically(writers: dict[str, Writer], out: Path) -> list[Path]:

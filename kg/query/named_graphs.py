@@ -26,6 +26,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from kg import vocab as v
+from kg.ontology import Term
 from kg.vocab import KGO, K
 
 _TYPE = ox.NamedNode(v.TYPE)
@@ -40,12 +41,12 @@ _IDENTITY = {ox.NamedNode(iri) for iri in (v.TYPE, v.LABEL, v.PREF_LABEL, v.ALT_
 Support = frozenset[ox.NamedNode]
 
 
-def _owners(triples: list[ox.Triple], articles: set[ox.NamedNode]) -> dict[ox.Term, set[ox.NamedNode]]:
+def _owners(triples: list[ox.Triple], articles: set[ox.NamedNode]) -> dict[Term, set[ox.NamedNode]]:
     """Nodes that belong to articles: the articles, what derives from them, and the parts of those."""
-    owners: dict[ox.Term, set[ox.NamedNode]] = defaultdict(set)
+    owners: dict[Term, set[ox.NamedNode]] = defaultdict(set)
     for article in articles:
         owners[article].add(article)
-    parts: dict[ox.Term, list[ox.Term]] = defaultdict(list)
+    parts: dict[Term, list[Term]] = defaultdict(list)
     for s, p, o in triples:
         if p == _DERIVED_FROM and isinstance(o, ox.NamedNode) and o in articles:
             owners[s].add(o)
@@ -61,9 +62,9 @@ def _owners(triples: list[ox.Triple], articles: set[ox.NamedNode]) -> dict[ox.Te
     return owners
 
 
-def _asserted(triples: list[ox.Triple], owners: dict[ox.Term, set[ox.NamedNode]]) -> dict[tuple, set[ox.NamedNode]]:
+def _asserted(triples: list[ox.Triple], owners: dict[Term, set[ox.NamedNode]]) -> dict[tuple, set[ox.NamedNode]]:
     """Direct triple (s, p, o) → articles of the claim statements that assert it."""
-    parts: dict[ox.Term, dict[ox.NamedNode, ox.Term]] = defaultdict(dict)
+    parts: dict[Term, dict[ox.NamedNode, Term]] = defaultdict(dict)
     for s, p, o in triples:
         if p in _STATEMENT_PARTS:
             parts[s][p] = o
@@ -100,7 +101,7 @@ def article_graphs(triples: list[ox.Triple]) -> tuple[dict[ox.NamedNode, list[ox
     # repeat, since such a triple can mention yet another node.
     changed = True
     while changed:
-        mentions: dict[ox.Term, set[ox.NamedNode]] = defaultdict(set)
+        mentions: dict[Term, set[ox.NamedNode]] = defaultdict(set)
         for (s, _, o), found in zip(triples, support, strict=True):
             mentions[s] |= found
             mentions[o] |= found

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.ontology import Term
+
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 SOLUTION_FORMATS = {
@@ -96,7 +98,7 @@ def run(store: ox.Store, query: str, prefixes: dict[str, str]) -> Result:
         raise QueryError(f"query failed: {error}") from None
 
 
-def compact(term: ox.Term | None, prefixes: dict[str, str]) -> str:
+def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     """A term as a person reads it in a table: `kg:russia`, `2025-01-28`, `Bashar al-Assad`."""
     if term is None:
         return ""
@@ -137,11 +139,16 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
     return {name: ns for name, ns in sorted(prefixes.items()) if any(iri.startswith(ns) for iri in iris)}
 
 
+def _text(serialized: bytes | None) -> str:
+    """Serialising without an output file returns the bytes (the stubs allow None, for the file case)."""
+    return (serialized or b"").decode()
+
+
 def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
     """Serialise a result in `fmt` (one of RESULT_FORMATS); a QueryError when the format does not fit the result."""
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
-            return result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n"
+            return _text(result.serialize(format=ox.QueryResultsFormat.JSON)) + "\n"
         if fmt in GRAPH_FORMATS:
             raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; an ASK answers true or false")
         return ("true" if result else "false") + "\n"
@@ -151,10 +158,10 @@ def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
         rdf_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
         triples = list(dict.fromkeys(result))  # DESCRIBE can repeat triples
         used = _used_prefixes(triples, prefixes) if rdf_format == ox.RdfFormat.TURTLE else None
-        return ox.serialize(triples, format=rdf_format, prefixes=used).decode()
+        return _text(ox.serialize(triples, format=rdf_format, prefixes=used))
     if fmt in GRAPH_FORMATS:
         raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; use table, csv, tsv or json for SELECT")
     if fmt == "table":
         return table(result, prefixes)
-    text = result.serialize(format=SOLUTION_FORMATS[fmt]).decode()
+    text = _text(result.serialize(format=SOLUTION_FORMATS[fmt]))
     return text if text.endswith("\n") else text + "\n"

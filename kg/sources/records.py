@@ -141,7 +141,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return []  # kg.dates explains malformed dates better
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        unexpected = sorted(set(error.instance) - set(allowed))
+        unexpected = sorted(set(error.instance if isinstance(error.instance, dict) else ()) - set(allowed))
         return [
             Problem(at.at(key, KEY), f"unknown field '{key}'{did_you_mean(str(key), allowed)}") for key in unexpected
         ]
@@ -184,7 +184,7 @@ def _type_name(name: object) -> str:
         "null": "nothing",
     }
     if isinstance(name, list):
-        return " or ".join(names.get(n, n) for n in name)
+        return " or ".join(names.get(str(n), str(n)) for n in name)
     return names.get(str(name), str(name))
 
 
@@ -216,7 +216,8 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
         return
     text_name = data.get("text")
     text = _article_text(file, text_name, where.at("text"), loaded) if isinstance(text_name, str) else ""
-    published = data.get("published") if isinstance(data.get("published"), dict) else {}
+    raw_published = data.get("published")
+    published: dict[str, Any] = raw_published if isinstance(raw_published, dict) else {}
     photos = tuple(
         Photo(p["id"], p["caption"], p.get("credit"))
         for p in _items(data.get("photos"))
@@ -323,9 +324,10 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
         obj = _str(raw.get("object"))
         value = raw.get("value")
         value = None if value is None or isinstance(value, dict | list) else str(value)
+        given_id = raw.get("id")
         claim_id = (
-            raw.get("id")
-            if isinstance(raw.get("id"), str)
+            given_id
+            if isinstance(given_id, str)
             else f"{raw['subject']}.{raw['predicate']}.{obj if obj is not None else _slug(value or '')}"
         )
         claim = Claim(

@@ -113,7 +113,8 @@ class _Reuse:
 
     kind: str
     name: str
-    mark: yaml.Mark
+    line: int  # 1-based
+    column: int
 
     def problem(self, where: Where) -> Problem:
         sign = "&" if self.kind == "anchor" else "*"
@@ -121,7 +122,7 @@ class _Reuse:
             f"YAML {self.kind} '{sign}{self.name}' is not allowed: sources spell every value out "
             "(anchors and aliases can make a small file expand without bound)"
         )
-        return Problem(where, message, self.mark.line + 1, self.mark.column + 1)
+        return Problem(where, message, self.line, self.column)
 
 
 def _first_anchor_or_alias(text: str) -> _Reuse | None:
@@ -136,10 +137,11 @@ def _first_anchor_or_alias(text: str) -> _Reuse | None:
     try:
         while parser.check_event():
             event = parser.get_event()
-            if isinstance(event, yaml.AliasEvent):
-                return _Reuse("alias", str(event.anchor), event.start_mark)
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                return _Reuse("anchor", str(event.anchor), event.start_mark)
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                return _Reuse(kind, str(event.anchor), line, column)
     except yaml.YAMLError:
         return None
     finally:

@@ -1,0 +1,157 @@
+"""The derived view of a checked model, computed once and read by every export (RDF, networkx, the page).
+
+The model holds what curators wrote; the view holds what the exports show of it: nodes with their names,
+edges (a claim between two nodes, or an event's role) with the claim or event behind them, literal facts
+about a node, conflicts on both sides, attribution chains and display titles.  Each of these is decided
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.model import Claim, Entity, Event, Evidence, Model
+from kg.ontology import Modality, Ontology
+
+Record = Claim | Event
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A literal about a node: an event's datatype role (no record of its own) or a literal-valued claim."""
+
+    relation: str
+    values: tuple[str, ...]
+    record: str | None  # the claim's id; None for an event role (the event is the node itself)
+
+
+@dataclass(frozen=True)
+class Node:
+    """An entity or an event, as drawn: `date` is an event's date, or the start of its interval."""
+
+    id: str
+    kind: str  # "entity" or "event"
+    cls: str
+    name: str
+    aliases: tuple[str, ...]
+    date: str | None
+    sources: tuple[str, ...]  # articles of an event's evidence, sorted
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A link between two nodes, from a claim (key: the claim's id) or an event role (`event#role#value`)."""
+
+    key: str
+    source: str
+    target: str
+    relation: str
+    record: str  # the claim or event behind the link
+    kind: str  # "claim" or "event"
+
+
+class View:
+    """Nodes, edges, facts, conflicts, titles and attribution chains of `model`, derived once."""
+
+    def __init__(self, model: Model, ontology: Ontology):
+        self.model = model
+        self.ontology = ontology
+        self.records: dict[str, Record] = {record.id: record for record in model.records()}
+        self.record_order = {record_id: index for index, record_id in enumerate(self.records)}
+        self.nodes: dict[str, Node] = {node.id: _node(node) for node in model.nodes()}
+        self.edges = self._edges()
+        self.conflicts = self._conflicts()
+
+    # ------------------------------------------------------------------ derived once
+
+    def _edges(self) -> list[Edge]:
+        """Every link, grouped by source node (in node order), then by target in order of first appearance,
+        then in record order: the order networkx keeps for a MultiDiGraph filled in record order."""
+        found: list[Edge] = []
+        for event in self.model.events.values():
+            for role, values in event.roles:
+                if self.ontology.properties[role].is_datatype:
+                    self.nodes[event.id].facts.append(Fact(role, values, None))
+                    continue
+                found += [
+                    Edge(f"{event.id}#{role}#{value}", event.id, value, role, event.id, "event") for value in values
+                ]
+        for claim in self.model.claims.values():
+            if claim.object is None:
+                self.nodes[claim.subject].facts.append(Fact(claim.predicate, (claim.value or "",), claim.id))
+            else:
+                found.append(Edge(claim.id, claim.subject, claim.object, claim.predicate, claim.id, "claim"))
+        node_order = {node_id: index for index, node_id in enumerate(self.nodes)}
+        first_target: dict[tuple[str, str], int] = {}
+        for index, edge in enumerate(found):
+            first_target.setdefault((edge.source, edge.target), index)
+        return sorted(found, key=lambda e: (node_order[e.source], first_target[(e.source, e.target)]))
+
+    def _conflicts(self) -> dict[str, list[str]]:
+        """Record id → the records it conflicts with, on both sides (YAML states it on one), in record order."""
+        found: dict[str, set[str]] = {record_id: set() for record_id in self.records}
+        for record in self.records.values():
+            for other in record.conflicts_with:
+                found[record.id].add(other)
+                found.setdefault(other, set()).add(record.id)
+        return {key: sorted(others, key=lambda o: self.record_order.get(o, -1)) for key, others in found.items()}
+
+    # ------------------------------------------------------------------ asked for
+
+    def name(self, node_id: str | None) -> str:
+        node = self.model.node(node_id or "")
+        return node.name if node else str(node_id)
+
+    def title(self, record_id: str) -> str:
+        """A claim as 'subject — relation — object'; an event by its name."""
+        record = self.records.get(record_id)
+        if isinstance(record, Claim):
+            other = record.value if record.object is None else self.name(record.object)
+            return f"{self.name(record.subject)} — {self.ontology.label(record.predicate)} — {other}"
+        return record.name if record else record_id
+
+    def modality(self, evidence: tuple[Evidence, ...]) -> Modality:
+        """A record is as firm as its firmest evidence (the ontology ranks the modalities)."""
+        return self.ontology.strongest({item.modality for item in evidence})
+
+    def chain(self, item: Evidence) -> list[str]:
+        """Who the quote comes through: the article's outlet (when known), then each source it cites."""
+        outlet = self.model.articles[item.article].outlet
+        return ([outlet] if outlet else []) + list(item.via)
+
+    def sources(self, record_id: str) -> list[str]:
+        """The articles a record's evidence quotes, sorted."""
+        return sorted({item.article for item in self.records[record_id].evidence})
+
+    def date(self, record_id: str) -> str | None:
+        record = self.records[record_id]
+        date = record.date or record.start
+        return date.value if date else None
+
+
+def _node(node: Entity | Event) -> Node:
+    if isinstance(node, Event):
+        date = node.date or node.start
+        sources = tuple(sorted({item.article for item in node.evidence}))
+        return Node(node.id, "event", node.type, node.name, node.aliases, date.value if date else None, sources)
+    return Node(node.id, "entity", node.type, node.name, node.aliases, None, ())
+
+
+def stats(model: Model, ontology: Ontology) -> dict[str, dict[str, int]]:
+    """Counts of nodes by class and of edges by relation (literal facts included), and totals of the records."""
+    view = View(model, ontology)
+    classes = Counter(node.cls for node in view.nodes.values())
+    relations = Counter(edge.relation for edge in view.edges)
+    relations.update(claim.predicate for claim in model.claims.values() if claim.object is None)
+    totals = {
+        "articles": len(model.articles),
+        "entities": len(model.entities),
+        "events": len(model.events),
+        "claims": len(model.claims),
+        "evidence": sum(len(r.evidence) for r in model.records()),
+        "nodes": len(view.nodes),
+        "edges": len(view.edges),
+    }
+    return {"totals": totals, "classes": dict(sorted(classes.items())), "relations": dict(sorted(relations.items()))}
