@@ -2,8 +2,13 @@
 
 >>> import kg
 >>> model = kg.load()          # validated model of sources/ (raises kg.ValidationFailed)
+>>> problems = kg.validate()   # every problem, located; [] when the sources are clean
 >>> graph = kg.network()       # networkx MultiDiGraph of the same model
+>>> rdf = kg.rdf_graph()       # rdflib Graph (stored in Oxigraph) of what graph.ttl holds
 >>> kg.build()                 # write exports/ atomically
+
+The package follows the pipeline: `kg.sources` (YAML → model) → `kg.checks` → `kg.exports` (RDF,
+network, page) → `kg.query` (SPARQL, serve, push), over a core of `kg.model`, `kg.ontology`, `kg.vocab`.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
+from kg.exports.rdf import DEFAULT_BASE, model_triples, rdflib_graph
 from kg.exports.write import DEFAULT_OUT, build
 from kg.model import Model
 from kg.problems import LocatedProblem, ValidationFailed
 
 if TYPE_CHECKING:
     import networkx as nx
+    import rdflib
 
-__all__ = ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "validate"]
+__all__ = ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "rdf_graph", "validate"]
 
 
 def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> Model:
@@ -33,6 +40,14 @@ def network(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) 
 
     project = load_project(Path(sources), Path(ontology))
     return to_network(project.model, project.ontology)
+
+
+def rdf_graph(
+    sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY, base: str = DEFAULT_BASE
+) -> rdflib.Graph:
+    """The validated graph as an rdflib `Graph` backed by Oxigraph (oxrdflib): what `graph.ttl` holds."""
+    project = load_project(Path(sources), Path(ontology))
+    return rdflib_graph(model_triples(project.model, project.ontology, base), base)
 
 
 def validate(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> list[LocatedProblem]:

@@ -64,6 +64,9 @@ class Modality:
     iri: str
     rank: int
     direct_triple: bool
+    color: str | None = None  # display hints for the page's edges
+    dashes: tuple[int, ...] = ()  # empty: a solid line
+    mark: str = ""  # put before an edge's label
 
 
 @dataclass
@@ -260,7 +263,18 @@ class _Reader:
                 if not rank or not direct:
                     raise OntologyError(f"modality kgo:{name} needs a kgo:modalityRank and a kgo:directTriple")
                 label = self.text(props, RDFS + "label") or name.lower()
-                found.append(Modality(label, KGO + name, int(_value(rank[0])), _value(direct[0]) == "true"))
+                dashes = tuple(int(n) for n in (self.text(props, KGO + K.displayDashes) or "").split() if n.isdigit())
+                found.append(
+                    Modality(
+                        label,
+                        KGO + name,
+                        int(_value(rank[0])),
+                        _value(direct[0]) == "true",
+                        self.text(props, KGO + K.displayColor),
+                        dashes,
+                        self.text(props, KGO + K.displayMark) or "",
+                    )
+                )
         return tuple(sorted(found, key=lambda m: (m.rank, m.name)))
 
     def restricted_ranges(self) -> dict[tuple[str, str], tuple[str, ...]]:

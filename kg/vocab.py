@@ -46,6 +46,8 @@ class K:
     AcyclicRelation = "AcyclicRelation"
     displayColor = "displayColor"
     displayShape = "displayShape"
+    displayDashes = "displayDashes"
+    displayMark = "displayMark"
     modalityRank = "modalityRank"
     directTriple = "directTriple"
     # records

@@ -247,3 +247,28 @@ def test_editor_schemas_in_the_ontology_folder_are_up_to_date() -> None:
 
     for name, text in render_editor_schemas(load_ontology(ONTOLOGY)).items():
         assert (ONTOLOGY / name).read_text(encoding="utf-8") == text, f"run `kg schema` to refresh {name}"
+
+
+def plain(triple: tuple[rdflib.term.Node, ...]) -> tuple[rdflib.term.Node, ...]:
+    """RDF 1.1: a literal without datatype is an xsd:string (Oxigraph says so explicitly, rdflib does not)."""
+    return tuple(
+        rdflib.Literal(str(t)) if isinstance(t, rdflib.Literal) and t.datatype == rdflib.XSD.string else t
+        for t in triple
+    )
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")  # oxrdflib 0.5
+def test_rdf_graph_is_an_rdflib_graph_in_oxigraph_holding_what_graph_ttl_holds(built: Path) -> None:
+    graph = kg.rdf_graph(SOURCES, ONTOLOGY)
+    assert type(graph.store).__module__.startswith("oxrdflib")
+    exported = rdflib.Graph().parse(built / "graph.nt", format="nt")
+    assert len(graph) == len(exported) > 10_000
+    assert {plain(t) for t in graph} == {plain(t) for t in exported}
+    rows = graph.query(
+        "SELECT ?name WHERE { kg:russia rdfs:label ?name }",
+        initNs={"kg": "https://w3id.org/syria-russia-kg/id/", "rdfs": str(rdflib.RDFS)},
+    )
+    assert [str(row[0]) for row in rows] == ["Russia"]
+    graph.parse(ONTOLOGY / "kg.ttl", format="ox-turtle")  # the shapes read domains and ranges from it
+    conforms, _, report = pyshacl.validate(graph, shacl_graph=str(ONTOLOGY / "shapes.ttl"), advanced=True)
+    assert conforms, report  # the Python RDF ecosystem takes it as it is

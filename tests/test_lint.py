@@ -1,15 +1,24 @@
-"""The code base stays ruff-clean (configuration in pyproject.toml)."""
+"""The code base stays ruff-clean, ruff-formatted and type-checked (configuration in pyproject.toml)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 
-def test_ruff_finds_nothing() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "kg", "tests"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "kg", "tests"],
+        ["ruff", "format", "--check", "kg", "tests"],
+        ["mypy"],
+    ],
+    ids=["ruff check", "ruff format", "mypy"],
+)
+def test_the_checker_finds_nothing(command: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

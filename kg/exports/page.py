@@ -32,7 +32,7 @@ from kg.dates import Date
 from kg.exports.page_layout import node_positions
 from kg.exports.view import Edge, Record, View
 from kg.model import Claim, Evidence, Model
-from kg.ontology import Ontology
+from kg.ontology import Modality, Ontology
 
 VIS_DIR = "lib/vis-9.1.2"
 DEFAULT_STYLE = ("#97c2fc", "dot")
@@ -55,12 +55,7 @@ VIS_SHAPES = frozenset(
 )
 LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # vis sizes these by their label
 BIG_GRAPH = 1000  # nodes beyond which the page saves redraws and updates (5,000 nodes pan at 3–4 frames/s)
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "asserted": {"dashes": False, "color": "#8a9099"},
-    "reported": {"dashes": [8, 5], "color": "#5b7fa6"},
-    "hedged": {"dashes": [2, 5], "color": "#9a8fb8"},
-    "denied": {"dashes": [12, 4, 2, 4], "color": "#c0392b"},
-}
+EDGE_COLOR = "#8a9099"  # for a modality without kgo:displayColor
 CONFLICT_COLOR = "#e8871e"
 LABEL_FONT = 14
 LABEL_WIDTH = 24  # characters per line of a node label
@@ -174,17 +169,17 @@ def _darker(color: str) -> str:
     return "#" + bytes(int(c * 0.7) for c in _rgb(color)).hex()
 
 
-def edge_style(modality: str, conflict: bool) -> Json:
-    """Dashes by modality (asserted solid, reported dashed, hedged dotted, denied dash-dot); conflicts orange."""
-    style = EDGE_STYLES.get(modality, EDGE_STYLES["asserted"])
+def edge_style(modality: Modality, conflict: bool) -> Json:
+    """Colour and dashes of the modality, as the ontology gives them (asserted solid, reported dashed, hedged
+    dotted, denied dash-dot); conflicts orange and wider."""
     return {
-        "color": CONFLICT_COLOR if conflict else style["color"],
-        "dashes": style["dashes"],
+        "color": CONFLICT_COLOR if conflict else _hex_color(modality.color or "") or EDGE_COLOR,
+        "dashes": list(modality.dashes) or False,
         "width": 3 if conflict else 1.5,
     }
 
 
-def edge_look(modality: str, conflict: bool) -> Json:
+def edge_look(modality: Modality, conflict: bool) -> Json:
     """The vis attributes of `edge_style` that differ from the defaults in `vis_options`."""
     style = edge_style(modality, conflict)
     look: Json = {"color": style["color"]}  # a string colours highlight and hover too: selection keeps the style
@@ -277,7 +272,7 @@ class PageData:
                 for a in self.model.articles.values()
             ],
             "classes": [self._class_json(cls) for cls in self.classes],
-            "edgeStyles": edge_legend(),
+            "edgeStyles": edge_legend(self.ontology),
             "stops": story_dates(dates),
             "background": dates[0] if dates else None,
             "big": len(vis_nodes) > BIG_GRAPH,
@@ -320,10 +315,10 @@ class PageData:
     def _vis_edge(self, index: int, edge: Edge) -> Json:
         record = self.view.records[edge.record]
         conflict = bool(self.view.conflicts.get(edge.record))
-        modality = self.view.modality(record.evidence).name
+        modality = self.view.modality(record.evidence)
         sources = self.view.sources(edge.record)
         label = self.ontology.label(edge.relation)
-        summary = [f"{self.view.name(edge.source)} → {label} → {self.view.name(edge.target)}", modality]
+        summary = [f"{self.view.name(edge.source)} → {label} → {self.view.name(edge.target)}", modality.name]
         if conflict:
             summary.append("conflicting")
         if date := self.view.date(edge.record):
@@ -333,7 +328,7 @@ class PageData:
             "id": index,
             "from": self.node_index[edge.source],
             "to": self.node_index[edge.target],
-            "label": ("✗ " if modality == "denied" else "") + label,
+            "label": (f"{modality.mark} " if modality.mark else "") + label,
             "title": " · ".join(summary),
             **edge_look(modality, conflict),
         }
@@ -421,9 +416,9 @@ def story_dates(dates: list[str]) -> list[str]:
     return dates[start:]
 
 
-def edge_legend() -> list[Json]:
-    rows = [{"label": m, **edge_style(m, conflict=False)} for m in EDGE_STYLES]
-    return [*rows, {"label": "conflicting", **edge_style("asserted", conflict=True)}]
+def edge_legend(ontology: Ontology) -> list[Json]:
+    rows = [{"label": m.name, **edge_style(m, conflict=False)} for m in ontology.modalities]
+    return [*rows, {"label": "conflicting", **edge_style(ontology.modalities[0], conflict=True)}]
 
 
 def vis_options(groups: Json, big: bool) -> Json:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -20,6 +21,9 @@ from kg.exports.view import View
 from kg.model import Claim, Event, Evidence, Model
 from kg.ontology import Ontology, Term
 from kg.vocab import KGO, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, K
+
+if TYPE_CHECKING:
+    import rdflib
 
 DEFAULT_BASE = "https://w3id.org/syria-russia-kg/id/"
 
@@ -319,6 +323,18 @@ def model_triples(
 ) -> list[ox.Triple]:
     """Every triple of the graph, in the fixed order the serialisations keep."""
     return list(RdfBuilder(model, ontology, base, view).build())
+
+
+def rdflib_graph(triples: list[ox.Triple], base: str = DEFAULT_BASE) -> rdflib.Graph:
+    """The triples as an rdflib `Graph` stored in Oxigraph (oxrdflib): rdflib's API for the Python RDF
+    ecosystem (pySHACL, notebooks), with Oxigraph parsing, storing and answering SPARQL."""
+    import rdflib  # imported on demand: 0.3 s that `kg build` need not pay
+
+    graph = rdflib.Graph(store="Oxigraph")
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="ox-nt")
+    for prefix, namespace in prefixes(base).items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 EXPORT_FILES = {

@@ -1,0 +1,161 @@
+"""The package shows the pipeline, names say what they are, and the vocabulary has one home.
+
+    kg.sources (YAML → model) → kg.checks → kg.exports (RDF, network, page) → kg.query (query, serve, push)
+
+with the shared core (model, dates, problems, limits, vocab, ontology) below them and the CLI on top.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.checks.meaning import validate_model
+from kg.model import Article, Claim, Entity, Evidence, Model
+from kg.ontology import OntologyError, load_ontology
+from kg.problems import locate
+from kg.vocab import KGO, KGO_TERMS, STANDARD_TERMS
+
+from .conftest import ONTOLOGY, ROOT
+
+CORE = {"kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology"}
+STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "top"]
+
+
+def stage(module: str) -> int:
+    if module in CORE:
+        return 0
+    for index, package in enumerate(STAGES[1:-1], start=1):
+        if module == package or module.startswith(package + "."):
+            return index
+    return len(STAGES) - 1  # kg, kg.cli, kg.__main__
+
+
+def modules() -> list[str]:
+    return sorted(
+        ["kg", *(m.name for m in pkgutil.walk_packages(kg.__path__, "kg.") if not m.name.endswith("__main__"))]
+    )
+
+
+def imports_of(module: str) -> set[str]:
+    """Every kg module `module` imports, at the top or inside a function."""
+    spec = importlib.util.find_spec(module)
+    assert spec and spec.origin
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kg"):
+            for alias in node.names:  # `from kg import vocab` imports kg.vocab, `from kg.x import f` kg.x
+                submodule = f"{node.module}.{alias.name}"
+                found.add(submodule if submodule in set(modules()) else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("kg")}
+    return {name for name in found if name in set(modules())}
+
+
+@pytest.mark.parametrize("module", modules())
+def test_no_import_runs_back_up_the_pipeline(module: str) -> None:
+    backwards = {imported for imported in imports_of(module) if stage(imported) > stage(module)}
+    assert not backwards, f"{module} ({STAGES[stage(module)]}) imports later stages: {sorted(backwards)}"
+
+
+def test_every_module_belongs_to_a_stage_and_the_core_is_what_it_says() -> None:
+    assert set(modules()) >= CORE
+    for module in modules():
+        assert stage(module) < len(STAGES) - 1 or module in {"kg", "kg.cli"}, module
+
+
+def test_no_attribute_shadows_a_submodule() -> None:
+    """`import kg.exports.write as w` gives the module, never a function of the same name."""
+    for module in modules():
+        package = importlib.import_module(module)
+        if not hasattr(package, "__path__"):
+            continue
+        for sub in pkgutil.iter_modules(package.__path__):
+            if sub.name.startswith("__"):
+                continue  # __main__ runs the CLI
+            importlib.import_module(f"{module}.{sub.name}")
+            value = getattr(package, sub.name)
+            assert value.__name__ == f"{module}.{sub.name}", f"{module}.{sub.name} is shadowed by {value!r}"
+
+
+def test_the_public_api_is_small_and_documented() -> None:
+    assert sorted(kg.__all__) == sorted(
+        ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "rdf_graph", "validate"]
+    )
+    for name in kg.__all__:
+        assert getattr(kg, name).__doc__, name
+
+
+# ---------------------------------------------------------------------------- one vocabulary
+
+
+def test_every_term_in_the_graph_is_declared(built: Path) -> None:
+    """kgo terms are declared in ontology/kg.ttl; any other term is one of the standard terms kg.vocab lists."""
+    ontology = list(ox.parse(path=str(ONTOLOGY / "kg.ttl"), format=ox.RdfFormat.TURTLE))
+    declared = {q.subject.value for q in ontology if q.predicate.value.endswith("#type")}
+    used = set()
+    for triple in ox.parse(path=str(built / "graph.ttl"), format=ox.RdfFormat.TURTLE):
+        used.add(triple.predicate.value)
+        if triple.predicate.value.endswith("22-rdf-syntax-ns#type"):
+            used.add(triple.object.value)
+    kgo_terms = {term for term in used if term.startswith(KGO)}
+    assert kgo_terms - declared == set()
+    assert used - kgo_terms - STANDARD_TERMS == set()
+    assert {KGO + name for name in KGO_TERMS} <= declared
+
+
+@pytest.mark.parametrize("term", ["ignoredPassage", "dateNote", "outletNote"])
+def test_a_term_the_code_uses_missing_from_the_ontology_fails_loudly(term: str, tmp_path: Path) -> None:
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    text = (folder / "kg.ttl").read_text(encoding="utf-8")
+    (folder / "kg.ttl").write_text(text.replace(f"kgo:{term} ", f"kgo:{term}Renamed "), encoding="utf-8")
+    with pytest.raises(OntologyError, match=f"kgo:{term} not declared, but the code uses them"):
+        load_ontology(folder)
+    problems = kg.validate(ROOT / "sources", folder)
+    assert [p.message for p in problems] == [
+        f"cannot read the ontology: kgo:{term} not declared, but the code uses them"
+    ]
+
+
+# ---------------------------------------------------------------------------- records built in Python
+
+
+def test_records_built_in_python_are_checked_like_yaml_ones() -> None:
+    """No `where`: errors are still reported (at '<built in Python>'), never dropped, never a crash."""
+    ontology = load_ontology(ONTOLOGY)
+    model = Model()
+    model.articles["a"] = Article("a", "a.txt", "Russia operates the base.", "A headline not in the text")
+    model.entities["russia"] = Entity("russia", "Country", "Russia")
+    model.entities["base"] = Entity("base", "MilitaryBase", "The base")
+    model.claims["c"] = Claim(
+        "c", "russia", "operates", "base", evidence=(Evidence("a", "a quote that is not there", via=("nobody",)),)
+    )
+    messages = [str(p) for p in locate(validate_model(model, ontology))]
+    assert any("quote not found verbatim in article 'a'" in m for m in messages), messages
+    assert any("headline not found verbatim" in m for m in messages), messages
+    assert any("unknown entity 'nobody'" in m for m in messages), messages
+    assert all(m.startswith("<built in Python>:1:1: ") for m in messages), messages
+
+
+# ---------------------------------------------------------------------------- one derived view
+
+
+def test_conflicts_are_on_both_sides_of_the_network(built: Path) -> None:
+    graph = kg.network(ROOT / "sources", ONTOLOGY)
+    conflicts = {data.get("claim") or data.get("event"): set(data["conflicts"]) for *_, data in graph.edges(data=True)}
+    stated = [(r.id, other) for r in kg.load(ROOT / "sources", ONTOLOGY).records() for other in r.conflicts_with]
+    assert stated
+    for one, other in stated:
+        if one in conflicts:
+            assert other in conflicts[one]
+        if other in conflicts:
+            assert one in conflicts[other], f"{other} does not show its conflict with {one}"
