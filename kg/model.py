@@ -22,13 +22,13 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Entity:
+class Node:
+    """What claims and roles may point at: an id, a class from the ontology, a name and its variants."""
+
     id: str
     type: str
     name: str
     aliases: tuple[str, ...] = ()
-    note: str | None = None
-    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -36,13 +36,17 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class Entity(Node):
+    """An actor, place, base, topic…: identity only; what sources say about it are claims and events."""
+
+    note: str | None = None
+    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Event(Node):
     """Something that happened: a typed node with roles, a date, a place and its own evidence."""
 
-    id: str
-    type: str
-    name: str
-    aliases: tuple[str, ...] = ()
     date: Date | None = None
     start: Date | None = None
     end: Date | None = None
@@ -51,10 +55,6 @@ class Event:
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True, slots=True)

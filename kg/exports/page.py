@@ -30,7 +30,7 @@ from pyvis.network import Network
 from kg.checks.checked import Project
 from kg.dates import Date
 from kg.exports.page_layout import node_positions
-from kg.exports.view import Edge, Record, View
+from kg.exports.view import GraphEdge, Record, View
 from kg.model import Claim, Evidence, Model
 from kg.ontology import Modality, Ontology
 
@@ -239,7 +239,7 @@ class PageData:
         edges = self.view.edges
         edge_since = [_since(self.view.records[edge.record]) for edge in edges]
         degrees = dict.fromkeys(self.node_ids, 0)
-        incident: dict[str, list[Edge]] = {node_id: [] for node_id in self.node_ids}
+        incident: dict[str, list[GraphEdge]] = {node_id: [] for node_id in self.node_ids}
         for edge in edges:
             degrees[edge.source] += 1
             degrees[edge.target] += 1
@@ -281,7 +281,7 @@ class PageData:
     def shape(self, node_id: str) -> str:
         return class_style(self.ontology, self.view.nodes[node_id].cls)[1]
 
-    def _node_since(self, edges: list[Edge], edge_since: list[str | None]) -> list[str | None]:
+    def _node_since(self, edges: list[GraphEdge], edge_since: list[str | None]) -> list[str | None]:
         """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
         incident: dict[str, list[str | None]] = {node_id: [] for node_id in self.node_ids}
         for edge, since in zip(edges, edge_since, strict=True):
@@ -312,7 +312,7 @@ class PageData:
             **size,
         }
 
-    def _vis_edge(self, index: int, edge: Edge) -> Json:
+    def _vis_edge(self, index: int, edge: GraphEdge) -> Json:
         record = self.view.records[edge.record]
         conflict = bool(self.view.conflicts.get(edge.record))
         modality = self.view.modality(record.evidence)
@@ -333,7 +333,7 @@ class PageData:
             **edge_look(modality, conflict),
         }
 
-    def _node_meta(self, node_id: str, since: str | None, incident: list[Edge]) -> Json:
+    def _node_meta(self, node_id: str, since: str | None, incident: list[GraphEdge]) -> Json:
         node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
         entity = self.model.entities.get(node_id)
@@ -364,7 +364,7 @@ class PageData:
             "note": entity.note if entity else None,
         }
 
-    def _edge_meta(self, edge: Edge, since: str | None) -> Json:
+    def _edge_meta(self, edge: GraphEdge, since: str | None) -> Json:
         record = self.view.records[edge.record]
         return {
             "record": self.record_index[record.id],

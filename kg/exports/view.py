@@ -27,7 +27,7 @@ class Fact:
 
 
 @dataclass(frozen=True)
-class Node:
+class GraphNode:
     """An entity or an event, as drawn: `date` is an event's date, or the start of its interval."""
 
     id: str
@@ -41,7 +41,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Edge:
+class GraphEdge:
     """A link between two nodes, from a claim (key: the claim's id) or an event role (`event#role#value`)."""
 
     key: str
@@ -60,29 +60,27 @@ class View:
         self.ontology = ontology
         self.records: dict[str, Record] = {record.id: record for record in model.records()}
         self.record_order = {record_id: index for index, record_id in enumerate(self.records)}
-        self.nodes: dict[str, Node] = {node.id: _node(node) for node in model.nodes()}
+        self.nodes: dict[str, GraphNode] = {node.id: _node(node) for node in model.nodes()}
         self.edges = self._edges()
         self.conflicts = self._conflicts()
 
     # ------------------------------------------------------------------ derived once
 
-    def _edges(self) -> list[Edge]:
+    def _edges(self) -> list[GraphEdge]:
         """Every link, grouped by source node (in node order), then by target in order of first appearance,
         then in record order: the order networkx keeps for a MultiDiGraph filled in record order."""
-        found: list[Edge] = []
+        found: list[GraphEdge] = []
         for event in self.model.events.values():
             for role, values in event.roles:
                 if self.ontology.properties[role].is_datatype:
                     self.nodes[event.id].facts.append(Fact(role, values, None))
                     continue
-                found += [
-                    Edge(f"{event.id}#{role}#{value}", event.id, value, role, event.id, "event") for value in values
-                ]
+                found += [GraphEdge(f"{event.id}#{role}#{v}", event.id, v, role, event.id, "event") for v in values]
         for claim in self.model.claims.values():
             if claim.object is None:
                 self.nodes[claim.subject].facts.append(Fact(claim.predicate, (claim.value or "",), claim.id))
             else:
-                found.append(Edge(claim.id, claim.subject, claim.object, claim.predicate, claim.id, "claim"))
+                found.append(GraphEdge(claim.id, claim.subject, claim.object, claim.predicate, claim.id, "claim"))
         node_order = {node_id: index for index, node_id in enumerate(self.nodes)}
         first_target: dict[tuple[str, str], int] = {}
         for index, edge in enumerate(found):
@@ -131,12 +129,12 @@ class View:
         return date.value if date else None
 
 
-def _node(node: Entity | Event) -> Node:
+def _node(node: Entity | Event) -> GraphNode:
     if isinstance(node, Event):
         date = node.date or node.start
         sources = tuple(sorted({item.article for item in node.evidence}))
-        return Node(node.id, "event", node.type, node.name, node.aliases, date.value if date else None, sources)
-    return Node(node.id, "entity", node.type, node.name, node.aliases, None, ())
+        return GraphNode(node.id, "event", node.type, node.name, node.aliases, date.value if date else None, sources)
+    return GraphNode(node.id, "entity", node.type, node.name, node.aliases, None, ())
 
 
 def stats(model: Model, ontology: Ontology) -> dict[str, dict[str, int]]:
