@@ -28,6 +28,7 @@ from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeErr
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
 from kg.sources.schema import write_editor_schemas
+from kg.timings import recording
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -57,9 +58,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    written = build(args.sources, args.ontology, args.out, args.base)
+    with recording() as times:
+        written = build(args.sources, args.ontology, args.out, args.base)
     for path in written:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if args.timings:
+        for name, seconds in times.items():
+            print(f"  {name:<22} {seconds:8.3f} s", file=sys.stderr)
     return 0
 
 
@@ -214,6 +219,7 @@ def parser() -> argparse.ArgumentParser:
     build_parser = command("build", cmd_build, "validate, then write the exports atomically")
     build_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
     build_parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+    build_parser.add_argument("--timings", action="store_true", help="print the wall time of each stage")
     stats_parser = command("stats", cmd_stats, "count nodes by class and edges by relation")
     stats_parser.add_argument("--json", action="store_true", help="print JSON")
     coverage_parser = command("coverage", cmd_coverage, "show how every sentence of every article is accounted for")

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import resource
 import shutil
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .tools.measure import Measured, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES = ("sources", "facts", "articles")
@@ -391,46 +389,11 @@ def prepare(workdir: Path, built: Path) -> None:
     shutil.copytree(built, workdir / "exports")
 
 
-def _limit_memory() -> None:
-    """A safety net so that a regression cannot take the machine down: 4 GiB of address space."""
-    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-
-
-def run_build(workdir: Path, seconds: float) -> tuple[int, float, float, str, str]:
-    """`python -m kg build` in `workdir`: status, wall seconds, peak RSS in MB, stdout, stderr."""
-    command = [
-        sys.executable,
-        "-m",
-        "kg",
-        "build",
-        "--sources",
-        "sources",
-        "--ontology",
-        "ontology",
-        "--out",
-        "exports",
-    ]
-    out_path, err_path = workdir / ".stdout", workdir / ".stderr"
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.monotonic()
-        process = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=err, preexec_fn=_limit_memory)
-        deadline = start + seconds
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.send_signal(signal.SIGKILL)
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.02)
-        elapsed = time.monotonic() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    stdout = out_path.read_text(encoding="utf-8", errors="replace")
-    stderr = err_path.read_text(encoding="utf-8", errors="replace")
-    out_path.unlink()
-    err_path.unlink()
-    return process.returncode, elapsed, usage.ru_maxrss / 1024, stdout, stderr
+def run_build(workdir: Path, seconds: float) -> Measured:
+    """`python -m kg build` in `workdir`, killed at `seconds`, with 4 GiB of address space at most."""
+    command = [sys.executable, "-m", "kg", "build", "--sources", "sources", "--ontology", "ontology", "--out",
+               "exports"]  # fmt: skip
+    return run_measured(command, workdir, seconds, memory_limit=4 << 30)
 
 
 def run_case(case: Case, place: str, workdir: Path, built: Path) -> Outcome:
@@ -439,7 +402,8 @@ def run_case(case: Case, place: str, workdir: Path, built: Path) -> Outcome:
     before = tree_digest(workdir / "exports")
     MARKER.unlink(missing_ok=True)
     case.make(workdir / "sources", place)
-    status, seconds, peak, stdout, stderr = run_build(workdir, case.seconds)
+    run = run_build(workdir, case.seconds)
     after = tree_digest(workdir / "exports")
     staging = [p.name for p in workdir.iterdir() if ".staging-" in p.name]
-    return Outcome(status, seconds, peak, stdout, stderr, before == after and not staging, MARKER.exists())
+    unchanged = before == after and not staging
+    return Outcome(run.status, run.seconds, run.peak_mb, run.stdout, run.stderr, unchanged, MARKER.exists())

@@ -25,7 +25,7 @@ from kg.vocab import KGO, KGO_TERMS, STANDARD_TERMS
 
 from .conftest import ONTOLOGY, ROOT
 
-CORE = {"kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology"}
+CORE = {"kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology", "kg.timings"}
 STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "top"]
 
 

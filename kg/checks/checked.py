@@ -11,6 +11,7 @@ from kg.model import Model
 from kg.ontology import Ontology, load_ontology
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, locate
 from kg.sources.records import load_sources
+from kg.timings import stage
 
 DEFAULT_SOURCES = Path("sources")
 DEFAULT_ONTOLOGY = Path("ontology")
@@ -30,7 +31,8 @@ def check(
 ) -> tuple[Project | None, list[LocatedProblem]]:
     """Load and validate everything; return the project (None if the ontology is unreadable) and all problems."""
     try:
-        ontology = load_ontology(ontology_dir)
+        with stage("ontology"):
+            ontology = load_ontology(ontology_dir)
     except SyntaxError as error:  # pyoxigraph's Turtle errors carry the file, line and column
         where = Where(Path(error.filename)) if error.filename else Where(ontology_dir)
         problem = Problem(where, f"ontology syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
@@ -40,9 +42,12 @@ def check(
         return None, locate([Problem(Where(ontology_dir), message, 1, 1)])
     except ValueError as error:
         return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
-    loaded = load_sources(sources, limits)
-    problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores))
-    return Project(loaded.model, ontology, sources), locate(problems)
+    with stage("load sources"):
+        loaded = load_sources(sources, limits)
+    with stage("checks"):
+        problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores))
+        located = locate(problems)
+    return Project(loaded.model, ontology, sources), located
 
 
 def load_project(

@@ -1,8 +1,9 @@
 """Project → `graph.html`: one self-contained, offline, interactive page of the graph.
 
-pyvis assembles the vis-network node and edge records; the page (`kg/templates/graph.*`) is ours, because
-pyvis's own output links a CDN, builds tooltips with innerHTML and ships buggy filter menus (nodes vanish,
-non-Latin text becomes ????).
+The nodes, edges and options are vis-network's records, as pyvis would assemble them; the page
+(`kg/exports/templates/graph.*`) is ours, because pyvis's own output links a CDN, builds tooltips with
+innerHTML and ships buggy filter menus (nodes vanish, non-Latin text becomes ????).  pyvis is not
+imported (it would import IPython, networkx and jsonpickle: 0.26 s of every build for three lists).
 vis-network's JS and CSS are inlined from the copy shipped inside pyvis; the data travels as one JSON blob
 in a `<script type="application/json">` from which the page builds everything, putting every text that came
 from YAML into the DOM as text.  The layout is computed here, so the browser draws at once with physics off.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import math
 import re
@@ -24,8 +26,6 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from pyvis.network import Network
 
 from kg.checks.checked import Project
 from kg.dates import Date
@@ -213,7 +213,7 @@ def _date_text(record: Record) -> str | None:
 
 
 class PageData:
-    """The JSON the page reads: vis records (assembled by pyvis) plus what the panels, filters and slider need.
+    """The JSON the page reads: vis-network records plus what the panels, filters and slider need.
 
     Nodes, edges, records (claims and events, which carry the evidence), articles and classes are lists
     referring to each other by index, so each quote and headline is written once however many edges cite it.
@@ -257,10 +257,10 @@ class PageData:
         ]
         vis_edges = [self._vis_edge(j, edge) for j, edge in enumerate(edges)]
         groups = {cls: class_group(*class_style(self.ontology, cls)) for cls in self.classes}
-        network = vis_network(vis_nodes, vis_edges, groups)
+        options = vis_options(groups, big=len(vis_nodes) > BIG_GRAPH)
         dates = sorted({s for s in (*edge_since, *node_since) if s})
         return {
-            "vis": {"nodes": network.nodes, "edges": network.edges, "options": network.options},
+            "vis": {"nodes": vis_nodes, "edges": vis_edges, "options": options},
             "nodes": [
                 self._node_meta(node_id, since, incident[node_id])
                 for node_id, since in zip(self.node_ids, node_since, strict=True)
@@ -450,17 +450,6 @@ def vis_options(groups: Json, big: bool) -> Json:
     }
 
 
-def vis_network(nodes: list[Json], edges: list[Json], groups: Json) -> Network:
-    """The pyvis network, its lists filled directly: `add_edge` scans every node per edge (O(n²) in all)."""
-    network = Network(directed=True)
-    network.nodes.extend(nodes)
-    network.node_ids.extend(node["id"] for node in nodes)
-    network.node_map.update((node["id"], node) for node in nodes)
-    network.edges.extend(edges)
-    network.options = vis_options(groups, big=len(nodes) > BIG_GRAPH)
-    return network
-
-
 # ---------------------------------------------------------------------------- the page
 
 _JSON_IN_HTML = (
@@ -485,8 +474,16 @@ def script_json(data: object) -> str:
 def _vis_asset(name: str) -> str:
     """vis-network's JS or CSS as shipped in pyvis, with `://` written `:\\/\\/`: the same text in JS and CSS
     strings and regexes, and the file then names no http(s) URL at all (licence comments included)."""
-    text = (resources.files("pyvis") / VIS_DIR / name).read_text(encoding="utf-8")
+    text = (_pyvis_folder() / VIS_DIR / name).read_text(encoding="utf-8")
     return text.replace("://", ":\\/\\/")
+
+
+def _pyvis_folder() -> Path:
+    """Where the pyvis package lies, found without importing it."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the pyvis package (which ships vis-network) is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _template(name: str) -> str:

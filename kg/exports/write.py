@@ -20,6 +20,7 @@ from pathlib import Path
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.exports.rdf import DEFAULT_BASE, EXPORT_FILES, model_triples, serialize
 from kg.exports.view import View
+from kg.timings import stage
 
 DEFAULT_OUT = Path("exports")
 
@@ -28,8 +29,10 @@ Writer = Callable[[Path], None]
 
 def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writer]:
     """Export file name → function writing that file to a given path."""
-    view = View(project.model, project.ontology)  # derived once, read by every export
-    triples = model_triples(project.model, project.ontology, base, view)
+    with stage("view"):
+        view = View(project.model, project.ontology)  # derived once, read by every export
+    with stage("triples"):
+        triples = model_triples(project.model, project.ontology, base, view)
     writers: dict[str, Writer] = {
         name: partial(serialize, triples, rdf_format=fmt, base=base) for name, fmt in EXPORT_FILES.items()
     }
@@ -38,7 +41,7 @@ def export_writers(project: Project, base: str = DEFAULT_BASE) -> dict[str, Writ
 
 
 def _write_html(project: Project, path: Path, view: View) -> None:
-    # Imported here: pyvis costs ~0.3 s to import, which `kg query` and friends need not pay.
+    # Imported here: the page's module is large, and `kg query` and friends need not pay for it.
     from kg.exports.page import write_html
 
     write_html(project, path, view)
@@ -60,7 +63,8 @@ def write_atomically(writers: dict[str, Writer], out: Path) -> list[Path]:
         staged = []
         for name, write in writers.items():
             temp = staging / (f".{name}.tmp" if staging == out else name)
-            write(temp)
+            with stage(f"write {name}"):
+                write(temp)
             os.chmod(temp, 0o644)
             staged.append((temp, out / name))
         with _signals_held():

@@ -1,29 +1,41 @@
-"""Benchmark `kg build` on synthetic corpora: python tests/tools/bench_build.py [N_FACTS ...] [--memory]
+"""Benchmark `kg build` as a user runs it: whole processes, against the cost of parsing the YAML.
 
-Writes a corpus of N claims (plus entities, events and one article per 1,000 facts) into a temporary
-directory, then times the stages: YAML parse + structure, meaning checks, RDF triples, serialisation.
+    python -m tests.tools.bench_build [--synthetic N ...] [--real-shaped N ...] [--corpus DIR] [--runs R]
+
+For each corpus (synthetic: N uniform claims; real-shaped: the real sources replicated to about N facts;
+or a corpus of your own) it measures, in one run and as separate processes:
+  - the floor: parsing every YAML file with PyYAML's C loader, single process (interpreter included);
+  - `kg validate`;
+  - a cold `kg build` (no exports, no cache), with the time of each stage (`kg build --timings`);
+  - a rebuild with nothing changed, and a rebuild after editing one source file;
+and prints seconds (median of R runs), facts/s, the ratio to the floor and the peak RSS of each.
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import shutil
+import statistics
 import sys
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
-from kg.checks.checked import Project
-from kg.checks.meaning import validate_model
-from kg.exports.write import export_writers, write_atomically
-from kg.ontology import load_ontology
-from kg.problems import locate
-from kg.sources.records import load_sources
+from .measure import Measured, run_measured
+from .replicate import replicate
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS_PER_ARTICLE = 1000
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+"""
 
 
 def write_corpus(directory: Path, facts: int) -> None:
+    """A synthetic corpus of `facts` reported, attributed claims: one article (and file) per 1,000."""
     articles = max(1, facts // FACTS_PER_ARTICLE)
     (directory / "articles").mkdir(parents=True)
     (directory / "facts").mkdir()
@@ -58,33 +70,109 @@ def write_corpus(directory: Path, facts: int) -> None:
         (directory / "facts" / f"art-{a}.yaml").write_text("\n".join(lines) + "\n")
 
 
-def bench(facts: int) -> None:
-    ontology = load_ontology(ROOT / "ontology")
-    with tempfile.TemporaryDirectory() as temp:
-        sources = Path(temp) / "sources"
-        write_corpus(sources, facts)
-        measure_memory = "--memory" in sys.argv  # tracemalloc slows Python down: timings are then not comparable
-        if measure_memory:
-            tracemalloc.start()
-        t0 = time.perf_counter()
-        loaded = load_sources(sources)
-        t1 = time.perf_counter()
-        problems = locate(loaded.problems + validate_model(loaded.model, ontology))
-        t2 = time.perf_counter()
-        assert not problems, problems[:5]
-        writers = export_writers(Project(loaded.model, ontology, sources))
-        t3 = time.perf_counter()
-        write_atomically({k: v for k, v in writers.items() if k != "graph.html"}, Path(temp) / "out")
-        t4 = time.perf_counter()
-        peak = f"  peak py-heap {tracemalloc.get_traced_memory()[1] / 2**20:7.0f} MiB" if measure_memory else ""
-        tracemalloc.stop()
-        size = sum(p.stat().st_size for p in (Path(temp) / "out").iterdir()) / 2**20
-        print(
-            f"{facts:>7} facts: load {t1 - t0:6.2f}s  validate {t2 - t1:6.2f}s  triples {t3 - t2:6.2f}s  "
-            f"write ttl+nt+jsonld {t4 - t3:6.2f}s  total {t4 - t0:6.2f}s  exports {size:7.1f} MiB{peak}"
-        )
+def kg(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kg", *args, "--sources", "sources", "--ontology", "ontology"]
+
+
+def median_run(command: list[str], workdir: Path, runs: int, timeout: float, before: object = None) -> list[Measured]:
+    results = []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        result = run_measured(command, workdir, timeout)
+        if result.status != 0:
+            sys.exit(f"{' '.join(command)} failed ({result.status}):\n{result.stderr[-2000:]}")
+        results.append(result)
+    return results
+
+
+def bench(name: str, workdir: Path, facts: int, runs: int, timeout: float) -> None:
+    exports = workdir / "exports"
+    edited = max(sorted((workdir / "sources").rglob("*.yaml")), key=lambda p: p.stat().st_size)
+
+    def cold() -> None:
+        shutil.rmtree(exports, ignore_errors=True)
+        for cache in workdir.glob(".kg-cache*"):
+            shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(workdir / "sources" / ".kg-cache", ignore_errors=True)
+
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        with open(edited, "a", encoding="utf-8") as stream:
+            stream.write(f"# edit {next(edits)}\n")
+
+    build = kg("build", "--out", "exports", "--timings")
+    rows = {
+        "floor (PyYAML C loader)": median_run([sys.executable, "-c", FLOOR, "sources"], workdir, runs, timeout),
+        "kg validate": median_run(kg("validate"), workdir, runs, timeout),
+        "kg build, cold": median_run(build, workdir, runs, timeout, before=cold),
+        "kg build, nothing changed": median_run(build, workdir, runs, timeout),
+        "kg build, one file edited": median_run(build, workdir, runs, timeout, before=edit),
+    }
+    floor = statistics.median(r.seconds for r in rows["floor (PyYAML C loader)"])
+    size = sum(p.stat().st_size for p in exports.iterdir()) / 2**20
+    print(f"\n## {name}: {facts:,} facts, exports {size:,.1f} MiB, median of {runs} run(s)\n")
+    print("| measure | seconds | facts/s | × floor | peak RSS |")
+    print("|---|---:|---:|---:|---:|")
+    for label, results in rows.items():
+        seconds = statistics.median(r.seconds for r in results)
+        peak = max(r.peak_mb for r in results)
+        print(f"| {label} | {seconds:.2f} | {facts / seconds:,.0f} | {seconds / floor:.2f} | {peak:,.0f} MB |")
+    stages = _stages(rows["kg build, cold"][-1].stderr)
+    if stages:
+        print("\nstages of the last cold build: " + ", ".join(f"{n} {s:.2f} s" for n, s in stages.items()))
+
+
+def _stages(stderr: str) -> dict[str, float]:
+    return {m[1].strip(): float(m[2]) for m in re.finditer(r"^  (.+?)\s+([\d.]+) s$", stderr, re.M)}
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--synthetic", type=int, nargs="*", default=[], metavar="FACTS")
+    options.add_argument("--real-shaped", type=int, nargs="*", default=[], metavar="FACTS")
+    options.add_argument("--corpus", type=Path, help="a sources/ folder of your own (the real one: sources)")
+    options.add_argument("--runs", type=int, default=3)
+    options.add_argument("--timeout", type=float, default=1800, help="seconds one process may take")
+    args = options.parse_args()
+    if not (args.synthetic or args.real_shaped or args.corpus):
+        args.corpus, args.synthetic = ROOT / "sources", [1000, 10_000]
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as temp:
+        plans: list[tuple[str, int]] = []
+        if args.corpus:
+            plans.append(("corpus", 0))
+        plans += [("synthetic", n) for n in args.synthetic] + [("real-shaped", n) for n in args.real_shaped]
+        for kind, facts in plans:
+            workdir = Path(temp) / f"{kind}-{facts}"
+            sources = workdir / "sources"
+            shutil.copytree(ROOT / "ontology", workdir / "ontology")
+            if kind == "corpus":
+                shutil.copytree(args.corpus, sources)
+                name = f"corpus {args.corpus}"
+                facts = sum(1 for _ in _records(sources))
+            elif kind == "synthetic":
+                write_corpus(sources, facts)
+                name = "synthetic"
+            else:
+                per_copy = replicate(ROOT / "sources", 1, workdir / "probe")
+                facts = replicate(ROOT / "sources", max(1, round(facts / per_copy)), sources)
+                name = "real-shaped (the real sources replicated)"
+            bench(name, workdir, facts, args.runs, args.timeout)
+            shutil.rmtree(workdir)
+
+
+def _records(sources: Path) -> list[str]:
+    """Ids of claims and events (the 'facts') in a sources folder, counted from the YAML text."""
+    import yaml
+
+    found = []
+    for path in sorted(sources.rglob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+        if isinstance(data, dict):
+            found += [str(i) for key in ("claims", "events") for i in range(len(data.get(key) or ()))]
+    return found
 
 
 if __name__ == "__main__":
-    for n in [int(arg) for arg in sys.argv[1:] if arg.isdigit()] or [1000, 10000]:
-        bench(n)
+    main()

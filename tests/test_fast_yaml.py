@@ -1,0 +1,129 @@
+"""The fast YAML path (yaml-rs) never changes what a source means: wherever it answers, PyYAML agrees.
+
+PyYAML (YAML 1.1, through the project's loader: dates kept as text) is the reference.  `fast_load` either
+gives exactly the same Python data, types included, or says UNSURE and leaves the text to PyYAML.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.sources.yaml_reader import UNSURE, _SourceLoader, fast_load
+
+from .conftest import SOURCES
+
+TRICKY_SCALARS = [
+    "yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n", "true", "False", "TRUE", "~", "null", "Null",
+    "0o17", "012", "0x1F", "0b101", "12:30", "1:30:00", "1_000", "1e3", "1.5e3", "1.5e+3", "1.5", ".5", "1.",
+    ".inf", "-.Inf", ".nan", "2025", "2025-02-06", "2025-2-6", "2025-02-06 12:00", "2025-02-06T12:00:00Z",
+    "+1", "-0", "=", "<<", "'quoted'", '"2025"', '"yes"', "'012'", "a: b", "- x", "[1, 2]", "{a: 1}",
+    '"tab\\there"', '"\\u263a"', "'it''s'", "Bashar al-Assad", "سوريا", "Тартус", "“curly”", "x # comment",
+    "", "''", '""', "|\n  block\n  text", ">\n  folded\n  text", "multi\n  line plain",
+]  # fmt: skip
+
+
+def reference(text: str) -> Any:
+    loader = _SourceLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, types included (1 is not True, 1 is not 1.0), NaN equal to NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(k, k2) and same(a[k], b[k2]) for k, k2 in zip(a, b, strict=True))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def agrees(text: str) -> bool:
+    fast = fast_load(text)
+    if fast is UNSURE:
+        return True
+    try:
+        slow = reference(text)
+    except yaml.YAMLError:
+        return False  # PyYAML refuses what the fast path accepted
+    return same(fast, slow)
+
+
+@pytest.mark.parametrize("scalar", TRICKY_SCALARS)
+def test_tricky_scalars_mean_the_same_as_values_and_in_lists(scalar: str) -> None:
+    for text in (f"key: {scalar}\n", f"list:\n  - {scalar}\n  - x\n", f"outer:\n  inner: {scalar}\n"):
+        assert agrees(text), text
+
+
+def test_the_real_corpus_takes_the_fast_path_and_means_the_same() -> None:
+    fast = 0
+    for path in sorted(SOURCES.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert agrees(text), path
+        fast += fast_load(text) is not UNSURE
+    assert fast >= 8  # most real files need no fallback (those holding '!' or '012'-like text do)
+
+
+def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
+    for text in (
+        "a: !!python/object/apply:os.system ['x']\n",  # yaml-rs drops tags
+        "a: x\x00\n",  # yaml-rs stops at NUL
+        "a: 1\n---\nb: 2\n",  # yaml-rs returns two documents as a list
+        "a: yes\n",  # a boolean to PyYAML
+        "a: 012\n",  # 10 to PyYAML
+        "a: 1\na: 2\n",  # a duplicate key: PyYAML says where
+        "a: " + "[" * 2000 + "]" * 2000 + "\n",  # nesting past the bound
+    ):
+        assert fast_load(text) is UNSURE, text
+
+
+KEYS = st.sampled_from(["id", "name", "note", "a", "quote", "yes", "2025", "x y"])
+SCALAR_TEXT = st.sampled_from(TRICKY_SCALARS[:-4]) | st.text(
+    st.characters(blacklist_categories=("Cs",)), max_size=12
+).map(lambda s: yaml.safe_dump(s, allow_unicode=True, default_style='"').strip().removesuffix("..."))
+VALUES = st.recursive(
+    SCALAR_TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]")
+        | st.dictionaries(KEYS, inner, max_size=3).map(
+            lambda d: "{" + ", ".join(f"{k}: {v}" for k, v in d.items()) + "}"
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(KEYS, VALUES, max_size=5))
+def test_random_documents_mean_the_same(document: dict[str, str]) -> None:
+    text = "".join(f"{key}: {value}\n" for key, value in document.items())
+    assert agrees(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+))  # fmt: skip
+def test_documents_written_by_a_yaml_dumper_mean_the_same(data: Any) -> None:
+    text = yaml.safe_dump({"data": data}, allow_unicode=True)
+    assert agrees(text), text
+
+
+def test_the_fast_path_is_faster(tmp_path: Path) -> None:
+    """Not a timing: the fast path must actually be taken for ordinary curated files."""
+    text = (SOURCES / "entities.yaml").read_text(encoding="utf-8")
+    assert fast_load(text) is not UNSURE
