@@ -59,8 +59,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     with recording() as times:
-        written = build(args.sources, args.ontology, args.out, args.base)
-    for path in written:
+        written = build(args.sources, args.ontology, args.out, args.base, use_cache=not args.no_cache)
+    if written.skipped:
+        print(f"{args.out} is up to date: nothing changed since the last build (--no-cache rebuilds anyway)")
+    for path in [] if written.skipped else written:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     if args.timings:
         for name, seconds in times.items():
@@ -220,6 +222,9 @@ def parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
     build_parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
     build_parser.add_argument("--timings", action="store_true", help="print the wall time of each stage")
+    build_parser.add_argument(
+        "--no-cache", action="store_true", help="build even when nothing changed since the last build"
+    )
     stats_parser = command("stats", cmd_stats, "count nodes by class and edges by relation")
     stats_parser.add_argument("--json", action="store_true", help="print JSON")
     coverage_parser = command("coverage", cmd_coverage, "show how every sentence of every article is accounted for")

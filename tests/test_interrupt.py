@@ -34,7 +34,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def build_command(workdir: Path) -> list[str]:
     return [sys.executable, "-m", "kg", "build", "--sources", str(workdir / "sources"),
-            "--ontology", str(ONTOLOGY), "--out", str(workdir / "exports")]  # fmt: skip
+            "--ontology", str(ONTOLOGY), "--out", str(workdir / "exports"), "--no-cache"]  # fmt: skip
 
 
 def staging_folders(workdir: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
+from kg.exports.manifest import cache_folder, fingerprint, read_manifest, write_manifest
 from kg.exports.rdf import DEFAULT_BASE, EXPORT_FILES, model_triples, serialize
 from kg.exports.view import View
 from kg.timings import stage
@@ -92,7 +93,7 @@ def _staging_folder(out: Path) -> Path:
         return out
 
 
-def _remove_leftovers(out: Path, writers: dict[str, Writer]) -> None:
+def _remove_leftovers(out: Path, writers: dict[str, Writer] | dict[str, None]) -> None:
     """Staging folders and files of a build that was killed (SIGKILL cannot be caught)."""
     parent = out.resolve().parent
     for leftover in parent.glob(glob.escape(_STAGING.format(out.name)) + "*"):
@@ -112,12 +113,35 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+class Written(list[Path]):
+    """The exports of a build; `skipped` when nothing had changed since the last one, so nothing was done."""
+
+    skipped = False
+
+
 def build(
     sources: Path = DEFAULT_SOURCES,
     ontology_dir: Path = DEFAULT_ONTOLOGY,
     out: Path = DEFAULT_OUT,
     base: str = DEFAULT_BASE,
-) -> list[Path]:
-    """Validate the sources and write the exports; raises ValidationFailed before writing anything."""
+    use_cache: bool = True,
+) -> Written:
+    """Validate the sources and write the exports; raises ValidationFailed before writing anything.
+
+    With `use_cache`, a build whose inputs are byte for byte those of the last build into `out`, with its
+    exports untouched since, is skipped (see `kg.exports.manifest`).
+    """
+    cache = cache_folder(sources)
+    with stage("fingerprint"):
+        current = fingerprint(sources, ontology_dir, base) if use_cache else None
+        manifest = read_manifest(cache) if current else None
+    if current and manifest and manifest.up_to_date(current, out):
+        _remove_leftovers(out, dict.fromkeys(manifest.exports))
+        written = Written(out / name for name in manifest.exports)
+        written.skipped = True
+        return written
     project = load_project(sources, ontology_dir)
-    return write_atomically(export_writers(project, base), out)
+    written = Written(write_atomically(export_writers(project, base), out))
+    if current:
+        write_manifest(cache, current, out, written)
+    return written

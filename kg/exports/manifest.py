@@ -1,0 +1,113 @@
+"""What the last build read and wrote, so that a build with nothing changed does nothing.
+
+The manifest lives in the cache folder (`.kg-cache/` beside the sources folder, git-ignored), never in
+`exports/`.  It records a fingerprint of everything a build depends on (every file under the sources and
+ontology folders, byte for byte; the base IRI; the builder's version) and, for each export, its size,
+modification time and inode.  A build whose fingerprint matches, with every export still exactly as it was
+written, is skipped.  Anything else (a changed byte anywhere, an export touched or deleted, a manifest that
+cannot be read) means a full build: the manifest is a hint, never trusted over the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+CACHE_DIR = ".kg-cache"
+MANIFEST = "build.json"
+FORMAT = 1  # bump when the manifest's layout changes
+
+
+def cache_folder(sources: Path) -> Path:
+    return sources.resolve().parent / CACHE_DIR
+
+
+def _builder_version() -> str:
+    """The installed package version, plus the code itself when running from a checkout (edits count)."""
+    try:
+        version = metadata.version("syria-russia-kg")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*")):
+        if path.suffix in (".py", ".js", ".css", ".html") and "__pycache__" not in path.parts:
+            digest.update(path.read_bytes())
+    return f"{version}:{digest.hexdigest()}"
+
+
+def fingerprint(sources: Path, ontology: Path, base: str) -> str:
+    """A digest of every byte a build reads, and of how it would write it.
+
+    Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
+    or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
+    """
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(f"{FORMAT}\0{base}\0{_builder_version()}\0".encode())
+    for root in (sources, ontology):
+        for folder, directories, names in os.walk(root):
+            directories[:] = sorted(d for d in directories if d != CACHE_DIR)
+            for name in sorted(names):
+                path = Path(folder, name)
+                digest.update(f"{path.relative_to(root)}\0{_content(path)}\0".encode())
+    return digest.hexdigest()
+
+
+_MAX_HASHED = 64 * 1024 * 1024
+
+
+def _content(path: Path) -> str:
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return f"link {os.readlink(path)}"
+        if stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED:
+            return hashlib.blake2b(path.read_bytes(), digest_size=32).hexdigest()
+        return f"{info.st_mode} {info.st_size} {info.st_mtime_ns}"
+    except OSError as error:
+        return f"unreadable {error.errno}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    fingerprint: str
+    out: str  # the exports folder, resolved
+    exports: dict[str, list[int]]  # file name → [size, mtime_ns, inode]
+
+    def up_to_date(self, current: str, out: Path) -> bool:
+        return (
+            self.fingerprint == current
+            and self.out == str(out.resolve())
+            and all(_stat(out / name) == stamp for name, stamp in self.exports.items())
+        )
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def read_manifest(cache: Path) -> Manifest | None:
+    """The last build's manifest, or None when there is none or it cannot be trusted."""
+    try:
+        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
+        exports = {str(k): [int(x) for x in v] for k, v in data["exports"].items()}
+        return Manifest(str(data["fingerprint"]), str(data["out"]), exports)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_manifest(cache: Path, current: str, out: Path, written: list[Path]) -> None:
+    """Record a finished build (atomically: a half-written manifest would only cost a full build, but still)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    data = {"fingerprint": current, "out": str(out.resolve()), "exports": {p.name: _stat(p) for p in written}}
+    temporary = cache / f".{MANIFEST}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, cache / MANIFEST)

@@ -1,0 +1,90 @@
+"""A build with nothing changed does nothing; any change, anywhere, means a full build with the same bytes.
+
+The manifest (`.kg-cache/build.json`, beside the sources folder) is a hint, never trusted over the files:
+an edited source, an edited ontology, a touched or deleted export, a corrupt manifest all rebuild.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.exports.manifest import CACHE_DIR, MANIFEST
+
+from .bad_inputs import tree_digest
+from .conftest import ONTOLOGY
+
+
+@pytest.fixture
+def project(tmp_path: Path, mini: Path) -> Path:
+    """A project folder: sources/ (the mini corpus), ontology/, exports/ built once."""
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    first = kg.build(mini, tmp_path / "ontology", tmp_path / "exports")
+    assert not first.skipped
+    return tmp_path
+
+
+def build(project: Path, **options: bool) -> kg.exports.write.Written:
+    return kg.build(project / "sources", project / "ontology", project / "exports", **options)
+
+
+def test_nothing_changed_means_nothing_done(project: Path) -> None:
+    before = tree_digest(project / "exports")
+    again = build(project)
+    assert again.skipped
+    assert sorted(p.name for p in again) == sorted(before)
+    assert tree_digest(project / "exports") == before
+    assert (project / CACHE_DIR / MANIFEST).is_file()  # beside the sources, never inside exports/
+    assert not list((project / "exports").glob(".*"))
+
+
+@pytest.mark.parametrize("where", ["sources/facts/mini.yaml", "sources/articles/mini-article.txt", "ontology/kg.ttl"])
+def test_an_edit_rebuilds_and_its_revert_gives_the_same_bytes(project: Path, where: str) -> None:
+    before = tree_digest(project / "exports")
+    path = project / where
+    original = path.read_bytes()
+    path.write_bytes(original + b"\n")  # one byte more (the text itself is exported: it may show)
+    assert not build(project).skipped
+    path.write_bytes(original)
+    assert not build(project).skipped  # the manifest holds the edited fingerprint now
+    assert tree_digest(project / "exports") == before
+    assert build(project).skipped
+
+
+def test_a_touched_or_deleted_export_is_rebuilt(project: Path) -> None:
+    before = tree_digest(project / "exports")
+    (project / "exports" / "graph.ttl").write_text("tampered", encoding="utf-8")
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == before
+    (project / "exports" / "graph.html").unlink()
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == before
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"fingerprint": 1}', b"\xff\xfe"])
+def test_a_corrupt_manifest_is_never_trusted(project: Path, garbage: bytes) -> None:
+    before = tree_digest(project / "exports")
+    (project / CACHE_DIR / MANIFEST).write_bytes(garbage)
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == before
+    assert build(project).skipped
+
+
+def test_no_cache_always_builds_the_same_bytes(project: Path) -> None:
+    before = tree_digest(project / "exports")
+    assert not build(project, use_cache=False).skipped
+    assert tree_digest(project / "exports") == before
+
+
+def test_a_failed_build_leaves_exports_and_manifest_alone(project: Path) -> None:
+    before = tree_digest(project / "exports")
+    manifest = (project / CACHE_DIR / MANIFEST).read_bytes()
+    facts = project / "sources" / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("subject: russia", "subject: rusia"), encoding="utf-8")
+    with pytest.raises(kg.ValidationFailed):
+        build(project)
+    assert tree_digest(project / "exports") == before
+    assert (project / CACHE_DIR / MANIFEST).read_bytes() == manifest
