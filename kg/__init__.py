@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.exports.rdf import DEFAULT_BASE, model_triples, rdflib_graph
-from kg.exports.write import DEFAULT_OUT, build
+from kg.exports.write import DEFAULT_OUT, FORMATS, build
 from kg.model import Model
 from kg.problems import LocatedProblem, ValidationFailed
 
@@ -26,7 +26,17 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-__all__ = ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "rdf_graph", "validate"]
+__all__ = [
+    "DEFAULT_OUT",
+    "FORMATS",
+    "LocatedProblem",
+    "ValidationFailed",
+    "build",
+    "load",
+    "network",
+    "rdf_graph",
+    "validate",
+]
 
 
 def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> Model:

@@ -18,7 +18,7 @@ from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_pro
 from kg.checks.coverage import STATUSES, coverage_report
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.view import stats
-from kg.exports.write import DEFAULT_OUT, build
+from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed
@@ -59,7 +59,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     with recording() as times:
-        written = build(args.sources, args.ontology, args.out, args.base, use_cache=not args.no_cache)
+        written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
     if written.skipped:
         print(f"{args.out} is up to date: nothing changed since the last build (--no-cache rebuilds anyway)")
     for path in [] if written.skipped else written:
@@ -195,6 +195,14 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_formats(text: str) -> tuple[str, ...]:
+    names = tuple(FORMATS) if text.strip() == "all" else tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown)}: choose from {', '.join(FORMATS)}, all")
+    return names
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="kg",
@@ -221,6 +229,13 @@ def parser() -> argparse.ArgumentParser:
     build_parser = command("build", cmd_build, "validate, then write the exports atomically")
     build_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
     build_parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+    build_parser.add_argument(
+        "--format",
+        type=_export_formats,
+        default=DEFAULT_FORMATS,
+        metavar="F[,F…]",
+        help=f"exports to write: {', '.join(FORMATS)} or all (default: {','.join(DEFAULT_FORMATS)})",
+    )
     build_parser.add_argument("--timings", action="store_true", help="print the wall time of each stage")
     build_parser.add_argument(
         "--no-cache", action="store_true", help="build even when nothing changed since the last build"

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 ONTOLOGY = ROOT / "ontology"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+ALL_FORMATS = tuple(kg.FORMATS)
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,7 @@ def project() -> Project:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`kg build` of the real corpus into a private directory; returns that directory."""
     out = tmp_path_factory.mktemp("exports")
-    kg.build(SOURCES, ONTOLOGY, out)
+    kg.build(SOURCES, ONTOLOGY, out, formats=ALL_FORMATS)
     return out
 
 

@@ -88,7 +88,17 @@ def test_no_attribute_shadows_a_submodule() -> None:
 
 def test_the_public_api_is_small_and_documented() -> None:
     assert sorted(kg.__all__) == sorted(
-        ["DEFAULT_OUT", "LocatedProblem", "ValidationFailed", "build", "load", "network", "rdf_graph", "validate"]
+        [
+            "DEFAULT_OUT",
+            "FORMATS",
+            "LocatedProblem",
+            "ValidationFailed",
+            "build",
+            "load",
+            "network",
+            "rdf_graph",
+            "validate",
+        ]
     )
     for name in kg.__all__:
         assert getattr(kg, name).__doc__, name

@@ -20,7 +20,7 @@ from kg.cli import main
 from kg.exports.network import to_network
 from kg.exports.view import stats
 
-from .conftest import ONTOLOGY, SOURCES, run_kg
+from .conftest import ALL_FORMATS, ONTOLOGY, SOURCES, run_kg
 
 RDF_EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
 
@@ -51,7 +51,7 @@ def mini_built(mini: Path, tmp_path: Path) -> Path:
 
 def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    kg.build(SOURCES, ONTOLOGY, again)
+    kg.build(SOURCES, ONTOLOGY, again, formats=ALL_FORMATS)
     first, second = snapshot(built), snapshot(again)
     assert set(RDF_EXPORTS) <= set(first)
     assert first == second
@@ -71,6 +71,36 @@ def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(tm
         )
         outputs.append(snapshot(out))
     assert outputs[0] == outputs[1]
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def test_a_default_build_writes_turtle_and_the_page(mini: Path, tmp_path: Path) -> None:
+    written = kg.build(mini, ONTOLOGY, tmp_path / "out")
+    assert sorted(p.name for p in written) == ["graph.html", "graph.ttl"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl"]
+
+
+def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--format", "all"]) == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["graph.html", "graph.jsonld", "graph.nt", "graph.ttl"]
+    nt = (out / "graph.nt").read_bytes()
+    assert (
+        main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--format", "nt"]) == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["graph.nt"]  # the others no longer match the sources: gone
+    assert (out / "graph.nt").read_bytes() == nt
+
+
+def test_an_unknown_format_is_a_usage_error(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", "ttl,rdfxml"])
+    assert usage.value.code == 2
+    assert "unknown format rdfxml: choose from ttl, nt, jsonld, html, all" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------- atomicity
@@ -137,7 +167,7 @@ def test_hostile_text_survives_turtle_intact(mini: Path, tmp_path: Path) -> None
 
 def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    kg.build(mini, ONTOLOGY, out, base="http://example.org/kg/")
+    kg.build(mini, ONTOLOGY, out, base="http://example.org/kg/", formats=("nt",))
     subjects = {t.subject.value for t in ox.parse(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)}
     assert "http://example.org/kg/russia" in subjects
     assert not any(s.startswith("https://w3id.org/syria-russia-kg/id/") for s in subjects)

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser
 
 import kg
 
-from .conftest import MINI, ONTOLOGY
+from .conftest import ALL_FORMATS, MINI, ONTOLOGY
 from .test_html import browser, click_node  # noqa: F401 (browser is a fixture)
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -94,7 +94,7 @@ def test_hostile_text_builds_round_trips_and_stays_text(browser: Browser, name: 
         root = Path(temp)
         sources = write_sources(root, name, alias, quote)
         out = root / "exports"
-        kg.build(sources, ONTOLOGY, out)
+        kg.build(sources, ONTOLOGY, out, formats=ALL_FORMATS)
 
         # The Turtle is the same graph as the N-Triples, in Oxigraph and in rdflib; the texts are intact.
         in_turtle = triples(out / "graph.ttl", ox.RdfFormat.TURTLE)

@@ -337,10 +337,10 @@ def rdflib_graph(triples: list[ox.Triple], base: str = DEFAULT_BASE) -> rdflib.G
     return graph
 
 
-EXPORT_FILES = {
-    "graph.ttl": ox.RdfFormat.TURTLE,
-    "graph.nt": ox.RdfFormat.N_TRIPLES,
-    "graph.jsonld": ox.RdfFormat.JSON_LD,
+RDF_FORMATS = {  # format name → (export file, serialisation)
+    "ttl": ("graph.ttl", ox.RdfFormat.TURTLE),
+    "nt": ("graph.nt", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("graph.jsonld", ox.RdfFormat.JSON_LD),
 }
 
 
