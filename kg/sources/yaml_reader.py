@@ -125,34 +125,39 @@ def fast_load(text: str) -> Any:
         return UNSURE
     try:
         document = _yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=_yaml_rs.DuplicateKeyPolicy.Error)
-    except Exception:
+    except Exception:  # any failure: PyYAML gives the located message
         return UNSURE
-    resolvers = _SourceLoader.yaml_implicit_resolvers
+    if not isinstance(document, dict | list):
+        return None if document is None else UNSURE  # an empty file; a top-level scalar is PyYAML's to read
     saw_int = False
-    stack: list[tuple[Any, int]] = [(document, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            if depth >= MAX_DEPTH:
-                return UNSURE
-            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
-        elif isinstance(value, list):
-            if depth >= MAX_DEPTH:
-                return UNSURE
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str):
-            if any(tag != _STR and pattern.match(value) for tag, pattern in resolvers.get(value[:1], ())):
-                return UNSURE
-        elif isinstance(value, float) or not isinstance(value, bool | int | None):
+    containers: list[tuple[Any, int]] = [(document, 0)]
+    while containers:
+        container, depth = containers.pop()
+        if depth >= MAX_DEPTH:
             return UNSURE
-        elif isinstance(value, int) and not isinstance(value, bool):
-            saw_int = True
+        items = [item for pair in container.items() for item in pair] if isinstance(container, dict) else container
+        for value in items:
+            if isinstance(value, str):
+                if value[:1] in _TYPED_FIRST and any(pattern.match(value) for pattern in _TYPED_FIRST[value[:1]]):
+                    return UNSURE
+            elif isinstance(value, dict | list):
+                containers.append((value, depth + 1))
+            elif isinstance(value, bool) or value is None:
+                continue
+            elif isinstance(value, int):
+                saw_int = True
+            else:  # a float, or anything else yaml-rs may make
+                return UNSURE
     if saw_int and _LEADING_ZERO.search(text):
         return UNSURE
     return document
 
 
-_STR = "tag:yaml.org,2002:str"
+# First character → the patterns by which PyYAML would read a plain scalar as something else than text.
+_TYPED_FIRST = {
+    first: tuple(pattern for tag, pattern in resolvers if tag != "tag:yaml.org,2002:str")
+    for first, resolvers in _SourceLoader.yaml_implicit_resolvers.items()
+}
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
 
 
