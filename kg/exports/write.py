@@ -12,14 +12,16 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.exports.manifest import cache_folder, fingerprint, read_manifest, write_manifest
-from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, model_triples, serialize
+from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, serialize, stream_triples
 from kg.exports.view import View
 from kg.timings import stage
 
@@ -49,12 +51,15 @@ def export_writers(
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
     writers: dict[str, Writer] = {}
-    if set(formats) & set(RDF_FORMATS):
+    rdf_formats = [name for name in formats if name in RDF_FORMATS]
+    if rdf_formats:
         with stage("triples"):
-            triples = model_triples(project.model, project.ontology, base, view)
-        for name, (file, rdf_format) in RDF_FORMATS.items():
-            if name in formats:
-                writers[file] = partial(serialize, triples, rdf_format=rdf_format, base=base)
+            triples: Iterable[ox.Triple] = stream_triples(project.model, project.ontology, base, view)
+            if len(rdf_formats) > 1:  # several serialisations read the same triples: make them once
+                triples = list(triples)
+        for name in rdf_formats:
+            file, rdf_format = RDF_FORMATS[name]
+            writers[file] = partial(serialize, triples, rdf_format=rdf_format, base=base)
     if "html" in formats:
         writers[FORMATS["html"]] = partial(_write_html, project, view=view)
     return writers
