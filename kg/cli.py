@@ -61,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     with recording() as times:
         written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
     if written.skipped:
-        print(f"{args.out} is up to date: nothing changed since the last build (--no-cache rebuilds anyway)")
+        print(f"{args.out}/ is up to date: nothing changed since the last build (--no-cache rebuilds anyway)")
     for path in [] if written.skipped else written:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     if args.timings:

@@ -79,17 +79,21 @@ def write_atomically(writers: dict[str, Writer], out: Path, remove: list[Path] |
     into an exception by the CLI), or `kill -9`, which leaves only a hidden staging folder beside `out`
     that the next build removes.  The renames run with SIGINT and SIGTERM held back, so that the exports
     all change or none does.  When `out` is on another filesystem than its parent (a mount point), the
-    staging files live in `out` itself, under hidden names.
+    staging files live in `out` itself, under hidden names.  `writers` is consumed: each is dropped once it
+    has written, which frees what it alone held (the triples, before the page is made).
     """
     out.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out, writers)
+    names = list(writers)
+    _remove_leftovers(out, names)
     staging = _staging_folder(out)
     try:
         staged = []
-        for name, write in writers.items():
+        for name in names:
+            write = writers.pop(name)  # dropped once written: what only it held (the triples) is freed
             temp = staging / (f".{name}.tmp" if staging == out else name)
             with stage(f"write {name}"):
                 write(temp)
+            del write
             os.chmod(temp, 0o644)
             staged.append((temp, out / name))
         with _signals_held():
@@ -99,7 +103,7 @@ def write_atomically(writers: dict[str, Writer], out: Path, remove: list[Path] |
                 path.unlink(missing_ok=True)
     finally:
         if staging == out:
-            for name in writers:
+            for name in names:
                 (out / f".{name}.tmp").unlink(missing_ok=True)
         else:
             shutil.rmtree(staging, ignore_errors=True)
@@ -119,12 +123,12 @@ def _staging_folder(out: Path) -> Path:
         return out
 
 
-def _remove_leftovers(out: Path, writers: dict[str, Writer] | dict[str, None]) -> None:
+def _remove_leftovers(out: Path, names: list[str]) -> None:
     """Staging folders and files of a build that was killed (SIGKILL cannot be caught)."""
     parent = out.resolve().parent
     for leftover in parent.glob(glob.escape(_STAGING.format(out.name)) + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for name in writers:
+    for name in names:
         (out / f".{name}.tmp").unlink(missing_ok=True)
 
 
@@ -166,7 +170,7 @@ def build(
         current = fingerprint(sources, ontology_dir, f"{base} {','.join(formats)}") if use_cache else None
         manifest = read_manifest(cache) if current else None
     if current and manifest and manifest.up_to_date(current, out):
-        _remove_leftovers(out, dict.fromkeys(manifest.exports))
+        _remove_leftovers(out, list(manifest.exports))
         written = Written(out / name for name in manifest.exports)
         written.skipped = True
         return written
