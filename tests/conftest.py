@@ -41,6 +41,14 @@ def mini(tmp_path: Path) -> Path:
     return target
 
 
+def extended_ontology(folder: Path, turtle: str) -> Path:
+    """A copy of the ontology in `folder`, with `turtle` (kgo declarations) added to kg.ttl."""
+    shutil.copytree(ONTOLOGY, folder)
+    with open(folder / "kg.ttl", "a", encoding="utf-8") as stream:
+        stream.write(turtle)
+    return folder
+
+
 def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m kg ARGS` in a fresh interpreter, as a user would; never raises on a non-zero exit."""
     return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, check=False)

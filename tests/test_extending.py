@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from kg.query.sparql import run
 from kg.query.store import open_store
 from kg.sources.schema import write_editor_schemas
 
-from .conftest import ONTOLOGY
+from .conftest import extended_ontology
 
 ADDITIONS = """
 kgo:Port a owl:Class ; rdfs:subClassOf kgo:Facility ;
@@ -49,11 +48,7 @@ KGO = "https://w3id.org/syria-russia-kg/ontology#"
 
 @pytest.fixture
 def extended(tmp_path: Path) -> Path:
-    folder = tmp_path / "ontology"
-    shutil.copytree(ONTOLOGY, folder)
-    with open(folder / "kg.ttl", "a", encoding="utf-8") as stream:
-        stream.write(ADDITIONS)
-    return folder
+    return extended_ontology(tmp_path / "ontology", ADDITIONS)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ of the ontology, as a curator would add one."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +11,7 @@ import pytest
 
 import kg
 
-from .conftest import ONTOLOGY
+from .conftest import extended_ontology
 from .test_build import shacl
 
 UNION_RELATION = """
@@ -27,11 +26,7 @@ KG = "https://w3id.org/syria-russia-kg/id/"
 
 @pytest.fixture
 def ontology(tmp_path: Path) -> Path:
-    folder = tmp_path / "ontology"
-    shutil.copytree(ONTOLOGY, folder)
-    with open(folder / "kg.ttl", "a", encoding="utf-8") as stream:
-        stream.write(UNION_RELATION)
-    return folder
+    return extended_ontology(tmp_path / "ontology", UNION_RELATION)
 
 
 def claims(*pairs: tuple[str, str]) -> str:
