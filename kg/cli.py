@@ -28,7 +28,7 @@ from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeErr
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
 from kg.sources.schema import write_editor_schemas
-from kg.timings import recording
+from kg.timings import peak_after, recording
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -66,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     if args.timings:
         for name, seconds in times.items():
-            print(f"  {name:<22} {seconds:8.3f} s", file=sys.stderr)
+            print(f"  {name:<22} {seconds:8.3f} s   peak {peak_after(name) or 0:8,.0f} MB", file=sys.stderr)
     return 0
 
 

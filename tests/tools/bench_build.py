@@ -125,7 +125,7 @@ def bench(name: str, workdir: Path, facts: int, runs: int, timeout: float) -> No
 
 
 def _stages(stderr: str) -> dict[str, float]:
-    return {m[1].strip(): float(m[2]) for m in re.finditer(r"^  (.+?)\s+([\d.]+) s$", stderr, re.M)}
+    return {m[1].strip(): float(m[2]) for m in re.finditer(r"^  (.+?)\s+([\d.]+) s\b", stderr, re.M)}
 
 
 def main() -> None:
