@@ -91,11 +91,16 @@ class _Triples:
 
     def __iter__(self) -> Iterator[ox.Triple]:
         """Subjects sorted by IRI; within one, its types first, then the rest, each pair once."""
+        triple = ox.Triple
         for subject in sorted(self.by_subject, key=lambda s: s.value):
-            pairs = dict.fromkeys(self.by_subject[subject])
-            typed = [(p, o) for p, o in pairs if p == _TYPE]
-            for predicate, obj in typed + [(p, o) for p, o in pairs if p != _TYPE]:
-                yield ox.Triple(subject, predicate, obj)
+            typed: list[tuple[ox.NamedNode, Term]] = []
+            rest: list[tuple[ox.NamedNode, Term]] = []
+            for pair in dict.fromkeys(self.by_subject[subject]):
+                (typed if pair[0] == _TYPE else rest).append(pair)
+            for predicate, obj in typed:
+                yield triple(subject, predicate, obj)
+            for predicate, obj in rest:
+                yield triple(subject, predicate, obj)
 
 
 class RdfBuilder:
