@@ -88,3 +88,12 @@ def test_a_failed_build_leaves_exports_and_manifest_alone(project: Path) -> None
         build(project)
     assert tree_digest(project / "exports") == before
     assert (project / CACHE_DIR / MANIFEST).read_bytes() == manifest
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_skip(project: Path) -> None:
+    shutil.rmtree(project / CACHE_DIR)
+    (project / CACHE_DIR).write_text("a file where the cache folder would be", encoding="utf-8")
+    before = tree_digest(project / "exports")
+    assert not build(project).skipped  # built, and said nothing about the cache
+    assert not build(project).skipped  # no manifest could be kept: built again, the same bytes
+    assert tree_digest(project / "exports") == before

@@ -7,6 +7,7 @@ untouched.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -178,5 +179,6 @@ def build(
     stale = [out / file for name, file in FORMATS.items() if name not in formats]
     written = Written(write_atomically(export_writers(project, base, formats), out, remove=stale))
     if current:
-        write_manifest(cache, current, out, written)
+        with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
+            write_manifest(cache, current, out, written)
     return written
