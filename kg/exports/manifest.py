@@ -40,14 +40,14 @@ def _builder_version() -> str:
     return f"{version}:{digest.hexdigest()}"
 
 
-def fingerprint(sources: Path, ontology: Path, base: str) -> str:
-    """A digest of every byte a build reads, and of how it would write it.
+def fingerprint(sources: Path, ontology: Path, settings: str) -> str:
+    """A digest of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
     """
     digest = hashlib.blake2b(digest_size=32)
-    digest.update(f"{FORMAT}\0{base}\0{_builder_version()}\0".encode())
+    digest.update(f"{FORMAT}\0{settings}\0{_builder_version()}\0".encode())
     for root in (sources, ontology):
         for folder, directories, names in os.walk(root):
             directories[:] = sorted(d for d in directories if d != CACHE_DIR)

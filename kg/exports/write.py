@@ -168,7 +168,8 @@ def build(
     formats = export_formats(formats)
     cache = cache_folder(sources)
     with stage("fingerprint"):
-        current = fingerprint(sources, ontology_dir, f"{base} {','.join(formats)}") if use_cache else None
+        settings = f"base {base} formats {','.join(formats)}"
+        current = fingerprint(sources, ontology_dir, settings) if use_cache else None
         manifest = read_manifest(cache) if current else None
     if current and manifest and manifest.up_to_date(current, out):
         _remove_leftovers(out, list(manifest.exports))
