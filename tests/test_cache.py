@@ -97,3 +97,8 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_skip(project: Path
     assert not build(project).skipped  # built, and said nothing about the cache
     assert not build(project).skipped  # no manifest could be kept: built again, the same bytes
     assert tree_digest(project / "exports") == before
+
+
+def test_a_build_without_the_cache_is_still_recorded(project: Path) -> None:
+    assert not build(project, use_cache=False).skipped
+    assert build(project).skipped  # --no-cache means "do not skip", not "forget"

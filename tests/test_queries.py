@@ -203,6 +203,9 @@ def test_a_stale_export_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert kg_query("--ontology", str(ONTOLOGY), "-e", "ASK {}")[2] == ""
     facts = tmp_path / "sources" / "facts" / "mini.yaml"
     later = (tmp_path / "exports" / "graph.ttl").stat().st_mtime + 5
+    os.utime(facts, (later, later))  # a newer time, the same bytes (a touch, a git checkout): not stale
+    assert kg_query("--ontology", str(ONTOLOGY), "-e", "ASK {}")[2] == ""
+    facts.write_text(facts.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     os.utime(facts, (later, later))
     status, out, err = kg_query("--ontology", str(ONTOLOGY), "-e", "ASK {}")
     assert status == 0 and out == "true\n"

@@ -75,6 +75,7 @@ def _content(path: Path) -> str:
 @dataclass(frozen=True)
 class Manifest:
     fingerprint: str
+    settings: str  # how that build wrote (base IRI, formats)
     out: str  # the exports folder, resolved
     exports: dict[str, list[int]]  # file name → [size, mtime_ns, inode]
 
@@ -84,6 +85,13 @@ class Manifest:
             and self.out == str(out.resolve())
             and all(_stat(out / name) == stamp for name, stamp in self.exports.items())
         )
+
+
+def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
+    """True when the last build into `out` read exactly today's sources and ontology, and its exports are
+    as it left them (for `kg query` and friends: file times alone would call a touched file a change)."""
+    manifest = read_manifest(cache_folder(sources))
+    return manifest is not None and manifest.up_to_date(fingerprint(sources, ontology, manifest.settings), out)
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -99,15 +107,20 @@ def read_manifest(cache: Path) -> Manifest | None:
     try:
         data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
         exports = {str(k): [int(x) for x in v] for k, v in data["exports"].items()}
-        return Manifest(str(data["fingerprint"]), str(data["out"]), exports)
+        return Manifest(str(data["fingerprint"]), str(data["settings"]), str(data["out"]), exports)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def write_manifest(cache: Path, current: str, out: Path, written: list[Path]) -> None:
+def write_manifest(cache: Path, current: str, settings: str, out: Path, written: list[Path]) -> None:
     """Record a finished build (atomically: a half-written manifest would only cost a full build, but still)."""
     cache.mkdir(parents=True, exist_ok=True)
-    data = {"fingerprint": current, "out": str(out.resolve()), "exports": {p.name: _stat(p) for p in written}}
+    data = {
+        "fingerprint": current,
+        "settings": settings,
+        "out": str(out.resolve()),
+        "exports": {path.name: _stat(path) for path in written},
+    }
     temporary = cache / f".{MANIFEST}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(temporary, cache / MANIFEST)

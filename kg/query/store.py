@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.checks.checked import load_project
+from kg.exports.manifest import exports_current
 from kg.exports.rdf import DEFAULT_BASE, model_triples, prefixes
 from kg.ontology import ontology_files
 
@@ -68,7 +69,13 @@ def query_prefixes(exports: Path | None, base: str = DEFAULT_BASE) -> dict[str, 
 
 
 def stale_input(exports: Path, sources: Path, ontology_dir: Path) -> Path | None:
-    """A source or ontology file modified after the export was written, if any (the export is stale)."""
+    """A source or ontology file modified after the export was written, if any (the export is stale).
+
+    When the last build's manifest vouches that it read exactly today's bytes, nothing is stale, whatever
+    the file times say (a `touch` or a `git checkout` changes times, not meaning).
+    """
+    if exports_current(sources, ontology_dir, exports):
+        return None
     built = export_path(exports).stat().st_mtime
     candidates = [p for p in sources.rglob("*") if p.is_file()] if sources.is_dir() else []
     candidates += list(ontology_dir.glob("*.ttl"))
