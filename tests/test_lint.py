@@ -14,7 +14,7 @@ from .conftest import ROOT
     "command",
     [
         ["ruff", "check", "kg", "tests"],
-        ["ruff", "format", "--check", "kg", "tests"],
+        ["ruff", "format", "--check", "."],  # README.md's Python examples too
         ["mypy"],
     ],
     ids=["ruff check", "ruff format", "mypy"],
