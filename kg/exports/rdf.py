@@ -338,8 +338,8 @@ def model_triples(
 def stream_triples(
     model: Model, ontology: Ontology, base: str = DEFAULT_BASE, view: View | None = None
 ) -> Iterable[ox.Triple]:
-    """The same triples, made one at a time as a serialiser takes them: a build writing one RDF format never
-    holds them all as a list (at 100,000 facts, 3.8 million Triple objects)."""
+    """The same triples, made one at a time as a serialiser takes them (and made again for each reader): a
+    build never holds them all as a list (at 100,000 facts, 3.8 million Triple objects)."""
     return RdfBuilder(model, ontology, base, view).build()
 
 

@@ -55,9 +55,9 @@ def export_writers(
     rdf_formats = [name for name in formats if name in RDF_FORMATS]
     if rdf_formats:
         with stage("triples"):
+            # Grouped and ordered once; each serialiser reads them out afresh, so no list of millions of
+            # Triple objects is ever held, whatever the number of RDF formats.
             triples: Iterable[ox.Triple] = stream_triples(project.model, project.ontology, base, view)
-            if len(rdf_formats) > 1:  # several serialisations read the same triples: make them once
-                triples = list(triples)
         for name in rdf_formats:
             file, rdf_format = RDF_FORMATS[name]
             writers[file] = partial(serialize, triples, rdf_format=rdf_format, base=base)
