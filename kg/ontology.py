@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.vocab import KGO, OWL, RDF, RDFS, K, missing_terms
+from kg.vocab import KGO, OWL, RDF, RDFS, STANDARD_TERMS, K, missing_terms
 
 USAGES = {K.EventRole: "role", K.ClaimRelation: "relation", K.Qualifier: "qualifier"}
 
@@ -169,6 +169,9 @@ def load_ontology(directory: Path) -> Ontology:
     missing = missing_terms(set(reader.values))
     if missing:
         raise OntologyError(f"{', '.join('kgo:' + m for m in missing)} not declared, but the code uses them")
+    typed = {_value(q.subject) for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None)}
+    if undeclared := sorted(STANDARD_TERMS - typed):
+        raise OntologyError(f"{', '.join(undeclared)} not declared (ontology/imports.ttl), but the code writes them")
     ontology = Ontology(reader.classes(), reader.properties(), files, reader.modalities(), reader.restricted_ranges())
     if not ontology.modalities:
         raise OntologyError("no kgo:Modality is declared: evidence needs at least one (asserted)")

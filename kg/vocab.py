@@ -129,7 +129,7 @@ STANDARD_TERMS = frozenset(
         *(HAS_BODY, HAS_TARGET, HAS_SOURCE, HAS_SELECTOR, MOTIVATED_BY, DESCRIBING, EXACT, PREFIX, SUFFIX, START, END),
     }
 )
-"""Every standard (non-kgo) term the code writes: what a graph built by kg may use besides the ontology."""
+"""Every standard (non-kgo) term the code writes; each is declared in ontology/imports.ttl (checked at load)."""
 
 # YAML fields of an article that point at nodes, and the property whose range they must respect.
 ARTICLE_REFERENCES = {"outlet": KGO + K.outlet, "author": AUTHOR, "photo": KGO + K.hasPhoto}
