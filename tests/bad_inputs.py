@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.limits import MAX_ERRORS_SHOWN
+
 from .tools.measure import Measured, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -348,7 +350,7 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
 )
 # fmt: on
 VOLUME_ERRORS = 10_000
-SHOWN = 100  # errors printed before the summary line (kg.limits.MAX_ERRORS_SHOWN)
+SHOWN = MAX_ERRORS_SHOWN  # errors printed before the summary line
 
 
 # ------------------------------------------------------------------ running a case as a user would
@@ -363,14 +365,6 @@ class Outcome:
     stderr: str
     exports_unchanged: bool
     marker_created: bool
-
-    @property
-    def error_lines(self) -> list[str]:
-        return [
-            line
-            for line in self.stderr.splitlines()
-            if line and not line[0].isdigit() and ":" in line and not line.startswith(("…", "kg:"))
-        ]
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -19,7 +19,10 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from kg import load
 
 from .measure import Measured, run_measured
 from .replicate import replicate
@@ -28,7 +31,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FACTS_PER_ARTICLE = 1000
 FLOOR = """
 import sys, yaml
+from collections.abc import Callable
 from pathlib import Path
+
+from kg import load
 for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
     yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 """
@@ -70,14 +76,17 @@ def write_corpus(directory: Path, facts: int) -> None:
         (directory / "facts" / f"art-{a}.yaml").write_text("\n".join(lines) + "\n")
 
 
-def kg(*args: str) -> list[str]:
+def kg_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kg", *args, "--sources", "sources", "--ontology", "ontology"]
 
 
-def median_run(command: list[str], workdir: Path, runs: int, timeout: float, before: object = None) -> list[Measured]:
+def median_run(
+    command: list[str], workdir: Path, runs: int, timeout: float, before: Callable[[], None] | None = None
+) -> list[Measured]:
+    """`runs` measured runs of `command` (each after `before`); exits on a failed run."""
     results = []
     for _ in range(runs):
-        if callable(before):
+        if before is not None:
             before()
         result = run_measured(command, workdir, timeout)
         if result.status != 0:
@@ -92,9 +101,7 @@ def bench(name: str, workdir: Path, facts: int, runs: int, timeout: float) -> No
 
     def cold() -> None:
         shutil.rmtree(exports, ignore_errors=True)
-        for cache in workdir.glob(".kg-cache*"):
-            shutil.rmtree(cache, ignore_errors=True)
-        shutil.rmtree(workdir / "sources" / ".kg-cache", ignore_errors=True)
+        shutil.rmtree(workdir / ".kg-cache", ignore_errors=True)  # the build cache lives beside sources/
 
     edits = iter(range(1_000_000))
 
@@ -102,10 +109,10 @@ def bench(name: str, workdir: Path, facts: int, runs: int, timeout: float) -> No
         with open(edited, "a", encoding="utf-8") as stream:
             stream.write(f"# edit {next(edits)}\n")
 
-    build = kg("build", "--out", "exports", "--timings")
+    build = kg_command("build", "--out", "exports", "--timings")
     rows = {
         "floor (PyYAML C loader)": median_run([sys.executable, "-c", FLOOR, "sources"], workdir, runs, timeout),
-        "kg validate": median_run(kg("validate"), workdir, runs, timeout),
+        "kg validate": median_run(kg_command("validate"), workdir, runs, timeout),
         "kg build, cold": median_run(build, workdir, runs, timeout, before=cold),
         "kg build, nothing changed": median_run(build, workdir, runs, timeout),
         "kg build, one file edited": median_run(build, workdir, runs, timeout, before=edit),
@@ -150,28 +157,21 @@ def main() -> None:
             if kind == "corpus":
                 shutil.copytree(args.corpus, sources)
                 name = f"corpus {args.corpus}"
-                facts = sum(1 for _ in _records(sources))
+                facts = count_facts(sources)
             elif kind == "synthetic":
                 write_corpus(sources, facts)
                 name = "synthetic"
             else:
-                per_copy = replicate(ROOT / "sources", 1, workdir / "probe")
-                facts = replicate(ROOT / "sources", max(1, round(facts / per_copy)), sources)
+                facts = replicate(ROOT / "sources", max(1, round(facts / count_facts(ROOT / "sources"))), sources)
                 name = "real-shaped (the real sources replicated)"
             bench(name, workdir, facts, args.runs, args.timeout)
             shutil.rmtree(workdir)
 
 
-def _records(sources: Path) -> list[str]:
-    """Ids of claims and events (the 'facts') in a sources folder, counted from the YAML text."""
-    import yaml
-
-    found = []
-    for path in sorted(sources.rglob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
-        if isinstance(data, dict):
-            found += [str(i) for key in ("claims", "events") for i in range(len(data.get(key) or ()))]
-    return found
+def count_facts(sources: Path) -> int:
+    """Claims and events (the 'facts') of a valid sources folder."""
+    model = load(sources, ROOT / "ontology")
+    return len(model.claims) + len(model.events)
 
 
 if __name__ == "__main__":
