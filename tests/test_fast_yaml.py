@@ -25,6 +25,8 @@ TRICKY_SCALARS = [
     ".inf", "-.Inf", ".nan", "2025", "2025-02-06", "2025-2-6", "2025-02-06 12:00", "2025-02-06T12:00:00Z",
     "+1", "-0", "=", "<<", "'quoted'", '"2025"', '"yes"', "'012'", "a: b", "- x", "[1, 2]", "{a: 1}",
     '"tab\\there"', '"\\u263a"', "'it''s'", "Bashar al-Assad", "سوريا", "Тартус", "“curly”", "x # comment",
+    '"say \\"yes\\" now"', '"ends in a backslash \\\\"', "on Nov. 18, 2019.", "1, 2.5 and 3", "[a, 1.5]",
+    '["a\\\\", yes]', '["a \\"", ""]', "{1: a}", "{1.5: a}", "{yes: a}", "{null: a}", "{? [a]: b}",
     "", "''", '""', "|\n  block\n  text", ">\n  folded\n  text", "multi\n  line plain",
 ]  # fmt: skip
 
@@ -85,6 +87,9 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         "a: 012\n",  # 10 to PyYAML
         "a: 1\na: 2\n",  # a duplicate key: PyYAML says where
         "a: " + "[" * 2000 + "]" * 2000 + "\n",  # nesting past the bound
+        'a: ["x\\\\", yes]\n',  # a boolean after a string ending in a backslash
+        "a: [x, 1.5]\n",  # a float
+        "{1: a}\n",  # a key that is no text
     ):
         assert fast_load(text) is UNSURE, text
 

@@ -151,10 +151,6 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"missing required field '{missing}'{hint}")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
-    if keyword == "oneOf" and {"object", "value"} & set(error.instance if isinstance(error.instance, dict) else ()):
-        return [Problem(at, "a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both")]
-    if keyword == "oneOf":
-        return [Problem(at, "a claim needs an 'object' (an id) or a 'value' (a literal)")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         return [Problem(at, f"'{error.instance}' is not a valid id: use lowercase letters, digits and dashes")]
     if keyword == "type":
@@ -321,6 +317,8 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
         claim_where = where.at("claims", index)
         if not _has_str(raw, "subject", "predicate"):
             continue
+        if ("object" in raw) == ("value" in raw):
+            loaded.problems.append(Problem(claim_where, _OBJECT_OR_VALUE["object" in raw]))
         obj = _str(raw.get("object"))
         value = raw.get("value")
         value = None if value is None or isinstance(value, dict | list) else str(value)
@@ -351,6 +349,12 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
             loaded.problems.append(Problem(claim_where, f"duplicate claim '{claim_id}': {hint}", related=first))
             continue
         loaded.model.claims[claim_id] = claim
+
+
+_OBJECT_OR_VALUE = {
+    True: "a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both",
+    False: "a claim needs an 'object' (an id) or a 'value' (a literal)",
+}
 
 
 def _register(loaded: Loaded, node_id: str, record: Entity | Event, table: dict[str, Any], where: Where) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,35 +130,44 @@ def fast_load(text: str) -> Any:
         return UNSURE
     if not isinstance(document, dict | list):
         return None if document is None else UNSURE  # an empty file; a top-level scalar is PyYAML's to read
-    saw_int = False
-    containers: list[tuple[Any, int]] = [(document, 0)]
-    while containers:
-        container, depth = containers.pop()
-        if depth >= MAX_DEPTH:
-            return UNSURE
-        items = [item for pair in container.items() for item in pair] if isinstance(container, dict) else container
-        for value in items:
-            if isinstance(value, str):
-                if value[:1] in _TYPED_FIRST and any(pattern.match(value) for pattern in _TYPED_FIRST[value[:1]]):
-                    return UNSURE
-            elif isinstance(value, dict | list):
-                containers.append((value, depth + 1))
-            elif isinstance(value, bool) or value is None:
-                continue
-            elif isinstance(value, int):
-                saw_int = True
-            else:  # a float, or anything else yaml-rs may make
-                return UNSURE
-    if saw_int and _LEADING_ZERO.search(text):
+    try:
+        # The whole document as JSON text, made in C: one regular expression over it then finds what a
+        # Python walk over every value would (a tenth of the cost).  Non-text keys, floats and nesting past
+        # the interpreter's recursion limit (1,000) make it fail or match: UNSURE either way.
+        as_json = json.dumps(document, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError, RecursionError):
+        return UNSURE
+    if _TYPED_TEXT.search(as_json) or _FLOAT.search(as_json):
+        return UNSURE
+    if _INTEGER.search(as_json) and _LEADING_ZERO.search(text):
         return UNSURE
     return document
 
 
-# First character → the patterns by which PyYAML would read a plain scalar as something else than text.
-_TYPED_FIRST = {
-    first: tuple(pattern for tag, pattern in resolvers if tag != "tag:yaml.org,2002:str")
-    for first, resolvers in _SourceLoader.yaml_implicit_resolvers.items()
-}
+def _typed_text() -> re.Pattern[str]:
+    """A JSON string whose whole text PyYAML's resolvers would read as something else than text (`"yes"`,
+    `"012"`, `"~"`, `""`…).  A string opens after `[`, `{` or a space (`": "`, `", "`), never after a
+    backslash; no such pattern holds a quote or a backslash, nor starts with what separates values (`:`,
+    `,`, brackets).  So each string value or key that would be typed matches, and a match that is not
+    one (a closing quote after a space, taken for an opening one) is never typed text: no false "sure"."""
+    patterns = {
+        pattern.pattern: pattern.flags
+        for resolvers in _SourceLoader.yaml_implicit_resolvers.values()
+        for tag, pattern in resolvers
+        if tag != "tag:yaml.org,2002:str"
+    }
+    bodies = []
+    for source in patterns:
+        assert source.startswith("^") and source.endswith("$"), source
+        bodies.append(source[1:-1])
+    # The quote first, then what precedes it: a pattern opening with a literal is searched for much faster.
+    return re.compile('"(?<=[\\[{ ]")(?:' + "|".join(bodies) + ')"', re.VERBOSE)
+
+
+_TYPED_TEXT = _typed_text()
+# Numbers outside strings in JSON text (a match inside a string only sends the text to PyYAML, never wrong).
+_FLOAT = re.compile(r"(?:\[|[:,] )-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]+|NaN|Infinity)(?=[,\]}])")
+_INTEGER = re.compile(r"(?:\[|[:,] )-?[0-9]+(?=[,\]}])")
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
 
 
