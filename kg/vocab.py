@@ -71,7 +71,6 @@ class K:
     dateNote = "dateNote"
     # evidence and attribution
     hasEvidence = "hasEvidence"
-    evidenceFor = "evidenceFor"
     directSpeech = "directSpeech"
     attribution = "attribution"
     stepIndex = "stepIndex"
@@ -107,7 +106,6 @@ def missing_terms(declared: set[str] | frozenset[str]) -> list[str]:
 # Standard terms the code writes, by IRI.
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
-PREF_LABEL = SKOS + "prefLabel"
 ALT_LABEL = SKOS + "altLabel"
 STATEMENT = RDF + "Statement"
 SUBJECT, PREDICATE, OBJECT = RDF + "subject", RDF + "predicate", RDF + "object"
@@ -124,7 +122,7 @@ DAY, MONTH, YEAR = XSD + "date", XSD + "gYearMonth", XSD + "gYear"
 
 STANDARD_TERMS = frozenset(
     {
-        *(TYPE, LABEL, PREF_LABEL, ALT_LABEL, STATEMENT, SUBJECT, PREDICATE, OBJECT, DERIVED_FROM, PROV_AGENT),
+        *(TYPE, LABEL, ALT_LABEL, STATEMENT, SUBJECT, PREDICATE, OBJECT, DERIVED_FROM, PROV_AGENT),
         *(HEADLINE, TEXT, AUTHOR, CAPTION, CREDIT, ANNOTATION, SPECIFIC_RESOURCE, QUOTE_SELECTOR, POSITION_SELECTOR),
         *(HAS_BODY, HAS_TARGET, HAS_SOURCE, HAS_SELECTOR, MOTIVATED_BY, DESCRIBING, EXACT, PREFIX, SUFFIX, START, END),
     }

@@ -13,16 +13,15 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.exports.manifest import cache_folder, fingerprint, read_manifest, write_manifest
-from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, serialize, stream_triples
+from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, write_rdf
+from kg.exports.turtle import graph_text
 from kg.exports.view import View
 from kg.timings import stage
 
@@ -54,13 +53,12 @@ def export_writers(
     writers: dict[str, Writer] = {}
     rdf_formats = [name for name in formats if name in RDF_FORMATS]
     if rdf_formats:
-        with stage("triples"):
-            # Grouped and ordered once; each serialiser reads them out afresh, so no list of millions of
-            # Triple objects is ever held, whatever the number of RDF formats.
-            triples: Iterable[ox.Triple] = stream_triples(project.model, project.ontology, base, view)
+        with stage("turtle"):
+            # Made once, as text; the other RDF formats are streamed from it.
+            turtle = list(graph_text(project.model, project.ontology, base, view))
         for name in rdf_formats:
             file, rdf_format = RDF_FORMATS[name]
-            writers[file] = partial(serialize, triples, rdf_format=rdf_format, base=base)
+            writers[file] = partial(write_rdf, turtle, rdf_format=rdf_format, base=base)
     if "html" in formats:
         writers[FORMATS["html"]] = partial(_write_html, project, view=view)
     return writers

@@ -36,7 +36,7 @@ _HAS_EVIDENCE = ox.NamedNode(KGO + K.hasEvidence)
 _STATEMENT = ox.NamedNode(KGO + K.statement)
 _STATEMENT_PARTS = tuple(ox.NamedNode(iri) for iri in (v.SUBJECT, v.PREDICATE, v.OBJECT))
 _PARTS = {ox.NamedNode(iri) for iri in (v.HAS_TARGET, v.HAS_SELECTOR, KGO + K.attribution, KGO + K.hasPhoto)}
-_IDENTITY = {ox.NamedNode(iri) for iri in (v.TYPE, v.LABEL, v.PREF_LABEL, v.ALT_LABEL)}
+_IDENTITY = {ox.NamedNode(iri) for iri in (v.TYPE, v.LABEL, v.ALT_LABEL)}
 
 Support = frozenset[ox.NamedNode]
 

@@ -1,0 +1,427 @@
+"""Model → Turtle, written straight as text: one chunk per source file, joined in source order.
+
+Direct triples for simple questions, a statement node per claim for provenance, evidence as Web
+Annotations with their selectors and attribution steps (the README's "The RDF" section lists them all).
+
+Each chunk is a function of one source file's records and of the few facts from other files it reads:
+the names in a claim's title, whether a conflicting record is a claim, whether it states the conflict
+itself, an article's outlet and text.  Every such read goes through `_Reads`, which lists it, so the build
+cache can tell when a kept chunk still holds (`kg.exports.chunks`).  IRIs are minted from ids under one
+configurable base; evidence and attribution steps get IRIs too (no blank nodes), so graphs from
+different builds and parsers compare directly.  Text from the sources only ever appears escaped inside
+a string literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import vocab as v
+from kg.dates import Date
+from kg.exports.view import View
+from kg.model import Article, Claim, Entity, Event, Evidence, Model
+from kg.ontology import Ontology
+from kg.vocab import KGO, K
+
+DEFAULT_BASE = "https://w3id.org/syria-russia-kg/id/"
+QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+
+Dependency = tuple[str, ...]
+"""A fact from another source file that a chunk read: ("name", id), ("claim", id), ("states", id, other),
+("article", id)."""
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes used in the Turtle export and predeclared for SPARQL queries."""
+    return {
+        "kg": base,
+        "kga": base + "article/",
+        "kgc": base + "claim/",
+        "kge": base + "evidence/",
+        "kgo": KGO,
+        "rdf": v.RDF,
+        "rdfs": v.RDFS,
+        "xsd": v.XSD,
+        "owl": v.OWL,
+        "skos": v.SKOS,
+        "prov": v.PROV,
+        "oa": v.OA,
+        "schema": v.SCHEMA,
+        "sem": v.SEM,
+        "dcterms": v.DCTERMS,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- terms
+
+_ESCAPES = str.maketrans(
+    {
+        **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
+        "\\": "\\\\",
+        '"': '\\"',
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+    }
+)
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def string(text: str) -> str:
+    """A Turtle string literal: every quote, backslash and control character escaped."""
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def english(text: str) -> str:
+    return string(text) + "@en"
+
+
+def iri(value: str) -> str:
+    """An IRI reference; characters an IRI may not hold (none in a valid id) percent-encoded."""
+    return "<" + _NOT_IN_IRI.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), value) + ">"
+
+
+_DATATYPE = {"day": "xsd:date", "month": "xsd:gYearMonth", "year": "xsd:gYear"}
+_PRECISION = {"day": "kgo:DayPrecision", "month": "kgo:MonthPrecision", "year": "kgo:YearPrecision"}
+_INFERRED = {K.date: K.inferredDatePart, K.startDate: K.inferredStartPart, K.endDate: K.inferredEndPart}
+
+
+def _day(value: object) -> str:
+    return f'"{value}"^^xsd:date'
+
+
+# ---------------------------------------------------------------------------------------------- reads
+
+
+@dataclass
+class _Reads:
+    """What a chunk reads from the rest of the model, each read listed in `seen`."""
+
+    model: Model
+    view: View
+    seen: set[Dependency] = field(default_factory=set)
+
+    def name(self, node_id: str) -> str:
+        self.seen.add(("name", node_id))
+        return self.view.name(node_id)
+
+    def is_claim(self, record_id: str) -> bool:
+        self.seen.add(("claim", record_id))
+        return record_id in self.model.claims
+
+    def states_conflict(self, record_id: str, other: str) -> bool:
+        """Whether record `record_id` itself lists `other` under `conflicts_with`."""
+        self.seen.add(("states", record_id, other))
+        record = self.model.claims.get(record_id) or self.model.events.get(record_id)
+        return record is not None and other in record.conflicts_with
+
+    def article(self, article_id: str) -> Article:
+        self.seen.add(("article", article_id))
+        return self.model.articles[article_id]
+
+
+def dependency_value(dependency: Dependency, model: Model, view: View, text_digest: dict[str, str]) -> str:
+    """What `dependency` reads today, as text: a kept chunk holds while every value is unchanged."""
+    kind, key = dependency[0], dependency[1]
+    if kind == "name":
+        return view.name(key)
+    if kind == "claim":
+        return str(key in model.claims)
+    if kind == "states":
+        record = model.claims.get(key) or model.events.get(key)
+        return str(record is not None and dependency[2] in record.conflicts_with)
+    article = model.articles.get(key)
+    return f"{article.outlet}\0{text_digest.get(key)}" if article else "-"
+
+
+# ---------------------------------------------------------------------------------------------- chunks
+
+
+@dataclass
+class SourceRecords:
+    """The records of one source file, in file order."""
+
+    file: Path
+    articles: list[Article] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def records_by_file(model: Model) -> list[SourceRecords]:
+    """The model's records grouped by the source file they came from, files in loading order."""
+    files: dict[Path, SourceRecords] = {}
+
+    def of(file: Path) -> SourceRecords:
+        found = files.get(file)
+        if found is None:
+            found = files[file] = SourceRecords(file)
+        return found
+
+    for article in model.articles.values():
+        of(article.where.file).articles.append(article)
+    for entity in model.entities.values():
+        of(entity.where.file).entities.append(entity)
+    for event in model.events.values():
+        of(event.where.file).events.append(event)
+    for claim in model.claims.values():
+        of(claim.where.file).claims.append(claim)
+    return list(files.values())
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    dependencies: frozenset[Dependency]
+
+
+class TurtleWriter:
+    """Turtle text for a checked model: `header()`, then `chunk()` of each source file's records."""
+
+    def __init__(self, model: Model, ontology: Ontology, view: View, base: str):
+        ox.NamedNode(base)  # ValueError for a base that is no IRI
+        self.model, self.ontology, self.view, self.base = model, ontology, view, base
+        self.prefixes = prefixes(base)
+        self._types: dict[str, str] = {}
+
+    def header(self) -> str:
+        return "".join(f"@prefix {name}: {iri(namespace)} .\n" for name, namespace in self.prefixes.items()) + "\n"
+
+    # ------------------------------------------------------------------ IRIs
+
+    def _name(self, prefix: str, local: str) -> str:
+        if _PLAIN_LOCAL.fullmatch(local):
+            return f"{prefix}:{local}"
+        return iri(self.prefixes[prefix] + local)
+
+    def node(self, node_id: str) -> str:
+        return self._name("kg", node_id)
+
+    def article(self, article_id: str) -> str:
+        return self._name("kga", article_id)
+
+    def claim(self, claim_id: str) -> str:
+        return self._name("kgc", claim_id)
+
+    def term(self, full_iri: str) -> str:
+        """A kgo term by its prefixed name, any other IRI in full."""
+        if full_iri.startswith(KGO):
+            return self._name("kgo", full_iri[len(KGO) :])
+        return iri(full_iri)
+
+    def types(self, cls: str) -> str:
+        """`a` the class and its kgo ancestors, so `?x a kgo:Agent` works without a reasoner."""
+        found = self._types.get(cls)
+        if found is None:
+            classes = [cls, *(a for a in self.ontology.ancestors(cls) if a != cls)]
+            found = self._types[cls] = "a " + ", ".join(f"kgo:{c}" for c in classes)
+        return found
+
+    # ------------------------------------------------------------------ chunks
+
+    def chunk(self, records: SourceRecords) -> Chunk:
+        reads = _Reads(self.model, self.view)
+        out: list[str] = []
+        for article in records.articles:
+            self._article(article, out)
+        for entity in records.entities:
+            lines = [self.types(entity.type), *self._names(entity.name, entity.aliases)]
+            if entity.note:
+                lines.append(f"kgo:note {english(entity.note)}")
+            out.append(_block(self.node(entity.id), lines))
+        for event in records.events:
+            self._event(event, reads, out)
+        for claim in records.claims:
+            self._claim(claim, reads, out)
+        return Chunk("".join(out), frozenset(reads.seen))
+
+    def _names(self, name: str, aliases: Iterable[str]) -> list[str]:
+        lines = [f"rdfs:label {english(name)}"]
+        if aliases:
+            lines.append("skos:altLabel " + ", ".join(english(alias) for alias in aliases))
+        return lines
+
+    def _article(self, article: Article, out: list[str]) -> None:
+        lines = [self.types(K.Article), f"rdfs:label {english(article.label)}"]
+        if article.headline:
+            lines.append(f"schema:headline {english(article.headline)}")
+        lines += [f"kgo:textFile {string(article.text_file)}", f"schema:text {english(article.text)}"]
+        if article.outlet:
+            lines.append(f"kgo:outlet {self.node(article.outlet)}")
+        if article.outlet_note:
+            lines.append(f"kgo:outletNote {english(article.outlet_note)}")
+        if article.section:
+            lines.append(f"kgo:section {string(article.section)}")
+        if article.published_note:
+            lines.append(f"kgo:publicationDateNote {english(article.published_note)}")
+        if article.author:
+            lines.append(f"schema:author {self.node(article.author)}")
+        if article.published_after:
+            lines.append(f"kgo:publishedAfter {_day(article.published_after.earliest)}")
+        if article.published_before:
+            lines.append(f"kgo:publishedBefore {_day(article.published_before.latest)}")
+        photos = []
+        for photo in article.photos:
+            photo_node = self.node(photo.id)
+            lines.append(f"kgo:hasPhoto {photo_node}")
+            photo_lines = [f"schema:caption {english(photo.caption)}"]
+            if photo.credit:
+                photo_lines.append(f"schema:creditText {string(photo.credit)}")
+            photos.append(_block(photo_node, photo_lines))
+        if article.ignore:
+            lines.append("kgo:ignoredPassage " + ", ".join(english(item.quote) for item in article.ignore))
+        out.append(_block(self.article(article.id), lines))
+        out += photos
+
+    def _value(self, prop: str, value: str) -> str:
+        return string(value) if self.ontology.properties[prop].is_datatype else self.node(value)
+
+    def _event(self, event: Event, reads: _Reads, out: list[str]) -> None:
+        subject = self.node(event.id)
+        lines = [self.types(event.type), *self._names(event.name, event.aliases)]
+        for role, values in event.roles:
+            lines += [f"kgo:{role} {self._value(role, value)}" for value in values]
+        self._provenance(subject, event, reads, lines, out)
+
+    def _claim(self, claim: Claim, reads: _Reads, out: list[str]) -> None:
+        subject, statement = self.node(claim.subject), self.claim(claim.id)
+        obj = string(claim.value) if claim.value is not None else self.node(claim.object or "")
+        if self.view.modality(claim.evidence).direct_triple:  # hedged and denied claims only as statements
+            out.append(f"{subject} kgo:{claim.predicate} {obj} .\n")
+        out.append(f"{subject} kgo:statement {statement} .\n")
+        other = claim.value if claim.object is None else reads.name(claim.object)
+        title = f"{reads.name(claim.subject)} — {self.ontology.label(claim.predicate)} — {other}"
+        lines = [
+            "a kgo:Claim, rdf:Statement",
+            f"rdf:subject {subject}",
+            f"rdf:predicate kgo:{claim.predicate}",
+            f"rdf:object {obj}",
+            f"rdfs:label {english(title)}",
+        ]
+        for qualifier, values in claim.qualifiers:
+            lines += [f"kgo:{qualifier} {self._value(qualifier, value)}" for value in values]
+        self._provenance(statement, claim, reads, lines, out)
+
+    def _ref(self, record_id: str, reads: _Reads) -> str:
+        """A claim's statement node or an event: what `conflicts_with` may name."""
+        return self.claim(record_id) if reads.is_claim(record_id) else self.node(record_id)
+
+    def _provenance(self, subject: str, record: Event | Claim, reads: _Reads, lines: list[str], out: list[str]) -> None:
+        if record.date is not None:
+            self._date(K.date, record.date, lines)
+        if record.start is not None:
+            self._date(K.startDate, record.start, lines)
+        if record.end is not None:
+            self._date(K.endDate, record.end, lines)
+        lines.append(f"kgo:modality {self.term(self.view.modality(record.evidence).iri)}")
+        reverse = []
+        for other in dict.fromkeys(record.conflicts_with):
+            other_ref = self._ref(other, reads)
+            lines.append(f"kgo:conflictsWith {other_ref}")
+            if not reads.states_conflict(other, record.id):  # else its own chunk says it
+                reverse.append(f"{other_ref} kgo:conflictsWith {subject} .\n")
+        if record.note:
+            lines.append(f"kgo:note {english(record.note)}")
+        if record.evidence:
+            articles = dict.fromkeys(item.article for item in record.evidence)
+            lines.append("prov:wasDerivedFrom " + ", ".join(self.article(a) for a in articles))
+        evidence_blocks: list[str] = []
+        for index, item in enumerate(record.evidence, start=1):
+            node = self._name("kge", f"{record.id}.{index}")
+            lines.append(f"kgo:hasEvidence {node}")
+            self._evidence(subject, node, item, reads, evidence_blocks)
+        out.append(_block(subject, lines))
+        out += reverse
+        out += evidence_blocks
+
+    def _date(self, prop: str, date: Date, lines: list[str]) -> None:
+        lines.append(f'kgo:{prop} "{date.value}"^^{_DATATYPE[date.precision]}')
+        if prop != K.endDate:
+            lines.append(f"kgo:earliest {_day(date.earliest)}")
+        if prop != K.startDate:
+            lines.append(f"kgo:latest {_day(date.latest)}")
+        # A point date states its precision and inferred parts; an interval's ends each have their own
+        # (the datatype of kgo:startDate / kgo:endDate already tells their precision).
+        if prop == K.date:
+            lines.append(f"kgo:datePrecision {_PRECISION[date.precision]}")
+        for part in date.inferred:
+            lines.append(f"kgo:{_INFERRED[prop]} {string(part)}")
+        if date.note:
+            lines.append(f"kgo:dateNote {english(date.note)}")
+
+    def _evidence(self, owner: str, node: str, item: Evidence, reads: _Reads, out: list[str]) -> None:
+        article = reads.article(item.article)
+        source = self.article(item.article)
+        local = node[4:] if node.startswith("kge:") else None
+        target, quote, position = (
+            (f"kge:{local}.target", f"kge:{local}.quote", f"kge:{local}.position")
+            if local is not None
+            else (iri(node[1:-1] + ".target"), iri(node[1:-1] + ".quote"), iri(node[1:-1] + ".position"))
+        )
+        lines = [
+            "a kgo:Evidence, oa:Annotation",
+            f"oa:hasBody {owner}",
+            "oa:motivatedBy oa:describing",
+            f"prov:wasDerivedFrom {source}",
+            f"kgo:modality {self.term(self.ontology.strongest({item.modality}).iri)}",
+        ]
+        if item.direct_speech:
+            lines.append("kgo:directSpeech true")
+        lines.append(f"oa:hasTarget {target}")
+        steps = self._attribution(node, local, item, article, lines)
+        start = article.text.find(item.quote)
+        selectors = quote if start < 0 else f"{quote}, {position}"
+        out.append(_block(node, lines))
+        out.append(_block(target, ["a oa:SpecificResource", f"oa:hasSource {source}", f"oa:hasSelector {selectors}"]))
+        quote_lines = ["a oa:TextQuoteSelector", f"oa:exact {string(item.quote)}"]
+        if start >= 0:
+            end = start + len(item.quote)
+            quote_lines.append(f"oa:prefix {string(article.text[max(0, start - QUOTE_CONTEXT) : start])}")
+            quote_lines.append(f"oa:suffix {string(article.text[end : end + QUOTE_CONTEXT])}")
+        out.append(_block(quote, quote_lines))
+        if start >= 0:
+            out.append(_block(position, ["a oa:TextPositionSelector", f"oa:start {start}", f"oa:end {end}"]))
+        out += steps
+
+    def _attribution(
+        self, node: str, local: str | None, item: Evidence, article: Article, lines: list[str]
+    ) -> list[str]:
+        """Step 0 is the article's outlet (when known), then each source it cites, in order."""
+        chain = ([article.outlet] if article.outlet else []) + list(item.via)
+        first_index = 0 if article.outlet else 1
+        steps: list[str] = []
+        previous = None
+        for offset, agent in enumerate(chain):
+            index = first_index + offset
+            step = f"kge:{local}.step{index}" if local is not None else iri(f"{node[1:-1]}.step{index}")
+            lines.append(f"kgo:attribution {step}")
+            step_lines = ["a kgo:AttributionStep", f"prov:agent {self.node(agent)}", f"kgo:stepIndex {index}"]
+            steps.append(_block(step, step_lines))
+            if previous is not None:
+                steps.append(f"{previous} kgo:cites {step} .\n")
+            previous = step
+        for agent in dict.fromkeys(item.via):
+            lines.append(f"kgo:reportedBy {self.node(agent)}")
+        if chain:
+            lines.append(f"kgo:originalSource {self.node(chain[-1])}")
+        if item.said_to:
+            lines.append(f"kgo:saidTo {self.node(item.said_to)}")
+        return steps
+
+
+def _block(subject: str, lines: list[str]) -> str:
+    return subject + " " + " ;\n    ".join(lines) + " .\n"
+
+
+def graph_text(model: Model, ontology: Ontology, base: str, view: View | None = None) -> Iterator[str]:
+    """The whole graph as Turtle, piece by piece (the header, then each source file's chunk)."""
+    writer = TurtleWriter(model, ontology, view or View(model, ontology), base)
+    yield writer.header()
+    for records in records_by_file(model):
+        yield writer.chunk(records).text
