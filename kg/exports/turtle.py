@@ -14,8 +14,9 @@ a string literal.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from kg import vocab as v
 from kg.dates import Date
 from kg.exports.view import View
 from kg.model import Article, Claim, Entity, Event, Evidence, Model
-from kg.ontology import Ontology
+from kg.ontology import Modality, Ontology
 from kg.vocab import KGO, K
 
 DEFAULT_BASE = "https://w3id.org/syria-russia-kg/id/"
@@ -59,23 +60,14 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- terms
 
-_ESCAPES = str.maketrans(
-    {
-        **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
-        "\\": "\\\\",
-        '"': '\\"',
-        "\n": "\\n",
-        "\r": "\\r",
-        "\t": "\\t",
-    }
-)
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def string(text: str) -> str:
-    """A Turtle string literal: every quote, backslash and control character escaped."""
-    return '"' + text.translate(_ESCAPES) + '"'
+string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+"""A Turtle string literal, made by the JSON encoder (in C): every escape JSON writes (`\\"`, `\\\\`, `\\n`,
+`\\r`, `\\t`, `\\b`, `\\f`, `\\u001b` for the other control characters) is also a Turtle escape, and
+nothing else needs one."""
 
 
 def english(text: str) -> str:
@@ -189,6 +181,8 @@ class TurtleWriter:
         self.model, self.ontology, self.view, self.base = model, ontology, view, base
         self.prefixes = prefixes(base)
         self._types: dict[str, str] = {}
+        self._nodes: dict[str, str] = {}
+        self._modalities = {m.name: self.term(m.iri) for m in ontology.modalities}
 
     def header(self) -> str:
         return "".join(f"@prefix {name}: {iri(namespace)} .\n" for name, namespace in self.prefixes.items()) + "\n"
@@ -201,7 +195,10 @@ class TurtleWriter:
         return iri(self.prefixes[prefix] + local)
 
     def node(self, node_id: str) -> str:
-        return self._name("kg", node_id)
+        found = self._nodes.get(node_id)
+        if found is None:
+            found = self._nodes[node_id] = self._name("kg", node_id)
+        return found
 
     def article(self, article_id: str) -> str:
         return self._name("kga", article_id)
@@ -287,12 +284,13 @@ class TurtleWriter:
         lines = [self.types(event.type), *self._names(event.name, event.aliases)]
         for role, values in event.roles:
             lines += [f"kgo:{role} {self._value(role, value)}" for value in values]
-        self._provenance(subject, event, reads, lines, out)
+        self._provenance(subject, event, reads, lines, out, self.view.modality(event.evidence))
 
     def _claim(self, claim: Claim, reads: _Reads, out: list[str]) -> None:
         subject, statement = self.node(claim.subject), self.claim(claim.id)
         obj = string(claim.value) if claim.value is not None else self.node(claim.object or "")
-        if self.view.modality(claim.evidence).direct_triple:  # hedged and denied claims only as statements
+        modality = self.view.modality(claim.evidence)
+        if modality.direct_triple:  # hedged and denied claims only as statements
             out.append(f"{subject} kgo:{claim.predicate} {obj} .\n")
         out.append(f"{subject} kgo:statement {statement} .\n")
         other = claim.value if claim.object is None else reads.name(claim.object)
@@ -306,20 +304,22 @@ class TurtleWriter:
         ]
         for qualifier, values in claim.qualifiers:
             lines += [f"kgo:{qualifier} {self._value(qualifier, value)}" for value in values]
-        self._provenance(statement, claim, reads, lines, out)
+        self._provenance(statement, claim, reads, lines, out, modality)
 
     def _ref(self, record_id: str, reads: _Reads) -> str:
         """A claim's statement node or an event: what `conflicts_with` may name."""
         return self.claim(record_id) if reads.is_claim(record_id) else self.node(record_id)
 
-    def _provenance(self, subject: str, record: Event | Claim, reads: _Reads, lines: list[str], out: list[str]) -> None:
+    def _provenance(
+        self, subject: str, record: Event | Claim, reads: _Reads, lines: list[str], out: list[str], modality: Modality
+    ) -> None:
         if record.date is not None:
             self._date(K.date, record.date, lines)
         if record.start is not None:
             self._date(K.startDate, record.start, lines)
         if record.end is not None:
             self._date(K.endDate, record.end, lines)
-        lines.append(f"kgo:modality {self.term(self.view.modality(record.evidence).iri)}")
+        lines.append(f"kgo:modality {self._modalities[modality.name]}")
         reverse = []
         for other in dict.fromkeys(record.conflicts_with):
             other_ref = self._ref(other, reads)
@@ -369,7 +369,7 @@ class TurtleWriter:
             f"oa:hasBody {owner}",
             "oa:motivatedBy oa:describing",
             f"prov:wasDerivedFrom {source}",
-            f"kgo:modality {self.term(self.ontology.strongest({item.modality}).iri)}",
+            f"kgo:modality {self._modalities.get(item.modality) or self.term(self.ontology.modalities[0].iri)}",
         ]
         if item.direct_speech:
             lines.append("kgo:directSpeech true")
