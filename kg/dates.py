@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from kg.pickling import pickled_by_fields
+
 PRECISIONS = ("year", "month", "day")
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
@@ -15,6 +17,7 @@ class DateError(ValueError):
     """A malformed or impossible date; the message says which."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Date:
     value: str

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.dates import Date
+from kg.pickling import pickled_by_fields
 from kg.problems import BUILT_IN_PYTHON, Where
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """A verbatim quote from an article, and how that article attributes what it quotes."""
@@ -21,6 +23,7 @@ class Evidence:
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Node:
     """What claims and roles may point at: an id, a class from the ontology, a name and its variants."""
@@ -35,6 +38,7 @@ class Node:
         return (self.name, *self.aliases)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Entity(Node):
     """An actor, place, base, topic…: identity only; what sources say about it are claims and events."""
@@ -43,6 +47,7 @@ class Entity(Node):
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Event(Node):
     """Something that happened: a typed node with roles, a date, a place and its own evidence."""
@@ -57,6 +62,7 @@ class Event(Node):
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One fact: subject, predicate and an object id (or a literal `value`), with its evidence."""
@@ -76,6 +82,7 @@ class Claim:
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Photo:
     id: str
@@ -83,6 +90,7 @@ class Photo:
     credit: str | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Ignored:
     quote: str
@@ -90,6 +98,7 @@ class Ignored:
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     id: str

@@ -16,10 +16,13 @@ from pathlib import Path
 
 import yaml
 
+from kg.pickling import pickled_by_fields
+
 YamlPath = tuple[str | int, ...]
 KEY = "<key>"  # a final path step meaning "the key itself, not its value" (for unknown fields)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Where:
     """Where a record or value came from: a file and a path inside its YAML document."""

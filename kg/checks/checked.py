@@ -10,7 +10,8 @@ from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Model
 from kg.ontology import Ontology, load_ontology
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, locate
-from kg.sources.records import load_sources
+from kg.sources.kept import read_in_parallel
+from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
 
 DEFAULT_SOURCES = Path("sources")
@@ -27,9 +28,15 @@ class Project:
 
 
 def check(
-    sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, limits: Limits = DEFAULT_LIMITS
+    sources: Path = DEFAULT_SOURCES,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    limits: Limits = DEFAULT_LIMITS,
+    read: FileLoader = read_in_parallel,
 ) -> tuple[Project | None, list[LocatedProblem]]:
-    """Load and validate everything; return the project (None if the ontology is unreadable) and all problems."""
+    """Load and validate everything; return the project (None if the ontology is unreadable) and all problems.
+
+    `read` reads the source files into records: by default across the machine's cores when there are many;
+    the build passes one that keeps records between builds (`kg.sources.kept`)."""
     try:
         with stage("ontology"):
             ontology = load_ontology(ontology_dir)
@@ -43,7 +50,7 @@ def check(
     except ValueError as error:
         return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
     with stage("load sources"):
-        loaded = load_sources(sources, limits)
+        loaded = load_sources(sources, limits, read)
     with stage("checks"):
         problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores))
         located = locate(problems)
@@ -51,10 +58,13 @@ def check(
 
 
 def load_project(
-    sources: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, limits: Limits = DEFAULT_LIMITS
+    sources: Path = DEFAULT_SOURCES,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    limits: Limits = DEFAULT_LIMITS,
+    read: FileLoader = read_in_parallel,
 ) -> Project:
     """The validated project; raises ValidationFailed (with every located problem) on bad input."""
-    project, problems = check(sources, ontology_dir, limits)
+    project, problems = check(sources, ontology_dir, limits, read)
     if problems or project is None:
         raise ValidationFailed(problems)
     return project

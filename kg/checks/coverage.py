@@ -101,15 +101,35 @@ def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
 
 def account_article(article: Article, model: Model, quotes: list[tuple[str, str]] | None = None) -> list[Accounted]:
     """Account for each sentence of `article`; `quotes` are its (quote, owner id) pairs if already indexed."""
-    text = article.text
-    # Which record first cites each character: linear in text and quotes (a scan of every quote for every
-    # sentence would be quadratic in the size of an article).
+    if quotes is None:
+        quotes = quotes_by_article(model).get(article.id, [])
+    return _account(article, model, _cited_by(article.text, quotes)[0])
+
+
+def _cited_by(text: str, quotes: list[tuple[str, str]]) -> tuple[list[str | None], bool]:
+    """Which record first cites each character of `text`, and whether every quote was found in it.
+
+    Linear in text and quotes: a scan of every quote for every sentence would be quadratic in the size of
+    an article."""
     cited_by: list[str | None] = [None] * len(text)
-    for quote, owner_id in quotes if quotes is not None else _quotes_by_article(model).get(article.id, []):
+    all_found = True
+    for quote, owner_id in quotes:
         position = text.find(quote)
-        for index in range(position, position + len(quote)) if position >= 0 else ():
+        if position < 0:
+            all_found = False
+            continue
+        end = position + len(quote)
+        if not any(cited_by[position:end]):
+            cited_by[position:end] = [owner_id] * len(quote)
+            continue
+        for index in range(position, end):
             if cited_by[index] is None:
                 cited_by[index] = owner_id
+    return cited_by, all_found
+
+
+def _account(article: Article, model: Model, cited_by: list[str | None]) -> list[Accounted]:
+    text = article.text
     metadata: list[tuple[int, int, str]] = []
     author = model.entities.get(article.author) if article.author else None
     for label, value in (
@@ -153,7 +173,7 @@ def _covering(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | No
     return None
 
 
-def _quotes_by_article(model: Model) -> dict[str, list[tuple[str, str]]]:
+def quotes_by_article(model: Model) -> dict[str, list[tuple[str, str]]]:
     """Article id → (quote, owner id) of every evidence citing it: one pass over all evidence."""
     index: dict[str, list[tuple[str, str]]] = {}
     for record in model.records():
@@ -164,7 +184,7 @@ def _quotes_by_article(model: Model) -> dict[str, list[tuple[str, str]]]:
 
 def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     """Article id → the accounting of each of its sentences, in text order."""
-    quotes = _quotes_by_article(model)
+    quotes = quotes_by_article(model)
     return {
         article_id: account_article(article, model, quotes.get(article_id, []))
         for article_id, article in model.articles.items()
@@ -172,22 +192,31 @@ def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     }
 
 
-def coverage_problems(model: Model, uncovered: frozenset[Path] = frozenset()) -> list[Problem]:
-    """Unaccounted sentences, located in the article's text file.
+def coverage_problems(
+    model: Model,
+    uncovered: frozenset[Path] = frozenset(),
+    articles: list[str] | None = None,
+    quotes: dict[str, list[tuple[str, str]]] | None = None,
+) -> list[Problem]:
+    """Unaccounted sentences of `articles` (default: all), located in the article's text file.
+    `quotes`: the index of every quote by article (`quotes_by_article`), if made already.
 
     An article with a quote or ignored passage that is not verbatim is skipped: its error is reported
     already, and the sentence it was meant to cite or ignore would only repeat that error.
     """
-    broken = {
-        article_id
-        for article_id, quotes in _quotes_by_article(model).items()
-        if article_id in model.articles and any(quote not in model.articles[article_id].text for quote, _ in quotes)
-    } | {article.id for article in model.articles.values() if any(i.quote not in article.text for i in article.ignore)}
+    if quotes is None:
+        quotes = quotes_by_article(model)
     problems = []
-    for article_id, accounted in coverage_report(model).items():
+    for article_id in model.articles if articles is None else articles:
         article = model.articles[article_id]
-        if article_id in broken or article.where.file in uncovered:
+        if not article.text or article.where.file in uncovered:
             continue
+        if any(item.quote not in article.text for item in article.ignore):
+            continue
+        cited_by, all_found = _cited_by(article.text, quotes.get(article_id, []))
+        if not all_found:
+            continue
+        accounted = _account(article, model, cited_by)
         text_path = article.where.file.parent / Path(article.text_file).name
         for item in accounted:
             if item.status == "unaccounted":

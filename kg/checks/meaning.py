@@ -10,22 +10,62 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.checks.coverage import coverage_problems
+from kg.checks.coverage import coverage_problems, quotes_by_article
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model
 from kg.ontology import Ontology
 from kg.problems import Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
+from kg.workers import in_processes
 
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+
+
+PARALLEL_RECORDS = 20_000
+"""From this many claims and events on, they are checked across the machine's cores (forked processes
+inherit the model; only the problems found come back)."""
 
 
 def validate_model(model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()) -> list[Problem]:
     """Every meaning problem of `model`.  Article files in `uncovered` (their `ignore:` list is unreadable,
     which is reported already) are not checked for coverage: it would only repeat that error."""
+    global _job
     checker = _Checker(model, ontology, uncovered)
     checker.run()
+    records: list[Event | Claim] = model.records()
+    quotes = quotes_by_article(model)
+    articles = list(model.articles)
+    _job = (checker, records, articles, quotes)
+    try:
+        weights = [len(record.evidence) + 1 for record in records]
+        problems = in_processes(_check_records, list(range(len(records))), weights, PARALLEL_RECORDS)
+        weights = [len(quotes.get(article_id, ())) + 1 for article_id in articles]
+        problems += in_processes(_check_coverage, list(range(len(articles))), weights, PARALLEL_RECORDS)
+    finally:
+        _job = None
+    return checker.problems + problems
+
+
+_job: tuple[_Checker, list[Event | Claim], list[str], dict[str, list[tuple[str, str]]]] | None = None
+"""What forked checkers check: set before the fork, inherited by the workers."""
+
+
+def _check_records(indexes: list[int]) -> list[Problem]:
+    assert _job is not None
+    checker, records = _job[0].fresh(), _job[1]
+    for index in indexes:
+        record = records[index]
+        if isinstance(record, Event):
+            checker.check_event(record)
+        else:
+            checker.check_claim(record)
     return checker.problems
+
+
+def _check_coverage(indexes: list[int]) -> list[Problem]:
+    assert _job is not None
+    checker, _, articles, quotes = _job
+    return coverage_problems(checker.model, checker.uncovered, [articles[i] for i in indexes], quotes)
 
 
 class _Checker:
@@ -39,20 +79,20 @@ class _Checker:
         self.problems: list[Problem] = []
         self.node_ids = model.entities.keys() | model.events.keys()
 
+    def fresh(self) -> _Checker:
+        """A checker of the same model with no problems yet (for checking part of it)."""
+        return _Checker(self.model, self.ontology, self.uncovered)
+
     def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where, message))
 
     def run(self) -> None:
+        """The checks that look at the whole model; each claim and event, and coverage, are checked apart."""
         self.check_entities()
         self.check_names()
-        for event in self.model.events.values():
-            self.check_event(event)
-        for claim in self.model.claims.values():
-            self.check_claim(claim)
         for article in self.model.articles.values():
             self.check_article(article)
         self.check_cycles()
-        self.problems.extend(coverage_problems(self.model, self.uncovered))
 
     # ------------------------------------------------------------------ entities and names
 

@@ -15,6 +15,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -27,7 +28,8 @@ def cache_folder(sources: Path) -> Path:
     return sources.resolve().parent / CACHE_DIR
 
 
-def _builder_version() -> str:
+@cache
+def builder_version() -> str:
     """The installed package version, plus the code itself when running from a checkout (edits count)."""
     try:
         version = metadata.version("syria-russia-kg")
@@ -40,21 +42,36 @@ def _builder_version() -> str:
     return f"{version}:{digest.hexdigest()}"
 
 
-def fingerprint(sources: Path, ontology: Path, settings: str) -> str:
+@dataclass(frozen=True)
+class Fingerprint:
+    """The digest of a build's inputs and settings, with the digest of each file it covers."""
+
+    digest: str
+    files: dict[Path, str]  # path (as found under the sources or ontology folder) → digest of its content
+    ontology: str  # digest of the ontology folder alone
+
+
+def fingerprint(sources: Path, ontology: Path, settings: str) -> Fingerprint:
     """A digest of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
+    Content digests start with `=`; anything else describes a file that is not plain content.
     """
-    digest = hashlib.blake2b(digest_size=32)
-    digest.update(f"{FORMAT}\0{settings}\0{_builder_version()}\0".encode())
+    files: dict[Path, str] = {}
+    parts = []
     for root in (sources, ontology):
+        part = hashlib.blake2b(digest_size=32)
         for folder, directories, names in os.walk(root):
             directories[:] = sorted(d for d in directories if d != CACHE_DIR)
             for name in sorted(names):
                 path = Path(folder, name)
-                digest.update(f"{path.relative_to(root)}\0{_content(path)}\0".encode())
-    return digest.hexdigest()
+                content = files[path] = _content(path)
+                part.update(f"{path.relative_to(root)}\0{content}\0".encode())
+        parts.append(part.hexdigest())
+    header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
+    digest = hashlib.blake2b(f"{header}{parts[0]}\0{parts[1]}".encode(), digest_size=32).hexdigest()
+    return Fingerprint(digest, files, parts[1])
 
 
 _MAX_HASHED = 64 * 1024 * 1024
@@ -66,7 +83,7 @@ def _content(path: Path) -> str:
         if stat.S_ISLNK(info.st_mode):
             return f"link {os.readlink(path)}"
         if stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED:
-            return hashlib.blake2b(path.read_bytes(), digest_size=32).hexdigest()
+            return "=" + hashlib.blake2b(path.read_bytes(), digest_size=32).hexdigest()
         return f"{info.st_mode} {info.st_size} {info.st_mtime_ns}"
     except OSError as error:
         return f"unreadable {error.errno}"
@@ -91,7 +108,9 @@ def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
     """True when the last build into `out` read exactly today's sources and ontology, and its exports are
     as it left them (for `kg query` and friends: file times alone would call a touched file a change)."""
     manifest = read_manifest(cache_folder(sources))
-    return manifest is not None and manifest.up_to_date(fingerprint(sources, ontology, manifest.settings), out)
+    if manifest is None:
+        return False
+    return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings).digest, out)
 
 
 def _stat(path: Path) -> list[int] | None:

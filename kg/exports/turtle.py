@@ -118,7 +118,7 @@ class _Reads:
         return self.model.articles[article_id]
 
 
-def dependency_value(dependency: Dependency, model: Model, view: View, text_digest: dict[str, str]) -> str:
+def dependency_value(dependency: Dependency, model: Model, view: View, text_digest: dict[str, str | None]) -> str:
     """What `dependency` reads today, as text: a kept chunk holds while every value is unchanged."""
     kind, key = dependency[0], dependency[1]
     if kind == "name":

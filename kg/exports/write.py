@@ -19,10 +19,12 @@ from functools import partial
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
-from kg.exports.manifest import cache_folder, fingerprint, read_manifest, write_manifest
+from kg.exports.chunks import turtle_pieces
+from kg.exports.manifest import builder_version, cache_folder, fingerprint, read_manifest, write_manifest
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, write_rdf
-from kg.exports.turtle import graph_text
 from kg.exports.view import View
+from kg.shelf import Shelf
+from kg.sources.kept import KeptRecords, read_in_parallel
 from kg.timings import stage
 
 DEFAULT_OUT = Path("exports")
@@ -44,9 +46,15 @@ def export_formats(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 
 def export_writers(
-    project: Project, base: str = DEFAULT_BASE, formats: tuple[str, ...] = DEFAULT_FORMATS
+    project: Project,
+    base: str = DEFAULT_BASE,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    kept: tuple[Shelf, dict[Path, str]] | None = None,
 ) -> dict[str, Writer]:
-    """Export file name → function writing that file to a given path, for each of `formats`."""
+    """Export file name → function writing that file to a given path, for each of `formats`.
+
+    `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
+    today's source files (`kg.exports.chunks`)."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
@@ -55,7 +63,8 @@ def export_writers(
     if rdf_formats:
         with stage("turtle"):
             # Made once, as text; the other RDF formats are streamed from it.
-            turtle = list(graph_text(project.model, project.ontology, base, view))
+            shelf, digests = kept if kept is not None else (None, {})
+            turtle = turtle_pieces(project.model, project.ontology, view, base, shelf, digests)
         for name in rdf_formats:
             file, rdf_format = RDF_FORMATS[name]
             writers[file] = partial(write_rdf, turtle, rdf_format=rdf_format, base=base)
@@ -170,14 +179,17 @@ def build(
         settings = f"base {base} formats {','.join(formats)}"
         current = fingerprint(sources, ontology_dir, settings)
         manifest = read_manifest(cache) if use_cache else None
-    if manifest and manifest.up_to_date(current, out):
+    if manifest and manifest.up_to_date(current.digest, out):
         _remove_leftovers(out, list(manifest.exports))
         written = Written(out / name for name in manifest.exports)
         written.skipped = True
         return written
-    project = load_project(sources, ontology_dir)
+    version = f"{current.ontology}\0{builder_version()}"
+    read = KeptRecords(Shelf(cache / "records", version), current.files) if use_cache else read_in_parallel
+    project = load_project(sources, ontology_dir, read=read)
+    kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
     stale = [out / file for name, file in FORMATS.items() if name not in formats]
-    written = Written(write_atomically(export_writers(project, base, formats), out, remove=stale))
+    written = Written(write_atomically(export_writers(project, base, formats, kept), out, remove=stale))
     with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
-        write_manifest(cache, current, settings, out, written)
+        write_manifest(cache, current.digest, settings, out, written)
     return written

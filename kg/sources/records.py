@@ -11,7 +11,7 @@ import gc
 import os
 import re
 import reprlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,13 +37,28 @@ class Loaded:
     """The model as far as it could be built, and every structural problem found on the way."""
 
     model: Model
-    root: Path
-    limits: Limits = DEFAULT_LIMITS
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     unreadable_ignores: set[Path] = field(default_factory=set)
     """Article files whose `ignore:` holds something that is not a list of passages: coverage would only
     repeat that error, sentence by sentence."""
+
+
+@dataclass
+class FileRecords:
+    """What one source file holds, read on its own: a function of its bytes (and of its article's text,
+    `text_file`), so it can be kept between builds and read in another process."""
+
+    file: Path
+    root: Path
+    limits: Limits = DEFAULT_LIMITS
+    articles: list[Article] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable_ignore: bool = False
+    text_file: Path | None = None
 
 
 @contextmanager
@@ -77,19 +92,69 @@ def source_files(sources: Path) -> tuple[list[Path], list[Path]]:
     return articles, facts
 
 
-def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS) -> Loaded:
-    """Read every YAML file under `sources` into one model, within `limits`."""
-    loaded = Loaded(Model(), sources, limits)
+def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoader | None = None) -> Loaded:
+    """Read every YAML file under `sources` into one model, within `limits`.
+
+    `read` turns the list of files into their records (in the same order); by default each file is read
+    here, one after the other (`kg.sources.kept` has readers that use every core and keep records
+    between builds).
+    """
     if not sources.is_dir():
-        loaded.problems.append(Problem(Where(sources), "sources directory not found", 1, 1))
-        return loaded
+        return Loaded(Model(), [Problem(Where(sources), "sources directory not found", 1, 1)])
     articles, facts = source_files(sources)
+    files = articles + facts
     with _collector_paused():
-        for file in articles:
-            _load_article_file(file, loaded)
-        for file in facts:
-            _load_facts_file(file, loaded)
-    loaded.files = articles + facts
+        records = (read or read_files)(files, sources, limits)
+        loaded = merge(records)
+    loaded.files = files
+    return loaded
+
+
+FileLoader = Callable[[list[Path], Path, Limits], list[FileRecords]]
+
+
+def read_files(files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
+    """The records of each of `files` (inside `root`), read in this process."""
+    return [read_file(file, root, limits) for file in files]
+
+
+def read_file(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> FileRecords:
+    """The records of one source file: an article's metadata under `articles/`, else facts."""
+    loaded = FileRecords(file, root, limits)
+    if file.parent == root / ARTICLES_DIR:
+        _load_article_file(file, loaded)
+    else:
+        _load_facts_file(file, loaded)
+    return loaded
+
+
+def merge(files: list[FileRecords]) -> Loaded:
+    """One model from the records of every file, in file order; a repeated id is reported where it
+    repeats, pointing at its first definition, and the first one is kept."""
+    loaded = Loaded(Model())
+    model = loaded.model
+    for records in files:
+        loaded.problems.extend(records.problems)
+        if records.unreadable_ignore:
+            loaded.unreadable_ignores.add(records.file)
+        for article in records.articles:
+            if article.id in model.articles:
+                first = model.articles[article.id].where
+                problem = Problem(article.where.at("id"), f"duplicate article id '{article.id}'", related=first)
+                loaded.problems.append(problem)
+            else:
+                model.articles[article.id] = article
+        for entity in records.entities:
+            _register(loaded, entity, model.entities)
+        for event in records.events:
+            _register(loaded, event, model.events)
+        for claim in records.claims:
+            if claim.id in model.claims:
+                first = model.claims[claim.id].where
+                hint = "merge the evidence into one claim, or give each claim its own 'id'"
+                loaded.problems.append(Problem(claim.where, f"duplicate claim '{claim.id}': {hint}", related=first))
+            else:
+                model.claims[claim.id] = claim
     return loaded
 
 
@@ -117,7 +182,7 @@ def _schema_errors(kind: str, data: dict[str, Any]) -> list[jsonschema.Validatio
     return []
 
 
-def _read(file: Path, kind: str, loaded: Loaded) -> dict[str, Any] | None:
+def _read(file: Path, kind: str, loaded: FileRecords) -> dict[str, Any] | None:
     """The document of a source file, checked against the schema; None when it is empty or unusable."""
     data, problems = read_yaml(file, loaded.root, loaded.limits)
     loaded.problems.extend(problems)
@@ -197,7 +262,7 @@ def _short(value: object) -> str:
 # --------------------------------------------------------------------------- articles
 
 
-def _load_article_file(file: Path, loaded: Loaded) -> None:
+def _load_article_file(file: Path, loaded: FileRecords) -> None:
     data = _read(file, "article", loaded)
     if data is None:
         return
@@ -226,7 +291,7 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
     )
     raw_ignore = data.get("ignore")
     if raw_ignore is not None and (not isinstance(raw_ignore, list) or len(ignore) < len(raw_ignore)):
-        loaded.unreadable_ignores.add(file)
+        loaded.unreadable_ignore = True
     article = Article(
         id=article_id,
         text_file=f"{ARTICLES_DIR}/{text_name}" if isinstance(text_name, str) else "",
@@ -244,14 +309,10 @@ def _load_article_file(file: Path, loaded: Loaded) -> None:
         ignore=ignore,
         where=where,
     )
-    if article_id in loaded.model.articles:
-        first = loaded.model.articles[article_id].where
-        loaded.problems.append(Problem(where.at("id"), f"duplicate article id '{article_id}'", related=first))
-        return
-    loaded.model.articles[article_id] = article
+    loaded.articles.append(article)
 
 
-def _article_text(file: Path, text_name: str, where: Where, loaded: Loaded) -> str:
+def _article_text(file: Path, text_name: str, where: Where, loaded: FileRecords) -> str:
     """The article's text: a file next to its YAML, inside the sources, plain prose; '' after a problem.
 
     Problems in the text itself (a byte that is not UTF-8, a control character) are located in the
@@ -261,7 +322,7 @@ def _article_text(file: Path, text_name: str, where: Where, loaded: Loaded) -> s
     if Path(text_name).name != text_name or text_name in ("", ".", ".."):
         loaded.problems.append(Problem(where, f"{what} must be a file name next to {file.name}, with no folder"))
         return ""
-    text_path = file.parent / text_name
+    text_path = loaded.text_file = file.parent / text_name
     try:
         return read_text(text_path, loaded.root, loaded.limits.max_text_bytes, what, prose=True)
     except FileNotFoundError:
@@ -279,7 +340,7 @@ def _article_text(file: Path, text_name: str, where: Where, loaded: Loaded) -> s
 # --------------------------------------------------------------------------- facts
 
 
-def _load_facts_file(file: Path, loaded: Loaded) -> None:
+def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     data = _read(file, "facts", loaded)
     if data is None:
         return
@@ -292,7 +353,7 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
         entity = Entity(
             raw["id"], raw["type"], raw["name"], _strs(raw.get("aliases")), _str(raw.get("note")), entity_where
         )
-        _register(loaded, entity.id, entity, loaded.model.entities, entity_where)
+        loaded.entities.append(entity)
     for index, raw in enumerate(_items(data.get("events"))):
         event_where = where.at("events", index)
         if not _has_str(raw, "id", "type", "name"):
@@ -312,7 +373,7 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
             note=_str(raw.get("note")),
             where=event_where,
         )
-        _register(loaded, event.id, event, loaded.model.events, event_where)
+        loaded.events.append(event)
     for index, raw in enumerate(_items(data.get("claims"))):
         claim_where = where.at("claims", index)
         if not _has_str(raw, "subject", "predicate"):
@@ -343,12 +404,7 @@ def _load_facts_file(file: Path, loaded: Loaded) -> None:
             note=_str(raw.get("note")),
             where=claim_where,
         )
-        if claim_id in loaded.model.claims:
-            first = loaded.model.claims[claim_id].where
-            hint = "merge the evidence into one claim, or give each claim its own 'id'"
-            loaded.problems.append(Problem(claim_where, f"duplicate claim '{claim_id}': {hint}", related=first))
-            continue
-        loaded.model.claims[claim_id] = claim
+        loaded.claims.append(claim)
 
 
 _OBJECT_OR_VALUE = {
@@ -357,17 +413,18 @@ _OBJECT_OR_VALUE = {
 }
 
 
-def _register(loaded: Loaded, node_id: str, record: Entity | Event, table: dict[str, Any], where: Where) -> None:
+def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> None:
     """Entities and events share one id space: claims and roles may point at either."""
     model = loaded.model
-    existing = model.entities.get(node_id) or model.events.get(node_id)
+    existing = model.entities.get(record.id) or model.events.get(record.id)
     if existing is not None:
-        loaded.problems.append(Problem(where.at("id"), f"duplicate id '{node_id}'", related=existing.where))
+        problem = Problem(record.where.at("id"), f"duplicate id '{record.id}'", related=existing.where)
+        loaded.problems.append(problem)
         return
-    table[node_id] = record
+    table[record.id] = record
 
 
-def _evidence(raw: Any, default_article: str | None, where: Where, loaded: Loaded) -> tuple[Evidence, ...]:
+def _evidence(raw: Any, default_article: str | None, where: Where, loaded: FileRecords) -> tuple[Evidence, ...]:
     result = []
     for index, item in enumerate(_items(raw)):
         if not isinstance(item.get("quote"), str):
@@ -408,7 +465,7 @@ def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(roles)
 
 
-def _date(raw: Any, where: Where, loaded: Loaded) -> Date | None:
+def _date(raw: Any, where: Where, loaded: FileRecords) -> Date | None:
     if raw is None:
         return None
     try:

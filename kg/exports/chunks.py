@@ -1,0 +1,86 @@
+"""The Turtle of every source file for a build: kept from the last build where it still holds, the rest
+rendered across the machine's cores when there is much to render.
+
+A chunk (`kg.exports.turtle`) is a function of its file's records and of the facts from other files it
+read.  It is kept with the digests of its file and article texts, and with each fact it read and that
+fact's value then; it is used again only if all of them are unchanged (and the builder, the ontology and
+the base IRI, which name the shelf or are part of the stamp).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.exports.turtle import Dependency, SourceRecords, TurtleWriter, dependency_value, records_by_file
+from kg.exports.view import View
+from kg.model import Model
+from kg.ontology import Ontology
+from kg.shelf import Shelf
+from kg.workers import in_processes
+
+PARALLEL_RECORDS = 20_000
+"""Below this many records to render, one process renders them all: forking costs more."""
+
+_job: tuple[TurtleWriter, list[SourceRecords]] | None = None  # set before the fork, inherited by the workers
+
+
+def _render_batch(indexes: list[int]) -> list[tuple[str, frozenset[Dependency]]]:
+    assert _job is not None
+    writer, groups = _job
+    return [(chunk.text, chunk.dependencies) for chunk in map(writer.chunk, (groups[i] for i in indexes))]
+
+
+def turtle_pieces(
+    model: Model, ontology: Ontology, view: View, base: str, shelf: Shelf | None, digests: dict[Path, str]
+) -> list[str]:
+    """The graph as Turtle: its header, then the chunk of each source file, in source order."""
+    global _job
+    writer = TurtleWriter(model, ontology, view, base)
+    groups = records_by_file(model)
+    texts = {
+        article.id: digests.get(article.where.file.parent / Path(article.text_file).name)
+        for article in model.articles.values()
+    }
+    pieces: list[str] = [writer.header(), *([""] * len(groups))]
+    stamps = [_stamp(group, digests, texts, base) for group in groups]
+    todo = []
+    for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
+        kept = shelf.get(str(group.file)) if shelf is not None and stamp is not None else None
+        if kept is not None and kept[0][0] == stamp and _still_holds(kept[0][1], model, view, texts):
+            pieces[index + 1] = kept[1]
+        else:
+            todo.append(index)
+    _job = (writer, groups)
+    try:
+        weights = [_weight(groups[index]) for index in todo]
+        rendered = in_processes(_render_batch, todo, weights, PARALLEL_RECORDS)
+    finally:
+        _job = None
+    for index, (text, dependencies) in zip(todo, rendered, strict=True):
+        pieces[index + 1] = text
+        stamp = stamps[index]
+        if shelf is not None and stamp is not None:
+            read = tuple(sorted((d, dependency_value(d, model, view, texts)) for d in dependencies))
+            shelf.put(str(groups[index].file), (stamp, read), text)
+    if shelf is not None:
+        shelf.keep_only_used()
+    return pieces
+
+
+def _stamp(group: SourceRecords, digests: dict[Path, str], texts: dict[str, str | None], base: str) -> str | None:
+    """What the chunk of `group` is made from, besides what it reads from other files; None when a file
+    it comes from is not plain content (a link: read afresh every time)."""
+    parts = [digests.get(group.file), *(texts[article.id] for article in group.articles)]
+    if not all(part is not None and part.startswith("=") for part in parts):
+        return None
+    return "\0".join([base, str(group.file), *(part or "" for part in parts)])
+
+
+def _still_holds(
+    read: tuple[tuple[Dependency, str], ...], model: Model, view: View, texts: dict[str, str | None]
+) -> bool:
+    return all(dependency_value(dependency, model, view, texts) == value for dependency, value in read)
+
+
+def _weight(group: SourceRecords) -> int:
+    return len(group.claims) + len(group.events) + len(group.entities) + len(group.articles)

@@ -1,0 +1,78 @@
+"""A shelf in the build cache: values kept between builds, one file per name, never trusted blindly.
+
+Each file holds a magic line, a digest of the rest, then the pickled (format, name, stamp) with its
+length, then the pickled value.  A file that is short, altered, from another version of the builder or for
+another name reads as missing, and is replaced when the value is next put.  The caller compares the stamp
+(what the value was made from) with today's inputs before using the value.  The cache folder is the user's
+own (`.kg-cache/` beside the sources, git-ignored); pickle is for speed, and only reads what the digest
+vouches this code wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+_MAGIC = b"kg-shelf 1\n"
+_DIGEST = 32
+
+
+class Shelf:
+    def __init__(self, folder: Path, version: str):
+        self.folder = folder
+        self.version = version
+        self.used: set[str] = set()
+
+    def _path(self, name: str) -> Path:
+        return self.folder / (hashlib.blake2b(name.encode(), digest_size=16).hexdigest() + ".kept")
+
+    def get(self, name: str) -> tuple[Any, Any] | None:
+        """(stamp, value) last put under `name` by this version of the builder, or None."""
+        self.used.add(name)
+        try:
+            data = self._path(name).read_bytes()
+        except OSError:
+            return None
+        start = len(_MAGIC) + _DIGEST
+        if data[: len(_MAGIC)] != _MAGIC or _digest(memoryview(data)[start:]) != data[len(_MAGIC) : start]:
+            return None
+        try:
+            label_end = start + 4 + int.from_bytes(data[start : start + 4], "big")
+            version, kept_name, stamp = pickle.loads(data[start + 4 : label_end])
+            if version != self.version or kept_name != name:
+                return None
+            return stamp, pickle.loads(memoryview(data)[label_end:])
+        except Exception:  # whatever a damaged entry raises, the value is only missing
+            return None
+
+    def put(self, name: str, stamp: Any, value: Any) -> None:
+        """Keep `value` under `name` (atomically; a cache that cannot be written only costs speed)."""
+        self.put_pickled(name, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, name: str, stamp: Any, value: bytes) -> None:
+        """`put` for a value already pickled (by a process that made it and sends it on pickled anyway)."""
+        self.used.add(name)
+        label = pickle.dumps((self.version, name, stamp), protocol=pickle.HIGHEST_PROTOCOL)
+        rest = len(label).to_bytes(4, "big") + label + value
+        path = self._path(name)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(_MAGIC + _digest(rest) + rest)
+            os.replace(temporary, path)
+
+    def keep_only_used(self) -> None:
+        """Remove every entry no name was asked for since this shelf was opened (sources deleted or renamed)."""
+        wanted = {self._path(name).name for name in self.used}
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if path.name not in wanted:
+                    path.unlink(missing_ok=True)
+
+
+def _digest(data: bytes | memoryview) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
