@@ -62,8 +62,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
     if written.skipped:
         print(f"{args.out}/ is up to date: nothing changed since the last build (--no-cache rebuilds anyway)")
+    folders: dict[Path, list[Path]] = {}
     for path in [] if written.skipped else written:
+        if path.parent != args.out:
+            folders.setdefault(path.parent, []).append(path)
+            continue
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    for folder, files in folders.items():
+        print(f"wrote {folder}/ ({len(files):,} files, {sum(f.stat().st_size for f in files):,} bytes)")
     if args.timings:
         for name, seconds in times.items():
             print(f"  {name:<22} {seconds:8.3f} s   peak {peak_after(name) or 0:8,.0f} MB", file=sys.stderr)

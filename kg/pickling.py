@@ -15,18 +15,18 @@ T = TypeVar("T")
 
 
 @cache
-def _fields(cls: type) -> Any:
+def _fields(cls: Any) -> Any:
     names = cls.__match_args__  # a dataclass's fields, in the order of its constructor
     get = attrgetter(*names)
     return get if len(names) > 1 else lambda record: (get(record),)
 
 
-def _reduce(self: object) -> tuple[type, tuple[Any, ...]]:
-    cls = type(self)
+def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+    cls: Any = type(self)
     return cls, _fields(cls)(self)
 
 
 def pickled_by_fields(cls: type[T]) -> type[T]:
     """Class decorator (outside `@dataclass`): pickle instances as `cls(*fields)`."""
-    cls.__reduce__ = _reduce  # type: ignore[assignment, method-assign]
+    cls.__reduce__ = _reduce  # type: ignore[method-assign]
     return cls

@@ -2,8 +2,8 @@
 
     kg.sources (YAML → model) → kg.checks → kg.exports (RDF, network, page) → kg.query (query, serve, push)
 
-with the shared core (model, dates, problems, limits, vocab, ontology; timings, pickling, the cache shelf
-and worker processes) below them and the CLI on top.
+with the shared core (model, dates, problems, limits, vocab, ontology; timings, pickling, the collector,
+the cache shelf and worker processes) below them and the CLI on top.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .conftest import ONTOLOGY, ROOT
 
 CORE = {
     *("kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology", "kg.timings"),
-    *("kg.pickling", "kg.shelf", "kg.workers"),
+    *("kg.pickling", "kg.shelf", "kg.workers", "kg.collector"),
 }
 STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "top"]
 

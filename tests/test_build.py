@@ -126,14 +126,12 @@ def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_fi
     facts.write_text(facts.read_text().replace("name: Bashar al-Assad", "name: Bashar al-Assad (changed)"))
     real_writers = build_module.export_writers
 
-    def disk_full(path: Path) -> None:
-        path.write_bytes(b"partial")
+    def disk_full(folder: Path) -> list[str]:
+        (folder / "zz-last.ttl").write_bytes(b"partial")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(
-        build_module,
-        "export_writers",
-        lambda *args, **kwargs: {**real_writers(*args, **kwargs), "zz-last.ttl": disk_full},
+        build_module, "export_writers", lambda *args, **kwargs: [*real_writers(*args, **kwargs), disk_full]
     )
     with pytest.raises(OSError):
         build_module.build(mini, ONTOLOGY, mini_built)

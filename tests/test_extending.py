@@ -103,7 +103,7 @@ def test_the_additions_are_exported_labelled_drawn_and_queryable(sources: Path, 
     port = next(c for c in data["classes"] if c["name"] == "Port")
     assert (port["label"], port["color"], port["shape"]) == ("port", "#123456", "triangle")
     assert {"label": "rumoured", "color": "#00aa00", "dashes": [1, 3], "width": 1.5} in data["edgeStyles"]
-    labels = {edge["label"] for edge in data["vis"]["edges"]}
+    labels = {edge[3] for edge in data["overview"]["edges"]}  # [index, from, to, label, …]
     assert {"? blockades", "mediator"} <= labels
 
 

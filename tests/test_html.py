@@ -21,7 +21,8 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 import kg
 from kg.checks.checked import Project, load_project
 from kg.exports.network import to_network
-from kg.exports.page import render_html, script_json, story_dates
+from kg.exports.page import render_html, render_page, script_json
+from kg.exports.page_data import story_dates
 from kg.exports.page_layout import node_positions
 from kg.model import Model
 from kg.ontology import load_ontology
@@ -242,7 +243,7 @@ def test_the_article_filter_keeps_what_one_article_supports(real_page: Page, pro
     assert shown_counts(real_page) == (0, 0)
     real_page.locator(f'#articles input[data-article="{article}"]').check()
     assert not node_hidden(real_page, PHONE_CALL)  # its evidence is in this article
-    hidden = real_page.evaluate("""() => window.kg.data.edges.filter((meta, j) =>
+    hidden = real_page.evaluate("""() => [...window.kg.drawnEdges].filter(([j, meta]) =>
         !window.kg.edges.get(j).hidden && !meta.articles.includes(window.kg.data.articles.findIndex(
             a => a.id === "ki-bloomberg-russia-deal-near"))).length""")
     assert hidden == 0
@@ -253,8 +254,8 @@ def test_the_article_filter_keeps_what_one_article_supports(real_page: Page, pro
 @pytest.mark.parametrize("control", ["slider", "date box"])
 def test_the_time_slider_shows_the_graph_as_known_up_to_a_date(real_page: Page, control: str) -> None:
     call_edges = (
-        "key => window.kg.data.edges.map((m, j) => [m, j]).filter(([m]) => "
-        "window.kg.data.records[m.record].id === key).map(([, j]) => window.kg.edges.get(j).hidden)"
+        "key => [...window.kg.drawnEdges].filter(([, m]) => window.kg.loaded('records', m.record).id === key)"
+        ".map(([j]) => window.kg.edges.get(j).hidden)"
     )
 
     def show_until(date: str) -> None:
@@ -355,13 +356,50 @@ def test_a_thousand_node_page_opens_with_every_node_and_answers_a_click(tmp_path
     path = tmp_path / "graph.html"
     path.write_text(render_html(project), encoding="utf-8")
     page = open_page(path)
-    assert page.evaluate("window.kg.data.nodes.length") == 1000
+    assert page.evaluate("window.kg.data.counts.nodes") == 1000
     assert page.evaluate("window.kg.network.body.data.nodes.length") == 1000
     key = page.evaluate("""() => {
         const degree = (i) => window.kg.network.getConnectedEdges(i).length;
-        const hub = window.kg.data.nodes.map((meta, i) => i).sort((a, b) => degree(b) - degree(a))[0];
-        return window.kg.data.nodes[hub].key;
+        const hub = [...window.kg.drawn.keys()].sort((a, b) => degree(b) - degree(a) || a - b)[0];
+        return window.kg.loaded("nodes", hub).key;
     }""")
     click_node(page, key)
     page.locator("#details article").first.wait_for()
     assert page.locator("#details article").count() >= 1
+
+
+def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(tmp_path: Path, open_page: Opener) -> None:
+    """5,000 nodes: shards beside the page; search finds a node the overview leaves out, expanding it
+    draws its neighbours, and the page never draws more than its bound."""
+    project = Project(synthetic_model(5000), load_ontology(ONTOLOGY), tmp_path)
+    files = render_page(project)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert len(files) > 10 and len(files["graph.html"].encode()) < 2_000_000
+    page = open_page(tmp_path / "graph.html")
+    limits = page.evaluate("[window.kg.data.counts.nodes, window.kg.drawn.size, window.kg.data.maxDrawn]")
+    assert limits[0] == 5000 and limits[1] <= 1000 < limits[2] <= 2000
+    # the least connected node is not in the overview: find it by name
+    least = min(project.model.entities.values(), key=lambda e: (sum(1 for c in project.model.claims.values()
+                if e.id in (c.subject, c.object)), e.id))  # fmt: skip
+    assert not page.evaluate("key => window.kg.drawn.has(window.kg.nodeIndex(key))", least.id)
+    page.fill("#search-input", least.name)
+    page.locator("#search-results .result").first.wait_for()
+    page.press("#search-input", "Enter")
+    page.locator("#details h2").filter(has_text=least.name).wait_for()
+    index = node_index(page, least.id)
+    assert page.evaluate("i => window.kg.drawn.has(i)", index)
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [index]
+    # expanding a hub draws neighbours, up to the bound and no further
+    hub = page.evaluate("[...window.kg.drawn.keys()].sort((a, b) => window.kg.drawn.get(b).degree - "
+                        "window.kg.drawn.get(a).degree || a - b)[0]")  # fmt: skip
+    before = page.evaluate("window.kg.drawn.size")
+    for _ in range(12):
+        done = page.evaluate("i => window.kg.expand(i, 100)", hub)
+        if done["full"] or not done["left"]:
+            break
+    after = page.evaluate("window.kg.drawn.size")
+    assert after > before
+    assert after <= page.evaluate("window.kg.data.maxDrawn")
+    assert page.evaluate("window.kg.network.body.data.nodes.length") == after

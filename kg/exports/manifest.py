@@ -138,7 +138,7 @@ def write_manifest(cache: Path, current: str, settings: str, out: Path, written:
         "fingerprint": current,
         "settings": settings,
         "out": str(out.resolve()),
-        "exports": {path.name: _stat(path) for path in written},
+        "exports": {path.relative_to(out).as_posix(): _stat(path) for path in written},
     }
     temporary = cache / f".{MANIFEST}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

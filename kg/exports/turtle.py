@@ -64,7 +64,7 @@ _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+string: Callable[[str], str] = json.encoder.encode_basestring
 """A Turtle string literal, made by the JSON encoder (in C): every escape JSON writes (`\\"`, `\\\\`, `\\n`,
 `\\r`, `\\t`, `\\b`, `\\f`, `\\u001b` for the other control characters) is also a Turtle escape, and
 nothing else needs one."""

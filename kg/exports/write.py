@@ -19,8 +19,10 @@ from functools import partial
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
+from kg.collector import collector_paused
 from kg.exports.chunks import turtle_pieces
 from kg.exports.manifest import builder_version, cache_folder, fingerprint, read_manifest, write_manifest
+from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, write_rdf
 from kg.exports.view import View
 from kg.shelf import Shelf
@@ -34,7 +36,8 @@ DEFAULT_FORMATS = ("ttl", "html")
 triples in 4.7× and 3.4× the bytes of Turtle (at 100,000 facts: 605 MB and 441 MB against 129 MB) and take
 most of the writing time: they are written when asked for (`--format ttl,html,nt`, or `all`)."""
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], list[str]]
+"""Writes some exports under the folder it is given and returns their paths relative to that folder."""
 
 
 def export_formats(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -50,94 +53,113 @@ def export_writers(
     base: str = DEFAULT_BASE,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     kept: tuple[Shelf, dict[Path, str]] | None = None,
-) -> dict[str, Writer]:
-    """Export file name → function writing that file to a given path, for each of `formats`.
+) -> list[Writer]:
+    """The writers of `formats`, in order: the RDF files, then the page.  Each makes its data when it is
+    called and drops it when done, so the build holds one export's data at a time.
 
     `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
     today's source files (`kg.exports.chunks`)."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
-    writers: dict[str, Writer] = {}
+    writers: list[Writer] = []
     rdf_formats = [name for name in formats if name in RDF_FORMATS]
     if rdf_formats:
-        with stage("turtle"):
-            # Made once, as text; the other RDF formats are streamed from it.
-            shelf, digests = kept if kept is not None else (None, {})
-            turtle = turtle_pieces(project.model, project.ontology, view, base, shelf, digests)
-        for name in rdf_formats:
-            file, rdf_format = RDF_FORMATS[name]
-            writers[file] = partial(write_rdf, turtle, rdf_format=rdf_format, base=base)
+        writers.append(partial(_write_rdf, project, view, base, rdf_formats, kept))
     if "html" in formats:
-        writers[FORMATS["html"]] = partial(_write_html, project, view=view)
+        writers.append(partial(_write_page, project, view))
     return writers
 
 
-def _write_html(project: Project, path: Path, view: View) -> None:
-    # Imported here: the page's module is large, and `kg query` and friends need not pay for it.
-    from kg.exports.page import write_html
+def _write_rdf(
+    project: Project,
+    view: View,
+    base: str,
+    rdf_formats: list[str],
+    kept: tuple[Shelf, dict[Path, str]] | None,
+    folder: Path,
+) -> list[str]:
+    with stage("turtle"):
+        # Made once, as text; the other RDF formats are streamed from it.
+        shelf, digests = kept if kept is not None else (None, {})
+        turtle = turtle_pieces(project.model, project.ontology, view, base, shelf, digests)
+    names = []
+    for name in rdf_formats:
+        file, rdf_format = RDF_FORMATS[name]
+        with stage(f"write {file}"):
+            write_rdf(turtle, folder / file, rdf_format=rdf_format, base=base)
+        names.append(file)
+    return names
 
-    write_html(project, path, view)
+
+def _write_page(project: Project, view: View, folder: Path) -> list[str]:
+    # Imported here: `kg query` and friends need not pay for the page's modules.
+    from kg.exports.page import render_page
+
+    with stage("page"):
+        files = render_page(project, view)
+    with stage("write page"):
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(text.encode("utf-8"))
+    return list(files)
 
 
-def write_atomically(writers: dict[str, Writer], out: Path, remove: list[Path] | None = None) -> list[Path]:
-    """Write every file into a staging folder beside `out`, then rename all of them into `out` at once.
+def write_atomically(
+    writers: list[Writer], out: Path, stale: Callable[[list[str]], list[Path]] = lambda written: []
+) -> list[Path]:
+    """Run every writer into a staging folder beside `out`, then move all the files into `out` at once.
 
-    Until the renames nothing in `out` changes, whatever happens: an exception, Ctrl-C, SIGTERM (turned
+    Until the moves nothing in `out` changes, whatever happens: an exception, Ctrl-C, SIGTERM (turned
     into an exception by the CLI), or `kill -9`, which leaves only a hidden staging folder beside `out`
-    that the next build removes.  The renames run with SIGINT and SIGTERM held back, so that the exports
-    all change or none does.  When `out` is on another filesystem than its parent (a mount point), the
-    staging files live in `out` itself, under hidden names.  `writers` is consumed: each is dropped once it
-    has written, which frees what it alone held (the triples, before the page is made).
+    that the next build removes.  The moves run with SIGINT and SIGTERM held back, so that the exports
+    all change or none does; then `stale(written names)` files and folders are removed.  When `out` is on
+    another filesystem than its parent (a mount point), the staging folder is a hidden one inside `out`.
+    `writers` is consumed: each is dropped once it has written, which frees what it alone held.
     """
     out.mkdir(parents=True, exist_ok=True)
-    names = list(writers)
-    _remove_leftovers(out, names)
+    _remove_leftovers(out)
     staging = _staging_folder(out)
     try:
-        staged = []
+        names: list[str] = []
+        while writers:
+            names += writers.pop(0)(staging)  # dropped once written: what only it held is freed
         for name in names:
-            write = writers.pop(name)  # dropped once written: what only it held (the triples) is freed
-            temp = staging / (f".{name}.tmp" if staging == out else name)
-            with stage(f"write {name}"):
-                write(temp)
-            del write
-            os.chmod(temp, 0o644)
-            staged.append((temp, out / name))
+            os.chmod(staging / name, 0o644)
         with _signals_held():
-            for temp, final in staged:
-                os.replace(temp, final)
-            for path in remove or ():
-                path.unlink(missing_ok=True)
-    finally:
-        if staging == out:
             for name in names:
-                (out / f".{name}.tmp").unlink(missing_ok=True)
-        else:
-            shutil.rmtree(staging, ignore_errors=True)
-    return [final for _, final in staged]
+                (out / name).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, out / name)
+            for path in stale(names):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in names]
 
 
 _STAGING = ".{}.staging-"
 
 
 def _staging_folder(out: Path) -> Path:
-    """A new hidden folder beside `out` on the same filesystem (renames from it are atomic), else `out`."""
-    if out.resolve().parent.stat().st_dev != out.stat().st_dev:
-        return out
-    try:
-        return Path(tempfile.mkdtemp(prefix=_STAGING.format(out.name), dir=out.resolve().parent))
-    except OSError:  # the parent is read-only for us
-        return out
-
-
-def _remove_leftovers(out: Path, names: list[str]) -> None:
-    """Staging folders and files of a build that was killed (SIGKILL cannot be caught)."""
+    """A new hidden folder beside `out` on the same filesystem (moves from it are atomic), else inside `out`."""
     parent = out.resolve().parent
-    for leftover in parent.glob(glob.escape(_STAGING.format(out.name)) + "*"):
+    if parent.stat().st_dev == out.stat().st_dev:
+        with contextlib.suppress(OSError):  # else the parent is read-only for us
+            return Path(tempfile.mkdtemp(prefix=_STAGING.format(out.name), dir=parent))
+    return Path(tempfile.mkdtemp(prefix=_INNER_STAGING, dir=out))
+
+
+_INNER_STAGING = ".staging-"
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of a build that was killed (SIGKILL cannot be caught)."""
+    parent = out.resolve().parent
+    for leftover in [*parent.glob(glob.escape(_STAGING.format(out.name)) + "*"), *out.glob(_INNER_STAGING + "*")]:
         shutil.rmtree(leftover, ignore_errors=True)
-    for name in names:
-        (out / f".{name}.tmp").unlink(missing_ok=True)
 
 
 @contextmanager
@@ -180,16 +202,25 @@ def build(
         current = fingerprint(sources, ontology_dir, settings)
         manifest = read_manifest(cache) if use_cache else None
     if manifest and manifest.up_to_date(current.digest, out):
-        _remove_leftovers(out, list(manifest.exports))
+        _remove_leftovers(out)
         written = Written(out / name for name in manifest.exports)
         written.skipped = True
         return written
     version = f"{current.ontology}\0{builder_version()}"
     read = KeptRecords(Shelf(cache / "records", version), current.files) if use_cache else read_in_parallel
-    project = load_project(sources, ontology_dir, read=read)
-    kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
-    stale = [out / file for name, file in FORMATS.items() if name not in formats]
-    written = Written(write_atomically(export_writers(project, base, formats, kept), out, remove=stale))
+    with collector_paused():  # millions of objects, no cycles: see kg.collector
+        project = load_project(sources, ontology_dir, read=read)
+        kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
+        writers = export_writers(project, base, formats, kept)
+
+        def stale(written: list[str]) -> list[Path]:
+            """Exports of formats not asked for (they would no longer match the sources), old page shards."""
+            folders = {name.split("/")[0] for name in written if "/" in name}
+            files = [out / file for name, file in FORMATS.items() if name not in formats]
+            shards = [f for f in out.iterdir() if SHARD_FOLDER.fullmatch(f.name) and f.is_dir()]
+            return files + [folder for folder in shards if folder.name not in folders]
+
+        written = Written(write_atomically(writers, out, stale))
     with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
         write_manifest(cache, current.digest, settings, out, written)
     return written

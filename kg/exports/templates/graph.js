@@ -1,25 +1,185 @@
-/* The interactive graph page (kg/html.py writes the data).  Every text that came from YAML enters the DOM
-   through textContent, never innerHTML; vis-network shows string tooltips with innerText. */
+/* The interactive graph page (kg/exports/page_data.py writes the data).  Every text that came from YAML
+   enters the DOM through textContent, never innerHTML; vis-network shows string tooltips with innerText.
+
+   The page draws a bounded overview at once and reaches the rest through search, expanding a node's links
+   and the panels.  What is not drawn waits in shards ("nodes/3", "records/0", "search/1"): inline in the
+   page for a small graph, else scripts beside it, added to the page when first needed. */
 (function () {
   "use strict";
 
   const data = JSON.parse(document.getElementById("kg-data").textContent);
   const byId = (id) => document.getElementById(id);
-  const visNodes = data.vis.nodes;
-  const visEdges = data.vis.edges;
-  const nodes = new vis.DataSet(visNodes);
-  const edges = new vis.DataSet(visEdges);
-  const network = new vis.Network(byId("graph"), { nodes: nodes, edges: edges }, data.vis.options);
-  const keys = new Map(data.nodes.map((meta, i) => [meta.key, i]));
-  /* For scripts and tests: the network, its data sets, and the actions the controls take. */
-  window.kg = { network: network, nodes: nodes, edges: edges, data: data, readyAt: null,
-                nodeIndex: (key) => keys.get(key), pick: pick, showUntil: showUntil };
+  const SIZE = data.shardSize;
+  const nodes = new vis.DataSet();
+  const edges = new vis.DataSet();
+  const network = new vis.Network(byId("graph"), { nodes: nodes, edges: edges }, data.options);
 
-  const incident = visNodes.map(() => []);
-  visEdges.forEach((edge, j) => {
-    incident[edge.from].push(j);
-    if (edge.to !== edge.from) incident[edge.to].push(j);
-  });
+  /* ------------------------------------------------------------------ shards */
+
+  const shards = new Map(Object.entries(data.shards || {}));
+  const waiting = new Map();
+
+  window.kgShard = function (name, value) {
+    shards.set(name, value);
+    (waiting.get(name) || []).forEach((resolve) => resolve(value));
+    waiting.delete(name);
+  };
+
+  function shard(kind, number) {
+    const name = kind + "/" + number;
+    if (shards.has(name)) return Promise.resolve(shards.get(name));
+    return new Promise((resolve, reject) => {
+      if (!waiting.has(name)) {
+        waiting.set(name, []);
+        const script = document.createElement("script");
+        script.src = data.shardFolder + "/" + kind + "-" + number + ".js";
+        script.onerror = () => reject(new Error("cannot load " + script.src));
+        document.head.append(script);
+      }
+      waiting.get(name).push(resolve);
+    });
+  }
+
+  const loaded = (kind, index) => (shards.get(kind + "/" + Math.floor(index / SIZE)) || [])[index % SIZE];
+  const entry = (kind, index) => shard(kind, Math.floor(index / SIZE)).then((rows) => rows[index % SIZE]);
+  const nodeEntry = (i) => entry("nodes", i);
+  const recordEntry = (r) => entry("records", r);
+
+  /* Every name and alias, folded for search, with each node's key, class and degree: loaded on first use. */
+  let searchIndex = null;
+  const keys = new Map();
+
+  function loadSearch() {
+    if (searchIndex) return searchIndex;
+    const count = Math.ceil(data.counts.nodes / SIZE);
+    searchIndex = Promise.all(Array.from({ length: count }, (_, n) => shard("search", n))).then((parts) => {
+      const rows = [].concat(...parts);
+      rows.forEach((row, i) => keys.set(row[0], i));
+      return rows.map((row) => ({ key: row[0], names: row[1], folded: row[1].map(fold), cls: row[2], degree: row[3] }));
+    });
+    return searchIndex;
+  }
+
+  /* ------------------------------------------------------------------ drawing */
+
+  const drawn = new Map(); // node index → { name, cls, degree, since, articles }
+  const drawnEdges = new Map(); // edge index → { from, to, label, look, since, articles, record, title, relation }
+  const nodeShown = new Map();
+  const edgeShown = new Map();
+  const LABEL_INSIDE = new Set(["box", "ellipse", "circle", "database", "text"]);
+
+  /* The label wrapped into lines of about 24 characters and the size growing with the square root of the
+     degree: the rules of kg/exports/page_style.py (node_label, node_size), for nodes drawn later. */
+  function wrap(name) {
+    const lines = [];
+    let line = "";
+    name.split(/\s+/).filter(Boolean).forEach((word) => {
+      if (line && line.length + 1 + word.length > 24) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) lines.push(line);
+    return lines.join("\n") || name;
+  }
+
+  function nodeLook(cls, degree) {
+    const growth = Math.sqrt(degree);
+    if (LABEL_INSIDE.has(data.classes[cls].shape)) return { font: { size: Math.round((13 + 1.6 * growth) * 10) / 10 } };
+    return { size: Math.round((9 + 3.2 * growth) * 10) / 10 };
+  }
+
+  function drawNode(i, name, cls, degree, since, articles, x, y) {
+    if (drawn.has(i)) return;
+    drawn.set(i, { name: name, cls: cls, degree: degree, since: since, articles: articles });
+    nodeShown.set(i, true);
+    const summary = [name, data.classes[cls].label, plural(degree, "link")].join(" · ");
+    pendingNodes.push(Object.assign({ id: i, group: data.classes[cls].name, label: wrap(name), title: summary, x: x, y: y },
+                                    nodeLook(cls, degree)));
+  }
+
+  /* Nodes and edges are added to vis-network in bulk: one by one, each addition costs a pass over all. */
+  const pendingNodes = [];
+  const pendingEdges = [];
+
+  function flush() {
+    nodes.add(pendingNodes.splice(0));
+    edges.add(pendingEdges.splice(0));
+  }
+
+  /* An edge: [from, to, label, look, since, articles, record, title, relation]. */
+  function drawEdge(j, edge) {
+    if (drawnEdges.has(j) || !drawn.has(edge[0]) || !drawn.has(edge[1])) return;
+    drawnEdges.set(j, { from: edge[0], to: edge[1], label: edge[2], look: edge[3], since: edge[4],
+                        articles: edge[5], record: edge[6], title: edge[7], relation: edge[8] });
+    edgeShown.set(j, true);
+    pendingEdges.push(Object.assign({ id: j, from: edge[0], to: edge[1], label: edge[2], title: edge[7] }, data.looks[edge[3]]));
+  }
+
+  /* A link of a node entry: [edge, other, name, class, degree, since, articles, ...the edge]. */
+  const linkEdge = (link) => link.slice(7);
+
+  function drawLinks(nodeEntryValue) {
+    nodeEntryValue.links.forEach((link) => { if (drawn.has(link[1])) drawEdge(link[0], linkEdge(link)); });
+  }
+
+  data.overview.nodes.forEach((n) => drawNode(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]));
+  data.overview.edges.forEach((e) => drawEdge(e[0], e.slice(1)));
+  flush();
+
+  /* Neighbours of `center` not drawn yet, at most `limit` of them, on rings around it. */
+  async function expand(center, limit) {
+    const value = await nodeEntry(center);
+    const room = data.maxDrawn - drawn.size;
+    const fresh = [];
+    const seen = new Set();
+    value.links.forEach((link) => {
+      if (!drawn.has(link[1]) && !seen.has(link[1])) {
+        seen.add(link[1]);
+        fresh.push(link);
+      }
+    });
+    const adding = fresh.slice(0, Math.max(0, Math.min(limit || 100, room)));
+    const origin = network.getPositions([center])[center] || { x: 0, y: 0 };
+    adding.forEach((link, k) => {
+      const ring = 1 + Math.floor(k / 24);
+      const angle = (2 * Math.PI * (k % 24)) / Math.min(24, adding.length - (ring - 1) * 24) + ring * 0.4;
+      drawNode(link[1], link[2], link[3], link[4], link[5], link[6],
+               origin.x + 190 * ring * Math.cos(angle), origin.y + 190 * ring * Math.sin(angle));
+    });
+    drawLinks(value);
+    await Promise.all(adding.map((link) => nodeEntry(link[1]).then(drawLinks)));
+    flush();
+    refresh();
+    return { added: adding.length, left: fresh.length - adding.length, full: drawn.size >= data.maxDrawn };
+  }
+
+  /* Draw node `i` (with its links to what is drawn) near a drawn neighbour, else at the centre of the view. */
+  async function ensureDrawn(i) {
+    if (drawn.has(i)) return;
+    const value = await nodeEntry(i);
+    const near = value.links.find((link) => drawn.has(link[1]));
+    const at = near ? network.getPositions([near[1]])[near[1]] : network.getViewPosition();
+    const offset = near ? 160 : 0;
+    drawNode(i, value.names[0], value.class, value.degree, value.since, value.articles, at.x + offset, at.y + offset);
+    drawLinks(value);
+    flush();
+    refresh();
+  }
+
+  /* For scripts and tests: the network, its data sets, and the actions the controls take. */
+  window.kg = { network: network, nodes: nodes, edges: edges, data: data, readyAt: null, drawn: drawn,
+                drawnEdges: drawnEdges, nodeIndex: (key) => keys.get(key), findKey: findKey, pick: pick,
+                showUntil: showUntil, expand: expand, shard: shard, loaded: loaded };
+
+  async function findKey(key) {
+    await loadSearch();
+    return keys.has(key) ? keys.get(key) : null;
+  }
+
+  /* ------------------------------------------------------------------ small helpers */
 
   function el(tag, className, text) {
     const element = document.createElement(tag);
@@ -44,8 +204,6 @@
   const shownClasses = new Set(data.classes.map((_, index) => index));
   const shownArticles = new Set(data.articles.map((_, index) => index));
   let cutoff = null; // ISO date: things dated later are hidden; null shows everything
-  const nodeShown = visNodes.map(() => true);
-  const edgeShown = visEdges.map(() => true);
 
   function fromSomeShownArticle(articles) {
     return shownArticles.size === data.articles.length || articles.some((a) => shownArticles.has(a));
@@ -58,19 +216,18 @@
   function refresh() {
     const nodeChanges = [];
     const edgeChanges = [];
-    data.nodes.forEach((meta, i) => {
-      const show = shownClasses.has(meta.class) && inTime(meta.since) && fromSomeShownArticle(meta.articles);
-      if (show !== nodeShown[i]) {
-        nodeShown[i] = show;
+    drawn.forEach((node, i) => {
+      const show = shownClasses.has(node.cls) && inTime(node.since) && fromSomeShownArticle(node.articles);
+      if (show !== nodeShown.get(i)) {
+        nodeShown.set(i, show);
         nodeChanges.push({ id: i, hidden: !show });
       }
     });
-    data.edges.forEach((meta, j) => {
-      const edge = visEdges[j];
-      const show = nodeShown[edge.from] && nodeShown[edge.to] && inTime(meta.since) &&
-        fromSomeShownArticle(meta.articles);
-      if (show !== edgeShown[j]) {
-        edgeShown[j] = show;
+    drawnEdges.forEach((edge, j) => {
+      const show = nodeShown.get(edge.from) && nodeShown.get(edge.to) && inTime(edge.since) &&
+        fromSomeShownArticle(edge.articles);
+      if (show !== edgeShown.get(j)) {
+        edgeShown.set(j, show);
         edgeChanges.push({ id: j, hidden: !show });
       }
     });
@@ -79,14 +236,22 @@
     showStatus();
   }
 
+  function count(shown) {
+    let n = 0;
+    shown.forEach((on) => { if (on) n += 1; });
+    return n;
+  }
+
   function showStatus() {
-    const shownNodes = nodeShown.filter(Boolean).length;
-    const shownEdges = edgeShown.filter(Boolean).length;
+    const shownNodes = count(nodeShown);
+    const shownEdges = count(edgeShown);
     const status = byId("status");
     status.dataset.nodes = shownNodes;
     status.dataset.edges = shownEdges;
-    status.textContent = shownNodes + " of " + plural(visNodes.length, "node") + " · " +
-      shownEdges + " of " + plural(visEdges.length, "edge");
+    status.dataset.drawn = drawn.size;
+    const whole = drawn.size < data.counts.nodes ? " (of " + plural(data.counts.nodes, "node") + " in all)" : "";
+    status.textContent = shownNodes + " of " + plural(drawn.size, "node") + " · " + shownEdges + " of " +
+      plural(drawnEdges.size, "edge") + whole;
   }
 
   function checkbox(checked, onChange) {
@@ -218,26 +383,27 @@
 
   /* Big graphs dim nodes only: updating thousands of edges would double the time a click takes, and
      vis-network already marks the selected node's edges. */
-  const dimmedNodes = visNodes.map(() => false);
-  const dimmedEdges = visEdges.map(() => false);
+  const dimmedNodes = new Map();
+  const dimmedEdges = new Map();
 
   function highlight(center) {
     const keep = center === null ? null : new Set([center].concat(network.getConnectedNodes(center)));
     const nodeChanges = [];
-    visNodes.forEach((node, i) => {
+    drawn.forEach((node, i) => {
       const dim = keep !== null && !keep.has(i);
-      if (dim !== dimmedNodes[i]) {
-        dimmedNodes[i] = dim;
-        nodeChanges.push({ id: i, opacity: dim ? 0.18 : 1,
-                           font: Object.assign({}, node.font, { color: dim ? "rgba(31,35,40,0.25)" : "#1f2328" }) });
+      if (dim !== Boolean(dimmedNodes.get(i))) {
+        dimmedNodes.set(i, dim);
+        const font = Object.assign({}, nodes.get(i).font, { color: dim ? "rgba(31,35,40,0.25)" : "#1f2328" });
+        nodeChanges.push({ id: i, opacity: dim ? 0.18 : 1, font: font });
       }
     });
     const edgeChanges = [];
-    visEdges.forEach((edge, j) => {
+    drawnEdges.forEach((edge, j) => {
       const dim = keep !== null && !data.big && edge.from !== center && edge.to !== center;
-      if (dim !== dimmedEdges[j]) {
-        dimmedEdges[j] = dim;
-        edgeChanges.push({ id: j, color: { color: edge.color, highlight: edge.color, hover: edge.color, opacity: dim ? 0.12 : 1 },
+      if (dim !== Boolean(dimmedEdges.get(j))) {
+        dimmedEdges.set(j, dim);
+        const color = data.looks[edge.look].color;
+        edgeChanges.push({ id: j, color: { color: color, highlight: color, hover: color, opacity: dim ? 0.12 : 1 },
                            font: { color: dim ? "rgba(74,79,87,0.15)" : "#4a4f57" } });
       }
     });
@@ -247,20 +413,18 @@
 
   /* ------------------------------------------------------------------ details panel */
 
-  function nodeName(i) {
-    return data.nodes[i].names[0];
+  const PAGE = 40; // claims and events listed at a time in a node's panel
+
+  function endOf(i, name, here) {
+    if (i === here) return el("strong", "here", name);
+    return button("link", name, () => pick(i));
   }
 
-  function endOf(i, here) {
-    if (i === here) return el("strong", "here", nodeName(i));
-    return button("link", nodeName(i), () => pick(i));
-  }
-
-  function relationLine(j, here) {
-    const edge = visEdges[j];
+  /* A link seen from node `here` (named `hereName`); `here` null for an edge on its own. */
+  function relationLine(edge, names, here) {
     const line = el("p", "relation");
-    line.append(endOf(edge.from, here), el("span", "arrow", " — " + data.edges[j].relation + " → "),
-                endOf(edge.to, here));
+    line.append(endOf(edge[0], names[0], here), el("span", "arrow", " — " + edge[8] + " → "),
+                endOf(edge[1], names[1], here));
     return line;
   }
 
@@ -288,8 +452,7 @@
     return li;
   }
 
-  function recordBlock(recordIndex, lines) {
-    const record = data.records[recordIndex];
+  function recordBlock(record, lines) {
     const block = el("article", "entry " + record.modality + (record.conflicts.length ? " conflicting" : ""));
     block.dataset.record = record.id;
     lines.forEach((line) => block.append(line));
@@ -309,6 +472,8 @@
     return part;
   }
 
+  let shownInPanel = null; // the node or edge whose details are open: a late answer for another is dropped
+
   function openDetails(children) {
     const body = byId("details-body");
     body.replaceChildren(...children);
@@ -316,42 +481,81 @@
     body.scrollTop = 0;
   }
 
-  function showNode(i) {
-    const meta = data.nodes[i];
-    const children = [el("h2", null, meta.names[0])];
-    children.push(el("p", "class", [data.classes[meta.class].label, meta.date].filter(Boolean).join(" · ")));
-    if (meta.names.length > 1) children.push(el("p", "aliases", "Also: " + meta.names.slice(1).join(" · ")));
-    if (!nodeShown[i]) children.push(el("p", "hidden-note", "Hidden by the current filters or date."));
-    if (meta.note) children.push(el("p", "note", meta.note));
-    const own = meta.record;
-    if (own !== null) {
-      const roles = incident[i].filter((j) => data.edges[j].record === own).map((j) => relationLine(j, i));
-      children.push(section("The event", [recordBlock(own, roles)]));
-    }
-    if (meta.facts.length) {
-      children.push(section("Facts", meta.facts.map(([label, value, record]) => {
-        const line = el("p", "relation", label + ": " + value);
-        return record === null ? line : recordBlock(record, [line]);
-      })));
-    }
-    const groups = new Map();
-    incident[i].forEach((j) => {
-      const record = data.edges[j].record;
-      if (record === own) return;
-      if (!groups.has(record)) groups.set(record, []);
-      groups.get(record).push(relationLine(j, i));
+  const blocksOf = (groups) => Promise.all(groups.map(([record, lines]) =>
+    recordEntry(record).then((value) => recordBlock(value, lines))));
+
+  function expandButton(i, value) {
+    const hidden = value.links.filter((link) => !drawn.has(link[1])).length;
+    if (!hidden) return [];
+    const note = el("p", "expand-note");
+    const action = button("expand", "Show " + plural(Math.min(hidden, 100), "more neighbour"), async () => {
+      action.disabled = true;
+      const done = await expand(i, 100);
+      note.textContent = done.full ? "The page draws " + data.maxDrawn + " nodes at most: hide some or reload."
+        : done.left ? done.left + " more not drawn yet." : "";
+      if (done.left && !done.full) action.disabled = false;
     });
-    const blocks = Array.from(groups, ([record, lines]) => recordBlock(record, lines));
-    children.push(section("Claims and events (" + blocks.length + ")", blocks));
-    openDetails(children);
+    const row = el("p", "expand-row");
+    row.append(action, el("span", "count", " (" + hidden + " not drawn)"));
+    return [row, note];
   }
 
-  function showEdge(j) {
-    const record = data.edges[j].record;
-    openDetails([el("h2", null, data.records[record].title), recordBlock(record, [relationLine(j, null)])]);
+  async function showNode(i) {
+    shownInPanel = "node " + i;
+    const value = await nodeEntry(i);
+    const children = [el("h2", null, value.names[0])];
+    children.push(el("p", "class", [data.classes[value.class].label, value.date].filter(Boolean).join(" · ")));
+    if (value.names.length > 1) children.push(el("p", "aliases", "Also: " + value.names.slice(1).join(" · ")));
+    if (drawn.has(i) && !nodeShown.get(i)) children.push(el("p", "hidden-note", "Hidden by the current filters or date."));
+    if (value.note) children.push(el("p", "note", value.note));
+    children.push(...expandButton(i, value));
+    const names = (link) => (link[7] === i ? [value.names[0], link[2]] : [link[2], value.names[0]]);
+    const own = value.record;
+    if (own !== null) {
+      const roles = value.links.filter((link) => link[13] === own).map((link) => relationLine(linkEdge(link), names(link), i));
+      children.push(section("The event", await blocksOf([[own, roles]])));
+    }
+    if (value.facts.length) {
+      const factBlocks = await Promise.all(value.facts.map(([label, text, record]) => {
+        const line = el("p", "relation", label + ": " + text);
+        return record === null ? line : recordEntry(record).then((r) => recordBlock(r, [line]));
+      }));
+      children.push(section("Facts", factBlocks));
+    }
+    const groups = new Map();
+    value.links.forEach((link) => {
+      const record = link[13];
+      if (record === own) return;
+      if (!groups.has(record)) groups.set(record, []);
+      groups.get(record).push(relationLine(linkEdge(link), names(link), i));
+    });
+    const all = Array.from(groups);
+    const list = section("Claims and events (" + all.length + ")", await blocksOf(all.slice(0, PAGE)));
+    let next = PAGE;
+    if (all.length > next) {
+      const more = button("more", "Show more", async () => {
+        const blocks = await blocksOf(all.slice(next, next + PAGE));
+        next += PAGE;
+        more.before(...blocks);
+        if (next >= all.length) more.remove();
+      });
+      list.append(more);
+    }
+    children.push(list);
+    if (shownInPanel === "node " + i) openDetails(children);
+  }
+
+  async function showEdge(j) {
+    shownInPanel = "edge " + j;
+    const edge = drawnEdges.get(j);
+    const record = await recordEntry(edge.record);
+    const line = relationLine([edge.from, edge.to, edge.label, edge.look, edge.since, edge.articles, edge.record,
+                               edge.title, edge.relation], [drawn.get(edge.from).name, drawn.get(edge.to).name], null);
+    if (shownInPanel === "edge " + j) openDetails([el("h2", null, record.title), recordBlock(record, [line])]);
   }
 
   function closeDetails() {
+    shownInPanel = null;
     byId("details").hidden = true;
     network.unselectAll();
     highlight(null);
@@ -359,10 +563,9 @@
 
   /* ------------------------------------------------------------------ search */
 
-  const fold = (text) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
-    .replace(/[\u2018\u2019\u02bc`´]/g, "'").toLowerCase();
-  const searchNames = data.nodes.map((meta) => meta.names.map(fold));
-  const degree = incident.map((list) => list.length);
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019\u02bc`´]/g, "'").toLowerCase();
+  }
   let results = [];
   let active = 0;
 
@@ -374,32 +577,31 @@
     return /[\s\-'(]/.test(name[at - 1]) ? 2 : 3;
   }
 
-  function find(query) {
+  function find(index, query) {
     const folded = fold(query.trim());
     if (!folded) return [];
     const found = [];
-    searchNames.forEach((names, i) => {
+    index.forEach((row, i) => {
       let best = null;
-      names.forEach((name, n) => {
+      row.folded.forEach((name, n) => {
         const r = rank(name, folded);
         if (r !== null && (best === null || r < best.rank)) best = { node: i, rank: r, name: n };
       });
       if (best) found.push(best);
     });
-    found.sort((a, b) => a.rank - b.rank || degree[b.node] - degree[a.node] || a.node - b.node);
-    return found.slice(0, 12);
+    found.sort((a, b) => a.rank - b.rank || index[b.node].degree - index[a.node].degree || a.node - b.node);
+    return found.slice(0, 12).map((result) => Object.assign(result, { row: index[result.node] }));
   }
 
   function showResults() {
     const list = byId("search-results");
     list.replaceChildren(...results.map((result, index) => {
-      const meta = data.nodes[result.node];
       const item = el("li", index === active ? "active" : "");
       item.setAttribute("role", "option");
       const choice = button("result", null, () => pick(result.node));
-      choice.append(el("span", "name", meta.names[0]));
-      if (result.name > 0) choice.append(el("span", "alias", "“" + meta.names[result.name] + "”"));
-      choice.append(el("span", "class", data.classes[meta.class].label));
+      choice.append(el("span", "name", result.row.names[0]));
+      if (result.name > 0) choice.append(el("span", "alias", "“" + result.row.names[result.name] + "”"));
+      choice.append(el("span", "class", data.classes[result.row.cls].label));
       item.append(choice);
       return item;
     }));
@@ -410,8 +612,12 @@
 
   function buildSearch() {
     const input = byId("search-input");
-    input.addEventListener("input", () => {
-      results = find(input.value);
+    let asked = 0;
+    input.addEventListener("input", async () => {
+      const question = ++asked;
+      const index = await loadSearch();
+      if (question !== asked) return; // a later keystroke answers instead
+      results = find(index, input.value);
       active = 0;
       showResults();
     });
@@ -435,12 +641,13 @@
     byId("search-input").setAttribute("aria-expanded", "false");
   }
 
-  function pick(i) {
+  async function pick(i) {
     closeResults();
+    await ensureDrawn(i);
     network.selectNodes([i]);
     network.focus(i, { scale: Math.max(network.getScale(), 1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
-    showNode(i);
     highlight(i);
+    await showNode(i);
   }
 
   /* ------------------------------------------------------------------ wiring */
@@ -456,6 +663,7 @@
       highlight(null);
     }
   });
+  network.on("doubleClick", (event) => { if (event.nodes.length) expand(event.nodes[0], 100); });
   byId("details-close").addEventListener("click", closeDetails);
   network.once("afterDrawing", () => {
     window.kg.readyAt = performance.now();
@@ -467,6 +675,7 @@
   checklist("articles", data.articles, shownArticles, describeArticle);
   buildTimeline();
   buildSearch();
+  if (data.shards) loadSearch(); // inline: the keys are there at once (window.kg.nodeIndex)
   showStatus();
   network.fit();
 }());

@@ -1,0 +1,345 @@
+"""What the graph page reads: a bounded overview to draw at once, and the rest in shards loaded on demand.
+
+The page opens on the best-connected nodes (at most `OVERVIEW_NODES`, laid out here), whatever the size
+of the corpus.  Everything else waits in shards: `nodes` (a node's names, facts and every link with what
+lies at its other end), `records` (a claim's or event's evidence, quotes and attribution chains) and
+`search` (every name and alias).  A small graph keeps its shards inline, in the page itself; a large one
+writes them beside the page as scripts the page adds when it needs them (works from `file://`).
+
+Nodes, records and articles are numbered in the order of the derived view (`kg.exports.view`); a shard
+holds a run of consecutive numbers, so the page knows which shard holds what without an index.
+Everything shown is taken from the view; the page puts every text from YAML into the DOM as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kg.checks.checked import Project
+from kg.dates import Date
+from kg.exports.page_layout import node_positions
+from kg.exports.page_style import (
+    BIG_GRAPH,
+    class_group,
+    class_style,
+    edge_legend,
+    edge_look,
+    node_box,
+    node_label,
+    node_size,
+    vis_options,
+)
+from kg.exports.view import Record, View
+from kg.model import Claim, Evidence
+
+Json = dict[str, Any]
+
+OVERVIEW_NODES = 1000
+"""Nodes drawn when the page opens: the best connected (ties: first in the sources)."""
+OVERVIEW_EDGES = 4000
+"""Links drawn among them at most (the first in the sources): what loads before the first draw stays bounded."""
+MAX_DRAWN = 1500
+"""Nodes the page draws at most at once (expanding stops there): vis-network pans smoothly up to here."""
+SHARD_SIZE = 1000
+"""Nodes, records or search entries per shard."""
+INLINE_NODES = 2000
+"""Graphs with at most this many nodes keep their shards inside the page: one self-contained file."""
+STORY_GAP = dt.timedelta(days=183)
+SHARD_FOLDER = "graph-{}"
+"""Beside graph.html, named by a digest of its content: a page and its shards always match."""
+SHARD_FOLDER_NAME = re.compile(r"graph-[0-9a-f]{16}")
+
+
+@dataclass(frozen=True)
+class PageData:
+    """`inline`: the JSON in the page; `shards`: name ("nodes/3") → the JSON of each shard."""
+
+    inline: Json
+    shards: dict[str, Any]
+    inline_shards: bool
+
+
+def _since(record: Record) -> str | None:
+    """The first day a record can denote: the time slider shows it from then on (undated: always)."""
+    date = record.date or record.start
+    return date.earliest.isoformat() if date else None
+
+
+def _date_text(record: Record) -> str | None:
+    def text(date: Date) -> str:
+        return f"{date} ({', '.join(date.inferred)} inferred)" if date.inferred else str(date)
+
+    if record.date:
+        return text(record.date)
+    if record.start and record.end:
+        return f"{text(record.start)} – {text(record.end)}"
+    if record.start:
+        return f"from {text(record.start)}"
+    return f"until {text(record.end)}" if record.end else None
+
+
+def story_dates(dates: list[str]) -> list[str]:
+    """The dates after the last gap longer than STORY_GAP: the story the slider walks through.  Earlier
+    dates (a base founded in 1971) are its background, shown from the slider's first step on."""
+    start = 0
+    for index in range(1, len(dates)):
+        gap = dt.date.fromisoformat(dates[index]) - dt.date.fromisoformat(dates[index - 1])
+        if gap > STORY_GAP:
+            start = index
+    return dates[start:]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+class _Builder:
+    """Builds `PageData` from a project: each record's look and summary once, then nodes, edges, shards."""
+
+    def __init__(self, project: Project, view: View):
+        self.model, self.ontology, self.view = project.model, project.ontology, view
+        self.node_ids = list(view.nodes)
+        self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
+        self.article_index = {article_id: index for index, article_id in enumerate(self.model.articles)}
+        self.records: list[Record] = list(view.records.values())
+        self.record_index = {record.id: index for index, record in enumerate(self.records)}
+        used = {node.cls for node in view.nodes.values()}
+        self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
+        self.class_index = {cls: index for index, cls in enumerate(self.classes)}
+        self.names = {node.id: node.name for node in self.model.nodes()}
+        self.looks: list[Json] = []
+        look_index: dict[tuple[str, bool], int] = {}
+        self.record_look: list[int] = []
+        self.record_since: list[str | None] = []
+        self.record_articles: list[list[int]] = []
+        self.record_summary: list[str] = []
+        self.record_modality: list[str] = []
+        for record in self.records:
+            modality = view.modality(record.evidence)
+            conflict = bool(view.conflicts.get(record.id))
+            key = (modality.name, conflict)
+            if key not in look_index:
+                look_index[key] = len(self.looks)
+                self.looks.append(edge_look(modality, conflict))
+            articles = sorted({item.article for item in record.evidence})
+            date = record.date or record.start
+            summary = [modality.name, *(["conflicting"] if conflict else []), *([date.value] if date else [])]
+            summary.append(_plural(len(articles), "article"))
+            self.record_look.append(look_index[key])
+            self.record_since.append(_since(record))
+            self.record_articles.append([self.article_index[a] for a in articles])
+            self.record_summary.append(" · ".join(summary))
+            self.record_modality.append(modality.name)
+        self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
+
+    # ------------------------------------------------------------------ edges
+
+    def edges(self) -> list[list[Any]]:
+        """Every link: [from, to, label, look, since, articles, record, title, relation], numbered by position."""
+        view, found = self.view, []
+        for edge in view.edges:
+            record = self.record_index[edge.record]
+            relation = self.relation_label.get(edge.relation, edge.relation)
+            mark = self.ontology.modality(self.record_modality[record])
+            label = (f"{mark.mark} " if mark and mark.mark else "") + relation
+            title = f"{self.name(edge.source)} → {relation} → {self.name(edge.target)} · {self.record_summary[record]}"
+            found.append(
+                [
+                    self.node_index[edge.source],
+                    self.node_index[edge.target],
+                    label,
+                    self.record_look[record],
+                    self.record_since[record],
+                    self.record_articles[record],
+                    record,
+                    title,
+                    relation,
+                ]
+            )
+        return found
+
+    # ------------------------------------------------------------------ nodes
+
+    def node_entries(self, edges: list[list[Any]]) -> list[Json]:
+        """Each node with its facts and every link, each link with what the page needs to draw the node at
+        its other end: [edge, other, other's name, class, degree, since, articles, *the edge]."""
+        incident: list[list[int]] = [[] for _ in self.node_ids]
+        for index, edge in enumerate(edges):
+            incident[edge[0]].append(index)
+            if edge[1] != edge[0]:
+                incident[edge[1]].append(index)
+        since = self._node_since(edges, incident)
+        articles: list[set[int]] = []
+        for i, node_id in enumerate(self.node_ids):
+            found = {self.article_index[a] for a in self.view.nodes[node_id].sources}
+            for j in incident[i]:
+                found.update(edges[j][5])
+            for fact in self.view.nodes[node_id].facts:
+                if fact.record is not None:
+                    found.update(self.record_articles[self.record_index[fact.record]])
+            articles.append(found)
+        sorted_articles = [sorted(found) for found in articles]
+        nodes = [self.view.nodes[node_id] for node_id in self.node_ids]
+        entries = []
+        for i, (node_id, node) in enumerate(zip(self.node_ids, nodes, strict=True)):
+            event = self.model.events.get(node_id)
+            entity = self.model.entities.get(node_id)
+            facts = [
+                [
+                    self.relation_label.get(fact.relation, fact.relation),
+                    ", ".join(fact.values),
+                    self.record_index[fact.record] if fact.record else None,
+                ]
+                for fact in node.facts
+            ]
+            links = []
+            for j in incident[i]:
+                edge = edges[j]
+                other = edge[1] if edge[0] == i else edge[0]
+                near = nodes[other]
+                links.append(
+                    [j, other, near.name, self.class_index[near.cls], len(incident[other]), since[other],
+                     sorted_articles[other], *edge]
+                )  # fmt: skip
+            entries.append(
+                {
+                    "key": node_id,
+                    "names": [node.name, *node.aliases],
+                    "class": self.class_index[node.cls],
+                    "kind": node.kind,
+                    "since": since[i],
+                    "date": _date_text(event) if event else None,
+                    "record": self.record_index[node_id] if event else None,
+                    "articles": sorted_articles[i],
+                    "facts": facts,
+                    "note": entity.note if entity else None,
+                    "degree": len(incident[i]),
+                    "links": links,
+                }
+            )
+        return entries
+
+    def _node_since(self, edges: list[list[Any]], incident: list[list[int]]) -> list[str | None]:
+        """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
+        result: list[str | None] = []
+        for i, node_id in enumerate(self.node_ids):
+            event = self.model.events.get(node_id)
+            if event is not None:
+                result.append(_since(event))
+                continue
+            dates = [edges[j][4] for j in incident[i]]
+            known = [d for d in dates if d is not None]
+            result.append(min(known) if known and len(known) == len(dates) else None)
+        return result
+
+    # ------------------------------------------------------------------ records
+
+    def record_entry(self, index: int) -> Json:
+        record = self.records[index]
+        qualifiers = record.qualifiers if isinstance(record, Claim) else ()
+        return {
+            "id": record.id,
+            "kind": "claim" if isinstance(record, Claim) else "event",
+            "title": self.view.title(record.id),
+            "date": _date_text(record),
+            "modality": self.record_modality[index],
+            "conflicts": [self.view.title(other) for other in self.view.conflicts.get(record.id, [])],
+            "qualifiers": [(self.relation_label.get(q, q), [self.name(v) for v in values]) for q, values in qualifiers],
+            "note": record.note,
+            "evidence": [self._evidence(item) for item in record.evidence],
+        }
+
+    def name(self, node_id: str) -> str:
+        return self.names.get(node_id, node_id)
+
+    def _evidence(self, item: Evidence) -> Json:
+        return {
+            "article": self.article_index[item.article],
+            "quote": item.quote,
+            "chain": [self.name(agent) for agent in self.view.chain(item)],
+            "said_to": self.name(item.said_to) if item.said_to else None,
+            "modality": item.modality,
+            "direct": item.direct_speech,
+        }
+
+    # ------------------------------------------------------------------ overview
+
+    def overview(self, entries: list[Json], edges: list[list[Any]]) -> Json:
+        """The best-connected nodes (bounded), laid out, with the links among them."""
+        ranked = sorted(range(len(entries)), key=lambda i: (-entries[i]["degree"], i))
+        chosen = sorted(ranked[:OVERVIEW_NODES])
+        place = {node: position for position, node in enumerate(chosen)}
+        shown_edges = [j for j, edge in enumerate(edges) if edge[0] in place and edge[1] in place][:OVERVIEW_EDGES]
+        shapes = [class_style(self.ontology, self.classes[entries[i]["class"]])[1] for i in chosen]
+        boxes = [
+            node_box(node_label(entries[i]["names"][0]), shape, node_size(shape, entries[i]["degree"]))
+            for i, shape in zip(chosen, shapes, strict=True)
+        ]
+        positions = node_positions(boxes, ((place[edges[j][0]], place[edges[j][1]]) for j in shown_edges))
+        return {
+            "nodes": [self.drawn_node(entries[i], i, positions[p]) for p, i in enumerate(chosen)],
+            "edges": [[j, *edges[j]] for j in shown_edges],
+        }
+
+    def drawn_node(self, entry: Json, index: int, position: tuple[float, float]) -> list[Any]:
+        """What the page needs to draw a node: [index, name, class, degree, since, articles, x, y]."""
+        return [index, entry["names"][0], entry["class"], entry["degree"], entry["since"], entry["articles"], *position]
+
+
+def _class_json(project: Project, cls: str, count: int) -> Json:
+    color, shape = class_style(project.ontology, cls)
+    return {"name": cls, "label": project.ontology.label(cls), "color": color, "shape": shape, "count": count}
+
+
+def page_data(project: Project, view: View | None = None) -> PageData:
+    """The page's data for `project`: inline JSON, and shards (inline too for a small graph)."""
+    view = view or View(project.model, project.ontology)
+    builder = _Builder(project, view)
+    edges = builder.edges()
+    entries = builder.node_entries(edges)
+    overview = builder.overview(entries, edges)
+    dates = sorted({s for s in builder.record_since if s} | {e["since"] for e in entries if e["since"]})
+    shards: dict[str, Any] = {}
+    for start in range(0, len(entries), SHARD_SIZE):
+        shards[f"nodes/{start // SHARD_SIZE}"] = entries[start : start + SHARD_SIZE]
+        search = [[e["key"], e["names"], e["class"], e["degree"]] for e in entries[start : start + SHARD_SIZE]]
+        shards[f"search/{start // SHARD_SIZE}"] = search
+    for start in range(0, len(builder.records), SHARD_SIZE):
+        end = min(start + SHARD_SIZE, len(builder.records))
+        shards[f"records/{start // SHARD_SIZE}"] = [builder.record_entry(i) for i in range(start, end)]
+    groups = {cls: class_group(*class_style(project.ontology, cls)) for cls in builder.classes}
+    class_counts: dict[int, int] = {}
+    for entry in entries:
+        class_counts[entry["class"]] = class_counts.get(entry["class"], 0) + 1
+    big = min(len(entries), MAX_DRAWN) > BIG_GRAPH
+    inline: Json = {
+        "options": vis_options(groups, big=big),
+        "overview": overview,
+        "looks": builder.looks,
+        "classes": [
+            {
+                "name": cls,
+                "label": project.ontology.label(cls),
+                "color": color,
+                "shape": shape,
+                "count": class_counts[i],
+            }
+            for i, cls in enumerate(builder.classes)
+            for color, shape in [class_style(project.ontology, cls)]
+        ],
+        "articles": [
+            {"id": a.id, "headline": a.label, "outlet": view.name(a.outlet) if a.outlet else None}
+            for a in project.model.articles.values()
+        ],
+        "edgeStyles": edge_legend(project.ontology),
+        "stops": story_dates(dates),
+        "background": dates[0] if dates else None,
+        "big": big,
+        "counts": {"nodes": len(entries), "edges": len(edges), "records": len(builder.records)},
+        "shardSize": SHARD_SIZE,
+        "maxDrawn": MAX_DRAWN,
+    }
+    return PageData(inline, shards, inline_shards=len(entries) <= INLINE_NODES)

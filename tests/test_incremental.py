@@ -1,0 +1,157 @@
+"""Builds that keep each source file's records and Turtle between runs, and spread work over cores, give
+exactly the bytes of a fresh build in one process: after any edit, its revert, an edit in another file
+that changes what a kept chunk shows, a damaged cache, and under any hash seed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kg
+import kg.checks.meaning
+import kg.exports.chunks
+import kg.sources.kept
+import kg.workers
+from kg.exports.manifest import CACHE_DIR
+
+from .bad_inputs import tree_digest
+from .conftest import ONTOLOGY, SOURCES
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the real corpus with its ontology, built once with the cache."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    assert not build(tmp_path).skipped
+    return tmp_path
+
+
+def build(project: Path, out: str = "exports", **options: object) -> kg.exports.write.Written:
+    return kg.build(project / "sources", project / "ontology", project / out, **options)  # type: ignore[arg-type]
+
+
+def fresh(project: Path) -> dict[str, str]:
+    """The exports of a build that keeps nothing (into a folder of its own)."""
+    shutil.rmtree(project / "fresh", ignore_errors=True)
+    build(project, "fresh", use_cache=False)
+    return tree_digest(project / "fresh")
+
+
+def kept_entries(project: Path) -> dict[str, tuple[int, int]]:
+    """Each cache entry file → (inode, modification time): what a build rewrote shows."""
+    return {
+        str(path.relative_to(project)): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in sorted((project / CACHE_DIR).rglob("*.kept"))
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(project: Path) -> None:
+    entries = kept_entries(project)
+    assert len([e for e in entries if "/records/" in e]) == 11 and len([e for e in entries if "/turtle/" in e]) == 11
+    facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
+    original = facts.read_bytes()
+    facts.write_bytes(original + b"# a comment changes the bytes, not the meaning\n")
+    assert not build(project).skipped
+    rewritten = {name for name, stamp in kept_entries(project).items() if entries.get(name) != stamp}
+    assert len(rewritten) == 2  # that file's records and its Turtle, nothing else
+    assert tree_digest(project / "exports") == fresh(project)
+    facts.write_bytes(original)
+    build(project)
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+@pytest.mark.parametrize(
+    "where, old, new",
+    [
+        # a name other files' claims show in their titles (rdfs:label of the statement)
+        ("entities.yaml", "name: Russia\n", "name: Russian Federation\n"),
+        # an article's outlet: step 0 of the attribution of every quote from it, in other files
+        ("articles/kp-abu-qasra-russian-bases.yaml", "outlet: kyiv-post", "outlet: kyiv-independent"),
+        # an article's text: the selectors' prefix, suffix and positions of quotes in other files
+        ("articles/kp-abu-qasra-russian-bases.txt", "\n", "\n\n"),
+    ],
+    ids=["entity name", "article outlet", "article text"],
+)
+def test_a_change_that_a_kept_chunk_shows_renders_it_again(project: Path, where: str, old: str, new: str) -> None:
+    edit(project / "sources" / where, old, new)
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_a_conflict_stated_in_another_file_is_written_once_either_way(project: Path) -> None:
+    """A record lists a conflict; the other side's chunk writes the reverse link only if that side does not
+    list it itself.  Adding the back-link in the other file must change what the first chunk writes."""
+    model = kg.load(project / "sources", project / "ontology")
+    record = next(r for r in model.records() if r.conflicts_with)
+    other = record.conflicts_with[0]
+    other_record = model.claims.get(other) or model.events[other]
+    assert record.id not in other_record.conflicts_with
+    path = other_record.where.file
+    text = path.read_text(encoding="utf-8")
+    anchor = f"  - id: {other}\n"
+    assert anchor in text
+    edit(path, anchor, f"{anchor}    conflicts_with: [{record.id}]\n")
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+@pytest.mark.parametrize("damage", [b"", b"kg-shelf 1\n" + b"\0" * 40, None], ids=["empty", "garbage", "one byte"])
+def test_a_damaged_cache_is_read_afresh(project: Path, damage: bytes | None) -> None:
+    for path in (project / CACHE_DIR).rglob("*.kept"):
+        data = path.read_bytes()
+        path.write_bytes(damage if damage is not None else data[:-1] + bytes([data[-1] ^ 1]))
+    (project / "sources" / "entities.yaml").write_bytes((project / "sources" / "entities.yaml").read_bytes() + b"\n")
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_entries_of_a_renamed_source_are_dropped(project: Path) -> None:
+    before = set(kept_entries(project))
+    facts = project / "sources" / "facts"
+    (facts / "kp-abu-qasra-russian-bases.yaml").rename(facts / "kp-renamed.yaml")
+    assert not build(project).skipped
+    after = set(kept_entries(project))
+    assert len(before - after) == 2 and len(after - before) == 2  # records and Turtle, under the old name
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_work_spread_over_processes_gives_the_bytes_of_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every parallel path forced on (even for the small corpus), against everything in this process."""
+    if not kg.workers.can_fork():
+        pytest.skip("one core, or no fork on this system")
+    for module, name in (
+        (kg.sources.kept, "PARALLEL_BYTES"),
+        (kg.checks.meaning, "PARALLEL_RECORDS"),
+        (kg.exports.chunks, "PARALLEL_RECORDS"),
+    ):
+        monkeypatch.setattr(module, name, 0)
+    build(project, "parallel", use_cache=False)
+    monkeypatch.setattr(kg.workers, "can_fork", lambda: False)
+    assert tree_digest(project / "parallel") == fresh(project)
+
+
+def test_the_hash_seed_changes_no_byte(project: Path) -> None:
+    digests = []
+    for seed, options in (("1", []), ("2", []), ("3", ["--no-cache"])):
+        out = project / f"seed-{seed}"
+        command = [sys.executable, "-m", "kg", "build", "--sources", str(project / "sources"),
+                   "--ontology", str(project / "ontology"), "--out", str(out), "--format", "all", *options]  # fmt: skip
+        done = subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr
+        digests.append(tree_digest(out))
+    assert digests[0] == digests[1] == digests[2]
