@@ -15,35 +15,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
-import json
 import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 from kg.checks.checked import Project
-from kg.exports.page_data import SHARD_FOLDER, page_data
+from kg.exports.page_data import SHARD_FOLDER, page_data, script_json
 from kg.exports.view import View
 
 VIS_DIR = "lib/vis-9.1.2"
-
-_JSON_IN_HTML = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-    ("/", "\\/"),
-)
-
-
-def script_json(data: object) -> str:
-    """JSON safe inside `<script type="application/json">` and as a JavaScript expression: no `</script>`,
-    `<!--` or line separators can appear, and `\\/` keeps any URL in the data from being a literal URL."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for character, escaped in _JSON_IN_HTML:  # str.replace: ten times faster than str.translate here
-        text = text.replace(character, escaped)
-    return text
 
 
 def _vis_asset(name: str) -> str:
@@ -85,13 +66,11 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
     data = page_data(project, view)
     inline = dict(data.inline)
     files: dict[str, str] = {}
+    inline_shards = ""
     if data.inline_shards:
-        inline["shards"] = data.shards
+        inline_shards = ',"shards":{' + ",".join(f'"{name}":{text}' for name, text in data.shards.items()) + "}"
     else:
-        scripts = {
-            name.replace("/", "-") + ".js": f'kgShard("{name}",{script_json(value)});\n'
-            for name, value in data.shards.items()
-        }
+        scripts = {name.replace("/", "-") + ".js": f'kgShard("{name}",{text});\n' for name, text in data.shards.items()}
         digest = hashlib.blake2b(digest_size=8)
         for name, text in scripts.items():
             digest.update(f"{name}\0{text}\0".encode())
@@ -104,7 +83,7 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
         **scripts,
         **styles,
         "csp": content_security_policy(list(scripts.values()), list(styles.values()), bool(files)),
-        "data": script_json(inline),
+        "data": script_json(inline)[:-1] + inline_shards + "}",
     }
     files["graph.html"] = re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))
     return files

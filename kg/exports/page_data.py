@@ -14,7 +14,10 @@ Everything shown is taken from the view; the page puts every text from YAML into
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +37,7 @@ from kg.exports.page_style import (
 )
 from kg.exports.view import Record, View
 from kg.model import Claim, Evidence
+from kg.workers import in_processes
 
 Json = dict[str, Any]
 
@@ -55,10 +59,11 @@ SHARD_FOLDER_NAME = re.compile(r"graph-[0-9a-f]{16}")
 
 @dataclass(frozen=True)
 class PageData:
-    """`inline`: the JSON in the page; `shards`: name ("nodes/3") → the JSON of each shard."""
+    """`inline`: the JSON in the page; `shards`: name ("nodes/3") → the JSON text of each shard, to go in the
+    page (`inline_shards`) or in scripts beside it."""
 
     inline: Json
-    shards: dict[str, Any]
+    shards: dict[str, str]
     inline_shards: bool
 
 
@@ -108,6 +113,7 @@ class _Builder:
         self.record_index = {record.id: index for index, record in enumerate(self.records)}
         used = {node.cls for node in view.nodes.values()}
         self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
+        self.classes_style = [class_style(self.ontology, cls) for cls in self.classes]
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.names = {node.id: node.name for node in self.model.nodes()}
         self.looks: list[Json] = []
@@ -137,7 +143,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ edges
 
-    def edges(self) -> list[list[Any]]:
+    def make_edges(self) -> list[list[Any]]:
         """Every link: [from, to, label, look, since, articles, record, title, relation], numbered by position."""
         view, found = self.view, []
         for edge in view.edges:
@@ -163,64 +169,75 @@ class _Builder:
 
     # ------------------------------------------------------------------ nodes
 
-    def node_entries(self, edges: list[list[Any]]) -> list[Json]:
-        """Each node with its facts and every link, each link with what the page needs to draw the node at
-        its other end: [edge, other, other's name, class, degree, since, articles, *the edge]."""
-        incident: list[list[int]] = [[] for _ in self.node_ids]
+    def prepare_nodes(self, edges: list[list[Any]]) -> None:
+        """What each node's entry and the overview read: its links, first date, articles and degree."""
+        self.edges = edges
+        self.incident: list[list[int]] = [[] for _ in self.node_ids]
         for index, edge in enumerate(edges):
-            incident[edge[0]].append(index)
+            self.incident[edge[0]].append(index)
             if edge[1] != edge[0]:
-                incident[edge[1]].append(index)
-        since = self._node_since(edges, incident)
-        articles: list[set[int]] = []
+                self.incident[edge[1]].append(index)
+        self.since = self._node_since(edges, self.incident)
+        self.node_articles: list[list[int]] = []
         for i, node_id in enumerate(self.node_ids):
             found = {self.article_index[a] for a in self.view.nodes[node_id].sources}
-            for j in incident[i]:
+            for j in self.incident[i]:
                 found.update(edges[j][5])
             for fact in self.view.nodes[node_id].facts:
                 if fact.record is not None:
                     found.update(self.record_articles[self.record_index[fact.record]])
-            articles.append(found)
-        sorted_articles = [sorted(found) for found in articles]
-        nodes = [self.view.nodes[node_id] for node_id in self.node_ids]
-        entries = []
-        for i, (node_id, node) in enumerate(zip(self.node_ids, nodes, strict=True)):
-            event = self.model.events.get(node_id)
-            entity = self.model.entities.get(node_id)
-            facts = [
-                [
-                    self.relation_label.get(fact.relation, fact.relation),
-                    ", ".join(fact.values),
-                    self.record_index[fact.record] if fact.record else None,
-                ]
-                for fact in node.facts
+            self.node_articles.append(sorted(found))
+        self.class_of = [self.class_index[self.view.nodes[node_id].cls] for node_id in self.node_ids]
+
+    def node_entry(self, i: int) -> Json:
+        """A node with its facts and every link, each link with what the page needs to draw the node at
+        its other end: [edge, other, other's name, class, degree, since, articles, *the edge]."""
+        node_id = self.node_ids[i]
+        node = self.view.nodes[node_id]
+        event = self.model.events.get(node_id)
+        entity = self.model.entities.get(node_id)
+        facts = [
+            [
+                self.relation_label.get(fact.relation, fact.relation),
+                ", ".join(fact.values),
+                self.record_index[fact.record] if fact.record else None,
             ]
-            links = []
-            for j in incident[i]:
-                edge = edges[j]
-                other = edge[1] if edge[0] == i else edge[0]
-                near = nodes[other]
-                links.append(
-                    [j, other, near.name, self.class_index[near.cls], len(incident[other]), since[other],
-                     sorted_articles[other], *edge]
-                )  # fmt: skip
-            entries.append(
-                {
-                    "key": node_id,
-                    "names": [node.name, *node.aliases],
-                    "class": self.class_index[node.cls],
-                    "kind": node.kind,
-                    "since": since[i],
-                    "date": _date_text(event) if event else None,
-                    "record": self.record_index[node_id] if event else None,
-                    "articles": sorted_articles[i],
-                    "facts": facts,
-                    "note": entity.note if entity else None,
-                    "degree": len(incident[i]),
-                    "links": links,
-                }
-            )
-        return entries
+            for fact in node.facts
+        ]
+        links = []
+        for j in self.incident[i]:
+            edge = self.edges[j]
+            other = edge[1] if edge[0] == i else edge[0]
+            links.append(
+                [j, other, self.name(self.node_ids[other]), self.class_of[other], len(self.incident[other]),
+                 self.since[other], self.node_articles[other], *edge]
+            )  # fmt: skip
+        return {
+            "key": node_id,
+            "names": [node.name, *node.aliases],
+            "class": self.class_of[i],
+            "kind": node.kind,
+            "since": self.since[i],
+            "date": _date_text(event) if event else None,
+            "record": self.record_index[node_id] if event else None,
+            "articles": self.node_articles[i],
+            "facts": facts,
+            "note": entity.note if entity else None,
+            "degree": len(self.incident[i]),
+            "links": links,
+        }
+
+    def search_entry(self, i: int) -> list[Any]:
+        node = self.view.nodes[self.node_ids[i]]
+        return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
+
+    def shard(self, name: str) -> str:
+        """The JSON text of one shard: "nodes/3", "search/3" or "records/3"."""
+        kind, number = name.split("/")
+        start = int(number) * SHARD_SIZE
+        make = {"nodes": self.node_entry, "search": self.search_entry, "records": self.record_entry}[kind]
+        end = min(start + SHARD_SIZE, len(self.records) if kind == "records" else len(self.node_ids))
+        return script_json([make(i) for i in range(start, end)])
 
     def _node_since(self, edges: list[list[Any]], incident: list[list[int]]) -> list[str | None]:
         """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
@@ -267,26 +284,40 @@ class _Builder:
 
     # ------------------------------------------------------------------ overview
 
-    def overview(self, entries: list[Json], edges: list[list[Any]]) -> Json:
-        """The best-connected nodes (bounded), laid out, with the links among them."""
-        ranked = sorted(range(len(entries)), key=lambda i: (-entries[i]["degree"], i))
+    def overview(self) -> Json:
+        """The best-connected nodes (bounded), laid out, with the links among them (bounded)."""
+        degree = [len(links) for links in self.incident]
+        ranked = sorted(range(len(self.node_ids)), key=lambda i: (-degree[i], i))
         chosen = sorted(ranked[:OVERVIEW_NODES])
         place = {node: position for position, node in enumerate(chosen)}
-        shown_edges = [j for j, edge in enumerate(edges) if edge[0] in place and edge[1] in place][:OVERVIEW_EDGES]
-        shapes = [class_style(self.ontology, self.classes[entries[i]["class"]])[1] for i in chosen]
+        shown_edges = [j for j, edge in enumerate(self.edges) if edge[0] in place and edge[1] in place]
+        shown_edges = shown_edges[:OVERVIEW_EDGES]
+        shapes = [self.classes_style[self.class_of[i]][1] for i in chosen]
         boxes = [
-            node_box(node_label(entries[i]["names"][0]), shape, node_size(shape, entries[i]["degree"]))
+            node_box(node_label(self.name(self.node_ids[i])), shape, node_size(shape, degree[i]))
             for i, shape in zip(chosen, shapes, strict=True)
         ]
-        positions = node_positions(boxes, ((place[edges[j][0]], place[edges[j][1]]) for j in shown_edges))
+        positions = node_positions(boxes, ((place[self.edges[j][0]], place[self.edges[j][1]]) for j in shown_edges))
         return {
-            "nodes": [self.drawn_node(entries[i], i, positions[p]) for p, i in enumerate(chosen)],
-            "edges": [[j, *edges[j]] for j in shown_edges],
+            "nodes": [
+                [i, self.name(self.node_ids[i]), self.class_of[i], degree[i], self.since[i], self.node_articles[i], *xy]
+                for i, xy in zip(chosen, positions, strict=True)
+            ],
+            "edges": [[j, *self.edges[j]] for j in shown_edges],
         }
 
-    def drawn_node(self, entry: Json, index: int, position: tuple[float, float]) -> list[Any]:
-        """What the page needs to draw a node: [index, name, class, degree, since, articles, x, y]."""
-        return [index, entry["names"][0], entry["class"], entry["degree"], entry["since"], entry["articles"], *position]
+
+_job: _Builder | None = None  # the builder forked shard writers read (set before the fork)
+
+
+def _render_shards(names: list[str]) -> list[str]:
+    assert _job is not None
+    return [_job.shard(name) for name in names]
+
+
+PARALLEL_SHARDS = 8
+"""From this many shards on, they are made across the machine's cores (forked processes inherit the
+builder; only the JSON text comes back)."""
 
 
 def _class_json(project: Project, cls: str, count: int) -> Json:
@@ -295,40 +326,30 @@ def _class_json(project: Project, cls: str, count: int) -> Json:
 
 
 def page_data(project: Project, view: View | None = None) -> PageData:
-    """The page's data for `project`: inline JSON, and shards (inline too for a small graph)."""
+    """The page's data for `project`: inline JSON, and the JSON text of every shard."""
+    global _job
     view = view or View(project.model, project.ontology)
     builder = _Builder(project, view)
-    edges = builder.edges()
-    entries = builder.node_entries(edges)
-    overview = builder.overview(entries, edges)
-    dates = sorted({s for s in builder.record_since if s} | {e["since"] for e in entries if e["since"]})
-    shards: dict[str, Any] = {}
-    for start in range(0, len(entries), SHARD_SIZE):
-        shards[f"nodes/{start // SHARD_SIZE}"] = entries[start : start + SHARD_SIZE]
-        search = [[e["key"], e["names"], e["class"], e["degree"]] for e in entries[start : start + SHARD_SIZE]]
-        shards[f"search/{start // SHARD_SIZE}"] = search
-    for start in range(0, len(builder.records), SHARD_SIZE):
-        end = min(start + SHARD_SIZE, len(builder.records))
-        shards[f"records/{start // SHARD_SIZE}"] = [builder.record_entry(i) for i in range(start, end)]
-    groups = {cls: class_group(*class_style(project.ontology, cls)) for cls in builder.classes}
-    class_counts: dict[int, int] = {}
-    for entry in entries:
-        class_counts[entry["class"]] = class_counts.get(entry["class"], 0) + 1
-    big = min(len(entries), MAX_DRAWN) > BIG_GRAPH
+    builder.prepare_nodes(builder.make_edges())
+    nodes, records = len(builder.node_ids), len(builder.records)
+    names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
+    names += [f"records/{n}" for n in range(math.ceil(records / SHARD_SIZE))]
+    _job = builder
+    try:
+        texts = in_processes(_render_shards, names, [1] * len(names), PARALLEL_SHARDS)
+    finally:
+        _job = None
+    dates = sorted({s for s in builder.record_since if s} | {s for s in builder.since if s})
+    groups = {cls: class_group(*style) for cls, style in zip(builder.classes, builder.classes_style, strict=True)}
+    counts = Counter(builder.class_of)
+    big = min(nodes, MAX_DRAWN) > BIG_GRAPH
     inline: Json = {
         "options": vis_options(groups, big=big),
-        "overview": overview,
+        "overview": builder.overview(),
         "looks": builder.looks,
         "classes": [
-            {
-                "name": cls,
-                "label": project.ontology.label(cls),
-                "color": color,
-                "shape": shape,
-                "count": class_counts[i],
-            }
-            for i, cls in enumerate(builder.classes)
-            for color, shape in [class_style(project.ontology, cls)]
+            {"name": cls, "label": project.ontology.label(cls), "color": color, "shape": shape, "count": counts[i]}
+            for i, (cls, (color, shape)) in enumerate(zip(builder.classes, builder.classes_style, strict=True))
         ],
         "articles": [
             {"id": a.id, "headline": a.label, "outlet": view.name(a.outlet) if a.outlet else None}
@@ -338,8 +359,27 @@ def page_data(project: Project, view: View | None = None) -> PageData:
         "stops": story_dates(dates),
         "background": dates[0] if dates else None,
         "big": big,
-        "counts": {"nodes": len(entries), "edges": len(edges), "records": len(builder.records)},
+        "counts": {"nodes": nodes, "edges": len(builder.edges), "records": records},
         "shardSize": SHARD_SIZE,
         "maxDrawn": MAX_DRAWN,
     }
-    return PageData(inline, shards, inline_shards=len(entries) <= INLINE_NODES)
+    return PageData(inline, dict(zip(names, texts, strict=True)), inline_shards=nodes <= INLINE_NODES)
+
+
+_JSON_IN_HTML = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+    ("/", "\\/"),
+)
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside `<script type="application/json">` and as a JavaScript expression: no `</script>`,
+    `<!--` or line separators can appear, and `\\/` keeps any URL in the data from being a literal URL."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _JSON_IN_HTML:  # str.replace: ten times faster than str.translate here
+        text = text.replace(character, escaped)
+    return text

@@ -1,4 +1,9 @@
-"""Run a command as a whole process and measure it: exit status, wall seconds and peak RSS (from wait4)."""
+"""Run a command as a whole process and measure it: exit status, wall seconds and peak memory.
+
+Two peaks: `peak_mb`, the resident set of the largest single process (wait4 reports the maximum over the
+process and the workers it forked); `tree_mb`, the largest sum of the proportional set sizes (PSS, from
+/proc/PID/smaps_rollup, sampled every 20 ms) of the process and its descendants alive at once.  Forked
+workers share the parent's pages: PSS counts a shared page once across them, RSS in each."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ class Measured:
     peak_mb: float
     stdout: str
     stderr: str
+    tree_mb: float = 0.0
 
 
 def _limit_memory(limit: int) -> None:
@@ -32,6 +38,7 @@ def run_measured(command: list[str], cwd: Path, timeout: float, memory_limit: in
         process = subprocess.Popen(
             command, cwd=cwd, stdout=out, stderr=err, preexec_fn=lambda: _limit_memory(memory_limit)
         )
+        tree_kb = 0
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
@@ -40,11 +47,30 @@ def run_measured(command: list[str], cwd: Path, timeout: float, memory_limit: in
                 process.send_signal(signal.SIGKILL)
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
-            time.sleep(0.01)
+            tree_kb = max(tree_kb, _tree_pss_kb(process.pid))
+            time.sleep(0.02)
         elapsed = time.monotonic() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     out_path.unlink()
     err_path.unlink()
-    return Measured(process.returncode, elapsed, usage.ru_maxrss / 1024, stdout, stderr)
+    return Measured(process.returncode, elapsed, usage.ru_maxrss / 1024, stdout, stderr, tree_kb / 1024)
+
+
+def _tree_pss_kb(root: int) -> int:
+    """The PSS (kB) of `root` and every descendant now alive; 0 where /proc cannot tell."""
+    total, pending, seen = 0, [root], set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
