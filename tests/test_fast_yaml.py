@@ -26,7 +26,8 @@ TRICKY_SCALARS = [
     "+1", "-0", "=", "<<", "'quoted'", '"2025"', '"yes"', "'012'", "a: b", "- x", "[1, 2]", "{a: 1}",
     '"tab\\there"', '"\\u263a"', "'it''s'", "Bashar al-Assad", "سوريا", "Тартус", "“curly”", "x # comment",
     '"say \\"yes\\" now"', '"ends in a backslash \\\\"', "on Nov. 18, 2019.", "1, 2.5 and 3", "[a, 1.5]",
-    '["a\\\\", yes]', '["a \\"", ""]', "{1: a}", "{1.5: a}", "{yes: a}", "{null: a}", "{? [a]: b}",
+    '["a\\\\", yes]', '["a \\"", ""]', "{1: a}", "{1.5: a}", "{1E100: a}", "{.inf: a}", "{yes: a}", "{null: a}",
+    "{? [a]: b}", "[|]", "{?x}", "[?x]", "[-1]", "[a, :b]", "[b:]", "{b:}", "[x:, y]",
     "", "''", '""', "|\n  block\n  text", ">\n  folded\n  text", "multi\n  line plain",
 ]  # fmt: skip
 
@@ -90,6 +91,11 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         'a: ["x\\\\", yes]\n',  # a boolean after a string ending in a backslash
         "a: [x, 1.5]\n",  # a float
         "{1: a}\n",  # a key that is no text
+        "1E100: null\n",  # a float key to yaml-rs (YAML 1.2), text to PyYAML: JSON makes it "1e+100"
+        "note: |\n",  # an empty block scalar: a line break to yaml-rs, empty text to PyYAML
+        "a: [x, :y]\n",  # a flow scalar opening with ':' (YAML 1.2 only)
+        "a: {x \n- y: }\n",  # a flow mapping over two lines that PyYAML refuses
+        "a: 1\t\nb: 2\n",  # tabs: where PyYAML refuses them, yaml-rs may not
     ):
         assert fast_load(text) is UNSURE, text
 
@@ -132,3 +138,17 @@ def test_the_fast_path_is_faster(tmp_path: Path) -> None:
     """Not a timing: the fast path must actually be taken for ordinary curated files."""
     text = (SOURCES / "entities.yaml").read_text(encoding="utf-8")
     assert fast_load(text) is not UNSURE
+
+
+SYNTAX = st.text(st.sampled_from(list("ab01[]{},:?-#'\"\\/ |>!%@`\t\n.")), min_size=1, max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["k", "a b", "- x", "  - y", "? q", "- - w"]), SYNTAX), min_size=1, max_size=4)
+)
+def test_random_syntax_means_the_same_or_goes_to_pyyaml(pairs: list[tuple[str, str]]) -> None:
+    """Indicators, flow collections, block scalars and tabs in every arrangement: where the two YAML versions
+    part (an empty block scalar, `[b:]`, `{?x}`, a flow mapping over lines), the fast path must say UNSURE."""
+    text = "".join(f"{key}: {value}\n" for key, value in pairs)
+    assert agrees(text), text

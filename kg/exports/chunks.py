@@ -9,6 +9,7 @@ the base IRI, which name the shelf or are part of the stamp).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.exports.turtle import Dependency, SourceRecords, TurtleWriter, dependency_value, records_by_file
@@ -21,13 +22,34 @@ from kg.workers import in_processes
 PARALLEL_RECORDS = 20_000
 """Below this many records to render, one process renders them all: forking costs more."""
 
-_job: tuple[TurtleWriter, list[SourceRecords]] | None = None  # set before the fork, inherited by the workers
+
+@dataclass
+class _Job:
+    """What forked renderers read (set before the fork, inherited): they keep what they render themselves."""
+
+    writer: TurtleWriter
+    groups: list[SourceRecords]
+    stamps: list[str | None]
+    shelf: Shelf | None
+    texts: dict[str, str | None]
 
 
-def _render_batch(indexes: list[int]) -> list[tuple[str, frozenset[Dependency]]]:
+_job: _Job | None = None
+
+
+def _render_batch(indexes: list[int]) -> list[str]:
+    """The Turtle of each group, kept on the shelf with the facts it read (and their values now)."""
     assert _job is not None
-    writer, groups = _job
-    return [(chunk.text, chunk.dependencies) for chunk in map(writer.chunk, (groups[i] for i in indexes))]
+    job, rendered = _job, []
+    for index in indexes:
+        chunk = job.writer.chunk(job.groups[index])
+        stamp = job.stamps[index]
+        if job.shelf is not None and stamp is not None:
+            model, view = job.writer.model, job.writer.view
+            read = tuple(sorted((d, dependency_value(d, model, view, job.texts)) for d in chunk.dependencies))
+            job.shelf.put(str(job.groups[index].file), (stamp, read), chunk.text)
+        rendered.append(chunk.text)
+    return rendered
 
 
 def turtle_pieces(
@@ -50,19 +72,16 @@ def turtle_pieces(
             pieces[index + 1] = kept[1]
         else:
             todo.append(index)
-    _job = (writer, groups)
+    _job = _Job(writer, groups, stamps, shelf, texts)
     try:
         weights = [_weight(groups[index]) for index in todo]
         rendered = in_processes(_render_batch, todo, weights, PARALLEL_RECORDS)
     finally:
         _job = None
-    for index, (text, dependencies) in zip(todo, rendered, strict=True):
+    for index, text in zip(todo, rendered, strict=True):
         pieces[index + 1] = text
-        stamp = stamps[index]
-        if shelf is not None and stamp is not None:
-            read = tuple(sorted((d, dependency_value(d, model, view, texts)) for d in dependencies))
-            shelf.put(str(groups[index].file), (stamp, read), text)
     if shelf is not None:
+        shelf.used.update(str(group.file) for group in groups)
         shelf.keep_only_used()
     return pieces
 

@@ -68,9 +68,10 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         return None, [Problem(where, refused.message, refused.line, refused.column)]
     except OSError as error:
         return None, [Problem(where, f"cannot read the file: {error.strerror or error}", 1, 1)]
-    if (reuse := _first_anchor_or_alias(text)) is not None:
+    reuse = _first_anchor_or_alias(text)
+    if isinstance(reuse, _Reuse):
         return None, [reuse.problem(where)]
-    fast = fast_load(text)
+    fast = fast_load(text) if reuse is None else UNSURE  # PyYAML could not even scan it: let it say why
     if fast is not UNSURE:
         return fast, []
     loader = _SourceLoader(text)
@@ -117,12 +118,18 @@ def fast_load(text: str) -> Any:
 
     YAML 1.2 (yaml-rs) and 1.1 (PyYAML) read some plain scalars differently (`yes`, `on`, `012`, `0o17`,
     `12:30`, `1e3`…), yaml-rs drops tags instead of refusing them, and lets control characters through.
-    So the fast result is kept only when it cannot differ: no tag indicator, document marker, directive or
-    character outside YAML's printable set in the text, no string that PyYAML's resolvers would type, no
-    float, no integer where the text has a leading zero, nesting within bounds.  Otherwise, and on any
+    Their syntax differs too: yaml-rs accepts tabs where PyYAML refuses them, reads flow scalars opening
+    with an indicator (`[a, :b]`, `{?x}`) and flow collections continued over lines its own way, and an
+    empty block scalar (`note: |`) as a line break.  So the fast result is kept only when it cannot differ:
+    no tag indicator, document marker, directive, tab, indicator opening a flow scalar, flow collection
+    left open at the end of a line, or character outside YAML's printable set in the text, no string that
+    PyYAML's resolvers would type or made only of line breaks, no float, no integer where the text has a
+    leading zero, nesting within bounds.  Otherwise, and on any
     error (PyYAML then says where), the caller loads the text with PyYAML: the one reference for meaning.
     """
-    if _yaml_rs is None or "!" in text or _DOCUMENT_MARKERS.search(text) or _NOT_YAML.search(text):
+    if _yaml_rs is None or "!" in text or "\t" in text or _DOCUMENT_MARKERS.search(text) or _NOT_YAML.search(text):
+        return UNSURE
+    if _FLOW_INDICATOR.search(text) or _flow_across_lines(text):
         return UNSURE
     try:
         document = _yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=_yaml_rs.DuplicateKeyPolicy.Error)
@@ -146,10 +153,12 @@ def fast_load(text: str) -> Any:
 
 def _typed_text() -> re.Pattern[str]:
     """A JSON string whose whole text PyYAML's resolvers would read as something else than text (`"yes"`,
-    `"012"`, `"~"`, `""`…).  A string opens after `[`, `{` or a space (`": "`, `", "`), never after a
-    backslash; no such pattern holds a quote or a backslash, nor starts with what separates values (`:`,
-    `,`, brackets).  So each string value or key that would be typed matches, and a match that is not
-    one (a closing quote after a space, taken for an opening one) is never typed text: no false "sure"."""
+    `"012"`, `"~"`, `""`…), or that JSON wrote for a mapping key that was a number.
+
+    A string opens after `[`, `{` or a space (`": "`, `", "`), never after a backslash; no such pattern
+    holds a quote or a backslash, nor starts with what separates values (`:`, `,`, brackets).  So each
+    string value or key that would be typed matches, and a match that is not one (a closing quote after a
+    space, taken for an opening one) is never typed text: no false "sure"."""
     patterns = {
         pattern.pattern: pattern.flags
         for resolvers in _SourceLoader.yaml_implicit_resolvers.values()
@@ -160,11 +169,32 @@ def _typed_text() -> re.Pattern[str]:
     for source in patterns:
         assert source.startswith("^") and source.endswith("$"), source
         bodies.append(source[1:-1])
+    # A float as JSON writes a mapping key it turns into text (`1E100:` is a float key to yaml-rs, and
+    # `"1e+100"` in JSON): no resolver above matches that spelling.
+    bodies.append(r"-?(?:[0-9]+(?:\.[0-9]+)?e[-+][0-9]+|[0-9]+\.[0-9]+|Infinity|NaN)")
+    # Only line breaks: what yaml-rs makes of an empty block scalar, where PyYAML makes an empty text.
+    bodies.append(r"(?:\\n)+")
     # The quote first, then what precedes it: a pattern opening with a literal is searched for much faster.
     return re.compile('"(?<=[\\[{ ]")(?:' + "|".join(bodies) + ')"', re.VERBOSE)
 
 
 _TYPED_TEXT = _typed_text()
+_BRACKETED_LINE = re.compile(r"^[^\n]*[\[{][^\n]*$", re.MULTILINE)
+
+
+def _flow_across_lines(text: str) -> bool:
+    """A line opening more `[`/`{` than it closes: a flow collection over several lines, whose plain
+    scalars YAML 1.2 continues where PyYAML refuses (`{a` then `- x: }` on the next line)."""
+    for match in _BRACKETED_LINE.finditer(text):
+        line = match.group()
+        if line.count("[") + line.count("{") != line.count("]") + line.count("}"):
+            return True
+    return False
+
+
+_FLOW_INDICATOR = re.compile(r"[\[{,][ ]*[-?:|>!&*%@`#]|:[,\]}]")
+"""A flow scalar opening with an indicator (`[:b]`, `{?x}`, `[|]`), or a `:` right before the end of a flow
+entry (`[b:]`): the two YAML versions part there."""
 # Numbers outside strings in JSON text (a match inside a string only sends the text to PyYAML, never wrong).
 _FLOAT = re.compile(r"(?:\[|[:,] )-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]+|NaN|Infinity)(?=[,\]}])")
 _INTEGER = re.compile(r"(?:\[|[:,] )-?[0-9]+(?=[,\]}])")
@@ -207,11 +237,14 @@ class _Reuse:
         return Problem(where, message, self.line, self.column)
 
 
-def _first_anchor_or_alias(text: str) -> _Reuse | None:
-    """The first anchor or alias of the document, found from the parser's events before anything is built.
+_UNREADABLE = object()
 
-    Scanning events costs a third of a full load, so only texts holding '&' or '*' are scanned.  Syntax
-    errors are left for the full load to report.
+
+def _first_anchor_or_alias(text: str) -> _Reuse | object | None:
+    """The first anchor or alias of the document, found from the parser's events before anything is built;
+    `_UNREADABLE` when PyYAML cannot parse the text (the full load then says where).
+
+    Scanning events costs a third of a full load, so only texts holding '&' or '*' are scanned.
     """
     if "&" not in text and "*" not in text:
         return None
@@ -225,7 +258,7 @@ def _first_anchor_or_alias(text: str) -> _Reuse | None:
                 line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
                 return _Reuse(kind, str(event.anchor), line, column)
     except yaml.YAMLError:
-        return None
+        return _UNREADABLE
     finally:
         parser.dispose()
     return None
