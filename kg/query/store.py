@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.checks.checked import load_project
+from kg.collector import collector_paused
 from kg.exports.manifest import exports_current
 from kg.exports.rdf import DEFAULT_BASE, model_triples, prefixes
 from kg.ontology import ontology_files
@@ -96,7 +97,8 @@ def read_data(exports: Path, ontology_dir: Path, sources: Path | None = None, ba
         project = load_project(sources, ontology_dir)
         return Data(model_triples(project.model, project.ontology, base), read_ontology(ontology_dir), prefixes(base))
     path = export_path(exports)
-    triples = [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    with collector_paused():  # millions of triples, no cycles (kg.collector)
+        triples = [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
     return Data(triples, read_ontology(ontology_dir), query_prefixes(exports, base))
 
 
