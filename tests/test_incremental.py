@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 import kg
@@ -22,6 +23,7 @@ from kg.exports.manifest import CACHE_DIR
 
 from .bad_inputs import tree_digest
 from .conftest import ONTOLOGY, SOURCES
+from .tools.bench_build import write_corpus
 
 
 @pytest.fixture
@@ -155,3 +157,25 @@ def test_the_hash_seed_changes_no_byte(project: Path) -> None:
         assert done.returncode == 0, done.stderr
         digests.append(tree_digest(out))
     assert digests[0] == digests[1] == digests[2]
+
+
+def test_a_direct_triple_asserted_in_two_files_is_written_once_and_moves_when_its_first_claim_is_hedged(
+    tmp_path: Path,
+) -> None:
+    """Claims in two files assert the same triple (with their own statements): the first claim's chunk
+    writes it; hedge that claim (no direct triple then) and the other file's kept chunk must write it."""
+    write_corpus(tmp_path / "sources", 2000)  # art-1's claims assert the same triples as art-0's
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    build(tmp_path)
+    triples = [q.triple for q in ox.parse(path=str(tmp_path / "exports" / "graph.ttl"), format=ox.RdfFormat.TURTLE)]
+    assert len(triples) == len(set(triples))
+    facts = tmp_path / "sources" / "facts" / "art-0.yaml"
+    blocks = facts.read_text(encoding="utf-8").split("  - id: ")
+    for index, block in enumerate(blocks):
+        if "subject: agent-0\n" in block and "object: base-0\n" in block:  # every claim of art-0 asserting it
+            blocks[index] = block.replace("modality: reported", "modality: hedged")
+    facts.write_text("  - id: ".join(blocks), encoding="utf-8")
+    assert not build(tmp_path).skipped
+    assert tree_digest(tmp_path / "exports") == fresh(tmp_path)
+    direct = "kg:agent-0 kgo:operates kg:base-0 ."
+    assert (tmp_path / "exports" / "graph.ttl").read_text(encoding="utf-8").count(direct) == 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.exports.turtle import Dependency, SourceRecords, TurtleWriter, dependency_value, records_by_file
+from kg.exports.turtle import Dependency, SourceRecords, TurtleWriter, records_by_file
 from kg.exports.view import View
 from kg.model import Model
 from kg.ontology import Ontology
@@ -45,8 +45,7 @@ def _render_batch(indexes: list[int]) -> list[str]:
         chunk = job.writer.chunk(job.groups[index])
         stamp = job.stamps[index]
         if job.shelf is not None and stamp is not None:
-            model, view = job.writer.model, job.writer.view
-            read = tuple(sorted((d, dependency_value(d, model, view, job.texts)) for d in chunk.dependencies))
+            read = tuple(sorted((d, job.writer.read_value(d, job.texts)) for d in chunk.dependencies))
             job.shelf.put(str(job.groups[index].file), (stamp, read), chunk.text)
         rendered.append(chunk.text)
     return rendered
@@ -68,7 +67,7 @@ def turtle_pieces(
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
         kept = shelf.get(str(group.file)) if shelf is not None and stamp is not None else None
-        if kept is not None and kept[0][0] == stamp and _still_holds(kept[0][1], model, view, texts):
+        if kept is not None and kept[0][0] == stamp and _still_holds(kept[0][1], writer, texts):
             pieces[index + 1] = kept[1]
         else:
             todo.append(index)
@@ -95,10 +94,8 @@ def _stamp(group: SourceRecords, digests: dict[Path, str], texts: dict[str, str 
     return "\0".join([base, str(group.file), *(part or "" for part in parts)])
 
 
-def _still_holds(
-    read: tuple[tuple[Dependency, str], ...], model: Model, view: View, texts: dict[str, str | None]
-) -> bool:
-    return all(dependency_value(dependency, model, view, texts) == value for dependency, value in read)
+def _still_holds(read: tuple[tuple[Dependency, str], ...], writer: TurtleWriter, texts: dict[str, str | None]) -> bool:
+    return all(writer.read_value(dependency, texts) == value for dependency, value in read)
 
 
 def _weight(group: SourceRecords) -> int:

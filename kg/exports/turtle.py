@@ -5,7 +5,8 @@ Annotations with their selectors and attribution steps (the README's "The RDF" s
 
 Each chunk is a function of one source file's records and of the few facts from other files it reads:
 the names in a claim's title, whether a conflicting record is a claim, whether it states the conflict
-itself, an article's outlet and text.  Every such read goes through `_Reads`, which lists it, so the build
+itself, an article's outlet and text, which claim is the first to assert a direct triple (it alone writes
+it, so the graph holds no triple twice).  Every such read goes through `_Reads`, which lists it, so the build
 cache can tell when a kept chunk still holds (`kg.exports.chunks`).  IRIs are minted from ids under one
 configurable base; evidence and attribution steps get IRIs too (no blank nodes), so graphs from
 different builds and parsers compare directly.  Text from the sources only ever appears escaped inside
@@ -34,7 +35,7 @@ QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 
 Dependency = tuple[str, ...]
 """A fact from another source file that a chunk read: ("name", id), ("claim", id), ("states", id, other),
-("article", id)."""
+("article", id), ("direct", subject, predicate, object)."""
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -97,6 +98,7 @@ class _Reads:
 
     model: Model
     view: View
+    first_direct: dict[tuple[str, str, str], str]
     seen: set[Dependency] = field(default_factory=set)
 
     def name(self, node_id: str) -> str:
@@ -117,19 +119,27 @@ class _Reads:
         self.seen.add(("article", article_id))
         return self.model.articles[article_id]
 
+    def writes_direct(self, claim: Claim) -> bool:
+        """Whether `claim` is the first claim (in source order) to assert its direct triple: it writes it."""
+        key = _direct_key(claim)
+        self.seen.add(("direct", *key))
+        return self.first_direct.get(key) == claim.id
 
-def dependency_value(dependency: Dependency, model: Model, view: View, text_digest: dict[str, str | None]) -> str:
-    """What `dependency` reads today, as text: a kept chunk holds while every value is unchanged."""
-    kind, key = dependency[0], dependency[1]
-    if kind == "name":
-        return view.name(key)
-    if kind == "claim":
-        return str(key in model.claims)
-    if kind == "states":
-        record = model.claims.get(key) or model.events.get(key)
-        return str(record is not None and dependency[2] in record.conflicts_with)
-    article = model.articles.get(key)
-    return f"{article.outlet}\0{text_digest.get(key)}" if article else "-"
+
+def _direct_key(claim: Claim) -> tuple[str, str, str]:
+    value = f"={claim.value}" if claim.value is not None else f"@{claim.object}"
+    return (claim.subject, claim.predicate, value)
+
+
+def first_direct_claims(model: Model, view: View) -> dict[tuple[str, str, str], str]:
+    """Direct triple (subject, predicate, object or value) → the first claim asserting it with a modality
+    that gets one: several claims (with other dates, qualifiers or articles) may assert the same triple,
+    which the graph then holds once."""
+    first: dict[tuple[str, str, str], str] = {}
+    for claim in model.claims.values():
+        if view.modality(claim.evidence).direct_triple:
+            first.setdefault(_direct_key(claim), claim.id)
+    return first
 
 
 # ---------------------------------------------------------------------------------------------- chunks
@@ -180,9 +190,26 @@ class TurtleWriter:
         ox.NamedNode(base)  # ValueError for a base that is no IRI
         self.model, self.ontology, self.view, self.base = model, ontology, view, base
         self.prefixes = prefixes(base)
+        self.first_direct = first_direct_claims(model, view)
         self._types: dict[str, str] = {}
         self._nodes: dict[str, str] = {}
         self._modalities = {m.name: self.term(m.iri) for m in ontology.modalities}
+
+    def read_value(self, dependency: Dependency, text_digest: dict[str, str | None]) -> str:
+        """What `dependency` reads today, as text: a kept chunk holds while every value is unchanged."""
+        kind, key = dependency[0], dependency[1]
+        model = self.model
+        if kind == "name":
+            return self.view.name(key)
+        if kind == "claim":
+            return str(key in model.claims)
+        if kind == "states":
+            record = model.claims.get(key) or model.events.get(key)
+            return str(record is not None and dependency[2] in record.conflicts_with)
+        if kind == "direct":
+            return self.first_direct.get((key, dependency[2], dependency[3]), "")
+        article = model.articles.get(key)
+        return f"{article.outlet}\0{text_digest.get(key)}" if article else "-"
 
     def header(self) -> str:
         return "".join(f"@prefix {name}: {iri(namespace)} .\n" for name, namespace in self.prefixes.items()) + "\n"
@@ -223,7 +250,7 @@ class TurtleWriter:
     # ------------------------------------------------------------------ chunks
 
     def chunk(self, records: SourceRecords) -> Chunk:
-        reads = _Reads(self.model, self.view)
+        reads = _Reads(self.model, self.view, self.first_direct)
         out: list[str] = []
         for article in records.articles:
             self._article(article, out)
@@ -290,7 +317,7 @@ class TurtleWriter:
         subject, statement = self.node(claim.subject), self.claim(claim.id)
         obj = string(claim.value) if claim.value is not None else self.node(claim.object or "")
         modality = self.view.modality(claim.evidence)
-        if modality.direct_triple:  # hedged and denied claims only as statements
+        if modality.direct_triple and reads.writes_direct(claim):  # hedged, denied: only as statements
             out.append(f"{subject} kgo:{claim.predicate} {obj} .\n")
         out.append(f"{subject} kgo:statement {statement} .\n")
         other = claim.value if claim.object is None else reads.name(claim.object)
