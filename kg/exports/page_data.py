@@ -37,7 +37,6 @@ from kg.exports.page_style import (
 )
 from kg.exports.view import Record, View
 from kg.model import Claim, Evidence
-from kg.workers import in_processes
 
 Json = dict[str, Any]
 
@@ -307,19 +306,6 @@ class _Builder:
         }
 
 
-_job: _Builder | None = None  # the builder forked shard writers read (set before the fork)
-
-
-def _render_shards(names: list[str]) -> list[str]:
-    assert _job is not None
-    return [_job.shard(name) for name in names]
-
-
-PARALLEL_SHARDS = 8
-"""From this many shards on, they are made across the machine's cores (forked processes inherit the
-builder; only the JSON text comes back)."""
-
-
 def _class_json(project: Project, cls: str, count: int) -> Json:
     color, shape = class_style(project.ontology, cls)
     return {"name": cls, "label": project.ontology.label(cls), "color": color, "shape": shape, "count": count}
@@ -327,18 +313,15 @@ def _class_json(project: Project, cls: str, count: int) -> Json:
 
 def page_data(project: Project, view: View | None = None) -> PageData:
     """The page's data for `project`: inline JSON, and the JSON text of every shard."""
-    global _job
     view = view or View(project.model, project.ontology)
     builder = _Builder(project, view)
     builder.prepare_nodes(builder.make_edges())
     nodes, records = len(builder.node_ids), len(builder.records)
     names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
     names += [f"records/{n}" for n in range(math.ceil(records / SHARD_SIZE))]
-    _job = builder
-    try:
-        texts = in_processes(_render_shards, names, [1] * len(names), PARALLEL_SHARDS)
-    finally:
-        _job = None
+    # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
+    # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
+    texts = [builder.shard(name) for name in names]
     dates = sorted({s for s in builder.record_since if s} | {s for s in builder.since if s})
     groups = {cls: class_group(*style) for cls, style in zip(builder.classes, builder.classes_style, strict=True)}
     counts = Counter(builder.class_of)
