@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kg.dates import Date
 from kg.pickling import pickled_by_fields
@@ -121,6 +122,18 @@ class Article:
     def label(self) -> str:
         """What to call the article: its printed headline, else the curator's title."""
         return self.headline or self.title or self.id
+
+
+@dataclass
+class SourceRecords:
+    """The records one source file holds, in file order (an article file holds one article, a facts file
+    entities, events and claims)."""
+
+    file: Path
+    articles: list[Article] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
 
 @dataclass

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.exports.turtle import Dependency, SourceRecords, TurtleWriter, records_by_file
+from kg.exports.turtle import Dependency, TurtleWriter, records_by_file
 from kg.exports.view import View
-from kg.model import Model
+from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
 from kg.shelf import Shelf
 from kg.workers import in_processes

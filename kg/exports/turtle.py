@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from kg import vocab as v
 from kg.dates import Date
 from kg.exports.view import View
-from kg.model import Article, Claim, Entity, Event, Evidence, Model
+from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Modality, Ontology
 from kg.vocab import KGO, K
 
@@ -145,17 +145,6 @@ def first_direct_claims(model: Model, view: View) -> dict[tuple[str, str, str], 
 # ---------------------------------------------------------------------------------------------- chunks
 
 
-@dataclass
-class SourceRecords:
-    """The records of one source file, in file order."""
-
-    file: Path
-    articles: list[Article] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-
-
 def records_by_file(model: Model) -> list[SourceRecords]:
     """The model's records grouped by the source file they came from, files in loading order."""
     files: dict[Path, SourceRecords] = {}
@@ -272,24 +261,21 @@ class TurtleWriter:
         return lines
 
     def _article(self, article: Article, out: list[str]) -> None:
+        after, before = article.published_after, article.published_before
+        optional: list[tuple[str, str | None]] = [
+            ("schema:headline", article.headline and english(article.headline)),
+            ("kgo:textFile", string(article.text_file)),
+            ("schema:text", english(article.text)),
+            ("kgo:outlet", article.outlet and self.node(article.outlet)),
+            ("kgo:outletNote", article.outlet_note and english(article.outlet_note)),
+            ("kgo:section", article.section and string(article.section)),
+            ("kgo:publicationDateNote", article.published_note and english(article.published_note)),
+            ("schema:author", article.author and self.node(article.author)),
+            ("kgo:publishedAfter", _day(after.earliest) if after else None),
+            ("kgo:publishedBefore", _day(before.latest) if before else None),
+        ]
         lines = [self.types(K.Article), f"rdfs:label {english(article.label)}"]
-        if article.headline:
-            lines.append(f"schema:headline {english(article.headline)}")
-        lines += [f"kgo:textFile {string(article.text_file)}", f"schema:text {english(article.text)}"]
-        if article.outlet:
-            lines.append(f"kgo:outlet {self.node(article.outlet)}")
-        if article.outlet_note:
-            lines.append(f"kgo:outletNote {english(article.outlet_note)}")
-        if article.section:
-            lines.append(f"kgo:section {string(article.section)}")
-        if article.published_note:
-            lines.append(f"kgo:publicationDateNote {english(article.published_note)}")
-        if article.author:
-            lines.append(f"schema:author {self.node(article.author)}")
-        if article.published_after:
-            lines.append(f"kgo:publishedAfter {_day(article.published_after.earliest)}")
-        if article.published_before:
-            lines.append(f"kgo:publishedBefore {_day(article.published_before.latest)}")
+        lines += [f"{predicate} {value}" for predicate, value in optional if value]
         photos = []
         for photo in article.photos:
             photo_node = self.node(photo.id)

@@ -22,7 +22,7 @@ import jsonschema
 from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
-from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo
+from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Problem, Where, did_you_mean
 from kg.sources.reading import Refused, read_text
 from kg.sources.schema import ID_PATTERN, structure_schema
@@ -44,20 +44,15 @@ class Loaded:
 
 
 @dataclass
-class FileRecords:
+class FileRecords(SourceRecords):
     """What one source file holds, read on its own: a function of its bytes (and of its article's text,
     `text_file`), so it can be kept between builds and read in another process."""
 
-    file: Path
-    root: Path
-    limits: Limits = DEFAULT_LIMITS
-    articles: list[Article] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    unreadable_ignore: bool = False
-    text_file: Path | None = None
+    root: Path = field(kw_only=True)
+    limits: Limits = field(default=DEFAULT_LIMITS, kw_only=True)
+    problems: list[Problem] = field(default_factory=list, kw_only=True)
+    unreadable_ignore: bool = field(default=False, kw_only=True)
+    text_file: Path | None = field(default=None, kw_only=True)
 
 
 def source_files(sources: Path) -> tuple[list[Path], list[Path]]:
@@ -106,7 +101,7 @@ def read_files(files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -
 
 def read_file(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> FileRecords:
     """The records of one source file: an article's metadata under `articles/`, else facts."""
-    loaded = FileRecords(file, root, limits)
+    loaded = FileRecords(file, root=root, limits=limits)
     if file.parent == root / ARTICLES_DIR:
         _load_article_file(file, loaded)
     else:
