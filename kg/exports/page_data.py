@@ -306,11 +306,6 @@ class _Builder:
         }
 
 
-def _class_json(project: Project, cls: str, count: int) -> Json:
-    color, shape = class_style(project.ontology, cls)
-    return {"name": cls, "label": project.ontology.label(cls), "color": color, "shape": shape, "count": count}
-
-
 def page_data(project: Project, view: View | None = None) -> PageData:
     """The page's data for `project`: inline JSON, and the JSON text of every shard."""
     view = view or View(project.model, project.ontology)
