@@ -5,8 +5,10 @@ next to its input and output: parsing YAML files into records, rendering records
 there is one core, no `fork` (not Linux), or little work, everything runs in this process.
 
 Each worker gets one share of the items, decided up front, and sends its results back through a pipe of
-its own.  A worker that dies (killed, out of memory) ends the build with an error instead of a wait that
-never ends (what `multiprocessing.Pool` does: it replaces the worker and waits for the lost results).
+its own, a few items' worth at a time (so that it never holds all of its share's results; the parent
+reads every pipe as data arrives, so no worker waits on another's).  A worker that dies (killed, out of
+memory) ends the build with an error instead of a wait that never ends (what `multiprocessing.Pool` does:
+it replaces the worker and waits for the lost results).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+PIECES = 8  # a worker sends its share's results in this many messages
 
 
 class WorkerFailed(RuntimeError):
@@ -65,17 +70,25 @@ def in_processes(
             process.start()
             sending.close()  # the child's copy is the only one left: its end means the child ended
             started.append((process, receiving))
-        results: list[Result] = []
-        for process, receiving in started:
-            try:
-                failed, value = receiving.recv()
-            except EOFError:
-                process.join()
-                raise WorkerFailed(f"a worker process ended without its results (exit {process.exitcode})") from None
-            if failed:
-                raise value
-            results += value
-        return results
+        parts: dict[Connection, list[Result]] = {receiving: [] for _, receiving in started}
+        waiting = {receiving: process for process, receiving in started}
+        while waiting:
+            for ready in wait(list(waiting)):
+                receiving = cast(Connection, ready)
+                try:
+                    kind, value = receiving.recv()
+                except EOFError:
+                    process = waiting[receiving]
+                    process.join()
+                    exit_code = process.exitcode
+                    raise WorkerFailed(f"a worker process ended without its results (exit {exit_code})") from None
+                if kind == "error":
+                    raise value
+                if kind == "done":
+                    del waiting[receiving]
+                else:
+                    parts[receiving] += value
+        return [result for _, receiving in started for result in parts[receiving]]
     finally:
         for process, receiving in started:
             receiving.close()
@@ -88,10 +101,13 @@ def _run(work: Callable[[list[Item]], list[Result]], share: list[Item], sending:
     """In the worker: interruptions are the parent's to handle (it kills its workers on its way out)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    step = max(1, -(-len(share) // PIECES))
     try:
-        outcome: tuple[bool, Any] = (False, work(share))
+        for start in range(0, len(share), step):
+            sending.send(("part", work(share[start : start + step])))
+        outcome: tuple[str, Any] = ("done", None)
     except BaseException as error:  # sent to the parent, which raises it
-        outcome = (True, error if _picklable(error) else WorkerFailed(f"{type(error).__name__}: {error}"))
+        outcome = ("error", error if _picklable(error) else WorkerFailed(f"{type(error).__name__}: {error}"))
     sending.send(outcome)
     sending.close()
 
