@@ -369,28 +369,52 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
     ],
     "06-outlets-carrying-the-extradition-demand": [
+        # the two articles that print no headline are named by their curator's title (rdfs:label)
+        (
+            "",
+            "Syria demands Russia extradite Assad (unidentified outlet, no printed headline)",
+            "",
+            "reported",
+        ),
+        (
+            "Kyiv Post",
+            "Abu Qasra: Syria may keep Russian bases if it benefits (Kyiv Post, no printed headline)",
+            "",
+            "hedged",
+        ),
+        (
+            "Kyiv Post",
+            "Abu Qasra: Syria may keep Russian bases if it benefits (Kyiv Post, no printed headline)",
+            "",
+            "reported",
+        ),
         (
             "The Kyiv Independent",
+            "Russia close to deal with Syria for post-Assad military presence, Bloomberg reports",
             "Russia close to deal with Syria for post-Assad military presence, Bloomberg reports",
             "reported",
         ),
         (
             "The Kyiv Independent",
             "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
+            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
             "asserted",
         ),
         (
             "The Kyiv Independent",
+            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
             "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
             "hedged",
         ),
         (
             "The Kyiv Independent",
             "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
+            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
             "reported",
         ),
         (
             "The Kyiv Independent",
+            "Syrian leader signals continued military ties with Russia, despite rejected Assad extradition",
             "Syrian leader signals continued military ties with Russia, despite rejected Assad extradition",
             "asserted",
         ),
