@@ -17,8 +17,16 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+CONTENT = "="
+"""The mark of a digest of a file's bytes (`kg.exports.manifest`); a link or an unreadable file gets another
+description, and what is made from it is never kept."""
 _MAGIC = b"kg-shelf 1\n"
 _DIGEST = 32
+
+
+def keepable(*digests: str | None) -> bool:
+    """Whether all `digests` are of plain content, so that what is made from those files may be kept."""
+    return all(digest is not None and digest.startswith(CONTENT) for digest in digests)
 
 
 class Shelf:

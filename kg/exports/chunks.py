@@ -16,7 +16,7 @@ from kg.exports.turtle import Dependency, TurtleWriter, records_by_file
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
-from kg.shelf import Shelf
+from kg.shelf import Shelf, keepable
 from kg.workers import in_processes
 
 PARALLEL_RECORDS = 20_000
@@ -89,7 +89,7 @@ def _stamp(group: SourceRecords, digests: dict[Path, str], texts: dict[str, str 
     """What the chunk of `group` is made from, besides what it reads from other files; None when a file
     it comes from is not plain content (a link: read afresh every time)."""
     parts = [digests.get(group.file), *(texts[article.id] for article in group.articles)]
-    if not all(part is not None and part.startswith("=") for part in parts):
+    if not keepable(*parts):
         return None
     return "\0".join([base, str(group.file), *(part or "" for part in parts)])
 

@@ -19,6 +19,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from kg.shelf import CONTENT
+
 CACHE_DIR = ".kg-cache"
 MANIFEST = "build.json"
 FORMAT = 1  # bump when the manifest's layout changes
@@ -56,7 +58,7 @@ def fingerprint(sources: Path, ontology: Path, settings: str) -> Fingerprint:
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
-    Content digests start with `=`; anything else describes a file that is not plain content.
+    Content digests start with `kg.shelf.CONTENT`; anything else describes a file that is not plain content.
     """
     files: dict[Path, str] = {}
     parts = []
@@ -83,7 +85,7 @@ def _content(path: Path) -> str:
         if stat.S_ISLNK(info.st_mode):
             return f"link {os.readlink(path)}"
         if stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED:
-            return "=" + hashlib.blake2b(path.read_bytes(), digest_size=32).hexdigest()
+            return CONTENT + hashlib.blake2b(path.read_bytes(), digest_size=32).hexdigest()
         return f"{info.st_mode} {info.st_size} {info.st_mtime_ns}"
     except OSError as error:
         return f"unreadable {error.errno}"

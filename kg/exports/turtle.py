@@ -346,9 +346,9 @@ class TurtleWriter:
             lines.append("prov:wasDerivedFrom " + ", ".join(self.article(a) for a in articles))
         evidence_blocks: list[str] = []
         for index, item in enumerate(record.evidence, start=1):
-            node = self._name("kge", f"{record.id}.{index}")
-            lines.append(f"kgo:hasEvidence {node}")
-            self._evidence(subject, node, item, reads, evidence_blocks)
+            local = f"{record.id}.{index}"
+            lines.append(f"kgo:hasEvidence {self._name('kge', local)}")
+            self._evidence(subject, local, item, reads, evidence_blocks)
         out.append(_block(subject, lines))
         out += reverse
         out += evidence_blocks
@@ -368,26 +368,24 @@ class TurtleWriter:
         if date.note:
             lines.append(f"kgo:dateNote {english(date.note)}")
 
-    def _evidence(self, owner: str, node: str, item: Evidence, reads: _Reads, out: list[str]) -> None:
+    def _evidence(self, owner: str, local: str, item: Evidence, reads: _Reads, out: list[str]) -> None:
+        """The evidence `kge:<local>` with its target, selectors and attribution steps (`kge:<local>.target`…)."""
         article = reads.article(item.article)
         source = self.article(item.article)
-        local = node[4:] if node.startswith("kge:") else None
-        target, quote, position = (
-            (f"kge:{local}.target", f"kge:{local}.quote", f"kge:{local}.position")
-            if local is not None
-            else (iri(node[1:-1] + ".target"), iri(node[1:-1] + ".quote"), iri(node[1:-1] + ".position"))
+        node, target, quote, position = (
+            self._name("kge", local + part) for part in ("", ".target", ".quote", ".position")
         )
         lines = [
             "a kgo:Evidence, oa:Annotation",
             f"oa:hasBody {owner}",
             "oa:motivatedBy oa:describing",
             f"prov:wasDerivedFrom {source}",
-            f"kgo:modality {self._modalities.get(item.modality) or self.term(self.ontology.modalities[0].iri)}",
+            f"kgo:modality {self._modalities[self.ontology.strongest({item.modality}).name]}",
         ]
         if item.direct_speech:
             lines.append("kgo:directSpeech true")
         lines.append(f"oa:hasTarget {target}")
-        steps = self._attribution(node, local, item, article, lines)
+        steps = self._attribution(local, item, article, lines)
         start = article.text.find(item.quote)
         selectors = quote if start < 0 else f"{quote}, {position}"
         out.append(_block(node, lines))
@@ -402,9 +400,7 @@ class TurtleWriter:
             out.append(_block(position, ["a oa:TextPositionSelector", f"oa:start {start}", f"oa:end {end}"]))
         out += steps
 
-    def _attribution(
-        self, node: str, local: str | None, item: Evidence, article: Article, lines: list[str]
-    ) -> list[str]:
+    def _attribution(self, local: str, item: Evidence, article: Article, lines: list[str]) -> list[str]:
         """Step 0 is the article's outlet (when known), then each source it cites, in order."""
         chain = ([article.outlet] if article.outlet else []) + list(item.via)
         first_index = 0 if article.outlet else 1
@@ -412,7 +408,7 @@ class TurtleWriter:
         previous = None
         for offset, agent in enumerate(chain):
             index = first_index + offset
-            step = f"kge:{local}.step{index}" if local is not None else iri(f"{node[1:-1]}.step{index}")
+            step = self._name("kge", f"{local}.step{index}")
             lines.append(f"kgo:attribution {step}")
             step_lines = ["a kgo:AttributionStep", f"prov:agent {self.node(agent)}", f"kgo:stepIndex {index}"]
             steps.append(_block(step, step_lines))

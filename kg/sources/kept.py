@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.limits import DEFAULT_LIMITS, Limits
-from kg.shelf import Shelf
+from kg.shelf import Shelf, keepable
 from kg.sources.records import FileRecords, read_file
 from kg.workers import in_processes
 
@@ -46,14 +46,14 @@ def _read_batch(files: list[Path]) -> list[bytes]:
         pickled = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         if _job.shelf is not None and _job.digests is not None:
             stamp = _stamp(_job.digests, records.file, records.text_file, _job.root, _job.limits)
-            if all(part is None or part.startswith("=") for part in (stamp[2], stamp[4])) and stamp[2]:
+            if keepable(stamp[2], *([stamp[4]] if records.text_file is not None else [])):
                 _job.shelf.put_pickled(str(file), stamp, pickled)
         found.append(pickled)
     return found
 
 
 def _stamp(digests: dict[Path, str], file: Path, text_file: Path | None, root: Path, limits: Limits) -> Stamp:
-    """What a file's records are made from: only plain content (a digest starting with `=`) is kept."""
+    """What a file's records are made from (kept only when `keepable`)."""
     text_digest = digests.get(text_file) if text_file is not None else None
     return (f"{root}\0{limits}", str(file), digests.get(file), str(text_file), text_digest)
 
@@ -90,7 +90,6 @@ class KeptRecords:
     def __init__(self, shelf: Shelf, digests: dict[Path, str]):
         self.shelf = shelf
         self.digests = digests
-        self.reused = 0
 
     def __call__(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
         found: dict[Path, FileRecords] = {}
@@ -98,7 +97,6 @@ class KeptRecords:
             kept = self.shelf.get(str(file))
             if kept is not None and kept[0] == _stamp(self.digests, file, kept[1].text_file, root, limits):
                 found[file] = kept[1]
-        self.reused = len(found)
         fresh = [file for file in files if file not in found]
         for records in _read(fresh, _Job(root, limits, self.shelf, self.digests)):
             found[records.file] = records
