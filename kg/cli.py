@@ -28,7 +28,7 @@ from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeErr
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
 from kg.sources.schema import write_editor_schemas
-from kg.timings import peak_after, recording
+from kg.timings import cpu_of, peak_after, recording
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -72,7 +72,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"wrote {folder}/ ({len(files):,} files, {sum(f.stat().st_size for f in files):,} bytes)")
     if args.timings:
         for name, seconds in times.items():
-            print(f"  {name:<22} {seconds:8.3f} s   peak {peak_after(name) or 0:8,.0f} MB", file=sys.stderr)
+            cpu, peak = cpu_of(name) or 0, peak_after(name) or 0
+            print(f"  {name:<22} {seconds:8.3f} s   cpu {cpu:8.3f} s   peak {peak:8,.0f} MB", file=sys.stderr)
     return 0
 
 
@@ -242,7 +243,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="F[,F…]",
         help=f"exports to write: {', '.join(FORMATS)} or all (default: {','.join(DEFAULT_FORMATS)})",
     )
-    build_parser.add_argument("--timings", action="store_true", help="print the wall time of each stage")
+    build_parser.add_argument(
+        "--timings", action="store_true", help="print the wall and CPU time and peak memory of each stage"
+    )
     build_parser.add_argument(
         "--no-cache", action="store_true", help="build even when nothing changed since the last build"
     )

@@ -117,7 +117,11 @@ class Ontology:
         return ()
 
     def modality(self, name: str) -> Modality | None:
-        return next((m for m in self.modalities if m.name == name), None)
+        return self._modality_by_name.get(name)
+
+    @cached_property
+    def _modality_by_name(self) -> dict[str, Modality]:
+        return {m.name: m for m in self.modalities}
 
     def strongest(self, names: set[str] | frozenset[str]) -> Modality:
         """The firmest of the named modalities (a claim is as firm as its firmest evidence)."""

@@ -4,9 +4,10 @@ Only the arguments and results cross between processes (pickled), so the work gi
 next to its input and output: parsing YAML files into records, rendering records as Turtle text.  Where
 there is one core, no `fork` (not Linux), or little work, everything runs in this process.
 
-Each worker gets one share of the items, decided up front, and sends its results back through a pipe of
-its own, a few items' worth at a time (so that it never holds all of its share's results; the parent
-reads every pipe as data arrives, so no worker waits on another's).  A worker that dies (killed, out of
+Each process gets one share of the items, decided up front; this one works on the first.  Each worker
+sends its results back through a pipe of its own, a few items' worth at a time (so that it never holds
+all of its share's results; a thread of the parent reads every pipe as data arrives, so no worker waits
+on another's, nor on the parent's own share).  A worker that dies (killed, out of
 memory) ends the build with an error instead of a wait that never ends (what `multiprocessing.Pool` does:
 it replaces the worker and waits for the lost results).
 """
@@ -18,9 +19,12 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
+
+from kg.timings import absorb, recording_apart
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -48,76 +52,161 @@ def can_fork() -> bool:
 def in_processes(
     work: Callable[[list[Item]], list[Result]], items: Sequence[Item], weights: Sequence[int], enough: int
 ) -> list[Result]:
-    """`work` over `items`, in one share of about equal weight per core, each run by a forked process, the
-    results in the order of `items`; in this process when the total weight is below `enough`.
+    """`work` over `items`, in one share of about equal weight per core, the results in the order of
+    `items`; in this process alone when the total weight is below `enough`.
 
-    `work` must need nothing beyond its items but what the parent holds when it forks (module globals set
-    before this call).  The workers are killed on the way out, whatever happens: an error, Ctrl-C, SIGTERM
-    turned into an exception by the CLI.
+    This process works on the first share itself (its results need no pickling, and no core waits idle
+    for the rest), while each other share is run by a forked process; a thread here takes in what they
+    send as it comes, so that none of them ever waits on a full pipe.  `work` must need nothing beyond its
+    items but what the parent holds when it forks (module globals set before this call).  The workers are
+    killed on the way out, whatever happens: an error, Ctrl-C, SIGTERM turned into an exception by the CLI.
     """
     if not items:
         return []
     if sum(weights) < enough or not can_fork():
         return work(list(items))
+    own, *others = _shares(items, weights, min(cores(), len(items)))
     context = multiprocessing.get_context("fork")
     sys.stdout.flush()  # else a child would write out again what the parent had buffered
     sys.stderr.flush()
     started: list[tuple[Any, Connection]] = []
+    receiver: threading.Thread | None = None
     try:
-        for share in _shares(items, weights, min(cores(), len(items))):
+        for share in others:
             receiving, sending = context.Pipe(duplex=False)
             process = context.Process(target=_run, args=(work, share, sending), daemon=True)
             process.start()
             sending.close()  # the child's copy is the only one left: its end means the child ended
             started.append((process, receiving))
-        parts: dict[Connection, list[Result]] = {receiving: [] for _, receiving in started}
-        waiting = {receiving: process for process, receiving in started}
-        while waiting:
-            for ready in wait(list(waiting)):
-                receiving = cast(Connection, ready)
-                try:
-                    kind, value = receiving.recv()
-                except EOFError:
-                    process = waiting[receiving]
-                    process.join()
-                    exit_code = process.exitcode
-                    raise WorkerFailed(f"a worker process ended without its results (exit {exit_code})") from None
-                if kind == "error":
-                    raise value
-                if kind == "done":
-                    del waiting[receiving]
-                else:
-                    parts[receiving] += value
-        return [result for _, receiving in started for result in parts[receiving]]
+        received = _Received(started)
+        receiver = threading.Thread(target=received.take_all, daemon=True)
+        receiver.start()
+        results = work(own)
+        receiver.join()
+        if received.failure is not None:
+            raise received.failure
+        return results + [result for _, receiving in started for result in received.parts[receiving]]
     finally:
-        for process, receiving in started:
-            receiving.close()
+        for process, _ in started:
             if process.is_alive():
                 process.kill()
             process.join()
+        if receiver is not None:
+            receiver.join()  # the workers' ends are closed now: it has returned
+        for _, receiving in started:
+            receiving.close()
+
+
+class _Received:
+    """What the workers sent, taken in by a thread of the parent as it arrives, and the first failure."""
+
+    def __init__(self, started: list[tuple[Any, Connection]]):
+        self.waiting = {receiving: process for process, receiving in started}
+        self.parts: dict[Connection, list[Any]] = {receiving: [] for _, receiving in started}
+        self.failure: BaseException | None = None
+
+    def take_all(self) -> None:
+        while self.waiting and self.failure is None:
+            for ready in wait(list(self.waiting)):
+                receiving = cast(Connection, ready)
+                try:
+                    kind, value = receiving.recv()
+                except (EOFError, OSError):
+                    process = self.waiting[receiving]
+                    process.join()
+                    message = f"a worker process ended without its results (exit {process.exitcode})"
+                    self.failure = WorkerFailed(message)
+                    return
+                if kind == "error":
+                    self.failure = value
+                    return
+                if kind == "done":
+                    del self.waiting[receiving]
+                else:
+                    self.parts[receiving] += value
+
+
+class Beside(Generic[Result]):
+    """`work()` run by a forked process while this one goes on with something else (with one core, or no
+    `fork`, it runs here and now); `result()` waits for it.  The stage times the process recorded are
+    added to this one's (`kg.timings`).  Use it as a context manager: on the way out the process is killed
+    if it still runs, whatever happened meanwhile."""
+
+    def __init__(self, work: Callable[[], Result]):
+        self._process: Any = None
+        if not can_fork():
+            self._value = work()
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self._process = multiprocessing.get_context("fork").Process(
+            target=_run_beside, args=(work, sending), daemon=True
+        )
+        self._process.start()
+        sending.close()
+
+    def result(self) -> Result:
+        if self._process is None:
+            return self._value
+        try:
+            kind, value, recorded = self._receiving.recv()
+        except EOFError:
+            self._process.join()
+            raise WorkerFailed(f"a worker process ended without its results (exit {self._process.exitcode})") from None
+        absorb(recorded)
+        if kind == "error":
+            raise value
+        return cast(Result, value)
+
+    def __enter__(self) -> Beside[Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._receiving.close()
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+
+
+def _run_beside(work: Callable[[], Result], sending: Connection) -> None:
+    _leave_interruptions_to_parent()
+    with recording_apart() as recorded:
+        try:
+            outcome: tuple[str, Any] = ("done", work())
+        except BaseException as error:
+            outcome = ("error", _sendable(error))
+    sending.send((*outcome, recorded))
+    sending.close()
+
+
+def _leave_interruptions_to_parent() -> None:
+    """In a worker: interruptions are the parent's to handle (it kills its workers on its way out)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(work: Callable[[list[Item]], list[Result]], share: list[Item], sending: Connection) -> None:
-    """In the worker: interruptions are the parent's to handle (it kills its workers on its way out)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_interruptions_to_parent()
     step = max(1, -(-len(share) // PIECES))
     try:
         for start in range(0, len(share), step):
             sending.send(("part", work(share[start : start + step])))
         outcome: tuple[str, Any] = ("done", None)
     except BaseException as error:  # sent to the parent, which raises it
-        outcome = ("error", error if _picklable(error) else WorkerFailed(f"{type(error).__name__}: {error}"))
+        outcome = ("error", _sendable(error))
     sending.send(outcome)
     sending.close()
 
 
-def _picklable(error: BaseException) -> bool:
+def _sendable(error: BaseException) -> BaseException:
+    """`error` if it survives pickling, else a WorkerFailed that tells what it was."""
     try:
         pickle.loads(pickle.dumps(error))
     except Exception:
-        return False
-    return True
+        return WorkerFailed(f"{type(error).__name__}: {error}")
+    return error
 
 
 def _shares(items: Sequence[Item], weights: Sequence[int], count: int) -> list[list[Item]]:

@@ -7,6 +7,7 @@ gives exactly the same Python data, types included, or says UNSURE and leaves th
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.sources.yaml_reader import UNSURE, _SourceLoader, fast_load
+from kg.sources.yaml_reader import _NOT_YAML, UNSURE, _flow_across_lines, _leading_zero, _SourceLoader, fast_load
 
 from .conftest import SOURCES
 
@@ -152,3 +153,35 @@ def test_random_syntax_means_the_same_or_goes_to_pyyaml(pairs: list[tuple[str, s
     part (an empty block scalar, `[b:]`, `{?x}`, a flow mapping over lines), the fast path must say UNSURE."""
     text = "".join(f"{key}: {value}\n" for key, value in pairs)
     assert agrees(text), text
+
+
+# The text checks as they were first written (one regular expression each, slower): the fast forms must
+# find exactly what they find.
+_NOT_YAML_AS_WRITTEN = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\x85\u2028\u2029]")
+_LEADING_ZERO_AS_WRITTEN = re.compile(r"(?:^|[\s\[{,])[-+]?0(?:o[0-7_]+|[0-9_]+)[ \t]*(?:$|[,\]}]|\s#)", re.M)
+_BRACKETED_LINE_AS_WRITTEN = re.compile(r"^[^\n]*[\[{][^\n]*$", re.MULTILINE)
+
+
+def _flow_across_lines_as_written(text: str) -> bool:
+    return any(
+        line.count("[") + line.count("{") != line.count("]") + line.count("}")
+        for line in (match.group() for match in _BRACKETED_LINE_AS_WRITTEN.finditer(text))
+    )
+
+
+def test_the_one_class_of_characters_not_in_yaml_is_the_class_and_the_line_breaks() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in _NOT_YAML.finditer(every)] == [m.start() for m in _NOT_YAML_AS_WRITTEN.finditer(every)]
+
+
+TEXT_PIECES = st.sampled_from(
+    ["0", "00", "012", "0o17", "0_1", "+", "-", "\n", " ", "\t", "\u00a0", "\u2003", "[", "]", "{", "}", ",",
+     "#", " #", "a", "1", "o", "_", "x: ", "- ", ":", "7"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TEXT_PIECES, max_size=14).map("".join))
+def test_the_fast_text_checks_find_what_the_patterns_found(text: str) -> None:
+    assert _leading_zero(text) == bool(_LEADING_ZERO_AS_WRITTEN.search(text))
+    assert _flow_across_lines(text) == _flow_across_lines_as_written(text)

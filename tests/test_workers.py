@@ -38,7 +38,10 @@ def _die(items: list[int]) -> list[int]:
 def test_results_come_back_in_order_from_other_processes() -> None:
     items = list(range(1000))
     assert in_processes(_square, items, [1] * len(items), enough=0) == [i * i for i in items]
-    assert os.getpid() not in in_processes(_pid, items, [1] * len(items), enough=0)
+    pids = in_processes(_pid, items, [1] * len(items), enough=0)
+    assert pids[0] == os.getpid()  # this process works on the first share itself
+    assert len(set(pids)) == min(os.cpu_count() or 1, len(os.sched_getaffinity(0)))
+    assert pids == sorted(pids, key=pids.index)  # each process's results in one run, in order
 
 
 def test_little_work_stays_in_this_process() -> None:

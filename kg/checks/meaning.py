@@ -78,6 +78,7 @@ class _Checker:
         self.evidence_range = {f: ontology.range_of(K.Evidence, iri) for f, iri in EVIDENCE_REFERENCES.items()}
         self.problems: list[Problem] = []
         self.node_ids = model.entities.keys() | model.events.keys()
+        self.known_classes: dict[tuple[str, ...], tuple[str, ...]] = {}  # a range → its kgo classes
 
     def fresh(self) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it)."""
@@ -155,7 +156,7 @@ class _Checker:
                 f"unknown relation '{claim.predicate}'"
                 f"{did_you_mean(claim.predicate, self.ontology.usable('relation'))}",
             )
-        subject_type = self.check_reference(claim.subject, where.at("subject"))
+        subject_type = self.check_reference(claim.subject, where, "subject")
         if prop is not None and "relation" in prop.usages:
             if (
                 subject_type in self.ontology.classes
@@ -172,7 +173,7 @@ class _Checker:
             elif not prop.is_datatype and claim.value is not None:
                 self.error(where.at("value"), f"'{claim.predicate}' links two nodes: use 'object:' with an id")
             elif claim.object is not None:
-                self.check_range(prop.name, prop.range, claim.object, where.at("object"))
+                self.check_range(prop.name, prop.range, claim.object, where, "object")
         for qualifier, values in claim.qualifiers:
             self.check_property_values(
                 qualifier, "qualifier", K.Claim, values, where.at("qualifiers", qualifier), subject_id=claim.id
@@ -203,20 +204,25 @@ class _Checker:
             else:
                 self.check_range(name, prop.range, value, where)
 
-    def check_reference(self, node_id: str, where: Where) -> str | None:
-        """The class of `node_id`, or None after reporting it unknown."""
+    def check_reference(self, node_id: str, where: Where, *path: str | int) -> str | None:
+        """The class of `node_id`, or None after reporting it unknown at `path` below `where` (a Where is
+        made only for a problem: these checks run a few times for every record)."""
         node_type = self.model.node_type(node_id)
         if node_type is None:
-            self.error(where, f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
+            self.error(where.at(*path), f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
         return node_type
 
-    def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where) -> None:
+    def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where, *path: str | int) -> None:
         """`node_id` must exist, and be of a class of `range_` (any, when it names no kgo class)."""
-        node_type = self.check_reference(node_id, where)
-        classes = tuple(c for c in range_ if c in self.ontology.classes)
-        if node_type in self.ontology.classes and classes and not self.ontology.is_a(node_type, classes):
+        node_type = self.check_reference(node_id, where, *path)
+        if node_type not in self.ontology.classes:
+            return
+        classes = self.known_classes.get(range_)
+        if classes is None:
+            classes = self.known_classes[range_] = tuple(c for c in range_ if c in self.ontology.classes)
+        if classes and not self.ontology.is_a(node_type, classes):
             needed = " or ".join(_a(c) for c in classes)
-            self.error(where, f"'{name}' needs {needed}, but '{node_id}' is {_a(node_type)}")
+            self.error(where.at(*path), f"'{name}' needs {needed}, but '{node_id}' is {_a(node_type)}")
 
     def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where) -> None:
         for index, other in enumerate(others):
@@ -276,15 +282,15 @@ class _Checker:
                     f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}",
                 )
             for index, agent in enumerate(item.via):
-                self.check_range("via", self.evidence_range["via"], agent, item.where.at("via", index))
+                self.check_range("via", self.evidence_range["via"], agent, item.where, "via", index)
             if item.said_to is not None:
-                self.check_range("said_to", self.evidence_range["said_to"], item.said_to, item.where.at("said_to"))
+                self.check_range("said_to", self.evidence_range["said_to"], item.said_to, item.where, "said_to")
 
     def check_article(self, article: Article) -> None:
         where = article.where
         for field_name, value in (("outlet", article.outlet), ("author", article.author)):
             if value is not None:
-                self.check_range(field_name, self.article_range[field_name], value, where.at(field_name))
+                self.check_range(field_name, self.article_range[field_name], value, where, field_name)
         if article.text:
             if article.headline is not None and article.headline not in article.text:
                 self.error(
@@ -292,7 +298,7 @@ class _Checker:
                     f"headline not found verbatim in the text{_closest(article.headline, article.text)}",
                 )
             for index, photo in enumerate(article.photos):
-                self.check_range("photo", self.article_range["photo"], photo.id, where.at("photos", index, "id"))
+                self.check_range("photo", self.article_range["photo"], photo.id, where, "photos", index, "id")
                 for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
                     if value is not None and value not in article.text:
                         self.error(

@@ -96,10 +96,6 @@ def story_dates(dates: list[str]) -> list[str]:
     return dates[start:]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 class _Builder:
     """Builds `PageData` from a project: each record's look and summary once, then nodes, edges, shards."""
 
@@ -116,11 +112,12 @@ class _Builder:
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.names = {node.id: node.name for node in self.model.nodes()}
         self.looks: list[Json] = []
+        self.look_text: list[str] = []
         look_index: dict[tuple[str, bool], int] = {}
         self.record_look: list[int] = []
         self.record_since: list[str | None] = []
         self.record_articles: list[list[int]] = []
-        self.record_summary: list[str] = []
+        self.record_date: list[str | None] = []
         self.record_modality: list[str] = []
         for record in self.records:
             modality = view.modality(record.evidence)
@@ -129,28 +126,26 @@ class _Builder:
             if key not in look_index:
                 look_index[key] = len(self.looks)
                 self.looks.append(edge_look(modality, conflict))
-            articles = sorted({item.article for item in record.evidence})
+                self.look_text.append(modality.name + (" · conflicting" if conflict else ""))
             date = record.date or record.start
-            summary = [modality.name, *(["conflicting"] if conflict else []), *([date.value] if date else [])]
-            summary.append(_plural(len(articles), "article"))
             self.record_look.append(look_index[key])
             self.record_since.append(_since(record))
-            self.record_articles.append([self.article_index[a] for a in articles])
-            self.record_summary.append(" · ".join(summary))
+            self.record_articles.append(sorted({self.article_index[item.article] for item in record.evidence}))
+            self.record_date.append(date.value if date else None)
             self.record_modality.append(modality.name)
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
 
     # ------------------------------------------------------------------ edges
 
     def make_edges(self) -> list[list[Any]]:
-        """Every link: [from, to, label, look, since, articles, record, title, relation], numbered by position."""
+        """Every link: [from, to, label, look, since, articles, record, date, relation], numbered by position.
+        The page makes each one's tooltip from these: names, relation, `lookText` of the look, date, articles."""
         view, found = self.view, []
         for edge in view.edges:
             record = self.record_index[edge.record]
             relation = self.relation_label.get(edge.relation, edge.relation)
             mark = self.ontology.modality(self.record_modality[record])
             label = (f"{mark.mark} " if mark and mark.mark else "") + relation
-            title = f"{self.name(edge.source)} → {relation} → {self.name(edge.target)} · {self.record_summary[record]}"
             found.append(
                 [
                     self.node_index[edge.source],
@@ -160,7 +155,7 @@ class _Builder:
                     self.record_since[record],
                     self.record_articles[record],
                     record,
-                    title,
+                    self.record_date[record],
                     relation,
                 ]
             )
@@ -188,9 +183,9 @@ class _Builder:
             self.node_articles.append(sorted(found))
         self.class_of = [self.class_index[self.view.nodes[node_id].cls] for node_id in self.node_ids]
 
-    def node_entry(self, i: int) -> Json:
-        """A node with its facts and every link, each link with what the page needs to draw the node at
-        its other end: [edge, other, other's name, class, degree, since, articles, *the edge]."""
+    def node_entry(self, i: int, others: dict[int, list[Any]]) -> Json:
+        """A node with its facts and every link, [edge, other, *the edge]; what the page needs to draw the
+        node at the other end goes into `others` (shared by a shard): [name, class, degree, since, articles]."""
         node_id = self.node_ids[i]
         node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
@@ -207,10 +202,15 @@ class _Builder:
         for j in self.incident[i]:
             edge = self.edges[j]
             other = edge[1] if edge[0] == i else edge[0]
-            links.append(
-                [j, other, self.name(self.node_ids[other]), self.class_of[other], len(self.incident[other]),
-                 self.since[other], self.node_articles[other], *edge]
-            )  # fmt: skip
+            if other not in others:
+                others[other] = [
+                    self.name(self.node_ids[other]),
+                    self.class_of[other],
+                    len(self.incident[other]),
+                    self.since[other],
+                    self.node_articles[other],
+                ]
+            links.append([j, other, *edge])
         return {
             "key": node_id,
             "names": [node.name, *node.aliases],
@@ -231,11 +231,16 @@ class _Builder:
         return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
 
     def shard(self, name: str) -> str:
-        """The JSON text of one shard: "nodes/3", "search/3" or "records/3"."""
+        """The JSON text of one shard: "nodes/3", "search/3" or "records/3".  A nodes shard names each node
+        at the other end of a link once, in `others`: a link does not repeat its neighbour's articles."""
         kind, number = name.split("/")
         start = int(number) * SHARD_SIZE
-        make = {"nodes": self.node_entry, "search": self.search_entry, "records": self.record_entry}[kind]
         end = min(start + SHARD_SIZE, len(self.records) if kind == "records" else len(self.node_ids))
+        if kind == "nodes":
+            others: dict[int, list[Any]] = {}
+            entries = [self.node_entry(i, others) for i in range(start, end)]
+            return script_json({"entries": entries, "others": others})
+        make = self.search_entry if kind == "search" else self.record_entry
         return script_json([make(i) for i in range(start, end)])
 
     def _node_since(self, edges: list[list[Any]], incident: list[list[int]]) -> list[str | None]:
@@ -253,33 +258,36 @@ class _Builder:
 
     # ------------------------------------------------------------------ records
 
-    def record_entry(self, index: int) -> Json:
+    def record_entry(self, index: int) -> list[Any]:
+        """[id, kind, title, date, modality, conflicts, qualifiers, note, evidence]: a row, not an object,
+        at 100,000 records the keys alone would be 11 MB (the page turns rows back into objects)."""
         record = self.records[index]
         qualifiers = record.qualifiers if isinstance(record, Claim) else ()
-        return {
-            "id": record.id,
-            "kind": "claim" if isinstance(record, Claim) else "event",
-            "title": self.view.title(record.id),
-            "date": _date_text(record),
-            "modality": self.record_modality[index],
-            "conflicts": [self.view.title(other) for other in self.view.conflicts.get(record.id, [])],
-            "qualifiers": [(self.relation_label.get(q, q), [self.name(v) for v in values]) for q, values in qualifiers],
-            "note": record.note,
-            "evidence": [self._evidence(item) for item in record.evidence],
-        }
+        return [
+            record.id,
+            "claim" if isinstance(record, Claim) else "event",
+            self.view.title(record.id),
+            _date_text(record),
+            self.record_modality[index],
+            [self.view.title(other) for other in self.view.conflicts.get(record.id, [])],
+            [(self.relation_label.get(q, q), [self.name(v) for v in values]) for q, values in qualifiers],
+            record.note,
+            [self._evidence(item) for item in record.evidence],
+        ]
 
     def name(self, node_id: str) -> str:
         return self.names.get(node_id, node_id)
 
-    def _evidence(self, item: Evidence) -> Json:
-        return {
-            "article": self.article_index[item.article],
-            "quote": item.quote,
-            "chain": [self.name(agent) for agent in self.view.chain(item)],
-            "said_to": self.name(item.said_to) if item.said_to else None,
-            "modality": item.modality,
-            "direct": item.direct_speech,
-        }
+    def _evidence(self, item: Evidence) -> list[Any]:
+        """[article, quote, chain, said to, modality, direct speech]."""
+        return [
+            self.article_index[item.article],
+            item.quote,
+            [self.name(agent) for agent in self.view.chain(item)],
+            self.name(item.said_to) if item.said_to else None,
+            item.modality,
+            item.direct_speech,
+        ]
 
     # ------------------------------------------------------------------ overview
 
@@ -325,6 +333,7 @@ def page_data(project: Project, view: View | None = None) -> PageData:
         "options": vis_options(groups, big=big),
         "overview": builder.overview(),
         "looks": builder.looks,
+        "lookText": builder.look_text,
         "classes": [
             {"name": cls, "label": project.ontology.label(cls), "color": color, "shape": shape, "count": counts[i]}
             for i, (cls, (color, shape)) in enumerate(zip(builder.classes, builder.classes_style, strict=True))

@@ -31,7 +31,7 @@ def node_positions(boxes: Sequence[tuple[float, float]], links: Iterable[tuple[i
     components = _components(neighbours)
     if not components:
         return []
-    effort = (min(300, 200_000 // len(boxes)), min(100, 20_000 // len(boxes)))
+    effort = (min(300, 100_000 // len(boxes)), min(100, 20_000 // len(boxes)))
     placed = _pack([_component_layout(component, neighbours, boxes, effort) for component in components])
     positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(boxes)
     for component, (xs, ys) in zip(components, placed, strict=True):

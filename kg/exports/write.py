@@ -28,6 +28,7 @@ from kg.exports.view import View
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
 from kg.timings import stage
+from kg.workers import Beside
 
 DEFAULT_OUT = Path("exports")
 FORMATS = {**{name: file for name, (file, _) in RDF_FORMATS.items()}, "html": "graph.html"}
@@ -55,7 +56,7 @@ def export_writers(
     kept: tuple[Shelf, dict[Path, str]] | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, then the page.  Each makes its data when it is
-    called and drops it when done, so the build holds one export's data at a time.
+    called and drops it when done.
 
     `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
     today's source files (`kg.exports.chunks`)."""
@@ -115,15 +116,18 @@ def write_atomically(
     that the next build removes.  The moves run with SIGINT and SIGTERM held back, so that the exports
     all change or none does; then `stale(written names)` files and folders are removed.  When `out` is on
     another filesystem than its parent (a mount point), the staging folder is a hidden one inside `out`.
-    `writers` is consumed: each is dropped once it has written, which frees what it alone held.
+    The writers run side by side, each after the first in a forked process of its own (they write
+    different files), so that the page is made while the Turtle is.
     """
     out.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging = _staging_folder(out)
     try:
-        names: list[str] = []
-        while writers:
-            names += writers.pop(0)(staging)  # dropped once written: what only it held is freed
+        with contextlib.ExitStack() as running:
+            beside = [running.enter_context(Beside(partial(writer, staging))) for writer in writers[1:]]
+            names = writers[0](staging) if writers else []
+            for other in beside:
+                names += other.result()
         for name in names:
             os.chmod(staging / name, 0o644)
         with _signals_held():

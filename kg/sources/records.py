@@ -283,8 +283,8 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
         outlet_note=_str(data.get("outlet_note")),
         author=_str(data.get("author")),
         section=_str(data.get("section")),
-        published_after=_date(published.get("after"), where.at("published", "after"), loaded),
-        published_before=_date(published.get("before"), where.at("published", "before"), loaded),
+        published_after=_date(published.get("after"), where, ("published", "after"), loaded),
+        published_before=_date(published.get("before"), where, ("published", "before"), loaded),
         published_note=_str(published.get("note")),
         photos=photos,
         ignore=ignore,
@@ -345,11 +345,11 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             type=raw["type"],
             name=raw["name"],
             aliases=_strs(raw.get("aliases")),
-            date=_date(raw.get("date"), event_where.at("date"), loaded),
-            start=_date(raw.get("start"), event_where.at("start"), loaded),
-            end=_date(raw.get("end"), event_where.at("end"), loaded),
+            date=_date(raw.get("date"), event_where, ("date",), loaded),
+            start=_date(raw.get("start"), event_where, ("start",), loaded),
+            end=_date(raw.get("end"), event_where, ("end",), loaded),
             roles=roles,
-            evidence=_evidence(raw.get("evidence"), default_article, event_where.at("evidence"), loaded),
+            evidence=_evidence(raw.get("evidence"), default_article, event_where, loaded),
             conflicts_with=_strs(raw.get("conflicts_with")),
             note=_str(raw.get("note")),
             where=event_where,
@@ -376,11 +376,11 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             predicate=raw["predicate"],
             object=obj,
             value=value,
-            date=_date(raw.get("date"), claim_where.at("date"), loaded),
-            start=_date(raw.get("start"), claim_where.at("start"), loaded),
-            end=_date(raw.get("end"), claim_where.at("end"), loaded),
+            date=_date(raw.get("date"), claim_where, ("date",), loaded),
+            start=_date(raw.get("start"), claim_where, ("start",), loaded),
+            end=_date(raw.get("end"), claim_where, ("end",), loaded),
             qualifiers=_roles(raw.get("qualifiers")),
-            evidence=_evidence(raw.get("evidence"), default_article, claim_where.at("evidence"), loaded),
+            evidence=_evidence(raw.get("evidence"), default_article, claim_where, loaded),
             conflicts_with=_strs(raw.get("conflicts_with")),
             note=_str(raw.get("note")),
             where=claim_where,
@@ -405,16 +405,16 @@ def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> 
     table[record.id] = record
 
 
-def _evidence(raw: Any, default_article: str | None, where: Where, loaded: FileRecords) -> tuple[Evidence, ...]:
+def _evidence(raw: Any, default_article: str | None, record: Where, loaded: FileRecords) -> tuple[Evidence, ...]:
+    """The evidence items of the record at `record`: each a Where of its own (a record has one or two)."""
     result = []
     for index, item in enumerate(_items(raw)):
+        where = Where(record.file, (*record.path, "evidence", index))
         if not isinstance(item.get("quote"), str):
             continue
         article = _str(item.get("article")) or default_article
         if article is None:
-            loaded.problems.append(
-                Problem(where.at(index), "evidence names no article, and the file has no 'article:'")
-            )
+            loaded.problems.append(Problem(where, "evidence names no article, and the file has no 'article:'"))
             continue
         modality = item.get("modality", "asserted")
         result.append(
@@ -425,7 +425,7 @@ def _evidence(raw: Any, default_article: str | None, where: Where, loaded: FileR
                 said_to=_str(item.get("said_to")),
                 modality=modality if isinstance(modality, str) else "asserted",
                 direct_speech=item.get("direct_speech") is True,
-                where=where.at(index),
+                where=where,
             )
         )
     return tuple(result)
@@ -446,13 +446,15 @@ def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(roles)
 
 
-def _date(raw: Any, where: Where, loaded: FileRecords) -> Date | None:
+def _date(raw: Any, record: Where, key: tuple[str, ...], loaded: FileRecords) -> Date | None:
+    """The date at `key` of the record at `record`, if any (its Where made only for a problem: most
+    records have no date, or a good one)."""
     if raw is None:
         return None
     try:
         return parse_date(raw)
     except DateError as error:
-        loaded.problems.append(Problem(where, str(error)))
+        loaded.problems.append(Problem(record.at(*key), str(error)))
         return None
 
 

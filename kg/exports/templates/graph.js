@@ -16,10 +16,28 @@
 
   /* ------------------------------------------------------------------ shards */
 
-  const shards = new Map(Object.entries(data.shards || {}));
+  /* Shards travel compact (kg/exports/page_data.py): a nodes shard names each node at the other end of a
+     link once, in `others`; a records shard is rows of values.  Unpacked here into what the page reads:
+     a link [edge, other, name, class, degree, since, articles, ...the edge], a record as an object. */
+  function unpack(name, value) {
+    const kind = name.split("/")[0];
+    if (kind === "nodes") {
+      return value.entries.map((entry) => Object.assign(entry, {
+        links: entry.links.map((link) => [link[0], link[1], ...value.others[link[1]], ...link.slice(2)]) }));
+    }
+    return kind === "records" ? value.map(recordOf) : value;
+  }
+
+  const recordOf = (row) => ({
+    id: row[0], kind: row[1], title: row[2], date: row[3], modality: row[4], conflicts: row[5], qualifiers: row[6],
+    note: row[7], evidence: row[8].map((e) => ({ article: e[0], quote: e[1], chain: e[2], said_to: e[3],
+                                                 modality: e[4], direct: e[5] })) });
+
+  const shards = new Map(Object.entries(data.shards || {}).map(([name, value]) => [name, unpack(name, value)]));
   const waiting = new Map();
 
-  window.kgShard = function (name, value) {
+  window.kgShard = function (name, packed) {
+    const value = unpack(name, packed);
     shards.set(name, value);
     (waiting.get(name) || []).forEach((resolve) => resolve(value));
     waiting.delete(name);
@@ -63,7 +81,7 @@
   /* ------------------------------------------------------------------ drawing */
 
   const drawn = new Map(); // node index → { name, cls, degree, since, articles }
-  const drawnEdges = new Map(); // edge index → { from, to, label, look, since, articles, record, title, relation }
+  const drawnEdges = new Map(); // edge index → { from, to, label, look, since, articles, record, date, relation }
   const nodeShown = new Map();
   const edgeShown = new Map();
   const LABEL_INSIDE = new Set(["box", "ellipse", "circle", "database", "text"]);
@@ -109,13 +127,20 @@
     edges.add(pendingEdges.splice(0));
   }
 
-  /* An edge: [from, to, label, look, since, articles, record, title, relation]. */
+  /* An edge: [from, to, label, look, since, articles, record, date, relation]; drawn once both ends are. */
   function drawEdge(j, edge) {
     if (drawnEdges.has(j) || !drawn.has(edge[0]) || !drawn.has(edge[1])) return;
     drawnEdges.set(j, { from: edge[0], to: edge[1], label: edge[2], look: edge[3], since: edge[4],
-                        articles: edge[5], record: edge[6], title: edge[7], relation: edge[8] });
+                        articles: edge[5], record: edge[6], date: edge[7], relation: edge[8] });
     edgeShown.set(j, true);
-    pendingEdges.push(Object.assign({ id: j, from: edge[0], to: edge[1], label: edge[2], title: edge[7] }, data.looks[edge[3]]));
+    pendingEdges.push(Object.assign({ id: j, from: edge[0], to: edge[1], label: edge[2], title: edgeTitle(edge) },
+                                    data.looks[edge[3]]));
+  }
+
+  /* "Russia → operates → Tartus naval base · reported · conflicting · 2017 · 2 articles" */
+  function edgeTitle(edge) {
+    const about = [data.lookText[edge[3]]].concat(edge[7] ? [edge[7]] : [], [plural(edge[5].length, "article")]);
+    return [drawn.get(edge[0]).name, edge[8], drawn.get(edge[1]).name].join(" → ") + " · " + about.join(" · ");
   }
 
   /* A link of a node entry: [edge, other, name, class, degree, since, articles, ...the edge]. */
@@ -550,7 +575,7 @@
     const edge = drawnEdges.get(j);
     const record = await recordEntry(edge.record);
     const line = relationLine([edge.from, edge.to, edge.label, edge.look, edge.since, edge.articles, edge.record,
-                               edge.title, edge.relation], [drawn.get(edge.from).name, drawn.get(edge.to).name], null);
+                               edge.date, edge.relation], [drawn.get(edge.from).name, drawn.get(edge.to).name], null);
     if (shownInPanel === "edge " + j) openDetails([el("h2", null, record.title), recordBlock(record, [line])]);
   }
 
