@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from kg.cli import main
+from kg.sources.records import _fast_check, _schema_errors, _validator
+from kg.sources.yaml_reader import read_yaml
 
-from .conftest import ONTOLOGY, run_kg
+from .conftest import ONTOLOGY, SOURCES, run_kg
 
 FACTS = Path("facts") / "mini.yaml"
 ARTICLE = Path("articles") / "mini-article.yaml"
@@ -270,3 +275,65 @@ def test_a_broken_ontology_is_reported_at_its_line_and_column(mini: Path, tmp_pa
     assert result.stderr.startswith(f"{turtle}:{line_number}:"), result.stderr
     assert "ontology syntax error" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------- the fast structure check
+
+
+def _real_documents() -> list[tuple[str, Any]]:
+    found = []
+    for path in sorted(SOURCES.rglob("*.yaml")):
+        kind = "article" if path.parent.name == "articles" else "facts"
+        document, problems = read_yaml(path, SOURCES)
+        assert not problems
+        found.append((kind, document))
+    return found
+
+
+REAL_DOCUMENTS = _real_documents()
+ODD_VALUES = st.sampled_from(
+    [None, True, 0, -1, 2**70, 1.5, "", "x", "ok-id", "Bad Id", "id\n", "2025-02-30", "2025-2", "٢٠٢٥", [], {},
+     ["a"], [1], {"value": "2025"}, {"value": "2025", "inferred": ["year", "year"]}, {"quote": "q"}]
+)  # fmt: skip
+
+
+def _mutate(document: Any, path: list[int], value: Any, key: str | None) -> Any:
+    """`document` with one value somewhere replaced, or one key added (`key`), following `path` down."""
+    if not path or not isinstance(document, dict | list) or not document:
+        if isinstance(document, dict) and key is not None:
+            return {**document, key: value}
+        return value
+    items = list(document.items()) if isinstance(document, dict) else list(enumerate(document))
+    chosen = path[0] % len(items)
+    changed = [(k, _mutate(v, path[1:], value, key) if i == chosen else v) for i, (k, v) in enumerate(items)]
+    return dict(changed) if isinstance(document, dict) else [v for _, v in changed]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(0, len(REAL_DOCUMENTS) - 1),
+    st.lists(st.integers(0, 50), max_size=6),
+    ODD_VALUES,
+    st.sampled_from([None, "id", "note", "unknown_field", "value", "object", "evidence"]),
+)
+def test_the_fast_structure_check_answers_as_jsonschema_does(
+    which: int, path: list[int], value: Any, key: str | None
+) -> None:
+    """jsonschema-rs says yes or no; a yes skips jsonschema, so it must never pass what jsonschema refuses.
+    A no where jsonschema finds nothing only costs time (Python's `\\d` takes Arabic-Indic digits, Rust's
+    regular expressions do not): the slow pass has the last word, and `_schema_errors` gives its answer."""
+    kind, document = REAL_DOCUMENTS[which]
+    mutated = _mutate(document, path, value, key)
+    if not isinstance(mutated, dict):
+        return
+    errors = list(_validator(kind).iter_errors(mutated))
+    try:
+        fast = _fast_check(kind).is_valid(mutated)
+    except (ValueError, TypeError, OverflowError):
+        return  # _schema_errors then asks jsonschema
+    assert not (fast and errors), [e.message for e in errors]
+    assert [e.message for e in _schema_errors(kind, mutated)] == [e.message for e in errors]
+
+
+def test_every_real_file_passes_the_fast_structure_check() -> None:
+    assert all(_fast_check(kind).is_valid(document) for kind, document in REAL_DOCUMENTS)
