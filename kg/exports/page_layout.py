@@ -31,7 +31,9 @@ def node_positions(boxes: Sequence[tuple[float, float]], links: Iterable[tuple[i
     components = _components(neighbours)
     if not components:
         return []
-    effort = (min(300, 100_000 // len(boxes)), min(100, 20_000 // len(boxes)))
+    # 100 relaxation steps at most: the real graph (155 nodes) looks the same as after 300, in a third of
+    # the time (0.33 → 0.11 s, a quarter of the whole build); 1,000 nodes get 100 too.
+    effort = (min(100, 100_000 // len(boxes)), min(100, 20_000 // len(boxes)))
     placed = _pack([_component_layout(component, neighbours, boxes, effort) for component in components])
     positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(boxes)
     for component, (xs, ys) in zip(components, placed, strict=True):

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from kg.collector import collector_paused
@@ -27,6 +26,9 @@ from kg.problems import KEY, Problem, Where, did_you_mean
 from kg.sources.reading import Refused, read_text
 from kg.sources.schema import ID_PATTERN, structure_schema
 from kg.sources.yaml_reader import read_yaml
+
+if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
+    import jsonschema
 
 ARTICLES_DIR = "articles"
 
@@ -141,6 +143,8 @@ def merge(files: list[FileRecords]) -> Loaded:
 
 @cache
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(structure_schema(kind))
 
 
