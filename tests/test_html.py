@@ -36,7 +36,7 @@ CHROMIUM = Path(BROWSER_PATH)
 PHONE_CALL = "putin-sharaa-call-2025-02-12"
 HOSTILE = "<img src=x onerror=window.pwned=1>"
 
-Opener = Callable[[Path], Page]
+Opener = Callable[..., Page]
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +65,13 @@ def open_page(browser: Browser) -> Iterator[Opener]:
             blocked.append(route.request.url)
             route.abort()
 
-    def opener(path: Path) -> Page:
+    def opener(path: Path, fragment: str = "") -> Page:
         page = context.new_page()
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(path.as_uri())
+        page.goto(path.as_uri() + fragment)
         page.wait_for_selector("body[data-ready=true]", state="attached")
+        page.evaluate("window.kg.linked")  # a deep link has been followed
         return page
 
     context.route("**/*", only_files)
@@ -319,6 +320,133 @@ def test_a_click_highlights_the_neighbourhood_and_hover_tells_a_one_line_summary
     tooltip = real_page.locator("div.vis-tooltip")
     tooltip.wait_for(state="visible")
     assert (tooltip.text_content() or "").startswith("Tartus naval base · military base · ")
+
+
+# ---------------------------------------------------------------------------- the story timeline
+
+
+def story_item(page: Page, key: str) -> dict[str, object]:
+    """The timeline item of event `key`, with its drawn box's width in pixels (a point has none)."""
+    item = page.evaluate(
+        """key => {
+        const id = "n" + window.kg.nodeIndex(key);
+        const item = window.kg.story.get(id);
+        if (!item) return null;
+        const box = [...document.querySelectorAll("#story-timeline .vis-item")].find(
+            (element) => element.textContent.includes(item.content.textContent));
+        return { id, start: item.start, end: item.end || null, type: item.type, className: item.className,
+                 width: box ? box.getBoundingClientRect().width : null, text: item.content.textContent };
+    }""",
+        key,
+    )
+    assert item is not None, f"{key} is not on the timeline"
+    return item
+
+
+def test_the_timeline_draws_a_day_as_a_point_and_a_month_as_a_span(real_page: Page) -> None:
+    call = story_item(real_page, PHONE_CALL)
+    assert (call["start"], call["end"], call["type"]) == ("2025-02-12", None, "point")
+    assert "inferred" in str(call["className"]) and str(call["text"]).startswith("≈ ")  # its year is inferred
+    appointed = story_item(real_page, "sharaa-appointed-interim-president")  # "January", year inferred
+    assert (appointed["start"], appointed["end"], appointed["type"]) == ("2025-01-01", "2025-02-01", "range")
+    real_page.evaluate("id => window.kg.timeline().focus(id, { animation: false })", appointed["id"])
+    real_page.wait_for_timeout(200)
+    drawn = story_item(real_page, "sharaa-appointed-interim-president")
+    assert drawn["width"] is not None and float(str(drawn["width"])) > 100  # a month, drawn as a wide bar
+    items = real_page.evaluate("window.kg.story.get().map(i => i.className)")
+    assert any("conflicting" in c for c in items)  # conflicting claims and events are marked
+
+
+def test_clicking_the_call_on_the_timeline_selects_it_in_the_graph(real_page: Page) -> None:
+    call = story_item(real_page, PHONE_CALL)
+    real_page.evaluate("id => window.kg.timeline().focus(id, { animation: false })", call["id"])
+    real_page.wait_for_timeout(200)
+    box = real_page.locator("#story-timeline .vis-item", has_text="First official phone call").first
+    box.click()
+    index = node_index(real_page, PHONE_CALL)
+    real_page.locator("#details h2").filter(has_text="First official phone call").wait_for()
+    assert real_page.evaluate("window.kg.network.getSelectedNodes()") == [index]
+    # and the other way round: picking a node in the graph selects its item on the timeline
+    real_page.evaluate("key => window.kg.pick(window.kg.nodeIndex(key))", "sharaa-appointed-interim-president")
+    selected = real_page.evaluate("window.kg.timeline().getSelection()")
+    assert selected == ["n" + str(node_index(real_page, "sharaa-appointed-interim-president"))]
+
+
+def test_the_slider_drives_the_timeline_too(real_page: Page) -> None:
+    real_page.locator("#date").fill("2025-01-31")
+    real_page.locator("#date").dispatch_event("change")
+    shown = real_page.evaluate("window.kg.story.get().filter(i => i.shown !== false).map(i => i.since)")
+    assert shown and max(shown) <= "2025-01-31"
+    assert real_page.evaluate("window.kg.story.get().some(i => i.shown === false)")  # later ones left the axis
+
+
+# ---------------------------------------------------------------------------- the article reader
+
+
+def test_the_article_reader_highlights_every_cited_passage(real_page: Page, project: Project) -> None:
+    article_id = "ki-bloomberg-russia-deal-near"
+    article = project.model.articles[article_id]
+    row = real_page.locator("#articles li", has=real_page.locator(f'input[data-article="{article_id}"]'))
+    row.locator("button.read").click()
+    real_page.locator(f'body[data-reader="{article_id}"]').wait_for(state="attached")
+    reader = real_page.locator("#reader .article-text")
+    assert reader.text_content() == article.text  # the whole text, nothing added, nothing lost
+    runs = reader.evaluate("text => [...text.childNodes].map(n => [n.textContent, n.nodeName === 'MARK'])")
+    cited, position = set(), 0
+    for run, is_mark in runs:
+        if is_mark:
+            cited.update(range(position, position + len(run)))
+        position += len(run)
+    quotes = [item.quote for record in project.model.records() for item in record.evidence
+              if item.article == article_id]  # fmt: skip
+    assert quotes
+    for quote in quotes:  # every character of each quote (where coverage counts it: its first occurrence)
+        start = article.text.index(quote)
+        assert set(range(start, start + len(quote))) <= cited, quote
+    ignored = reader.locator(".ignored")
+    assert ignored.count() >= len(article.ignore) and all(ignored.nth(i).get_attribute("data-reason")
+                                                            for i in range(ignored.count()))  # fmt: skip
+
+
+def test_clicking_a_passage_lists_its_claims_and_focuses_the_graph(real_page: Page, project: Project) -> None:
+    real_page.evaluate(
+        "window.kg.openArticle(window.kg.data.articles.findIndex(a => a.id === 'ki-bloomberg-russia-deal-near'))"
+    )
+    passage = real_page.locator("#reader mark.cited", has_text="first official phone conversation").first
+    passage.click()
+    real_page.locator("#details h2", has_text="The passage").wait_for()
+    listed = real_page.locator("#details article[data-record]")
+    records = {listed.nth(i).get_attribute("data-record") for i in range(listed.count())}
+    assert PHONE_CALL in records
+    assert node_index(real_page, PHONE_CALL) in real_page.evaluate("window.kg.network.getSelectedNodes()")
+
+
+# ---------------------------------------------------------------------------- deep links
+
+
+def test_a_deep_link_opens_focused_on_tartus(built: Path, open_page: Opener) -> None:
+    page = open_page(built / "graph.html", "#node=tartus-naval-base")
+    index = node_index(page, "tartus-naval-base")
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [index]
+    assert page.locator("#details h2").text_content() == "Tartus naval base"
+    # the view glides there (350 ms), centred on it, at least at its natural size
+    page.wait_for_function(
+        """i => {
+        const network = window.kg.network, at = network.getViewPosition(), node = network.getPositions([i])[i];
+        return network.getScale() >= 0.999 && Math.abs(at.x - node.x) < 5 && Math.abs(at.y - node.y) < 5;
+    }""",
+        arg=index,
+        timeout=5000,
+    )
+
+
+def test_deep_links_open_an_article_and_a_date_and_picking_writes_the_link(built: Path, open_page: Opener) -> None:
+    page = open_page(built / "graph.html", "#article=kp-abu-qasra-russian-bases&date=2025-01-28")
+    assert page.locator("body").get_attribute("data-reader") == "kp-abu-qasra-russian-bases"
+    assert page.locator("#date").input_value() == "2025-01-28"
+    page.evaluate("key => window.kg.pick(window.kg.nodeIndex(key))", "russia")
+    page.wait_for_function("location.hash.includes('node=russia')")
+    assert page.evaluate("location.hash") == "#article=kp-abu-qasra-russian-bases&date=2025-01-28&node=russia"
 
 
 # ---------------------------------------------------------------------------- hostile text and scale

@@ -17,6 +17,7 @@ import hashlib
 import importlib.util
 import re
 from collections.abc import Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from kg.exports.page_data import SHARD_FOLDER, page_data, script_json
 from kg.exports.view import View
 
 VIS_DIR = "lib/vis-9.1.2"
+TIMELINE = "vis-timeline-8.5.4/vis-timeline-graph2d.min.js"
+"""vis-timeline's standalone build, vendored from the npm registry with its licences (Apache-2.0 or MIT)."""
+_INJECTED_STYLE = re.compile(r"""\bb\(("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\)""")
 
 
 def _vis_asset(name: str) -> str:
@@ -44,6 +48,22 @@ def _pyvis_folder() -> Path:
 
 def _template(name: str) -> str:
     return (resources.files("kg.exports") / "templates" / name).read_text(encoding="utf-8")
+
+
+@cache
+def _timeline_asset() -> tuple[str, tuple[str, ...]]:
+    """vis-timeline's JS (`://` written as in `_vis_asset`), and the style sheets it adds to the page as it
+    loads: the page's security policy allows exactly those, by hash.  It adds each `<style>` empty, then
+    its text, so the empty sheet is allowed too (it styles nothing)."""
+    text = _template(TIMELINE)
+    styles = [""]
+    for literal in _INJECTED_STYLE.findall(text):
+        body = literal[1:-1]
+        assert re.fullmatch(r"(?:[^\\]|\\\\)*", body), "an escape other than \\\\ in an injected style"
+        if body:
+            styles.append(body.replace("\\\\", "\\"))
+    assert any(style.startswith(".vis-timeline{") for style in styles), "vis-timeline's styles were not found"
+    return text.replace("://", ":\\/\\/"), tuple(styles)
 
 
 def _sha256(text: str) -> str:
@@ -77,12 +97,15 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
         folder = SHARD_FOLDER.format(digest.hexdigest())
         inline["shardFolder"] = folder
         files.update({f"{folder}/{name}": text for name, text in scripts.items()})
-    scripts = {"vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
+    timeline_js, timeline_styles = _timeline_asset()
+    scripts = {"timeline_js": timeline_js, "vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
     styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}
     parts = {
         **scripts,
         **styles,
-        "csp": content_security_policy(list(scripts.values()), list(styles.values()), bool(files)),
+        "csp": content_security_policy(
+            list(scripts.values()), [*styles.values(), *timeline_styles], shard_scripts=bool(files)
+        ),
         "data": script_json(inline)[:-1] + inline_shards + "}",
     }
     files["graph.html"] = re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.checks.checked import Project
+from kg.checks.coverage import passages, quotes_by_article
 from kg.dates import Date
 from kg.exports.page_layout import node_positions
 from kg.exports.page_style import (
@@ -72,6 +73,15 @@ def _since(record: Record) -> str | None:
     return date.earliest.isoformat() if date else None
 
 
+def _until(record: Record) -> str | None:
+    """The last day a record can denote: a day's own, a month's or year's last, an interval's end.  The
+    timeline draws a record from `_since` to here: a point for a day, a span for anything longer."""
+    date = record.date or record.end
+    if date is None:
+        return record.start.earliest.isoformat() if record.start else None  # "from 2017": drawn at its start
+    return date.latest.isoformat()
+
+
 def _date_text(record: Record) -> str | None:
     def text(date: Date) -> str:
         return f"{date} ({', '.join(date.inferred)} inferred)" if date.inferred else str(date)
@@ -103,7 +113,9 @@ class _Builder:
         self.model, self.ontology, self.view = project.model, project.ontology, view
         self.node_ids = list(view.nodes)
         self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
-        self.article_index = {article_id: index for index, article_id in enumerate(self.model.articles)}
+        self.article_ids = list(self.model.articles)
+        self.article_index = {article_id: index for index, article_id in enumerate(self.article_ids)}
+        self.quotes = quotes_by_article(self.model)
         self.records: list[Record] = list(view.records.values())
         self.record_index = {record.id: index for index, record in enumerate(self.records)}
         used = {node.cls for node in view.nodes.values()}
@@ -118,6 +130,7 @@ class _Builder:
         self.record_since: list[str | None] = []
         self.record_articles: list[list[int]] = []
         self.record_date: list[str | None] = []
+        self.record_until: list[str | None] = []
         self.record_modality: list[str] = []
         for record in self.records:
             modality = view.modality(record.evidence)
@@ -127,19 +140,21 @@ class _Builder:
                 look_index[key] = len(self.looks)
                 self.looks.append(edge_look(modality, conflict))
                 self.look_text.append(modality.name + (" · conflicting" if conflict else ""))
-            date = record.date or record.start
             self.record_look.append(look_index[key])
             self.record_since.append(_since(record))
             self.record_articles.append(sorted({self.article_index[item.article] for item in record.evidence}))
-            self.record_date.append(date.value if date else None)
+            self.record_date.append(_date_text(record))
+            self.record_until.append(_until(record))
             self.record_modality.append(modality.name)
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
 
     # ------------------------------------------------------------------ edges
 
     def make_edges(self) -> list[list[Any]]:
-        """Every link: [from, to, label, look, since, articles, record, date, relation], numbered by position.
-        The page makes each one's tooltip from these: names, relation, `lookText` of the look, date, articles."""
+        """Every link: [from, to, label, look, since, articles, record, date, relation, until, claim], numbered
+        by position.  The page makes each one's tooltip from these: names, relation, `lookText` of the look,
+        date, articles; a claim's link (`claim` 1, not an event's role) is a timeline item from `since` to
+        `until` when dated."""
         view, found = self.view, []
         for edge in view.edges:
             record = self.record_index[edge.record]
@@ -157,6 +172,8 @@ class _Builder:
                     record,
                     self.record_date[record],
                     relation,
+                    self.record_until[record],
+                    int(edge.kind == "claim"),
                 ]
             )
         return found
@@ -218,6 +235,7 @@ class _Builder:
             "kind": node.kind,
             "since": self.since[i],
             "date": _date_text(event) if event else None,
+            "until": _until(event) if event else None,
             "record": self.record_index[node_id] if event else None,
             "articles": self.node_articles[i],
             "facts": facts,
@@ -230,12 +248,37 @@ class _Builder:
         node = self.view.nodes[self.node_ids[i]]
         return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
 
+    def article_entry(self, index: int) -> Json:
+        """An article's text in passages, each [text] or [text, records citing it, ignored because…, metadata],
+        and for each record cited, the nodes the graph focuses on for it: [subject, object] or [the event]."""
+        article = self.model.articles[self.article_ids[index]]
+        pieces: list[list[Any]] = []
+        focus: dict[int, list[int]] = {}
+        for passage in passages(article, self.model, self.quotes.get(article.id, [])):
+            if not any(passage.marks):
+                pieces.append([passage.text])
+                continue
+            cited = [self.record_index[record_id] for record_id in passage.cited_by]
+            pieces.append([passage.text, cited, list(passage.ignored), list(passage.metadata)])
+            for record in cited:
+                focus.setdefault(record, self._record_nodes(record))
+        return {"id": article.id, "pieces": pieces, "focus": focus}
+
+    def _record_nodes(self, index: int) -> list[int]:
+        record = self.records[index]
+        if isinstance(record, Claim):
+            ends = [record.subject] + ([record.object] if record.object is not None else [])
+            return [self.node_index[node_id] for node_id in ends]
+        return [self.node_index[record.id]]
+
     def shard(self, name: str) -> str:
-        """The JSON text of one shard: "nodes/3", "search/3" or "records/3".  A nodes shard names each node
+        """The JSON text of one shard: "nodes/3", "search/3", "records/3" or "article/3".  A nodes shard names each node
         at the other end of a link once, in `others`: a link does not repeat its neighbour's articles."""
         kind, number = name.split("/")
         start = int(number) * SHARD_SIZE
         end = min(start + SHARD_SIZE, len(self.records) if kind == "records" else len(self.node_ids))
+        if kind == "article":
+            return script_json(self.article_entry(int(number)))
         if kind == "nodes":
             others: dict[int, list[Any]] = {}
             entries = [self.node_entry(i, others) for i in range(start, end)]
@@ -255,6 +298,11 @@ class _Builder:
             known = [d for d in dates if d is not None]
             result.append(min(known) if known and len(known) == len(dates) else None)
         return result
+
+    def _event_dates(self, i: int) -> list[Any]:
+        """[until, date text] of an event node (the timeline draws it from its `since`); [] for an entity."""
+        event = self.model.events.get(self.node_ids[i])
+        return [_until(event), _date_text(event)] if event else []
 
     # ------------------------------------------------------------------ records
 
@@ -307,7 +355,16 @@ class _Builder:
         positions = node_positions(boxes, ((place[self.edges[j][0]], place[self.edges[j][1]]) for j in shown_edges))
         return {
             "nodes": [
-                [i, self.name(self.node_ids[i]), self.class_of[i], degree[i], self.since[i], self.node_articles[i], *xy]
+                [
+                    i,
+                    self.name(self.node_ids[i]),
+                    self.class_of[i],
+                    degree[i],
+                    self.since[i],
+                    self.node_articles[i],
+                    *xy,
+                    *self._event_dates(i),
+                ]
                 for i, xy in zip(chosen, positions, strict=True)
             ],
             "edges": [[j, *self.edges[j]] for j in shown_edges],
@@ -322,6 +379,7 @@ def page_data(project: Project, view: View | None = None) -> PageData:
     nodes, records = len(builder.node_ids), len(builder.records)
     names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
     names += [f"records/{n}" for n in range(math.ceil(records / SHARD_SIZE))]
+    names += [f"article/{n}" for n, article in enumerate(project.model.articles.values()) if article.text]
     # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
     # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
     texts = [builder.shard(name) for name in names]
@@ -339,7 +397,7 @@ def page_data(project: Project, view: View | None = None) -> PageData:
             for i, (cls, (color, shape)) in enumerate(zip(builder.classes, builder.classes_style, strict=True))
         ],
         "articles": [
-            {"id": a.id, "headline": a.label, "outlet": view.name(a.outlet) if a.outlet else None}
+            {"id": a.id, "headline": a.label, "outlet": view.name(a.outlet) if a.outlet else None, "text": bool(a.text)}
             for a in project.model.articles.values()
         ],
         "edgeStyles": edge_legend(project.ontology),

@@ -20,12 +20,12 @@
      link once, in `others`; a records shard is rows of values.  Unpacked here into what the page reads:
      a link [edge, other, name, class, degree, since, articles, ...the edge], a record as an object. */
   function unpack(name, value) {
-    const kind = name.split("/")[0];
+    const [kind, number] = name.split("/");
     if (kind === "nodes") {
-      return value.entries.map((entry) => Object.assign(entry, {
+      return value.entries.map((entry, k) => Object.assign(entry, { index: Number(number) * SIZE + k,
         links: entry.links.map((link) => [link[0], link[1], ...value.others[link[1]], ...link.slice(2)]) }));
     }
-    return kind === "records" ? value.map(recordOf) : value;
+    return kind === "records" ? value.map(recordOf) : value; // search rows and an article are used as they come
   }
 
   const recordOf = (row) => ({
@@ -109,10 +109,13 @@
     return { size: Math.round((9 + 3.2 * growth) * 10) / 10 };
   }
 
-  function drawNode(i, name, cls, degree, since, articles, x, y) {
+  /* `until` and `date` (an event's last day and printed date) put it on the timeline; a node drawn from a
+     neighbour's link gets them when its own entry arrives (noteEvent). */
+  function drawNode(i, name, cls, degree, since, articles, x, y, until, date) {
     if (drawn.has(i)) return;
     drawn.set(i, { name: name, cls: cls, degree: degree, since: since, articles: articles });
     nodeShown.set(i, true);
+    if (until !== undefined) noteEvent(i, until, date);
     const summary = [name, data.classes[cls].label, plural(degree, "link")].join(" · ");
     pendingNodes.push(Object.assign({ id: i, group: data.classes[cls].name, label: wrap(name), title: summary, x: x, y: y },
                                     nodeLook(cls, degree)));
@@ -125,14 +128,20 @@
   function flush() {
     nodes.add(pendingNodes.splice(0));
     edges.add(pendingEdges.splice(0));
+    story.add(pendingItems.splice(0));
   }
 
-  /* An edge: [from, to, label, look, since, articles, record, date, relation]; drawn once both ends are. */
+  /* An edge: [from, to, label, look, since, articles, record, date, relation, until, claim]; drawn once both
+     ends are.  A dated claim's edge is on the timeline too. */
   function drawEdge(j, edge) {
     if (drawnEdges.has(j) || !drawn.has(edge[0]) || !drawn.has(edge[1])) return;
     drawnEdges.set(j, { from: edge[0], to: edge[1], label: edge[2], look: edge[3], since: edge[4],
                         articles: edge[5], record: edge[6], date: edge[7], relation: edge[8] });
     edgeShown.set(j, true);
+    if (edge[10] && (edge[4] || edge[9])) {
+      pendingItems.push(storyItem("e" + j, [drawn.get(edge[0]).name, edge[8], drawn.get(edge[1]).name].join(" → "),
+                                  edge[4], edge[9], edge[7], data.lookText[edge[3]].includes("conflicting")));
+    }
     pendingEdges.push(Object.assign({ id: j, from: edge[0], to: edge[1], label: edge[2], title: edgeTitle(edge) },
                                     data.looks[edge[3]]));
   }
@@ -147,10 +156,46 @@
   const linkEdge = (link) => link.slice(7);
 
   function drawLinks(nodeEntryValue) {
+    if (nodeEntryValue.kind === "event") noteEvent(nodeEntryValue.index, nodeEntryValue.until, nodeEntryValue.date);
     nodeEntryValue.links.forEach((link) => { if (drawn.has(link[1])) drawEdge(link[0], linkEdge(link)); });
   }
 
-  data.overview.nodes.forEach((n) => drawNode(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]));
+  /* ------------------------------------------------------------------ the story timeline
+
+     Events and dated claims of what the graph draws, each from the first to the last day its date can
+     denote: a day is a point, "January 2025" a span over the month, an interval a span; inferred date parts
+     are marked (≈, dashed), conflicting records outlined.  Items are made as DOM text, never HTML. */
+  const story = new vis.DataSet();
+  const pendingItems = [];
+  const storyNoted = new Set();
+  const storyShown = new vis.DataView(story, { filter: (item) => item.shown !== false });
+  let timeline = null;
+
+  function nextDay(iso) {
+    const day = new Date(iso + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() + 1);
+    return day.toISOString().slice(0, 10);
+  }
+
+  function storyItem(id, name, since, until, date, conflicting) {
+    const start = since || until;
+    const last = until || since;
+    const inferred = Boolean(date && date.includes("inferred"));
+    const content = el("span", "story-item");
+    content.append(el("span", "story-name", (inferred ? "≈ " : "") + name), el("span", "story-date", date || ""));
+    const classes = ["story", conflicting ? "conflicting" : "", inferred ? "inferred" : ""].filter(Boolean);
+    const item = { id: id, content: content, start: start, type: "point", className: classes.join(" "), since: start };
+    return start === last ? item : Object.assign(item, { type: "range", end: nextDay(last) });
+  }
+
+  function noteEvent(i, until, date) {
+    const node = drawn.get(i);
+    if (storyNoted.has(i) || !node || !(node.since || until)) return;
+    storyNoted.add(i);
+    pendingItems.push(storyItem("n" + i, node.name, node.since, until, date, false));
+  }
+
+  data.overview.nodes.forEach((n) => drawNode(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9]));
   data.overview.edges.forEach((e) => drawEdge(e[0], e.slice(1)));
   flush();
 
@@ -188,7 +233,8 @@
     const near = value.links.find((link) => drawn.has(link[1]));
     const at = near ? network.getPositions([near[1]])[near[1]] : network.getViewPosition();
     const offset = near ? 160 : 0;
-    drawNode(i, value.names[0], value.class, value.degree, value.since, value.articles, at.x + offset, at.y + offset);
+    drawNode(i, value.names[0], value.class, value.degree, value.since, value.articles, at.x + offset, at.y + offset,
+             value.until, value.date);
     drawLinks(value);
     flush();
     refresh();
@@ -197,7 +243,8 @@
   /* For scripts and tests: the network, its data sets, and the actions the controls take. */
   window.kg = { network: network, nodes: nodes, edges: edges, data: data, readyAt: null, drawn: drawn,
                 drawnEdges: drawnEdges, nodeIndex: (key) => keys.get(key), findKey: findKey, pick: pick,
-                showUntil: showUntil, expand: expand, shard: shard, loaded: loaded };
+                pickEdge: pickEdge, showUntil: showUntil, expand: expand, shard: shard, loaded: loaded,
+                story: story, timeline: () => timeline, openArticle: openArticle, showPassage: showPassage };
 
   async function findKey(key) {
     await loadSearch();
@@ -220,8 +267,8 @@
     return element;
   }
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
+  function plural(count, word, many) {
+    return count + " " + (count === 1 ? word : many || word + "s");
   }
 
   /* ------------------------------------------------------------------ filters and time */
@@ -258,6 +305,10 @@
     });
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (edgeChanges.length) edges.update(edgeChanges);
+    const itemChanges = nodeChanges.map((change) => ({ id: "n" + change.id, shown: !change.hidden }))
+      .concat(edgeChanges.map((change) => ({ id: "e" + change.id, shown: !change.hidden })))
+      .filter((change) => story.get(change.id) !== null);
+    if (itemChanges.length) story.update(itemChanges);
     showStatus();
   }
 
@@ -289,9 +340,10 @@
 
   /* One checkbox per item, adding its index to or removing it from `shown`, with "all" and "none" buttons;
      `describe` labels an item (and may tag its box). */
-  function checklist(listId, items, shown, describe) {
+  function checklist(listId, items, shown, describe, extra) {
     const list = byId(listId);
     const set = (index, on) => { if (on) shown.add(index); else shown.delete(index); };
+    const boxes = () => list.querySelectorAll("input[type=checkbox]");
     items.forEach((item, index) => {
       const box = checkbox(true, (on) => {
         set(index, on);
@@ -300,11 +352,11 @@
       const label = el("label");
       label.append(box, ...describe(item, box));
       const row = el("li");
-      row.append(label);
+      row.append(label, ...(extra ? extra(item, index) : []));
       list.append(row);
     });
     const setAll = (on) => {
-      list.querySelectorAll("input").forEach((box, index) => {
+      boxes().forEach((box, index) => {
         box.checked = on;
         set(index, on);
       });
@@ -368,6 +420,8 @@
     dateBox.value = date;
     byId("timeline-note").textContent = "known up to " + date + " (undated facts always shown)";
     refresh();
+    if (timeline) timeline.setCustomTime(nextDay(date), "cutoff");
+    shareView({ date: date });
   }
 
   function stopPlaying() {
@@ -670,9 +724,163 @@
     closeResults();
     await ensureDrawn(i);
     network.selectNodes([i]);
-    network.focus(i, { scale: Math.max(network.getScale(), 1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
     highlight(i);
-    await showNode(i);
+    selectInStory("n" + i);
+    await showNode(i); // first: the details panel narrows the graph, and the node is centred in what is left
+    network.redraw();
+    network.focus(i, { scale: Math.max(network.getScale(), 1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    nodeEntry(i).then((value) => shareView({ node: value.key }));
+  }
+
+  /* Select drawn edge `j` in the graph and show its claim. */
+  async function pickEdge(j) {
+    if (!drawnEdges.has(j)) return;
+    network.selectEdges([j]);
+    highlight(null);
+    selectInStory("e" + j);
+    await showEdge(j);
+  }
+
+  /* ------------------------------------------------------------------ the timeline, wired to the graph */
+
+  function selectInStory(id) {
+    if (!timeline) return;
+    const present = story.get(id) !== null;
+    timeline.setSelection(present ? [id] : []);
+    if (present) timeline.focus(id, { animation: false, zoom: false });
+  }
+
+  function buildStory() {
+    const panel = byId("story");
+    if (!stops.length && !story.length) {
+      panel.hidden = true;
+      return;
+    }
+    const first = stops.length ? stops[0] : null;
+    const last = stops.length ? stops[stops.length - 1] : null;
+    const options = { height: "100%", stack: true, showCurrentTime: false, selectable: true, multiselect: false,
+                      zoomMin: 7 * 24 * 3600 * 1000, orientation: { axis: "top", item: "top" },
+                      margin: { item: { horizontal: 4, vertical: 3 }, axis: 3 } };
+    if (first) Object.assign(options, { start: first.slice(0, 8) + "01", end: nextDay(nextDay(last)) });
+    timeline = new vis.Timeline(byId("story-timeline"), storyShown, options);
+    timeline.on("select", (properties) => {
+      const id = properties.items[0];
+      if (!id) return;
+      if (id[0] === "n") pick(Number(id.slice(1)));
+      else pickEdge(Number(id.slice(1)));
+    });
+    byId("story-toggle").addEventListener("click", () => {
+      const open = byId("story-timeline").hidden;
+      byId("story-timeline").hidden = !open;
+      byId("story-toggle").setAttribute("aria-expanded", String(open));
+      if (open) timeline.redraw();
+    });
+    if (last) timeline.addCustomTime(nextDay(last), "cutoff");
+  }
+
+  /* ------------------------------------------------------------------ the article reader
+
+     An article's text with each cited passage marked: clicking one lists the claims and events it supports
+     and focuses the graph on them.  Ignored passages are greyed, with their reason; metadata (headline,
+     byline, captions) is set apart.  The text arrives from the article's shard and enters as DOM text. */
+  let readerArticle = null;
+
+  async function openArticle(a) {
+    const article = data.articles[a];
+    if (!article || !article.text) return;
+    readerArticle = a;
+    const entry = await shard("article", a);
+    if (readerArticle !== a) return; // another article was asked for meanwhile
+    const header = el("header");
+    header.append(el("p", "outlet", article.outlet || "unknown outlet"), el("h2", null, article.headline));
+    const text = el("div", "article-text");
+    entry.pieces.forEach((piece) => text.append(passageElement(piece, entry)));
+    const cited = entry.pieces.filter((piece) => piece.length > 1 && piece[1].length).length;
+    const note = el("p", "reader-note", plural(cited, "cited passage") + " · click one for what it supports");
+    byId("reader-body").replaceChildren(header, note, text);
+    byId("reader").hidden = false;
+    byId("reader-body").scrollTop = 0;
+    document.body.dataset.reader = article.id;
+    shareView({ article: article.id });
+  }
+
+  function passageElement(piece, entry) {
+    if (piece.length === 1) return document.createTextNode(piece[0]);
+    const [text, records, ignored, metadata] = piece;
+    if (records.length) {
+      const mark = el("mark", "cited", text);
+      mark.tabIndex = 0;
+      mark.setAttribute("role", "button");
+      mark.dataset.records = records.join(" ");
+      mark.title = plural(records.length, "claim or event", "claims or events");
+      const open = () => showPassage(text, records, entry, mark);
+      mark.addEventListener("click", open);
+      mark.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } });
+      return mark;
+    }
+    if (ignored.length) {
+      const span = el("span", "ignored", text);
+      span.title = "ignored: " + ignored.join("; ");
+      span.dataset.reason = ignored.join("; ");
+      return span;
+    }
+    const span = el("span", "metadata", text);
+    span.title = metadata.join("; ");
+    return span;
+  }
+
+  async function showPassage(text, records, entry, mark) {
+    byId("reader-body").querySelectorAll("mark.current").forEach((other) => other.classList.remove("current"));
+    if (mark) mark.classList.add("current");
+    const focus = Array.from(new Set([].concat(...records.map((r) => entry.focus[r] || []))));
+    for (const i of focus) await ensureDrawn(i);
+    network.selectNodes(focus);
+    network.fit({ nodes: focus, animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    highlight(null);
+    shownInPanel = "passage";
+    const quote = el("blockquote", "passage", text);
+    const blocks = await blocksOf(records.map((record) => [record, []]));
+    if (shownInPanel === "passage") {
+      openDetails([el("h2", null, "The passage"), quote, section("Supports (" + records.length + ")", blocks)]);
+    }
+  }
+
+  function closeReader() {
+    readerArticle = null;
+    byId("reader").hidden = true;
+    delete document.body.dataset.reader;
+    shareView({ article: null });
+  }
+
+  /* ------------------------------------------------------------------ deep links
+
+     graph.html#node=tartus-naval-base, #article=…, #date=2025-01-28 (or several, joined by &) open the page
+     focused there; what an analyst picks, reads or dates is written back, so the address shares the view. */
+  const shared = new Map();
+  let following = false;
+
+  function shareView(changes) {
+    if (following) return;
+    Object.entries(changes).forEach(([key, value]) => { if (value) shared.set(key, value); else shared.delete(key); });
+    const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value)).join("&");
+    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+  }
+
+  async function followLink() {
+    const asked = new URLSearchParams(location.hash.slice(1));
+    following = true;
+    try {
+      const date = asked.get("date");
+      if (date && /^\d{4}-\d{2}-\d{2}$/.test(date)) showUntil(date);
+      const article = data.articles.findIndex((a) => a.id === asked.get("article"));
+      if (article >= 0) await openArticle(article);
+      const key = asked.get("node");
+      const i = key ? await findKey(key) : null;
+      if (i !== null) await pick(i);
+    } finally {
+      following = false;
+    }
+    asked.forEach((value, key) => shared.set(key, value));
   }
 
   /* ------------------------------------------------------------------ wiring */
@@ -681,9 +889,11 @@
     if (event.nodes.length) {
       showNode(event.nodes[0]);
       highlight(event.nodes[0]);
+      selectInStory("n" + event.nodes[0]);
     } else if (event.edges.length) {
       showEdge(event.edges[0]);
       highlight(null);
+      selectInStory("e" + event.edges[0]);
     } else {
       highlight(null);
     }
@@ -697,10 +907,15 @@
 
   checklist("classes", data.classes, shownClasses, describeClass);
   buildEdgeLegend();
-  checklist("articles", data.articles, shownArticles, describeArticle);
+  checklist("articles", data.articles, shownArticles, describeArticle,
+            (article, index) => article.text ? [button("read", "read", () => openArticle(index))] : []);
+  byId("reader-close").addEventListener("click", closeReader);
   buildTimeline();
+  buildStory();
   buildSearch();
   if (data.shards) loadSearch(); // inline: the keys are there at once (window.kg.nodeIndex)
   showStatus();
   network.fit();
+  window.addEventListener("hashchange", followLink);
+  window.kg.linked = location.hash.length > 1 ? followLink() : Promise.resolve();
 }());
