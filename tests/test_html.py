@@ -528,7 +528,8 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
     assert limits[0] >= 5000 and limits[1] <= 1000 < limits[2] <= 2000
     # the least connected (linked) node with a name of its own is not in the overview: find it by name
     least = page.evaluate("""async () => {
-        const all = await Promise.all(Array.from({ length: Math.ceil(window.kg.data.counts.nodes / 1000) },
+        const size = window.kg.data.shardSize;
+        const all = await Promise.all(Array.from({ length: Math.ceil(window.kg.data.counts.nodes / size) },
                                                   (_, n) => window.kg.shard("search", n)));
         const rows = [].concat(...all).map((row, i) => ({ i, key: row[0], name: row[1][0], degree: row[3] }));
         const names = new Map();

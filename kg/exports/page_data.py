@@ -47,10 +47,15 @@ OVERVIEW_EDGES = 4000
 """Links drawn among them at most (the first in the sources): what loads before the first draw stays bounded."""
 MAX_DRAWN = 1500
 """Nodes the page draws at most at once (expanding stops there): vis-network pans smoothly up to here."""
-SHARD_SIZE = 1000
-"""Nodes, records or search entries per shard."""
-INLINE_NODES = 2000
-"""Graphs with at most this many nodes keep their shards inside the page: one self-contained file."""
+SHARD_SIZE = 250
+"""Nodes or search entries per shard."""
+RECORD_SHARD_SIZE = 250
+"""Claims and events per shard.  A click on a node loads its shard and those of the first 20 records its
+panel lists, which may lie in 20 shards: at 100,000 facts, with 1,000 a shard (and 40 listed) that took
+0.99 s, with 250 (and 20) 0.3 s (headless Chromium, `tests/tools/bench_html.py`)."""
+INLINE_BYTES = 2_000_000
+"""Graphs whose shards hold at most this many bytes keep them inside the page: one self-contained file (the
+real corpus: 0.2 MB).  Larger ones write them beside it, so that the first draw stops growing."""
 STORY_GAP = dt.timedelta(days=183)
 SHARD_FOLDER = "graph-{}"
 """Beside graph.html, named by a digest of its content: a page and its shards always match."""
@@ -275,8 +280,9 @@ class _Builder:
         """The JSON text of one shard: "nodes/3", "search/3", "records/3" or "article/3".  A nodes shard names each node
         at the other end of a link once, in `others`: a link does not repeat its neighbour's articles."""
         kind, number = name.split("/")
-        start = int(number) * SHARD_SIZE
-        end = min(start + SHARD_SIZE, len(self.records) if kind == "records" else len(self.node_ids))
+        size = RECORD_SHARD_SIZE if kind == "records" else SHARD_SIZE
+        start = int(number) * size
+        end = min(start + size, len(self.records) if kind == "records" else len(self.node_ids))
         if kind == "article":
             return script_json(self.article_entry(int(number)))
         if kind == "nodes":
@@ -378,7 +384,7 @@ def page_data(project: Project, view: View | None = None) -> PageData:
     builder.prepare_nodes(builder.make_edges())
     nodes, records = len(builder.node_ids), len(builder.records)
     names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
-    names += [f"records/{n}" for n in range(math.ceil(records / SHARD_SIZE))]
+    names += [f"records/{n}" for n in range(math.ceil(records / RECORD_SHARD_SIZE))]
     names += [f"article/{n}" for n, article in enumerate(project.model.articles.values()) if article.text]
     # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
     # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
@@ -406,9 +412,11 @@ def page_data(project: Project, view: View | None = None) -> PageData:
         "big": big,
         "counts": {"nodes": nodes, "edges": len(builder.edges), "records": records},
         "shardSize": SHARD_SIZE,
+        "recordShardSize": RECORD_SHARD_SIZE,
         "maxDrawn": MAX_DRAWN,
     }
-    return PageData(inline, dict(zip(names, texts, strict=True)), inline_shards=nodes <= INLINE_NODES)
+    inline_shards = sum(len(text.encode()) for text in texts) <= INLINE_BYTES
+    return PageData(inline, dict(zip(names, texts, strict=True)), inline_shards=inline_shards)
 
 
 _JSON_IN_HTML = (

@@ -29,9 +29,9 @@ HUB = """() => {
     return [hub, window.kg.network.canvasToDOM(window.kg.network.getPositions([hub])[hub])];
 }"""
 OUTSIDE = """async () => {
-    const first = await window.kg.shard("search", Math.floor((window.kg.data.counts.nodes - 1) / 1000));
     const i = window.kg.data.counts.nodes - 1;  // the last node: the least connected sort last in the overview
-    return window.kg.drawn.has(i) ? null : first[i % 1000][1][0];
+    const rows = await window.kg.shard("search", Math.floor(i / window.kg.data.shardSize));
+    return window.kg.drawn.has(i) ? null : rows[i % window.kg.data.shardSize][1][0];
 }"""
 
 

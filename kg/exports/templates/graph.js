@@ -58,8 +58,9 @@
     });
   }
 
-  const loaded = (kind, index) => (shards.get(kind + "/" + Math.floor(index / SIZE)) || [])[index % SIZE];
-  const entry = (kind, index) => shard(kind, Math.floor(index / SIZE)).then((rows) => rows[index % SIZE]);
+  const sizeOf = (kind) => (kind === "records" ? data.recordShardSize : SIZE);
+  const loaded = (kind, index) => (shards.get(kind + "/" + Math.floor(index / sizeOf(kind))) || [])[index % sizeOf(kind)];
+  const entry = (kind, index) => shard(kind, Math.floor(index / sizeOf(kind))).then((rows) => rows[index % sizeOf(kind)]);
   const nodeEntry = (i) => entry("nodes", i);
   const recordEntry = (r) => entry("records", r);
 
@@ -492,7 +493,7 @@
 
   /* ------------------------------------------------------------------ details panel */
 
-  const PAGE = 40; // claims and events listed at a time in a node's panel
+  const PAGE = 20; // claims and events listed at a time in a node's panel
 
   function endOf(i, name, here) {
     if (i === here) return el("strong", "here", name);
