@@ -42,6 +42,7 @@ def main() -> None:
             page.evaluate("id => window.kg.timeline().focus(id, { animation: false })", item)
             page.wait_for_timeout(300)
             page.locator("#story-timeline .vis-item", has_text="First official phone call").first.click()
+            page.evaluate("window.kg.timeline().setWindow('2024-11-20', '2025-04-30', { animation: false })")
             page.wait_for_timeout(800)
             page.screenshot(path=str(args.out / "timeline.png"))
         with offline_page(width=1600, height=1000) as page:
