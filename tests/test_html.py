@@ -479,6 +479,28 @@ def test_a_hostile_name_is_displayed_as_text(mini: Path, tmp_path: Path, open_pa
     assert page.evaluate("typeof window.pwned") == "undefined"
 
 
+def test_hostile_text_stays_text_in_the_timeline_and_the_reader(mini: Path, tmp_path: Path, open_page: Opener) -> None:
+    """An event named like markup is a timeline item; an article passage like markup is read, greyed, as text."""
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "name: Syria demands Assad's extradition", f"name: '{HOSTILE}'"), encoding="utf-8")  # fmt: skip
+    text_file = mini / "articles" / "mini-article.txt"
+    text_file.write_text(text_file.read_text(encoding="utf-8") + f"\n{HOSTILE}\n", encoding="utf-8")
+    article = mini / "articles" / "mini-article.yaml"
+    article.write_text(article.read_text(encoding="utf-8") + f"  - quote: '{HOSTILE}'\n    reason: '<b>bold</b>'\n")
+    kg.build(mini, ONTOLOGY, tmp_path / "exports")
+    page = open_page(tmp_path / "exports" / "graph.html", "#article=mini-article")
+    item = page.locator("#story-timeline .vis-item", has_text="onerror").first
+    item.wait_for()
+    assert HOSTILE in (item.text_content() or "")
+    ignored = page.locator("#reader .ignored", has_text="onerror")
+    assert ignored.text_content() == HOSTILE and ignored.get_attribute("data-reason") == "<b>bold</b>"
+    item.click()
+    page.locator("#details h2", has_text="onerror").wait_for()
+    assert page.evaluate("document.querySelectorAll('img, b').length") == 0
+    assert page.evaluate("typeof window.pwned") == "undefined"
+
+
 def test_a_thousand_node_page_opens_with_every_node_and_answers_a_click(tmp_path: Path, open_page: Opener) -> None:
     """Behaviour at scale; how fast is measured by tests/tools/bench_html.py, not asserted here."""
     project = Project(synthetic_model(1000), load_ontology(ONTOLOGY), tmp_path)
