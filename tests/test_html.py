@@ -485,9 +485,14 @@ def test_hostile_text_stays_text_in_the_timeline_and_the_reader(mini: Path, tmp_
     facts.write_text(facts.read_text(encoding="utf-8").replace(
         "name: Syria demands Assad's extradition", f"name: '{HOSTILE}'"), encoding="utf-8")  # fmt: skip
     text_file = mini / "articles" / "mini-article.txt"
-    text_file.write_text(text_file.read_text(encoding="utf-8") + f"\n{HOSTILE}\n", encoding="utf-8")
+    # an emoji before it: two UTF-16 units to JavaScript, one character to Python, and the marks still fit
+    text_file.write_text(text_file.read_text(encoding="utf-8") + f"\nFlag 🇸🇾 shown.\n{HOSTILE}\n", encoding="utf-8")
     article = mini / "articles" / "mini-article.yaml"
-    article.write_text(article.read_text(encoding="utf-8") + f"  - quote: '{HOSTILE}'\n    reason: '<b>bold</b>'\n")
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + f"  - quote: 'Flag 🇸🇾 shown.'\n    reason: a flag\n  - quote: '{HOSTILE}'\n    reason: '<b>bold</b>'\n",
+        encoding="utf-8",
+    )
     kg.build(mini, ONTOLOGY, tmp_path / "exports")
     page = open_page(tmp_path / "exports" / "graph.html", "#article=mini-article")
     item = page.locator("#story-timeline .vis-item", has_text="onerror").first
@@ -495,6 +500,7 @@ def test_hostile_text_stays_text_in_the_timeline_and_the_reader(mini: Path, tmp_
     assert HOSTILE in (item.text_content() or "")
     ignored = page.locator("#reader .ignored", has_text="onerror")
     assert ignored.text_content() == HOSTILE and ignored.get_attribute("data-reason") == "<b>bold</b>"
+    assert page.locator("#reader .ignored", has_text="Flag").text_content() == "Flag 🇸🇾 shown."
     item.click()
     page.locator("#details h2", has_text="onerror").wait_for()
     assert page.evaluate("document.querySelectorAll('img, b').length") == 0

@@ -7,7 +7,6 @@ quotes cover it entirely.  Anything else is *unaccounted*, which fails the build
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -129,7 +128,7 @@ def _cited_by(text: str, quotes: list[tuple[str, str]]) -> tuple[list[str | None
     return cited_by, all_found
 
 
-def _metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]:
+def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]:
     """(start, end, label) of every occurrence of the headline, section, byline, captions and credits."""
     metadata: list[tuple[int, int, str]] = []
     author = model.entities.get(article.author) if article.author else None
@@ -144,14 +143,14 @@ def _metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]
     return sorted(metadata)
 
 
-def _ignored_spans(article: Article) -> list[tuple[int, int, str]]:
+def ignored_spans(article: Article) -> list[tuple[int, int, str]]:
     """(start, end, reason) of every occurrence of each ignored passage."""
     return sorted((s, e, item.reason) for item in article.ignore for s, e in _occurrences(article.text, item.quote))
 
 
 def _account(article: Article, model: Model, cited_by: list[str | None]) -> list[Accounted]:
-    metadata = _metadata_spans(article, model)
-    ignored = _ignored_spans(article)
+    metadata = metadata_spans(article, model)
+    ignored = ignored_spans(article)
     text = article.text
 
     result = []
@@ -184,55 +183,18 @@ def _covering(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | No
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A run of an article's text and what accounts for it: the records whose quotes cover it (in the order
-    they first cite it), the reasons it is ignored, and the metadata it is (all empty for plain text)."""
-
-    text: str
-    cited_by: tuple[str, ...] = ()
-    ignored: tuple[str, ...] = ()
-    metadata: tuple[str, ...] = ()
-
-    @property
-    def marks(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        return self.cited_by, self.ignored, self.metadata
-
-
-def passages(article: Article, model: Model, quotes: list[tuple[str, str]]) -> list[Passage]:
-    """The whole text of `article` cut where what accounts for it changes: each quote's first occurrence
-    (as coverage counts it), every ignored passage and every piece of metadata.  One sweep over the cuts."""
-    text = article.text
+def article_marks(article: Article, model: Model, quotes: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, what) of everything that accounts for a passage of `article`'s text: each quote's
+    first occurrence (as coverage counts it; what: the record's id), every ignored passage (the reason) and
+    every piece of metadata (its label), in that order.  Spans may overlap."""
     marks: list[tuple[int, int, str, str]] = []
     for quote, owner_id in quotes:
-        position = text.find(quote) if quote else -1
+        position = article.text.find(quote) if quote else -1
         if position >= 0:
             marks.append((position, position + len(quote), "cited", owner_id))
-    marks += [(s, e, "ignored", reason) for s, e, reason in _ignored_spans(article)]
-    marks += [(s, e, "metadata", label) for s, e, label in _metadata_spans(article, model)]
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
-    for index, (start, end, _, _) in enumerate(marks):
-        starts.setdefault(start, []).append(index)
-        ends.setdefault(end, []).append(index)
-    cuts = sorted({0, len(text), *starts, *ends})
-    active: set[int] = set()
-    found: list[Passage] = []
-    for start, end in itertools.pairwise(cuts):
-        active.difference_update(ends.get(start, ()))
-        active.update(starts.get(start, ()))
-        covering = [marks[i] for i in sorted(active)]
-        passage = Passage(
-            text[start:end],
-            tuple(dict.fromkeys(value for _, _, kind, value in covering if kind == "cited")),
-            tuple(dict.fromkeys(value for _, _, kind, value in covering if kind == "ignored")),
-            tuple(dict.fromkeys(value for _, _, kind, value in covering if kind == "metadata")),
-        )
-        if found and found[-1].marks == passage.marks:  # the same account on both sides of a cut
-            found[-1] = Passage(found[-1].text + passage.text, *passage.marks)
-        else:
-            found.append(passage)
-    return found
+    marks += [(s, e, "ignored", reason) for s, e, reason in ignored_spans(article)]
+    marks += [(s, e, "metadata", label) for s, e, label in metadata_spans(article, model)]
+    return marks
 
 
 def quotes_by_article(model: Model) -> dict[str, list[tuple[str, str]]]:

@@ -18,11 +18,12 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kg.checks.checked import Project
-from kg.checks.coverage import passages, quotes_by_article
+from kg.checks.coverage import article_marks, quotes_by_article
 from kg.dates import Date
 from kg.exports.page_layout import node_positions
 from kg.exports.page_style import (
@@ -98,6 +99,17 @@ def _date_text(record: Record) -> str | None:
     if record.start:
         return f"from {text(record.start)}"
     return f"until {text(record.end)}" if record.end else None
+
+
+def _utf16_offsets(text: str) -> Callable[[int], int]:
+    """Python's offset into `text` (code points) → JavaScript's (UTF-16 units: a character beyond the BMP,
+    an emoji, counts twice)."""
+    if text.isascii() or max(text) <= "\uffff":
+        return lambda offset: offset
+    before = [0]
+    for character in text:
+        before.append(before[-1] + (2 if character > "\uffff" else 1))
+    return before.__getitem__
 
 
 def story_dates(dates: list[str]) -> list[str]:
@@ -254,20 +266,23 @@ class _Builder:
         return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
 
     def article_entry(self, index: int) -> Json:
-        """An article's text in passages, each [text] or [text, records citing it, ignored because…, metadata],
-        and for each record cited, the nodes the graph focuses on for it: [subject, object] or [the event]."""
+        """An article's text and its marks, [start, end, kind, what]: kind 0 a record citing the span (what:
+        its number), 1 an ignored passage (the reason), 2 metadata (the label); offsets count UTF-16 units,
+        as JavaScript strings do.  The page cuts the text where the marks change.  For each record cited,
+        the nodes the graph focuses on for it: [subject, object] or [the event]."""
         article = self.model.articles[self.article_ids[index]]
-        pieces: list[list[Any]] = []
+        kinds = {"cited": 0, "ignored": 1, "metadata": 2}
+        offsets = _utf16_offsets(article.text)
+        marks: list[list[Any]] = []
         focus: dict[int, list[int]] = {}
-        for passage in passages(article, self.model, self.quotes.get(article.id, [])):
-            if not any(passage.marks):
-                pieces.append([passage.text])
-                continue
-            cited = [self.record_index[record_id] for record_id in passage.cited_by]
-            pieces.append([passage.text, cited, list(passage.ignored), list(passage.metadata)])
-            for record in cited:
-                focus.setdefault(record, self._record_nodes(record))
-        return {"id": article.id, "pieces": pieces, "focus": focus}
+        for start, end, kind, what in article_marks(article, self.model, self.quotes.get(article.id, [])):
+            value: int | str = what
+            if kind == "cited":
+                value = self.record_index[what]
+                if value not in focus:
+                    focus[value] = self._record_nodes(value)
+            marks.append([offsets(start), offsets(end), kinds[kind], value])
+        return {"id": article.id, "text": article.text, "marks": marks, "focus": focus}
 
     def _record_nodes(self, index: int) -> list[int]:
         record = self.records[index]

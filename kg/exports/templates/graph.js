@@ -795,14 +795,51 @@
     const header = el("header");
     header.append(el("p", "outlet", article.outlet || "unknown outlet"), el("h2", null, article.headline));
     const text = el("div", "article-text");
-    entry.pieces.forEach((piece) => text.append(passageElement(piece, entry)));
-    const cited = entry.pieces.filter((piece) => piece.length > 1 && piece[1].length).length;
+    const pieces = articlePieces(entry);
+    pieces.forEach((piece) => text.append(passageElement(piece, entry)));
+    const cited = pieces.filter((piece) => piece.length > 1 && piece[1].length).length;
     const note = el("p", "reader-note", plural(cited, "cited passage") + " · click one for what it supports");
     byId("reader-body").replaceChildren(header, note, text);
     byId("reader").hidden = false;
     byId("reader-body").scrollTop = 0;
     document.body.dataset.reader = article.id;
     shareView({ article: article.id });
+  }
+
+  /* The text cut wherever its marks change, each piece [text] or [text, records citing it (in the order of
+     the marks), reasons it is ignored, metadata labels]; neighbouring pieces with the same account merge. */
+  function articlePieces(entry) {
+    const text = entry.text;
+    const opening = new Map();
+    const closing = new Map();
+    const cuts = new Set([0, text.length]);
+    entry.marks.forEach((mark, k) => {
+      if (!opening.has(mark[0])) opening.set(mark[0], []);
+      if (!closing.has(mark[1])) closing.set(mark[1], []);
+      opening.get(mark[0]).push(k);
+      closing.get(mark[1]).push(k);
+      cuts.add(mark[0]);
+      cuts.add(mark[1]);
+    });
+    const points = Array.from(cuts).sort((a, b) => a - b);
+    const active = new Set();
+    const pieces = [];
+    let previous = null;
+    for (let n = 0; n + 1 < points.length; n += 1) {
+      (closing.get(points[n]) || []).forEach((k) => active.delete(k));
+      (opening.get(points[n]) || []).forEach((k) => active.add(k));
+      const covering = Array.from(active).sort((a, b) => a - b).map((k) => entry.marks[k]);
+      const of = (kind) => Array.from(new Set(covering.filter((mark) => mark[2] === kind).map((mark) => mark[3])));
+      const account = covering.length ? [of(0), of(1), of(2)] : null;
+      const key = JSON.stringify(account);
+      const part = text.slice(points[n], points[n + 1]);
+      if (previous !== null && previous.key === key) previous.piece[0] += part;
+      else {
+        previous = { key: key, piece: account ? [part, ...account] : [part] };
+        pieces.push(previous.piece);
+      }
+    }
+    return pieces;
   }
 
   function passageElement(piece, entry) {
