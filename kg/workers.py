@@ -14,6 +14,8 @@ it replaces the worker and waits for the lost results).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import pickle
@@ -31,6 +33,7 @@ Result = TypeVar("Result")
 
 
 PIECES = 8  # a worker sends its share's results in this many messages
+_PR_SET_PDEATHSIG = 1
 
 
 class WorkerFailed(RuntimeError):
@@ -74,7 +77,7 @@ def in_processes(
     try:
         for share in others:
             receiving, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_run, args=(work, share, sending), daemon=True)
+            process = context.Process(target=_run, args=(work, share, sending, os.getpid()), daemon=True)
             process.start()
             sending.close()  # the child's copy is the only one left: its end means the child ended
             started.append((process, receiving))
@@ -135,19 +138,25 @@ class Beside(Generic[Result]):
     def __init__(self, work: Callable[[], Result]):
         self._process: Any = None
         if not can_fork():
-            self._value = work()
+            self._error: Exception | None = None
+            try:
+                self._value = work()
+            except Exception as error:  # raised by result(), as a worker's would be
+                self._error = error
             return
         sys.stdout.flush()
         sys.stderr.flush()
         self._receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
         self._process = multiprocessing.get_context("fork").Process(
-            target=_run_beside, args=(work, sending), daemon=True
+            target=_run_beside, args=(work, sending, os.getpid()), daemon=True
         )
         self._process.start()
         sending.close()
 
     def result(self) -> Result:
         if self._process is None:
+            if self._error is not None:
+                raise self._error
             return self._value
         try:
             kind, value, recorded = self._receiving.recv()
@@ -170,8 +179,8 @@ class Beside(Generic[Result]):
             self._process.join()
 
 
-def _run_beside(work: Callable[[], Result], sending: Connection) -> None:
-    _leave_interruptions_to_parent()
+def _run_beside(work: Callable[[], Result], sending: Connection, parent: int) -> None:
+    _leave_interruptions_to_parent(parent)
     with recording_apart() as recorded:
         try:
             outcome: tuple[str, Any] = ("done", work())
@@ -181,14 +190,20 @@ def _run_beside(work: Callable[[], Result], sending: Connection) -> None:
     sending.close()
 
 
-def _leave_interruptions_to_parent() -> None:
-    """In a worker: interruptions are the parent's to handle (it kills its workers on its way out)."""
+def _leave_interruptions_to_parent(parent: int) -> None:
+    """In a worker: interruptions are the parent's to handle (it kills its workers on its way out), and a
+    parent killed outright (SIGKILL, the out-of-memory killer) takes its workers with it: an orphan would
+    wait forever on a pipe nobody reads, holding the terminal's output open."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):  # Linux only: prctl(PR_SET_PDEATHSIG, SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
 
 
-def _run(work: Callable[[list[Item]], list[Result]], share: list[Item], sending: Connection) -> None:
-    _leave_interruptions_to_parent()
+def _run(work: Callable[[list[Item]], list[Result]], share: list[Item], sending: Connection, parent: int) -> None:
+    _leave_interruptions_to_parent(parent)
     step = max(1, -(-len(share) // PIECES))
     try:
         for start in range(0, len(share), step):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +33,13 @@ def check(
     ontology_dir: Path = DEFAULT_ONTOLOGY,
     limits: Limits = DEFAULT_LIMITS,
     read: FileLoader = read_in_parallel,
+    on_loaded: Callable[[Project], None] | None = None,
 ) -> tuple[Project | None, list[LocatedProblem]]:
     """Load and validate everything; return the project (None if the ontology is unreadable) and all problems.
 
     `read` reads the source files into records: by default across the machine's cores when there are many;
-    the build passes one that keeps records between builds (`kg.sources.kept`)."""
+    the build passes one that keeps records between builds (`kg.sources.kept`).  `on_loaded` is handed the
+    project as loaded, before it is checked (the build starts making the page then, in another process)."""
     try:
         with stage("ontology"):
             ontology = load_ontology(ontology_dir)
@@ -51,6 +54,8 @@ def check(
         return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
     with stage("load sources"):
         loaded = load_sources(sources, limits, read)
+    if on_loaded is not None:
+        on_loaded(Project(loaded.model, ontology, sources))
     with stage("checks"):
         problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores))
         located = locate(problems)
@@ -62,9 +67,10 @@ def load_project(
     ontology_dir: Path = DEFAULT_ONTOLOGY,
     limits: Limits = DEFAULT_LIMITS,
     read: FileLoader = read_in_parallel,
+    on_loaded: Callable[[Project], None] | None = None,
 ) -> Project:
     """The validated project; raises ValidationFailed (with every located problem) on bad input."""
-    project, problems = check(sources, ontology_dir, limits, read)
+    project, problems = check(sources, ontology_dir, limits, read, on_loaded)
     if problems or project is None:
         raise ValidationFailed(problems)
     return project

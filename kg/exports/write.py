@@ -54,12 +54,14 @@ def export_writers(
     base: str = DEFAULT_BASE,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     kept: tuple[Shelf, dict[Path, str]] | None = None,
+    page: Beside[dict[str, str]] | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, then the page.  Each makes its data when it is
     called and drops it when done.
 
     `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
-    today's source files (`kg.exports.chunks`)."""
+    today's source files (`kg.exports.chunks`).  `page`: the page's files, being made by another process
+    (`build` starts it as soon as the sources are loaded), else the page is made when its turn comes."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
@@ -68,7 +70,8 @@ def export_writers(
     if rdf_formats:
         writers.append(partial(_write_rdf, project, view, base, rdf_formats, kept))
     if "html" in formats:
-        writers.append(partial(_write_page, project, view))
+        made = page.result if page is not None else partial(page_files, project, view)
+        writers.append(partial(_write_page, made))
     return writers
 
 
@@ -93,12 +96,17 @@ def _write_rdf(
     return names
 
 
-def _write_page(project: Project, view: View, folder: Path) -> list[str]:
+def page_files(project: Project, view: View | None = None) -> dict[str, str]:
+    """The page's files (`kg.exports.page.render_page`), timed as the stage "page"."""
     # Imported here: `kg query` and friends need not pay for the page's modules.
     from kg.exports.page import render_page
 
     with stage("page"):
-        files = render_page(project, view)
+        return render_page(project, view)
+
+
+def _write_page(made: Callable[[], dict[str, str]], folder: Path) -> list[str]:
+    files = made()
     with stage("write page"):
         for name, text in files.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -116,18 +124,15 @@ def write_atomically(
     that the next build removes.  The moves run with SIGINT and SIGTERM held back, so that the exports
     all change or none does; then `stale(written names)` files and folders are removed.  When `out` is on
     another filesystem than its parent (a mount point), the staging folder is a hidden one inside `out`.
-    The writers run side by side, each after the first in a forked process of its own (they write
-    different files), so that the page is made while the Turtle is.
+    `writers` is consumed: each is dropped once it has written, which frees what it alone held.
     """
     out.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging = _staging_folder(out)
     try:
-        with contextlib.ExitStack() as running:
-            beside = [running.enter_context(Beside(partial(writer, staging))) for writer in writers[1:]]
-            names = writers[0](staging) if writers else []
-            for other in beside:
-                names += other.result()
+        names: list[str] = []
+        while writers:
+            names += writers.pop(0)(staging)  # dropped once written: what only it held is freed
         for name in names:
             os.chmod(staging / name, 0o644)
         with _signals_held():
@@ -212,10 +217,18 @@ def build(
         return written
     version = f"{current.ontology}\0{builder_version()}"
     read = KeptRecords(Shelf(cache / "records", version), current.files) if use_cache else read_in_parallel
-    with collector_paused():  # millions of objects, no cycles: see kg.collector
-        project = load_project(sources, ontology_dir, read=read)
+    with collector_paused(), contextlib.ExitStack() as running:  # collector: millions of objects, no cycles
+        page: list[Beside[dict[str, str]]] = []
+
+        def make_page_meanwhile(loaded: Project) -> None:
+            """The page is made by another process from the loaded sources while this one checks them and
+            writes the Turtle; a failed check ends it (the ExitStack kills it)."""
+            if "html" in formats:
+                page.append(running.enter_context(Beside(partial(page_files, loaded))))
+
+        project = load_project(sources, ontology_dir, read=read, on_loaded=make_page_meanwhile)
         kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
-        writers = export_writers(project, base, formats, kept)
+        writers = export_writers(project, base, formats, kept, page[0] if page else None)
 
         def stale(written: list[str]) -> list[Path]:
             """Exports of formats not asked for (they would no longer match the sources), old page shards."""
