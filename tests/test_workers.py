@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from kg.workers import WorkerFailed, can_fork, in_processes
+from kg.workers import Beside, WorkerFailed, can_fork, in_processes
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="one core, or no fork on this system")
 
@@ -65,3 +68,46 @@ def test_a_worker_that_dies_ends_the_work_with_an_error() -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _refuse_all() -> int:
+    raise ValueError("refused beside")
+
+
+def test_work_beside_runs_in_another_process_and_hands_back_its_result_or_error() -> None:
+    with Beside(os.getpid) as beside:
+        assert beside.result() not in (os.getpid(), None)
+    with Beside(_refuse_all) as beside, pytest.raises(ValueError, match="refused beside"):
+        beside.result()
+
+
+def test_a_worker_dies_with_its_parent(tmp_path: Path) -> None:
+    """A build killed outright (SIGKILL) must not leave a worker behind, blocked on its pipe forever."""
+    started = tmp_path / "started"
+    script = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from kg.workers import Beside\n"
+        f"flag = Path({str(started)!r})\n"
+        "beside = Beside(lambda: (flag.touch(), time.sleep(60)))\n"
+        "print(beside._process.pid, flush=True)\n"
+        "while not flag.exists():\n"
+        "    time.sleep(0.01)\n"
+        "os.kill(os.getpid(), 9)\n"  # the worker is at work: only the kernel can end it now
+    )
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as build:
+        assert build.stdout is not None
+        worker = int(build.stdout.readline())
+        build.wait(timeout=60)
+    deadline = time.monotonic() + 10  # a bound on a hang, not a measure of speed
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.05)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie is dead, waiting to be reaped
+    except FileNotFoundError:
+        return False
