@@ -3,15 +3,16 @@ afresh, across the machine's cores when there is enough to read.
 
 A file's records are a function of its bytes and of its article's text (`kg.sources.records.read_file`),
 so they are kept under the file's path with both digests, and with the sources folder and limits they
-were read under; any difference, or a damaged entry, means the file is read again.  A process that reads
-a file pickles its records once: that is both what it keeps and what it sends back.
+were read under; any difference, or a damaged entry, means the file is read again.  A worker that reads
+a file pickles its records once: that is both what it keeps and what it sends back; the build's own
+process keeps the records it reads as they are (pickled only for the shelf).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.limits import DEFAULT_LIMITS, Limits
@@ -33,22 +34,25 @@ class _Job:
     limits: Limits = DEFAULT_LIMITS
     shelf: Shelf | None = None
     digests: dict[Path, str] | None = None
+    reader: int = 0  # the process that reads the records in the end: its own share needs no pickling
 
 
 _job = _Job()
 
 
-def _read_batch(files: list[Path]) -> list[bytes]:
-    """The pickled records of each file, kept on the shelf (if any) on the way."""
-    found = []
+def _read_batch(files: list[Path]) -> list[FileRecords | bytes]:
+    """The records of each file, kept on the shelf (if any) on the way: pickled in a worker (to be sent),
+    as they are in the process that reads them in the end."""
+    found: list[FileRecords | bytes] = []
+    here = os.getpid() == _job.reader
     for file in files:
         records = read_file(file, _job.root, _job.limits)
-        pickled = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-        if _job.shelf is not None and _job.digests is not None:
+        pickled = None if here and _job.shelf is None else pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        if _job.shelf is not None and _job.digests is not None and pickled is not None:
             stamp = _stamp(_job.digests, records.file, records.text_file, _job.root, _job.limits)
             if keepable(stamp[2], *([stamp[4]] if records.text_file is not None else [])):
                 _job.shelf.put_pickled(str(file), stamp, pickled)
-        found.append(pickled)
+        found.append(records if here or pickled is None else pickled)
     return found
 
 
@@ -60,10 +64,11 @@ def _stamp(digests: dict[Path, str], file: Path, text_file: Path | None, root: P
 
 def _read(files: list[Path], job: _Job) -> list[FileRecords]:
     global _job
-    _job = job
+    _job = replace(job, reader=os.getpid())
     try:
         sizes = [_size(file) for file in files]
-        return [pickle.loads(p) for p in in_processes(_read_batch, files, sizes, PARALLEL_BYTES)]
+        found = in_processes(_read_batch, files, sizes, PARALLEL_BYTES)
+        return [p if isinstance(p, FileRecords) else pickle.loads(p) for p in found]
     finally:
         _job = _Job()
 
