@@ -356,6 +356,12 @@ def test_the_timeline_draws_a_day_as_a_point_and_a_month_as_a_span(real_page: Pa
     assert drawn["width"] is not None and float(str(drawn["width"])) > 100  # a month, drawn as a wide bar
     items = real_page.evaluate("window.kg.story.get().map(i => i.className)")
     assert any("conflicting" in c for c in items)  # conflicting claims and events are marked
+    # a dated claim with a literal value (no edge) is an item too: al-Sharaa holds the post from January
+    # 2025 (its year inferred), drawn over the month it starts in
+    facts = real_page.evaluate(
+        "window.kg.story.get().filter(i => i.id[0] === 'f').map(i => [i.content.textContent, i.start, i.end])"
+    )
+    assert ["≈ Ahmad al-Sharaa", "2025-01-01", "2025-02-01"] in [[t.split(" — ")[0], s, e] for t, s, e in facts]
 
 
 def test_clicking_the_call_on_the_timeline_selects_it_in_the_graph(real_page: Page) -> None:

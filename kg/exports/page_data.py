@@ -81,11 +81,10 @@ def _since(record: Record) -> str | None:
 
 def _until(record: Record) -> str | None:
     """The last day a record can denote: a day's own, a month's or year's last, an interval's end.  The
-    timeline draws a record from `_since` to here: a point for a day, a span for anything longer."""
-    date = record.date or record.end
-    if date is None:
-        return record.start.earliest.isoformat() if record.start else None  # "from 2017": drawn at its start
-    return date.latest.isoformat()
+    timeline draws a record from `_since` to here: a point for a day, a span for anything longer.  An
+    interval with no end ("from January 2025") is drawn over its start, at the start's precision."""
+    date = record.date or record.end or record.start
+    return date.latest.isoformat() if date else None
 
 
 def _date_text(record: Record) -> str | None:
@@ -224,14 +223,7 @@ class _Builder:
         node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
         entity = self.model.entities.get(node_id)
-        facts = [
-            [
-                self.relation_label.get(fact.relation, fact.relation),
-                ", ".join(fact.values),
-                self.record_index[fact.record] if fact.record else None,
-            ]
-            for fact in node.facts
-        ]
+        facts = self._facts(i)
         links = []
         for j in self.incident[i]:
             edge = self.edges[j]
@@ -260,6 +252,20 @@ class _Builder:
             "degree": len(self.incident[i]),
             "links": links,
         }
+
+    def _facts(self, i: int) -> list[list[Any]]:
+        """A node's literal facts: [label, text, record, since, until, date, look] (the last four None for an
+        event's own datatype roles): a dated one is a timeline item too."""
+        found = []
+        for fact in self.view.nodes[self.node_ids[i]].facts:
+            label = self.relation_label.get(fact.relation, fact.relation)
+            if fact.record is None:
+                found.append([label, ", ".join(fact.values), None, None, None, None, None])
+                continue
+            r = self.record_index[fact.record]
+            dates = [self.record_since[r], self.record_until[r], self.record_date[r], self.record_look[r]]
+            found.append([label, ", ".join(fact.values), r, *dates])
+        return found
 
     def search_entry(self, i: int) -> list[Any]:
         node = self.view.nodes[self.node_ids[i]]
@@ -389,6 +395,7 @@ class _Builder:
                 for i, xy in zip(chosen, positions, strict=True)
             ],
             "edges": [[j, *self.edges[j]] for j in shown_edges],
+            "facts": [[i, *fact] for i in chosen for fact in self._facts(i) if fact[3] or fact[4]],
         }
 
 

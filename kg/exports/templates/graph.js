@@ -158,6 +158,7 @@
 
   function drawLinks(nodeEntryValue) {
     if (nodeEntryValue.kind === "event") noteEvent(nodeEntryValue.index, nodeEntryValue.until, nodeEntryValue.date);
+    nodeEntryValue.facts.forEach((fact) => noteFact(nodeEntryValue.index, fact));
     nodeEntryValue.links.forEach((link) => { if (drawn.has(link[1])) drawEdge(link[0], linkEdge(link)); });
   }
 
@@ -196,7 +197,20 @@
     pendingItems.push(storyItem("n" + i, node.name, node.since, until, date, false));
   }
 
+  /* A dated literal fact of drawn node `i` ("holds position: interim president", January 2025):
+     [label, text, record, since, until, date, look].  Its item shows while its node does, from its date. */
+  const factItems = new Map(); // item id → { node, since }
+
+  function noteFact(i, fact) {
+    const id = "f" + fact[2];
+    if (fact[2] === null || !(fact[3] || fact[4]) || factItems.has(id) || !drawn.has(i)) return;
+    factItems.set(id, { node: i, since: fact[3] || fact[4] });
+    pendingItems.push(Object.assign(storyItem(id, drawn.get(i).name + " — " + fact[0] + ": " + fact[1], fact[3], fact[4],
+                                              fact[5], data.lookText[fact[6]].includes("conflicting")), { node: i }));
+  }
+
   data.overview.nodes.forEach((n) => drawNode(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9]));
+  data.overview.facts.forEach((f) => noteFact(f[0], f.slice(1)));
   data.overview.edges.forEach((e) => drawEdge(e[0], e.slice(1)));
   flush();
 
@@ -309,6 +323,10 @@
     const itemChanges = nodeChanges.map((change) => ({ id: "n" + change.id, shown: !change.hidden }))
       .concat(edgeChanges.map((change) => ({ id: "e" + change.id, shown: !change.hidden })))
       .filter((change) => story.get(change.id) !== null);
+    factItems.forEach((fact, id) => {
+      const show = Boolean(nodeShown.get(fact.node)) && inTime(fact.since);
+      if (story.get(id).shown !== show) itemChanges.push({ id: id, shown: show });
+    });
     if (itemChanges.length) story.update(itemChanges);
     showStatus();
   }
@@ -768,6 +786,7 @@
       const id = properties.items[0];
       if (!id) return;
       if (id[0] === "n") pick(Number(id.slice(1)));
+      else if (id[0] === "f") pick(factItems.get(id).node);
       else pickEdge(Number(id.slice(1)));
     });
     byId("story-toggle").addEventListener("click", () => {
