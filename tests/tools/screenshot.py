@@ -1,6 +1,6 @@
 """Screenshots of the real graph page for the README: builds sources/, then shows
   - graph.png: the overview with Tartus naval base selected;
-  - timeline.png: the story timeline, with the Feb. 12 call picked from it;
+  - timeline.png: the story timeline, the Feb. 12 call picked in the graph and selected on it;
   - reader.png: an article in the reader, with a cited passage clicked.
 
 python -m tests.tools.screenshot [--out tests/screenshots]
@@ -38,11 +38,8 @@ def main() -> None:
             page.screenshot(path=str(args.out / "graph.png"))
         with offline_page(width=1600, height=1000) as page:
             open_graph(page, page_path)
-            item = page.evaluate("key => 'n' + window.kg.nodeIndex(key)", CALL)
-            page.evaluate("id => window.kg.timeline().focus(id, { animation: false })", item)
-            page.wait_for_timeout(300)
-            page.locator("#story-timeline .vis-item", has_text="First official phone call").first.click()
             page.evaluate("window.kg.timeline().setWindow('2024-11-20', '2025-04-30', { animation: false })")
+            page.evaluate("key => window.kg.pick(window.kg.nodeIndex(key))", CALL)  # selects its item too
             page.wait_for_timeout(800)
             page.screenshot(path=str(args.out / "timeline.png"))
         with offline_page(width=1600, height=1000) as page:
