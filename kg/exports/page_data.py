@@ -256,15 +256,15 @@ class _Builder:
     def _facts(self, i: int) -> list[list[Any]]:
         """A node's literal facts: [label, text, record, since, until, date, look] (the last four None for an
         event's own datatype roles): a dated one is a timeline item too."""
-        found = []
+        found: list[list[Any]] = []
         for fact in self.view.nodes[self.node_ids[i]].facts:
-            label = self.relation_label.get(fact.relation, fact.relation)
+            entry: list[Any] = [self.relation_label.get(fact.relation, fact.relation), ", ".join(fact.values)]
             if fact.record is None:
-                found.append([label, ", ".join(fact.values), None, None, None, None, None])
+                found.append([*entry, None, None, None, None, None])
                 continue
             r = self.record_index[fact.record]
-            dates = [self.record_since[r], self.record_until[r], self.record_date[r], self.record_look[r]]
-            found.append([label, ", ".join(fact.values), r, *dates])
+            dated = [self.record_since[r], self.record_until[r], self.record_date[r], self.record_look[r]]
+            found.append([*entry, r, *dated])
         return found
 
     def search_entry(self, i: int) -> list[Any]:
