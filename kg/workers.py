@@ -115,10 +115,7 @@ class _Received:
                 try:
                     kind, value = receiving.recv()
                 except (EOFError, OSError):
-                    process = self.waiting[receiving]
-                    process.join()
-                    message = f"a worker process ended without its results (exit {process.exitcode})"
-                    self.failure = WorkerFailed(message)
+                    self.failure = _ended_without_results(self.waiting[receiving])
                     return
                 if kind == "error":
                     self.failure = value
@@ -161,8 +158,7 @@ class Beside(Generic[Result]):
         try:
             kind, value, recorded = self._receiving.recv()
         except EOFError:
-            self._process.join()
-            raise WorkerFailed(f"a worker process ended without its results (exit {self._process.exitcode})") from None
+            raise _ended_without_results(self._process) from None
         absorb(recorded)
         if kind == "error":
             raise value
@@ -213,6 +209,12 @@ def _run(work: Callable[[list[Item]], list[Result]], share: list[Item], sending:
         outcome = ("error", _sendable(error))
     sending.send(outcome)
     sending.close()
+
+
+def _ended_without_results(process: Any) -> WorkerFailed:
+    """What a worker's closed pipe means: it died (killed, out of memory) before sending everything."""
+    process.join()
+    return WorkerFailed(f"a worker process ended without its results (exit {process.exitcode})")
 
 
 def _sendable(error: BaseException) -> BaseException:

@@ -45,14 +45,18 @@ def _read_batch(files: list[Path]) -> list[FileRecords | bytes]:
     as they are in the process that reads them in the end."""
     found: list[FileRecords | bytes] = []
     here = os.getpid() == _job.reader
+    shelf, digests = _job.shelf, _job.digests
     for file in files:
         records = read_file(file, _job.root, _job.limits)
-        pickled = None if here and _job.shelf is None else pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-        if _job.shelf is not None and _job.digests is not None and pickled is not None:
-            stamp = _stamp(_job.digests, records.file, records.text_file, _job.root, _job.limits)
+        if here and shelf is None:
+            found.append(records)
+            continue
+        pickled = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        if shelf is not None and digests is not None:
+            stamp = _stamp(digests, records.file, records.text_file, _job.root, _job.limits)
             if keepable(stamp[2], *([stamp[4]] if records.text_file is not None else [])):
-                _job.shelf.put_pickled(str(file), stamp, pickled)
-        found.append(records if here or pickled is None else pickled)
+                shelf.put_pickled(str(file), stamp, pickled)
+        found.append(records if here else pickled)
     return found
 
 
