@@ -1,6 +1,7 @@
 """The package shows the pipeline, names say what they are, and the vocabulary has one home.
 
-    kg.sources (YAML → model) → kg.checks → kg.exports (RDF, network, page) → kg.query (query, serve, push)
+    kg.sources (YAML → model) → kg.checks → kg.exports (RDF, network, page, ontology doc) → kg.query (query, serve,
+    push) → kg.curation (the curator's loop: new, watch, diff, timeline, conflicts)
 
 with the shared core (model, dates, problems, limits, vocab, ontology; timings, pickling, the collector,
 the cache shelf and worker processes) below them and the CLI on top.
@@ -30,7 +31,7 @@ CORE = {
     *("kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology", "kg.timings"),
     *("kg.pickling", "kg.shelf", "kg.workers", "kg.collector"),
 }
-STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "top"]
+STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "kg.curation", "top"]
 
 
 def stage(module: str) -> int:

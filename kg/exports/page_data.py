@@ -24,7 +24,6 @@ from typing import Any
 
 from kg.checks.checked import Project
 from kg.checks.coverage import article_marks, quotes_by_article
-from kg.dates import Date
 from kg.exports.page_layout import node_positions
 from kg.exports.page_style import (
     BIG_GRAPH,
@@ -37,7 +36,7 @@ from kg.exports.page_style import (
     node_size,
     vis_options,
 )
-from kg.exports.view import Record, View
+from kg.exports.view import Record, View, date_text, first_day, last_day
 from kg.model import Claim, Evidence
 
 Json = dict[str, Any]
@@ -71,33 +70,6 @@ class PageData:
     inline: Json
     shards: dict[str, str]
     inline_shards: bool
-
-
-def _since(record: Record) -> str | None:
-    """The first day a record can denote: the time slider shows it from then on (undated: always)."""
-    date = record.date or record.start
-    return date.earliest.isoformat() if date else None
-
-
-def _until(record: Record) -> str | None:
-    """The last day a record can denote: a day's own, a month's or year's last, an interval's end.  The
-    timeline draws a record from `_since` to here: a point for a day, a span for anything longer.  An
-    interval with no end ("from January 2025") is drawn over its start, at the start's precision."""
-    date = record.date or record.end or record.start
-    return date.latest.isoformat() if date else None
-
-
-def _date_text(record: Record) -> str | None:
-    def text(date: Date) -> str:
-        return f"{date} ({', '.join(date.inferred)} inferred)" if date.inferred else str(date)
-
-    if record.date:
-        return text(record.date)
-    if record.start and record.end:
-        return f"{text(record.start)} – {text(record.end)}"
-    if record.start:
-        return f"from {text(record.start)}"
-    return f"until {text(record.end)}" if record.end else None
 
 
 def _utf16_offsets(text: str) -> Callable[[int], int]:
@@ -157,10 +129,10 @@ class _Builder:
                 self.looks.append(edge_look(modality, conflict))
                 self.look_text.append(modality.name + (" · conflicting" if conflict else ""))
             self.record_look.append(look_index[key])
-            self.record_since.append(_since(record))
+            self.record_since.append(first_day(record))
             self.record_articles.append(sorted({self.article_index[item.article] for item in record.evidence}))
-            self.record_date.append(_date_text(record))
-            self.record_until.append(_until(record))
+            self.record_date.append(date_text(record))
+            self.record_until.append(last_day(record))
             self.record_modality.append(modality.name)
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
 
@@ -243,8 +215,8 @@ class _Builder:
             "class": self.class_of[i],
             "kind": node.kind,
             "since": self.since[i],
-            "date": _date_text(event) if event else None,
-            "until": _until(event) if event else None,
+            "date": date_text(event) if event else None,
+            "until": last_day(event) if event else None,
             "record": self.record_index[node_id] if event else None,
             "articles": self.node_articles[i],
             "facts": facts,
@@ -319,7 +291,7 @@ class _Builder:
         for i, node_id in enumerate(self.node_ids):
             event = self.model.events.get(node_id)
             if event is not None:
-                result.append(_since(event))
+                result.append(first_day(event))
                 continue
             dates = [edges[j][4] for j in incident[i]]
             known = [d for d in dates if d is not None]
@@ -329,7 +301,7 @@ class _Builder:
     def _event_dates(self, i: int) -> list[Any]:
         """[until, date text] of an event node (the timeline draws it from its `since`); [] for an entity."""
         event = self.model.events.get(self.node_ids[i])
-        return [_until(event), _date_text(event)] if event else []
+        return [last_day(event), date_text(event)] if event else []
 
     # ------------------------------------------------------------------ records
 
@@ -342,7 +314,7 @@ class _Builder:
             record.id,
             "claim" if isinstance(record, Claim) else "event",
             self.view.title(record.id),
-            _date_text(record),
+            date_text(record),
             self.record_modality[index],
             [self.view.title(other) for other in self.view.conflicts.get(record.id, [])],
             [(self.relation_label.get(q, q), [self.name(v) for v in values]) for q, values in qualifiers],

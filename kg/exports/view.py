@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kg.dates import Date
 from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Modality, Ontology
 
@@ -127,6 +128,35 @@ class View:
         record = self.records[record_id]
         date = record.date or record.start
         return date.value if date else None
+
+
+def first_day(record: Record) -> str | None:
+    """The first day a record can denote: the time slider shows it from then on (undated: always)."""
+    date = record.date or record.start
+    return date.earliest.isoformat() if date else None
+
+
+def last_day(record: Record) -> str | None:
+    """The last day a record can denote: a day's own, a month's or year's last, an interval's end.  The
+    timeline draws a record from `first_day` to here: a point for a day, a span for anything longer.  An
+    interval with no end ("from January 2025") is drawn over its start, at the start's precision."""
+    date = record.date or record.end or record.start
+    return date.latest.isoformat() if date else None
+
+
+def date_text(record: Record) -> str | None:
+    """A record's date as curated: a day, month or year (inferred parts named), or an interval."""
+
+    def text(date: Date) -> str:
+        return f"{date} ({', '.join(date.inferred)} inferred)" if date.inferred else str(date)
+
+    if record.date:
+        return text(record.date)
+    if record.start and record.end:
+        return f"{text(record.start)} – {text(record.end)}"
+    if record.start:
+        return f"from {text(record.start)}"
+    return f"until {text(record.end)}" if record.end else None
 
 
 def _node(node: Entity | Event) -> GraphNode:

@@ -1,0 +1,134 @@
+"""`kg timeline`: the events and dated claims of the graph in date order, with their sources.
+
+A date is kept at the precision its source prints it, so "January 2025" is neither the 1st nor the 31st.
+An entry is placed at the first day it can denote and, among entries starting that day, the longer span
+comes first: a month-precise event is listed before the day-precise events inside that month, and its
+span ("2025-01-01 … 2025-01-31") is printed, so that nobody reads it as the 1st.  Parts of a date the
+curator inferred (not printed by the source) are marked with "≈" and named.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.exports.view import Record, View, date_text
+from kg.model import Claim
+
+TIMELINE_FORMATS = ("table", "markdown", "csv")
+COLUMNS = ("date", "precision", "span", "kind", "id", "what", "sources")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated record as the timeline lists it."""
+
+    date: str  # as curated: "2025-01-28", "2025-04-23 (year inferred)", "from 2017 – 2066"
+    precision: str  # "day", "month", "year", or both ends of an interval ("day – year")
+    span: str  # the days the date can denote: "2025-01-28", or "2025-01-01 … 2025-01-31"
+    kind: str  # an event's class, or "claim: <relation>"
+    id: str
+    what: str  # the event's name, or the claim as "subject — relation — object"
+    sources: str  # the articles quoted, each with the sources it cites: "kp-abu-qasra (via reuters)"
+    inferred: bool
+
+    def row(self) -> tuple[str, ...]:
+        return (
+            ("≈ " if self.inferred else "") + self.date,
+            self.precision,
+            self.span,
+            self.kind,
+            self.id,
+            self.what,
+            self.sources,
+        )
+
+
+def timeline(view: View) -> list[Entry]:
+    """Every event and claim with a date, in date order (see the module's docstring), then by record order."""
+    dated = [record for record in view.records.values() if record.date or record.start or record.end]
+    dated.sort(key=lambda r: (*_placed(r), view.record_order[r.id]))
+    return [_entry(view, record) for record in dated]
+
+
+def _placed(record: Record) -> tuple[dt.date, int]:
+    """Where a record goes: its first day (an interval open at the start: its end's first day), and
+    before the shorter spans starting that day, the number of days it spans, negated."""
+    first = record.date or record.start or record.end
+    last = record.date or record.end or record.start
+    assert first is not None and last is not None
+    return first.earliest, -(last.latest - first.earliest).days
+
+
+def _entry(view: View, record: Record) -> Entry:
+    dates = [d for d in (record.date, record.start, record.end) if d is not None]
+    kind = f"claim: {view.ontology.label(record.predicate)}" if isinstance(record, Claim) else record.type
+    return Entry(
+        date=date_text(record) or "",
+        precision=" – ".join(d.precision for d in dates),
+        span=_span(record),
+        kind=kind,
+        id=record.id,
+        what=view.title(record.id),
+        sources=_sources(view, record),
+        inferred=any(d.inferred for d in dates),
+    )
+
+
+def _span(record: Record) -> str:
+    """The days a record's date can denote; an interval with an open end says so."""
+    first = record.date or record.start or record.end
+    last = record.date or record.end
+    start = first.earliest.isoformat() if first and (record.date or record.start) else "(open)"
+    end = last.latest.isoformat() if last else "(open)"
+    return start if start == end else f"{start} … {end}"
+
+
+def _sources(view: View, record: Record) -> str:
+    """Each article the record's evidence quotes, with the sources that article cites for it."""
+    cited: dict[str, list[str]] = {}
+    for item in record.evidence:
+        via = cited.setdefault(item.article, [])
+        via += [v for v in item.via if v not in via]
+    return "; ".join(article + (f" (via {', '.join(via)})" if via else "") for article, via in sorted(cited.items()))
+
+
+def render_timeline(entries: Sequence[Entry], output_format: str = "table") -> str:
+    """The entries as an aligned text table, a Markdown table or CSV (RFC 4180, with a header row)."""
+    rows = [entry.row(marked=output_format != "csv") for entry in entries]
+    if output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        return buffer.getvalue()
+    if output_format == "markdown":
+        lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    if output_format != "table":
+        raise ValueError(f"unknown timeline format {output_format!r}: choose from {', '.join(TIMELINE_FORMATS)}")
+    return text_table(COLUMNS, rows)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell, the last one left ragged."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, str(row[-1])]).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def markdown_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: no pipe, newline or HTML can break the table or render."""
+    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = escaped.replace(character, entity)
+    for character in "`*_[]":
+        escaped = escaped.replace(character, "\\" + character)
+    return escaped
