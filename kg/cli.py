@@ -17,7 +17,7 @@ from types import FrameType
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, coverage_report
 from kg.exports.rdf import DEFAULT_BASE
-from kg.exports.view import stats
+from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
@@ -114,6 +114,53 @@ def cmd_coverage(args: argparse.Namespace) -> int:
                     + (f"  [{item.detail}]" if item.detail and args.verbose else "")
                 )
     return 0 if complete else 1
+
+
+def _view(args: argparse.Namespace) -> View:
+    project = load_project(args.sources, args.ontology)
+    return View(project.model, project.ontology)
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from kg.curation.timeline import render_timeline, timeline
+
+    sys.stdout.write(render_timeline(timeline(_view(args)), args.format))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from kg.curation.conflicts import conflicts, render_conflicts
+
+    view = _view(args)
+    sys.stdout.write(render_conflicts(view, conflicts(view), args.format))
+    return 0
+
+
+def cmd_new_article(args: argparse.Namespace) -> int:
+    from kg.curation.scaffold import CurationError, new_article
+
+    try:
+        made = new_article(args.text_file, args.sources, args.ontology, args.id)
+    except CurationError as error:
+        print(f"kg new article: {error}", file=sys.stderr)
+        return 1
+    for path in (made.text, made.article, made.facts):
+        print(f"wrote {path}")
+    print(f"{made.to_decide} sentences to decide (listed as `# quote:` in {made.facts}); `kg validate` shows each")
+    return 0
+
+
+def cmd_new_entity(args: argparse.Namespace) -> int:
+    from kg.curation.entity import new_entity
+    from kg.curation.scaffold import CurationError
+
+    try:
+        path = new_entity(args.sources, args.ontology, args.id, args.type, args.name, args.alias, args.note)
+    except CurationError as error:
+        print(f"kg new entity: {error}", file=sys.stderr)
+        return 1
+    print(f"added {args.type} {args.id} ({args.name!r}) to {path}")
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -254,6 +301,43 @@ def parser() -> argparse.ArgumentParser:
     coverage_parser = command("coverage", cmd_coverage, "show how every sentence of every article is accounted for")
     coverage_parser.add_argument("-v", "--verbose", action="store_true", help="list every sentence")
     command("schema", cmd_schema, "regenerate the editor JSON Schemas in ontology/ from the ontology")
+    timeline_parser = command("timeline", cmd_timeline, "list events and dated claims in date order, with sources")
+    timeline_parser.add_argument(
+        "--format", choices=("table", "markdown", "csv"), default="table", help="output format (default: table)"
+    )
+    conflicts_parser = command("conflicts", cmd_conflicts, "list every pair of conflicting claims or events")
+    conflicts_parser.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="output format (default: text)"
+    )
+
+    new_parser = sub.add_parser(
+        "new",
+        help="scaffold an article, or add an entity",
+        description="scaffold an "
+        "article from its text, or add an entity to sources/entities.yaml (no prompts; refuses clashes)",
+    )
+    new_sub = new_parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+
+    def new_command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
+        p = new_sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="YAML sources (default: sources/)")
+        p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+        p.set_defaults(function=function)
+        return p
+
+    article_parser = new_command(
+        "article", cmd_new_article, "copy an article's text into sources/articles/ and scaffold its YAML files"
+    )
+    article_parser.add_argument("text_file", type=Path, metavar="TEXT_FILE", help="the article as plain UTF-8 text")
+    article_parser.add_argument("--id", help="the article's id (default: from its headline, else the file name)")
+    entity_parser = new_command("entity", cmd_new_entity, "add an entity to sources/entities.yaml")
+    entity_parser.add_argument("id", metavar="ID", help="lowercase letters, digits and dashes")
+    entity_parser.add_argument("--type", required=True, metavar="CLASS", help="an entity class of the ontology")
+    entity_parser.add_argument("--name", required=True, help="the name as the texts print it")
+    entity_parser.add_argument(
+        "--alias", action="append", default=[], help="another name the texts use (repeat for more)"
+    )
+    entity_parser.add_argument("--note", help="what the curator should know about it")
 
     def data_command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
         """A command over the built graph (exports/graph.ttl + ontology), or over a fresh in-memory build."""

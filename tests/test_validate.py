@@ -167,7 +167,7 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             ARTICLE,
             "  - quote: Subscribe to our newsletter.\n    reason: newsletter plea\n",
             "",
-            "mini-article.txt:7:1: sentence neither cited by evidence nor ignored",
+            "mini-article.txt:7:1: to do: cite this sentence as evidence, or ignore it in",
         ),
     ],
 )

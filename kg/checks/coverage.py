@@ -248,7 +248,8 @@ def coverage_problems(
                 problems.append(
                     Problem(
                         Where(text_path),
-                        f'sentence neither cited by evidence nor ignored in {article.where.file.name}: "{snippet}"',
+                        f"to do: cite this sentence as evidence, or ignore it in {article.where.file.name} "
+                        f'with a reason: "{snippet}"',
                         item.sentence.line,
                         item.sentence.column,
                     )

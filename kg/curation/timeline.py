@@ -35,9 +35,10 @@ class Entry:
     sources: str  # the articles quoted, each with the sources it cites: "kp-abu-qasra (via reuters)"
     inferred: bool
 
-    def row(self) -> tuple[str, ...]:
+    def row(self, marked: bool = True) -> tuple[str, ...]:
+        """The cells in COLUMNS order; `marked`: an inferred date starts with "≈" (its text names the parts)."""
         return (
-            ("≈ " if self.inferred else "") + self.date,
+            ("≈ " if self.inferred and marked else "") + self.date,
             self.precision,
             self.span,
             self.kind,

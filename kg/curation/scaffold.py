@@ -1,0 +1,201 @@
+"""`kg new article`: copy a captured article into the sources and scaffold its YAML.
+
+It writes three files, and refuses to overwrite any:
+- `sources/articles/<id>.txt`: the text, byte for byte;
+- `sources/articles/<id>.yaml`: the article with what `kg.curation.furniture` recognised (headline,
+  section, byline, photos) and the obvious boilerplate under `ignore:` with a suggested reason;
+- `sources/facts/<id>.yaml`: every sentence of the text in order, each still to decide as a commented
+  `# quote:` with the known entities it names, the others listed with how they are accounted for.
+
+The sentence accounting is the validator's own (`kg.checks.coverage`), so `kg validate` then reports
+exactly the sentences still to decide, as "to do" errors located in the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.checks.coverage import account_article
+from kg.curation.furniture import Furniture, find_furniture
+from kg.model import Article, Entity, Ignored, Model, Photo
+from kg.ontology import Ontology, load_ontology
+from kg.sources.records import load_sources
+from kg.sources.schema import ID_PATTERN
+
+
+class CurationError(ValueError):
+    """A request the curator must change: a clash, a bad id, an unreadable file.  The message says how."""
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    text: Path
+    article: Path
+    facts: Path
+    to_decide: int  # sentences listed as `# quote:` to cite or ignore
+
+
+def slug(text: str, words: int = 8) -> str:
+    """An id from a name or headline: lowercase words joined by dashes."""
+    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
+    return "-".join(parts[:words]) or "article"
+
+
+def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: str | None = None) -> Scaffold:
+    """Copy `text_file` into `sources` and write its article and facts scaffolds (see the module docstring)."""
+    try:
+        text = text_file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CurationError(f"{text_file}: not UTF-8 text (byte {error.start}); save it as UTF-8 first") from None
+    furniture = find_furniture(text)
+    article_id = article_id or slug(furniture.headline or text_file.stem)
+    if not re.fullmatch(ID_PATTERN, article_id):
+        raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
+    model = load_sources(sources).model
+    if article_id in model.articles:
+        raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")
+    paths = Scaffold(
+        sources / "articles" / f"{article_id}.txt",
+        sources / "articles" / f"{article_id}.yaml",
+        sources / "facts" / f"{article_id}.yaml",
+        0,
+    )
+    for path in (paths.text, paths.article, paths.facts):
+        if path.exists():
+            raise CurationError(f"{path} exists already: choose another --id, or remove it")
+    ontology = load_ontology(ontology_dir)
+    author = _entity_named(model, furniture.author, ontology, "Person") if furniture.author else None
+    article = Article(
+        article_id,
+        paths.text.name,
+        text,
+        headline=furniture.headline,
+        section=furniture.section,
+        author=author.id if author else None,
+        photos=tuple(Photo(_photo_id(article_id, n), c, credit) for n, (c, credit) in enumerate(furniture.photos, 1)),
+        ignore=tuple(Ignored(quote, reason) for quote, reason in furniture.boilerplate.items()),
+    )
+    with_author = Model(entities={author.id: author} if author else {})
+    accounted = account_article(article, with_author, [])
+    mentions = _Mentions(model.entities.values())
+    furniture_text = "\n".join(furniture.boilerplate)  # an outlet named in a bio or a plea is the likeliest
+    outlets = [e for e in mentions.named(furniture_text + "\n" + text) if ontology.is_a(e.type, "NewsOrganization")]
+
+    paths.text.parent.mkdir(parents=True, exist_ok=True)
+    paths.facts.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(text_file, paths.text)
+    paths.article.write_text(_article_yaml(article, furniture, outlets), encoding="utf-8")
+    lines = [
+        "# yaml-language-server: $schema=../../ontology/facts.schema.json",
+        f"# Facts of {article.label!r} (articles/{paths.text.name}), scaffolded by `kg new article`.",
+        "# Every sentence of the text is listed below, in order.  Decide each `# quote:`: cite the words that",
+        "# state a fact as evidence of an event or claim (verbatim), or add the sentence to the `ignore:` list",
+        f"# of articles/{paths.article.name} with a reason.  `kg validate` lists every sentence still to decide.",
+        f"article: {article_id}",
+        "",
+    ]
+    to_decide = 0
+    for item in accounted:
+        sentence = item.sentence
+        where = f"# line {sentence.line}, column {sentence.column}"
+        if item.status == "unaccounted":
+            to_decide += 1
+            lines.append(f"{where}: to decide")
+            lines.append(f"# quote: {json.dumps(sentence.text, ensure_ascii=False)}")
+            named = [f"{e.id} ({name})" for e, name in mentions.found(sentence.text)]
+            if named:
+                lines.append(f"#   mentions: {', '.join(named)}")
+        else:
+            lines.append(f"{where}: {item.status} ({item.detail}): {json.dumps(sentence.text, ensure_ascii=False)}")
+    lines += ["", "events: []", "", "claims: []", ""]
+    paths.facts.write_text("\n".join(lines), encoding="utf-8")
+    return Scaffold(paths.text, paths.article, paths.facts, to_decide)
+
+
+def _photo_id(article_id: str, number: int) -> str:
+    return f"photo-{article_id}" + (f"-{number}" if number > 1 else "")
+
+
+def _entity_named(model: Model, name: str, ontology: Ontology, cls: str) -> Entity | None:
+    """The entity of class `cls` (or a subclass) with `name` as its name or an alias."""
+    for entity in model.entities.values():
+        if name in entity.names and ontology.is_a(entity.type, cls):
+            return entity
+    return None
+
+
+def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity]) -> str:
+    def quoted(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = [
+        "# yaml-language-server: $schema=../../ontology/article.schema.json",
+        "# Scaffolded by `kg new article`: check every detected field against the text.",
+        f"id: {article.id}",
+        f"text: {article.text_file}",
+    ]
+    if outlets:
+        names = ", ".join(f"{e.id} ({e.name})" for e in outlets)
+        lines.append(f"# outlet: {outlets[0].id}  # the text names {names}: set the outlet it ran in")
+    else:
+        lines.append("# outlet: <news organisation id>  # the outlet the article ran in, if the text shows it")
+    if article.headline:
+        lines.append(f"headline: {quoted(article.headline)}")
+    else:
+        lines.append('# title: "…"  # the text prints no headline: describe the article (or set headline:)')
+    if article.author:
+        lines.append(f"author: {article.author}")
+    elif furniture.author:
+        person = slug(furniture.author, 4)
+        lines.append(
+            f'# author: {person}  # byline "{furniture.author}": first '
+            f'`kg new entity {person} --type Person --name "{furniture.author}"`'
+        )
+    if article.section:
+        lines.append(f"section: {quoted(article.section)}")
+    lines += [
+        "# published:  # the dates the text bounds its publication by (YYYY, YYYY-MM or YYYY-MM-DD)",
+        "#   after: …",
+        "#   before: …",
+        "#   note: …",
+    ]
+    if article.photos:
+        lines.append("photos:  # each id is a Photograph entity: `kg new entity ID --type Photograph --name …`")
+        for photo in article.photos:
+            lines += [f"  - id: {photo.id}", f"    caption: {quoted(photo.caption)}"]
+            if photo.credit:
+                lines.append(f"    credit: {quoted(photo.credit)}")
+    if article.ignore:
+        lines.append("ignore:  # suggested: obvious page furniture; keep what is right, cite what is not")
+        for item in article.ignore:
+            lines += [f"  - quote: {quoted(item.quote)}", f"    reason: {quoted(item.reason)}"]
+    return "\n".join(lines) + "\n"
+
+
+class _Mentions:
+    """Finds the known entities a text names, by name or alias, as whole words."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self.by_name: dict[str, list[Entity]] = {}
+        for entity in entities:
+            for name in entity.names:
+                if len(name) >= 3:
+                    self.by_name.setdefault(name, []).append(entity)
+        names = sorted(self.by_name, key=lambda n: (-len(n), n))
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
+
+    def found(self, text: str) -> list[tuple[Entity, str]]:
+        """(entity, the name printed) for each entity named in `text`, in order of first mention."""
+        seen: dict[str, tuple[Entity, str]] = {}
+        for match in self.pattern.finditer(text) if self.pattern else ():
+            for entity in self.by_name[match.group()]:
+                seen.setdefault(entity.id, (entity, match.group()))
+        return list(seen.values())
+
+    def named(self, text: str) -> list[Entity]:
+        return [entity for entity, _ in self.found(text)]
