@@ -163,6 +163,29 @@ def cmd_new_entity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from kg.curation.watch import Outcome, Watcher, start_server, watch
+
+    def report(outcome: Outcome) -> None:
+        if not outcome.ok:
+            _report(outcome.problems, args.max_errors)
+        print(f"build {outcome.number}: {outcome.summary} ({outcome.seconds:.2f} s)", flush=True)
+
+    watcher = Watcher(args.sources, args.ontology, args.out, args.base, args.format)
+    print(f"watching {args.sources}/ and {args.ontology}/ (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    if args.serve:
+        args.out.mkdir(parents=True, exist_ok=True)
+        server = start_server(watcher, args.host, args.port)
+        port = server.server_address[1]
+        print(f"serving {args.out}/ at http://{args.host}:{port}/ (the page reloads after each good build)", flush=True)
+    try:
+        watch(watcher, report, stop)
+    except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) is how a watch ends
+        stop.set()
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     written = write_editor_schemas(load_ontology(args.ontology), args.ontology)
     for path in written:
@@ -296,6 +319,21 @@ def parser() -> argparse.ArgumentParser:
     build_parser.add_argument(
         "--no-cache", action="store_true", help="build even when nothing changed since the last build"
     )
+    watch_parser = command("watch", cmd_watch, "rebuild after every save in sources/ or ontology/; say what changed")
+    watch_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
+    watch_parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+    watch_parser.add_argument(
+        "--format",
+        type=_export_formats,
+        default=DEFAULT_FORMATS,
+        metavar="F[,F…]",
+        help=f"exports to write (default: {','.join(DEFAULT_FORMATS)}; graph.ttl is always written)",
+    )
+    watch_parser.add_argument(
+        "--serve", action="store_true", help="serve the exports on 127.0.0.1; the page reloads after each good build"
+    )
+    watch_parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
+    watch_parser.add_argument("--port", type=int, default=8000, help="port to serve on; 0 picks one (default: 8000)")
     stats_parser = command("stats", cmd_stats, "count nodes by class and edges by relation")
     stats_parser.add_argument("--json", action="store_true", help="print JSON")
     coverage_parser = command("coverage", cmd_coverage, "show how every sentence of every article is accounted for")

@@ -1,0 +1,220 @@
+"""`kg watch`: rebuild on every save in `sources/` or `ontology/`, and say what changed.
+
+Each rebuild is `kg build` with its cache: unchanged source files are neither parsed nor checked again
+(`kg.sources.kept`), and the Turtle of each unchanged file is reused (`kg.exports.chunks`).  A save that
+breaks the sources prints the located errors and leaves `exports/` as it was (the build writes nothing
+until everything is valid), so the page keeps showing the last good build.
+
+With `serve`, the exports folder is served on 127.0.0.1 by the standard library's HTTP server, and its
+root is a small page that shows `graph.html` in a frame and reloads it after each good build.  The
+exports themselves stay exactly what `kg build` writes: the reloading lives only in that frame page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from kg.curation.diff import DiffError, Digest, compare, digest_of_turtle
+from kg.exports.rdf import DEFAULT_BASE
+from kg.exports.write import DEFAULT_FORMATS, build
+from kg.problems import LocatedProblem, ValidationFailed
+
+POLL_SECONDS = 0.25
+"""How often the folders are looked at: a save is rebuilt within about twice this (it must be quiet for one
+look, so that an editor's write-then-rename is seen whole)."""
+STATUS_PATH = "/__watch__.json"
+
+
+@dataclass
+class Outcome:
+    """One rebuild: its number, whether it succeeded, its summary line, and its errors if it failed."""
+
+    number: int
+    ok: bool
+    summary: str
+    problems: list[LocatedProblem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _files(folders: tuple[Path, ...]) -> Iterator[Path]:
+    for folder in folders:
+        for root, directories, names in os.walk(folder):
+            directories[:] = sorted(d for d in directories if not d.startswith("."))
+            yield from (Path(root) / name for name in sorted(names) if not name.startswith("."))
+
+
+def snapshot(folders: tuple[Path, ...]) -> dict[Path, tuple[int, int]]:
+    """Path → (modification time, size) of every file under `folders`, hidden ones aside."""
+    seen = {}
+    for path in _files(folders):
+        try:
+            status = path.stat()
+        except FileNotFoundError:  # removed while we looked
+            continue
+        seen[path] = (status.st_mtime_ns, status.st_size)
+    return seen
+
+
+class Watcher:
+    """Rebuilds `out` from `sources` and `ontology` and remembers the last good graph, to diff against."""
+
+    def __init__(
+        self,
+        sources: Path,
+        ontology: Path,
+        out: Path,
+        base: str = DEFAULT_BASE,
+        formats: tuple[str, ...] = DEFAULT_FORMATS,
+    ):
+        self.sources, self.ontology, self.out, self.base = sources, ontology, out, base
+        self.formats = formats if "ttl" in formats else ("ttl", *formats)  # the summary reads graph.ttl
+        self.last_good: Digest | None = None
+        self.outcome: Outcome | None = None
+        self.good_builds = 0
+
+    def rebuild(self) -> Outcome:
+        """Build once; the outcome says what changed since the last good build, or what is wrong."""
+        number = self.outcome.number + 1 if self.outcome else 1
+        started = time.perf_counter()
+        try:
+            build(self.sources, self.ontology, self.out, self.base, True, self.formats)
+        except ValidationFailed as failure:
+            count = len(failure.problems)
+            summary = f"{count} error{'s' if count != 1 else ''}: {self.out}/ keeps the last good build"
+            self.outcome = Outcome(number, False, summary, failure.problems, time.perf_counter() - started)
+            return self.outcome
+        digest: Digest | None = None
+        try:
+            digest = digest_of_turtle(self.out / "graph.ttl", self.ontology)
+        except DiffError as error:  # the build wrote it: only a file removed since gets here
+            summary = f"built, but could not read it back: {error}"
+        else:
+            summary = "first build" if self.last_good is None else compare(self.last_good, digest).summary()
+        self.last_good = digest
+        self.good_builds += 1
+        self.outcome = Outcome(number, True, summary, [], time.perf_counter() - started)
+        return self.outcome
+
+    def status(self) -> dict[str, Any]:
+        """What the frame page polls: the number of good builds (it reloads when that grows) and the last
+        outcome."""
+        outcome = self.outcome
+        return {
+            "build": self.good_builds,
+            "ok": outcome.ok if outcome else True,
+            "summary": outcome.summary if outcome else "",
+            "errors": [str(problem) for problem in outcome.problems[:20]] if outcome else [],
+        }
+
+
+def watch(
+    watcher: Watcher,
+    report: Callable[[Outcome], None],
+    stop: threading.Event,
+    poll: float = POLL_SECONDS,
+) -> None:
+    """Build now, then after every change under the sources and the ontology, until `stop` is set."""
+    folders = (watcher.sources, watcher.ontology)
+    seen = snapshot(folders)
+    report(watcher.rebuild())
+    while not stop.wait(poll):
+        now = snapshot(folders)
+        if now == seen:
+            continue
+        while not stop.wait(poll):  # quiet for one look: the save is complete
+            later = snapshot(folders)
+            if later == now:
+                break
+            now = later
+        seen = now
+        if not stop.is_set():
+            report(watcher.rebuild())
+
+
+FRAME_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>kg watch</title>
+<style>
+html, body { margin: 0; height: 100%; font: 14px system-ui, sans-serif; }
+iframe { border: 0; width: 100%; height: 100%; display: block; }
+#status { position: fixed; left: 12px; bottom: 12px; max-width: 70%; padding: 8px 12px; border-radius: 6px;
+  background: #fff4e5; border: 1px solid #e8871e; white-space: pre-wrap; box-shadow: 0 2px 8px #0003; }
+</style></head>
+<body>
+<div id="status" role="status" hidden></div>
+<iframe id="page" title="knowledge graph" src="graph.html"></iframe>
+<script>
+"use strict";
+// Shows the built page and reloads it after each good build (kg watch --serve).  Its deep link
+// (#node=…, #article=…) is mirrored here, so a reload, or a reload of this page, keeps the view.
+const frame = document.getElementById("page");
+const status = document.getElementById("status");
+if (location.hash) frame.src = "graph.html" + location.hash;
+let shown = null;
+async function poll() {
+  try {
+    const answer = await fetch("__watch__.json", {cache: "no-store"});
+    const state = await answer.json();
+    if (shown !== null && state.build !== shown) frame.contentWindow.location.reload();
+    shown = state.build;
+    status.hidden = state.ok;
+    status.textContent = state.ok ? "" : state.summary + "\\n" + state.errors.join("\\n");
+    const hash = frame.contentWindow.location.hash;
+    if (hash !== location.hash) history.replaceState(null, "", hash || location.pathname);
+  } catch (error) {
+    status.hidden = false;
+    status.textContent = "kg watch has stopped: this page no longer reloads";
+    return;
+  }
+  setTimeout(poll, 500);
+}
+poll();
+</script>
+</body></html>
+"""
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """The exports folder as static files, the frame page at `/` and the watcher's status as JSON."""
+
+    watcher: Watcher
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path in ("/", "/index.html"):
+            self._send(FRAME_PAGE.encode("utf-8"), "text/html; charset=utf-8")
+        elif path == STATUS_PATH:
+            self._send(json.dumps(self.watcher.status()).encode("utf-8"), "application/json")
+        else:
+            super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the terminal shows builds, not requests."""
+
+
+def start_server(watcher: Watcher, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    """Serve `watcher.out` (see the module docstring) from a daemon thread; port 0 picks a free port."""
+    handler = type("Handler", (_Handler,), {"watcher": watcher})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(watcher.out)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="kg-watch-server", daemon=True).start()
+    return server
