@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.checks.coverage import account_article
+from kg.checks.coverage import account_article, quotes_by_article
 from kg.curation.furniture import Furniture, find_furniture
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
@@ -81,7 +81,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         ignore=tuple(Ignored(quote, reason) for quote, reason in furniture.boilerplate.items()),
     )
     with_author = Model(entities={author.id: author} if author else {})
-    accounted = account_article(article, with_author, [])
+    # Evidence elsewhere may cite this article already (an article taken out and added again).
+    accounted = account_article(article, with_author, quotes_by_article(model).get(article_id, []))
     mentions = _Mentions(model.entities.values())
     furniture_text = "\n".join(furniture.boilerplate)  # an outlet named in a bio or a plea is the likeliest
     outlets = [e for e in mentions.named(furniture_text + "\n" + text) if ontology.is_a(e.type, "NewsOrganization")]
