@@ -186,6 +186,22 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from kg.curation.diff import DiffError, compare, digest_of, render
+
+    if len(args.versions) > 2:
+        print("kg diff: give at most two revisions or export files (OLD [NEW])", file=sys.stderr)
+        return 2
+    old, new = (*args.versions, None)[:2] if args.versions else ("HEAD", None)
+    try:
+        changes = compare(digest_of(old, args.sources, args.ontology), digest_of(new, args.sources, args.ontology))
+    except DiffError as error:
+        print(f"kg diff: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(changes, args.format))
+    return 1 if args.exit_code and changes else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     written = write_editor_schemas(load_ontology(args.ontology), args.ontology)
     for path in written:
@@ -347,6 +363,19 @@ def parser() -> argparse.ArgumentParser:
     conflicts_parser.add_argument(
         "--format", choices=("text", "markdown"), default="text", help="output format (default: text)"
     )
+    diff_parser = command(
+        "diff", cmd_diff, "list the claims, events, entities and evidence added, removed or changed in the graph"
+    )
+    diff_parser.add_argument(
+        "versions",
+        nargs="*",
+        metavar="REV|FILE",
+        help="each a git revision or an export file (graph.ttl); NEW defaults to the working tree, OLD to HEAD",
+    )
+    diff_parser.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="output format (default: text)"
+    )
+    diff_parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the graph changed")
 
     new_parser = sub.add_parser(
         "new",

@@ -76,10 +76,10 @@ def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(tm
 # ---------------------------------------------------------------------------- formats
 
 
-def test_a_default_build_writes_turtle_and_the_page(mini: Path, tmp_path: Path) -> None:
+def test_a_default_build_writes_turtle_the_page_and_the_ontology_documentation(mini: Path, tmp_path: Path) -> None:
     written = kg.build(mini, ONTOLOGY, tmp_path / "out")
-    assert sorted(p.name for p in written) == ["graph.html", "graph.ttl"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl"]
+    assert sorted(p.name for p in written) == ["graph.html", "graph.ttl", "ontology.html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.ttl", "ontology.html"]
 
 
 def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path: Path) -> None:
@@ -87,7 +87,13 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
     assert (
         main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--format", "all"]) == 0
     )
-    assert sorted(p.name for p in out.iterdir()) == ["graph.html", "graph.jsonld", "graph.nt", "graph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "graph.html",
+        "graph.jsonld",
+        "graph.nt",
+        "graph.ttl",
+        "ontology.html",
+    ]
     nt = (out / "graph.nt").read_bytes()
     assert (
         main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--format", "nt"]) == 0
@@ -100,7 +106,7 @@ def test_an_unknown_format_is_a_usage_error(mini: Path, capsys: pytest.CaptureFi
     with pytest.raises(SystemExit) as usage:
         main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", "ttl,rdfxml"])
     assert usage.value.code == 2
-    assert "unknown format rdfxml: choose from ttl, nt, jsonld, html, all" in capsys.readouterr().err
+    assert "unknown format rdfxml: choose from ttl, nt, jsonld, html, ontology, all" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------- atomicity

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
@@ -31,11 +32,17 @@ from kg.timings import stage
 from kg.workers import Beside
 
 DEFAULT_OUT = Path("exports")
-FORMATS = {**{name: file for name, (file, _) in RDF_FORMATS.items()}, "html": "graph.html"}
-DEFAULT_FORMATS = ("ttl", "html")
-"""Turtle (for SPARQL, `kg query`, `kg serve`, `kg push`) and the page.  N-Triples and JSON-LD hold the same
-triples in 4.7× and 3.4× the bytes of Turtle (at 100,000 facts: 605 MB and 441 MB against 129 MB) and take
-most of the writing time: they are written when asked for (`--format ttl,html,nt`, or `all`)."""
+FORMATS = {
+    **{name: file for name, (file, _) in RDF_FORMATS.items()},
+    "html": "graph.html",
+    "ontology": "ontology.html",
+}
+DEFAULT_FORMATS = ("ttl", "html", "ontology")
+"""Turtle (for SPARQL, `kg query`, `kg serve`, `kg push`), the page, and the ontology's documentation, which
+the page's legend links to (made beside the rest by another process, it adds nothing to a build's wall time
+on two cores).  N-Triples and JSON-LD hold the same triples in 4.7× and 3.4× the bytes of Turtle (at 100,000
+facts: 605 MB and 441 MB against 129 MB) and take most of the writing time: they are written when asked for
+(`--format ttl,html,ontology,nt`, or `all`)."""
 
 Writer = Callable[[Path], list[str]]
 """Writes some exports under the folder it is given and returns their paths relative to that folder."""
@@ -55,13 +62,15 @@ def export_writers(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     kept: tuple[Shelf, dict[Path, str]] | None = None,
     page: Beside[dict[str, str]] | None = None,
+    ontology_doc: Beside[str] | None = None,
 ) -> list[Writer]:
-    """The writers of `formats`, in order: the RDF files, then the page.  Each makes its data when it is
-    called and drops it when done.
+    """The writers of `formats`, in order: the RDF files, the page, the ontology's documentation.  Each
+    makes its data when it is called and drops it when done.
 
     `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
-    today's source files (`kg.exports.chunks`).  `page`: the page's files, being made by another process
-    (`build` starts it as soon as the sources are loaded), else the page is made when its turn comes."""
+    today's source files (`kg.exports.chunks`).  `page` and `ontology_doc`: the page's files and the
+    documentation, being made by other processes (`build` starts them as soon as the sources are loaded),
+    else each is made when its turn comes."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
@@ -72,6 +81,9 @@ def export_writers(
     if "html" in formats:
         made = page.result if page is not None else partial(page_files, project, view)
         writers.append(partial(_write_page, made))
+    if "ontology" in formats:
+        doc = ontology_doc.result if ontology_doc is not None else partial(ontology_doc_text, project)
+        writers.append(partial(_write_ontology_doc, doc))
     return writers
 
 
@@ -112,6 +124,33 @@ def _write_page(made: Callable[[], dict[str, str]], folder: Path) -> list[str]:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(text.encode("utf-8"))
     return list(files)
+
+
+def ontology_doc_text(project: Project, shelf: Shelf | None = None) -> str:
+    """`ontology.html` (`kg.exports.ontology_doc`), timed as the stage "ontology doc".
+
+    With a `shelf` (opened for today's ontology and builder), the page is kept there with the examples it
+    shows: while they stay the same (most edits of the sources change none) it is not made again, and
+    pyLODE is not even imported (0.6 s of CPU)."""
+    from kg.exports.ontology_doc import examples  # imported here, as is pyLODE: for the build alone
+
+    with stage("ontology doc"):
+        found = examples(project)
+        stamp = (found, metadata.version("pylode"))
+        kept = shelf.get(FORMATS["ontology"]) if shelf is not None else None
+        if kept is not None and kept[0] == stamp:
+            return str(kept[1])
+        from kg.exports.ontology_doc import ontology_html
+
+        html = ontology_html(project.ontology, found)
+        if shelf is not None:
+            shelf.put(FORMATS["ontology"], stamp, html)
+        return html
+
+
+def _write_ontology_doc(made: Callable[[], str], folder: Path) -> list[str]:
+    (folder / FORMATS["ontology"]).write_bytes(made().encode("utf-8"))
+    return [FORMATS["ontology"]]
 
 
 def write_atomically(
@@ -208,6 +247,8 @@ def build(
     cache = cache_folder(sources)
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"
+        if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
+            settings += f" pylode {metadata.version('pylode')}"
         current = fingerprint(sources, ontology_dir, settings)
         manifest = read_manifest(cache) if use_cache else None
     if manifest and manifest.up_to_date(current.digest, out):
@@ -219,16 +260,21 @@ def build(
     read = KeptRecords(Shelf(cache / "records", version), current.files) if use_cache else read_in_parallel
     with collector_paused(), contextlib.ExitStack() as running:  # collector: millions of objects, no cycles
         page: list[Beside[dict[str, str]]] = []
+        doc: list[Beside[str]] = []
 
-        def make_page_meanwhile(loaded: Project) -> None:
-            """The page is made by another process from the loaded sources while this one checks them and
-            writes the Turtle; a failed check ends it (the ExitStack kills it)."""
+        def make_pages_meanwhile(loaded: Project) -> None:
+            """The page and the ontology's documentation are made by other processes from the loaded sources
+            while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
+            them)."""
             if "html" in formats:
                 page.append(running.enter_context(Beside(partial(page_files, loaded))))
+            if "ontology" in formats:
+                shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
+                doc.append(running.enter_context(Beside(partial(ontology_doc_text, loaded, shelf))))
 
-        project = load_project(sources, ontology_dir, read=read, on_loaded=make_page_meanwhile)
+        project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile)
         kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
-        writers = export_writers(project, base, formats, kept, page[0] if page else None)
+        writers = export_writers(project, base, formats, kept, page[0] if page else None, doc[0] if doc else None)
 
         def stale(written: list[str]) -> list[Path]:
             """Exports of formats not asked for (they would no longer match the sources), old page shards."""

@@ -392,6 +392,15 @@
     return [glyph, el("span", "name", cls.label), el("span", "count", cls.count)];
   }
 
+  /* A class's entry in the ontology documentation beside the page (its anchor is the class's local name). */
+  function classDoc(cls) {
+    const link = el("a", "doc", "?");
+    link.href = "ontology.html#" + encodeURIComponent(cls.name);
+    link.title = cls.label + " in the ontology documentation";
+    link.setAttribute("aria-label", link.title);
+    return [link];
+  }
+
   function describeArticle(article, box) {
     box.dataset.article = article.id;
     return [el("span", "outlet", article.outlet || "unknown outlet"), el("span", "headline", article.headline)];
@@ -962,7 +971,7 @@
     document.body.dataset.ready = "true";
   });
 
-  checklist("classes", data.classes, shownClasses, describeClass);
+  checklist("classes", data.classes, shownClasses, describeClass, classDoc);
   buildEdgeLegend();
   checklist("articles", data.articles, shownArticles, describeArticle,
             (article, index) => article.text ? [button("read", "read", () => openArticle(index))] : []);

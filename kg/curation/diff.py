@@ -1,0 +1,654 @@
+"""`kg diff`: what changed in the graph: claims, events, entities and evidence added, removed or changed.
+
+Every comparison goes through one path: a graph's Turtle is loaded into an Oxigraph store and read back
+with SPARQL into a `Digest` (each record as plain, hashable values keyed by its id), and two digests are
+compared field by field.  So two export files, the working tree against a git revision (that revision's
+sources built in memory by today's builder) and two successive builds (`kg watch`) are compared alike,
+by what the graph says rather than by how the YAML is written: moving a claim to another file, reordering
+evidence or reformatting YAML changes nothing.
+
+Evidence is keyed by its record, article and quote (its IRI numbers it by position, which an edit above it
+shifts): a new quote is an addition, another modality or attribution of the same quote a change.  The
+ontology tells the most specific class of a node among the classes the graph lists for it, which of an
+event's properties are roles, which of a claim's are qualifiers, and the names of the modalities.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import pyoxigraph as ox
+
+from kg import vocab as v
+from kg.checks.checked import Project, load_project
+from kg.curation.timeline import markdown_cell
+from kg.dates import PRECISIONS, Date
+from kg.exports.rdf import DEFAULT_BASE, parse_turtle, prefixes
+from kg.exports.turtle import graph_text
+from kg.ontology import Ontology, Term, load_ontology
+from kg.problems import ValidationFailed, printable
+from kg.query.store import declared_prefixes
+from kg.vocab import KGO, K
+
+DIFF_FORMATS = ("text", "markdown")
+MINUS = "−"  # U+2212, in the summary and before removed items alike
+
+_PRECISION_OF = {v.DAY: "day", v.MONTH: "month", v.YEAR: "year"}
+_DATES = ((K.date, K.inferredDatePart), (K.startDate, K.inferredStartPart), (K.endDate, K.inferredEndPart))
+
+
+class DiffError(Exception):
+    """A comparison that cannot be made (an unknown revision, no git repository, an unreadable file)."""
+
+
+# ---------------------------------------------------------------------------------------------- digests
+
+
+def _shown_date(date: Date | None) -> str:
+    """`2025-01-28`, `2025-01 (month)`, `2025-02-12 (year inferred)`: the precision when it is not a day."""
+    if date is None:
+        return "none"
+    notes = [date.precision] if date.precision != "day" else []
+    if date.inferred:
+        notes.append(f"{', '.join(date.inferred)} inferred")
+    return f"{date.value} ({', '.join(notes)})" if notes else date.value
+
+
+def _shown_values(values: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """Roles or qualifiers: `participant russia, syria; place damascus`."""
+    return "; ".join(f"{name} {', '.join(items)}" for name, items in values) or "none"
+
+
+def _text(value: str | None) -> str:
+    """Text from the graph (a name, a note, a quote) in double quotes, its line breaks escaped.
+
+    Made printable (and bounded) only when rendered: two long notes must not compare equal for being
+    shortened alike."""
+    return "none" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _list(values: tuple[str, ...]) -> str:
+    return ", ".join(values) or "none"
+
+
+@dataclass(frozen=True)
+class EntityDigest:
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+
+    def shown(self) -> dict[str, str]:
+        """Each compared field, as the diff prints it."""
+        return {
+            "type": self.type,
+            "name": _text(self.name),
+            "aliases": _list(tuple(map(_text, self.aliases))),
+            "note": _text(self.note),
+        }
+
+    def describe(self) -> str:
+        return f"{self.type} {_text(self.name)}"
+
+
+@dataclass(frozen=True)
+class EventDigest:
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # role → values (ids, or quoted literals), sorted
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    date_notes: tuple[str, ...] = ()
+    modality: str = "asserted"
+    conflicts: tuple[str, ...] = ()
+    note: str | None = None
+
+    def shown(self) -> dict[str, str]:
+        return {
+            "type": self.type,
+            "name": _text(self.name),
+            "aliases": _list(tuple(map(_text, self.aliases))),
+            "roles": _shown_values(self.roles),
+            "date": _shown_date(self.date),
+            "start": _shown_date(self.start),
+            "end": _shown_date(self.end),
+            "date note": _list(tuple(map(_text, self.date_notes))),
+            "modality": self.modality,
+            "conflicts": _list(self.conflicts),
+            "note": _text(self.note),
+        }
+
+    def describe(self) -> str:
+        return f"{self.type} {_text(self.name)}{_when(self.date, self.start, self.end)}"
+
+
+@dataclass(frozen=True)
+class ClaimDigest:
+    subject: str
+    predicate: str
+    object: str  # a node id, or a literal value in double quotes
+    qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    date_notes: tuple[str, ...] = ()
+    modality: str = "asserted"
+    conflicts: tuple[str, ...] = ()
+    note: str | None = None
+
+    def shown(self) -> dict[str, str]:
+        return {
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object,
+            "qualifiers": _shown_values(self.qualifiers),
+            "date": _shown_date(self.date),
+            "start": _shown_date(self.start),
+            "end": _shown_date(self.end),
+            "date note": _list(tuple(map(_text, self.date_notes))),
+            "modality": self.modality,
+            "conflicts": _list(self.conflicts),
+            "note": _text(self.note),
+        }
+
+    def describe(self) -> str:
+        qualified = f" ({_shown_values(self.qualifiers)})" if self.qualifiers else ""
+        when = _when(self.date, self.start, self.end)
+        return f"{self.subject} {self.predicate} {self.object}{qualified}{when}; {self.modality}"
+
+
+def _when(date: Date | None, start: Date | None, end: Date | None) -> str:
+    if date is not None:
+        return f", {_shown_date(date)}"
+    if start is not None or end is not None:
+        return f", {_shown_date(start)} to {_shown_date(end)}"
+    return ""
+
+
+class EvidenceKey(NamedTuple):
+    """Which evidence: the record it supports, the article and the quote (`occurrence` tells apart the
+    same quote given twice to one record)."""
+
+    record: str
+    article: str
+    quote: str
+    occurrence: int = 1
+
+    def describe(self) -> str:
+        again = f" (#{self.occurrence})" if self.occurrence > 1 else ""
+        return f"{self.record} ← {self.article}: {_text(self.quote)}{again}"
+
+
+@dataclass(frozen=True)
+class EvidenceDigest:
+    modality: str = "asserted"
+    via: tuple[str, ...] = ()  # the sources the article cites for the quote, in order
+    said_to: str | None = None
+    direct_speech: bool = False
+
+    @property
+    def attribution(self) -> str:
+        parts = [f"via {', '.join(self.via)}"] if self.via else []
+        if self.said_to:
+            parts.append(f"said to {self.said_to}")
+        if self.direct_speech:
+            parts.append("direct speech")
+        return "; ".join(parts) or "none"
+
+    def shown(self) -> dict[str, str]:
+        return {"modality": self.modality, "attribution": self.attribution}
+
+    def describe(self) -> str:
+        return self.modality if self.attribution == "none" else f"{self.modality}; {self.attribution}"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a graph says, record by record: entities, events and claims by id, evidence by `EvidenceKey`."""
+
+    entities: Mapping[str, EntityDigest] = field(default_factory=dict)
+    events: Mapping[str, EventDigest] = field(default_factory=dict)
+    claims: Mapping[str, ClaimDigest] = field(default_factory=dict)
+    evidence: Mapping[EvidenceKey, EvidenceDigest] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+_THINGS = "SELECT ?node ?property ?value WHERE { ?node a kgo:Thing ; ?property ?value }"
+_CLAIMS = "SELECT ?node ?property ?value WHERE { ?node a kgo:Claim ; ?property ?value }"
+_EVIDENCE = """
+SELECT ?evidence ?record ?article ?quote ?modality ?direct ?saidTo WHERE {
+  ?evidence a kgo:Evidence ; oa:hasBody ?record ; prov:wasDerivedFrom ?article ; kgo:modality ?modality ;
+            oa:hasTarget/oa:hasSelector ?selector .
+  ?selector a oa:TextQuoteSelector ; oa:exact ?quote .
+  OPTIONAL { ?evidence kgo:directSpeech ?direct }
+  OPTIONAL { ?evidence kgo:saidTo ?saidTo }
+}"""
+_CITED = """
+SELECT ?evidence ?agent WHERE {
+  ?evidence a kgo:Evidence ; kgo:attribution ?step .
+  ?step prov:agent ?agent ; kgo:stepIndex ?index .
+  FILTER (?index > 0)
+} ORDER BY ?evidence ?index"""
+"""Step 0 is the article's outlet (when known), a fact about the article; the later steps are the quote's `via`."""
+
+Bag = dict[str, list[Term]]
+
+
+class _Common(NamedTuple):
+    """The fields events and claims share, in the order both declare them."""
+
+    date: Date | None
+    start: Date | None
+    end: Date | None
+    date_notes: tuple[str, ...]
+    modality: str
+    conflicts: tuple[str, ...]
+    note: str | None
+
+
+class _Reader:
+    """Reads one graph (in `store`) into a Digest; ids are IRIs with the graph's `base` taken off."""
+
+    def __init__(self, store: ox.Store, ontology: Ontology, base: str):
+        self.store, self.ontology, self.base = store, ontology, base
+        self.prefixes = prefixes(base)
+        self.modalities = {m.iri: m.name for m in ontology.modalities}
+        self.roles = set(ontology.usable("role"))
+        self.qualifiers = set(ontology.usable("qualifier"))
+
+    def select(self, query: str) -> ox.QuerySolutions:
+        solutions = self.store.query(query, prefixes=self.prefixes)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return solutions
+
+    def bags(self, query: str) -> dict[str, Bag]:
+        """Node id → property IRI → values, from a query selecting ?node ?property ?value."""
+        found: dict[str, Bag] = defaultdict(lambda: defaultdict(list))
+        for row in self.select(query):
+            found[self.id(row["node"])][row["property"].value].append(row["value"])
+        return found
+
+    def id(self, term: Term) -> str:
+        """A node, claim or article IRI as its id; a literal in double quotes; any other IRI in <…>."""
+        if isinstance(term, ox.Literal):
+            return json.dumps(term.value, ensure_ascii=False)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(self.base):
+            local = term.value[len(self.base) :]
+            for kind in ("claim/", "article/"):
+                local = local.removeprefix(kind)
+            return local
+        return f"<{term.value}>" if isinstance(term, ox.NamedNode) else str(term)
+
+    @staticmethod
+    def kgo_names(iris: Iterable[str]) -> set[str]:
+        return {iri[len(KGO) :] for iri in iris if iri.startswith(KGO)}
+
+    def texts(self, bag: Bag, iri: str) -> tuple[str, ...]:
+        return tuple(sorted(t.value for t in bag.get(iri, ()) if isinstance(t, ox.Literal)))
+
+    def text(self, bag: Bag, iri: str) -> str | None:
+        return next(iter(self.texts(bag, iri)), None)
+
+    def ids(self, bag: Bag, iri: str) -> tuple[str, ...]:
+        return tuple(sorted({self.id(t) for t in bag.get(iri, ())}))
+
+    def classes(self, bag: Bag) -> set[str]:
+        return self.kgo_names(_iris(bag.get(v.TYPE, ())))
+
+    def type(self, classes: set[str]) -> str:
+        """The most specific of a node's classes: the one none of its other classes is below (the graph lists
+        a node's class with all its ancestors)."""
+        above = {a for c in classes for a in self.ontology.ancestors(c) if a != c}
+        return ", ".join(sorted(classes - above))
+
+    def modality(self, term: Term | None) -> str:
+        """A modality by its name in YAML (its label in the ontology)."""
+        if not isinstance(term, ox.NamedNode):
+            return "none"
+        return self.modalities.get(term.value, term.value.removeprefix(KGO).lower())
+
+    def values(self, bag: Bag, allowed: set[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The values of each property in `allowed` (roles, qualifiers), by property name."""
+        return tuple((name, self.ids(bag, KGO + name)) for name in sorted(self.kgo_names(bag) & allowed))
+
+    def date(self, bag: Bag, prop: str, inferred_prop: str) -> Date | None:
+        literal = next((t for t in bag.get(KGO + prop, ()) if isinstance(t, ox.Literal)), None)
+        if literal is None:
+            return None
+        inferred = set(self.texts(bag, KGO + inferred_prop))
+        precision = _PRECISION_OF.get(literal.datatype.value, literal.datatype.value)
+        return Date(literal.value, precision, tuple(p for p in PRECISIONS if p in inferred))
+
+    def common(self, bag: Bag) -> _Common:
+        date, start, end = (self.date(bag, prop, inferred) for prop, inferred in _DATES)
+        modality = self.modality(next(iter(bag.get(KGO + K.modality, ())), None))
+        conflicts = self.ids(bag, KGO + K.conflictsWith)
+        return _Common(
+            date, start, end, self.texts(bag, KGO + K.dateNote), modality, conflicts, self.text(bag, KGO + K.note)
+        )
+
+    def digest(self) -> Digest:
+        entities, events = {}, {}
+        for node, bag in self.bags(_THINGS).items():
+            classes = self.classes(bag)
+            name, aliases = self.text(bag, v.LABEL) or "", self.texts(bag, v.ALT_LABEL)
+            if K.Event in classes:
+                roles = self.values(bag, self.roles)
+                events[node] = EventDigest(self.type(classes), name, aliases, roles, *self.common(bag))
+            else:
+                entities[node] = EntityDigest(self.type(classes), name, aliases, self.text(bag, KGO + K.note))
+        claims = {}
+        for claim, bag in self.bags(_CLAIMS).items():
+            subject, obj = (_list(self.ids(bag, prop)) for prop in (v.SUBJECT, v.OBJECT))
+            predicate = _list(tuple(sorted(self.kgo_names(_iris(bag.get(v.PREDICATE, ()))))))
+            qualifiers = self.values(bag, self.qualifiers)
+            claims[claim] = ClaimDigest(subject, predicate, obj, qualifiers, *self.common(bag))
+        return Digest(entities, events, claims, self.evidence())
+
+    def evidence(self) -> dict[EvidenceKey, EvidenceDigest]:
+        via: dict[str, list[str]] = defaultdict(list)
+        for row in self.select(_CITED):
+            via[row["evidence"].value].append(self.id(row["agent"]))
+        found = []
+        for row in self.select(_EVIDENCE):
+            evidence, said_to, direct = row["evidence"].value, row["saidTo"], row["direct"]
+            item = EvidenceDigest(
+                self.modality(row["modality"]),
+                tuple(via.get(evidence, ())),
+                None if said_to is None else self.id(said_to),
+                direct is not None and direct.value == "true",
+            )
+            key = EvidenceKey(self.id(row["record"]), self.id(row["article"]), row["quote"].value)
+            found.append((key, _position(evidence), item))
+        digest: dict[EvidenceKey, EvidenceDigest] = {}
+        for key, _, item in sorted(found, key=lambda entry: (entry[0], entry[1])):
+            while key in digest:
+                key = key._replace(occurrence=key.occurrence + 1)
+            digest[key] = item
+        return digest
+
+
+def _iris(terms: Iterable[Term]) -> list[str]:
+    return [term.value for term in terms if isinstance(term, ox.NamedNode)]
+
+
+def _position(evidence: str) -> int:
+    """The evidence's place in its record (its IRI ends `.1`, `.2`…): orders a quote given twice."""
+    number = evidence.rsplit(".", 1)[-1]
+    return int(number) if number.isdigit() else 0
+
+
+def _read(store: ox.Store, ontology: Ontology, base: str) -> Digest:
+    return _Reader(store, ontology, base).digest()
+
+
+def digest_of_project(project: Project, base: str = DEFAULT_BASE) -> Digest:
+    """The digest of a validated project's graph, built in memory (no export is written)."""
+    store = ox.Store()
+    triples = parse_turtle(graph_text(project.model, project.ontology, base))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return _read(store, project.ontology, base)
+
+
+def digest_of_sources(sources: Path, ontology: Path, base: str = DEFAULT_BASE) -> Digest:
+    """The digest of the graph `sources` builds to; raises ValidationFailed (every problem located)."""
+    return digest_of_project(load_project(sources, ontology), base)
+
+
+def digest_of_turtle(path: Path, ontology: Path) -> Digest:
+    """The digest of an export (`graph.ttl`), read with the classes and roles of the ontology in `ontology`."""
+    try:
+        known = load_ontology(ontology)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise DiffError(f"cannot read the ontology {ontology}: {_reason(error)}") from None
+    store = ox.Store()
+    try:
+        base = declared_prefixes(path).get("kg", DEFAULT_BASE)
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise DiffError(f"cannot read {path}: {_reason(error)}") from None
+    return _read(store, known, base)
+
+
+def _reason(error: Exception) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
+
+
+def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
+    """What `kg diff` compares: the working tree's `sources` (for None), an export file, or a git revision."""
+    if what is None:
+        return digest_of_sources(sources, ontology)
+    if Path(what).is_file():
+        return digest_of_turtle(Path(what), ontology)
+    return digest_at_revision(what, sources, ontology)
+
+
+# ---------------------------------------------------------------------------------------------- revisions
+
+
+def _git(folder: Path, *args: str) -> bytes:
+    """The output of `git -C folder ARGS`; a DiffError with git's last line of complaint when it fails."""
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, check=False)
+    except OSError as error:
+        raise DiffError(f"cannot run git: {error.strerror or error}") from None
+    if done.returncode != 0:
+        complaint = done.stderr.decode(errors="replace").strip().splitlines()
+        raise DiffError(complaint[-1] if complaint else f"git {args[0]} failed")
+    return done.stdout
+
+
+def _in_repository(path: Path, top: Path) -> str:
+    try:
+        return path.resolve().relative_to(top).as_posix()
+    except ValueError:
+        raise DiffError(f"{path} is not inside the git repository {top}") from None
+
+
+def digest_at_revision(rev: str, sources: Path, ontology: Path, base: str = DEFAULT_BASE) -> Digest:
+    """The digest of what `sources` and `ontology` held at git revision `rev`, built by today's builder.
+
+    The repository is the one holding `sources`; both folders are extracted (`git archive`) into a
+    temporary folder and built there.  A DiffError for a bad revision or a folder outside a repository;
+    ValidationFailed when that revision does not validate, its problems located as `REV:path:line:col`.
+    """
+    if rev.startswith("-"):
+        raise DiffError(f"not a revision: {rev!r}")
+    try:
+        top = Path(_git(Path(os.path.abspath(sources)).parent, "rev-parse", "--show-toplevel").decode().strip())
+    except DiffError as error:
+        raise DiffError(f"cannot compare with {rev}: {error}") from None
+    top = top.resolve()
+    paths = [_in_repository(sources, top), _in_repository(ontology, top)]
+    try:
+        commit = _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except DiffError:
+        raise DiffError(f"unknown revision {rev!r} in {top}") from None
+    try:
+        archive = _git(top, "archive", "--format=tar", commit, "--", *paths)
+    except DiffError as error:
+        raise DiffError(f"cannot read {' and '.join(paths)} at {rev}: {error}") from None
+    with tempfile.TemporaryDirectory(prefix="kg-diff-") as scratch:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(scratch, filter="data")
+        try:
+            return digest_of_sources(Path(scratch, paths[0]), Path(scratch, paths[1]), base)
+        except ValidationFailed as failure:
+            raise ValidationFailed([replace(p, file=_at(rev, p.file, scratch)) for p in failure.problems]) from None
+
+
+def _at(rev: str, file: str, scratch: str) -> str:
+    """A problem's file in the extracted revision, named as git does: `HEAD:sources/facts/x.yaml`."""
+    try:
+        return f"{rev}:{Path(os.path.abspath(file)).relative_to(os.path.abspath(scratch)).as_posix()}"
+    except ValueError:
+        return file
+
+
+# ---------------------------------------------------------------------------------------------- changes
+
+
+Key = TypeVar("Key", str, EvidenceKey)
+Value = TypeVar("Value", EntityDigest, EventDigest, ClaimDigest, EvidenceDigest)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A field of a record, as shown before and after."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class KindChanges(Generic[Key, Value]):
+    """Records of one kind added, removed and changed, each sorted by key."""
+
+    added: dict[Key, Value] = field(default_factory=dict)
+    removed: dict[Key, Value] = field(default_factory=dict)
+    changed: dict[Key, tuple[FieldChange, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def _compare(old: Mapping[Key, Value], new: Mapping[Key, Value]) -> KindChanges[Key, Value]:
+    changed = {}
+    for key in sorted(old.keys() & new.keys()):
+        if old[key] != new[key]:
+            before, after = old[key].shown(), new[key].shown()
+            changed[key] = tuple(
+                FieldChange(name, before[name], after[name]) for name in before if before[name] != after[name]
+            )
+    return KindChanges(
+        {key: new[key] for key in sorted(new.keys() - old.keys())},
+        {key: old[key] for key in sorted(old.keys() - new.keys())},
+        {key: fields for key, fields in changed.items() if fields},
+    )
+
+
+_NOUNS = {"entities": ("entity", "entities"), "events": ("event", "events"), "claims": ("claim", "claims")}
+
+
+def _count(number: int, kind: str) -> str:
+    singular, plural = _NOUNS.get(kind, (kind, kind))  # "evidence" is both
+    return f"{number} {singular if number == 1 else plural}"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from one graph to another, per kind of record."""
+
+    entities: KindChanges[str, EntityDigest]
+    events: KindChanges[str, EventDigest]
+    claims: KindChanges[str, ClaimDigest]
+    evidence: KindChanges[EvidenceKey, EvidenceDigest]
+
+    def kinds(self) -> dict[str, KindChanges[Any, Any]]:
+        """Each kind by its plural name, in the order reports list them."""
+        return {"entities": self.entities, "events": self.events, "claims": self.claims, "evidence": self.evidence}
+
+    def __bool__(self) -> bool:
+        return any(self.kinds().values())
+
+    def summary(self) -> str:
+        """One line: `+3 claims, −1 event, 2 claims changed, +4 evidence`, or `no change in the graph`."""
+        parts = []
+        for kind, found in self.kinds().items():
+            if found.added:
+                parts.append(f"+{_count(len(found.added), kind)}")
+            if found.removed:
+                parts.append(f"{MINUS}{_count(len(found.removed), kind)}")
+            if found.changed:
+                parts.append(f"{_count(len(found.changed), kind)} changed")
+        return ", ".join(parts) or "no change in the graph"
+
+
+def compare(old: Digest, new: Digest) -> Changes:
+    """What is added, removed and changed (field by field) from `old` to `new`."""
+    return Changes(
+        _compare(old.entities, new.entities),
+        _compare(old.events, new.events),
+        _compare(old.claims, new.claims),
+        _compare(old.evidence, new.evidence),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+
+def _key(key: str | EvidenceKey) -> str:
+    return key.describe() if isinstance(key, EvidenceKey) else key
+
+
+def _render(
+    changes: Changes,
+    heading: Callable[[str], str],
+    item: Callable[[str, str, str], str],
+    change: Callable[[FieldChange], str],
+) -> list[str]:
+    """The lines after the summary, each kind's added, removed, then changed records; `item` formats a
+    record from its marker (+, −, ~), its key and its description, `change` a changed field."""
+    lines: list[str] = []
+    for kind, found in changes.kinds().items():
+        for title, marker, records in (("added", "+", found.added), ("removed", MINUS, found.removed)):
+            if records:
+                lines += ["", heading(f"{kind.capitalize()} {title}")]
+                lines += [item(marker, _key(k), r.describe()) for k, r in records.items()]
+        if found.changed:
+            lines += ["", heading(f"{kind.capitalize()} changed")]
+            for k, fields in found.changed.items():
+                lines.append(item("~", _key(k), ""))
+                lines += [change(f) for f in fields]
+    return lines
+
+
+def render_text(changes: Changes) -> str:
+    """The summary, then each kind's added, removed and changed records (with each field old → new), every
+    text from the graph made printable (`kg.problems.printable`: no terminal escapes, bounded)."""
+    lines = _render(
+        changes,
+        lambda title: f"{title}:",
+        lambda marker, key, text: f"  {marker} {printable(key)}" + (f" — {printable(text)}" if text else ""),
+        lambda change: f"      {change.field}: {printable(change.old)} → {printable(change.new)}",
+    )
+    return "\n".join([changes.summary(), *lines]) + "\n"
+
+
+def render_markdown(changes: Changes) -> str:
+    """For a pull request: a heading, the summary, then a section per kind and change; every text from the
+    graph escaped (`markdown_cell`), so no quote can break the list or inject HTML."""
+    lines = _render(
+        changes,
+        lambda title: f"### {title}",
+        lambda _, key, text: f"- **{_markdown(key)}**" + (f" — {_markdown(text)}" if text else ""),
+        lambda change: f"  - {change.field}: {_markdown(change.old)} → {_markdown(change.new)}",
+    )
+    return "\n".join(["## Changes in the graph", "", changes.summary(), *lines]) + "\n"
+
+
+def _markdown(text: str) -> str:
+    return markdown_cell(printable(text))
+
+
+def render(changes: Changes, output_format: str = "text") -> str:
+    """`changes` in one of DIFF_FORMATS."""
+    if output_format == "markdown":
+        return render_markdown(changes)
+    if output_format != "text":
+        raise ValueError(f"unknown diff format {output_format!r}: choose from {', '.join(DIFF_FORMATS)}")
+    return render_text(changes)

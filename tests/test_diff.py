@@ -1,0 +1,248 @@
+"""`kg diff`: what changed in the graph, between the working tree and a git revision or two export files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.checks.checked import Project
+from kg.cli import main
+from kg.curation.diff import (
+    Digest,
+    EntityDigest,
+    EvidenceDigest,
+    EvidenceKey,
+    FieldChange,
+    compare,
+    digest_at_revision,
+    digest_of_project,
+    digest_of_sources,
+    digest_of_turtle,
+    render_markdown,
+    render_text,
+)
+from kg.dates import Date
+
+from .conftest import ONTOLOGY, SOURCES
+
+FACTS = "facts/kp-abu-qasra-russian-bases.yaml"
+NEW_CLAIM = """
+  - id: moscow-seeks-agreements-with-turkey
+    subject: russia
+    predicate: characterizedAs
+    value: "now seeking agreements with Turkey"
+    qualifiers: {about: turkey}
+    evidence:
+      - quote: "some reports suggest Moscow is now seeking agreements with Turkey"
+        modality: hedged
+"""
+HEDGED = """the fate of Assad himself."
+        via: [washington-post]
+        modality: hedged"""
+EDITED = "+1 claim, 1 claim changed, +1 evidence, 1 evidence changed"
+
+
+def edit(sources: Path) -> None:
+    """Add a claim (quoting its article verbatim) and make the evidence of `assad-fate-bargaining-chip`
+    reported instead of hedged."""
+    facts = sources / FACTS
+    text = facts.read_text(encoding="utf-8")
+    assert text.count(HEDGED) == 1, "the corpus changed: pick another evidence to edit"
+    facts.write_text(text.replace(HEDGED, HEDGED.replace("hedged", "reported")) + NEW_CLAIM, encoding="utf-8")
+
+
+def git(repository: Path, *args: str) -> None:
+    identity = ("-c", "user.name=kg test", "-c", "user.email=kg@example.org", "-c", "commit.gpgsign=false")
+    subprocess.run(["git", "-C", str(repository), *identity, *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding a copy of the real corpus and ontology, committed."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    git(tmp_path, "init", "--quiet")
+    git(tmp_path, "add", "sources", "ontology")
+    git(tmp_path, "commit", "--quiet", "-m", "corpus")
+    return tmp_path
+
+
+def kg_diff(repository: Path, *args: str) -> list[str]:
+    return ["diff", "--sources", str(repository / "sources"), "--ontology", str(repository / "ontology"), *args]
+
+
+def test_an_added_claim_and_a_changed_modality_against_head(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(repository / "sources")
+    changes = compare(
+        digest_at_revision("HEAD", repository / "sources", repository / "ontology"),
+        digest_of_sources(repository / "sources", repository / "ontology"),
+    )
+    assert changes.summary() == EDITED
+    assert list(changes.claims.added) == ["moscow-seeks-agreements-with-turkey"]
+    assert changes.claims.changed == {"assad-fate-bargaining-chip": (FieldChange("modality", "hedged", "reported"),)}
+    [(key, fields)] = changes.evidence.changed.items()
+    assert (key.record, key.article) == ("assad-fate-bargaining-chip", "kp-abu-qasra-russian-bases")
+    assert fields == (FieldChange("modality", "hedged", "reported"),)
+    [added] = changes.evidence.added
+    assert added.quote == "some reports suggest Moscow is now seeking agreements with Turkey"
+
+    assert main(kg_diff(repository)) == 0
+    text = capsys.readouterr().out
+    assert text == render_text(changes)
+    assert text.startswith(EDITED + "\n")
+    assert (
+        '  + moscow-seeks-agreements-with-turkey — russia characterizedAs "now seeking agreements with Turkey"' in text
+    )
+    assert "      modality: hedged → reported\n" in text
+
+    assert main(kg_diff(repository, "HEAD", "--format", "markdown", "--exit-code")) == 1
+    markdown = capsys.readouterr().out
+    assert markdown == render_markdown(changes)
+    assert markdown.startswith(f"## Changes in the graph\n\n{EDITED}\n")
+    assert "### Claims added\n- **moscow-seeks-agreements-with-turkey** — russia characterizedAs" in markdown
+    assert "### Evidence changed\n- **assad-fate-bargaining-chip ← kp-abu-qasra-russian-bases: " in markdown
+    assert "  - modality: hedged → reported\n" in markdown
+
+
+def test_no_change(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(kg_diff(repository, "--exit-code")) == 0
+    assert capsys.readouterr().out == "no change in the graph\n"
+    assert main(kg_diff(repository, "--format", "markdown")) == 0
+    assert capsys.readouterr().out == "## Changes in the graph\n\nno change in the graph\n"
+
+
+def test_two_export_files(built: Path, project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export and an in-memory build of the same sources read alike; an edit shows between two exports."""
+    old = built / "graph.ttl"
+    assert digest_of_turtle(old, ONTOLOGY) == digest_of_project(project)
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    edit(sources)
+    facts = sources / FACTS
+    dated = (
+        '    date: {value: 2025-01-28, inferred: [year]}\n    evidence:\n      - quote: "A Russian delegation led by'
+    )
+    assert facts.read_text(encoding="utf-8").count(dated) == 1, "the corpus changed: pick another date to edit"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(dated, dated.replace("2025-01-28", "2025-01")))
+    kg.build(sources, ONTOLOGY, tmp_path / "new", formats=("ttl",))
+
+    assert main(["diff", str(old), str(tmp_path / "new" / "graph.ttl"), "--ontology", str(ONTOLOGY)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("+1 claim, 2 claims changed, +1 evidence, 1 evidence changed\n")
+    assert "  ~ mikhail-bogdanov-leads-russian-delegation\n      date: 2025-01-28 (year inferred) → " in text
+    assert "→ 2025-01 (month, year inferred)\n" in text
+
+
+def test_a_bad_revision_or_no_repository_is_a_clear_error(
+    repository: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(kg_diff(repository, "no-such-revision")) == 2
+    assert capsys.readouterr().err == f"kg diff: unknown revision 'no-such-revision' in {repository.resolve()}\n"
+    assert main(kg_diff(repository, "--", "--upload-pack=x")) == 2
+    assert "not a revision" in capsys.readouterr().err
+    elsewhere = tmp_path_factory.mktemp("no-repository")
+    shutil.copytree(repository / "sources", elsewhere / "sources")
+    assert main(["diff", "--sources", str(elsewhere / "sources"), "--ontology", str(ONTOLOGY)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("kg diff: cannot compare with HEAD: ") and "not a git repository" in error
+
+
+def test_a_revision_that_does_not_validate_is_located_at_that_revision(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = repository / "sources" / FACTS
+    good = facts.read_text(encoding="utf-8")
+    facts.write_text(good.replace("predicate: foughtAgainst", "predicate: foughtAgainstt"), encoding="utf-8")
+    git(repository, "commit", "--quiet", "-am", "broken")
+    facts.write_text(good, encoding="utf-8")
+    assert main(kg_diff(repository)) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"HEAD:sources/{FACTS}:"), error
+    assert "foughtAgainstt" in error
+
+
+def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:
+    hostile = "`code` *bold* | cell | <script>alert(1)</script> [link](https://example.org)\n# heading\x1b[2J"
+    new = Digest(
+        entities={"a": EntityDigest("Person", hostile), "b": EntityDigest("Person", "B")},
+        evidence={EvidenceKey("c", "article", hostile): EvidenceDigest("reported", ("a",))},
+    )
+    changes = compare(Digest(), new)
+    assert changes.summary() == "+2 entities, +1 evidence"
+    markdown = render_markdown(changes)
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "\x1b" not in markdown
+    for special in ("`code\\`", "\\*bold\\*", "\\| cell \\|", "\\[link\\]"):
+        assert special in markdown
+    lines = markdown.splitlines()
+    assert lines == [
+        "## Changes in the graph",
+        "",
+        "+2 entities, +1 evidence",
+        "",
+        "### Entities added",
+        lines[5],
+        '- **b** — Person "B"',
+        "",
+        "### Evidence added",
+        lines[9],
+    ]
+    assert lines[5].startswith("- **a** — Person ") and lines[9].startswith("- **c ← article: ")
+    assert "\x1b" not in render_text(changes)
+    markdown_module = pytest.importorskip("markdown")
+    html = markdown_module.markdown(markdown)
+    for tag in ("<script", "<code", "<em", "<a ", "<h1"):
+        assert tag not in html
+    assert html.count("<strong>") == 3  # each record's key, as rendered
+
+
+def test_a_change_deep_inside_a_long_text_is_found_though_shown_shortened() -> None:
+    note = "x" * 300 + "{}" + "y" * 300
+    old, new = (Digest(entities={"a": EntityDigest("Person", "A", note=note.format(n))}) for n in "12")
+    changes = compare(old, new)
+    assert changes.summary() == "1 entity changed"
+    [(field, before, after)] = [(f.field, f.old, f.new) for f in changes.entities.changed["a"]]
+    assert (field, before[301], after[301]) == ("note", "1", "2")
+    assert len(render_text(changes)) < 1000
+
+
+def test_a_digest_reads_back_what_the_model_says(project: Project) -> None:
+    """The SPARQL over the graph finds every record with the type, name, dates and attribution curated."""
+    digest = digest_of_project(project)
+    model = project.model
+    assert (set(digest.entities), set(digest.events), set(digest.claims)) == (
+        set(model.entities),
+        set(model.events),
+        set(model.claims),
+    )
+    for entity in model.entities.values():
+        found = digest.entities[entity.id]
+        assert (found.type, found.name, found.aliases, found.note) == (
+            entity.type,
+            entity.name,
+            tuple(sorted(entity.aliases)),
+            entity.note,
+        )
+
+    def undocumented(date: Date | None) -> Date | None:
+        return Date(date.value, date.precision, date.inferred) if date else None
+
+    for record in model.records():
+        found_record = digest.events.get(record.id) or digest.claims[record.id]
+        dates = (found_record.date, found_record.start, found_record.end)
+        assert dates == tuple(map(undocumented, (record.date, record.start, record.end)))
+    evidence = {
+        EvidenceKey(record.id, item.article, item.quote): EvidenceDigest(
+            item.modality, item.via, item.said_to, item.direct_speech
+        )
+        for record in model.records()
+        for item in record.evidence
+    }
+    assert digest.evidence == evidence

@@ -1,0 +1,387 @@
+"""`exports/ontology.html`: the ontology documented by pyLODE, complete, offline, the same bytes in every
+process, inert whatever the corpus says, and linked from the graph page's legend.
+
+The page is read with an independent parser (`html.parser`, into a small tree that insists every element
+is closed where it was opened), and loaded in Debian's Chromium with every request recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Request
+
+from kg.checks.checked import Project
+from kg.exports.ontology_doc import NOT_USED, examples, ontology_html
+from kg.model import Model
+from kg.ontology import Ontology
+from kg.vocab import KGO
+
+from .conftest import ONTOLOGY, SOURCES, run_kg
+from .test_html import Opener, browser, open_page  # noqa: F401 (fixtures)
+
+NOT_IN_THE_CORPUS_YET = {"quantity": ["as a claim qualifier"]}
+"""The terms (and ways of using them) that no record of the real corpus uses yet: their example says so.
+Update this list when the corpus starts using one (or stops)."""
+ONLY_THROUGH_A_NARROWER_CLASS = {"Event", "Place"}
+"""Classes no node is typed with itself: their example is the first node of a narrower class."""
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+HOSTILE_NAME = 'https://evil.example/</pre><img src=x onerror="window.pwned=1">'
+HOSTILE_QUOTE = "</pre></td><script>window.pwned=1</script><pre>"
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+    def elements(self) -> Iterator[Element]:
+        """This element and every element inside it, in document order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.elements()
+
+    def find_all(self, tag: str) -> list[Element]:
+        return [element for element in self.elements() if element.tag == tag]
+
+
+class _Tree(HTMLParser):
+    """A document as a tree; an end tag that closes anything but the innermost open element fails."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self.open[-1].children.append(element)
+        if tag not in VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open[-1].tag == tag, f"</{tag}> closes <{self.open[-1].tag}>"
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1].children.append(data)
+
+
+def parse(html: str) -> Element:
+    tree = _Tree()
+    tree.feed(html)
+    tree.close()
+    assert tree.open == [tree.root], "unclosed elements"
+    return tree.root
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Entry:
+    """One term's entry in the page: its heading and its table, row name → cell."""
+
+    heading: str
+    rows: dict[str, Element]
+
+
+def entries(document: Element) -> dict[str, Entry]:
+    """Anchor → entry, for every term the page documents (pyLODE's `div.entity`)."""
+    found = {}
+    for div in document.find_all("div"):
+        if "entity" in div.attrs.get("class", "").split():
+            heading = div.find_all("h3")[0]
+            title = words("".join(child for child in heading.children if isinstance(child, str)))
+            rows = {words(row.find_all("th")[0].text()): row.find_all("td")[0] for row in div.find_all("tr")}
+            found[div.attrs["id"]] = Entry(title, rows)
+    return found
+
+
+@pytest.fixture(scope="module")
+def doc_html(built: Path) -> str:
+    return (built / "ontology.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def document(doc_html: str) -> Element:
+    return parse(doc_html)
+
+
+def yaml_terms(ontology: Ontology) -> list[str]:
+    """The classes a `type:` may name and the properties YAML may use: the terms with a corpus example."""
+    usable = [p.name for p in ontology.properties.values() if p.usages]
+    return [*ontology.entity_classes, *ontology.event_classes, *usable]
+
+
+# ---------------------------------------------------------------------------- complete
+
+
+def test_every_class_and_relation_has_its_label_comment_domain_range_and_example(
+    document: Element, project: Project
+) -> None:
+    ontology = project.ontology
+    documented = entries(document)
+    found = examples(project)
+    for name, term in [*ontology.classes.items(), *ontology.properties.items()]:
+        assert name in documented, f"kgo:{name} is not documented"
+        entry = documented[name]
+        assert entry.heading == term.label, name
+        assert entry.rows["IRI"].text().strip() == KGO + name
+        assert words(entry.rows["Description"].text()) == words(term.comment.replace("`", "")), name
+        if name in yaml_terms(ontology):
+            pre = entry.rows["Example"].find_all("pre")
+            assert [element.text() for element in pre] == [found[name]], name
+    for prop in ontology.properties.values():
+        entry = documented[prop.name]
+        for row, stated in (("Domain", prop.domain), ("Range", prop.range)):
+            if not stated:
+                assert row not in entry.rows, (prop.name, row)
+                continue
+            links = [a.attrs["href"] for a in entry.rows[row].find_all("a")]
+            assert sorted(links) == sorted(f"#{n}" if n in ontology.classes else n for n in stated), (prop.name, row)
+            if len(stated) > 1:  # a union, its members in one order in every process
+                names = [words(a.text()) for a in entry.rows[row].find_all("a")]
+                assert names == sorted(names), (prop.name, row)
+                assert words(entry.rows[row].text()).count(" or ") == len(stated) - 1
+
+
+def test_every_yaml_term_has_an_example_from_the_corpus(project: Project) -> None:
+    """Every example names its first use in source order; the terms (or ways of using them) with none are
+    listed here, so that they are seen: `NOT_IN_THE_CORPUS_YET`."""
+    found = examples(project)
+    assert sorted(found) == sorted(yaml_terms(project.ontology))
+    missing = {
+        name: [part.split(":")[0] for part in text.split("\n\n") if part.endswith(NOT_USED)]
+        for name, text in found.items()
+        if NOT_USED in text
+    }
+    assert missing == NOT_IN_THE_CORPUS_YET, "update NOT_IN_THE_CORPUS_YET: the corpus uses other terms now"
+    assert {name for name, text in found.items() if "itself; the first of a narrower class" in text} == (
+        ONLY_THROUGH_A_NARROWER_CLASS
+    )
+    model = project.model
+    assert found["Person"].startswith(f"entity {next(e.id for e in model.entities.values() if e.type == 'Person')} ")
+    first_depicts = next(c for c in model.claims.values() if c.predicate == "depicts")
+    assert f"claim {first_depicts.id} (facts/" in found["depicts"]
+    assert first_depicts.evidence[0].quote in found["depicts"]
+    for text in found.values():
+        assert not text.startswith("http")  # pyLODE would make such an example a link
+
+
+def test_every_link_inside_the_page_leads_to_an_anchor(document: Element) -> None:
+    ids = [element.attrs["id"] for element in document.elements() if "id" in element.attrs]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    fragments = {a.attrs["href"][1:] for a in document.find_all("a") if a.attrs.get("href", "").startswith("#")}
+    assert fragments - set(ids) == set()
+
+
+# ---------------------------------------------------------------------------- offline
+
+
+def test_nothing_in_the_page_loads_from_anywhere(document: Element, doc_html: str) -> None:
+    for element in document.elements():
+        for name in ("src", "srcset", "data", "poster", "background"):
+            assert name not in element.attrs or element.attrs[name].startswith("data:"), (element.tag, name)
+        if element.tag == "link":
+            assert element.attrs["href"].startswith("data:"), element.attrs
+        if element.tag == "script":
+            assert element.attrs.get("type") == "application/ld+json"  # data, never run
+    styles = " ".join(style.text() for style in document.find_all("style"))
+    assert "@import" not in styles
+    assert not re.search(r"url\(\s*['\"]?\s*(?!data:)", styles)
+    assert not re.search(r"\bstyle=", doc_html)
+    policy = [
+        m.attrs["content"] for m in document.find_all("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert len(policy) == 1 and "default-src 'none'" in policy[0] and "script-src" not in policy[0]
+
+
+def test_chromium_opens_it_without_a_request_leaving_the_machine(built: Path, browser: Browser) -> None:  # noqa: F811
+    context = browser.new_context()
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def record(request: Request) -> None:
+        requests.append(request.url)
+
+    try:
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                      else route.abort())  # fmt: skip
+        page = context.new_page()
+        page.on("request", record)
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((built / "ontology.html").as_uri() + "#Event", wait_until="load")
+        page.wait_for_timeout(300)  # anything late (fonts, favicons) has been asked for by now
+        assert page.evaluate("document.getElementById('Event') !== null")
+        assert page.evaluate("document.querySelectorAll('#Event pre').length") == 1
+        assert page.title() == "Syria–Russia relations knowledge graph ontology"
+    finally:
+        context.close()
+    assert requests and all(url.startswith(("file:", "data:")) for url in requests), requests
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------- deterministic
+
+
+def test_processes_with_different_hash_seeds_write_the_same_bytes(doc_html: str) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kg.checks.checked import load_project\n"
+        "from kg.exports.ontology_doc import examples, ontology_html\n"
+        f"project = load_project(Path({str(SOURCES)!r}), Path({str(ONTOLOGY)!r}))\n"
+        "sys.stdout.buffer.write(ontology_html(project.ontology, examples(project)).encode('utf-8'))\n"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, stdout=subprocess.PIPE
+        )
+        for seed in ("1", "2")
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert outputs[0] == outputs[1] == doc_html.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- inert
+
+
+def hostile(project: Project) -> Project:
+    """The real corpus with markup for the first entity's name and the first claim's first quote."""
+    model = project.model
+    first_entity = next(iter(model.entities.values()))
+    first_claim = next(iter(model.claims.values()))
+    quote = dataclasses.replace(first_claim.evidence[0], quote=HOSTILE_QUOTE)
+    entities = {**model.entities, first_entity.id: dataclasses.replace(first_entity, name=HOSTILE_NAME)}
+    claims = {**model.claims, first_claim.id: dataclasses.replace(first_claim, evidence=(quote,))}
+    return Project(Model(model.articles, entities, model.events, claims), project.ontology, project.sources)
+
+
+def test_markup_in_the_corpus_stays_text(
+    project: Project,
+    document: Element,
+    built: Path,
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    changed = hostile(project)
+    html = ontology_html(changed.ontology, examples(changed))
+    assert (root.handlers, root.level) == (handlers, level)  # pyLODE's logging setup did not outlast the call
+
+    page = parse(html)  # every element closed where it opened: no </pre> from the corpus closed anything
+    assert [e.tag for e in page.elements()] == [e.tag for e in document.elements()]  # no element from the corpus
+    pres = [pre.text() for pre in page.find_all("pre")]
+    assert any(HOSTILE_NAME in text for text in pres)
+    assert any(HOSTILE_QUOTE in text for text in pres)
+    assert not any(a.attrs.get("href", "").startswith("https://evil") for a in page.find_all("a"))
+
+    path = tmp_path / "ontology.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context()
+    try:
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                      else route.abort())  # fmt: skip
+        tab = context.new_page()
+        tab.goto(path.as_uri(), wait_until="load")
+        assert tab.evaluate("typeof window.pwned") == "undefined"
+        assert tab.evaluate("document.querySelectorAll('script:not([type=\"application/ld+json\"]), img').length") == 0
+        shown = tab.evaluate("[...document.querySelectorAll('pre')].map(pre => pre.textContent)")
+        assert any(HOSTILE_QUOTE in text for text in shown)
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------- the build and the graph page
+
+
+def test_the_legend_links_to_the_page_and_each_class_to_its_entry(
+    built: Path,
+    document: Element,
+    open_page: Opener,  # noqa: F811
+) -> None:
+    graph = parse_loosely((built / "graph.html").read_text(encoding="utf-8"))
+    side = next(element for element in graph.elements() if element.attrs.get("id") == "side")
+    links = [a.attrs["href"] for a in side.find_all("a")]
+    assert links == ["ontology.html"]
+    assert (built / links[0]).is_file()
+
+    page = open_page(built / "graph.html")
+    hrefs = page.evaluate("[...document.querySelectorAll('#classes a.doc')].map(a => a.getAttribute('href'))")
+    ids = {element.attrs["id"] for element in document.elements() if "id" in element.attrs}
+    assert hrefs and all(href.startswith("ontology.html#") for href in hrefs)
+    assert {href.split("#", 1)[1] for href in hrefs} <= ids
+
+
+def parse_loosely(html: str) -> Element:
+    """The graph page as a tree, trusting the browser's rules for what it leaves unclosed (`<p>`, `<li>`)."""
+    tree = _LooseTree()
+    tree.feed(html)
+    return tree.root
+
+
+class _LooseTree(_Tree):
+    def handle_endtag(self, tag: str) -> None:
+        while len(self.open) > 1 and self.open.pop().tag != tag:
+            pass
+
+
+def test_kg_build_prints_only_what_it_wrote_and_other_commands_never_import_pylode(mini: Path, tmp_path: Path) -> None:
+    done = run_kg("build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert [line.split(" (")[0] for line in done.stdout.splitlines()] == [
+        f"wrote {tmp_path / 'out' / name}" for name in ("graph.ttl", "graph.html", "ontology.html")
+    ]
+    probe = (
+        "import sys, kg.cli, kg.exports.write\n"
+        "print(sorted(m for m in sys.modules if 'pylode' in m or 'ontology_doc' in m))"
+    )
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "[]"
+
+
+def test_pylodes_background_ontologies_survive_a_truncated_cache(tmp_path: Path) -> None:
+    """pyLODE pickles its background ontologies in place on first use: a render killed meanwhile leaves a
+    truncated file.  It is read as missing; the ontologies are parsed as pyLODE parses them and the pickle
+    replaced whole."""
+    from pylode import utils
+    from rdflib import URIRef
+
+    from kg.exports.ontology_doc import _background_ontologies
+
+    for turtle in utils.RDF_FOLDER.glob("*.ttl"):
+        (tmp_path / turtle.name).write_bytes(turtle.read_bytes())
+    whole = _background_ontologies(utils.RDF_FOLDER)
+    (tmp_path / "refs.pickle").write_bytes((utils.RDF_FOLDER / "refs.pickle").read_bytes()[:1000])
+    parsed = _background_ontologies(tmp_path)
+    title = URIRef("http://purl.org/dc/terms/title")
+    assert len(parsed) == len(whole)
+    named = [{(s, o) for s, o in graph.subject_objects(title) if isinstance(s, URIRef)} for graph in (parsed, whole)]
+    assert named[0] == named[1]
+    assert len(_background_ontologies(tmp_path)) == len(whole)  # from the new pickle
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".ttl")] == ["refs.pickle"]
