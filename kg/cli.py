@@ -319,16 +319,21 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     command("validate", cmd_validate, "check the sources; report every error as path:line:col")
+
+    def export_arguments(p: argparse.ArgumentParser, formats_note: str = "") -> None:
+        """--out, --base and --format, for the commands that write the exports."""
+        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
+        p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+        p.add_argument(
+            "--format",
+            type=_export_formats,
+            default=DEFAULT_FORMATS,
+            metavar="F[,F…]",
+            help=f"exports to write: {', '.join(FORMATS)} or all (default: {','.join(DEFAULT_FORMATS)}){formats_note}",
+        )
+
     build_parser = command("build", cmd_build, "validate, then write the exports atomically")
-    build_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
-    build_parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
-    build_parser.add_argument(
-        "--format",
-        type=_export_formats,
-        default=DEFAULT_FORMATS,
-        metavar="F[,F…]",
-        help=f"exports to write: {', '.join(FORMATS)} or all (default: {','.join(DEFAULT_FORMATS)})",
-    )
+    export_arguments(build_parser)
     build_parser.add_argument(
         "--timings", action="store_true", help="print the wall and CPU time and peak memory of each stage"
     )
@@ -336,15 +341,7 @@ def parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="build even when nothing changed since the last build"
     )
     watch_parser = command("watch", cmd_watch, "rebuild after every save in sources/ or ontology/; say what changed")
-    watch_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
-    watch_parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
-    watch_parser.add_argument(
-        "--format",
-        type=_export_formats,
-        default=DEFAULT_FORMATS,
-        metavar="F[,F…]",
-        help=f"exports to write (default: {','.join(DEFAULT_FORMATS)}; graph.ttl is always written)",
-    )
+    export_arguments(watch_parser, "; graph.ttl is always written")
     watch_parser.add_argument(
         "--serve", action="store_true", help="serve the exports on 127.0.0.1; the page reloads after each good build"
     )
