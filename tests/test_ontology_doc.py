@@ -365,23 +365,31 @@ def test_kg_build_prints_only_what_it_wrote_and_other_commands_never_import_pylo
     assert imported.stdout.strip() == "[]"
 
 
-def test_pylodes_background_ontologies_survive_a_truncated_cache(tmp_path: Path) -> None:
-    """pyLODE pickles its background ontologies in place on first use: a render killed meanwhile leaves a
-    truncated file.  It is read as missing; the ontologies are parsed as pyLODE parses them and the pickle
-    replaced whole."""
+def test_pylodes_background_is_read_from_its_turtle_files_and_nothing_is_written(
+    tmp_path: Path, project: Project
+) -> None:
+    """The titles and descriptions of the standard terms the page names are those of pyLODE's Turtle files
+    (its pickle, here truncated, is not read), and nothing is written beside them."""
     from pylode import utils
-    from rdflib import URIRef
+    from rdflib import Graph, URIRef
 
-    from kg.exports.ontology_doc import _background_ontologies
+    from kg.exports.ontology_doc import _background, documented_graph, examples
 
+    documented, _ = documented_graph(project.ontology, examples(project))
     for turtle in utils.RDF_FOLDER.glob("*.ttl"):
         (tmp_path / turtle.name).write_bytes(turtle.read_bytes())
-    whole = _background_ontologies(utils.RDF_FOLDER)
     (tmp_path / "refs.pickle").write_bytes((utils.RDF_FOLDER / "refs.pickle").read_bytes()[:1000])
-    parsed = _background_ontologies(tmp_path)
-    title = URIRef("http://purl.org/dc/terms/title")
-    assert len(parsed) == len(whole)
-    named = [{(s, o) for s, o in graph.subject_objects(title) if isinstance(s, URIRef)} for graph in (parsed, whole)]
-    assert named[0] == named[1]
-    assert len(_background_ontologies(tmp_path)) == len(whole)  # from the new pickle
-    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".ttl")] == ["refs.pickle"]
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir())
+    ours = _background(tmp_path, documented, frozenset(map(str, utils.PROPS)))
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir()) == before
+    theirs = Graph()  # every triple of pyLODE's files, as rdflib reads them, with pyLODE's expansions
+    for turtle in sorted(tmp_path.glob("*.ttl")):
+        theirs.parse(turtle, format="turtle")
+    for titles, to in ((utils.RDFS.label, utils.DCTERMS.title), (utils.RDFS.comment, utils.DCTERMS.description)):
+        for subject, text in list(theirs.subject_objects(titles)):
+            theirs.add((subject, to, text))
+    named = {s for s in ours.subjects() if isinstance(s, URIRef)}
+    assert URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf") in named
+    for predicate in (utils.RDFS.label, utils.RDFS.comment):
+        for subject in named:
+            assert set(map(str, ours.objects(subject, predicate))) == set(map(str, theirs.objects(subject, predicate)))

@@ -11,18 +11,15 @@ pyLODE forgot to escape could do nothing.  Three of pyLODE's ways are put right 
   the same inputs;
 - it keeps its background ontologies (the titles of the standard terms it links to) pickled inside its own
   package folder, written in place on first use: a render killed meanwhile, or two at once, leave a
-  truncated pickle, and a read-only install cannot render at all (`_background_ontologies`);
+  truncated pickle, and a read-only install cannot render at all.  They are read from its Turtle files
+  instead, only what the page can name (`_background`);
 - importing it configures the root logger at DEBUG, and it logs as it renders: none of that reaches
   `kg build`'s output or outlasts the call (`_pylode_quiet`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import pickle
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -258,7 +255,7 @@ def _render(graph: Graph, anchors: dict[str, str]) -> str:
         from pylode import utils
         from pylode.profiles import ontpub
 
-        background = _background_ontologies(utils.RDF_FOLDER)
+        background = _background(utils.RDF_FOLDER, graph, frozenset(map(str, utils.PROPS)))
         with _patched(
             (ontpub, "load_background_onts", lambda: background),
             (ontpub, "load_background_onts_titles", lambda _: _ontology_titles(background)),
@@ -314,19 +311,29 @@ def _sorted_intersperse(members: Any, separator: Any) -> list[Any]:
     return joined
 
 
-def _background_ontologies(folder: Path) -> Graph:
-    """pyLODE's background ontologies (its `load_background_onts`): the pickle pyLODE keeps in `folder`
-    when it is whole, else its Turtle files parsed (0.5 s) and the pickle replaced at once, where the
-    folder may be written."""
-    pickled = folder / "refs.pickle"
-    with contextlib.suppress(Exception):  # missing, truncated by a killed render, or from another rdflib
-        with open(pickled, "rb") as stream:
-            loaded = pickle.load(stream)  # pyLODE's own file, as trusted as its code
-        if isinstance(loaded, Graph):
-            return loaded
+def _background(folder: Path, documented: Graph, listed: frozenset[str]) -> Graph:
+    """pyLODE's background ontologies (the titles and descriptions of the standard terms it links to, and of
+    their ontologies), as its `load_background_onts` makes them, but only about what the page can name: the
+    terms of `documented`, the properties pyLODE lists (`listed`) and the ontologies themselves.
+
+    pyLODE reads all 17,000 triples from a pickle (0.2 s), which it writes inside its own install folder
+    (a render killed mid-write leaves it truncated; a read-only install cannot render).  Its Turtle files
+    are read here with Oxigraph instead (30 ms), in file-name order, and nothing is written."""
+    wanted = {str(term) for triple in documented for term in triple if isinstance(term, URIRef)} | listed
+    triples: list[tuple[Node, Node, Node]] = []
+    ontologies: set[str] = set()
+    for number, file in enumerate(sorted(folder.glob("*.ttl"))):
+        blanks: dict[str, BNode] = {}
+        # lenient: prov.ttl has an IRI Oxigraph's strict parser refuses; relative IRIs resolve as rdflib does
+        for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=file.as_uri(), lenient=True):
+            if quad.predicate.value == RDF + "type" and quad.object == ox.NamedNode(OWL + "Ontology"):
+                ontologies.add(str(quad.subject.value))
+            triples.append(tuple(_rdflib_term(t, blanks, number) for t in (quad.subject, quad.predicate, quad.object)))
+    wanted |= ontologies
     graph = Graph(bind_namespaces="core")
-    for file in sorted(folder.glob("*.ttl")):
-        graph.parse(file, format="turtle")
+    for triple in triples:
+        if isinstance(triple[0], URIRef) and str(triple[0]) in wanted:
+            graph.add(triple)
     # As pyLODE expands them, in its order (the order of the titles decides which one it shows).
     for properties, to in (
         ((DC + "title", RDFS + "label", SKOS + "prefLabel", SCHEMA + "name"), DCTERMS + "title"),
@@ -334,15 +341,6 @@ def _background_ontologies(folder: Path) -> Graph:
     ):
         for s, o in [pair for prop in properties for pair in graph.subject_objects(URIRef(prop))]:
             graph.add((s, URIRef(to), o))
-    temporary: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".refs-", suffix=".tmp", delete=False) as stream:
-            temporary = Path(stream.name)
-            pickle.dump(graph, stream)
-        os.replace(temporary, pickled)
-    except OSError:  # a read-only install: parsed again next time
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
     return graph
 
 
