@@ -328,7 +328,8 @@ def _background(folder: Path, documented: Graph, listed: frozenset[str]) -> Grap
         for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=file.as_uri(), lenient=True):
             if quad.predicate.value == RDF + "type" and quad.object == ox.NamedNode(OWL + "Ontology"):
                 ontologies.add(str(quad.subject.value))
-            triples.append(tuple(_rdflib_term(t, blanks, number) for t in (quad.subject, quad.predicate, quad.object)))
+            s, p, o = (_rdflib_term(term, blanks, number) for term in (quad.subject, quad.predicate, quad.object))
+            triples.append((s, p, o))
     wanted |= ontologies
     graph = Graph(bind_namespaces="core")
     for triple in triples:
