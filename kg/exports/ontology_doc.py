@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -320,21 +321,20 @@ def _background(folder: Path, documented: Graph, listed: frozenset[str]) -> Grap
     (a render killed mid-write leaves it truncated; a read-only install cannot render).  Its Turtle files
     are read here with Oxigraph instead (30 ms), in file-name order, and nothing is written."""
     wanted = {str(term) for triple in documented for term in triple if isinstance(term, URIRef)} | listed
-    triples: list[tuple[Node, Node, Node]] = []
-    ontologies: set[str] = set()
+    read: list[tuple[int, ox.Quad]] = []
     for number, file in enumerate(sorted(folder.glob("*.ttl"))):
-        blanks: dict[str, BNode] = {}
         # lenient: prov.ttl has an IRI Oxigraph's strict parser refuses; relative IRIs resolve as rdflib does
         for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=file.as_uri(), lenient=True):
             if quad.predicate.value == RDF + "type" and quad.object == ox.NamedNode(OWL + "Ontology"):
-                ontologies.add(str(quad.subject.value))
-            s, p, o = (_rdflib_term(term, blanks, number) for term in (quad.subject, quad.predicate, quad.object))
-            triples.append((s, p, o))
-    wanted |= ontologies
+                wanted.add(quad.subject.value)
+            read.append((number, quad))
     graph = Graph(bind_namespaces="core")
-    for triple in triples:
-        if isinstance(triple[0], URIRef) and str(triple[0]) in wanted:
-            graph.add(triple)
+    blanks: dict[str, BNode] = {}
+    for number, quad in read:
+        subject, value = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode) and subject.value in wanted and not isinstance(value, ox.Triple):
+            term = partial(_rdflib_term, blanks=blanks, file=number)
+            graph.add((term(subject), term(quad.predicate), term(value)))
     # As pyLODE expands them, in its order (the order of the titles decides which one it shows).
     for properties, to in (
         ((DC + "title", RDFS + "label", SKOS + "prefLabel", SCHEMA + "name"), DCTERMS + "title"),
