@@ -320,7 +320,7 @@ def parser() -> argparse.ArgumentParser:
 
     command("validate", cmd_validate, "check the sources; report every error as path:line:col")
 
-    def export_arguments(p: argparse.ArgumentParser, formats_note: str = "") -> None:
+    def export_arguments(p: argparse.ArgumentParser) -> None:
         """--out, --base and --format, for the commands that write the exports."""
         p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
         p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
@@ -329,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
             type=_export_formats,
             default=DEFAULT_FORMATS,
             metavar="F[,F…]",
-            help=f"exports to write: {', '.join(FORMATS)} or all (default: {','.join(DEFAULT_FORMATS)}){formats_note}",
+            help=f"exports to write: {', '.join(FORMATS)} or all (default: {','.join(DEFAULT_FORMATS)})",
         )
 
     build_parser = command("build", cmd_build, "validate, then write the exports atomically")
@@ -341,7 +341,7 @@ def parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="build even when nothing changed since the last build"
     )
     watch_parser = command("watch", cmd_watch, "rebuild after every save in sources/ or ontology/; say what changed")
-    export_arguments(watch_parser, "; graph.ttl is always written")
+    export_arguments(watch_parser)
     watch_parser.add_argument(
         "--serve", action="store_true", help="serve the exports on 127.0.0.1; the page reloads after each good build"
     )

@@ -22,8 +22,10 @@ from kg.curation.diff import (
     digest_of_project,
     digest_of_sources,
     digest_of_turtle,
+    model_counts,
     render_markdown,
     render_text,
+    summary_line,
 )
 from kg.dates import Date
 
@@ -246,3 +248,42 @@ def test_a_digest_reads_back_what_the_model_says(project: Project) -> None:
         for item in record.evidence
     }
     assert digest.evidence == evidence
+
+
+EDITS = {
+    "an added claim, a changed modality": lambda text, facts: (
+        text.replace(HEDGED, HEDGED.replace("hedged", "reported")) + NEW_CLAIM if facts == FACTS else text
+    ),
+    "a date made month-precise, an alias": lambda text, facts: text.replace(
+        "date: {value: 2025-01-28, inferred: [year]}", "date: {value: 2025-01, inferred: [year]}", 1
+    ).replace("aliases: [Bogdanov]", "aliases: [Bogdanov, Mr Bogdanov]"),
+    "a conflict stated on one side": lambda text, facts: text.replace(
+        "  - id: bashar-al-assad-moscow-ally\n",
+        "  - id: bashar-al-assad-moscow-ally\n    conflicts_with: [fall-of-assad-regime]\n",
+    ),
+    "role values in another order": lambda text, facts: text.replace(
+        "participant: [assad-regime, syrian-opposition, russia]",
+        "participant: [russia, assad-regime, syrian-opposition]",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_the_counts_from_the_models_are_those_compare_finds_in_the_graphs(
+    name: str, project: Project, tmp_path: Path
+) -> None:
+    """`kg watch` counts what changed from the models (no RDF read back): the same counts as `compare`."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    touched = 0
+    for path in sorted((tmp_path / "sources").rglob("*.yaml")):
+        relative = path.relative_to(tmp_path / "sources").as_posix()
+        text = path.read_text(encoding="utf-8")
+        edited = EDITS[name](text, relative)
+        touched += edited != text
+        path.write_text(edited, encoding="utf-8")
+    assert touched, "the corpus changed: this edit no longer applies"
+    after = kg.load(tmp_path / "sources", ONTOLOGY)
+    counts = model_counts(project.model, after, project.ontology)
+    edited_project = Project(after, project.ontology, tmp_path / "sources")
+    assert counts == compare(digest_of_project(project), digest_of_project(edited_project)).counts()
+    assert summary_line(counts) != "no change in the graph" or name == "role values in another order"

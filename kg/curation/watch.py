@@ -1,7 +1,8 @@
 """`kg watch`: rebuild on every save in `sources/` or `ontology/`, and say what changed.
 
-Each rebuild is `kg build` with its cache: unchanged source files are neither parsed nor checked again
-(`kg.sources.kept`), and the Turtle of each unchanged file is reused (`kg.exports.chunks`).  A save that
+Each rebuild is `kg build` with its cache: unchanged source files are not parsed again (`kg.sources.kept`)
+and their Turtle is reused (`kg.exports.chunks`).  What changed is counted from the last good model and the
+new one (`kg.curation.diff.model_counts`, the counts `kg diff` finds), not read back from the RDF.  A save that
 breaks the sources prints the located errors and leaves `exports/` as it was (the build writes nothing
 until everything is valid), so the page keeps showing the last good build.
 
@@ -23,7 +24,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from kg.curation.diff import DiffError, Digest, compare, digest_of_turtle
+from kg.checks.checked import Project
+from kg.curation.diff import model_counts, summary_line
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.write import DEFAULT_FORMATS, build
 from kg.problems import LocatedProblem, ValidationFailed
@@ -76,8 +78,8 @@ class Watcher:
         formats: tuple[str, ...] = DEFAULT_FORMATS,
     ):
         self.sources, self.ontology, self.out, self.base = sources, ontology, out, base
-        self.formats = formats if "ttl" in formats else ("ttl", *formats)  # the summary reads graph.ttl
-        self.last_good: Digest | None = None
+        self.formats = formats
+        self.last_good: Project | None = None
         self.outcome: Outcome | None = None
         self.good_builds = 0
 
@@ -86,20 +88,20 @@ class Watcher:
         number = self.outcome.number + 1 if self.outcome else 1
         started = time.perf_counter()
         try:
-            build(self.sources, self.ontology, self.out, self.base, True, self.formats)
+            written = build(self.sources, self.ontology, self.out, self.base, True, self.formats)
         except ValidationFailed as failure:
             count = len(failure.problems)
             summary = f"{count} error{'s' if count != 1 else ''}: {self.out}/ keeps the last good build"
             self.outcome = Outcome(number, False, summary, failure.problems, time.perf_counter() - started)
             return self.outcome
-        digest: Digest | None = None
-        try:
-            digest = digest_of_turtle(self.out / "graph.ttl", self.ontology)
-        except DiffError as error:  # the build wrote it: only a file removed since gets here
-            summary = f"built, but could not read it back: {error}"
+        project = written.project
+        if project is None:  # skipped: the build found nothing changed since the last one
+            summary = "no change in the graph" if self.last_good else "up to date"
+        elif self.last_good is None:
+            summary = "first build"
         else:
-            summary = "first build" if self.last_good is None else compare(self.last_good, digest).summary()
-        self.last_good = digest
+            summary = summary_line(model_counts(self.last_good.model, project.model, project.ontology))
+        self.last_good = project or self.last_good
         self.good_builds += 1
         self.outcome = Outcome(number, True, summary, [], time.perf_counter() - started)
         return self.outcome

@@ -222,9 +222,11 @@ def _signals_held() -> Iterator[None]:
 
 
 class Written(list[Path]):
-    """The exports of a build; `skipped` when nothing had changed since the last one, so nothing was done."""
+    """The exports of a build; `skipped` when nothing had changed since the last one, so nothing was done;
+    `project`: what was built (None when skipped)."""
 
     skipped = False
+    project: Project | None = None
 
 
 def build(
@@ -284,6 +286,7 @@ def build(
             return files + [folder for folder in shards if folder.name not in folders]
 
         written = Written(write_atomically(writers, out, stale))
+        written.project = project
     with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
         write_manifest(cache, current.digest, settings, out, written)
     return written
