@@ -2,10 +2,11 @@
 
 Every comparison goes through one path: a graph's Turtle is loaded into an Oxigraph store and read back
 with SPARQL into a `Digest` (each record as plain, hashable values keyed by its id), and two digests are
-compared field by field.  So two export files, the working tree against a git revision (that revision's
-sources built in memory by today's builder) and two successive builds (`kg watch`) are compared alike,
-by what the graph says rather than by how the YAML is written: moving a claim to another file, reordering
-evidence or reformatting YAML changes nothing.
+compared field by field.  So two export files and the working tree against a git revision (that
+revision's sources built in memory by today's builder) are compared alike, by what the graph says rather
+than by how the YAML is written: moving a claim to another file, reordering evidence or reformatting YAML
+changes nothing.  `kg watch`, which says what changed after every rebuild, counts the same changes from
+the two models instead (`model_counts`): reading a large graph back costs more than the rebuild.
 
 Evidence is keyed by its record, article and quote (its IRI numbers it by position, which an edit above it
 shifts): a new quote is an addition, another modality or attribution of the same quote a change.  The
@@ -122,13 +123,7 @@ class EventDigest:
             "name": _text(self.name),
             "aliases": _list(tuple(map(_text, self.aliases))),
             "roles": _shown_values(self.roles),
-            "date": _shown_date(self.date),
-            "start": _shown_date(self.start),
-            "end": _shown_date(self.end),
-            "date note": _list(tuple(map(_text, self.date_notes))),
-            "modality": self.modality,
-            "conflicts": _list(self.conflicts),
-            "note": _text(self.note),
+            **_shown_common(self),
         }
 
     def describe(self) -> str:
@@ -155,19 +150,26 @@ class ClaimDigest:
             "predicate": self.predicate,
             "object": self.object,
             "qualifiers": _shown_values(self.qualifiers),
-            "date": _shown_date(self.date),
-            "start": _shown_date(self.start),
-            "end": _shown_date(self.end),
-            "date note": _list(tuple(map(_text, self.date_notes))),
-            "modality": self.modality,
-            "conflicts": _list(self.conflicts),
-            "note": _text(self.note),
+            **_shown_common(self),
         }
 
     def describe(self) -> str:
         qualified = f" ({_shown_values(self.qualifiers)})" if self.qualifiers else ""
         when = _when(self.date, self.start, self.end)
         return f"{self.subject} {self.predicate} {self.object}{qualified}{when}; {self.modality}"
+
+
+def _shown_common(record: EventDigest | ClaimDigest) -> dict[str, str]:
+    """The fields events and claims share (`_Common`), as the diff prints them."""
+    return {
+        "date": _shown_date(record.date),
+        "start": _shown_date(record.start),
+        "end": _shown_date(record.end),
+        "date note": _list(tuple(map(_text, record.date_notes))),
+        "modality": record.modality,
+        "conflicts": _list(record.conflicts),
+        "note": _text(record.note),
+    }
 
 
 def _when(date: Date | None, start: Date | None, end: Date | None) -> str:
