@@ -304,10 +304,13 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    def folders(p: argparse.ArgumentParser) -> None:
         p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="YAML sources (default: sources/)")
         p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+
+    def command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        folders(p)
         p.add_argument(
             "--max-errors",
             type=int,
@@ -377,15 +380,14 @@ def parser() -> argparse.ArgumentParser:
     new_parser = sub.add_parser(
         "new",
         help="scaffold an article, or add an entity",
-        description="scaffold an "
-        "article from its text, or add an entity to sources/entities.yaml (no prompts; refuses clashes)",
+        description="scaffold an article from its text, or add an entity to sources/entities.yaml "
+        "(no prompts; refuses clashes)",
     )
     new_sub = new_parser.add_subparsers(dest="what", required=True, metavar="WHAT")
 
     def new_command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
         p = new_sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="YAML sources (default: sources/)")
-        p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+        folders(p)
         p.set_defaults(function=function)
         return p
 

@@ -93,9 +93,7 @@ class EntityDigest:
     def shown(self) -> dict[str, str]:
         """Each compared field, as the diff prints it."""
         return {
-            "type": self.type,
-            "name": _text(self.name),
-            "aliases": _list(tuple(map(_text, self.aliases))),
+            **_shown_named(self),
             "note": _text(self.note),
         }
 
@@ -119,9 +117,7 @@ class EventDigest:
 
     def shown(self) -> dict[str, str]:
         return {
-            "type": self.type,
-            "name": _text(self.name),
-            "aliases": _list(tuple(map(_text, self.aliases))),
+            **_shown_named(self),
             "roles": _shown_values(self.roles),
             **_shown_common(self),
         }
@@ -157,6 +153,11 @@ class ClaimDigest:
         qualified = f" ({_shown_values(self.qualifiers)})" if self.qualifiers else ""
         when = _when(self.date, self.start, self.end)
         return f"{self.subject} {self.predicate} {self.object}{qualified}{when}; {self.modality}"
+
+
+def _shown_named(node: EntityDigest | EventDigest) -> dict[str, str]:
+    """The fields entities and events share, as the diff prints them."""
+    return {"type": node.type, "name": _text(node.name), "aliases": _list(tuple(map(_text, node.aliases)))}
 
 
 def _shown_common(record: EventDigest | ClaimDigest) -> dict[str, str]:
