@@ -100,6 +100,10 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
     )
     assert sorted(p.name for p in out.iterdir()) == ["graph.nt"]  # the others no longer match the sources: gone
     assert (out / "graph.nt").read_bytes() == nt
+    assert (
+        main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--format", "html"]) == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["graph.html", "ontology.html"]  # the legend links there
 
 
 def test_an_unknown_format_is_a_usage_error(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:

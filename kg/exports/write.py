@@ -49,11 +49,13 @@ Writer = Callable[[Path], list[str]]
 
 
 def export_formats(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """`names` in the canonical order of FORMATS, each once; ValueError for a name that is no format."""
+    """`names` in the canonical order of FORMATS, each once; ValueError for a name that is no format.  The
+    page brings the ontology's documentation along: its legend links there."""
     unknown = sorted(set(names) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown export format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
-    return tuple(name for name in FORMATS if name in names)
+    wanted = {*names, "ontology"} if "html" in names else set(names)
+    return tuple(name for name in FORMATS if name in wanted)
 
 
 def export_writers(
