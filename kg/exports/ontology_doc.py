@@ -19,6 +19,7 @@ pyLODE forgot to escape could do nothing.  Three of pyLODE's ways are put right 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.checks.checked import Project
+from kg.exports.rdf import DEFAULT_BASE, prefixes
+from kg.exports.turtle import TurtleWriter, records_by_file
+from kg.exports.view import View
 from kg.model import Claim, Entity, Event, Evidence
 from kg.ontology import Ontology
 from kg.vocab import DCTERMS, KGO, OWL, RDF, RDFS, SCHEMA, SKOS
@@ -105,7 +109,97 @@ def examples(project: Project) -> dict[str, str]:
             found[prop.name] = "\n\n".join(
                 _property_example(project, prop.name, usage, first.get((usage, prop.name))) for usage in usages
             )
+    others = _documented_terms(ontology) - found.keys()
+    found.update(_graph_examples(project, others))
+    found.update(_ontology_examples(ontology, others - found.keys()))
+    found.update(dict.fromkeys(others - found.keys(), NOT_USED))
     return found
+
+
+def _documented_terms(ontology: Ontology) -> set[str]:
+    """The local names of the kgo terms the page documents (DOCUMENTED_TYPES)."""
+    return {
+        quad.subject.value[len(KGO) :]
+        for file in ontology.files
+        for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE)
+        if quad.predicate.value == RDF + "type"
+        and quad.object.value in DOCUMENTED_TYPES
+        and isinstance(quad.subject, ox.NamedNode)
+        and quad.subject.value.startswith(KGO)
+    }
+
+
+GRAPH_RECORDS_SEARCHED = 2_000
+"""How many records' Turtle `_graph_examples` renders at most, looking for uses of the terms the builder
+writes (the whole graph of a large corpus would cost as much as its build)."""
+
+
+def _graph_examples(project: Project, wanted: set[str]) -> dict[str, str]:
+    """Local name → its first use in the graph built from the corpus (a triple in Turtle, with the source
+    file it comes from), for the terms no YAML field names: the provenance layer (Claim, Evidence,
+    kgo:modality, kgo:hasEvidence…) and the dates' parts.  The graph is rendered file by file (the build's
+    own writer) until every term is met or GRAPH_RECORDS_SEARCHED records have been."""
+    model, ontology = project.model, project.ontology
+    writer = TurtleWriter(model, ontology, View(model, ontology), DEFAULT_BASE)
+    names = {namespace: prefix for prefix, namespace in prefixes(DEFAULT_BASE).items()}
+    found: dict[str, str] = {}
+    searched = 0
+    for records in records_by_file(model):
+        if not wanted - found.keys() or searched >= GRAPH_RECORDS_SEARCHED:
+            break
+        searched += len(records.articles) + len(records.entities) + len(records.events) + len(records.claims)
+        text = writer.header() + writer.chunk(records).text
+        origin = _relative(project, records.file)
+        for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+            used = triple.object if triple.predicate.value == RDF + "type" else triple.predicate
+            name = used.value[len(KGO) :] if isinstance(used, ox.NamedNode) and used.value.startswith(KGO) else ""
+            if name in wanted and name not in found:
+                shown = " ".join(
+                    _turtle_term(term, names) for term in (triple.subject, triple.predicate, triple.object)
+                )
+                found[name] = f"in the graph built from {origin}:\n  {shown} ."
+    return found
+
+
+def _ontology_examples(ontology: Ontology, wanted: set[str]) -> dict[str, str]:
+    """Local name → its first use in the ontology itself, for the vocabulary of the ontology (kgo:EventRole,
+    kgo:displayColor, the modalities' ranks…), which the graph of the corpus does not use."""
+    names = {namespace: prefix for prefix, namespace in prefixes(DEFAULT_BASE).items()}
+    found: dict[str, str] = {}
+    for file in ontology.files:
+        for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE):
+            subject = quad.subject.value
+            if quad.predicate.value == OWL + "inverseOf" and subject.startswith(KGO) and subject[len(KGO) :] in wanted:
+                inverse = _turtle_term(quad.object, names)
+                found[subject[len(KGO) :]] = (
+                    f"not written in the graph: the inverse of {inverse}, which is; ask for it as ^{inverse}"
+                )
+                continue
+            used = quad.object if quad.predicate.value == RDF + "type" else quad.predicate
+            name = used.value[len(KGO) :] if isinstance(used, ox.NamedNode) and used.value.startswith(KGO) else ""
+            if name in wanted and name not in found and isinstance(quad.subject, ox.NamedNode):
+                shown = " ".join(_turtle_term(term, names) for term in (quad.subject, quad.predicate, quad.object))
+                found[name] = f"in the ontology ({file.name}):\n  {shown} ."
+    return found
+
+
+def _turtle_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, names: dict[str, str]) -> str:
+    """A term as Turtle shows it: an IRI by its prefixed name where one fits, a literal in double quotes."""
+    if isinstance(term, ox.NamedNode):
+        for namespace, prefix in names.items():
+            local = term.value[len(namespace) :]
+            if term.value.startswith(namespace) and local and all(c.isalnum() or c in "-_." for c in local):
+                return "a" if term.value == RDF + "type" else f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        text = json.dumps(
+            term.value if len(term.value) <= QUOTE_CHARS else term.value[: QUOTE_CHARS - 1] + "…", ensure_ascii=False
+        )
+        if term.language:
+            return f"{text}@{term.language}"
+        datatype = _turtle_term(term.datatype, names)
+        return text if datatype == "xsd:string" else f"{text}^^{datatype}"
+    return "[]"
 
 
 Use = tuple[Event | Claim, tuple[str, ...]]
@@ -175,10 +269,14 @@ def _evidence(evidence: Evidence) -> str:
 
 def _file(project: Project, record: Entity | Event | Claim) -> str:
     """The record's source file, relative to the sources folder (the same wherever the project lies)."""
+    return _relative(project, record.where.file)
+
+
+def _relative(project: Project, file: Path) -> str:
     try:
-        return record.where.file.relative_to(project.sources).as_posix()
+        return file.relative_to(project.sources).as_posix()
     except ValueError:
-        return record.where.file.name
+        return file.name
 
 
 # ---------------------------------------------------------------------------- the graph pyLODE documents
