@@ -172,13 +172,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print(f"build {outcome.number}: {outcome.summary} ({outcome.seconds:.2f} s)", flush=True)
 
     watcher = Watcher(args.sources, args.ontology, args.out, args.base, args.format)
-    print(f"watching {args.sources}/ and {args.ontology}/ (Ctrl-C to stop)", flush=True)
     stop = threading.Event()
     if args.serve:
         args.out.mkdir(parents=True, exist_ok=True)
-        server = start_server(watcher, args.host, args.port)
+        try:
+            server = start_server(watcher, args.host, args.port)
+        except OSError as error:
+            print(
+                f"kg watch: cannot serve on {args.host}:{args.port}: {error.strerror}; choose another --port",
+                file=sys.stderr,
+            )
+            return 2
         port = server.server_address[1]
         print(f"serving {args.out}/ at http://{args.host}:{port}/ (the page reloads after each good build)", flush=True)
+    print(f"watching {args.sources}/ and {args.ontology}/ (Ctrl-C to stop)", flush=True)
     try:
         watch(watcher, report, stop)
     except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) is how a watch ends

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,7 +30,7 @@ from kg.curation.scaffold import new_article
 from kg.curation.timeline import render_timeline, timeline
 from kg.exports.view import View
 
-from .conftest import ONTOLOGY, SOURCES
+from .conftest import ONTOLOGY, SOURCES, run_kg
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
 
@@ -433,3 +434,17 @@ def test_the_served_page_reloads_after_a_good_build_and_not_after_a_bad_one(watc
         assert page.frames[1].url.endswith("graph.html#node=russia")
         browser.close()
     assert outside == []
+
+
+def test_watch_says_when_its_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_kg("watch", "--serve", "--port", str(port), "--sources", str(SOURCES), "--ontology", str(ONTOLOGY))
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == f"kg watch: cannot serve on 127.0.0.1:{port}: Address already in use; choose another --port"
+    )
+    assert done.stdout == ""
