@@ -16,12 +16,13 @@ from types import FrameType
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, coverage_report
+from kg.checks.lint import RULES, UNUSED_MARK, lint_model, rule_of
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
-from kg.problems import LocatedProblem, ValidationFailed
+from kg.problems import LocatedProblem, ValidationFailed, locate
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
@@ -55,6 +56,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{len(model.events)} events, {len(model.claims)} claims"
         )
     return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Validate, then run the lint rules (`--rule`: only those); findings on stdout, counted by rule."""
+    project, problems = check(args.sources, args.ontology)
+    if problems or project is None:
+        return _report(problems, args.max_errors)
+    rules = tuple(args.rule or RULES)
+    findings = locate(lint_model(project.model, project.ontology, rules))
+    if not findings:
+        print(f"ok: no findings ({', '.join(rules)})")
+        return 0
+    shown = findings if args.max_errors <= 0 else findings[: args.max_errors]
+    for finding in shown:
+        print(finding)
+    if len(shown) < len(findings):
+        print(f"… {len(findings) - len(shown):,} more not shown (--max-errors 0 shows all)")
+    counts = {rule: sum(1 for f in findings if rule_of(f.message) == rule) for rule in (*RULES, UNUSED_MARK)}
+    detail = ", ".join(f"{count:,} {rule}" for rule, count in counts.items() if count)
+    print(f"{len(findings):,} finding{'s' if len(findings) != 1 else ''}: {detail}")
+    print("(to spare a record that is right as it is: `lint: {rule: reason}` on it; see the README)")
+    return 1
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -329,6 +352,16 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     command("validate", cmd_validate, "check the sources; report every error as path:line:col")
+    lint_parser = command(
+        "lint", cmd_lint, "validate, then check that each fact is grounded in its quotes; list what does not hold"
+    )
+    lint_parser.add_argument(
+        "--rule",
+        action="append",
+        choices=RULES,
+        metavar="RULE",
+        help=f"run only this rule (repeat): {', '.join(RULES)}",
+    )
 
     def export_arguments(p: argparse.ArgumentParser) -> None:
         """--out, --base and --format, for the commands that write the exports."""

@@ -46,6 +46,7 @@ class Entity(Node):
 
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
+    lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
 
 
 @pickled_by_fields
@@ -61,6 +62,7 @@ class Event(Node):
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
+    lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
 
 
 @pickled_by_fields
@@ -81,6 +83,7 @@ class Claim:
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
+    lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
 
 
 @pickled_by_fields

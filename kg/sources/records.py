@@ -201,6 +201,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
         return [Problem(at, f"missing required field '{missing}'{hint}")]
+    if keyword == "minLength" and list(error.absolute_path)[-2:-1] == ["lint"]:
+        return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
@@ -338,7 +340,13 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         if not _has_str(raw, "id", "type", "name"):
             continue
         entity = Entity(
-            raw["id"], raw["type"], raw["name"], _strs(raw.get("aliases")), _str(raw.get("note")), entity_where
+            raw["id"],
+            raw["type"],
+            raw["name"],
+            _strs(raw.get("aliases")),
+            _str(raw.get("note")),
+            entity_where,
+            lint=_lint(raw.get("lint")),
         )
         loaded.entities.append(entity)
     for index, raw in enumerate(_items(data.get("events"))):
@@ -359,6 +367,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             conflicts_with=_strs(raw.get("conflicts_with")),
             note=_str(raw.get("note")),
             where=event_where,
+            lint=_lint(raw.get("lint")),
         )
         loaded.events.append(event)
     for index, raw in enumerate(_items(data.get("claims"))):
@@ -390,6 +399,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             conflicts_with=_strs(raw.get("conflicts_with")),
             note=_str(raw.get("note")),
             where=claim_where,
+            lint=_lint(raw.get("lint")),
         )
         loaded.claims.append(claim)
 
@@ -435,6 +445,14 @@ def _evidence(raw: Any, default_article: str | None, record: Where, loaded: File
             )
         )
     return tuple(result)
+
+
+def _lint(raw: Any) -> tuple[tuple[str, str], ...]:
+    """`lint: {rule: reason}` as (rule, reason) pairs; a reason that is not text, or empty, is left out (the
+    schema reports it): a mark without a reason spares nothing."""
+    if not isinstance(raw, dict):
+        return ()
+    return tuple((str(rule), reason) for rule, reason in raw.items() if isinstance(reason, str) and reason)
 
 
 def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:

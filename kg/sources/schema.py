@@ -42,6 +42,17 @@ _DATE = {
 _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
 _ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, {"type": ["string", "number"]}]}
 
+RECORD_LINT_RULES = ("ungrounded", "modality-words", "date-not-printed")
+"""The rules of `kg lint` (kg.checks.lint) that a claim or an event may be spared, with a reason."""
+ENTITY_LINT_RULES = ("place-not-located", "actor-without-affiliation")
+"""The rules of `kg lint` that an entity may be spared, with a reason."""
+
+
+def _lint(rules: tuple[str, ...]) -> dict[str, Any]:
+    """`lint: {rule: reason}`: the `kg lint` rules a record is spared, each with the reason (required)."""
+    reason = {**_TEXT, "description": "why the rule does not apply here (a pronoun, a continent…)"}
+    return {"type": "object", "additionalProperties": False, "properties": dict.fromkeys(rules, reason)}
+
 
 def _evidence(modality: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -91,7 +102,7 @@ def _facts_schema(
                     "type": "object",
                     "required": ["id", "type", "name"],
                     "additionalProperties": False,
-                    "properties": {"id": _ID, "type": types, **_names()},
+                    "properties": {"id": _ID, "type": types, **_names(), "lint": _lint(ENTITY_LINT_RULES)},
                 },
             },
             "events": {
@@ -110,6 +121,7 @@ def _facts_schema(
                         "roles": {"type": "object", "propertyNames": roles, "additionalProperties": _ROLE_VALUE},
                         "evidence": evidence,
                         "conflicts_with": conflicts,
+                        "lint": _lint(RECORD_LINT_RULES),
                     },
                 },
             },
@@ -135,6 +147,7 @@ def _facts_schema(
                         },
                         "evidence": evidence,
                         "conflicts_with": conflicts,
+                        "lint": _lint(RECORD_LINT_RULES),
                         "note": _TEXT,
                     },
                     **({"oneOf": object_or_value} if object_or_value else {}),

@@ -1,0 +1,455 @@
+"""`kg lint`: stricter than validation, it checks that each fact is grounded in the quotes cited for it.
+
+Validation (`kg.checks.meaning`) makes sure the sources mean something; these rules look for what a careful
+reader of the quotes would object to.  Each rule is a function of one record (a claim or an event) or of one
+entity, and each finding starts with its rule's name:
+
+* `ungrounded`: a subject, object, role filler or qualifier named (by a name or an alias, as whole words)
+  in none of the record's quotes nor the sentences holding them; a literal value with words they do not print;
+* `place-not-located`: a place other than a country that no `locatedIn` claim places;
+* `actor-without-affiliation`: a government body, armed force or armed group, or a person acting in the
+  story, with no `memberOf`, `affiliatedWith`, `leads` or `governs` claim linking it to a state or an
+  organisation;
+* `modality-words`: an `asserted` quote that says "reportedly", "may", "according to"…; a `hedged` quote
+  whose sentence has no word of hedging, or a `reported` one with neither a word of reporting nor a `via`;
+* `date-not-printed`: a year, month or day of a date that no sentence of the quotes prints and `inferred:`
+  does not list.
+
+A curator spares one record or entity a rule with a reason, `lint: {ungrounded: "'he' is Assad"}`.  A mark
+that spares nothing is a finding too (`unused-mark`): marks go when the sources no longer need them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from kg.checks.coverage import Sentence, split_sentences
+from kg.dates import PRECISIONS, Date
+from kg.model import Claim, Entity, Event, Evidence, Model
+from kg.ontology import Ontology
+from kg.problems import Problem
+
+RULES = ("ungrounded", "place-not-located", "actor-without-affiliation", "modality-words", "date-not-printed")
+"""Every rule, in the order `kg lint` counts their findings (a record may be spared those of
+`kg.sources.schema.RECORD_LINT_RULES`, an entity those of `ENTITY_LINT_RULES`)."""
+UNUSED_MARK = "unused-mark"
+
+LOCATED_IN = "locatedIn"
+AFFILIATIONS = ("memberOf", "affiliatedWith", "leads", "governs")
+"""The relations that say whom an agent acts for or belongs to."""
+ORGANISED = ("GovernmentBody", "MilitaryForce", "ArmedGroup")
+"""Organisations that act for a state or a movement; news outlets, companies and international organisations
+act in their own right."""
+REPORTING_EVENTS = ("Publication", "Statement", "Interview")
+"""Events that are a report or a saying: "Reuters reported on Jan. 28" is the fact they record, not a hedge."""
+
+
+def lint_model(model: Model, ontology: Ontology, rules: Iterable[str] = RULES) -> list[Problem]:
+    """The findings of `rules` on a validated `model`, each at the YAML field it is about, its message
+    starting with `[rule]`.  A record or entity marked `lint: {rule: reason}` is spared that rule; a mark
+    that spares nothing is a finding of its own, `[unused-mark]`."""
+    chosen = set(rules)
+    if unknown := chosen - set(RULES):
+        raise ValueError(f"unknown lint rule(s) {', '.join(sorted(unknown))}: the rules are {', '.join(RULES)}")
+    lint = _Lint(model, ontology)
+    problems: list[Problem] = []
+    for entity in model.entities.values():
+        found = {rule: check(entity, lint) for rule, check in _ENTITY_RULES.items() if rule in chosen}
+        problems += _spared(entity, found)
+    for record in model.records():
+        found = {rule: check(record, lint) for rule, check in _RECORD_RULES.items() if rule in chosen}
+        problems += _spared(record, found)
+    return problems
+
+
+def rule_of(message: str) -> str:
+    """The rule a finding's message names: `[ungrounded] …` → `ungrounded`."""
+    return message[1 : message.index("]")]
+
+
+def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]]) -> list[Problem]:
+    """What each rule found on `target`, but for the rules it is marked to be spared; and those marks that
+    spare nothing."""
+    problems = []
+    marked = dict(target.lint)
+    for rule, findings in found.items():
+        if rule not in marked:
+            problems += findings
+        elif not findings:
+            message = f"[{UNUSED_MARK}] '{rule}' finds nothing to excuse here: remove the mark"
+            problems.append(Problem(target.where.at("lint", rule), message))
+    return problems
+
+
+# ---------------------------------------------------------------------------- the sentences around the quotes
+
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+
+
+def _normal(text: str) -> str:
+    """`text` with typographic quote marks and dashes made plain and spaces collapsed, for matching."""
+    return " ".join(text.translate(_PLAIN).split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    """A sentence holding (part of) a quote: its article, its span in the article's text, its text (normal)."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+class _Lint:
+    """The model and its ontology, with what the rules share: the sentences holding each quote, the names of
+    each node as a pattern, who is located and who is affiliated."""
+
+    def __init__(self, model: Model, ontology: Ontology):
+        self.model = model
+        self.ontology = ontology
+        self._sentences: dict[str, tuple[list[int], list[Sentence]]] = {}
+        self._passages: dict[tuple[str, str], list[_Passage]] = {}
+        self._names: dict[str, re.Pattern[str]] = {}
+
+    def passages(self, evidence: Evidence) -> list[_Passage]:
+        """The sentences holding each occurrence of the quote in its article (the quote alone, if it is not
+        there: a model that does not validate)."""
+        key = (evidence.article, evidence.quote)
+        if key not in self._passages:
+            article = self.model.articles.get(evidence.article)
+            text = article.text if article else ""
+            if evidence.article not in self._sentences:
+                sentences = list(split_sentences(text))
+                self._sentences[evidence.article] = ([s.end for s in sentences], sentences)
+            ends, sentences = self._sentences[evidence.article]
+            found: dict[int, _Passage] = {}
+            for start, end in _occurrences(text, evidence.quote):
+                index = bisect.bisect_right(ends, start)
+                while index < len(sentences) and sentences[index].start < end:
+                    sentence = sentences[index]
+                    found[index] = _Passage(evidence.article, sentence.start, sentence.end, _normal(sentence.text))
+                    index += 1
+            alone = _Passage(evidence.article, -1, -1, _normal(evidence.quote))
+            self._passages[key] = list(found.values()) or [alone]
+        return self._passages[key]
+
+    def context(self, record: Event | Claim) -> list[_Passage]:
+        """Every sentence holding a quote of `record`, once."""
+        return list(dict.fromkeys(p for item in record.evidence for p in self.passages(item)))
+
+    def names(self, node: Entity | Event) -> re.Pattern[str]:
+        """A pattern finding any name of `node` as whole words: case aside, but for names in capitals ("US"
+        is not "us")."""
+        if node.id not in self._names:
+            self._names[node.id] = _any_of(node.names)
+        return self._names[node.id]
+
+    @cached_property
+    def anchors(self) -> dict[str, list[tuple[str, int, int]]]:
+        """Node id → (article, start, end) of the passages that stand for it without naming it: an event's own
+        quotes (its name is the curator's; its quotes are how the articles put it) and a photo's caption and
+        credit (a caption does not name its photo: it is the photo's)."""
+        found: dict[str, list[tuple[str, int, int]]] = {}
+        for event in self.model.events.values():
+            for item in event.evidence:
+                article = self.model.articles.get(item.article)
+                text = article.text if article else ""
+                found.setdefault(event.id, []).extend((item.article, s, e) for s, e in _occurrences(text, item.quote))
+        for article in self.model.articles.values():
+            for photo in article.photos:
+                for piece in (photo.caption, photo.credit or ""):
+                    spans = _occurrences(article.text, piece)
+                    found.setdefault(photo.id, []).extend((article.id, s, e) for s, e in spans)
+        return found
+
+    def anchored(self, node_id: str, passages: list[_Passage]) -> bool:
+        """Whether one of `passages` overlaps a passage that stands for the node (`anchors`)."""
+        return any(
+            article == passage.article and start < passage.end and passage.start < end
+            for article, start, end in self.anchors.get(node_id, ())
+            for passage in passages
+        )
+
+    @cached_property
+    def located(self) -> frozenset[str]:
+        return frozenset(claim.subject for claim in self.model.claims.values() if claim.predicate == LOCATED_IN)
+
+    @cached_property
+    def affiliated(self) -> frozenset[str]:
+        """Every agent that an AFFILIATIONS claim links to a state or an organisation."""
+        return frozenset(
+            claim.subject
+            for claim in self.model.claims.values()
+            if claim.predicate in AFFILIATIONS
+            and claim.object is not None
+            and (kind := self.model.node_type(claim.object)) is not None
+            and self.ontology.is_a(kind, ("Country", "Organization"))
+        )
+
+    @cached_property
+    def acting(self) -> frozenset[str]:
+        """Every node that acts in the story: the subject of a claim, a role filler, a source cited (`via`).
+        Not a photographer credited or an author in a byline."""
+        found = {claim.subject for claim in self.model.claims.values()}
+        for record in self.model.records():
+            found.update(agent for item in record.evidence for agent in item.via)
+        for event in self.model.events.values():
+            found.update(value for _, values in event.roles for value in values)
+        return frozenset(found)
+
+
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    found = []
+    position = text.find(needle) if needle else -1
+    while position >= 0:
+        found.append((position, position + len(needle)))
+        position = text.find(needle, position + 1)
+    return found
+
+
+def _any_of(names: Iterable[str]) -> re.Pattern[str]:
+    def pattern(name: str) -> str:
+        return r"\s+".join(re.escape(word) for word in _normal(name).split())
+
+    folded = [pattern(name) for name in names if any(c.islower() for c in name)]
+    capitals = [pattern(name) for name in names if not any(c.islower() for c in name)]
+    alternatives = ([f"(?i:{'|'.join(folded)})"] if folded else []) + capitals
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+
+
+# ---------------------------------------------------------------------------- ungrounded
+
+_STOP_WORDS = frozenset(
+    {
+        *("the", "and", "for", "with", "from", "that", "this", "its", "their", "them", "they", "his", "her"),
+        *("our", "has", "have", "had", "was", "were", "are", "will", "would", "can", "not", "but", "all", "any"),
+        *("some", "into", "than", "after", "before", "only", "also", "about", "over", "under", "who", "which"),
+        *("what", "when", "where"),
+    }
+)
+
+
+def _stems(text: str) -> set[str]:
+    """The content words of `text`, case aside and a plural or tense ending off: "footholds" is "foothold"."""
+    stems = set()
+    for word in re.findall(r"\w+", _normal(text).casefold()):
+        if len(word) < 3 or word in _STOP_WORDS:
+            continue
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        stems.add(word)
+    return stems
+
+
+def _unprinted(value: str, texts: Iterable[str]) -> list[str]:
+    """The content words of a literal `value` that none of `texts` prints, as the same word or a longer form
+    of it ("reduc", of "reduced", is printed in "reduction")."""
+    printed = set().union(*(_stems(text) for text in texts))
+    return sorted(
+        stem
+        for stem in _stems(value)
+        if stem not in printed and not (len(stem) >= 5 and any(word.startswith(stem) for word in printed))
+    )
+
+
+def _ungrounded(record: Event | Claim, lint: _Lint) -> list[Problem]:
+    passages = lint.context(record)
+    problems = []
+    for path, what, value, is_node in _said(record, lint.ontology):
+        if is_node:
+            node = lint.model.node(value)
+            if node is None:
+                continue  # an unknown id: validation reports it
+            if any(lint.names(node).search(p.text) for p in passages) or lint.anchored(value, passages):
+                continue
+            names = ", ".join(f"'{name}'" for name in node.names[:3]) + (" …" if len(node.names) > 3 else "")
+            message = f"{what} '{value}' is not named in any quote nor the sentence holding it (as {names})"
+        else:
+            missing = _unprinted(value, (p.text for p in passages))
+            if not missing:
+                continue
+            words = ", ".join(f"'{word}'" for word in missing[:5])
+            message = f'{what} "{value}" is not printed in any quote nor the sentence holding it (no {words})'
+        problems.append(Problem(record.where.at(*path), f"[ungrounded] {message}"))
+    return problems
+
+
+def _said(record: Event | Claim, ontology: Ontology) -> list[tuple[tuple[str | int, ...], str, str, bool]]:
+    """(YAML path, what it is, value, whether it is a node id) of everything `record` says of the world."""
+    found: list[tuple[tuple[str | int, ...], str, str, bool]] = []
+    if isinstance(record, Claim):
+        found.append((("subject",), "subject", record.subject, True))
+        if record.object is not None:
+            found.append((("object",), "object", record.object, True))
+        if record.value is not None:
+            found.append((("value",), "value", record.value, False))
+        pairs, field, kind = record.qualifiers, "qualifiers", "qualifier"
+    else:
+        pairs, field, kind = record.roles, "roles", "role"
+    for name, values in pairs:
+        prop = ontology.properties.get(name)
+        is_node = prop is None or not prop.is_datatype
+        found.extend(((field, name, index), f"{kind} '{name}'", value, is_node) for index, value in enumerate(values))
+    return found
+
+
+# ---------------------------------------------------------------------------- places and actors
+
+
+def _place_not_located(entity: Entity, lint: _Lint) -> list[Problem]:
+    ontology = lint.ontology
+    if not ontology.is_a(entity.type, "Place") or ontology.is_a(entity.type, "Country") or entity.id in lint.located:
+        return []
+    message = f"[place-not-located] '{entity.id}' ({entity.type}) is the subject of no '{LOCATED_IN}' claim"
+    return [Problem(entity.where.at("id"), message)]
+
+
+def _actor_without_affiliation(entity: Entity, lint: _Lint) -> list[Problem]:
+    ontology = lint.ontology
+    organised = ontology.is_a(entity.type, ORGANISED)
+    if not (organised or (ontology.is_a(entity.type, "Person") and entity.id in lint.acting)):
+        return []
+    if entity.id in lint.affiliated:
+        return []
+    message = (
+        f"[actor-without-affiliation] '{entity.id}' ({entity.type}) has no {', '.join(AFFILIATIONS[:-1])} or "
+        f"{AFFILIATIONS[-1]} claim linking it to a state or an organisation: whom does it act for?"
+    )
+    return [Problem(entity.where.at("id"), message)]
+
+
+# ---------------------------------------------------------------------------- modality words
+
+
+def _cues(*words: str) -> re.Pattern[str]:
+    """Any of `words` as whole words, case aside; but "may" in lower case only ("May" is a month)."""
+    alternatives = (word if word == "may" else "(?i:" + word.replace(" ", r"\s+") + ")" for word in words)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+
+
+_SAYS_REPORTED = _cues("reportedly", "according to", "reported", "allegedly", "said to", "cited by", "citing")
+_SAYS_HEDGED = _cues("may", "might", "could", "possibly", "perhaps", "plans to", "suggests", "speculation")
+_ANY_REPORTING = _cues(
+    *("reportedly", "according to", "reported", "report", "reports", "allegedly", "said", "says", "say", "told"),
+    *("writes", "wrote", "cited", "citing", "stated", "announced", "indicated", "source", "sources", "information"),
+)
+_ANY_HEDGING = _cues(
+    *("may", "might", "could", "would", "possibly", "possible", "possibility", "perhaps", "plans to", "suggest"),
+    *("suggests", "suggested", "speculation", "theories", "seems", "seem", "if", "whether", "depend", "depends"),
+    *("potential", "likely", "unlikely", "not confirm"),
+)
+
+
+def _modality_words(record: Event | Claim, lint: _Lint) -> list[Problem]:
+    """A quote's words against its modality: `asserted` and "reportedly", "may"…, unless the words are
+    part of the fact (a claim's value that says "could", a report's "reported"); `hedged` (`reported`,
+    without a `via`) with no word of hedging (of reporting) in the quote's sentence."""
+    reporting_event = isinstance(record, Event) and lint.ontology.is_a(record.type, REPORTING_EVENTS)
+    value = _normal(record.value) if isinstance(record, Claim) and record.value else ""
+    says = ((_SAYS_HEDGED, "hedged"),) if reporting_event else ((_SAYS_REPORTED, "reported"), (_SAYS_HEDGED, "hedged"))
+    problems = []
+    for item in record.evidence:
+        message = None
+        if item.modality == "asserted":
+            quote = _normal(item.quote)
+            for pattern, modality in says:
+                own = {found.casefold() for found in pattern.findall(value)}
+                cue = next((found for found in pattern.findall(quote) if found.casefold() not in own), None)
+                if cue is not None:
+                    message = f'the quote says "{cue}" but its modality is asserted: {modality}?'
+                    break
+        elif item.modality == "hedged" or (item.modality == "reported" and not item.via):
+            pattern, kind = (_ANY_HEDGING, "hedging") if item.modality == "hedged" else (_ANY_REPORTING, "reporting")
+            if not any(pattern.search(passage.text) for passage in lint.passages(item)):
+                message = f"modality {item.modality}, but the quote's sentence has no word of {kind}"
+        if message is not None:
+            problems.append(Problem(item.where.at("modality"), f"[modality-words] {message}"))
+    return problems
+
+
+# ---------------------------------------------------------------------------- dates
+
+_MONTHS = (
+    ("January", "Jan"),
+    ("February", "Feb"),
+    ("March", "Mar"),
+    ("April", "Apr"),
+    ("May",),
+    ("June", "Jun"),
+    ("July", "Jul"),
+    ("August", "Aug"),
+    ("September", "Sept", "Sep"),
+    ("October", "Oct"),
+    ("November", "Nov"),
+    ("December", "Dec"),
+)
+
+
+def _month(number: int) -> str:
+    """The month as printed: its name or abbreviation, capitalised ("march" and "may" are verbs)."""
+    names = (rf"{name}\.?" if len(name) < 5 and name != "May" else name for name in _MONTHS[number - 1])
+    return rf"(?<!\w)(?:{'|'.join(names)})(?!\w)"
+
+
+def printed_parts(date: Date, text: str) -> set[str]:
+    """The parts of `date` (year, month, day) that `text` prints: the year in four digits, the month by its
+    name or abbreviation, the day as a number next to its month ("Jan. 28", "28th of January"); or ISO."""
+    year, *rest = (int(part) for part in date.value.split("-"))
+    found = set()
+    if re.search(rf"(?<![\w-]){year}(?!\d)", text):
+        found.add("year")
+    if rest:
+        month = _month(rest[0])
+        iso = rf"(?<!\d){year}-{rest[0]:02d}"
+        if re.search(month, text) or re.search(iso, text):
+            found.add("month")
+        if len(rest) > 1:
+            day = rf"0?{rest[1]}(?:st|nd|rd|th)?"
+            if (
+                re.search(rf"{month}\s+{day}(?!\d)", text)
+                or re.search(rf"(?<![\d.,]){day}\s+(?:of\s+)?{month}", text)
+                or re.search(rf"{iso}-{rest[1]:02d}(?!\d)", text)
+            ):
+                found.add("day")
+    return found
+
+
+def _date_not_printed(record: Event | Claim, lint: _Lint) -> list[Problem]:
+    texts = [passage.text for passage in lint.context(record)]
+    problems = []
+    for field, date in (("date", record.date), ("start", record.start), ("end", record.end)):
+        if date is None:
+            continue
+        printed = set().union(*(printed_parts(date, text) for text in texts))
+        parts = PRECISIONS[: PRECISIONS.index(date.precision) + 1]
+        missing = [part for part in parts if part not in printed and part not in date.inferred]
+        if missing:
+            what = " and ".join(missing)
+            problems.append(
+                Problem(
+                    record.where.at(field),
+                    f"[date-not-printed] the {what} of {date.value} {'are' if len(missing) > 1 else 'is'} printed "
+                    f"in no sentence of its quotes: list {'them' if len(missing) > 1 else 'it'} under 'inferred:'",
+                )
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------- the rules by what they check
+
+_RECORD_RULES: dict[str, Callable[[Event | Claim, _Lint], list[Problem]]] = {
+    "ungrounded": _ungrounded,
+    "modality-words": _modality_words,
+    "date-not-printed": _date_not_printed,
+}
+_ENTITY_RULES: dict[str, Callable[[Entity, _Lint], list[Problem]]] = {
+    "place-not-located": _place_not_located,
+    "actor-without-affiliation": _actor_without_affiliation,
+}
