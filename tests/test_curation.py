@@ -102,13 +102,18 @@ def test_the_scaffold_lists_every_sentence_and_detects_the_page_furniture(mini: 
     for sentence in split_sentences(PAGE):
         assert json.dumps(sentence.text, ensure_ascii=False) in facts, sentence.text
     to_decide = re.findall(r"^# quote: (.*)$", facts, re.MULTILINE)
-    assert [json.loads(q) for q in to_decide] == [
-        "(Jane Doe/Getty Images)",
+    assert [json.loads(q) for q in to_decide] == [  # the credit, in its brackets, is the photo's metadata
         "Russia operates the Tartus naval base, officials said on Monday.",
         "Syria wants Assad back.",
         "Jane Doe",
     ]
-    assert made.to_decide == 4
+    assert made.to_decide == 3
+    assert made.next_steps == (
+        f"kg new entity photo-{article['id']} --type Photograph "
+        "--name 'Photo: A Russian warship at Tartus on March 3,…'",
+        "kg new entity jane-doe --type Person --name 'Jane Doe'  (then uncomment `author: jane-doe` in "
+        f"{article['id']}.yaml)",
+    )
     assert "#   mentions: russia (Russia), tartus-naval-base (Tartus naval base)" in facts
     assert "#   mentions: syria (Syria), bashar-al-assad (Assad)" in facts
     assert "# outlet: test-outlet" in made.article.read_text(encoding="utf-8")
@@ -141,7 +146,6 @@ def test_the_scaffold_validates_with_a_to_do_per_sentence_and_cleanly_once_they_
     )
     _, problems = check(mini, ONTOLOGY)
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
-        (7, "to do"),
         (9, "to do"),
         (9, "to do"),
         (13, "to do"),
@@ -155,7 +159,7 @@ def test_the_scaffold_validates_with_a_to_do_per_sentence_and_cleanly_once_they_
     )
     made.facts.write_text(facts, encoding="utf-8")
     with open(made.article, "a", encoding="utf-8") as stream:
-        for quote in ("(Jane Doe/Getty Images)", "Syria wants Assad back.", "Jane Doe"):
+        for quote in ("Syria wants Assad back.", "Jane Doe"):
             stream.write(f'  - quote: "{quote}"\n    reason: decided in the test\n')
     project, problems = check(mini, ONTOLOGY)
     assert problems == []
@@ -231,7 +235,11 @@ def test_new_entity_adds_an_entry_and_keeps_the_file_as_it_was(
             ["kremlin", "--type", "GovernmentBody", "--name", "the Kremlin"],
             "'the Kremlin' names an existing entity: russia",
         ),
+        (["assad", "--type", "Person", "--name", "Bashar al Assad"], "names an existing entity: bashar-al-assad"),
+        (["rsr", "--type", "Topic", "--name", "Russia-Syria relations"], "existing entity: russia-syria-relations"),
+        (["x", "--type", "Country", "--name", "Example", "--alias", "example"], "'Example' is given twice"),
         (["x", "--type", "Countri", "--name", "X"], "did you mean 'Country'?"),
+        (["x", "--type", "Concept", "--name", "X"], "the entity classes: Agent, AnonymousSource,"),
         (["x", "--type", "Meeting", "--name", "X"], "an event class"),
         (["Bad_Id", "--type", "Country", "--name", "X"], "is not an id"),
     ],
@@ -308,7 +316,7 @@ def test_a_conflict_shows_both_quotes_with_attribution_and_markdown_cannot_be_br
 class Watching:
     """`kg watch --serve` on a corpus, in its own process, read line by line."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -448,3 +456,40 @@ def test_watch_says_when_its_port_is_taken(tmp_path: Path) -> None:
         == f"kg watch: cannot serve on 127.0.0.1:{port}: Address already in use; choose another --port"
     )
     assert done.stdout == ""
+
+
+def test_watch_after_a_build_says_what_the_first_save_changed(tmp_path: Path) -> None:
+    """The exports are up to date when the watch starts (the Quick start built them): the first save is
+    still compared with what they were built from."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    assert run_kg("build", cwd=tmp_path).returncode == 0
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.until(r"^build 1: ").startswith("build 1: exports/ is up to date (")
+        facts = tmp_path / "sources" / "facts" / f"{REMOVED}.yaml"
+        facts.write_text(
+            facts.read_text(encoding="utf-8").replace(
+                '      - quote: "Speaking to the NYT"\n',
+                '      - quote: "Speaking to the NYT"\n        modality: reported\n',
+            ),
+            encoding="utf-8",
+        )
+        assert watcher.until(r"^build 2: ").startswith("build 2: 1 evidence changed (")
+    finally:
+        assert watcher.stop() == 0
+
+
+def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(mini: Path, tmp_path: Path) -> None:
+    text = tmp_path / "page.txt"
+    text.write_text(
+        "News Feed\n\nRussia keeps its grip on Tartus\n\n2 min read\nRussia keeps its grip on Tartus\n"
+        "A Russian warship at Tartus, on March 3, 2025 (Jane Doe / AFP)\n\nSyria wants Assad back.\n",
+        encoding="utf-8",
+    )
+    made = new_article(text, mini, ONTOLOGY, "grip")
+    article = yaml.safe_load(made.article.read_text(encoding="utf-8"))
+    assert article["photos"][0]["caption"] == "A Russian warship at Tartus, on March 3, 2025"
+    assert article["photos"][0]["credit"] == "Jane Doe / AFP"
+    assert made.to_decide == 1  # only the story's sentence
+    assert "metadata (photo photo-grip caption; photo photo-grip credit)" in made.facts.read_text(encoding="utf-8")

@@ -167,7 +167,13 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             ARTICLE,
             "  - quote: Subscribe to our newsletter.\n    reason: newsletter plea\n",
             "",
-            "mini-article.txt:7:1: to do: cite this sentence as evidence, or ignore it in",
+            "mini-article.txt:7:1: to do: cite this sentence as evidence, or ignore it in articles/mini-article.yaml",
+        ),
+        (
+            FACTS,
+            "article: mini-article\n",
+            "article: mini-article\nignore: []\n",
+            "mini.yaml:3:1: unknown field 'ignore': `ignore:` belongs in the article's own file, sources/articles/",
         ),
     ],
 )

@@ -139,7 +139,15 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
         *((f"photo {p.id} caption", p.caption) for p in article.photos),
         *((f"photo {p.id} credit", p.credit or "") for p in article.photos),
     ):
-        metadata.extend((s, e, label) for s, e in _occurrences(article.text, value))
+        for start, end in _occurrences(article.text, value):
+            if (
+                label.endswith(" credit")
+                and article.text[start - 1 : start] == "("
+                and article.text[end : end + 1] == ")"
+            ):
+                # "… in Hama (Jane Doe/Getty Images)": the credit with its brackets and the space before them
+                start, end = len(article.text[: start - 1].rstrip(" ")), end + 1
+            metadata.append((start, end, label))
     return sorted(metadata)
 
 
@@ -242,13 +250,14 @@ def coverage_problems(
             continue
         accounted = _account(article, model, cited_by)
         text_path = article.where.file.parent / Path(article.text_file).name
+        where_ignored = f"{article.where.file.parent.name}/{article.where.file.name}"  # not the facts file's twin
         for item in accounted:
             if item.status == "unaccounted":
                 snippet = item.sentence.text if len(item.sentence.text) <= 90 else item.sentence.text[:87] + "…"
                 problems.append(
                     Problem(
                         Where(text_path),
-                        f"to do: cite this sentence as evidence, or ignore it in {article.where.file.name} "
+                        f"to do: cite this sentence as evidence, or ignore it in {where_ignored} "
                         f'with a reason: "{snippet}"',
                         item.sentence.line,
                         item.sentence.column,

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,17 +44,21 @@ def new_entity(
     if cls not in classes:
         hint = did_you_mean(cls, classes)
         kind = " (an event class: events are written in a facts file)" if cls in ontology.event_classes else ""
-        raise CurationError(f"'{cls}' is not an entity class{kind}{hint or ''}; see ontology/kg.ttl")
+        listed = "" if hint else f"; the entity classes: {', '.join(classes)}"
+        raise CurationError(f"'{cls}' is not an entity class{kind}{hint}{listed}")
     model = load_sources(sources).model
     existing = model.entities.get(entity_id) or model.events.get(entity_id)
     if existing is not None:
         raise CurationError(f"'{entity_id}' exists already: {_described(existing)}")
     if entity_id in model.articles:
         raise CurationError(f"'{entity_id}' is an article's id already")
-    for wanted in (name, *aliases):
+    given = [name, *aliases]
+    twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]
+    if twice:
+        raise CurationError(f"'{twice[0]}' is given twice (as the name or an alias): give each name once")
+    for wanted in given:
         for entity in model.entities.values():
-            same = [n for n in entity.names if n.casefold() == wanted.casefold()]
-            if same:
+            if any(same_name(wanted, known) for known in entity.names):
                 raise CurationError(
                     f"'{wanted}' names an existing entity: {_described(entity)} — use it, "
                     "or give a name that tells them apart"
@@ -61,6 +66,17 @@ def new_entity(
     path = sources / ENTITIES_FILE
     _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id)
     return path
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two names are the same for a reader: case, accents, dashes, apostrophes and spacing aside
+    ("Bashar al Assad" is "Bashar al-Assad", "Russia-Syria relations" is "Russia–Syria relations")."""
+    return _name_words(one) == _name_words(other)
+
+
+def _name_words(name: str) -> list[str]:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return re.findall(r"[^\W_]+", plain.replace("'", "").replace("’", "").replace("ʼ", ""))
 
 
 def _described(node: Entity | object) -> str:

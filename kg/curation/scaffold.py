@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class Scaffold:
     article: Path
     facts: Path
     to_decide: int  # sentences listed as `# quote:` to cite or ignore
+    next_steps: tuple[str, ...] = ()  # commands the article's YAML needs run (its photos' and author's entities)
 
 
 def slug(text: str, words: int = 8) -> str:
@@ -115,7 +117,24 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             lines.append(f"{where}: {item.status} ({item.detail}): {json.dumps(sentence.text, ensure_ascii=False)}")
     lines += ["", "events: []", "", "claims: []", ""]
     paths.facts.write_text("\n".join(lines), encoding="utf-8")
-    return Scaffold(paths.text, paths.article, paths.facts, to_decide)
+    steps = [
+        f"kg new entity {photo.id} --type Photograph --name {shlex.quote('Photo: ' + _short(photo.caption))}"
+        for photo in article.photos
+        if photo.id not in model.entities
+    ]
+    if furniture.author and author is None:
+        person = slug(furniture.author, 4)
+        steps.append(
+            f"kg new entity {person} --type Person --name {shlex.quote(furniture.author)}"
+            f"  (then uncomment `author: {person}` in {paths.article.name})"
+        )
+    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps))
+
+
+def _short(text: str, words: int = 8) -> str:
+    """The first words of a caption, for a photo's name."""
+    parts = text.rstrip(".").split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _photo_id(article_id: str, number: int) -> str:

@@ -24,7 +24,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from kg.checks.checked import Project
+from kg.checks.checked import Project, load_project
 from kg.curation.diff import model_counts, summary_line
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.write import DEFAULT_FORMATS, build
@@ -95,8 +95,12 @@ class Watcher:
             self.outcome = Outcome(number, False, summary, failure.problems, time.perf_counter() - started)
             return self.outcome
         project = written.project
-        if project is None:  # skipped: the build found nothing changed since the last one
-            summary = "no change in the graph" if self.last_good else "up to date"
+        if project is None and self.last_good is None:
+            # Skipped (the exports match the sources already): load what they were built from, so that the
+            # next save can say what it changed.
+            project, summary = load_project(self.sources, self.ontology), f"{self.out}/ is up to date"
+        elif project is None:
+            summary = "no change in the graph"
         elif self.last_good is None:
             summary = "first build"
         else:

@@ -24,7 +24,7 @@ from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Problem, Where, did_you_mean
 from kg.sources.reading import Refused, read_text
-from kg.sources.schema import ID_PATTERN, structure_schema
+from kg.sources.schema import ARTICLE_FIELDS, ID_PATTERN, structure_schema
 from kg.sources.yaml_reader import read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
@@ -194,8 +194,18 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         unexpected = sorted(set(error.instance if isinstance(error.instance, dict) else ()) - set(allowed))
+        in_article = not error.absolute_path and "claims" in allowed  # a facts file's top level
         return [
-            Problem(at.at(key, KEY), f"unknown field '{key}'{did_you_mean(str(key), allowed)}") for key in unexpected
+            Problem(
+                at.at(key, KEY),
+                f"unknown field '{key}'"
+                + (
+                    f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
+                    if in_article and key in ARTICLE_FIELDS
+                    else did_you_mean(str(key), allowed)
+                ),
+            )
+            for key in unexpected
         ]
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

@@ -202,6 +202,10 @@ def _article_schema() -> dict[str, Any]:
     }
 
 
+ARTICLE_FIELDS = frozenset(_article_schema()["properties"]) - {"id"}
+"""The fields only an article's file may hold (a facts file naming one gets told where it belongs)."""
+
+
 def structure_schema(kind: str) -> dict[str, Any]:
     """The schema `kg validate` applies: structure only, vocabulary left to the ontology checks.
 
