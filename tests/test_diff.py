@@ -261,6 +261,9 @@ EDITS = {
         "  - id: bashar-al-assad-moscow-ally\n",
         "  - id: bashar-al-assad-moscow-ally\n    conflicts_with: [fall-of-assad-regime]\n",
     ),
+    "an article's outlet; an ignore reason (not in the graph)": lambda text, facts: text.replace(
+        "outlet: kyiv-independent\n", "outlet: kyiv-post\n", 1
+    ).replace("    reason: navigation link\n", "    reason: a navigation link\n", 1),
     "role values in another order": lambda text, facts: text.replace(
         "participant: [assad-regime, syrian-opposition, russia]",
         "participant: [russia, assad-regime, syrian-opposition]",
@@ -287,3 +290,17 @@ def test_the_counts_from_the_models_are_those_compare_finds_in_the_graphs(
     edited_project = Project(after, project.ontology, tmp_path / "sources")
     assert counts == compare(digest_of_project(project), digest_of_project(edited_project)).counts()
     assert summary_line(counts) != "no change in the graph" or name == "role values in another order"
+
+
+def test_an_articles_own_fields_are_compared(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new outlet changes who every quote of the article comes through: the diff says so."""
+    article = repository / "sources" / "articles" / "ki-bloomberg-russia-deal-near.yaml"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("outlet: kyiv-independent\n", "outlet: kyiv-post\n"),
+        encoding="utf-8",
+    )
+    assert main(kg_diff(repository, "--exit-code")) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1 article changed"
+    assert "  ~ ki-bloomberg-russia-deal-near" in lines
+    assert "      outlet: kyiv-independent → kyiv-post" in lines

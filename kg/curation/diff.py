@@ -16,6 +16,7 @@ event's properties are roles, which of a claim's are qualifiers, and the names o
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -36,7 +37,7 @@ from kg.curation.timeline import markdown_cell
 from kg.dates import PRECISIONS, Date
 from kg.exports.rdf import DEFAULT_BASE, parse_turtle, prefixes
 from kg.exports.turtle import graph_text
-from kg.model import Claim, Event, Model
+from kg.model import Article, Claim, Event, Model
 from kg.ontology import Ontology, Term, load_ontology
 from kg.problems import ValidationFailed, printable
 from kg.query.store import declared_prefixes
@@ -81,6 +82,44 @@ def _text(value: str | None) -> str:
 
 def _list(values: tuple[str, ...]) -> str:
     return ", ".join(values) or "none"
+
+
+@dataclass(frozen=True)
+class ArticleDigest:
+    """An article's own fields: what it is called and by whom, when, with which photos, what is ignored in
+    it, and its text (compared whole, shown by its size and digest)."""
+
+    label: str
+    headline: str | None = None
+    outlet: str | None = None
+    outlet_note: str | None = None
+    author: str | None = None
+    section: str | None = None
+    published_after: str | None = None  # the first day it can have been published
+    published_before: str | None = None
+    published_note: str | None = None
+    photos: tuple[tuple[str, str, str | None], ...] = ()  # (id, caption, credit), by id
+    ignored: tuple[str, ...] = ()  # the passages, sorted
+    text: str = ""
+
+    def shown(self) -> dict[str, str]:
+        return {
+            "label": _text(self.label),
+            "headline": _text(self.headline),
+            "outlet": self.outlet or "none",
+            "outlet note": _text(self.outlet_note),
+            "author": self.author or "none",
+            "section": _text(self.section),
+            "published after": self.published_after or "none",
+            "published before": self.published_before or "none",
+            "publication note": _text(self.published_note),
+            "photos": _list(tuple(f"{i} {_text(caption)} ({_text(credit)})" for i, caption, credit in self.photos)),
+            "ignored passages": _list(tuple(map(_text, self.ignored))),
+            "text": f"{len(self.text):,} characters, sha256 {hashlib.sha256(self.text.encode()).hexdigest()[:12]}",
+        }
+
+    def describe(self) -> str:
+        return f"{_text(self.label)}" + (f" ({self.outlet})" if self.outlet else "")
 
 
 @dataclass(frozen=True)
@@ -222,6 +261,7 @@ class EvidenceDigest:
 class Digest:
     """What a graph says, record by record: entities, events and claims by id, evidence by `EvidenceKey`."""
 
+    articles: Mapping[str, ArticleDigest] = field(default_factory=dict)
     entities: Mapping[str, EntityDigest] = field(default_factory=dict)
     events: Mapping[str, EventDigest] = field(default_factory=dict)
     claims: Mapping[str, ClaimDigest] = field(default_factory=dict)
@@ -231,6 +271,11 @@ class Digest:
 # ---------------------------------------------------------------------------------------------- reading
 
 _THINGS = "SELECT ?node ?property ?value WHERE { ?node a kgo:Thing ; ?property ?value }"
+_ARTICLES = "SELECT ?node ?property ?value WHERE { ?node a kgo:Article ; ?property ?value }"
+_PHOTOS = """
+SELECT ?node ?property ?value WHERE {
+  ?article kgo:hasPhoto ?node . ?node ?property ?value . FILTER (?property IN (schema:caption, schema:creditText))
+}"""
 _CLAIMS = "SELECT ?node ?property ?value WHERE { ?node a kgo:Claim ; ?property ?value }"
 _EVIDENCE = """
 SELECT ?evidence ?record ?article ?quote ?modality ?direct ?saidTo WHERE {
@@ -360,7 +405,31 @@ class _Reader:
             predicate = _list(tuple(sorted(self.kgo_names(_iris(bag.get(v.PREDICATE, ()))))))
             qualifiers = self.values(bag, self.qualifiers)
             claims[claim] = ClaimDigest(subject, predicate, obj, qualifiers, *self.common(bag))
-        return Digest(entities, events, claims, self.evidence())
+        return Digest(self.articles(), entities, events, claims, self.evidence())
+
+    def articles(self) -> dict[str, ArticleDigest]:
+        photos = self.bags(_PHOTOS)
+        found = {}
+        for article, bag in self.bags(_ARTICLES).items():
+            shown = []
+            for photo in self.ids(bag, KGO + K.hasPhoto):
+                about = photos.get(photo, {})
+                shown.append((photo, self.text(about, v.CAPTION) or "", self.text(about, v.CREDIT)))
+            found[article] = ArticleDigest(
+                self.text(bag, v.LABEL) or "",
+                self.text(bag, v.HEADLINE),
+                next(iter(self.ids(bag, KGO + K.outlet)), None),
+                self.text(bag, KGO + K.outletNote),
+                next(iter(self.ids(bag, v.AUTHOR)), None),
+                self.text(bag, KGO + K.section),
+                self.text(bag, KGO + K.publishedAfter),
+                self.text(bag, KGO + K.publishedBefore),
+                self.text(bag, KGO + K.publicationDateNote),
+                tuple(shown),
+                self.texts(bag, KGO + K.ignoredPassage),
+                self.text(bag, v.TEXT) or "",
+            )
+        return found
 
     def evidence(self) -> dict[EvidenceKey, EvidenceDigest]:
         via: dict[str, list[str]] = defaultdict(list)
@@ -506,7 +575,7 @@ def _at(rev: str, file: str, scratch: str) -> str:
 
 
 Key = TypeVar("Key", str, EvidenceKey)
-Value = TypeVar("Value", EntityDigest, EventDigest, ClaimDigest, EvidenceDigest)
+Value = TypeVar("Value", ArticleDigest, EntityDigest, EventDigest, ClaimDigest, EvidenceDigest)
 
 
 @dataclass(frozen=True)
@@ -545,7 +614,12 @@ def _compare(old: Mapping[Key, Value], new: Mapping[Key, Value]) -> KindChanges[
     )
 
 
-_NOUNS = {"entities": ("entity", "entities"), "events": ("event", "events"), "claims": ("claim", "claims")}
+_NOUNS = {
+    "articles": ("article", "articles"),
+    "entities": ("entity", "entities"),
+    "events": ("event", "events"),
+    "claims": ("claim", "claims"),
+}
 
 
 def _count(number: int, kind: str) -> str:
@@ -557,6 +631,7 @@ def _count(number: int, kind: str) -> str:
 class Changes:
     """What changed from one graph to another, per kind of record."""
 
+    articles: KindChanges[str, ArticleDigest]
     entities: KindChanges[str, EntityDigest]
     events: KindChanges[str, EventDigest]
     claims: KindChanges[str, ClaimDigest]
@@ -564,7 +639,13 @@ class Changes:
 
     def kinds(self) -> dict[str, KindChanges[Any, Any]]:
         """Each kind by its plural name, in the order reports list them."""
-        return {"entities": self.entities, "events": self.events, "claims": self.claims, "evidence": self.evidence}
+        return {
+            "articles": self.articles,
+            "entities": self.entities,
+            "events": self.events,
+            "claims": self.claims,
+            "evidence": self.evidence,
+        }
 
     def __bool__(self) -> bool:
         return any(self.kinds().values())
@@ -638,7 +719,26 @@ def _model_records(model: Model, ontology: Ontology) -> dict[str, dict[Any, obje
             while key in evidence:
                 key = key._replace(occurrence=key.occurrence + 1)
             evidence[key] = (item.modality, item.via, item.said_to, item.direct_speech)
+
+    def article_fields(article: Article) -> object:
+        after, before = article.published_after, article.published_before
+        return (
+            article.label,
+            article.headline,
+            article.outlet,
+            article.outlet_note,
+            article.author,
+            article.section,
+            after.earliest if after else None,
+            before.latest if before else None,
+            article.published_note,
+            sorted((photo.id, photo.caption, photo.credit) for photo in article.photos),
+            sorted({item.quote for item in article.ignore}),
+            article.text,
+        )
+
     return {
+        "articles": {a.id: article_fields(a) for a in model.articles.values()},
         "entities": {e.id: (e.type, e.name, sorted(e.aliases), e.note) for e in model.entities.values()},
         "events": {e.id: fields(e) for e in model.events.values()},
         "claims": {c.id: fields(c) for c in model.claims.values()},
@@ -649,6 +749,7 @@ def _model_records(model: Model, ontology: Ontology) -> dict[str, dict[Any, obje
 def compare(old: Digest, new: Digest) -> Changes:
     """What is added, removed and changed (field by field) from `old` to `new`."""
     return Changes(
+        _compare(old.articles, new.articles),
         _compare(old.entities, new.entities),
         _compare(old.events, new.events),
         _compare(old.claims, new.claims),
