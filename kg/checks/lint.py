@@ -8,7 +8,7 @@ entity, and each finding starts with its rule's name:
   in none of the record's quotes nor the sentences holding them; a literal value with words they do not print;
 * `place-not-located`: a place other than a country that no `locatedIn` claim places;
 * `actor-without-affiliation`: a government body, armed force or armed group, or a person acting in the
-  story, with no `memberOf`, `affiliatedWith`, `leads` or `governs` claim linking it to a state or an
+  story, with no `memberOf`, `affiliatedWith`, `leads`, `governs` or `actsFor` claim linking it to a state or an
   organisation;
 * `modality-words`: an `asserted` quote that says "reportedly", "may", "according to"…; a `hedged` quote
   whose sentence has no word of hedging, or a `reported` one with neither a word of reporting nor a `via`;
@@ -39,7 +39,7 @@ RULES = ("ungrounded", "place-not-located", "actor-without-affiliation", "modali
 UNUSED_MARK = "unused-mark"
 
 LOCATED_IN = "locatedIn"
-AFFILIATIONS = ("memberOf", "affiliatedWith", "leads", "governs")
+AFFILIATIONS = ("memberOf", "affiliatedWith", "leads", "governs", "actsFor")
 """The relations that say whom an agent acts for or belongs to."""
 ORGANISED = ("GovernmentBody", "MilitaryForce", "ArmedGroup")
 """Organisations that act for a state or a movement; news outlets, companies and international organisations
