@@ -783,3 +783,24 @@ def test_islamic_state_in_eastern_syria_per_bloomberg_sources(store: ox.Store) -
     ) == [("kgo:Reported", "kg:bloomberg-sources")]
     assert evidence_articles(store, "kg:russian-deployment-2015") == {A000, A004}
     assert date_of(store, "kg:russian-deployment-2015") == ("2015", "xsd:gYear", "kgo:YearPrecision", None)
+
+
+def test_random_audit_2026_12_03_attributions(store: ox.Store) -> None:
+    """The fixes of the random audit (seed 20261203): each quote in the voice the article gives it."""
+    # "… its naval base in Tartus …, Abu Qasra indicated": his sentence; the outlet's own is 004's
+    assert select(
+        store,
+        """SELECT ?article ?original WHERE { kgc:tartus-naval-base-located-in-tartus kgo:hasEvidence ?evidence .
+             ?evidence prov:wasDerivedFrom ?article ; kgo:originalSource ?original }
+           ORDER BY ?article""",
+    ) == [(A004, "kg:kyiv-independent"), (A000, "kg:murhaf-abu-qasra")]
+    # "Abu Qasra said that …, while the US military presence in northeast Syria remains …"
+    assert select(
+        store,
+        """SELECT ?original ?saidTo WHERE { kgc:united-states-military-presence-northeast-syria
+             kgo:hasEvidence [ kgo:originalSource ?original ; kgo:saidTo ?saidTo ] }""",
+    ) == [("kg:murhaf-abu-qasra", "kg:washington-post")]
+    # the theories are unnamed people's, not the videos'
+    assert not ask(store, "ASK { kg:russian-equipment-syria-to-mali kgo:hasEvidence/kgo:reportedBy ?anyone }")
+    # al-Sharaa's own words do not say "Russian": that is the outlet's gloss ("primarily Russian-made")
+    assert not ask(store, "ASK { kgc:syria-relies-on-russian-arms kgo:hasEvidence/kgo:directSpeech true }")
