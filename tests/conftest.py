@@ -41,6 +41,15 @@ def mini(tmp_path: Path) -> Path:
     return target
 
 
+def edit(sources: Path, relative: Path, old: str, new: str) -> Path:
+    """Replace the first `old` in the file `relative` under `sources` by `new`; the file's path."""
+    path = sources / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
 def extended_ontology(folder: Path, turtle: str) -> Path:
     """A copy of the ontology in `folder`, with `turtle` (kgo declarations) added to kg.ttl."""
     shutil.copytree(ONTOLOGY, folder)

@@ -18,18 +18,11 @@ from kg.dates import parse_date
 from kg.problems import Where, locate
 from kg.sources.schema import ENTITY_LINT_RULES, RECORD_LINT_RULES
 
-from .conftest import ONTOLOGY
+from .conftest import ONTOLOGY, edit
 
 FACTS = Path("facts") / "mini.yaml"
 ARTICLE = Path("articles") / "mini-article.yaml"
 TEXT = Path("articles") / "mini-article.txt"
-
-
-def edit(sources: Path, relative: Path, old: str, new: str) -> None:
-    path = sources / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {relative}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def add_claims(sources: Path, yaml: str) -> None:

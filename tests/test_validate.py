@@ -15,18 +15,10 @@ from kg.cli import main
 from kg.sources.records import _fast_check, _schema_errors, _validator
 from kg.sources.yaml_reader import read_yaml
 
-from .conftest import ONTOLOGY, SOURCES, run_kg
+from .conftest import ONTOLOGY, SOURCES, edit, run_kg
 
 FACTS = Path("facts") / "mini.yaml"
 ARTICLE = Path("articles") / "mini-article.yaml"
-
-
-def edit(sources: Path, relative: Path, old: str, new: str) -> Path:
-    path = sources / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {relative}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 def problems(sources: Path) -> list[str]:
