@@ -17,12 +17,13 @@ from types import FrameType
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, coverage_report
 from kg.checks.lint import RULES, UNUSED_MARK, lint_model, rule_of
+from kg.dates import Date, DateError, parse_date
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
-from kg.problems import LocatedProblem, ValidationFailed, locate
+from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, locate
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
@@ -145,10 +146,25 @@ def _view(args: argparse.Namespace) -> View:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from kg.curation.timeline import render_timeline, timeline
+    from kg.curation.timeline import Window, render_timeline, timeline
 
-    sys.stdout.write(render_timeline(timeline(_view(args)), args.format))
+    window = Window(args.start.earliest if args.start else None, args.end.latest if args.end else None, args.overlap)
+    view = _view(args)
+    if args.article is not None and args.article not in view.model.articles:
+        print(
+            f"kg timeline: no article '{args.article}'{did_you_mean(args.article, view.model.articles)}",
+            file=sys.stderr,
+        )
+        return 2
+    sys.stdout.write(render_timeline(timeline(view, window, args.article), args.format))
     return 0
+
+
+def _date(text: str) -> Date:
+    try:
+        return parse_date(text)
+    except DateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
@@ -401,6 +417,16 @@ def parser() -> argparse.ArgumentParser:
     timeline_parser.add_argument(
         "--format", choices=("table", "markdown", "csv"), default="table", help="output format (default: table)"
     )
+    timeline_parser.add_argument(
+        "--from", dest="start", type=_date, metavar="DATE", help="from this YYYY, YYYY-MM or YYYY-MM-DD on"
+    )
+    timeline_parser.add_argument("--to", dest="end", type=_date, metavar="DATE", help="up to the end of this date")
+    timeline_parser.add_argument(
+        "--overlap",
+        action="store_true",
+        help="also what only partly falls between --from and --to (a month, a year, an open interval)",
+    )
+    timeline_parser.add_argument("--article", metavar="ID", help="only what this article supports")
     conflicts_parser = command("conflicts", cmd_conflicts, "list every pair of conflicting claims or events")
     conflicts_parser.add_argument(
         "--format", choices=("text", "markdown"), default="text", help="output format (default: text)"

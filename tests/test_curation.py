@@ -4,6 +4,7 @@ the real corpus and on temporary ones."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -27,7 +28,7 @@ from kg.checks.coverage import split_sentences
 from kg.cli import main
 from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.scaffold import new_article
-from kg.curation.timeline import render_timeline, timeline
+from kg.curation.timeline import Window, render_timeline, timeline
 from kg.exports.view import View
 
 from .conftest import ONTOLOGY, SOURCES, run_kg
@@ -493,3 +494,43 @@ def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(
     assert article["photos"][0]["credit"] == "Jane Doe / AFP"
     assert made.to_decide == 1  # only the story's sentence
     assert "metadata (photo photo-grip caption; photo photo-grip credit)" in made.facts.read_text(encoding="utf-8")
+
+
+def test_a_window_keeps_only_what_lies_wholly_inside_it_unless_asked_for_overlap(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8")
+        + "  - id: in-january\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
+        "    date: 2025-01\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
+        "  - id: from-2017\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
+        "    start: 2017\n    evidence:\n      - quote: Russia operates the Tartus naval base\n",
+        encoding="utf-8",
+    )
+    project = load_project(mini, ONTOLOGY)
+    view = View(project.model, project.ontology)
+
+    def ids(window: Window) -> list[str]:
+        return [entry.id for entry in timeline(view, window)]
+
+    january = Window(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    assert ids(january) == ["in-january", "extradition-demand"]
+    late_january = Window(dt.date(2025, 1, 20), dt.date(2025, 1, 31))
+    assert ids(late_january) == ["extradition-demand"]  # the month only partly lies in it
+    assert ids(Window(dt.date(2025, 1, 20), dt.date(2025, 1, 31), overlap=True)) == [
+        "from-2017",
+        "in-january",
+        "extradition-demand",
+    ]
+    args = ["timeline", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", "csv"]
+    assert main([*args, "--from", "2025-01", "--to", "2025-01"]) == 0
+    assert [row["id"] for row in csv.DictReader(io.StringIO(capsys.readouterr().out))] == [
+        "in-january",
+        "extradition-demand",
+    ]
+    assert main([*args, "--article", "no-such-article"]) == 2
+    assert "no article 'no-such-article'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*args, "--from", "2025-13"])
+    assert "there is no month 13" in capsys.readouterr().err

@@ -48,11 +48,41 @@ class Entry:
         )
 
 
-def timeline(view: View) -> list[Entry]:
-    """Every event and claim with a date, in date order (see the module's docstring), then by record order."""
+@dataclass(frozen=True)
+class Window:
+    """The days a timeline keeps: a record is kept when every day its date can denote lies inside (a month
+    is not "in" a window that holds only some of its days; an interval's open end lies at infinity, inside
+    only a window unbounded on that side), or, with `overlap`, when some of them do.  `None`: unbounded."""
+
+    first: dt.date | None = None
+    last: dt.date | None = None
+    overlap: bool = False
+
+    def keeps(self, record: Record) -> bool:
+        start, end = _days(record)
+        low, high = self.first or dt.date.min, self.last or dt.date.max
+        if self.overlap:
+            return (start or dt.date.min) <= high and (end or dt.date.max) >= low
+        return low <= (start or dt.date.min) and (end or dt.date.max) <= high  # an open end lies at infinity
+
+
+def timeline(view: View, window: Window | None = None, article: str | None = None) -> list[Entry]:
+    """Every event and claim with a date, in date order (see the module's docstring), then by record order;
+    only those `window` keeps, and with `article`, only those with evidence from that article."""
     dated = [record for record in view.records.values() if record.date or record.start or record.end]
+    if window is not None:
+        dated = [record for record in dated if window.keeps(record)]
+    if article is not None:
+        dated = [record for record in dated if any(item.article == article for item in record.evidence)]
     dated.sort(key=lambda r: (*_placed(r), view.record_order[r.id]))
     return [_entry(view, record) for record in dated]
+
+
+def _days(record: Record) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day a record's date can denote; None for an open end of an interval."""
+    if record.date is not None:
+        return record.date.earliest, record.date.latest
+    return (record.start.earliest if record.start else None), (record.end.latest if record.end else None)
 
 
 def _placed(record: Record) -> tuple[dt.date, int]:
@@ -81,10 +111,9 @@ def _entry(view: View, record: Record) -> Entry:
 
 def _span(record: Record) -> str:
     """The days a record's date can denote; an interval with an open end says so."""
-    first = record.date or record.start or record.end
-    last = record.date or record.end
-    start = first.earliest.isoformat() if first and (record.date or record.start) else "(open)"
-    end = last.latest.isoformat() if last else "(open)"
+    first, last = _days(record)
+    start = first.isoformat() if first else "(open)"
+    end = last.isoformat() if last else "(open)"
     return start if start == end else f"{start} … {end}"
 
 
