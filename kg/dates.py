@@ -75,6 +75,8 @@ def parse_date(raw: object) -> Date:
     if not match:
         raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed")
     year, month, day = match.group("year", "month", "day")
+    if int(year) == 0:
+        raise DateError(f"impossible date '{raw}': there is no year 0")
     precision = "day" if day else "month" if month else "year"
     if month and not 1 <= int(month) <= 12:
         raise DateError(f"impossible date '{raw}': there is no month {int(month)}")

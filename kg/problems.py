@@ -139,9 +139,14 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MAX_MESSAGE = 400
 
 
+def escaped(text: str) -> str:
+    """`text` safe for a terminal: control characters and direction overrides shown as `\\uXXXX`."""
+    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def printable(message: str) -> str:
     """`message` safe for a terminal and bounded in length, whatever text from the sources it quotes."""
-    message = _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", message)
+    message = escaped(message)
     if len(message) > _MAX_MESSAGE:
         message = f"{message[: _MAX_MESSAGE - 100]} … {message[-90:]}"
     return message

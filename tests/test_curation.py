@@ -118,7 +118,7 @@ def test_the_scaffold_lists_every_sentence_and_detects_the_page_furniture(mini: 
     assert "#   mentions: russia (Russia), tartus-naval-base (Tartus naval base)" in facts
     assert "#   mentions: syria (Syria), bashar-al-assad (Assad)" in facts
     assert "# outlet: test-outlet" in made.article.read_text(encoding="utf-8")
-    assert 'kg new entity jane-doe --type Person --name "Jane Doe"' in made.article.read_text(encoding="utf-8")
+    assert "kg new entity jane-doe --type Person --name 'Jane Doe'" in made.article.read_text(encoding="utf-8")
 
 
 def test_the_scaffold_validates_with_a_to_do_per_sentence_and_cleanly_once_they_are_done(
@@ -534,3 +534,70 @@ def test_a_window_keeps_only_what_lies_wholly_inside_it_unless_asked_for_overlap
     with pytest.raises(SystemExit):
         main([*args, "--from", "2025-13"])
     assert "there is no month 13" in capsys.readouterr().err
+
+
+def test_the_scaffold_keeps_hostile_text_inert(mini: Path, tmp_path: Path) -> None:
+    """A line separator (a line break to YAML, not to JSON) cannot start a key in the scaffold, and a byline
+    cannot run a command in the shell of a curator who pastes the one it suggests."""
+    text = tmp_path / "page.txt"
+    byline = "Jane $(touch pwned) Doe"
+    text.write_text(
+        "World\n\nRussia and Syria agree on something big today\n\n5 min read\n"
+        "Russia and Syria agree on something big today\n"
+        f"A deal was made.\u2028reason: injected\nIt was big.\nAvatar\n{byline}\n",
+        encoding="utf-8",
+    )
+    made = new_article(text, mini, ONTOLOGY, "big")
+    yaml.safe_load(made.facts.read_text(encoding="utf-8"))  # reads back: no stray key
+    _, problems = check(mini, ONTOLOGY)
+    assert not [p for p in problems if "unknown field" in p.message], [str(p) for p in problems]
+    article = made.article.read_text(encoding="utf-8")
+    assert "--name 'Jane $(touch pwned) Doe'" in article
+    assert any(step.startswith("kg new entity jane-touch-pwned-doe --type Person --name 'Jane $(touch pwned) Doe'")
+               for step in made.next_steps)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("layout", "after"),
+    [
+        ("entities: []\n", "entities:\n  - id: fooland\n"),
+        ("# kept\narticle: x\n", "# kept\narticle: x\nentities:\n  - id: fooland\n"),
+        ("entities:  # kept\n\nother: 1\n", "entities:  # kept\n  - id: fooland\n"),
+    ],
+)
+def test_new_entity_fits_each_layout_and_keeps_the_files_mode(tmp_path: Path, layout: str, after: str) -> None:
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(layout, encoding="utf-8")
+    entities.chmod(0o664)
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "fooland", "--type", "Country", "--name", "Fooland", *args]) == 0
+    assert entities.read_text(encoding="utf-8").startswith(after)
+    assert yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"][0]["name"] == "Fooland"
+    assert entities.stat().st_mode & 0o777 == 0o664
+
+
+def test_new_entity_refuses_a_flow_list_and_an_event_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "entities.yaml").write_text("entities: [{id: a, type: Country, name: A}]\n", encoding="utf-8")
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "b", "--type", "Country", "--name", "B", *args]) == 1
+    assert "is a flow list" in capsys.readouterr().err
+    real = ["--sources", str(SOURCES), "--ontology", str(ONTOLOGY)]
+    assert (
+        main(["new", "entity", "x", "--type", "Place", "--name", "Establishment of the Tartus naval base", *real]) == 1
+    )
+    assert "names an existing event: tartus-naval-base-founding" in capsys.readouterr().err
+
+
+def test_timeline_and_conflicts_show_control_characters_escaped(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace(
+            "name: Syria demands Assad's extradition", 'name: "X \\e]0;owned\\a\\e[2J|x\\r# Heading"'
+        ),
+        encoding="utf-8",
+    )
+    for output_format in ("table", "markdown", "csv"):
+        assert main(["timeline", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", output_format]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\r" not in out and "\x07" not in out
+        assert "\\u001b" in out

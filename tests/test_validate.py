@@ -106,6 +106,12 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         ),
         (
             FACTS,
+            "value: 2025-01-28",
+            "value: 0000-01-28",
+            "mini.yaml:15:11: impossible date '0000-01-28': there is no year 0",
+        ),
+        (
+            FACTS,
             "value: 2025-01-28, inferred: [year]",
             "value: 2025, inferred: [month]",
             "mini.yaml:15:11: 'month' is inferred but the date '2025' has no month",

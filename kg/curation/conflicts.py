@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kg.curation.timeline import markdown_cell
 from kg.exports.view import View, date_text
 from kg.model import Claim, Evidence
+from kg.problems import escaped as safe
 
 CONFLICT_FORMATS = ("text", "markdown")
 
@@ -74,7 +75,8 @@ def render_conflicts(view: View, found: list[Conflict], output_format: str = "te
     if output_format not in CONFLICT_FORMATS:
         raise ValueError(f"unknown conflicts format {output_format!r}: choose from {', '.join(CONFLICT_FORMATS)}")
     markdown = output_format == "markdown"
-    lines = [f"# {len(found)} conflicting pairs" if markdown else f"{len(found)} conflicting pairs"]
+    count = f"{len(found)} conflicting pair{'' if len(found) == 1 else 's'}"
+    lines = [f"# {count}" if markdown else count]
     for number, conflict in enumerate(found, start=1):
         lines.append("")
         lines.append(f"## {number}." if markdown else f"{number}.")
@@ -92,4 +94,4 @@ def render_conflicts(view: View, found: list[Conflict], output_format: str = "te
                     lines.append(f"       {where}")
         if conflict.note:
             lines.append(f"- notes: {markdown_cell(conflict.note)}" if markdown else f"  notes: {conflict.note}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(safe, lines)) + "\n"

@@ -556,7 +556,10 @@ def digest_at_revision(rev: str, sources: Path, ontology: Path, base: str = DEFA
         raise DiffError(f"cannot read {' and '.join(paths)} at {rev}: {error}") from None
     with tempfile.TemporaryDirectory(prefix="kg-diff-") as scratch:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(scratch, filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: refuse links and paths leaving scratch
+                tar.extractall(scratch, filter="data")
+            else:  # git archive writes plain files under the paths asked for
+                tar.extractall(scratch)
         try:
             return digest_of_sources(Path(scratch, paths[0]), Path(scratch, paths[1]), base)
         except ValidationFailed as failure:

@@ -7,9 +7,9 @@ new entity in it.
 
 from __future__ import annotations
 
-import json
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from kg.curation.scaffold import CurationError
-from kg.model import Entity
+from kg.curation.scaffold import CurationError, yaml_quoted
+from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean
 from kg.sources.records import load_sources
@@ -57,11 +57,11 @@ def new_entity(
     if twice:
         raise CurationError(f"'{twice[0]}' is given twice (as the name or an alias): give each name once")
     for wanted in given:
-        for entity in model.entities.values():
-            if any(same_name(wanted, known) for known in entity.names):
+        for node in model.nodes():  # events too: a name names one node (kg validate)
+            if any(same_name(wanted, known) for known in node.names):
+                kind = "an existing entity" if isinstance(node, Entity) else "an existing event"
                 raise CurationError(
-                    f"'{wanted}' names an existing entity: {_described(entity)} — use it, "
-                    "or give a name that tells them apart"
+                    f"'{wanted}' names {kind}: {_described(node)} — use it, or give a name that tells them apart"
                 )
     path = sources / ENTITIES_FILE
     _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id)
@@ -79,19 +79,14 @@ def _name_words(name: str) -> list[str]:
     return re.findall(r"[^\W_]+", plain.replace("'", "").replace("’", "").replace("ʼ", ""))
 
 
-def _described(node: Entity | object) -> str:
-    if isinstance(node, Entity):
-        where = f"{node.where.file}" if node.where.file else ""
-        return f"{node.id} ({node.type} '{node.name}'{', ' + where if where else ''})"
-    return str(getattr(node, "id", node))
+def _described(node: Entity | Event) -> str:
+    where = f", {node.where.file}" if node.where.file else ""
+    return f"{node.id} ({node.type} '{node.name}'{where})"
 
 
 def _entry(entity_id: str, cls: str, name: str, aliases: Sequence[str], note: str | None) -> list[str]:
-    """The entry as YAML lines at the list's own indentation (JSON strings are YAML double-quoted scalars)."""
-
-    def quoted(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)
-
+    """The entry as YAML lines, to be put at the list's own indentation."""
+    quoted = yaml_quoted
     lines = [f"- id: {entity_id}", f"  type: {cls}", f"  name: {quoted(name)}"]
     if aliases:
         lines.append(f"  aliases: [{', '.join(map(quoted, aliases))}]")
@@ -101,37 +96,48 @@ def _entry(entity_id: str, cls: str, name: str, aliases: Sequence[str], note: st
 
 
 def _insert_entry(path: Path, entry: list[str], entity_id: str) -> None:
-    """Insert `entry` after the last item of the file's top-level `entities:` list (a new file if none)."""
+    """Insert `entry` after the last item of the file's top-level `entities:` block list, or as the first
+    item of an empty one (`entities:` with no value, `entities: []`, or no such key yet)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if not text.strip():
-        text = "# yaml-language-server: $schema=../ontology/facts.schema.json\nentities:\n"
+        text = "# yaml-language-server: $schema=../ontology/facts.schema.json\n"
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         raise CurationError(f"{path} does not read as YAML ({error}); fix it first (kg validate)") from None
-    entities = None
-    if isinstance(root, yaml.MappingNode):
-        entities = next((value for key, value in root.value if key.value == "entities"), None)
-    lines = text.split("\n")
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        raise CurationError(f"{path} does not hold a mapping at its top level; fix it first (kg validate)")
+    entities = next((value for key, value in root.value if key.value == "entities"), None) if root else None
+    empty = entities is None or (isinstance(entities, yaml.ScalarNode) and entities.value in ("", "null", "~"))
+    if isinstance(entities, yaml.SequenceNode) and entities.value and entities.flow_style:
+        raise CurationError(f"{path}: its `entities:` is a flow list ([…]); write it as a block list (- …) first")
     if isinstance(entities, yaml.SequenceNode) and entities.value:
+        lines = text.split("\n")
         indent = entities.value[0].start_mark.column - 2
         last_line = max(entities.value[-1].end_mark.line, entities.value[-1].start_mark.line)
         end = last_line if entities.value[-1].end_mark.column == 0 else last_line + 1
         while end > 0 and not lines[end - 1].strip():
             end -= 1
         lines[end:end] = [" " * indent + line for line in entry]
-    elif root is None or (isinstance(entities, yaml.ScalarNode) and entities.value in ("", "null", "~")):
-        key_line = entities.start_mark.line if entities is not None else len(lines)
-        if entities is None:
-            lines.append("entities:")
-        lines[key_line + 1 : key_line + 1] = ["  " + line for line in entry]
+        updated = "\n".join(lines)
+    elif entities is None:
+        updated = text.rstrip("\n") + "\nentities:\n" + "".join(f"  {line}\n" for line in entry)
+    elif empty or isinstance(entities, yaml.SequenceNode):  # `entities:`, `entities: ~`, `entities: []`
+        before, after = text[: entities.start_mark.index], text[entities.end_mark.index :]
+        rest = after.split("\n", 1)
+        items = "".join(f"\n  {line}" for line in entry)
+        updated = before.rstrip(" ") + rest[0] + items + ("\n" + rest[1] if len(rest) > 1 else "\n")
     else:
         raise CurationError(f"{path}: its top-level `entities:` is not a list; fix it first (kg validate)")
-    updated = "\n".join(lines)
-    check = yaml.safe_load(updated)
-    if not any(item.get("id") == entity_id for item in check.get("entities") or [] if isinstance(item, dict)):
-        raise CurationError(f"{path}: could not add the entry; the file is unchanged")
+    try:
+        check = yaml.safe_load(updated)
+    except yaml.YAMLError:
+        check = None
+    added = isinstance(check, dict) and isinstance(check.get("entities"), list)
+    if not added or not any(isinstance(item, dict) and item.get("id") == entity_id for item in check["entities"]):
+        raise CurationError(f"{path}: could not add the entry there; the file is unchanged")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
         stream.write(updated if updated.endswith("\n") else updated + "\n")
+    os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)  # not mkstemp's 0600
     os.replace(temporary, path)

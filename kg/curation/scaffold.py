@@ -33,6 +33,15 @@ class CurationError(ValueError):
     """A request the curator must change: a clash, a bad id, an unreadable file.  The message says how."""
 
 
+_YAML_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def yaml_quoted(text: str) -> str:
+    """`text` as one YAML double-quoted scalar, safe in a value and in a comment: a JSON string (every YAML
+    parser reads it) with the characters YAML, unlike JSON, takes for line breaks escaped as well."""
+    return json.dumps(text, ensure_ascii=False).translate(_YAML_BREAKS)
+
+
 @dataclass(frozen=True)
 class Scaffold:
     text: Path
@@ -109,12 +118,12 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         if item.status == "unaccounted":
             to_decide += 1
             lines.append(f"{where}: to decide")
-            lines.append(f"# quote: {json.dumps(sentence.text, ensure_ascii=False)}")
+            lines.append(f"# quote: {yaml_quoted(sentence.text)}")
             named = [f"{e.id} ({name})" for e, name in mentions.found(sentence.text)]
             if named:
                 lines.append(f"#   mentions: {', '.join(named)}")
         else:
-            lines.append(f"{where}: {item.status} ({item.detail}): {json.dumps(sentence.text, ensure_ascii=False)}")
+            lines.append(f"{where}: {item.status} ({yaml_quoted(item.detail)[1:-1]}): {yaml_quoted(sentence.text)}")
     lines += ["", "events: []", "", "claims: []", ""]
     paths.facts.write_text("\n".join(lines), encoding="utf-8")
     steps = [
@@ -124,11 +133,13 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     ]
     if furniture.author and author is None:
         person = slug(furniture.author, 4)
-        steps.append(
-            f"kg new entity {person} --type Person --name {shlex.quote(furniture.author)}"
-            f"  (then uncomment `author: {person}` in {paths.article.name})"
-        )
+        steps.append(f"{_new_person(furniture.author)}  (then uncomment `author: {person}` in {paths.article.name})")
     return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps))
+
+
+def _new_person(name: str) -> str:
+    """The command that adds the byline's person, safe to paste into a shell whatever the name holds."""
+    return f"kg new entity {slug(name, 4)} --type Person --name {shlex.quote(name)}"
 
 
 def _short(text: str, words: int = 8) -> str:
@@ -150,9 +161,7 @@ def _entity_named(model: Model, name: str, ontology: Ontology, cls: str) -> Enti
 
 
 def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity]) -> str:
-    def quoted(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)
-
+    quoted = yaml_quoted
     lines = [
         "# yaml-language-server: $schema=../../ontology/article.schema.json",
         "# Scaffolded by `kg new article`: check every detected field against the text.",
@@ -173,8 +182,7 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity])
     elif furniture.author:
         person = slug(furniture.author, 4)
         lines.append(
-            f'# author: {person}  # byline "{furniture.author}": first '
-            f'`kg new entity {person} --type Person --name "{furniture.author}"`'
+            f"# author: {person}  # byline {quoted(furniture.author)}: first `{_new_person(furniture.author)}`"
         )
     if article.section:
         lines.append(f"section: {quoted(article.section)}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from kg.exports.view import Record, View, date_text
 from kg.model import Claim
+from kg.problems import escaped as safe
 
 TIMELINE_FORMATS = ("table", "markdown", "csv")
 COLUMNS = ("date", "precision", "span", "kind", "id", "what", "sources")
@@ -128,7 +129,7 @@ def _sources(view: View, record: Record) -> str:
 
 def render_timeline(entries: Sequence[Entry], output_format: str = "table") -> str:
     """The entries as an aligned text table, a Markdown table or CSV (RFC 4180, with a header row)."""
-    rows = [entry.row(marked=output_format != "csv") for entry in entries]
+    rows = [tuple(map(safe, entry.row(marked=output_format != "csv"))) for entry in entries]
     if output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -156,7 +157,7 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def markdown_cell(text: str) -> str:
     """Text safe inside a Markdown table cell: no pipe, newline or HTML can break the table or render."""
-    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    escaped = safe(text).replace("\\", "\\\\").replace("|", "\\|")
     for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         escaped = escaped.replace(character, entity)
     for character in "`*_[]":

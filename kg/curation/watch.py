@@ -94,6 +94,11 @@ class Watcher:
             summary = f"{count} error{'s' if count != 1 else ''}: {self.out}/ keeps the last good build"
             self.outcome = Outcome(number, False, summary, failure.problems, time.perf_counter() - started)
             return self.outcome
+        except OSError as error:  # e.g. a file renamed while it was read: the next save tries again
+            reason = f"{error.filename or ''}: {error.strerror or error}"
+            summary = f"could not build ({reason}): {self.out}/ keeps the last good build"
+            self.outcome = Outcome(number, False, summary, [], time.perf_counter() - started)
+            return self.outcome
         project = written.project
         if project is None and self.last_good is None:
             # Skipped (the exports match the sources already): load what they were built from, so that the
