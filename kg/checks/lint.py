@@ -32,19 +32,20 @@ from kg.dates import PRECISIONS, Date
 from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Ontology
 from kg.problems import Problem
+from kg.vocab import K
 
 RULES = ("ungrounded", "place-not-located", "actor-without-affiliation", "modality-words", "date-not-printed")
 """Every rule, in the order `kg lint` counts their findings (a record may be spared those of
 `kg.sources.schema.RECORD_LINT_RULES`, an entity those of `ENTITY_LINT_RULES`)."""
 UNUSED_MARK = "unused-mark"
 
-LOCATED_IN = "locatedIn"
-AFFILIATIONS = ("memberOf", "affiliatedWith", "leads", "governs", "actsFor")
+LOCATED_IN = K.locatedIn
+AFFILIATIONS = (K.memberOf, K.affiliatedWith, K.leads, K.governs, K.actsFor)
 """The relations that say whom an agent acts for or belongs to."""
-ORGANISED = ("GovernmentBody", "MilitaryForce", "ArmedGroup")
+ORGANISED = (K.GovernmentBody, K.MilitaryForce, K.ArmedGroup)
 """Organisations that act for a state or a movement; news outlets, companies and international organisations
 act in their own right."""
-REPORTING_EVENTS = ("Publication", "Statement", "Interview")
+REPORTING_EVENTS = (K.Publication, K.Statement, K.Interview)
 """Events that are a report or a saying: "Reuters reported on Jan. 28" is the fact they record, not a hedge."""
 
 
@@ -188,7 +189,7 @@ class _Lint:
             if claim.predicate in AFFILIATIONS
             and claim.object is not None
             and (kind := self.model.node_type(claim.object)) is not None
-            and self.ontology.is_a(kind, ("Country", "Organization"))
+            and self.ontology.is_a(kind, (K.Country, K.Organization))
         )
 
     @cached_property
@@ -305,7 +306,7 @@ def _said(record: Event | Claim, ontology: Ontology) -> list[tuple[tuple[str | i
 
 def _place_not_located(entity: Entity, lint: _Lint) -> list[Problem]:
     ontology = lint.ontology
-    if not ontology.is_a(entity.type, "Place") or ontology.is_a(entity.type, "Country") or entity.id in lint.located:
+    if not ontology.is_a(entity.type, K.Place) or ontology.is_a(entity.type, K.Country) or entity.id in lint.located:
         return []
     message = f"[place-not-located] '{entity.id}' ({entity.type}) is the subject of no '{LOCATED_IN}' claim"
     return [Problem(entity.where.at("id"), message)]
@@ -314,7 +315,7 @@ def _place_not_located(entity: Entity, lint: _Lint) -> list[Problem]:
 def _actor_without_affiliation(entity: Entity, lint: _Lint) -> list[Problem]:
     ontology = lint.ontology
     organised = ontology.is_a(entity.type, ORGANISED)
-    if not (organised or (ontology.is_a(entity.type, "Person") and entity.id in lint.acting)):
+    if not (organised or (ontology.is_a(entity.type, K.Person) and entity.id in lint.acting)):
         return []
     if entity.id in lint.affiliated:
         return []

@@ -27,6 +27,7 @@ from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
 from kg.sources.records import load_sources
 from kg.sources.schema import ID_PATTERN
+from kg.vocab import K
 
 
 class CurationError(ValueError):
@@ -80,7 +81,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         if path.exists():
             raise CurationError(f"{path} exists already: choose another --id, or remove it")
     ontology = load_ontology(ontology_dir)
-    author = _entity_named(model, furniture.author, ontology, "Person") if furniture.author else None
+    author = _entity_named(model, furniture.author, ontology, K.Person) if furniture.author else None
     article = Article(
         article_id,
         paths.text.name,
@@ -96,7 +97,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     accounted = account_article(article, with_author, quotes_by_article(model).get(article_id, []))
     mentions = _Mentions(model.entities.values())
     furniture_text = "\n".join(furniture.boilerplate)  # an outlet named in a bio or a plea is the likeliest
-    outlets = [e for e in mentions.named(furniture_text + "\n" + text) if ontology.is_a(e.type, "NewsOrganization")]
+    outlets = [e for e in mentions.named(furniture_text + "\n" + text) if ontology.is_a(e.type, K.NewsOrganization)]
 
     paths.text.parent.mkdir(parents=True, exist_ok=True)
     paths.facts.parent.mkdir(parents=True, exist_ok=True)
