@@ -185,7 +185,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
         return 1
     for path in (made.text, made.article, made.facts):
         print(f"wrote {path}")
-    print(f"{made.to_decide} sentences to decide (listed as `# quote:` in {made.facts}); `kg validate` shows each")
+    sentences = f"{made.to_decide} sentence{'' if made.to_decide == 1 else 's'}"
+    print(f"{sentences} to decide (listed as `# quote:` in {made.facts}); `kg validate` shows each")
     for step in made.next_steps:
         print(f"to do: {step}")
     return 0

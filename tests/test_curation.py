@@ -601,3 +601,17 @@ def test_timeline_and_conflicts_show_control_characters_escaped(mini: Path, caps
         out = capsys.readouterr().out
         assert "\x1b" not in out and "\r" not in out and "\x07" not in out
         assert "\\u001b" in out
+
+
+def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: tuple[Path, Watching]) -> None:
+    """A page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) cannot read the exports."""
+    _, watcher = watching
+    watcher.until(r"^build 1: ")
+    port = watcher.url.rsplit(":", 1)[1].strip("/")
+    for host, status in ((f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200), (f"evil.example:{port}", 403)):
+        request = urllib.request.Request(watcher.url + "graph.html", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                assert (host, answer.status) == (host, status)
+        except urllib.error.HTTPError as error:
+            assert (host, error.code) == (host, status)

@@ -34,6 +34,7 @@ POLL_SECONDS = 0.25
 """How often the folders are looked at: a save is rebuilt within about twice this (it must be quiet for one
 look, so that an editor's write-then-rename is seen whole)."""
 STATUS_PATH = "/__watch__.json"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass
@@ -199,6 +200,8 @@ class _Handler(SimpleHTTPRequestHandler):
     watcher: Watcher
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            return
         path = self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
             self._send(FRAME_PAGE.encode("utf-8"), "text/html; charset=utf-8")
@@ -206,6 +209,23 @@ class _Handler(SimpleHTTPRequestHandler):
             self._send(json.dumps(self.watcher.status()).encode("utf-8"), "application/json")
         else:
             super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self._host_allowed():
+            super().do_HEAD()
+
+    def _host_allowed(self) -> bool:
+        """On a loopback address, only requests that name it: a page elsewhere whose name a DNS server
+        points at 127.0.0.1 (DNS rebinding) is refused."""
+        address = self.server.server_address
+        bound = str(address[0]) if isinstance(address, tuple) else ""
+        if bound not in LOOPBACK:
+            return True
+        name = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        if name in LOOPBACK:
+            return True
+        self.send_error(403, "kg watch answers requests for 127.0.0.1 or localhost only")
+        return False
 
     def _send(self, body: bytes, content_type: str) -> None:
         self.send_response(200)
