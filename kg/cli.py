@@ -17,6 +17,7 @@ from types import FrameType
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, coverage_report
 from kg.checks.lint import RULES, UNUSED_MARK, lint_model, rule_of
+from kg.curation.rendering import CONFLICT_FORMATS, DIFF_FORMATS, TIMELINE_FORMATS
 from kg.dates import Date, DateError, parse_date
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.view import View, stats
@@ -416,7 +417,7 @@ def parser() -> argparse.ArgumentParser:
     command("schema", cmd_schema, "regenerate the editor JSON Schemas in ontology/ from the ontology")
     timeline_parser = command("timeline", cmd_timeline, "list events and dated claims in date order, with sources")
     timeline_parser.add_argument(
-        "--format", choices=("table", "markdown", "csv"), default="table", help="output format (default: table)"
+        "--format", choices=TIMELINE_FORMATS, default="table", help="output format (default: table)"
     )
     timeline_parser.add_argument(
         "--from", dest="start", type=_date, metavar="DATE", help="from this YYYY, YYYY-MM or YYYY-MM-DD on"
@@ -430,7 +431,7 @@ def parser() -> argparse.ArgumentParser:
     timeline_parser.add_argument("--article", metavar="ID", help="only what this article supports")
     conflicts_parser = command("conflicts", cmd_conflicts, "list every pair of conflicting claims or events")
     conflicts_parser.add_argument(
-        "--format", choices=("text", "markdown"), default="text", help="output format (default: text)"
+        "--format", choices=CONFLICT_FORMATS, default="text", help="output format (default: text)"
     )
     diff_parser = command(
         "diff", cmd_diff, "list the claims, events, entities and evidence added, removed or changed in the graph"
@@ -441,9 +442,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="REV|FILE",
         help="each a git revision or an export file (graph.ttl); NEW defaults to the working tree, OLD to HEAD",
     )
-    diff_parser.add_argument(
-        "--format", choices=("text", "markdown"), default="text", help="output format (default: text)"
-    )
+    diff_parser.add_argument("--format", choices=DIFF_FORMATS, default="text", help="output format (default: text)")
     diff_parser.add_argument("--exit-code", action="store_true", help="exit with 1 when the graph changed")
 
     new_parser = sub.add_parser(

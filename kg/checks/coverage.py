@@ -92,7 +92,8 @@ def _sentence(line: str, start: int, end: int, offset: int, line_number: int) ->
         yield Sentence(begin, begin + len(stripped), line_number, start + lead + 1, stripped)
 
 
-def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
+def occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every occurrence of `needle` in `text`, overlapping ones too."""
     position = text.find(needle)
     while needle and position >= 0:
         yield position, position + len(needle)
@@ -139,7 +140,7 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
         *((f"photo {p.id} caption", p.caption) for p in article.photos),
         *((f"photo {p.id} credit", p.credit or "") for p in article.photos),
     ):
-        for start, end in _occurrences(article.text, value):
+        for start, end in occurrences(article.text, value):
             if (
                 label.endswith(" credit")
                 and article.text[start - 1 : start] == "("
@@ -153,7 +154,7 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
 
 def ignored_spans(article: Article) -> list[tuple[int, int, str]]:
     """(start, end, reason) of every occurrence of each ignored passage."""
-    return sorted((s, e, item.reason) for item in article.ignore for s, e in _occurrences(article.text, item.quote))
+    return sorted((s, e, item.reason) for item in article.ignore for s, e in occurrences(article.text, item.quote))
 
 
 def _account(article: Article, model: Model, cited_by: list[str | None]) -> list[Accounted]:

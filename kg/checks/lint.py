@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.checks.coverage import Sentence, split_sentences
+from kg.checks.coverage import Sentence, occurrences, split_sentences
+from kg.checks.meaning import QUOTE_MARKS
 from kg.dates import PRECISIONS, Date
 from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Ontology
@@ -88,7 +89,7 @@ def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]]) -> 
 
 # ---------------------------------------------------------------------------- the sentences around the quotes
 
-_PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+_PLAIN = {**QUOTE_MARKS, ord("\u00a0"): " "}  # the validator's quote marks, and no-break spaces
 
 
 def _normal(text: str) -> str:
@@ -129,7 +130,7 @@ class _Lint:
                 self._sentences[evidence.article] = ([s.end for s in sentences], sentences)
             ends, sentences = self._sentences[evidence.article]
             found: dict[int, _Passage] = {}
-            for start, end in _occurrences(text, evidence.quote):
+            for start, end in occurrences(text, evidence.quote):
                 index = bisect.bisect_right(ends, start)
                 while index < len(sentences) and sentences[index].start < end:
                     sentence = sentences[index]
@@ -160,11 +161,11 @@ class _Lint:
             for item in event.evidence:
                 article = self.model.articles.get(item.article)
                 text = article.text if article else ""
-                found.setdefault(event.id, []).extend((item.article, s, e) for s, e in _occurrences(text, item.quote))
+                found.setdefault(event.id, []).extend((item.article, s, e) for s, e in occurrences(text, item.quote))
         for article in self.model.articles.values():
             for photo in article.photos:
                 for piece in (photo.caption, photo.credit or ""):
-                    spans = _occurrences(article.text, piece)
+                    spans = occurrences(article.text, piece)
                     found.setdefault(photo.id, []).extend((article.id, s, e) for s, e in spans)
         return found
 
@@ -202,15 +203,6 @@ class _Lint:
         for event in self.model.events.values():
             found.update(value for _, values in event.roles for value in values)
         return frozenset(found)
-
-
-def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    found = []
-    position = text.find(needle) if needle else -1
-    while position >= 0:
-        found.append((position, position + len(needle)))
-        position = text.find(needle, position + 1)
-    return found
 
 
 def _any_of(names: Iterable[str]) -> re.Pattern[str]:

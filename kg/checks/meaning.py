@@ -18,7 +18,7 @@ from kg.problems import Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
-_QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
 
 PARALLEL_RECORDS = 20_000
@@ -353,8 +353,8 @@ def _a(class_name: str) -> str:
 
 def _closest(quote: str, text: str) -> str:
     """A hint for a quote that is not verbatim: the text differs in quote marks, or the nearest line."""
-    normalised_quote = quote.translate(_QUOTE_MARKS)
-    normalised_text = text.translate(_QUOTE_MARKS)
+    normalised_quote = quote.translate(QUOTE_MARKS)
+    normalised_text = text.translate(QUOTE_MARKS)
     position = normalised_text.find(normalised_quote)
     if position >= 0:
         return f"; it differs in quote marks or dashes — the article has '{text[position : position + len(quote)]}'"

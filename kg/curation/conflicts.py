@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.curation.timeline import markdown_cell
+from kg.curation.rendering import CONFLICT_FORMATS, markdown_cell
 from kg.exports.view import View, date_text
 from kg.model import Claim, Evidence
 from kg.problems import escaped as safe
-
-CONFLICT_FORMATS = ("text", "markdown")
 
 
 @dataclass(frozen=True)

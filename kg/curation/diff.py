@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.checks.checked import Project, load_project
-from kg.curation.timeline import markdown_cell
+from kg.curation.rendering import DIFF_FORMATS, markdown_cell
 from kg.dates import PRECISIONS, Date
 from kg.exports.rdf import DEFAULT_BASE, parse_turtle, prefixes
 from kg.exports.turtle import graph_text
@@ -43,7 +43,6 @@ from kg.problems import ValidationFailed, printable
 from kg.query.store import declared_prefixes
 from kg.vocab import KGO, K
 
-DIFF_FORMATS = ("text", "markdown")
 MINUS = "−"  # U+2212, in the summary and before removed items alike
 
 _PRECISION_OF = {v.DAY: "day", v.MONTH: "month", v.YEAR: "year"}

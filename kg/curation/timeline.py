@@ -15,11 +15,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.curation.rendering import TIMELINE_FORMATS, markdown_cell, text_table
 from kg.exports.view import Record, View, date_text
 from kg.model import Claim
 from kg.problems import escaped as safe
 
-TIMELINE_FORMATS = ("table", "markdown", "csv")
 COLUMNS = ("date", "precision", "span", "kind", "id", "what", "sources")
 
 
@@ -143,23 +143,3 @@ def render_timeline(entries: Sequence[Entry], output_format: str = "table") -> s
     if output_format != "table":
         raise ValueError(f"unknown timeline format {output_format!r}: choose from {', '.join(TIMELINE_FORMATS)}")
     return text_table(COLUMNS, rows)
-
-
-def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell, the last one left ragged."""
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, str(row[-1])]).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def markdown_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipe, newline or HTML can break the table or render."""
-    escaped = safe(text).replace("\\", "\\\\").replace("|", "\\|")
-    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        escaped = escaped.replace(character, entity)
-    for character in "`*_[]":
-        escaped = escaped.replace(character, "\\" + character)
-    return escaped
