@@ -94,6 +94,11 @@ class K:
     reportedBy = "reportedBy"
     originalSource = "originalSource"
     saidTo = "saidTo"
+    # mentions of names in article texts
+    Mention = "Mention"
+    mentions = "mentions"
+    printedName = "printedName"
+    inIgnoredPassage = "inIgnoredPassage"
     # articles
     textFile = "textFile"
     outlet = "outlet"

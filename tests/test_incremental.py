@@ -80,12 +80,14 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     [
         # a name other files' claims show in their titles (rdfs:label of the statement)
         ("entities.yaml", "name: Russia\n", "name: Russian Federation\n"),
+        # an alias no claim shows: only the mentions of every article read it
+        ("entities.yaml", "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]", "aliases: [al-Sharaa]"),
         # an article's outlet: step 0 of the attribution of every quote from it, in other files
         ("articles/kp-abu-qasra-russian-bases.yaml", "outlet: kyiv-post", "outlet: kyiv-independent"),
         # an article's text: the selectors' prefix, suffix and positions of quotes in other files
         ("articles/kp-abu-qasra-russian-bases.txt", "\n", "\n\n"),
     ],
-    ids=["entity name", "article outlet", "article text"],
+    ids=["entity name", "entity alias", "article outlet", "article text"],
 )
 def test_a_change_that_a_kept_chunk_shows_renders_it_again(project: Path, where: str, old: str, new: str) -> None:
     edit(project / "sources" / where, old, new)

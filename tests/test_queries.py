@@ -142,7 +142,7 @@ def test_an_unknown_prefix_is_reported_at_its_line_and_column(mini_exports: Path
     status, out, err = query(mini_exports, str(path))
     assert status == 1 and out == ""
     assert err.splitlines() == [
-        f"{path}:2:8: unknown prefix 'foo:' (predeclared: dcterms, kg, kga, kgc, kge, kgo, oa, owl, prov, rdf, "
+        f"{path}:2:8: unknown prefix 'foo:' (predeclared: dcterms, kg, kga, kgc, kge, kgm, kgo, oa, owl, prov, rdf, "
         "rdfs, schema, sem, skos, xsd)",
         "    ?x a foo:Bar .",
         "         ^",

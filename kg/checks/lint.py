@@ -29,6 +29,7 @@ from functools import cached_property
 
 from kg.checks.coverage import Sentence, occurrences, split_sentences
 from kg.checks.meaning import QUOTE_MARKS
+from kg.checks.names import NameFinder
 from kg.dates import PRECISIONS, Date
 from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Ontology
@@ -116,7 +117,7 @@ class _Lint:
         self.ontology = ontology
         self._sentences: dict[str, tuple[list[int], list[Sentence]]] = {}
         self._passages: dict[tuple[str, str], list[_Passage]] = {}
-        self._names: dict[str, re.Pattern[str]] = {}
+        self._named: dict[str, set[str]] = {}
 
     def passages(self, evidence: Evidence) -> list[_Passage]:
         """The sentences holding each occurrence of the quote in its article (the quote alone, if it is not
@@ -144,12 +145,17 @@ class _Lint:
         """Every sentence holding a quote of `record`, once."""
         return list(dict.fromkeys(p for item in record.evidence for p in self.passages(item)))
 
-    def names(self, node: Entity | Event) -> re.Pattern[str]:
-        """A pattern finding any name of `node` as whole words: case aside, but for names in capitals ("US"
-        is not "us")."""
-        if node.id not in self._names:
-            self._names[node.id] = _any_of(node.names)
-        return self._names[node.id]
+    @cached_property
+    def finder(self) -> NameFinder:
+        """Every name of every node (entities and events)."""
+        return NameFinder((node.id, name) for node in self.model.nodes() for name in node.names)
+
+    def named(self, passage: _Passage) -> set[str]:
+        """The nodes `passage` names, by any of their names (kg.checks.names: case aside, but for names in
+        capitals: "US" is not "us")."""
+        if passage.text not in self._named:
+            self._named[passage.text] = self.finder.owners(passage.text)
+        return self._named[passage.text]
 
     @cached_property
     def anchors(self) -> dict[str, list[tuple[str, int, int]]]:
@@ -205,16 +211,6 @@ class _Lint:
         return frozenset(found)
 
 
-def _any_of(names: Iterable[str]) -> re.Pattern[str]:
-    def pattern(name: str) -> str:
-        return r"\s+".join(re.escape(word) for word in _normal(name).split())
-
-    folded = [pattern(name) for name in names if any(c.islower() for c in name)]
-    capitals = [pattern(name) for name in names if not any(c.islower() for c in name)]
-    alternatives = ([f"(?i:{'|'.join(folded)})"] if folded else []) + capitals
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
-
-
 # ---------------------------------------------------------------------------- ungrounded
 
 _STOP_WORDS = frozenset(
@@ -260,7 +256,7 @@ def _ungrounded(record: Event | Claim, lint: _Lint) -> list[Problem]:
             node = lint.model.node(value)
             if node is None:
                 continue  # an unknown id: validation reports it
-            if any(lint.names(node).search(p.text) for p in passages) or lint.anchored(value, passages):
+            if any(value in lint.named(p) for p in passages) or lint.anchored(value, passages):
                 continue
             names = ", ".join(f"'{name}'" for name in node.names[:3]) + (" …" if len(node.names) > 3 else "")
             message = f"{what} '{value}' is not named in any quote nor the sentence holding it (as {names})"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
+from kg.checks.names import name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model
 from kg.ontology import Ontology
@@ -113,11 +114,12 @@ class _Checker:
                 )
 
     def check_names(self) -> None:
-        """Every name variant must resolve to one node, or search and linking become ambiguous."""
+        """Every name variant must resolve to one node, or search, linking and mentions become ambiguous: two
+        names are one when a reader would take them for one (kg.checks.names)."""
         owner: dict[str, tuple[str, Where]] = {}
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
-                key = " ".join(name.casefold().split())
+                key = name_key(name)
                 if key in owner and owner[key][0] != node.id:
                     where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
                     self.problems.append(

@@ -11,12 +11,12 @@ import os
 import re
 import stat
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 
+from kg.checks.names import same_name
 from kg.curation.scaffold import CurationError, yaml_quoted
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
@@ -66,17 +66,6 @@ def new_entity(
     path = sources / ENTITIES_FILE
     _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id)
     return path
-
-
-def same_name(one: str, other: str) -> bool:
-    """Whether two names are the same for a reader: case, accents, dashes, apostrophes and spacing aside
-    ("Bashar al Assad" is "Bashar al-Assad", "Russia-Syria relations" is "Russia–Syria relations")."""
-    return _name_words(one) == _name_words(other)
-
-
-def _name_words(name: str) -> list[str]:
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
-    return re.findall(r"[^\W_]+", plain.replace("'", "").replace("’", "").replace("ʼ", ""))
 
 
 def _described(node: Entity | Event) -> str:

@@ -17,11 +17,11 @@ import json
 import re
 import shlex
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.checks.coverage import account_article, quotes_by_article
+from kg.checks.names import NameFinder, same_name
 from kg.curation.furniture import Furniture, find_furniture
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
@@ -95,9 +95,10 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     with_author = Model(entities={author.id: author} if author else {})
     # Evidence elsewhere may cite this article already (an article taken out and added again).
     accounted = account_article(article, with_author, quotes_by_article(model).get(article_id, []))
-    mentions = _Mentions(model.entities.values())
+    finder = NameFinder((e.id, name) for e in model.entities.values() for name in e.names)
     furniture_text = "\n".join(furniture.boilerplate)  # an outlet named in a bio or a plea is the likeliest
-    outlets = [e for e in mentions.named(furniture_text + "\n" + text) if ontology.is_a(e.type, K.NewsOrganization)]
+    named_anywhere = _first_mentions(finder, furniture_text + "\n" + text)
+    outlets = [model.entities[i] for i in named_anywhere if ontology.is_a(model.entities[i].type, K.NewsOrganization)]
 
     paths.text.parent.mkdir(parents=True, exist_ok=True)
     paths.facts.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +121,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             to_decide += 1
             lines.append(f"{where}: to decide")
             lines.append(f"# quote: {yaml_quoted(sentence.text)}")
-            named = [f"{e.id} ({name})" for e, name in mentions.found(sentence.text)]
+            named = [f"{i} ({name})" for i, name in _first_mentions(finder, sentence.text).items()]
             if named:
                 lines.append(f"#   mentions: {', '.join(named)}")
         else:
@@ -153,10 +154,18 @@ def _photo_id(article_id: str, number: int) -> str:
     return f"photo-{article_id}" + (f"-{number}" if number > 1 else "")
 
 
+def _first_mentions(finder: NameFinder, text: str) -> dict[str, str]:
+    """Entity id → the name `text` first calls it by, in order of first mention."""
+    first: dict[str, str] = {}
+    for found in finder.spans(text):
+        first.setdefault(found.owner, found.printed)
+    return first
+
+
 def _entity_named(model: Model, name: str, ontology: Ontology, cls: str) -> Entity | None:
-    """The entity of class `cls` (or a subclass) with `name` as its name or an alias."""
+    """The entity of class `cls` (or a subclass) with `name` as its name or an alias (as a reader reads it)."""
     for entity in model.entities.values():
-        if name in entity.names and ontology.is_a(entity.type, cls):
+        if any(same_name(name, known) for known in entity.names) and ontology.is_a(entity.type, cls):
             return entity
     return None
 
@@ -204,27 +213,3 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity])
         for item in article.ignore:
             lines += [f"  - quote: {quoted(item.quote)}", f"    reason: {quoted(item.reason)}"]
     return "\n".join(lines) + "\n"
-
-
-class _Mentions:
-    """Finds the known entities a text names, by name or alias, as whole words."""
-
-    def __init__(self, entities: Iterable[Entity]):
-        self.by_name: dict[str, list[Entity]] = {}
-        for entity in entities:
-            for name in entity.names:
-                if len(name) >= 3:
-                    self.by_name.setdefault(name, []).append(entity)
-        names = sorted(self.by_name, key=lambda n: (-len(n), n))
-        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
-
-    def found(self, text: str) -> list[tuple[Entity, str]]:
-        """(entity, the name printed) for each entity named in `text`, in order of first mention."""
-        seen: dict[str, tuple[Entity, str]] = {}
-        for match in self.pattern.finditer(text) if self.pattern else ():
-            for entity in self.by_name[match.group()]:
-                seen.setdefault(entity.id, (entity, match.group()))
-        return list(seen.values())
-
-    def named(self, text: str) -> list[Entity]:
-        return [entity for entity, _ in self.found(text)]

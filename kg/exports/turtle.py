@@ -15,15 +15,19 @@ a string literal.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import vocab as v
+from kg.checks.coverage import occurrences
+from kg.checks.names import Found, NameFinder
 from kg.dates import Date
 from kg.exports.view import View
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
@@ -35,7 +39,8 @@ QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
 
 Dependency = tuple[str, ...]
 """A fact from another source file that a chunk read: ("name", id), ("claim", id), ("states", id, other),
-("article", id), ("direct", subject, predicate, object)."""
+("article", id), ("direct", subject, predicate, object), ("names",) (every entity's names: an article's
+mentions)."""
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -45,6 +50,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "kga": base + "article/",
         "kgc": base + "claim/",
         "kge": base + "evidence/",
+        "kgm": base + "mention/",
         "kgo": KGO,
         "rdf": v.RDF,
         "rdfs": v.RDFS,
@@ -119,6 +125,10 @@ class _Reads:
         self.seen.add(("article", article_id))
         return self.model.articles[article_id]
 
+    def entity_names(self) -> None:
+        """An article's mentions read the names of every entity."""
+        self.seen.add(("names",))
+
     def writes_direct(self, claim: Claim) -> bool:
         """Whether `claim` is the first claim (in source order) to assert its direct triple: it writes it."""
         key = _direct_key(claim)
@@ -186,7 +196,7 @@ class TurtleWriter:
 
     def read_value(self, dependency: Dependency, text_digest: dict[str, str | None]) -> str:
         """What `dependency` reads today, as text: a kept chunk holds while every value is unchanged."""
-        kind, key = dependency[0], dependency[1]
+        kind, key = dependency[0], dependency[1] if len(dependency) > 1 else ""
         model = self.model
         if kind == "name":
             return self.view.name(key)
@@ -197,8 +207,23 @@ class TurtleWriter:
             return str(record is not None and dependency[2] in record.conflicts_with)
         if kind == "direct":
             return self.first_direct.get((key, dependency[2], dependency[3]), "")
+        if kind == "names":
+            return self.names_digest
         article = model.articles.get(key)
         return f"{article.outlet}\0{text_digest.get(key)}" if article else "-"
+
+    @cached_property
+    def names_digest(self) -> str:
+        """A digest of every entity's names, in source order: what every article's mentions depend on."""
+        digest = hashlib.blake2b(digest_size=16)
+        for entity in self.model.entities.values():
+            digest.update("\0".join((entity.id, *entity.names, "\n")).encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def finder(self) -> NameFinder:
+        """Every name and alias of every entity, for the articles' mentions."""
+        return NameFinder((entity.id, name) for entity in self.model.entities.values() for name in entity.names)
 
     def header(self) -> str:
         return "".join(f"@prefix {name}: {iri(namespace)} .\n" for name, namespace in self.prefixes.items()) + "\n"
@@ -243,6 +268,8 @@ class TurtleWriter:
         out: list[str] = []
         for article in records.articles:
             self._article(article, out)
+            reads.entity_names()
+            self._mentions(article, out)
         for entity in records.entities:
             lines = [self.types(entity.type), *self._names(entity.name, entity.aliases)]
             if entity.note:
@@ -288,6 +315,36 @@ class TurtleWriter:
             lines.append("kgo:ignoredPassage " + ", ".join(english(item.quote) for item in article.ignore))
         out.append(_block(self.article(article.id), lines))
         out += photos
+
+    def _mentions(self, article: Article, out: list[str]) -> None:
+        """Every name of every entity the article's text prints: one kgo:Mention per entity and name as
+        printed (`kgm:<article>.<entity>.<n>`, n counting its printed forms in order of first use), with a
+        TextPositionSelector per occurrence (`kgm:<article>.at<start>`).  Ids are plain local names (the
+        schema's id pattern), so IRIs are written without `_name`: this runs for every name in every text."""
+        ignored = sorted(span for item in article.ignore for span in occurrences(article.text, item.quote))
+        groups: dict[tuple[str, str], list[Found]] = {}
+        for found in self.finder.spans(article.text):
+            groups.setdefault((found.owner, found.printed), []).append(found)
+        variants: dict[str, int] = {}
+        source, local = self.article(article.id), article.id
+        for (owner, printed), spans in groups.items():
+            variants[owner] = number = variants.get(owner, 0) + 1
+            selectors = ", ".join(f"kgm:{local}.at{found.start}" for found in spans)
+            out.append(
+                f"kgm:{local}.{owner}.{number} a kgo:Mention ;\n    kgo:mentions {self.node(owner)} ;\n"
+                f"    kgo:printedName {string(printed)} ;\n    oa:hasSource {source} ;\n"
+                f"    oa:hasSelector {selectors} .\n"
+            )
+            for found in spans:
+                flag = (
+                    " ;\n    kgo:inIgnoredPassage true"
+                    if any(start <= found.start and found.end <= end for start, end in ignored)
+                    else ""
+                )
+                out.append(
+                    f"kgm:{local}.at{found.start} a oa:TextPositionSelector ;\n"
+                    f"    oa:start {found.start} ;\n    oa:end {found.end}{flag} .\n"
+                )
 
     def _value(self, prop: str, value: str) -> str:
         return string(value) if self.ontology.properties[prop].is_datatype else self.node(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.dates import Date
 from kg.model import Claim, Entity, Event, Evidence, Model
@@ -54,35 +55,52 @@ class GraphEdge:
 
 
 class View:
-    """Nodes, edges, facts, conflicts, titles and attribution chains of `model`, derived once."""
+    """Nodes, edges, facts, conflicts, titles and attribution chains of `model`, derived once, when first
+    asked for (the Turtle writer asks only for names and modalities: the ontology page's examples render a
+    few files of a large corpus with it, and would pay for the whole graph)."""
 
     def __init__(self, model: Model, ontology: Ontology):
         self.model = model
         self.ontology = ontology
         self.records: dict[str, Record] = {record.id: record for record in model.records()}
         self.record_order = {record_id: index for index, record_id in enumerate(self.records)}
-        self.nodes: dict[str, GraphNode] = {node.id: _node(node) for node in model.nodes()}
-        self.edges = self._edges()
-        self.conflicts = self._conflicts()
 
     # ------------------------------------------------------------------ derived once
 
-    def _edges(self) -> list[GraphEdge]:
+    @property
+    def nodes(self) -> dict[str, GraphNode]:
+        """Every entity and event, with its literal facts."""
+        return self._graph[0]
+
+    @property
+    def edges(self) -> list[GraphEdge]:
+        return self._graph[1]
+
+    @cached_property
+    def _graph(self) -> tuple[dict[str, GraphNode], list[GraphEdge]]:
+        nodes = {node.id: _node(node) for node in self.model.nodes()}
+        return nodes, self._edges(nodes)
+
+    @cached_property
+    def conflicts(self) -> dict[str, list[str]]:
+        return self._conflicts()
+
+    def _edges(self, nodes: dict[str, GraphNode]) -> list[GraphEdge]:
         """Every link, grouped by source node (in node order), then by target in order of first appearance,
         then in record order: the order networkx keeps for a MultiDiGraph filled in record order."""
         found: list[GraphEdge] = []
         for event in self.model.events.values():
             for role, values in event.roles:
                 if self.ontology.properties[role].is_datatype:
-                    self.nodes[event.id].facts.append(Fact(role, values, None))
+                    nodes[event.id].facts.append(Fact(role, values, None))
                     continue
                 found += [GraphEdge(f"{event.id}#{role}#{v}", event.id, v, role, event.id, "event") for v in values]
         for claim in self.model.claims.values():
             if claim.object is None:
-                self.nodes[claim.subject].facts.append(Fact(claim.predicate, (claim.value or "",), claim.id))
+                nodes[claim.subject].facts.append(Fact(claim.predicate, (claim.value or "",), claim.id))
             else:
                 found.append(GraphEdge(claim.id, claim.subject, claim.object, claim.predicate, claim.id, "claim"))
-        node_order = {node_id: index for index, node_id in enumerate(self.nodes)}
+        node_order = {node_id: index for index, node_id in enumerate(nodes)}
         first_target: dict[tuple[str, str], int] = {}
         for index, edge in enumerate(found):
             first_target.setdefault((edge.source, edge.target), index)

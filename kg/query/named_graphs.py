@@ -8,6 +8,8 @@ self-contained (typed, labelled, queryable on its own) and the union of all arti
 * a claim statement, an event or an evidence annotation is supported by the articles it
   `prov:wasDerivedFrom`; the parts of an evidence (`oa:hasTarget`, `oa:hasSelector`,
   `kgo:attribution` steps) go with it;
+* a mention of a name is supported by the article it is in (`oa:hasSource`), and its positions
+  (`oa:hasSelector`) go with it;
 * `?x kgo:hasEvidence ?e` goes with the evidence's article only, `?x prov:wasDerivedFrom ?article`
   with that article, `?x kgo:statement ?claim` and the direct triple a claim asserts (`kg:russia
   kgo:operates kg:tartus-naval-base`) with the claim's articles: a claim quoted by two articles is in both
@@ -38,6 +40,7 @@ def _key(iri: str) -> str:
 _TYPE = _key(v.TYPE)
 _ARTICLE = _key(KGO + K.Article)
 _DERIVED_FROM = _key(v.DERIVED_FROM)
+_IN_ARTICLE = {_DERIVED_FROM, _key(v.HAS_SOURCE)}
 _HAS_EVIDENCE = _key(KGO + K.hasEvidence)
 _STATEMENT = _key(KGO + K.statement)
 _STATEMENT_PARTS = tuple(_key(iri) for iri in (v.SUBJECT, v.PREDICATE, v.OBJECT))
@@ -56,7 +59,7 @@ def _owners(triples: list[Keyed], articles: set[str]) -> dict[str, Support]:
         owners[article].add(article)
     parts: dict[str, list[str]] = defaultdict(list)
     for s, p, o in triples:
-        if p == _DERIVED_FROM and o in articles:
+        if p in _IN_ARTICLE and o in articles:
             owners[s].add(o)
         elif p in _PARTS:
             parts[s].append(o)

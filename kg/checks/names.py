@@ -1,0 +1,148 @@
+"""Names as a reader sees them: one key for "the same name", and one finder of names in a text.
+
+Both ignore case, accents, the kind of dash or quote mark, and spacing: "Bashar al Assad" is "Bashar
+al-Assad", "Russia–Syria" is "Russia-Syria", "Sharaa’s" holds "Sharaa".  A name written without a lower-case
+letter ("US", "EU", "X") is found only where the text writes it in capitals too ("us" is not the US).
+
+The finder works on words, not on a pattern per name: a text is split into words once, and each word
+that can start a name looks up the few word sequences that start there.  Its cost grows with the length of
+the text, not with the number of names, so the build can look for every name of every entity in every
+article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+
+_WORD = re.compile(r"[^\W_]+")
+_SPLIT = re.compile(r"([^\W_]+)")
+_SPACING = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_SPACE = " "
+_TAIL = re.compile(r"[^\w\s]+$")
+
+
+def _plain(word: str) -> str:
+    """`word` without accents (Ç → C), case kept."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _gap(between: str) -> str:
+    """What separates two words of a name: spacing and dashes count as one space; anything else ("." in
+    "U.S.", the apostrophe of "d'Ivoire") must match."""
+    kept = _SPACING.sub("", between).translate(_MARKS)
+    return kept or _SPACE
+
+
+def _parts(text: str) -> tuple[list[str], list[str]]:
+    """The words of `text` (accents off, case kept) and the gaps between them."""
+    pieces = _SPLIT.split(text)
+    words = [word if word.isascii() else _plain(word) for word in pieces[1::2]]
+    gaps = [_SPACE if gap == _SPACE else _gap(gap) for gap in pieces[2:-1:2]]
+    return words, gaps
+
+
+def _joined(words: list[str], gaps: list[str]) -> str:
+    return words[0] + "".join(gap + word for gap, word in zip(gaps, words[1:], strict=True))
+
+
+def name_key(name: str) -> str:
+    """The key under which two names are the same for a reader (see the module's docstring)."""
+    words, gaps = _parts(name)
+    return _joined([w.casefold() for w in words], gaps) if words else ""
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two names are the same for a reader: case, accents, dashes, quote marks and spacing aside."""
+    return name_key(one) == name_key(other)
+
+
+def in_capitals(name: str) -> bool:
+    """Whether `name` is written without a lower-case letter ("US"): it then matches capitals only."""
+    return not any(c.islower() for c in name)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A name found in a text: whose it is, where (character offsets), and the text as printed."""
+
+    owner: str
+    start: int
+    end: int
+    printed: str
+
+
+class NameFinder:
+    """Finds the names of many owners (node ids) in texts.
+
+    `names` gives (owner, name) pairs.  A name two owners share keeps the first owner given (the validator
+    refuses such names; the finder must not fail on a model that has not passed it yet)."""
+
+    def __init__(self, names: Iterable[tuple[str, str]]):
+        # key → (owner, what the name prints after its last word: the last "." of "U.S.")
+        self._folded: dict[str, tuple[str, str]] = {}  # casefolded keys, of names with a lower-case letter
+        self._capitals: dict[str, tuple[str, str]] = {}  # keys as written, of names in capitals
+        self._longest: dict[str, int] = {}  # a first word (casefolded) → most words of a name starting with it
+        for owner, name in names:
+            words, gaps = _parts(name)
+            if not words:
+                continue
+            tail = _TAIL.search(name)
+            entry = (owner, tail.group().translate(_MARKS) if tail else "")
+            if in_capitals(name):
+                self._capitals.setdefault(_joined(words, gaps), entry)
+            else:
+                self._folded.setdefault(_joined([w.casefold() for w in words], gaps), entry)
+            first = words[0].casefold()
+            self._longest[first] = max(self._longest.get(first, 0), len(words))
+
+    def _candidates(self, text: str) -> Iterator[list[Found]]:
+        """For each word of `text` that starts a name: every name starting there, longest first."""
+        pieces = _SPLIT.split(text)  # gap, word, gap, word, …, gap
+        ends = list(accumulate(map(len, pieces)))  # word i spans ends[2i] to ends[2i + 1]
+        words = [word if word.isascii() else _plain(word) for word in pieces[1::2]]
+        folded = [word.casefold() for word in words]
+        longest, folded_names, capitals = self._longest, self._folded, self._capitals
+        count = len(words)
+        for index, first in enumerate(folded):
+            most = longest.get(first)
+            if not most:
+                continue
+            keys = [(first, words[index])]
+            for offset in range(index + 1, min(index + most, count)):
+                between = pieces[2 * offset]
+                gap = _SPACE if between == _SPACE else _gap(between)
+                keys.append((keys[-1][0] + gap + folded[offset], keys[-1][1] + gap + words[offset]))
+            found: list[Found] = []
+            for length in range(len(keys), 0, -1):
+                key_folded, key_written = keys[length - 1]
+                entry = folded_names.get(key_folded) or capitals.get(key_written)
+                if entry is not None:
+                    owner, tail = entry
+                    start, end = ends[2 * index], ends[2 * (index + length) - 1]
+                    if tail and text[end : end + len(tail)].translate(_MARKS) == tail:
+                        end += len(tail)
+                    found.append(Found(owner, start, end, text[start:end]))
+            if found:
+                yield found
+
+    def spans(self, text: str) -> list[Found]:
+        """Each name in `text`, leftmost and longest first, none overlapping ("Bashar al-Assad" is one
+        name, not also "Assad")."""
+        found: list[Found] = []
+        end = -1
+        for candidates in self._candidates(text):
+            if candidates[0].start >= end:
+                found.append(candidates[0])
+                end = candidates[0].end
+        return found
+
+    def owners(self, text: str) -> set[str]:
+        """Every owner with a name in `text`, names inside longer names included."""
+        return {found.owner for candidates in self._candidates(text) for found in candidates}

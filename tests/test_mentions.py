@@ -1,0 +1,174 @@
+"""Every name of every entity in every article text is a mention in the graph (article, name as printed,
+character span as an oa:TextPositionSelector), so "which article uses which name" is a SPARQL query; and the
+one name finder the build, kg lint and the scaffold share reads names as a reader does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.checks.names import NameFinder, name_key, same_name
+from kg.query.store import open_store
+
+from .conftest import ONTOLOGY, SOURCES
+
+# ------------------------------------------------------------------------------------------ the finder
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Bashar al Assad", "Bashar al-Assad"),
+        ("Russia–Syria relations", "Russia-Syria  relations"),
+        ("Sharaa’s", "Sharaa's"),
+        ("Çağlayan", "caglayan"),
+        ("HAYAT TAHRIR AL-SHAM", "Hayat Tahrir al-Sham"),
+    ],
+)
+def test_names_a_reader_takes_for_one_have_one_key(one: str, other: str) -> None:
+    assert same_name(one, other)
+
+
+@pytest.mark.parametrize("one, other", [("U.S.", "US"), ("Assad", "Assads"), ("Country 1", "Country 10")])
+def test_names_that_differ_keep_different_keys(one: str, other: str) -> None:
+    assert name_key(one) != name_key(other)
+
+
+def test_the_finder_takes_the_longest_name_first_and_reads_possessives_and_dashes() -> None:
+    finder = NameFinder(
+        [("assad", "Assad"), ("assad", "Bashar al-Assad"), ("regime", "Assad regime"), ("us", "US"), ("c1", "C1")]
+    )
+    text = "Bashar al Assad’s men; the Assad regime fell. Tell us, said the US. C10 and C1."
+    found = [(f.owner, f.printed) for f in finder.spans(text)]
+    assert found == [("assad", "Bashar al Assad"), ("regime", "Assad regime"), ("us", "US"), ("c1", "C1")]
+    for item in finder.spans(text):
+        assert text[item.start : item.end] == item.printed
+    # names inside longer names count for "is it named here?" (kg lint), not as mentions of their own
+    assert finder.owners("the Assad regime") == {"assad", "regime"}
+
+
+def test_a_name_in_capitals_is_found_only_in_capitals() -> None:
+    finder = NameFinder([("us", "US"), ("eu", "EU")])
+    assert [f.printed for f in finder.spans("let us go; the US and the EU, not the Eu or eu")] == ["US", "EU"]
+
+
+def test_a_gap_other_than_space_or_dash_must_match() -> None:
+    finder = NameFinder([("usa", "U.S."), ("rs", "Russia Syria")])
+    assert [f.owner for f in finder.spans("the U.S. and Russia. Syria")] == ["usa"]
+    assert [f.owner for f in finder.spans("Russia-Syria talks")] == ["rs"]
+    assert [f.printed for f in finder.spans("U.S.-Ukraine relations")] == ["U.S."]  # its last dot too
+
+
+# --------------------------------------------------------------------------------------------- the graph
+
+
+@pytest.fixture(scope="module")
+def store(built: Path) -> tuple[ox.Store, dict[str, str]]:
+    return open_store(built, ONTOLOGY)
+
+
+def select(store: tuple[ox.Store, dict[str, str]], query: str) -> list[tuple[str, ...]]:
+    found = store[0].query(query, prefixes=store[1])
+    assert isinstance(found, ox.QuerySolutions)
+    names = [variable.value for variable in found.variables]
+    return [tuple(str(row[name].value) for name in names) for row in found]
+
+
+NAME_VARIANTS = """
+SELECT ?article ?name (COUNT(?where) AS ?times) WHERE {
+  ?mention a kgo:Mention ; kgo:mentions kg:ahmad-al-sharaa ; kgo:printedName ?name ;
+           oa:hasSource ?article ; oa:hasSelector ?where .
+  FILTER NOT EXISTS { ?where kgo:inIgnoredPassage true }
+} GROUP BY ?article ?name ORDER BY ?article ?name
+"""
+
+
+def test_which_article_calls_al_sharaa_by_which_name(store: tuple[ox.Store, dict[str, str]]) -> None:
+    rows = {(article.rsplit("/", 1)[-1], name): int(times) for article, name, times in select(store, NAME_VARIANTS)}
+    # only the DW article gives his nom de guerre; only the Kyiv Independent's NYT story spells him "Ahmed"
+    assert [article for article, name in rows if name == "Muhammad al-Julani"] == ["syria-demands-assad-extradition"]
+    assert [article for article, name in rows if name == "Ahmed al-Sharaa"] == ["ki-sharaa-extradition-refused"]
+    assert rows[("ki-sharaa-extradition-refused", "al-Sharaa")] >= 2
+    assert {article for article, _ in rows} == {
+        "ki-bloomberg-russia-deal-near",
+        "ki-sharaa-extradition-refused",
+        "ki-syria-reassess-russian-presence",
+        "syria-demands-assad-extradition",
+    }
+
+
+def test_every_mention_span_prints_its_name_in_the_article_text(store: tuple[ox.Store, dict[str, str]]) -> None:
+    """Read independently of the builder: the article files themselves, sliced at each selector."""
+    model = kg.load(SOURCES, ONTOLOGY)
+    rows = select(
+        store,
+        """SELECT ?article ?name ?start ?end WHERE {
+             ?m a kgo:Mention ; kgo:printedName ?name ; oa:hasSource ?a ; oa:hasSelector ?s .
+             ?a kgo:textFile ?article . ?s oa:start ?start ; oa:end ?end }""",
+    )
+    assert len(rows) > 300
+    for text_file, name, start, end in rows:
+        text = (SOURCES / text_file).read_text(encoding="utf-8")
+        assert text[int(start) : int(end)] == name
+    article_ids = {a.text_file for a in model.articles.values()}
+    assert {row[0] for row in rows} == article_ids
+
+
+def test_every_printed_name_of_every_entity_is_covered_by_a_mention(store: tuple[ox.Store, dict[str, str]]) -> None:
+    """Every place a text prints a name or alias (found here with a plain regular expression, case aside)
+    lies inside a mention of that entity or of a longer name that holds it ("Assad" in "Bashar al-Assad"),
+    or begins inside a mention that starts before it (mentions do not overlap: in "Bashar al-Assad's
+    regime" the first name read wins over "Assad's regime")."""
+    model = kg.load(SOURCES, ONTOLOGY)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for text_file, start, end in select(
+        store,
+        """SELECT ?file ?start ?end WHERE {
+             ?m a kgo:Mention ; oa:hasSource ?a ; oa:hasSelector ?s .
+             ?a kgo:textFile ?file . ?s oa:start ?start ; oa:end ?end }""",
+    ):
+        spans.setdefault(text_file, []).append((int(start), int(end)))
+    checked = 0
+    for article in model.articles.values():
+        for entity in model.entities.values():
+            for name in entity.names:
+                flags = 0 if name.isupper() else re.IGNORECASE
+                for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", article.text, flags):
+                    checked += 1
+                    assert any(s <= match.start() < e for s, e in spans[article.text_file]), (
+                        article.id,
+                        entity.id,
+                        name,
+                        match.start(),
+                    )
+    assert checked > 300
+
+
+def _spans_of(text: str, quote: str) -> list[tuple[int, int]]:
+    found, start = [], text.find(quote)
+    while start >= 0:
+        found.append((start, start + len(quote)))
+        start = text.find(quote, start + 1)
+    return found
+
+
+def test_mentions_in_ignored_passages_and_only_those_are_flagged(store: tuple[ox.Store, dict[str, str]]) -> None:
+    model = kg.load(SOURCES, ONTOLOGY)
+    rows = select(
+        store,
+        """SELECT ?file ?start ?end ?flag WHERE { ?m oa:hasSource ?a ; oa:hasSelector ?s . ?a kgo:textFile ?file .
+             ?s oa:start ?start ; oa:end ?end . BIND(EXISTS { ?s kgo:inIgnoredPassage true } AS ?flag) }""",
+    )
+    by_file = {a.text_file: a for a in model.articles.values()}
+    flagged = 0
+    for text_file, start, end, flag in rows:
+        article = by_file[text_file]
+        ignored = [span for item in article.ignore for span in _spans_of(article.text, item.quote)]
+        inside = any(s <= int(start) and int(end) <= e for s, e in ignored)
+        assert inside == (flag == "true"), (text_file, start, end)
+        flagged += inside
+    assert flagged > 10
