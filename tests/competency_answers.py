@@ -640,6 +640,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Possible relocation of Russian military assets from Syria to Africa", "hedged", "Kyiv Post"),
         ("Possible transfer of Russian military equipment from Syria to Bamako", "hedged", "Kyiv Post"),
         ("Russia seeking agreements with Turkey", "hedged", "some reports"),
+        ("Russia — has military presence in — Bamako", "hedged", "videos of Russian military vehicles in Bamako"),
         ("Russia — has military presence in — Syria", "hedged", "Murhaf Abu Qasra"),
         ("Russia — supports — Syrian transitional government", "hedged", "sources familiar with the matter"),
         (
@@ -677,7 +678,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "Murhaf Abu Qasra",
         ),
         ("Russia — has influence in — the Mediterranean", "reported", "analysts"),
-        ("Russia — has military presence in — Bamako", "reported", "videos of Russian military vehicles in Bamako"),
         ("Russian delegation refuses to concede past mistakes", "reported", "Reuters"),
         (
             "Russian delegation refuses to concede past mistakes",

@@ -1,6 +1,7 @@
 """A build with nothing changed does nothing; any change, anywhere, means a full build with the same bytes.
 
-The manifest (`.kg-cache/build.json`, beside the sources folder) is a hint, never trusted over the files:
+The manifest (`.kg-cache/build-<digest>.json`, one per exports folder, beside the sources folder) is a hint,
+never trusted over the files:
 an edited source, an edited ontology, a touched or deleted export, a corrupt manifest all rebuild.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.exports.manifest import CACHE_DIR, MANIFEST
+from kg.exports.manifest import CACHE_DIR, manifest_path
 
 from .bad_inputs import tree_digest
 from .conftest import ONTOLOGY
@@ -37,7 +38,7 @@ def test_nothing_changed_means_nothing_done(project: Path) -> None:
     assert again.skipped
     assert sorted(p.name for p in again) == sorted(before)
     assert tree_digest(project / "exports") == before
-    assert (project / CACHE_DIR / MANIFEST).is_file()  # beside the sources, never inside exports/
+    assert manifest_path(project / CACHE_DIR, project / "exports").is_file()  # beside the sources, not in exports/
     assert not list((project / "exports").glob(".*"))
 
 
@@ -67,7 +68,7 @@ def test_a_touched_or_deleted_export_is_rebuilt(project: Path) -> None:
 @pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"fingerprint": 1}', b"\xff\xfe"])
 def test_a_corrupt_manifest_is_never_trusted(project: Path, garbage: bytes) -> None:
     before = tree_digest(project / "exports")
-    (project / CACHE_DIR / MANIFEST).write_bytes(garbage)
+    manifest_path(project / CACHE_DIR, project / "exports").write_bytes(garbage)
     assert not build(project).skipped
     assert tree_digest(project / "exports") == before
     assert build(project).skipped
@@ -81,13 +82,13 @@ def test_no_cache_always_builds_the_same_bytes(project: Path) -> None:
 
 def test_a_failed_build_leaves_exports_and_manifest_alone(project: Path) -> None:
     before = tree_digest(project / "exports")
-    manifest = (project / CACHE_DIR / MANIFEST).read_bytes()
+    manifest = manifest_path(project / CACHE_DIR, project / "exports").read_bytes()
     facts = project / "sources" / "facts" / "mini.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("subject: russia", "subject: rusia"), encoding="utf-8")
     with pytest.raises(kg.ValidationFailed):
         build(project)
     assert tree_digest(project / "exports") == before
-    assert (project / CACHE_DIR / MANIFEST).read_bytes() == manifest
+    assert manifest_path(project / CACHE_DIR, project / "exports").read_bytes() == manifest
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_the_skip(project: Path) -> None:
@@ -102,3 +103,21 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_skip(project: Path
 def test_a_build_without_the_cache_is_still_recorded(project: Path) -> None:
     assert not build(project, use_cache=False).skipped
     assert build(project).skipped  # --no-cache means "do not skip", not "forget"
+
+
+def test_a_build_elsewhere_keeps_the_manifest_of_exports(project: Path) -> None:
+    """Each exports folder has its manifest: building into another folder neither rebuilds `exports/` next
+    time nor makes `kg query` call it stale (file times would: the sources are newer than the exports)."""
+    import os
+    import time
+
+    from kg.exports.manifest import exports_current
+
+    later = time.time() + 60
+    for path in (project / "sources").rglob("*"):
+        os.utime(path, (later, later))
+    assert build(project).skipped
+    assert not kg.build(project / "sources", project / "ontology", project / "elsewhere").skipped
+    assert kg.build(project / "sources", project / "ontology", project / "elsewhere").skipped
+    assert exports_current(project / "sources", project / "ontology", project / "exports")
+    assert build(project).skipped

@@ -889,3 +889,12 @@ def test_full_audit_the_order_an_article_prints_is_a_follows_link(store: ox.Stor
         store,
         "SELECT ?who ?where WHERE { kg:assad-given-refuge-in-russia kgo:recipient ?who ; kgo:place ?where }",
     ) == [("kg:bashar-al-assad", "kg:russia")]
+
+
+def test_random_audit_2026_12_03_second_draw_vehicles_in_bamako_are_no_presence(store: ox.Store) -> None:
+    """Videos of Russian military vehicles in Bamako are the ground of speculation, not a Russian military
+    presence the article reports: the claim is hedged, so no direct triple asserts it."""
+    assert select(store, "SELECT ?m WHERE { kgc:russian-military-vehicles-in-bamako kgo:modality ?m }") == [
+        ("kgo:Hedged",)
+    ]
+    assert not ask(store, "ASK { kg:russia kgo:hasMilitaryPresenceIn kg:bamako }")

@@ -22,7 +22,9 @@ from pathlib import Path
 from kg.shelf import CONTENT
 
 CACHE_DIR = ".kg-cache"
-MANIFEST = "build.json"
+MANIFEST = "build-{}.json"
+"""One per exports folder (a digest of its resolved path): `kg build --out elsewhere` leaves the manifest
+of `exports/` alone, so `kg query` does not call exports/ stale after it."""
 FORMAT = 1  # bump when the manifest's layout changes
 
 
@@ -106,10 +108,15 @@ class Manifest:
         )
 
 
+def manifest_path(cache: Path, out: Path) -> Path:
+    """Where the manifest of the last build into `out` is kept."""
+    return cache / MANIFEST.format(hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest())
+
+
 def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
     """True when the last build into `out` read exactly today's sources and ontology, and its exports are
     as it left them (for `kg query` and friends: file times alone would call a touched file a change)."""
-    manifest = read_manifest(cache_folder(sources))
+    manifest = read_manifest(manifest_path(cache_folder(sources), out))
     if manifest is None:
         return False
     return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings).digest, out)
@@ -123,10 +130,10 @@ def _stat(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
-def read_manifest(cache: Path) -> Manifest | None:
-    """The last build's manifest, or None when there is none or it cannot be trusted."""
+def read_manifest(path: Path) -> Manifest | None:
+    """A build's manifest, or None when there is none or it cannot be trusted."""
     try:
-        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         exports = {str(k): [int(x) for x in v] for k, v in data["exports"].items()}
         return Manifest(str(data["fingerprint"]), str(data["settings"]), str(data["out"]), exports)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -142,6 +149,7 @@ def write_manifest(cache: Path, current: str, settings: str, out: Path, written:
         "out": str(out.resolve()),
         "exports": {path.relative_to(out).as_posix(): _stat(path) for path in written},
     }
-    temporary = cache / f".{MANIFEST}.{os.getpid()}.tmp"
+    path = manifest_path(cache, out)
+    temporary = cache / f".{path.name}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, cache / MANIFEST)
+    os.replace(temporary, path)

@@ -22,7 +22,14 @@ from pathlib import Path
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.collector import collector_paused
 from kg.exports.chunks import turtle_pieces
-from kg.exports.manifest import builder_version, cache_folder, fingerprint, read_manifest, write_manifest
+from kg.exports.manifest import (
+    builder_version,
+    cache_folder,
+    fingerprint,
+    manifest_path,
+    read_manifest,
+    write_manifest,
+)
 from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, write_rdf
 from kg.exports.view import View
@@ -255,7 +262,7 @@ def build(
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
             settings += f" pylode {metadata.version('pylode')}"
         current = fingerprint(sources, ontology_dir, settings)
-        manifest = read_manifest(cache) if use_cache else None
+        manifest = read_manifest(manifest_path(cache, out)) if use_cache else None
     if manifest and manifest.up_to_date(current.digest, out):
         _remove_leftovers(out)
         written = Written(out / name for name in manifest.exports)
