@@ -898,3 +898,9 @@ def test_random_audit_2026_12_03_second_draw_vehicles_in_bamako_are_no_presence(
         ("kgo:Hedged",)
     ]
     assert not ask(store, "ASK { kg:russia kgo:hasMilitaryPresenceIn kg:bamako }")
+
+
+def test_random_audit_2026_12_03_third_draw_ukraines_dialogue_is_no_negotiation(store: ox.Store) -> None:
+    """ "engaged with" and "opened dialogue with" Syria's new government: contact, not bargaining."""
+    assert ask(store, "ASK { kg:ukraine-syria-dialogue a kgo:Event }")
+    assert not ask(store, "ASK { kg:ukraine-syria-dialogue a kgo:Negotiation }")
