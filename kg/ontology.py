@@ -125,6 +125,9 @@ class Ontology:
 
     def strongest(self, names: set[str] | frozenset[str]) -> Modality:
         """The firmest of the named modalities (a claim is as firm as its firmest evidence)."""
+        if len(names) == 1:  # most records: asked once per record by every export
+            (name,) = names
+            return self._modality_by_name.get(name, self.modalities[0])
         return next((m for m in self.modalities if m.name in names), self.modalities[0])
 
     @cached_property
