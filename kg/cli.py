@@ -177,7 +177,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_new_article(args: argparse.Namespace) -> int:
-    from kg.curation.scaffold import CurationError, new_article
+    from kg.curation.authoring import CurationError
+    from kg.curation.scaffold import new_article
 
     try:
         made = new_article(args.text_file, args.sources, args.ontology, args.id)
@@ -194,8 +195,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
 
 
 def cmd_new_entity(args: argparse.Namespace) -> int:
+    from kg.curation.authoring import CurationError
     from kg.curation.entity import new_entity
-    from kg.curation.scaffold import CurationError
 
     try:
         path = new_entity(args.sources, args.ontology, args.id, args.type, args.name, args.alias, args.note)

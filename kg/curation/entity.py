@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from kg.checks.names import same_name
-from kg.curation.scaffold import CurationError, yaml_quoted
+from kg.curation.authoring import CurationError, yaml_quoted
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean

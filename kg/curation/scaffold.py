@@ -13,7 +13,6 @@ exactly the sentences still to decide, as "to do" errors located in the text.
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import shutil
@@ -22,25 +21,13 @@ from pathlib import Path
 
 from kg.checks.coverage import account_article, quotes_by_article
 from kg.checks.names import NameFinder, same_name
+from kg.curation.authoring import CurationError, slug, yaml_quoted
 from kg.curation.furniture import Furniture, find_furniture
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
 from kg.sources.records import load_sources
 from kg.sources.schema import ID_PATTERN
 from kg.vocab import K
-
-
-class CurationError(ValueError):
-    """A request the curator must change: a clash, a bad id, an unreadable file.  The message says how."""
-
-
-_YAML_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
-
-
-def yaml_quoted(text: str) -> str:
-    """`text` as one YAML double-quoted scalar, safe in a value and in a comment: a JSON string (every YAML
-    parser reads it) with the characters YAML, unlike JSON, takes for line breaks escaped as well."""
-    return json.dumps(text, ensure_ascii=False).translate(_YAML_BREAKS)
 
 
 @dataclass(frozen=True)
@@ -50,12 +37,6 @@ class Scaffold:
     facts: Path
     to_decide: int  # sentences listed as `# quote:` to cite or ignore
     next_steps: tuple[str, ...] = ()  # commands the article's YAML needs run (its photos' and author's entities)
-
-
-def slug(text: str, words: int = 8) -> str:
-    """An id from a name or headline: lowercase words joined by dashes."""
-    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
-    return "-".join(parts[:words]) or "article"
 
 
 def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: str | None = None) -> Scaffold:

@@ -1,0 +1,26 @@
+"""What the curator's commands (`kg new article`, `kg new entity`) share: the error that tells the curator
+what to change, YAML text they write, and ids made from names."""
+
+from __future__ import annotations
+
+import json
+import re
+
+
+class CurationError(ValueError):
+    """A request the curator must change: a clash, a bad id, an unreadable file.  The message says how."""
+
+
+_YAML_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def yaml_quoted(text: str) -> str:
+    """`text` as one YAML double-quoted scalar, safe in a value and in a comment: a JSON string (every YAML
+    parser reads it) with the characters YAML, unlike JSON, takes for line breaks escaped as well."""
+    return json.dumps(text, ensure_ascii=False).translate(_YAML_BREAKS)
+
+
+def slug(text: str, words: int = 8) -> str:
+    """An id from a name or headline: lowercase words joined by dashes."""
+    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
+    return "-".join(parts[:words]) or "article"
