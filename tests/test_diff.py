@@ -161,13 +161,14 @@ def test_a_revision_that_does_not_validate_is_located_at_that_revision(
 ) -> None:
     facts = repository / "sources" / FACTS
     good = facts.read_text(encoding="utf-8")
-    facts.write_text(good.replace("predicate: foughtAgainst", "predicate: foughtAgainstt"), encoding="utf-8")
+    assert "predicate: locatedIn" in good
+    facts.write_text(good.replace("predicate: locatedIn", "predicate: locatedInn", 1), encoding="utf-8")
     git(repository, "commit", "--quiet", "-am", "broken")
     facts.write_text(good, encoding="utf-8")
     assert main(kg_diff(repository)) == 1
     error = capsys.readouterr().err
     assert error.startswith(f"HEAD:sources/{FACTS}:"), error
-    assert "foughtAgainstt" in error
+    assert "locatedInn" in error
 
 
 def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:

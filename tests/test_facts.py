@@ -904,3 +904,92 @@ def test_random_audit_2026_12_03_third_draw_ukraines_dialogue_is_no_negotiation(
     """ "engaged with" and "opened dialogue with" Syria's new government: contact, not bargaining."""
     assert ask(store, "ASK { kg:ukraine-syria-dialogue a kgo:Event }")
     assert not ask(store, "ASK { kg:ukraine-syria-dialogue a kgo:Negotiation }")
+
+
+def test_class_audit_soldiers_entering_the_tishrin_dam_base_is_no_transfer_of_control(store: ox.Store) -> None:
+    """ "Russian soldiers … are seen … as they enter the base at the Tishrin Dam, which the US troops withdrew
+    from": the caption tells an entry, not a taking over of control."""
+    assert ask(
+        store,
+        """ASK { kg:russian-troops-enter-tishrin-dam-base-2019 a kgo:Event ;
+                  kgo:agent kg:russian-troops ; kgo:place kg:tishrin-dam-base }""",
+    )
+    assert values(store, "SELECT ?event WHERE { ?event a kgo:TransferOfControl }") == {
+        "kg:capture-of-hama-2024",  # "rebels captured the central-west city"
+        "kg:coast-guard-takes-over-tartus-port-access",  # "Syria’s coast guard took over port access"
+        "kg:fall-of-damascus-2024-12-08",  # "entered the Syrian capital … and overthrew the regime"
+    }
+
+
+def test_class_audit_russias_conflict_with_the_west_is_no_war(store: ox.Store) -> None:
+    """ "as it continues to escalate its conflict with the United States and its European allies": no text
+    calls it a war; the one armed conflict of the corpus is the Syrian civil war."""
+    assert ask(store, "ASK { kg:russia-west-conflict a kgo:Event }")
+    assert values(store, "SELECT ?event WHERE { ?event a kgo:Conflict }") == {"kg:syrian-civil-war"}
+    assert values(store, "SELECT ?party WHERE { kg:russia-west-conflict kgo:participant ?party }") == {
+        "kg:russia",
+        "kg:united-states",
+        "kg:european-allies",
+    }
+
+
+def test_class_audit_syrias_reassessment_of_foreign_bases_is_no_decision_taken(store: ox.Store) -> None:
+    """ "Syria to reassess …", "will decide the fate of Russian military bases", "is also reassessing the status
+    of American and Turkish bases": a review, the decision still to come."""
+    assert ask(store, "ASK { kg:syria-reassesses-foreign-military-presence a kgo:Event }")
+    assert values(store, "SELECT ?event WHERE { ?event a kgo:PolicyMeasure }") == {
+        "kg:us-eases-sanctions-on-syria",
+        "kg:eu-eases-sanctions-on-syria",
+        "kg:eu-possible-sanctions-reinstatement",
+        "kg:eu-scales-up-aid-to-syria",
+    }
+
+
+def test_class_audit_russia_seeking_agreements_with_turkey_is_no_negotiation(store: ox.Store) -> None:
+    """ "some reports suggest Moscow is now seeking agreements with Turkey": Russia seeks, Turkey is sought;
+    no talks are reported, and nothing says Turkey takes part."""
+    assert select(
+        store,
+        """SELECT ?agent ?recipient ?modality WHERE { kg:russia-turkey-negotiations a kgo:Event ;
+             kgo:agent ?agent ; kgo:recipient ?recipient ; kgo:modality ?modality }""",
+    ) == [("kg:russia", "kg:turkey", "kgo:Hedged")]
+    assert not ask(store, "ASK { kg:russia-turkey-negotiations kgo:participant ?party }")
+    assert values(store, "SELECT ?event WHERE { ?event a kgo:Negotiation }") == {
+        "kg:russia-syria-basing-negotiations",
+        "kg:syria-turkey-negotiations",  # "negotiations with Ankara"
+    }
+
+
+def test_relation_audit_abu_qasra_was_part_of_a_group_that_fought_russian_troops(store: ox.Store) -> None:
+    """ "The minister, once part of a group that fought against Russian troops": the group fought, and the
+    text does not say he did; his claim is the printed words."""
+    assert not ask(store, "ASK { kg:murhaf-abu-qasra kgo:foughtAgainst ?enemy }")
+    assert select(
+        store,
+        """SELECT ?value ?about ?modality WHERE { kgc:murhaf-abu-qasra-fought-russian-troops
+             rdf:subject kg:murhaf-abu-qasra ; rdf:predicate kgo:characterizedAs ; rdf:object ?value ;
+             kgo:about ?about ; kgo:modality ?modality }""",
+    ) == [("once part of a group that fought against Russian troops", "kg:russian-troops", "kgo:Asserted")]
+
+
+def test_entity_audit_the_salvation_government_is_no_state_body(store: ox.Store) -> None:
+    """ "the "Salvation Government" — a political structure created in 2017 in territories controlled by the
+    Syrian opposition": an organisation, not a government or agency of a state."""
+    assert ask(store, "ASK { kg:syrian-salvation-government a kgo:Organization }")
+    assert values(store, "SELECT ?body WHERE { ?body a kgo:GovernmentBody }") == {
+        "kg:syrian-transitional-government",
+        "kg:assad-regime",
+        "kg:russian-delegation",
+        "kg:ukrainian-foreign-ministry",
+    }
+
+
+def test_entity_audit_the_west_is_a_party_not_a_place(store: ox.Store) -> None:
+    """ "diplomatically isolated from the West and several major players in the Middle East", "poses no threat
+    to its neighbors or the West": the texts name the West as a party, not as a place."""
+    assert ask(store, "ASK { kg:the-west a kgo:Agent }")
+    assert not ask(store, "ASK { kg:the-west a kgo:Place }")
+    assert values(store, "SELECT ?claim WHERE { ?claim kgo:about kg:the-west }") == {
+        "kgc:syria-ravaged-and-isolated",
+        "kgc:syria-exhausted-by-war-no-threat",
+    }

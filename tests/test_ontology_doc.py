@@ -30,7 +30,11 @@ from kg.vocab import KGO
 from .conftest import ONTOLOGY, SOURCES, run_kg
 from .test_html import Opener, browser, open_page  # noqa: F401 (fixtures)
 
-NOT_IN_THE_CORPUS_YET = {"quantity": ["as a claim qualifier"], "inferredEndPart": ["not used in the corpus yet"]}
+NOT_IN_THE_CORPUS_YET = {
+    "quantity": ["as a claim qualifier"],
+    "inferredEndPart": ["not used in the corpus yet"],
+    "foughtAgainst": ["as a claim relation"],
+}
 """The terms (and ways of using them) that no record of the real corpus uses yet: their example says so.
 Update this list when the corpus starts using one (or stops)."""
 ONLY_THROUGH_A_NARROWER_CLASS = {"Place"}
