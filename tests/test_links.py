@@ -126,3 +126,33 @@ def test_every_place_in_syria_is_found_through_located_in(store: tuple[ox.Store,
         "the-west",
         "former-soviet-union",
     }
+
+
+def test_printed_order_places_a_month_precise_event_before_a_day_precise_one(
+    store: tuple[ox.Store, dict[str, str]],
+) -> None:
+    """ "Earlier in January, Syria's coast guard took over port access", after images "cited by Radio Liberty
+    on Jan. 27": the takeover is dated only to its month, yet the graph says it came first (kgo:follows,
+    read backwards for "before")."""
+    rows = select(
+        store,
+        """SELECT ?earlier ?earlierPrecision ?later ?laterPrecision WHERE {
+             ?later kgo:follows ?earlier .
+             ?earlier kgo:datePrecision ?earlierPrecision . ?later kgo:datePrecision ?laterPrecision .
+             FILTER (?earlier = kg:coast-guard-takes-over-tartus-port-access) }""",
+    )
+    assert [tuple(value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for value in row) for row in rows] == [
+        (
+            "coast-guard-takes-over-tartus-port-access",
+            "MonthPrecision",
+            "radio-liberty-report-2025-01-27",
+            "DayPrecision",
+        )
+    ]
+    after_the_fall = {
+        row[0].rsplit("/", 1)[-1]
+        for row in select(store, "SELECT ?later WHERE { ?later kgo:follows kg:fall-of-assad-regime }")
+    }
+    assert {"assad-flight-to-moscow", "assad-given-refuge-in-russia", "russia-syria-military-presence-deal"} <= (
+        after_the_fall
+    )
