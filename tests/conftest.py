@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 import kg
 from kg.checks.checked import Project, load_project
+from kg.query.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -31,6 +33,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("exports")
     kg.build(SOURCES, ONTOLOGY, out, formats=ALL_FORMATS)
     return out
+
+
+@pytest.fixture(scope="module")
+def graph_store(built: Path) -> tuple[ox.Store, dict[str, str]]:
+    """The built real corpus with the ontology in an Oxigraph store, and the prefixes `kg query` predeclares."""
+    return open_store(built, ONTOLOGY)
+
+
+def select(store: tuple[ox.Store, dict[str, str]], query: str) -> list[tuple[str, ...]]:
+    """The rows of a SELECT over `graph_store`, each value as text ("" when unbound)."""
+    found = store[0].query(query, prefixes=store[1])
+    assert isinstance(found, ox.QuerySolutions)
+    names = [variable.value for variable in found.variables]
+    return [tuple(str(row[name].value) if row[name] is not None else "" for name in names) for row in found]
 
 
 @pytest.fixture

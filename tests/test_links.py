@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
-import pytest
 
-from kg.query.store import open_store
-
-from .conftest import ONTOLOGY
+from .conftest import select
 
 ACTS_FOR = "(kgo:actsFor|kgo:memberOf|kgo:governs|kgo:leads)"
 """The links from an actor to the state it acts for: a body or force acts for it, a person is a member of it
@@ -22,32 +17,20 @@ def side(state: str, name: str) -> str:
     return f"{{ BIND({state} AS ?{name}) }} UNION {{ ?{name} {ACTS_FOR}+ {state} }}"
 
 
-@pytest.fixture(scope="module")
-def store(built: Path) -> tuple[ox.Store, dict[str, str]]:
-    return open_store(built, ONTOLOGY)
-
-
-def select(store: tuple[ox.Store, dict[str, str]], query: str) -> list[tuple[str, ...]]:
-    found = store[0].query(query, prefixes=store[1])
-    assert isinstance(found, ox.QuerySolutions)
-    names = [variable.value for variable in found.variables]
-    return [tuple(str(row[name].value) if row[name] is not None else "" for name in names) for row in found]
-
-
-def actors(store: tuple[ox.Store, dict[str, str]], state: str) -> set[str]:
-    rows = select(store, f"SELECT ?actor WHERE {{ {side(state, 'actor')} }}")
+def actors(graph_store: tuple[ox.Store, dict[str, str]], state: str) -> set[str]:
+    rows = select(graph_store, f"SELECT ?actor WHERE {{ {side(state, 'actor')} }}")
     return {row[0].rsplit("/", 1)[-1] for row in rows}
 
 
-def test_the_actors_of_each_state_are_linked_to_it(store: tuple[ox.Store, dict[str, str]]) -> None:
-    assert {"russia", "russian-delegation", "mikhail-bogdanov", "russian-troops"} <= actors(store, "kg:russia")
+def test_the_actors_of_each_state_are_linked_to_it(graph_store: tuple[ox.Store, dict[str, str]]) -> None:
+    assert {"russia", "russian-delegation", "mikhail-bogdanov", "russian-troops"} <= actors(graph_store, "kg:russia")
     assert {"syria", "syrian-transitional-government", "syrian-coast-guard", "murhaf-abu-qasra"} <= actors(
-        store, "kg:syria"
+        graph_store, "kg:syria"
     )
 
 
 def test_everything_between_syria_and_russia_is_reached_through_their_actors(
-    store: tuple[ox.Store, dict[str, str]],
+    graph_store: tuple[ox.Store, dict[str, str]],
 ) -> None:
     """Events with a role filled on each side, and claims from one side to the other: anchored on the two
     country nodes alone, the question misses most of them."""
@@ -60,7 +43,7 @@ def test_everything_between_syria_and_russia_is_reached_through_their_actors(
           UNION {{ ?record a kgo:Claim ; rdf:subject ?r ; rdf:object ?s }}
           UNION {{ ?record a kgo:Claim ; rdf:subject ?s ; rdf:object ?r }}
         }}"""
-        return {row[0].rsplit("/", 1)[-1] for row in select(store, query)}
+        return {row[0].rsplit("/", 1)[-1] for row in select(graph_store, query)}
 
     through_actors = between("kg:russia", "kg:syria")
     assert {
@@ -71,7 +54,7 @@ def test_everything_between_syria_and_russia_is_reached_through_their_actors(
     direct = {
         row[0].rsplit("/", 1)[-1]
         for row in select(
-            store,
+            graph_store,
             """SELECT DISTINCT ?record WHERE {
               { ?record a kgo:Event ; ?a kg:russia ; ?b kg:syria } UNION
               { ?record a kgo:Claim ; rdf:subject kg:russia ; rdf:object kg:syria } UNION
@@ -82,10 +65,10 @@ def test_everything_between_syria_and_russia_is_reached_through_their_actors(
     assert len(through_actors) >= 2 * len(direct)
 
 
-def test_tartus_port_base_and_city_are_connected(store: tuple[ox.Store, dict[str, str]]) -> None:
+def test_tartus_port_base_and_city_are_connected(graph_store: tuple[ox.Store, dict[str, str]]) -> None:
     """The port's control (2017, the coast guard's takeover) meets the base Russia operates at Tartus."""
     rows = select(
-        store,
+        graph_store,
         """SELECT DISTINCT ?controller ?base WHERE {
           ?controller kgo:controls ?port .
           ?port a kgo:Facility ; kgo:locatedIn ?city .
@@ -97,8 +80,8 @@ def test_tartus_port_base_and_city_are_connected(store: tuple[ox.Store, dict[str
     assert {("russia", "tartus-naval-base"), ("syrian-coast-guard", "tartus-naval-base")} <= names
 
 
-def test_every_place_in_syria_is_found_through_located_in(store: tuple[ox.Store, dict[str, str]]) -> None:
-    rows = select(store, "SELECT ?place WHERE { ?place a kgo:Place ; kgo:locatedIn+ kg:syria }")
+def test_every_place_in_syria_is_found_through_located_in(graph_store: tuple[ox.Store, dict[str, str]]) -> None:
+    rows = select(graph_store, "SELECT ?place WHERE { ?place a kgo:Place ; kgo:locatedIn+ kg:syria }")
     places = {row[0].rsplit("/", 1)[-1] for row in rows}
     assert {
         "damascus",
@@ -112,7 +95,7 @@ def test_every_place_in_syria_is_found_through_located_in(store: tuple[ox.Store,
         "tishrin-dam-base",
     } <= places
     unlocated = select(
-        store,
+        graph_store,
         """SELECT ?place WHERE { ?place a kgo:Place .
              FILTER NOT EXISTS { ?place a kgo:Country }
              FILTER NOT EXISTS { ?place kgo:locatedIn+/a kgo:Country } }""",
@@ -129,13 +112,13 @@ def test_every_place_in_syria_is_found_through_located_in(store: tuple[ox.Store,
 
 
 def test_printed_order_places_a_month_precise_event_before_a_day_precise_one(
-    store: tuple[ox.Store, dict[str, str]],
+    graph_store: tuple[ox.Store, dict[str, str]],
 ) -> None:
     """ "Earlier in January, Syria's coast guard took over port access", after images "cited by Radio Liberty
     on Jan. 27": the takeover is dated only to its month, yet the graph says it came first (kgo:follows,
     read backwards for "before")."""
     rows = select(
-        store,
+        graph_store,
         """SELECT ?earlier ?earlierPrecision ?later ?laterPrecision WHERE {
              ?later kgo:follows ?earlier .
              ?earlier kgo:datePrecision ?earlierPrecision . ?later kgo:datePrecision ?laterPrecision .
@@ -151,7 +134,7 @@ def test_printed_order_places_a_month_precise_event_before_a_day_precise_one(
     ]
     after_the_fall = {
         row[0].rsplit("/", 1)[-1]
-        for row in select(store, "SELECT ?later WHERE { ?later kgo:follows kg:fall-of-assad-regime }")
+        for row in select(graph_store, "SELECT ?later WHERE { ?later kgo:follows kg:fall-of-assad-regime }")
     }
     assert {"assad-flight-to-moscow", "assad-given-refuge-in-russia", "russia-syria-military-presence-deal"} <= (
         after_the_fall

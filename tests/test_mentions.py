@@ -5,16 +5,14 @@ one name finder the build, kg lint and the scaffold share reads names as a reade
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 import kg
 from kg.checks.names import NameFinder, name_key, same_name
-from kg.query.store import open_store
 
-from .conftest import ONTOLOGY, SOURCES
+from .conftest import ONTOLOGY, SOURCES, select
 
 # ------------------------------------------------------------------------------------------ the finder
 
@@ -66,18 +64,6 @@ def test_a_gap_other_than_space_or_dash_must_match() -> None:
 # --------------------------------------------------------------------------------------------- the graph
 
 
-@pytest.fixture(scope="module")
-def store(built: Path) -> tuple[ox.Store, dict[str, str]]:
-    return open_store(built, ONTOLOGY)
-
-
-def select(store: tuple[ox.Store, dict[str, str]], query: str) -> list[tuple[str, ...]]:
-    found = store[0].query(query, prefixes=store[1])
-    assert isinstance(found, ox.QuerySolutions)
-    names = [variable.value for variable in found.variables]
-    return [tuple(str(row[name].value) for name in names) for row in found]
-
-
 NAME_VARIANTS = """
 SELECT ?article ?name (COUNT(?where) AS ?times) WHERE {
   ?mention a kgo:Mention ; kgo:mentions kg:ahmad-al-sharaa ; kgo:printedName ?name ;
@@ -87,8 +73,10 @@ SELECT ?article ?name (COUNT(?where) AS ?times) WHERE {
 """
 
 
-def test_which_article_calls_al_sharaa_by_which_name(store: tuple[ox.Store, dict[str, str]]) -> None:
-    rows = {(article.rsplit("/", 1)[-1], name): int(times) for article, name, times in select(store, NAME_VARIANTS)}
+def test_which_article_calls_al_sharaa_by_which_name(graph_store: tuple[ox.Store, dict[str, str]]) -> None:
+    rows = {
+        (article.rsplit("/", 1)[-1], name): int(times) for article, name, times in select(graph_store, NAME_VARIANTS)
+    }
     # only the DW article gives his nom de guerre; only the Kyiv Independent's NYT story spells him "Ahmed"
     assert [article for article, name in rows if name == "Muhammad al-Julani"] == ["syria-demands-assad-extradition"]
     assert [article for article, name in rows if name == "Ahmed al-Sharaa"] == ["ki-sharaa-extradition-refused"]
@@ -101,11 +89,11 @@ def test_which_article_calls_al_sharaa_by_which_name(store: tuple[ox.Store, dict
     }
 
 
-def test_every_mention_span_prints_its_name_in_the_article_text(store: tuple[ox.Store, dict[str, str]]) -> None:
+def test_every_mention_span_prints_its_name_in_the_article_text(graph_store: tuple[ox.Store, dict[str, str]]) -> None:
     """Read independently of the builder: the article files themselves, sliced at each selector."""
     model = kg.load(SOURCES, ONTOLOGY)
     rows = select(
-        store,
+        graph_store,
         """SELECT ?article ?name ?start ?end WHERE {
              ?m a kgo:Mention ; kgo:printedName ?name ; oa:hasSource ?a ; oa:hasSelector ?s .
              ?a kgo:textFile ?article . ?s oa:start ?start ; oa:end ?end }""",
@@ -118,7 +106,9 @@ def test_every_mention_span_prints_its_name_in_the_article_text(store: tuple[ox.
     assert {row[0] for row in rows} == article_ids
 
 
-def test_every_printed_name_of_every_entity_is_covered_by_a_mention(store: tuple[ox.Store, dict[str, str]]) -> None:
+def test_every_printed_name_of_every_entity_is_covered_by_a_mention(
+    graph_store: tuple[ox.Store, dict[str, str]],
+) -> None:
     """Every place a text prints a name or alias (found here with a plain regular expression, case aside)
     lies inside a mention of that entity or of a longer name that holds it ("Assad" in "Bashar al-Assad"),
     or begins inside a mention that starts before it (mentions do not overlap: in "Bashar al-Assad's
@@ -126,7 +116,7 @@ def test_every_printed_name_of_every_entity_is_covered_by_a_mention(store: tuple
     model = kg.load(SOURCES, ONTOLOGY)
     spans: dict[str, list[tuple[int, int]]] = {}
     for text_file, start, end in select(
-        store,
+        graph_store,
         """SELECT ?file ?start ?end WHERE {
              ?m a kgo:Mention ; oa:hasSource ?a ; oa:hasSelector ?s .
              ?a kgo:textFile ?file . ?s oa:start ?start ; oa:end ?end }""",
@@ -156,10 +146,10 @@ def _spans_of(text: str, quote: str) -> list[tuple[int, int]]:
     return found
 
 
-def test_mentions_in_ignored_passages_and_only_those_are_flagged(store: tuple[ox.Store, dict[str, str]]) -> None:
+def test_mentions_in_ignored_passages_and_only_those_are_flagged(graph_store: tuple[ox.Store, dict[str, str]]) -> None:
     model = kg.load(SOURCES, ONTOLOGY)
     rows = select(
-        store,
+        graph_store,
         """SELECT ?file ?start ?end ?flag WHERE { ?m oa:hasSource ?a ; oa:hasSelector ?s . ?a kgo:textFile ?file .
              ?s oa:start ?start ; oa:end ?end . BIND(EXISTS { ?s kgo:inIgnoredPassage true } AS ?flag) }""",
     )
