@@ -162,3 +162,13 @@ def test_mentions_in_ignored_passages_and_only_those_are_flagged(graph_store: tu
         assert inside == (flag == "true"), (text_file, start, end)
         flagged += inside
     assert flagged > 10
+
+
+def test_every_name_of_the_corpus_is_found_as_itself() -> None:
+    """Each name and alias, alone as a text, is one mention of its own entity: the finder's quick path for
+    plain names and its general path agree on every name the corpus has."""
+    model = kg.load(SOURCES, ONTOLOGY)
+    finder = NameFinder((entity.id, name) for entity in model.entities.values() for name in entity.names)
+    for entity in model.entities.values():
+        for name in entity.names:
+            assert [(f.owner, f.start, f.end) for f in finder.spans(name)] == [(entity.id, 0, len(name))], name

@@ -24,6 +24,7 @@ _SPACING = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _SPACE = " "
 _TAIL = re.compile(r"[^\w\s]+$")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 
 
 def _plain(word: str) -> str:
@@ -90,17 +91,23 @@ class NameFinder:
         self._capitals: dict[str, tuple[str, str]] = {}  # keys as written, of names in capitals
         self._longest: dict[str, int] = {}  # a first word (casefolded) → most words of a name starting with it
         for owner, name in names:
-            words, gaps = _parts(name)
-            if not words:
-                continue
-            tail = _TAIL.search(name)
-            entry = (owner, tail.group().translate(_MARKS) if tail else "")
-            if in_capitals(name):
-                self._capitals.setdefault(_joined(words, gaps), entry)
+            if _PLAIN_NAME.fullmatch(name):  # most names: ASCII words and single spaces, their own key
+                key, count, tail = name, name.count(_SPACE) + 1, ""
+                first = name.split(_SPACE, 1)[0]
             else:
-                self._folded.setdefault(_joined([w.casefold() for w in words], gaps), entry)
-            first = words[0].casefold()
-            self._longest[first] = max(self._longest.get(first, 0), len(words))
+                words, gaps = _parts(name)
+                if not words:
+                    continue
+                found_tail = _TAIL.search(name)
+                key, count, first = _joined(words, gaps), len(words), words[0]
+                tail = found_tail.group().translate(_MARKS) if found_tail else ""
+            if in_capitals(name):
+                self._capitals.setdefault(key, (owner, tail))
+            else:
+                key = key.casefold()
+                self._folded.setdefault(key, (owner, tail))
+            first = first.casefold()
+            self._longest[first] = max(self._longest.get(first, 0), count)
 
     def _candidates(self, text: str) -> Iterator[list[Found]]:
         """For each word of `text` that starts a name: every name starting there, longest first."""

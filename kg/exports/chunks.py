@@ -71,6 +71,8 @@ def turtle_pieces(
             pieces[index + 1] = kept[1]
         else:
             todo.append(index)
+    if any(groups[index].articles for index in todo):
+        _ = writer.finder  # made once, before the workers fork: each would make its own (0.7 s at 48,000 entities)
     _job = _Job(writer, groups, stamps, shelf, texts)
     try:
         weights = [_weight(groups[index]) for index in todo]
