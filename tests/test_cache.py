@@ -121,3 +121,14 @@ def test_a_build_elsewhere_keeps_the_manifest_of_exports(project: Path) -> None:
     assert kg.build(project / "sources", project / "ontology", project / "elsewhere").skipped
     assert exports_current(project / "sources", project / "ontology", project / "exports")
     assert build(project).skipped
+
+
+def test_the_manifest_of_a_folder_that_is_gone_is_dropped(project: Path) -> None:
+    assert not kg.build(project / "sources", project / "ontology", project / "elsewhere").skipped
+    elsewhere = manifest_path(project / CACHE_DIR, project / "elsewhere")
+    assert elsewhere.is_file()
+    shutil.rmtree(project / "elsewhere")
+    (project / CACHE_DIR / "build.json").write_text("{}", encoding="utf-8")  # an older builder's manifest
+    assert not build(project, use_cache=False).skipped
+    assert not elsewhere.exists() and not (project / CACHE_DIR / "build.json").exists()
+    assert manifest_path(project / CACHE_DIR, project / "exports").is_file()

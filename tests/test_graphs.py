@@ -94,7 +94,7 @@ def test_shared_entities_are_named_in_every_graph_that_mentions_them(two_article
     assert not any(t.subject == iri("bashar-al-assad") for t in second)  # only the first article mentions him
     assert {t.subject for t in unsupported} == {iri("lonely-place")}
     # the second text's mention of Russia, and its position, are in the second article's graph
-    mention, position = iri("mention/second-article.russia.1"), iri("mention/second-article.at22")
+    mention, position = iri("mention/second-article.at22"), iri("mention/second-article.at22.position")
     assert {t.subject for t in second} >= {mention, position}
     assert not any(t.subject in (mention, position) for t in by_article[iri("article/mini-article")])
 

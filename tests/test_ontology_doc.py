@@ -408,3 +408,16 @@ def test_pylodes_background_is_read_from_its_turtle_files_and_nothing_is_written
     for predicate in (utils.RDFS.label, utils.RDFS.comment):
         for subject in named:
             assert set(map(str, ours.objects(subject, predicate))) == set(map(str, theirs.objects(subject, predicate)))
+
+
+def test_a_term_not_met_before_the_search_stops_is_not_called_unused(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large corpus's graph is searched for examples only so far: a term not met by then may be used
+    further on, and its example says so instead of "not used in the corpus yet"."""
+    import kg.exports.ontology_doc as ontology_doc
+
+    monkeypatch.setattr(ontology_doc, "GRAPH_TEXT_SEARCHED", 1)  # one file read, then the search stops
+    found = examples(project)
+    assert found["inferredEndPart"] == ontology_doc.NOT_MET != ontology_doc.NOT_USED
+    assert found["inferredEndPart"].startswith("not met in the first 4,000,000 characters")

@@ -142,6 +142,12 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             "aliases: [Russia]",
             "mini.yaml:10:84: name 'Russia' of 'tartus-naval-base' is already a name of 'russia'",
         ),
+        (  # the same name for a reader, spelled otherwise: the message shows the other spelling
+            FACTS,
+            "aliases: [Tartus]",
+            "aliases: [Rússia]",
+            "mini.yaml:10:84: name 'Rússia' of 'tartus-naval-base' is already a name of 'russia' (as 'Russia')",
+        ),
         # articles: metadata not verbatim, ignore not verbatim, and coverage
         (
             ARTICLE,

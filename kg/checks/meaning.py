@@ -116,22 +116,23 @@ class _Checker:
     def check_names(self) -> None:
         """Every name variant must resolve to one node, or search, linking and mentions become ambiguous: two
         names are one when a reader would take them for one (kg.checks.names)."""
-        owner: dict[str, tuple[str, Where]] = {}
+        owner: dict[str, tuple[str, Where, str]] = {}
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
                 key = name_key(name)
                 if key in owner and owner[key][0] != node.id:
                     where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
+                    spelled = "" if owner[key][2] == name else f" (as '{owner[key][2]}')"
                     self.problems.append(
                         Problem(
                             where,
-                            f"name '{name}' of '{node.id}' is already a name of '{owner[key][0]}': "
+                            f"name '{name}' of '{node.id}' is already a name of '{owner[key][0]}'{spelled}: "
                             "a name variant must resolve to one entity",
                             related=owner[key][1],
                         )
                     )
                 else:
-                    owner.setdefault(key, (node.id, node.where))
+                    owner.setdefault(key, (node.id, node.where, name))
 
     # ------------------------------------------------------------------ events and claims
 

@@ -1,8 +1,13 @@
 """Names as a reader sees them: one key for "the same name", and one finder of names in a text.
 
-Both ignore case, accents, the kind of dash or quote mark, and spacing: "Bashar al Assad" is "Bashar
-al-Assad", "Russia–Syria" is "Russia-Syria", "Sharaa’s" holds "Sharaa".  A name written without a lower-case
-letter ("US", "EU", "X") is found only where the text writes it in capitals too ("us" is not the US).
+`name_key` is what `kg validate` and `kg new entity` compare: two names are one when their words are, case,
+accents, punctuation and spacing aside ("Bashar al Assad" is "Bashar al-Assad", "Hay'at" is "Hayat").
+
+`NameFinder` finds names in running text a little more strictly, since a text is not a list of names: case,
+accents, the kind of dash or quote mark and spacing aside ("Sharaa’s" holds "Sharaa", "Russia–Syria" is
+"Russia-Syria"), but other punctuation must match ("U.S." is not "US"); a name that starts with a capital is
+found only where the text starts it with one ("the West", not the west of "central-west"), and a name
+without a lower-case letter ("US", "EU", "X") only in capitals ("us" is not the US).
 
 The finder works on words, not on a pattern per name: a text is split into words once, and each word
 that can start a name looks up the few word sequences that start there.  Its cost grows with the length of
@@ -18,10 +23,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
-_SPLIT = re.compile(r"([^\W_]+)")
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SPLIT = re.compile(rf"((?:[^\W_]|[{_COMBINING}])+)")  # a word: letters and digits, and accents typed apart
 _SPACING = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _SPACE = " "
+_NO_APOSTROPHES = str.maketrans("", "", "'’‘ʼ`´")
 _TAIL = re.compile(r"[^\w\s]+$")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 
@@ -53,13 +60,14 @@ def _joined(words: list[str], gaps: list[str]) -> str:
 
 
 def name_key(name: str) -> str:
-    """The key under which two names are the same for a reader (see the module's docstring)."""
-    words, gaps = _parts(name)
-    return _joined([w.casefold() for w in words], gaps) if words else ""
+    """The key under which two names are the same for a reader: its words, accents and case aside, whatever
+    separates them ("St. Petersburg" is "St Petersburg"), apostrophes dropped ("Hay'at" is "Hayat")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", plain.translate(_NO_APOSTROPHES)))
 
 
 def same_name(one: str, other: str) -> bool:
-    """Whether two names are the same for a reader: case, accents, dashes, quote marks and spacing aside."""
+    """Whether two names are the same for a reader: case, accents, punctuation and spacing aside."""
     return name_key(one) == name_key(other)
 
 
@@ -85,9 +93,10 @@ class NameFinder:
     refuses such names; the finder must not fail on a model that has not passed it yet)."""
 
     def __init__(self, names: Iterable[tuple[str, str]]):
-        # key → (owner, what the name prints after its last word: the last "." of "U.S.")
-        self._folded: dict[str, tuple[str, str]] = {}  # casefolded keys, of names with a lower-case letter
-        self._capitals: dict[str, tuple[str, str]] = {}  # keys as written, of names in capitals
+        # key → (owner, what the name prints after its last word (the last "." of "U.S."), whether the name
+        # starts with a capital)
+        self._folded: dict[str, tuple[str, str, bool]] = {}  # casefolded keys, of names with a lower-case letter
+        self._capitals: dict[str, tuple[str, str, bool]] = {}  # keys as written, of names in capitals
         self._longest: dict[str, int] = {}  # a first word (casefolded) → most words of a name starting with it
         for owner, name in names:
             if _PLAIN_NAME.fullmatch(name):  # most names: ASCII words and single spaces, their own key
@@ -100,11 +109,13 @@ class NameFinder:
                 found_tail = _TAIL.search(name)
                 key, count, first = _joined(words, gaps), len(words), words[0]
                 tail = found_tail.group().translate(_MARKS) if found_tail else ""
+            entry = (owner, tail, first[:1].isupper())
             if in_capitals(name):
-                self._capitals.setdefault(key, (owner, tail))
+                self._capitals.setdefault(key, entry)
             else:
-                key = key.casefold()
-                self._folded.setdefault(key, (owner, tail))
+                known = self._folded.setdefault(key.casefold(), entry)
+                if known[0] == owner and known[2] and not entry[2]:  # "Al-Sharaa" and "al-Sharaa": either
+                    self._folded[key.casefold()] = entry
             first = first.casefold()
             self._longest[first] = max(self._longest.get(first, 0), count)
 
@@ -129,8 +140,8 @@ class NameFinder:
             for length in range(len(keys), 0, -1):
                 key_folded, key_written = keys[length - 1]
                 entry = folded_names.get(key_folded) or capitals.get(key_written)
-                if entry is not None:
-                    owner, tail = entry
+                if entry is not None and (not entry[2] or words[index][:1].isupper()):
+                    owner, tail, _ = entry
                     start, end = ends[2 * index], ends[2 * (index + length) - 1]
                     if tail and text[end : end + len(tail)].translate(_MARKS) == tail:
                         end += len(tail)

@@ -72,7 +72,7 @@ def turtle_pieces(
         else:
             todo.append(index)
     if any(groups[index].articles for index in todo):
-        _ = writer.finder  # made once, before the workers fork: each would make its own (0.7 s at 48,000 entities)
+        _ = writer.finder, writer.names_digest  # made before the workers fork, or each makes its own (0.5 s at 48k)
     _job = _Job(writer, groups, stamps, shelf, texts)
     try:
         weights = [_weight(groups[index]) for index in todo]

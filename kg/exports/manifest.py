@@ -10,6 +10,7 @@ cannot be read) means a full build: the manifest is a hint, never trusted over t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -153,3 +154,16 @@ def write_manifest(cache: Path, current: str, settings: str, out: Path, written:
     temporary = cache / f".{path.name}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
+    _forget_gone_folders(cache)
+
+
+def _forget_gone_folders(cache: Path) -> None:
+    """Drop the manifests of exports folders that no longer exist (and the single `build.json` of older
+    builders), so that building into many temporary folders does not pile them up."""
+    with contextlib.suppress(OSError):
+        (cache / "build.json").unlink(missing_ok=True)
+    for path in cache.glob(MANIFEST.format("*")):
+        manifest = read_manifest(path)
+        if manifest is None or not Path(manifest.out).is_dir():
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -111,9 +111,10 @@ def examples(project: Project) -> dict[str, str]:
                 _property_example(project, prop.name, usage, first.get((usage, prop.name))) for usage in usages
             )
     others = _documented_terms(ontology) - found.keys()
-    found.update(_graph_examples(project, others))
+    in_graph, whole_graph_read = _graph_examples(project, others)
+    found.update(in_graph)
     found.update(_ontology_examples(ontology, others - found.keys()))
-    found.update(dict.fromkeys(others - found.keys(), NOT_USED))
+    found.update(dict.fromkeys(others - found.keys(), NOT_USED if whole_graph_read else NOT_MET))
     return found
 
 
@@ -130,25 +131,34 @@ def _documented_terms(ontology: Ontology) -> set[str]:
     }
 
 
-GRAPH_TEXT_SEARCHED = 1_000_000
+GRAPH_TEXT_SEARCHED = 4_000_000
 """How many characters of Turtle `_graph_examples` renders and reads at most, looking for uses of the terms
 the builder writes: the whole graph of a large corpus would cost as much as its build (a term no record uses
-yet, such as kgo:inferredEndPart, is looked for until this runs out).  The real corpus's graph is 0.7 MB."""
+yet, such as kgo:inferredEndPart, is looked for until this runs out).  The real corpus's graph is 0.8 MB."""
+NOT_MET = f"not met in the first {GRAPH_TEXT_SEARCHED:,} characters of the graph built from the corpus"
 
 
-def _graph_examples(project: Project, wanted: set[str]) -> dict[str, str]:
+def _graph_examples(project: Project, wanted: set[str]) -> tuple[dict[str, str], bool]:
     """Local name → its first use in the graph built from the corpus (a triple in Turtle, with the source
     file it comes from), for the terms no YAML field names: the provenance layer (Claim, Evidence,
     kgo:modality, kgo:hasEvidence…) and the dates' parts.  The graph is rendered file by file (the build's
-    own writer) until every term is met or GRAPH_TEXT_SEARCHED characters have been read."""
+    own writer) until every term is met or GRAPH_TEXT_SEARCHED characters have been read; also says whether
+    the whole graph was read (else a term not met may still be used further on)."""
     model, ontology = project.model, project.ontology
     writer = TurtleWriter(model, ontology, View(model, ontology), DEFAULT_BASE)
     names = {namespace: prefix for prefix, namespace in prefixes(DEFAULT_BASE).items()}
     found: dict[str, str] = {}
     searched = 0
-    for records in records_by_file(model):
+    groups = records_by_file(model)
+    articles = [group for group in groups if group.articles]
+    # The first article, then the files of records, then the other articles: every article file comes
+    # first in source order, and each is mostly its mentions, which would use up the budget.
+    order = articles[:1] + [group for group in groups if not group.articles] + articles[1:]
+    unread = len(order)
+    for records in order:
         if not wanted - found.keys() or searched >= GRAPH_TEXT_SEARCHED:
             break
+        unread -= 1
         text = writer.header() + writer.chunk(records).text
         searched += len(text)
         origin = _relative(project, records.file)
@@ -160,7 +170,7 @@ def _graph_examples(project: Project, wanted: set[str]) -> dict[str, str]:
                     _turtle_term(term, names) for term in (triple.subject, triple.predicate, triple.object)
                 )
                 found[name] = f"in the graph built from {origin}:\n  {shown} ."
-    return found
+    return found, unread == 0
 
 
 def _ontology_examples(ontology: Ontology, wanted: set[str]) -> dict[str, str]:

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.checks.coverage import occurrences
-from kg.checks.names import Found, NameFinder
+from kg.checks.names import NameFinder
 from kg.dates import Date
 from kg.exports.view import View
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
@@ -196,7 +196,8 @@ class TurtleWriter:
 
     def read_value(self, dependency: Dependency, text_digest: dict[str, str | None]) -> str:
         """What `dependency` reads today, as text: a kept chunk holds while every value is unchanged."""
-        kind, key = dependency[0], dependency[1] if len(dependency) > 1 else ""
+        kind = dependency[0]
+        key = dependency[1] if len(dependency) > 1 else ""
         model = self.model
         if kind == "name":
             return self.view.name(key)
@@ -317,34 +318,26 @@ class TurtleWriter:
         out += photos
 
     def _mentions(self, article: Article, out: list[str]) -> None:
-        """Every name of every entity the article's text prints: one kgo:Mention per entity and name as
-        printed (`kgm:<article>.<entity>.<n>`, n counting its printed forms in order of first use), with a
-        TextPositionSelector per occurrence (`kgm:<article>.at<start>`).  Ids are plain local names (the
+        """Every name of every entity the article's text prints, each occurrence a kgo:Mention (an
+        oa:SpecificResource with one TextPositionSelector: several selectors on one resource would be
+        alternative descriptions of one passage), `kgm:<article>.at<start>`.  Ids are plain local names (the
         schema's id pattern), so IRIs are written without `_name`: this runs for every name in every text."""
         ignored = sorted(span for item in article.ignore for span in occurrences(article.text, item.quote))
-        groups: dict[tuple[str, str], list[Found]] = {}
-        for found in self.finder.spans(article.text):
-            groups.setdefault((found.owner, found.printed), []).append(found)
-        variants: dict[str, int] = {}
         source, local = self.article(article.id), article.id
-        for (owner, printed), spans in groups.items():
-            variants[owner] = number = variants.get(owner, 0) + 1
-            selectors = ", ".join(f"kgm:{local}.at{found.start}" for found in spans)
-            out.append(
-                f"kgm:{local}.{owner}.{number} a kgo:Mention ;\n    kgo:mentions {self.node(owner)} ;\n"
-                f"    kgo:printedName {string(printed)} ;\n    oa:hasSource {source} ;\n"
-                f"    oa:hasSelector {selectors} .\n"
+        for found in self.finder.spans(article.text):
+            mention = f"kgm:{local}.at{found.start}"
+            flag = (
+                " ;\n    kgo:inIgnoredPassage true"
+                if any(start <= found.start and found.end <= end for start, end in ignored)
+                else ""
             )
-            for found in spans:
-                flag = (
-                    " ;\n    kgo:inIgnoredPassage true"
-                    if any(start <= found.start and found.end <= end for start, end in ignored)
-                    else ""
-                )
-                out.append(
-                    f"kgm:{local}.at{found.start} a oa:TextPositionSelector ;\n"
-                    f"    oa:start {found.start} ;\n    oa:end {found.end}{flag} .\n"
-                )
+            out.append(
+                f"{mention} a kgo:Mention, oa:SpecificResource ;\n    kgo:mentions {self.node(found.owner)} ;\n"
+                f"    kgo:printedName {string(found.printed)} ;\n    oa:hasSource {source} ;\n"
+                f"    oa:hasSelector {mention}.position{flag} .\n"
+                f"{mention}.position a oa:TextPositionSelector ;\n"
+                f"    oa:start {found.start} ;\n    oa:end {found.end} .\n"
+            )
 
     def _value(self, prop: str, value: str) -> str:
         return string(value) if self.ontology.properties[prop].is_datatype else self.node(value)
