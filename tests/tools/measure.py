@@ -2,8 +2,13 @@
 
 Two peaks: `peak_mb`, the resident set of the largest single process (wait4 reports the maximum over the
 process and the workers it forked); `tree_mb`, the largest sum of the proportional set sizes (PSS, from
-/proc/PID/smaps_rollup, sampled every 20 ms) of the process and its descendants alive at once.  Forked
-workers share the parent's pages: PSS counts a shared page once across them, RSS in each."""
+/proc/PID/smaps_rollup) of the process and its descendants alive at once.  Forked workers share the
+parent's pages: PSS counts a shared page once across them, RSS in each.
+
+Reading smaps_rollup walks every page of the process and holds up its memory operations meanwhile, so the
+samples thin out as the run goes on: every 20 ms at first (a short run is still seen), then less often, up
+to every 0.5 s.  Sampled every 20 ms throughout, the real-shaped 100,000-fact cold build took 41.3 s
+against 32.9 s sampled every second (medians of 2, alternating), for peaks within 4 % of each other."""
 
 from __future__ import annotations
 
@@ -48,7 +53,7 @@ def run_measured(command: list[str], cwd: Path, timeout: float, memory_limit: in
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
             tree_kb = max(tree_kb, _tree_pss_kb(process.pid))
-            time.sleep(0.02)
+            time.sleep(min(0.5, 0.02 + (time.monotonic() - start) / 20))
         elapsed = time.monotonic() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
