@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kg.checks.coverage import Sentence, occurrences, split_sentences
-from kg.checks.meaning import QUOTE_MARKS
-from kg.checks.names import NameFinder
+from kg.checks.names import QUOTE_MARKS, NameFinder
 from kg.dates import PRECISIONS, Date
 from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Ontology

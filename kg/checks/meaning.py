@@ -11,16 +11,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
-from kg.checks.names import name_key
+from kg.checks.names import QUOTE_MARKS, name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model
 from kg.ontology import Ontology
 from kg.problems import Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
-
-QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
-
 
 PARALLEL_RECORDS = 20_000
 """From this many claims and events on, they are checked across the machine's cores (forked processes

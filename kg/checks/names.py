@@ -26,7 +26,10 @@ from itertools import accumulate
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _SPLIT = re.compile(rf"((?:[^\W_]|[{_COMBINING}])+)")  # a word: letters and digits, and accents typed apart
 _SPACING = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
-_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+"""Typographic quote marks and dashes as typed on a keyboard: a quote typed with straight marks matches the
+text's curly ones (the validator, kg lint), and so does a name."""
+_MARKS = {**QUOTE_MARKS, ord("`"): "'", ord("´"): "'"}  # in names, accents typed as apostrophes too
 _SPACE = " "
 _NO_APOSTROPHES = str.maketrans("", "", "'’‘ʼ`´")
 _TAIL = re.compile(r"[^\w\s]+$")
