@@ -65,8 +65,7 @@ def _joined(words: list[str], gaps: list[str]) -> str:
 def name_key(name: str) -> str:
     """The key under which two names are the same for a reader: its words, accents and case aside, whatever
     separates them ("St. Petersburg" is "St Petersburg"), apostrophes dropped ("Hay'at" is "Hayat")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", plain.translate(_NO_APOSTROPHES)))
+    return " ".join(re.findall(r"[^\W_]+", _plain(name.casefold()).translate(_NO_APOSTROPHES)))
 
 
 def same_name(one: str, other: str) -> bool:

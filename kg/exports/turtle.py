@@ -269,8 +269,7 @@ class TurtleWriter:
         out: list[str] = []
         for article in records.articles:
             self._article(article, out)
-            reads.entity_names()
-            self._mentions(article, out)
+            self._mentions(article, reads, out)
         for entity in records.entities:
             lines = [self.types(entity.type), *self._names(entity.name, entity.aliases)]
             if entity.note:
@@ -317,11 +316,12 @@ class TurtleWriter:
         out.append(_block(self.article(article.id), lines))
         out += photos
 
-    def _mentions(self, article: Article, out: list[str]) -> None:
+    def _mentions(self, article: Article, reads: _Reads, out: list[str]) -> None:
         """Every name of every entity the article's text prints, each occurrence a kgo:Mention (an
         oa:SpecificResource with one TextPositionSelector: several selectors on one resource would be
         alternative descriptions of one passage), `kgm:<article>.at<start>`.  Ids are plain local names (the
         schema's id pattern), so IRIs are written without `_name`: this runs for every name in every text."""
+        reads.entity_names()
         ignored = sorted(span for item in article.ignore for span in occurrences(article.text, item.quote))
         source, local = self.article(article.id), article.id
         for found in self.finder.spans(article.text):

@@ -81,10 +81,6 @@ class View:
         nodes = {node.id: _node(node) for node in self.model.nodes()}
         return nodes, self._edges(nodes)
 
-    @cached_property
-    def conflicts(self) -> dict[str, list[str]]:
-        return self._conflicts()
-
     def _edges(self, nodes: dict[str, GraphNode]) -> list[GraphEdge]:
         """Every link, grouped by source node (in node order), then by target in order of first appearance,
         then in record order: the order networkx keeps for a MultiDiGraph filled in record order."""
@@ -106,7 +102,8 @@ class View:
             first_target.setdefault((edge.source, edge.target), index)
         return sorted(found, key=lambda e: (node_order[e.source], first_target[(e.source, e.target)]))
 
-    def _conflicts(self) -> dict[str, list[str]]:
+    @cached_property
+    def conflicts(self) -> dict[str, list[str]]:
         """Record id → the records it conflicts with, on both sides (YAML states it on one), in record order."""
         found: dict[str, set[str]] = {record_id: set() for record_id in self.records}
         for record in self.records.values():
