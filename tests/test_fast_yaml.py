@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 import yaml
+import yaml_rs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.sources.yaml_reader import _NOT_YAML, UNSURE, _flow_across_lines, _leading_zero, _SourceLoader, fast_load
+from kg.sources.yaml_reader import _NOT_YAML, UNSURE, _flow_across_lines, _SourceLoader, _zero_led_values, fast_load
 
 from .conftest import SOURCES
 
@@ -24,7 +25,8 @@ TRICKY_SCALARS = [
     "yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n", "true", "False", "TRUE", "~", "null", "Null",
     "0o17", "012", "0x1F", "0b101", "12:30", "1:30:00", "1_000", "1e3", "1.5e3", "1.5e+3", "1.5", ".5", "1.",
     ".inf", "-.Inf", ".nan", "2025", "2025-02-06", "2025-2-6", "2025-02-06 12:00", "2025-02-06T12:00:00Z",
-    "+1", "-0", "=", "<<", "'quoted'", '"2025"', '"yes"', "'012'", "a: b", "- x", "[1, 2]", "{a: 1}",
+    "+1", "-0", "12", "15", "'in 012, x'", "=", "<<",
+    "'quoted'", '"2025"', '"yes"', "'012'", "a: b", "- x", "[1, 2]", "{a: 1}",
     '"tab\\there"', '"\\u263a"', "'it''s'", "Bashar al-Assad", "سوريا", "Тартус", "“curly”", "x # comment",
     '"say \\"yes\\" now"', '"ends in a backslash \\\\"', "on Nov. 18, 2019.", "1, 2.5 and 3", "[a, 1.5]",
     '["a\\\\", yes]', '["a \\"", ""]', "{1: a}", "{1.5: a}", "{1E100: a}", "{.inf: a}", "{yes: a}", "{null: a}",
@@ -72,17 +74,22 @@ def test_tricky_scalars_mean_the_same_as_values_and_in_lists(scalar: str) -> Non
 
 
 def test_the_real_corpus_takes_the_fast_path_and_means_the_same() -> None:
+    files = sorted(SOURCES.rglob("*.yaml"))
     fast = 0
-    for path in sorted(SOURCES.rglob("*.yaml")):
+    for path in files:
         text = path.read_text(encoding="utf-8")
         assert agrees(text), path
         fast += fast_load(text) is not UNSURE
-    assert fast >= 8  # most real files need no fallback (those holding '!' or '012'-like text do)
+    # Every file today (a Markdown image's "![", "004," in a note, "003," in a comment no longer send a
+    # file to PyYAML); a few future ones may need the fallback, but not one in ten.
+    assert fast * 10 >= len(files) * 9, (fast, len(files))
 
 
 def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
     for text in (
         "a: !!python/object/apply:os.system ['x']\n",  # yaml-rs drops tags
+        'a: {"b":!t x}\n',  # a tag right after a JSON-like key's ':' (YAML 1.2)
+        "a: [x,!t y]\n",  # a tag right after a flow comma
         "a: x\x00\n",  # yaml-rs stops at NUL
         "a: 1\n---\nb: 2\n",  # yaml-rs returns two documents as a list
         "a: yes\n",  # a boolean to PyYAML
@@ -99,6 +106,22 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         "a: 1\t\nb: 2\n",  # tabs: where PyYAML refuses them, yaml-rs may not
     ):
         assert fast_load(text) is UNSURE, text
+
+
+@pytest.mark.parametrize("token", ["012", "0o17", "0_12", "0o1_7", "-012", "+0o17", "00", "0012", "09", "0_"])
+def test_a_zero_led_scalar_is_known_by_the_value_yaml_rs_gives_it(token: str) -> None:
+    text = f"k: {token}\n"
+    assert _zero_led_values(text) == {str(abs(yaml_rs.loads(text, parse_datetime=False)["k"]))}
+    assert fast_load(text) is UNSURE
+
+
+def test_a_zero_led_number_in_a_comment_or_a_quote_keeps_the_fast_path_unless_its_value_is_there() -> None:
+    """`004,` in a quoted note or `003,` in a comment is no integer, but the text check cannot tell: the
+    file keeps the fast path only while no integer of the document has the value yaml-rs would give it."""
+    for text in ('note: "as in 004, said"\nstart: 5\n', "# article 003, outlet\nstart: 30\n"):
+        assert fast_load(text) == reference(text)
+    for text in ('note: "as in 004, said"\nstart: 4\n', "# article 003, outlet\nstart: [1, 3]\n"):
+        assert fast_load(text) is UNSURE
 
 
 KEYS = st.sampled_from(["id", "name", "note", "a", "quote", "yes", "2025", "x y"])
@@ -183,5 +206,5 @@ TEXT_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(TEXT_PIECES, max_size=14).map("".join))
 def test_the_fast_text_checks_find_what_the_patterns_found(text: str) -> None:
-    assert _leading_zero(text) == bool(_LEADING_ZERO_AS_WRITTEN.search(text))
+    assert bool(_zero_led_values(text)) == bool(_LEADING_ZERO_AS_WRITTEN.search(text))
     assert _flow_across_lines(text) == _flow_across_lines_as_written(text)

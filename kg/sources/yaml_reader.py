@@ -105,6 +105,9 @@ class _Unsure:
 
 
 UNSURE = _Unsure()
+_TAG = re.compile(r"(?<![^\s\[{,:])!")
+"""Where a tag could open: at a line's start or after a space, a flow indicator, or a `:` (`{"a":!t x}`); a
+`!` inside a scalar (a Markdown image's `"![`, `x!`) is text to both parsers."""
 _DOCUMENT_MARKERS = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)  # yaml-rs returns several documents as a list
 
 
@@ -120,21 +123,32 @@ def _not_yaml() -> re.Pattern[str]:
 
 
 _NOT_YAML = _not_yaml()
-_ZERO_LED = re.compile(r"0(?:o[0-7_]+|[0-9_]+)[ \t]*(?:$|[,\]}]|\s#)", re.MULTILINE)
+_ZERO_LED = re.compile(r"(0(?:o[0-7_]+|[0-9_]+))[ \t]*(?:$|[,\]}]|\s#)", re.MULTILINE)
 
 
-def _leading_zero(text: str) -> bool:
-    """A plain scalar such as `012` or `0o17`: an integer to both parsers, but not the same one.
+def _zero_led_values(text: str) -> set[str]:
+    """What yaml-rs makes of each plain scalar such as `012` or `0o17` in the text ("12" and "15"), as the
+    unsigned decimal digits JSON writes; "?" for an octal too long to convert, which nothing can rule out.
 
-    That is `(?:^|[\\s\\[{,])[-+]?` before a `_ZERO_LED` match; searching for the zero first and looking
-    back is twenty times faster than the one pattern (no literal to start from)."""
+    Such a scalar is an integer to both parsers, but not the same one (PyYAML reads `012` as octal 10
+    and `0o17` as text).  A match is `(?:^|[\\s\\[{,])[-+]?` before a `_ZERO_LED` one; searching for the
+    zero first and looking back is twenty times faster than the one pattern (no literal to start from).
+    Matches inside comments and quoted text count too: they can only add values.  Digits are compared as
+    text: the interpreter refuses to turn more than 4,300 decimal digits into an int."""
+    values = set()
     for match in _ZERO_LED.finditer(text):
         before = match.start() - 1
         if before >= 0 and text[before] in "+-":
             before -= 1
         if before < 0 or text[before].isspace() or text[before] in "[{,":
-            return True
-    return False
+            token = match.group(1).replace("_", "")
+            if not token.startswith("0o"):
+                values.add(token.lstrip("0") or "0")
+            elif len(token) > 1000:
+                values.add("?")
+            else:
+                values.add(str(int(token[2:] or "0", 8)))
+    return values
 
 
 def fast_load(text: str) -> Any:
@@ -145,13 +159,15 @@ def fast_load(text: str) -> Any:
     Their syntax differs too: yaml-rs accepts tabs where PyYAML refuses them, reads flow scalars opening
     with an indicator (`[a, :b]`, `{?x}`) and flow collections continued over lines its own way, and an
     empty block scalar (`note: |`) as a line break.  So the fast result is kept only when it cannot differ:
-    no tag indicator, document marker, directive, tab, indicator opening a flow scalar, flow collection
+    no tag indicator where a tag could open, document marker, directive, tab, indicator opening a flow scalar, flow collection
     left open at the end of a line, or character outside YAML's printable set in the text, no string that
-    PyYAML's resolvers would type or made only of line breaks, no float, no integer where the text has a
-    leading zero, nesting within bounds.  Otherwise, and on any
+    PyYAML's resolvers would type or made only of line breaks, no float, no integer that a scalar with a
+    leading zero in the text would give, nesting within bounds.  Otherwise, and on any
     error (PyYAML then says where), the caller loads the text with PyYAML: the one reference for meaning.
     """
-    if _yaml_rs is None or "!" in text or "\t" in text or _DOCUMENT_MARKERS.search(text) or _NOT_YAML.search(text):
+    if _yaml_rs is None or "\t" in text or _DOCUMENT_MARKERS.search(text) or _NOT_YAML.search(text):
+        return UNSURE
+    if "!" in text and _TAG.search(text):
         return UNSURE
     if _FLOW_INDICATOR.search(text) or _flow_across_lines(text):
         return UNSURE
@@ -170,7 +186,8 @@ def fast_load(text: str) -> Any:
         return UNSURE
     if _TYPED_TEXT.search(as_json) or _FLOAT.search(as_json):
         return UNSURE
-    if _INTEGER.search(as_json) and _leading_zero(text):
+    zero_led = _zero_led_values(text)
+    if zero_led and ("?" in zero_led or not zero_led.isdisjoint(_INTEGER.findall(as_json))):
         return UNSURE
     return document
 
@@ -219,7 +236,7 @@ _FLOW_INDICATOR = re.compile(r"[\[{,][ ]*[-?:|>!&*%@`#]|:[,\]}]")
 entry (`[b:]`): the two YAML versions part there."""
 # Numbers outside strings in JSON text (a match inside a string only sends the text to PyYAML, never wrong).
 _FLOAT = re.compile(r"(?:\[|[:,] )-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]+|NaN|Infinity)(?=[,\]}])")
-_INTEGER = re.compile(r"(?:\[|[:,] )-?[0-9]+(?=[,\]}])")
+_INTEGER = re.compile(r"(?:\[|[:,] )-?([0-9]+)(?=[,\]}])")
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
 
 
