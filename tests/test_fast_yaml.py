@@ -17,7 +17,17 @@ import yaml_rs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.sources.yaml_reader import _NOT_YAML, UNSURE, _flow_across_lines, _SourceLoader, _zero_led_values, fast_load
+from kg.sources.yaml_reader import (
+    _FLOAT,
+    _NOT_YAML,
+    _TAG,
+    UNSURE,
+    _flow_across_lines,
+    _has_float,
+    _SourceLoader,
+    _zero_led_values,
+    fast_load,
+)
 
 from .conftest import SOURCES
 
@@ -92,6 +102,7 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         "a: [x,!t y]\n",  # a tag right after a flow comma
         "a: x\x00\n",  # yaml-rs stops at NUL
         "a: 1\n---\nb: 2\n",  # yaml-rs returns two documents as a list
+        "a: 1\r---\rb: 2\r",  # the same, lines broken by carriage returns
         "a: yes\n",  # a boolean to PyYAML
         "a: 012\n",  # 10 to PyYAML
         "a: 1\na: 2\n",  # a duplicate key: PyYAML says where
@@ -208,3 +219,26 @@ TEXT_PIECES = st.sampled_from(
 def test_the_fast_text_checks_find_what_the_patterns_found(text: str) -> None:
     assert bool(_zero_led_values(text)) == bool(_LEADING_ZERO_AS_WRITTEN.search(text))
     assert _flow_across_lines(text) == _flow_across_lines_as_written(text)
+
+
+_TAG_AS_WRITTEN = re.compile(r"(?:^|(?<=[\s\[{,:]))!")
+JSON_PIECES = st.sampled_from(
+    ["[", "]", "{", "}", ", ", ": ", '"', "1", "0", "-", ".", "5", "e+", "e-", "12", "NaN", "Infinity", "x",
+     " ", "!", "\n", ":", ","]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(JSON_PIECES, max_size=16).map("".join))
+def test_the_fast_float_and_tag_searches_find_what_the_patterns_found(text: str) -> None:
+    """Floats as Python's JSON writes them: an exponent always signed (`1e+16`), never a bare `1e1`."""
+    if "NaN" in text or "Infinity" in text:  # anywhere: a float to be sure, UNSURE at worst
+        assert _has_float(text)
+    else:
+        assert _has_float(text) == bool(_FLOAT.search(text))
+    assert bool(_TAG.search(text)) == bool(_TAG_AS_WRITTEN.search(text))
+
+
+def test_a_float_in_a_quote_keeps_the_fast_path() -> None:
+    text = 'note: "version 2.0, then 1e-3]"\n'
+    assert fast_load(text) == reference(text)

@@ -1,5 +1,9 @@
 """The Turtle of every source file for a build: kept from the last build where it still holds, the rest
-rendered across the machine's cores when there is much to render.
+rendered across the machine's cores when there is much to render, written straight to the export file.
+
+No process holds the whole graph's text: each one that renders writes its chunks to a part file of its
+own beside the export (and sends back only where each chunk lies in it); the chunks are then copied into
+the export in source order, with the kept ones between them, and the part files removed.
 
 A chunk (`kg.exports.turtle`) is a function of its file's records and of the facts from other files it
 read.  It is kept with the digests of its file and article texts, and with each fact it read and that
@@ -9,8 +13,12 @@ the base IRI, which name the shelf or are part of the stamp).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.exports.turtle import Dependency, TurtleWriter, records_by_file
 from kg.exports.view import View
@@ -32,29 +40,46 @@ class _Job:
     stamps: list[str | None]
     shelf: Shelf | None
     texts: dict[str, str | None]
+    parts: Path  # the folder of the part files
+    part: BinaryIO | None = None  # this process's part file, opened by its first batch
 
 
 _job: _Job | None = None
 
+Placed = tuple[str, int, int]
+"""Where a rendered chunk lies: its part file's name, its offset and its length in bytes."""
 
-def _render_batch(indexes: list[int]) -> list[str]:
-    """The Turtle of each group, kept on the shelf with the facts it read (and their values now)."""
+
+def _render_batch(indexes: list[int]) -> list[Placed]:
+    """Render each group's Turtle into this process's part file, keep it on the shelf with the facts it read
+    (and their values now), and say where it lies."""
     assert _job is not None
-    job, rendered = _job, []
+    job, placed = _job, []
+    if job.part is None or job.part.closed:
+        job.part = open(job.parts / f"{os.getpid()}.ttl", "ab")  # noqa: SIM115 (closed by write_turtle, or at exit)
     for index in indexes:
         chunk = job.writer.chunk(job.groups[index])
         stamp = job.stamps[index]
         if job.shelf is not None and stamp is not None:
             read = tuple(sorted((d, job.writer.read_value(d, job.texts)) for d in chunk.dependencies))
             job.shelf.put(str(job.groups[index].file), (stamp, read), chunk.text)
-        rendered.append(chunk.text)
-    return rendered
+        data = chunk.text.encode("utf-8")
+        placed.append((os.path.basename(job.part.name), job.part.tell(), len(data)))
+        job.part.write(data)
+    job.part.flush()  # read by the process that assembles the export
+    return placed
 
 
-def turtle_pieces(
-    model: Model, ontology: Ontology, view: View, base: str, shelf: Shelf | None, digests: dict[Path, str]
-) -> list[str]:
-    """The graph as Turtle: its header, then the chunk of each source file, in source order."""
+def write_turtle(
+    path: Path,
+    model: Model,
+    ontology: Ontology,
+    view: View,
+    base: str,
+    shelf: Shelf | None,
+    digests: dict[Path, str],
+) -> None:
+    """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order."""
     global _job
     writer = TurtleWriter(model, ontology, view, base)
     groups = records_by_file(model)
@@ -62,29 +87,58 @@ def turtle_pieces(
         article.id: digests.get(article.where.file.parent / Path(article.text_file).name)
         for article in model.articles.values()
     }
-    pieces: list[str] = [writer.header(), *([""] * len(groups))]
+    kept_texts: dict[int, str] = {}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
         kept = shelf.get(str(group.file)) if shelf is not None and stamp is not None else None
         if kept is not None and kept[0][0] == stamp and _still_holds(kept[0][1], writer, texts):
-            pieces[index + 1] = kept[1]
+            kept_texts[index] = kept[1]
         else:
             todo.append(index)
     if any(groups[index].articles for index in todo):
         _ = writer.finder, writer.names_digest  # made before the workers fork, or each makes its own (0.5 s at 48k)
-    _job = _Job(writer, groups, stamps, shelf, texts)
+    parts = Path(tempfile.mkdtemp(prefix=f".{path.name}.parts-", dir=path.parent))
+    _job = _Job(writer, groups, stamps, shelf, texts, parts)
     try:
         weights = [_weight(groups[index]) for index in todo]
         rendered = in_processes(_render_batch, todo, weights, PARALLEL_RECORDS)
+        if _job.part is not None:
+            _job.part.close()
+        _assemble(path, writer.header(), len(groups), kept_texts, dict(zip(todo, rendered, strict=True)), parts)
     finally:
+        if _job.part is not None:
+            _job.part.close()
         _job = None
-    for index, text in zip(todo, rendered, strict=True):
-        pieces[index + 1] = text
+        shutil.rmtree(parts, ignore_errors=True)
     if shelf is not None:
         shelf.used.update(str(group.file) for group in groups)
         shelf.keep_only_used()
-    return pieces
+
+
+def _assemble(
+    path: Path, header: str, count: int, kept: dict[int, str], rendered: dict[int, Placed], parts_folder: Path
+) -> None:
+    """The export from its header, the kept chunks and the rendered ones (copied from their part files, a
+    chunk at a time: a part file is read in order, so this is one pass over each)."""
+    parts: dict[str, BinaryIO] = {}
+    try:
+        with open(path, "wb") as out:
+            out.write(header.encode("utf-8"))
+            for index in range(count):
+                if index in kept:
+                    out.write(kept[index].encode("utf-8"))
+                    continue
+                name, offset, length = rendered[index]
+                if name not in parts:
+                    parts[name] = open(parts_folder / name, "rb")  # noqa: SIM115 (closed below)
+                part = parts[name]
+                if part.tell() != offset:
+                    part.seek(offset)
+                out.write(part.read(length))
+    finally:
+        for part in parts.values():
+            part.close()
 
 
 def _stamp(group: SourceRecords, digests: dict[Path, str], texts: dict[str, str | None], base: str) -> str | None:

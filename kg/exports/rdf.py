@@ -1,8 +1,8 @@
 """The graph in RDF: Turtle text from `kg.exports.turtle`, the other formats and Python objects from it.
 
 The Turtle writer is the one place that decides which triples the graph holds.  N-Triples and JSON-LD
-are streamed from that text by Oxigraph's parser and serialisers (no list of triples is held), and the
-triples as pyoxigraph or rdflib objects are parsed from it too, so every form holds the same graph.
+are streamed from the Turtle export by Oxigraph's parser and serialisers (no list of triples is held), and
+the triples as pyoxigraph or rdflib objects are parsed from Turtle too, so every form holds the same graph.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from kg.ontology import Ontology
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "model_triples", "prefixes", "rdflib_graph", "write_rdf"]
+__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "convert_turtle", "model_triples", "prefixes", "rdflib_graph"]
 
 RDF_FORMATS = {  # format name → (export file, serialisation)
     "ttl": ("graph.ttl", ox.RdfFormat.TURTLE),
@@ -59,14 +59,11 @@ def parse_turtle(pieces: Iterable[str]) -> Iterator[ox.Triple]:
         yield quad.triple
 
 
-def write_rdf(pieces: Iterable[str], path: Path, rdf_format: ox.RdfFormat, base: str = DEFAULT_BASE) -> None:
-    """Write the graph whose Turtle text is `pieces` to `path` in `rdf_format`, streaming."""
-    if rdf_format == ox.RdfFormat.TURTLE:
-        with open(path, "w", encoding="utf-8", newline="\n") as stream:
-            stream.writelines(pieces)
-        return
+def convert_turtle(turtle: Path, path: Path, rdf_format: ox.RdfFormat, base: str = DEFAULT_BASE) -> None:
+    """Write the graph in the Turtle file `turtle` to `path` in `rdf_format`, streaming."""
     named_prefixes = prefixes(base) if rdf_format != ox.RdfFormat.N_TRIPLES else None
-    ox.serialize(parse_turtle(pieces), str(path), rdf_format, prefixes=named_prefixes)
+    quads = ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE)
+    ox.serialize((quad.triple for quad in quads), str(path), rdf_format, prefixes=named_prefixes)
 
 
 def model_triples(

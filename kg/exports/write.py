@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.collector import collector_paused
-from kg.exports.chunks import turtle_pieces
+from kg.exports.chunks import write_turtle
 from kg.exports.manifest import (
     builder_version,
     cache_folder,
@@ -31,7 +31,7 @@ from kg.exports.manifest import (
     write_manifest,
 )
 from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
-from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, write_rdf
+from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
 from kg.exports.view import View
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
@@ -71,16 +71,16 @@ def export_writers(
     base: str = DEFAULT_BASE,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     kept: tuple[Shelf, dict[Path, str]] | None = None,
-    page: Beside[dict[str, str]] | None = None,
+    page: Beside[list[str]] | None = None,
     ontology_doc: Beside[str] | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, the page, the ontology's documentation.  Each
     makes its data when it is called and drops it when done.
 
     `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
-    today's source files (`kg.exports.chunks`).  `page` and `ontology_doc`: the page's files and the
-    documentation, being made by other processes (`build` starts them as soon as the sources are loaded),
-    else each is made when its turn comes."""
+    today's source files (`kg.exports.chunks`).  `page`: the page being written into the writers' folder by
+    another process (`write_page_files`), and `ontology_doc`: the documentation being made by another one
+    (`build` starts both as soon as the sources are loaded); else each is made when its turn comes."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
@@ -89,8 +89,7 @@ def export_writers(
     if rdf_formats:
         writers.append(partial(_write_rdf, project, view, base, rdf_formats, kept))
     if "html" in formats:
-        made = page.result if page is not None else partial(page_files, project, view)
-        writers.append(partial(_write_page, made))
+        writers.append(partial(_written_page, page) if page is not None else partial(write_page_files, project, view))
     if "ontology" in formats:
         doc = ontology_doc.result if ontology_doc is not None else partial(ontology_doc_text, project)
         writers.append(partial(_write_ontology_doc, doc))
@@ -105,16 +104,20 @@ def _write_rdf(
     kept: tuple[Shelf, dict[Path, str]] | None,
     folder: Path,
 ) -> list[str]:
+    turtle_file = RDF_FORMATS["ttl"][0]
     with stage("turtle"):
-        # Made once, as text; the other RDF formats are streamed from it.
+        # Written once, as Turtle; the other RDF formats are streamed from that file.
         shelf, digests = kept if kept is not None else (None, {})
-        turtle = turtle_pieces(project.model, project.ontology, view, base, shelf, digests)
+        write_turtle(folder / turtle_file, project.model, project.ontology, view, base, shelf, digests)
     names = []
     for name in rdf_formats:
         file, rdf_format = RDF_FORMATS[name]
-        with stage(f"write {file}"):
-            write_rdf(turtle, folder / file, rdf_format=rdf_format, base=base)
+        if file != turtle_file:
+            with stage(f"write {file}"):
+                convert_turtle(folder / turtle_file, folder / file, rdf_format=rdf_format, base=base)
         names.append(file)
+    if "ttl" not in rdf_formats:
+        (folder / turtle_file).unlink()
     return names
 
 
@@ -127,13 +130,21 @@ def page_files(project: Project, view: View | None = None) -> dict[str, str]:
         return render_page(project, view)
 
 
-def _write_page(made: Callable[[], dict[str, str]], folder: Path) -> list[str]:
-    files = made()
+def write_page_files(project: Project, view: View | None, folder: Path) -> list[str]:
+    """Write the page's files under `folder` (the process that makes them writes them: a large graph's
+    page is a hundred megabytes of shards, not worth sending to another process) and return their names."""
+    files = page_files(project, view)
+    names = list(files)
     with stage("write page"):
-        for name, text in files.items():
+        for name in names:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(text.encode("utf-8"))
-    return list(files)
+            (folder / name).write_bytes(files.pop(name).encode("utf-8"))  # each text freed once written
+    return names
+
+
+def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
+    """The names of the page's files, written into `folder` by the process `page` stands for."""
+    return page.result()
 
 
 def ontology_doc_text(project: Project, shelf: Shelf | None = None) -> str:
@@ -163,38 +174,46 @@ def _write_ontology_doc(made: Callable[[], str], folder: Path) -> list[str]:
     return [FORMATS["ontology"]]
 
 
-def write_atomically(
-    writers: list[Writer], out: Path, stale: Callable[[list[str]], list[Path]] = lambda written: []
-) -> list[Path]:
-    """Run every writer into a staging folder beside `out`, then move all the files into `out` at once.
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A new staging folder for the exports bound for `out`, removed on the way out whatever happens.
 
-    Until the moves nothing in `out` changes, whatever happens: an exception, Ctrl-C, SIGTERM (turned
-    into an exception by the CLI), or `kill -9`, which leaves only a hidden staging folder beside `out`
-    that the next build removes.  The moves run with SIGINT and SIGTERM held back, so that the exports
-    all change or none does; then `stale(written names)` files and folders are removed.  When `out` is on
-    another filesystem than its parent (a mount point), the staging folder is a hidden one inside `out`.
-    `writers` is consumed: each is dropped once it has written, which frees what it alone held.
-    """
-    out.mkdir(parents=True, exist_ok=True)
+    It is a hidden folder beside `out` on the same filesystem, so that moving files from it into `out` is
+    atomic; when `out` is on another filesystem than its parent (a mount point), a hidden one inside `out`.
+    A build killed outright (`kill -9`) leaves only such a folder, which the next build removes."""
     _remove_leftovers(out)
     staging = _staging_folder(out)
     try:
-        names: list[str] = []
-        while writers:
-            names += writers.pop(0)(staging)  # dropped once written: what only it held is freed
-        for name in names:
-            os.chmod(staging / name, 0o644)
-        with _signals_held():
-            for name in names:
-                (out / name).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / name, out / name)
-            for path in stale(names):
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_atomically(
+    writers: list[Writer], staging: Path, out: Path, stale: Callable[[list[str]], list[Path]] = lambda written: []
+) -> list[Path]:
+    """Run every writer into `staging` (from `staged(out)`), then move all the files into `out` at once.
+
+    Until the moves nothing in `out` changes, whatever happens: an exception, Ctrl-C, SIGTERM (turned
+    into an exception by the CLI), or `kill -9`.  The moves run with SIGINT and SIGTERM held back, so that
+    the exports all change or none does; then `stale(written names)` files and folders are removed.
+    `writers` is consumed: each is dropped once it has written, which frees what it alone held.
+    """
+    names: list[str] = []
+    while writers:
+        names += writers.pop(0)(staging)  # dropped once written: what only it held is freed
+    for name in names:
+        os.chmod(staging / name, 0o644)
+    out.mkdir(exist_ok=True)
+    with _signals_held():
+        for name in names:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, out / name)
+        for path in stale(names):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
     return [out / name for name in names]
 
 
@@ -202,11 +221,14 @@ _STAGING = ".{}.staging-"
 
 
 def _staging_folder(out: Path) -> Path:
-    """A new hidden folder beside `out` on the same filesystem (moves from it are atomic), else inside `out`."""
+    """A new hidden folder beside `out` on the same filesystem (moves from it are atomic), else inside `out`
+    (which is then made).  A folder `out` that does not exist yet will be made beside it."""
     parent = out.resolve().parent
-    if parent.stat().st_dev == out.stat().st_dev:
+    parent.mkdir(parents=True, exist_ok=True)
+    if not out.exists() or parent.stat().st_dev == out.stat().st_dev:
         with contextlib.suppress(OSError):  # else the parent is read-only for us
             return Path(tempfile.mkdtemp(prefix=_STAGING.format(out.name), dir=parent))
+    out.mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=_INNER_STAGING, dir=out))
 
 
@@ -270,8 +292,10 @@ def build(
         return written
     version = f"{current.ontology}\0{builder_version()}"
     read = KeptRecords(Shelf(cache / "records", version), current.files) if use_cache else read_in_parallel
-    with collector_paused(), contextlib.ExitStack() as running:  # collector: millions of objects, no cycles
-        page: list[Beside[dict[str, str]]] = []
+    with staged(out) as staging, collector_paused(), contextlib.ExitStack() as running:
+        # The collector is paused: millions of objects, no cycles.  The staging folder outlives the processes
+        # that make the page and the documentation (the ExitStack ends them first).
+        page: list[Beside[list[str]]] = []
         doc: list[Beside[str]] = []
 
         def make_pages_meanwhile(loaded: Project) -> None:
@@ -279,7 +303,7 @@ def build(
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
             if "html" in formats:
-                page.append(running.enter_context(Beside(partial(page_files, loaded))))
+                page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging))))
             if "ontology" in formats:
                 shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
                 doc.append(running.enter_context(Beside(partial(ontology_doc_text, loaded, shelf))))
@@ -295,7 +319,7 @@ def build(
             shards = [f for f in out.iterdir() if SHARD_FOLDER.fullmatch(f.name) and f.is_dir()]
             return files + [folder for folder in shards if folder.name not in folders]
 
-        written = Written(write_atomically(writers, out, stale))
+        written = Written(write_atomically(writers, staging, out, stale))
         written.project = project
     with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
         write_manifest(cache, current.digest, settings, out, written)
