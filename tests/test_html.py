@@ -16,6 +16,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 import kg
@@ -190,6 +192,26 @@ def test_embedded_json_round_trips_and_cannot_close_its_script() -> None:
     assert json.loads(text) == data
     assert not re.search("[<>&\u2028\u2029]", text)
     assert "://" not in text
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(st.characters(blacklist_categories=("Cs",))),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5) | st.integers(0, 10**6), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_VALUES)
+def test_embedded_json_is_what_the_standard_library_writes_escaped(data: object) -> None:
+    """The page's JSON comes from orjson; it must be the text `json` would write (integer keys as text)."""
+    expected = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("/", "\\/")):
+        expected = expected.replace(character, escaped)
+    expected = expected.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    assert script_json(data) == expected
 
 
 def test_the_slider_walks_the_story_and_keeps_older_dates_as_background() -> None:

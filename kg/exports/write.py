@@ -136,9 +136,11 @@ def write_page_files(project: Project, view: View | None, folder: Path) -> list[
     files = page_files(project, view)
     names = list(files)
     with stage("write page"):
+        for subfolder in {os.path.dirname(name) for name in names}:  # once each: not once per shard (1.7 s)
+            (folder / subfolder).mkdir(parents=True, exist_ok=True)
         for name in names:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(files.pop(name).encode("utf-8"))  # each text freed once written
+            with open(folder / name, "wb") as file:
+                file.write(files.pop(name).encode("utf-8"))  # each text freed once written
     return names
 
 
