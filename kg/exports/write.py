@@ -32,6 +32,7 @@ from kg.exports.manifest import (
 )
 from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
+from kg.exports.turtle import entity_finder
 from kg.exports.view import View
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
@@ -307,6 +308,8 @@ def build(
             if "html" in formats:
                 page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging))))
             if "ontology" in formats:
+                if loaded.model.articles:  # its examples and the Turtle find names in the texts: made once
+                    entity_finder(loaded.model)
                 shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
                 doc.append(running.enter_context(Beside(partial(ontology_doc_text, loaded, shelf))))
 
