@@ -15,14 +15,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import os
 import re
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 from kg.checks.checked import Project
-from kg.exports.page_data import SHARD_FOLDER, page_data, script_json
+from kg.exports.page_data import INLINE_BYTES, SHARD_FOLDER, page_data, script_json
 from kg.exports.view import View
 
 VIS_DIR = "lib/vis-9.1.2"
@@ -80,23 +84,39 @@ def content_security_policy(scripts: Sequence[str], styles: Sequence[str], shard
     )
 
 
-def render_page(project: Project, view: View | None = None) -> dict[str, str]:
-    """Path (relative to the exports folder) → text of every file of the page: `graph.html`, and for a
-    large graph the shard scripts in `graph-<digest>/`."""
+ShardSink = Callable[[str, bytes], None]
+"""Takes a shard script: its file name in the shard folder, and its bytes."""
+
+
+def render(project: Project, view: View | None, keep: ShardSink) -> tuple[str, str | None]:
+    """`graph.html`, and the name of the shard folder beside it (None when the shards are inline).
+
+    The shards are made one at a time: while they fit in INLINE_BYTES they are held, to go inside the page;
+    once they no longer fit, each is handed to `keep` as a script as soon as it is made (with those held
+    before it), and dropped.  The folder is named by a digest of all of them, known after the last."""
     data = page_data(project, view)
     inline = dict(data.inline)
-    files: dict[str, str] = {}
+    held: list[tuple[str, str]] = []
+    size = 0
+    for name, text in data.shards:
+        held.append((name, text))
+        size += len(text.encode("utf-8"))
+        if size > INLINE_BYTES:
+            break
+    folder = None
     inline_shards = ""
-    if data.inline_shards:
-        inline_shards = ',"shards":{' + ",".join(f'"{name}":{text}' for name, text in data.shards.items()) + "}"
+    if size <= INLINE_BYTES:
+        inline_shards = ',"shards":{' + ",".join(f'"{name}":{text}' for name, text in held) + "}"
     else:
-        scripts = {name.replace("/", "-") + ".js": f'kgShard("{name}",{text});\n' for name, text in data.shards.items()}
         digest = hashlib.blake2b(digest_size=8)
-        for name, text in scripts.items():
-            digest.update(f"{name}\0{text}\0".encode())
+        for name, text in chain(held, data.shards):
+            script_name = name.replace("/", "-") + ".js"
+            script = f'kgShard("{name}",{text});\n'.encode()
+            digest.update(script_name.encode() + b"\0" + script + b"\0")
+            keep(script_name, script)
+        held.clear()
         folder = SHARD_FOLDER.format(digest.hexdigest())
         inline["shardFolder"] = folder
-        files.update({f"{folder}/{name}": text for name, text in scripts.items()})
     timeline_js, timeline_styles = _timeline_asset()
     scripts = {"timeline_js": timeline_js, "vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
     styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}
@@ -104,12 +124,43 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
         **scripts,
         **styles,
         "csp": content_security_policy(
-            list(scripts.values()), [*styles.values(), *timeline_styles], shard_scripts=bool(files)
+            list(scripts.values()), [*styles.values(), *timeline_styles], shard_scripts=folder is not None
         ),
         "data": script_json(inline)[:-1] + inline_shards + "}",
     }
-    files["graph.html"] = re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))
+    html = re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _template("graph.html"))
+    return html, folder
+
+
+def render_page(project: Project, view: View | None = None) -> dict[str, str]:
+    """Path (relative to the exports folder) → text of every file of the page: for a large graph the shard
+    scripts in `graph-<digest>/`, then `graph.html`.  `write_page` writes them without holding them all."""
+    scripts: dict[str, bytes] = {}
+    html, folder = render(project, view, scripts.__setitem__)
+    files = {f"{folder}/{name}": script.decode("utf-8") for name, script in scripts.items()}
+    files["graph.html"] = html
     return files
+
+
+def write_page(project: Project, view: View | None, folder: Path) -> list[str]:
+    """Write the page's files under `folder` as they are made, and return their paths relative to it (the
+    shard scripts, then `graph.html`).  The scripts go to a hidden folder first, renamed once its digest
+    is known."""
+    pending = Path(tempfile.mkdtemp(prefix=".page-", dir=folder))
+    written: list[str] = []
+
+    def keep(name: str, script: bytes) -> None:
+        (pending / name).write_bytes(script)
+        written.append(name)
+
+    try:
+        html, shard_folder = render(project, view, keep)
+        if shard_folder is not None:
+            os.replace(pending, folder / shard_folder)
+        (folder / "graph.html").write_bytes(html.encode("utf-8"))
+    finally:
+        shutil.rmtree(pending, ignore_errors=True)
+    return [f"{shard_folder}/{name}" for name in written] + ["graph.html"]
 
 
 def render_html(project: Project, view: View | None = None) -> str:

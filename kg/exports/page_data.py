@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,12 +65,12 @@ SHARD_FOLDER_NAME = re.compile(r"graph-[0-9a-f]{16}")
 
 @dataclass(frozen=True)
 class PageData:
-    """`inline`: the JSON in the page; `shards`: name ("nodes/3") → the JSON text of each shard, to go in the
-    page (`inline_shards`) or in scripts beside it."""
+    """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), the JSON text) of each shard, in order,
+    each made as it is read: at 1,000,000 facts they are 900 MB of text, which held all at once made the
+    page's process the build's largest."""
 
     inline: Json
-    shards: dict[str, str]
-    inline_shards: bool
+    shards: Iterator[tuple[str, str]]
 
 
 def _utf16_offsets(text: str) -> Callable[[int], int]:
@@ -373,7 +373,7 @@ class _Builder:
 
 
 def page_data(project: Project, view: View | None = None) -> PageData:
-    """The page's data for `project`: inline JSON, and the JSON text of every shard."""
+    """The page's data for `project`: inline JSON, and the JSON text of every shard, made as it is read."""
     view = view or View(project.model, project.ontology)
     builder = _Builder(project, view)
     builder.prepare_nodes(builder.make_edges())
@@ -381,9 +381,6 @@ def page_data(project: Project, view: View | None = None) -> PageData:
     names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
     names += [f"records/{n}" for n in range(math.ceil(records / RECORD_SHARD_SIZE))]
     names += [f"article/{n}" for n, article in enumerate(project.model.articles.values()) if article.text]
-    # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
-    # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
-    texts = [builder.shard(name) for name in names]
     dates = sorted({s for s in builder.record_since if s} | {s for s in builder.since if s})
     groups = {cls: class_group(*style) for cls, style in zip(builder.classes, builder.classes_style, strict=True)}
     counts = Counter(builder.class_of)
@@ -410,8 +407,9 @@ def page_data(project: Project, view: View | None = None) -> PageData:
         "recordShardSize": RECORD_SHARD_SIZE,
         "maxDrawn": MAX_DRAWN,
     }
-    inline_shards = sum(len(text.encode()) for text in texts) <= INLINE_BYTES
-    return PageData(inline, dict(zip(names, texts, strict=True)), inline_shards=inline_shards)
+    # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
+    # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
+    return PageData(inline, ((name, builder.shard(name)) for name in names))
 
 
 _JSON_IN_HTML = (

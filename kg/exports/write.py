@@ -122,27 +122,15 @@ def _write_rdf(
     return names
 
 
-def page_files(project: Project, view: View | None = None) -> dict[str, str]:
-    """The page's files (`kg.exports.page.render_page`), timed as the stage "page"."""
+def write_page_files(project: Project, view: View | None, folder: Path) -> list[str]:
+    """Write the page's files under `folder` (`kg.exports.page.write_page`), timed as the stage "page".  The
+    process that makes them writes them, as they are made: a large graph's page is a hundred megabytes of
+    shards, not worth sending to another process or holding all at once."""
     # Imported here: `kg query` and friends need not pay for the page's modules.
-    from kg.exports.page import render_page
+    from kg.exports.page import write_page
 
     with stage("page"):
-        return render_page(project, view)
-
-
-def write_page_files(project: Project, view: View | None, folder: Path) -> list[str]:
-    """Write the page's files under `folder` (the process that makes them writes them: a large graph's
-    page is a hundred megabytes of shards, not worth sending to another process) and return their names."""
-    files = page_files(project, view)
-    names = list(files)
-    with stage("write page"):
-        for subfolder in {os.path.dirname(name) for name in names}:  # once each: not once per shard (1.7 s)
-            (folder / subfolder).mkdir(parents=True, exist_ok=True)
-        for name in names:
-            with open(folder / name, "wb") as file:
-                file.write(files.pop(name).encode("utf-8"))  # each text freed once written
-    return names
+        return write_page(project, view, folder)
 
 
 def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
