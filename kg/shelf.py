@@ -40,6 +40,16 @@ class Shelf:
 
     def get(self, name: str) -> tuple[Any, Any] | None:
         """(stamp, value) last put under `name` by this version of the builder, or None."""
+        found = self.get_bytes(name)
+        if found is None:
+            return None
+        try:
+            return found[0], pickle.loads(found[1])
+        except Exception:  # whatever a damaged entry raises, the value is only missing
+            return None
+
+    def get_bytes(self, name: str) -> tuple[Any, memoryview] | None:
+        """(stamp, the value's bytes as `put_bytes` was given them), or None."""
         self.used.add(name)
         try:
             data = self._path(name).read_bytes()
@@ -53,16 +63,17 @@ class Shelf:
             version, kept_name, stamp = pickle.loads(data[start + 4 : label_end])
             if version != self.version or kept_name != name:
                 return None
-            return stamp, pickle.loads(memoryview(data)[label_end:])
+            return stamp, memoryview(data)[label_end:]
         except Exception:  # whatever a damaged entry raises, the value is only missing
             return None
 
     def put(self, name: str, stamp: Any, value: Any) -> None:
         """Keep `value` under `name` (atomically; a cache that cannot be written only costs speed)."""
-        self.put_pickled(name, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.put_bytes(name, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def put_pickled(self, name: str, stamp: Any, value: bytes) -> None:
-        """`put` for a value already pickled (by a process that made it and sends it on pickled anyway)."""
+    def put_bytes(self, name: str, stamp: Any, value: bytes) -> None:
+        """Keep bytes as they are: a value already pickled (by a process that sends it on pickled anyway; `get`
+        unpickles it) or bytes to be read back as bytes (`get_bytes`: the Turtle of a source file)."""
         self.used.add(name)
         label = pickle.dumps((self.version, name, stamp), protocol=pickle.HIGHEST_PROTOCOL)
         rest = len(label).to_bytes(4, "big") + label + value

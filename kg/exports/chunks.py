@@ -60,10 +60,10 @@ def _render_batch(indexes: list[int]) -> list[Placed]:
     for index in indexes:
         chunk = job.writer.chunk(job.groups[index])
         stamp = job.stamps[index]
+        data = chunk.text.encode("utf-8")
         if job.shelf is not None and stamp is not None:
             read = tuple(sorted((d, job.writer.read_value(d, job.texts)) for d in chunk.dependencies))
-            job.shelf.put(str(job.groups[index].file), (stamp, read), chunk.text)
-        data = chunk.text.encode("utf-8")
+            job.shelf.put_bytes(str(job.groups[index].file), (stamp, read), data)
         placed.append((os.path.basename(job.part.name), job.part.tell(), len(data)))
         job.part.write(data)
     job.part.flush()  # read by the process that assembles the export
@@ -87,11 +87,11 @@ def write_turtle(
         article.id: digests.get(article.where.file.parent / Path(article.text_file).name)
         for article in model.articles.values()
     }
-    kept_texts: dict[int, str] = {}
+    kept_texts: dict[int, memoryview] = {}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
-        kept = shelf.get(str(group.file)) if shelf is not None and stamp is not None else None
+        kept = shelf.get_bytes(str(group.file)) if shelf is not None and stamp is not None else None
         if kept is not None and kept[0][0] == stamp and _still_holds(kept[0][1], writer, texts):
             kept_texts[index] = kept[1]
         else:
@@ -117,7 +117,7 @@ def write_turtle(
 
 
 def _assemble(
-    path: Path, header: str, count: int, kept: dict[int, str], rendered: dict[int, Placed], parts_folder: Path
+    path: Path, header: str, count: int, kept: dict[int, memoryview], rendered: dict[int, Placed], parts_folder: Path
 ) -> None:
     """The export from its header, the kept chunks and the rendered ones (copied from their part files, a
     chunk at a time: a part file is read in order, so this is one pass over each)."""
@@ -127,7 +127,7 @@ def _assemble(
             out.write(header.encode("utf-8"))
             for index in range(count):
                 if index in kept:
-                    out.write(kept[index].encode("utf-8"))
+                    out.write(kept[index])
                     continue
                 name, offset, length = rendered[index]
                 if name not in parts:

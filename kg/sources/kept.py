@@ -55,7 +55,7 @@ def _read_batch(files: list[Path]) -> list[FileRecords | bytes]:
         if shelf is not None and digests is not None:
             stamp = _stamp(digests, records.file, records.text_file, _job.root, _job.limits)
             if keepable(stamp[2], *([stamp[4]] if records.text_file is not None else [])):
-                shelf.put_pickled(str(file), stamp, pickled)
+                shelf.put_bytes(str(file), stamp, pickled)
         found.append(records if here else pickled)
     return found
 
