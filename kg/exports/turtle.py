@@ -392,8 +392,9 @@ class TurtleWriter:
         evidence_blocks: list[str] = []
         for index, item in enumerate(record.evidence, start=1):
             local = f"{record.id}.{index}"
-            lines.append(f"kgo:hasEvidence {self._name('kge', local)}")
-            self._evidence(subject, local, item, reads, evidence_blocks)
+            node = self._name("kge", local)
+            lines.append(f"kgo:hasEvidence {node}")
+            self._evidence(subject, local, node, item, reads, evidence_blocks)
         out.append(_block(subject, lines))
         out += reverse
         out += evidence_blocks
@@ -413,13 +414,12 @@ class TurtleWriter:
         if date.note:
             lines.append(f"kgo:dateNote {english(date.note)}")
 
-    def _evidence(self, owner: str, local: str, item: Evidence, reads: _Reads, out: list[str]) -> None:
-        """The evidence `kge:<local>` with its target, selectors and attribution steps (`kge:<local>.target`…)."""
+    def _evidence(self, owner: str, local: str, node: str, item: Evidence, reads: _Reads, out: list[str]) -> None:
+        """The evidence `node` (`kge:<local>`) with its target, selectors and attribution steps
+        (`kge:<local>.target`…)."""
         article = reads.article(item.article)
         source = self.article(item.article)
-        node, target, quote, position = (
-            self._name("kge", local + part) for part in ("", ".target", ".quote", ".position")
-        )
+        target, quote, position = (self._part(local, node, part) for part in (".target", ".quote", ".position"))
         lines = [
             "a kgo:Evidence, oa:Annotation",
             f"oa:hasBody {owner}",
@@ -430,7 +430,7 @@ class TurtleWriter:
         if item.direct_speech:
             lines.append("kgo:directSpeech true")
         lines.append(f"oa:hasTarget {target}")
-        steps = self._attribution(local, item, article, lines)
+        steps = self._attribution(local, node, item, article, lines)
         start = article.text.find(item.quote)
         selectors = quote if start < 0 else f"{quote}, {position}"
         out.append(_block(node, lines))
@@ -445,7 +445,12 @@ class TurtleWriter:
             out.append(_block(position, ["a oa:TextPositionSelector", f"oa:start {start}", f"oa:end {end}"]))
         out += steps
 
-    def _attribution(self, local: str, item: Evidence, article: Article, lines: list[str]) -> list[str]:
+    def _part(self, local: str, node: str, part: str) -> str:
+        """The IRI of `kge:<local><part>`, a part of the evidence `node`: a prefixed name when the evidence's
+        is one (`local` ends with a digit, and the parts are letters, digits and dots: plain too)."""
+        return f"{node}{part}" if node.startswith("kge:") else self._name("kge", local + part)
+
+    def _attribution(self, local: str, node: str, item: Evidence, article: Article, lines: list[str]) -> list[str]:
         """Step 0 is the article's outlet (when known), then each source it cites, in order."""
         chain = ([article.outlet] if article.outlet else []) + list(item.via)
         first_index = 0 if article.outlet else 1
@@ -453,7 +458,7 @@ class TurtleWriter:
         previous = None
         for offset, agent in enumerate(chain):
             index = first_index + offset
-            step = self._name("kge", f"{local}.step{index}")
+            step = self._part(local, node, f".step{index}")
             lines.append(f"kgo:attribution {step}")
             step_lines = ["a kgo:AttributionStep", f"prov:agent {self.node(agent)}", f"kgo:stepIndex {index}"]
             steps.append(_block(step, step_lines))
