@@ -287,6 +287,8 @@ CASES: tuple[Case, ...] = (
     Case("month 13", "date",
          per_place(facts_yaml(claim="    date: 2025-13\n"), article_yaml(published="{before: 2025-13-01, note: test}")),
          (r"2025-13.*month",)),
+    Case("a date of 5,000 digits", "date", per_place(facts_yaml(claim="    date: " + "1" * 5000 + "\n"), None),
+         (r"a number of more than 4,300 digits",), places=FACT_PLACES),
     Case("interval ends before it starts", "date",
          per_place(facts_yaml(claim="    start: 2025-02-01\n    end: 2025-01-01\n"), None),
          (r"the interval ends \(2025-01-01\) before it starts \(2025-02-01\)",), places=FACT_PLACES),

@@ -87,6 +87,8 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         return None, [Problem(where, f"YAML error: {error}", 1, 1)]
     except RecursionError:  # only the pure-Python parser gets here; libyaml stops at MAX_DEPTH itself
         return None, [Problem(where, _TOO_DEEP, 1, 1)]
+    except ValueError:  # an integer longer than the interpreter converts (4,300 digits): the only one raised
+        return None, [_long_number(where, text)]
     finally:
         loader.dispose()
     return document, [
@@ -276,6 +278,16 @@ def _has_float(as_json: str) -> bool:
 
 _INTEGER = re.compile(r"(?:\[|[:,] )-?([0-9]+)(?=[,\]}])")
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
+
+
+_LONG_NUMBER = re.compile(r"[0-9_]{4301,}")
+
+
+def _long_number(where: Where, text: str) -> Problem:
+    found = _LONG_NUMBER.search(text)
+    line, column = position(text, found.start()) if found else (1, 1)
+    message = "a number of more than 4,300 digits, which Python does not read: put it in quotes if it is text"
+    return Problem(where, message, line, column)
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Problem:
