@@ -149,6 +149,23 @@ def test_work_spread_over_processes_gives_the_bytes_of_one_process(
     assert tree_digest(project / "parallel") == fresh(project)
 
 
+def test_kept_chunks_among_chunks_rendered_by_workers_give_the_bytes_of_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit in the middle of the sources, with the Turtle rendered by several processes: the export is
+    assembled from kept chunks and chunks copied out of each process's part file, in source order."""
+    if not kg.workers.can_fork():
+        pytest.skip("one core, or no fork on this system")
+    monkeypatch.setattr(kg.exports.chunks, "PARALLEL_RECORDS", 0)
+    shutil.rmtree(project / CACHE_DIR)
+    assert not build(project).skipped  # every chunk rendered by the workers, and kept
+    edit(project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml", "modality: reported", "modality: hedged")
+    assert not build(project).skipped  # that file's chunk rendered again, every other one kept
+    assert not list(project.glob("*/.graph.ttl.parts-*")) and not list(project.glob(".*staging*"))
+    monkeypatch.setattr(kg.workers, "can_fork", lambda: False)
+    assert tree_digest(project / "exports") == fresh(project)
+
+
 def test_the_hash_seed_changes_no_byte(project: Path) -> None:
     digests = []
     for seed, options in (("1", []), ("2", []), ("3", ["--no-cache"])):
