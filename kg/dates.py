@@ -36,6 +36,16 @@ class Date:
         """Last day the date can denote: 2025-02 → 2025-02-28."""
         return _latest(self.value)
 
+    @property
+    def earliest_text(self) -> str:
+        """`earliest` as ISO text, one string per date of the corpus (the page holds one per record)."""
+        return _iso(_earliest(self.value))
+
+    @property
+    def latest_text(self) -> str:
+        """`latest` as ISO text, one string per date of the corpus."""
+        return _iso(_latest(self.value))
+
     def __str__(self) -> str:
         return self.value
 
@@ -46,6 +56,11 @@ class Date:
 def _earliest(value: str) -> dt.date:
     parts = [int(p) for p in value.split("-")]
     return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+@cache
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
 
 
 @cache

@@ -145,11 +145,15 @@ class _Builder:
         date, articles; a claim's link (`claim` 1, not an event's role) is a timeline item from `since` to
         `until` when dated."""
         view, found = self.view, []
+        labels: dict[tuple[str, str], str] = {}  # one string per relation and modality, not one per link
         for edge in view.edges:
             record = self.record_index[edge.record]
             relation = self.relation_label.get(edge.relation, edge.relation)
-            mark = self.ontology.modality(self.record_modality[record])
-            label = (f"{mark.mark} " if mark and mark.mark else "") + relation
+            key = (relation, self.record_modality[record])
+            label = labels.get(key)
+            if label is None:
+                mark = self.ontology.modality(key[1])
+                label = labels[key] = (f"{mark.mark} " if mark and mark.mark else "") + relation
             found.append(
                 [
                     self.node_index[edge.source],

@@ -148,7 +148,7 @@ class View:
 def first_day(record: Record) -> str | None:
     """The first day a record can denote: the time slider shows it from then on (undated: always)."""
     date = record.date or record.start
-    return date.earliest.isoformat() if date else None
+    return date.earliest_text if date else None
 
 
 def last_day(record: Record) -> str | None:
@@ -156,7 +156,7 @@ def last_day(record: Record) -> str | None:
     timeline draws a record from `first_day` to here: a point for a day, a span for anything longer.  An
     interval with no end ("from January 2025") is drawn over its start, at the start's precision."""
     date = record.date or record.end or record.start
-    return date.latest.isoformat() if date else None
+    return date.latest_text if date else None
 
 
 def date_text(record: Record) -> str | None:
