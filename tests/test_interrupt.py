@@ -72,3 +72,23 @@ def test_a_signal_mid_write_leaves_the_exports_byte_identical(corpus: Path, sign
         assert "Traceback" not in stderr
         assert stderr.strip() == f"kg: stopped by {signum.name}"
     assert staging_folders(corpus) == []
+
+
+def test_a_build_leaves_the_staging_folder_of_a_build_still_running(corpus: Path) -> None:
+    """Two builds into one folder may overlap (the staging folder lives from before the load on): a build
+    removes the leftovers of builds that are gone, not the folder of one that is still running."""
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        in_use = corpus / f".exports.staging-{running.pid}-inuse"
+        gone = corpus / ".exports.staging-999999999-gone"  # no such process
+        for folder in (in_use, gone):
+            folder.mkdir()
+            (folder / "graph.ttl").write_text("partial\n", encoding="utf-8")
+        done = subprocess.run(build_command(corpus), capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert staging_folders(corpus) == [in_use]
+    finally:
+        running.kill()
+        running.wait()
+    subprocess.run(build_command(corpus), capture_output=True, text=True, check=True)
+    assert staging_folders(corpus) == []

@@ -209,6 +209,8 @@ def write_atomically(
 
 
 _STAGING = ".{}.staging-"
+"""Then the building process's id and a random part: a build removes only the folders of builds that are
+gone (the staging folder now lives from before the load, and two builds into one folder may overlap)."""
 
 
 def _staging_folder(out: Path) -> Path:
@@ -218,19 +220,37 @@ def _staging_folder(out: Path) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     if not out.exists() or parent.stat().st_dev == out.stat().st_dev:
         with contextlib.suppress(OSError):  # else the parent is read-only for us
-            return Path(tempfile.mkdtemp(prefix=_STAGING.format(out.name), dir=parent))
+            return Path(tempfile.mkdtemp(prefix=f"{_STAGING.format(out.name)}{os.getpid()}-", dir=parent))
     out.mkdir(exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=_INNER_STAGING, dir=out))
+    return Path(tempfile.mkdtemp(prefix=f"{_INNER_STAGING}{os.getpid()}-", dir=out))
 
 
 _INNER_STAGING = ".staging-"
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Staging folders of a build that was killed (SIGKILL cannot be caught)."""
+    """Staging folders of a build that was killed (SIGKILL cannot be caught), not those of a build still
+    running."""
     parent = out.resolve().parent
-    for leftover in [*parent.glob(glob.escape(_STAGING.format(out.name)) + "*"), *out.glob(_INNER_STAGING + "*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+    prefix = _STAGING.format(out.name)
+    for leftover in [*parent.glob(glob.escape(prefix) + "*"), *out.glob(_INNER_STAGING + "*")]:
+        owner = leftover.name.removeprefix(prefix).removeprefix(_INNER_STAGING).split("-", 1)[0]
+        if not (owner.isdigit() and _running(int(owner))):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` is alive (another user's too), this one excepted: its own folders are left over
+    from an earlier build of the same process (`kg watch`), not in use."""
+    if pid == os.getpid() or not 0 < pid < 2**31:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 @contextmanager
