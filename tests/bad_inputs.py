@@ -224,6 +224,8 @@ CASES: tuple[Case, ...] = (
          (r"YAML (anchor|alias) '[&*]\w+' is not allowed",)),
     Case("python tag (never executed)", "YAML", same_everywhere(PYTHON_TAG),
          (r"YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",)),
+    Case("a standard tag on a value it does not fit", "YAML", same_everywhere(f"article: {ARTICLE}\nnote: !!int abc\n"),
+         (r"a YAML value that cannot be read: invalid literal for int",)),
     Case("custom tag", "YAML", same_everywhere("article: !include other.yaml\n"),
          (r"YAML tag '!include' is not allowed",)),
     Case("binary data", "YAML", same_everywhere(bytes(range(256)) * 4), (r"not UTF-8|control|special characters",)),

@@ -273,6 +273,19 @@ def test_load_raises_with_every_problem(mini: Path) -> None:
     assert len(failure.value.problems) == 2
 
 
+def test_a_failed_build_into_new_folders_leaves_no_folder_behind(mini: Path, tmp_path: Path) -> None:
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text().replace("agent: syria", "agent: syra"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = elsewhere / "new" / "exports"
+    with pytest.raises(kg.ValidationFailed):
+        kg.build(mini, ONTOLOGY, out)
+    assert list(elsewhere.iterdir()) == []  # neither new/ nor a staging folder
+    facts.write_text(facts.read_text().replace("agent: syra", "agent: syria"))
+    assert (out / "graph.ttl") in kg.build(mini, ONTOLOGY, out)
+
+
 def test_python_m_kg_works_like_kg(mini: Path) -> None:
     result = run_kg("validate", "--sources", str(mini), "--ontology", str(ONTOLOGY))
     assert result.returncode == 0

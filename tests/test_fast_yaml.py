@@ -103,6 +103,11 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         "a: x\x00\n",  # yaml-rs stops at NUL
         "a: 1\n---\nb: 2\n",  # yaml-rs returns two documents as a list
         "a: 1\r---\rb: 2\r",  # the same, lines broken by carriage returns
+        "note: |\n  Some text",  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
+        '{"k":012}\n',  # 12 to yaml-rs, 10 to PyYAML, right after a quoted key's ':'
+        "a: {b: >!!str 1}\n",  # an indicator opening a flow value: PyYAML refuses it
+        "a: {x: >}\n",
+        "a: 012\r\n",
         "a: yes\n",  # a boolean to PyYAML
         "a: 012\n",  # 10 to PyYAML
         "a: 1\na: 2\n",  # a duplicate key: PyYAML says where
@@ -192,7 +197,7 @@ def test_random_syntax_means_the_same_or_goes_to_pyyaml(pairs: list[tuple[str, s
 # The text checks as they were first written (one regular expression each, slower): the fast forms must
 # find exactly what they find.
 _NOT_YAML_AS_WRITTEN = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\x85\u2028\u2029]")
-_LEADING_ZERO_AS_WRITTEN = re.compile(r"(?:^|[\s\[{,])[-+]?0(?:o[0-7_]+|[0-9_]+)[ \t]*(?:$|[,\]}]|\s#)", re.M)
+_LEADING_ZERO_AS_WRITTEN = re.compile(r"(?:^|[\s\[{,:])[-+]?0(?:o[0-7_]+|[0-9_]+)[ \t]*(?:$|[\r,\]}]|\s#)", re.M)
 _BRACKETED_LINE_AS_WRITTEN = re.compile(r"^[^\n]*[\[{][^\n]*$", re.MULTILINE)
 
 

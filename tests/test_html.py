@@ -195,7 +195,11 @@ def test_embedded_json_round_trips_and_cannot_close_its_script() -> None:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(st.characters(blacklist_categories=("Cs",))),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.integers(-(10**8), 10**8).map(lambda n: round(n / 10, 1))  # the layout's coordinates
+    | st.text(st.characters(blacklist_categories=("Cs",))),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5) | st.integers(0, 10**6), inner, max_size=4)
     ),
@@ -206,7 +210,8 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=500, deadline=None)
 @given(JSON_VALUES)
 def test_embedded_json_is_what_the_standard_library_writes_escaped(data: object) -> None:
-    """The page's JSON comes from orjson; it must be the text `json` would write (integer keys as text)."""
+    """The page's JSON comes from orjson; it must be the text `json` would write (integer keys as text) on
+    the kinds of values the page holds."""
     expected = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("/", "\\/")):
         expected = expected.replace(character, escaped)

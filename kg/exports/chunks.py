@@ -1,9 +1,11 @@
 """The Turtle of every source file for a build: kept from the last build where it still holds, the rest
 rendered across the machine's cores when there is much to render, written straight to the export file.
 
-No process holds the whole graph's text: each one that renders writes its chunks to a part file of its
-own beside the export (and sends back only where each chunk lies in it); the chunks are then copied into
-the export in source order, with the kept ones between them, and the part files removed.
+No process holds the text of the chunks it renders: each one writes its chunks to a part file of its own
+beside the export (and sends back only where each chunk lies in it); the chunks are then copied into the
+export in source order, with the kept ones between them, and the part files removed.  The kept chunks are
+held as read from the cache until then (after a one-file edit, most of the graph's text: the edit's build
+trades that memory for reading and checking each cache entry once).
 
 A chunk (`kg.exports.turtle`) is a function of its file's records and of the facts from other files it
 read.  It is kept with the digests of its file and article texts, and with each fact it read and that

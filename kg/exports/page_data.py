@@ -431,7 +431,10 @@ def script_json(data: object) -> str:
     `<!--` or line separators can appear, and `\\/` keeps any URL in the data from being a literal URL.
 
     Written by orjson (Rust): the same text as `json.dumps(data, ensure_ascii=False, separators=(",", ":"))`
-    on the page's data (integer keys written as text, as json does), in a third of the time."""
+    on the page's data (integer keys written as text, as json does), in a third of the time.  That data is
+    text, integers, booleans, null and the layout's coordinates, rounded to a tenth; the two write other
+    floats apart (`1e-07` against `1e-7`), NaN too (`NaN` against `null`), and orjson refuses integers
+    beyond 64 bits: `tests/test_html.py` holds them to the same text on the kinds of values the page has."""
     text = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
     for character, escaped in _JSON_IN_HTML:  # str.replace: ten times faster than str.translate here
         text = text.replace(character, escaped)

@@ -479,10 +479,12 @@ def _block(subject: str, lines: list[str]) -> str:
 
 
 def names_digest(model: Model) -> str:
-    """A digest of every entity's names, in source order: what every article's mentions depend on."""
+    """A digest of every entity's names, in source order: what every article's mentions depend on.  Each
+    entity's id and names as a JSON list, one per line: no name can pass for a separator (a name may hold a
+    NUL or a line break)."""
     digest = hashlib.blake2b(digest_size=16)
     for entity in model.entities.values():
-        digest.update("\0".join((entity.id, *entity.names, "\n")).encode())
+        digest.update(json.dumps([entity.id, *entity.names]).encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -498,10 +500,11 @@ def entity_finder(model: Model, digest: str | None = None) -> NameFinder:
     makes it again only when a name changes."""
     global _last_finder
     digest = digest or names_digest(model)
-    if _last_finder is None or _last_finder[0] != digest:
+    last = _last_finder
+    if last is None or last[0] != digest:
         names = ((entity.id, name) for entity in model.entities.values() for name in entity.names)
-        _last_finder = (digest, NameFinder(names))
-    return _last_finder[1]
+        last = _last_finder = (digest, NameFinder(names))
+    return last[1]
 
 
 def graph_text(model: Model, ontology: Ontology, base: str, view: View | None = None) -> Iterator[str]:

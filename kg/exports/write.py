@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from importlib import metadata
+from itertools import takewhile
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
@@ -172,12 +173,20 @@ def staged(out: Path) -> Iterator[Path]:
     It is a hidden folder beside `out` on the same filesystem, so that moving files from it into `out` is
     atomic; when `out` is on another filesystem than its parent (a mount point), a hidden one inside `out`.
     A build killed outright (`kill -9`) leaves only such a folder, which the next build removes."""
+    target = out.resolve()
+    made = list(takewhile(lambda folder: not folder.exists(), [target, *target.parents]))  # deepest first
     _remove_leftovers(out)
     staging = _staging_folder(out)
+    finished = False
     try:
         yield staging
+        finished = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not finished:  # a failed build leaves no trace: not even the folders made for its output
+            for folder in made:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
 
 
 def write_atomically(

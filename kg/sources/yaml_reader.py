@@ -87,8 +87,8 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         return None, [Problem(where, f"YAML error: {error}", 1, 1)]
     except RecursionError:  # only the pure-Python parser gets here; libyaml stops at MAX_DEPTH itself
         return None, [Problem(where, _TOO_DEEP, 1, 1)]
-    except ValueError:  # an integer longer than the interpreter converts (4,300 digits): the only one raised
-        return None, [_long_number(where, text)]
+    except ValueError as error:  # `int()` of more than 4,300 digits; `!!int abc`, `!!float x`…
+        return None, [_unreadable_value(error, where, text)]
     finally:
         loader.dispose()
     return document, [
@@ -137,7 +137,7 @@ def _not_yaml() -> re.Pattern[str]:
 
 
 _NOT_YAML = _not_yaml()
-_ZERO_LED = re.compile(r"(0(?:o[0-7_]+|[0-9_]+))[ \t]*(?:$|[,\]}]|\s#)", re.MULTILINE)
+_ZERO_LED = re.compile(r"(0(?:o[0-7_]+|[0-9_]+))[ \t]*(?:$|[\r,\]}]|\s#)", re.MULTILINE)
 
 
 def _zero_led_values(text: str) -> set[str]:
@@ -145,7 +145,7 @@ def _zero_led_values(text: str) -> set[str]:
     unsigned decimal digits JSON writes; "?" for an octal too long to convert, which nothing can rule out.
 
     Such a scalar is an integer to both parsers, but not the same one (PyYAML reads `012` as octal 10
-    and `0o17` as text).  A match is `(?:^|[\\s\\[{,])[-+]?` before a `_ZERO_LED` one; searching for the
+    and `0o17` as text).  A match is `(?:^|[\\s\\[{,:])[-+]?` before a `_ZERO_LED` one; searching for the
     zero first and looking back is twenty times faster than the one pattern (no literal to start from).
     Matches inside comments and quoted text count too: they can only add values.  Digits are compared as
     text: the interpreter refuses to turn more than 4,300 decimal digits into an int."""
@@ -154,7 +154,7 @@ def _zero_led_values(text: str) -> set[str]:
         before = match.start() - 1
         if before >= 0 and text[before] in "+-":
             before -= 1
-        if before < 0 or text[before].isspace() or text[before] in "[{,":
+        if before < 0 or text[before].isspace() or text[before] in "[{,:":  # `:` for `{"k":012}`
             token = match.group(1).replace("_", "")
             if not token.startswith("0o"):
                 values.add(token.lstrip("0") or "0")
@@ -184,7 +184,11 @@ def fast_load(text: str) -> Any:
         return UNSURE
     if "!" in text and _TAG.search(text):
         return UNSURE
-    if ("[" in text or "{" in text) and (_FLOW_INDICATOR.search(text) or _flow_across_lines(text)):
+    if text and not text.endswith("\n"):  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
+        return UNSURE
+    if ("[" in text or "{" in text) and (
+        _FLOW_INDICATOR.search(text) or _flow_across_lines(text) or _indicator_after_colon_in_flow(text)
+    ):
         return UNSURE
     try:
         document = _yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=_yaml_rs.DuplicateKeyPolicy.Error)
@@ -250,6 +254,16 @@ def _flow_across_lines(text: str) -> bool:
     return False
 
 
+_AFTER_COLON = re.compile(r":[ ]*[-?:|>!&*%@`#]")
+
+
+def _indicator_after_colon_in_flow(text: str) -> bool:
+    """On a line holding a flow collection, an indicator after a `:` (`{b: >x}`, `{"k":?}`): a flow scalar
+    opening with an indicator, which the two YAML versions read apart (a block scalar's `: |` is fine on a
+    line without brackets)."""
+    return any(_AFTER_COLON.search(line) for line in text.split("\n") if "[" in line or "{" in line)
+
+
 _FLOW_INDICATOR = re.compile(r"[\[{,][ ]*[-?:|>!&*%@`#]|:[,\]}]")
 """A flow scalar opening with an indicator (`[:b]`, `{?x}`, `[|]`), or a `:` right before the end of a flow
 entry (`[b:]`): the two YAML versions part there."""
@@ -280,14 +294,18 @@ _INTEGER = re.compile(r"(?:\[|[:,] )-?([0-9]+)(?=[,\]}])")
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
 
 
-_LONG_NUMBER = re.compile(r"[0-9_]{4301,}")
+_LONG_NUMBER = re.compile(r"(?<![^\s\[{,:+-])[0-9_]{4301,}")  # a run of digits that is not inside a word or quotes
 
 
-def _long_number(where: Where, text: str) -> Problem:
-    found = _LONG_NUMBER.search(text)
-    line, column = position(text, found.start()) if found else (1, 1)
-    message = "a number of more than 4,300 digits, which Python does not read: put it in quotes if it is text"
-    return Problem(where, message, line, column)
+def _unreadable_value(error: ValueError, where: Where, text: str) -> Problem:
+    """A value PyYAML's constructors could not make: a number too long for Python, or a value under an
+    explicit standard tag it does not fit (`!!int abc`)."""
+    if "Exceeds the limit" in str(error):
+        found = _LONG_NUMBER.search(text) or re.search(r"[0-9_]{4301,}", text)
+        line, column = position(text, found.start()) if found else (1, 1)
+        message = "a number of more than 4,300 digits, which Python does not read: put it in quotes if it is text"
+        return Problem(where, message, line, column)
+    return Problem(where, f"a YAML value that cannot be read: {error}", 1, 1)
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Problem:
