@@ -105,8 +105,6 @@ def write_turtle(
     try:
         weights = [_weight(groups[index]) for index in todo]
         rendered = in_processes(_render_batch, todo, weights, PARALLEL_RECORDS)
-        if _job.part is not None:
-            _job.part.close()
         _assemble(path, writer.header(), len(groups), kept_texts, dict(zip(todo, rendered, strict=True)), parts)
     finally:
         if _job.part is not None:
