@@ -126,6 +126,11 @@ class Article:
         """What to call the article: its printed headline, else the curator's title."""
         return self.headline or self.title or self.id
 
+    @property
+    def text_path(self) -> Path:
+        """The text file, beside the article's YAML file."""
+        return self.where.file.parent / Path(self.text_file).name
+
 
 @dataclass
 class SourceRecords:
@@ -163,3 +168,23 @@ class Model:
     def node_type(self, node_id: str) -> str | None:
         node = self.node(node_id)
         return node.type if node else None
+
+    def by_file(self) -> list[SourceRecords]:
+        """The records grouped by the source file they came from, files in loading order."""
+        files: dict[Path, SourceRecords] = {}
+
+        def of(file: Path) -> SourceRecords:
+            found = files.get(file)
+            if found is None:
+                found = files[file] = SourceRecords(file)
+            return found
+
+        for article in self.articles.values():
+            of(article.where.file).articles.append(article)
+        for entity in self.entities.values():
+            of(entity.where.file).entities.append(entity)
+        for event in self.events.values():
+            of(event.where.file).events.append(event)
+        for claim in self.claims.values():
+            of(claim.where.file).claims.append(claim)
+        return list(files.values())

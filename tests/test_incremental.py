@@ -6,6 +6,7 @@ that changes what a kept chunk shows, a damaged cache, and under any hash seed.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,7 +69,8 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     facts.write_bytes(original + b"# a comment changes the bytes, not the meaning\n")
     assert not build(project).skipped
     rewritten = {name for name, stamp in kept_entries(project).items() if entries.get(name) != stamp}
-    assert len(rewritten) == 2  # that file's records and its Turtle, nothing else
+    # that file's records, its Turtle, its checks and its rows on the page, nothing else
+    assert sorted(Path(name).parent.name for name in rewritten) == ["checks", "page", "records", "turtle"]
     assert tree_digest(project / "exports") == fresh(project)
     facts.write_bytes(original)
     build(project)
@@ -112,6 +114,24 @@ def test_a_conflict_stated_in_another_file_is_written_once_either_way(project: P
     assert tree_digest(project / "exports") == fresh(project)
 
 
+def test_a_quote_shortened_in_a_facts_file_moves_its_mark_in_the_kept_article(project: Path) -> None:
+    """The page marks each quote in its article's text; the article's file is unchanged, but what cites it
+    is not: its marks must be made again."""
+    model = kg.load(project / "sources", project / "ontology")
+    facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
+    text = facts.read_text(encoding="utf-8")
+    quote = next(
+        item.quote
+        for claim in model.claims.values()
+        if claim.where.file.name == facts.name
+        for item in claim.evidence
+        if re.fullmatch(r"[A-Za-z ,]+", item.quote) and len(item.quote.split()) > 3 and text.count(item.quote) == 1
+    )
+    edit(facts, quote, quote.rsplit(" ", 1)[0])
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == fresh(project)
+
+
 @pytest.mark.parametrize("damage", [b"", b"kg-shelf 1\n" + b"\0" * 40, None], ids=["empty", "garbage", "one byte"])
 def test_a_damaged_cache_is_read_afresh(project: Path, damage: bytes | None) -> None:
     for path in (project / CACHE_DIR).rglob("*.kept"):
@@ -128,7 +148,8 @@ def test_entries_of_a_renamed_source_are_dropped(project: Path) -> None:
     (facts / "kp-abu-qasra-russian-bases.yaml").rename(facts / "kp-renamed.yaml")
     assert not build(project).skipped
     after = set(kept_entries(project))
-    assert len(before - after) == 2 and len(after - before) == 2  # records and Turtle, under the old name
+    # records, Turtle, checks and the page's rows, under the old name
+    assert len(before - after) == 4 and len(after - before) == 4
     assert tree_digest(project / "exports") == fresh(project)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.checks.kept import KeptChecks
 from kg.checks.meaning import validate_model
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Model
@@ -34,12 +35,14 @@ def check(
     limits: Limits = DEFAULT_LIMITS,
     read: FileLoader = read_in_parallel,
     on_loaded: Callable[[Project], None] | None = None,
+    kept: KeptChecks | None = None,
 ) -> tuple[Project | None, list[LocatedProblem]]:
     """Load and validate everything; return the project (None if the ontology is unreadable) and all problems.
 
     `read` reads the source files into records: by default across the machine's cores when there are many;
     the build passes one that keeps records between builds (`kg.sources.kept`).  `on_loaded` is handed the
-    project as loaded, before it is checked (the build starts making the page then, in another process)."""
+    project as loaded, before it is checked (the build starts making the page then, in another process).
+    `kept`: the results of earlier builds' checks, used where they still hold (`kg.checks.kept`)."""
     try:
         with stage("ontology"):
             ontology = load_ontology(ontology_dir)
@@ -57,7 +60,7 @@ def check(
     if on_loaded is not None:
         on_loaded(Project(loaded.model, ontology, sources))
     with stage("checks"):
-        problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores))
+        problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores), kept)
         located = locate(problems)
     return Project(loaded.model, ontology, sources), located
 
@@ -68,9 +71,10 @@ def load_project(
     limits: Limits = DEFAULT_LIMITS,
     read: FileLoader = read_in_parallel,
     on_loaded: Callable[[Project], None] | None = None,
+    kept: KeptChecks | None = None,
 ) -> Project:
     """The validated project; raises ValidationFailed (with every located problem) on bad input."""
-    project, problems = check(sources, ontology_dir, limits, read, on_loaded)
+    project, problems = check(sources, ontology_dir, limits, read, on_loaded, kept)
     if problems or project is None:
         raise ValidationFailed(problems)
     return project

@@ -250,14 +250,13 @@ def coverage_problems(
         if not all_found:
             continue
         accounted = _account(article, model, cited_by)
-        text_path = article.where.file.parent / Path(article.text_file).name
         where_ignored = f"{article.where.file.parent.name}/{article.where.file.name}"  # not the facts file's twin
         for item in accounted:
             if item.status == "unaccounted":
                 snippet = item.sentence.text if len(item.sentence.text) <= 90 else item.sentence.text[:87] + "…"
                 problems.append(
                     Problem(
-                        Where(text_path),
+                        Where(article.text_path),
                         f"to do: cite this sentence as evidence, or ignore it in {where_ignored} "
                         f'with a reason: "{snippet}"',
                         item.sentence.line,

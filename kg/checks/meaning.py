@@ -8,12 +8,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
+from kg.checks.kept import KeptChecks, Read
 from kg.checks.names import QUOTE_MARKS, name_key
 from kg.dates import Date
-from kg.model import Article, Claim, Event, Evidence, Model
+from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
 from kg.problems import Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
@@ -24,50 +26,94 @@ PARALLEL_RECORDS = 20_000
 inherit the model; only the problems found come back)."""
 
 
-def validate_model(model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()) -> list[Problem]:
+def validate_model(
+    model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset(), kept: KeptChecks | None = None
+) -> list[Problem]:
     """Every meaning problem of `model`.  Article files in `uncovered` (their `ignore:` list is unreadable,
-    which is reported already) are not checked for coverage: it would only repeat that error."""
+    which is reported already) are not checked for coverage: it would only repeat that error.
+
+    The claims and events of each source file are checked together, as is each article's coverage; with
+    `kept`, those that checked clean in an earlier build from the same inputs are not checked again
+    (`kg.checks.kept`).  The checks of the whole model (names, cycles, articles) run every time."""
     global _job
     checker = _Checker(model, ontology, uncovered)
     checker.run()
-    records: list[Event | Claim] = model.records()
     quotes = quotes_by_article(model)
-    articles = list(model.articles)
-    _job = (checker, records, articles, quotes)
+    groups = [group for group in model.by_file() if group.claims or group.events]
+    articles = [article for article in model.articles.values() if article.text]
+    if kept is not None:
+        kept.start(model)
+        groups = [group for group in groups if not kept.records_hold(group)]
+        articles = [a for a in articles if not kept.coverage_holds(a, quotes.get(a.id, []), a.where.file in uncovered)]
+    _job = _Job(checker, groups, articles, quotes, kept)
     try:
-        weights = [len(record.evidence) + 1 for record in records]
-        problems = in_processes(_check_records, list(range(len(records))), weights, PARALLEL_RECORDS)
-        weights = [len(quotes.get(article_id, ())) + 1 for article_id in articles]
+        weights = [_weight(group) for group in groups]
+        problems = in_processes(_check_groups, list(range(len(groups))), weights, PARALLEL_RECORDS)
+        weights = [len(quotes.get(article.id, ())) + 1 for article in articles]
         problems += in_processes(_check_coverage, list(range(len(articles))), weights, PARALLEL_RECORDS)
     finally:
         _job = None
+    if kept is not None:
+        kept.finish(model.by_file())
     return checker.problems + problems
 
 
-_job: tuple[_Checker, list[Event | Claim], list[str], dict[str, list[tuple[str, str]]]] | None = None
-"""What forked checkers check: set before the fork, inherited by the workers."""
+@dataclass
+class _Job:
+    """What forked checkers check: set before the fork, inherited by the workers (which keep what checks
+    clean themselves)."""
+
+    checker: _Checker
+    groups: list[SourceRecords]
+    articles: list[Article]
+    quotes: dict[str, list[tuple[str, str]]]
+    kept: KeptChecks | None
 
 
-def _check_records(indexes: list[int]) -> list[Problem]:
+_job: _Job | None = None
+
+
+def _weight(group: SourceRecords) -> int:
+    """What checking a file's records costs, about: its records and their evidence."""
+    records: list[Event | Claim] = [*group.events, *group.claims]
+    return sum(len(record.evidence) + 1 for record in records)
+
+
+def _check_groups(indexes: list[int]) -> list[Problem]:
+    """The problems of the claims and events of each source file; a file found clean is kept."""
     assert _job is not None
-    checker, records = _job[0].fresh(), _job[1]
+    problems = []
     for index in indexes:
-        record = records[index]
-        if isinstance(record, Event):
-            checker.check_event(record)
-        else:
-            checker.check_claim(record)
-    return checker.problems
+        group = _job.groups[index]
+        checker = _job.checker.fresh(reads=set() if _job.kept is not None else None)
+        for event in group.events:
+            checker.check_event(event)
+        for claim in group.claims:
+            checker.check_claim(claim)
+        if _job.kept is not None and checker.reads is not None and not checker.problems:
+            _job.kept.keep_records(group, checker.reads)
+        problems += checker.problems
+    return problems
 
 
 def _check_coverage(indexes: list[int]) -> list[Problem]:
+    """The unaccounted sentences of each article; an article found clean is kept."""
     assert _job is not None
-    checker, _, articles, quotes = _job
-    return coverage_problems(checker.model, checker.uncovered, [articles[i] for i in indexes], quotes)
+    job, problems = _job, []
+    for index in indexes:
+        article = job.articles[index]
+        found = coverage_problems(job.checker.model, job.checker.uncovered, [article.id], job.quotes)
+        uncovered = article.where.file in job.checker.uncovered
+        if job.kept is not None and not found:
+            job.kept.keep_coverage(article, job.quotes.get(article.id, []), uncovered)
+        problems += found
+    return problems
 
 
 class _Checker:
-    def __init__(self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()):
+    def __init__(
+        self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset(), reads: set[Read] | None = None
+    ):
         self.model = model
         self.ontology = ontology
         self.uncovered = uncovered
@@ -77,10 +123,11 @@ class _Checker:
         self.problems: list[Problem] = []
         self.node_ids = model.entities.keys() | model.events.keys()
         self.known_classes: dict[tuple[str, ...], tuple[str, ...]] = {}  # a range → its kgo classes
+        self.reads = reads  # when given, every fact of another file a record's check reads (kg.checks.kept)
 
-    def fresh(self) -> _Checker:
+    def fresh(self, reads: set[Read] | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it)."""
-        return _Checker(self.model, self.ontology, self.uncovered)
+        return _Checker(self.model, self.ontology, self.uncovered, reads)
 
     def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -208,6 +255,8 @@ class _Checker:
         """The class of `node_id`, or None after reporting it unknown at `path` below `where` (a Where is
         made only for a problem: these checks run a few times for every record)."""
         node_type = self.model.node_type(node_id)
+        if self.reads is not None:
+            self.reads.add(("node", node_id))
         if node_type is None:
             self.error(where.at(*path), f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
         return node_type
@@ -226,6 +275,8 @@ class _Checker:
 
     def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where) -> None:
         for index, other in enumerate(others):
+            if self.reads is not None:
+                self.reads.add(("record", other))
             if other == own_id:
                 self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
             elif other not in self.model.claims and other not in self.model.events:
@@ -271,6 +322,8 @@ class _Checker:
                     f"unknown modality '{item.modality}'{did_you_mean(item.modality, names)}: use {', '.join(names)}",
                 )
             article = self.model.articles.get(item.article)
+            if self.reads is not None:
+                self.reads.add(("article", item.article))
             if article is None:
                 self.error(
                     item.where.at("article"),

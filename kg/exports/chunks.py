@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kg.exports.turtle import Dependency, TurtleWriter, records_by_file
+from kg.exports.turtle import Dependency, TurtleWriter
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
@@ -84,11 +84,8 @@ def write_turtle(
     """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order."""
     global _job
     writer = TurtleWriter(model, ontology, view, base)
-    groups = records_by_file(model)
-    texts = {
-        article.id: digests.get(article.where.file.parent / Path(article.text_file).name)
-        for article in model.articles.values()
-    }
+    groups = model.by_file()
+    texts = {article.id: digests.get(article.text_path) for article in model.articles.values()}
     kept_texts: dict[int, memoryview] = {}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
     todo = []

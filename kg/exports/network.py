@@ -34,7 +34,7 @@ def to_network(model: Model, ontology: Ontology, view: View | None = None) -> nx
             date=view.date(edge.record),
             sources=view.sources(edge.record),
             modality=view.modality(record.evidence).name,
-            conflicts=view.conflicts[edge.record],
+            conflicts=view.conflicts.get(edge.record, []),
             **{edge.kind: edge.record},
         )
     return graph

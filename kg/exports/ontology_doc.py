@@ -35,7 +35,7 @@ from rdflib.term import Node
 
 from kg.checks.checked import Project
 from kg.exports.rdf import DEFAULT_BASE, prefixes
-from kg.exports.turtle import TurtleWriter, records_by_file
+from kg.exports.turtle import TurtleWriter
 from kg.exports.view import View
 from kg.model import Claim, Entity, Event, Evidence
 from kg.ontology import Ontology
@@ -149,7 +149,7 @@ def _graph_examples(project: Project, wanted: set[str]) -> tuple[dict[str, str],
     names = {namespace: prefix for prefix, namespace in prefixes(DEFAULT_BASE).items()}
     found: dict[str, str] = {}
     searched = 0
-    groups = records_by_file(model)
+    groups = model.by_file()
     articles = [group for group in groups if group.articles]
     # The first article, then the files of records, then the other articles: every article file comes
     # first in source order, and each is mostly its mentions, which would use up the budget.

@@ -28,6 +28,7 @@ from pathlib import Path
 from kg.checks.checked import Project
 from kg.exports.page_data import INLINE_BYTES, SHARD_FOLDER, page_data, script_json
 from kg.exports.view import View
+from kg.shelf import Shelf
 
 VIS_DIR = "lib/vis-9.1.2"
 TIMELINE = "vis-timeline-8.5.4/vis-timeline-graph2d.min.js"
@@ -88,13 +89,16 @@ ShardSink = Callable[[str, bytes], None]
 """Takes a shard script: its file name in the shard folder, and its bytes."""
 
 
-def render(project: Project, view: View | None, keep: ShardSink) -> tuple[str, str | None]:
+def render(
+    project: Project, view: View | None, keep: ShardSink, kept: tuple[Shelf, dict[Path, str]] | None = None
+) -> tuple[str, str | None]:
     """`graph.html`, and the name of the shard folder beside it (None when the shards are inline).
 
     The shards are made one at a time: while they fit in INLINE_BYTES they are held, to go inside the page;
     once they no longer fit, each is handed to `keep` as a script as soon as it is made (with those held
-    before it), and dropped.  The folder is named by a digest of all of them, known after the last."""
-    data = page_data(project, view)
+    before it), and dropped.  The folder is named by a digest of all of them, known after the last.
+    `kept`: as for `page_data`."""
+    data = page_data(project, view, kept)
     inline = dict(data.inline)
     held: list[tuple[str, str]] = []
     size = 0
@@ -117,6 +121,8 @@ def render(project: Project, view: View | None, keep: ShardSink) -> tuple[str, s
         held.clear()
         folder = SHARD_FOLDER.format(digest.hexdigest())
         inline["shardFolder"] = folder
+    if kept is not None:  # all made: what no longer serves (a file or article gone) goes
+        kept[0].keep_only_used()
     timeline_js, timeline_styles = _timeline_asset()
     scripts = {"timeline_js": timeline_js, "vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
     styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}
@@ -142,10 +148,12 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
     return files
 
 
-def write_page(project: Project, view: View | None, folder: Path) -> list[str]:
+def write_page(
+    project: Project, view: View | None, folder: Path, kept: tuple[Shelf, dict[Path, str]] | None = None
+) -> list[str]:
     """Write the page's files under `folder` as they are made, and return their paths relative to it (the
     shard scripts, then `graph.html`).  The scripts go to a hidden folder first, renamed once its digest
-    is known."""
+    is known.  `kept`: as for `page_data`."""
     pending = Path(tempfile.mkdtemp(prefix=".page-", dir=folder))
     written: list[str] = []
 
@@ -154,7 +162,7 @@ def write_page(project: Project, view: View | None, folder: Path) -> list[str]:
         written.append(name)
 
     try:
-        html, shard_folder = render(project, view, keep)
+        html, shard_folder = render(project, view, keep, kept)
         if shard_folder is not None:
             os.replace(pending, folder / shard_folder)
         (folder / "graph.html").write_bytes(html.encode("utf-8"))

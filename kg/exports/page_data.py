@@ -19,13 +19,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from kg.checks.checked import Project
 from kg.checks.coverage import article_marks, quotes_by_article
+from kg.checks.kept import accounting_stamp
 from kg.exports.page_layout import node_positions
+from kg.exports.page_records import RowMaker
 from kg.exports.page_style import (
     BIG_GRAPH,
     class_group,
@@ -38,7 +41,8 @@ from kg.exports.page_style import (
     vis_options,
 )
 from kg.exports.view import Record, View, date_text, first_day, last_day
-from kg.model import Claim, Evidence
+from kg.model import Article, Claim
+from kg.shelf import Shelf
 
 Json = dict[str, Any]
 
@@ -98,7 +102,7 @@ def story_dates(dates: list[str]) -> list[str]:
 class _Builder:
     """Builds `PageData` from a project: each record's look and summary once, then nodes, edges, shards."""
 
-    def __init__(self, project: Project, view: View):
+    def __init__(self, project: Project, view: View, kept: tuple[Shelf, dict[Path, str]] | None = None):
         self.model, self.ontology, self.view = project.model, project.ontology, view
         self.node_ids = list(view.nodes)
         self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
@@ -112,30 +116,25 @@ class _Builder:
         self.classes_style = [class_style(self.ontology, cls) for cls in self.classes]
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.names = {node.id: node.name for node in self.model.nodes()}
+        self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
+        self.shelf: Shelf | None = kept[0] if kept is not None else None
+        self.digests: dict[Path, str] = kept[1] if kept is not None else {}
+        rows = RowMaker(view, self.article_index, self.relation_label, kept).rows()
         self.looks: list[Json] = []
         self.look_text: list[str] = []
         look_index: dict[tuple[str, bool], int] = {}
-        self.record_look: list[int] = []
-        self.record_since: list[str | None] = []
-        self.record_articles: list[list[int]] = []
-        self.record_date: list[str | None] = []
-        self.record_until: list[str | None] = []
-        self.record_modality: list[str] = []
-        for record in self.records:
-            modality = view.modality(record.evidence)
-            conflict = bool(view.conflicts.get(record.id))
-            key = (modality.name, conflict)
+        for key in rows.looks:
             if key not in look_index:
                 look_index[key] = len(self.looks)
-                self.looks.append(edge_look(modality, conflict))
-                self.look_text.append(modality.name + (" · conflicting" if conflict else ""))
-            self.record_look.append(look_index[key])
-            self.record_since.append(first_day(record))
-            self.record_articles.append(sorted({self.article_index[item.article] for item in record.evidence}))
-            self.record_date.append(date_text(record))
-            self.record_until.append(last_day(record))
-            self.record_modality.append(modality.name)
-        self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
+                modality = self.ontology.modality(key[0])
+                assert modality is not None, "a record's modality is one the ontology ranks"
+                self.looks.append(edge_look(modality, key[1]))
+                self.look_text.append(key[0] + (" · conflicting" if key[1] else ""))
+        self.record_look = [look_index[key] for key in rows.looks]
+        self.record_modality = [key[0] for key in rows.looks]
+        self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
+        self.record_articles = rows.articles
+        self.record_entries = rows.entries
 
     # ------------------------------------------------------------------ edges
 
@@ -254,18 +253,36 @@ class _Builder:
         as JavaScript strings do.  The page cuts the text where the marks change.  For each record cited,
         the nodes the graph focuses on for it: [subject, object] or [the event]."""
         article = self.model.articles[self.article_ids[index]]
-        kinds = {"cited": 0, "ignored": 1, "metadata": 2}
-        offsets = _utf16_offsets(article.text)
         marks: list[list[Any]] = []
         focus: dict[int, list[int]] = {}
-        for start, end, kind, what in article_marks(article, self.model, self.quotes.get(article.id, [])):
+        for start, end, kind, what in self._marks(article):
             value: int | str = what
-            if kind == "cited":
+            if kind == 0:
                 value = self.record_index[what]
                 if value not in focus:
                     focus[value] = self._record_nodes(value)
-            marks.append([offsets(start), offsets(end), kinds[kind], value])
+            marks.append([start, end, kind, value])
         return {"id": article.id, "text": article.text, "marks": marks, "focus": focus}
+
+    def _marks(self, article: Article) -> list[tuple[int, int, int, str]]:
+        """`article_marks` with offsets in UTF-16 units and kinds numbered (what: a record's id, a reason, a
+        label); kept between builds while what they are made of is the same (`accounting_stamp`): finding
+        each quote in its text is most of an article's cost."""
+        quotes = self.quotes.get(article.id, [])
+        stamp = accounting_stamp(article, self.model, quotes, self.digests) if self.shelf is not None else None
+        if stamp is not None and self.shelf is not None:
+            kept = self.shelf.get(f"article {article.id}")
+            if kept is not None and kept[0] == stamp:
+                return list(kept[1])
+        kinds = {"cited": 0, "ignored": 1, "metadata": 2}
+        offsets = _utf16_offsets(article.text)
+        marks = [
+            (offsets(start), offsets(end), kinds[kind], what)
+            for start, end, kind, what in article_marks(article, self.model, quotes)
+        ]
+        if stamp is not None and self.shelf is not None:
+            self.shelf.put(f"article {article.id}", stamp, marks)
+        return marks
 
     def _record_nodes(self, index: int) -> list[int]:
         record = self.records[index]
@@ -287,8 +304,9 @@ class _Builder:
             others: dict[int, list[Any]] = {}
             entries = [self.node_entry(i, others) for i in range(start, end)]
             return script_json({"entries": entries, "others": others})
-        make = self.search_entry if kind == "search" else self.record_entry
-        return script_json([make(i) for i in range(start, end)])
+        if kind == "records":
+            return _escaped("[" + ",".join(self.record_entries[start:end]) + "]")
+        return script_json([self.search_entry(i) for i in range(start, end)])
 
     def _node_since(self, edges: list[list[Any]], incident: list[list[int]]) -> list[str | None]:
         """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
@@ -308,40 +326,22 @@ class _Builder:
         event = self.model.events.get(self.node_ids[i])
         return [last_day(event), date_text(event)] if event else []
 
-    # ------------------------------------------------------------------ records
-
-    def record_entry(self, index: int) -> list[Any]:
-        """[id, kind, title, date, modality, conflicts, qualifiers, note, evidence]: a row, not an object,
-        at 100,000 records the keys alone would be 11 MB (the page turns rows back into objects)."""
-        record = self.records[index]
-        qualifiers = record.qualifiers if isinstance(record, Claim) else ()
-        return [
-            record.id,
-            "claim" if isinstance(record, Claim) else "event",
-            self.view.title(record.id),
-            date_text(record),
-            self.record_modality[index],
-            [self.view.title(other) for other in self.view.conflicts.get(record.id, [])],
-            [(self.relation_label.get(q, q), [self.name(v) for v in values]) for q, values in qualifiers],
-            record.note,
-            [self._evidence(item) for item in record.evidence],
-        ]
-
     def name(self, node_id: str) -> str:
         return self.names.get(node_id, node_id)
 
-    def _evidence(self, item: Evidence) -> list[Any]:
-        """[article, quote, chain, said to, modality, direct speech]."""
-        return [
-            self.article_index[item.article],
-            item.quote,
-            [self.name(agent) for agent in self.view.chain(item)],
-            self.name(item.said_to) if item.said_to else None,
-            item.modality,
-            item.direct_speech,
-        ]
-
     # ------------------------------------------------------------------ overview
+
+    def _layout(self, boxes: list[tuple[float, float]], links: list[tuple[int, int]]) -> list[tuple[float, float]]:
+        """`node_positions`, kept between builds while the boxes and links are the same (a one-file edit
+        seldom changes which nodes are the best connected): 0.4 s at 1,000 nodes."""
+        stamp = (boxes, links)
+        kept = self.shelf.get("layout") if self.shelf is not None else None
+        if kept is not None and kept[0] == stamp:
+            return list(kept[1])
+        positions = node_positions(boxes, links)
+        if self.shelf is not None:
+            self.shelf.put("layout", stamp, positions)
+        return positions
 
     def overview(self) -> Json:
         """The best-connected nodes (bounded), laid out, with the links among them (bounded)."""
@@ -356,7 +356,7 @@ class _Builder:
             node_box(node_label(self.name(self.node_ids[i])), shape, node_size(shape, degree[i]))
             for i, shape in zip(chosen, shapes, strict=True)
         ]
-        positions = node_positions(boxes, ((place[self.edges[j][0]], place[self.edges[j][1]]) for j in shown_edges))
+        positions = self._layout(boxes, [(place[self.edges[j][0]], place[self.edges[j][1]]) for j in shown_edges])
         return {
             "nodes": [
                 [
@@ -376,10 +376,14 @@ class _Builder:
         }
 
 
-def page_data(project: Project, view: View | None = None) -> PageData:
-    """The page's data for `project`: inline JSON, and the JSON text of every shard, made as it is read."""
+def page_data(
+    project: Project, view: View | None = None, kept: tuple[Shelf, dict[Path, str]] | None = None
+) -> PageData:
+    """The page's data for `project`: inline JSON, and the JSON text of every shard, made as it is read.
+    `kept`: the shelf on which the rows of each file's records are kept between builds, and the digests of
+    today's source files (`kg.exports.page_records`)."""
     view = view or View(project.model, project.ontology)
-    builder = _Builder(project, view)
+    builder = _Builder(project, view, kept)
     builder.prepare_nodes(builder.make_edges())
     nodes, records = len(builder.node_ids), len(builder.records)
     names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
@@ -435,7 +439,11 @@ def script_json(data: object) -> str:
     text, integers, booleans, null and the layout's coordinates, rounded to a tenth; the two write other
     floats apart (`1e-07` against `1e-7`), NaN too (`NaN` against `null`), and orjson refuses integers
     beyond 64 bits: `tests/test_html.py` holds them to the same text on the kinds of values the page has."""
-    text = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+    return _escaped(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8"))
+
+
+def _escaped(text: str) -> str:
+    """JSON `text` made safe as `script_json` says."""
     for character, escaped in _JSON_IN_HTML:  # str.replace: ten times faster than str.translate here
         text = text.replace(character, escaped)
     return text

@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -153,27 +152,6 @@ def first_direct_claims(model: Model, view: View) -> dict[tuple[str, str, str], 
 
 
 # ---------------------------------------------------------------------------------------------- chunks
-
-
-def records_by_file(model: Model) -> list[SourceRecords]:
-    """The model's records grouped by the source file they came from, files in loading order."""
-    files: dict[Path, SourceRecords] = {}
-
-    def of(file: Path) -> SourceRecords:
-        found = files.get(file)
-        if found is None:
-            found = files[file] = SourceRecords(file)
-        return found
-
-    for article in model.articles.values():
-        of(article.where.file).articles.append(article)
-    for entity in model.entities.values():
-        of(entity.where.file).entities.append(entity)
-    for event in model.events.values():
-        of(event.where.file).events.append(event)
-    for claim in model.claims.values():
-        of(claim.where.file).claims.append(claim)
-    return list(files.values())
 
 
 @dataclass(frozen=True)
@@ -511,5 +489,5 @@ def graph_text(model: Model, ontology: Ontology, base: str, view: View | None = 
     """The whole graph as Turtle, piece by piece (the header, then each source file's chunk)."""
     writer = TurtleWriter(model, ontology, view or View(model, ontology), base)
     yield writer.header()
-    for records in records_by_file(model):
+    for records in model.by_file():
         yield writer.chunk(records).text

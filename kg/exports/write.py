@@ -21,6 +21,7 @@ from itertools import takewhile
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
+from kg.checks.kept import KeptChecks
 from kg.collector import collector_paused
 from kg.exports.chunks import write_turtle
 from kg.exports.manifest import (
@@ -123,15 +124,18 @@ def _write_rdf(
     return names
 
 
-def write_page_files(project: Project, view: View | None, folder: Path) -> list[str]:
+def write_page_files(
+    project: Project, view: View | None, folder: Path, kept: tuple[Shelf, dict[Path, str]] | None = None
+) -> list[str]:
     """Write the page's files under `folder` (`kg.exports.page.write_page`), timed as the stage "page".  The
     process that makes them writes them, as they are made: a large graph's page is a hundred megabytes of
-    shards, not worth sending to another process or holding all at once."""
+    shards, not worth sending to another process or holding all at once.  `kept`: the shelf of the rows of
+    each file's records, and the digests of the sources (`kg.exports.page_records`)."""
     # Imported here: `kg query` and friends need not pay for the page's modules.
     from kg.exports.page import write_page
 
     with stage("page"):
-        return write_page(project, view, folder)
+        return write_page(project, view, folder, kept)
 
 
 def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
@@ -323,14 +327,16 @@ def build(
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
             if "html" in formats:
-                page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging))))
+                rows = (Shelf(cache / "page", version), current.files) if use_cache else None
+                page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, rows))))
             if "ontology" in formats:
                 if loaded.model.articles:  # its examples and the Turtle find names in the texts: made once
                     entity_finder(loaded.model)
                 shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
                 doc.append(running.enter_context(Beside(partial(ontology_doc_text, loaded, shelf))))
 
-        project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile)
+        checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
+        project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
         kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
         writers = export_writers(project, base, formats, kept, page[0] if page else None, doc[0] if doc else None)
 

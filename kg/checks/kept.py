@@ -1,0 +1,107 @@
+"""Checks kept between builds: a source file whose records checked clean, or an article whose every sentence
+was accounted for, is not checked again while everything its check read stays the same.
+
+A file's claims and events are checked against its own bytes and against facts of other files: the class of
+each node they point at, whether each claim they conflict with exists, the text of each article they quote.
+The check lists those reads (`Read`); the file is kept with its digest and each read with its value then, and
+skipped while all of them hold.  An article's coverage reads its own file and text, the name of its author
+and every quote citing it, from whichever file: it is kept with their digests.  The ontology and the
+builder's version name the shelf.  Only clean results are kept: a problem is reported afresh every time,
+with hints (`did you mean`) taken from the whole model as it is then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+from kg.model import Article, Model, SourceRecords
+from kg.shelf import Shelf, keepable
+
+Read = tuple[str, str]
+"""A fact of another file that a check read: ("node", id) its class, ("record", id) whether a claim or
+event of that id exists, ("article", id) the digest of that article's text ("" when there is no article)."""
+
+
+class KeptChecks:
+    """The clean results of the last builds' checks, on `shelf`, for the sources whose content `digests`
+    describe (`kg.exports.manifest`: a linked or unreadable file is checked every time)."""
+
+    def __init__(self, shelf: Shelf, digests: dict[Path, str]):
+        self.shelf = shelf
+        self.digests = digests
+        self.model = Model()
+        self.texts: dict[str, str | None] = {}
+
+    def start(self, model: Model) -> None:
+        """Check `model` from now on."""
+        self.model = model
+        self.texts = {article.id: self.digests.get(article.text_path) for article in model.articles.values()}
+
+    def value(self, read: Read) -> str | None:
+        """What `read` reads in today's model; None when it cannot be kept (a text that is a link)."""
+        kind, key = read
+        if kind == "node":
+            return self.model.node_type(key) or ""
+        if kind == "record":
+            return "yes" if key in self.model.claims or key in self.model.events else ""
+        text = self.texts.get(key, "")
+        return text if text == "" or keepable(text) else None
+
+    # ------------------------------------------------------------------ a file's claims and events
+
+    def records_hold(self, group: SourceRecords) -> bool:
+        """Whether `group`'s claims and events checked clean from what they are made of today."""
+        kept = self.shelf.get(_records_name(group))
+        if kept is None or not keepable(self.digests.get(group.file)):
+            return False
+        digest, reads = kept[0]
+        return digest == self.digests[group.file] and all(self.value(read) == value for read, value in reads)
+
+    def keep_records(self, group: SourceRecords, reads: set[Read]) -> None:
+        """`group` checked clean after `reads`: keep that, if everything read can be kept."""
+        digest = self.digests.get(group.file)
+        values = [(read, self.value(read)) for read in sorted(reads)]
+        if keepable(digest) and all(value is not None for _, value in values):
+            self.shelf.put(_records_name(group), (digest, tuple(values)), None)
+
+    # ------------------------------------------------------------------ an article's coverage
+
+    def coverage_holds(self, article: Article, quotes: list[tuple[str, str]], uncovered: bool) -> bool:
+        stamp = accounting_stamp(article, self.model, quotes, self.digests)
+        kept = self.shelf.get(_coverage_name(article))
+        return stamp is not None and kept is not None and kept[0] == (stamp, uncovered)
+
+    def keep_coverage(self, article: Article, quotes: list[tuple[str, str]], uncovered: bool) -> None:
+        stamp = accounting_stamp(article, self.model, quotes, self.digests)
+        if stamp is not None:
+            self.shelf.put(_coverage_name(article), (stamp, uncovered), None)
+
+    def finish(self, groups: list[SourceRecords]) -> None:
+        """Keep only the entries of today's files and articles (what the workers read is not counted here)."""
+        self.shelf.used.update(_records_name(group) for group in groups)
+        self.shelf.used.update(_coverage_name(article) for article in self.model.articles.values())
+        self.shelf.keep_only_used()
+
+
+def accounting_stamp(
+    article: Article, model: Model, quotes: list[tuple[str, str]], digests: dict[Path, str]
+) -> tuple[str, str, str | None, str] | None:
+    """What accounting for `article`'s text is made of (`kg.checks.coverage`: its coverage, the page's marks):
+    its file, its text, its author's name and the (quote, record) pairs citing it; None when its file or
+    text is not plain content."""
+    file, text = digests.get(article.where.file), digests.get(article.text_path)
+    if file is None or text is None or not keepable(file, text):
+        return None
+    author = model.entities.get(article.author) if article.author else None
+    cited = hashlib.blake2b(pickle.dumps(quotes, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
+    return (file, text, author.name if author else None, cited)
+
+
+def _records_name(group: SourceRecords) -> str:
+    return f"records {group.file}"
+
+
+def _coverage_name(article: Article) -> str:
+    return f"coverage {article.id}"

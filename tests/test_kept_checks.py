@@ -1,0 +1,125 @@
+"""Checks kept between builds report exactly what a fresh check reports: a source file that checked clean
+is skipped only while nothing it read from other files has changed.
+
+Each edit below changes one file so that another file, unchanged and checked clean by the last build,
+becomes wrong (or right again); the build with its cache must fail with the problems a check without any
+cache finds, at the same places.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.checks.coverage import coverage_report, quotes_by_article
+from kg.exports.manifest import CACHE_DIR
+from kg.problems import LocatedProblem, ValidationFailed
+
+from .conftest import ONTOLOGY, SOURCES
+
+PLAIN = re.compile(r"[A-Za-z0-9 ,.'-]+")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the real corpus with its ontology, built once with the cache (every file checked clean)."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    build(tmp_path)
+    assert list((tmp_path / CACHE_DIR / "checks").glob("*.kept"))
+    return tmp_path
+
+
+def build(project: Path) -> list[LocatedProblem]:
+    """The problems a build with its cache reports (none when it succeeds)."""
+    try:
+        kg.build(project / "sources", project / "ontology", project / "exports")
+    except ValidationFailed as failed:
+        return failed.problems
+    return []
+
+
+def fresh_problems(project: Path) -> list[LocatedProblem]:
+    """What a check that keeps nothing finds."""
+    return kg.check(project / "sources", project / "ontology")[1]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "where, old, new, expected",
+    [
+        # the class of a node other files' claims point at: their range and domain checks change
+        (
+            "entities.yaml",
+            "  - id: bashar-al-assad\n    type: Person",
+            "  - id: bashar-al-assad\n    type: MilitaryBase",
+            "needs",
+        ),
+        # a node other files' claims point at is gone (under another id)
+        ("entities.yaml", "id: bashar-al-assad\n", "id: bashar-assad\n", "unknown entity 'bashar-al-assad'"),
+        # an article's text: quotes in the facts files no longer verbatim
+        ("articles/ki-syria-reassess-russian-presence.txt", "Tartus", "Tartous", "quote not found verbatim"),
+    ],
+    ids=["class of a node", "node renamed", "article text"],
+)
+def test_a_change_in_one_file_that_makes_a_kept_file_wrong_is_reported(
+    project: Path, where: str, old: str, new: str, expected: str
+) -> None:
+    edit(project / "sources" / where, old, new)
+    found = build(project)
+    assert found == fresh_problems(project)
+    edited = (project / "sources" / where).as_posix()
+    assert any(expected in p.message and not edited.endswith(p.file) for p in found), found
+    edit(project / "sources" / where, new, old)
+    assert build(project) == []
+
+
+def test_a_quote_moved_in_a_facts_file_uncovers_a_sentence_of_its_kept_article(project: Path) -> None:
+    """Coverage reads every quote citing an article, from whichever file: an article kept as covered must be
+    checked again when a quote citing it changes elsewhere."""
+    model = kg.load(project / "sources", project / "ontology")
+    quotes = quotes_by_article(model)
+    for article_id, accounted in coverage_report(model).items():
+        text = model.articles[article_id].text
+        for item in accounted:
+            sentence = item.sentence
+            citing = [
+                (quote, owner)
+                for quote, owner in quotes.get(article_id, [])
+                if (at := text.find(quote)) >= 0 and at < sentence.end and at + len(quote) > sentence.start
+            ]
+            if item.status != "cited" or len(citing) != 1 or not PLAIN.fullmatch(citing[0][0]):
+                continue
+            quote, owner = citing[0]
+            record = model.claims.get(owner) or model.events[owner]
+            facts = record.where.file
+            elsewhere = [q for q, _ in quotes[article_id] if PLAIN.fullmatch(q) and text.find(q) >= sentence.end]
+            if facts.read_text(encoding="utf-8").count(quote) == 1 and elsewhere:
+                edit(facts, quote, elsewhere[0])
+                found = build(project)
+                assert found == fresh_problems(project)
+                assert any("to do: cite this sentence" in p.message for p in found), found
+                return
+    pytest.fail("no sentence of the corpus is cited by a single plain quote")
+
+
+def test_kept_checks_are_used_and_a_fresh_check_agrees(project: Path) -> None:
+    """A one-file edit rewrites that file's kept check only; the build still agrees with a fresh check."""
+    entries = {p.name: p.stat().st_mtime_ns for p in (project / CACHE_DIR / "checks").glob("*.kept")}
+    edit(project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml", "modality: reported", "modality: hedged")
+    assert build(project) == [] == fresh_problems(project)
+    rewritten = [
+        p for p in (project / CACHE_DIR / "checks").glob("*.kept") if entries.get(p.name) != p.stat().st_mtime_ns
+    ]
+    # that file's claims, and the coverage of the article its quotes cite (the modality is part of no quote,
+    # so the coverage is kept as it was: the same stamp, not rewritten)
+    assert len(rewritten) == 1
