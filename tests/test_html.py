@@ -592,7 +592,7 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
     assert limits[0] >= 5000 and limits[1] <= 1000 < limits[2] <= 2000
     # the least connected (linked) node with a name of its own is not in the overview: find it by name
     least = page.evaluate("""async () => {
-        const size = window.kg.data.shardSize;
+        const size = window.kg.data.searchShardSize;
         const all = await Promise.all(Array.from({ length: Math.ceil(window.kg.data.counts.nodes / size) },
                                                   (_, n) => window.kg.shard("search", n)));
         const rows = [].concat(...all).map((row, i) => ({ i, key: row[0], name: row[1][0], degree: row[3] }));
@@ -626,3 +626,11 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
     assert after > before
     assert after <= page.evaluate("window.kg.data.maxDrawn")
     assert page.evaluate("window.kg.network.body.data.nodes.length") == after
+    # the last article's text arrives from the last article shard, whole
+    article = page.evaluate("window.kg.data.articles[window.kg.data.articles.length - 1]")
+    text_file = path.parent.parent / "sources" / "articles" / f"{article['id']}.txt"
+    if text_file.exists():
+        row = page.locator("#articles li", has=page.locator(f'input[data-article="{article["id"]}"]'))
+        row.locator("button.read").click()
+        page.locator(f'body[data-reader="{article["id"]}"]').wait_for(state="attached")
+        assert page.locator("#reader .article-text").text_content() == text_file.read_text(encoding="utf-8")

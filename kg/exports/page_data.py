@@ -58,6 +58,19 @@ RECORD_SHARD_SIZE = 250
 """Claims and events per shard.  A click on a node loads its shard and those of the first 20 records its
 panel lists, which may lie in 20 shards: at 100,000 facts, with 1,000 a shard (and 40 listed) that took
 0.99 s, with 250 (and 20) 0.3 s (headless Chromium, `tests/tools/bench_html.py`)."""
+SEARCH_SHARD_SIZE = 5000
+"""Search entries per shard: the page loads every search shard at the first search, so they are few and
+large (a file each: at 80,000 nodes, 16 files instead of 320)."""
+ARTICLE_SHARD_SIZE = 20
+"""Articles per shard (their texts and marks): opening one loads its shard.  One file per article was 2,550
+files at 100,000 real-shaped facts, most of the page's files, each costing a file's creation on every
+build (0.1 to 0.9 ms each on the benchmark machine's disk)."""
+SHARD_SIZES = {
+    "nodes": SHARD_SIZE,
+    "search": SEARCH_SHARD_SIZE,
+    "records": RECORD_SHARD_SIZE,
+    "article": ARTICLE_SHARD_SIZE,
+}
 INLINE_BYTES = 2_000_000
 """Graphs whose shards hold at most this many bytes keep them inside the page: one self-contained file (the
 real corpus: 0.2 MB).  Larger ones write them beside it, so that the first draw stops growing."""
@@ -292,14 +305,17 @@ class _Builder:
         return [self.node_index[record.id]]
 
     def shard(self, name: str) -> str:
-        """The JSON text of one shard: "nodes/3", "search/3", "records/3" or "article/3".  A nodes shard names each node
-        at the other end of a link once, in `others`: a link does not repeat its neighbour's articles."""
+        """The JSON text of one shard: "nodes/3", "search/3", "records/3" or "article/3", each a run of
+        SHARD_SIZES[kind] entries.  A nodes shard names each node at the other end of a link once, in
+        `others`: a link does not repeat its neighbour's articles.  An article shard holds null for an
+        article without a text."""
         kind, number = name.split("/")
-        size = RECORD_SHARD_SIZE if kind == "records" else SHARD_SIZE
+        size = SHARD_SIZES[kind]
         start = int(number) * size
-        end = min(start + size, len(self.records) if kind == "records" else len(self.node_ids))
+        end = min(start + size, self.counts[kind])
         if kind == "article":
-            return script_json(self.article_entry(int(number)))
+            has_text = [bool(self.model.articles[self.article_ids[i]].text) for i in range(start, end)]
+            return script_json([self.article_entry(start + k) if text else None for k, text in enumerate(has_text)])
         if kind == "nodes":
             others: dict[int, list[Any]] = {}
             entries = [self.node_entry(i, others) for i in range(start, end)]
@@ -307,6 +323,24 @@ class _Builder:
         if kind == "records":
             return _escaped("[" + ",".join(self.record_entries[start:end]) + "]")
         return script_json([self.search_entry(i) for i in range(start, end)])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many entries of each kind the shards hold."""
+        nodes = len(self.node_ids)
+        return {"nodes": nodes, "search": nodes, "records": len(self.records), "article": len(self.article_ids)}
+
+    def shard_names(self) -> list[str]:
+        """Every shard, in order: nodes, search, records, then the articles' (where a text is)."""
+        names = []
+        for kind, count in self.counts.items():
+            size = SHARD_SIZES[kind]
+            for n in range(math.ceil(count / size)):
+                if kind != "article" or any(
+                    self.model.articles[a].text for a in self.article_ids[n * size : (n + 1) * size]
+                ):
+                    names.append(f"{kind}/{n}")
+        return names
 
     def _node_since(self, edges: list[list[Any]], incident: list[list[int]]) -> list[str | None]:
         """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
@@ -386,9 +420,7 @@ def page_data(
     builder = _Builder(project, view, kept)
     builder.prepare_nodes(builder.make_edges())
     nodes, records = len(builder.node_ids), len(builder.records)
-    names = [f"{kind}/{n}" for kind in ("nodes", "search") for n in range(math.ceil(nodes / SHARD_SIZE))]
-    names += [f"records/{n}" for n in range(math.ceil(records / RECORD_SHARD_SIZE))]
-    names += [f"article/{n}" for n, article in enumerate(project.model.articles.values()) if article.text]
+    names = builder.shard_names()
     dates = sorted({s for s in builder.record_since if s} | {s for s in builder.since if s})
     groups = {cls: class_group(*style) for cls, style in zip(builder.classes, builder.classes_style, strict=True)}
     counts = Counter(builder.class_of)
@@ -413,6 +445,8 @@ def page_data(
         "counts": {"nodes": nodes, "edges": len(builder.edges), "records": records},
         "shardSize": SHARD_SIZE,
         "recordShardSize": RECORD_SHARD_SIZE,
+        "searchShardSize": SEARCH_SHARD_SIZE,
+        "articleShardSize": ARTICLE_SHARD_SIZE,
         "maxDrawn": MAX_DRAWN,
     }
     # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at

@@ -2,8 +2,8 @@
    enters the DOM through textContent, never innerHTML; vis-network shows string tooltips with innerText.
 
    The page draws a bounded overview at once and reaches the rest through search, expanding a node's links
-   and the panels.  What is not drawn waits in shards ("nodes/3", "records/0", "search/1"): inline in the
-   page for a small graph, else scripts beside it, added to the page when first needed. */
+   and the panels.  What is not drawn waits in shards ("nodes/3", "records/0", "search/1", "article/0"):
+   inline in the page for a small graph, else scripts beside it, added to the page when first needed. */
 (function () {
   "use strict";
 
@@ -58,7 +58,8 @@
     });
   }
 
-  const sizeOf = (kind) => (kind === "records" ? data.recordShardSize : SIZE);
+  const SIZES = { records: data.recordShardSize, search: data.searchShardSize, article: data.articleShardSize };
+  const sizeOf = (kind) => SIZES[kind] || SIZE;
   const loaded = (kind, index) => (shards.get(kind + "/" + Math.floor(index / sizeOf(kind))) || [])[index % sizeOf(kind)];
   const entry = (kind, index) => shard(kind, Math.floor(index / sizeOf(kind))).then((rows) => rows[index % sizeOf(kind)]);
   const nodeEntry = (i) => entry("nodes", i);
@@ -70,7 +71,7 @@
 
   function loadSearch() {
     if (searchIndex) return searchIndex;
-    const count = Math.ceil(data.counts.nodes / SIZE);
+    const count = Math.ceil(data.counts.nodes / sizeOf("search"));
     searchIndex = Promise.all(Array.from({ length: count }, (_, n) => shard("search", n))).then((parts) => {
       const rows = [].concat(...parts);
       rows.forEach((row, i) => keys.set(row[0], i));
@@ -818,13 +819,13 @@
     const article = data.articles[a];
     if (!article || !article.text) return;
     readerArticle = a;
-    const entry = await shard("article", a);
+    const shown = await entry("article", a);
     if (readerArticle !== a) return; // another article was asked for meanwhile
     const header = el("header");
     header.append(el("p", "outlet", article.outlet || "unknown outlet"), el("h2", null, article.headline));
     const text = el("div", "article-text");
-    const pieces = articlePieces(entry);
-    pieces.forEach((piece) => text.append(passageElement(piece, entry)));
+    const pieces = articlePieces(shown);
+    pieces.forEach((piece) => text.append(passageElement(piece, shown)));
     const cited = pieces.filter((piece) => piece.length > 1 && piece[1].length).length;
     const note = el("p", "reader-note", plural(cited, "cited passage") + " · click one for what it supports");
     byId("reader-body").replaceChildren(header, note, text);
