@@ -41,7 +41,8 @@ def validate_model(
     checker = _Checker(model, ontology, uncovered)
     checker.run()
     quotes = quotes_by_article(model)
-    groups = [group for group in model.by_file() if group.claims or group.events]
+    by_file = model.by_file()
+    groups = [group for group in by_file if group.claims or group.events]
     articles = [article for article in model.articles.values() if article.text]
     if kept is not None:
         kept.start(model)
@@ -56,7 +57,7 @@ def validate_model(
     finally:
         _job = None
     if kept is not None:
-        kept.finish(model.by_file())
+        kept.finish(by_file)
     return checker.problems + problems
 
 
