@@ -95,3 +95,56 @@ class Shelf:
 
 def _digest(data: bytes | memoryview) -> bytes:
     return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+PACKS = 64
+"""How many files a `Packed` shelf spreads its entries over."""
+
+
+class Packed:
+    """Many small entries of one shelf kept in a few files: `get` and `put` work in memory, `flush` writes
+    the files whose entries changed.  Creating a file costs 0.1 to 0.9 ms of system time on the benchmark
+    machine whatever its size (2,000 one-byte files, timed from Python), and a file per entry made a cold
+    build of the 5,610-file real-shaped corpus create 8,000 files for its checks alone (3.4 s).  For a
+    single process: two writing the same pack would lose each other's entries."""
+
+    def __init__(self, shelf: Shelf, packs: int = PACKS):
+        self.shelf = shelf
+        self.packs = packs
+        self.used: set[str] = set()
+        self._loaded: dict[int, dict[str, tuple[Any, Any]]] = {}
+        self._changed: set[int] = set()
+
+    def _pack(self, name: str) -> int:
+        return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big") % self.packs
+
+    def _entries(self, index: int) -> dict[str, tuple[Any, Any]]:
+        if index not in self._loaded:
+            kept = self.shelf.get(f"pack {index}")
+            self._loaded[index] = kept[1] if kept is not None and isinstance(kept[1], dict) else {}
+        return self._loaded[index]
+
+    def get(self, name: str) -> tuple[Any, Any] | None:
+        """(stamp, value) last put under `name`, or None."""
+        self.used.add(name)
+        return self._entries(self._pack(name)).get(name)
+
+    def put(self, name: str, stamp: Any, value: Any) -> None:
+        self.used.add(name)
+        index = self._pack(name)
+        self._entries(index)[name] = (stamp, value)
+        self._changed.add(index)
+
+    def flush(self) -> None:
+        """Write every pack that changed, without the entries no name was asked for since this shelf was
+        opened (sources deleted or renamed); remove the packs no entry is left in."""
+        for index, entries in self._loaded.items():
+            for name in entries.keys() - self.used:
+                del entries[name]
+                self._changed.add(index)
+        for index in sorted(self._changed):
+            if self._loaded[index]:
+                self.shelf.put(f"pack {index}", None, self._loaded[index])
+        self._changed.clear()
+        self.shelf.used.difference_update({f"pack {i}" for i, entries in self._loaded.items() if not entries})
+        self.shelf.keep_only_used()

@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar, cast
 
@@ -30,6 +31,7 @@ from kg.timings import absorb, recording_apart
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Given = TypeVar("Given")
 
 
 PIECES = 8  # a worker sends its share's results in this many messages
@@ -173,6 +175,51 @@ class Beside(Generic[Result]):
             if self._process.is_alive():
                 self._process.kill()
             self._process.join()
+
+
+class Primed(Generic[Given, Result]):
+    """Work that can start before its input exists: a forked process runs `prepare()` at once (imports, files
+    to read), while this one makes the input; `give(value)` sends the value through a pipe, and the process
+    returns `finish(value)`, which `result()` waits for.  With one core, or no `fork`, nothing is prepared
+    ahead: `give` runs `finish` as a `Beside` would.  Use it as a context manager, as a `Beside`."""
+
+    def __init__(self, prepare: Callable[[], object], finish: Callable[[Given], Result]):
+        self._finish = finish
+        self._beside: Beside[Result] | None = None
+        self._giving: Connection | None = None
+        if can_fork():
+            receiving, self._giving = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._beside = Beside(partial(_primed, prepare, finish, receiving, self._giving))
+            receiving.close()
+
+    def give(self, value: Given) -> None:
+        if self._giving is None:
+            self._beside = Beside(partial(self._finish, value))
+            return
+        self._giving.send(value)
+        self._giving.close()
+
+    def result(self) -> Result:
+        if self._beside is None:
+            raise RuntimeError("result() before give()")
+        return self._beside.result()
+
+    def __enter__(self) -> Primed[Given, Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._giving is not None:
+            self._giving.close()
+        if self._beside is not None:
+            self._beside.__exit__(*exc)
+
+
+def _primed(
+    prepare: Callable[[], object], finish: Callable[[Given], Result], receiving: Connection, giving: Connection
+) -> Result:
+    giving.close()  # this process's copy of the parent's end: the parent closing its own then reads as EOF
+    prepare()
+    return finish(receiving.recv())
 
 
 def _run_beside(work: Callable[[], Result], sending: Connection, parent: int) -> None:

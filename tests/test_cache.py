@@ -14,6 +14,7 @@ import pytest
 
 import kg
 from kg.exports.manifest import CACHE_DIR, manifest_path
+from kg.shelf import Packed, Shelf
 
 from .bad_inputs import tree_digest
 from .conftest import ONTOLOGY
@@ -132,3 +133,23 @@ def test_the_manifest_of_a_folder_that_is_gone_is_dropped(project: Path) -> None
     assert not build(project, use_cache=False).skipped
     assert not elsewhere.exists() and not (project / CACHE_DIR / "build.json").exists()
     assert manifest_path(project / CACHE_DIR, project / "exports").is_file()
+
+
+def test_a_packed_shelf_keeps_what_was_asked_for_and_drops_the_rest(tmp_path: Path) -> None:
+    """Entries live in a few files; a build keeps those it asked for (used or put), drops the others, and a
+    damaged pack reads as missing entries."""
+    shelf = Shelf(tmp_path / "packed", "v1")
+    packed = Packed(shelf, packs=4)
+    for n in range(20):
+        packed.put(f"file {n}", f"stamp {n}", [n])
+    packed.flush()
+    assert 0 < len(list((tmp_path / "packed").glob("*.kept"))) <= 4
+    again = Packed(Shelf(tmp_path / "packed", "v1"), packs=4)
+    assert again.get("file 3") == ("stamp 3", [3]) and again.get("file 4") == ("stamp 4", [4])
+    again.flush()  # only files 3 and 4 were asked for
+    third = Packed(Shelf(tmp_path / "packed", "v1"), packs=4)
+    assert [n for n in range(20) if third.get(f"file {n}") is not None] == [3, 4]
+    assert Packed(Shelf(tmp_path / "packed", "v2"), packs=4).get("file 3") is None  # another builder
+    for path in (tmp_path / "packed").glob("*.kept"):
+        path.write_bytes(path.read_bytes()[:-1])
+    assert Packed(Shelf(tmp_path / "packed", "v1"), packs=4).get("file 3") is None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.workers import Beside, WorkerFailed, can_fork, in_processes
+from kg.workers import Beside, Primed, WorkerFailed, can_fork, in_processes
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="one core, or no fork on this system")
 
@@ -79,6 +79,32 @@ def test_work_beside_runs_in_another_process_and_hands_back_its_result_or_error(
         assert beside.result() not in (os.getpid(), None)
     with Beside(_refuse_all) as beside, pytest.raises(ValueError, match="refused beside"):
         beside.result()
+
+
+def _prepared_pid(given: int) -> tuple[int, int, int | None]:
+    return given, os.getpid(), _PREPARED.get("pid")
+
+
+_PREPARED: dict[str, int] = {}
+
+
+def _prepare() -> None:
+    _PREPARED["pid"] = os.getpid()
+
+
+def test_primed_work_prepares_before_its_input_and_finishes_with_it() -> None:
+    """The process prepares at once, in itself (not here); the input given later reaches it; a primed
+    process never given its input is ended on the way out instead of waiting forever."""
+    _PREPARED.clear()
+    with Primed(_prepare, _prepared_pid) as primed:
+        primed.give(41)
+        given, pid, prepared = primed.result()
+    assert given == 41 and "pid" not in _PREPARED
+    assert (pid == prepared != os.getpid()) if can_fork() else (pid == os.getpid() and prepared is None)
+    started = time.monotonic()
+    with Primed(_prepare, _prepared_pid):
+        pass  # never given: must not hang
+    assert time.monotonic() - started < 10
 
 
 def test_a_worker_dies_with_its_parent(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ The check lists those reads (`Read`); the file is kept with its digest and each 
 skipped while all of them hold.  An article's coverage reads its own file and text, the name of its author
 and every quote citing it, from whichever file: it is kept with their digests.  The ontology and the
 builder's version name the shelf.  Only clean results are kept: a problem is reported afresh every time,
-with hints (`did you mean`) taken from the whole model as it is then.
+with hints (`did you mean`) taken from the whole model as it is then.  The entries are written by the
+build's own process, packed in a few files (`kg.shelf.Packed`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pickle
 from pathlib import Path
 
 from kg.model import Article, Model, SourceRecords
-from kg.shelf import Shelf, keepable
+from kg.shelf import Packed, Shelf, keepable
 
 Read = tuple[str, str]
 """A fact of another file that a check read: ("node", id) its class, ("record", id) whether a claim or
@@ -29,7 +30,7 @@ class KeptChecks:
     describe (`kg.exports.manifest`: a linked or unreadable file is checked every time)."""
 
     def __init__(self, shelf: Shelf, digests: dict[Path, str]):
-        self.shelf = shelf
+        self.shelf = Packed(shelf)
         self.digests = digests
         self.model = Model()
         self.texts: dict[str, str | None] = {}
@@ -78,11 +79,9 @@ class KeptChecks:
         if stamp is not None:
             self.shelf.put(_coverage_name(article), (stamp, uncovered), None)
 
-    def finish(self, groups: list[SourceRecords]) -> None:
-        """Keep only the entries of today's files and articles (what the workers read is not counted here)."""
-        self.shelf.used.update(_records_name(group) for group in groups)
-        self.shelf.used.update(_coverage_name(article) for article in self.model.articles.values())
-        self.shelf.keep_only_used()
+    def finish(self) -> None:
+        """Write what was kept, and only the entries of today's files and articles."""
+        self.shelf.flush()
 
 
 def accounting_stamp(

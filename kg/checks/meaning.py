@@ -41,36 +41,42 @@ def validate_model(
     checker = _Checker(model, ontology, uncovered)
     checker.run()
     quotes = quotes_by_article(model)
-    by_file = model.by_file()
-    groups = [group for group in by_file if group.claims or group.events]
+    groups = [group for group in model.by_file() if group.claims or group.events]
     articles = [article for article in model.articles.values() if article.text]
     if kept is not None:
         kept.start(model)
         groups = [group for group in groups if not kept.records_hold(group)]
         articles = [a for a in articles if not kept.coverage_holds(a, quotes.get(a.id, []), a.where.file in uncovered)]
-    _job = _Job(checker, groups, articles, quotes, kept)
+    _job = _Job(checker, groups, articles, quotes, kept is not None)
     try:
         weights = [_weight(group) for group in groups]
-        problems = in_processes(_check_groups, list(range(len(groups))), weights, PARALLEL_RECORDS)
+        problems: list[Problem] = []
+        for index, found, reads in in_processes(_check_groups, list(range(len(groups))), weights, PARALLEL_RECORDS):
+            problems += found
+            if kept is not None and reads is not None and not found:
+                kept.keep_records(groups[index], reads)
         weights = [len(quotes.get(article.id, ())) + 1 for article in articles]
-        problems += in_processes(_check_coverage, list(range(len(articles))), weights, PARALLEL_RECORDS)
+        for index, found in in_processes(_check_coverage, list(range(len(articles))), weights, PARALLEL_RECORDS):
+            problems += found
+            article = articles[index]
+            if kept is not None and not found:
+                kept.keep_coverage(article, quotes.get(article.id, []), article.where.file in uncovered)
     finally:
         _job = None
     if kept is not None:
-        kept.finish(by_file)
+        kept.finish()
     return checker.problems + problems
 
 
 @dataclass
 class _Job:
-    """What forked checkers check: set before the fork, inherited by the workers (which keep what checks
-    clean themselves)."""
+    """What forked checkers check: set before the fork, inherited by the workers."""
 
     checker: _Checker
     groups: list[SourceRecords]
     articles: list[Article]
     quotes: dict[str, list[tuple[str, str]]]
-    kept: KeptChecks | None
+    reads: bool  # whether to list what each file's check reads from others (to keep it)
 
 
 _job: _Job | None = None
@@ -82,35 +88,29 @@ def _weight(group: SourceRecords) -> int:
     return sum(len(record.evidence) + 1 for record in records)
 
 
-def _check_groups(indexes: list[int]) -> list[Problem]:
-    """The problems of the claims and events of each source file; a file found clean is kept."""
+def _check_groups(indexes: list[int]) -> list[tuple[int, list[Problem], set[Read] | None]]:
+    """The problems of the claims and events of each source file, with what its check read of other files."""
     assert _job is not None
-    problems = []
+    found = []
     for index in indexes:
         group = _job.groups[index]
-        checker = _job.checker.fresh(reads=set() if _job.kept is not None else None)
+        checker = _job.checker.fresh(reads=set() if _job.reads else None)
         for event in group.events:
             checker.check_event(event)
         for claim in group.claims:
             checker.check_claim(claim)
-        if _job.kept is not None and checker.reads is not None and not checker.problems:
-            _job.kept.keep_records(group, checker.reads)
-        problems += checker.problems
-    return problems
+        found.append((index, checker.problems, checker.reads))
+    return found
 
 
-def _check_coverage(indexes: list[int]) -> list[Problem]:
-    """The unaccounted sentences of each article; an article found clean is kept."""
+def _check_coverage(indexes: list[int]) -> list[tuple[int, list[Problem]]]:
+    """The unaccounted sentences of each article."""
     assert _job is not None
-    job, problems = _job, []
-    for index in indexes:
-        article = job.articles[index]
-        found = coverage_problems(job.checker.model, job.checker.uncovered, [article.id], job.quotes)
-        uncovered = article.where.file in job.checker.uncovered
-        if job.kept is not None and not found:
-            job.kept.keep_coverage(article, job.quotes.get(article.id, []), uncovered)
-        problems += found
-    return problems
+    job = _job
+    return [
+        (index, coverage_problems(job.checker.model, job.checker.uncovered, [job.articles[index].id], job.quotes))
+        for index in indexes
+    ]
 
 
 class _Checker:

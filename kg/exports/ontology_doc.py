@@ -23,7 +23,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from itertools import chain
 from pathlib import Path
 from types import ModuleType
@@ -453,13 +453,15 @@ def _background(folder: Path, documented: Graph, listed: frozenset[str]) -> Grap
     (a render killed mid-write leaves it truncated; a read-only install cannot render).  Its Turtle files
     are read here with Oxigraph instead (30 ms), in file-name order, and nothing is written."""
     wanted = {str(term) for triple in documented for term in triple if isinstance(term, URIRef)} | listed
-    read: list[tuple[int, ox.Quad]] = []
-    for number, file in enumerate(sorted(folder.glob("*.ttl"))):
-        # lenient: prov.ttl has an IRI Oxigraph's strict parser refuses; relative IRIs resolve as rdflib does
-        for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=file.as_uri(), lenient=True):
-            if quad.predicate.value == RDF + "type" and quad.object == ox.NamedNode(OWL + "Ontology"):
-                wanted.add(quad.subject.value)
-            read.append((number, quad))
+    read = _background_quads(folder)
+    ontology_type = ox.NamedNode(OWL + "Ontology")
+    wanted |= {
+        str(quad.subject.value)  # a named node: an ontology
+        for _, quad in read
+        if quad.predicate.value == RDF + "type"
+        and quad.object == ontology_type
+        and isinstance(quad.subject, ox.NamedNode | ox.BlankNode)
+    }
     graph = Graph(bind_namespaces="core")
     blanks: dict[str, BNode] = {}
     for number, quad in read:
@@ -475,6 +477,28 @@ def _background(folder: Path, documented: Graph, listed: frozenset[str]) -> Grap
         for s, o in [pair for prop in properties for pair in graph.subject_objects(URIRef(prop))]:
             graph.add((s, URIRef(to), o))
     return graph
+
+
+@cache
+def _background_quads(folder: Path) -> list[tuple[int, ox.Quad]]:
+    """Every triple of pyLODE's background ontologies, with the number of its file (in file-name order)."""
+    read: list[tuple[int, ox.Quad]] = []
+    for number, file in enumerate(sorted(folder.glob("*.ttl"))):
+        # lenient: prov.ttl has an IRI Oxigraph's strict parser refuses; relative IRIs resolve as rdflib does
+        for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=file.as_uri(), lenient=True):
+            read.append((number, quad))
+    return read
+
+
+def warm() -> None:
+    """What rendering the page needs whatever the ontology and the corpus: pyLODE imported and its background
+    ontologies read (0.2 s).  A small corpus's build does it in a process forked before it loads the sources,
+    which then renders the page as soon as they are loaded (`kg.exports.write`)."""
+    with _pylode_quiet():
+        from pylode import utils
+        from pylode.profiles import ontpub  # noqa: F401 (imported now, not at the render)
+
+    _background_quads(utils.RDF_FOLDER)
 
 
 def _ontology_titles(background: Graph) -> dict[str, str]:

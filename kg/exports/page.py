@@ -121,8 +121,6 @@ def render(
         held.clear()
         folder = SHARD_FOLDER.format(digest.hexdigest())
         inline["shardFolder"] = folder
-    if kept is not None:  # all made: what no longer serves (a file or article gone) goes
-        kept[0].keep_only_used()
     timeline_js, timeline_styles = _timeline_asset()
     scripts = {"timeline_js": timeline_js, "vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}
     styles = {"vis_css": _vis_asset("vis-network.css"), "page_css": _template("graph.css")}

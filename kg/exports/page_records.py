@@ -9,7 +9,7 @@ A file's rows are a function of its records and of a few facts of other files, e
 which lists it: the name of a node, the title of a conflicting record, who conflicts with a record, an
 article's number and outlet.  The rows are kept with the digests of the file (and the article texts it
 holds) and with each fact read and its value then, and used again only while all of them hold (and the
-builder and the ontology, which name the shelf).
+builder and the ontology, which name the shelf), packed in a few files (`kg.shelf.Packed`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import orjson
 
 from kg.exports.view import Record, View, date_text, first_day, last_day
 from kg.model import Claim, Evidence, SourceRecords
-from kg.shelf import Shelf, keepable
+from kg.shelf import Packed, keepable
 
 KINDS = ("name", "title", "conflicts", "article", "outlet")
 """What a file's rows read of other files: a node's name, a (conflicting) record's title, the records that
@@ -92,12 +92,12 @@ class RowMaker:
         view: View,
         article_index: dict[str, int],
         relation_label: dict[str, str],
-        kept: tuple[Shelf, dict[Path, str]] | None,
+        kept: tuple[Packed, dict[Path, str]] | None,
     ):
         self.view = view
         self.article_index = article_index
         self.relation_label = relation_label
-        self.shelf: Shelf | None = kept[0] if kept is not None else None
+        self.shelf: Packed | None = kept[0] if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
         names = {node.id: node.name for node in view.model.nodes()}
         self.reads = _Reads(view, article_index, names)
@@ -112,8 +112,6 @@ class RowMaker:
                 made = self._make(group)
             events.extend(made[0])
             claims.extend(made[1])
-        if self.shelf is not None:  # the entries of files gone are removed when the page is written
-            self.shelf.used.update(_name(group) for group in groups)
         events.extend(claims)
         return events
 

@@ -39,7 +39,7 @@ from kg.exports.view import View
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
 from kg.timings import stage
-from kg.workers import Beside
+from kg.workers import Beside, Primed, can_fork
 
 DEFAULT_OUT = Path("exports")
 FORMATS = {
@@ -75,14 +75,14 @@ def export_writers(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     kept: tuple[Shelf, dict[Path, str]] | None = None,
     page: Beside[list[str]] | None = None,
-    ontology_doc: Beside[str] | None = None,
+    ontology_doc: Callable[[], str] | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, the page, the ontology's documentation.  Each
     makes its data when it is called and drops it when done.
 
     `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
     today's source files (`kg.exports.chunks`).  `page`: the page being written into the writers' folder by
-    another process (`write_page_files`), and `ontology_doc`: the documentation being made by another one
+    another process (`write_page_files`), and `ontology_doc`: what gives the documentation made by another one
     (`build` starts both as soon as the sources are loaded); else each is made when its turn comes."""
     formats = export_formats(formats)
     with stage("view"):
@@ -94,7 +94,7 @@ def export_writers(
     if "html" in formats:
         writers.append(partial(_written_page, page) if page is not None else partial(write_page_files, project, view))
     if "ontology" in formats:
-        doc = ontology_doc.result if ontology_doc is not None else partial(ontology_doc_text, project)
+        doc = ontology_doc or partial(ontology_doc_text, project)
         writers.append(partial(_write_ontology_doc, doc))
     return writers
 
@@ -163,6 +163,33 @@ def ontology_doc_text(project: Project, shelf: Shelf | None = None) -> str:
         if shelf is not None:
             shelf.put(FORMATS["ontology"], stamp, html)
         return html
+
+
+PRIMED_BYTES = 4 * 1024 * 1024
+"""Sources up to this size have the ontology's documentation made by a process started before they are
+loaded, which imports pyLODE and reads its background ontologies meanwhile (0.2 s), then is sent the
+loaded project (pickled: the real corpus's in 3 ms).  The real corpus's build is short enough for that
+documentation to be the last thing it waits for.  A larger corpus would be long to send: its documentation
+is made by a process forked once it is loaded, as the page is."""
+
+
+def _small(files: dict[Path, str]) -> bool:
+    """Whether the source and ontology files hold at most PRIMED_BYTES (and this machine can fork)."""
+    if not can_fork():
+        return False
+    total = 0
+    for file in files:
+        with contextlib.suppress(OSError):
+            total += file.stat().st_size
+        if total > PRIMED_BYTES:
+            return False
+    return True
+
+
+def _warm_ontology_doc() -> None:
+    from kg.exports.ontology_doc import warm
+
+    warm()
 
 
 def _write_ontology_doc(made: Callable[[], str], folder: Path) -> list[str]:
@@ -320,7 +347,12 @@ def build(
         # The collector is paused: millions of objects, no cycles.  The staging folder outlives the processes
         # that make the page and the documentation (the ExitStack ends them first).
         page: list[Beside[list[str]]] = []
-        doc: list[Beside[str]] = []
+        doc: list[Callable[[], str]] = []
+        doc_shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
+        primed = None
+        if "ontology" in formats and _small(current.files):
+            # pyLODE imported and its background read while this process loads the sources (see PRIMED_BYTES)
+            primed = running.enter_context(Primed(_warm_ontology_doc, partial(ontology_doc_text, shelf=doc_shelf)))
 
         def make_pages_meanwhile(loaded: Project) -> None:
             """The page and the ontology's documentation are made by other processes from the loaded sources
@@ -329,11 +361,13 @@ def build(
             if "html" in formats:
                 rows = (Shelf(cache / "page", version), current.files) if use_cache else None
                 page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, rows))))
-            if "ontology" in formats:
+            if primed is not None:
+                primed.give(loaded)
+                doc.append(primed.result)
+            elif "ontology" in formats:
                 if loaded.model.articles:  # its examples and the Turtle find names in the texts: made once
                     entity_finder(loaded.model)
-                shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
-                doc.append(running.enter_context(Beside(partial(ontology_doc_text, loaded, shelf))))
+                doc.append(running.enter_context(Beside(partial(ontology_doc_text, loaded, doc_shelf))).result)
 
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
