@@ -3,7 +3,7 @@ was accounted for, is not checked again while everything its check read stays th
 
 A file's claims and events are checked against its own bytes and against facts of other files: the class of
 each node they point at, whether each claim they conflict with exists, the text of each article they quote.
-The check lists those reads (`Read`); the file is kept with its digest and each read with its value then, and
+The check lists those reads (`Reads`); the file is kept with its digest and each read with its value then, and
 skipped while all of them hold.  An article's coverage reads its own file and text, the name of its author
 and every quote citing it, from whichever file: it is kept with their digests.  The ontology and the
 builder's version name the shelf.  Only clean results are kept: a problem is reported afresh every time,
@@ -20,9 +20,16 @@ from pathlib import Path
 from kg.model import Article, Model, SourceRecords
 from kg.shelf import Packed, Shelf, keepable
 
-Read = tuple[str, str]
-"""A fact of another file that a check read: ("node", id) its class, ("record", id) whether a claim or
-event of that id exists, ("article", id) the digest of that article's text ("" when there is no article)."""
+READS = ("node", "record", "article")
+"""What a file's check reads of other files, by kind: the class of a node ("" when there is none), whether
+a claim or event of an id exists, the digest of an article's text ("" when there is no such article)."""
+
+Reads = dict[str, set[str]]
+"""The ids a check read, by kind."""
+
+
+def no_reads() -> Reads:
+    return {kind: set() for kind in READS}
 
 
 class KeptChecks:
@@ -34,21 +41,26 @@ class KeptChecks:
         self.digests = digests
         self.model = Model()
         self.texts: dict[str, str | None] = {}
+        self.types: dict[str, str] = {}
+        self._accounting: dict[str, tuple[str, str, str | None, str] | None] = {}
 
     def start(self, model: Model) -> None:
         """Check `model` from now on."""
         self.model = model
+        self._accounting = {}
         self.texts = {article.id: self.digests.get(article.text_path) for article in model.articles.values()}
+        self.types = {node.id: node.type for node in (*model.entities.values(), *model.events.values())}
 
-    def value(self, read: Read) -> str | None:
-        """What `read` reads in today's model; None when it cannot be kept (a text that is a link)."""
-        kind, key = read
+    def values(self, kind: str, keys: tuple[str, ...]) -> list[str | None]:
+        """What each of `keys` reads today; None for a text that is not plain content (not to be kept)."""
         if kind == "node":
-            return self.model.node_type(key) or ""
+            types = self.types
+            return [types.get(key, "") for key in keys]
         if kind == "record":
-            return "yes" if key in self.model.claims or key in self.model.events else ""
-        text = self.texts.get(key, "")
-        return text if text == "" or keepable(text) else None
+            claims, events = self.model.claims, self.model.events
+            return ["yes" if key in claims or key in events else "" for key in keys]
+        texts = [self.texts.get(key, "") for key in keys]
+        return [text if not text or keepable(text) else None for text in texts]
 
     # ------------------------------------------------------------------ a file's claims and events
 
@@ -58,24 +70,33 @@ class KeptChecks:
         if kept is None or not keepable(self.digests.get(group.file)):
             return False
         digest, reads = kept[0]
-        return digest == self.digests[group.file] and all(self.value(read) == value for read, value in reads)
+        return digest == self.digests[group.file] and all(self.values(k, keys) == values for k, keys, values in reads)
 
-    def keep_records(self, group: SourceRecords, reads: set[Read]) -> None:
+    def keep_records(self, group: SourceRecords, reads: Reads) -> None:
         """`group` checked clean after `reads`: keep that, if everything read can be kept."""
         digest = self.digests.get(group.file)
-        values = [(read, self.value(read)) for read in sorted(reads)]
-        if keepable(digest) and all(value is not None for _, value in values):
-            self.shelf.put(_records_name(group), (digest, tuple(values)), None)
+        found = []
+        for kind in READS:
+            keys = tuple(sorted(reads[kind]))
+            values = self.values(kind, keys)
+            if None in values:
+                return
+            found.append((kind, keys, values))
+        if keepable(digest):
+            self.shelf.put(_records_name(group), (digest, tuple(found)), None)
 
     # ------------------------------------------------------------------ an article's coverage
 
     def coverage_holds(self, article: Article, quotes: list[tuple[str, str]], uncovered: bool) -> bool:
-        stamp = accounting_stamp(article, self.model, quotes, self.digests)
+        stamp = self._accounting[article.id] = accounting_stamp(article, self.model, quotes, self.digests)
         kept = self.shelf.get(_coverage_name(article))
         return stamp is not None and kept is not None and kept[0] == (stamp, uncovered)
 
     def keep_coverage(self, article: Article, quotes: list[tuple[str, str]], uncovered: bool) -> None:
-        stamp = accounting_stamp(article, self.model, quotes, self.digests)
+        if article.id in self._accounting:  # worked out by coverage_holds
+            stamp = self._accounting[article.id]
+        else:
+            stamp = accounting_stamp(article, self.model, quotes, self.digests)
         if stamp is not None:
             self.shelf.put(_coverage_name(article), (stamp, uncovered), None)
 

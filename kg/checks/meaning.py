@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
-from kg.checks.kept import KeptChecks, Read
+from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import QUOTE_MARKS, name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
@@ -88,13 +88,13 @@ def _weight(group: SourceRecords) -> int:
     return sum(len(record.evidence) + 1 for record in records)
 
 
-def _check_groups(indexes: list[int]) -> list[tuple[int, list[Problem], set[Read] | None]]:
+def _check_groups(indexes: list[int]) -> list[tuple[int, list[Problem], Reads | None]]:
     """The problems of the claims and events of each source file, with what its check read of other files."""
     assert _job is not None
     found = []
     for index in indexes:
         group = _job.groups[index]
-        checker = _job.checker.fresh(reads=set() if _job.reads else None)
+        checker = _job.checker.fresh(reads=no_reads() if _job.reads else None)
         for event in group.events:
             checker.check_event(event)
         for claim in group.claims:
@@ -115,7 +115,7 @@ def _check_coverage(indexes: list[int]) -> list[tuple[int, list[Problem]]]:
 
 class _Checker:
     def __init__(
-        self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset(), reads: set[Read] | None = None
+        self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset(), reads: Reads | None = None
     ):
         self.model = model
         self.ontology = ontology
@@ -127,7 +127,7 @@ class _Checker:
         self.known_classes: dict[tuple[str, ...], tuple[str, ...]] = {}  # a range → its kgo classes
         self.reads = reads  # when given, every fact of another file a record's check reads (kg.checks.kept)
 
-    def fresh(self, reads: set[Read] | None = None) -> _Checker:
+    def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each
         source file, so it shares what this one worked out instead of working it out again)."""
         checker = copy.copy(self)
@@ -266,7 +266,7 @@ class _Checker:
         made only for a problem: these checks run a few times for every record)."""
         node_type = self.model.node_type(node_id)
         if self.reads is not None:
-            self.reads.add(("node", node_id))
+            self.reads["node"].add(node_id)
         if node_type is None:
             self.error(where.at(*path), f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
         return node_type
@@ -286,7 +286,7 @@ class _Checker:
     def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where) -> None:
         for index, other in enumerate(others):
             if self.reads is not None:
-                self.reads.add(("record", other))
+                self.reads["record"].add(other)
             if other == own_id:
                 self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
             elif other not in self.model.claims and other not in self.model.events:
@@ -333,7 +333,7 @@ class _Checker:
                 )
             article = self.model.articles.get(item.article)
             if self.reads is not None:
-                self.reads.add(("article", item.article))
+                self.reads["article"].add(item.article)
             if article is None:
                 self.error(
                     item.where.at("article"),
