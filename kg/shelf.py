@@ -137,7 +137,8 @@ class Packed:
 
     def flush(self) -> None:
         """Write every pack that changed, without the entries no name was asked for since this shelf was
-        opened (sources deleted or renamed); remove the packs no entry is left in."""
+        opened (sources deleted or renamed); remove the packs no entry is left in.  The entries are then
+        let go (a later `get` reads them again)."""
         for index, entries in self._loaded.items():
             for name in entries.keys() - self.used:
                 del entries[name]
@@ -148,3 +149,4 @@ class Packed:
         self._changed.clear()
         self.shelf.used.difference_update({f"pack {i}" for i, entries in self._loaded.items() if not entries})
         self.shelf.keep_only_used()
+        self._loaded.clear()  # written: what they hold is no longer held here

@@ -71,7 +71,7 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     assert not build(project).skipped
     rewritten = {name for name, stamp in kept_entries(project).items() if entries.get(name) != stamp}
     # that file's records, its Turtle, its checks and its rows on the page, nothing else
-    assert sorted(Path(name).parent.name for name in rewritten) == ["checks", "page", "records", "turtle"]
+    assert sorted(Path(name).parent.name for name in rewritten) == ["checks", "page-rows", "records", "turtle"]
     assert tree_digest(project / "exports") == fresh(project)
     facts.write_bytes(original)
     build(project)
@@ -152,7 +152,7 @@ def test_entries_of_a_renamed_source_are_dropped(project: Path) -> None:
     for folder in ("records", "turtle"):  # a file an entry: the old name's is gone, the new one's is there
         assert len({e for e in before - after if f"/{folder}/" in e}) == 1
         assert len({e for e in after - before if f"/{folder}/" in e}) == 1
-    for folder in ("checks", "page"):  # entries packed in a few files
+    for folder in ("checks", "page-rows"):  # entries packed in a few files
         names = packed_names(project, folder)
         assert not any("kp-abu-qasra-russian-bases.yaml" in name for name in names)
         assert any("kp-renamed.yaml" in name for name in names)

@@ -132,7 +132,8 @@ class _Builder:
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
-        packed = (self.shelf, self.digests) if self.shelf is not None else None
+        rows_shelf = Shelf(kept[0].folder.with_name(kept[0].folder.name + "-rows"), kept[0].version) if kept else None
+        packed = (Packed(rows_shelf), self.digests) if rows_shelf is not None else None
         rows = RowMaker(view, self.article_index, self.relation_label, packed).rows()
         self.looks: list[Json] = []
         self.look_text: list[str] = []
@@ -322,17 +323,20 @@ class _Builder:
             entries = [self.node_entry(i, others) for i in range(start, end)]
             return script_json({"entries": entries, "others": others})
         if kind == "records":
-            return _escaped("[" + ",".join(self.record_entries[start:end]) + "]")
+            text = _escaped("[" + ",".join(self.record_entries[start:end]) + "]")
+            self.record_entries[start:end] = [""] * (end - start)  # each shard is made once
+            return text
         return script_json([self.search_entry(i) for i in range(start, end)])
 
     @property
     def counts(self) -> dict[str, int]:
         """How many entries of each kind the shards hold."""
         nodes = len(self.node_ids)
-        return {"nodes": nodes, "search": nodes, "records": len(self.records), "article": len(self.article_ids)}
+        return {"records": len(self.records), "nodes": nodes, "search": nodes, "article": len(self.article_ids)}
 
     def shard_names(self) -> list[str]:
-        """Every shard, in order: nodes, search, records, then the articles' (where a text is)."""
+        """Every shard, in order: records (first: each record's text is dropped once its shard is made, before
+        the nodes' shards take their share of memory), nodes, search, then the articles' (where a text is)."""
         names = []
         for kind, count in self.counts.items():
             size = SHARD_SIZES[kind]

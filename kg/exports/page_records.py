@@ -112,6 +112,8 @@ class RowMaker:
                 made = self._make(group)
             events.extend(made[0])
             claims.extend(made[1])
+        if self.shelf is not None:  # written now, and no longer held: the rows' texts are freed as written
+            self.shelf.flush()
         events.extend(claims)
         return events
 
