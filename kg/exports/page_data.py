@@ -132,6 +132,7 @@ class _Builder:
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
+        # The rows in a folder of their own beside `kept`'s (`page-rows/`): written and let go once made.
         rows_shelf = Shelf(kept[0].folder.with_name(kept[0].folder.name + "-rows"), kept[0].version) if kept else None
         packed = (Packed(rows_shelf), self.digests) if rows_shelf is not None else None
         rows = RowMaker(view, self.article_index, self.relation_label, packed).rows()

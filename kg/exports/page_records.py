@@ -142,6 +142,9 @@ class RowMaker:
         return made
 
     def _row(self, record: Record, rows: RecordRows) -> None:
+        """Add `record`'s row to `rows`.  Its shard entry is [id, kind, title, date, modality, conflicts,
+        qualifiers, note, evidence]: a list, not an object (at 100,000 records the keys alone would be 11 MB;
+        the page turns rows back into objects)."""
         reads, view = self.reads, self.view
         modality = view.modality(record.evidence)
         conflicts = reads("conflicts", record.id) or ()
