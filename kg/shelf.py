@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,22 @@ class Shelf:
 
 def _digest(data: bytes | memoryview) -> bytes:
     return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+Values = Callable[[str, tuple[str, ...]], list[Any]]
+"""Today's value of each of some keys of one kind (a node's name, an article's text digest…)."""
+Read = tuple[tuple[str, tuple[str, ...], list[Any]], ...]
+"""What a piece of work read from other files: for each kind, the keys (sorted) and their values then."""
+
+
+def read_now(seen: dict[str, set[str]], values: Values) -> Read:
+    """The keys of each kind in `seen` with their values now: what a kept piece of work is kept with."""
+    return tuple((kind, keys, values(kind, keys)) for kind, keys in ((k, tuple(sorted(v))) for k, v in seen.items()))
+
+
+def still_holds(read: Read, values: Values) -> bool:
+    """Whether every key read then has the same value now (checked a kind at a time)."""
+    return all(values(kind, keys) == then for kind, keys, then in read)
 
 
 PACKS = 64

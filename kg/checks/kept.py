@@ -18,7 +18,7 @@ import pickle
 from pathlib import Path
 
 from kg.model import Article, Model, SourceRecords
-from kg.shelf import Packed, Shelf, keepable
+from kg.shelf import Packed, Shelf, keepable, read_now, still_holds
 
 READS = ("node", "record", "article")
 """What a file's check reads of other files, by kind: the class of a node ("" when there is none), whether
@@ -69,21 +69,15 @@ class KeptChecks:
         kept = self.shelf.get(_records_name(group))
         if kept is None or not keepable(self.digests.get(group.file)):
             return False
-        digest, reads = kept[0]
-        return digest == self.digests[group.file] and all(self.values(k, keys) == values for k, keys, values in reads)
+        digest, read = kept[0]
+        return digest == self.digests[group.file] and still_holds(read, self.values)
 
     def keep_records(self, group: SourceRecords, reads: Reads) -> None:
         """`group` checked clean after `reads`: keep that, if everything read can be kept."""
         digest = self.digests.get(group.file)
-        found = []
-        for kind in READS:
-            keys = tuple(sorted(reads[kind]))
-            values = self.values(kind, keys)
-            if None in values:
-                return
-            found.append((kind, keys, values))
-        if keepable(digest):
-            self.shelf.put(_records_name(group), (digest, tuple(found)), None)
+        read = read_now(reads, self.values)
+        if keepable(digest) and not any(None in values for _, _, values in read):
+            self.shelf.put(_records_name(group), (digest, read), None)
 
     # ------------------------------------------------------------------ an article's coverage
 

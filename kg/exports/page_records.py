@@ -14,7 +14,7 @@ builder and the ontology, which name the shelf), packed in a few files (`kg.shel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ import orjson
 
 from kg.exports.view import Record, View, date_text, first_day, last_day
 from kg.model import Claim, Evidence, SourceRecords
-from kg.shelf import Packed, keepable
+from kg.shelf import Packed, Read, keepable, read_now, still_holds
 
 KINDS = ("name", "title", "conflicts", "article", "outlet")
 """What a file's rows read of other files: a node's name, a (conflicting) record's title, the records that
@@ -62,7 +62,7 @@ class _Reads:
             "outlet": lambda key: articles[key].outlet if key in articles else None,
         }
 
-    def values(self, kind: str, keys: Iterable[str]) -> list[Any]:
+    def values(self, kind: str, keys: tuple[str, ...]) -> list[Any]:
         if kind == "name":  # most reads: a file's claims name a node or two each
             names = self.names
             return [names.get(key, key) for key in keys]
@@ -72,16 +72,12 @@ class _Reads:
         self.seen[kind].add(key)
         return self.one[kind](key)
 
-    def now(self) -> tuple[tuple[str, tuple[str, ...], list[Any]], ...]:
-        """Each kind's keys read (sorted) and their values now: what a kept file is checked against."""
-        found = []
-        for kind in KINDS:
-            keys = tuple(sorted(self.seen[kind]))
-            found.append((kind, keys, self.values(kind, keys)))
-        return tuple(found)
+    def now(self) -> Read:
+        """Each kind's keys read and their values now: what a kept file is checked against."""
+        return read_now(self.seen, self.values)
 
-    def hold(self, kept: tuple[tuple[str, tuple[str, ...], list[Any]], ...]) -> bool:
-        return all(self.values(kind, keys) == values for kind, keys, values in kept)
+    def hold(self, kept: Read) -> bool:
+        return still_holds(kept, self.values)
 
 
 class RowMaker:
