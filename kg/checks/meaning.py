@@ -114,9 +114,7 @@ def _check_coverage(indexes: list[int]) -> list[tuple[int, list[Problem]]]:
 
 
 class _Checker:
-    def __init__(
-        self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset(), reads: Reads | None = None
-    ):
+    def __init__(self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()):
         self.model = model
         self.ontology = ontology
         self.uncovered = uncovered
@@ -125,7 +123,7 @@ class _Checker:
         self.evidence_range = {f: ontology.range_of(K.Evidence, iri) for f, iri in EVIDENCE_REFERENCES.items()}
         self.problems: list[Problem] = []
         self.known_classes: dict[tuple[str, ...], tuple[str, ...]] = {}  # a range → its kgo classes
-        self.reads = reads  # when given, every fact of another file a record's check reads (kg.checks.kept)
+        self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
 
     def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each

@@ -456,11 +456,11 @@ def _background(folder: Path, documented: Graph, listed: frozenset[str]) -> Grap
     read = _background_quads(folder)
     ontology_type = ox.NamedNode(OWL + "Ontology")
     wanted |= {
-        str(quad.subject.value)  # a named node: an ontology
+        quad.subject.value
         for _, quad in read
         if quad.predicate.value == RDF + "type"
         and quad.object == ontology_type
-        and isinstance(quad.subject, ox.NamedNode | ox.BlankNode)
+        and isinstance(quad.subject, ox.NamedNode | ox.BlankNode)  # (an RDF-star triple has no value)
     }
     graph = Graph(bind_namespaces="core")
     blanks: dict[str, BNode] = {}

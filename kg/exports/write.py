@@ -39,7 +39,7 @@ from kg.exports.view import View
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
 from kg.timings import stage
-from kg.workers import Beside, Primed, can_fork
+from kg.workers import Beside, Primed
 
 DEFAULT_OUT = Path("exports")
 FORMATS = {
@@ -129,8 +129,8 @@ def write_page_files(
 ) -> list[str]:
     """Write the page's files under `folder` (`kg.exports.page.write_page`), timed as the stage "page".  The
     process that makes them writes them, as they are made: a large graph's page is a hundred megabytes of
-    shards, not worth sending to another process or holding all at once.  `kept`: the shelf of the rows of
-    each file's records, and the digests of the sources (`kg.exports.page_records`)."""
+    shards, not worth sending to another process or holding all at once.  `kept`: the page's shelf (what it
+    keeps between builds, `kg.exports.page_data`), and the digests of the sources."""
     # Imported here: `kg query` and friends need not pay for the page's modules.
     from kg.exports.page import write_page
 
@@ -174,9 +174,7 @@ is made by a process forked once it is loaded, as the page is."""
 
 
 def _small(files: dict[Path, str]) -> bool:
-    """Whether the source and ontology files hold at most PRIMED_BYTES (and this machine can fork)."""
-    if not can_fork():
-        return False
+    """Whether the source and ontology files hold at most PRIMED_BYTES."""
     total = 0
     for file in files:
         with contextlib.suppress(OSError):
