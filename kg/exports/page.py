@@ -26,7 +26,8 @@ from itertools import chain
 from pathlib import Path
 
 from kg.checks.checked import Project
-from kg.exports.page_data import INLINE_BYTES, SHARD_FOLDER, page_data, script_json
+from kg.exports.page_data import INLINE_BYTES, SHARD_FOLDER, page_data
+from kg.exports.page_json import script_json
 from kg.exports.view import View
 from kg.shelf import Shelf
 
@@ -100,23 +101,24 @@ def render(
     `kept`: as for `page_data`."""
     data = page_data(project, view, kept)
     inline = dict(data.inline)
-    held: list[tuple[str, str]] = []
+    held: list[tuple[str, bytes]] = []
     size = 0
     for name, text in data.shards:
         held.append((name, text))
-        size += len(text.encode("utf-8"))
+        size += len(text)
         if size > INLINE_BYTES:
             break
     folder = None
     inline_shards = ""
     if size <= INLINE_BYTES:
-        inline_shards = ',"shards":{' + ",".join(f'"{name}":{text}' for name, text in held) + "}"
+        inline_shards = ',"shards":{' + ",".join(f'"{name}":{text.decode()}' for name, text in held) + "}"
     else:
         digest = hashlib.blake2b(digest_size=8)
         for name, text in chain(held, data.shards):
             script_name = name.replace("/", "-") + ".js"
-            script = f'kgShard("{name}",{text});\n'.encode()
-            digest.update(script_name.encode() + b"\0" + script + b"\0")
+            script = b'kgShard("' + name.encode() + b'",' + text + b");\n"
+            for part in (script_name.encode(), b"\0", script, b"\0"):
+                digest.update(part)
             keep(script_name, script)
         held.clear()
         folder = SHARD_FOLDER.format(digest.hexdigest())

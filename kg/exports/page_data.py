@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from kg.checks.checked import Project
 from kg.checks.coverage import article_marks, quotes_by_article
 from kg.checks.kept import accounting_stamp
+from kg.exports.page_json import script_bytes
 from kg.exports.page_layout import node_positions
 from kg.exports.page_records import RowMaker
 from kg.exports.page_style import (
@@ -82,12 +81,12 @@ SHARD_FOLDER_NAME = re.compile(r"graph-[0-9a-f]{16}")
 
 @dataclass(frozen=True)
 class PageData:
-    """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), the JSON text) of each shard, in order,
+    """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), the JSON as UTF-8) of each shard, in order,
     each made as it is read: at 1,000,000 facts they are 900 MB of text, which held all at once made the
     page's process the build's largest."""
 
     inline: Json
-    shards: Iterator[tuple[str, str]]
+    shards: Iterator[tuple[str, bytes]]
 
 
 def _utf16_offsets(text: str) -> Callable[[int], int]:
@@ -150,7 +149,7 @@ class _Builder:
         self.record_modality = [key[0] for key in rows.looks]
         self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
         self.record_articles = rows.articles
-        self.record_entries = rows.entries
+        self.record_entries: list[bytes] = rows.entries
 
     # ------------------------------------------------------------------ edges
 
@@ -307,8 +306,9 @@ class _Builder:
             return [self.node_index[node_id] for node_id in ends]
         return [self.node_index[record.id]]
 
-    def shard(self, name: str) -> str:
-        """The JSON text of one shard: "nodes/3", "search/3", "records/3" or "article/3", each a run of
+    def shard(self, name: str) -> bytes:
+        """The JSON of one shard (UTF-8, escaped as `kg.exports.page_json.script_json` says): "nodes/3",
+        "search/3", "records/3" or "article/3", each a run of
         SHARD_SIZES[kind] entries.  A nodes shard names each node at the other end of a link once, in
         `others`: a link does not repeat its neighbour's articles.  An article shard holds null for an
         article without a text."""
@@ -318,16 +318,16 @@ class _Builder:
         end = min(start + size, self.counts[kind])
         if kind == "article":
             has_text = [bool(self.model.articles[self.article_ids[i]].text) for i in range(start, end)]
-            return script_json([self.article_entry(start + k) if text else None for k, text in enumerate(has_text)])
+            return script_bytes([self.article_entry(start + k) if text else None for k, text in enumerate(has_text)])
         if kind == "nodes":
             others: dict[int, list[Any]] = {}
             entries = [self.node_entry(i, others) for i in range(start, end)]
-            return script_json({"entries": entries, "others": others})
-        if kind == "records":
-            text = _escaped("[" + ",".join(self.record_entries[start:end]) + "]")
-            self.record_entries[start:end] = [""] * (end - start)  # each shard is made once
+            return script_bytes({"entries": entries, "others": others})
+        if kind == "records":  # the entries are escaped already (`kg.exports.page_records`)
+            text = b"[" + b",".join(self.record_entries[start:end]) + b"]"
+            self.record_entries[start:end] = [b""] * (end - start)  # each shard is made once
             return text
-        return script_json([self.search_entry(i) for i in range(start, end)])
+        return script_bytes([self.search_entry(i) for i in range(start, end)])
 
     @property
     def counts(self) -> dict[str, int]:
@@ -460,38 +460,9 @@ def page_data(
     return PageData(inline, _shards(builder, names))
 
 
-def _shards(builder: _Builder, names: list[str]) -> Iterator[tuple[str, str]]:
+def _shards(builder: _Builder, names: list[str]) -> Iterator[tuple[str, bytes]]:
     """Each shard as it is made; after the last, what was kept for the next build is written."""
     for name in names:
         yield name, builder.shard(name)
     if builder.shelf is not None:
         builder.shelf.flush()
-
-
-_JSON_IN_HTML = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-    ("/", "\\/"),
-)
-
-
-def script_json(data: object) -> str:
-    """JSON safe inside `<script type="application/json">` and as a JavaScript expression: no `</script>`,
-    `<!--` or line separators can appear, and `\\/` keeps any URL in the data from being a literal URL.
-
-    Written by orjson (Rust): the same text as `json.dumps(data, ensure_ascii=False, separators=(",", ":"))`
-    on the page's data (integer keys written as text, as json does), in a third of the time.  That data is
-    text, integers, booleans, null and the layout's coordinates, rounded to a tenth; the two write other
-    floats apart (`1e-07` against `1e-7`), NaN too (`NaN` against `null`), and orjson refuses integers
-    beyond 64 bits: `tests/test_html.py` holds them to the same text on the kinds of values the page has."""
-    return _escaped(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8"))
-
-
-def _escaped(text: str) -> str:
-    """JSON `text` made safe as `script_json` says."""
-    for character, escaped in _JSON_IN_HTML:  # str.replace: ten times faster than str.translate here
-        text = text.replace(character, escaped)
-    return text

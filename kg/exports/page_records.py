@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from kg.exports.page_json import escaped_bytes
 from kg.exports.view import Record, View, date_text, first_day, last_day
 from kg.model import Claim, Evidence, SourceRecords
 from kg.shelf import Packed, Read, keepable, read_now, still_holds
@@ -32,14 +33,15 @@ conflict with a record, an article's number and its outlet."""
 
 @dataclass
 class RecordRows:
-    """The rows of some records, in order; `entries` as orjson writes each (a shard joins them)."""
+    """The rows of some records, in order; `entries`: each one's JSON as a shard holds it (escaped, UTF-8: a
+    shard joins them)."""
 
     looks: list[tuple[str, bool]] = field(default_factory=list)  # (modality, conflicting)
     since: list[str | None] = field(default_factory=list)
     until: list[str | None] = field(default_factory=list)
     dates: list[str | None] = field(default_factory=list)
     articles: list[list[int]] = field(default_factory=list)
-    entries: list[str] = field(default_factory=list)
+    entries: list[bytes] = field(default_factory=list)
 
     def extend(self, other: RecordRows) -> None:
         for name in ("looks", "since", "until", "dates", "articles", "entries"):
@@ -163,7 +165,8 @@ class RowMaker:
             record.note,
             [self._evidence(item, article) for item, article in zip(record.evidence, articles, strict=True)],
         ]
-        rows.entries.append(orjson.dumps(entry).decode("utf-8"))  # not the bytes: orjson gives each 4 kB
+        # Copied: the bytes orjson returns hold 4 kB each (412 MB for 100,000 short rows, against 30 MB copied).
+        rows.entries.append(escaped_bytes(bytes(memoryview(orjson.dumps(entry)))))
 
     def _title(self, record: Record) -> str:
         """`View.title` of a record of this file, from the names it reads."""
