@@ -18,6 +18,7 @@ import pytest
 import kg
 import kg.checks.meaning
 import kg.exports.chunks
+import kg.exports.page
 import kg.sources.kept
 import kg.workers
 from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint
@@ -233,3 +234,31 @@ def test_a_direct_triple_asserted_in_two_files_is_written_once_and_moves_when_it
     assert tree_digest(tmp_path / "exports") == fresh(tmp_path)
     direct = "kg:agent-0 kgo:operates kg:base-0 ."
     assert (tmp_path / "exports" / "graph.ttl").read_text(encoding="utf-8").count(direct) == 1
+
+
+def test_the_page_shards_folder_moves_in_whole_and_replaces_the_last_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards beside the page (the inline bound set to nothing): a new shard folder reaches the exports in one
+    rename, readable by all as its files are; the last build's folder goes; a build whose folder is already
+    there (same content, same name) leaves it whole."""
+    monkeypatch.setattr(kg.exports.page, "INLINE_BYTES", 0)
+
+    def shard_folders() -> list[Path]:
+        return sorted(p for p in (project / "exports").iterdir() if p.is_dir() and p.name.startswith("graph-"))
+
+    assert not build(project, use_cache=False).skipped
+    [first] = shard_folders()
+    assert f'"shardFolder":"{first.name}"' in (project / "exports" / "graph.html").read_text(encoding="utf-8")
+    assert first.stat().st_mode & 0o777 == 0o755
+    files = sorted(first.iterdir())
+    assert len(files) > 3 and {f.stat().st_mode & 0o777 for f in files} == {0o644}
+    edit(project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml", "modality: reported", "modality: hedged")
+    assert not build(project).skipped
+    [second] = shard_folders()
+    assert second.name != first.name and second.stat().st_mode & 0o777 == 0o755
+    assert tree_digest(project / "exports") == fresh(project)
+    before = tree_digest(project / "exports")
+    assert not build(project, use_cache=False).skipped  # the same folder, already there
+    assert shard_folders() == [second] and tree_digest(project / "exports") == before
+    assert not list(project.glob(".*staging*"))

@@ -190,22 +190,26 @@ class _Builder:
     def prepare_nodes(self, edges: list[list[Any]]) -> None:
         """What each node's entry and the overview read: its links, first date, articles and degree."""
         self.edges = edges
-        self.incident: list[list[int]] = [[] for _ in self.node_ids]
+        incident: list[list[int]] = [[] for _ in self.node_ids]
         for index, edge in enumerate(edges):
-            self.incident[edge[0]].append(index)
+            incident[edge[0]].append(index)
             if edge[1] != edge[0]:
-                self.incident[edge[1]].append(index)
-        self.since = self._node_since(edges, self.incident)
+                incident[edge[1]].append(index)
+        self.incident = incident
+        self.since = self._node_since(edges, incident)
+        nodes, article_index = self.view.nodes, self.article_index
+        record_index, record_articles = self.record_index, self.record_articles
         self.node_articles: list[list[int]] = []
-        for i, node_id in enumerate(self.node_ids):
-            found = {self.article_index[a] for a in self.view.nodes[node_id].sources}
-            for j in self.incident[i]:
+        for node_id, links in zip(self.node_ids, incident, strict=True):
+            node = nodes[node_id]
+            found = {article_index[a] for a in node.sources}
+            for j in links:
                 found.update(edges[j][5])
-            for fact in self.view.nodes[node_id].facts:
+            for fact in node.facts:
                 if fact.record is not None:
-                    found.update(self.record_articles[self.record_index[fact.record]])
+                    found.update(record_articles[record_index[fact.record]])
             self.node_articles.append(sorted(found))
-        self.class_of = [self.class_index[self.view.nodes[node_id].cls] for node_id in self.node_ids]
+        self.class_of = [self.class_index[nodes[node_id].cls] for node_id in self.node_ids]
 
     def node_entry(self, i: int, others: dict[int, list[Any]]) -> Json:
         """A node with its facts and every link, [edge, other, *the edge]; what the page needs to draw the
@@ -214,16 +218,16 @@ class _Builder:
         node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
         entity = self.model.entities.get(node_id)
-        facts = self._facts(i)
+        edges, incident, node_ids = self.edges, self.incident, self.node_ids
         links = []
-        for j in self.incident[i]:
-            edge = self.edges[j]
+        for j in incident[i]:
+            edge = edges[j]
             other = edge[1] if edge[0] == i else edge[0]
             if other not in others:
                 others[other] = [
-                    self.name(self.node_ids[other]),
+                    self.names.get(node_ids[other], node_ids[other]),
                     self.class_of[other],
-                    len(self.incident[other]),
+                    len(incident[other]),
                     self.since[other],
                     self.node_articles[other],
                 ]
@@ -238,9 +242,9 @@ class _Builder:
             "until": last_day(event) if event else None,
             "record": self.record_index[node_id] if event else None,
             "articles": self.node_articles[i],
-            "facts": facts,
+            "facts": self._facts(i),
             "note": entity.note if entity else None,
-            "degree": len(self.incident[i]),
+            "degree": len(incident[i]),
             "links": links,
         }
 

@@ -96,11 +96,23 @@ class View:
                 nodes[claim.subject].facts.append(Fact(claim.predicate, (claim.value or "",), claim.id))
             else:
                 found.append(GraphEdge(claim.id, claim.subject, claim.object, claim.predicate, claim.id, "claim"))
-        node_order = {node_id: index for index, node_id in enumerate(nodes)}
-        first_target: dict[tuple[str, str], int] = {}
-        for index, edge in enumerate(found):
-            first_target.setdefault((edge.source, edge.target), index)
-        return sorted(found, key=lambda e: (node_order[e.source], first_target[(e.source, e.target)]))
+        # Bucketed by source, then by target (dicts keep their keys' first insertion), then read in node order:
+        # the order a stable sort by (source's place, target's first appearance) gives, without the sort.
+        by_source: dict[str, dict[str, list[GraphEdge]]] = {}
+        for edge in found:
+            targets = by_source.get(edge.source)
+            if targets is None:
+                targets = by_source[edge.source] = {}
+            same = targets.get(edge.target)
+            if same is None:
+                targets[edge.target] = [edge]
+            else:
+                same.append(edge)
+        ordered: list[GraphEdge] = []
+        for node_id in nodes:
+            for same in by_source.get(node_id, {}).values():
+                ordered += same
+        return ordered
 
     @cached_property
     def conflicts(self) -> dict[str, list[str]]:

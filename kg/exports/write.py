@@ -235,7 +235,18 @@ def write_atomically(
         os.chmod(staging / name, 0o644)
     out.mkdir(exist_ok=True)
     with _signals_held():
+        moved: set[str] = set()
         for name in names:
+            folder, _, inside = name.partition("/")
+            if folder in moved:
+                continue
+            if inside and not (out / folder).exists():
+                # A folder new to `out` (the page's shards, named by their digest): one rename for its
+                # hundreds of files, each of which costs a rename of its own otherwise (0.13 s for 489).
+                os.chmod(staging / folder, 0o755)  # made private (`tempfile.mkdtemp`), readable as the files are
+                os.replace(staging / folder, out / folder)
+                moved.add(folder)
+                continue
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, out / name)
         for path in stale(names):
