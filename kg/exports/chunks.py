@@ -95,6 +95,8 @@ def write_turtle(
             kept_texts[index] = kept[1]
         else:
             todo.append(index)
+    if todo:
+        writer.first_direct.read_all()  # before the workers fork, or each reads the claims again
     if any(groups[index].articles for index in todo):
         _ = writer.finder, writer.names_digest  # made before the workers fork, or each makes its own (0.5 s at 48k)
     parts = Path(tempfile.mkdtemp(prefix=f".{path.name}.parts-", dir=path.parent))

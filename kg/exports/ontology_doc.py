@@ -161,6 +161,10 @@ def _graph_examples(project: Project, wanted: set[str]) -> tuple[dict[str, str],
         unread -= 1
         text = writer.header() + writer.chunk(records).text
         searched += len(text)
+        # Parsed only if it names a term still wanted: the writer writes a kgo term by its prefixed name
+        # (the IRI in full is looked for too), and most chunks of a large corpus name none of them.
+        if not any(f"kgo:{name}" in text or f"{KGO}{name}>" in text for name in wanted - found.keys()):
+            continue
         origin = _relative(project, records.file)
         for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
             used = triple.object if triple.predicate.value == RDF + "type" else triple.predicate
