@@ -426,9 +426,12 @@ def page_data(
     """The page's data for `project`: inline JSON, and the JSON text of every shard, made as it is read.
     `kept`: the shelf on which the rows of each file's records are kept between builds, and the digests of
     today's source files (`kg.exports.page_records`)."""
+    own_view = view is None
     view = view or View(project.model, project.ontology)
     builder = _Builder(project, view, kept)
     builder.prepare_nodes(builder.make_edges())
+    if own_view:  # read by no one else: its links, now the page's edges, let go (a million at 1M facts)
+        view.edges.clear()
     nodes, records = len(builder.node_ids), len(builder.records)
     names = builder.shard_names()
     dates = sorted({s for s in builder.record_since if s} | {s for s in builder.since if s})
