@@ -100,7 +100,6 @@ def render(
     before it), and dropped.  The folder is named by a digest of all of them, known after the last.
     `kept`: as for `page_data`."""
     data = page_data(project, view, kept)
-    inline = dict(data.inline)
     held: list[tuple[str, bytes]] = []
     size = 0
     for name, text in data.shards:
@@ -108,6 +107,7 @@ def render(
         size += len(text)
         if size > INLINE_BYTES:
             break
+    inline = dict(data.inline)  # asked for after the records' first shards: see `PageData`
     folder = None
     inline_shards = ""
     if size <= INLINE_BYTES:

@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +79,20 @@ SHARD_FOLDER = "graph-{}"
 SHARD_FOLDER_NAME = re.compile(r"graph-[0-9a-f]{16}")
 
 
-@dataclass(frozen=True)
 class PageData:
     """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), the JSON as UTF-8) of each shard, in order,
     each made as it is read: at 1,000,000 facts they are 900 MB of text, which held all at once made the
-    page's process the build's largest."""
+    page's process the build's largest.  The records' shards come first, made from each record's row
+    before the links between nodes are (see `_Builder.link`); `inline` needs those links."""
 
-    inline: Json
-    shards: Iterator[tuple[str, bytes]]
+    def __init__(self, builder: _Builder):
+        self._builder = builder
+        self.shards = _shards(builder)
+
+    @cached_property
+    def inline(self) -> Json:
+        self._builder.link()
+        return _inline(self._builder)
 
 
 def _utf16_offsets(text: str) -> Callable[[int], int]:
@@ -114,19 +120,15 @@ def story_dates(dates: list[str]) -> list[str]:
 class _Builder:
     """Builds `PageData` from a project: each record's look and summary once, then nodes, edges, shards."""
 
-    def __init__(self, project: Project, view: View, kept: tuple[Shelf, dict[Path, str]] | None = None):
-        self.model, self.ontology, self.view = project.model, project.ontology, view
-        self.node_ids = list(view.nodes)
-        self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
+    def __init__(
+        self, project: Project, view: View, kept: tuple[Shelf, dict[Path, str]] | None = None, own_view: bool = False
+    ):
+        self.model, self.ontology, self.view, self.own_view = project.model, project.ontology, view, own_view
         self.article_ids = list(self.model.articles)
         self.article_index = {article_id: index for index, article_id in enumerate(self.article_ids)}
         self.quotes = quotes_by_article(self.model)
         self.records: list[Record] = list(view.records.values())
         self.record_index = {record.id: index for index, record in enumerate(self.records)}
-        used = {node.cls for node in view.nodes.values()}
-        self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
-        self.classes_style = [class_style(self.ontology, cls) for cls in self.classes]
-        self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.names = {node.id: node.name for node in self.model.nodes()}
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
@@ -150,6 +152,26 @@ class _Builder:
         self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
         self.record_articles = rows.articles
         self.record_entries: list[bytes] = rows.entries
+        self.linked = False
+
+    def link(self) -> None:
+        """The nodes, their classes and every link between them, with what each node's entry reads (once).
+        Made after the records' rows, and after their shards where those are made first (`_shards`): at a
+        million facts the rows' text (300 MB) is let go before the links (the view's and the page's) take
+        their share of memory."""
+        if self.linked:
+            return
+        self.linked = True
+        view = self.view
+        self.node_ids = list(view.nodes)
+        self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
+        used = {node.cls for node in view.nodes.values()}
+        self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
+        self.classes_style = [class_style(self.ontology, cls) for cls in self.classes]
+        self.class_index = {cls: index for index, cls in enumerate(self.classes)}
+        self.prepare_nodes(self.make_edges())
+        if self.own_view:  # read by no one else: its links, now the page's edges, let go (a million at 1M facts)
+            view.edges.clear()
 
     # ------------------------------------------------------------------ edges
 
@@ -335,15 +357,18 @@ class _Builder:
 
     @property
     def counts(self) -> dict[str, int]:
-        """How many entries of each kind the shards hold."""
-        nodes = len(self.node_ids)
+        """How many entries of each kind the shards hold (the nodes once `link`ed)."""
+        nodes = len(self.node_ids) if self.linked else 0
         return {"records": len(self.records), "nodes": nodes, "search": nodes, "article": len(self.article_ids)}
 
-    def shard_names(self) -> list[str]:
-        """Every shard, in order: records (first: each record's text is dropped once its shard is made, before
-        the nodes' shards take their share of memory), nodes, search, then the articles' (where a text is)."""
+    def shard_names(self, kinds: tuple[str, ...] = tuple(SHARD_SIZES)) -> list[str]:
+        """The shards of `kinds`, in order: records (first: each record's text is dropped once its shard is
+        made, before the links take their share of memory), nodes, search, then the articles' (where a text
+        is)."""
         names = []
         for kind, count in self.counts.items():
+            if kind not in kinds:
+                continue
             size = SHARD_SIZES[kind]
             for n in range(math.ceil(count / size)):
                 if kind != "article" or any(
@@ -427,13 +452,14 @@ def page_data(
     `kept`: the shelf on which the rows of each file's records are kept between builds, and the digests of
     today's source files (`kg.exports.page_records`)."""
     own_view = view is None
-    view = view or View(project.model, project.ontology)
-    builder = _Builder(project, view, kept)
-    builder.prepare_nodes(builder.make_edges())
-    if own_view:  # read by no one else: its links, now the page's edges, let go (a million at 1M facts)
-        view.edges.clear()
+    # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
+    # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
+    return PageData(_Builder(project, view or View(project.model, project.ontology), kept, own_view))
+
+
+def _inline(builder: _Builder) -> Json:
+    """The JSON the page holds itself (`link`ed first): the overview, the looks, classes and articles."""
     nodes, records = len(builder.node_ids), len(builder.records)
-    names = builder.shard_names()
     dates = sorted({s for s in builder.record_since if s} | {s for s in builder.since if s})
     groups = {cls: class_group(*style) for cls, style in zip(builder.classes, builder.classes_style, strict=True)}
     counts = Counter(builder.class_of)
@@ -444,14 +470,19 @@ def page_data(
         "looks": builder.looks,
         "lookText": builder.look_text,
         "classes": [
-            {"name": cls, "label": project.ontology.label(cls), "color": color, "shape": shape, "count": counts[i]}
+            {"name": cls, "label": builder.ontology.label(cls), "color": color, "shape": shape, "count": counts[i]}
             for i, (cls, (color, shape)) in enumerate(zip(builder.classes, builder.classes_style, strict=True))
         ],
         "articles": [
-            {"id": a.id, "headline": a.label, "outlet": view.name(a.outlet) if a.outlet else None, "text": bool(a.text)}
-            for a in project.model.articles.values()
+            {
+                "id": a.id,
+                "headline": a.label,
+                "outlet": builder.view.name(a.outlet) if a.outlet else None,
+                "text": bool(a.text),
+            }
+            for a in builder.model.articles.values()
         ],
-        "edgeStyles": edge_legend(project.ontology),
+        "edgeStyles": edge_legend(builder.ontology),
         "stops": story_dates(dates),
         "background": dates[0] if dates else None,
         "big": big,
@@ -462,14 +493,16 @@ def page_data(
         "articleShardSize": ARTICLE_SHARD_SIZE,
         "maxDrawn": MAX_DRAWN,
     }
-    # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
-    # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus).
-    return PageData(inline, _shards(builder, names))
+    return inline
 
 
-def _shards(builder: _Builder, names: list[str]) -> Iterator[tuple[str, bytes]]:
-    """Each shard as it is made; after the last, what was kept for the next build is written."""
-    for name in names:
+def _shards(builder: _Builder) -> Iterator[tuple[str, bytes]]:
+    """Each shard as it is made, the records' first (before the links are made); after the last, what was
+    kept for the next build is written."""
+    for name in builder.shard_names(("records",)):
+        yield name, builder.shard(name)
+    builder.link()
+    for name in builder.shard_names(("nodes", "search", "article")):
         yield name, builder.shard(name)
     if builder.shelf is not None:
         builder.shelf.flush()

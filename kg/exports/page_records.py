@@ -43,8 +43,12 @@ class RecordRows:
     articles: list[list[int]] = field(default_factory=list)
     entries: list[bytes] = field(default_factory=list)
 
-    def extend(self, other: RecordRows) -> None:
-        for name in ("looks", "since", "until", "dates", "articles", "entries"):
+    def extend(self, other: RecordRows, shared: dict[Any, Any]) -> None:
+        """Add `other`'s rows, each look and each list of articles as the first equal one `shared` holds:
+        most records share theirs (a million records, a few thousand distinct lists)."""
+        self.looks += [shared.setdefault(look, look) for look in other.looks]
+        self.articles += [shared.setdefault(tuple(articles), articles) for articles in other.articles]
+        for name in ("since", "until", "dates", "entries"):
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -103,16 +107,17 @@ class RowMaker:
     def rows(self) -> RecordRows:
         """The rows of every claim and event, in the view's record order (events, then claims)."""
         events, claims = RecordRows(), RecordRows()
+        shared: dict[Any, Any] = {}  # a look is a pair of text and flag, a list of articles numbers: no clash
         groups = [group for group in self.view.model.by_file() if group.events or group.claims]
         for group in groups:
             made = self._kept(group)
             if made is None:
                 made = self._make(group)
-            events.extend(made[0])
-            claims.extend(made[1])
+            events.extend(made[0], shared)
+            claims.extend(made[1], shared)
         if self.shelf is not None:  # written now, and no longer held: the rows' texts are freed as written
             self.shelf.flush()
-        events.extend(claims)
+        events.extend(claims, shared)
         return events
 
     def _stamp(self, group: SourceRecords) -> str | None:
