@@ -128,7 +128,7 @@ class _Builder:
         self.article_index = {article_id: index for index, article_id in enumerate(self.article_ids)}
         self.quotes = quotes_by_article(self.model)
         self.records: list[Record] = list(view.records.values())
-        self.record_index = {record.id: index for index, record in enumerate(self.records)}
+        self.record_index = view.record_order  # a record's number: its place in the view's order
         self.names = {node.id: node.name for node in self.model.nodes()}
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
@@ -136,7 +136,7 @@ class _Builder:
         # The rows in a folder of their own beside `kept`'s (`page-rows/`): written and let go once made.
         rows_shelf = Shelf(kept[0].folder.with_name(kept[0].folder.name + "-rows"), kept[0].version) if kept else None
         packed = (Packed(rows_shelf), self.digests) if rows_shelf is not None else None
-        rows = RowMaker(view, self.article_index, self.relation_label, packed).rows()
+        rows = RowMaker(view, self.article_index, self.relation_label, packed, self.names).rows()
         self.looks: list[Json] = []
         self.look_text: list[str] = []
         look_index: dict[tuple[str, bool], int] = {}
@@ -175,11 +175,11 @@ class _Builder:
 
     # ------------------------------------------------------------------ edges
 
-    def make_edges(self) -> list[list[Any]]:
-        """Every link: [from, to, label, look, since, articles, record, date, relation, until, claim], numbered
-        by position.  The page makes each one's tooltip from these: names, relation, `lookText` of the look,
-        date, articles; a claim's link (`claim` 1, not an event's role) is a timeline item from `since` to
-        `until` when dated."""
+    def make_edges(self) -> list[tuple[Any, ...]]:
+        """Every link: (from, to, label, look, since, articles, record, date, relation, until, claim), numbered
+        by position (tuples: a million of them at 1M facts).  The page makes each one's tooltip from these:
+        names, relation, `lookText` of the look, date, articles; a claim's link (`claim` 1, not an event's
+        role) is a timeline item from `since` to `until` when dated."""
         view, found = self.view, []
         labels: dict[tuple[str, str], str] = {}  # one string per relation and modality, not one per link
         for edge in view.edges:
@@ -191,7 +191,7 @@ class _Builder:
                 mark = self.ontology.modality(key[1])
                 label = labels[key] = (f"{mark.mark} " if mark and mark.mark else "") + relation
             found.append(
-                [
+                (
                     self.node_index[edge.source],
                     self.node_index[edge.target],
                     label,
@@ -203,13 +203,13 @@ class _Builder:
                     relation,
                     self.record_until[record],
                     int(edge.kind == "claim"),
-                ]
+                )
             )
         return found
 
     # ------------------------------------------------------------------ nodes
 
-    def prepare_nodes(self, edges: list[list[Any]]) -> None:
+    def prepare_nodes(self, edges: list[tuple[Any, ...]]) -> None:
         """What each node's entry and the overview read: its links, first date, articles and degree."""
         self.edges = edges
         incident: list[list[int]] = [[] for _ in self.node_ids]
@@ -377,7 +377,7 @@ class _Builder:
                     names.append(f"{kind}/{n}")
         return names
 
-    def _node_since(self, edges: list[list[Any]], incident: list[list[int]]) -> list[str | None]:
+    def _node_since(self, edges: list[tuple[Any, ...]], incident: list[list[int]]) -> list[str | None]:
         """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
         result: list[str | None] = []
         for i, node_id in enumerate(self.node_ids):

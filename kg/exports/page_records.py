@@ -87,7 +87,8 @@ class _Reads:
 
 
 class RowMaker:
-    """Makes the rows of each source file's records, or takes them from `shelf` where they still hold."""
+    """Makes the rows of each source file's records, or takes them from `shelf` where they still hold; `names`:
+    each node's name by its id."""
 
     def __init__(
         self,
@@ -95,13 +96,13 @@ class RowMaker:
         article_index: dict[str, int],
         relation_label: dict[str, str],
         kept: tuple[Packed, dict[Path, str]] | None,
+        names: dict[str, str],
     ):
         self.view = view
         self.article_index = article_index
         self.relation_label = relation_label
         self.shelf: Packed | None = kept[0] if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
-        names = {node.id: node.name for node in view.model.nodes()}
         self.reads = _Reads(view, article_index, names)
 
     def rows(self) -> RecordRows:
