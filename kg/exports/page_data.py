@@ -247,7 +247,7 @@ class _Builder:
             other = edge[1] if edge[0] == i else edge[0]
             if other not in others:
                 others[other] = [
-                    self.names.get(node_ids[other], node_ids[other]),
+                    self.name(node_ids[other]),
                     self.class_of[other],
                     len(incident[other]),
                     self.since[other],
@@ -448,7 +448,7 @@ class _Builder:
 def page_data(
     project: Project, view: View | None = None, kept: tuple[Shelf, dict[Path, str]] | None = None
 ) -> PageData:
-    """The page's data for `project`: inline JSON, and the JSON text of every shard, made as it is read.
+    """The page's data for `project`: inline JSON, and the JSON of every shard, made as it is read.
     `kept`: the shelf on which the rows of each file's records are kept between builds, and the digests of
     today's source files (`kg.exports.page_records`)."""
     own_view = view is None
