@@ -21,7 +21,17 @@ class Evidence:
     said_to: str | None = None
     modality: str = "asserted"  # a kgo:Modality, by its label; the ontology ranks them
     direct_speech: bool = False
-    where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
+    owner: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)  # where its record is
+    index: int = field(default=0, compare=False, repr=False)  # its place in the record's evidence
+
+    @property
+    def where(self) -> Where:
+        """Where the item is: made when asked for (a message), not held.  A million facts hold a million
+        evidence items, whose own Where and YAML path would take 120 bytes each; the record's Where is
+        shared and the index is a small int."""
+        if self.owner is BUILT_IN_PYTHON:
+            return BUILT_IN_PYTHON
+        return Where(self.owner.file, (*self.owner.path, "evidence", self.index))
 
 
 @pickled_by_fields

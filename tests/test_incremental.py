@@ -19,10 +19,13 @@ import kg
 import kg.checks.meaning
 import kg.exports.chunks
 import kg.exports.page
+import kg.problems
 import kg.sources.kept
+import kg.sources.records
 import kg.workers
 from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint
 from kg.shelf import PACKS, Shelf
+from kg.sources.records import FileLoader
 
 from .bad_inputs import tree_digest
 from .conftest import ONTOLOGY, SOURCES
@@ -166,6 +169,40 @@ def packed_names(project: Path, folder: str) -> set[str]:
     shelf = Shelf(project / CACHE_DIR / folder, version)
     packs = [shelf.get(f"pack {index}") for index in range(PACKS)]
     return {name for pack in packs if pack is not None for name in pack[1]}
+
+
+@pytest.mark.parametrize("reader", ["here", "other processes", "cache"])
+def test_records_hold_each_id_once_and_locate_their_evidence(
+    project: Path, reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An id that many records of a file name is one string in memory, however the records were read (here,
+    sent back by other processes, or unpickled from the cache): a million facts repeat a few thousand ids.
+    Each evidence item is located in its record without a location of its own."""
+    sources = project / "sources"
+    read: FileLoader = kg.sources.records.read_files
+    if reader == "other processes":
+        if not kg.workers.can_fork():
+            pytest.skip("one core, or no fork on this system")
+        monkeypatch.setattr(kg.sources.kept, "PARALLEL_BYTES", 0)
+        read = kg.sources.kept.read_in_parallel
+    elif reader == "cache":
+        current = fingerprint(sources, project / "ontology", "")
+        shelf = Shelf(project / CACHE_DIR / "records", f"{current.ontology}\0{builder_version()}")
+        read = kg.sources.kept.KeptRecords(shelf, current.files)
+    model = kg.sources.records.load_sources(sources, read=read).model
+    claims = [c for c in model.claims.values() if c.where.file.name == "ki-syria-reassess-russian-presence.yaml"]
+    evidence = [item for claim in claims for item in claim.evidence]
+    for values in (
+        [claim.subject for claim in claims],
+        [claim.predicate for claim in claims],
+        [item.article for item in evidence],
+        [item.modality for item in evidence],
+    ):
+        assert len(values) > len(set(values)) > 1  # repeated values, and more than one
+        assert len({id(value) for value in values}) == len(set(values))
+    for claim in claims:
+        for index, item in enumerate(claim.evidence):
+            assert item.where == kg.problems.Where(claim.where.file, (*claim.where.path, "evidence", index))
 
 
 def test_work_spread_over_processes_gives_the_bytes_of_one_process(
