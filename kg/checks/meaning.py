@@ -342,10 +342,12 @@ class _Checker:
                     item.where.at("quote"),
                     f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}",
                 )
-            for index, agent in enumerate(item.via):
-                self.check_range("via", self.evidence_range["via"], agent, item.where, "via", index)
-            if item.said_to is not None:
-                self.check_range("said_to", self.evidence_range["said_to"], item.said_to, item.where, "said_to")
+            if item.via or item.said_to is not None:
+                where = item.where  # made on each call (`Evidence.where`)
+                for index, agent in enumerate(item.via):
+                    self.check_range("via", self.evidence_range["via"], agent, where, "via", index)
+                if item.said_to is not None:
+                    self.check_range("said_to", self.evidence_range["said_to"], item.said_to, where, "said_to")
 
     def check_article(self, article: Article) -> None:
         where = article.where

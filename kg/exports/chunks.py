@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kg.exports.turtle import Dependency, TurtleWriter
+from kg.exports.turtle import TurtleWriter
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
@@ -65,7 +65,7 @@ def _render_batch(indexes: list[int]) -> list[Placed]:
         stamp = job.stamps[index]
         data = chunk.text.encode("utf-8")
         if job.shelf is not None and stamp is not None:
-            read = tuple(sorted((d, job.writer.read_value(d, job.texts)) for d in chunk.dependencies))
+            read = job.writer.read_values(chunk.dependencies, job.texts)
             job.shelf.put_bytes(str(job.groups[index].file), (stamp, read), data)
         placed.append((os.path.basename(job.part.name), job.part.tell(), len(data)))
         job.part.write(data)
@@ -92,12 +92,13 @@ def write_turtle(
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
         kept = shelf.get_bytes(str(group.file)) if shelf is not None and stamp is not None else None
-        if kept is not None and kept[0][0] == stamp and _still_holds(kept[0][1], writer, texts):
+        if kept is not None and kept[0][0] == stamp and writer.still_holds(kept[0][1], texts):
             kept_texts[index] = kept[1]
         else:
             todo.append(index)
-    if todo:
-        writer.first_direct.read_all()  # before the workers fork, or each reads the claims again
+    if todo:  # before the workers fork, or each makes them again
+        writer.first_direct.read_all()
+        _ = writer.node_names
     if any(groups[index].articles for index in todo):
         _ = writer.finder, writer.names_digest  # made before the workers fork, or each makes its own (0.5 s at 48k)
     parts = Path(tempfile.mkdtemp(prefix=f".{path.name}.parts-", dir=path.parent))
@@ -162,10 +163,6 @@ def _stamp(group: SourceRecords, digests: dict[Path, str], texts: dict[str, str 
     if not keepable(*parts):
         return None
     return "\0".join([base, str(group.file), *(part or "" for part in parts)])
-
-
-def _still_holds(read: tuple[tuple[Dependency, str], ...], writer: TurtleWriter, texts: dict[str, str | None]) -> bool:
-    return all(writer.read_value(dependency, texts) == value for dependency, value in read)
 
 
 TEXT_PER_RECORD = 100

@@ -168,6 +168,11 @@ class FirstDirect:
     def read_all(self) -> None:
         self._read_through(len(self._view.record_order))
 
+    def all(self) -> dict[tuple[str, str, str], str]:
+        """Every direct triple → the first claim asserting it."""
+        self.read_all()
+        return self._first
+
     def _read_through(self, place: int) -> None:
         if place <= self._read_up_to:
             return
@@ -188,6 +193,19 @@ class FirstDirect:
 class Chunk:
     text: str
     dependencies: frozenset[Dependency]
+
+
+@dataclass(frozen=True)
+class ReadValues:
+    """What a chunk read from other files and the values it read then, grouped by kind: checked again with a
+    few comparisons of dictionary views and sets, made in C.  A one-file edit of 100,000 facts checks every
+    other chunk's 300,000 reads, most of them names and direct triples: 1.7 s of CPU read one at a time."""
+
+    names: dict[str, str]  # node id → its name
+    direct: dict[tuple[str, str, str], str]  # direct triple → the first claim asserting it
+    claims: frozenset[str]  # ids that were claims
+    not_claims: frozenset[str]  # ids that were not
+    other: tuple[tuple[Dependency, str], ...]  # every other read, with its value as text (`read_value`)
 
 
 class TurtleWriter:
@@ -220,6 +238,43 @@ class TurtleWriter:
             return self.names_digest
         article = model.articles.get(key)
         return f"{article.outlet}\0{text_digest.get(key)}" if article else "-"
+
+    def read_values(self, dependencies: frozenset[Dependency], text_digest: dict[str, str | None]) -> ReadValues:
+        """The values of `dependencies` today, grouped as `still_holds` checks them."""
+        names: dict[str, str] = {}
+        direct: dict[tuple[str, str, str], str] = {}
+        claims: set[str] = set()
+        not_claims: set[str] = set()
+        other: list[tuple[Dependency, str]] = []
+        node_names, first_direct = self.node_names, self.first_direct.all()
+        for dependency in sorted(dependencies):
+            kind = dependency[0]
+            if kind == "name" and dependency[1] in node_names:
+                names[dependency[1]] = node_names[dependency[1]]
+            elif kind == "claim":
+                (claims if dependency[1] in self.model.claims else not_claims).add(dependency[1])
+            elif kind == "direct" and (key := (dependency[1], dependency[2], dependency[3])) in first_direct:
+                direct[key] = first_direct[key]
+            else:
+                other.append((dependency, self.read_value(dependency, text_digest)))
+        return ReadValues(names, direct, frozenset(claims), frozenset(not_claims), tuple(other))
+
+    def still_holds(self, read: ReadValues, text_digest: dict[str, str | None]) -> bool:
+        """Whether every value in `read` is the same today."""
+        claims = self.model.claims.keys()
+        return (
+            read.names.items() <= self.node_names.items()
+            and read.direct.items() <= self.first_direct.all().items()
+            and claims >= read.claims
+            and claims.isdisjoint(read.not_claims)
+            and all(self.read_value(dependency, text_digest) == value for dependency, value in read.other)
+        )
+
+    @cached_property
+    def node_names(self) -> dict[str, str]:
+        """Every node's name by id (an entity's where an event has its id too, as `Model.node` finds them)."""
+        events, entities = self.model.events.values(), self.model.entities.values()
+        return {**{event.id: event.name for event in events}, **{entity.id: entity.name for entity in entities}}
 
     @cached_property
     def names_digest(self) -> str:
@@ -488,12 +543,10 @@ def _block(subject: str, lines: list[str]) -> str:
 
 def names_digest(model: Model) -> str:
     """A digest of every entity's names, in source order: what every article's mentions depend on.  Each
-    entity's id and names as a JSON list, one per line: no name can pass for a separator (a name may hold a
-    NUL or a line break)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for entity in model.entities.values():
-        digest.update(json.dumps([entity.id, *entity.names]).encode() + b"\n")
-    return digest.hexdigest()
+    entity's id and names as a JSON list, in one JSON list: no name can pass for a separator (a name may hold
+    a NUL or a line break), and the encoder in C writes it in one call (half the time of one per entity)."""
+    names = json.dumps([[entity.id, *entity.names] for entity in model.entities.values()])
+    return hashlib.sha256(names.encode()).hexdigest()
 
 
 _last_finder: tuple[str, NameFinder] | None = None
