@@ -19,6 +19,7 @@ import kg
 import kg.checks.meaning
 import kg.exports.chunks
 import kg.exports.page
+import kg.exports.page_data
 import kg.problems
 import kg.sources.kept
 import kg.sources.records
@@ -115,6 +116,35 @@ def test_a_conflict_stated_in_another_file_is_written_once_either_way(project: P
     anchor = f"  - id: {other}\n"
     assert anchor in text
     edit(path, anchor, f"{anchor}    conflicts_with: [{record.id}]\n")
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+@pytest.mark.parametrize("change", ["focus", "record numbers", "node numbers"])
+def test_an_article_kept_on_the_page_follows_the_records_that_cite_it(
+    project: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article's entry on the page names each record citing it by number, with the nodes the graph
+    focuses on for it, by number too.  The quotes citing it are the same, but a claim moved to another
+    subject, a claim cited by another article was deleted (every later record's number shifts), or an entity
+    was added before the others (every node's number shifts).  An article a shard: a shard holds the real
+    corpus's five otherwise, and the deleted claim's article changes it whole."""
+    monkeypatch.setitem(kg.exports.page_data.SHARD_SIZES, "article", 1)
+    shutil.rmtree(project / "exports")
+    assert not build(project).skipped  # the page's articles kept in those shards
+    facts = project / "sources" / "facts"
+    if change == "focus":
+        old = "  - id: russia-operates-khmeimim-air-base\n    subject: russia\n"
+        edit(facts / "ki-syria-reassess-russian-presence.yaml", old, old.replace("russia\n", "syria\n"))
+    elif change == "record numbers":
+        path = facts / "ki-bloomberg-russia-deal-near.yaml"
+        text = path.read_text(encoding="utf-8")
+        first = re.search(r"  - id: photo-tishrin-dam-2019-depicts-russian-troops\n.*?(?=  - id: )", text, re.DOTALL)
+        assert first is not None
+        path.write_text(text[: first.start()] + text[first.end() :], encoding="utf-8")
+    else:
+        first_entity = "entities:\n  - {id: aaa, type: Person, name: Aaa}\n"
+        edit(project / "sources" / "entities.yaml", "entities:\n", first_entity)
     assert not build(project).skipped
     assert tree_digest(project / "exports") == fresh(project)
 

@@ -14,6 +14,8 @@ Everything shown is taken from the view; the page puts every text from YAML into
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -152,6 +154,7 @@ class _Builder:
         self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
         self.record_articles = rows.articles
         self.record_entries: list[bytes] = rows.entries
+        self._stamps: dict[str, tuple[str, str, str | None, str] | None] = {}
         self.linked = False
 
     def link(self) -> None:
@@ -310,7 +313,7 @@ class _Builder:
         label); kept between builds while what they are made of is the same (`accounting_stamp`): finding
         each quote in its text is most of an article's cost."""
         quotes = self.quotes.get(article.id, [])
-        stamp = accounting_stamp(article, self.model, quotes, self.digests) if self.shelf is not None else None
+        stamp = self._accounting_stamp(article)
         if stamp is not None and self.shelf is not None:
             kept = self.shelf.get(f"article {article.id}")
             if kept is not None and kept[0] == stamp:
@@ -324,6 +327,45 @@ class _Builder:
         if stamp is not None and self.shelf is not None:
             self.shelf.put(f"article {article.id}", stamp, marks)
         return marks
+
+    def _accounting_stamp(self, article: Article) -> tuple[str, str, str | None, str] | None:
+        """`accounting_stamp` of `article` (None without a shelf), made once: its shard's key and its marks
+        both read it."""
+        if self.shelf is None:
+            return None
+        if article.id not in self._stamps:
+            quotes = self.quotes.get(article.id, [])
+            self._stamps[article.id] = accounting_stamp(article, self.model, quotes, self.digests)
+        return self._stamps[article.id]
+
+    def _article_shard(self, number: int, start: int, end: int) -> bytes:
+        """The JSON of the articles `start` to `end` (null for one without a text), kept between builds while
+        what its entries are made of is the same: each article's marks (`accounting_stamp`), and how records
+        and nodes are numbered and which nodes each record focuses on (`_numbering`).  A one-file edit that
+        adds no record and moves no claim changes none: made again, the article shards were 0.36 s of the
+        page's 1.3 s of CPU in such an edit of 100,000 synthetic facts (texts of 41,800 characters, 2,000
+        marks each), and 0.10 s kept."""
+        articles = [self.model.articles[self.article_ids[index]] for index in range(start, end)]
+        stamps = [self._accounting_stamp(article) if article.text else "" for article in articles]
+        key = None if self.shelf is None or None in stamps else (self._numbering, stamps)
+        name = f"article shard {number}"
+        if key is not None and self.shelf is not None:
+            kept = self.shelf.get(name)
+            if kept is not None and kept[0] == key:
+                self.shelf.used.update(f"article {article.id}" for article in articles)  # their marks, kept too
+                return bytes(kept[1])
+        made = script_bytes([self.article_entry(start + k) if a.text else None for k, a in enumerate(articles)])
+        if key is not None and self.shelf is not None:
+            self.shelf.put(name, key, made)
+        return made
+
+    @cached_property
+    def _numbering(self) -> str:
+        """A digest of the order of records and nodes, which numbers them, and of the nodes each record
+        focuses on (`_record_nodes`): with the marks' stamps, what an article shard is made of."""
+        focus = [(r.id, r.subject, r.object) if isinstance(r, Claim) else r.id for r in self.records]
+        # As JSON, not pickled: a pickle tells apart equal strings held once or twice (see kg.sources.records).
+        return hashlib.sha256(json.dumps([focus, self.node_ids]).encode()).hexdigest()
 
     def _record_nodes(self, index: int) -> list[int]:
         record = self.records[index]
@@ -343,8 +385,7 @@ class _Builder:
         start = int(number) * size
         end = min(start + size, self.counts[kind])
         if kind == "article":
-            has_text = [bool(self.model.articles[self.article_ids[i]].text) for i in range(start, end)]
-            return script_bytes([self.article_entry(start + k) if text else None for k, text in enumerate(has_text)])
+            return self._article_shard(int(number), start, end)
         if kind == "nodes":
             others: dict[int, list[Any]] = {}
             entries = [self.node_entry(i, others) for i in range(start, end)]
