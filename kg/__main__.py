@@ -1,7 +1,5 @@
 """`python -m kg` is the same as the `kg` command."""
 
-import sys
+from kg.cli import console
 
-from kg.cli import main
-
-sys.exit(main())
+console()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, coverage_report
@@ -516,6 +518,19 @@ class Stopped(KeyboardInterrupt):
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Stopped
+
+
+def console() -> NoReturn:
+    """The `kg` command (and `python -m kg`): `main`, then out at once.  The interpreter's own exit would free
+    every object the command made, one at a time, which the system takes back whole anyway: after a one-file
+    edit of 100,000 synthetic facts, 0.47 to 0.57 s from the build's return to the process's end, against
+    0.05 s exiting at once (3 runs each), a sixth of that build.  Nothing is left to do by then: files are
+    closed, workers reaped, temporary folders removed; what the command printed is flushed here."""
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (`kg stats | head`), a stream closed
+            stream.flush()
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

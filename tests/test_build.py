@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,36 @@ def test_rdf_graph_is_an_rdflib_graph_in_oxigraph_holding_what_graph_ttl_holds(b
     graph.parse(ONTOLOGY / "kg.ttl", format="ox-turtle")  # the shapes read domains and ranges from it
     conforms, _, report = pyshacl.validate(graph, shacl_graph=str(ONTOLOGY / "shapes.ttl"), advanced=True)
     assert conforms, report  # the Python RDF ecosystem takes it as it is
+
+
+def test_the_command_hands_over_all_it_printed_and_its_own_status(built: Path, mini: Path, tmp_path: Path) -> None:
+    """`kg` leaves without the interpreter's own exit (`kg.cli.console`): what it printed into a pipe arrives
+    whole, more than a pipe holds too; a reader that stops early ends it quietly; a failure keeps its
+    status."""
+    out = tmp_path / "out"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as by default
+    arguments = ["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--timings"]
+    command = [sys.executable, "-m", "kg", *arguments]
+    made = subprocess.run(command, capture_output=True, text=True, check=False, env=buffered)
+    assert made.returncode == 0, made.stderr
+    assert sorted(line.split()[1] for line in made.stdout.splitlines() if line.startswith("wrote ")) == sorted(
+        str(out / name) for name in ("graph.ttl", "graph.html", "ontology.html")
+    )
+    assert "ontology doc" in made.stdout + made.stderr  # the stages' times, printed last
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    listed = run_kg("query", "--exports", str(built), "--format", "tsv", "-e", query)
+    counted = run_kg("query", "--exports", str(built), "--format", "tsv", "-e", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert listed.returncode == counted.returncode == 0, listed.stderr + counted.stderr
+    assert len(listed.stdout.encode()) > 1_000_000
+    assert len(listed.stdout.splitlines()) == 1 + int(counted.stdout.splitlines()[1].split("^^")[0].strip('"'))
+    shell = f"{shlex.quote(sys.executable)} -m kg query --exports {shlex.quote(str(built))} -e {shlex.quote(query)}"
+    piped = subprocess.run(
+        ["bash", "-c", f"{shell} | head -n 1; exit ${{PIPESTATUS[0]}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=buffered,
+    )
+    assert piped.returncode == 0 and len(piped.stdout.splitlines()) == 1 and not piped.stderr
+    failed = run_kg("validate", "--sources", str(tmp_path / "nothing here"), "--ontology", str(ONTOLOGY))
+    assert failed.returncode != 0 and "not found" in failed.stderr
