@@ -7,8 +7,10 @@ the class is read back in half the time (100,000 claims: 1.0 s → 0.47 s).
 
 from __future__ import annotations
 
-from functools import cache
+import copyreg
+from functools import cache, lru_cache
 from operator import attrgetter
+from pathlib import Path, PosixPath, WindowsPath
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,3 +32,19 @@ def pickled_by_fields(cls: type[T]) -> type[T]:
     """Class decorator (outside `@dataclass`): pickle instances as `cls(*fields)`."""
     cls.__reduce__ = _reduce  # type: ignore[method-assign]
     return cls
+
+
+@lru_cache(maxsize=1 << 16)
+def path(text: str) -> Path:
+    """The path `text`, one object per path: a source file's records name its file, the sources folder and
+    its article's text, and a kept build unpickles those of every file (Path parses its text again each
+    time: 0.18 s of the 1.5 s that loading 5,610 files' kept records took)."""
+    return Path(text)
+
+
+def _reduce_path(value: Path) -> tuple[Any, tuple[str]]:
+    return path, (str(value),)
+
+
+for _class in (PosixPath, WindowsPath):
+    copyreg.pickle(_class, _reduce_path)
