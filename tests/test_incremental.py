@@ -16,10 +16,12 @@ import pyoxigraph as ox
 import pytest
 
 import kg
+import kg.checks.checked
 import kg.checks.meaning
 import kg.exports.chunks
 import kg.exports.page
 import kg.exports.page_data
+import kg.exports.page_json
 import kg.problems
 import kg.sources.kept
 import kg.sources.records
@@ -301,6 +303,49 @@ def test_a_direct_triple_asserted_in_two_files_is_written_once_and_moves_when_it
     assert tree_digest(tmp_path / "exports") == fresh(tmp_path)
     direct = "kg:agent-0 kgo:operates kg:base-0 ."
     assert (tmp_path / "exports" / "graph.ttl").read_text(encoding="utf-8").count(direct) == 1
+
+
+def test_node_and_search_shards_that_still_hold_are_taken_from_the_last_exports(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards beside the page, five nodes each.  Built with a claim hedged, then that claim back as it was:
+    the page takes every node and search shard from the last exports but those of the claim's two ends and
+    of their neighbours (which show their degree and first day), each the bytes it would make.  Then a name
+    changed: its node's neighbours show it, and so does a search shard.  A shard altered in the last exports
+    is made again.  Builds that keep nothing give the same bytes throughout."""
+    monkeypatch.setattr(kg.exports.page, "INLINE_BYTES", 0)
+    monkeypatch.setitem(kg.exports.page_data.SHARD_SIZES, "nodes", 5)
+    facts = project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml"
+    edit(facts, "modality: reported", "modality: hedged")
+    assert not build(project).skipped  # the page's node tables kept for the hedged claim
+    assert tree_digest(project / "exports") == fresh(project)
+    edit(facts, "modality: hedged", "modality: reported")
+    last = project / "exports"
+
+    def taken() -> tuple[set[str], set[str]]:
+        """The node and search shards of today's page, and those taken from the last exports; each one's
+        bytes checked against a page that keeps nothing."""
+        current = fingerprint(project / "sources", project / "ontology", "")
+        shelf = Shelf(project / CACHE_DIR / "page", f"{current.ontology}\0{builder_version()}")
+        loaded = kg.checks.checked.load_project(project / "sources", project / "ontology")
+        kept = kg.exports.page_data.PageKept(shelf, current.files, last)
+        builder, alone = (kg.exports.page_data.page_data(loaded, None, k)._builder for k in (kept, None))
+        builder.link()
+        alone.link()
+        names = builder.shard_names(("nodes", "search"))
+        assert [builder.shard(name) for name in names] == [alone.shard(name) for name in names]
+        return set(names), {name for name in names if builder._kept_shard(name) is not None}
+
+    shards, kept_now = taken()
+    assert 0 < len(shards - kept_now) < len(shards) / 4, (len(shards), len(kept_now))
+    edit(project / "sources" / "entities.yaml", "name: Russia\n", "name: Russian Federation\n")
+    _, renamed = taken()
+    assert renamed < kept_now and any(name.startswith("search/") for name in kept_now - renamed)
+    folder = next(p for p in last.iterdir() if kg.exports.page_data.SHARD_FOLDER_NAME.fullmatch(p.name))
+    name = next(name for name in sorted(renamed) if name.startswith("nodes/"))
+    altered = folder / kg.exports.page_json.shard_file(name)
+    altered.write_bytes(altered.read_bytes().replace(b'"key":', b'"key" :', 1))
+    assert taken()[1] == renamed - {name}
 
 
 def test_the_page_shards_folder_moves_in_whole_and_replaces_the_last_one(

@@ -26,10 +26,9 @@ from itertools import chain
 from pathlib import Path
 
 from kg.checks.checked import Project
-from kg.exports.page_data import INLINE_BYTES, SHARD_FOLDER, page_data
-from kg.exports.page_json import script_json
+from kg.exports.page_data import INLINE_BYTES, SHARD_FOLDER, PageKept, page_data
+from kg.exports.page_json import script_json, shard_file, shard_script
 from kg.exports.view import View
-from kg.shelf import Shelf
 
 VIS_DIR = "lib/vis-9.1.2"
 TIMELINE = "vis-timeline-8.5.4/vis-timeline-graph2d.min.js"
@@ -91,7 +90,7 @@ ShardSink = Callable[[str, bytes], None]
 
 
 def render(
-    project: Project, view: View | None, keep: ShardSink, kept: tuple[Shelf, dict[Path, str]] | None = None
+    project: Project, view: View | None, keep: ShardSink, kept: PageKept | None = None
 ) -> tuple[str, str | None]:
     """`graph.html`, and the name of the shard folder beside it (None when the shards are inline).
 
@@ -115,8 +114,8 @@ def render(
     else:
         digest = hashlib.sha256()  # in hardware: see `kg.shelf._digest`
         for name, text in chain(held, data.shards):
-            script_name = name.replace("/", "-") + ".js"
-            script = b'kgShard("' + name.encode() + b'",' + text + b");\n"
+            script_name = shard_file(name)
+            script = shard_script(name, text)
             for part in (script_name.encode(), b"\0", script, b"\0"):
                 digest.update(part)
             keep(script_name, script)
@@ -148,9 +147,7 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
     return files
 
 
-def write_page(
-    project: Project, view: View | None, folder: Path, kept: tuple[Shelf, dict[Path, str]] | None = None
-) -> list[str]:
+def write_page(project: Project, view: View | None, folder: Path, kept: PageKept | None = None) -> list[str]:
     """Write the page's files under `folder` as they are made, and return their paths relative to it (the
     shard scripts, then `graph.html`).  The scripts go to a hidden folder first, renamed once its digest
     is known.  `kept`: as for `page_data`."""

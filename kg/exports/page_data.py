@@ -17,17 +17,20 @@ import datetime as dt
 import hashlib
 import json
 import math
+import operator
+import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.checks.checked import Project
 from kg.checks.coverage import article_marks, quotes_by_article
 from kg.checks.kept import accounting_stamp
-from kg.exports.page_json import script_bytes
+from kg.exports.page_json import script_bytes, shard_file, shard_text
 from kg.exports.page_layout import node_positions
 from kg.exports.page_records import RowMaker
 from kg.exports.page_style import (
@@ -79,6 +82,20 @@ STORY_GAP = dt.timedelta(days=183)
 SHARD_FOLDER = "graph-{}"
 """Beside graph.html, named by a digest of its content: a page and its shards always match."""
 SHARD_FOLDER_NAME = re.compile(r"graph-[0-9a-f]{16}")
+KEPT_TABLES_LINKS = 400_000
+"""Graphs with at most this many links keep the page's node tables between builds (`_Builder.unchanged`): at
+100,000 facts 100,000 to 156,000 links, 6 MB pickled.  A million facts would hold a million more tuples in
+the page's process, the build's largest, and pickle them; their node shards are all made every time."""
+
+
+class PageKept(NamedTuple):
+    """What the page keeps between builds: its `shelf` (with `-rows` and `-nodes` beside it), the digests of
+    today's sources, and `last`, the folder of the last build's exports, whose node and search shards are
+    used again where they still hold."""
+
+    shelf: Shelf
+    digests: dict[Path, str]
+    last: Path | None = None
 
 
 class PageData:
@@ -122,9 +139,7 @@ def story_dates(dates: list[str]) -> list[str]:
 class _Builder:
     """Builds `PageData` from a project: each record's look and summary once, then nodes, edges, shards."""
 
-    def __init__(
-        self, project: Project, view: View, kept: tuple[Shelf, dict[Path, str]] | None = None, own_view: bool = False
-    ):
+    def __init__(self, project: Project, view: View, kept: PageKept | None = None, own_view: bool = False):
         self.model, self.ontology, self.view, self.own_view = project.model, project.ontology, view, own_view
         self.article_ids = list(self.model.articles)
         self.article_index = {article_id: index for index, article_id in enumerate(self.article_ids)}
@@ -155,6 +170,12 @@ class _Builder:
         self.record_articles = rows.articles
         self.record_entries: list[bytes] = rows.entries
         self._stamps: dict[str, tuple[str, str, str | None, str] | None] = {}
+        self.last = kept.last if kept is not None else None
+        self.tables = Shelf(kept[0].folder.with_name(kept[0].folder.name + "-nodes"), kept[0].version) if kept else None
+        self.fields: list[tuple[Any, ...]] | None = None  # each node's `node_fields`, when kept
+        self.unchanged: dict[str, str] = {}  # node and search shards as last time → the digest of their JSON
+        self.made: dict[str, str] = {}  # the same for those of this build
+        self._kept_digests: dict[str, str] | None = None  # `made` of the last build, if its tables are today's
         self.linked = False
 
     def link(self) -> None:
@@ -173,6 +194,9 @@ class _Builder:
         self.classes_style = [class_style(self.ontology, cls) for cls in self.classes]
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
         self.prepare_nodes(self.make_edges())
+        if self.tables is not None and len(self.edges) <= KEPT_TABLES_LINKS:
+            self.fields = [self.node_fields(i) for i in range(len(self.node_ids))]
+            self.unchanged = self._unchanged_shards()
         if self.own_view:  # read by no one else: its links, now the page's edges, let go (a million at 1M facts)
             view.edges.clear()
 
@@ -236,13 +260,33 @@ class _Builder:
             self.node_articles.append(sorted(found))
         self.class_of = [self.class_index[nodes[node_id].cls] for node_id in self.node_ids]
 
-    def node_entry(self, i: int, others: dict[int, list[Any]]) -> Json:
-        """A node with its facts and every link, [edge, other, *the edge]; what the page needs to draw the
-        node at the other end goes into `others` (shared by a shard): [name, class, degree, since, articles]."""
+    NODE_KEYS = ("key", "names", "class", "kind", "since", "date", "until", "record", "articles", "facts", "note")
+
+    def node_fields(self, i: int) -> tuple[Any, ...]:
+        """Node `i`'s entry but its links, as values of NODE_KEYS, then its degree: all that a shard holding it
+        or one of its neighbours reads of it."""
         node_id = self.node_ids[i]
         node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
         entity = self.model.entities.get(node_id)
+        return (
+            node_id,
+            [node.name, *node.aliases],
+            self.class_of[i],
+            node.kind,
+            self.since[i],
+            date_text(event) if event else None,
+            last_day(event) if event else None,
+            self.record_index[node_id] if event else None,
+            self.node_articles[i],
+            self._facts(i),
+            entity.note if entity else None,
+            len(self.incident[i]),
+        )
+
+    def node_entry(self, i: int, others: dict[int, list[Any]]) -> Json:
+        """A node with its facts and every link, [edge, other, *the edge]; what the page needs to draw the
+        node at the other end goes into `others` (shared by a shard): [name, class, degree, since, articles]."""
         edges, incident, node_ids = self.edges, self.incident, self.node_ids
         links = []
         for j in incident[i]:
@@ -257,21 +301,10 @@ class _Builder:
                     self.node_articles[other],
                 ]
             links.append([j, other, *edge])
-        return {
-            "key": node_id,
-            "names": [node.name, *node.aliases],
-            "class": self.class_of[i],
-            "kind": node.kind,
-            "since": self.since[i],
-            "date": date_text(event) if event else None,
-            "until": last_day(event) if event else None,
-            "record": self.record_index[node_id] if event else None,
-            "articles": self.node_articles[i],
-            "facts": self._facts(i),
-            "note": entity.note if entity else None,
-            "degree": len(incident[i]),
-            "links": links,
-        }
+        fields = self.fields[i] if self.fields is not None else self.node_fields(i)
+        entry = dict(zip(self.NODE_KEYS, fields, strict=False))
+        entry["degree"], entry["links"] = fields[-1], links
+        return entry
 
     def _facts(self, i: int) -> list[list[Any]]:
         """A node's literal facts: [label, text, record, since, until, date, look] (the last four None for an
@@ -288,8 +321,69 @@ class _Builder:
         return found
 
     def search_entry(self, i: int) -> list[Any]:
+        """[id, names, class, degree]: read from `node_fields` (where a change marks its shard changed)."""
         node = self.view.nodes[self.node_ids[i]]
         return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
+
+    # ------------------------------------------------------------------ shards kept from the last build
+
+    def _unchanged_shards(self) -> dict[str, str]:
+        """The node and search shards whose entries are those of the last build (→ the digest of their JSON
+        then), found by comparing the links and each node's `node_fields` with the last build's, kept on
+        `tables`.  A node's entry reads its fields, its links, and the fields of the node at each link's
+        other end; a search entry only its node's fields.  A one-file edit that adds no record changes a
+        handful: making the node and search shards was 1.0 s of the page's 4 s of CPU in such an edit of
+        100,000 real-shaped facts."""
+        assert self.tables is not None and self.fields is not None
+        kept = self.tables.get("nodes")
+        if kept is None or self.last is None:
+            return {}
+        old_edges, old_fields, digests = kept[1]
+        if len(old_edges) != len(self.edges) or len(old_fields) != len(self.fields):
+            return {}  # numbered otherwise: every shard may differ
+        changed_nodes = [i for i, same in enumerate(map(operator.eq, old_fields, self.fields)) if not same]
+        changed_links = [j for j, same in enumerate(map(operator.eq, old_edges, self.edges)) if not same]
+        touched = set(changed_nodes)
+        for j in changed_links:
+            touched.update((old_edges[j][0], old_edges[j][1], self.edges[j][0], self.edges[j][1]))
+        for i in changed_nodes:  # its neighbours' shards show its name, class, degree, first day and articles
+            for j in self.incident[i]:
+                touched.update(self.edges[j][:2])
+        changed = {f"nodes/{i // SHARD_SIZES['nodes']}" for i in touched}
+        changed |= {f"search/{i // SHARD_SIZES['search']}" for i in changed_nodes}
+        self._kept_digests = None if touched else digests  # tables as kept: not written again if shards are too
+        return {name: digest for name, digest in digests.items() if name not in changed}
+
+    def _kept_shard(self, name: str) -> bytes | None:
+        """The JSON of shard `name` as the last build wrote it, if it still holds (`unchanged`) and a shard
+        folder of the last exports has it, unaltered (its digest checked); None otherwise."""
+        digest = self.unchanged.get(name)
+        if digest is None or self.last is None:
+            return None
+        for folder in self._last_folders:
+            script = _regular_file_bytes(folder / shard_file(name))
+            text = shard_text(name, script) if script is not None else None
+            if text is not None and hashlib.sha256(text).hexdigest() == digest:
+                return text
+        return None
+
+    @cached_property
+    def _last_folders(self) -> list[Path]:
+        if self.last is None:
+            return []
+        try:
+            return sorted(p for p in self.last.iterdir() if SHARD_FOLDER_NAME.fullmatch(p.name) and p.is_dir())
+        except OSError:
+            return []
+
+    def keep_tables(self) -> None:
+        """Keep the links, each node's fields and the digest of each node and search shard's JSON, for the
+        next build's `_unchanged_shards` (after the last shard is made)."""
+        if self.tables is None or self.fields is None:
+            return
+        if self.made != self._kept_digests:
+            self.tables.put("nodes", None, (self.edges, self.fields, self.made))
+        self.tables.keep_only_used()
 
     def article_entry(self, index: int) -> Json:
         """An article's text and its marks, [start, end, kind, what]: kind 0 a record citing the span (what:
@@ -386,15 +480,20 @@ class _Builder:
         end = min(start + size, self.counts[kind])
         if kind == "article":
             return self._article_shard(int(number), start, end)
-        if kind == "nodes":
-            others: dict[int, list[Any]] = {}
-            entries = [self.node_entry(i, others) for i in range(start, end)]
-            return script_bytes({"entries": entries, "others": others})
         if kind == "records":  # the entries are escaped already (`kg.exports.page_records`)
             text = b"[" + b",".join(self.record_entries[start:end]) + b"]"
             self.record_entries[start:end] = [b""] * (end - start)  # each shard is made once
             return text
-        return script_bytes([self.search_entry(i) for i in range(start, end)])
+        made = self._kept_shard(name)
+        if made is None and kind == "nodes":
+            others: dict[int, list[Any]] = {}
+            entries = [self.node_entry(i, others) for i in range(start, end)]
+            made = script_bytes({"entries": entries, "others": others})
+        elif made is None:
+            made = script_bytes([self.search_entry(i) for i in range(start, end)])
+        if self.fields is not None:
+            self.made[name] = hashlib.sha256(made).hexdigest()
+        return made
 
     @property
     def counts(self) -> dict[str, int]:
@@ -486,12 +585,11 @@ class _Builder:
         }
 
 
-def page_data(
-    project: Project, view: View | None = None, kept: tuple[Shelf, dict[Path, str]] | None = None
-) -> PageData:
+def page_data(project: Project, view: View | None = None, kept: PageKept | None = None) -> PageData:
     """The page's data for `project`: inline JSON, and the JSON of every shard, made as it is read.
-    `kept`: the shelf on which the rows of each file's records are kept between builds, and the digests of
-    today's source files (`kg.exports.page_records`)."""
+    `kept`: what the page keeps between builds (`PageKept`): each file's records' rows
+    (`kg.exports.page_records`), articles' marks and shards, the overview's layout, and the node tables that
+    tell which node and search shards of the last exports still hold."""
     own_view = view is None
     # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
     # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus);
@@ -547,5 +645,20 @@ def _shards(builder: _Builder) -> Iterator[tuple[str, bytes]]:
     builder.link()
     for name in builder.shard_names(("nodes", "search", "article")):
         yield name, builder.shard(name)
+    builder.keep_tables()
     if builder.shelf is not None:
         builder.shelf.flush()
+
+
+def _regular_file_bytes(path: Path, limit: int = 256 * 1024 * 1024) -> bytes | None:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None: a shard folder of the
+    exports may hold anything by now (a FIFO would block a plain read)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        return stream.read(limit + 1)

@@ -33,6 +33,7 @@ from kg.exports.manifest import (
     write_manifest,
 )
 from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
+from kg.exports.page_data import PageKept
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
 from kg.exports.turtle import entity_finder
 from kg.exports.view import View
@@ -124,13 +125,11 @@ def _write_rdf(
     return names
 
 
-def write_page_files(
-    project: Project, view: View | None, folder: Path, kept: tuple[Shelf, dict[Path, str]] | None = None
-) -> list[str]:
+def write_page_files(project: Project, view: View | None, folder: Path, kept: PageKept | None = None) -> list[str]:
     """Write the page's files under `folder` (`kg.exports.page.write_page`), timed as the stage "page".  The
     process that makes them writes them, as they are made: a large graph's page is a hundred megabytes of
-    shards, not worth sending to another process or holding all at once.  `kept`: the page's shelf (what it
-    keeps between builds, `kg.exports.page_data`), and the digests of the sources."""
+    shards, not worth sending to another process or holding all at once.  `kept`: what the page keeps between
+    builds (`kg.exports.page_data.PageKept`)."""
     # Imported here: `kg query` and friends need not pay for the page's modules.
     from kg.exports.page import write_page
 
@@ -380,7 +379,7 @@ def build(
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
             if "html" in formats:
-                rows = (Shelf(cache / "page", version), current.files) if use_cache else None
+                rows = PageKept(Shelf(cache / "page", version), current.files, out) if use_cache else None
                 page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, rows))))
             if primed is not None:
                 primed.give(loaded)
