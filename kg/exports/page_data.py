@@ -151,7 +151,7 @@ class _Builder:
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
         # The rows in a folder of their own beside `kept`'s (`page-rows/`): written and let go once made.
-        rows_shelf = Shelf(kept[0].folder.with_name(kept[0].folder.name + "-rows"), kept[0].version) if kept else None
+        rows_shelf = _beside(kept.shelf, "-rows") if kept is not None else None
         packed = (Packed(rows_shelf), self.digests) if rows_shelf is not None else None
         rows = RowMaker(view, self.article_index, self.relation_label, packed, self.names).rows()
         self.looks: list[Json] = []
@@ -171,7 +171,7 @@ class _Builder:
         self.record_entries: list[bytes] = rows.entries
         self._stamps: dict[str, tuple[str, str, str | None, str] | None] = {}
         self.last = kept.last if kept is not None else None
-        self.tables = Shelf(kept[0].folder.with_name(kept[0].folder.name + "-nodes"), kept[0].version) if kept else None
+        self.tables = _beside(kept.shelf, "-nodes") if kept is not None else None
         self.fields: list[tuple[Any, ...]] | None = None  # each node's `node_fields`, when kept
         self.unchanged: dict[str, str] = {}  # node and search shards as last time → the digest of their JSON
         self.made: dict[str, str] = {}  # the same for those of this build
@@ -302,7 +302,7 @@ class _Builder:
                 ]
             links.append([j, other, *edge])
         fields = self.fields[i] if self.fields is not None else self.node_fields(i)
-        entry = dict(zip(self.NODE_KEYS, fields, strict=False))
+        entry = dict(zip(self.NODE_KEYS, fields[:-1], strict=True))
         entry["degree"], entry["links"] = fields[-1], links
         return entry
 
@@ -321,7 +321,7 @@ class _Builder:
         return found
 
     def search_entry(self, i: int) -> list[Any]:
-        """[id, names, class, degree]: read from `node_fields` (where a change marks its shard changed)."""
+        """[id, names, class, degree]: each among its node's `node_fields` (whose change marks the shard changed)."""
         node = self.view.nodes[self.node_ids[i]]
         return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
 
@@ -648,6 +648,11 @@ def _shards(builder: _Builder) -> Iterator[tuple[str, bytes]]:
     builder.keep_tables()
     if builder.shelf is not None:
         builder.shelf.flush()
+
+
+def _beside(shelf: Shelf, suffix: str) -> Shelf:
+    """A shelf of its own beside `shelf` (`page-rows/`, `page-nodes/`), for the same builder and ontology."""
+    return Shelf(shelf.folder.with_name(shelf.folder.name + suffix), shelf.version)
 
 
 def _regular_file_bytes(path: Path, limit: int = 256 * 1024 * 1024) -> bytes | None:

@@ -379,8 +379,8 @@ def build(
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
             if "html" in formats:
-                rows = PageKept(Shelf(cache / "page", version), current.files, out) if use_cache else None
-                page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, rows))))
+                page_kept = PageKept(Shelf(cache / "page", version), current.files, out) if use_cache else None
+                page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, page_kept))))
             if primed is not None:
                 primed.give(loaded)
                 doc.append(primed.result)
