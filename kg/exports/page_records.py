@@ -69,9 +69,8 @@ class _Reads:
         }
 
     def values(self, kind: str, keys: tuple[str, ...]) -> list[Any]:
-        if kind == "name":  # most reads: a file's claims name a node or two each
-            names = self.names
-            return [names.get(key, key) for key in keys]
+        if kind == "name":  # most reads: a file's claims name a node or two each (looked up in C)
+            return list(map(self.names.get, keys, keys))
         return list(map(self.one[kind], keys))
 
     def __call__(self, kind: str, key: str) -> Any:
