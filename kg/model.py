@@ -31,7 +31,7 @@ class Evidence:
         shared and the index is a small int."""
         if self.owner is BUILT_IN_PYTHON:
             return BUILT_IN_PYTHON
-        return Where(self.owner.file, (*self.owner.path, "evidence", self.index))
+        return self.owner.at("evidence", self.index)
 
 
 @pickled_by_fields

@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +28,7 @@ from kg.exports.turtle import TurtleWriter
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
-from kg.shelf import Shelf, keepable
+from kg.shelf import Shelf, keepable, read_now, still_holds
 from kg.workers import in_processes
 
 PARALLEL_RECORDS = 20_000
@@ -65,7 +66,7 @@ def _render_batch(indexes: list[int]) -> list[Placed]:
         stamp = job.stamps[index]
         data = chunk.text.encode("utf-8")
         if job.shelf is not None and stamp is not None:
-            read = job.writer.read_values(chunk.dependencies, job.texts)
+            read = read_now(chunk.reads, partial(job.writer.values, job.texts))
             job.shelf.put_bytes(str(job.groups[index].file), (stamp, read), data)
         placed.append((os.path.basename(job.part.name), job.part.tell(), len(data)))
         job.part.write(data)
@@ -89,10 +90,11 @@ def write_turtle(
     texts = {article.id: digests.get(article.text_path) for article in model.articles.values()}
     kept_texts: dict[int, memoryview] = {}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
+    values = partial(writer.values, texts)
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
         kept = shelf.get_bytes(str(group.file)) if shelf is not None and stamp is not None else None
-        if kept is not None and kept[0][0] == stamp and writer.still_holds(kept[0][1], texts):
+        if kept is not None and kept[0][0] == stamp and still_holds(kept[0][1], values):
             kept_texts[index] = kept[1]
         else:
             todo.append(index)
