@@ -26,7 +26,7 @@ import kg.problems
 import kg.sources.kept
 import kg.sources.records
 import kg.workers
-from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint
+from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint, manifest_path, read_manifest
 from kg.shelf import PACKS, Shelf
 from kg.sources.records import FileLoader
 
@@ -323,18 +323,25 @@ def test_node_and_search_shards_that_still_hold_are_taken_from_the_last_exports(
     last = project / "exports"
 
     def taken() -> tuple[set[str], set[str]]:
-        """The node and search shards of today's page, and those taken from the last exports; each one's
-        bytes checked against a page that keeps nothing."""
+        """The node and search shards of today's page, and those taken from the last exports (not made); each
+        one's bytes checked against a page that keeps nothing."""
         current = fingerprint(project / "sources", project / "ontology", "")
         shelf = Shelf(project / CACHE_DIR / "page", f"{current.ontology}\0{builder_version()}")
         loaded = kg.checks.checked.load_project(project / "sources", project / "ontology")
-        kept = kg.exports.page_data.PageKept(shelf, current.files, last)
+        manifest = read_manifest(manifest_path(project / CACHE_DIR, last))
+        assert manifest is not None
+        kept = kg.exports.page_data.PageKept(shelf, current.files, last, manifest.exports)
         builder, alone = (kg.exports.page_data.page_data(loaded, None, k)._builder for k in (kept, None))
         builder.link()
         alone.link()
         names = builder.shard_names(("nodes", "search"))
-        assert [builder.shard(name) for name in names] == [alone.shard(name) for name in names]
-        return set(names), {name for name in names if builder._kept_shard(name) is not None}
+        shards = [builder.shard(name) for name in names]
+        scripts = [
+            shard.same_as.read_bytes() if shard.same_as else kg.exports.page_json.shard_script(name, shard.text or b"")
+            for name, shard in zip(names, shards, strict=True)
+        ]
+        assert scripts == [kg.exports.page_json.shard_script(name, alone.make(name)) for name in names]
+        return set(names), {name for name, shard in zip(names, shards, strict=True) if shard.text is None}
 
     shards, kept_now = taken()
     assert 0 < len(shards - kept_now) < len(shards) / 4, (len(shards), len(kept_now))
@@ -346,6 +353,57 @@ def test_node_and_search_shards_that_still_hold_are_taken_from_the_last_exports(
     altered = folder / kg.exports.page_json.shard_file(name)
     altered.write_bytes(altered.read_bytes().replace(b'"key":', b'"key" :', 1))
     assert taken()[1] == renamed - {name}
+
+
+def test_shards_that_still_hold_are_linked_from_the_last_exports_and_never_trusted_once_touched(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards beside the page, five nodes each.  After an edit, the shards whose JSON is the last build's are
+    the last exports' very files (hard links: no byte read or written), the rest new files; every byte is a
+    fresh build's.  A shard file altered since it was written, or made a symbolic link, is not taken; where
+    links are refused the files are copied."""
+    monkeypatch.setattr(kg.exports.page, "INLINE_BYTES", 0)
+    monkeypatch.setitem(kg.exports.page_data.SHARD_SIZES, "nodes", 5)
+    facts = project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml"
+
+    def shard_files() -> dict[str, int]:
+        [folder] = [p for p in (project / "exports").iterdir() if p.name.startswith("graph-")]
+        return {path.name: path.stat().st_ino for path in sorted(folder.iterdir())}
+
+    edit(facts, "modality: reported", "modality: hedged")
+    assert not build(project).skipped  # the shards now beside the page
+    before = shard_files()
+    edit(facts, "modality: hedged", "modality: reported")
+    assert not build(project).skipped
+    after = shard_files()
+    linked = {name for name in after if before.get(name) == after[name]}
+    assert {"article-0.js", "search-0.js"} <= linked and "records-0.js" not in linked, linked  # the claim's shard
+    assert len(before) / 2 < len(linked) < len(after), linked
+    assert tree_digest(project / "exports") == fresh(project)
+
+    [folder] = [p for p in (project / "exports").iterdir() if p.name.startswith("graph-")]
+    touched, symlinked = folder / "search-0.js", folder / "article-0.js"
+    touched.write_bytes(touched.read_bytes().replace(b'kgShard("search",[', b'kgShard("search",[ ', 1))
+    elsewhere = project / "elsewhere.js"
+    elsewhere.write_bytes(symlinked.read_bytes())
+    symlinked.unlink()
+    symlinked.symlink_to(elsewhere)
+    not_taken = {touched.stat().st_ino, elsewhere.stat().st_ino}
+    edit(facts, "modality: reported", "modality: hedged")
+    assert not build(project).skipped
+    again = shard_files()
+    assert again["search-0.js"] not in not_taken and again["article-0.js"] not in not_taken
+    assert len({name for name in again if after.get(name) == again[name]}) > len(again) / 2
+    assert tree_digest(project / "exports") == fresh(project)
+
+    def refused(source: object, target: object) -> None:
+        raise PermissionError("no hard links on this file system")
+
+    monkeypatch.setattr(kg.exports.page.os, "link", refused)
+    edit(facts, "modality: hedged", "modality: reported")
+    assert not build(project).skipped
+    assert not set(shard_files().values()) & set(again.values())
+    assert tree_digest(project / "exports") == fresh(project)
 
 
 def test_the_page_shards_folder_moves_in_whole_and_replaces_the_last_one(

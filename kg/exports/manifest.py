@@ -105,7 +105,7 @@ class Manifest:
         return (
             self.fingerprint == current
             and self.out == str(out.resolve())
-            and all(_stat(out / name) == stamp for name, stamp in self.exports.items())
+            and all(file_stamp(out / name) == stamp for name, stamp in self.exports.items())
         )
 
 
@@ -123,12 +123,14 @@ def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
     return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings).digest, out)
 
 
-def _stat(path: Path) -> list[int] | None:
+def file_stamp(path: Path) -> list[int] | None:
+    """[size, modification time, inode] of the regular file at `path` (not followed if a link), else None:
+    what the manifest records of each export, and what tells that one is still as a build wrote it."""
     try:
-        info = path.stat()
+        info = path.lstat()
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
+    return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
 
 
 def read_manifest(path: Path) -> Manifest | None:
@@ -148,7 +150,7 @@ def write_manifest(cache: Path, current: str, settings: str, out: Path, written:
         "fingerprint": current,
         "settings": settings,
         "out": str(out.resolve()),
-        "exports": {path.relative_to(out).as_posix(): _stat(path) for path in written},
+        "exports": {path.relative_to(out).as_posix(): file_stamp(path) for path in written},
     }
     path = manifest_path(cache, out)
     temporary = cache / f".{path.name}.{os.getpid()}.tmp"

@@ -18,11 +18,9 @@ import hashlib
 import json
 import math
 import operator
-import os
 import re
-import stat
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,7 +28,8 @@ from typing import Any, NamedTuple
 from kg.checks.checked import Project
 from kg.checks.coverage import article_marks, quotes_by_article
 from kg.checks.kept import accounting_stamp
-from kg.exports.page_json import script_bytes, shard_file, shard_text
+from kg.exports.manifest import file_stamp
+from kg.exports.page_json import script_bytes, shard_file
 from kg.exports.page_layout import node_positions
 from kg.exports.page_records import RowMaker
 from kg.exports.page_style import (
@@ -90,23 +89,57 @@ the page's process, the build's largest, and pickle them; their node shards are 
 
 class PageKept(NamedTuple):
     """What the page keeps between builds: its `shelf` (with `-rows` and `-nodes` beside it), the digests of
-    today's sources, and `last`, the folder of the last build's exports, whose node and search shards are
-    used again where they still hold."""
+    today's sources, `last`, the folder of the last build's exports, and `last_files`, what that build's
+    manifest recorded of each file it wrote there (`kg.exports.manifest.file_stamp`): a shard of the last
+    exports that still holds, and is as that build wrote it, is linked rather than made and written again."""
 
     shelf: Shelf
     digests: dict[Path, str]
     last: Path | None = None
+    last_files: Mapping[str, list[int]] = {}
+
+
+class Shard(NamedTuple):
+    """A shard as the page writes it: its JSON (None when `same_as` holds it and it was not made), the SHA-256
+    of that JSON (hex), and `same_as`, the last exports' file of the same shard when it holds this very JSON
+    and is as the last build wrote it."""
+
+    text: bytes | None
+    digest: str
+    same_as: Path | None = None
+
+
+def shard_folder(digests: Iterable[tuple[str, str]]) -> str:
+    """The name of the folder of shards (name, digest of its JSON), in order: a digest of them all, so that a
+    page and its shards always match."""
+    folder = hashlib.sha256()  # in hardware: see `kg.shelf._digest`
+    for name, digest in digests:
+        folder.update(f"{shard_file(name)}\0{digest}\0".encode())
+    return SHARD_FOLDER.format(folder.hexdigest()[:16])
 
 
 class PageData:
-    """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), the JSON as UTF-8) of each shard, in order,
-    each made as it is read: at 1,000,000 facts they are 900 MB of text, which held all at once made the
+    """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), `Shard`) of each shard, in order, each made
+    as it is read: at 1,000,000 facts they are 900 MB of text, which held all at once made the
     page's process the build's largest.  The records' shards come first, made from each record's row
     before the links between nodes are (see `_Builder.link`); `inline` needs those links."""
 
     def __init__(self, builder: _Builder):
         self._builder = builder
         self.shards = _shards(builder)
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """The name of each shard read so far, in order → the SHA-256 of its JSON (`shard_folder` names them)."""
+        return self._builder.made
+
+    def text(self, name: str, shard: Shard) -> bytes:
+        """The JSON of `shard` (named `name`), made afresh if it was not made (`Shard.same_as`)."""
+        if shard.text is not None:
+            return shard.text
+        text = self._builder.shard(name, link=False).text
+        assert text is not None, "a shard made afresh has its JSON"
+        return text
 
     @cached_property
     def inline(self) -> Json:
@@ -170,12 +203,17 @@ class _Builder:
         self.record_articles = rows.articles
         self.record_entries: list[bytes] = rows.entries
         self._stamps: dict[str, tuple[str, str, str | None, str] | None] = {}
-        self.last = kept.last if kept is not None else None
         self.tables = _beside(kept.shelf, "-nodes") if kept is not None else None
+        self.last_files: Mapping[str, list[int]] = kept.last_files if kept is not None else {}
+        last_made = self.tables.get("shards") if self.tables is not None else None
+        self.last_made: dict[str, str] = last_made[1] if last_made is not None else {}  # as `made`, last build
+        self.last_folder = None  # the last exports' folder of the shards in `last_made`
+        if kept is not None and kept.last is not None and self.last_made:
+            self.last_folder = kept.last / shard_folder(self.last_made.items())
+        self.made: dict[str, str] = {}  # each shard of this build, in order → the digest of its JSON
         self.fields: list[tuple[Any, ...]] | None = None  # each node's `node_fields`, when kept
-        self.unchanged: dict[str, str] = {}  # node and search shards as last time → the digest of their JSON
-        self.made: dict[str, str] = {}  # the same for those of this build
-        self._kept_digests: dict[str, str] | None = None  # `made` of the last build, if its tables are today's
+        self.unchanged: set[str] = set()  # node and search shards whose JSON is that of the last build
+        self._tables_held = False  # whether the kept node tables are today's
         self.linked = False
 
     def link(self) -> None:
@@ -327,20 +365,19 @@ class _Builder:
 
     # ------------------------------------------------------------------ shards kept from the last build
 
-    def _unchanged_shards(self) -> dict[str, str]:
-        """The node and search shards whose entries are those of the last build (→ the digest of their JSON
-        then), found by comparing the links and each node's `node_fields` with the last build's, kept on
-        `tables`.  A node's entry reads its fields, its links, and the fields of the node at each link's
-        other end; a search entry only its node's fields.  A one-file edit that adds no record changes a
-        handful: making the node and search shards was 1.0 s of the page's 4 s of CPU in such an edit of
-        100,000 real-shaped facts."""
+    def _unchanged_shards(self) -> set[str]:
+        """The node and search shards whose entries are those of the last build, found by comparing the links
+        and each node's `node_fields` with the last build's, kept on `tables`.  A node's entry reads its
+        fields, its links, and the fields of the node at each link's other end; a search entry only its node's
+        fields.  A one-file edit that adds no record changes a handful: making the node and search shards was
+        1.0 s of the page's 4 s of CPU in such an edit of 100,000 real-shaped facts."""
         assert self.tables is not None and self.fields is not None
         kept = self.tables.get("nodes")
-        if kept is None or self.last is None:
-            return {}
-        old_edges, old_fields, digests = kept[1]
+        if kept is None:
+            return set()
+        old_edges, old_fields = kept[1]
         if len(old_edges) != len(self.edges) or len(old_fields) != len(self.fields):
-            return {}  # numbered otherwise: every shard may differ
+            return set()  # numbered otherwise: every shard may differ
         changed_nodes = [i for i, same in enumerate(map(operator.eq, old_fields, self.fields)) if not same]
         changed_links = [j for j, same in enumerate(map(operator.eq, old_edges, self.edges)) if not same]
         touched = set(changed_nodes)
@@ -351,38 +388,30 @@ class _Builder:
                 touched.update(self.edges[j][:2])
         changed = {f"nodes/{i // SHARD_SIZES['nodes']}" for i in touched}
         changed |= {f"search/{i // SHARD_SIZES['search']}" for i in changed_nodes}
-        self._kept_digests = None if touched else digests  # tables as kept: not written again if shards are too
-        return {name: digest for name, digest in digests.items() if name not in changed}
+        self._tables_held = not touched
+        return {name for name in self.last_made if name.startswith(("nodes/", "search/")) and name not in changed}
 
-    def _kept_shard(self, name: str) -> bytes | None:
-        """The JSON of shard `name` as the last build wrote it, if it still holds (`unchanged`) and a shard
-        folder of the last exports has it, unaltered (its digest checked); None otherwise."""
-        digest = self.unchanged.get(name)
-        if digest is None or self.last is None:
+    def _last_script(self, name: str) -> Path | None:
+        """The last exports' file of shard `name` (whose JSON's digest is `last_made[name]`), if it is as the last
+        build wrote it (as that build's manifest recorded it); None otherwise."""
+        if self.last_folder is None or name not in self.last_made:
             return None
-        for folder in self._last_folders:
-            script = _regular_file_bytes(folder / shard_file(name))
-            text = shard_text(name, script) if script is not None else None
-            if text is not None and hashlib.sha256(text).hexdigest() == digest:
-                return text
-        return None
-
-    @cached_property
-    def _last_folders(self) -> list[Path]:
-        if self.last is None:
-            return []
-        try:
-            return sorted(p for p in self.last.iterdir() if SHARD_FOLDER_NAME.fullmatch(p.name) and p.is_dir())
-        except OSError:
-            return []
+        path = self.last_folder / shard_file(name)
+        stamp = self.last_files.get(f"{self.last_folder.name}/{path.name}")
+        return path if stamp is not None and file_stamp(path) == stamp else None
 
     def keep_tables(self) -> None:
-        """Keep the links, each node's fields and the digest of each node and search shard's JSON, for the
-        next build's `_unchanged_shards` (after the last shard is made)."""
-        if self.tables is None or self.fields is None:
+        """Keep the digest of each shard's JSON, and the links and each node's fields, for the next build's
+        `_last_script` and `_unchanged_shards` (after the last shard is made); each only if it changed."""
+        if self.tables is None:
             return
-        if self.made != self._kept_digests:
-            self.tables.put("nodes", None, (self.edges, self.fields, self.made))
+        if self.made != self.last_made:
+            self.tables.put("shards", None, self.made)
+        if self.fields is not None:
+            if self._tables_held:
+                self.tables.used.add("nodes")
+            else:
+                self.tables.put("nodes", None, (self.edges, self.fields))
         self.tables.keep_only_used()
 
     def article_entry(self, index: int) -> Json:
@@ -468,12 +497,24 @@ class _Builder:
             return [self.node_index[node_id] for node_id in ends]
         return [self.node_index[record.id]]
 
-    def shard(self, name: str) -> bytes:
+    def shard(self, name: str, link: bool = True) -> Shard:
+        """Shard `name` (`make`), and the last exports' file of it when that holds the same JSON (with `link`):
+        node and search shards found unchanged (`_unchanged_shards`) are not even made."""
+        same_as = self._last_script(name) if link else None
+        if same_as is not None and name in self.unchanged:
+            shard = Shard(None, self.last_made[name], same_as)
+        else:
+            text = self.make(name)
+            digest = hashlib.sha256(text).hexdigest()
+            shard = Shard(text, digest, same_as if digest == self.last_made.get(name) else None)
+        self.made[name] = shard.digest
+        return shard
+
+    def make(self, name: str) -> bytes:
         """The JSON of one shard (UTF-8, escaped as `kg.exports.page_json.script_json` says): "nodes/3",
-        "search/3", "records/3" or "article/3", each a run of
-        SHARD_SIZES[kind] entries.  A nodes shard names each node at the other end of a link once, in
-        `others`: a link does not repeat its neighbour's articles.  An article shard holds null for an
-        article without a text."""
+        "search/3", "records/3" or "article/3", each a run of SHARD_SIZES[kind] entries.  A nodes shard names
+        each node at the other end of a link once, in `others`: a link does not repeat its neighbour's
+        articles.  An article shard holds null for an article without a text."""
         kind, number = name.split("/")
         size = SHARD_SIZES[kind]
         start = int(number) * size
@@ -484,16 +525,11 @@ class _Builder:
             text = b"[" + b",".join(self.record_entries[start:end]) + b"]"
             self.record_entries[start:end] = [b""] * (end - start)  # each shard is made once
             return text
-        made = self._kept_shard(name)
-        if made is None and kind == "nodes":
+        if kind == "nodes":
             others: dict[int, list[Any]] = {}
             entries = [self.node_entry(i, others) for i in range(start, end)]
-            made = script_bytes({"entries": entries, "others": others})
-        elif made is None:
-            made = script_bytes([self.search_entry(i) for i in range(start, end)])
-        if self.fields is not None:
-            self.made[name] = hashlib.sha256(made).hexdigest()
-        return made
+            return script_bytes({"entries": entries, "others": others})
+        return script_bytes([self.search_entry(i) for i in range(start, end)])
 
     @property
     def counts(self) -> dict[str, int]:
@@ -637,7 +673,7 @@ def _inline(builder: _Builder) -> Json:
     return inline
 
 
-def _shards(builder: _Builder) -> Iterator[tuple[str, bytes]]:
+def _shards(builder: _Builder) -> Iterator[tuple[str, Shard]]:
     """Each shard as it is made, the records' first (before the links are made); after the last, what was
     kept for the next build is written."""
     for name in builder.shard_names(("records",)):
@@ -653,17 +689,3 @@ def _shards(builder: _Builder) -> Iterator[tuple[str, bytes]]:
 def _beside(shelf: Shelf, suffix: str) -> Shelf:
     """A shelf of its own beside `shelf` (`page-rows/`, `page-nodes/`), for the same builder and ontology."""
     return Shelf(shelf.folder.with_name(shelf.folder.name + suffix), shelf.version)
-
-
-def _regular_file_bytes(path: Path, limit: int = 256 * 1024 * 1024) -> bytes | None:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None: a shard folder of the
-    exports may hold anything by now (a FIFO would block a plain read)."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        return stream.read(limit + 1)

@@ -379,7 +379,10 @@ def build(
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
             if "html" in formats:
-                page_kept = PageKept(Shelf(cache / "page", version), current.files, out) if use_cache else None
+                page_kept = None
+                if use_cache:  # the last exports' files, as recorded when written: shards still holding are linked
+                    last_files = manifest.exports if manifest is not None else {}
+                    page_kept = PageKept(Shelf(cache / "page", version), current.files, out, last_files)
                 page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, page_kept))))
             if primed is not None:
                 primed.give(loaded)
