@@ -1,11 +1,12 @@
 """A shelf in the build cache: values kept between builds, one file per name, never trusted blindly.
 
-Each file holds a magic line, a digest of the rest, then the pickled (format, name, stamp) with its
-length, then the pickled value.  A file that is short, altered, from another version of the builder or for
-another name reads as missing, and is replaced when the value is next put.  The caller compares the stamp
-(what the value was made from) with today's inputs before using the value.  The cache folder is the user's
-own (`.kg-cache/` beside the sources, git-ignored); pickle is for speed, and only reads what the digest
-vouches this code wrote.
+Each file holds a magic line, a digest of its label, a digest of its value, the label's length and the label
+(the pickled (format, name, stamp)), then the value (pickled, or bytes as given).  A file that is short,
+altered, from another version of the builder or for another name reads as missing, and is replaced when the
+value is next put.  The label is checked apart from the value: `get_stamp` reads and checks it alone.  The
+caller compares the stamp (what the value was made from) with today's inputs before using the value.  The
+cache folder is the user's own (`.kg-cache/` beside the sources, git-ignored); pickle is for speed, and only
+reads what the digests vouch this code wrote.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any
 CONTENT = "="
 """The mark of a digest of a file's bytes (`kg.exports.manifest`); a link or an unreadable file gets another
 description, and what is made from it is never kept."""
-_MAGIC = b"kg-shelf 1\n"
+_MAGIC = b"kg-shelf 2\n"
 _DIGEST = 32
+_HEAD = len(_MAGIC) + 2 * _DIGEST + 4  # then the label
 
 
 def keepable(*digests: str | None) -> bool:
@@ -53,18 +55,44 @@ class Shelf:
         """(stamp, the value's bytes as `put_bytes` was given them), or None."""
         self.used.add(name)
         try:
-            data = self._path(name).read_bytes()
+            data = memoryview(self._path(name).read_bytes())
         except OSError:
             return None
-        start = len(_MAGIC) + _DIGEST
-        if data[: len(_MAGIC)] != _MAGIC or _digest(memoryview(data)[start:]) != data[len(_MAGIC) : start]:
+        found = self._label(data, name)
+        if found is None or _digest(data[found[2] :]) != found[1]:
             return None
+        return found[0], data[found[2] :]
+
+    def get_stamp(self, name: str) -> tuple[Any, bytes] | None:
+        """(stamp, the SHA-256 of the value's bytes) last put under `name`, read without the value (which
+        may be large, and which the caller may hold elsewhere already, as the digest tells), or None."""
+        self.used.add(name)
         try:
-            label_end = start + 4 + int.from_bytes(data[start : start + 4], "big")
-            version, kept_name, stamp = pickle.loads(data[start + 4 : label_end])
+            with open(self._path(name), "rb") as entry:
+                head = entry.read(_HEAD)
+                label = entry.read(int.from_bytes(head[_HEAD - 4 : _HEAD], "big")) if len(head) == _HEAD else b""
+        except OSError:
+            return None
+        found = self._label(memoryview(head + label), name)
+        return (found[0], found[1]) if found is not None else None
+
+    def _label(self, data: memoryview, name: str) -> tuple[Any, bytes, int] | None:
+        """(stamp, value digest, where the value starts) of an entry (its first bytes at least), if its label
+        is intact, of this version and for `name`; else None."""
+        try:
+            if data[: len(_MAGIC)] != _MAGIC:
+                return None
+            label_end = _HEAD + int.from_bytes(data[_HEAD - 4 : _HEAD], "big")
+            value_digest = bytes(data[len(_MAGIC) + _DIGEST : len(_MAGIC) + 2 * _DIGEST])
+            if (
+                len(data) < label_end
+                or _digest(data[len(_MAGIC) + _DIGEST : label_end]) != data[len(_MAGIC) : len(_MAGIC) + _DIGEST]
+            ):
+                return None
+            version, kept_name, stamp = pickle.loads(data[_HEAD:label_end])
             if version != self.version or kept_name != name:
                 return None
-            return stamp, memoryview(data)[label_end:]
+            return stamp, value_digest, label_end
         except Exception:  # whatever a damaged entry raises, the value is only missing
             return None
 
@@ -72,17 +100,20 @@ class Shelf:
         """Keep `value` under `name` (atomically; a cache that cannot be written only costs speed)."""
         self.put_bytes(name, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def put_bytes(self, name: str, stamp: Any, value: bytes) -> None:
+    def put_bytes(self, name: str, stamp: Any, value: bytes, digest: bytes | None = None) -> None:
         """Keep bytes as they are: a value already pickled (by a process that sends it on pickled anyway; `get`
-        unpickles it) or bytes to be read back as bytes (`get_bytes`: the Turtle of a source file)."""
+        unpickles it) or bytes to be read back as bytes (`get_bytes`: the Turtle of a source file).  `digest`:
+        their SHA-256, when the caller has it already."""
         self.used.add(name)
         label = pickle.dumps((self.version, name, stamp), protocol=pickle.HIGHEST_PROTOCOL)
-        rest = len(label).to_bytes(4, "big") + label + value
+        labelled = (digest or _digest(value)) + len(label).to_bytes(4, "big") + label
         path = self._path(name)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(_MAGIC + _digest(rest) + rest)
+            with open(temporary, "wb") as entry:
+                entry.write(_MAGIC + _digest(labelled) + labelled)
+                entry.write(value)
             os.replace(temporary, path)
 
     def keep_only_used(self) -> None:

@@ -7,6 +7,7 @@ an edited source, an edited ontology, a touched or deleted export, a corrupt man
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -153,3 +154,29 @@ def test_a_packed_shelf_keeps_what_was_asked_for_and_drops_the_rest(tmp_path: Pa
     for path in (tmp_path / "packed").glob("*.kept"):
         path.write_bytes(path.read_bytes()[:-1])
     assert Packed(Shelf(tmp_path / "packed", "v1"), packs=4).get("file 3") is None
+
+
+def test_a_shelf_entry_label_is_read_and_checked_apart_from_its_value(tmp_path: Path) -> None:
+    """`get_stamp` reads an entry's label alone (its stamp, and the digest of its value); a damaged label
+    reads as missing there and in `get_bytes`, a damaged value only in `get_bytes`, as do an entry of
+    another builder or under another name, and a truncated one."""
+    shelf = Shelf(tmp_path / "shelf", "v1")
+    value = b"<a> <b> <c> .\n" * 1000
+    shelf.put_bytes("file", ("stamp", 1), value)
+    [path] = (tmp_path / "shelf").glob("*.kept")
+    assert shelf.get_stamp("file") == (("stamp", 1), hashlib.sha256(value).digest())
+    found = shelf.get_bytes("file")
+    assert found is not None and found[0] == ("stamp", 1) and bytes(found[1]) == value
+    assert Shelf(tmp_path / "shelf", "v2").get_stamp("file") is None
+    entry = path.read_bytes()
+    path.write_bytes(entry[:-1] + b"!")  # the value's last byte
+    assert shelf.get_stamp("file") == (("stamp", 1), hashlib.sha256(value).digest()) and shelf.get_bytes("file") is None
+    label_at = entry.index(b"stamp")
+    path.write_bytes(entry[:label_at] + b"STAMP" + entry[label_at + 5 :])
+    assert shelf.get_stamp("file") is None and shelf.get_bytes("file") is None
+    for cut in (0, 20, label_at):
+        path.write_bytes(entry[:cut])
+        assert shelf.get_stamp("file") is None and shelf.get_bytes("file") is None
+    path.write_bytes(entry)
+    (tmp_path / "shelf" / (Shelf(tmp_path / "x", "v1")._path("other").name)).write_bytes(entry)
+    assert shelf.get_stamp("other") is None and shelf.get_bytes("other") is None  # an entry under another name

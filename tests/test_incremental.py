@@ -71,14 +71,17 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(project: Path) -> None:
     entries = kept_entries(project)
-    assert len([e for e in entries if "/records/" in e]) == 11 and len([e for e in entries if "/turtle/" in e]) == 11
+    assert len([e for e in entries if "/records/" in e]) == 11
+    assert len([e for e in entries if "/turtle/" in e]) == 12  # and where each chunk lies in the export
     facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
     original = facts.read_bytes()
     facts.write_bytes(original + b"# a comment changes the bytes, not the meaning\n")
     assert not build(project).skipped
     rewritten = {name for name, stamp in kept_entries(project).items() if entries.get(name) != stamp}
-    # that file's records, its Turtle, its checks and its rows on the page, nothing else
-    assert sorted(Path(name).parent.name for name in rewritten) == ["checks", "page-rows", "records", "turtle"]
+    # that file's records, its Turtle, its checks and its rows on the page, nothing else (and, the export being a
+    # new file, where its chunks lie)
+    parents = ["checks", "page-rows", "records", "turtle", "turtle"]
+    assert sorted(Path(name).parent.name for name in rewritten) == parents
     assert tree_digest(project / "exports") == fresh(project)
     facts.write_bytes(original)
     build(project)
@@ -403,6 +406,36 @@ def test_shards_that_still_hold_are_linked_from_the_last_exports_and_never_trust
     edit(facts, "modality: hedged", "modality: reported")
     assert not build(project).skipped
     assert not set(shard_files().values()) & set(again.values())
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_kept_turtle_chunks_are_copied_from_the_last_export_while_it_is_as_the_last_build_wrote_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, the kept chunks of the Turtle are copied from the last export: no chunk's bytes are read
+    from the cache.  Once the export is touched (edited in place), they come from the cache again.  Every
+    build gives a fresh build's bytes."""
+    read: list[str] = []
+    get_bytes = Shelf.get_bytes
+
+    def reading(shelf: Shelf, name: str) -> object:
+        if shelf.folder.name == "turtle" and name != kg.exports.chunks.LAYOUT:
+            read.append(name)
+        return get_bytes(shelf, name)
+
+    monkeypatch.setattr(Shelf, "get_bytes", reading)
+    facts = project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml"
+    edit(facts, "modality: reported", "modality: hedged")
+    assert not build(project).skipped
+    assert read == []
+    assert tree_digest(project / "exports") == fresh(project)
+
+    turtle = project / "exports" / "graph.ttl"
+    text = turtle.read_bytes()
+    turtle.write_bytes(text.replace(b"@prefix", b"@PREFIX", 1))  # altered in place: same size, same file
+    edit(facts, "modality: hedged", "modality: reported")
+    assert not build(project).skipped
+    assert len(read) == 11  # each source file's entry, whole (the edited file's no longer holds)
     assert tree_digest(project / "exports") == fresh(project)
 
 

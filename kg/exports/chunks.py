@@ -11,28 +11,47 @@ A chunk (`kg.exports.turtle`) is a function of its file's records and of the fac
 read.  It is kept with the digests of its file and article texts, and with each fact it read and that
 fact's value then; it is used again only if all of them are unchanged (and the builder, the ontology and
 the base IRI, which name the shelf or are part of the stamp).
+
+A kept chunk is copied from the last export itself when that file is as the last build wrote it (its size,
+time and inode as recorded then, with where each chunk lies in it and the digest of each): the kernel copies
+it, and only the chunk's label is read from the shelf.  After a one-file edit of 100,000 real-shaped facts
+that is 300 MB neither read, checked nor written by this process (1.2 of the Turtle's 2.4 s).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
+from kg.exports.manifest import file_stamp
 from kg.exports.turtle import TurtleWriter
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
-from kg.shelf import Shelf, keepable, read_now, still_holds
+from kg.shelf import Shelf, Values, keepable, read_now, still_holds
 from kg.workers import in_processes
 
 PARALLEL_RECORDS = 20_000
 """Below this many records to render, one process renders them all: forking costs more."""
+LAYOUT = "\0where each chunk lies in the last export"
+"""The shelf's entry (a name no source file has) for the last export's file stamp (`file_stamp`), and for
+each source file whose chunk it holds, (offset, length, SHA-256 of the chunk)."""
+
+
+class TurtleKept(NamedTuple):
+    """What the Turtle keeps between builds: its `shelf`, the digests of today's sources, and `last`, the last
+    build's export (whose kept chunks are copied from it while it is as written)."""
+
+    shelf: Shelf
+    digests: dict[Path, str]
+    last: Path | None = None
 
 
 @dataclass
@@ -50,8 +69,8 @@ class _Job:
 
 _job: _Job | None = None
 
-Placed = tuple[str, int, int]
-"""Where a rendered chunk lies: its part file's name, its offset and its length in bytes."""
+Placed = tuple[str, int, int, bytes]
+"""Where a rendered chunk lies: its part file's name, its offset and its length in bytes, and its SHA-256."""
 
 
 def _render_batch(indexes: list[int]) -> list[Placed]:
@@ -65,37 +84,34 @@ def _render_batch(indexes: list[int]) -> list[Placed]:
         chunk = job.writer.chunk(job.groups[index])
         stamp = job.stamps[index]
         data = chunk.text.encode("utf-8")
+        digest = hashlib.sha256(data).digest()  # in hardware: see `kg.shelf._digest`
         if job.shelf is not None and stamp is not None:
             read = read_now(chunk.reads, partial(job.writer.values, job.texts))
-            job.shelf.put_bytes(str(job.groups[index].file), (stamp, read), data)
-        placed.append((os.path.basename(job.part.name), job.part.tell(), len(data)))
+            job.shelf.put_bytes(str(job.groups[index].file), (stamp, read), data, digest)
+        placed.append((os.path.basename(job.part.name), job.part.tell(), len(data), digest))
         job.part.write(data)
     job.part.flush()  # read by the process that assembles the export
     return placed
 
 
 def write_turtle(
-    path: Path,
-    model: Model,
-    ontology: Ontology,
-    view: View,
-    base: str,
-    shelf: Shelf | None,
-    digests: dict[Path, str],
+    path: Path, model: Model, ontology: Ontology, view: View, base: str, kept: TurtleKept | None = None
 ) -> None:
-    """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order."""
+    """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order.
+    `kept`: what is kept between builds (`TurtleKept`)."""
     global _job
     writer = TurtleWriter(model, ontology, view, base)
     groups = model.by_file()
+    shelf, digests = (kept.shelf, kept.digests) if kept is not None else (None, {})
     texts = {article.id: digests.get(article.text_path) for article in model.articles.values()}
-    kept_texts: dict[int, memoryview] = {}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
-    values = partial(writer.values, texts)
+    last = _last_export(shelf, kept.last if kept is not None else None)
+    found: dict[int, Found] = {}
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
-        kept = shelf.get_bytes(str(group.file)) if shelf is not None and stamp is not None else None
-        if kept is not None and kept[0][0] == stamp and still_holds(kept[0][1], values):
-            kept_texts[index] = kept[1]
+        chunk = _kept_chunk(shelf, str(group.file), stamp, partial(writer.values, texts), last) if shelf else None
+        if chunk is not None:
+            found[index] = chunk
         else:
             todo.append(index)
     if todo:  # before the workers fork, or each makes them again
@@ -108,37 +124,79 @@ def write_turtle(
     try:
         weights = [_weight(groups[index]) for index in todo]
         rendered = in_processes(_render_batch, todo, weights, PARALLEL_RECORDS)
-        _assemble(path, writer.header(), len(groups), kept_texts, dict(zip(todo, rendered, strict=True)), parts)
+        found.update((index, (Path(parts, p[0]), *p[1:])) for index, p in zip(todo, rendered, strict=True))
+        places = _assemble(path, writer.header(), [found[index] for index in range(len(groups))])
     finally:
         if _job.part is not None:
             _job.part.close()
         _job = None
         shutil.rmtree(parts, ignore_errors=True)
     if shelf is not None:
+        layout = {str(g.file): place for g, stamp, place in zip(groups, stamps, places, strict=True) if stamp}
+        shelf.put(LAYOUT, file_stamp(path), layout)
         shelf.used.update(str(group.file) for group in groups)
         shelf.keep_only_used()
 
 
-def _assemble(
-    path: Path, header: str, count: int, kept: dict[int, memoryview], rendered: dict[int, Placed], parts_folder: Path
-) -> None:
-    """The export from its header, the kept chunks and the rendered ones (copied from their part files, a
-    chunk at a time: a part file is read in order, so this is one pass over each)."""
-    parts: dict[str, BinaryIO] = {}
+Found = tuple[Path | memoryview, int, int, bytes]
+"""Where a chunk's bytes are: a file (a part file, the last export) with their offset there, or the bytes
+themselves (offset 0); their length; their SHA-256."""
+
+
+class _LastExport(NamedTuple):
+    path: Path
+    layout: dict[str, tuple[int, int, bytes]]  # source file → where its chunk lies in `path`, and its digest
+
+
+def _last_export(shelf: Shelf | None, last: Path | None) -> _LastExport | None:
+    """The last export, with where each chunk lies in it, if it is as the last build wrote it."""
+    kept = shelf.get(LAYOUT) if shelf is not None and last is not None else None
+    if kept is None or last is None or kept[0] is None or kept[0] != file_stamp(last):
+        return None
+    return _LastExport(last, kept[1])
+
+
+def _kept_chunk(shelf: Shelf, name: str, stamp: str | None, values: Values, last: _LastExport | None) -> Found | None:
+    """Where the kept chunk of source file `name` is, if it still holds: in the last export when that holds
+    this very chunk (only its label read from the shelf), else on the shelf."""
+    if stamp is None:
+        return None
+    if last is not None:
+        label = shelf.get_stamp(name)
+        if label is None or label[0][0] != stamp or not still_holds(label[0][1], values):
+            return None
+        place = last.layout.get(name)
+        if place is not None and place[2] == label[1]:
+            return last.path, *place
+    entry = shelf.get_bytes(name)
+    if entry is None or entry[0][0] != stamp or not still_holds(entry[0][1], values):
+        return None
+    return entry[1], 0, len(entry[1]), hashlib.sha256(entry[1]).digest()
+
+
+def _assemble(path: Path, header: str, chunks: list[Found]) -> list[tuple[int, int, bytes]]:
+    """The export from its header and its chunks, copied from where each lies (a part file is read in order,
+    so this is one pass over each); where each chunk lies in it, with its digest."""
+    files: dict[Path, BinaryIO] = {}
+    places = []
+    head = header.encode("utf-8")
+    position = len(head)
     try:
         with open(path, "wb") as out:
-            out.write(header.encode("utf-8"))
-            for index in range(count):
-                if index in kept:
-                    out.write(kept[index])
+            out.write(head)
+            for source, offset, length, digest in chunks:
+                places.append((position, length, digest))
+                position += length
+                if isinstance(source, memoryview):
+                    out.write(source)
                     continue
-                name, offset, length = rendered[index]
-                if name not in parts:
-                    parts[name] = open(parts_folder / name, "rb")  # noqa: SIM115 (closed below)
-                _copy(parts[name], offset, length, out)
+                if source not in files:
+                    files[source] = open(source, "rb")  # noqa: SIM115 (closed below)
+                _copy(files[source], offset, length, out)
     finally:
-        for part in parts.values():
-            part.close()
+        for file in files.values():
+            file.close()
+    return places
 
 
 def _copy(part: BinaryIO, offset: int, length: int, out: BinaryIO) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.checks.kept import KeptChecks
 from kg.collector import collector_paused
-from kg.exports.chunks import write_turtle
+from kg.exports.chunks import TurtleKept, write_turtle
 from kg.exports.manifest import (
     builder_version,
     cache_folder,
@@ -74,17 +74,17 @@ def export_writers(
     project: Project,
     base: str = DEFAULT_BASE,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
-    kept: tuple[Shelf, dict[Path, str]] | None = None,
+    kept: TurtleKept | None = None,
     page: Beside[list[str]] | None = None,
     ontology_doc: Callable[[], str] | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, the page, the ontology's documentation.  Each
     makes its data when it is called and drops it when done.
 
-    `kept`: the shelf on which the Turtle of each source file is kept between builds, and the digests of
-    today's source files (`kg.exports.chunks`).  `page`: the page being written into the writers' folder by
-    another process (`write_page_files`), and `ontology_doc`: what gives the documentation made by another one
-    (`build` starts both as soon as the sources are loaded); else each is made when its turn comes."""
+    `kept`: what the Turtle keeps between builds (`kg.exports.chunks.TurtleKept`).  `page`: the page being
+    written into the writers' folder by another process (`write_page_files`), and `ontology_doc`: what gives the
+    documentation made by another one (`build` starts both as soon as the sources are loaded); else each is made
+    when its turn comes."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
@@ -105,14 +105,13 @@ def _write_rdf(
     view: View,
     base: str,
     rdf_formats: list[str],
-    kept: tuple[Shelf, dict[Path, str]] | None,
+    kept: TurtleKept | None,
     folder: Path,
 ) -> list[str]:
     turtle_file = RDF_FORMATS["ttl"][0]
     with stage("turtle"):
         # Written once, as Turtle; the other RDF formats are streamed from that file.
-        shelf, digests = kept if kept is not None else (None, {})
-        write_turtle(folder / turtle_file, project.model, project.ontology, view, base, shelf, digests)
+        write_turtle(folder / turtle_file, project.model, project.ontology, view, base, kept)
     names = []
     for name in rdf_formats:
         file, rdf_format = RDF_FORMATS[name]
@@ -394,7 +393,7 @@ def build(
 
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
-        kept = (Shelf(cache / "turtle", version), current.files) if use_cache else None
+        kept = TurtleKept(Shelf(cache / "turtle", version), current.files, out / FORMATS["ttl"]) if use_cache else None
         writers = export_writers(project, base, formats, kept, page[0] if page else None, doc[0] if doc else None)
 
         def stale(written: list[str]) -> list[Path]:
