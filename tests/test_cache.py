@@ -8,13 +8,14 @@ an edited source, an edited ontology, a touched or deleted export, a corrupt man
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 import kg
-from kg.exports.manifest import CACHE_DIR, manifest_path
+from kg.exports.manifest import CACHE_DIR, fingerprint, manifest_path
 from kg.shelf import Packed, Shelf
 
 from .bad_inputs import tree_digest
@@ -180,3 +181,42 @@ def test_a_shelf_entry_label_is_read_and_checked_apart_from_its_value(tmp_path: 
     path.write_bytes(entry)
     (tmp_path / "shelf" / (Shelf(tmp_path / "x", "v1")._path("other").name)).write_bytes(entry)
     assert shelf.get_stamp("other") is None and shelf.get_bytes("other") is None  # an entry under another name
+
+
+def test_a_file_as_it_was_last_read_is_not_read_again_and_any_write_to_it_is_seen(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint takes the digest of a file whose size, inode and times are those it was last read
+    with, once those times are older than that reading (by the clock's tick: set to nothing here).  A file
+    rewritten with the same size and its modification time set back still changes its change time: it is
+    read again, and the build is not skipped.  Times too recent to tell mean a reading every time."""
+    sources, ontology, cache = project / "sources", project / "ontology", project / CACHE_DIR
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        if sources in path.parents:
+            read.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    fingerprint(sources, ontology, "", cache)
+    assert read  # just written: too recent to tell
+    read.clear()
+    first = fingerprint(sources, ontology, "", cache)
+    assert len(read) == len([f for f in first.files if sources in f.parents])  # still too recent: read again
+
+    monkeypatch.setattr(kg.exports.manifest, "_TRUSTED_AGE_NS", 0)
+    fingerprint(sources, ontology, "", cache)  # read at a time after every file's
+    read.clear()
+    assert fingerprint(sources, ontology, "", cache) == first and read == []
+    facts = sources / "facts" / "mini.yaml"
+    info = facts.stat()
+    text = facts.read_bytes()
+    facts.write_bytes(text.replace(b"modality: reported", b"modality: asserted", 1))
+    assert facts.stat().st_size == info.st_size
+    os.utime(facts, ns=(info.st_atime_ns, info.st_mtime_ns))  # its modification time set back
+    read.clear()
+    changed = fingerprint(sources, ontology, "", cache)
+    assert read == [facts] and changed.digest != first.digest and changed.files[facts] != first.files[facts]
+    assert not build(project).skipped

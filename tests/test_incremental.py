@@ -78,9 +78,9 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     facts.write_bytes(original + b"# a comment changes the bytes, not the meaning\n")
     assert not build(project).skipped
     rewritten = {name for name, stamp in kept_entries(project).items() if entries.get(name) != stamp}
-    # that file's records, its Turtle, its checks and its rows on the page, nothing else (and, the export being a
-    # new file, where its chunks lie)
-    parents = ["checks", "page-rows", "records", "turtle", "turtle"]
+    # that file's records, its Turtle, its checks and its rows on the page, nothing else (and the digests of the
+    # files read, and, the export being a new file, where its chunks lie)
+    parents = ["checks", "file-digests", "page-rows", "records", "turtle", "turtle"]
     assert sorted(Path(name).parent.name for name in rewritten) == parents
     assert tree_digest(project / "exports") == fresh(project)
     facts.write_bytes(original)

@@ -15,12 +15,13 @@ import hashlib
 import json
 import os
 import stat
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from kg.shelf import CONTENT
+from kg.shelf import CONTENT, Shelf
 
 CACHE_DIR = ".kg-cache"
 MANIFEST = "build-{}.json"
@@ -56,42 +57,85 @@ class Fingerprint:
     ontology: str  # digest of the ontology folder alone
 
 
-def fingerprint(sources: Path, ontology: Path, settings: str) -> Fingerprint:
+def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None = None) -> Fingerprint:
     """A digest of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
     Content digests start with `kg.shelf.CONTENT`; anything else describes a file that is not plain content.
+    With a `cache` folder, the digest of a file that is as it was when last read is taken from there
+    (`_KnownDigests`).
     """
+    known = _KnownDigests(cache)
     files: dict[Path, str] = {}
     parts = []
     for root in (sources, ontology):
         part = hashlib.blake2b(digest_size=32)
         for folder, directories, names in os.walk(root):
             directories[:] = sorted(d for d in directories if d != CACHE_DIR)
+            inside, parent = os.path.relpath(folder, root), Path(folder)  # each file's path made from its folder's
             for name in sorted(names):
-                path = Path(folder, name)
-                content = files[path] = _content(path)
-                part.update(f"{path.relative_to(root)}\0{content}\0".encode())
+                path = parent / name
+                content = files[path] = known.content(path, os.path.join(folder, name))
+                part.update(f"{os.path.join(inside, name) if inside != os.curdir else name}\0{content}\0".encode())
         parts.append(part.hexdigest())
+    known.keep()
     header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
     digest = hashlib.blake2b(f"{header}{parts[0]}\0{parts[1]}".encode(), digest_size=32).hexdigest()
     return Fingerprint(digest, files, parts[1])
 
 
 _MAX_HASHED = 64 * 1024 * 1024
+_TRUSTED_AGE_NS = 2_000_000_000
+"""How much older than the last reading a file's times must be for its digest to be taken again: a file
+changed within the same tick of the file system's clock as it was read could keep its times (the trap git's
+index calls "racy"); 2 s covers the coarsest clocks (FAT's)."""
 
 
-def _content(path: Path) -> str:
-    try:
-        info = path.lstat()
-        if stat.S_ISLNK(info.st_mode):
-            return f"link {os.readlink(path)}"
-        if stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED:
-            return CONTENT + hashlib.sha256(path.read_bytes()).hexdigest()  # in hardware: see `kg.shelf._digest`
-        return f"{info.st_mode} {info.st_size} {info.st_mtime_ns}"
-    except OSError as error:
-        return f"unreadable {error.errno}"
+class _KnownDigests:
+    """The content digest of each regular file as last read, with its size, inode and modification time then:
+    a file with the same ones, and whose modification and change times are older than that reading, is not
+    read again.  Any write sets the change time to the time of writing, which no program can set back
+    (`touch` and `rsync -t` set the modification time): a file written since the last reading is read again,
+    as are files changed too close to it to tell.  After a one-file edit of 100,000 real-shaped facts (8,160
+    files), the fingerprint took 0.26 to 0.36 s reading and hashing every file."""
+
+    def __init__(self, cache: Path | None):
+        self.shelf = Shelf(cache / "file-digests", f"{FORMAT}") if cache is not None else None
+        kept = self.shelf.get("files") if self.shelf is not None else None
+        self.read_at: int = kept[0] if kept is not None else 0
+        self.known: dict[str, tuple[tuple[int, ...], str]] = kept[1] if kept is not None else {}
+        self.now: dict[str, tuple[tuple[int, ...], str]] = {}
+        self.started = time.time_ns()
+        self.read = 0  # files read this time
+
+    def content(self, path: Path, name: str) -> str:
+        """The digest of the file at `path` (`name` as text), or what it is if it is not plain content."""
+        try:
+            info = os.lstat(name)
+            if stat.S_ISLNK(info.st_mode):
+                return f"link {os.readlink(name)}"
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_HASHED:
+                return f"{info.st_mode} {info.st_size} {info.st_mtime_ns}"
+            key = (info.st_size, info.st_ino, info.st_dev, info.st_mtime_ns)
+            kept = self.known.get(name)
+            trusted = max(info.st_mtime_ns, info.st_ctime_ns) < self.read_at - _TRUSTED_AGE_NS
+            if kept is not None and kept[0] == key and trusted:
+                digest = kept[1]
+            else:
+                digest = CONTENT + hashlib.sha256(path.read_bytes()).hexdigest()  # in hardware: see `kg.shelf._digest`
+                self.read += 1
+            self.now[name] = (key, digest)
+            return digest
+        except OSError as error:
+            return f"unreadable {error.errno}"
+
+    def keep(self) -> None:
+        """Keep what was read, as of now: files read because they were too recent to tell may be old enough
+        next time (a cache that cannot be written only costs the next fingerprint its speed)."""
+        if self.shelf is not None and (self.read or self.now != self.known):
+            self.shelf.put("files", self.started, self.now)
+            self.shelf.keep_only_used()
 
 
 @dataclass(frozen=True)
@@ -120,7 +164,7 @@ def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
     manifest = read_manifest(manifest_path(cache_folder(sources), out))
     if manifest is None:
         return False
-    return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings).digest, out)
+    return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings, cache_folder(sources)).digest, out)
 
 
 def file_stamp(path: Path) -> list[int] | None:

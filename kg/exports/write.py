@@ -353,7 +353,7 @@ def build(
         settings = f"base {base} formats {','.join(formats)}"
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
             settings += f" pylode {metadata.version('pylode')}"
-        current = fingerprint(sources, ontology_dir, settings)
+        current = fingerprint(sources, ontology_dir, settings, cache if use_cache else None)
         manifest = read_manifest(manifest_path(cache, out)) if use_cache else None
     if manifest and manifest.up_to_date(current.digest, out):
         _remove_leftovers(out)
