@@ -17,13 +17,14 @@ import datetime as dt
 import hashlib
 import json
 import math
-import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import orjson
 
 from kg.checks.checked import Project
 from kg.checks.coverage import article_marks, quotes_by_article
@@ -213,6 +214,7 @@ class _Builder:
         self.made: dict[str, str] = {}  # each shard of this build, in order → the digest of its JSON
         self.fields: list[tuple[Any, ...]] | None = None  # each node's `node_fields`, when kept
         self.unchanged: set[str] = set()  # node and search shards whose JSON is that of the last build
+        self.tables_now: _NodeTables | None = None  # this build's, when kept
         self._tables_held = False  # whether the kept node tables are today's
         self.linked = False
 
@@ -372,17 +374,17 @@ class _Builder:
         fields.  A one-file edit that adds no record changes a handful: making the node and search shards was
         1.0 s of the page's 4 s of CPU in such an edit of 100,000 real-shaped facts."""
         assert self.tables is not None and self.fields is not None
+        self.tables_now = _NodeTables(_blocks(self.fields), _blocks(self.edges), len(self.fields), len(self.edges))
         kept = self.tables.get("nodes")
-        if kept is None:
+        if kept is None or not isinstance(kept[1], _NodeTables):
             return set()
-        old_edges, old_fields = kept[1]
-        if len(old_edges) != len(self.edges) or len(old_fields) != len(self.fields):
+        old, now = kept[1], self.tables_now
+        if (old.nodes, old.links) != (now.nodes, now.links):
             return set()  # numbered otherwise: every shard may differ
-        changed_nodes = [i for i, same in enumerate(map(operator.eq, old_fields, self.fields)) if not same]
-        changed_links = [j for j, same in enumerate(map(operator.eq, old_edges, self.edges)) if not same]
+        changed_nodes = [i for i, _ in _changed(old.node_blocks, now.node_blocks, self.fields)]
         touched = set(changed_nodes)
-        for j in changed_links:
-            touched.update((old_edges[j][0], old_edges[j][1], self.edges[j][0], self.edges[j][1]))
+        for j, then in _changed(old.edge_blocks, now.edge_blocks, self.edges):  # its ends, then and now
+            touched.update((then[0], then[1], self.edges[j][0], self.edges[j][1]))
         for i in changed_nodes:  # its neighbours' shards show its name, class, degree, first day and articles
             for j in self.incident[i]:
                 touched.update(self.edges[j][:2])
@@ -407,11 +409,11 @@ class _Builder:
             return
         if self.made != self.last_made:
             self.tables.put("shards", None, self.made)
-        if self.fields is not None:
+        if self.tables_now is not None:
             if self._tables_held:
                 self.tables.used.add("nodes")
             else:
-                self.tables.put("nodes", None, (self.edges, self.fields))
+                self.tables.put("nodes", None, self.tables_now)
         self.tables.keep_only_used()
 
     def article_entry(self, index: int) -> Json:
@@ -684,6 +686,40 @@ def _shards(builder: _Builder) -> Iterator[tuple[str, Shard]]:
     builder.keep_tables()
     if builder.shelf is not None:
         builder.shelf.flush()
+
+
+TABLE_BLOCK = 256
+"""Nodes' fields or links per block of the node tables: blocks are compared whole, then, where they differ,
+one item at a time."""
+
+
+class _NodeTables(NamedTuple):
+    """What tells the next build which node and search shards still hold: each node's `node_fields` and each
+    link, as JSON in blocks of TABLE_BLOCK (the shards' JSON is made from these values: equal JSON, equal
+    entries), and how many of each.  Compared and loaded as bytes: at 100,000 real-shaped facts, 0.05 s to
+    write them and 0.05 s to load them, against 0.15 s and 0.15 s for the tuples pickled, and a node at a time
+    0.22 s to write."""
+
+    node_blocks: list[bytes]
+    edge_blocks: list[bytes]
+    nodes: int
+    links: int
+
+
+def _blocks(items: list[tuple[Any, ...]]) -> list[bytes]:
+    return [orjson.dumps(items[start : start + TABLE_BLOCK]) for start in range(0, len(items), TABLE_BLOCK)]
+
+
+def _changed(old: list[bytes], now: list[bytes], items: list[tuple[Any, ...]]) -> Iterator[tuple[int, Any]]:
+    """(index, value then, as JSON) of each of `items` whose JSON is not that of the last build (`old`, from
+    `_blocks`; `now` is `_blocks(items)`)."""
+    for block, (was, is_now) in enumerate(zip(old, now, strict=True)):
+        if was != is_now:
+            start = block * TABLE_BLOCK
+            pairs = zip(orjson.loads(was), items[start : start + TABLE_BLOCK], strict=True)
+            for index, (then, item) in enumerate(pairs, start):
+                if orjson.dumps(then) != orjson.dumps(item):
+                    yield index, then
 
 
 def _beside(shelf: Shelf, suffix: str) -> Shelf:
