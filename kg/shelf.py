@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +179,12 @@ class Packed:
         """(stamp, value) last put under `name`, or None."""
         self.used.add(name)
         return self._entries(self._pack(name)).get(name)
+
+    def keep(self, names: Iterable[str]) -> None:
+        """Keep the entries `names` as they are, without reading them (their packs are left as they are)."""
+        for name in names:
+            self.used.add(name)
+            self.shelf.used.add(f"pack {self._pack(name)}")
 
     def put(self, name: str, stamp: Any, value: Any) -> None:
         self.used.add(name)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import re
 from collections import Counter
@@ -206,12 +205,14 @@ class _Builder:
         self._stamps: dict[str, tuple[str, str, str | None, str] | None] = {}
         self.tables = _beside(kept.shelf, "-nodes") if kept is not None else None
         self.last_files: Mapping[str, list[int]] = kept.last_files if kept is not None else {}
-        last_made = self.tables.get("shards") if self.tables is not None else None
-        self.last_made: dict[str, str] = last_made[1] if last_made is not None else {}  # as `made`, last build
+        last = self.tables.get("shards") if self.tables is not None else None
+        self.last_made: dict[str, str] = last[1][0] if last is not None else {}  # as `made`, of the last build
+        self.last_keys: dict[str, str] = last[1][1] if last is not None else {}  # as `keys`, of the last build
         self.last_folder = None  # the last exports' folder of the shards in `last_made`
         if kept is not None and kept.last is not None and self.last_made:
             self.last_folder = kept.last / shard_folder(self.last_made.items())
         self.made: dict[str, str] = {}  # each shard of this build, in order → the digest of its JSON
+        self.keys: dict[str, str | None] = {}  # each article shard → a digest of what it is made of (`_article_key`)
         self.fields: list[tuple[Any, ...]] | None = None  # each node's `node_fields`, when kept
         self.unchanged: set[str] = set()  # node and search shards whose JSON is that of the last build
         self.tables_now: _NodeTables | None = None  # this build's, when kept
@@ -407,8 +408,9 @@ class _Builder:
         `_last_script` and `_unchanged_shards` (after the last shard is made); each only if it changed."""
         if self.tables is None:
             return
-        if self.made != self.last_made:
-            self.tables.put("shards", None, self.made)
+        keys = {name: key for name, key in self.keys.items() if key is not None}
+        if (self.made, keys) != (self.last_made, self.last_keys):
+            self.tables.put("shards", None, (self.made, keys))
         if self.tables_now is not None:
             if self._tables_held:
                 self.tables.used.add("nodes")
@@ -463,26 +465,53 @@ class _Builder:
             self._stamps[article.id] = accounting_stamp(article, self.model, quotes, self.digests)
         return self._stamps[article.id]
 
-    def _article_shard(self, number: int, start: int, end: int) -> bytes:
-        """The JSON of the articles `start` to `end` (null for one without a text), kept between builds while
-        what its entries are made of is the same: each article's marks (`accounting_stamp`), and how records
-        and nodes are numbered and which nodes each record focuses on (`_numbering`).  A one-file edit that
-        adds no record and moves no claim changes none: made again, the article shards were 0.36 s of the
-        page's 1.3 s of CPU in such an edit of 100,000 synthetic facts (texts of 41,800 characters, 2,000
-        marks each), and 0.10 s kept."""
-        articles = [self.model.articles[self.article_ids[index]] for index in range(start, end)]
-        stamps = [self._accounting_stamp(article) if article.text else "" for article in articles]
-        key = None if self.shelf is None or None in stamps else (self._numbering, stamps)
-        name = f"article shard {number}"
+    def _article_shard(self, number: int) -> bytes:
+        """The JSON of article shard `number` (null for an article without a text), kept between builds while
+        what its entries are made of is the same (`_article_key`).  A one-file edit that adds no record and
+        moves no claim changes none: made again, the article shards were 0.36 s of the page's 1.3 s of CPU in
+        such an edit of 100,000 synthetic facts (texts of 41,800 characters, 2,000 marks each), and 0.10 s
+        kept."""
+        key, name, articles = self._article_key(number), f"article shard {number}", self._articles(number)
         if key is not None and self.shelf is not None:
             kept = self.shelf.get(name)
             if kept is not None and kept[0] == key:
                 self.shelf.used.update(f"article {article.id}" for article in articles)  # their marks, kept too
                 return bytes(kept[1])
+        start = number * SHARD_SIZES["article"]
         made = script_bytes([self.article_entry(start + k) if a.text else None for k, a in enumerate(articles)])
         if key is not None and self.shelf is not None:
             self.shelf.put(name, key, made)
         return made
+
+    def _articles(self, number: int) -> list[Article]:
+        """The articles of article shard `number`."""
+        size = SHARD_SIZES["article"]
+        return [self.model.articles[article_id] for article_id in self.article_ids[number * size : (number + 1) * size]]
+
+    def _article_key(self, number: int) -> str | None:
+        """A digest of what article shard `number` is made of: each article's marks (`accounting_stamp`), and
+        how records and nodes are numbered and which nodes each record focuses on (`_numbering`); None when it
+        is not kept (no shelf, or a file or text that is not plain content)."""
+        name = f"article/{number}"
+        if name not in self.keys:
+            articles = self._articles(number)
+            stamps = [self._accounting_stamp(article) if article.text else "" for article in articles]
+            made_of = orjson.dumps([self._numbering, stamps]) if self.shelf is not None and None not in stamps else None
+            self.keys[name] = hashlib.sha256(made_of).hexdigest() if made_of is not None else None
+        return self.keys[name]
+
+    def _known(self, name: str) -> bool:
+        """Whether shard `name` is known to be the last build's without making it: a node or search shard found
+        unchanged (`_unchanged_shards`), an article shard made of the same (`_article_key`: its kept entries,
+        not read, are kept as they are)."""
+        kind, number = name.split("/")
+        if kind != "article":
+            return name in self.unchanged
+        key = self._article_key(int(number))
+        if key is None or key != self.last_keys.get(name) or self.shelf is None:
+            return False
+        self.shelf.keep([f"article shard {number}", *(f"article {a.id}" for a in self._articles(int(number)))])
+        return True
 
     @cached_property
     def _numbering(self) -> str:
@@ -490,7 +519,7 @@ class _Builder:
         focuses on (`_record_nodes`): with the marks' stamps, what an article shard is made of."""
         focus = [(r.id, r.subject, r.object) if isinstance(r, Claim) else r.id for r in self.records]
         # As JSON, not pickled: a pickle tells apart equal strings held once or twice (see kg.sources.records).
-        return hashlib.sha256(json.dumps([focus, self.node_ids]).encode()).hexdigest()
+        return hashlib.sha256(orjson.dumps([focus, self.node_ids])).hexdigest()
 
     def _record_nodes(self, index: int) -> list[int]:
         record = self.records[index]
@@ -503,7 +532,7 @@ class _Builder:
         """Shard `name` (`make`), and the last exports' file of it when that holds the same JSON (with `link`):
         node and search shards found unchanged (`_unchanged_shards`) are not even made."""
         same_as = self._last_script(name) if link else None
-        if same_as is not None and name in self.unchanged:
+        if same_as is not None and self._known(name):
             shard = Shard(None, self.last_made[name], same_as)
         else:
             text = self.make(name)
@@ -522,7 +551,7 @@ class _Builder:
         start = int(number) * size
         end = min(start + size, self.counts[kind])
         if kind == "article":
-            return self._article_shard(int(number), start, end)
+            return self._article_shard(int(number))
         if kind == "records":  # the entries are escaped already (`kg.exports.page_records`)
             text = b"[" + b",".join(self.record_entries[start:end]) + b"]"
             self.record_entries[start:end] = [b""] * (end - start)  # each shard is made once
