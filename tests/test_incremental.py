@@ -108,6 +108,35 @@ def test_a_change_that_a_kept_chunk_shows_renders_it_again(project: Path, where:
     assert tree_digest(project / "exports") == fresh(project)
 
 
+@pytest.mark.parametrize(
+    "where, old, new",
+    [
+        ("entities.yaml", "name: Russia\n", "name: Russian Federation\n"),
+        ("entities.yaml", "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]", "aliases: [al-Sharaa]"),
+        ("articles/kp-abu-qasra-russian-bases.yaml", "outlet: kyiv-post", "outlet: kyiv-independent"),
+        ("articles/kp-abu-qasra-russian-bases.txt", "\n", "\n\n"),
+        ("facts/ki-sharaa-extradition-refused.yaml", "modality: reported", "modality: hedged"),
+    ],
+    ids=["entity name", "entity alias", "article outlet", "article text", "modality"],
+)
+def test_a_change_the_page_shows_reaches_every_shard_that_shows_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, where: str, old: str, new: str
+) -> None:
+    """Shards beside the page, a few entries each: after each kind of edit, the shards the last exports hold
+    that still hold are linked, the others made again, and the page is a fresh build's, byte for byte."""
+    monkeypatch.setattr(kg.exports.page, "INLINE_BYTES", 0)
+    for kind, size in (("nodes", 5), ("search", 40), ("records", 20), ("article", 1)):
+        monkeypatch.setitem(kg.exports.page_data.SHARD_SIZES, kind, size)
+    manifest_path(project / CACHE_DIR, project / "exports").unlink()  # built again, the shards beside the page
+    assert not build(project).skipped
+    before = {path.name: path.stat().st_ino for path in (project / "exports").glob("graph-*/*.js")}
+    edit(project / "sources" / where, old, new)
+    assert not build(project).skipped
+    after = {path.name: path.stat().st_ino for path in (project / "exports").glob("graph-*/*.js")}
+    assert 0 < len({name for name in after if before.get(name) == after[name]}) < len(after)
+    assert tree_digest(project / "exports") == fresh(project)
+
+
 def test_a_conflict_stated_in_another_file_is_written_once_either_way(project: Path) -> None:
     """A record lists a conflict; the other side's chunk writes the reverse link only if that side does not
     list it itself.  Adding the back-link in the other file must change what the first chunk writes."""
