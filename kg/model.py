@@ -156,12 +156,14 @@ class SourceRecords:
 
 @dataclass
 class Model:
-    """Everything curated, in source order (files sorted by path, records in file order)."""
+    """Everything curated, in source order (files sorted by path, records in file order); `files`: the source
+    files in the order they were loaded."""
 
     articles: dict[str, Article] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
 
     def node(self, node_id: str) -> Entity | Event | None:
         """An entity or event by id: the things claims and roles may point at."""
@@ -180,21 +182,17 @@ class Model:
         return node.type if node else None
 
     def by_file(self) -> list[SourceRecords]:
-        """The records grouped by the source file they came from, files in loading order."""
-        files: dict[Path, SourceRecords] = {}
-
-        def of(file: Path) -> SourceRecords:
-            found = files.get(file)
-            if found is None:
-                found = files[file] = SourceRecords(file)
-            return found
-
-        for article in self.articles.values():
-            of(article.where.file).articles.append(article)
-        for entity in self.entities.values():
-            of(entity.where.file).entities.append(entity)
-        for event in self.events.values():
-            of(event.where.file).events.append(event)
-        for claim in self.claims.values():
-            of(claim.where.file).claims.append(claim)
-        return list(files.values())
+        """The records grouped by the source file they came from, files in loading order (`files`; a file not
+        listed there after them, in order of appearance): each kind of record then comes in the order the
+        model holds it, which numbers the records (a facts file may declare entities too: grouped in order of
+        each file's first kind of record, its events came before those of an earlier file).  Files without
+        records are left out."""
+        files = {file: SourceRecords(file) for file in self.files}
+        for kind in ("articles", "entities", "events", "claims"):
+            records: dict[str, Article] | dict[str, Entity] | dict[str, Event] | dict[str, Claim] = getattr(self, kind)
+            for record in records.values():
+                group = files.get(record.where.file)
+                if group is None:
+                    group = files[record.where.file] = SourceRecords(record.where.file)
+                getattr(group, kind).append(record)
+        return [group for group in files.values() if group.articles or group.entities or group.events or group.claims]

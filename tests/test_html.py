@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -24,12 +25,13 @@ import kg
 from kg.checks.checked import Project, load_project
 from kg.exports.network import to_network
 from kg.exports.page import render_html, render_page, script_json
-from kg.exports.page_data import story_dates
+from kg.exports.page_data import page_data, story_dates
 from kg.exports.page_layout import node_positions
+from kg.exports.view import View
 from kg.model import Model
 from kg.ontology import load_ontology
 
-from .conftest import ONTOLOGY
+from .conftest import ONTOLOGY, SOURCES
 from .tools.bench_build import write_corpus
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
@@ -634,3 +636,39 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
         row.locator("button.read").click()
         page.locator(f'body[data-reader="{article["id"]}"]').wait_for(state="attached")
         assert page.locator("#reader .article-text").text_content() == text_file.read_text(encoding="utf-8")
+
+
+def test_a_facts_file_that_declares_entities_keeps_each_record_where_the_page_numbers_it(tmp_path: Path) -> None:
+    """A facts file may declare entities: one late in the sources does.  The page's record entries must still
+    come in the order that numbers the records (what a link or a node's fact points at), which is the view's:
+    grouped by each file's first kind of record, that file's events came before an earlier file's."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    facts = tmp_path / "sources" / "facts" / "syria-demands-assad-extradition.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "\nevents:" in text and "\nentities:" not in text
+    declared = "\nentities:\n  - id: a-late-declared-person\n    type: Person\n    name: A Late Person\nevents:"
+    facts.write_text(text.replace("\nevents:", declared, 1), encoding="utf-8")
+    project = load_project(tmp_path / "sources", ONTOLOGY)
+    model, view, data = project.model, View(project.model, project.ontology), page_data(project)
+    shards = [data.text(name, shard) for name, shard in data.shards if name.startswith("records/")]
+    assert [entry[0] for shard in shards for entry in json.loads(shard)] == list(view.records)
+    files = {record.where.file for record in [*model.articles.values(), *model.nodes(), *model.claims.values()]}
+    assert [group.file for group in model.by_file()] == sorted(files, key=model.files.index)
+    facts.write_text(text.replace("\nevents:", declared, 1), encoding="utf-8")
+    project = load_project(tmp_path / "sources", ONTOLOGY)
+    view = View(project.model, project.ontology)
+    data = page_data(project)
+    entries = [
+        entry
+        for name, shard in data.shards
+        if name.startswith("records/")
+        for entry in json.loads(data.text(name, shard))
+    ]
+    assert [entry[0] for entry in entries] == list(view.records)
+    assert [group.file for group in project.model.by_file()] == sorted(
+        {
+            record.where.file
+            for record in [*project.model.articles.values(), *project.model.nodes(), *project.model.claims.values()]
+        },
+        key=project.model.files.index,
+    )

@@ -115,7 +115,7 @@ def read_file(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> FileRe
 def merge(files: list[FileRecords]) -> Loaded:
     """One model from the records of every file, in file order; a repeated id is reported where it
     repeats, pointing at its first definition, and the first one is kept."""
-    loaded = Loaded(Model())
+    loaded = Loaded(Model(files=[records.file for records in files]))
     model = loaded.model
     for records in files:
         loaded.problems.extend(records.problems)
