@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.checks.names import NameFinder, any_name_key, name_key, same_name
+from kg.checks.names import NameFinder, any_name_key, in_capitals, name_key, same_name
 
 from .conftest import ONTOLOGY, SOURCES, select
 
@@ -209,10 +209,11 @@ def test_each_mention_is_one_passage_with_one_selector(graph_store: tuple[ox.Sto
 
 
 def test_an_ascii_name_gets_the_key_any_text_would() -> None:
-    """`name_key` takes a shorter way for ASCII names (most of them): it must give the key the general way
-    gives, whatever the characters (every printable one and a few controls, in random names)."""
+    """`name_key` and `in_capitals` take a shorter way for ASCII names (most of them): each must give what the
+    general way gives, whatever the characters (every printable one and a few controls, in random names)."""
     rng = random.Random(7)
     alphabet = string.printable + "__''``--..  "
     names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20_000)]
     names += ["Hay'at Tahrir al-Sham", "St. Petersburg", "O`Neil", "a_b", "U.S.", "  Tartus\tbase  "]
     assert [name_key(name) for name in names] == [any_name_key(name) for name in names]
+    assert [in_capitals(name) for name in names] == [not any(c.islower() for c in name) for name in names]

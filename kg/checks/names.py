@@ -83,6 +83,8 @@ def same_name(one: str, other: str) -> bool:
 
 def in_capitals(name: str) -> bool:
     """Whether `name` is written without a lower-case letter ("US"): it then matches capitals only."""
+    if name.isascii():  # most names: no letter from a to z (a fifth of the time)
+        return name.upper() == name
     return not any(c.islower() for c in name)
 
 
