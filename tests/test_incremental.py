@@ -88,20 +88,26 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     assert tree_digest(project / "exports") == fresh(project)
 
 
-@pytest.mark.parametrize(
-    "where, old, new",
-    [
-        # a name other files' claims show in their titles (rdfs:label of the statement)
-        ("entities.yaml", "name: Russia\n", "name: Russian Federation\n"),
-        # an alias no claim shows: only the mentions of every article read it
-        ("entities.yaml", "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]", "aliases: [al-Sharaa]"),
-        # an article's outlet: step 0 of the attribution of every quote from it, in other files
-        ("articles/kp-abu-qasra-russian-bases.yaml", "outlet: kyiv-post", "outlet: kyiv-independent"),
-        # an article's text: the selectors' prefix, suffix and positions of quotes in other files
-        ("articles/kp-abu-qasra-russian-bases.txt", "\n", "\n\n"),
-    ],
-    ids=["entity name", "entity alias", "article outlet", "article text"],
-)
+EDITS_OTHER_FILES_READ = [
+    # a name other files' claims show in their titles (rdfs:label of the statement)
+    pytest.param("entities.yaml", "name: Russia\n", "name: Russian Federation\n", id="entity name"),
+    # an alias no claim shows: only the mentions of every article read it
+    pytest.param(
+        "entities.yaml",
+        "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]",
+        "aliases: [al-Sharaa]",
+        id="entity alias",
+    ),
+    # an article's outlet: step 0 of the attribution of every quote from it, in other files
+    pytest.param(
+        "articles/kp-abu-qasra-russian-bases.yaml", "outlet: kyiv-post", "outlet: kyiv-independent", id="article outlet"
+    ),
+    # an article's text: the selectors' prefix, suffix and positions of quotes in other files
+    pytest.param("articles/kp-abu-qasra-russian-bases.txt", "\n", "\n\n", id="article text"),
+]
+
+
+@pytest.mark.parametrize("where, old, new", EDITS_OTHER_FILES_READ)
 def test_a_change_that_a_kept_chunk_shows_renders_it_again(project: Path, where: str, old: str, new: str) -> None:
     edit(project / "sources" / where, old, new)
     assert not build(project).skipped
@@ -111,13 +117,11 @@ def test_a_change_that_a_kept_chunk_shows_renders_it_again(project: Path, where:
 @pytest.mark.parametrize(
     "where, old, new",
     [
-        ("entities.yaml", "name: Russia\n", "name: Russian Federation\n"),
-        ("entities.yaml", "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]", "aliases: [al-Sharaa]"),
-        ("articles/kp-abu-qasra-russian-bases.yaml", "outlet: kyiv-post", "outlet: kyiv-independent"),
-        ("articles/kp-abu-qasra-russian-bases.txt", "\n", "\n\n"),
-        ("facts/ki-sharaa-extradition-refused.yaml", "modality: reported", "modality: hedged"),
+        *EDITS_OTHER_FILES_READ,
+        pytest.param(
+            "facts/ki-sharaa-extradition-refused.yaml", "modality: reported", "modality: hedged", id="modality"
+        ),
     ],
-    ids=["entity name", "entity alias", "article outlet", "article text", "modality"],
 )
 def test_a_change_the_page_shows_reaches_every_shard_that_shows_it(
     project: Path, monkeypatch: pytest.MonkeyPatch, where: str, old: str, new: str

@@ -411,11 +411,8 @@ class _Builder:
         keys = {name: key for name, key in self.keys.items() if key is not None}
         if (self.made, keys) != (self.last_made, self.last_keys):
             self.tables.put("shards", None, (self.made, keys))
-        if self.tables_now is not None:
-            if self._tables_held:
-                self.tables.used.add("nodes")
-            else:
-                self.tables.put("nodes", None, self.tables_now)
+        if self.tables_now is not None and not self._tables_held:  # else kept as read
+            self.tables.put("nodes", None, self.tables_now)
         self.tables.keep_only_used()
 
     def article_entry(self, index: int) -> Json:
