@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from typing import NamedTuple
 
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _SPLIT = re.compile(rf"((?:[^\W_]|[{_COMBINING}])+)")  # a word: letters and digits, and accents typed apart
+_SPLIT_PLAIN = re.compile(r"([^\W_]+)")  # the same split of a text without accents typed apart, in half the time
+_ACCENT_APART = re.compile(f"[{_COMBINING}]")
 _SPACING = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 """Typographic quote marks and dashes as typed on a keyboard: a quote typed with straight marks matches the
@@ -88,8 +90,7 @@ def in_capitals(name: str) -> bool:
     return not any(c.islower() for c in name)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """A name found in a text: whose it is, where (character offsets), and the text as printed."""
 
     owner: str
@@ -110,10 +111,20 @@ class NameFinder:
         self._folded: dict[str, tuple[str, str, bool]] = {}  # casefolded keys, of names with a lower-case letter
         self._capitals: dict[str, tuple[str, str, bool]] = {}  # keys as written, of names in capitals
         self._longest: dict[str, int] = {}  # a first word (casefolded) → most words of a name starting with it
+        # The first two words or more of each name of several, as a text's words are joined to look them up:
+        # a run of words that starts no name is not made longer.
+        self._prefixes: set[str] = set()
         for owner, name in names:
             if _PLAIN_NAME.fullmatch(name):  # most names: ASCII words and single spaces, their own key
                 key, count, tail = name, name.count(_SPACE) + 1, ""
                 first = name.split(_SPACE, 1)[0]
+                if count > 1:  # its runs of words, casefolded: lower-case ASCII, whole or word by word
+                    lowered = name.lower()
+                    self._prefixes.add(lowered)
+                    space, first_space = lowered.rfind(_SPACE), len(first)
+                    while space > first_space:
+                        self._prefixes.add(lowered[:space])
+                        space = lowered.rfind(_SPACE, 0, space)
             else:
                 words, gaps = _parts(name)
                 if not words:
@@ -121,6 +132,7 @@ class NameFinder:
                 found_tail = _TAIL.search(name)
                 key, count, first = _joined(words, gaps), len(words), words[0]
                 tail = found_tail.group().translate(_MARKS) if found_tail else ""
+                self._add_prefixes(words, gaps)
             entry = (owner, tail, first[:1].isupper())
             if in_capitals(name):
                 self._capitals.setdefault(key, entry)
@@ -131,23 +143,45 @@ class NameFinder:
             first = first.casefold()
             self._longest[first] = max(self._longest.get(first, 0), count)
 
+    def _add_prefixes(self, words: list[str], gaps: list[str]) -> None:
+        """The runs of two words or more that start the name of `words` and `gaps`, casefolded as a whole
+        (as names with a lower-case letter are looked up) and word by word (as the text's words are joined:
+        the same, unless a gap changes when casefolded)."""
+        run, run_folded, add = words[0], words[0].casefold(), self._prefixes.add
+        for gap, word in zip(gaps, words[1:], strict=True):
+            run, run_folded = run + gap + word, run_folded + gap + word.casefold()
+            add(run_folded)
+            add(run.casefold())
+
     def _candidates(self, text: str) -> Iterator[list[Found]]:
-        """For each word of `text` that starts a name: every name starting there, longest first."""
-        pieces = _SPLIT.split(text)  # gap, word, gap, word, …, gap
+        """For each word of `text` that starts a name: every name starting there, longest first.
+
+        The words that start no name (most of them) are passed over in C (`compress`): the loop below only
+        sees the others (a third or less of a text's words), and stops adding words to a run that starts no
+        name (most runs: "Russia" starts names, "Russia said" none)."""
+        pieces = (_SPLIT if _ACCENT_APART.search(text) else _SPLIT_PLAIN).split(text)  # gap, word, …, gap
+        words = pieces[1::2]
+        if not text.isascii():
+            words = [word if word.isascii() else _plain(word) for word in words]
+        folded = list(map(str.casefold, words))
+        longest, folded_names, capitals, prefixes = self._longest, self._folded, self._capitals, self._prefixes
+        mosts = list(map(longest.get, folded, repeat(0)))
+        starts = list(compress(range(len(words)), mosts))
+        if not starts:
+            return
         ends = list(accumulate(map(len, pieces)))  # word i spans ends[2i] to ends[2i + 1]
-        words = [word if word.isascii() else _plain(word) for word in pieces[1::2]]
-        folded = [word.casefold() for word in words]
-        longest, folded_names, capitals = self._longest, self._folded, self._capitals
         count = len(words)
-        for index, first in enumerate(folded):
-            most = longest.get(first)
-            if not most:
-                continue
-            keys = [(first, words[index])]
-            for offset in range(index + 1, min(index + most, count)):
+        for index in starts:
+            first, written = folded[index], words[index]
+            keys = [(first, written)]
+            for offset in range(index + 1, min(index + mosts[index], count)):
                 between = pieces[2 * offset]
                 gap = _SPACE if between == _SPACE else _gap(between)
-                keys.append((keys[-1][0] + gap + folded[offset], keys[-1][1] + gap + words[offset]))
+                first = first + gap + folded[offset]
+                if first not in prefixes:
+                    break
+                written = written + gap + words[offset]
+                keys.append((first, written))
             found: list[Found] = []
             for length in range(len(keys), 0, -1):
                 key_folded, key_written = keys[length - 1]
