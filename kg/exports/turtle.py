@@ -105,13 +105,13 @@ class _Reads:
     """What a chunk reads from the rest of the model, each read listed in `seen`."""
 
     model: Model
-    view: View
+    names: dict[str, str]  # `TurtleWriter.node_names`
     first_direct: FirstDirect
     seen: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in READ_KINDS})
 
     def name(self, node_id: str) -> str:
         self.seen["name"].add(node_id)
-        return self.view.name(node_id)
+        return self.names.get(node_id, node_id)
 
     def is_claim(self, record_id: str) -> bool:
         self.seen["claim"].add(record_id)
@@ -210,7 +210,12 @@ class TurtleWriter:
         self.first_direct = FirstDirect(model, view)
         self._types: dict[str, str] = {}
         self._nodes: dict[str, str] = {}
+        self._articles: dict[str, str] = {}
         self._modalities = {m.name: self.term(m.iri) for m in ontology.modalities}
+        # An evidence item's own modality, by name (`Ontology.strongest` of that one name)
+        self._evidence_modalities = {
+            name: self._modalities[ontology.strongest({name}).name] for name in self._modalities
+        }
 
     def values(self, text_digest: dict[str, str | None], kind: str, keys: tuple[str, ...]) -> list[Any]:
         """Today's value of each of `keys` of a kind of read (`kg.shelf.read_now`, `still_holds`): a kept chunk
@@ -261,7 +266,10 @@ class TurtleWriter:
         return found
 
     def article(self, article_id: str) -> str:
-        return self._name("kga", article_id)
+        found = self._articles.get(article_id)
+        if found is None:
+            found = self._articles[article_id] = self._name("kga", article_id)
+        return found
 
     def claim(self, claim_id: str) -> str:
         return self._name("kgc", claim_id)
@@ -283,7 +291,7 @@ class TurtleWriter:
     # ------------------------------------------------------------------ chunks
 
     def chunk(self, records: SourceRecords) -> Chunk:
-        reads = _Reads(self.model, self.view, self.first_direct)
+        reads = _Reads(self.model, self.node_names, self.first_direct)
         out: list[str] = []
         for article in records.articles:
             self._article(article, out)
@@ -342,15 +350,16 @@ class TurtleWriter:
         reads.entity_names()
         ignored = sorted(span for item in article.ignore for span in occurrences(article.text, item.quote))
         source, local = self.article(article.id), article.id
+        node = self.node
         for found in self.finder.spans(article.text):
             mention = f"kgm:{local}.at{found.start}"
             flag = (
                 " ;\n    kgo:inIgnoredPassage true"
-                if any(start <= found.start and found.end <= end for start, end in ignored)
+                if ignored and any(start <= found.start and found.end <= end for start, end in ignored)
                 else ""
             )
             out.append(
-                f"{mention} a kgo:Mention, oa:SpecificResource ;\n    kgo:mentions {self.node(found.owner)} ;\n"
+                f"{mention} a kgo:Mention, oa:SpecificResource ;\n    kgo:mentions {node(found.owner)} ;\n"
                 f"    kgo:printedName {string(found.printed)} ;\n    oa:hasSource {source} ;\n"
                 f"    oa:hasSelector {mention}.position{flag} .\n"
                 f"{mention}.position a oa:TextPositionSelector ;\n"
@@ -409,7 +418,9 @@ class TurtleWriter:
                 reverse.append(f"{other_ref} kgo:conflictsWith {subject} .\n")
         if record.note:
             lines.append(f"kgo:note {english(record.note)}")
-        if record.evidence:
+        if len(record.evidence) == 1:
+            lines.append("prov:wasDerivedFrom " + self.article(record.evidence[0].article))
+        elif record.evidence:
             articles = dict.fromkeys(item.article for item in record.evidence)
             lines.append("prov:wasDerivedFrom " + ", ".join(self.article(a) for a in articles))
         evidence_blocks: list[str] = []
@@ -439,33 +450,40 @@ class TurtleWriter:
 
     def _evidence(self, owner: str, local: str, node: str, item: Evidence, reads: _Reads, out: list[str]) -> None:
         """The evidence `node` (`kge:<local>`) with its target, selectors and attribution steps
-        (`kge:<local>.target`…)."""
+        (`kge:<local>.target`…).  Written with as few calls as it takes: this runs for every evidence item."""
         article = reads.article(item.article)
         source = self.article(item.article)
-        target, quote, position = (self._part(local, node, part) for part in (".target", ".quote", ".position"))
-        lines = [
-            "a kgo:Evidence, oa:Annotation",
-            f"oa:hasBody {owner}",
-            "oa:motivatedBy oa:describing",
-            f"prov:wasDerivedFrom {source}",
-            f"kgo:modality {self._modalities[self.ontology.strongest({item.modality}).name]}",
-        ]
+        if node.startswith("kge:"):  # its parts' names are plain too (see `_part`)
+            target, quote, position = node + ".target", node + ".quote", node + ".position"
+        else:
+            target, quote, position = (self._part(local, node, part) for part in (".target", ".quote", ".position"))
+        modality = self._evidence_modalities.get(item.modality) or self._modalities[self.ontology.modalities[0].name]
+        head = (
+            f"{node} a kgo:Evidence, oa:Annotation ;\n    oa:hasBody {owner} ;\n    oa:motivatedBy oa:describing ;\n"
+            f"    prov:wasDerivedFrom {source} ;\n    kgo:modality {modality}"
+        )
         if item.direct_speech:
-            lines.append("kgo:directSpeech true")
-        lines.append(f"oa:hasTarget {target}")
+            head += " ;\n    kgo:directSpeech true"
+        lines = [f"oa:hasTarget {target}"]
         steps = self._attribution(local, node, item, article, lines)
-        start = article.text.find(item.quote)
-        selectors = quote if start < 0 else f"{quote}, {position}"
-        out.append(_block(node, lines))
-        out.append(_block(target, ["a oa:SpecificResource", f"oa:hasSource {source}", f"oa:hasSelector {selectors}"]))
-        quote_lines = ["a oa:TextQuoteSelector", f"oa:exact {string(item.quote)}"]
-        if start >= 0:
+        text = article.text
+        start = text.find(item.quote)
+        exact = string(item.quote)
+        if start < 0:
+            out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
+            out.append(f"{target} a oa:SpecificResource ;\n    oa:hasSource {source} ;\n    oa:hasSelector {quote} .\n")
+            out.append(f"{quote} a oa:TextQuoteSelector ;\n    oa:exact {exact} .\n")
+        else:
             end = start + len(item.quote)
-            quote_lines.append(f"oa:prefix {string(article.text[max(0, start - QUOTE_CONTEXT) : start])}")
-            quote_lines.append(f"oa:suffix {string(article.text[end : end + QUOTE_CONTEXT])}")
-        out.append(_block(quote, quote_lines))
-        if start >= 0:
-            out.append(_block(position, ["a oa:TextPositionSelector", f"oa:start {start}", f"oa:end {end}"]))
+            before, after = string(text[max(0, start - QUOTE_CONTEXT) : start]), string(text[end : end + QUOTE_CONTEXT])
+            out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
+            out.append(
+                f"{target} a oa:SpecificResource ;\n    oa:hasSource {source} ;\n"
+                f"    oa:hasSelector {quote}, {position} .\n"
+                f"{quote} a oa:TextQuoteSelector ;\n    oa:exact {exact} ;\n"
+                f"    oa:prefix {before} ;\n    oa:suffix {after} .\n"
+                f"{position} a oa:TextPositionSelector ;\n    oa:start {start} ;\n    oa:end {end} .\n"
+            )
         out += steps
 
     def _part(self, local: str, node: str, part: str) -> str:
@@ -475,20 +493,22 @@ class TurtleWriter:
 
     def _attribution(self, local: str, node: str, item: Evidence, article: Article, lines: list[str]) -> list[str]:
         """Step 0 is the article's outlet (when known), then each source it cites, in order."""
-        chain = ([article.outlet] if article.outlet else []) + list(item.via)
+        chain = [article.outlet, *item.via] if article.outlet else item.via
         first_index = 0 if article.outlet else 1
         steps: list[str] = []
         previous = None
+        plain = node.startswith("kge:")
         for offset, agent in enumerate(chain):
             index = first_index + offset
-            step = self._part(local, node, f".step{index}")
+            step = f"{node}.step{index}" if plain else self._name("kge", f"{local}.step{index}")
             lines.append(f"kgo:attribution {step}")
-            step_lines = ["a kgo:AttributionStep", f"prov:agent {self.node(agent)}", f"kgo:stepIndex {index}"]
-            steps.append(_block(step, step_lines))
+            steps.append(
+                f"{step} a kgo:AttributionStep ;\n    prov:agent {self.node(agent)} ;\n    kgo:stepIndex {index} .\n"
+            )
             if previous is not None:
                 steps.append(f"{previous} kgo:cites {step} .\n")
             previous = step
-        for agent in dict.fromkeys(item.via):
+        for agent in dict.fromkeys(item.via) if len(item.via) > 1 else item.via:
             lines.append(f"kgo:reportedBy {self.node(agent)}")
         if chain:
             lines.append(f"kgo:originalSource {self.node(chain[-1])}")
@@ -497,8 +517,11 @@ class TurtleWriter:
         return steps
 
 
+_SEPARATOR = " ;\n    "  # between the predicates of one subject
+
+
 def _block(subject: str, lines: list[str]) -> str:
-    return subject + " " + " ;\n    ".join(lines) + " .\n"
+    return subject + " " + _SEPARATOR.join(lines) + " .\n"
 
 
 def names_digest(model: Model) -> str:
