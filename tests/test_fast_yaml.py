@@ -19,11 +19,14 @@ from hypothesis import strategies as st
 
 from kg.sources.yaml_reader import (
     _FLOAT,
+    _FLOW_INDICATOR,
     _NOT_YAML,
     _TAG,
     UNSURE,
     _flow_across_lines,
+    _flow_indicator,
     _has_float,
+    _indicator_after_colon_in_flow,
     _SourceLoader,
     _zero_led_values,
     fast_load,
@@ -208,6 +211,11 @@ def _flow_across_lines_as_written(text: str) -> bool:
     )
 
 
+def _indicator_after_colon_in_flow_as_written(text: str) -> bool:
+    """Line by line, as the definition says."""
+    return any(re.search(r":[ ]*[-?:|>!&*%@`#]", line) for line in text.split("\n") if "[" in line or "{" in line)
+
+
 def test_the_one_class_of_characters_not_in_yaml_is_the_class_and_the_line_breaks() -> None:
     every = "".join(map(chr, range(0x110000)))
     assert [m.start() for m in _NOT_YAML.finditer(every)] == [m.start() for m in _NOT_YAML_AS_WRITTEN.finditer(every)]
@@ -215,7 +223,7 @@ def test_the_one_class_of_characters_not_in_yaml_is_the_class_and_the_line_break
 
 TEXT_PIECES = st.sampled_from(
     ["0", "00", "012", "0o17", "0_1", "+", "-", "\n", " ", "\t", "\u00a0", "\u2003", "[", "]", "{", "}", ",",
-     "#", " #", "a", "1", "o", "_", "x: ", "- ", ":", "7"]
+     "#", " #", "a", "1", "o", "_", "x: ", "- ", ":", "7", "|", ">", "?", "`"]
 )  # fmt: skip
 
 
@@ -224,6 +232,8 @@ TEXT_PIECES = st.sampled_from(
 def test_the_fast_text_checks_find_what_the_patterns_found(text: str) -> None:
     assert bool(_zero_led_values(text)) == bool(_LEADING_ZERO_AS_WRITTEN.search(text))
     assert _flow_across_lines(text) == _flow_across_lines_as_written(text)
+    assert _indicator_after_colon_in_flow(text) == _indicator_after_colon_in_flow_as_written(text)
+    assert _flow_indicator(text) == bool(_FLOW_INDICATOR.search(text))
 
 
 _TAG_AS_WRITTEN = re.compile(r"(?:^|(?<=[\s\[{,:]))!")

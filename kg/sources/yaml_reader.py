@@ -187,7 +187,7 @@ def fast_load(text: str) -> Any:
     if text and not text.endswith("\n"):  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
         return UNSURE
     if ("[" in text or "{" in text) and (
-        _FLOW_INDICATOR.search(text) or _flow_across_lines(text) or _indicator_after_colon_in_flow(text)
+        _flow_indicator(text) or _flow_across_lines(text) or _indicator_after_colon_in_flow(text)
     ):
         return UNSURE
     try:
@@ -245,11 +245,31 @@ def _typed_text() -> re.Pattern[str]:
 _TYPED_TEXT = _typed_text()
 
 
+def _lines_opening_flow(text: str) -> list[str]:
+    """Each line of `text` that holds a `[` or a `{`, in order.  Found with `str.find` (a pattern that
+    looks at every line took 0.6 s for the 100 files of 100,000 synthetic facts, this 0.07 s): each bracket
+    is found once, and a line once, whatever it holds."""
+    lines: list[str] = []
+    find, size = text.find, len(text)
+    square, curly = find("["), find("{")
+    while square >= 0 or curly >= 0:
+        at = square if curly < 0 or 0 <= square < curly else curly
+        end = find("\n", at)
+        end = size if end < 0 else end
+        lines.append(text[text.rfind("\n", 0, at) + 1 : end])
+        if 0 <= square < end:
+            square = find("[", end)
+        if 0 <= curly < end:
+            curly = find("{", end)
+    return lines
+
+
 def _flow_across_lines(text: str) -> bool:
     """A line opening more `[`/`{` than it closes: a flow collection over several lines, whose plain
-    scalars YAML 1.2 continues where PyYAML refuses (`{a` then `- x: }` on the next line)."""
-    for line in text.split("\n"):
-        if ("[" in line or "{" in line) and line.count("[") + line.count("{") != line.count("]") + line.count("}"):
+    scalars YAML 1.2 continues where PyYAML refuses (`{a` then `- x: }` on the next line).  Each distinct
+    line once: most are alike (`via: [...]`)."""
+    for line in set(_lines_opening_flow(text)):
+        if line.count("[") + line.count("{") != line.count("]") + line.count("}"):
             return True
     return False
 
@@ -260,13 +280,24 @@ _AFTER_COLON = re.compile(r":[ ]*[-?:|>!&*%@`#]")
 def _indicator_after_colon_in_flow(text: str) -> bool:
     """On a line holding a flow collection, an indicator after a `:` (`{b: >x}`, `{"k":?}`): a flow scalar
     opening with an indicator, which the two YAML versions read apart (a block scalar's `: |` is fine on a
-    line without brackets)."""
-    return any(_AFTER_COLON.search(line) for line in text.split("\n") if "[" in line or "{" in line)
+    line without brackets).  The pattern never spans lines: it is looked for once in those lines joined."""
+    return _AFTER_COLON.search("\n".join(_lines_opening_flow(text))) is not None
+
+
+def _flow_indicator(text: str) -> bool:
+    """`_FLOW_INDICATOR` anywhere in `text`, looked for as its four alternatives, each opening with a literal
+    character: a pattern opening with a class of characters is tried at every place of the text (6 times
+    slower on the real-shaped corpus: 0.77 s against 0.12 s)."""
+    return any(pattern.search(text) for pattern in _FLOW_INDICATORS)
 
 
 _FLOW_INDICATOR = re.compile(r"[\[{,][ ]*[-?:|>!&*%@`#]|:[,\]}]")
 """A flow scalar opening with an indicator (`[:b]`, `{?x}`, `[|]`), or a `:` right before the end of a flow
 entry (`[b:]`): the two YAML versions part there."""
+_FLOW_INDICATORS = tuple(
+    re.compile(pattern)
+    for pattern in (r"\[[ ]*[-?:|>!&*%@`#]", r"\{[ ]*[-?:|>!&*%@`#]", r",[ ]*[-?:|>!&*%@`#]", r":[,\]}]")
+)
 # Numbers outside strings in JSON text (a match inside a string only sends the text to PyYAML, never wrong).
 _FLOAT = re.compile(r"(?:\[|[:,] )-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]+|NaN|Infinity)(?=[,\]}])")
 # Where a float as JSON writes it may end: its fraction or its exponent before what ends a value.  A
