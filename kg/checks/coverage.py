@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from kg.model import Article, Model
@@ -93,17 +92,6 @@ def _sentence(line: str, start: int, end: int, offset: int, line_number: int) ->
         yield Sentence(begin, begin + len(stripped), line_number, start + lead + 1, stripped)
 
 
-@lru_cache(maxsize=1 << 18)
-def first_at(text: str, quote: str) -> int:
-    """Where `quote` first occurs in `text`, or -1: `text.find(quote)`, remembered.  Every evidence item's quote
-    is looked for by the checks twice (is it there, what does it cite), and by the Turtle and the page
-    (its selectors, its mark): a scan of its article each time (0.5 s of CPU for 100,000 quotes in texts of
-    40 kB).  The processes that write the Turtle are forked after the checks, and find most answers here.
-    The key holds the texts themselves (their hashes are kept by the strings): a text that changes, in `kg
-    watch`, is another key."""
-    return text.find(quote)
-
-
 def occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
     """(start, end) of every occurrence of `needle` in `text`, overlapping ones too."""
     position = text.find(needle)
@@ -127,7 +115,7 @@ def _cited_by(text: str, quotes: list[tuple[str, str]]) -> tuple[list[str | None
     cited_by: list[str | None] = [None] * len(text)
     all_found = True
     for quote, owner_id in quotes:
-        position = first_at(text, quote)
+        position = text.find(quote)
         if position < 0:
             all_found = False
             continue
@@ -210,7 +198,7 @@ def article_marks(article: Article, model: Model, quotes: list[tuple[str, str]])
     every piece of metadata (its label), in that order.  Spans may overlap."""
     marks: list[tuple[int, int, str, str]] = []
     for quote, owner_id in quotes:
-        position = first_at(article.text, quote) if quote else -1
+        position = article.text.find(quote) if quote else -1
         if position >= 0:
             marks.append((position, position + len(quote), "cited", owner_id))
     marks += [(s, e, "ignored", reason) for s, e, reason in ignored_spans(article)]

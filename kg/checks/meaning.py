@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from kg.checks.coverage import coverage_problems, first_at, quotes_by_article
+from kg.checks.coverage import coverage_problems, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import QUOTE_MARKS, name_key
 from kg.dates import Date
@@ -337,7 +337,7 @@ class _Checker:
                     item.where.at("article"),
                     f"unknown article '{item.article}'{did_you_mean(item.article, self.model.articles)}",
                 )
-            elif article.text and first_at(article.text, item.quote) < 0:
+            elif article.text and item.quote not in article.text:
                 self.error(
                     item.where.at("quote"),
                     f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}",

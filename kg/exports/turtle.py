@@ -27,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import vocab as v
-from kg.checks.coverage import first_at, occurrences
+from kg.checks.coverage import occurrences
 from kg.checks.names import NameFinder
 from kg.dates import Date
 from kg.exports.view import View
@@ -467,7 +467,7 @@ class TurtleWriter:
         lines = [f"oa:hasTarget {target}"]
         steps = self._attribution(local, node, item, article, lines)
         text = article.text
-        start = first_at(text, item.quote)
+        start = text.find(item.quote)
         exact = string(item.quote)
         if start < 0:
             out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
