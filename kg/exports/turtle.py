@@ -453,10 +453,7 @@ class TurtleWriter:
         (`kge:<local>.target`…).  Written with as few calls as it takes: this runs for every evidence item."""
         article = reads.article(item.article)
         source = self.article(item.article)
-        if node.startswith("kge:"):  # its parts' names are plain too (see `_part`)
-            target, quote, position = node + ".target", node + ".quote", node + ".position"
-        else:
-            target, quote, position = (self._part(local, node, part) for part in (".target", ".quote", ".position"))
+        target, quote, position = (self._part(local, node, part) for part in (".target", ".quote", ".position"))
         modality = self._evidence_modalities.get(item.modality) or self._modalities[self.ontology.modalities[0].name]
         head = (
             f"{node} a kgo:Evidence, oa:Annotation ;\n    oa:hasBody {owner} ;\n    oa:motivatedBy oa:describing ;\n"
@@ -469,14 +466,13 @@ class TurtleWriter:
         text = article.text
         start = text.find(item.quote)
         exact = string(item.quote)
+        out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
         if start < 0:
-            out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
             out.append(f"{target} a oa:SpecificResource ;\n    oa:hasSource {source} ;\n    oa:hasSelector {quote} .\n")
             out.append(f"{quote} a oa:TextQuoteSelector ;\n    oa:exact {exact} .\n")
         else:
             end = start + len(item.quote)
             before, after = string(text[max(0, start - QUOTE_CONTEXT) : start]), string(text[end : end + QUOTE_CONTEXT])
-            out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
             out.append(
                 f"{target} a oa:SpecificResource ;\n    oa:hasSource {source} ;\n"
                 f"    oa:hasSelector {quote}, {position} .\n"
@@ -497,10 +493,9 @@ class TurtleWriter:
         first_index = 0 if article.outlet else 1
         steps: list[str] = []
         previous = None
-        plain = node.startswith("kge:")
         for offset, agent in enumerate(chain):
             index = first_index + offset
-            step = f"{node}.step{index}" if plain else self._name("kge", f"{local}.step{index}")
+            step = self._part(local, node, f".step{index}")
             lines.append(f"kgo:attribution {step}")
             steps.append(
                 f"{step} a kgo:AttributionStep ;\n    prov:agent {self.node(agent)} ;\n    kgo:stepIndex {index} .\n"
