@@ -187,7 +187,9 @@ def fast_load(text: str) -> Any:
     if text and not text.endswith("\n"):  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
         return UNSURE
     if ("[" in text or "{" in text) and (
-        _flow_indicator(text) or _flow_across_lines(text) or _indicator_after_colon_in_flow(text)
+        _flow_indicator(text)
+        or _flow_across_lines(flow_lines := _lines_opening_flow(text))
+        or _indicator_after_colon_in_flow(flow_lines)
     ):
         return UNSURE
     try:
@@ -264,39 +266,35 @@ def _lines_opening_flow(text: str) -> list[str]:
     return lines
 
 
-def _flow_across_lines(text: str) -> bool:
-    """A line opening more `[`/`{` than it closes: a flow collection over several lines, whose plain
-    scalars YAML 1.2 continues where PyYAML refuses (`{a` then `- x: }` on the next line).  Each distinct
-    line once: most are alike (`via: [...]`)."""
-    for line in set(_lines_opening_flow(text)):
-        if line.count("[") + line.count("{") != line.count("]") + line.count("}"):
-            return True
-    return False
+def _flow_across_lines(flow_lines: list[str]) -> bool:
+    """Among a text's `_lines_opening_flow`, one opening more `[`/`{` than it closes: a flow collection over
+    several lines, whose plain scalars YAML 1.2 continues where PyYAML refuses (`{a` then `- x: }` on the
+    next line).  Each distinct line once: most are alike (`via: [...]`)."""
+    return any(line.count("[") + line.count("{") != line.count("]") + line.count("}") for line in set(flow_lines))
 
 
-_AFTER_COLON = re.compile(r":[ ]*[-?:|>!&*%@`#]")
+_INDICATOR = r"[ ]*[-?:|>!&*%@`#]"  # spaces, then an indicator that opens a flow scalar
+_AFTER_COLON = re.compile(":" + _INDICATOR)
 
 
-def _indicator_after_colon_in_flow(text: str) -> bool:
-    """On a line holding a flow collection, an indicator after a `:` (`{b: >x}`, `{"k":?}`): a flow scalar
-    opening with an indicator, which the two YAML versions read apart (a block scalar's `: |` is fine on a
-    line without brackets).  The pattern never spans lines: it is looked for once in those lines joined."""
-    return _AFTER_COLON.search("\n".join(_lines_opening_flow(text))) is not None
+def _indicator_after_colon_in_flow(flow_lines: list[str]) -> bool:
+    """On one of a text's `_lines_opening_flow`, an indicator after a `:` (`{b: >x}`, `{"k":?}`): a flow
+    scalar opening with an indicator, which the two YAML versions read apart (a block scalar's `: |` is fine
+    on a line without brackets).  The pattern never spans lines: it is looked for once in those lines joined."""
+    return _AFTER_COLON.search("\n".join(flow_lines)) is not None
 
 
 def _flow_indicator(text: str) -> bool:
-    """`_FLOW_INDICATOR` anywhere in `text`, looked for as its four alternatives, each opening with a literal
-    character: a pattern opening with a class of characters is tried at every place of the text (6 times
-    slower on the real-shaped corpus: 0.77 s against 0.12 s)."""
+    r"""A flow scalar opening with an indicator (`[:b]`, `{?x}`, `[|]`), or a `:` right before the end of a
+    flow entry (`[b:]`), anywhere in `text`: the two YAML versions part there.  Looked for as four patterns,
+    each opening with a literal character; one pattern opening with a class of characters
+    (`[\[{,][ ]*[-?:|>!&*%@`#]|:[,\]}]`) is tried at every place of the text (6 times slower on the
+    real-shaped corpus: 0.77 s against 0.12 s)."""
     return any(pattern.search(text) for pattern in _FLOW_INDICATORS)
 
 
-_FLOW_INDICATOR = re.compile(r"[\[{,][ ]*[-?:|>!&*%@`#]|:[,\]}]")
-"""A flow scalar opening with an indicator (`[:b]`, `{?x}`, `[|]`), or a `:` right before the end of a flow
-entry (`[b:]`): the two YAML versions part there."""
 _FLOW_INDICATORS = tuple(
-    re.compile(pattern)
-    for pattern in (r"\[[ ]*[-?:|>!&*%@`#]", r"\{[ ]*[-?:|>!&*%@`#]", r",[ ]*[-?:|>!&*%@`#]", r":[,\]}]")
+    re.compile(pattern) for pattern in (r"\[" + _INDICATOR, r"\{" + _INDICATOR, "," + _INDICATOR, r":[,\]}]")
 )
 # Numbers outside strings in JSON text (a match inside a string only sends the text to PyYAML, never wrong).
 _FLOAT = re.compile(r"(?:\[|[:,] )-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]+|NaN|Infinity)(?=[,\]}])")
