@@ -7,7 +7,6 @@ an edited source, an edited ontology, a touched or deleted export, a corrupt man
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import kg
+import kg.shelf
 from kg.exports.manifest import CACHE_DIR, fingerprint, manifest_path
 from kg.shelf import Packed, Shelf
 
@@ -157,30 +157,89 @@ def test_a_packed_shelf_keeps_what_was_asked_for_and_drops_the_rest(tmp_path: Pa
     assert Packed(Shelf(tmp_path / "packed", "v1"), packs=4).get("file 3") is None
 
 
-def test_a_shelf_entry_label_is_read_and_checked_apart_from_its_value(tmp_path: Path) -> None:
-    """`get_stamp` reads an entry's label alone (its stamp, and the digest of its value); a damaged label
-    reads as missing there and in `get_bytes`, a damaged value only in `get_bytes`, as do an entry of
-    another builder or under another name, and a truncated one."""
+def test_a_shelf_entry_with_a_damaged_label_or_value_reads_as_missing(tmp_path: Path) -> None:
+    """An entry reads back as put; a damaged value or label reads as missing, as do an entry of another
+    builder or under another name, and a truncated one."""
     shelf = Shelf(tmp_path / "shelf", "v1")
     value = b"<a> <b> <c> .\n" * 1000
     shelf.put_bytes("file", ("stamp", 1), value)
     [path] = (tmp_path / "shelf").glob("*.kept")
-    assert shelf.get_stamp("file") == (("stamp", 1), hashlib.sha256(value).digest())
     found = shelf.get_bytes("file")
     assert found is not None and found[0] == ("stamp", 1) and bytes(found[1]) == value
-    assert Shelf(tmp_path / "shelf", "v2").get_stamp("file") is None
+    assert Shelf(tmp_path / "shelf", "v2").get_bytes("file") is None
     entry = path.read_bytes()
     path.write_bytes(entry[:-1] + b"!")  # the value's last byte
-    assert shelf.get_stamp("file") == (("stamp", 1), hashlib.sha256(value).digest()) and shelf.get_bytes("file") is None
+    assert shelf.get_bytes("file") is None
     label_at = entry.index(b"stamp")
     path.write_bytes(entry[:label_at] + b"STAMP" + entry[label_at + 5 :])
-    assert shelf.get_stamp("file") is None and shelf.get_bytes("file") is None
+    assert shelf.get_bytes("file") is None
     for cut in (0, 20, label_at):
         path.write_bytes(entry[:cut])
-        assert shelf.get_stamp("file") is None and shelf.get_bytes("file") is None
+        assert shelf.get_bytes("file") is None
     path.write_bytes(entry)
+    assert shelf.get_bytes("file") is not None
     (tmp_path / "shelf" / (Shelf(tmp_path / "x", "v1")._path("other").name)).write_bytes(entry)
-    assert shelf.get_stamp("other") is None and shelf.get_bytes("other") is None  # an entry under another name
+    assert shelf.get_bytes("other") is None  # an entry under another name
+
+
+def test_values_in_packs_are_found_where_they_lie_and_damaged_ones_read_as_missing(tmp_path: Path) -> None:
+    """Values appended to packs read back from their places, in the order asked (each pack read once); a value
+    altered, cut short or in a pack that is gone reads as None; a pack no name uses is removed with the rest."""
+    shelf = Shelf(tmp_path / "shelf", "v1")
+    first, second = shelf.pack("records a"), shelf.pack("records b")
+    values = [f"value {n} ".encode() * n for n in range(1, 7)]
+    places = []
+    for n, value in enumerate(values):
+        place = (first if n % 2 else second).put(value)
+        assert place is not None
+        places.append(place)
+    first.close()
+    second.close()
+    found = list(shelf.read_places(reversed(places)))
+    assert [bytes(v) if v is not None else None for v in found] == values[::-1]
+    [pack_a] = [p for p in (tmp_path / "shelf").iterdir() if p.stat().st_size == sum(map(len, values[1::2]))]
+    data = pack_a.read_bytes()
+    pack_a.write_bytes(data[:2] + b"!" + data[3:])  # the first value put in it
+    assert [v is not None for v in shelf.read_places(places)] == [True, False, True, True, True, True]
+    pack_a.write_bytes(data[:-1])  # its last value cut short
+    assert [v is not None for v in shelf.read_places(places)] == [True, True, True, True, True, False]
+    pack_a.unlink()
+    assert [v is not None for v in shelf.read_places(places)] == [True, False, True, False, True, False]
+    shelf.used.add("records b")
+    shelf.keep_only_used()
+    assert len(list((tmp_path / "shelf").iterdir())) == 1
+    assert [v is not None for v in shelf.read_places(places)] == [True, False, True, False, True, False]
+    Shelf(tmp_path / "shelf", "v1").keep_only_used()
+    assert not list((tmp_path / "shelf").iterdir())
+
+
+def test_a_kept_file_is_a_second_name_for_the_file_or_a_copy_where_links_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`keep_file` links the file under the shelf (same inode, no byte copied) and replaces what was kept
+    under that name; where the file system refuses links it copies; both survive the original's removal, and
+    are removed with the shelf's unused entries."""
+    shelf = Shelf(tmp_path / "shelf", "v1")
+    export = tmp_path / "graph.ttl"
+    export.write_bytes(b"first")
+    kept = shelf.keep_file("export", export)
+    assert kept is not None and kept == shelf.kept_file("export") and kept.stat().st_ino == export.stat().st_ino
+    export.unlink()
+    export.write_bytes(b"second")
+    assert kept.read_bytes() == b"first"
+    assert shelf.keep_file("export", export) == kept and kept.stat().st_ino == export.stat().st_ino
+
+    def refused(source: object, target: object) -> None:
+        raise PermissionError("no hard links on this file system")
+
+    monkeypatch.setattr(kg.shelf.os, "link", refused)
+    export.unlink()
+    export.write_bytes(b"third")
+    assert shelf.keep_file("export", export) == kept
+    assert kept.read_bytes() == b"third" and kept.stat().st_ino != export.stat().st_ino
+    assert sorted(p.name for p in (tmp_path / "shelf").iterdir()) == [kept.name]  # no temporary file left
+    Shelf(tmp_path / "shelf", "v1").keep_only_used()
+    assert not kept.exists()
 
 
 def test_a_file_as_it_was_last_read_is_not_read_again_and_any_write_to_it_is_seen(

@@ -22,11 +22,13 @@ import kg.exports.chunks
 import kg.exports.page
 import kg.exports.page_data
 import kg.exports.page_json
+import kg.exports.turtle
 import kg.problems
 import kg.sources.kept
 import kg.sources.records
 import kg.workers
 from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint, manifest_path, read_manifest
+from kg.model import SourceRecords
 from kg.shelf import PACKS, Shelf
 from kg.sources.records import FileLoader
 
@@ -56,10 +58,11 @@ def fresh(project: Path) -> dict[str, str]:
 
 
 def kept_entries(project: Path) -> dict[str, tuple[int, int]]:
-    """Each cache entry file → (inode, modification time): what a build rewrote shows."""
+    """Each file of the cache's shelves (an entry, a pack, a file kept whole) → (inode, modification time):
+    what a build rewrote shows."""
     return {
         str(path.relative_to(project)): (path.stat().st_ino, path.stat().st_mtime_ns)
-        for path in sorted((project / CACHE_DIR).rglob("*.kept"))
+        for path in sorted((project / CACHE_DIR).glob("*/*"))
     }
 
 
@@ -71,17 +74,22 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(project: Path) -> None:
     entries = kept_entries(project)
-    assert len([e for e in entries if "/records/" in e]) == 11
-    assert len([e for e in entries if "/turtle/" in e]) == 12  # and where each chunk lies in the export
+    # every file's records in a pack, and where each lies; the export kept whole, and where each chunk lies
+    assert sorted(Path(e).suffix for e in entries if "/records/" in e) == [".file", ".kept"]
+    assert sorted(Path(e).suffix for e in entries if "/turtle/" in e) == [".file", ".kept"]
+    [first_pack] = [e for e in entries if "/records/" in e and e.endswith(".file")]
     facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
     original = facts.read_bytes()
     facts.write_bytes(original + b"# a comment changes the bytes, not the meaning\n")
     assert not build(project).skipped
-    rewritten = {name for name, stamp in kept_entries(project).items() if entries.get(name) != stamp}
-    # that file's records, its Turtle, its checks and its rows on the page, nothing else (and the digests of the
-    # files read, and, the export being a new file, where its chunks lie)
-    parents = ["checks", "file-digests", "page-rows", "records", "turtle", "turtle"]
+    now = kept_entries(project)
+    rewritten = {name for name, stamp in now.items() if entries.get(name) != stamp}
+    # that file's records (in a pack of their own, and where every file's lie), its Turtle, its checks and its
+    # rows on the page, nothing else (and the digests of the files read, and, the export being a new file, it
+    # and where its chunks lie)
+    parents = ["checks", "file-digests", "page-rows", "records", "records", "turtle", "turtle"]
     assert sorted(Path(name).parent.name for name in rewritten) == parents
+    assert now[first_pack] == entries[first_pack]  # the other files' records, where they were
     assert tree_digest(project / "exports") == fresh(project)
     facts.write_bytes(original)
     build(project)
@@ -207,7 +215,7 @@ def test_a_quote_shortened_in_a_facts_file_moves_its_mark_in_the_kept_article(pr
 
 @pytest.mark.parametrize("damage", [b"", b"kg-shelf 1\n" + b"\0" * 40, None], ids=["empty", "garbage", "one byte"])
 def test_a_damaged_cache_is_read_afresh(project: Path, damage: bytes | None) -> None:
-    for path in (project / CACHE_DIR).rglob("*.kept"):
+    for path in (project / CACHE_DIR).glob("*/*"):
         data = path.read_bytes()
         path.write_bytes(damage if damage is not None else data[:-1] + bytes([data[-1] ^ 1]))
     (project / "sources" / "entities.yaml").write_bytes((project / "sources" / "entities.yaml").read_bytes() + b"\n")
@@ -216,14 +224,14 @@ def test_a_damaged_cache_is_read_afresh(project: Path, damage: bytes | None) -> 
 
 
 def test_entries_of_a_renamed_source_are_dropped(project: Path) -> None:
-    before = set(kept_entries(project))
     facts = project / "sources" / "facts"
     (facts / "kp-abu-qasra-russian-bases.yaml").rename(facts / "kp-renamed.yaml")
     assert not build(project).skipped
-    after = set(kept_entries(project))
-    for folder in ("records", "turtle"):  # a file an entry: the old name's is gone, the new one's is there
-        assert len({e for e in before - after if f"/{folder}/" in e}) == 1
-        assert len({e for e in after - before if f"/{folder}/" in e}) == 1
+    kept = cache_shelf(project, "records").get(kg.sources.kept.INDEX)
+    assert kept is not None
+    for names in (kept[1], turtle_layout(project)):  # where each file's records, each chunk lie
+        assert not any(name.endswith("facts/kp-abu-qasra-russian-bases.yaml") for name in names)
+        assert any(name.endswith("facts/kp-renamed.yaml") for name in names)
     for folder in ("checks", "page-rows"):  # entries packed in a few files
         names = packed_names(project, folder)
         assert not any("kp-abu-qasra-russian-bases.yaml" in name for name in names)
@@ -231,10 +239,22 @@ def test_entries_of_a_renamed_source_are_dropped(project: Path) -> None:
     assert tree_digest(project / "exports") == fresh(project)
 
 
+def cache_shelf(project: Path, folder: str) -> Shelf:
+    """A shelf of the project's cache, as a build opens it."""
+    version = f"{fingerprint(project / 'sources', project / 'ontology', '').ontology}\0{builder_version()}"
+    return Shelf(project / CACHE_DIR / folder, version)
+
+
+def turtle_layout(project: Path) -> dict[str, kg.exports.chunks.Kept]:
+    """Each source file whose Turtle chunk the cache keeps → where it lies in the kept export."""
+    kept = cache_shelf(project, "turtle").get(kg.exports.chunks.LAYOUT)
+    assert kept is not None
+    return kept[1]  # type: ignore[no-any-return]
+
+
 def packed_names(project: Path, folder: str) -> set[str]:
     """The names of the entries a packed shelf of the project's cache holds."""
-    version = f"{fingerprint(project / 'sources', project / 'ontology', '').ontology}\0{builder_version()}"
-    shelf = Shelf(project / CACHE_DIR / folder, version)
+    shelf = cache_shelf(project, folder)
     packs = [shelf.get(f"pack {index}") for index in range(PACKS)]
     return {name for pack in packs if pack is not None for name in pack[1]}
 
@@ -442,33 +462,42 @@ def test_shards_that_still_hold_are_linked_from_the_last_exports_and_never_trust
     assert tree_digest(project / "exports") == fresh(project)
 
 
-def test_kept_turtle_chunks_are_copied_from_the_last_export_while_it_is_as_the_last_build_wrote_it(
+def test_kept_turtle_chunks_are_copied_from_the_kept_export_while_it_is_as_the_build_wrote_it(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After an edit, the kept chunks of the Turtle are copied from the last export: no chunk's bytes are read
-    from the cache.  Once the export is touched (edited in place), they come from the cache again.  Every
-    build gives a fresh build's bytes."""
-    read: list[str] = []
-    get_bytes = Shelf.get_bytes
+    """After an edit, only the edited file's chunk is rendered: the others are copied from the export the cache
+    keeps (a second name for the last export), even once the exports are deleted.  Once the export is altered
+    in place (the kept one with it: the same file), every chunk is rendered again.  Every build gives a fresh
+    build's bytes."""
+    rendered: list[str] = []
+    chunk = kg.exports.turtle.TurtleWriter.chunk
 
-    def reading(shelf: Shelf, name: str) -> object:
-        if shelf.folder.name == "turtle" and name != kg.exports.chunks.LAYOUT:
-            read.append(name)
-        return get_bytes(shelf, name)
+    def rendering(writer: kg.exports.turtle.TurtleWriter, group: SourceRecords) -> object:
+        rendered.append(group.file.name)
+        return chunk(writer, group)
 
-    monkeypatch.setattr(Shelf, "get_bytes", reading)
+    monkeypatch.setattr(kg.exports.turtle.TurtleWriter, "chunk", rendering)
+    kept = cache_shelf(project, "turtle").kept_file(kg.exports.chunks.LAST_EXPORT)
+    assert kept.stat().st_ino == (project / "exports" / "graph.ttl").stat().st_ino
     facts = project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml"
     edit(facts, "modality: reported", "modality: hedged")
     assert not build(project).skipped
-    assert read == []
+    assert rendered == [facts.name]
+    assert tree_digest(project / "exports") == fresh(project)
+
+    shutil.rmtree(project / "exports")
+    rendered.clear()
+    edit(facts, "modality: hedged", "modality: reported")
+    assert not build(project).skipped
+    assert rendered == [facts.name]
     assert tree_digest(project / "exports") == fresh(project)
 
     turtle = project / "exports" / "graph.ttl"
-    text = turtle.read_bytes()
-    turtle.write_bytes(text.replace(b"@prefix", b"@PREFIX", 1))  # altered in place: same size, same file
-    edit(facts, "modality: hedged", "modality: reported")
+    turtle.write_bytes(turtle.read_bytes().replace(b"@prefix", b"@PREFIX", 1))  # altered in place: same size
+    rendered.clear()
+    edit(facts, "modality: reported", "modality: hedged")
     assert not build(project).skipped
-    assert len(read) == 11  # each source file's entry, whole (the edited file's no longer holds)
+    assert len(rendered) == len(turtle_layout(project)) == 11
     assert tree_digest(project / "exports") == fresh(project)
 
 

@@ -393,7 +393,7 @@ def build(
 
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
-        kept = TurtleKept(Shelf(cache / "turtle", version), current.files, out / FORMATS["ttl"]) if use_cache else None
+        kept = TurtleKept(Shelf(cache / "turtle", version), current.files) if use_cache else None
         writers = export_writers(project, base, formats, kept, page[0] if page else None, doc[0] if doc else None)
 
         def stale(written: list[str]) -> list[Path]:
