@@ -4,12 +4,14 @@ Only the arguments and results cross between processes (pickled), so the work gi
 next to its input and output: parsing YAML files into records, rendering records as Turtle text.  Where
 there is one core, no `fork` (not Linux), or little work, everything runs in this process.
 
-Each process gets one share of the items, decided up front; this one works on the first.  Each worker
-sends its results back through a pipe of its own, a few items' worth at a time (so that it never holds
-all of its share's results; a thread of the parent reads every pipe as data arrives, so no worker waits
-on another's, nor on the parent's own share).  A worker that dies (killed, out of
-memory) ends the build with an error instead of a wait that never ends (what `multiprocessing.Pool` does:
-it replaces the worker and waits for the lost results).
+The items are cut into pieces of about equal weight, many more than there are processes; each process,
+this one included, takes the next piece not yet taken (a counter shared by all of them) until none is left,
+so that one slowed down (this one takes in the others' results as they come; a third process shares the
+cores) takes fewer, and all of them end about together.  Each worker sends the results of each piece back
+through a pipe of its own as soon as it has them (so that it never holds many; a thread of the parent reads
+every pipe as data arrives, so no worker waits on another's, nor on the parent's own pieces).  A worker that
+dies (killed, out of memory) ends the build with an error instead of a wait that never ends (what
+`multiprocessing.Pool` does: it replaces the worker and waits for the lost results).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ Result = TypeVar("Result")
 Given = TypeVar("Given")
 
 
-PIECES = 8  # a worker sends its share's results in this many messages
+PIECES = 16
+"""Pieces per process: the processes end within about one piece of each other (one sixteenth of a share)."""
 _PR_SET_PDEATHSIG = 1
 
 
@@ -55,42 +58,52 @@ def can_fork() -> bool:
 
 
 def in_processes(
-    work: Callable[[list[Item]], list[Result]], items: Sequence[Item], weights: Sequence[int], enough: int
+    work: Callable[[list[Item]], list[Result]],
+    items: Sequence[Item],
+    weights: Sequence[int],
+    enough: int,
+    taken: Callable[[Result], Result] | None = None,
 ) -> list[Result]:
-    """`work` over `items`, in one share of about equal weight per core, the results in the order of
+    """`work` over `items`, in pieces taken by one process per core as each is free, the results in the order of
     `items`; in this process alone when the total weight is below `enough`.
 
-    This process works on the first share itself (its results need no pickling, and no core waits idle
-    for the rest), while each other share is run by a forked process; a thread here takes in what they
-    send as it comes, so that none of them ever waits on a full pipe.  `work` must need nothing beyond its
-    items but what the parent holds when it forks (module globals set before this call).  The workers are
-    killed on the way out, whatever happens: an error, Ctrl-C, SIGTERM turned into an exception by the CLI.
+    This process works on pieces itself (their results need no pickling, and no core waits idle for the
+    rest), while forked processes work on the others; a thread here takes in what they send as it comes, so
+    that none of them ever waits on a full pipe, and applies `taken` to each result sent (unpickling what a
+    worker pickled for its own use, while the workers still work).  `work` must need nothing beyond its items
+    but what the parent holds when it forks (module globals set before this call).  The workers are killed
+    on the way out, whatever happens: an error, Ctrl-C, SIGTERM turned into an exception by the CLI.
     """
     if not items:
         return []
     if sum(weights) < enough or not can_fork():
         return work(list(items))
-    own, *others = _shares(items, weights, min(cores(), len(items)))
+    processes = min(cores(), len(items))
+    pieces = _shares(items, weights, processes * PIECES)
     context = multiprocessing.get_context("fork")
+    following = _Counter(context, len(pieces))
     sys.stdout.flush()  # else a child would write out again what the parent had buffered
     sys.stderr.flush()
     started: list[tuple[Any, Connection]] = []
     receiver: threading.Thread | None = None
     try:
-        for share in others:
+        for _ in range(processes - 1):
             receiving, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_run, args=(work, share, sending, os.getpid()), daemon=True)
+            process = context.Process(target=_run, args=(work, pieces, following, sending, os.getpid()), daemon=True)
             process.start()
             sending.close()  # the child's copy is the only one left: its end means the child ended
             started.append((process, receiving))
-        received = _Received(started)
+        received = _Received(started, taken)
         receiver = threading.Thread(target=received.take_all, daemon=True)
         receiver.start()
-        results = work(own)
+        done: dict[int, list[Result]] = {}
+        while (index := following.take()) is not None:
+            done[index] = work(pieces[index])
         receiver.join()
         if received.failure is not None:
             raise received.failure
-        return results + [result for _, receiving in started for result in received.parts[receiving]]
+        done.update(received.parts)
+        return [result for index in range(len(pieces)) for result in done[index]]
     finally:
         for process, _ in started:
             if process.is_alive():
@@ -102,12 +115,31 @@ def in_processes(
             receiving.close()
 
 
-class _Received:
-    """What the workers sent, taken in by a thread of the parent as it arrives, and the first failure."""
+class _Counter:
+    """The next piece to take, shared by the processes forked after it is made."""
 
-    def __init__(self, started: list[tuple[Any, Connection]]):
+    def __init__(self, context: Any, count: int):
+        self._next = context.Value("l", 0)
+        self._count = count
+
+    def take(self) -> int | None:
+        """The index of a piece no process has taken yet, now taken; None when every one is."""
+        with self._next.get_lock():
+            index = int(self._next.value)
+            if index >= self._count:
+                return None
+            self._next.value = index + 1
+            return index
+
+
+class _Received:
+    """What the workers sent, taken in by a thread of the parent as it arrives (results by piece), and the
+    first failure."""
+
+    def __init__(self, started: list[tuple[Any, Connection]], taken: Callable[[Any], Any] | None):
         self.waiting = {receiving: process for process, receiving in started}
-        self.parts: dict[Connection, list[Any]] = {receiving: [] for _, receiving in started}
+        self.parts: dict[int, list[Any]] = {}
+        self.taken = taken
         self.failure: BaseException | None = None
 
     def take_all(self) -> None:
@@ -124,8 +156,13 @@ class _Received:
                     return
                 if kind == "done":
                     del self.waiting[receiving]
-                else:
-                    self.parts[receiving] += value
+                    continue
+                index, results = value
+                try:
+                    self.parts[index] = list(map(self.taken, results)) if self.taken is not None else results
+                except Exception as error:  # raised in the parent, as a worker's would be
+                    self.failure = error
+                    return
 
 
 class Beside(Generic[Result]):
@@ -245,12 +282,17 @@ def _leave_interruptions_to_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _run(work: Callable[[list[Item]], list[Result]], share: list[Item], sending: Connection, parent: int) -> None:
+def _run(
+    work: Callable[[list[Item]], list[Result]],
+    pieces: list[list[Item]],
+    following: _Counter,
+    sending: Connection,
+    parent: int,
+) -> None:
     _leave_interruptions_to_parent(parent)
-    step = max(1, -(-len(share) // PIECES))
     try:
-        for start in range(0, len(share), step):
-            sending.send(("part", work(share[start : start + step])))
+        while (index := following.take()) is not None:
+            sending.send(("part", (index, work(pieces[index]))))
         outcome: tuple[str, Any] = ("done", None)
     except BaseException as error:  # sent to the parent, which raises it
         outcome = ("error", _sendable(error))

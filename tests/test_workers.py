@@ -25,6 +25,15 @@ def _pid(items: list[int]) -> list[int]:
     return [os.getpid() for _ in items]
 
 
+PARENT = os.getpid()
+
+
+def _pid_slowly(items: list[int]) -> list[int]:
+    """Each piece takes a while, ten times longer in the parent (the process that imported this module)."""
+    time.sleep(0.05 if os.getpid() == PARENT else 0.005)
+    return [os.getpid() for _ in items]
+
+
 def _refuse(items: list[int]) -> list[int]:
     if 7 in items:
         raise ValueError("seven is refused")
@@ -41,10 +50,24 @@ def _die(items: list[int]) -> list[int]:
 def test_results_come_back_in_order_from_other_processes() -> None:
     items = list(range(1000))
     assert in_processes(_square, items, [1] * len(items), enough=0) == [i * i for i in items]
-    pids = in_processes(_pid, items, [1] * len(items), enough=0)
-    assert pids[0] == os.getpid()  # this process works on the first share itself
-    assert len(set(pids)) == min(os.cpu_count() or 1, len(os.sched_getaffinity(0)))
-    assert pids == sorted(pids, key=pids.index)  # each process's results in one run, in order
+    pids = in_processes(_pid_slowly, items, [1] * len(items), enough=0)
+    assert len(set(pids)) == len(os.sched_getaffinity(0))  # every core's process took pieces, this one too
+
+
+def test_a_slower_process_takes_fewer_pieces() -> None:
+    """Pieces go to whichever process is free: this one, slowed down (here ten times), takes few of them."""
+    items = list(range(640))
+    pids = in_processes(_pid_slowly, items, [1] * len(items), enough=0)
+    assert pids.count(os.getpid()) < len(items) / len(os.sched_getaffinity(0)) / 2
+
+
+def test_what_workers_send_is_taken_in_by_the_parent() -> None:
+    """`taken` turns each result a worker sent as it comes (not those of this process's own pieces)."""
+    items = list(range(200))
+    results = in_processes(_pid_slowly, items, [1] * len(items), enough=0, taken=lambda pid: -pid)
+    assert {r for r in results if r > 0} <= {os.getpid()}
+    assert results.count(os.getpid()) < len(items)
+    assert all(-r != os.getpid() for r in results if r < 0)
 
 
 def test_little_work_stays_in_this_process() -> None:

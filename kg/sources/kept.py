@@ -54,10 +54,13 @@ class _Job:
 _job = _Job()
 
 
-def _read_batch(files: list[Path]) -> list[tuple[FileRecords | bytes, Entry | None]]:
+Sent = tuple[FileRecords | bytes, Entry | None]
+
+
+def _read_batch(files: list[Path]) -> list[Sent]:
     """The records of each file (pickled in a worker, to be sent; as they are in the process that reads them
     in the end), and where they are kept, if they are (in this process's pack)."""
-    found: list[tuple[FileRecords | bytes, Entry | None]] = []
+    found: list[Sent] = []
     here = os.getpid() == _job.reader
     shelf, digests = _job.shelf, _job.digests
     for file in files:
@@ -89,12 +92,21 @@ def _read(files: list[Path], job: _Job) -> list[tuple[FileRecords, Entry | None]
     _job = replace(job, reader=os.getpid(), packs=f"records {secrets.token_hex(8)}")
     try:
         sizes = [_size(file) for file in files]
-        found = in_processes(_read_batch, files, sizes, PARALLEL_BYTES)
-        return [(p if isinstance(p, FileRecords) else pickle.loads(p), entry) for p, entry in found]
+        found = in_processes(_read_batch, files, sizes, PARALLEL_BYTES, taken=_unpickled_sent)
+        return [(_records(records), entry) for records, entry in found]
     finally:
         if _job.pack is not None:
             _job.pack.close()
         _job = _Job()
+
+
+def _unpickled_sent(sent: Sent) -> Sent:
+    """What a worker sent, its records unpickled (by the parent, as they arrive: `in_processes`)."""
+    return _records(sent[0]), sent[1]
+
+
+def _records(records: FileRecords | bytes) -> FileRecords:
+    return pickle.loads(records) if isinstance(records, bytes) else records
 
 
 def read_in_parallel(files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
