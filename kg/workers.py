@@ -81,7 +81,10 @@ def in_processes(
     processes = min(cores(), len(items))
     pieces = _shares(items, weights, processes * PIECES)
     context = multiprocessing.get_context("fork")
-    following = _Counter(context, len(pieces))
+    try:
+        following = _Counter(context, len(pieces))
+    except (OSError, ImportError):  # no semaphores to share here (no /dev/shm): all of it in this process
+        return work(list(items))
     sys.stdout.flush()  # else a child would write out again what the parent had buffered
     sys.stderr.flush()
     started: list[tuple[Any, Connection]] = []
@@ -97,7 +100,7 @@ def in_processes(
         receiver = threading.Thread(target=received.take_all, daemon=True)
         receiver.start()
         done: dict[int, list[Result]] = {}
-        while (index := following.take()) is not None:
+        while received.failure is None and (index := following.take()) is not None:  # a failure ends it early
             done[index] = work(pieces[index])
         receiver.join()
         if received.failure is not None:

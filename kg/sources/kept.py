@@ -10,8 +10,9 @@ it reads as they are (pickled only for the shelf).
 Each process appends the records it keeps to a pack of its own (`kg.shelf.Pack`: one file, where a file per
 source file cost the real-shaped corpus's cold build 2.8 s), and one entry of the shelf, `INDEX`, says where
 each file's records lie and what they were read from.  A pack stays while any file's records in it are
-used: after an edit, the edited file's records go to a new pack, and its old ones stay where they were,
-unread, until no record of that pack is used.
+used: after an edit, the edited file's records go to a new pack, and its old ones stay in theirs (read with
+it, unused) until no record of that pack is used, so the packs hold at most the live records and those of
+the cold build's packs.
 """
 
 from __future__ import annotations
