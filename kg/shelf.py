@@ -27,6 +27,7 @@ description, and what is made from it is never kept."""
 _MAGIC = b"kg-shelf 2\n"
 _DIGEST = 32
 _HEAD = len(_MAGIC) + 2 * _DIGEST + 4  # then the label
+_ENTRY, _FILE = ".kept", ".file"  # an entry's file; a file kept whole (`keep_file`) or a pack (`Pack`)
 
 
 def keepable(*digests: str | None) -> bool:
@@ -40,7 +41,7 @@ class Shelf:
         self.version = version
         self.used: set[str] = set()
 
-    def _path(self, name: str, suffix: str = ".kept") -> Path:
+    def _path(self, name: str, suffix: str = _ENTRY) -> Path:
         return self.folder / (hashlib.blake2b(name.encode(), digest_size=16).hexdigest() + suffix)
 
     def get(self, name: str) -> tuple[Any, Any] | None:
@@ -111,7 +112,7 @@ class Shelf:
         in place (an export written atomically), so that this one stays as it was.  Its path, None if it could
         not be kept.  The caller records what it holds (`file_stamp`), and trusts it only while that holds."""
         self.used.add(name)
-        path = self._path(name, ".file")
+        path = self._path(name, _FILE)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -130,11 +131,11 @@ class Shelf:
     def kept_file(self, name: str) -> Path:
         """Where the file kept under `name` (`keep_file`) is, if it is there."""
         self.used.add(name)
-        return self._path(name, ".file")
+        return self._path(name, _FILE)
 
     def pack(self, name: str) -> Pack:
         """A new pack named `name` to append values to (`Pack`)."""
-        return Pack(self._path(name, ".file"), name)
+        return Pack(self._path(name, _FILE), name)
 
     def read_places(self, places: Iterable[Place]) -> Iterator[memoryview | None]:
         """The value at each of `places` (`Pack.put`), in order; None where its pack is gone, or its bytes are
@@ -144,7 +145,7 @@ class Shelf:
         for name, offset, length, digest in places:
             if name not in packs:
                 try:
-                    packs[name] = memoryview(self._path(name, ".file").read_bytes())
+                    packs[name] = memoryview(self._path(name, _FILE).read_bytes())
                 except OSError:
                     packs[name] = None
             data = packs[name]
@@ -153,7 +154,7 @@ class Shelf:
 
     def keep_only_used(self) -> None:
         """Remove every entry no name was asked for since this shelf was opened (sources deleted or renamed)."""
-        wanted = {self._path(name, suffix).name for name in self.used for suffix in (".kept", ".file")}
+        wanted = {self._path(name, suffix).name for name in self.used for suffix in (_ENTRY, _FILE)}
         with contextlib.suppress(OSError):
             for path in self.folder.iterdir():
                 if path.name not in wanted:
