@@ -18,6 +18,7 @@ import pytest
 import kg
 import kg.checks.checked
 import kg.checks.meaning
+import kg.checks.names
 import kg.exports.chunks
 import kg.exports.page
 import kg.exports.page_data
@@ -237,6 +238,41 @@ def test_entries_of_a_renamed_source_are_dropped(project: Path) -> None:
         assert not any("kp-abu-qasra-russian-bases.yaml" in name for name in names)
         assert any("kp-renamed.yaml" in name for name in names)
     assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_the_name_finder_is_kept_until_a_name_changes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each build is a new process: the finder of names in the articles is read back from the cache while
+    the entities' names are those it was made from, and made again (and kept) once one changes.  One made
+    in the same process beforehand, for no cache (`kg watch` keeps its last one), is kept all the same."""
+    made: list[int] = []
+    make = kg.checks.names.NameFinder.__init__
+
+    def counted(finder: kg.checks.names.NameFinder, names: object) -> None:
+        made.append(os.getpid())
+        make(finder, names)  # type: ignore[arg-type]
+
+    def build_counting(new_process: bool = True) -> int:
+        made.clear()
+        if new_process:
+            monkeypatch.setattr(kg.exports.turtle, "_last_finder", None)
+        assert not build(project).skipped
+        assert tree_digest(project / "exports") == fresh(project)
+        return made.count(os.getpid())  # in this process: the build's, not its workers' nor the fresh build's
+
+    monkeypatch.setattr(kg.checks.names.NameFinder, "__init__", counted)
+    monkeypatch.setattr(kg.exports.turtle, "_last_finder", None)
+    shutil.rmtree(project / CACHE_DIR / "names")
+    kg.exports.turtle.entity_finder(kg.checks.checked.load_project(project / "sources", project / "ontology").model)
+    article = project / "sources" / "articles" / "ki-bloomberg-russia-deal-near.yaml"
+    edit(article, 'outlet_note: "The author bio', 'outlet_note: "The bio')  # its chunk, mentions and all, is new
+    assert build_counting(new_process=False) == 0  # the one made above
+    edit(article, 'outlet_note: "The bio', 'outlet_note: "The author bio')
+    assert build_counting() == 0  # read back: the one above was kept
+    aliases = "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]"
+    edit(project / "sources" / "entities.yaml", aliases, "aliases: [al-Sharaa]")
+    assert build_counting() == 1
+    edit(article, 'outlet_note: "The author bio', 'outlet_note: "The bio')
+    assert build_counting() == 0
 
 
 def cache_shelf(project: Path, folder: str) -> Shelf:

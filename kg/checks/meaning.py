@@ -301,23 +301,23 @@ class _Checker:
             self.error(where.at("end"), f"the interval ends ({end}) before it starts ({start})")
 
     def check_cycles(self) -> None:
-        """Every cycle of an acyclic relation (partOf, follows…), reported once, at the link that closes it."""
-        for prop in self.ontology.properties.values():
-            if not prop.acyclic:
-                continue
-            links: dict[str, list[str]] = {}
-            where: dict[str, Where] = {}
-            for event in self.model.events.values():
-                for role, values in event.roles:
-                    if role == prop.name:  # a link to itself is reported as such by check_property_values
-                        links.setdefault(event.id, []).extend(v for v in values if v != event.id)
-                        where[event.id] = event.where.at("roles", role)
-            for claim in self.model.claims.values():
-                if claim.predicate == prop.name and claim.object is not None:
-                    links.setdefault(claim.subject, []).append(claim.object)
-                    where.setdefault(claim.subject, claim.where.at("object"))
-            for cycle in find_cycles(links):
-                self.error(where[cycle[0]], f"'{prop.name}' goes round in a cycle: {' → '.join(cycle)}")
+        """Every cycle of an acyclic relation (partOf, follows…), reported once, at the link that closes it.
+        The links of every such relation are gathered in one pass over the events and claims."""
+        acyclic = [prop.name for prop in self.ontology.properties.values() if prop.acyclic]
+        links: dict[str, dict[str, list[str]]] = {name: {} for name in acyclic}
+        where: dict[str, dict[str, Where]] = {name: {} for name in acyclic}
+        for event in self.model.events.values():
+            for role, values in event.roles:
+                if role in links:  # a link to itself is reported as such by check_property_values
+                    links[role].setdefault(event.id, []).extend(v for v in values if v != event.id)
+                    where[role][event.id] = event.where.at("roles", role)
+        for claim in self.model.claims.values():
+            if claim.predicate in links and claim.object is not None:
+                links[claim.predicate].setdefault(claim.subject, []).append(claim.object)
+                where[claim.predicate].setdefault(claim.subject, claim.where.at("object"))
+        for name in acyclic:
+            for cycle in find_cycles(links[name]):
+                self.error(where[name][cycle[0]], f"'{name}' goes round in a cycle: {' → '.join(cycle)}")
 
     # ------------------------------------------------------------------ evidence and articles
 

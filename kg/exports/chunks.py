@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from kg.exports.manifest import file_stamp
-from kg.exports.turtle import TurtleWriter
+from kg.exports.turtle import TurtleWriter, entity_finder
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
@@ -51,10 +51,12 @@ LAST_EXPORT = "the last export"
 
 
 class TurtleKept(NamedTuple):
-    """What the Turtle keeps between builds: its `shelf`, and the digests of today's sources."""
+    """What the Turtle keeps between builds: its `shelf`, the digests of today's sources, and the shelf of
+    the finder of names in the articles (`kg.exports.turtle.entity_finder`), when it is kept."""
 
     shelf: Shelf
     digests: dict[Path, str]
+    names: Shelf | None = None
 
 
 class Kept(NamedTuple):
@@ -130,8 +132,9 @@ def write_turtle(
     if todo:  # before the workers fork, or each makes them again
         writer.first_direct.read_all()
         _ = writer.node_names
-    if any(groups[index].articles for index in todo):
-        _ = writer.finder, writer.names_digest  # made before the workers fork, or each makes its own (0.5 s at 48k)
+    if any(groups[index].articles for index in todo):  # made before the workers fork, or each makes its own
+        entity_finder(model, writer.names_digest, kept.names if kept is not None else None)
+        _ = writer.finder
     parts = Path(tempfile.mkdtemp(prefix=f".{path.name}.parts-", dir=path.parent))
     _job = _Job(writer, groups, stamps, shelf is not None, texts, parts)
     try:

@@ -33,6 +33,7 @@ from kg.dates import Date
 from kg.exports.view import View
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Modality, Ontology
+from kg.shelf import Shelf
 from kg.vocab import KGO, K
 
 DEFAULT_BASE = "https://w3id.org/syria-russia-kg/id/"
@@ -528,21 +529,39 @@ def names_digest(model: Model) -> str:
 
 
 _last_finder: tuple[str, NameFinder] | None = None
+_shelved: set[tuple[str, str, str]] = set()
+"""The shelves (folder, version) known to hold the last finder, with its digest: put there or read from there."""
+_FINDER = "name finder"
+"""Its entry on a shelf (`entity_finder`)."""
 
 
-def entity_finder(model: Model, digest: str | None = None) -> NameFinder:
+def entity_finder(model: Model, digest: str | None = None, shelf: Shelf | None = None) -> NameFinder:
     """Every name and alias of every entity, for the articles' mentions (`digest`: `names_digest(model)`).
 
     The last one made is kept, under the digest of the names it holds (the same names make the same
     finder, whatever the model): a build makes it before it forks the processes that write the Turtle and
-    the ontology's examples, which then share it (1 s of CPU each at 48,000 entities), and `kg watch`
-    makes it again only when a name changes."""
+    the ontology's examples, which then share it, and `kg watch` makes it again only when a name changes.
+    With a `shelf`, it is kept there too, for the next build: at 100,000 real-shaped facts (79,000 names)
+    it takes 0.6 s of CPU to make and 0.06 s to read back (6 MB), and most edits change no name."""
     global _last_finder
     digest = digest or names_digest(model)
     last = _last_finder
     if last is None or last[0] != digest:
-        names = ((entity.id, name) for entity in model.entities.values() for name in entity.names)
-        last = _last_finder = (digest, NameFinder(names))
+        kept = shelf.get(_FINDER) if shelf is not None else None
+        if kept is not None and kept[0] == digest and isinstance(kept[1], NameFinder):
+            last = (digest, kept[1])
+        else:
+            names = ((entity.id, name) for entity in model.entities.values() for name in entity.names)
+            last = (digest, NameFinder(names))
+            if shelf is not None:
+                shelf.put(_FINDER, digest, last[1])
+        _last_finder = last
+        _shelved.clear()
+        if shelf is not None:
+            _shelved.add((str(shelf.folder), shelf.version, digest))
+    elif shelf is not None and (str(shelf.folder), shelf.version, digest) not in _shelved:
+        shelf.put(_FINDER, digest, last[1])  # made for another shelf, or none: the next build reads it from this one
+        _shelved.add((str(shelf.folder), shelf.version, digest))
     return last[1]
 
 

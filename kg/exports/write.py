@@ -368,6 +368,9 @@ def build(
         page: list[Beside[list[str]]] = []
         doc: list[Callable[[], str]] = []
         doc_shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
+        kept = None
+        if use_cache:  # with the shelf of the finder of names in the texts, which the ontology doc uses too
+            kept = TurtleKept(Shelf(cache / "turtle", version), current.files, Shelf(cache / "names", version))
         primed = None
         if "ontology" in formats and _small(current.files):
             # pyLODE imported and its background read while this process loads the sources (see PRIMED_BYTES)
@@ -388,12 +391,11 @@ def build(
                 doc.append(primed.result)
             elif "ontology" in formats:
                 if loaded.model.articles:  # its examples and the Turtle find names in the texts: made once
-                    entity_finder(loaded.model)
+                    entity_finder(loaded.model, shelf=kept.names if kept is not None else None)
                 doc.append(running.enter_context(Beside(partial(_ontology_doc_yielding, loaded, doc_shelf))).result)
 
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
-        kept = TurtleKept(Shelf(cache / "turtle", version), current.files) if use_cache else None
         writers = export_writers(project, base, formats, kept, page[0] if page else None, doc[0] if doc else None)
 
         def stale(written: list[str]) -> list[Path]:

