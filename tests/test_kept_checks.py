@@ -16,8 +16,10 @@ import pytest
 
 import kg
 from kg.checks.coverage import coverage_report, quotes_by_article
-from kg.exports.manifest import CACHE_DIR
+from kg.checks.names import name_key
+from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint
 from kg.problems import LocatedProblem, ValidationFailed
+from kg.shelf import Shelf
 
 from .conftest import ONTOLOGY, SOURCES
 
@@ -123,3 +125,32 @@ def test_kept_checks_are_used_and_a_fresh_check_agrees(project: Path) -> None:
     # that file's claims, and the coverage of the article its quotes cite (the modality is part of no quote,
     # so the coverage is kept as it was: the same stamp, not rewritten)
     assert len(rewritten) == 1
+
+
+def test_the_keys_of_todays_names_are_kept_and_a_name_that_clashes_with_a_kept_one_is_reported(
+    project: Path,
+) -> None:
+    """The names check compares every name by its key (`name_key`); the keys are kept between builds, for
+    today's names only, and a new name whose key a kept name has is reported as a fresh check reports it."""
+
+    def kept_keys() -> dict[str, str]:
+        version = f"{fingerprint(project / 'sources', project / 'ontology', '').ontology}\0{builder_version()}"
+        kept = Shelf(project / CACHE_DIR / "checks", version).get("name keys")
+        assert kept is not None
+        return kept[1]  # type: ignore[no-any-return]
+
+    def names() -> set[str]:
+        return {name for node in kg.load(project / "sources", project / "ontology").nodes() for name in node.names}
+
+    assert kept_keys() == {name: name_key(name) for name in names()}
+    entities = project / "sources" / "entities.yaml"
+    edit(entities, "aliases: [Abu Qasra]", "aliases: [Abu Qasra, Bashar al Assad]")
+    found = build(project)
+    assert found == fresh_problems(project)
+    assert any("name 'Bashar al Assad' of 'murhaf-abu-qasra' is already a name of" in p.message for p in found)
+    edit(entities, "aliases: [Abu Qasra, Bashar al Assad]", "aliases: [Abu Qasra]")
+    # (the sources are those of the last build that succeeded again: nothing to build)
+    edit(project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml", "modality: reported", "modality: hedged")
+    assert build(project) == []
+    assert kept_keys() == {name: name_key(name) for name in names()}
+    assert "Bashar al Assad" not in kept_keys()

@@ -39,7 +39,11 @@ def validate_model(
     (`kg.checks.kept`).  The checks of the whole model (names, cycles, articles) run every time."""
     global _job
     checker = _Checker(model, ontology, uncovered)
+    if kept is not None:
+        checker.name_keys = kept.name_keys()
     checker.run()
+    if kept is not None:
+        kept.keep_name_keys(model, checker.name_keys)
     quotes = quotes_by_article(model)
     groups = [group for group in model.by_file() if group.claims or group.events]
     articles = [article for article in model.articles.values() if article.text]
@@ -124,6 +128,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.known_classes: dict[tuple[str, ...], tuple[str, ...]] = {}  # a range → its kgo classes
         self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
+        self.name_keys: dict[str, str] = {}  # name → `name_key(name)`, as worked out (or kept: kg.checks.kept)
 
     def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each
@@ -169,9 +174,12 @@ class _Checker:
         """Every name variant must resolve to one node, or search, linking and mentions become ambiguous: two
         names are one when a reader would take them for one (kg.checks.names)."""
         owner: dict[str, tuple[str, Where, str]] = {}
+        keys = self.name_keys
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
-                key = name_key(name)
+                key = keys.get(name)
+                if key is None:
+                    key = keys[name] = name_key(name)
                 if key in owner and owner[key][0] != node.id:
                     where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
                     spelled = "" if owner[key][2] == name else f" (as '{owner[key][2]}')"
