@@ -270,7 +270,9 @@ def test_the_name_finder_is_kept_until_a_name_changes(project: Path, monkeypatch
     assert build_counting() == 0  # read back: the one above was kept
     aliases = "aliases: [Ahmed al-Sharaa, Muhammad al-Julani, al-Sharaa]"
     edit(project / "sources" / "entities.yaml", aliases, "aliases: [al-Sharaa]")
+    (project / CACHE_DIR / "names" / ".left-by-a-killed-build.4242.tmp").write_bytes(b"half")
     assert build_counting() == 1
+    assert [path.suffix for path in (project / CACHE_DIR / "names").iterdir()] == [".kept"]  # one entry, no leftover
     edit(article, 'outlet_note: "The author bio', 'outlet_note: "The bio')
     assert build_counting() == 0
 

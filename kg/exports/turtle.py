@@ -554,15 +554,21 @@ def entity_finder(model: Model, digest: str | None = None, shelf: Shelf | None =
             names = ((entity.id, name) for entity in model.entities.values() for name in entity.names)
             last = (digest, NameFinder(names))
             if shelf is not None:
-                shelf.put(_FINDER, digest, last[1])
+                _put_finder(shelf, digest, last[1])
         _last_finder = last
         _shelved.clear()
         if shelf is not None:
             _shelved.add((str(shelf.folder), shelf.version, digest))
     elif shelf is not None and (str(shelf.folder), shelf.version, digest) not in _shelved:
-        shelf.put(_FINDER, digest, last[1])  # made for another shelf, or none: the next build reads it from this one
+        _put_finder(shelf, digest, last[1])  # made for another shelf, or none: the next build reads it from this one
         _shelved.add((str(shelf.folder), shelf.version, digest))
     return last[1]
+
+
+def _put_finder(shelf: Shelf, digest: str, finder: NameFinder) -> None:
+    """Keep `finder` on `shelf`, which holds nothing else (what a build killed while writing left is removed)."""
+    shelf.put(_FINDER, digest, finder)
+    shelf.keep_only_used()
 
 
 def graph_text(model: Model, ontology: Ontology, base: str, view: View | None = None) -> Iterator[str]:
