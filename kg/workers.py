@@ -16,7 +16,6 @@ dies (killed, out of memory) ends the build with an error instead of a wait that
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -279,10 +278,29 @@ def _leave_interruptions_to_parent(parent: int) -> None:
     wait forever on a pipe nobody reads, holding the terminal's output open."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):  # Linux only: prctl(PR_SET_PDEATHSIG, SIGKILL)
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child of `parent` (a forked worker; a server's engine, before it executes): be killed when the
+    thread of `parent` that started this process ends, however it ends (SIGKILL included).  Linux only
+    (prctl PR_SET_PDEATHSIG); elsewhere nothing.  A parent already gone ends this process at once."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the request took effect
         os._exit(1)
+
+
+def _libc_prctl() -> Callable[..., int] | None:
+    """libc's `prctl`, found once, in the parent: a child forked from a process with threads runs as little
+    as it can before it executes (no library lookup)."""
+    try:
+        return cast(Callable[..., int], ctypes.CDLL(None, use_errno=True).prctl)
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_prctl = _libc_prctl()
 
 
 def _run(

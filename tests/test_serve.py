@@ -47,8 +47,12 @@ def start_server(built: Path, temp: Path, *options: str) -> Iterator[Server]:
     )
     yield Server(process, banner.split(": ", 1)[1].strip(), port, temp)
     if process.poll() is None:
-        process.kill()
-        process.wait()
+        process.terminate()  # as a user stops it: the engine and the store go with it
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +157,52 @@ def test_a_runaway_query_is_stopped_with_an_error_and_the_server_goes_on(strict_
     assert "the query ran longer than 1 s and was stopped" in stopped.value.read().decode()
     answer = wrapper(strict_server, COUNT).queryAndConvert()
     assert int(answer["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
+
+
+def engines_of(pid: int) -> list[int]:
+    """The `oxigraph` processes whose parent is process `pid` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if name == "oxigraph" and int(rest[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")  # a zombie has ended (its new parent reaps it)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the engine dies with its parent on Linux only")
+def test_a_server_killed_outright_takes_its_engine_with_it(built: Path, tmp_path: Path) -> None:
+    """`kill -9 kg serve` leaves no Oxigraph server behind, also when the engine was restarted after a query
+    overran (by another thread than the one that started it first, which the kernel's signal follows)."""
+    serving = start_server(built, tmp_path, "--timeout", "1")
+    server = next(serving)
+    try:
+        [first] = engines_of(server.process.pid)
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(server.url + "?" + urllib.parse.urlencode({"query": RUNAWAY}), timeout=120)
+        assert gone(first)
+        time.sleep(1.5)  # the guard's thread that asked for the restart has ended by now: the engine stays
+        [engine] = engines_of(server.process.pid)
+        assert int(wrapper(server, COUNT).queryAndConvert()["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
+        server.process.kill()
+        server.process.wait()
+        deadline = time.monotonic() + 10
+        while not gone(engine) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gone(engine), "the engine outlived kg serve"
+    finally:
+        serving.close()
 
 
 def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server) -> None:

@@ -9,6 +9,7 @@ reach it through `kg.query.guard`, which bounds every query in time and size.  T
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -18,10 +19,13 @@ import sysconfig
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
 from kg.query.guard import Guard
+from kg.workers import die_with_parent
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -68,25 +72,47 @@ def _free_local_port() -> int:
 
 
 class _Engine:
-    """The `oxigraph serve-read-only` process, private on 127.0.0.1, that the guard forwards to."""
+    """The `oxigraph serve-read-only` process, private on 127.0.0.1, that the guard forwards to.
+
+    It dies with `kg serve`, however that ends (`kill -9` too: Linux's parent-death signal), so no server is
+    left behind serving a deleted store.  That signal follows the *thread* that started the process, and a
+    restart is asked for by the guard's thread of the request that overran, which ends right after: every
+    start, restart and stop is run by one thread of the engine's own, which lives as long as it does."""
 
     def __init__(self, binary: str, location: Path, timeout: float):
         self.command = [binary, "serve-read-only", "--location", str(location), "--timeout-s", f"{timeout:g}"]
         self.port = _free_local_port()
         self.log = location.with_name("engine.log")  # its messages name its private port: kept for errors only
         self.process: subprocess.Popen[bytes] | None = None
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-serve-engine")
 
     def start(self) -> None:
+        self._keeper.submit(self._start).result()
+
+    def stop(self) -> None:
+        """Stop the process, and the thread that keeps it."""
+        try:
+            self._keeper.submit(self._stop).result()
+        finally:
+            self._keeper.shutdown()
+
+    def restart(self) -> None:
+        """Stop the query that overran the only way there is, by stopping the process; then start afresh."""
+        self._keeper.submit(self._restart).result()
+
+    def _start(self) -> None:
         bind = ["--bind", bind_address("127.0.0.1", self.port)]
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen([*self.command, *bind], stdout=log, stderr=log)
+            self.process = subprocess.Popen(
+                [*self.command, *bind], stdout=log, stderr=log, preexec_fn=partial(die_with_parent, os.getpid())
+            )
         try:
             _wait_until_listening(self.process, "127.0.0.1", self.port)
         except ServeError as error:
             said = self.log.read_text(encoding="utf-8", errors="replace").strip()
             raise ServeError(f"{error}: {said}" if said else str(error)) from None
 
-    def stop(self) -> None:
+    def _stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -95,10 +121,9 @@ class _Engine:
                 self.process.kill()
                 self.process.wait()
 
-    def restart(self) -> None:
-        """Stop the query that overran the only way there is, by stopping the process; then start afresh."""
-        self.stop()
-        self.start()
+    def _restart(self) -> None:
+        self._stop()
+        self._start()
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], host: str, port: int) -> None:
