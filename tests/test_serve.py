@@ -20,6 +20,8 @@ import pytest
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+import kg.query.serve
+
 from .conftest import ONTOLOGY
 from .sparql_helpers import competency_queries, free_port, kg_query_json, rows
 
@@ -212,3 +214,12 @@ def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), timeout=1):
         pass
     assert list(server.temp.iterdir()) == []
+
+
+def test_a_query_that_overran_while_the_server_stops_starts_no_engine(tmp_path: Path) -> None:
+    """A request still running when `kg serve` stops may ask for a restart after the engine was stopped: no
+    new engine starts then (it would outlive the server), and no error is raised in that request's thread."""
+    engine = kg.query.serve._Engine(sys.executable, tmp_path / "store", 1.0)
+    engine.stop()
+    engine.restart()
+    assert engine.process is None

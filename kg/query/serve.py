@@ -97,8 +97,13 @@ class _Engine:
             self._keeper.shutdown()
 
     def restart(self) -> None:
-        """Stop the query that overran the only way there is, by stopping the process; then start afresh."""
-        self._keeper.submit(self._restart).result()
+        """Stop the query that overran the only way there is, by stopping the process; then start afresh
+        (unless the engine is being stopped for good: a query that overran meanwhile starts nothing)."""
+        try:
+            restarted = self._keeper.submit(self._restart)
+        except RuntimeError:  # stopped: the keeper takes no more work
+            return
+        restarted.result()
 
     def _start(self) -> None:
         bind = ["--bind", bind_address("127.0.0.1", self.port)]
