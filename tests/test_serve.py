@@ -43,18 +43,20 @@ def start_server(built: Path, temp: Path, *options: str) -> Iterator[Server]:
          "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)},
     )  # fmt: skip
-    banner = process.stdout.readline() if process.stdout else ""
-    assert banner.startswith("SPARQL endpoint (read-only): "), banner + (
-        process.stderr.read() if process.stderr else ""
-    )
-    yield Server(process, banner.split(": ", 1)[1].strip(), port, temp)
-    if process.poll() is None:
-        process.terminate()  # as a user stops it: the engine and the store go with it
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    try:
+        banner = process.stdout.readline() if process.stdout else ""
+        assert banner.startswith("SPARQL endpoint (read-only): "), banner + (
+            process.stderr.read() if process.stderr else ""
+        )
+        yield Server(process, banner.split(": ", 1)[1].strip(), port, temp)
+    finally:  # also when it did not start, or the generator is closed early (a test that failed half-way)
+        if process.poll() is None:
+            process.terminate()  # as a user stops it: the engine and the store go with it
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="module")
