@@ -43,9 +43,20 @@ from kg.exports.page_style import (
     node_size,
     vis_options,
 )
-from kg.exports.view import Record, View, date_text, first_day, last_day
-from kg.model import Article, Claim
-from kg.shelf import Packed, Shelf
+from kg.exports.page_tables import (
+    NodeTables,
+    blocks,
+    changed,
+    repacked,
+    row_columns,
+    rows_changed,
+    same_tables,
+    shape_key,
+    unpacked,
+)
+from kg.exports.view import Fact, Record, View, claim_fact, date_text, event_facts, first_day, last_day
+from kg.model import Article, Claim, SourceRecords
+from kg.shelf import Packed, Shelf, keepable
 
 Json = dict[str, Any]
 
@@ -183,10 +194,11 @@ class _Builder:
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
+        self.groups = self.model.by_file()  # the records by source file, read by the rows and the node tables
         # The rows in a folder of their own beside `kept`'s (`page-rows/`): written and let go once made.
         rows_shelf = _beside(kept.shelf, "-rows") if kept is not None else None
         packed = (Packed(rows_shelf), self.digests) if rows_shelf is not None else None
-        rows = RowMaker(view, self.article_index, self.relation_label, packed, self.names).rows()
+        rows = RowMaker(view, self.article_index, self.relation_label, packed, self.names).rows(self.groups)
         self.looks: list[Json] = []
         self.look_text: list[str] = []
         look_index: dict[tuple[str, bool], int] = {}
@@ -203,6 +215,7 @@ class _Builder:
         self.record_articles = rows.articles
         self.record_entries: list[bytes] = rows.entries
         self._stamps: dict[str, tuple[str, str, str | None, str] | None] = {}
+        self._labels: dict[tuple[str, str], str] = {}  # a link's label by relation and modality (`edge`)
         self.tables = _beside(kept.shelf, "-nodes") if kept is not None else None
         self.last_files: Mapping[str, list[int]] = kept.last_files if kept is not None else {}
         last = self.tables.get("shards") if self.tables is not None else None
@@ -213,71 +226,84 @@ class _Builder:
             self.last_folder = kept.last / shard_folder(self.last_made.items())
         self.made: dict[str, str] = {}  # each shard of this build, in order → the digest of its JSON
         self.keys: dict[str, str | None] = {}  # each article shard → a digest of what it is made of (`_article_key`)
-        self.fields: list[tuple[Any, ...]] | None = None  # each node's `node_fields`, when kept
+        self.fields: list[Any] | None = None  # each node's `node_fields`, when kept
         self.unchanged: set[str] = set()  # node and search shards whose JSON is that of the last build
-        self.tables_now: _NodeTables | None = None  # this build's, when kept
-        self._tables_held = False  # whether the kept node tables are today's
+        self.tables_kept: NodeTables | None = None  # the last build's, as read
+        self.tables_now: NodeTables | None = None  # this build's, when kept
+        self.fact_records: dict[int, list[int]] | None = None  # when patched: the records of some nodes' facts
+        self.shapes: dict[str, tuple[str | None, bytes]] | None = None  # each source file's (`_shapes`)
+        self.patched = False  # whether the node tables were patched from the last build's (`_patch`)
         self.linked = False
 
     def link(self) -> None:
         """The nodes, their classes and every link between them, with what each node's entry reads (once).
         Made after the records' rows, and after their shards where those are made first (`_shards`): at a
         million facts the rows' text (300 MB) is let go before the links (the view's and the page's) take
-        their share of memory."""
+        their share of memory.  Patched from the last build's tables where they still hold (`_patch`)."""
         if self.linked:
             return
         self.linked = True
-        view = self.view
-        self.node_ids = list(view.nodes)
+        model = self.model
+        self.node_ids = [*model.entities, *model.events]  # the view's nodes, in its order (one id space)
         self.node_index = {node_id: index for index, node_id in enumerate(self.node_ids)}
-        used = {node.cls for node in view.nodes.values()}
+        used = {node.type for node in model.nodes()}
         self.classes = sorted(used, key=lambda cls: (self.ontology.label(cls), cls))
         self.classes_style = [class_style(self.ontology, cls) for cls in self.classes]
         self.class_index = {cls: index for index, cls in enumerate(self.classes)}
-        self.prepare_nodes(self.make_edges())
-        if self.tables is not None and len(self.edges) <= KEPT_TABLES_LINKS:
-            self.fields = [self.node_fields(i) for i in range(len(self.node_ids))]
-            self.unchanged = self._unchanged_shards()
-        if self.own_view:  # read by no one else: its links, now the page's edges, let go (a million at 1M facts)
-            view.edges.clear()
+        if self.tables is not None:
+            kept = self.tables.get("nodes")
+            self.tables_kept = kept[1] if kept is not None and isinstance(kept[1], NodeTables) else None
+        if self.tables_kept is None or not self._patch(self.tables_kept):
+            self.prepare_nodes(self.make_edges())
+            if self.tables is not None and len(self.edges) <= KEPT_TABLES_LINKS:
+                self.fields = [self.node_fields(i) for i in range(len(self.node_ids))]
+                self.unchanged = self._unchanged_shards()
+        if self.own_view and "_graph" in vars(self.view):  # read by no one else: its links, now the page's, let go
+            self.view.edges.clear()  # (a million at 1M facts)
 
     # ------------------------------------------------------------------ edges
 
-    def make_edges(self) -> list[tuple[Any, ...]]:
+    def make_edges(self) -> list[Any]:
         """Every link: (from, to, label, look, since, articles, record, date, relation, until, claim), numbered
         by position (tuples: a million of them at 1M facts).  The page makes each one's tooltip from these:
         names, relation, `lookText` of the look, date, articles; a claim's link (`claim` 1, not an event's
         role) is a timeline item from `since` to `until` when dated."""
-        view, found = self.view, []
-        labels: dict[tuple[str, str], str] = {}  # one string per relation and modality, not one per link
-        for edge in view.edges:
-            record = self.record_index[edge.record]
-            relation = self.relation_label.get(edge.relation, edge.relation)
-            key = (relation, self.record_modality[record])
-            label = labels.get(key)
-            if label is None:
-                mark = self.ontology.modality(key[1])
-                label = labels[key] = (f"{mark.mark} " if mark and mark.mark else "") + relation
-            found.append(
-                (
-                    self.node_index[edge.source],
-                    self.node_index[edge.target],
-                    label,
-                    self.record_look[record],
-                    self.record_since[record],
-                    self.record_articles[record],
-                    record,
-                    self.record_date[record],
-                    relation,
-                    self.record_until[record],
-                    int(edge.kind == "claim"),
-                )
+        node_index, record_index, relation_label = self.node_index, self.record_index, self.relation_label
+        return [
+            self.edge(
+                node_index[edge.source],
+                node_index[edge.target],
+                relation_label.get(edge.relation, edge.relation),
+                record_index[edge.record],
+                int(edge.kind == "claim"),
             )
-        return found
+            for edge in self.view.edges
+        ]
+
+    def edge(self, source: int, target: int, relation: str, record: int, claim: int) -> tuple[Any, ...]:
+        """A link (`make_edges`) of `record` from node `source` to `target`, its `relation` by its label."""
+        key = (relation, self.record_modality[record])
+        label = self._labels.get(key)
+        if label is None:  # one string per relation and modality, not one per link
+            mark = self.ontology.modality(key[1])
+            label = self._labels[key] = (f"{mark.mark} " if mark and mark.mark else "") + relation
+        return (
+            source,
+            target,
+            label,
+            self.record_look[record],
+            self.record_since[record],
+            self.record_articles[record],
+            record,
+            self.record_date[record],
+            relation,
+            self.record_until[record],
+            claim,
+        )
 
     # ------------------------------------------------------------------ nodes
 
-    def prepare_nodes(self, edges: list[tuple[Any, ...]]) -> None:
+    def prepare_nodes(self, edges: list[Any]) -> None:
         """What each node's entry and the overview read: its links, first date, articles and degree."""
         self.edges = edges
         incident: list[list[int]] = [[] for _ in self.node_ids]
@@ -286,20 +312,30 @@ class _Builder:
             if edge[1] != edge[0]:
                 incident[edge[1]].append(index)
         self.incident = incident
-        self.since = self._node_since(edges, incident)
-        nodes, article_index = self.view.nodes, self.article_index
-        record_index, record_articles = self.record_index, self.record_articles
-        self.node_articles: list[list[int]] = []
-        for node_id, links in zip(self.node_ids, incident, strict=True):
-            node = nodes[node_id]
-            found = {article_index[a] for a in node.sources}
-            for j in links:
-                found.update(edges[j][5])
-            for fact in node.facts:
-                if fact.record is not None:
-                    found.update(record_articles[record_index[fact.record]])
-            self.node_articles.append(sorted(found))
-        self.class_of = [self.class_index[nodes[node_id].cls] for node_id in self.node_ids]
+        nodes = range(len(self.node_ids))
+        self.since = [self._since(i) for i in nodes]
+        self.node_articles = [self._node_articles(i) for i in nodes]
+        self.class_of = [self.class_index[node.type] for node in self.model.nodes()]
+
+    def _since(self, i: int) -> str | None:
+        """Events appear on their date; entities with their first dated link, always when any link is undated."""
+        event = self.model.events.get(self.node_ids[i])
+        if event is not None:
+            return first_day(event)
+        dates = [self.edges[j][4] for j in self.incident[i]]
+        known = [d for d in dates if d is not None]
+        return min(known) if known and len(known) == len(dates) else None
+
+    def _node_articles(self, i: int) -> list[int]:
+        """The articles (numbers) of an event's evidence, of each link's record and of each fact's record."""
+        event, edges = self.model.events.get(self.node_ids[i]), self.edges
+        found = {self.article_index[item.article] for item in event.evidence} if event else set()
+        for j in self.incident[i]:
+            found.update(edges[j][5])
+        for fact in self.facts_of(i):
+            if fact.record is not None:
+                found.update(self.record_articles[self.record_index[fact.record]])
+        return sorted(found)
 
     NODE_KEYS = ("key", "names", "class", "kind", "since", "date", "until", "record", "articles", "facts", "note")
 
@@ -307,14 +343,15 @@ class _Builder:
         """Node `i`'s entry but its links, as values of NODE_KEYS, then its degree: all that a shard holding it
         or one of its neighbours reads of it."""
         node_id = self.node_ids[i]
-        node = self.view.nodes[node_id]
         event = self.model.events.get(node_id)
         entity = self.model.entities.get(node_id)
+        node = entity or event
+        assert node is not None, "a node is an entity or an event"
         return (
             node_id,
             [node.name, *node.aliases],
             self.class_of[i],
-            node.kind,
+            "event" if event else "entity",
             self.since[i],
             date_text(event) if event else None,
             last_day(event) if event else None,
@@ -347,11 +384,21 @@ class _Builder:
         entry["degree"], entry["links"] = fields[-1], links
         return entry
 
+    def facts_of(self, i: int) -> list[Fact]:
+        """Node `i`'s literal facts (`kg.exports.view.Fact`): the view's, or when patched (`_patch`), an event's
+        own, then those of the records the last build found for it (`fact_records`)."""
+        if self.fact_records is None:
+            return self.view.nodes[self.node_ids[i]].facts
+        event = self.model.events.get(self.node_ids[i])
+        found = event_facts(event, self.ontology) if event else []
+        records = self.records
+        return found + [claim_fact(records[r]) for r in self.fact_records[i]]  # type: ignore[arg-type]
+
     def _facts(self, i: int) -> list[list[Any]]:
         """A node's literal facts: [label, text, record, since, until, date, look] (the last four None for an
         event's own datatype roles): a dated one is a timeline item too."""
         found: list[list[Any]] = []
-        for fact in self.view.nodes[self.node_ids[i]].facts:
+        for fact in self.facts_of(i):
             entry: list[Any] = [self.relation_label.get(fact.relation, fact.relation), ", ".join(fact.values)]
             if fact.record is None:
                 found.append([*entry, None, None, None, None, None])
@@ -361,38 +408,141 @@ class _Builder:
             found.append([*entry, r, *dated])
         return found
 
+    def _shown_facts(self, i: int) -> list[list[Any]]:
+        """`_facts` of node `i`, as its `node_fields` hold them when they are kept."""
+        return self.fields[i][9] if self.fields is not None else self._facts(i)
+
     def search_entry(self, i: int) -> list[Any]:
         """[id, names, class, degree]: each among its node's `node_fields` (whose change marks the shard changed)."""
-        node = self.view.nodes[self.node_ids[i]]
+        node = self.model.node(self.node_ids[i])
+        assert node is not None, "a node is an entity or an event"
         return [node.id, [node.name, *node.aliases], self.class_of[i], len(self.incident[i])]
 
-    # ------------------------------------------------------------------ shards kept from the last build
+    # ------------------------------------------------------------------ tables kept from the last build
+
+    def _patch(self, kept: NodeTables) -> bool:
+        """Make the tables from `kept`, the last build's (`kg.exports.page_tables`): while the numbering, the
+        classes and every source file's shape are the same, only the links of records whose row changed are
+        made again, and the fields of the nodes they join, of the nodes whose facts' records changed, and of
+        those declared (or given a literal) in a file that changed.  False, and nothing made, otherwise.  At
+        100,000 real-shaped facts, making the tables whole was 1.4 s of the page's 2.6 s of CPU after a
+        one-file edit."""
+        changed_files = self._shapes()
+        shapes = self.shapes
+        assert shapes is not None
+        if (
+            (kept.numbering, kept.classes) != (self._numbering, self.classes)
+            or kept.shapes.keys() != shapes.keys()
+            or any(kept.shapes[name][1] != shapes[name][1] for name in (str(g.file) for g in changed_files))
+        ):
+            return False
+        fields, edges = unpacked(kept.node_blocks), unpacked(kept.edge_blocks)
+        if (len(fields), len(edges)) != (len(self.node_ids), kept.links):
+            return False
+        self.patched, self.edges, self.incident = True, edges, orjson.loads(kept.incident)
+        rows = self._row_columns()
+        rows_now = row_columns(*rows)
+        records = rows_changed(kept.rows, rows_now, rows)
+        edges_then: dict[int, Any] = {}
+        if records:
+            for j, then in enumerate(edges):
+                if then[6] in records:
+                    now = list(self.edge(then[0], then[1], then[8], then[6], then[10]))
+                    if now != then:
+                        edges[j], edges_then[j] = now, then
+        node_index = self.node_index
+        dirty = {end for j in edges_then for end in edges[j][:2]}
+        for r in records:  # a fact's subject, an event's node
+            record = self.records[r]
+            dirty.add(node_index[record.subject if isinstance(record, Claim) else record.id])
+        for group in changed_files:  # names, dates, notes, literal values
+            dirty.update(node_index[node.id] for node in (*group.entities, *group.events))
+            dirty.update(node_index[claim.subject] for claim in group.claims if claim.object is None)
+        self.fields = fields
+        self.since = [node[4] for node in fields]
+        self.node_articles = [node[8] for node in fields]
+        self.class_of = [node[2] for node in fields]
+        self.fact_records = {i: [fact[2] for fact in fields[i][9] if fact[2] is not None] for i in dirty}
+        for i in dirty:
+            self.since[i] = self._since(i)
+            self.node_articles[i] = self._node_articles(i)
+        nodes_changed = []
+        for i in sorted(dirty):
+            now_fields = self.node_fields(i)
+            if orjson.dumps(now_fields) != orjson.dumps(fields[i]):
+                fields[i] = now_fields
+                nodes_changed.append(i)
+        self.unchanged = self._untouched(nodes_changed, edges_then)
+        self.tables_now = kept._replace(
+            node_blocks=repacked(kept.node_blocks, fields, set(nodes_changed)),
+            edge_blocks=repacked(kept.edge_blocks, edges, set(edges_then)),
+            rows=rows_now,
+            shapes=shapes,
+        )
+        return True
+
+    def _shapes(self) -> list[SourceRecords]:
+        """Set `shapes`: each source file's digest and `shape_key`, taken from the last build's where the digest
+        is the same; return the files whose shape was made again (changed since, or not plain content)."""
+        kept = self.tables_kept.shapes if self.tables_kept is not None else {}
+        self.shapes = shapes = {}
+        made = []
+        for group in self.groups:
+            name, digest = str(group.file), self.digests.get(group.file)
+            then = kept.get(name)
+            if then is not None and then[0] == digest and keepable(digest):
+                shapes[name] = then
+            else:
+                shapes[name] = (digest, shape_key(group))
+                made.append(group)
+        return made
+
+    def _row_columns(self) -> list[list[Any]]:
+        """What the links and facts read of each record's row (`kg.exports.page_tables.row_columns`)."""
+        return [
+            self.record_look,
+            self.record_modality,
+            self.record_since,
+            self.record_until,
+            self.record_date,
+            self.record_articles,
+        ]
 
     def _unchanged_shards(self) -> set[str]:
         """The node and search shards whose entries are those of the last build, found by comparing the links
-        and each node's `node_fields` with the last build's, kept on `tables`.  A node's entry reads its
-        fields, its links, and the fields of the node at each link's other end; a search entry only its node's
-        fields.  A one-file edit that adds no record changes a handful: making the node and search shards was
-        1.0 s of the page's 4 s of CPU in such an edit of 100,000 real-shaped facts."""
-        assert self.tables is not None and self.fields is not None
-        self.tables_now = _NodeTables(_blocks(self.fields), _blocks(self.edges), len(self.fields), len(self.edges))
-        kept = self.tables.get("nodes")
-        if kept is None or not isinstance(kept[1], _NodeTables):
-            return set()
-        old, now = kept[1], self.tables_now
-        if (old.nodes, old.links) != (now.nodes, now.links):
+        and each node's `node_fields` with the last build's, kept on `tables`.  A one-file edit that adds no
+        record changes a handful: making the node and search shards was 1.0 s of the page's 4 s of CPU in such
+        an edit of 100,000 real-shaped facts."""
+        assert self.fields is not None
+        if self.shapes is None:
+            self._shapes()
+        assert self.shapes is not None
+        rows = row_columns(*self._row_columns())
+        incident = orjson.dumps(self.incident)
+        old = self.tables_kept
+        self.tables_now = now = NodeTables(
+            blocks(self.fields), blocks(self.edges), len(self.fields), len(self.edges), incident, rows,
+            self._numbering, self.classes, self.shapes,
+        )  # fmt: skip
+        if old is None or (old.nodes, old.links) != (now.nodes, now.links):
             return set()  # numbered otherwise: every shard may differ
-        changed_nodes = [i for i, _ in _changed(old.node_blocks, now.node_blocks, self.fields)]
-        touched = set(changed_nodes)
-        for j, then in _changed(old.edge_blocks, now.edge_blocks, self.edges):  # its ends, then and now
+        nodes_changed = [i for i, _ in changed(old.node_blocks, now.node_blocks, self.fields)]
+        return self._untouched(nodes_changed, dict(changed(old.edge_blocks, now.edge_blocks, self.edges)))
+
+    def _untouched(self, nodes_changed: list[int], edges_then: dict[int, Any]) -> set[str]:
+        """The node and search shards of the last build that still hold, when the fields of `nodes_changed`
+        and the links `edges_then` (their number → as they were) are all that changed.  A node's entry reads
+        its fields, its links, and the fields of the node at each link's other end; a search entry only its
+        node's fields."""
+        touched = set(nodes_changed)
+        for j, then in edges_then.items():  # its ends, then and now
             touched.update((then[0], then[1], self.edges[j][0], self.edges[j][1]))
-        for i in changed_nodes:  # its neighbours' shards show its name, class, degree, first day and articles
+        for i in nodes_changed:  # its neighbours' shards show its name, class, degree, first day and articles
             for j in self.incident[i]:
                 touched.update(self.edges[j][:2])
-        changed = {f"nodes/{i // SHARD_SIZES['nodes']}" for i in touched}
-        changed |= {f"search/{i // SHARD_SIZES['search']}" for i in changed_nodes}
-        self._tables_held = not touched
-        return {name for name in self.last_made if name.startswith(("nodes/", "search/")) and name not in changed}
+        again = {f"nodes/{i // SHARD_SIZES['nodes']}" for i in touched}
+        again |= {f"search/{i // SHARD_SIZES['search']}" for i in nodes_changed}
+        return {name for name in self.last_made if name.startswith(("nodes/", "search/")) and name not in again}
 
     def _last_script(self, name: str) -> Path | None:
         """The last exports' file of shard `name` (whose JSON's digest is `last_made[name]`), if it is as the last
@@ -411,7 +561,7 @@ class _Builder:
         keys = {name: key for name, key in self.keys.items() if key is not None}
         if (self.made, keys) != (self.last_made, self.last_keys):
             self.tables.put("shards", None, (self.made, keys))
-        if self.tables_now is not None and not self._tables_held:  # else kept as read
+        if self.tables_now is not None and not same_tables(self.tables_now, self.tables_kept):  # else kept as read
             self.tables.put("nodes", None, self.tables_now)
         self.tables.keep_only_used()
 
@@ -581,19 +731,6 @@ class _Builder:
                     names.append(f"{kind}/{n}")
         return names
 
-    def _node_since(self, edges: list[tuple[Any, ...]], incident: list[list[int]]) -> list[str | None]:
-        """Events appear on their date; entities with their first dated edge, always when any edge is undated."""
-        result: list[str | None] = []
-        for i, node_id in enumerate(self.node_ids):
-            event = self.model.events.get(node_id)
-            if event is not None:
-                result.append(first_day(event))
-                continue
-            dates = [edges[j][4] for j in incident[i]]
-            known = [d for d in dates if d is not None]
-            result.append(min(known) if known and len(known) == len(dates) else None)
-        return result
-
     def _event_dates(self, i: int) -> list[Any]:
         """[until, date text] of an event node (the timeline draws it from its `since`); [] for an entity."""
         event = self.model.events.get(self.node_ids[i])
@@ -645,7 +782,7 @@ class _Builder:
                 for i, xy in zip(chosen, positions, strict=True)
             ],
             "edges": [[j, *self.edges[j]] for j in shown_edges],
-            "facts": [[i, *fact] for i in chosen for fact in self._facts(i) if fact[3] or fact[4]],
+            "facts": [[i, *fact] for i in chosen for fact in self._shown_facts(i) if fact[3] or fact[4]],
         }
 
 
@@ -712,40 +849,6 @@ def _shards(builder: _Builder) -> Iterator[tuple[str, Shard]]:
     builder.keep_tables()
     if builder.shelf is not None:
         builder.shelf.flush()
-
-
-TABLE_BLOCK = 256
-"""Nodes' fields or links per block of the node tables: blocks are compared whole, then, where they differ,
-one item at a time."""
-
-
-class _NodeTables(NamedTuple):
-    """What tells the next build which node and search shards still hold: each node's `node_fields` and each
-    link, as JSON in blocks of TABLE_BLOCK (the shards' JSON is made from these values: equal JSON, equal
-    entries), and how many of each.  Compared and loaded as bytes: at 100,000 real-shaped facts, 0.05 s to
-    write them and 0.05 s to load them, against 0.15 s and 0.15 s for the tuples pickled, and a node at a time
-    0.22 s to write."""
-
-    node_blocks: list[bytes]
-    edge_blocks: list[bytes]
-    nodes: int
-    links: int
-
-
-def _blocks(items: list[tuple[Any, ...]]) -> list[bytes]:
-    return [orjson.dumps(items[start : start + TABLE_BLOCK]) for start in range(0, len(items), TABLE_BLOCK)]
-
-
-def _changed(old: list[bytes], now: list[bytes], items: list[tuple[Any, ...]]) -> Iterator[tuple[int, Any]]:
-    """(index, value then, as JSON) of each of `items` whose JSON is not that of the last build (`old`, from
-    `_blocks`; `now` is `_blocks(items)`)."""
-    for block, (was, is_now) in enumerate(zip(old, now, strict=True)):
-        if was != is_now:
-            start = block * TABLE_BLOCK
-            pairs = zip(orjson.loads(was), items[start : start + TABLE_BLOCK], strict=True)
-            for index, (then, item) in enumerate(pairs, start):
-                if orjson.dumps(then) != orjson.dumps(item):
-                    yield index, then
 
 
 def _beside(shelf: Shelf, suffix: str) -> Shelf:

@@ -130,12 +130,12 @@ class RowMaker:
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
         self.reads = _Reads(view, article_index, names)
 
-    def rows(self) -> RecordRows:
-        """The rows of every claim and event, in the view's record order (events, then claims)."""
+    def rows(self, groups: list[SourceRecords]) -> RecordRows:
+        """The rows of every claim and event of `groups` (the model's `by_file`), in the view's record order
+        (events, then claims)."""
         events, claims = RecordRows(), RecordRows()
         shared: dict[Any, Any] = {}  # a look is a pair of text and flag, a list of articles numbers: no clash
-        groups = [group for group in self.view.model.by_file() if group.events or group.claims]
-        for group in groups:
+        for group in (group for group in groups if group.events or group.claims):
             made = self._kept(group)
             if made is None:
                 made = self._make(group)

@@ -84,15 +84,15 @@ class View:
         """Every link, grouped by source node (in node order), then by target in order of first appearance,
         then in record order: the order networkx keeps for a MultiDiGraph filled in record order."""
         found: list[GraphEdge] = []
+        properties = self.ontology.properties
         for event in self.model.events.values():
+            nodes[event.id].facts.extend(event_facts(event, self.ontology))
             for role, values in event.roles:
-                if self.ontology.properties[role].is_datatype:
-                    nodes[event.id].facts.append(Fact(role, values, None))
-                    continue
-                found += [GraphEdge(f"{event.id}#{role}#{v}", event.id, v, role, event.id, "event") for v in values]
+                if not properties[role].is_datatype:
+                    found += [GraphEdge(f"{event.id}#{role}#{v}", event.id, v, role, event.id, "event") for v in values]
         for claim in self.model.claims.values():
             if claim.object is None:
-                nodes[claim.subject].facts.append(Fact(claim.predicate, (claim.value or "",), claim.id))
+                nodes[claim.subject].facts.append(claim_fact(claim))
             else:
                 found.append(GraphEdge(claim.id, claim.subject, claim.object, claim.predicate, claim.id, "claim"))
         # Bucketed by source, then by target (dicts keep their keys' first insertion), then read in node order:
@@ -155,6 +155,16 @@ class View:
         record = self.records[record_id]
         date = record.date or record.start
         return date.value if date else None
+
+
+def event_facts(event: Event, ontology: Ontology) -> list[Fact]:
+    """An event's literal facts of its own: its datatype roles (the first of its node's facts)."""
+    return [Fact(role, values, None) for role, values in event.roles if ontology.properties[role].is_datatype]
+
+
+def claim_fact(claim: Claim) -> Fact:
+    """The fact a literal-valued claim states about its subject."""
+    return Fact(claim.predicate, (claim.value or "",), claim.id)
 
 
 def first_day(record: Record) -> str | None:
