@@ -108,8 +108,11 @@ class KeptChecks:
         return dict(self._name_keys or {})
 
     def keep_name_keys(self, model: Model, keys: dict[str, str]) -> None:
-        """Keep the keys of `model`'s names (`keys` holds them, and maybe others): written only if they differ
-        from what is kept."""
+        """Keep the keys of `model`'s names (`keys`: those kept, and those worked out today).  Nothing is written
+        while no key was worked out (a name removed leaves its key until then: making the dict of today's
+        names to compare was 0.1 s of a one-file edit's checks at 127,500 names); else only today's names'."""
+        if self._name_keys is not None and len(keys) == len(self._name_keys):
+            return
         today = {name: keys[name] for node in model.nodes() for name in node.names if name in keys}
         if today != self._name_keys:
             self.whole.put(_NAME_KEYS, None, today)
