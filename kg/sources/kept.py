@@ -64,6 +64,7 @@ def _read_batch(files: list[Path]) -> list[Sent]:
     found: list[Sent] = []
     here = os.getpid() == _job.reader
     shelf, digests = _job.shelf, _job.digests
+    read_under = _read_under(_job.root, _job.limits)
     for file in files:
         records = read_file(file, _job.root, _job.limits)
         if here and shelf is None:
@@ -72,7 +73,7 @@ def _read_batch(files: list[Path]) -> list[Sent]:
         pickled = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         entry = None
         if shelf is not None and digests is not None:
-            stamp = _stamp(digests, records.file, records.text_file, _job.root, _job.limits)
+            stamp = _stamp(digests, records.file, records.text_file, read_under)
             if keepable(stamp[2], *([stamp[4]] if records.text_file is not None else [])):
                 if _job.pack is None or _job.pack.pid != os.getpid():
                     _job.pack = shelf.pack(f"{_job.packs} {os.getpid()}")
@@ -82,10 +83,16 @@ def _read_batch(files: list[Path]) -> list[Sent]:
     return found
 
 
-def _stamp(digests: dict[Path, str], file: Path, text_file: Path | None, root: Path, limits: Limits) -> Stamp:
-    """What a file's records are made from (kept only when `keepable`)."""
+def _stamp(digests: dict[Path, str], file: Path, text_file: Path | None, read_under: str) -> Stamp:
+    """What a file's records are made from (kept only when `keepable`); `read_under`: `_read_under`."""
     text_digest = digests.get(text_file) if text_file is not None else None
-    return (f"{root}\0{limits}", str(file), digests.get(file), str(text_file), text_digest)
+    return (read_under, str(file), digests.get(file), str(text_file), text_digest)
+
+
+def _read_under(root: Path, limits: Limits) -> str:
+    """The sources folder and the limits a file's records were read under (the limits' text made once a
+    build, not once a file)."""
+    return f"{root}\0{limits}"
 
 
 def _read(files: list[Path], job: _Job) -> list[tuple[FileRecords, Entry | None]]:
@@ -136,11 +143,12 @@ class KeptRecords:
     def __call__(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
         kept = self.shelf.get(INDEX)
         index: dict[str, Entry] = kept[1] if kept is not None and isinstance(kept[1], dict) else {}
+        read_under = _read_under(root, limits)
         holding = [
             (file, entry)
             for file in files
             if (entry := index.get(str(file))) is not None
-            and entry[0] == _stamp(self.digests, file, entry[1], root, limits)
+            and entry[0] == _stamp(self.digests, file, entry[1], read_under)
         ]
         found: dict[Path, FileRecords] = {}
         entries: dict[str, Entry] = {}
