@@ -21,10 +21,12 @@ import kg.checks.checked
 import kg.checks.meaning
 import kg.checks.names
 import kg.exports.chunks
+import kg.exports.doc_examples
 import kg.exports.page
 import kg.exports.page_data
 import kg.exports.page_json
 import kg.exports.turtle
+import kg.exports.write
 import kg.problems
 import kg.sources.kept
 import kg.sources.records
@@ -488,6 +490,41 @@ def test_the_page_tables_are_patched_after_an_edit_that_keeps_the_shape_of_the_g
         step()
         assert not build(project).skipped
         assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_a_large_corpus_documentation_finds_its_graph_examples_in_the_turtle_the_build_wrote(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documentation of a large corpus (the real one taken for one: no process started before the load),
+    made by a build that keeps one: its examples from the graph are found in the Turtle the build has just
+    written, never rendered again (refused here, in every process of the build).  After an edit that leaves
+    the examples as they were, one that changes an example (an entity's note) and its revert, the exports are
+    a fresh build's, byte for byte.  With another base IRI, whose Turtle the examples do not show, they are
+    rendered again."""
+    monkeypatch.setattr(kg.exports.write, "PRIMED_BYTES", 0)
+    rendered = kg.exports.doc_examples.rendered_chunks
+
+    def refused(*args: object) -> object:
+        raise AssertionError("the graph rendered again for the documentation")
+
+    entities, facts = project / "sources" / "entities.yaml", project / "sources" / KIPS
+    note, changed = 'note: "Leader of Hayat Tahrir', 'note: "Former leader of Hayat Tahrir'
+    documentation = project / "exports" / "ontology.html"
+    before = documentation.read_bytes()
+    for path, old, new in (
+        (facts, "modality: reported", "modality: hedged"),
+        (entities, note, changed),
+        (entities, changed, note),
+    ):
+        edit(path, old, new)
+        monkeypatch.setattr(kg.exports.doc_examples, "rendered_chunks", refused)
+        assert not build(project).skipped
+        monkeypatch.setattr(kg.exports.doc_examples, "rendered_chunks", rendered)
+        assert tree_digest(project / "exports") == fresh(project)
+        assert (documentation.read_bytes() != before) is (new == changed)  # the note is an example
+    monkeypatch.setattr(kg.exports.doc_examples, "rendered_chunks", refused)
+    with pytest.raises(AssertionError, match="rendered again"):
+        build(project, base="http://example.org/another/")
 
 
 def test_node_and_search_shards_that_still_hold_are_taken_from_the_last_exports(

@@ -22,7 +22,8 @@ import pytest
 from playwright.sync_api import Browser, Request
 
 from kg.checks.checked import Project
-from kg.exports.ontology_doc import NOT_USED, documented_graph, examples, ontology_html
+from kg.exports.doc_examples import NOT_USED, examples
+from kg.exports.ontology_doc import documented_graph, ontology_html
 from kg.model import Model
 from kg.ontology import Ontology
 from kg.vocab import KGO
@@ -266,7 +267,7 @@ def test_processes_with_different_hash_seeds_write_the_same_bytes(doc_html: str)
         "import sys\n"
         "from pathlib import Path\n"
         "from kg.checks.checked import load_project\n"
-        "from kg.exports.ontology_doc import examples, ontology_html\n"
+        "from kg.exports.doc_examples import examples\nfrom kg.exports.ontology_doc import ontology_html\n"
         f"project = load_project(Path({str(SOURCES)!r}), Path({str(ONTOLOGY)!r}))\n"
         "sys.stdout.buffer.write(ontology_html(project.ontology, examples(project)).encode('utf-8'))\n"
     )
@@ -388,7 +389,7 @@ def test_pylodes_background_is_read_from_its_turtle_files_and_nothing_is_written
     from pylode import utils
     from rdflib import Graph, URIRef
 
-    from kg.exports.ontology_doc import _background, documented_graph, examples
+    from kg.exports.ontology_doc import _background, documented_graph
 
     documented, _ = documented_graph(project.ontology, examples(project))
     for turtle in utils.RDF_FOLDER.glob("*.ttl"):
@@ -415,9 +416,9 @@ def test_a_term_not_met_before_the_search_stops_is_not_called_unused(
 ) -> None:
     """A large corpus's graph is searched for examples only so far: a term not met by then may be used
     further on, and its example says so instead of "not used in the corpus yet"."""
-    import kg.exports.ontology_doc as ontology_doc
+    import kg.exports.doc_examples
 
-    monkeypatch.setattr(ontology_doc, "GRAPH_TEXT_SEARCHED", 1)  # one file read, then the search stops
+    monkeypatch.setattr(kg.exports.doc_examples, "GRAPH_TEXT_SEARCHED", 1)  # one file read, then the search stops
     found = examples(project)
-    assert found["inferredEndPart"] == ontology_doc.NOT_MET != ontology_doc.NOT_USED
+    assert found["inferredEndPart"] == kg.exports.doc_examples.NOT_MET != kg.exports.doc_examples.NOT_USED
     assert found["inferredEndPart"].startswith("not met in the first 4,000,000 characters")

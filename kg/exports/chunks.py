@@ -110,9 +110,10 @@ def _render_batch(indexes: list[int]) -> list[Placed]:
 
 def write_turtle(
     path: Path, model: Model, ontology: Ontology, view: View, base: str, kept: TurtleKept | None = None
-) -> None:
-    """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order.
-    `kept`: what is kept between builds (`TurtleKept`)."""
+) -> dict[Path, tuple[int, int]]:
+    """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order;
+    return where each file's chunk lies in it (offset and length, in bytes).  `kept`: what is kept between
+    builds (`TurtleKept`)."""
     global _job
     writer = TurtleWriter(model, ontology, view, base)
     groups = model.by_file()
@@ -158,6 +159,7 @@ def write_turtle(
         kept_export = shelf.keep_file(LAST_EXPORT, path)
         shelf.put(LAYOUT, file_stamp(kept_export) if kept_export is not None else None, layout)
         shelf.keep_only_used()
+    return {group.file: (offset, length) for group, (offset, length, _) in zip(groups, places, strict=True)}
 
 
 Found = tuple[Path, int, int, bytes]

@@ -71,7 +71,8 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- terms
 
-_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
+PLAIN_LOCAL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
+"""A local name the writer writes after its prefix (any other, the IRI in full)."""
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -252,12 +253,12 @@ class TurtleWriter:
         return entity_finder(self.model, self.names_digest)
 
     def header(self) -> str:
-        return "".join(f"@prefix {name}: {iri(namespace)} .\n" for name, namespace in self.prefixes.items()) + "\n"
+        return turtle_header(self.base)
 
     # ------------------------------------------------------------------ IRIs
 
     def _name(self, prefix: str, local: str) -> str:
-        if _PLAIN_LOCAL.fullmatch(local):
+        if PLAIN_LOCAL.fullmatch(local):
             return f"{prefix}:{local}"
         return iri(self.prefixes[prefix] + local)
 
@@ -519,6 +520,11 @@ _SEPARATOR = " ;\n    "  # between the predicates of one subject
 
 def _block(subject: str, lines: list[str]) -> str:
     return subject + " " + _SEPARATOR.join(lines) + " .\n"
+
+
+def turtle_header(base: str) -> str:
+    """The prefixes the graph's Turtle declares first (`prefixes` of `base`)."""
+    return "".join(f"@prefix {name}: {iri(namespace)} .\n" for name, namespace in prefixes(base).items()) + "\n"
 
 
 def names_digest(model: Model) -> str:

@@ -24,6 +24,14 @@ from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_p
 from kg.checks.kept import KeptChecks
 from kg.collector import collector_paused
 from kg.exports.chunks import TurtleKept, write_turtle
+from kg.exports.doc_examples import (
+    GraphExamples,
+    examples,
+    graph_examples,
+    graph_terms,
+    written_chunks,
+    yaml_examples,
+)
 from kg.exports.manifest import (
     builder_version,
     cache_folder,
@@ -77,6 +85,7 @@ def export_writers(
     kept: TurtleKept | None = None,
     page: Beside[list[str]] | None = None,
     ontology_doc: Callable[[], str] | None = None,
+    on_turtle: TurtleWritten | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, the page, the ontology's documentation.  Each
     makes its data when it is called and drops it when done.
@@ -84,14 +93,14 @@ def export_writers(
     `kept`: what the Turtle keeps between builds (`kg.exports.chunks.TurtleKept`).  `page`: the page being
     written into the writers' folder by another process (`write_page_files`), and `ontology_doc`: what gives the
     documentation made by another one (`build` starts both as soon as the sources are loaded); else each is made
-    when its turn comes."""
+    when its turn comes.  `on_turtle`: told where the Turtle is, once written (`write_rdf_files`)."""
     formats = export_formats(formats)
     with stage("view"):
         view = View(project.model, project.ontology)  # derived once, read by every export
     writers: list[Writer] = []
     rdf_formats = [name for name in formats if name in RDF_FORMATS]
     if rdf_formats:
-        writers.append(partial(_write_rdf, project, view, base, rdf_formats, kept))
+        writers.append(partial(write_rdf_files, project, view, base, rdf_formats, kept, on_turtle=on_turtle))
     if "html" in formats:
         writers.append(partial(_written_page, page) if page is not None else partial(write_page_files, project, view))
     if "ontology" in formats:
@@ -100,18 +109,27 @@ def export_writers(
     return writers
 
 
-def _write_rdf(
+TurtleWritten = Callable[[Path, dict[Path, tuple[int, int]]], None]
+"""Told the Turtle file just written and where each source file's chunk lies in it."""
+
+
+def write_rdf_files(
     project: Project,
     view: View,
     base: str,
     rdf_formats: list[str],
     kept: TurtleKept | None,
     folder: Path,
+    on_turtle: TurtleWritten | None = None,
 ) -> list[str]:
+    """Write the RDF files of `rdf_formats` under `folder`, and return their names: the Turtle (timed as the
+    stage "turtle"; `on_turtle` is told where it is), then each other format, converted from it."""
     turtle_file = RDF_FORMATS["ttl"][0]
     with stage("turtle"):
         # Written once, as Turtle; the other RDF formats are streamed from that file.
-        write_turtle(folder / turtle_file, project.model, project.ontology, view, base, kept)
+        places = write_turtle(folder / turtle_file, project.model, project.ontology, view, base, kept)
+    if on_turtle is not None:
+        on_turtle(folder / turtle_file, places)
     names = []
     for name in rdf_formats:
         file, rdf_format = RDF_FORMATS[name]
@@ -141,16 +159,20 @@ def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
     return page.result()
 
 
-def ontology_doc_text(project: Project, shelf: Shelf | None = None) -> str:
-    """`ontology.html` (`kg.exports.ontology_doc`), timed as the stage "ontology doc".
+def ontology_doc_text(
+    project: Project,
+    shelf: Shelf | None = None,
+    graph: GraphExamples | None = None,
+    from_yaml: dict[str, str] | None = None,
+) -> str:
+    """`ontology.html` (`kg.exports.ontology_doc`), timed as the stage "ontology doc".  `graph` and
+    `from_yaml`: examples found already (`kg.exports.doc_examples.examples`).
 
     With a `shelf` (opened for today's ontology and builder), the page is kept there with the examples it
     shows: while they stay the same (most edits of the sources change none) it is not made again, and
-    pyLODE is not even imported (0.6 s of CPU)."""
-    from kg.exports.ontology_doc import examples  # imported here, as is pyLODE: for the build alone
-
+    neither pyLODE nor rdflib is even imported (0.6 s of CPU)."""
     with stage("ontology doc"):
-        found = examples(project)
+        found = examples(project, graph, from_yaml)
         stamp = (found, metadata.version("pylode"))
         kept = shelf.get(FORMATS["ontology"]) if shelf is not None else None
         if kept is not None and kept[0] == stamp:
@@ -188,10 +210,40 @@ short (about 1 s of CPU at 100,000 facts) and done long before the page, which i
 gets the core it would have taken."""
 
 
-def _ontology_doc_yielding(project: Project, shelf: Shelf | None) -> str:
+def _yield_processor() -> None:
     with contextlib.suppress(OSError):
         os.nice(DOC_NICENESS)
+
+
+def _ontology_doc_yielding(project: Project, shelf: Shelf | None) -> str:
+    _yield_processor()
     return ontology_doc_text(project, shelf)
+
+
+class _DocAfterTurtle:
+    """The documentation made by a process that finds the examples from the YAML while the build writes the
+    Turtle, then is sent those from the graph, found in that Turtle (`Primed`: `prepare`, then `finish`)."""
+
+    def __init__(self, project: Project, shelf: Shelf | None):
+        self.project, self.shelf = project, shelf
+        self.from_yaml: dict[str, str] | None = None
+
+    def prepare(self) -> None:
+        _yield_processor()
+        self.from_yaml = yaml_examples(self.project)
+
+    def finish(self, graph: GraphExamples) -> str:
+        return ontology_doc_text(self.project, self.shelf, graph, self.from_yaml)
+
+
+def _doc_waits_for_turtle(formats: tuple[str, ...], base: str, shelf: Shelf | None) -> bool:
+    """Whether the documentation's examples from the graph are to be found in the Turtle this process writes
+    (`kg.exports.doc_examples.written_chunks`) rather than rendered again by the documentation's process: when
+    that Turtle is the one the examples show (the default base IRI) and a documentation is kept, so that
+    most likely nothing but its examples is to be made (rendered afresh, the documentation had better not
+    wait for the Turtle)."""
+    rdf = any(name in RDF_FORMATS for name in formats)
+    return rdf and base == DEFAULT_BASE and shelf is not None and shelf.get(FORMATS["ontology"]) is not None
 
 
 def _warm_ontology_doc() -> None:
@@ -366,6 +418,7 @@ def build(
         # The collector is paused: millions of objects, no cycles.  The staging folder outlives the processes
         # that make the page and the documentation (the ExitStack ends them first).
         page: list[Beside[list[str]]] = []
+        doc_waiting: list[Primed[GraphExamples, str]] = []  # the documentation, waiting for the Turtle's examples
         doc: list[Callable[[], str]] = []
         doc_shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
         kept = None
@@ -389,6 +442,10 @@ def build(
             if primed is not None:
                 primed.give(loaded)
                 doc.append(primed.result)
+            elif "ontology" in formats and _doc_waits_for_turtle(formats, base, doc_shelf):
+                making = _DocAfterTurtle(loaded, doc_shelf)
+                doc_waiting.append(running.enter_context(Primed(making.prepare, making.finish)))
+                doc.append(doc_waiting[0].result)
             elif "ontology" in formats:
                 if loaded.model.articles:  # its examples and the Turtle find names in the texts: made once
                     entity_finder(loaded.model, shelf=kept.names if kept is not None else None)
@@ -396,7 +453,16 @@ def build(
 
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
-        writers = export_writers(project, base, formats, kept, page[0] if page else None, doc[0] if doc else None)
+
+        def give_graph_examples(turtle: Path, places: dict[Path, tuple[int, int]]) -> None:
+            """The documentation's examples from the graph, found in the Turtle just written, sent to its process."""
+            with written_chunks(turtle, places) as chunks:
+                doc_waiting[0].give(graph_examples(project, graph_terms(project.ontology), chunks))
+
+        on_turtle = give_graph_examples if doc_waiting else None
+        writers = export_writers(
+            project, base, formats, kept, page[0] if page else None, doc[0] if doc else None, on_turtle
+        )
 
         def stale(written: list[str]) -> list[Path]:
             """Exports of formats not asked for (they would no longer match the sources), old page shards."""
