@@ -185,8 +185,16 @@ class FirstDirect:
         if place <= self._read_up_to:
             return
         order, first, modality = self._view.record_order, self._first, self._view.modality
+        ontology = self._view.ontology
+        # Most claims have one evidence item: whether its modality writes the direct triple, looked up once
+        # per modality (`View.modality` makes a set and ranks it: 0.12 s for 100,000 claims).
+        direct_of = {m.name: ontology.strongest({m.name}).direct_triple for m in ontology.modalities}
         for claim in self._claims:
-            if modality(claim.evidence).direct_triple:
+            evidence = claim.evidence
+            direct = direct_of.get(evidence[0].modality) if len(evidence) == 1 else None
+            if direct is None:
+                direct = modality(evidence).direct_triple
+            if direct:
                 first.setdefault(_direct_key(claim), claim.id)
             self._read_up_to = order[claim.id]
             if self._read_up_to >= place:
