@@ -134,7 +134,7 @@ def bench(name: str, workdir: Path, facts: int, runs: int, timeout: float) -> No
         peak, tree = max(r.peak_mb for r in results), max(r.tree_mb for r in results)
         print(
             f"| {label} | {seconds:.2f} | {facts / seconds:,.0f} | {seconds / floor:.2f} | {seconds / cold:.2f} "
-            f"| {peak:,.0f} MB | {tree:,.0f} MB |"
+            f"| {peak:,.0f} MiB | {tree:,.0f} MiB |"
         )
     for label in ("kg build, cold", "kg build, one file edited"):
         stages = _stages(rows[label][-1].stderr)
