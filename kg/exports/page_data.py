@@ -48,8 +48,6 @@ from kg.exports.page_tables import (
     blocks,
     changed,
     repacked,
-    row_columns,
-    rows_changed,
     same_tables,
     shape_key,
     unpacked,
@@ -440,9 +438,9 @@ class _Builder:
         if (len(fields), len(edges)) != (len(self.node_ids), kept.links):
             return False
         self.patched, self.edges, self.incident = True, edges, orjson.loads(kept.incident)
-        rows = self._row_columns()
-        rows_now = row_columns(*rows)
-        records = rows_changed(kept.rows, rows_now, rows)
+        rows = self.rows()
+        rows_now = blocks(rows)
+        records = {r for r, _ in changed(kept.rows, rows_now, rows)}
         edges_then: dict[int, Any] = {}
         if records:
             for j, then in enumerate(edges):
@@ -497,16 +495,19 @@ class _Builder:
                 made.append(group)
         return made
 
-    def _row_columns(self) -> list[list[Any]]:
-        """What the links and facts read of each record's row (`kg.exports.page_tables.row_columns`)."""
-        return [
-            self.record_look,
-            self.record_modality,
-            self.record_since,
-            self.record_until,
-            self.record_date,
-            self.record_articles,
-        ]
+    def rows(self) -> list[tuple[Any, ...]]:
+        """What the links and facts read of each record's row: its look, modality, days, date and articles."""
+        return list(
+            zip(
+                self.record_look,
+                self.record_modality,
+                self.record_since,
+                self.record_until,
+                self.record_date,
+                self.record_articles,
+                strict=True,
+            )
+        )
 
     def _unchanged_shards(self) -> set[str]:
         """The node and search shards whose entries are those of the last build, found by comparing the links
@@ -517,7 +518,7 @@ class _Builder:
         if self.shapes is None:
             self._shapes()
         assert self.shapes is not None
-        rows = row_columns(*self._row_columns())
+        rows = blocks(self.rows())
         incident = orjson.dumps(self.incident)
         old = self.tables_kept
         self.tables_now = now = NodeTables(
