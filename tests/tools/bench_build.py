@@ -9,7 +9,8 @@ or a corpus of your own) it measures, in one run and as separate processes:
   - a cold `kg build` (no exports, no cache), with the time of each stage (`kg build --timings`);
   - a rebuild with nothing changed, and a rebuild after editing one source file (a modality toggled
     between "reported" and "asserted": a change of meaning, not a comment);
-and prints seconds (median of R runs), facts/s, the ratio to the floor and the peak RSS of each.
+and prints seconds (median of R runs), facts/s, the ratio to the floor and the peak RSS of each, and the
+peak PSS of its whole process tree, from one more run (sampling memory holds the run up: not timed).
 """
 
 from __future__ import annotations
@@ -82,15 +83,19 @@ def kg_command(*args: str) -> list[str]:
 def median_run(
     command: list[str], workdir: Path, runs: int, timeout: float, before: Callable[[], None] | None = None
 ) -> list[Measured]:
-    """`runs` measured runs of `command` (each after `before`); exits on a failed run."""
+    """`runs` timed runs of `command` (each after `before`), then one more whose process tree's memory is
+    sampled (sampling holds a run up: `tests.tools.measure`), its peak set on each; exits on a failed run."""
     results = []
-    for _ in range(runs):
+    for sampled in [False] * runs + [True]:
         if before is not None:
             before()
-        result = run_measured(command, workdir, timeout)
+        result = run_measured(command, workdir, timeout, sample_tree=sampled)
         if result.status != 0:
             sys.exit(f"{' '.join(command)} failed ({result.status}):\n{result.stderr[-2000:]}")
         results.append(result)
+    tree = results.pop().tree_mb
+    for result in results:
+        result.tree_mb = tree
     return results
 
 
