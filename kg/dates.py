@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from kg.pickling import pickled_by_fields
+from kg.pickling import frozen_record
 
 PRECISIONS = ("year", "month", "day")
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
@@ -18,7 +18,7 @@ class DateError(ValueError):
     """A malformed or impossible date; the message says which."""
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Date:
     value: str

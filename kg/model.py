@@ -7,11 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.dates import Date
-from kg.pickling import pickled_by_fields
+from kg.pickling import frozen_record
 from kg.problems import BUILT_IN_PYTHON, Where
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """A verbatim quote from an article, and how that article attributes what it quotes."""
@@ -35,7 +35,7 @@ class Evidence:
         return self.owner.at("evidence", self.index)
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Node:
     """What claims and roles may point at: an id, a class from the ontology, a name and its variants."""
@@ -50,7 +50,7 @@ class Node:
         return (self.name, *self.aliases)
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Entity(Node):
     """An actor, place, base, topic…: identity only; what sources say about it are claims and events."""
@@ -60,7 +60,7 @@ class Entity(Node):
     lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Event(Node):
     """Something that happened: a typed node with roles, a date, a place and its own evidence."""
@@ -76,7 +76,7 @@ class Event(Node):
     lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One fact: subject, predicate and an object id (or a literal `value`), with its evidence."""
@@ -97,7 +97,7 @@ class Claim:
     lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Photo:
     id: str
@@ -105,7 +105,7 @@ class Photo:
     credit: str | None = None
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Ignored:
     quote: str
@@ -113,7 +113,7 @@ class Ignored:
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Article:
     id: str

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import yaml
 
-from kg.pickling import pickled_by_fields
+from kg.pickling import frozen_record
 
 YamlPath = tuple[str | int, ...]
 KEY = "<key>"  # a final path step meaning "the key itself, not its value" (for unknown fields)
 
 
-@pickled_by_fields
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class Where:
     """Where a record or value came from: a file and a path inside its YAML document."""
