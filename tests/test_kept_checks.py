@@ -16,6 +16,7 @@ import pytest
 
 import kg
 from kg.checks.coverage import coverage_report, quotes_by_article
+from kg.checks.meaning import _Checker
 from kg.checks.names import name_key
 from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint
 from kg.problems import LocatedProblem, ValidationFailed
@@ -158,3 +159,35 @@ def test_the_keys_of_todays_names_are_kept_and_a_name_that_clashes_with_a_kept_o
     assert build(project) == []
     assert kept_keys() == {name: name_key(name) for name in names()}
     assert "Defence Minister Abu Qasra" in kept_keys() and "Bashar al Assad" not in kept_keys()
+
+
+def test_the_names_check_is_skipped_while_the_names_are_those_of_a_clean_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every name is compared with every other only when some node's id or names changed since a build whose
+    names checked clean; an edit elsewhere skips it, and a clash made by a changed name is still found."""
+    checked: list[int] = []
+    check_names = _Checker.check_names
+
+    def counted(checker: _Checker) -> None:
+        checked.append(1)
+        check_names(checker)
+
+    monkeypatch.setattr(_Checker, "check_names", counted)
+    facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
+    edit(facts, "modality: reported", "modality: hedged")
+    assert build(project) == [] and checked == []
+    entities = project / "sources" / "entities.yaml"
+    edit(entities, "aliases: [Abu Qasra]", "aliases: [Abu Qasra, Bashar al Assad]")  # a clash
+    found = build(project)
+    assert len(checked) == 1
+    assert found == fresh_problems(project)  # (a check that keeps nothing checks the names too)
+    assert any("name 'Bashar al Assad' of 'murhaf-abu-qasra' is already a name of" in p.message for p in found)
+    edit(entities, "aliases: [Abu Qasra, Bashar al Assad]", "aliases: [Abu Qasra]")
+    edit(facts, "modality: hedged", "modality: reported")
+    checked.clear()
+    assert build(project) == [] and checked == []  # the names of the last clean build: not checked again
+    edit(entities, "aliases: [Abu Qasra]", "aliases: [Abu Qasra, Defence Minister Abu Qasra]")
+    assert build(project) == [] and len(checked) == 1
+    edit(facts, "modality: reported", "modality: hedged")
+    assert build(project) == [] and len(checked) == 1

@@ -46,6 +46,7 @@ class KeptChecks:
         self.types: dict[str, str] = {}
         self._accounting: dict[str, tuple[str, str, str | None, str] | None] = {}
         self._name_keys: dict[str, str] | None = None  # as kept (`name_keys`)
+        self._names = ""  # the digest of the model's names (`names_hold`)
 
     def start(self, model: Model) -> None:
         """Check `model` from now on."""
@@ -97,7 +98,23 @@ class KeptChecks:
         if stamp is not None:
             self.shelf.put(_coverage_name(article), (stamp, uncovered), None)
 
-    # ------------------------------------------------------------------ the names' keys
+    # ------------------------------------------------------------------ the names
+
+    def names_hold(self, model: Model) -> bool:
+        """Whether every node's id and names are as in a build whose names check found no clash: the check
+        (each of 127,500 names against the others, at 100,000 real-shaped facts) then finds none again, and is
+        skipped with the reading of the names' keys (0.18 s of a one-file edit's 0.65 s of checks, where this
+        digest takes 0.03 s).  Only the ids and names are digested: where a node is only locates a clash."""
+        self._names = hashlib.sha256(orjson.dumps([[node.id, *node.names] for node in model.nodes()])).hexdigest()
+        kept = self.whole.get(_NAMES_CLEAN)
+        if kept is None or kept[0] != self._names:
+            return False
+        self.whole.used.add(_NAME_KEYS)  # kept as they are, for the next build whose names change
+        return True
+
+    def keep_names_clean(self) -> None:
+        """The names of the model given to `names_hold` checked clean."""
+        self.whole.put(_NAMES_CLEAN, self._names, None)
 
     def name_keys(self) -> dict[str, str]:
         """Each name of the last build's model → its `kg.checks.names.name_key`: the names check compares
@@ -139,6 +156,7 @@ def accounting_stamp(
 
 
 _NAME_KEYS = "name keys"
+_NAMES_CLEAN = "names checked clean"
 
 
 def _records_name(group: SourceRecords) -> str:

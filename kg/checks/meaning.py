@@ -39,11 +39,14 @@ def validate_model(
     (`kg.checks.kept`).  The checks of the whole model (names, cycles, articles) run every time."""
     global _job
     checker = _Checker(model, ontology, uncovered)
-    if kept is not None:
+    names = kept is None or not kept.names_hold(model)
+    if kept is not None and names:
         checker.name_keys = kept.name_keys()
-    checker.run()
-    if kept is not None:
+    checker.run(names)
+    if kept is not None and names:
         kept.keep_name_keys(model, checker.name_keys)
+        if checker.names_clean:
+            kept.keep_names_clean()
     quotes = quotes_by_article(model)
     groups = [group for group in model.by_file() if group.claims or group.events]
     articles = [article for article in model.articles.values() if article.text]
@@ -129,6 +132,7 @@ class _Checker:
         self.known_classes: dict[tuple[str, ...], tuple[str, ...]] = {}  # a range → its kgo classes
         self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
         self.name_keys: dict[str, str] = {}  # name → `name_key(name)`, as worked out (or kept: kg.checks.kept)
+        self.names_clean = False  # whether the names check ran and found no clash
 
     def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each
@@ -145,10 +149,14 @@ class _Checker:
     def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where, message))
 
-    def run(self) -> None:
-        """The checks that look at the whole model; each claim and event, and coverage, are checked apart."""
+    def run(self, names: bool = True) -> None:
+        """The checks that look at the whole model (`names`: with the names check); each claim and event, and
+        coverage, are checked apart."""
         self.check_entities()
-        self.check_names()
+        if names:
+            before = len(self.problems)
+            self.check_names()
+            self.names_clean = len(self.problems) == before
         for article in self.model.articles.values():
             self.check_article(article)
         self.check_cycles()
