@@ -123,8 +123,27 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         "a: [x, :y]\n",  # a flow scalar opening with ':' (YAML 1.2 only)
         "a: {x \n- y: }\n",  # a flow mapping over two lines that PyYAML refuses
         "a: 1\t\nb: 2\n",  # tabs: where PyYAML refuses them, yaml-rs may not
+        "a: .nAn\nb: x\n",  # NaN (PyYAML: text), which orjson writes as null: the json module writes NaN
+        "a: 1e400\nb: [x, ~]\n",  # infinity to yaml-rs, beside a null
+        "a: 1e3\nb: ~\n",  # a float (1000.0 to yaml-rs, text to PyYAML) beside a null
+        "a: 1e3\n",  # the same, compact JSON: `{"a":1000.0}`
+        "a: [12,yes]\n",  # typed text right after a compact comma
+        "a: {b: x,c: 012}\n",  # a zero-led integer after a compact colon
+        "a: 18446744073709551616\nb: 012\n",  # an integer beyond 64 bits: orjson refuses it
+        "a: " + "[" * 300 + "]" * 300 + "\n",  # nesting past orjson's 254 levels, within PyYAML's bound
     ):
         assert fast_load(text) is UNSURE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: ~\nb: x\nc: [1, 2]\nd: {e: 012x, f: 3}\n",  # a null: written by the json module, spaced
+        "a: x\nb: [1, 2]\nc: {d: 012x, e: 3}\n",  # no null: written by orjson, compact
+    ],
+)
+def test_documents_written_either_way_as_json_keep_the_fast_path_and_mean_the_same(text: str) -> None:
+    assert fast_load(text) is not UNSURE and agrees(text), text
 
 
 @pytest.mark.parametrize("token", ["012", "0o17", "0_12", "0o1_7", "-012", "+0o17", "00", "0012", "09", "0_"])
@@ -241,15 +260,15 @@ def test_the_fast_text_checks_find_what_the_patterns_found(text: str) -> None:
 
 _TAG_AS_WRITTEN = re.compile(r"(?:^|(?<=[\s\[{,:]))!")
 JSON_PIECES = st.sampled_from(
-    ["[", "]", "{", "}", ", ", ": ", '"', "1", "0", "-", ".", "5", "e+", "e-", "12", "NaN", "Infinity", "x",
-     " ", "!", "\n", ":", ","]
+    ["[", "]", "{", "}", ", ", ": ", '"', "1", "0", "-", ".", "5", "e+", "e-", "e", "12", "NaN", "Infinity",
+     "x", " ", "!", "\n", ":", ","]
 )  # fmt: skip
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(JSON_PIECES, max_size=16).map("".join))
 def test_the_fast_float_and_tag_searches_find_what_the_patterns_found(text: str) -> None:
-    """Floats as Python's JSON writes them: an exponent always signed (`1e+16`), never a bare `1e1`."""
+    """Floats as JSON writes them, compact (`[1e+16,2.5]`) or spaced (`[1e+16, 2.5]`)."""
     if "NaN" in text or "Infinity" in text:  # anywhere: a float to be sure, UNSURE at worst
         assert _has_float(text)
     else:
