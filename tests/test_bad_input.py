@@ -8,9 +8,12 @@ and memory bounds.  The catalogue is in `tests/bad_inputs.py`; the README's tabl
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+
+from kg.sources.records import load_sources
 
 from .bad_inputs import CASES, ERROR_LINE, SHOWN, VOLUME_ERRORS, Case, run_case
 
@@ -55,3 +58,24 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(case: Case, place: str
         assert any(re.search(pattern, line) for line in errors), f"no message matches {pattern!r}\n{report}"
     for line in errors:
         assert line.startswith("sources/"), report  # located in the file the user wrote (a link: the link)
+
+
+def test_a_sources_link_pointed_elsewhere_between_two_loads_is_followed_afresh(tmp_path: Path, mini: Path) -> None:
+    """A load resolves each folder once (`kg.sources.reading.inside`), and the next one afresh: a process that
+    loads again and again (`kg watch`) follows `sources` where it leads now, and reads every file there as
+    inside it (a folder resolved by the load before would make them all look outside)."""
+    other = tmp_path / "other"
+    shutil.copytree(mini, other)
+    (other / "more").mkdir()  # a folder the first load never saw: resolved by the second one
+    for file in sorted((other / "facts").glob("*.yaml"))[:1]:
+        file.rename(other / "more" / file.name)
+    link = tmp_path / "linked-sources"
+    link.symlink_to(mini, target_is_directory=True)
+    first = load_sources(link)
+    assert not first.problems and first.model.claims
+    link.unlink()
+    link.symlink_to(other, target_is_directory=True)
+    second = load_sources(link)
+    assert not second.problems, second.problems
+    assert second.model.claims.keys() == first.model.claims.keys()
+    assert all(other in record.where.file.resolve().parents for record in second.model.claims.values())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from kg.limits import megabytes
@@ -29,16 +30,37 @@ class Refused(Exception):
         self.column = column
 
 
-def inside(path: Path, root: Path) -> bool:
-    """True when `path`, with every symbolic link resolved, lies inside `root` (also resolved).
+def inside(path: Path, root: Path, link: bool | None = None) -> bool:
+    """True when `path`, with every symbolic link resolved, lies inside `root` (also resolved).  `link`:
+    whether `path` itself is a symbolic link, when the caller knows.
 
-    Resolved as text (`os.path.realpath`), not as `Path.resolve`: a third of the time (0.15 s against 0.47 s
-    for the 5,610 YAML files of 100,000 real-shaped facts), and it runs for every file read."""
+    Resolved as text (`os.path.realpath`, not `Path.resolve`: a third of the time), and each folder once a
+    load (`forget_folders`): a file that is no link lies where its folder's resolved path and its name say.
+    Resolving every file and the sources folder for each took 0.2 s of CPU for the 8,160 files of 100,000
+    real-shaped facts."""
     try:
-        real, real_root = os.path.realpath(path, strict=True), os.path.realpath(root)
+        real_root = _resolved(os.fspath(root))
+        folder, name = os.path.split(os.fspath(path))
+        if link is None:
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
+        if link or name in ("", os.curdir, os.pardir):
+            real = os.path.realpath(path, strict=True)
+        else:
+            real = os.path.join(_resolved(folder or os.curdir), name)
     except (OSError, RuntimeError):  # a dangling link, a loop of links
         return False
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+@lru_cache(maxsize=1024)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder, strict=True)
+
+
+def forget_folders() -> None:
+    """Resolve folders afresh from now on: a load resolves each once (`inside`), and the next load (`kg watch`
+    runs many in one process) must see a folder that became a link since."""
+    _resolved.cache_clear()
 
 
 def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool = False) -> str:
@@ -49,11 +71,12 @@ def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool 
     characters (NUL, terminal escapes…) are refused too: article texts are read by people and quoted in
     messages.  FileNotFoundError when nothing is there.
     """
-    if not path.exists() and not path.is_symlink():
-        raise FileNotFoundError(path)
-    if not inside(path, root):
+    info = os.lstat(path)  # FileNotFoundError when nothing is there, not even a link
+    link = stat.S_ISLNK(info.st_mode)
+    if not inside(path, root, link):
         raise Refused(f"{what} leads outside {root.name}/ (through '..' or a symbolic link): refused, not read")
-    info = path.stat()
+    if link:
+        info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
         raise Refused(f"{what} is not a regular file: refused, not read")
     if info.st_size > max_bytes:

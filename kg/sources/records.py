@@ -24,7 +24,7 @@ from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Problem, Where, did_you_mean
-from kg.sources.reading import Refused, read_text
+from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import ARTICLE_FIELDS, ID_PATTERN, structure_schema
 from kg.sources.yaml_reader import read_yaml
 
@@ -91,6 +91,7 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     """
     if not sources.is_dir():
         return Loaded(Model(), [Problem(Where(sources), "sources directory not found", 1, 1)])
+    forget_folders()
     articles, facts = source_files(sources)
     files = articles + facts
     with collector_paused():
