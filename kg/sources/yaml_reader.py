@@ -206,7 +206,7 @@ def fast_load(text: str) -> Any:
     if as_json is None or _TYPED_TEXT.search(as_json) or _has_float(as_json):
         return UNSURE
     zero_led = _zero_led_values(text)
-    if zero_led and ("?" in zero_led or not zero_led.isdisjoint(_INTEGER.findall(as_json))):
+    if zero_led and ("?" in zero_led or not zero_led.isdisjoint(_integers(document))):
         return UNSURE
     return document
 
@@ -338,7 +338,22 @@ def _has_float(as_json: str) -> bool:
     return False
 
 
-_INTEGER = re.compile(r"(?:\[|[:,] ?)-?([0-9]+)(?=[,\]}])")
+def _integers(document: dict[str, Any] | list[Any]) -> set[str]:
+    """The unsigned decimal digits of every integer value of `document` (what `_zero_led_values` gives for a
+    scalar).  A walk over the documents with a zero-led scalar in their text (1,020 of the 5,610 files of
+    100,000 real-shaped facts) takes half the time of a pattern over their JSON (0.16 s against 0.32 s)."""
+    found: set[str] = set()
+    nested: list[dict[str, Any] | list[Any]] = [document]
+    while nested:
+        node = nested.pop()
+        for value in node.values() if isinstance(node, dict) else node:
+            if type(value) is int:  # not a bool
+                found.add(str(abs(value)))
+            elif isinstance(value, dict | list):
+                nested.append(value)
+    return found
+
+
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a source is a few levels of mappings and lists"
 
 
