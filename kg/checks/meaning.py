@@ -36,7 +36,8 @@ def validate_model(
 
     The claims and events of each source file are checked together, as is each article's coverage; with
     `kept`, those that checked clean in an earlier build from the same inputs are not checked again
-    (`kg.checks.kept`).  The checks of the whole model (names, cycles, articles) run every time."""
+    (`kg.checks.kept`).  The checks of the whole model (cycles, articles) run every time; the names check
+    too, unless every node's id and names are those of a build whose names checked clean."""
     global _job
     checker = _Checker(model, ontology, uncovered)
     names = kept is None or not kept.names_hold(model)
