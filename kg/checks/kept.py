@@ -18,6 +18,7 @@ from pathlib import Path
 
 import orjson
 
+from kg.checks.names import names_digest
 from kg.model import Article, Model, SourceRecords
 from kg.shelf import Packed, Shelf, keepable, read_now, still_holds
 
@@ -105,7 +106,7 @@ class KeptChecks:
         (each of 127,500 names against the others, at 100,000 real-shaped facts) then finds none again, and is
         skipped with the reading of the names' keys (0.18 s of a one-file edit's 0.65 s of checks, where this
         digest takes 0.03 s).  Only the ids and names are digested: where a node is only locates a clash."""
-        self._names = hashlib.sha256(orjson.dumps([[node.id, *node.names] for node in model.nodes()])).hexdigest()
+        self._names = names_digest(model.nodes())
         kept = self.whole.get(_NAMES_CLEAN)
         if kept is None or kept[0] != self._names:
             return False

@@ -30,9 +30,9 @@ class Refused(Exception):
         self.column = column
 
 
-def inside(path: Path, root: Path, link: bool | None = None) -> bool:
+def inside(path: Path, root: Path, link: bool) -> bool:
     """True when `path`, with every symbolic link resolved, lies inside `root` (also resolved).  `link`:
-    whether `path` itself is a symbolic link, when the caller knows.
+    whether `path` itself is a symbolic link (the caller has its `lstat`).
 
     Resolved as text (`os.path.realpath`, not `Path.resolve`: a third of the time), and each folder once a
     load (`forget_folders`): a file that is no link lies where its folder's resolved path and its name say.
@@ -41,8 +41,6 @@ def inside(path: Path, root: Path, link: bool | None = None) -> bool:
     try:
         real_root = _resolved(os.fspath(root))
         folder, name = os.path.split(os.fspath(path))
-        if link is None:
-            link = stat.S_ISLNK(os.lstat(path).st_mode)
         if link or name in ("", os.curdir, os.pardir):
             real = os.path.realpath(path, strict=True)
         else:
