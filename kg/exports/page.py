@@ -109,7 +109,6 @@ def render(
         size += len(text)
         if size > INLINE_BYTES:
             break
-    inline = dict(data.inline)  # asked for after the records' first shards: see `PageData`
     folder = None
     inline_shards = ""
     if size <= INLINE_BYTES:
@@ -122,6 +121,8 @@ def render(
                 keep(script_name, shard_script(name, data.text(name, shard)))
         held.clear()
         folder = shard_folder(data.digests.items())
+    inline = dict(data.inline)  # made between the records' shards and the others: see `PageData`
+    if folder is not None:
         inline["shardFolder"] = folder
     timeline_js, timeline_styles = _timeline_asset()
     scripts = {"timeline_js": timeline_js, "vis_js": _vis_asset("vis-network.min.js"), "page_js": _template("graph.js")}

@@ -53,7 +53,17 @@ from kg.exports.page_tables import (
     shape_key,
     unpacked,
 )
-from kg.exports.view import Fact, Record, View, claim_fact, date_text, event_facts, first_day, last_day
+from kg.exports.view import (
+    Fact,
+    GraphEdge,
+    Record,
+    View,
+    claim_fact,
+    date_text,
+    event_facts,
+    first_day,
+    last_day,
+)
 from kg.model import Article, Claim, SourceRecords
 from kg.shelf import Packed, Shelf, keepable
 
@@ -132,11 +142,26 @@ class PageData:
     """`inline`: the JSON in the page; `shards`: (name ("nodes/3"), `Shard`) of each shard, in order, each made
     as it is read: at 1,000,000 facts they are 900 MB of text, which held all at once made the
     page's process the build's largest.  The records' shards come first, made from each record's row
-    before the links between nodes are (see `_Builder.link`); `inline` needs those links."""
+    before the links between nodes are (see `_Builder.link`); then `inline`, which needs those links (and
+    puts the overview's layout on the shelf, written after the last shard), then the other shards.  Asked
+    for before the records' shards are all read, `inline` makes the links then, beside the records' rows (at
+    1,000,000 synthetic facts, 200 MB of them)."""
 
     def __init__(self, builder: _Builder):
         self._builder = builder
-        self.shards = _shards(builder)
+        self.shards = self._shards()
+
+    def _shards(self) -> Iterator[tuple[str, Shard]]:
+        """Each shard as it is made (see above); after the last, what was kept for the next build is written."""
+        builder = self._builder
+        for name in builder.shard_names(("records",)):
+            yield name, builder.shard(name)
+        _ = self.inline
+        for name in builder.shard_names(("nodes", "search", "article")):
+            yield name, builder.shard(name)
+        builder.keep_tables()
+        if builder.shelf is not None:
+            builder.shelf.flush()
 
     @property
     def digests(self) -> dict[str, str]:
@@ -186,7 +211,6 @@ class _Builder:
         self.model, self.ontology, self.view, self.own_view = project.model, project.ontology, view, own_view
         self.article_ids = list(self.model.articles)
         self.article_index = {article_id: index for index, article_id in enumerate(self.article_ids)}
-        self.quotes = quotes_by_article(self.model)
         self.records: list[Record] = list(view.records.values())
         self.record_index = view.record_order  # a record's number: its place in the view's order
         self.names = {node.id: node.name for node in self.model.nodes()}
@@ -268,16 +292,23 @@ class _Builder:
         names, relation, `lookText` of the look, date, articles; a claim's link (`claim` 1, not an event's
         role) is a timeline item from `since` to `until` when dated."""
         node_index, record_index, relation_label = self.node_index, self.record_index, self.relation_label
-        return [
-            self.edge(
-                node_index[edge.source],
-                node_index[edge.target],
-                relation_label.get(edge.relation, edge.relation),
-                record_index[edge.record],
-                int(edge.kind == "claim"),
+
+        def made(edge: GraphEdge) -> tuple[Any, ...]:
+            relation = relation_label.get(edge.relation, edge.relation)
+            claim = int(edge.kind == "claim")
+            return self.edge(
+                node_index[edge.source], node_index[edge.target], relation, record_index[edge.record], claim
             )
-            for edge in self.view.edges
-        ]
+
+        if not self.own_view:
+            return [made(edge) for edge in self.view.edges]
+        # The view's links are read by no one else: each let go as it is made the page's, the two lists never
+        # held whole at once (at 1,000,000 synthetic facts, 100 MB less at the page's peak).
+        view_edges, edges = self.view.edges, []
+        while view_edges:
+            edges.append(made(view_edges.pop()))
+        edges.reverse()
+        return edges
 
     def edge(self, source: int, target: int, relation: str, record: int, claim: int) -> tuple[Any, ...]:
         """A link (`make_edges`) of `record` from node `source` to `target`, its `relation` by its label."""
@@ -607,6 +638,12 @@ class _Builder:
             self.shelf.put(f"article {article.id}", stamp, pickle.dumps(marks, pickle.HIGHEST_PROTOCOL))
         return marks
 
+    @cached_property
+    def quotes(self) -> dict[str, list[tuple[str, str]]]:
+        """Each article's quotes (`quotes_by_article`), made for the article shards, the last made: at 1,000,000
+        synthetic facts they are 62 MB, which the records' rows and the links need not find beside them."""
+        return quotes_by_article(self.model)
+
     def _accounting_stamp(self, article: Article) -> tuple[str, str, str | None, str] | None:
         """`accounting_stamp` of `article` (None without a shelf), made once: its shard's key and its marks
         both read it."""
@@ -832,19 +869,6 @@ def _inline(builder: _Builder) -> Json:
         "maxDrawn": MAX_DRAWN,
     }
     return inline
-
-
-def _shards(builder: _Builder) -> Iterator[tuple[str, Shard]]:
-    """Each shard as it is made, the records' first (before the links are made); after the last, what was
-    kept for the next build is written."""
-    for name in builder.shard_names(("records",)):
-        yield name, builder.shard(name)
-    builder.link()
-    for name in builder.shard_names(("nodes", "search", "article")):
-        yield name, builder.shard(name)
-    builder.keep_tables()
-    if builder.shelf is not None:
-        builder.shelf.flush()
 
 
 def _beside(shelf: Shelf, suffix: str) -> Shelf:

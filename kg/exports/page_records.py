@@ -129,12 +129,16 @@ class RowMaker:
         self.shelf: Packed | None = kept[0] if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
         self.reads = _Reads(view, article_index, names)
+        # Each look, date text and list of articles as the first equal one (`RecordRows.extend`), from the
+        # start: a file's rows are held on the shelf until it is written, beside all the others.  A look is a
+        # pair of text and flag, a date a text, a list of articles numbers a tuple: no clash.
+        self.shared: dict[Any, Any] = {}
 
     def rows(self, groups: list[SourceRecords]) -> RecordRows:
         """The rows of every claim and event of `groups` (the model's `by_file`), in the view's record order
         (events, then claims)."""
         events, claims = RecordRows(), RecordRows()
-        shared: dict[Any, Any] = {}  # a look is a pair of text and flag, a list of articles numbers: no clash
+        shared = self.shared
         for group in (group for group in groups if group.events or group.claims):
             made = self._kept(group)
             if made is None:
@@ -176,16 +180,19 @@ class RowMaker:
         """Add `record`'s row to `rows`.  Its shard entry is [id, kind, title, date, modality, conflicts,
         qualifiers, note, evidence]: a list, not an object (at 100,000 records the keys alone would be 11 MB;
         the page turns rows back into objects)."""
-        reads, view = self.reads, self.view
+        reads, view, shared = self.reads, self.view, self.shared
         modality = view.modality(record.evidence)
         conflicts = reads.conflicts(record.id) or ()
-        rows.looks.append((modality.name, bool(conflicts)))
+        look = (modality.name, bool(conflicts))
+        rows.looks.append(shared.setdefault(look, look))
         rows.since.append(first_day(record))
         rows.until.append(last_day(record))
         date = date_text(record)
+        date = shared.setdefault(date, date)
         rows.dates.append(date)
         articles = [reads.article(item.article) for item in record.evidence]
-        rows.articles.append(articles if len(articles) == 1 else sorted(set(articles)))
+        listed = articles if len(articles) == 1 else sorted(set(articles))
+        rows.articles.append(shared.setdefault(tuple(listed), listed))
         qualifiers = record.qualifiers if isinstance(record, Claim) else ()
         entry = [
             record.id,
