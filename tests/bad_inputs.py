@@ -201,6 +201,26 @@ def _many_bad_ignores(sources: Path, place: str) -> None:
     write(source_file(sources, place, "x.txt"), ARTICLE_TEXT)
 
 
+def _nested_article_file(sources: Path, place: str) -> None:
+    folder = sources / "articles" / "drafts"
+    folder.mkdir()
+    write(folder / "x.yaml", article_yaml())
+    write(folder / "x.txt", ARTICLE_TEXT)
+
+
+def _unread_definitions(sources: Path, place: str) -> None:
+    """A file YAML cannot read (a tab), defining an entity that a second, valid file names."""
+    write(source_file(sources, place), facts_yaml().replace("  - id: test-person", "\t- id: test-person"))
+    write(
+        source_file(sources, place, "y.yaml"),
+        facts_yaml()
+        .replace("subject: russia", "subject: test-person")
+        .replace("id: test-person", "id: test-person-2")
+        .replace("id: test-event", "id: test-event-2")
+        .replace("id: test-claim", "id: test-claim-2"),
+    )
+
+
 ALIAS_BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{previous}'] * 9) if previous else ', '.join(['lol'] * 9)}]\n"
     for previous, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
@@ -238,6 +258,12 @@ CASES: tuple[Case, ...] = (
          (r"the file is not UTF-8 text: byte 0x[ce][0-9a-f] is not part",)),
     Case("two documents", "YAML", same_everywhere(f"article: {ARTICLE}\n---\narticle: {ARTICLE}\n"),
          (r"expected a single document",)),
+    Case("a list as a key", "YAML", per_place(facts_yaml(top="? [a, b]\n: c\n"), article_yaml() + "? [a, b]\n: c\n"),
+         (r":\d+:3: a key must be a name, not a list or a mapping",)),
+    Case("NUL after accented letters", "YAML", same_everywhere(f'article: {ARTICLE}\nnote: "\u00e9\u00e9\u00e9\x00"\n'),
+         (r"2:11: character U\+0000 is not allowed in YAML",)),
+    Case("a file YAML cannot read, whose ids another file names", "YAML", _unread_definitions,
+         (r"x.yaml:\d+:1: a tab where YAML needs spaces",), places=FACT_PLACES),
     # --- valid variants
     Case("UTF-8 BOM", "valid", edit_existing(f"facts/{ARTICLE}.yaml", lambda data: b"\xef\xbb\xbf" + data), (),
          places=("facts",)),
@@ -258,6 +284,13 @@ CASES: tuple[Case, ...] = (
     Case("deep nesting", "shape", same_everywhere(DEEP), (r"nested more than 1000 levels deep",)),
     Case("deep but parseable nesting", "shape", per_place(DEEP_BUT_PARSEABLE, article_yaml(note="[" * 900 + "]" * 900)),
          (r"unknown field 'note'|expected text, got a list",)),
+    Case("keys that are not all text", "shape",
+         per_place(facts_yaml(top="abc: x\n2: y\n"), article_yaml(abc="x") + "2: y\n"),
+         (r"unknown field 'abc'", r"unknown field '2'")),
+    Case("an entity left out for its name, named by a claim", "shape",
+         per_place(facts_yaml(entity="  - {id: test-place, type: City, name: no}\n").replace(
+             "object: tartus-naval-base", "object: test-place"), None),
+         (r"expected text, got true or false",), places=FACT_PLACES),
     Case("50 MB file", "shape", _fifty_megabytes, (r"the file is 50 MB, more than the 16 MB allowed: split it",),
          seconds=60.0),
     # --- typos
@@ -344,6 +377,12 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          places=("articles",)),
     Case("text is a FIFO (never hangs)", "article", _fifo_text, (r"article text 'x.txt' is not a regular file",),
          places=("articles",)),
+    Case("a photo credit that is not text", "article",
+         per_place(None, article_yaml(
+             photos='\n  - {id: photo-hama-portrait, caption: "A short test article.", credit: 5}')),
+         (r"expected text, got a whole number",), places=("articles",)),
+    Case("an article file in a folder under articles/", "article", _nested_article_file,
+         (r"articles/drafts/x.yaml:1:1: not read: an article's file lies in articles/ itself",), places=("articles",)),
     Case("YAML symlink leaving sources", "article", _yaml_symlink_out,
          (r"the file leads outside sources/ \(through '..' or a symbolic link\): refused, not read",)),
     # --- volume

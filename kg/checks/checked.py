@@ -60,7 +60,8 @@ def check(
     if on_loaded is not None:
         on_loaded(Project(loaded.model, ontology, sources))
     with stage("checks"):
-        problems = loaded.problems + validate_model(loaded.model, ontology, frozenset(loaded.unreadable_ignores), kept)
+        uncovered = frozenset(loaded.unreadable_ignores)
+        problems = loaded.problems + validate_model(loaded.model, ontology, uncovered, kept, frozenset(loaded.unread))
         located = locate(problems)
     return Project(loaded.model, ontology, sources), located
 

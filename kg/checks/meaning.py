@@ -8,10 +8,11 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
@@ -23,23 +24,38 @@ from kg.problems import Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
+HINTS = 200
+"""Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the
+closest passage), at most, in one check (one process): each took up to 20 ms among 1,000 ids alike, and a
+file of 1,000 unknown ids 27 s (4.8 s with 200 hints).  The first printed (in file order,
+`kg.limits.MAX_ERRORS_SHOWN`) get theirs; hints from the ontology's short lists (classes, relations,
+modalities) are always given."""
 PARALLEL_RECORDS = 20_000
 """From this many claims and events on, they are checked across the machine's cores (forked processes
 inherit the model; only the problems found come back)."""
 
 
 def validate_model(
-    model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset(), kept: KeptChecks | None = None
+    model: Model,
+    ontology: Ontology,
+    uncovered: frozenset[Path] = frozenset(),
+    kept: KeptChecks | None = None,
+    unread: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Every meaning problem of `model`.  Article files in `uncovered` (their `ignore:` list is unreadable,
-    which is reported already) are not checked for coverage: it would only repeat that error.
+    which is reported already) are not checked for coverage: it would only repeat that error.  Ids in
+    `unread` (named in a file YAML could not read, `kg.sources.records.FileRecords.unread`) are not reported
+    unknown, and the articles among them not checked for coverage; nothing is then kept as checked clean.
 
     The claims and events of each source file are checked together, as is each article's coverage; with
     `kept`, those that checked clean in an earlier build from the same inputs are not checked again
     (`kg.checks.kept`).  The checks of the whole model (cycles, articles) run every time; the names check
     too, unless every node's id and names are those of a build whose names checked clean."""
     global _job
-    checker = _Checker(model, ontology, uncovered)
+    uncovered |= {article.where.file for article in model.articles.values() if article.id in unread}
+    checker = _Checker(model, ontology, uncovered, unread)
+    if unread:  # a check that passed over an id of an unread file is not one to keep
+        kept = None
     names = kept is None or not kept.names_hold(model)
     if kept is not None and names:
         checker.name_keys = kept.name_keys()
@@ -122,10 +138,17 @@ def _check_coverage(indexes: list[int]) -> list[tuple[int, list[Problem]]]:
 
 
 class _Checker:
-    def __init__(self, model: Model, ontology: Ontology, uncovered: frozenset[Path] = frozenset()):
+    def __init__(
+        self,
+        model: Model,
+        ontology: Ontology,
+        uncovered: frozenset[Path] = frozenset(),
+        unread: frozenset[str] = frozenset(),
+    ):
         self.model = model
         self.ontology = ontology
         self.uncovered = uncovered
+        self.unread = unread  # ids not to report unknown (`validate_model`)
         # The ranges of the YAML fields that point at nodes, as the ontology declares them.
         self.article_range = {f: ontology.range_of(K.Article, iri) for f, iri in ARTICLE_REFERENCES.items()}
         self.evidence_range = {f: ontology.range_of(K.Evidence, iri) for f, iri in EVIDENCE_REFERENCES.items()}
@@ -135,6 +158,7 @@ class _Checker:
         self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
         self.name_keys: dict[str, str] = {}  # name → `name_key(name)`, as worked out (or kept: kg.checks.kept)
         self.names_clean = False  # whether the names check ran and found no clash
+        self.hints_left = [HINTS]  # shared by the checkers `fresh` makes (in this process)
 
     def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each
@@ -144,12 +168,25 @@ class _Checker:
         return checker
 
     @cached_property
+    def record_ids(self) -> set[str]:
+        """Every claim and event id: for the hint of an unknown one in `conflicts_with`."""
+        return self.model.claims.keys() | self.model.events.keys()
+
+    @cached_property
     def node_ids(self) -> set[str]:
         """Every entity and event id: for the hint of an unknown one (48,000 at 100,000 facts, made once)."""
         return self.model.entities.keys() | self.model.events.keys()
 
     def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where, message))
+
+    def hint(self, make: Callable[[str, Any], str], wrong: str, among: Any) -> str:
+        """`make(wrong, among)`, a hint that looks through every id or every sentence of an article, while this
+        check has hints left (`HINTS`); '' after."""
+        if self.hints_left[0] <= 0:
+            return ""
+        self.hints_left[0] -= 1
+        return make(wrong, among)
 
     def run(self, names: bool = True) -> None:
         """The checks that look at the whole model (`names`: with the names check); each claim and event, and
@@ -283,8 +320,8 @@ class _Checker:
         node_type = self.model.node_type(node_id)
         if self.reads is not None:
             self.reads["node"].add(node_id)
-        if node_type is None:
-            self.error(where.at(*path), f"unknown entity '{node_id}'{did_you_mean(node_id, self.node_ids)}")
+        if node_type is None and node_id not in self.unread:
+            self.error(where.at(*path), f"unknown entity '{node_id}'{self.hint(did_you_mean, node_id, self.node_ids)}")
         return node_type
 
     def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where, *path: str | int) -> None:
@@ -316,12 +353,9 @@ class _Checker:
                 self.reads["record"].add(other)
             if other == own_id:
                 self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
-            elif other not in self.model.claims and other not in self.model.events:
-                known = self.model.claims.keys() | self.model.events.keys()
-                self.error(
-                    where.at("conflicts_with", index),
-                    f"unknown claim or event '{other}'{did_you_mean(other, known)}",
-                )
+            elif other not in self.model.claims and other not in self.model.events and other not in self.unread:
+                hint = self.hint(did_you_mean, other, self.record_ids)
+                self.error(where.at("conflicts_with", index), f"unknown claim or event '{other}'{hint}")
 
     def check_dates(self, date: Date | None, start: Date | None, end: Date | None, where: Where) -> None:
         if date is not None and (start is not None or end is not None):
@@ -362,15 +396,12 @@ class _Checker:
             if self.reads is not None:
                 self.reads["article"].add(item.article)
             if article is None:
-                self.error(
-                    item.where.at("article"),
-                    f"unknown article '{item.article}'{did_you_mean(item.article, self.model.articles)}",
-                )
+                if item.article not in self.unread:
+                    hint = self.hint(did_you_mean, item.article, self.model.articles)
+                    self.error(item.where.at("article"), f"unknown article '{item.article}'{hint}")
             elif article.text and item.quote not in article.text:
-                self.error(
-                    item.where.at("quote"),
-                    f"quote not found verbatim in article '{item.article}'{_closest(item.quote, article.text)}",
-                )
+                hint = self.hint(_closest, item.quote, article.text)
+                self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'{hint}")
             if item.via or item.said_to is not None:
                 where = item.where  # made on each call (`Evidence.where`)
                 for index, agent in enumerate(item.via):
@@ -384,25 +415,22 @@ class _Checker:
             if value is not None:
                 self.check_range(field_name, self.article_range[field_name], value, where, field_name)
         if article.text:
-            if article.headline is not None and article.headline not in article.text:
-                self.error(
-                    where.at("headline"),
-                    f"headline not found verbatim in the text{_closest(article.headline, article.text)}",
-                )
+            headline = article.headline
+            if headline is not None and headline not in article.text:
+                hint = self.hint(_closest, headline, article.text)
+                self.error(where.at("headline"), f"headline not found verbatim in the text{hint}")
             for index, photo in enumerate(article.photos):
                 self.check_range("photo", self.article_range["photo"], photo.id, where, "photos", index, "id")
                 for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
                     if value is not None and value not in article.text:
                         self.error(
                             where.at("photos", index, field_name),
-                            f"{field_name} not found verbatim in the text{_closest(value, article.text)}",
+                            f"{field_name} not found verbatim in the text{self.hint(_closest, value, article.text)}",
                         )
             for item in article.ignore:
                 if item.quote not in article.text:
-                    self.error(
-                        item.where.at("quote"),
-                        f"ignored passage not found verbatim in the text{_closest(item.quote, article.text)}",
-                    )
+                    hint = self.hint(_closest, item.quote, article.text)
+                    self.error(item.where.at("quote"), f"ignored passage not found verbatim in the text{hint}")
         after, before = article.published_after, article.published_before
         if after is not None and before is not None and after.earliest > before.latest:
             self.error(

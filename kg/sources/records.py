@@ -44,6 +44,9 @@ class Loaded:
     unreadable_ignores: set[Path] = field(default_factory=set)
     """Article files whose `ignore:` holds something that is not a list of passages: coverage would only
     repeat that error, sentence by sentence."""
+    unread: set[str] = field(default_factory=set)
+    """The ids and article ids named in files that could not be read as YAML at all, and of records left out
+    for an error in their own file (`FileRecords.unread`)."""
 
 
 @dataclass
@@ -56,17 +59,26 @@ class FileRecords(SourceRecords):
     problems: list[Problem] = field(default_factory=list, kw_only=True)
     unreadable_ignore: bool = field(default=False, kw_only=True)
     text_file: Path | None = field(default=None, kw_only=True)
+    unread: frozenset[str] = field(default=frozenset(), kw_only=True)
+    """When the file could not be read as YAML at all: the ids and article ids its text names (`id:`,
+    `article:`, and an article file's own name); else the ids of records left out for an error reported
+    in the file (`_left_out`).  Other files that name them are not told they are unknown, nor an article's
+    sentences uncited: the file's own error is the one to fix, and those would point elsewhere, with hints
+    that suggest wrong fixes."""
 
 
-def source_files(sources: Path) -> tuple[list[Path], list[Path]]:
+def source_files(sources: Path, problems: list[Problem] | None = None) -> tuple[list[Path], list[Path]]:
     """(article metadata files, fact files), each sorted by path for a deterministic model.
 
     Linked directories are not entered (a link could lead anywhere, or back up the tree); linked files
-    are listed, and refused when read if they lead outside `sources`.
+    are listed, and refused when read if they lead outside `sources`.  A folder that cannot be listed, and
+    a YAML file in a folder under `articles/` (an article's file lies in `articles/` itself), are added to
+    `problems`: left out silently, their facts would be missing from a build that succeeds.
     """
+    unlisted: list[OSError] = []
     found = [
         Path(folder, name)
-        for folder, _, names in os.walk(sources)
+        for folder, _, names in os.walk(sources, onerror=unlisted.append)
         for name in names
         if name.endswith(".yaml") and not name.startswith(".")
     ]
@@ -75,6 +87,14 @@ def source_files(sources: Path) -> tuple[list[Path], list[Path]]:
     articles_dir = (sources / ARTICLES_DIR).parts
     articles = sorted((p for p in found if p.parts[:-1] == articles_dir), key=_parts)
     facts = sorted((p for p in found if p.parts[: len(articles_dir)] != articles_dir), key=_parts)
+    if problems is not None:
+        for error in sorted(unlisted, key=lambda error: str(error.filename)):
+            problems.append(Problem(Where(Path(error.filename)), f"cannot read the folder: {error.strerror}", 1, 1))
+        nested = sorted((p for p in found if p.parts[: len(articles_dir)] == articles_dir), key=_parts)
+        for path in nested:
+            if path.parts[:-1] != articles_dir:
+                message = f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"
+                problems.append(Problem(Where(path), message, 1, 1))
     return articles, facts
 
 
@@ -92,12 +112,14 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     if not sources.is_dir():
         return Loaded(Model(), [Problem(Where(sources), "sources directory not found", 1, 1)])
     forget_folders()
-    articles, facts = source_files(sources)
+    unread: list[Problem] = []
+    articles, facts = source_files(sources, unread)
     files = articles + facts
     with collector_paused():
         records = (read or read_files)(files, sources, limits)
         loaded = merge(records)
     loaded.files = files
+    loaded.problems[:0] = unread
     return loaded
 
 
@@ -128,6 +150,7 @@ def merge(files: list[FileRecords]) -> Loaded:
         loaded.problems.extend(records.problems)
         if records.unreadable_ignore:
             loaded.unreadable_ignores.add(records.file)
+        loaded.unread |= records.unread
         for article in records.articles:
             if article.id in model.articles:
                 first = model.articles[article.id].where
@@ -181,7 +204,9 @@ def _read(file: Path, kind: str, loaded: FileRecords) -> dict[str, Any] | None:
     """The document of a source file, checked against the schema; None when it is empty or unusable."""
     data, problems = read_yaml(file, loaded.root, loaded.limits)
     loaded.problems.extend(problems)
-    if problems or data is None:  # an empty file (or one of comments only) says nothing, and is fine
+    if data is None:  # an empty file (or one of comments only) says nothing, and is fine; or it was unreadable
+        if problems:
+            loaded.unread = _named_ids(file, kind, loaded)
         return None
     where = Where(file)
     if not isinstance(data, dict):
@@ -190,6 +215,29 @@ def _read(file: Path, kind: str, loaded: FileRecords) -> dict[str, Any] | None:
     for error in _schema_errors(kind, data):
         loaded.problems.extend(_schema_problems(error, where))
     return data
+
+
+def _left_out(raw: dict[str, Any], loaded: FileRecords) -> None:
+    """A record left out for an error reported here (a name that is not text…): its id is passed over where
+    other records name it (`FileRecords.unread`), as an unread file's are."""
+    if isinstance(raw.get("id"), str):
+        loaded.unread |= {raw["id"]}
+
+
+_NAMED = re.compile(r"(?<![\w-])(?:id|article):[ \t]*[\"']?([a-z0-9][a-z0-9-]*)")
+
+
+def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
+    """The ids a file that YAML could not read names (`FileRecords.unread`), found in its text as written;
+    none when the text itself cannot be read (too large, not UTF-8…)."""
+    try:
+        text = read_text(file, loaded.root, loaded.limits.max_yaml_bytes, "the file")
+    except (Refused, OSError):
+        return frozenset()
+    named = set(_NAMED.findall(text))
+    if kind == "article":
+        named.add(file.stem)
+    return frozenset(named)
 
 
 def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
@@ -201,11 +249,12 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return []  # kg.dates explains malformed dates better
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        unexpected = sorted(set(error.instance if isinstance(error.instance, dict) else ()) - set(allowed))
+        # A key may be a number or null as well as text (`2: x`): sorted as text, located by its text.
+        unexpected = sorted(set(error.instance if isinstance(error.instance, dict) else ()) - set(allowed), key=str)
         in_article = not error.absolute_path and "claims" in allowed  # a facts file's top level
         return [
             Problem(
-                at.at(key, KEY),
+                at.at(key if isinstance(key, str) else str(key), KEY),
                 f"unknown field '{key}'"
                 + (
                     f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
@@ -287,7 +336,7 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
     raw_published = data.get("published")
     published: dict[str, Any] = raw_published if isinstance(raw_published, dict) else {}
     photos = tuple(
-        Photo(p["id"], p["caption"], p.get("credit"))
+        Photo(p["id"], p["caption"], _str(p.get("credit")))
         for p in _items(data.get("photos"))
         if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("caption"), str)
     )
@@ -356,6 +405,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     for index, raw in enumerate(_items(data.get("entities"))):
         entity_where = where.at("entities", index)
         if not _has_str(raw, "id", "type", "name"):
+            _left_out(raw, loaded)
             continue
         entity = Entity(
             raw["id"],
@@ -370,6 +420,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     for index, raw in enumerate(_items(data.get("events"))):
         event_where = where.at("events", index)
         if not _has_str(raw, "id", "type", "name"):
+            _left_out(raw, loaded)
             continue
         roles = _roles(raw.get("roles"))
         event = Event(
@@ -391,6 +442,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     for index, raw in enumerate(_items(data.get("claims"))):
         claim_where = where.at("claims", index)
         if not _has_str(raw, "subject", "predicate"):
+            _left_out(raw, loaded)
             continue
         if ("object" in raw) == ("value" in raw):
             loaded.problems.append(Problem(claim_where, _OBJECT_OR_VALUE["object" in raw]))

@@ -27,23 +27,28 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that keeps `2025-02-06` as the string it is and reports duplicate mapping keys.
+    """SafeLoader that keeps `2025-02-06` as the string it is and reports duplicate mapping keys, and keys
+    that are lists or mappings.
 
     Dates are parsed by `kg.dates` with their precision (a YAML timestamp would lose "2025-02" and
     accept times of day); a silently overwritten duplicate key would lose a curator's fact.  The
-    first value of a duplicated key is kept so that the rest of the file is still checked.
+    first value of a duplicated key is kept, and a key that is a list or a mapping left out, so that the
+    rest of the file is still checked.
     """
 
     def __init__(self, stream: str):
         super().__init__(stream)
-        self.duplicates: list[yaml.Node] = []
+        self.refused: list[tuple[yaml.Node, str]] = []  # keys left out, and why
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         kept = []
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`, `{[a]: b}`: no source has a use for one
+                self.refused.append((key_node, "a key must be a name, not a list or a mapping"))
+                continue
             if key_node.value in seen:
-                self.duplicates.append(key_node)
+                self.refused.append((key_node, f"duplicate key '{key_node.value}': a key may appear once in a mapping"))
                 continue
             seen.add(key_node.value)
             kept.append((key_node, value_node))
@@ -81,7 +86,7 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, where, text)]
     except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere (NUL, ESC…)
-        line, column = position(text, error.position)
+        line, column = position(text, _character_offset(text, error.position))
         message = f"character U+{error.character:04X} is not allowed in YAML: {error.reason}"
         return None, [Problem(where, message, line, column)]
     except yaml.YAMLError as error:
@@ -93,14 +98,17 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
     finally:
         loader.dispose()
     return document, [
-        Problem(
-            where,
-            f"duplicate key '{node.value}': a key may appear once in a mapping",
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-        )
-        for node in loader.duplicates
+        Problem(where, message, node.start_mark.line + 1, node.start_mark.column + 1)
+        for node, message in loader.refused
     ]
+
+
+def _character_offset(text: str, offset: int) -> int:
+    """The offset in characters of a reader error's `offset`: libyaml counts the UTF-8 bytes it read
+    (`é` is two), PyYAML's own reader characters."""
+    if _BaseLoader is yaml.SafeLoader:
+        return offset
+    return len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
 
 
 class _Unsure:
