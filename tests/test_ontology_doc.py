@@ -422,3 +422,37 @@ def test_a_term_not_met_before_the_search_stops_is_not_called_unused(
     found = examples(project)
     assert found["inferredEndPart"] == kg.exports.doc_examples.NOT_MET != kg.exports.doc_examples.NOT_USED
     assert found["inferredEndPart"].startswith("not met in the first 4,000,000 characters")
+
+
+def test_a_file_larger_than_the_search_is_read_only_as_far_as_it_goes_and_alike_written_or_rendered(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The graph is searched for examples GRAPH_TEXT_SEARCHED characters far: a file whose Turtle is longer
+    is read only to its last statement within what is left (a file of 88,000 claims has 130 MB of Turtle,
+    read and parsed whole before).  The Turtle the build wrote and the Turtle rendered again give the same
+    cut, so the same examples; a cut file means the whole graph was not read."""
+    import pyoxigraph as ox
+
+    import kg.exports.doc_examples as doc
+    from kg.exports.chunks import write_turtle
+    from kg.exports.turtle import turtle_header
+    from kg.exports.view import View
+
+    budget = 20_000
+    monkeypatch.setattr(doc, "GRAPH_TEXT_SEARCHED", budget)
+    model, terms = project.model, doc.graph_terms(project.ontology)
+    first = model.by_file()[0]
+    rendered = doc.rendered_chunks(project)
+    whole, _ = rendered(first, 10**9)
+    assert len(whole) > budget  # the first file's Turtle is longer than the search
+    cut, complete = rendered(first, budget)
+    assert not complete and len(cut) <= budget and whole.startswith(cut) and cut.endswith(" .\n")
+    assert len(list(ox.parse(turtle_header(doc.DEFAULT_BASE) + cut, format=ox.RdfFormat.TURTLE))) > 10
+    turtle = tmp_path / "graph.ttl"
+    places = write_turtle(turtle, model, project.ontology, View(model, project.ontology), doc.DEFAULT_BASE)
+    with doc.written_chunks(turtle, places) as written:
+        assert written(first, budget) == (cut, False)
+        from_written = doc.graph_examples(project, terms, written)
+    from_rendered = doc.graph_examples(project, terms, rendered)
+    assert from_written == from_rendered
+    assert from_rendered[0] and from_rendered[1] is False

@@ -45,8 +45,10 @@ DOCUMENTED_TYPES = frozenset(
 )
 """The kgo terms the page documents: its classes and properties (not the individuals, nor the SHACL shapes)."""
 
-Chunks = Callable[[SourceRecords], str]
-"""A source file's records → their Turtle, as the build writes it (with `DEFAULT_BASE`)."""
+Chunks = Callable[[SourceRecords, int], tuple[str, bool]]
+"""A source file's records and a number of characters → their Turtle, as the build writes it (with
+`DEFAULT_BASE`): the whole of it, or its statements within that many characters (`_statements_within`); and
+whether it is whole."""
 GraphExamples = tuple[dict[str, str], bool]
 """Local name → its example from the graph, and whether the whole graph was read (`graph_examples`)."""
 
@@ -242,8 +244,9 @@ def graph_examples(project: Project, wanted: set[str], chunks: Chunks) -> GraphE
         if not wanted - found.keys() or searched >= GRAPH_TEXT_SEARCHED:
             break
         unread -= 1
-        chunk = chunks(records)
+        chunk, whole = chunks(records, GRAPH_TEXT_SEARCHED - searched)
         searched += len(header) + len(chunk)
+        unread += not whole
         # Parsed only if it names a term still wanted, and only until each it names is met: most chunks of a
         # large corpus name none of them, and the first to name one names it early.
         named = (wanted - found.keys()) & _terms_named(chunk)
@@ -276,11 +279,25 @@ def _terms_named(chunk: str) -> set[str]:
     return named
 
 
+_STATEMENT_END = " .\n"
+"""How every statement the writer writes ends; nowhere else (a literal's line breaks are escaped)."""
+
+
+def _statements_within(turtle: str, limit: int) -> tuple[str, bool]:
+    """The statements of a file's `turtle` that end within its first `limit` characters, and whether that is
+    all of it: a file of 88,000 claims (16 MB of YAML) has 130 MB of Turtle, which read and parsed whole made
+    the documentation's process the build's largest (870 MB)."""
+    if len(turtle) <= limit:
+        return turtle, True
+    end = turtle.rfind(_STATEMENT_END, 0, limit)
+    return (turtle[: end + len(_STATEMENT_END)] if end >= 0 else ""), False
+
+
 def rendered_chunks(project: Project) -> Chunks:
     """Each file's Turtle rendered by the build's own writer."""
     model, ontology = project.model, project.ontology
     writer = TurtleWriter(model, ontology, View(model, ontology), DEFAULT_BASE)
-    return lambda records: writer.chunk(records).text
+    return lambda records, limit: _statements_within(writer.chunk(records).text, limit)
 
 
 @contextmanager
@@ -289,9 +306,15 @@ def written_chunks(turtle: Path, places: dict[Path, tuple[int, int]]) -> Iterato
     where each file's chunk lies in it, in bytes; `kg.exports.chunks.write_turtle`)."""
     descriptor = os.open(turtle, os.O_RDONLY)
 
-    def chunk(records: SourceRecords) -> str:
+    def chunk(records: SourceRecords, limit: int) -> tuple[str, bool]:
         offset, length = places[records.file]
-        return os.pread(descriptor, length, offset).decode("utf-8")
+        if length <= limit:  # no more characters than bytes
+            return os.pread(descriptor, length, offset).decode("utf-8"), True
+        read = os.pread(descriptor, min(length, 4 * limit), offset)  # `limit` characters of up to 4 bytes each
+        end = read.rfind(_STATEMENT_END.encode())  # cut between statements: between whole characters
+        text = read[: end + len(_STATEMENT_END)].decode("utf-8") if end >= 0 else ""
+        statements, whole = _statements_within(text, limit)
+        return statements, whole and len(read) == length
 
     try:
         yield chunk
