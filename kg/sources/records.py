@@ -112,14 +112,14 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     if not sources.is_dir():
         return Loaded(Model(), [Problem(Where(sources), "sources directory not found", 1, 1)])
     forget_folders()
-    unread: list[Problem] = []
-    articles, facts = source_files(sources, unread)
+    unlisted: list[Problem] = []  # folders that cannot be listed, files no load would read
+    articles, facts = source_files(sources, unlisted)
     files = articles + facts
     with collector_paused():
         records = (read or read_files)(files, sources, limits)
         loaded = merge(records)
     loaded.files = files
-    loaded.problems[:0] = unread
+    loaded.problems[:0] = unlisted
     return loaded
 
 
