@@ -527,6 +527,28 @@ def test_a_large_corpus_documentation_finds_its_graph_examples_in_the_turtle_the
         build(project, base="http://example.org/another/")
 
 
+def test_article_shards_of_a_cold_build_are_known_to_the_next_one_without_being_made(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards beside the page, built cold: each article shard's key (what it is made of) is kept with it, so
+    the next build, after an edit that leaves the articles' marks and the numbering alone, links every one
+    from the last exports without making it (a cold build that kept no key had the first edit after it make
+    them all again).  The bytes are a fresh build's."""
+    monkeypatch.setattr(kg.exports.page, "INLINE_BYTES", 0)
+    monkeypatch.setitem(kg.exports.page_data.SHARD_SIZES, "article", 2)
+    shutil.rmtree(project / CACHE_DIR)
+    shutil.rmtree(project / "exports")
+    assert not build(project).skipped
+    edit(project / "sources" / KPAQ, "        modality: hedged\n", "        modality: asserted\n")
+    builder, _ = page_builders(project, project / "exports")
+    names = builder.shard_names(("article",))
+    assert len(names) == 3
+    assert all(builder._known(name) for name in names)
+    assert all(builder.shard(name).text is None for name in names)  # linked, not made
+    assert not build(project).skipped
+    assert tree_digest(project / "exports") == fresh(project)
+
+
 def test_node_and_search_shards_that_still_hold_are_taken_from_the_last_exports(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,9 +27,11 @@ from kg.workers import in_processes
 HINTS = 200
 """Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the
 closest passage), at most, in one check (one process): each took up to 20 ms among 1,000 ids alike, and a
-file of 1,000 unknown ids 27 s (4.8 s with 200 hints).  The first printed (in file order,
-`kg.limits.MAX_ERRORS_SHOWN`) get theirs; hints from the ontology's short lists (classes, relations,
-modalities) are always given."""
+file of 1,000 unknown ids 27 s (4.8 s with 200 hints).  They go to the problems found first: the articles',
+then each file's in source order, most often those printed first (`kg.limits.MAX_ERRORS_SHOWN`).  From
+PARALLEL_RECORDS records on, the files are checked by several processes, each with its own hints: which of
+more than 200 problems get one may then differ with the number of cores.  Hints from the ontology's short
+lists (classes, relations, modalities) are always given."""
 PARALLEL_RECORDS = 20_000
 """From this many claims and events on, they are checked across the machine's cores (forked processes
 inherit the model; only the problems found come back)."""

@@ -247,6 +247,8 @@ def graph_examples(project: Project, wanted: set[str], chunks: Chunks) -> GraphE
         chunk, whole = chunks(records, GRAPH_TEXT_SEARCHED - searched)
         searched += len(header) + len(chunk)
         unread += not whole
+        if not whole:  # the rest of the budget is not for later files: this one may use a term further on
+            searched = GRAPH_TEXT_SEARCHED
         # Parsed only if it names a term still wanted, and only until each it names is met: most chunks of a
         # large corpus name none of them, and the first to name one names it early.
         named = (wanted - found.keys()) & _terms_named(chunk)

@@ -659,6 +659,7 @@ class _Builder:
         kept (`_marks`).  The shard itself is not kept: one made of what the last build's was is linked from
         the last exports (`_known`), and held until the shelf was written, the article shards of 100,000
         synthetic facts took 10 MB of the page's process (5 shards of 2 MB), 100 MB at its peak at 1,000,000."""
+        self._article_key(number)  # kept with the shards' digests: the next build knows this one by it (`_known`)
         start = number * SHARD_SIZES["article"]
         articles = self._articles(number)
         return script_bytes([self.article_entry(start + k) if a.text else None for k, a in enumerate(articles)])
@@ -822,7 +823,7 @@ class _Builder:
 def page_data(project: Project, view: View | None = None, kept: PageKept | None = None) -> PageData:
     """The page's data for `project`: inline JSON, and the JSON of every shard, made as it is read.
     `kept`: what the page keeps between builds (`PageKept`): each file's records' rows
-    (`kg.exports.page_records`), articles' marks and shards, the overview's layout, and the node tables that
+    (`kg.exports.page_records`), articles' marks, the overview's layout, and the node tables that
     tell which node and search shards of the last exports still hold."""
     own_view = view is None
     # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at

@@ -44,11 +44,12 @@ class RecordRows:
     entries: list[bytes] = field(default_factory=list)
 
     def extend(self, other: RecordRows, shared: dict[Any, Any]) -> None:
-        """Add `other`'s rows, each look and each list of articles as the first equal one `shared` holds:
+        """Add `other`'s rows, each look, date text and list of articles as the first equal one `shared` holds:
         most records share theirs (a million records, a few thousand distinct lists)."""
         self.looks += [shared.setdefault(look, look) for look in other.looks]
+        self.dates += [shared.setdefault(date, date) for date in other.dates]
         self.articles += [shared.setdefault(tuple(articles), articles) for articles in other.articles]
-        for name in ("since", "until", "dates", "entries"):
+        for name in ("since", "until", "entries"):
             getattr(self, name).extend(getattr(other, name))
 
 

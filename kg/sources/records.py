@@ -89,7 +89,8 @@ def source_files(sources: Path, problems: list[Problem] | None = None) -> tuple[
     facts = sorted((p for p in found if p.parts[: len(articles_dir)] != articles_dir), key=_parts)
     if problems is not None:
         for error in sorted(unlisted, key=lambda error: str(error.filename)):
-            problems.append(Problem(Where(Path(error.filename)), f"cannot read the folder: {error.strerror}", 1, 1))
+            reason = error.strerror or str(error)
+            problems.append(Problem(Where(Path(error.filename)), f"cannot read the folder: {reason}", 1, 1))
         nested = sorted((p for p in found if p.parts[: len(articles_dir)] == articles_dir), key=_parts)
         for path in nested:
             if path.parts[:-1] != articles_dir:
@@ -228,16 +229,14 @@ _NAMED = re.compile(r"(?<![\w-])(?:id|article):[ \t]*[\"']?([a-z0-9][a-z0-9-]*)"
 
 
 def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
-    """The ids a file that YAML could not read names (`FileRecords.unread`), found in its text as written;
-    none when the text itself cannot be read (too large, not UTF-8…)."""
+    """The ids a file that YAML could not read names (`FileRecords.unread`), found in its text as written (an
+    article file's own name, even when its text cannot be read: too large, not UTF-8…)."""
+    named = {file.stem} if kind == "article" else set()
     try:
         text = read_text(file, loaded.root, loaded.limits.max_yaml_bytes, "the file")
     except (Refused, OSError):
-        return frozenset()
-    named = set(_NAMED.findall(text))
-    if kind == "article":
-        named.add(file.stem)
-    return frozenset(named)
+        return frozenset(named)
+    return frozenset(named | set(_NAMED.findall(text)))
 
 
 def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
