@@ -657,8 +657,8 @@ class _Builder:
     def _article_shard(self, number: int) -> bytes:
         """The JSON of article shard `number` (null for an article without a text), from each article's marks,
         kept (`_marks`).  The shard itself is not kept: one made of what the last build's was is linked from
-        the last exports (`_known`), and held until the shelf was written, the article shards of 100,000
-        synthetic facts took 10 MB of the page's process (5 shards of 2 MB), 100 MB at its peak at 1,000,000."""
+        the last exports (`_known`).  Kept, the shards were held until the shelf was written: 10 MB of the
+        page's process at 100,000 synthetic facts (5 shards of 2 MB), 100 MB at its peak at 1,000,000."""
         self._article_key(number)  # kept with the shards' digests: the next build knows this one by it (`_known`)
         start = number * SHARD_SIZES["article"]
         articles = self._articles(number)
