@@ -208,17 +208,30 @@ def _nested_article_file(sources: Path, place: str) -> None:
     write(folder / "x.txt", ARTICLE_TEXT)
 
 
-def _unread_definitions(sources: Path, place: str) -> None:
-    """A file YAML cannot read (a tab), defining an entity that a second, valid file names."""
-    write(source_file(sources, place), facts_yaml().replace("  - id: test-person", "\t- id: test-person"))
-    write(
-        source_file(sources, place, "y.yaml"),
-        facts_yaml()
-        .replace("subject: russia", "subject: test-person")
-        .replace("id: test-person", "id: test-person-2")
-        .replace("id: test-event", "id: test-event-2")
-        .replace("id: test-claim", "id: test-claim-2"),
-    )
+def _named_by_another_file(broken: str) -> Make:
+    """A broken file `broken`, defining an entity that a second, valid file names."""
+
+    def make(sources: Path, place: str) -> None:
+        write(source_file(sources, place), broken)
+        write(
+            source_file(sources, place, "y.yaml"),
+            facts_yaml()
+            .replace("subject: russia", "subject: test-person")
+            .replace("id: test-person", "id: test-person-2")
+            .replace("id: test-event", "id: test-event-2")
+            .replace("id: test-claim", "id: test-claim-2"),
+        )
+
+    return make
+
+
+def _left_out_alone_citing(sources: Path, place: str) -> None:
+    """A new article whose one sentence not ignored is cited by a claim left out (its predicate is a number)."""
+    first, second = ARTICLE_TEXT.splitlines()
+    write(sources / "articles" / "x.yaml", article_yaml(ignore=f'\n  - {{quote: "{first}", reason: test}}'))
+    write(sources / "articles" / "x.txt", ARTICLE_TEXT)
+    claim = f'{{id: test-claim, subject: russia, predicate: 5, object: syria, evidence: [{{quote: "{second}"}}]}}'
+    write(source_file(sources, place), f"article: x\nclaims:\n  - {claim}\n")
 
 
 ALIAS_BOMB = "".join(
@@ -262,7 +275,8 @@ CASES: tuple[Case, ...] = (
          (r":\d+:3: a key must be a name, not a list or a mapping",)),
     Case("NUL after accented letters", "YAML", same_everywhere(f'article: {ARTICLE}\nnote: "\u00e9\u00e9\u00e9\x00"\n'),
          (r"2:11: character U\+0000 is not allowed in YAML",)),
-    Case("a file YAML cannot read, whose ids another file names", "YAML", _unread_definitions,
+    Case("a file YAML cannot read, whose ids another file names", "YAML",
+         _named_by_another_file(facts_yaml().replace("  - id: test-person", "\t- id: test-person")),
          (r"x.yaml:\d+:1: a tab where YAML needs spaces",), places=FACT_PLACES),
     # --- valid variants
     Case("UTF-8 BOM", "valid", edit_existing(f"facts/{ARTICLE}.yaml", lambda data: b"\xef\xbb\xbf" + data), (),
@@ -287,6 +301,11 @@ CASES: tuple[Case, ...] = (
     Case("keys that are not all text", "shape",
          per_place(facts_yaml(top="abc: x\n2: y\n"), article_yaml(abc="x") + "2: y\n"),
          (r"unknown field 'abc'", r"unknown field '2'")),
+    Case("a top-level list, whose ids another file names", "shape",
+         _named_by_another_file("- {id: test-person, type: Person, name: Test Person}\n"),
+         (r"must hold a mapping",), places=FACT_PLACES),
+    Case("a claim left out, alone citing a sentence", "shape", _left_out_alone_citing,
+         (r"expected text, got a whole number",), places=FACT_PLACES),
     Case("an entity left out for its name, named by a claim", "shape",
          per_place(facts_yaml(entity="  - {id: test-place, type: City, name: no}\n").replace(
              "object: tartus-naval-base", "object: test-place"), None),

@@ -212,17 +212,23 @@ def _read(file: Path, kind: str, loaded: FileRecords) -> dict[str, Any] | None:
     where = Where(file)
     if not isinstance(data, dict):
         loaded.problems.append(Problem(where, "the file must hold a mapping (key: value) at the top level"))
+        loaded.unread = _named_ids(file, kind, loaded)
         return None
     for error in _schema_errors(kind, data):
         loaded.problems.extend(_schema_problems(error, where))
     return data
 
 
-def _left_out(raw: dict[str, Any], loaded: FileRecords) -> None:
-    """A record left out for an error reported here (a name that is not text…): its id is passed over where
-    other records name it (`FileRecords.unread`), as an unread file's are."""
-    if isinstance(raw.get("id"), str):
-        loaded.unread |= {raw["id"]}
+def _left_out(raw: dict[str, Any], default_article: str | None, loaded: FileRecords) -> None:
+    """A record left out for an error reported here (a name that is not text…): its id, and the articles its
+    evidence cites, are passed over where other records name them (`FileRecords.unread`), as an unread
+    file's are: its articles' sentences it alone cites are not reported uncited."""
+    named = {raw["id"]} if isinstance(raw.get("id"), str) else set()
+    for item in _items(raw.get("evidence")):
+        article = item.get("article", default_article)
+        if isinstance(article, str):
+            named.add(article)
+    loaded.unread |= named
 
 
 _NAMED = re.compile(r"(?<![\w-])(?:id|article):[ \t]*[\"']?([a-z0-9][a-z0-9-]*)")
@@ -404,7 +410,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     for index, raw in enumerate(_items(data.get("entities"))):
         entity_where = where.at("entities", index)
         if not _has_str(raw, "id", "type", "name"):
-            _left_out(raw, loaded)
+            _left_out(raw, default_article, loaded)
             continue
         entity = Entity(
             raw["id"],
@@ -419,7 +425,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     for index, raw in enumerate(_items(data.get("events"))):
         event_where = where.at("events", index)
         if not _has_str(raw, "id", "type", "name"):
-            _left_out(raw, loaded)
+            _left_out(raw, default_article, loaded)
             continue
         roles = _roles(raw.get("roles"))
         event = Event(
@@ -441,7 +447,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     for index, raw in enumerate(_items(data.get("claims"))):
         claim_where = where.at("claims", index)
         if not _has_str(raw, "subject", "predicate"):
-            _left_out(raw, loaded)
+            _left_out(raw, default_article, loaded)
             continue
         if ("object" in raw) == ("value" in raw):
             loaded.problems.append(Problem(claim_where, _OBJECT_OR_VALUE["object" in raw]))
