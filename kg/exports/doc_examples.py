@@ -243,11 +243,11 @@ def graph_examples(project: Project, wanted: set[str], chunks: Chunks) -> GraphE
     for records in order:
         if not wanted - found.keys() or searched >= GRAPH_TEXT_SEARCHED:
             break
-        unread -= 1
         chunk, whole = chunks(records, GRAPH_TEXT_SEARCHED - searched)
         searched += len(header) + len(chunk)
-        unread += not whole
-        if not whole:  # the rest of the budget is not for later files: this one may use a term further on
+        if whole:
+            unread -= 1
+        else:  # the rest of the budget is not for later files: this one may use a term further on
             searched = GRAPH_TEXT_SEARCHED
         # Parsed only if it names a term still wanted, and only until each it names is met: most chunks of a
         # large corpus name none of them, and the first to name one names it early.
