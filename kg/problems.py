@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from kg.limits import HINTS
 from kg.pickling import frozen_record
 
 YamlPath = tuple[str | int, ...]
@@ -39,6 +40,21 @@ BUILT_IN_PYTHON = Where(Path("<built in Python>"))
 
 
 @dataclass(frozen=True, slots=True)
+class Hint:
+    """A hint to end a problem's message with, asked for where the problem is found and worked out by
+    `locate` for the first problems printed only: it looks through every id, or every sentence of an article
+    (`HintMaker`), which can take 20 ms a problem."""
+
+    kind: str  # what to look through, as the HintMaker knows it (e.g. 'node': every entity and event id)
+    wrong: str  # the id or the text that was not found
+    within: str = ""  # e.g. the article whose text to look through
+
+
+HintMaker = Callable[[Hint], str]
+"""Works out a hint's text ('' for none); `kg.checks.meaning.hint_maker` makes one for a model."""
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One error.  Either a YAML path (`where.path`) or an explicit line/column (1-based) locates it."""
 
@@ -47,6 +63,7 @@ class Problem:
     line: int | None = None
     column: int | None = None
     related: Where | None = None  # e.g. where a duplicate id was first defined
+    hint: Hint | None = None  # ends the message, if the problem is among the first `HINTS` printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +123,13 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" — did you mean '{matches[0]}'?" if matches else ""
 
 
-def locate(problems: list[Problem], display_root: Path | None = None) -> list[LocatedProblem]:
-    """Resolve every problem to `file:line:col`, composing each YAML file at most once, sorted by place."""
+def locate(
+    problems: list[Problem], display_root: Path | None = None, hints: HintMaker | None = None
+) -> list[LocatedProblem]:
+    """Resolve every problem to `file:line:col`, composing each YAML file at most once, sorted by place.
+
+    With `hints`, the first `HINTS` problems in that order that ask for a hint (`Problem.hint`) get it, so
+    which ones do depends on the problems alone, not on which process found which."""
     roots: dict[Path, yaml.Node | None] = {}
 
     def position(where: Where) -> tuple[int, int]:
@@ -119,7 +141,7 @@ def locate(problems: list[Problem], display_root: Path | None = None) -> list[Lo
         mark = _node_at(root, where.path).start_mark
         return mark.line + 1, mark.column + 1
 
-    located = []
+    placed: set[tuple[str, int, int, str, Hint | None]] = set()
     for problem in problems:
         if problem.line is None:
             line, column = position(problem.where)
@@ -129,8 +151,20 @@ def locate(problems: list[Problem], display_root: Path | None = None) -> list[Lo
         if problem.related is not None:
             other_line, other_column = position(problem.related)
             message += f" (first defined at {_display(problem.related.file, display_root)}:{other_line}:{other_column})"
-        located.append(LocatedProblem(_display(problem.where.file, display_root), line, column, printable(message)))
+        placed.add((_display(problem.where.file, display_root), line, column, message, problem.hint))
+    hints_left = HINTS if hints is not None else 0
+    located = []
+    for file, line, column, message, hint in sorted(placed, key=_place_order):
+        if hint is not None and hints_left > 0 and hints is not None:
+            hints_left -= 1
+            message += hints(hint)
+        located.append(LocatedProblem(file, line, column, printable(message)))
     return sorted(set(located), key=lambda p: (p.file, p.line, p.column, p.message))
+
+
+def _place_order(placed: tuple[str, int, int, str, Hint | None]) -> tuple[object, ...]:
+    *place, hint = placed
+    return (*place, () if hint is None else (hint.kind, hint.wrong, hint.within))
 
 
 # Control characters (a terminal escape can rewrite what is on screen) and the bidirectional overrides

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+import kg.checks.meaning
+from kg.checks.checked import check
+from kg.limits import HINTS
 from kg.sources.records import load_sources
 
 from .bad_inputs import (
@@ -121,6 +124,27 @@ def test_two_thousand_near_miss_ids_among_two_thousand_entities_are_reported_wit
     for number, line in enumerate(shown):
         assert line.endswith(f"unknown entity 'gen-prot-{number}' — did you mean 'gen-port-{number}'?"), line
     assert tree_digest(tmp_path / "exports") == before
+
+
+def test_which_problems_get_a_hint_depends_on_the_problems_not_on_the_processes_that_found_them(
+    tmp_path: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hints go to the first `HINTS` problems in printed order, whichever process found them: here two files
+    of 150 typos each are checked by two processes (each used to give its own 200 hints, so all 300 had one,
+    and which ones had one depended on which process took which file)."""
+    prepare(tmp_path, built)
+    monkeypatch.setattr(kg.checks.meaning, "PARALLEL_RECORDS", 1)
+    for part in ("a", "b"):
+        claims = "".join(
+            f"  - {{id: typo-{part}-{i}, subject: russia, predicate: operates, object: tartus-naval-bas{part}{i}, "
+            f'evidence: [{{quote: "{QUOTE}"}}]}}\n'
+            for i in range(150)
+        )
+        write(tmp_path / "sources" / "facts" / f"typos-{part}.yaml", f"article: {ARTICLE}\nclaims:\n{claims}")
+    _, problems = check(tmp_path / "sources", tmp_path / "ontology")
+    hinted = ["did you mean 'tartus-naval-base'?" in str(problem) for problem in problems]
+    assert len(problems) == 300, problems[:5]
+    assert hinted == [True] * HINTS + [False] * (300 - HINTS)
 
 
 def test_a_folder_that_cannot_be_listed_fails_the_build_where_it_is(tmp_path: Path, built: Path) -> None:

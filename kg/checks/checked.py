@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.checks.kept import KeptChecks
-from kg.checks.meaning import validate_model
+from kg.checks.meaning import hint_maker, validate_model
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Model
 from kg.ontology import Ontology, load_ontology
@@ -62,7 +62,7 @@ def check(
     with stage("checks"):
         uncovered = frozenset(loaded.unreadable_ignores)
         problems = loaded.problems + validate_model(loaded.model, ontology, uncovered, kept, frozenset(loaded.unread))
-        located = locate(problems)
+        located = locate(problems, hints=hint_maker(loaded.model))
     return Project(loaded.model, ontology, sources), located
 
 

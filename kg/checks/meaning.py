@@ -8,11 +8,10 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
 from pathlib import Path
-from typing import Any
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
@@ -20,18 +19,10 @@ from kg.checks.names import QUOTE_MARKS, name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
-from kg.problems import Problem, Where, did_you_mean
+from kg.problems import Hint, HintMaker, Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
-HINTS = 200
-"""Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the
-closest passage), at most, in one check (one process): each took up to 20 ms among 1,000 ids alike, and a
-file of 1,000 unknown ids 27 s (4.8 s with 200 hints).  They go to the problems found first: the articles',
-then each file's in source order, most often those printed first (`kg.limits.MAX_ERRORS_SHOWN`).  From
-PARALLEL_RECORDS records on, the files are checked by several processes, each with its own hints: which of
-more than 200 problems get one may then differ with the number of cores.  Hints from the ontology's short
-lists (classes, relations, modalities) are always given."""
 PARALLEL_RECORDS = 20_000
 """From this many claims and events on, they are checked across the machine's cores (forked processes
 inherit the model; only the problems found come back)."""
@@ -160,7 +151,6 @@ class _Checker:
         self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
         self.name_keys: dict[str, str] = {}  # name → `name_key(name)`, as worked out (or kept: kg.checks.kept)
         self.names_clean = False  # whether the names check ran and found no clash
-        self.hints_left = [HINTS]  # shared by the checkers `fresh` makes (in this process)
 
     def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each
@@ -169,26 +159,8 @@ class _Checker:
         checker.problems, checker.reads = [], reads
         return checker
 
-    @cached_property
-    def record_ids(self) -> set[str]:
-        """Every claim and event id: for the hint of an unknown one in `conflicts_with`."""
-        return self.model.claims.keys() | self.model.events.keys()
-
-    @cached_property
-    def node_ids(self) -> set[str]:
-        """Every entity and event id: for the hint of an unknown one (48,000 at 100,000 facts, made once)."""
-        return self.model.entities.keys() | self.model.events.keys()
-
-    def error(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(where, message))
-
-    def hint(self, make: Callable[[str, Any], str], wrong: str, among: Any) -> str:
-        """`make(wrong, among)`, a hint that looks through every id or every sentence of an article, while this
-        check has hints left (`HINTS`); '' after."""
-        if self.hints_left[0] <= 0:
-            return ""
-        self.hints_left[0] -= 1
-        return make(wrong, among)
+    def error(self, where: Where, message: str, hint: Hint | None = None) -> None:
+        self.problems.append(Problem(where, message, hint=hint))
 
     def run(self, names: bool = True) -> None:
         """The checks that look at the whole model (`names`: with the names check); each claim and event, and
@@ -323,7 +295,7 @@ class _Checker:
         if self.reads is not None:
             self.reads["node"].add(node_id)
         if node_type is None and node_id not in self.unread:
-            self.error(where.at(*path), f"unknown entity '{node_id}'{self.hint(did_you_mean, node_id, self.node_ids)}")
+            self.error(where.at(*path), f"unknown entity '{node_id}'", Hint("node", node_id))
         return node_type
 
     def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where, *path: str | int) -> None:
@@ -356,8 +328,8 @@ class _Checker:
             if other == own_id:
                 self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
             elif other not in self.model.claims and other not in self.model.events and other not in self.unread:
-                hint = self.hint(did_you_mean, other, self.record_ids)
-                self.error(where.at("conflicts_with", index), f"unknown claim or event '{other}'{hint}")
+                hint = Hint("record", other)
+                self.error(where.at("conflicts_with", index), f"unknown claim or event '{other}'", hint)
 
     def check_dates(self, date: Date | None, start: Date | None, end: Date | None, where: Where) -> None:
         if date is not None and (start is not None or end is not None):
@@ -399,11 +371,11 @@ class _Checker:
                 self.reads["article"].add(item.article)
             if article is None:
                 if item.article not in self.unread:
-                    hint = self.hint(did_you_mean, item.article, self.model.articles)
-                    self.error(item.where.at("article"), f"unknown article '{item.article}'{hint}")
+                    hint = Hint("article", item.article)
+                    self.error(item.where.at("article"), f"unknown article '{item.article}'", hint)
             elif article.text and item.quote not in article.text:
-                hint = self.hint(_closest, item.quote, article.text)
-                self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'{hint}")
+                hint = Hint("passage", item.quote, article.id)
+                self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
             if item.via or item.said_to is not None:
                 where = item.where  # made on each call (`Evidence.where`)
                 for index, agent in enumerate(item.via):
@@ -419,20 +391,21 @@ class _Checker:
         if article.text:
             headline = article.headline
             if headline is not None and headline not in article.text:
-                hint = self.hint(_closest, headline, article.text)
-                self.error(where.at("headline"), f"headline not found verbatim in the text{hint}")
+                hint = Hint("passage", headline, article.id)
+                self.error(where.at("headline"), "headline not found verbatim in the text", hint)
             for index, photo in enumerate(article.photos):
                 self.check_range("photo", self.article_range["photo"], photo.id, where, "photos", index, "id")
                 for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
                     if value is not None and value not in article.text:
                         self.error(
                             where.at("photos", index, field_name),
-                            f"{field_name} not found verbatim in the text{self.hint(_closest, value, article.text)}",
+                            f"{field_name} not found verbatim in the text",
+                            Hint("passage", value, article.id),
                         )
             for item in article.ignore:
                 if item.quote not in article.text:
-                    hint = self.hint(_closest, item.quote, article.text)
-                    self.error(item.where.at("quote"), f"ignored passage not found verbatim in the text{hint}")
+                    hint = Hint("passage", item.quote, article.id)
+                    self.error(item.where.at("quote"), "ignored passage not found verbatim in the text", hint)
         after, before = article.published_after, article.published_before
         if after is not None and before is not None and after.earliest > before.latest:
             self.error(
@@ -471,6 +444,29 @@ def find_cycles(links: dict[str, list[str]]) -> list[list[str]]:
 def _a(class_name: str) -> str:
     """'a Person', 'an Agent': class names in messages read as English."""
     return f"{'an' if class_name[:1].upper() in 'AEIOU' else 'a'} {class_name}"
+
+
+def hint_maker(model: Model) -> HintMaker:
+    """The hints of `model`'s problems (`kg.problems.Hint`): the id closest to an unknown one, among every
+    entity and event ('node'), every claim and event ('record') or every article ('article'); or the passage
+    of an article closest to a text not found in it ('passage').  The sets of ids are made once, when first
+    needed (48,000 entities and events at 100,000 facts)."""
+
+    @cache
+    def ids(kind: str) -> Iterable[str]:
+        if kind == "node":
+            return model.entities.keys() | model.events.keys()
+        if kind == "record":
+            return model.claims.keys() | model.events.keys()
+        return model.articles.keys()
+
+    def make(hint: Hint) -> str:
+        if hint.kind == "passage":
+            article = model.articles.get(hint.within)
+            return _closest(hint.wrong, article.text) if article is not None and article.text else ""
+        return did_you_mean(hint.wrong, ids(hint.kind))
+
+    return make
 
 
 def _closest(quote: str, text: str) -> str:
