@@ -208,6 +208,15 @@ def _nested_article_file(sources: Path, place: str) -> None:
     write(folder / "x.txt", ARTICLE_TEXT)
 
 
+def _cited_article_file_in_a_folder(sources: Path, place: str) -> None:
+    """The real article that the facts cite, moved into a folder under articles/: one message, at the file
+    not read, not one at each citation of it (57 were, with hints to wrong articles)."""
+    folder = sources / "articles" / "drafts"
+    folder.mkdir()
+    for suffix in (".yaml", ".txt"):
+        (sources / "articles" / f"{ARTICLE}{suffix}").rename(folder / f"{ARTICLE}{suffix}")
+
+
 def _named_by_another_file(broken: str) -> Make:
     """A broken file `broken`, defining an entity that a second, valid file names."""
 
@@ -402,6 +411,9 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          (r"expected text, got a whole number",), places=("articles",)),
     Case("an article file in a folder under articles/", "article", _nested_article_file,
          (r"articles/drafts/x.yaml:1:1: not read: an article's file lies in articles/ itself",), places=("articles",)),
+    Case("a cited article's file in a folder under articles/", "article", _cited_article_file_in_a_folder,
+         (rf"articles/drafts/{ARTICLE}.yaml:1:1: not read: an article's file lies in articles/ itself",),
+         places=("articles",)),
     Case("YAML symlink leaving sources", "article", _yaml_symlink_out,
          (r"the file leads outside sources/ \(through '..' or a symbolic link\): refused, not read",)),
     # --- volume

@@ -61,7 +61,7 @@ def check(
         on_loaded(Project(loaded.model, ontology, sources))
     with stage("checks"):
         uncovered = frozenset(loaded.unreadable_ignores)
-        problems = loaded.problems + validate_model(loaded.model, ontology, uncovered, kept, frozenset(loaded.unread))
+        problems = loaded.problems + validate_model(loaded.model, ontology, uncovered, kept, loaded.passed_over())
         located = locate(problems, hints=hint_maker(loaded.model))
     return Project(loaded.model, ontology, sources), located
 

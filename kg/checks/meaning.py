@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,11 +33,11 @@ def validate_model(
     ontology: Ontology,
     uncovered: frozenset[Path] = frozenset(),
     kept: KeptChecks | None = None,
-    unread: frozenset[str] = frozenset(),
+    unread: Container[str] = frozenset(),
 ) -> list[Problem]:
     """Every meaning problem of `model`.  Article files in `uncovered` (their `ignore:` list is unreadable,
     which is reported already) are not checked for coverage: it would only repeat that error.  Ids in
-    `unread` (named in a file YAML could not read, `kg.sources.records.FileRecords.unread`) are not reported
+    `unread` (named in a file YAML could not read: `kg.sources.records.Loaded.passed_over`) are not reported
     unknown, and the articles among them not checked for coverage; nothing is then kept as checked clean.
 
     The claims and events of each source file are checked together, as is each article's coverage; with
@@ -136,7 +136,7 @@ class _Checker:
         model: Model,
         ontology: Ontology,
         uncovered: frozenset[Path] = frozenset(),
-        unread: frozenset[str] = frozenset(),
+        unread: Container[str] = frozenset(),
     ):
         self.model = model
         self.ontology = ontology

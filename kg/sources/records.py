@@ -11,7 +11,7 @@ import os
 import re
 import reprlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -45,8 +45,26 @@ class Loaded:
     """Article files whose `ignore:` holds something that is not a list of passages: coverage would only
     repeat that error, sentence by sentence."""
     unread: set[str] = field(default_factory=set)
-    """The ids and article ids named in files that could not be read as YAML at all, and of records left out
-    for an error in their own file (`FileRecords.unread`)."""
+    """The ids and article ids named in files that could not be read as YAML at all, or were not read (in a
+    folder under `articles/`), and of records left out for an error in their own file (`FileRecords.unread`)."""
+    unlisted: bool = False
+    """Whether a folder could not be listed: what its files define and cite is not known."""
+
+    def passed_over(self) -> Container[str]:
+        """The ids not reported unknown where records name them, nor their articles' sentences uncited: those
+        of `unread`; every id when a folder could not be listed (one message at the folder, not one at every
+        id its files define: 317 for an unreadable `articles/`)."""
+        return _EVERY_ID if self.unlisted else frozenset(self.unread)
+
+
+class _EveryId:
+    """The container of every id (`Loaded.passed_over`)."""
+
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+_EVERY_ID = _EveryId()
 
 
 @dataclass
@@ -67,14 +85,29 @@ class FileRecords(SourceRecords):
     that suggest wrong fixes."""
 
 
-def source_files(sources: Path, problems: list[Problem] | None = None) -> tuple[list[Path], list[Path]]:
-    """(article metadata files, fact files), each sorted by path for a deterministic model.
+@dataclass
+class SourceFiles:
+    """The YAML files under a sources folder, each list sorted by path (for a deterministic model)."""
 
-    Linked directories are not entered (a link could lead anywhere, or back up the tree); linked files
-    are listed, and refused when read if they lead outside `sources`.  A folder that cannot be listed, and
-    a YAML file in a folder under `articles/` (an article's file lies in `articles/` itself), are added to
-    `problems`: left out silently, their facts would be missing from a build that succeeds.
-    """
+    articles: list[Path]  # article metadata, in `articles/`
+    facts: list[Path]  # every other YAML file
+    unlisted: list[OSError]  # the folders that could not be listed, by path
+    misplaced: list[Path]  # YAML files in a folder under `articles/`: not read (an article's file lies in it)
+
+    def problems(self) -> list[Problem]:
+        """Every folder not listed and file not read: left out silently, their facts would be missing from a
+        build that succeeds."""
+        problems = [
+            Problem(Where(Path(error.filename)), f"cannot read the folder: {error.strerror or error}", 1, 1)
+            for error in self.unlisted
+        ]
+        message = f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"
+        return problems + [Problem(Where(path), message, 1, 1) for path in self.misplaced]
+
+
+def source_files(sources: Path) -> SourceFiles:
+    """The YAML files under `sources`.  Linked directories are not entered (a link could lead anywhere, or
+    back up the tree); linked files are listed, and refused when read if they lead outside `sources`."""
     unlisted: list[OSError] = []
     found = [
         Path(folder, name)
@@ -87,16 +120,9 @@ def source_files(sources: Path, problems: list[Problem] | None = None) -> tuple[
     articles_dir = (sources / ARTICLES_DIR).parts
     articles = sorted((p for p in found if p.parts[:-1] == articles_dir), key=_parts)
     facts = sorted((p for p in found if p.parts[: len(articles_dir)] != articles_dir), key=_parts)
-    if problems is not None:
-        for error in sorted(unlisted, key=lambda error: str(error.filename)):
-            reason = error.strerror or str(error)
-            problems.append(Problem(Where(Path(error.filename)), f"cannot read the folder: {reason}", 1, 1))
-        nested = sorted((p for p in found if p.parts[: len(articles_dir)] == articles_dir), key=_parts)
-        for path in nested:
-            if path.parts[:-1] != articles_dir:
-                message = f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"
-                problems.append(Problem(Where(path), message, 1, 1))
-    return articles, facts
+    under = [p for p in found if p.parts[: len(articles_dir)] == articles_dir]
+    misplaced = sorted((p for p in under if p.parts[:-1] != articles_dir), key=_parts)
+    return SourceFiles(articles, facts, sorted(unlisted, key=lambda error: str(error.filename)), misplaced)
 
 
 def _parts(path: Path) -> tuple[str, ...]:
@@ -113,14 +139,16 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     if not sources.is_dir():
         return Loaded(Model(), [Problem(Where(sources), "sources directory not found", 1, 1)])
     forget_folders()
-    unlisted: list[Problem] = []  # folders that cannot be listed, files no load would read
-    articles, facts = source_files(sources, unlisted)
-    files = articles + facts
+    listed = source_files(sources)
+    files = listed.articles + listed.facts
     with collector_paused():
         records = (read or read_files)(files, sources, limits)
         loaded = merge(records)
     loaded.files = files
-    loaded.problems[:0] = unlisted
+    loaded.problems[:0] = listed.problems()
+    loaded.unlisted = bool(listed.unlisted)
+    for file in listed.misplaced:
+        loaded.unread |= _named_ids(file, "article", FileRecords(file, root=sources, limits=limits))
     return loaded
 
 

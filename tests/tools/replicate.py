@@ -49,8 +49,8 @@ def _rename(value: Any, key: str, ids: set[str], suffix: str) -> Any:
 
 def replicate(sources: Path, copies: int, target: Path) -> int:
     """Write `copies` renamed copies of `sources` into `target`; returns how many facts (claims + events)."""
-    articles, facts = source_files(sources)
-    documents = {file: read_yaml(file, sources)[0] or {} for file in (*articles, *facts)}
+    listed = source_files(sources)
+    documents = {file: read_yaml(file, sources)[0] or {} for file in (*listed.articles, *listed.facts)}
     authors = {data["author"] for data in documents.values() if isinstance(data.get("author"), str)}
     ids = defined_ids(list(documents.values())) - authors
     (target / "articles").mkdir(parents=True, exist_ok=True)
