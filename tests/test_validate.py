@@ -123,6 +123,20 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             "Assad's extradition",
             "mini.yaml:21:16: quote not found verbatim in article 'mini-article'; it differs in quote marks",
         ),
+        (  # one word changed: the hint shows the passage as the text has it, not a whole sentence cut at "Jan."
+            FACTS,
+            "quote: Syria demanded Assad’s extradition",
+            "quote: Reuters reported on Jan. 28 that Syria wanted Assad’s extradition",
+            "mini.yaml:21:16: quote not found verbatim in article 'mini-article'; "
+            "closest: 'Reuters reported on Jan. 28 that Syria demanded Assad’s extradition'",
+        ),
+        (  # a short quote out of a long line: that line, not the short one (the headline) more like it overall
+            FACTS,
+            "quote: Russia operates the Tartus naval base",
+            "quote: Russia keeps the Tartus naval base",
+            "mini.yaml:29:16: quote not found verbatim in article 'mini-article'; "
+            "closest: 'Russia operates the Tartus naval base'",
+        ),
         (
             FACTS,
             "    evidence:\n      - quote: Russia operates the Tartus naval base",
@@ -185,6 +199,14 @@ def test_each_error_kind_is_reported_where_it_is(mini: Path, relative: Path, old
     edit(mini, relative, old, new)
     found = problems(mini)
     assert any(p.startswith(expected) or expected in p for p in found), found
+
+
+def test_a_quote_like_no_passage_of_the_text_has_no_hint(mini: Path) -> None:
+    """A hint shows a passage that shares at least half the quote's words, or none: not a guess."""
+    edit(mini, FACTS, "quote: Russia operates the Tartus naval base", "quote: An unrelated sentence about the weather")
+    assert [p for p in problems(mini) if "quote not found" in p] == [
+        "mini.yaml:29:16: quote not found verbatim in article 'mini-article'"
+    ]
 
 
 def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.checks.hints import hint_maker
 from kg.checks.kept import KeptChecks
-from kg.checks.meaning import hint_maker, validate_model
+from kg.checks.meaning import validate_model
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Model
 from kg.ontology import Ontology, load_ontology

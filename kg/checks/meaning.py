@@ -6,20 +6,17 @@ Every check appends to one list so that a curator sees all mistakes at once.
 from __future__ import annotations
 
 import copy
-import difflib
-import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from kg.checks.coverage import coverage_problems, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
-from kg.checks.names import QUOTE_MARKS, name_key
+from kg.checks.names import name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
-from kg.problems import Hint, HintMaker, Problem, Where, did_you_mean
+from kg.problems import Hint, Problem, Where, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
@@ -444,43 +441,3 @@ def find_cycles(links: dict[str, list[str]]) -> list[list[str]]:
 def _a(class_name: str) -> str:
     """'a Person', 'an Agent': class names in messages read as English."""
     return f"{'an' if class_name[:1].upper() in 'AEIOU' else 'a'} {class_name}"
-
-
-def hint_maker(model: Model) -> HintMaker:
-    """The hints of `model`'s problems (`kg.problems.Hint`): the id closest to an unknown one, among every
-    entity and event ('node'), every claim and event ('record') or every article ('article'); or the passage
-    of an article closest to a text not found in it ('passage').  The sets of ids are made once, when first
-    needed (48,000 entities and events at 100,000 facts)."""
-
-    @cache
-    def ids(kind: str) -> Iterable[str]:
-        if kind == "node":
-            return model.entities.keys() | model.events.keys()
-        if kind == "record":
-            return model.claims.keys() | model.events.keys()
-        return model.articles.keys()
-
-    def make(hint: Hint) -> str:
-        if hint.kind == "passage":
-            article = model.articles.get(hint.within)
-            return _closest(hint.wrong, article.text) if article is not None and article.text else ""
-        return did_you_mean(hint.wrong, ids(hint.kind))
-
-    return make
-
-
-def _closest(quote: str, text: str) -> str:
-    """A hint for a quote that is not verbatim: the text differs in quote marks, or the nearest line."""
-    normalised_quote = quote.translate(QUOTE_MARKS)
-    normalised_text = text.translate(QUOTE_MARKS)
-    position = normalised_text.find(normalised_quote)
-    if position >= 0:
-        return f"; it differs in quote marks or dashes — the article has '{text[position : position + len(quote)]}'"
-    if " ".join(quote.split()) in " ".join(text.split()):
-        return "; it differs in spacing or line breaks (quotes cannot span lines)"
-    chunks = [c for c in re.split(r"(?<=[.!?])\s+|\n", text) if c.strip()]
-    best = difflib.get_close_matches(quote, chunks, n=1, cutoff=0.4)
-    if best:
-        snippet = best[0] if len(best[0]) <= 120 else best[0][:117] + "…"
-        return f"; closest: '{snippet}'"
-    return ""

@@ -1,0 +1,108 @@
+"""The hints that end some problems' messages: the id closest to an unknown one, or the passage of an
+article closest to a quote not found in it.  Each looks through every id or every line of an article, so
+`kg.problems.locate` asks for them for the first problems printed only (`kg.limits.HINTS`)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from kg.checks.names import QUOTE_MARKS
+from kg.model import Model
+from kg.problems import Hint, HintMaker, did_you_mean
+
+SNIPPET = 120
+"""The longest passage a hint shows, in characters (then cut, with '…')."""
+SHARED = 0.5
+"""The share of a quote's words a line must have to be shown as its closest passage."""
+_WORD = re.compile(r"\w+")
+
+
+def hint_maker(model: Model) -> HintMaker:
+    """The hints of `model`'s problems (`kg.problems.Hint`): the id closest to an unknown one, among every
+    entity and event ('node'), every claim and event ('record') or every article ('article'); or the passage
+    of an article closest to a text not found in it ('passage').  What is looked through is made once, when
+    first needed (48,000 entities and events at 100,000 facts; an article's lines and their words)."""
+
+    @cache
+    def ids(kind: str) -> Iterable[str]:
+        if kind == "node":
+            return model.entities.keys() | model.events.keys()
+        if kind == "record":
+            return model.claims.keys() | model.events.keys()
+        return model.articles.keys()
+
+    @cache
+    def text(article_id: str) -> _Text | None:
+        article = model.articles.get(article_id)
+        return _Text(article.text) if article is not None and article.text else None
+
+    def make(hint: Hint) -> str:
+        if hint.kind == "passage":
+            found = text(hint.within)
+            return found.hint(hint.wrong) if found is not None else ""
+        return did_you_mean(hint.wrong, ids(hint.kind))
+
+    return make
+
+
+@dataclass
+class _Text:
+    """An article's text, as the hints for the quotes not found in it look through it."""
+
+    text: str
+
+    @cached_property
+    def unmarked(self) -> str:
+        return self.text.translate(QUOTE_MARKS)
+
+    @cached_property
+    def spaced(self) -> str:
+        return " ".join(self.text.split())
+
+    @cached_property
+    def lines(self) -> list[tuple[str, frozenset[str]]]:
+        """Each line with text, with its words (lower case)."""
+        return [(line, frozenset(_words(line))) for line in self.text.splitlines() if line.strip()]
+
+    def hint(self, quote: str) -> str:
+        """Why `quote` is not in the text, if it differs in quote marks, dashes or spacing only; else the passage
+        closest to it; '' when no line shares half its words."""
+        position = self.unmarked.find(quote.translate(QUOTE_MARKS))  # one character for one: same positions
+        if position >= 0:
+            printed = self.text[position : position + len(quote)]
+            return f"; it differs in quote marks or dashes — the article has '{printed}'"
+        if " ".join(quote.split()) in self.spaced:
+            return "; it differs in spacing or line breaks (quotes cannot span lines)"
+        passage = self.closest(quote)
+        if passage is None:
+            return ""
+        return f"; closest: '{passage if len(passage) <= SNIPPET else passage[: SNIPPET - 1] + '…'}'"
+
+    def closest(self, quote: str) -> str | None:
+        """The passage of the line that shares most of `quote`'s words (at least `SHARED` of them): as many
+        words as the quote has, lined up on their longest run in common.  Lines, not whole texts, are
+        compared: a short headline resembles a short quote more than the long paragraph that holds it once
+        changed in one word (difflib's ratio over whole lines chose the headline)."""
+        wanted = frozenset(_words(quote))
+        if not wanted:
+            return None
+        share, line = max(
+            ((len(wanted & words), -index) for index, (_, words) in enumerate(self.lines)), default=(0, 0)
+        )
+        if share < SHARED * len(wanted):
+            return None
+        text = self.lines[-line][0]
+        spans = [found.span() for found in _WORD.finditer(text)]
+        words, quoted = [text[a:b].casefold() for a, b in spans], _words(quote)
+        run = difflib.SequenceMatcher(None, words, quoted, autojunk=False).find_longest_match()
+        first = max(run.a - run.b, 0)
+        last = min(first + len(quoted), len(spans)) - 1
+        return text[spans[first][0] : spans[last][1]]
+
+
+def _words(text: str) -> list[str]:
+    return [word.casefold() for word in _WORD.findall(text)]
