@@ -63,6 +63,10 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             raise CurationError(f"{path} exists already: choose another --id, or remove it")
     ontology = load_ontology(ontology_dir)
     author = _entity_named(model, furniture.author, ontology, K.Person) if furniture.author else None
+    known_photos = _known_photos(model, [caption for caption, _ in furniture.photos], ontology)
+    photo_ids = [
+        known.id if known is not None else _photo_id(article_id, number) for number, known in enumerate(known_photos, 1)
+    ]
     article = Article(
         article_id,
         paths.text.name,
@@ -70,7 +74,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         headline=furniture.headline,
         section=furniture.section,
         author=author.id if author else None,
-        photos=tuple(Photo(_photo_id(article_id, n), c, credit) for n, (c, credit) in enumerate(furniture.photos, 1)),
+        photos=tuple(Photo(photo_ids[n], caption, credit) for n, (caption, credit) in enumerate(furniture.photos)),
         ignore=tuple(Ignored(quote, reason) for quote, reason in furniture.boilerplate.items()),
     )
     with_author = Model(entities={author.id: author} if author else {})
@@ -84,7 +88,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     paths.text.parent.mkdir(parents=True, exist_ok=True)
     paths.facts.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(text_file, paths.text)
-    paths.article.write_text(_article_yaml(article, furniture, outlets), encoding="utf-8")
+    known_ids = {known.id for known in known_photos if known is not None}
+    paths.article.write_text(_article_yaml(article, furniture, outlets, known_ids), encoding="utf-8")
     lines = [
         "# yaml-language-server: $schema=../../ontology/facts.schema.json",
         f"# Facts of {article.label!r} (articles/{paths.text.name}), scaffolded by `kg new article`.",
@@ -109,11 +114,18 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             lines.append(f"{where}: {item.status} ({yaml_quoted(item.detail)[1:-1]}): {yaml_quoted(sentence.text)}")
     lines += ["", "events: []", "", "claims: []", ""]
     paths.facts.write_text("\n".join(lines), encoding="utf-8")
-    steps = [
-        f"kg new entity {photo.id} --type Photograph --name {shlex.quote('Photo: ' + _short(photo.caption))}"
-        for photo in article.photos
-        if photo.id not in model.entities
-    ]
+    steps = []
+    for number, (photo, known) in enumerate(zip(article.photos, known_photos, strict=True), 1):
+        new_photo = (
+            f"kg new entity {_photo_id(article_id, number)} --type Photograph --name {_photo_name(photo.caption)}"
+        )
+        if known is None:
+            steps.append(new_photo)
+        else:
+            steps.append(
+                f"check that photo {number} is {known.id} ({known.name!r}, {known.where.file}): its name matches the "
+                f"caption; if it is another photo, `{new_photo}` and use that id in {paths.article.name}"
+            )
     if furniture.author and author is None:
         person = slug(furniture.author, 4)
         steps.append(f"{_new_person(furniture.author)}  (then uncomment `author: {person}` in {paths.article.name})")
@@ -125,10 +137,40 @@ def _new_person(name: str) -> str:
     return f"kg new entity {slug(name, 4)} --type Person --name {shlex.quote(name)}"
 
 
-def _short(text: str, words: int = 8) -> str:
-    """The first words of a caption, for a photo's name."""
-    parts = text.rstrip(".").split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+_TRAILING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+_WORD = re.compile(r"\w{4,}")  # the words that tell one caption from another ("at", "the" do not)
+
+
+def _photo_name(caption: str, words: int = 8) -> str:
+    """A photo's name for the shell: 'Photo: ' and the caption's first words, ending on one that means
+    something ("holds a speech", not "holds a speech at…"), without the trailing punctuation."""
+    parts = caption.split()[:words]
+    while len(parts) > 1 and parts[-1].strip(",.;:").lower() in _TRAILING:
+        parts.pop()
+    return shlex.quote("Photo: " + " ".join(parts).rstrip(",.;:"))
+
+
+def _known_photos(model: Model, captions: list[str], ontology: Ontology) -> list[Entity | None]:
+    """For each caption, the Photograph entity whose name it matches (at least 3 of the name's words of four
+    letters or more, and 3 in 4 of them), each entity for one caption at most: the same photo, in an article
+    taken out and added again, or run by another outlet too."""
+    photos = [entity for entity in model.entities.values() if ontology.is_a(entity.type, K.Photograph)]
+    taken: set[str] = set()
+    found: list[Entity | None] = []
+    for caption in captions:
+        said = {word.casefold() for word in _WORD.findall(caption)}
+        best: tuple[float, Entity] | None = None
+        for photo in photos:
+            named = {word.casefold() for word in _WORD.findall(photo.name)} - {"photo"}
+            shared = len(named & said)
+            if photo.id in taken or shared < 3 or shared < 0.75 * len(named):
+                continue
+            if best is None or shared / len(named) > best[0]:
+                best = (shared / len(named), photo)
+        found.append(best[1] if best is not None else None)
+        if best is not None:
+            taken.add(best[1].id)
+    return found
 
 
 def _photo_id(article_id: str, number: int) -> str:
@@ -151,7 +193,7 @@ def _entity_named(model: Model, name: str, ontology: Ontology, cls: str) -> Enti
     return None
 
 
-def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity]) -> str:
+def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity], known_photos: set[str]) -> str:
     quoted = yaml_quoted
     lines = [
         "# yaml-language-server: $schema=../../ontology/article.schema.json",
@@ -186,7 +228,12 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity])
     if article.photos:
         lines.append("photos:  # each id is a Photograph entity: `kg new entity ID --type Photograph --name …`")
         for photo in article.photos:
-            lines += [f"  - id: {photo.id}", f"    caption: {quoted(photo.caption)}"]
+            known = (
+                "  # an existing Photograph whose name the caption matches: check it"
+                if photo.id in known_photos
+                else ""
+            )
+            lines += [f"  - id: {photo.id}{known}", f"    caption: {quoted(photo.caption)}"]
             if photo.credit:
                 lines.append(f"    credit: {quoted(photo.credit)}")
     if article.ignore:
