@@ -369,3 +369,16 @@ def test_the_fast_structure_check_answers_as_jsonschema_does(
 
 def test_every_real_file_passes_the_fast_structure_check() -> None:
     assert all(_fast_check(kind).is_valid(document) for kind, document in REAL_DOCUMENTS)
+
+
+def test_coverage_shows_its_accounting_and_then_the_other_errors(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kg coverage` with a mistake elsewhere in the sources: the accounting (worth seeing while an article is
+    being written), then that mistake, located, and exit 1 (it exited 0, as if the sources were fine)."""
+    edit(mini, FACTS, "object: tartus-naval-base", "object: tartus-naval-bas")
+    assert main(["coverage", "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("mini-article: 100.0% of ")
+    assert "unknown entity 'tartus-naval-bas' — did you mean 'tartus-naval-base'?" in err
+    assert err.splitlines()[-1] == "1 error"

@@ -15,6 +15,10 @@ from pathlib import Path
 from kg.model import Article, Model
 from kg.problems import Problem, Where
 
+TO_DO = "to do: "
+"""How the problem of a sentence no evidence cites and no `ignore:` covers starts (`kg coverage` lists these
+sentences itself)."""
+
 _ABBREVIATIONS = {
     "jan",
     "feb",
@@ -257,7 +261,7 @@ def coverage_problems(
                 problems.append(
                     Problem(
                         Where(article.text_path),
-                        f"to do: cite this sentence as evidence, or ignore it in {where_ignored} "
+                        f"{TO_DO}cite this sentence as evidence, or ignore it in {where_ignored} "
                         f'with a reason: "{snippet}"',
                         item.sentence.line,
                         item.sentence.column,
