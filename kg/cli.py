@@ -68,7 +68,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     project, problems = check(args.sources, args.ontology)
     if problems or project is None:
         return _report(problems, args.max_errors)
-    rules = tuple(args.rule or RULES)
+    rules = tuple(args.rule or (*RULES, UNUSED_MARK))
     findings = locate(lint_model(project.model, project.ontology, rules))
     if not findings:
         print(f"ok: no findings ({', '.join(rules)})")
@@ -386,9 +386,9 @@ def parser() -> argparse.ArgumentParser:
     lint_parser.add_argument(
         "--rule",
         action="append",
-        choices=RULES,
+        choices=(*RULES, UNUSED_MARK),
         metavar="RULE",
-        help=f"run only this rule (repeat): {', '.join(RULES)}",
+        help=f"run only this rule (repeat): {', '.join((*RULES, UNUSED_MARK))}",
     )
 
     def export_arguments(p: argparse.ArgumentParser) -> None:

@@ -303,6 +303,9 @@ def test_a_mark_that_spares_nothing_is_reported(mini: Path) -> None:
         "mini.yaml:28:30: [unused-mark] 'date-not-printed' finds nothing to excuse here: remove the mark"
     ]
     assert findings(mini, "ungrounded") == [UNGROUNDED_RUSSIA]  # a mark of a rule not run is not judged
+    marks = ["mini.yaml:28:30: [unused-mark] 'date-not-printed' finds nothing to excuse here: remove the mark"]
+    assert findings(mini, "unused-mark") == marks  # every rule runs, and only the marks are reported
+    assert main(["lint", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--rule", "unused-mark"]) == 1
 
 
 @pytest.mark.parametrize(

@@ -50,21 +50,24 @@ REPORTING_EVENTS = (K.Publication, K.Statement, K.Interview)
 """Events that are a report or a saying: "Reuters reported on Jan. 28" is the fact they record, not a hedge."""
 
 
-def lint_model(model: Model, ontology: Ontology, rules: Iterable[str] = RULES) -> list[Problem]:
+def lint_model(model: Model, ontology: Ontology, rules: Iterable[str] = (*RULES, UNUSED_MARK)) -> list[Problem]:
     """The findings of `rules` on a validated `model`, each at the YAML field it is about, its message
     starting with `[rule]`.  A record or entity marked `lint: {rule: reason}` is spared that rule; a mark
-    that spares nothing is a finding of its own, `[unused-mark]`."""
+    that spares nothing is a finding of its own, `[unused-mark]`: given for the marks of the rules chosen,
+    and for every mark when `unused-mark` is chosen (every rule then runs, to tell)."""
     chosen = set(rules)
-    if unknown := chosen - set(RULES):
-        raise ValueError(f"unknown lint rule(s) {', '.join(sorted(unknown))}: the rules are {', '.join(RULES)}")
+    if unknown := chosen - {*RULES, UNUSED_MARK}:
+        choices = ", ".join((*RULES, UNUSED_MARK))
+        raise ValueError(f"unknown lint rule(s) {', '.join(sorted(unknown))}: the rules are {choices}")
+    running = set(RULES) if UNUSED_MARK in chosen else chosen
     lint = _Lint(model, ontology)
     problems: list[Problem] = []
     for entity in model.entities.values():
-        found = {rule: check(entity, lint) for rule, check in _ENTITY_RULES.items() if rule in chosen}
-        problems += _spared(entity, found)
+        found = {rule: check(entity, lint) for rule, check in _ENTITY_RULES.items() if rule in running}
+        problems += _spared(entity, found, chosen)
     for record in model.records():
-        found = {rule: check(record, lint) for rule, check in _RECORD_RULES.items() if rule in chosen}
-        problems += _spared(record, found)
+        found = {rule: check(record, lint) for rule, check in _RECORD_RULES.items() if rule in running}
+        problems += _spared(record, found, chosen)
     return problems
 
 
@@ -73,15 +76,16 @@ def rule_of(message: str) -> str:
     return message[1 : message.index("]")]
 
 
-def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]]) -> list[Problem]:
-    """What each rule found on `target`, but for the rules it is marked to be spared; and those marks that
-    spare nothing."""
+def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]], chosen: set[str]) -> list[Problem]:
+    """What each chosen rule found on `target`, but for the rules it is marked to be spared; and those marks
+    that spare nothing, of the chosen rules (of every rule, with `unused-mark` chosen)."""
     problems = []
     marked = dict(target.lint)
     for rule, findings in found.items():
         if rule not in marked:
-            problems += findings
-        elif not findings:
+            if rule in chosen:
+                problems += findings
+        elif not findings and (rule in chosen or UNUSED_MARK in chosen):
             message = f"[{UNUSED_MARK}] '{rule}' finds nothing to excuse here: remove the mark"
             problems.append(Problem(target.where.at("lint", rule), message))
     return problems
