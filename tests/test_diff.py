@@ -14,6 +14,7 @@ from kg.cli import main
 from kg.curation.diff import (
     Digest,
     EntityDigest,
+    EventDigest,
     EvidenceDigest,
     EvidenceKey,
     FieldChange,
@@ -305,3 +306,14 @@ def test_an_articles_own_fields_are_compared(repository: Path, capsys: pytest.Ca
     assert lines[0] == "1 article changed"
     assert "  ~ ki-bloomberg-russia-deal-near" in lines
     assert "      outlet: kyiv-independent → kyiv-post" in lines
+
+
+def test_an_open_interval_reads_as_the_page_and_the_timeline_say_it() -> None:
+    """`from 2024-12 (month)`, `until 2025`: not `2024-12 (month) to none`."""
+    start, end = Date("2024-12", "month", ("year",)), Date("2025", "year")
+    assert (
+        EventDigest("Conflict", "War", start=start).describe() == 'Conflict "War", from 2024-12 (month, year inferred)'
+    )
+    assert EventDigest("Conflict", "War", end=end).describe() == 'Conflict "War", until 2025 (year)'
+    both = EventDigest("Conflict", "War", start=start, end=end).describe()
+    assert both == 'Conflict "War", 2024-12 (month, year inferred) to 2025 (year)'

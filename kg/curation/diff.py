@@ -214,9 +214,11 @@ def _shown_common(record: EventDigest | ClaimDigest) -> dict[str, str]:
 def _when(date: Date | None, start: Date | None, end: Date | None) -> str:
     if date is not None:
         return f", {_shown_date(date)}"
-    if start is not None or end is not None:
+    if start is not None and end is not None:
         return f", {_shown_date(start)} to {_shown_date(end)}"
-    return ""
+    if start is not None:  # open intervals as the page and `kg timeline` say them
+        return f", from {_shown_date(start)}"
+    return f", until {_shown_date(end)}" if end is not None else ""
 
 
 class EvidenceKey(NamedTuple):
