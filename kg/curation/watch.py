@@ -117,11 +117,12 @@ class Watcher:
         return self.outcome
 
     def status(self) -> dict[str, Any]:
-        """What the frame page polls: the number of good builds (it reloads when that grows) and the last
-        outcome."""
+        """What the frame page polls: the last build's number (as the log numbers it), the number of good
+        builds (the page reloads when that grows) and the last outcome."""
         outcome = self.outcome
         return {
-            "build": self.good_builds,
+            "build": outcome.number if outcome else 0,
+            "good_builds": self.good_builds,
             "ok": outcome.ok if outcome else True,
             "summary": outcome.summary if outcome else "",
             "errors": [str(problem) for problem in outcome.problems[:20]] if outcome else [],
@@ -175,8 +176,8 @@ async function poll() {
   try {
     const answer = await fetch("__watch__.json", {cache: "no-store"});
     const state = await answer.json();
-    if (shown !== null && state.build !== shown) frame.contentWindow.location.reload();
-    shown = state.build;
+    if (shown !== null && state.good_builds !== shown) frame.contentWindow.location.reload();
+    shown = state.good_builds;
     status.hidden = state.ok;
     status.textContent = state.ok ? "" : state.summary + "\\n" + state.errors.join("\\n");
     const hash = frame.contentWindow.location.hash;
