@@ -239,10 +239,13 @@ def test_new_entity_adds_an_entry_and_keeps_the_file_as_it_was(
         == 0
     )
     after = entities.read_text(encoding="utf-8")
-    assert after.startswith(before)  # comments and layout untouched
-    assert (
-        after[len(before) :] == '  - id: latakia\n    type: City\n    name: "Latakia"\n    aliases: ["al-Ladhiqiyah"]\n'
-    )
+    entry = '  - id: latakia\n    type: City\n    name: "Latakia"\n    aliases: ["al-Ladhiqiyah"]\n'
+    last_city = before.rindex("    type: City\n")
+    at = before.index("\n  - id: ", last_city) + 1  # after the last city: the file stays grouped by class
+    assert after == before[:at] + entry + before[at:]  # comments and layout untouched
+    assert main(["new", "entity", "ural-steppe", "--type", "Place", "--name", "Ural steppe", *args]) == 0
+    place = '  - id: ural-steppe\n    type: Place\n    name: "Ural steppe"\n'
+    assert entities.read_text(encoding="utf-8") == after + place  # the corpus has no Place yet: at the end
     project = load_project(tmp_path / "sources", ONTOLOGY)
     assert project.model.entities["latakia"].aliases == ("al-Ladhiqiyah",)
     capsys.readouterr()

@@ -1,8 +1,8 @@
 """`kg new entity`: add an entity to `sources/entities.yaml` without prompts, refusing any clash.
 
-The entry is inserted at the end of the file's `entities:` list as YAML text, so the curator's comments
-and layout stay as they are; the file is replaced atomically, and only when it still reads back with the
-new entity in it.
+The entry is inserted into the file's `entities:` list as YAML text, after the last entity of its class
+(or at the end), so the curator's comments and layout stay as they are; the file is replaced atomically,
+and only when it still reads back with the new entity in it.
 """
 
 from __future__ import annotations
@@ -64,8 +64,27 @@ def new_entity(
                     f"'{wanted}' names {kind}: {_described(node)} — use it, or give a name that tells them apart"
                 )
     path = sources / ENTITIES_FILE
-    _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id)
+    _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id, cls)
     return path
+
+
+def _scalar(node: yaml.Node, key: str) -> str | None:
+    """The text of `key`'s value in the mapping `node`, when it is a scalar."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if key_node.value == key and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return None
+
+
+def _end_line(node: yaml.Node) -> int:
+    """The line (0-based) after the last one `node` takes up: its last value's, for a block mapping or
+    list (whose own end lies where the next item starts)."""
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        return _end_line(last[1] if isinstance(node, yaml.MappingNode) else last)
+    mark = node.end_mark
+    return mark.line if mark.column == 0 else mark.line + 1
 
 
 def _described(node: Entity | Event) -> str:
@@ -84,9 +103,10 @@ def _entry(entity_id: str, cls: str, name: str, aliases: Sequence[str], note: st
     return lines
 
 
-def _insert_entry(path: Path, entry: list[str], entity_id: str) -> None:
-    """Insert `entry` after the last item of the file's top-level `entities:` block list, or as the first
-    item of an empty one (`entities:` with no value, `entities: []`, or no such key yet)."""
+def _insert_entry(path: Path, entry: list[str], entity_id: str, cls: str) -> None:
+    """Insert `entry` after the last item of class `cls` of the file's top-level `entities:` block list (so
+    that a file grouped by class stays so), else after its last item; or as the first item of an empty one
+    (`entities:` with no value, `entities: []`, or no such key yet)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if not text.strip():
         text = "# yaml-language-server: $schema=../ontology/facts.schema.json\n"
@@ -103,8 +123,8 @@ def _insert_entry(path: Path, entry: list[str], entity_id: str) -> None:
     if isinstance(entities, yaml.SequenceNode) and entities.value:
         lines = text.split("\n")
         indent = entities.value[0].start_mark.column - 2
-        last_line = max(entities.value[-1].end_mark.line, entities.value[-1].start_mark.line)
-        end = last_line if entities.value[-1].end_mark.column == 0 else last_line + 1
+        same_type = [item for item in entities.value if _scalar(item, "type") == cls]
+        end = _end_line((same_type or entities.value)[-1])
         while end > 0 and not lines[end - 1].strip():
             end -= 1
         lines[end:end] = [" " * indent + line for line in entry]
