@@ -19,14 +19,14 @@ from typing import NoReturn
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, TO_DO, coverage_report
 from kg.checks.lint import RULES, UNUSED_MARK, lint_model, rule_of
-from kg.curation.rendering import CONFLICT_FORMATS, DIFF_FORMATS, TIMELINE_FORMATS
+from kg.curation.rendering import CONFLICT_FORMATS, DIFF_FORMATS, TERMS_FORMATS, TIMELINE_FORMATS
 from kg.dates import Date, DateError, parse_date
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
-from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, locate
+from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
@@ -180,6 +180,22 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
     view = _view(args)
     sys.stdout.write(render_conflicts(view, conflicts(view), args.format))
+    return 0
+
+
+def cmd_terms(args: argparse.Namespace) -> int:
+    from kg.curation.terms import render_terms, vocabulary
+
+    try:
+        ontology = load_ontology(args.ontology)
+    except (SyntaxError, ValueError) as error:
+        print(f"kg terms: cannot read the ontology: {error}", file=sys.stderr)
+        return 1
+    sections = vocabulary(ontology, args.word)
+    if not sections:
+        print(f"kg terms: no term's name or meaning holds '{escaped(args.word)}'", file=sys.stderr)
+        return 1
+    sys.stdout.write(render_terms(sections, args.format))
     return 0
 
 
@@ -441,6 +457,11 @@ def parser() -> argparse.ArgumentParser:
     conflicts_parser.add_argument(
         "--format", choices=CONFLICT_FORMATS, default="text", help="output format (default: text)"
     )
+    terms_parser = command(
+        "terms", cmd_terms, "list the classes, relations, roles, qualifiers and modalities the YAML may name"
+    )
+    terms_parser.add_argument("word", nargs="?", help="only the terms whose name or meaning holds this word")
+    terms_parser.add_argument("--format", choices=TERMS_FORMATS, default="text", help="output format (default: text)")
     diff_parser = command(
         "diff", cmd_diff, "list the claims, events, entities and evidence added, removed or changed in the graph"
     )

@@ -67,6 +67,7 @@ class Modality:
     color: str | None = None  # display hints for the page's edges
     dashes: tuple[int, ...] = ()  # empty: a solid line
     mark: str = ""  # put before an edge's label
+    comment: str = ""  # what it means (`kg terms`)
 
 
 @dataclass
@@ -283,6 +284,7 @@ class _Reader:
                         self.text(props, KGO + K.displayColor),
                         dashes,
                         self.text(props, KGO + K.displayMark) or "",
+                        self.text(props, RDFS + "comment") or "",
                     )
                 )
         return tuple(sorted(found, key=lambda m: (m.rank, m.name)))

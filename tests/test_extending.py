@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import kg
+from kg.cli import main
 from kg.ontology import load_ontology
 from kg.query.sparql import run
 from kg.query.store import open_store
@@ -112,3 +113,12 @@ def test_the_editor_schemas_offer_the_additions_after_kg_schema(extended: Path) 
     schema = (extended / "facts.schema.json").read_text(encoding="utf-8")
     for name in ("Port", "blockades", "mediator", "rumoured"):
         assert f'"{name}"' in schema, name
+
+
+def test_kg_terms_lists_the_additions_with_what_they_take(extended: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["terms", "--ontology", str(extended)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"(?m)^  Port +under Facility +A harbour for ships\.$", out)
+    assert re.search(r"(?m)^  blockades +Agent → Place +The agent cuts a place off\.$", out)
+    assert re.search(r"(?m)^  mediator +→ Agent +Who mediated the event\.$", out)
+    assert re.search(r"(?m)^  rumoured +Passed on as a rumour\.$", out)

@@ -11,6 +11,7 @@ from kg.problems import escaped as safe
 TIMELINE_FORMATS = ("table", "markdown", "csv")
 CONFLICT_FORMATS = ("text", "markdown")
 DIFF_FORMATS = ("text", "markdown")
+TERMS_FORMATS = ("text", "markdown")
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
