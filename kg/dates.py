@@ -11,7 +11,9 @@ from functools import cache, lru_cache
 from kg.pickling import frozen_record
 
 PRECISIONS = ("year", "month", "day")
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
+"""Matched whole (`fullmatch`): `$` would let a final line break through, and `\\d` any script's digits ("٢٠٢٥"),
+either of which would reach the Turtle as an invalid date literal."""
 
 
 class DateError(ValueError):
@@ -114,7 +116,7 @@ def _parse(raw: object) -> Date:
         raw = str(raw)
     if not isinstance(raw, str):
         raise DateError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {type(raw).__name__}")
-    match = _PATTERN.match(raw)
+    match = _PATTERN.fullmatch(raw)
     if not match:
         raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed")
     year, month, day = match.group("year", "month", "day")
@@ -125,6 +127,8 @@ def _parse(raw: object) -> Date:
         raise DateError(f"impossible date '{raw}': there is no month {int(month)}")
     if day:
         last = calendar.monthrange(int(year), int(month))[1]
+        if int(day) == 0:
+            raise DateError(f"impossible date '{raw}': there is no day 0")
         if not 1 <= int(day) <= last:
             raise DateError(f"impossible date '{raw}': {calendar.month_name[int(month)]} {year} has {last} days")
     allowed = PRECISIONS[: PRECISIONS.index(precision) + 1]

@@ -350,6 +350,16 @@ CASES: tuple[Case, ...] = (
     Case("month 13", "date",
          per_place(facts_yaml(claim="    date: 2025-13\n"), article_yaml(published="{before: 2025-13-01, note: test}")),
          (r"2025-13.*month",)),
+    Case("a date ending in a line break (once written into the Turtle as it was)", "date",
+         per_place(facts_yaml(claim='    date: "2025-02\\n"\n'),
+                   article_yaml(published='{after: "2025-02\\n", note: test}')),
+         (r"malformed date '2025-02\\u000a'",)),
+    Case("a date in Arabic-Indic digits", "date",
+         per_place(facts_yaml(claim='    date: "٢٠٢٥"\n'), article_yaml(published='{after: "٢٠٢٥", note: test}')),
+         (r"malformed date '٢٠٢٥'",)),
+    Case("day 0", "date",
+         per_place(facts_yaml(claim="    date: 2025-01-00\n"), article_yaml(published="{after: 2025-01-00, note: test}")),
+         (r"impossible date '2025-01-00': there is no day 0",)),
     Case("a date of 5,000 digits", "date", per_place(facts_yaml(claim="    date: " + "1" * 5000 + "\n"), None),
          (r"a number of more than 4,300 digits",), places=FACT_PLACES),
     Case("interval ends before it starts", "date",
@@ -386,6 +396,13 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
              (rf"'{bad}' is not a valid id: use lowercase letters, digits and dashes",))
         for label, bad in (("a space", "test person"), ("'>'", "test>person"), ("'#'", "test#person"),
                            ("unicode", "tést-person"), ("uppercase", "Test-Person"))
+    ),
+    *(
+        Case(f"id with {label}", "id",
+             per_place(facts_yaml().replace("id: test-person", f'id: "{bad}"'), article_yaml(id=f'"{bad}"')),
+             (rf"'{shown}' is not a valid id: use lowercase letters, digits and dashes",))
+        for label, bad, shown in (("a final line break", "test-person\\n", "test-person\\\\u000a"),
+                                  ("a final tab", "test-person\\t", "test-person\\\\u0009"))
     ),
     # --- article texts
     Case("missing text file", "article", per_place(None, article_yaml(text="nowhere.txt")),

@@ -203,9 +203,22 @@ def merge(files: list[FileRecords]) -> Loaded:
 
 @cache
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    """jsonschema's validator of the schema, its patterns matched as JSON Schema means them (ECMA-262):
+    Python's `$` also matches before a final line break, which let `id: "russia\\n"` through."""
     import jsonschema
 
-    return jsonschema.Draft202012Validator(structure_schema(kind))
+    def pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
+        if validator.is_type(instance, "string") and not _strict(pattern).search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
+    return strict(structure_schema(kind))
+
+
+@cache
+def _strict(pattern: str) -> re.Pattern[str]:
+    """`pattern` with a final `$` that matches at the very end only (`\\Z`)."""
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
 
 
 @cache
@@ -214,9 +227,8 @@ def _fast_check(kind: str) -> Any:
     claims), asked only yes or no.
 
     Most files are valid: they pay for this check only; the others are checked again with jsonschema,
-    which lists every error with its path, and is the reference: where the two could differ (a Rust regular
-    expression's `$` refuses a final line break, which Python's allows), this one only sends a valid file
-    down the slow path.  `tests/test_validate.py` holds them to the same answers."""
+    which lists every error with its path, and is the reference: where the two could differ, this one only
+    sends a valid file down the slow path.  `tests/test_validate.py` holds them to the same answers."""
     return jsonschema_rs.Draft202012Validator(structure_schema(kind))
 
 

@@ -20,7 +20,7 @@ _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letter
 _TEXT = {"type": "string", "minLength": 1}
 _DATE_STRING = {
     "type": ["string", "integer"],
-    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
     "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision printed",
 }
 _DATE = {
