@@ -64,9 +64,14 @@ class _Text:
         return " ".join(self.text.split())
 
     @cached_property
-    def lines(self) -> list[tuple[str, frozenset[str]]]:
-        """Each line with text, with its words (lower case)."""
-        return [(line, frozenset(_words(line))) for line in self.text.splitlines() if line.strip()]
+    def lines(self) -> list[str]:
+        """Each line with text."""
+        return [line for line in self.text.splitlines() if line.strip()]
+
+    @cached_property
+    def words(self) -> list[frozenset[str]]:
+        """The words of each line (lower case)."""
+        return [frozenset(_words(line)) for line in self.lines]
 
     def hint(self, quote: str) -> str:
         """Why `quote` is not in the text, if it differs in quote marks, dashes or spacing only; else the passage
@@ -90,12 +95,12 @@ class _Text:
         wanted = frozenset(_words(quote))
         if not wanted:
             return None
-        share, line = max(
-            ((len(wanted & words), -index) for index, (_, words) in enumerate(self.lines)), default=(0, 0)
-        )
+        # Counted by C loops (map), not a generator: 200 hints among 34,000 lines took 7.5 s.
+        shares = list(map(len, map(wanted.intersection, self.words)))
+        share = max(shares, default=0)
         if share < SHARED * len(wanted):
             return None
-        text = self.lines[-line][0]
+        text = self.lines[shares.index(share)]  # the first line of those that share most
         spans = [found.span() for found in _WORD.finditer(text)]
         words, quoted = [text[a:b].casefold() for a, b in spans], _words(quote)
         run = difflib.SequenceMatcher(None, words, quoted, autojunk=False).find_longest_match()

@@ -10,7 +10,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.checks.coverage import coverage_problems, quotes_by_article
+from kg.checks.coverage import all_occurrences, coverage_problems, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import name_key
 from kg.dates import Date
@@ -399,8 +399,9 @@ class _Checker:
                             f"{field_name} not found verbatim in the text",
                             Hint("passage", value, article.id),
                         )
-            for item in article.ignore:
-                if item.quote not in article.text:
+            quotes = [item.quote for item in article.ignore]
+            for item, found in zip(article.ignore, all_occurrences(article.text, quotes), strict=True):
+                if not found:
                     hint = Hint("passage", item.quote, article.id)
                     self.error(item.where.at("quote"), "ignored passage not found verbatim in the text", hint)
         after, before = article.published_after, article.published_before

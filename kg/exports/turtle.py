@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import vocab as v
-from kg.checks.coverage import occurrences
+from kg.checks.coverage import SpanIndex, ignored_spans
 from kg.checks.names import NameFinder
 from kg.checks.names import names_digest as entity_names_digest
 from kg.dates import Date
@@ -358,16 +358,12 @@ class TurtleWriter:
         alternative descriptions of one passage), `kgm:<article>.at<start>`.  Ids are plain local names (the
         schema's id pattern), so IRIs are written without `_name`: this runs for every name in every text."""
         reads.entity_names()
-        ignored = sorted(span for item in article.ignore for span in occurrences(article.text, item.quote))
+        ignored = SpanIndex(ignored_spans(article) or [])
         source, local = self.article(article.id), article.id
         node = self.node
         for found in self.finder.spans(article.text):
             mention = f"kgm:{local}.at{found.start}"
-            flag = (
-                " ;\n    kgo:inIgnoredPassage true"
-                if ignored and any(start <= found.start and found.end <= end for start, end in ignored)
-                else ""
-            )
+            flag = " ;\n    kgo:inIgnoredPassage true" if ignored.encloses(found.start, found.end) else ""
             out.append(
                 f"{mention} a kgo:Mention, oa:SpecificResource ;\n    kgo:mentions {node(found.owner)} ;\n"
                 f"    kgo:printedName {string(found.printed)} ;\n    oa:hasSource {source} ;\n"
