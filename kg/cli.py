@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, TO_DO, coverage_report
@@ -303,13 +303,33 @@ def cmd_query(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.expression is None):
         print("kg query: give a query file (or -) or -e 'QUERY', not both", file=sys.stderr)
         return 2
-    name, text = _query_text(args)
-    store, prefixes = open_store(args.exports, args.ontology, args.sources, args.base)
-    _warn_if_stale(args)
+    from kg.query.bounded import QueryTimedOut, answer_within
+
     try:
-        output = render(run(store, text, prefixes), args.format, prefixes)
+        name, text = _query_text(args)
+    except UnicodeDecodeError as error:
+        print(f"kg query: {args.file}: not UTF-8 text (byte {error.start})", file=sys.stderr)
+        return 2
+    _warn_if_stale(args)
+
+    def load() -> tuple[Any, dict[str, str]]:
+        return open_store(args.exports, args.ontology, args.sources, args.base)
+
+    def ask(loaded: tuple[Any, dict[str, str]]) -> str:
+        store, prefixes = loaded
+        return render(run(store, text, prefixes), args.format, prefixes)
+
+    try:
+        output = answer_within(load, ask, args.timeout or None)
     except QueryError as error:
         print(error.report(name, text), file=sys.stderr)
+        return 1
+    except QueryTimedOut as error:
+        print(f"kg query: {error} (--timeout {args.timeout:g}; 0: no bound)", file=sys.stderr)
+        return 1
+    except SyntaxError as error:  # an export that is not the Turtle `kg build` writes (Oxigraph's parser says where)
+        where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
+        print(f"kg query: {where}: cannot read the graph ({error.msg}): run `kg build`", file=sys.stderr)
         return 1
     sys.stdout.write(output)
     return 0
@@ -517,6 +537,13 @@ def parser() -> argparse.ArgumentParser:
     query_parser.add_argument("-e", "--expression", metavar="QUERY", help="the query text itself")
     query_parser.add_argument(
         "--format", choices=RESULT_FORMATS, default="table", help="output format (default: table)"
+    )
+    query_parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query after this long (default: {DEFAULT_TIMEOUT:g}; 0: no bound)",
     )
     serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
     serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")

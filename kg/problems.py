@@ -84,6 +84,9 @@ class ValidationFailed(Exception):
         self.problems = problems
         super().__init__(f"{len(problems)} error(s) in the sources")
 
+    def __reduce__(self) -> tuple[type[ValidationFailed], tuple[list[LocatedProblem]]]:
+        return ValidationFailed, (self.problems,)  # raised in another process, then here (`kg query --sources`)
+
 
 def _node_at(root: yaml.Node, path: YamlPath) -> yaml.Node:
     """Walk `path` down a composed YAML node tree, as far as it exists.

@@ -7,6 +7,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +19,7 @@ import pytest
 from kg.cli import main
 
 from .competency_answers import PINNED
-from .conftest import MINI, ONTOLOGY, ROOT
+from .conftest import MINI, ONTOLOGY, ROOT, run_kg
 from .sparql_helpers import QUERIES, competency_queries, kg_query, kg_query_json, rows
 
 # ---------------------------------------------------------------------------- the competency questions
@@ -210,3 +214,65 @@ def test_a_stale_export_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     status, out, err = kg_query("--ontology", str(ONTOLOGY), "-e", "ASK {}")
     assert status == 0 and out == "true\n"
     assert "sources/facts/mini.yaml changed after exports/graph.ttl was built; run `kg build`" in err
+
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+"""Never ends on any graph worth the name: Oxigraph evaluates it in native code that no signal reaches."""
+
+
+def test_a_query_that_runs_too_long_is_stopped(mini_exports: Path) -> None:
+    started = time.monotonic()
+    run = run_kg(
+        "query", "--exports", str(mini_exports), "--ontology", str(ONTOLOGY), "--timeout", "1", "-e", CROSS_JOIN
+    )
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == "kg query: the query ran longer than 1 s and was stopped (--timeout 1; 0: no bound)\n"
+    assert time.monotonic() - started < 30  # a hang guard: the query alone would run for hours
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stop_a_running_query_at_once(mini_exports: Path, stop: signal.Signals) -> None:
+    """The query runs in a process of its own, killed with it: this one takes the signal at once (it waited
+    for the query to end, and a Ctrl-C did nothing)."""
+    command = [sys.executable, "-m", "kg", "query", "--exports", str(mini_exports), "--ontology", str(ONTOLOGY),
+               "--timeout", "0", "-e", CROSS_JOIN]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        time.sleep(3)  # started, loaded, and querying
+        [child] = [int(pid) for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+        process.send_signal(stop)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 128 + stop
+    assert err == f"kg: stopped by {stop.name}\n"
+    assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text()
+
+
+def test_an_export_that_is_not_turtle_is_located_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "graph.ttl").write_text("kg:a kg:b .\nthis is not @ turtle\n", encoding="utf-8")
+    status, out, err = query(tmp_path, "-e", "ASK {}")
+    assert (status, out) == (1, "")
+    assert re.fullmatch(
+        rf"kg query: {re.escape(str(tmp_path))}/graph.ttl:\d+:\d+: cannot read the graph \(.+\): run `kg build`\n", err
+    ), err
+
+
+def test_a_query_file_that_is_not_utf8_is_refused(mini_exports: Path, tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_bytes(b"ASK { ?s ?p \xff }")
+    status, _, err = query(mini_exports, str(path))
+    assert status == 2
+    assert err == f"kg query: {path}: not UTF-8 text (byte 12)\n"
+
+
+def test_sources_with_errors_are_reported_as_kg_validate_would(tmp_path: Path) -> None:
+    """Built in the query's own process, the sources' errors come back located."""
+    sources = tmp_path / "sources"
+    shutil.copytree(MINI, sources)
+    facts = sources / "facts" / "mini.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("object: tartus-naval-base", "object: tartus"), encoding="utf-8"
+    )
+    status, _, err = kg_query(
+        "--sources", str(sources), "--ontology", str(ONTOLOGY), "--exports", str(tmp_path), "-e", "ASK {}"
+    )
+    assert status == 1
+    assert err.endswith("mini.yaml:27:13: unknown entity 'tartus'\n1 error\n"), err

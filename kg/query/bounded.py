@@ -1,0 +1,75 @@
+"""A SPARQL query with a time bound that Ctrl-C can stop.
+
+Oxigraph evaluates a query in native code that neither a signal nor a deadline reaches: `kg query` with a
+cross join of the graph with itself ran for as long as it took (hours), and a Ctrl-C waited for it.  So the
+store is loaded, and the query run, in a forked process; this one waits for the answer, for at most the
+time given once the store is loaded, and kills that process when the time is up or it is interrupted.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from kg.workers import die_with_parent
+
+Loaded = TypeVar("Loaded")
+
+
+class QueryTimedOut(Exception):
+    """The query ran longer than it was given, and was stopped."""
+
+
+def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], str], timeout: float | None) -> str:
+    """`ask(load())`, computed in a forked process, `timeout` seconds at most from the end of `load()` (None:
+    no bound).  An exception of either is raised here; QueryTimedOut when the time is up.  Without `fork`
+    (not Linux), both run here, unbounded."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return ask(load())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_answer, args=(load, ask, sending, os.getpid()), daemon=True)
+    process.start()
+    sending.close()
+    try:
+        _expect(receiving, "loaded", None)  # loading a large graph takes its time: the bound is the query's
+        return str(_expect(receiving, "done", timeout))
+    finally:
+        receiving.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+
+
+def _expect(receiving: Connection, kind: str, timeout: float | None) -> Any:
+    if not receiving.poll(timeout):
+        raise QueryTimedOut(f"the query ran longer than {timeout:g} s and was stopped")
+    try:
+        got, value = receiving.recv()
+    except EOFError:
+        raise RuntimeError("the query's process ended without an answer (killed, or out of memory)") from None
+    if got == "error":
+        raise value
+    assert got == kind, (got, kind)
+    return value
+
+
+def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], str], sending: Connection, parent: int) -> None:
+    """In the forked process: interruptions are the parent's to handle (it kills this process)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+    try:
+        loaded = load()
+        sending.send(("loaded", None))
+        sending.send(("done", ask(loaded)))
+    except Exception as error:  # raised in the parent (QueryError, OSError, SyntaxError…)
+        sending.send(("error", error))
+    sending.close()
