@@ -22,6 +22,7 @@ from kg.checks.lint import RULES, UNUSED_MARK, lint_model, rule_of
 from kg.curation.rendering import CONFLICT_FORMATS, DIFF_FORMATS, TERMS_FORMATS, TIMELINE_FORMATS
 from kg.dates import Date, DateError, parse_date
 from kg.exports.rdf import DEFAULT_BASE
+from kg.exports.turtle import valid_base
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
@@ -285,6 +286,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _base(text: str) -> str:
+    """--base: an IRI the graph's IRIs can start with (argparse reports the reason, exit status 2)."""
+    try:
+        return valid_base(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     """(name for error messages, query text) from `-e TEXT`, a file, or `-` for standard input."""
     if args.expression is not None:
@@ -430,7 +439,9 @@ def parser() -> argparse.ArgumentParser:
     def export_arguments(p: argparse.ArgumentParser) -> None:
         """--out, --base and --format, for the commands that write the exports."""
         p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
-        p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})")
+        p.add_argument(
+            "--base", type=_base, default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})"
+        )
         p.add_argument(
             "--format",
             type=_export_formats,
@@ -528,7 +539,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--exports", type=Path, default=DEFAULT_OUT, help="built graph directory (default: exports/)")
         p.add_argument("--sources", type=Path, help="validate and build these YAML sources in memory instead")
         p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
-        p.add_argument("--base", default=DEFAULT_BASE, help="base IRI for --sources builds (default: the default)")
+        p.add_argument(
+            "--base", type=_base, default=DEFAULT_BASE, help="base IRI for --sources builds (default: the default)"
+        )
         p.set_defaults(function=function)
         return p
 

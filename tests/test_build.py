@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -180,6 +181,28 @@ def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:
     subjects = {t.subject.value for t in ox.parse(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)}
     assert "http://example.org/kg/russia" in subjects
     assert not any(s.startswith("https://w3id.org/syria-russia-kg/id/") for s in subjects)
+
+
+@pytest.mark.parametrize(
+    ("base", "reason"),
+    [
+        ("http://example.org/a b/", "is not a valid IRI (Invalid IRI code point ' ')"),
+        ("", "is not an absolute IRI (https://…)"),
+        ("example.org/kg/", "is not an absolute IRI (https://…)"),
+        ("http://example.org/kg", "must end with '/' or '#': the ids are appended to it"),
+    ],
+)
+def test_a_base_that_cannot_start_iris_is_refused_before_anything_is_written(
+    mini: Path, tmp_path: Path, base: str, reason: str
+) -> None:
+    """It was a traceback from the Turtle writer (a space), or IRIs run together (no final '/')."""
+    out = tmp_path / "out"
+    run = run_kg("build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--base", base)
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1] == f"kg build: error: argument --base: '{base}' {reason}"
+    assert not out.exists()
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        kg.build(mini, ONTOLOGY, out, base=base)
 
 
 # ---------------------------------------------------------------------------- SHACL

@@ -46,6 +46,20 @@ outlet and text (its id), the first claim asserting a direct triple (`_direct_ke
 (an article's mentions; the key "")."""
 
 
+def valid_base(base: str) -> str:
+    """`base` if it can start the graph's IRIs: absolute (`https://…`), a valid IRI, ending with `/` or `#` (the
+    ids are appended to it); else ValueError saying why."""
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", base):
+        raise ValueError(f"'{base}' is not an absolute IRI (https://…)")
+    if not base.endswith(("/", "#")):
+        raise ValueError(f"'{base}' must end with '/' or '#': the ids are appended to it")
+    try:
+        ox.NamedNode(base + "x")
+    except ValueError as error:
+        raise ValueError(f"'{base}' is not a valid IRI ({error})") from None
+    return base
+
+
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """Prefixes used in the Turtle export and predeclared for SPARQL queries."""
     return {

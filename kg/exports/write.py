@@ -43,7 +43,7 @@ from kg.exports.manifest import (
 from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
 from kg.exports.page_data import PageKept
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
-from kg.exports.turtle import entity_finder
+from kg.exports.turtle import entity_finder, valid_base
 from kg.exports.view import View
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
@@ -400,6 +400,7 @@ def build(
     `use_cache` or not, so that the next one can be skipped.
     """
     formats = export_formats(formats)
+    base = valid_base(base)
     cache = cache_folder(sources)
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"
