@@ -118,6 +118,28 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             "value: 2025, inferred: [month]",
             "mini.yaml:15:11: 'month' is inferred but the date '2025' has no month",
         ),
+        # a value in a list of role fillers: at that value, in a flow list and a block list alike
+        (
+            FACTS,
+            "about: bashar-al-assad",
+            "about: [bashar-al-assad, nobody]",
+            "mini.yaml:19:32: unknown entity 'nobody'",
+        ),
+        (
+            FACTS,
+            "about: bashar-al-assad",
+            "about:\n        - bashar-al-assad\n        - nobody",
+            "mini.yaml:21:11: unknown entity 'nobody'",
+        ),
+        # YAML's true/false/null and numbers where an id or text is meant: one message, in YAML's words
+        (FACTS, "agent: syria", "agent: yes", "mini.yaml:17:14: unexpected value true (yes, on): expected an id"),
+        (
+            FACTS,
+            "about: bashar-al-assad",
+            "quantity: 012",
+            "mini.yaml:19:17: unexpected value 10: expected an id, a list",
+        ),
+        (FACTS, "quote: Russia operates the Tartus naval base", 'quote: " "', "mini.yaml:29:16: blank text"),
         # quotes not verbatim (with a hint on quote marks), claims without evidence, unknown article
         (
             FACTS,
@@ -201,6 +223,19 @@ def test_each_error_kind_is_reported_where_it_is(mini: Path, relative: Path, old
     edit(mini, relative, old, new)
     found = problems(mini)
     assert any(p.startswith(expected) or expected in p for p in found), found
+
+
+def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_true(mini: Path) -> None:
+    edit(mini, FACTS, "agent: syria", "agent: yes")
+    assert problems(mini) == [
+        "mini.yaml:17:14: unexpected value true (yes, on): expected an id, a list of ids, or text (in quotes)"
+    ]
+
+
+def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path) -> None:
+    """`value: 012` was written as "10", `value: true` as "True": a literal is text as printed."""
+    edit(mini, FACTS, "predicate: operates\n    object: tartus-naval-base", "predicate: holdsPosition\n    value: 012")
+    assert "mini.yaml:27:12: expected text, got a whole number" in problems(mini)
 
 
 def test_a_quote_like_no_passage_of_the_text_has_no_hint(mini: Path) -> None:

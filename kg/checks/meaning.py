@@ -279,11 +279,11 @@ class _Checker:
             self.error(where, f"'{name}' applies to {' or '.join(prop.domain)}, not to {_a(owner_type)}")
         if prop.is_datatype:
             return
-        for value in values:
+        for index, value in enumerate(values):  # at its place in a list (a single value: at the value)
             if value == subject_id:
-                self.error(where, f"'{subject_id}' cannot be its own '{name}'")
+                self.error(where.at(index), f"'{subject_id}' cannot be its own '{name}'")
             else:
-                self.check_range(name, prop.range, value, where)
+                self.check_range(name, prop.range, value, where, index)
 
     def check_reference(self, node_id: str, where: Where, *path: str | int) -> str | None:
         """The class of `node_id`, or None after reporting it unknown at `path` below `where` (a Where is

@@ -319,6 +319,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
+    if keyword == "pattern" and schema.get("pattern") == "\\S":
+        return [Problem(at, "blank text: write the words, or leave the field out")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         return [Problem(at, f"'{error.instance}' is not a valid id: use lowercase letters, digits and dashes")]
     if keyword == "type":
@@ -327,7 +329,9 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf":
-        return [Problem(at, f"unexpected value {_short(error.instance)}: expected an id or a list of ids")]
+        literal = {"type": "string"} in schema.get("anyOf", [])  # a role or qualifier that may take text
+        expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
+        return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
 
 
@@ -357,7 +361,10 @@ _SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxoth
 
 
 def _short(value: object) -> str:
-    """A value in a message: a bounded preview, whatever the size or depth of the value."""
+    """A value in a message: a bounded preview, whatever the size or depth of the value; YAML's own words for
+    what it read as true, false or nothing (`yes`, `off`, `~` are read so: quote them to mean the word)."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true (yes, on)", False: "false (no, off)", None: "null (~)"}[value]
     text = _SHORT.repr(value)
     return text if len(text) < 60 else text[:57] + "…"
 
@@ -496,7 +503,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             loaded.problems.append(Problem(claim_where, _OBJECT_OR_VALUE["object" in raw]))
         obj = _ref(raw.get("object"))
         value = raw.get("value")
-        value = None if value is None or isinstance(value, dict | list) else str(value)
+        value = value if isinstance(value, str) else None  # another type is reported by the schema
         given_id = raw.get("id")
         claim_id = (
             given_id
@@ -579,13 +586,13 @@ def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(raw, dict):
         return ()
     roles = []
-    for key, value in raw.items():
+    for key, value in raw.items():  # values other than text are reported by the schema (`agent: yes` is True)
         if isinstance(value, list):
-            values = tuple(sys.intern(str(v)) for v in value if not isinstance(v, dict | list))
-        elif value is None or isinstance(value, dict):
-            continue
+            values = tuple(sys.intern(v) for v in value if isinstance(v, str))
+        elif isinstance(value, str):
+            values = (sys.intern(value),)
         else:
-            values = (sys.intern(str(value)),)
+            continue
         roles.append((sys.intern(str(key)), values))
     return tuple(roles)
 

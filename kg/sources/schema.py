@@ -17,7 +17,7 @@ ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
-_TEXT = {"type": "string", "minLength": 1}
+_TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}  # not blank: a quote of spaces is found everywhere
 _DATE_STRING = {
     "type": ["string", "integer"],
     "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
@@ -40,7 +40,8 @@ _DATE = {
     ],
 }
 _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
-_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, {"type": ["string", "number"]}]}
+_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, {"type": "string"}]}
+"""An id, ids, or a literal as printed: text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
 
 RECORD_LINT_RULES = ("ungrounded", "modality-words", "date-not-printed")
 """The rules of `kg lint` (kg.checks.lint) that a claim or an event may be spared, with a reason."""
@@ -136,7 +137,10 @@ def _facts_schema(
                         "subject": _ID,
                         "predicate": relations,
                         "object": _ID,
-                        "value": {"type": ["string", "number", "boolean"]},
+                        "value": {
+                            **_TEXT,
+                            "description": "the literal as printed, as text (quoted if YAML would read a number)",
+                        },
                         "date": _DATE,
                         "start": _DATE,
                         "end": _DATE,
