@@ -315,7 +315,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
         return [Problem(at, f"missing required field '{missing}'{hint}")]
-    if keyword == "minLength" and list(error.absolute_path)[-2:-1] == ["lint"]:
+    if keyword == "pattern" and list(error.absolute_path)[-2:-1] == ["lint"]:
         return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]

@@ -17,7 +17,7 @@ ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
-_TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}  # not blank: a quote of spaces is found everywhere
+_TEXT = {"type": "string", "pattern": "\\S"}  # not empty nor blank: a quote of spaces is found everywhere
 _DATE_STRING = {
     "type": ["string", "integer"],
     "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
