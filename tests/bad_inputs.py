@@ -162,6 +162,28 @@ def _yaml_symlink_out(sources: Path, place: str) -> None:
     source_file(sources, place).symlink_to(outside)
 
 
+def _yml_file(sources: Path, place: str) -> None:
+    write(source_file(sources, place, "x.yml"), facts_yaml())
+
+
+def _linked_folder(sources: Path, place: str) -> None:
+    outside = sources.parent / "outside"
+    outside.mkdir()
+    write(outside / "x.yaml", facts_yaml())
+    (source_file(sources, place).parent / "more").symlink_to(outside, target_is_directory=True)
+
+
+def _link_to_a_source_file(sources: Path, place: str) -> None:
+    """A link to `entities.yaml`: every entity defined twice (97 duplicate ids were reported)."""
+    (source_file(sources, place)).symlink_to(
+        os.path.relpath(sources / "entities.yaml", source_file(sources, place).parent)
+    )
+
+
+def _text_of_no_article(sources: Path, place: str) -> None:
+    write(sources / "articles" / "x.txt", ARTICLE_TEXT)
+
+
 def _fifty_megabytes(sources: Path, place: str) -> None:
     line = b"# " + b"padding " * 12 + b"\n"
     with open(source_file(sources, place), "wb") as stream:
@@ -261,6 +283,19 @@ CASES: tuple[Case, ...] = (
          per_place(facts_yaml(top=f"article: {ARTICLE}\n"), article_yaml(title="A\ntitle: B")),
          (r"duplicate key '(article|title)'",)),
     Case("alias bomb", "YAML", same_everywhere(ALIAS_BOMB), (r"YAML anchor '&a' is not allowed",)),
+    Case("a merge key (it gave values the file never spells, and dropped others)", "YAML",
+         per_place(facts_yaml(claim="    <<: {subject: syria, predicate: governs}\n"),
+                   article_yaml(ignore="\n  - {<<: {quote: A short test article., reason: test}}")),
+         (r":\d+:\d+: the merge key '<<' is not allowed: sources spell every value out",)),
+    Case("a line separator (a line break to YAML, not to an editor)", "YAML",
+         same_everywhere(f"# a comment\u2028 with: LS\narticle: {ARTICLE}\n"),
+         (r":1:12: character U\+2028 is a line break to YAML but not to an editor",)),
+    Case("a .yml file", "YAML", _yml_file, (r"x.yml:1:1: not read: a source file's name ends in .yaml",),
+         places=FACT_PLACES),
+    Case("a linked folder", "YAML", _linked_folder,
+         (r"more:1:1: not read: a linked folder is not followed",), places=FACT_PLACES),
+    Case("a link to another source file", "YAML", _link_to_a_source_file,
+         (r"x.yaml:1:1: not read: a link to sources/entities.yaml, which is read already",), places=FACT_PLACES),
     Case("alias without bomb", "YAML",
          per_place(facts_yaml(claim="    note: *n\n", top="x-note: &n hello\n"), article_yaml(title="*t")),
          (r"YAML (anchor|alias) '[&*]\w+' is not allowed",)),
@@ -406,6 +441,12 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
                                   ("a final tab", "test-person\\t", "test-person\\\\u0009"))
     ),
     # --- article texts
+    Case("a text that no article names", "article", _text_of_no_article,
+         (r"articles/x.txt:1:1: no article names this text",), places=("articles",)),
+    Case("an article's own YAML as its text", "article", per_place(None, article_yaml(text="x.yaml")),
+         (r"article text 'x.yaml' must be a .txt file",), places=("articles",)),
+    Case("an empty text", "article", article_text("\n\n"), (r"article text 'x.txt' is empty",),
+         places=("articles",)),
     Case("missing text file", "article", per_place(None, article_yaml(text="nowhere.txt")),
          (r"article text 'nowhere.txt' not found next to x.yaml",), places=("articles",)),
     Case("binary text", "article", article_text(bytes(range(256))), (r"article text 'x.txt' is not UTF-8",),

@@ -87,34 +87,58 @@ class FileRecords(SourceRecords):
 
 @dataclass
 class SourceFiles:
-    """The YAML files under a sources folder, each list sorted by path (for a deterministic model)."""
+    """The files under a sources folder, each list sorted by path (for a deterministic model)."""
 
     articles: list[Path]  # article metadata, in `articles/`
     facts: list[Path]  # every other YAML file
+    texts: list[Path]  # the files in `articles/` that end in .txt: each an article's text, or a mistake
     unlisted: list[OSError]  # the folders that could not be listed, by path
     misplaced: list[Path]  # YAML files in a folder under `articles/`: not read (an article's file lies in it)
+    misnamed: list[Path]  # `.yml`, `.YAML`…: not read
+    linked_folders: list[Path]  # not entered: a link could lead anywhere, or back up the tree
+    doubles: list[tuple[Path, Path]]  # (a link, the source file it leads to): not read twice
 
     def problems(self) -> list[Problem]:
         """Every folder not listed and file not read: left out silently, their facts would be missing from a
-        build that succeeds."""
+        build that succeeds.  (Hidden files and folders, whose names start with '.', are an editor's or a
+        tool's: they are passed over.)"""
         problems = [
             Problem(Where(Path(error.filename)), f"cannot read the folder: {error.strerror or error}", 1, 1)
             for error in self.unlisted
         ]
-        message = f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"
-        return problems + [Problem(Where(path), message, 1, 1) for path in self.misplaced]
+        for paths, message in (
+            (self.misplaced, f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"),
+            (self.misnamed, "not read: a source file's name ends in .yaml (rename it)"),
+            (self.linked_folders, "not read: a linked folder is not followed (it could lead anywhere): move its files"),
+        ):
+            problems += [Problem(Where(path), message, 1, 1) for path in paths]
+        for link, target in self.doubles:
+            problems.append(Problem(Where(link), f"not read: a link to {target}, which is read already", 1, 1))
+        return problems
 
 
 def source_files(sources: Path) -> SourceFiles:
-    """The YAML files under `sources`.  Linked directories are not entered (a link could lead anywhere, or
-    back up the tree); linked files are listed, and refused when read if they lead outside `sources`."""
+    """The files under `sources`.  Linked directories are not entered (a link could lead anywhere, or back up
+    the tree); linked files are listed, and refused when read if they lead outside `sources`."""
     unlisted: list[OSError] = []
-    found = [
-        Path(folder, name)
-        for folder, _, names in os.walk(sources, onerror=unlisted.append)
-        for name in names
-        if name.endswith(".yaml") and not name.startswith(".")
-    ]
+    found: list[Path] = []
+    misnamed: list[Path] = []
+    linked: list[Path] = []
+    texts: list[Path] = []
+    articles_folder = str(sources / ARTICLES_DIR)
+    for folder, folders, names in os.walk(sources, onerror=unlisted.append):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        linked += [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+        for name in names:
+            if name.startswith("."):
+                continue
+            if name.endswith(".yaml"):
+                found.append(Path(folder, name))
+            elif name.lower().endswith((".yaml", ".yml")):
+                misnamed.append(Path(folder, name))
+            elif name.endswith(".txt") and folder == articles_folder:
+                texts.append(Path(folder, name))
+    found, doubles = _without_doubles(found)
     # Compared by their parts, as paths are, but each path's parts made once (comparing paths made them at
     # each comparison: 0.09 s for the 5,610 files of 100,000 real-shaped facts, 0.03 s so).
     articles_dir = (sources / ARTICLES_DIR).parts
@@ -122,7 +146,28 @@ def source_files(sources: Path) -> SourceFiles:
     facts = sorted((p for p in found if p.parts[: len(articles_dir)] != articles_dir), key=_parts)
     under = [p for p in found if p.parts[: len(articles_dir)] == articles_dir]
     misplaced = sorted((p for p in under if p.parts[:-1] != articles_dir), key=_parts)
-    return SourceFiles(articles, facts, sorted(unlisted, key=lambda error: str(error.filename)), misplaced)
+    return SourceFiles(
+        articles,
+        facts,
+        sorted(texts, key=_parts),
+        sorted(unlisted, key=lambda error: str(error.filename)),
+        misplaced,
+        sorted(misnamed, key=_parts),
+        sorted(linked, key=_parts),
+        sorted(doubles),
+    )
+
+
+def _without_doubles(found: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """`found` less the links to a file listed as itself (each record would be defined twice: 97 duplicate ids
+    for a link to `entities.yaml`), and those links with the file they lead to."""
+    links = {path for path in found if os.path.islink(path)}
+    if not links:
+        return found, []
+    listed = {os.path.realpath(path): path for path in found if path not in links}
+    doubles = [(link, listed[target]) for link in sorted(links) if (target := os.path.realpath(link)) in listed]
+    doubled = {link for link, _ in doubles}
+    return [path for path in found if path not in doubled], doubles
 
 
 def _parts(path: Path) -> tuple[str, ...]:
@@ -145,11 +190,22 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         records = (read or read_files)(files, sources, limits)
         loaded = merge(records)
     loaded.files = files
-    loaded.problems[:0] = listed.problems()
-    loaded.unlisted = bool(listed.unlisted)
+    loaded.problems[:0] = listed.problems() + _texts_of_no_article(listed, loaded.model)
+    loaded.unlisted = bool(listed.unlisted or listed.linked_folders)
     for file in listed.misplaced:
         loaded.unread |= _named_ids(file, "article", FileRecords(file, root=sources, limits=limits))
     return loaded
+
+
+def _texts_of_no_article(listed: SourceFiles, model: Model) -> list[Problem]:
+    """A text in `articles/` that no article names, nor an article file of its own name (which may not have
+    read): its sentences would be in no build, and in no coverage."""
+    named = {Path(article.text_file).name for article in model.articles.values()}
+    own = {path.stem for path in listed.articles}
+    message = "no article names this text: add its article file (`kg new article`), or remove it"
+    return [
+        Problem(Where(text), message, 1, 1) for text in listed.texts if text.name not in named and text.stem not in own
+    ]
 
 
 FileLoader = Callable[[list[Path], Path, Limits], list[FileRecords]]
@@ -432,9 +488,16 @@ def _article_text(file: Path, text_name: str, where: Where, loaded: FileRecords)
     if Path(text_name).name != text_name or text_name in ("", ".", ".."):
         loaded.problems.append(Problem(where, f"{what} must be a file name next to {file.name}, with no folder"))
         return ""
+    if not text_name.endswith(".txt"):  # `text: x.yaml` made each line of YAML a sentence to account for
+        loaded.problems.append(Problem(where, f"{what} must be a .txt file: the article's plain text"))
+        return ""
     text_path = loaded.text_file = file.parent / text_name
     try:
-        return read_text(text_path, loaded.root, loaded.limits.max_text_bytes, what, prose=True)
+        text = read_text(text_path, loaded.root, loaded.limits.max_text_bytes, what, prose=True)
+        if not text.strip():  # '': nothing is then looked for in it (each quote would repeat the error)
+            loaded.problems.append(Problem(where, f"{what} is empty: it holds no sentence to cite"))
+            return ""
+        return text
     except FileNotFoundError:
         loaded.problems.append(Problem(where, f"{what} not found next to {file.name}"))
     except Refused as refused:

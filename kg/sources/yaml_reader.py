@@ -39,6 +39,7 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def __init__(self, stream: str):
         super().__init__(stream)
         self.refused: list[tuple[yaml.Node, str]] = []  # keys left out, and why
+        self.merges: list[yaml.Node] = []  # merge keys: the file is refused (what it means is not what it spells)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -46,6 +47,9 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`, `{[a]: b}`: no source has a use for one
                 self.refused.append((key_node, "a key must be a name, not a list or a mapping"))
+                continue
+            if key_node.tag == _MERGE:  # `<<: {…}` would give keys the file never spells, and drop some silently
+                self.merges.append(key_node)
                 continue
             if key_node.value in seen:
                 self.refused.append((key_node, f"duplicate key '{key_node.value}': a key may appear once in a mapping"))
@@ -62,6 +66,17 @@ _SourceLoader.yaml_implicit_resolvers = {
 }
 
 
+_LINE_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_SEPARATOR_MESSAGE = (
+    "character U+{:04X} is a line break to YAML but not to an editor, so every line number after it would be "
+    "off: remove it, or write it as an escape (\\u2028) in a double-quoted string"
+)
+"""NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: PyYAML (YAML 1.1) breaks lines at them, editors and the fast
+parser (YAML 1.2) do not, so one in a comment made the rest of its line YAML, and one in a name moved
+every later error a line down."""
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem]]:
     """Load one YAML source file safely and within `limits`.
 
@@ -74,6 +89,9 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         return None, [Problem(where, refused.message, refused.line, refused.column)]
     except OSError as error:
         return None, [Problem(where, f"cannot read the file: {error.strerror or error}", 1, 1)]
+    if separator := _LINE_SEPARATOR.search(text):
+        line, column = position(text, separator.start())
+        return None, [Problem(where, _SEPARATOR_MESSAGE.format(ord(separator.group())), line, column)]
     reuse = _first_anchor_or_alias(text)
     if isinstance(reuse, _Reuse):
         return None, [reuse.problem(where)]
@@ -97,6 +115,10 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         return None, [_unreadable_value(error, where, text)]
     finally:
         loader.dispose()
+    if loader.merges:  # the fields it would merge are missing: what is left of the file would mislead
+        mark = loader.merges[0].start_mark
+        message = "the merge key '<<' is not allowed: sources spell every value out"
+        return None, [Problem(where, message, mark.line + 1, mark.column + 1)]
     return document, [
         Problem(where, message, node.start_mark.line + 1, node.start_mark.column + 1)
         for node, message in loader.refused
@@ -192,6 +214,8 @@ def fast_load(text: str) -> Any:
     if _yaml_rs is None or "\t" in text or _document_marker(text) or _NOT_YAML.search(text):
         return UNSURE
     if "!" in text and _TAG.search(text):
+        return UNSURE
+    if "<<" in text:  # a merge key, which yaml-rs merges: PyYAML refuses it (`_SourceLoader`)
         return UNSURE
     if text and not text.endswith("\n"):  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
         return UNSURE
