@@ -27,7 +27,7 @@ from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
-from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate
+from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
@@ -207,7 +207,7 @@ def cmd_new_article(args: argparse.Namespace) -> int:
     try:
         made = new_article(args.text_file, args.sources, args.ontology, args.id)
     except CurationError as error:
-        print(f"kg new article: {error}", file=sys.stderr)
+        print(printable(f"kg new article: {error}"), file=sys.stderr)
         return 1
     for path in (made.text, made.article, made.facts):
         print(f"wrote {path}")
@@ -225,9 +225,9 @@ def cmd_new_entity(args: argparse.Namespace) -> int:
     try:
         path = new_entity(args.sources, args.ontology, args.id, args.type, args.name, args.alias, args.note)
     except CurationError as error:
-        print(f"kg new entity: {error}", file=sys.stderr)
+        print(printable(f"kg new entity: {error}"), file=sys.stderr)
         return 1
-    print(f"added {args.type} {args.id} ({args.name!r}) to {path}")
+    print(printable(f"added {args.type} {args.id} ({args.name!r}) to {path}"))
     return 0
 
 

@@ -26,6 +26,7 @@ from playwright.sync_api import sync_playwright
 from kg.checks.checked import check, load_project
 from kg.checks.coverage import split_sentences
 from kg.cli import main
+from kg.curation.authoring import CurationError
 from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
@@ -598,6 +599,42 @@ def test_new_entity_fits_each_layout_and_keeps_the_files_mode(tmp_path: Path, la
     assert entities.read_text(encoding="utf-8").startswith(after)
     assert yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"][0]["name"] == "Fooland"
     assert entities.stat().st_mode & 0o777 == 0o664
+
+
+def test_new_entity_refuses_a_blank_name_and_an_entities_file_that_does_not_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank name was written as `name: ""`; a broken file gave PyYAML's own message over several lines."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    args = ["--sources", str(tmp_path / "sources"), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "x", "--type", "Person", "--name", " ", *args]) == 1
+    assert main(["new", "entity", "x", "--type", "Person", "--name", "X", "--alias", "", *args]) == 1
+    assert capsys.readouterr().err.splitlines() == ["kg new entity: a name or an alias cannot be blank"] * 2
+    entities = tmp_path / "sources" / "entities.yaml"
+    entities.write_text("entities:\n\t- id: a\n", encoding="utf-8")
+    assert main(["new", "entity", "x", "--type", "Person", "--name", "X", *args]) == 1
+    assert capsys.readouterr().err == (
+        f"kg new entity: {entities}:2:1: a tab where YAML needs spaces: indent with spaces only; fix it first "
+        "(kg validate)\n"
+    )
+    assert entities.read_text(encoding="utf-8") == "entities:\n\t- id: a\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the text is empty: there is nothing to scaffold"),
+        ("Title\n\nA \x1b[31mred\x1b[0m word.\n", "3:3: the text holds the control character U+001B"),
+    ],
+)
+def test_new_article_refuses_a_text_the_build_would_refuse(mini: Path, tmp_path: Path, text: str, message: str) -> None:
+    """An empty text, or one with a terminal escape, was scaffolded into three files that then failed."""
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    before = sorted(mini.rglob("*"))
+    with pytest.raises(CurationError, match=re.escape(message)):
+        new_article(page, mini, ONTOLOGY, "bad")
+    assert sorted(mini.rglob("*")) == before
 
 
 def test_new_entity_refuses_a_flow_list_and_an_event_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,9 +20,10 @@ from kg.checks.names import same_name
 from kg.curation.authoring import CurationError, yaml_quoted
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
-from kg.problems import did_you_mean
+from kg.problems import did_you_mean, locate
 from kg.sources.records import load_sources
 from kg.sources.schema import ID_PATTERN
+from kg.sources.yaml_reader import read_yaml
 
 ENTITIES_FILE = "entities.yaml"
 
@@ -46,6 +47,10 @@ def new_entity(
         kind = " (an event class: events are written in a facts file)" if cls in ontology.event_classes else ""
         listed = "" if hint else f"; the entity classes: {', '.join(classes)}"
         raise CurationError(f"'{cls}' is not an entity class{kind}{hint}{listed}")
+    path = sources / ENTITIES_FILE
+    unreadable = locate(read_yaml(path, sources)[1]) if os.path.lexists(path) else []
+    if unreadable:  # not YAML, or refused (a link leading outside sources/): fixed first, not written over
+        raise CurationError(f"{unreadable[0]}; fix it first (kg validate)")
     model = load_sources(sources).model
     existing = model.entities.get(entity_id) or model.events.get(entity_id)
     if existing is not None:
@@ -53,6 +58,8 @@ def new_entity(
     if entity_id in model.articles:
         raise CurationError(f"'{entity_id}' is an article's id already")
     given = [name, *aliases]
+    if any(not given_name.strip() for given_name in given):
+        raise CurationError("a name or an alias cannot be blank")
     twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]
     if twice:
         raise CurationError(f"'{twice[0]}' is given twice (as the name or an alias): give each name once")
@@ -63,7 +70,6 @@ def new_entity(
                 raise CurationError(
                     f"'{wanted}' names {kind}: {_described(node)} — use it, or give a name that tells them apart"
                 )
-    path = sources / ENTITIES_FILE
     _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id, cls)
     return path
 

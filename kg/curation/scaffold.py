@@ -25,6 +25,7 @@ from kg.curation.authoring import CurationError, slug, yaml_quoted
 from kg.curation.furniture import Furniture, find_furniture
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
+from kg.sources.reading import Refused, refuse_controls
 from kg.sources.records import load_sources
 from kg.sources.schema import ID_PATTERN
 from kg.vocab import K
@@ -43,8 +44,13 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     """Copy `text_file` into `sources` and write its article and facts scaffolds (see the module docstring)."""
     try:
         text = text_file.read_bytes().decode("utf-8")
+        refuse_controls(text, "the text")  # the build would refuse the copy: refused before anything is written
     except UnicodeDecodeError as error:
         raise CurationError(f"{text_file}: not UTF-8 text (byte {error.start}); save it as UTF-8 first") from None
+    except Refused as refused:
+        raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
+    if not text.strip():
+        raise CurationError(f"{text_file}: the text is empty: there is nothing to scaffold")
     furniture = find_furniture(text)
     article_id = article_id or slug(furniture.headline or text_file.stem)
     if not re.fullmatch(ID_PATTERN, article_id):
