@@ -157,6 +157,9 @@ def _view(args: argparse.Namespace) -> View:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from kg.curation.timeline import Window, render_timeline, timeline
 
+    if args.start is not None and args.end is not None and args.start.earliest > args.end.latest:
+        print(f"kg timeline: --from {args.start} is after --to {args.end}: nothing lies between", file=sys.stderr)
+        return 2
     window = Window(args.start.earliest if args.start else None, args.end.latest if args.end else None, args.overlap)
     view = _view(args)
     if args.article is not None and args.article not in view.model.articles:

@@ -559,6 +559,8 @@ def test_a_window_keeps_only_what_lies_wholly_inside_it_unless_asked_for_overlap
     with pytest.raises(SystemExit):
         main([*args, "--from", "2025-13"])
     assert "there is no month 13" in capsys.readouterr().err
+    assert main([*args, "--from", "2025-02", "--to", "2025-01"]) == 2  # was an empty table, and exit 0
+    assert capsys.readouterr().err == "kg timeline: --from 2025-02 is after --to 2025-01: nothing lies between\n"
 
 
 def test_the_scaffold_keeps_hostile_text_inert(mini: Path, tmp_path: Path) -> None:

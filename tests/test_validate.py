@@ -310,6 +310,18 @@ def test_conflicts_must_name_known_claims(mini: Path) -> None:
     )
 
 
+def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:
+    edit(
+        mini, FACTS, "    object: tartus-naval-base\n", "    object: tartus-naval-base\n    conflicts_with: [russia]\n"
+    )
+    assert "mini.yaml:28:22: 'russia' is an entity: name a claim or an event" in problems(mini)
+
+
+def test_sources_that_are_a_file_are_not_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "facts.yaml").write_text("entities: []\n", encoding="utf-8")
+    assert problems(tmp_path / "facts.yaml") == ["facts.yaml:1:1: sources directory is a file, not a folder"]
+
+
 def test_interval_must_not_end_before_it_starts(mini: Path) -> None:
     edit(
         mini,

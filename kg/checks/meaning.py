@@ -328,6 +328,8 @@ class _Checker:
                 self.reads["record"].add(other)
             if other == own_id:
                 self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
+            elif other in self.model.entities:  # a reading of a record names its subject, not the record
+                self.error(where.at("conflicts_with", index), f"'{other}' is an entity: name a claim or an event")
             elif other not in self.model.claims and other not in self.model.events and other not in self.unread:
                 hint = Hint("record", other)
                 self.error(where.at("conflicts_with", index), f"unknown claim or event '{other}'", hint)

@@ -182,7 +182,8 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     between builds).
     """
     if not sources.is_dir():
-        return Loaded(Model(), [Problem(Where(sources), "sources directory not found", 1, 1)])
+        what = "is a file, not a folder" if sources.exists() else "not found"
+        return Loaded(Model(), [Problem(Where(sources), f"sources directory {what}", 1, 1)])
     forget_folders()
     listed = source_files(sources)
     files = listed.articles + listed.facts
