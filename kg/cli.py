@@ -176,7 +176,7 @@ def _date(text: str) -> Date:
     try:
         return parse_date(text)
     except DateError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(escaped(str(error))) from None
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
@@ -289,12 +289,23 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    """--timeout: a number of seconds, 0 for no bound."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= threading.TIMEOUT_MAX:  # nan, inf, negative, beyond what a wait can take
+        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of seconds (0: no bound)")
+    return seconds
+
+
 def _base(text: str) -> str:
     """--base: an IRI the graph's IRIs can start with (argparse reports the reason, exit status 2)."""
     try:
         return valid_base(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(escaped(str(error))) from None
 
 
 def _query_text(args: argparse.Namespace) -> tuple[str, str]:
@@ -315,7 +326,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.expression is None):
         print("kg query: give a query file (or -) or -e 'QUERY', not both", file=sys.stderr)
         return 2
-    from kg.query.bounded import QueryTimedOut, answer_within
+    from kg.query.bounded import QueryDied, QueryTimedOut, answer_within
 
     try:
         name, text = _query_text(args)
@@ -338,6 +349,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 1
     except QueryTimedOut as error:
         print(f"kg query: {error} (--timeout {args.timeout:g}; 0: no bound)", file=sys.stderr)
+        return 1
+    except QueryDied as error:
+        print(f"kg query: {error}", file=sys.stderr)
         return 1
     except SyntaxError as error:  # an export that is not the Turtle `kg build` writes (Oxigraph's parser says where)
         where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
@@ -556,7 +570,7 @@ def parser() -> argparse.ArgumentParser:
     )
     query_parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop the query after this long (default: {DEFAULT_TIMEOUT:g}; 0: no bound)",

@@ -51,7 +51,7 @@ class Hint:
 
 
 HintMaker = Callable[[Hint], str]
-"""Works out a hint's text ('' for none); `kg.checks.meaning.hint_maker` makes one for a model."""
+"""Works out a hint's text ('' for none); `kg.checks.hints.hint_maker` makes one for a model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
             for c in candidates
             if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-") or c == name.split("-")[0])
         ]
-        matches = sorted(prefix, key=len)[:1]
+        matches = sorted(prefix, key=lambda c: (len(c), c))[:1]  # ties by name: candidates may be a set
     return f" — did you mean '{matches[0]}'?" if matches else ""
 
 

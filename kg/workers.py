@@ -267,7 +267,7 @@ def _run_beside(work: Callable[[], Result], sending: Connection, parent: int) ->
         try:
             outcome: tuple[str, Any] = ("done", work())
         except BaseException as error:
-            outcome = ("error", _sendable(error))
+            outcome = ("error", sendable(error))
     sending.send((*outcome, recorded))
     sending.close()
 
@@ -316,7 +316,7 @@ def _run(
             sending.send(("part", (index, work(pieces[index]))))
         outcome: tuple[str, Any] = ("done", None)
     except BaseException as error:  # sent to the parent, which raises it
-        outcome = ("error", _sendable(error))
+        outcome = ("error", sendable(error))
     sending.send(outcome)
     sending.close()
 
@@ -327,7 +327,7 @@ def _ended_without_results(process: Any) -> WorkerFailed:
     return WorkerFailed(f"a worker process ended without its results (exit {process.exitcode})")
 
 
-def _sendable(error: BaseException) -> BaseException:
+def sendable(error: BaseException) -> BaseException:
     """`error` if it survives pickling, else a WorkerFailed that tells what it was."""
     try:
         pickle.loads(pickle.dumps(error))

@@ -14,7 +14,8 @@ import kg
 from kg.checks.coverage import TextSearch, account_article, ignored_spans, occurrences
 from kg.cli import main
 from kg.model import Article, Ignored, Model
-from kg.sources.records import _fast_check, _schema_errors, _validator
+from kg.problems import did_you_mean
+from kg.sources.records import _fast_check, _schema_errors, _validator, source_files
 from kg.sources.yaml_reader import read_yaml
 
 from .conftest import ONTOLOGY, SOURCES, edit, run_kg
@@ -471,3 +472,33 @@ def test_coverage_of_an_article_of_ten_thousand_ignored_sentences_is_linear(tmp_
     for needle in ("keeps its bases in Syria, in copy 9999.", "in copy 1", " 12.\nRussia"):
         assert search.occurrences(needle) == list(occurrences(article.text, needle)), needle
     assert search.occurrences("keeps its bases in Syria, in copy 9999.") == [(spans[-1][0] + 7, spans[-1][1])]
+
+
+def test_one_mistyped_ignored_passage_leaves_the_others_counted_where_coverage_is_shown() -> None:
+    """`kg coverage` and the page show what the passages found account for; only the build's check passes the
+    article over (the mistyped passage is its error)."""
+    text = "A first sentence.\nA second one.\n"
+    article = Article("a", "a.txt", text, title="A", ignore=(Ignored("A first sentence.", "x"), Ignored("Typo.", "y")))
+    assert ignored_spans(article, whole=True) is None
+    statuses = [item.status for item in account_article(article, Model(articles={"a": article}), [])]
+    assert statuses == ["ignored", "unaccounted"]
+
+
+def test_a_role_list_with_a_value_that_is_not_text_is_one_message(mini: Path) -> None:
+    edit(mini, FACTS, "about: bashar-al-assad", "about: [yes, nobody]")
+    assert problems(mini) == [
+        "mini.yaml:19:14: unexpected value [True, 'nobody']: expected an id, a list of ids, or text (in quotes)"
+    ]
+
+
+def test_did_you_mean_is_the_same_whatever_the_order_of_the_candidates() -> None:
+    for candidates in (["russia-gov", "russia-mod", "russia-fsb"], ["russia-mod", "russia-fsb", "russia-gov"]):
+        assert did_you_mean("russia-xyzabcdefgh", set(candidates)) == " — did you mean 'russia-fsb'?"
+
+
+def test_a_text_no_article_names_is_found_with_sources_given_as_dot(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (mini / "articles" / "orphan.txt").write_text("An orphan.\n", encoding="utf-8")
+    monkeypatch.chdir(mini)
+    assert [str(text) for text in source_files(Path(".")).texts] == ["articles/mini-article.txt", "articles/orphan.txt"]

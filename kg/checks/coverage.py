@@ -213,13 +213,14 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
     return sorted(metadata)
 
 
-def ignored_spans(article: Article) -> list[tuple[int, int, str]] | None:
-    """(start, end, reason) of every occurrence of each ignored passage, sorted; None when one of them is not
-    in the text (its error is reported by the meaning checks)."""
+def ignored_spans(article: Article, whole: bool = False) -> list[tuple[int, int, str]] | None:
+    """(start, end, reason) of every occurrence of each ignored passage, sorted.  With `whole`, None when one
+    of them is not in the text (its error is reported by the meaning checks, and its sentence would only
+    repeat it); otherwise the passages found count, as `kg coverage` and the page show them."""
     spans = []
     found_each = all_occurrences(article.text, [item.quote for item in article.ignore])
     for item, found in zip(article.ignore, found_each, strict=True):
-        if not found:
+        if not found and whole:
             return None
         spans += [(start, end, item.reason) for start, end in found]
     return sorted(spans)
@@ -245,7 +246,9 @@ class SpanIndex:
         their starts, each one that holds the first character not yet covered), or None."""
         labels = []
         position = start
-        for span_start, span_end, label in itertools.islice(self.spans, bisect.bisect_right(self.reach, start), None):
+        spans = self.spans
+        for index in range(bisect.bisect_right(self.reach, start), len(spans)):  # not islice: it steps from 0
+            span_start, span_end, label = spans[index]
             if span_start > position:  # no later span starts early enough either
                 return None
             if position < span_end:
@@ -260,7 +263,7 @@ def _account(
     article: Article, model: Model, cited_by: list[str | None], ignored: list[tuple[int, int, str]] | None = None
 ) -> list[Accounted]:
     metadata = SpanIndex(metadata_spans(article, model))
-    ignoring = SpanIndex(ignored if ignored is not None else ignored_spans(article) or [])
+    ignoring = SpanIndex(ignored if ignored is not None else ignored_spans(article) or [])  # never None
     text = article.text
 
     result = []
@@ -332,7 +335,7 @@ def coverage_problems(
         article = model.articles[article_id]
         if not article.text or article.where.file in uncovered:
             continue
-        ignored = ignored_spans(article)
+        ignored = ignored_spans(article, whole=True)
         if ignored is None:
             continue
         cited_by, all_found = _cited_by(article.text, quotes.get(article_id, []))

@@ -126,7 +126,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             f"kg new entity {_photo_id(article_id, number)} --type Photograph --name {_photo_name(photo.caption)}"
         )
         if known is None:
-            steps.append(new_photo)
+            if _photo_id(article_id, number) not in model.entities:  # else left from the article taken out
+                steps.append(new_photo)
         else:
             steps.append(
                 f"check that photo {number} is {known.id} ({known.name!r}, {known.where.file}): its name matches the "

@@ -16,13 +16,17 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from kg.workers import die_with_parent
+from kg.workers import die_with_parent, sendable
 
 Loaded = TypeVar("Loaded")
 
 
 class QueryTimedOut(Exception):
     """The query ran longer than it was given, and was stopped."""
+
+
+class QueryDied(Exception):
+    """The query's process ended without an answer: killed (by the out-of-memory killer, say)."""
 
 
 def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], str], timeout: float | None) -> str:
@@ -54,7 +58,7 @@ def _expect(receiving: Connection, kind: str, timeout: float | None) -> Any:
     try:
         got, value = receiving.recv()
     except EOFError:
-        raise RuntimeError("the query's process ended without an answer (killed, or out of memory)") from None
+        raise QueryDied("the query's process ended without an answer (killed, or out of memory)") from None
     if got == "error":
         raise value
     assert got == kind, (got, kind)
@@ -71,5 +75,5 @@ def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], str], sending: C
         sending.send(("loaded", None))
         sending.send(("done", ask(loaded)))
     except Exception as error:  # raised in the parent (QueryError, OSError, SyntaxError…)
-        sending.send(("error", error))
+        sending.send(("error", sendable(error)))
     sending.close()

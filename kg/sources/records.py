@@ -125,7 +125,7 @@ def source_files(sources: Path) -> SourceFiles:
     misnamed: list[Path] = []
     linked: list[Path] = []
     texts: list[Path] = []
-    articles_folder = str(sources / ARTICLES_DIR)
+    articles_folder = os.path.normpath(sources / ARTICLES_DIR)  # as os.walk spells it (`./articles` for `.`)
     for folder, folders, names in os.walk(sources, onerror=unlisted.append):
         folders[:] = [name for name in folders if not name.startswith(".")]
         linked += [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
@@ -136,7 +136,7 @@ def source_files(sources: Path) -> SourceFiles:
                 found.append(Path(folder, name))
             elif name.lower().endswith((".yaml", ".yml")):
                 misnamed.append(Path(folder, name))
-            elif name.endswith(".txt") and folder == articles_folder:
+            elif name.endswith(".txt") and os.path.normpath(folder) == articles_folder:
                 texts.append(Path(folder, name))
     found, doubles = _without_doubles(found)
     # Compared by their parts, as paths are, but each path's parts made once (comparing paths made them at
@@ -193,8 +193,9 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     loaded.files = files
     loaded.problems[:0] = listed.problems() + _texts_of_no_article(listed, loaded.model)
     loaded.unlisted = bool(listed.unlisted or listed.linked_folders)
-    for file in listed.misplaced:
-        loaded.unread |= _named_ids(file, "article", FileRecords(file, root=sources, limits=limits))
+    for file in listed.misplaced + listed.misnamed:  # not read: what they name is not reported unknown elsewhere
+        kind = "article" if file in listed.misplaced else "facts"
+        loaded.unread |= _named_ids(file, kind, FileRecords(file, root=sources, limits=limits))
     return loaded
 
 
@@ -651,8 +652,10 @@ def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
         return ()
     roles = []
     for key, value in raw.items():  # values other than text are reported by the schema (`agent: yes` is True)
-        if isinstance(value, list):
-            values = tuple(sys.intern(v) for v in value if isinstance(v, str))
+        if isinstance(value, list):  # with one that is not text, the role is left out: its places would shift
+            if not all(isinstance(v, str) for v in value):
+                continue
+            values = tuple(sys.intern(v) for v in value)
         elif isinstance(value, str):
             values = (sys.intern(value),)
         else:
