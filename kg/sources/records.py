@@ -46,9 +46,11 @@ class Loaded:
     repeat that error, sentence by sentence."""
     unread: set[str] = field(default_factory=set)
     """The ids and article ids named in files that could not be read as YAML at all, or were not read (in a
-    folder under `articles/`), and of records left out for an error in their own file (`FileRecords.unread`)."""
+    folder under `articles/`, or named `.yml`), and of records left out for an error in their own file
+    (`FileRecords.unread`)."""
     unlisted: bool = False
-    """Whether a folder could not be listed: what its files define and cite is not known."""
+    """Whether a folder could not be listed, or was not (a linked one): what its files define and cite is not
+    known."""
 
     def passed_over(self) -> Container[str]:
         """The ids not reported unknown where records name them, nor their articles' sentences uncited: those
