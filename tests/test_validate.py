@@ -487,7 +487,7 @@ def test_one_mistyped_ignored_passage_leaves_the_others_counted_where_coverage_i
 def test_a_role_list_with_a_value_that_is_not_text_is_one_message(mini: Path) -> None:
     edit(mini, FACTS, "about: bashar-al-assad", "about: [yes, nobody]")
     assert problems(mini) == [
-        "mini.yaml:19:14: unexpected value [True, 'nobody']: expected an id, a list of ids, or text (in quotes)"
+        "mini.yaml:19:14: unexpected value [true, nobody]: expected an id, a list of ids, or text (in quotes)"
     ]
 
 

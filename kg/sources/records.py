@@ -426,7 +426,18 @@ def _short(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return {True: "true (yes, on)", False: "false (no, off)", None: "null (~)"}[value]
     text = _SHORT.repr(value)
+    if isinstance(value, list | dict):  # in YAML's flow style, as written: [true, nobody], not [True, 'nobody']
+        text = re.sub(r"'((?:[^'\\]|\\.)*)'|\bTrue\b|\bFalse\b|\bNone\b", _yaml_word, text)
     return text if len(text) < 60 else text[:57] + "…"
+
+
+def _yaml_word(found: re.Match[str]) -> str:
+    """A piece of a Python repr as YAML writes it: text unquoted, True/False/None as true/false/null."""
+    return (
+        found.group(1)
+        if found.group(1) is not None
+        else {"True": "true", "False": "false", "None": "null"}[found.group()]
+    )
 
 
 # --------------------------------------------------------------------------- articles
