@@ -262,7 +262,7 @@ def _primed(
 
 
 def _run_beside(work: Callable[[], Result], sending: Connection, parent: int) -> None:
-    _leave_interruptions_to_parent(parent)
+    leave_interruptions_to_parent(parent)
     with recording_apart() as recorded:
         try:
             outcome: tuple[str, Any] = ("done", work())
@@ -272,7 +272,7 @@ def _run_beside(work: Callable[[], Result], sending: Connection, parent: int) ->
     sending.close()
 
 
-def _leave_interruptions_to_parent(parent: int) -> None:
+def leave_interruptions_to_parent(parent: int) -> None:
     """In a worker: interruptions are the parent's to handle (it kills its workers on its way out), and a
     parent killed outright (SIGKILL, the out-of-memory killer) takes its workers with it: an orphan would
     wait forever on a pipe nobody reads, holding the terminal's output open."""
@@ -310,7 +310,7 @@ def _run(
     sending: Connection,
     parent: int,
 ) -> None:
-    _leave_interruptions_to_parent(parent)
+    leave_interruptions_to_parent(parent)
     try:
         while (index := following.take()) is not None:
             sending.send(("part", (index, work(pieces[index]))))

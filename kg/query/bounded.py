@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from kg.workers import die_with_parent, sendable
+from kg.workers import leave_interruptions_to_parent, sendable
 
 Loaded = TypeVar("Loaded")
 
@@ -67,9 +66,7 @@ def _expect(receiving: Connection, kind: str, timeout: float | None) -> Any:
 
 def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], str], sending: Connection, parent: int) -> None:
     """In the forked process: interruptions are the parent's to handle (it kills this process)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
+    leave_interruptions_to_parent(parent)
     try:
         loaded = load()
         sending.send(("loaded", None))
