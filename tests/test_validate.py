@@ -247,6 +247,38 @@ def test_a_quote_like_no_passage_of_the_text_has_no_hint(mini: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "quote", "hint"),
+    [
+        (  # a zero-width space pasted into the quote: the quote looks like the passage it is not
+            "Russia operates the Tartus naval base",
+            "Russia operates the\u200b Tartus naval base",
+            "it holds an invisible U+200B (ZERO WIDTH SPACE) after 'Russia operates the', which the article does "
+            "not have there",
+        ),
+        (  # soft hyphens and joiners in the article's text, not typed in the quote
+            "Russia oper\u00adates the Tartus na\u200dval base",
+            "Russia operates the Tartus naval base",
+            "the article's passage holds an invisible U+00AD (SOFT HYPHEN) after 'Russia oper', and an invisible "
+            "U+200D (ZERO WIDTH JOINER) after 'the Tartus na', which it does not",
+        ),
+        (  # the same accented letter, one character in the text (NFC), a letter and an accent in the quote (NFD)
+            "Russia operates the Tart\u00fas naval base",
+            "Russia operates the Tartu\u0301s naval base",
+            "its accented letters are encoded otherwise than the article's (a letter and a combining accent, or one "
+            "character: Unicode NFD and NFC) — copy the passage from the article's text",
+        ),
+    ],
+)
+def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
+    mini: Path, text: str, quote: str, hint: str
+) -> None:
+    """Shown as they are, the quote and the closest passage looked the same ("closest: '…'", the very words)."""
+    edit(mini, Path("articles") / "mini-article.txt", "Russia operates the Tartus naval base", text)
+    edit(mini, FACTS, "quote: Russia operates the Tartus naval base", f'quote: "{quote}"')
+    assert f"mini.yaml:29:16: quote not found verbatim in article 'mini-article'; {hint}" in problems(mini)
+
+
 def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:
     edit(mini, FACTS, "recipient: russia", "recipient: rusia")
     edit(mini, FACTS, "value: 2025-01-28", "value: 2025-13-01")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -82,10 +84,37 @@ class _Text:
             return f"; it differs in quote marks or dashes — the article has '{printed}'"
         if " ".join(quote.split()) in self.spaced:
             return "; it differs in spacing or line breaks (quotes cannot span lines)"
+        unseen = self.unseen(quote)
+        if unseen:
+            return unseen
         passage = self.closest(quote)
         if passage is None:
             return ""
         return f"; closest: '{passage if len(passage) <= SNIPPET else passage[: SNIPPET - 1] + '…'}'"
+
+    def unseen(self, quote: str) -> str:
+        """Why `quote` is not in the text if it differs in what a reader cannot see: invisible characters (a
+        zero-width space, a soft hyphen, a direction mark) in the quote or in the article's passage, or accented
+        letters encoded otherwise (Unicode NFC and NFD).  Shown as they are, the two look the same."""
+        invisible = _invisible()
+        if invisible.search(quote) or invisible.search(self.text):
+            shown = invisible.sub("", quote)
+            between = f"{invisible.pattern}*"
+            found = re.search(between.join(map(re.escape, shown)) if shown else "(?!)", self.text)
+            if found is not None:
+                if invisible.search(quote):
+                    return f"; it holds {_named(quote, invisible)}, which the article does not have there"
+                return f"; the article's passage holds {_named(found[0], invisible)}, which it does not"
+        if unicodedata.normalize("NFC", quote) in self.composed:
+            return (
+                "; its accented letters are encoded otherwise than the article's (a letter and a combining accent,"
+                " or one character: Unicode NFD and NFC) — copy the passage from the article's text"
+            )
+        return ""
+
+    @cached_property
+    def composed(self) -> str:
+        return unicodedata.normalize("NFC", self.text)
 
     def closest(self, quote: str) -> str | None:
         """The passage of the line that shares most of `quote`'s words (at least `SHARED` of them): as many
@@ -107,6 +136,26 @@ class _Text:
         first = max(run.a - run.b, 0)
         last = min(first + len(quoted), len(spans)) - 1
         return text[spans[first][0] : spans[last][1]]
+
+
+@cache
+def _invisible() -> re.Pattern[str]:
+    """Any one character of Unicode's 'format' category (Cf): zero-width spaces and joiners, soft hyphens,
+    direction marks, the byte order mark.  Listed once, when a hint first needs it (70 ms)."""
+    every = (chr(point) for point in range(sys.maxunicode + 1))
+    return re.compile("[" + re.escape("".join(c for c in every if unicodedata.category(c) == "Cf")) + "]")
+
+
+def _named(passage: str, invisible: re.Pattern[str]) -> str:
+    """'an invisible U+200B (ZERO WIDTH SPACE) after 'US troops'': each invisible character of `passage`, named
+    and placed after the words before it."""
+    named = []
+    for found in invisible.finditer(passage):
+        before = invisible.sub("", passage[: found.start()]).rstrip()[-20:]
+        before = before.split(" ", 1)[-1] if len(before) == 20 else before  # from a whole word
+        place = f" after '{before}'" if before else " at its start"
+        named.append(f"U+{ord(found[0]):04X} ({unicodedata.name(found[0], 'unnamed')}){place}")
+    return "an invisible " + ", and an invisible ".join(named)
 
 
 def _words(text: str) -> list[str]:
