@@ -333,6 +333,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as error:
         print(f"kg query: {args.file}: not UTF-8 text (byte {error.start})", file=sys.stderr)
         return 2
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        print(f"kg query: {name}: the query is empty (a SELECT, ASK, CONSTRUCT or DESCRIBE)", file=sys.stderr)
+        return 2
     _warn_if_stale(args)
 
     def load() -> tuple[Any, dict[str, str]]:
@@ -409,11 +412,15 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def _export_formats(text: str) -> tuple[str, ...]:
-    names = tuple(FORMATS) if text.strip() == "all" else tuple(n.strip() for n in text.split(",") if n.strip())
-    unknown = [n for n in names if n not in FORMATS]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown)}: choose from {', '.join(FORMATS)}, all")
-    return names
+    """`--format`'s comma-separated names, each once; 'all' (alone or among others) means every format."""
+    asked = [name.strip() for name in text.split(",") if name.strip()]
+    choices = f"choose from {', '.join(FORMATS)}, all"
+    if not asked:
+        raise argparse.ArgumentTypeError(f"no format given: {choices}")
+    unknown = [name for name in asked if name != "all" and name not in FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(map(repr, unknown))}: {choices}")
+    return tuple(FORMATS) if "all" in asked else tuple(dict.fromkeys(asked))
 
 
 def parser() -> argparse.ArgumentParser:

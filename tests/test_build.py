@@ -108,11 +108,34 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["graph.html", "ontology.html"]  # the legend links there
 
 
-def test_an_unknown_format_is_a_usage_error(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("asked", "error"),
+    [
+        ("ttl,rdfxml", "unknown format 'rdfxml': choose from ttl, nt, jsonld, html, ontology, all"),
+        (" , ", "no format given: choose from ttl, nt, jsonld, html, ontology, all"),
+    ],
+)
+def test_an_unknown_format_is_a_usage_error(
+    mini: Path, capsys: pytest.CaptureFixture[str], asked: str, error: str
+) -> None:
     with pytest.raises(SystemExit) as usage:
-        main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", "ttl,rdfxml"])
+        main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", asked])
     assert usage.value.code == 2
-    assert "unknown format rdfxml: choose from ttl, nt, jsonld, html, ontology, all" in capsys.readouterr().err
+    assert error in capsys.readouterr().err
+
+
+def test_all_among_other_formats_means_every_format_each_written_once(mini: Path, tmp_path: Path) -> None:
+    """`--format all,ttl` was refused as "unknown format all"."""
+    out = tmp_path / "out"
+    options = ["--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]
+    assert main(["build", *options, "--format", "ttl, all,ttl"]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [
+        "graph.html",
+        "graph.jsonld",
+        "graph.nt",
+        "graph.ttl",
+        "ontology.html",
+    ]
 
 
 # ---------------------------------------------------------------------------- atomicity

@@ -263,6 +263,14 @@ def test_a_query_file_that_is_not_utf8_is_refused(mini_exports: Path, tmp_path: 
     assert err == f"kg query: {path}: not UTF-8 text (byte 12)\n"
 
 
+@pytest.mark.parametrize("text", ["", "  \n\t", "# only a comment\n  # and another\n"])
+def test_an_empty_query_is_named_so(mini_exports: Path, text: str) -> None:
+    """It was Oxigraph's "-e:1:1: expected [_]", under a caret pointing at nothing."""
+    status, out, err = query(mini_exports, "-e", text)
+    assert (status, out) == (2, "")
+    assert err == "kg query: -e: the query is empty (a SELECT, ASK, CONSTRUCT or DESCRIBE)\n"
+
+
 def test_sources_with_errors_are_reported_as_kg_validate_would(tmp_path: Path) -> None:
     """Built in the query's own process, the sources' errors come back located."""
     sources = tmp_path / "sources"
