@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
+from kg.query.federation import service_at
 
 from .competency_answers import PINNED
 from .conftest import MINI, ONTOLOGY, ROOT, run_kg
@@ -269,6 +270,36 @@ def test_an_empty_query_is_named_so(mini_exports: Path, text: str) -> None:
     status, out, err = query(mini_exports, "-e", text)
     assert (status, out) == (2, "")
     assert err == "kg query: -e: the query is empty (a SELECT, ASK, CONSTRUCT or DESCRIBE)\n"
+
+
+def test_a_federated_query_is_refused_at_its_service_keyword(mini_exports: Path) -> None:
+    """Oxigraph sends a SERVICE's pattern to any address: a query from elsewhere could send out what it matched."""
+    text = "SELECT * WHERE {\n  ?s ?p ?o .\n  SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}"
+    status, out, err = query(mini_exports, "-e", text)
+    assert (status, out) == (1, "")
+    assert err.startswith("-e:3:3: SERVICE (a federated query) is refused: only the graph built here is queried\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("SELECT * { ?s ?p ?o }", None),
+        ("SELECT * { service <http://x/> { ?s ?p ?o } }", (1, 12)),
+        ("SELECT * {\n ?s ?p ?o .SERVICE ?where { ?s ?p ?o } }", (2, 12)),  # straight after a '.'
+        ("SELECT * { ?s ?p ?o } # SERVICE <http://x/> in a comment", None),
+        ('SELECT * { ?s ?p "SERVICE <http://x/> {}" }', None),  # in a string
+        ("SELECT * { ?s ?p '''a\nSERVICE <http://x/> {}''' }", None),  # in a long string
+        ("SELECT * { <http://x/SERVICE> ?p ?service }", None),  # in an IRI; a variable
+        ("PREFIX service: <http://x/> SELECT * { ?s service:SERVICE ?o }", None),  # prefixed names
+        ("SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", (1, 12)),  # an escape SPARQL undoes first
+        ('SELECT * { ?s ?p "a \\" SERVICE" . SERVICE <http://x/> {} }', (1, 35)),  # an escaped quote in a string
+        ("SELECT * { FILTER(?a<?b) SERVICE <http://x/> {} }", (1, 26)),  # a '<' that opens no IRI
+    ],
+)
+def test_the_service_keyword_is_found_outside_iris_strings_and_comments(
+    text: str, found: tuple[int, int] | None
+) -> None:
+    assert service_at(text) == found
 
 
 def test_sources_with_errors_are_reported_as_kg_validate_would(tmp_path: Path) -> None:

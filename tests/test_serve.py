@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 import kg.query.serve
 
@@ -141,6 +141,31 @@ def test_updates_are_refused_and_change_nothing(server: Server) -> None:
         urllib.request.urlopen(urllib.request.Request(
             server.url, data=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}))  # fmt: skip
     assert wrapper(server, COUNT).queryAndConvert() == before
+
+
+FEDERATED = "SELECT * WHERE {{ ?s ?p ?o . SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }} LIMIT 1"
+
+
+@pytest.mark.parametrize(("method", "request_kind"), [("GET", URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)])
+def test_a_federated_query_is_refused_and_calls_no_address(server: Server, method: str, request_kind: str) -> None:
+    """The engine called any address a SERVICE named and sent back its answer, even an error page: on a --host
+    others reach, a way into this machine's network.  A listener on loopback stands for such an address."""
+    called: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        query = FEDERATED.format(port=listener.getsockname()[1])
+        with pytest.raises(QueryBadFormed) as refused:  # SPARQLWrapper's name for a 400 answer
+            wrapper(server, query, method, request_kind).query()
+        try:
+            connection, _ = listener.accept()
+            called.append(connection.recv(1000))
+            connection.close()
+        except TimeoutError:
+            pass
+    assert called == []
+    assert "SERVICE (a federated query) is refused" in str(refused.value)
 
 
 def test_the_query_page_needs_no_network(server: Server) -> None:

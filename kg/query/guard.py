@@ -6,7 +6,8 @@ The Oxigraph server stops some runaway queries at its own `--timeout-s`, but not
 front of it.  A request that takes longer than the time limit is answered `503` with a plain-text
 reason; the engine is then restarted (a read-only store reopens in milliseconds), since the only way to
 stop a query inside it is to stop the process.  Answers larger than the size limit are refused with
-`507` instead of filling memory.
+`507` instead of filling memory.  A federated query (SERVICE) is refused with `400` before it reaches the
+engine (`kg.query.federation`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 from kg.limits import MIB
+from kg.query.federation import REFUSED, service_at
 
 MAX_REQUEST_BYTES = MIB  # a SPARQL query, however long, is far below this
 MAX_ANSWER_BYTES = 256 * MIB  # the whole real graph as N-Triples is 2 MB
@@ -66,6 +69,10 @@ class _Forward(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
             return
         body = self.rfile.read(length) if length else None
+        for query in _queries(self.path, self.headers.get("Content-Type", ""), body):
+            if (service := service_at(query)) is not None:
+                self._refuse(HTTPStatus.BAD_REQUEST, f"{REFUSED} (line {service[0]}, column {service[1]})")
+                return
         with self.server.restarting:  # wait while the engine restarts after another query overran
             pass
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
@@ -115,6 +122,17 @@ class _Forward(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+
+def _queries(path: str, content_type: str, body: bytes | None) -> list[str]:
+    """The query texts of a request, as the SPARQL 1.1 Protocol sends them: `?query=` in the address, a form's
+    `query` field, or the body itself (`application/sparql-query`, or a type the engine will refuse)."""
+    found = parse_qs(urlsplit(path).query).get("query", [])
+    if body:
+        text = body.decode("utf-8", "replace")
+        form = content_type.partition(";")[0].strip().lower() == "application/x-www-form-urlencoded"
+        found += parse_qs(text).get("query", []) if form else [text]
+    return found
 
 
 class _TooLarge(Exception):

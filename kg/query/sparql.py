@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.ontology import Term
+from kg.query.federation import REFUSED, service_at
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -89,7 +90,10 @@ def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> Que
 
 
 def run(store: ox.Store, query: str, prefixes: dict[str, str]) -> Result:
-    """Evaluate `query` with `prefixes` predeclared (the query's own PREFIX lines win)."""
+    """Evaluate `query` with `prefixes` predeclared (the query's own PREFIX lines win); a federated one is
+    refused (`kg.query.federation`)."""
+    if (service := service_at(query)) is not None:
+        raise QueryError(REFUSED, *service)
     try:
         return store.query(query, prefixes=prefixes)
     except SyntaxError as error:
