@@ -60,15 +60,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "2025-01-28",
             "kga:ki-syria-reassess-russian-presence",
             "The Kyiv Independent",
-            "",
-            "",
-        ),
-        (
-            "Syrian transitional government",
-            "Russia",
-            "2025-01-28",
-            "kga:ki-syria-reassess-russian-presence",
-            "The Kyiv Independent",
             "Murhaf Abu Qasra",
             "",
         ),
@@ -487,13 +478,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
     ],
     "06-outlets-carrying-the-extradition-demand": [
-        # the two articles that print no headline are named by their curator's title (rdfs:label)
-        (
-            "",
-            "Syria demands Russia extradite Assad (unidentified outlet, no printed headline)",
-            "",
-            "reported",
-        ),
+        ("", "Syria demands Russia extradite Assad (unidentified outlet, no printed headline)", "", "reported"),
         (
             "Kyiv Post",
             "Abu Qasra: Syria may keep Russian bases if it benefits (Kyiv Post, no printed headline)",
@@ -511,12 +496,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "Russia close to deal with Syria for post-Assad military presence, Bloomberg reports",
             "Russia close to deal with Syria for post-Assad military presence, Bloomberg reports",
             "reported",
-        ),
-        (
-            "The Kyiv Independent",
-            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
-            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
-            "asserted",
         ),
         (
             "The Kyiv Independent",
@@ -611,12 +590,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Kyiv Post", "Murhaf Abu Qasra", "19"),
         ("The Kyiv Independent", "Murhaf Abu Qasra", "13"),
         ("The Kyiv Independent", "Ahmad al-Sharaa", "8"),
+        ("The Kyiv Independent", "Reuters", "8"),
+        ("Reuters", "Syrian source familiar with the negotiations", "7"),
         ("The Kyiv Independent", "Bloomberg", "6"),
-        ("The Kyiv Independent", "Reuters", "6"),
         ("Bloomberg", "sources familiar with the matter", "5"),
-        ("Reuters", "Syrian source familiar with the negotiations", "5"),
         ("The Kyiv Independent", "Kaja Kallas", "5"),
-        ("Kyiv Post", "Radio Liberty", "2"),
+        ("Kyiv Post", "Radio Liberty", "4"),
         ("Kyiv Post", "analysts", "2"),
         ("The Kyiv Independent", "Andrii Sybiha", "2"),
         ("Kyiv Post", "Mikhail Bogdanov", "1"),
@@ -659,6 +638,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "hedged",
             "Murhaf Abu Qasra",
         ),
+        ("Establishment of the Tartus naval base", "reported", "Radio Liberty"),
         (
             "Fall of the Assad regime — characterised as — will weaken Russia’s influence in the Mediterranean for the foreseeable future",
             "reported",
@@ -700,6 +680,11 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "Reuters",
         ),
         (
+            "Tartus naval base — characterised as — Moscow’s only permanent naval facility outside the former Soviet Union",
+            "reported",
+            "Radio Liberty",
+        ),
+        (
             "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
             "reported",
             "Radio Liberty",
@@ -734,6 +719,8 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Syrian coast guard — controls — Tartus port", "start", "2025-01", "year"),
         ("Kallas's post on X about Syria sanctions", "date", "2025-01-27", "year"),
         ("Radio Liberty report of Jan. 27, 2025 on the Tartus evacuation", "date", "2025-01-27", "year"),
+        ("Bogdanov's statement after the Jan. 28 talks", "date", "2025-01-28", "day"),
+        ("Bogdanov's statement after the Jan. 28 talks", "date", "2025-01-28", "month"),
         ("Bogdanov's statement after the Jan. 28 talks", "date", "2025-01-28", "year"),
         ("Mikhail Bogdanov — leads — Russian delegation", "date", "2025-01-28", "year"),
         ("Reuters report of Jan. 28, 2025 on the talks", "date", "2025-01-28", "year"),
@@ -741,6 +728,18 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Russian military presence in Syria — characterised as — remains unchanged", "date", "2025-01-28", "day"),
         ("Russian military presence in Syria — characterised as — remains unchanged", "date", "2025-01-28", "month"),
         ("Russian military presence in Syria — characterised as — remains unchanged", "date", "2025-01-28", "year"),
+        (
+            "Russia–Syria relations — characterised as — their restoration must eliminate the mistakes of the past, respect the will of the Syrian people, and serve their interests",
+            "date",
+            "2025-01-28",
+            "day",
+        ),
+        (
+            "Russia–Syria relations — characterised as — their restoration must eliminate the mistakes of the past, respect the will of the Syrian people, and serve their interests",
+            "date",
+            "2025-01-28",
+            "month",
+        ),
         (
             "Russia–Syria relations — characterised as — their restoration must eliminate the mistakes of the past, respect the will of the Syrian people, and serve their interests",
             "date",
@@ -771,7 +770,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
     "15-how-tartus-is-described": [
         (
             "Moscow’s only permanent naval facility outside the former Soviet Union",
-            "Kyiv Post",
+            "Radio Liberty",
             "kga:kp-abu-qasra-russian-bases",
         ),
         ("Russia's only port in the Mediterranean", "", "kga:syria-demands-assad-extradition"),

@@ -318,7 +318,14 @@ def test_the_extradition_demand_is_one_event_evidenced_by_all_five_articles(stor
 def test_the_fall_of_assad_is_one_event_in_all_five_articles(store: ox.Store) -> None:
     assert evidence_articles(store, "kg:fall-of-assad-regime") == ALL_ARTICLES
     assert date_of(store, "kg:fall-of-assad-regime") == ("2024-12-08", "xsd:date", "kgo:DayPrecision", None)
-    assert values(store, "SELECT ?p WHERE { kg:fall-of-assad-regime kgo:participant ?p }") == {"kg:turkey"}
+    # Turkey "played a role" the article does not say: its words, not a participant on an equal footing
+    assert values(store, "SELECT ?p WHERE { kg:fall-of-assad-regime kgo:participant ?p }") == set()
+    assert select(
+        store,
+        """SELECT ?value ?modality WHERE {
+             ?claim rdf:subject kg:turkey ; rdf:predicate kgo:characterizedAs ; rdf:object ?value ;
+                    kgo:about kg:fall-of-assad-regime ; kgo:hasEvidence [ kgo:modality ?modality ] }""",
+    ) == [("played a role in Assad’s downfall", "kgo:Asserted")]
 
 
 def test_russia_operates_tartus_in_four_articles(store: ox.Store) -> None:
