@@ -29,7 +29,7 @@ from kg.limits import MAX_ERRORS_SHOWN
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
 from kg.query.named_graphs import graphs_for_push
-from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push
+from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push, valid_endpoint
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
@@ -290,7 +290,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _seconds(text: str) -> float:
-    """--timeout: a number of seconds, 0 for no bound."""
+    """--timeout of `kg query`: a number of seconds, 0 for no bound."""
     try:
         seconds = float(text)
     except ValueError:
@@ -298,6 +298,40 @@ def _seconds(text: str) -> float:
     if not 0 <= seconds <= threading.TIMEOUT_MAX:  # nan, inf, negative, beyond what a wait can take
         raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of seconds (0: no bound)")
     return seconds
+
+
+def _some_seconds(text: str) -> float:
+    """--timeout of `kg serve`: a number of seconds above 0 (the server always stops a query in the end;
+    Oxigraph was handed `nan`, `inf` or `-5` and answered about a `--timeout-s` nobody typed)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= _LONGEST_WAIT:
+        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of seconds above 0")
+    return seconds
+
+
+_LONGEST_WAIT = 366 * 24 * 3600.0  # a year: beyond it a socket timeout overflows
+
+
+def _port(text: str) -> int:
+    """--port: 0 to 65535 (0: any free port); a port beyond was a traceback from bind()."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a port (0 to 65535; 0: any free one)")
+    return port
+
+
+def _endpoint(text: str) -> str:
+    """--endpoint: an http(s) URL with a host (a mistyped one was a traceback from urllib)."""
+    try:
+        return valid_endpoint(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(escaped(str(error))) from None
 
 
 def _base(text: str) -> str:
@@ -488,7 +522,7 @@ def parser() -> argparse.ArgumentParser:
         "--serve", action="store_true", help="serve the exports on 127.0.0.1; the page reloads after each good build"
     )
     watch_parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
-    watch_parser.add_argument("--port", type=int, default=8000, help="port to serve on; 0 picks one (default: 8000)")
+    watch_parser.add_argument("--port", type=_port, default=8000, help="port to serve on; 0 picks one (default: 8000)")
     stats_parser = command("stats", cmd_stats, "count nodes by class and edges by relation")
     stats_parser.add_argument("--json", action="store_true", help="print JSON")
     coverage_parser = command("coverage", cmd_coverage, "show how every sentence of every article is accounted for")
@@ -584,16 +618,18 @@ def parser() -> argparse.ArgumentParser:
     )
     serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
     serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
-    serve_parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve_parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     serve_parser.add_argument(
         "--timeout",
-        type=float,
+        type=_some_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop any query running longer, with an error (default: {DEFAULT_TIMEOUT:g})",
     )
     push_parser = data_command("push", cmd_push, "upload the graph to a triple store (SPARQL 1.1 Graph Store Protocol)")
-    push_parser.add_argument("--endpoint", required=True, help="Graph Store endpoint URL (graphs go to ?graph=IRI)")
+    push_parser.add_argument(
+        "--endpoint", required=True, type=_endpoint, help="Graph Store endpoint URL (graphs go to ?graph=IRI)"
+    )
     push_parser.add_argument("--graph-base", help="prefix of the graph IRIs (default: the data base + graph/)")
     push_parser.add_argument("--user", help="user name for the store")
     push_parser.add_argument("--password", help=f"password (better: set {PASSWORD_ENV}, or type it when asked)")

@@ -182,3 +182,27 @@ def test_an_unreachable_store_is_reported(built: Path) -> None:
     endpoint = f"http://127.0.0.1:{free_port()}/store"
     status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint)
     assert status == 1 and "Connection refused" in err
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "error"),
+    [
+        ("notaurl", "'notaurl' is not an http:// or https:// URL"),
+        ("file:///etc/passwd", "'file:///etc/passwd' is not an http:// or https:// URL"),
+        ("http://127.0.0.1:99999/store", "'http://127.0.0.1:99999/store' is not a URL: Port out of range 0-65535"),
+        ("http://[::1/store", "'http://[::1/store' is not a URL: Invalid IPv6 URL"),
+        ("http:///store", "'http:///store' names no host"),
+        ("http://me:secret@127.0.0.1:1/store", "give the user with --user, the password in KG_PUSH_PASSWORD or when"),
+    ],
+)
+def test_an_endpoint_that_is_no_http_url_is_a_usage_error_before_anything_is_sent(
+    built: Path, endpoint: str, error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each was a traceback from urllib (or, for a file: URL, an attempt to open a local file; for a password in
+    the URL, "Name or service not known")."""
+    with pytest.raises(SystemExit) as usage:
+        main(["push", "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint])
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert f"kg push: error: argument --endpoint: {error}" in err
+    assert "secret" not in err and "Traceback" not in err

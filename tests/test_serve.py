@@ -234,6 +234,24 @@ def test_a_server_killed_outright_takes_its_engine_with_it(built: Path, tmp_path
         serving.close()
 
 
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["serve", "--port", "99999"], "kg serve: error: argument --port: '99999' is not a port (0 to 65535"),
+        (["serve", "--port", "-1"], "kg serve: error: argument --port: '-1' is not a port (0 to 65535"),
+        (["watch", "--serve", "--port", "65536"], "kg watch: error: argument --port: '65536' is not a port"),
+        (["serve", "--timeout", "nan"], "kg serve: error: argument --timeout: 'nan' is not a number of seconds above"),
+        (["serve", "--timeout", "0"], "kg serve: error: argument --timeout: '0' is not a number of seconds above 0"),
+        (["serve", "--timeout", "1e12"], "kg serve: error: argument --timeout: '1e12' is not a number of seconds"),
+    ],
+)
+def test_a_port_or_timeout_out_of_range_is_a_usage_error(argv: list[str], error: str) -> None:
+    """A port out of range was a traceback from bind(); `nan`, `inf`, `-5` went to Oxigraph's own --timeout-s."""
+    result = subprocess.run([sys.executable, "-m", "kg", *argv], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert error in result.stderr and "Traceback" not in result.stderr
+
+
 def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server) -> None:
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(timeout=30) == 0

@@ -41,6 +41,25 @@ class Pushed:
     status: int
 
 
+def valid_endpoint(url: str) -> str:
+    """`url` if it can be pushed to: http or https, a host, a port that exists, no user or password in it
+    (urllib reads `user:secret@` as part of the host name); else ValueError saying what is wrong."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # ValueError when out of range or not a number
+    except ValueError as error:
+        raise ValueError(f"'{url}' is not a URL: {error}") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"'{url}' is not an http:// or https:// URL")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"give the user with --user, the password in {PASSWORD_ENV} or when asked, not in the URL")
+    if not parts.hostname:
+        raise ValueError(f"'{url}' names no host")
+    if port == 0:
+        raise ValueError(f"'{url}': port 0 is no port to send to")
+    return url
+
+
 def graph_url(endpoint: str, graph: str) -> str:
     """Indirect graph identification: `endpoint?graph=<encoded IRI>` (keeping any query already there)."""
     separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
@@ -120,7 +139,12 @@ def push(
     prefixes: dict[str, str],
     credentials: Credentials | None = None,
 ) -> Iterator[Pushed]:
-    """PUT every graph in turn, yielding each as it lands; stops at the first refusal (PushError)."""
+    """PUT every graph in turn, yielding each as it lands; stops at the first refusal (PushError), or before
+    the first for an endpoint that is no http(s) URL (`valid_endpoint`)."""
+    try:
+        valid_endpoint(endpoint)
+    except ValueError as error:
+        raise PushError(str(error)) from None
     http = opener(endpoint, credentials)
     secret = credentials.password if credentials else None
     for graph, triples in graphs.items():
