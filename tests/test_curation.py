@@ -603,6 +603,27 @@ def test_new_entity_fits_each_layout_and_keeps_the_files_mode(tmp_path: Path, la
     assert entities.stat().st_mode & 0o777 == 0o664
 
 
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("Test\x1b[2J Person", "'Test\\x1b[2J Person' holds U+001B: a name is plain text"),
+        ("Test\u202e Person", "'Test\\u202e Person' holds U+202E: a name is plain text"),
+        ("Test Person ", "'Test Person ': a name is one line, with no space at its start or end"),
+        ("Test\nPerson", "'Test\\nPerson': a name is one line, with no space at its start or end"),
+    ],
+)
+def test_new_entity_refuses_a_name_kg_validate_would_refuse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, error: str
+) -> None:
+    """It wrote them (a newline, ESC, U+2028…), and kg validate then refused the file."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    before = (tmp_path / "sources" / "entities.yaml").read_bytes()
+    args = ["--sources", str(tmp_path / "sources"), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "x", "--type", "Person", "--name", name, *args]) == 1
+    assert capsys.readouterr().err == f"kg new entity: {error}\n"
+    assert (tmp_path / "sources" / "entities.yaml").read_bytes() == before
+
+
 def test_new_entity_refuses_a_blank_name_and_an_entities_file_that_does_not_validate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -651,7 +672,11 @@ def test_new_entity_refuses_a_flow_list_and_an_event_name(tmp_path: Path, capsys
     assert "names an existing event: tartus-naval-base-founding" in capsys.readouterr().err
 
 
-def test_timeline_and_conflicts_show_control_characters_escaped(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_control_characters_written_by_escapes_are_refused_where_they_are(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They reached the timeline, the page and `kg query`'s terminal (an ESC that clears it, an OSC title);
+    article texts refused them already."""
     facts = mini / "facts" / "mini.yaml"
     facts.write_text(
         facts.read_text(encoding="utf-8").replace(
@@ -659,11 +684,12 @@ def test_timeline_and_conflicts_show_control_characters_escaped(mini: Path, caps
         ),
         encoding="utf-8",
     )
-    for output_format in ("table", "markdown", "csv"):
-        assert main(["timeline", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--format", output_format]) == 0
-        out = capsys.readouterr().out
-        assert "\x1b" not in out and "\r" not in out and "\x07" not in out
-        assert "\\u001b" in out
+    for command in ("validate", "timeline"):
+        assert main([command, "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert f"{facts}:14:11: the escape writes U+001B (a control character) into the text" in captured.err
+        assert not any(c in captured.err for c in "\x1b\x07\r")
 
 
 def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: tuple[Path, Watching]) -> None:

@@ -272,6 +272,43 @@ def test_an_empty_query_is_named_so(mini_exports: Path, text: str) -> None:
     assert err == "kg query: -e: the query is empty (a SELECT, ASK, CONSTRUCT or DESCRIBE)\n"
 
 
+def test_the_table_shows_control_characters_and_direction_overrides_escaped(mini_exports: Path) -> None:
+    """Printed as they were, an ESC in a literal cleared the terminal, and U+202E turned the line around."""
+    text = 'SELECT ?x { BIND("a\\u001b[2Jb\\u202ec\\td" AS ?x) }'
+    status, out, _ = query(mini_exports, "-e", text)
+    assert status == 0
+    assert out.splitlines()[2] == "a\\u001b[2Jb\\u202ec\\u0009d"
+
+
+EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,573² rows over the real graph
+
+
+@pytest.mark.parametrize(
+    ("output", "text", "error"),
+    [
+        ("csv", EVERY_PAIR, "-e: the answer is larger than 256 MB: ask for less (LIMIT, fewer variables)\n"),
+        ("json", EVERY_PAIR, "-e: the answer is larger than 256 MB: ask for less (LIMIT, fewer variables)\n"),
+        (
+            "table",
+            EVERY_PAIR,
+            "-e: more than 100,000 rows to align: ask for fewer (LIMIT), or use --format csv, tsv or json\n",
+        ),
+        (
+            "ntriples",
+            "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }",
+            "-e: more than 250,000 triples: ask for fewer (LIMIT), or build the graph whole (kg build --format nt)\n",
+        ),
+    ],
+)
+def test_an_answer_too_large_to_hold_is_refused_not_grown_until_killed(
+    built: Path, output: str, text: str, error: str
+) -> None:
+    """A cross join's CSV grew by 350 MB a second in the query's process, to a Rust backtrace under a memory
+    limit; 30 s (the default timeout) would have been 10 GB."""
+    status, out, err = query(built, "--format", output, "-e", text)
+    assert (status, out, err) == (1, "", error)
+
+
 def test_a_federated_query_is_refused_at_its_service_keyword(mini_exports: Path) -> None:
     """Oxigraph sends a SERVICE's pattern to any address: a query from elsewhere could send out what it matched."""
     text = "SELECT * WHERE {\n  ?s ?p ?o .\n  SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}"

@@ -21,9 +21,9 @@ from kg.curation.authoring import CurationError, yaml_quoted
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean, locate
-from kg.sources.records import load_sources
-from kg.sources.schema import ID_PATTERN
-from kg.sources.yaml_reader import read_yaml
+from kg.sources.records import load_sources, whole_pattern
+from kg.sources.schema import ID_PATTERN, NAME_PATTERN
+from kg.sources.yaml_reader import CONTROL, read_yaml
 
 ENTITIES_FILE = "entities.yaml"
 
@@ -60,6 +60,11 @@ def new_entity(
     given = [name, *aliases]
     if any(not given_name.strip() for given_name in given):
         raise CurationError("a name or an alias cannot be blank")
+    for given_name in given:
+        if control := CONTROL.search(given_name):
+            raise CurationError(f"{given_name!r} holds U+{ord(control.group()):04X}: a name is plain text")
+        if not whole_pattern(NAME_PATTERN).search(given_name):
+            raise CurationError(f"{given_name!r}: a name is one line, with no space at its start or end")
     twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]
     if twice:
         raise CurationError(f"'{twice[0]}' is given twice (as the name or an alias): give each name once")

@@ -21,11 +21,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kg.limits import MIB
+from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.query.federation import REFUSED, service_at
 
 MAX_REQUEST_BYTES = MIB  # a SPARQL query, however long, is far below this
-MAX_ANSWER_BYTES = 256 * MIB  # the whole real graph as N-Triples is 2 MB
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "host"}
 
 

@@ -8,11 +8,16 @@ formats, or, for CONSTRUCT and DESCRIBE, as Turtle or N-Triples.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.ontology import Term
 from kg.query.federation import REFUSED, service_at
 
@@ -118,14 +123,29 @@ def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        return term.value.replace("\r", "").replace("\n", "⏎")
+        return _UNSEEN.sub(_escape, term.value.replace("\r", "").replace("\n", "⏎"))
     return str(term)
 
 
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters and direction overrides: printed as they are, an ESC in a name cleared the terminal or
+planted a link in it, and U+202E turned the rest of the line around."""
+
+
+def _escape(found: re.Match[str]) -> str:
+    return f"\\u{ord(found[0]):04x}"
+
+
 def table(result: ox.QuerySolutions, prefixes: dict[str, str]) -> str:
-    """Aligned columns under the variable names, then `(N rows)`."""
+    """Aligned columns under the variable names, then `(N rows)`; QueryError beyond MAX_TABLE_ROWS."""
     names = [variable.value for variable in result.variables]
-    rows = [[compact(solution[name], prefixes) for name in names] for solution in result]
+    rows: list[list[str]] = []
+    for solution in result:
+        if len(rows) == MAX_TABLE_ROWS:
+            raise QueryError(
+                f"more than {MAX_TABLE_ROWS:,} rows to align: ask for fewer (LIMIT), or use --format csv, tsv or json"
+            )
+        rows.append([compact(solution[name], prefixes) for name in names])
     widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
     lines = [
         "  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True)).rstrip(),
@@ -136,6 +156,68 @@ def table(result: ox.QuerySolutions, prefixes: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _too_large() -> QueryError:
+    return QueryError(f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)")
+
+
+class _Bounded(io.RawIOBase):
+    """Where Oxigraph serialises an answer: bytes up to MAX_ANSWER_BYTES, then OSError (a cross join grew the
+    answer by 350 MB a second until the process was killed, with a Rust backtrace)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        if self.size > MAX_ANSWER_BYTES:
+            raise OSError("the answer is too large")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def text(self) -> str:
+        return b"".join(self.parts).decode()
+
+
+MAX_TABLE_ROWS = 100_000
+"""The most rows `--format table` aligns (it holds them all to size the columns: 256 MB of cells took 34 s
+and 1 GB); csv, tsv and json go to MAX_ANSWER_BYTES."""
+MAX_GRAPH_TRIPLES = 250_000
+"""The most triples a CONSTRUCT or DESCRIBE answers (held to be written once each: 780 MB at a million);
+the whole real graph is 14,573 triples, and `kg build --format nt` writes any graph whole."""
+
+
+def _serialized(write: Callable[[IO[bytes]], object]) -> str:
+    """What `write` writes into a `_Bounded` output, as text; QueryError when it outgrows it."""
+    output = _Bounded()
+    try:
+        write(cast(IO[bytes], output))
+    except OSError:
+        if output.size > MAX_ANSWER_BYTES:
+            raise _too_large() from None
+        raise
+    return output.text()
+
+
+def _distinct_triples(result: ox.QueryTriples) -> list[ox.Triple]:
+    """The triples of a CONSTRUCT or DESCRIBE (which can repeat some), each once, in order; QueryError
+    beyond MAX_GRAPH_TRIPLES."""
+    triples: dict[ox.Triple, None] = {}
+    for triple in result:
+        if triple not in triples:
+            if len(triples) == MAX_GRAPH_TRIPLES:
+                raise QueryError(
+                    f"more than {MAX_GRAPH_TRIPLES:,} triples: ask for fewer (LIMIT), or build the graph whole"
+                    " (kg build --format nt)"
+                )
+            triples[triple] = None
+    return list(triples)
+
+
 def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
     """Only the prefixes some IRI of the graph starts with, in a stable order."""
     iris = {term.value for triple in triples for term in triple if isinstance(term, ox.NamedNode)}
@@ -143,16 +225,12 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
     return {name: ns for name, ns in sorted(prefixes.items()) if any(iri.startswith(ns) for iri in iris)}
 
 
-def _text(serialized: bytes | None) -> str:
-    """Serialising without an output file returns the bytes (the stubs allow None, for the file case)."""
-    return (serialized or b"").decode()
-
-
 def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
-    """Serialise a result in `fmt` (one of RESULT_FORMATS); a QueryError when the format does not fit the result."""
+    """Serialise a result in `fmt` (one of RESULT_FORMATS); a QueryError when the format does not fit the result,
+    or when the answer is larger than MAX_ANSWER_BYTES."""
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
-            return _text(result.serialize(format=ox.QueryResultsFormat.JSON)) + "\n"
+            return _serialized(partial(result.serialize, format=ox.QueryResultsFormat.JSON)) + "\n"
         if fmt in GRAPH_FORMATS:
             raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; an ASK answers true or false")
         return ("true" if result else "false") + "\n"
@@ -160,12 +238,12 @@ def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
         if fmt in SOLUTION_FORMATS:
             raise QueryError(f"--format {fmt} is for SELECT and ASK; use turtle or ntriples for a graph")
         rdf_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
-        triples = list(dict.fromkeys(result))  # DESCRIBE can repeat triples
+        triples = _distinct_triples(result)
         used = _used_prefixes(triples, prefixes) if rdf_format == ox.RdfFormat.TURTLE else None
-        return _text(ox.serialize(triples, format=rdf_format, prefixes=used))
+        return _serialized(lambda output: ox.serialize(triples, output, rdf_format, prefixes=used))
     if fmt in GRAPH_FORMATS:
         raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; use table, csv, tsv or json for SELECT")
     if fmt == "table":
         return table(result, prefixes)
-    text = _text(result.serialize(format=SOLUTION_FORMATS[fmt]))
+    text = _serialized(partial(result.serialize, format=SOLUTION_FORMATS[fmt]))
     return text if text.endswith("\n") else text + "\n"

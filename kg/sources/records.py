@@ -25,7 +25,7 @@ from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Problem, Where, did_you_mean
 from kg.sources.reading import Refused, forget_folders, read_text
-from kg.sources.schema import ARTICLE_FIELDS, ID_PATTERN, structure_schema
+from kg.sources.schema import ARTICLE_FIELDS, ID_PATTERN, NAME_PATTERN, structure_schema
 from kg.sources.yaml_reader import read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
@@ -268,7 +268,7 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
     import jsonschema
 
     def pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
-        if validator.is_type(instance, "string") and not _strict(pattern).search(instance):
+        if validator.is_type(instance, "string") and not whole_pattern(pattern).search(instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
     strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
@@ -276,7 +276,7 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
 
 
 @cache
-def _strict(pattern: str) -> re.Pattern[str]:
+def whole_pattern(pattern: str) -> re.Pattern[str]:
     """`pattern` with a final `$` that matches at the very end only (`\\Z`)."""
     return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
 
@@ -381,6 +381,10 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
     if keyword == "pattern" and schema.get("pattern") == "\\S":
         return [Problem(at, "blank text: write the words, or leave the field out")]
+    if keyword == "pattern" and schema.get("pattern") == NAME_PATTERN:
+        if not str(error.instance).strip():
+            return [Problem(at, "blank name: write the name, or leave it out")]
+        return [Problem(at, f"name {_short(error.instance)} must be one line, with no space at its start or end")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         return [Problem(at, f"'{error.instance}' is not a valid id: use lowercase letters, digits and dashes")]
     if keyword == "type":
@@ -537,7 +541,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     passed_over: set[str] = set()  # of the records left out (`_left_out`)
     for index, raw in enumerate(_items(data.get("entities"))):
         entity_where = where.at("entities", index)
-        if not _has_str(raw, "id", "type", "name"):
+        if not _has_str(raw, "id", "type", "name") or not whole_pattern(NAME_PATTERN).search(raw["name"]):
             _left_out(raw, default_article, passed_over)
             continue
         entity = Entity(
@@ -552,7 +556,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         loaded.entities.append(entity)
     for index, raw in enumerate(_items(data.get("events"))):
         event_where = where.at("events", index)
-        if not _has_str(raw, "id", "type", "name"):
+        if not _has_str(raw, "id", "type", "name") or not whole_pattern(NAME_PATTERN).search(raw["name"]):
             _left_out(raw, default_article, passed_over)
             continue
         roles = _roles(raw.get("roles"))

@@ -18,6 +18,9 @@ SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
 _TEXT = {"type": "string", "pattern": "\\S"}  # not empty nor blank: a quote of spaces is found everywhere
+NAME_PATTERN = "^\\S(?:.*\\S)?$"
+"""A name or an alias: one line, no space at either end (' Russia' was a second name that no text spells)."""
+_NAME = {"type": "string", "pattern": NAME_PATTERN}
 _DATE_STRING = {
     "type": ["string", "integer"],
     "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
@@ -76,7 +79,7 @@ def _evidence(modality: dict[str, Any]) -> dict[str, Any]:
 
 
 def _names() -> dict[str, Any]:
-    return {"name": _TEXT, "aliases": {"type": "array", "items": _TEXT, "uniqueItems": True}, "note": _TEXT}
+    return {"name": _NAME, "aliases": {"type": "array", "items": _NAME, "uniqueItems": True}, "note": _TEXT}
 
 
 def _facts_schema(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -67,6 +68,11 @@ _SourceLoader.yaml_implicit_resolvers = {
 
 
 _LINE_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+"""What a double-quoted escape (`"\\e"`, `"\\0"`, `"\\x9b"`, `"\\u202e"`) can put in a value that YAML refuses
+written as it is: control characters but tab and line feed, direction overrides and isolates, a byte-order
+mark, non-characters.  An ESC in a name reached the page and `kg query`'s terminal; article texts refuse
+the same."""
 _SEPARATOR_MESSAGE = (
     "character U+{:04X} is a line break to YAML but not to an editor, so every line number after it would be "
     "off: remove it, or write it as an escape (\\u2028) in a double-quoted string"
@@ -97,7 +103,7 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         return None, [reuse.problem(where)]
     fast = fast_load(text) if reuse is None else UNSURE  # PyYAML could not even scan it: let it say why
     if fast is not UNSURE:
-        return fast, []
+        return fast, _escaped_controls(fast, where) if "\\" in text else []
     loader = _SourceLoader(text)
     try:
         document = loader.get_single_data()
@@ -119,10 +125,9 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
         mark = loader.merges[0].start_mark
         message = "the merge key '<<' is not allowed: sources spell every value out"
         return None, [Problem(where, message, mark.line + 1, mark.column + 1)]
-    return document, [
-        Problem(where, message, node.start_mark.line + 1, node.start_mark.column + 1)
-        for node, message in loader.refused
-    ]
+    marks = [(node.start_mark, reason) for node, reason in loader.refused]
+    found = [Problem(where, reason, mark.line + 1, mark.column + 1) for mark, reason in marks]
+    return document, found + (_escaped_controls(document, where) if "\\" in text else [])
 
 
 def _character_offset(text: str, offset: int) -> int:
@@ -194,6 +199,30 @@ def _zero_led_values(text: str) -> set[str]:
             else:
                 values.add(str(int(token[2:] or "0", 8)))
     return values
+
+
+def _escaped_controls(document: Any, where: Where) -> list[Problem]:
+    """A problem at each value (or key) holding a `CONTROL` character, which only an escape in double quotes
+    can write: looked for in the files with a backslash only."""
+    found: list[Problem] = []
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            if control := CONTROL.search(value):
+                character = control.group()
+                name = unicodedata.name(character, "a control character")
+                message = f"the escape writes U+{ord(character):04X} ({name}) into the text: write plain text"
+                found.append(Problem(where.at(*path), message))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, path)  # a key is located at its mapping
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(document, ())
+    return found
 
 
 def fast_load(text: str) -> Any:
