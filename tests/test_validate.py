@@ -137,9 +137,15 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         (
             FACTS,
             "about: bashar-al-assad",
-            "quantity: 012",
-            "mini.yaml:19:17: unexpected value 10: expected an id, a list",
+            "quantity: 12",
+            "mini.yaml:19:17: unexpected value 12: expected an id, a list",
         ),
+        # YAML 1.1's other integers are text as written: a date spelled so is malformed, not another year
+        (FACTS, "value: 2025-01-28", "value: 20:25", "mini.yaml:15:11: malformed date '20:25'"),  # was year 1225
+        (FACTS, "value: 2025-01-28", "value: 03751", "mini.yaml:15:11: malformed date '03751'"),  # was 2025
+        (FACTS, "value: 2025-01-28", "value: 0x7E9", "mini.yaml:15:11: malformed date '0x7E9'"),  # was 2025
+        (FACTS, "value: 2025-01-28", "value: 2_025", "mini.yaml:15:11: malformed date '2_025'"),  # was 2025
+        (FACTS, "value: 2025-01-28", "value: 017", "mini.yaml:15:11: malformed date '017'"),  # was '15'
         (FACTS, "quote: Russia operates the Tartus naval base", 'quote: " "', "mini.yaml:29:16: blank text"),
         # quotes not verbatim (with a hint on quote marks), claims without evidence, unknown article
         (
@@ -234,9 +240,14 @@ def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_tr
 
 
 def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path) -> None:
-    """`value: 012` was written as "10", `value: true` as "True": a literal is text as printed."""
-    edit(mini, FACTS, "predicate: operates\n    object: tartus-naval-base", "predicate: holdsPosition\n    value: 012")
-    assert "mini.yaml:27:12: expected text, got a whole number" in problems(mini)
+    """`value: 012` was written as "10", `value: true` as "True": a literal is text as printed.  A YAML 1.1
+    number in another base is that text (`012`); a decimal one is a number, refused."""
+    edit(mini, FACTS, "predicate: operates\n    object: tartus-naval-base", "predicate: characterizedAs\n    value: 12")
+    assert problems(mini) == ["mini.yaml:27:12: expected text, got a whole number"]
+    edit(mini, FACTS, "value: 12", "value: 012")
+    assert problems(mini) == []
+    claims = kg.load(mini, ONTOLOGY).claims.values()
+    assert [claim.value for claim in claims if claim.predicate == "characterizedAs"] == ["012"]
 
 
 def test_a_quote_like_no_passage_of_the_text_has_no_hint(mini: Path) -> None:

@@ -61,8 +61,14 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+_INT = "tag:yaml.org,2002:int"
+_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+"""The integers a source may spell: YAML 1.1's others are text as written.  `date: 20:25` (base 60) was the
+year 1225, `03751` (octal) and `0x7E9` were 2025, `2_025` too, and `value: 012` the text '10'."""
 _SourceLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _DECIMAL if tag == _INT else regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
@@ -173,6 +179,8 @@ def _not_yaml() -> re.Pattern[str]:
 
 
 _NOT_YAML = _not_yaml()
+_RADIX = re.compile(r"0[xXbB]")  # two patterns, each opening with a literal: 0.05 s each over 62 MB of YAML
+_UNDERSCORED = re.compile(r"_[0-9]")
 _ZERO_LED = re.compile(r"(0(?:o[0-7_]+|[0-9_]+))[ \t]*(?:$|[\r,\]}]|\s#)", re.MULTILINE)
 
 
@@ -180,9 +188,9 @@ def _zero_led_values(text: str) -> set[str]:
     """What yaml-rs makes of each plain scalar such as `012` or `0o17` in the text ("12" and "15"), as the
     unsigned decimal digits JSON writes; "?" for an octal too long to convert, which nothing can rule out.
 
-    Such a scalar is an integer to both parsers, but not the same one (PyYAML reads `012` as octal 10
-    and `0o17` as text).  A match is `(?:^|[\\s\\[{,:])[-+]?` before a `_ZERO_LED` one; searching for the
-    zero first and looking back is twenty times faster than the one pattern (no literal to start from).
+    Such a scalar is an integer to yaml-rs, and text to `_SourceLoader` (`_DECIMAL`).  A match is
+    `(?:^|[\\s\\[{,:])[-+]?` before a `_ZERO_LED` one; searching for the zero first and looking back is
+    twenty times faster than the one pattern (no literal to start from).
     Matches inside comments and quoted text count too: they can only add values.  Digits are compared as
     text: the interpreter refuses to turn more than 4,300 decimal digits into an int."""
     values = set()
@@ -228,23 +236,25 @@ def _escaped_controls(document: Any, where: Where) -> list[Problem]:
 def fast_load(text: str) -> Any:
     """The document as PyYAML would load it, parsed by the Rust `yaml-rs` (ten times faster), or UNSURE.
 
-    YAML 1.2 (yaml-rs) and 1.1 (PyYAML) read some plain scalars differently (`yes`, `on`, `012`, `0o17`,
-    `12:30`, `1e3`…), yaml-rs drops tags instead of refusing them, and lets control characters through.
-    Their syntax differs too: yaml-rs accepts tabs where PyYAML refuses them, reads flow scalars opening
-    with an indicator (`[a, :b]`, `{?x}`) and flow collections continued over lines its own way, and an
-    empty block scalar (`note: |`) as a line break.  So the fast result is kept only when it cannot differ:
-    no tag indicator where a tag could open, document marker, directive, tab, indicator opening a flow
-    scalar, flow collection left open at the end of a line, or character outside YAML's printable set in
-    the text, no string that PyYAML's resolvers would type or made only of line breaks, no float, no
-    integer that a scalar with a leading zero in the text would give, nesting within bounds.  Otherwise,
-    and on any error (PyYAML then says where), the caller loads the text with PyYAML: the one reference
-    for meaning.
+    YAML 1.2 (yaml-rs) and 1.1 (PyYAML, with decimal integers only: `_DECIMAL`) read some plain scalars differently
+    (`yes`, `on`, `012`, `0o17`, `0x1F`, `2_025`, `1e3`…), yaml-rs drops tags instead of refusing them, and lets
+    control characters through.  Their syntax differs too: yaml-rs accepts tabs where PyYAML refuses them, reads
+    flow scalars opening with an indicator (`[a, :b]`, `{?x}`) and flow collections continued over lines its own
+    way, and an empty block scalar (`note: |`) as a line break.  So the fast result is kept only when it cannot
+    differ: no tag indicator where a tag could open, document marker, directive, tab, indicator opening a flow
+    scalar, flow collection left open at the end of a line, or character outside YAML's printable set in the text,
+    no string that PyYAML's resolvers would type or made only of line breaks, no float, no integer that a scalar
+    with a leading zero in the text would give, no `0x`, `0b` or underscore before a digit anywhere, nesting within
+    bounds.  Otherwise, and on any error (PyYAML then says where), the caller loads the text with PyYAML: the one
+    reference for meaning.
     """
     if _yaml_rs is None or "\t" in text or _document_marker(text) or _NOT_YAML.search(text):
         return UNSURE
     if "!" in text and _TAG.search(text):
         return UNSURE
     if "<<" in text:  # a merge key, which yaml-rs merges: PyYAML refuses it (`_SourceLoader`)
+        return UNSURE
+    if _RADIX.search(text) or _UNDERSCORED.search(text):  # `0x7E9`, `0b101`, `2_025`: numbers to yaml-rs only
         return UNSURE
     if text and not text.endswith("\n"):  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
         return UNSURE
