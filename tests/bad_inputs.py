@@ -387,6 +387,10 @@ CASES: tuple[Case, ...] = (
     Case("duplicate id", "typo",
          per_place(facts_yaml().replace("id: test-person", "id: russia"), article_yaml(id=ARTICLE)),
          (r"duplicate id 'russia' \(first defined at sources/entities.yaml:\d+:\d+\)|must equal the file name",)),
+    Case("a claim with an event's id (a reference to it chose the claim, silently)", "typo",
+         per_place(facts_yaml().replace("id: test-claim", "id: test-event"), None),
+         (r"x.yaml:\d+:9: duplicate id 'test-event': an event has it already \(a record named by id must be one "
+          r"record\) \(first defined at sources/(facts/)?x.yaml:\d+:\d+\)",), places=FACT_PLACES),
     Case("role filled by the wrong class", "typo",
          per_place(facts_yaml(event="      destination: bashar-al-assad\n"), article_yaml(outlet="bashar-al-assad")),
          (r"'(destination|outlet)' needs an? (Place|NewsOrganization), but 'bashar-al-assad' is a Person",)),

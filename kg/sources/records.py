@@ -258,6 +258,12 @@ def merge(files: list[FileRecords]) -> Loaded:
                 loaded.problems.append(Problem(claim.where, f"duplicate claim '{claim.id}': {hint}", related=first))
             else:
                 model.claims[claim.id] = claim
+    for claim in model.claims.values():  # after every file: which of the two comes first does not matter
+        node = model.entities.get(claim.id) or model.events.get(claim.id)
+        if node is not None:
+            kind = "an event" if claim.id in model.events else "an entity"
+            message = f"duplicate id '{claim.id}': {kind} has it already (a record named by id must be one record)"
+            loaded.problems.append(Problem(claim.where.at("id"), message, related=node.where))
     return loaded
 
 
