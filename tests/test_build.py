@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,41 @@ def test_a_failed_build_leaves_the_exports_byte_identical(
     assert code == 1
     assert "unknown entity 'rusia'" in capsys.readouterr().err
     assert snapshot(mini_built) == before
+
+
+def test_an_empty_sources_folder_fails_and_leaves_the_exports(
+    mini_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--sources empty/` replaced the exports with a graph of nothing, exit 0."""
+    before = snapshot(mini_built)
+    (tmp_path / "empty").mkdir()
+    code = main(["build", "--sources", str(tmp_path / "empty"), "--ontology", str(ONTOLOGY), "--out", str(mini_built)])
+    assert code == 1
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'empty'}:1:1: no source file here")
+    assert snapshot(mini_built) == before
+
+
+@pytest.mark.parametrize(
+    ("out", "error"),
+    [
+        ("sources", "--out lies in the sources folder"),
+        ("sources/facts/exports", "--out lies in the sources folder"),
+        ("ontology", "--out lies in the ontology folder"),
+        ("sources/entities.yaml", "--out names a file: the exports go to a folder"),
+    ],
+)
+def test_exports_are_not_written_into_the_sources_or_the_ontology(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str, error: str
+) -> None:
+    """They were (exit 0): read back as sources the next time, and never up to date in an ontology folder."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    code = main(["build", "--sources", str(tmp_path / "sources"), "--ontology", str(tmp_path / "ontology"),
+                 "--out", str(tmp_path / out)])  # fmt: skip
+    assert code == 1
+    assert capsys.readouterr().err.startswith(f"{tmp_path / out}:1:1: {error}")
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
 def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_files(

@@ -45,6 +45,7 @@ from kg.exports.page_data import PageKept
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
 from kg.exports.turtle import entity_finder, valid_base
 from kg.exports.view import View
+from kg.problems import Problem, ValidationFailed, Where, locate
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
 from kg.timings import stage
@@ -383,6 +384,19 @@ class Written(list[Path]):
     project: Project | None = None
 
 
+def _out_refused(out: Path, sources: Path, ontology_dir: Path) -> str | None:
+    """Why the exports cannot go to `out`, if they cannot: a file is there, or it lies in the sources or the
+    ontology (the exports were then read as input, and a build that writes into its own input is never up
+    to date: `kg watch` rebuilt twice per save)."""
+    if out.exists() and not out.is_dir():
+        return "--out names a file: the exports go to a folder"
+    where = out.resolve()
+    for inside, name in ((sources, "sources"), (ontology_dir, "ontology")):
+        if where == inside.resolve() or inside.resolve() in where.parents:
+            return f"--out lies in the {name} folder ({inside}): the exports would be read as its files; choose another"
+    return None
+
+
 def build(
     sources: Path = DEFAULT_SOURCES,
     ontology_dir: Path = DEFAULT_ONTOLOGY,
@@ -401,6 +415,8 @@ def build(
     """
     formats = export_formats(formats)
     base = valid_base(base)
+    if refused := _out_refused(out, sources, ontology_dir):
+        raise ValidationFailed(locate([Problem(Where(out), refused, 1, 1)]))
     cache = cache_folder(sources)
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"

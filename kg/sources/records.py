@@ -194,6 +194,9 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         loaded = merge(records)
     loaded.files = files
     loaded.problems[:0] = listed.problems() + _texts_of_no_article(listed, loaded.model)
+    if not (files or listed.texts or listed.problems()):  # an empty graph would replace the last good one
+        message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
+        loaded.problems.append(Problem(Where(sources), message, 1, 1))
     loaded.unlisted = bool(listed.unlisted or listed.linked_folders)
     for file in listed.misplaced + listed.misnamed:  # not read: what they name is not reported unknown elsewhere
         kind = "article" if file in listed.misplaced else "facts"
