@@ -223,6 +223,20 @@ def _many_bad_ignores(sources: Path, place: str) -> None:
     write(source_file(sources, place, "x.txt"), ARTICLE_TEXT)
 
 
+def _same_words_article(sources: Path, place: str) -> None:
+    """20,000 sentences of 25 words out of 14, each ignored, and 10,000 ignored passages the text does not
+    hold: every word is on every line, so a word index of the lines found no rare word to search by (33 s)."""
+    words = "Russia Syria base Tartus talks Assad extradition delegation naval port agreement withdraw said reported"
+    vocabulary = words.split()
+    sentences = [
+        " ".join(vocabulary[(k * 7 + i * i + k // 14) % 14] for i in range(25)) + f" {k}." for k in range(20_000)
+    ]
+    passages = sentences + [f"Russia Syria passage {k} not in the text." for k in range(VOLUME_ERRORS)]
+    ignores = "".join(f'\n  - {{quote: "{passage}", reason: test}}' for passage in passages)
+    write(source_file(sources, place), article_yaml(ignore=ignores))
+    write(source_file(sources, place, "x.txt"), "\n".join(sentences) + "\n")
+
+
 def _nested_article_file(sources: Path, place: str) -> None:
     folder = sources / "articles" / "drafts"
     folder.mkdir()
@@ -505,6 +519,8 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
     # --- volume
     Case("10,000 bad records", "volume", _many_bad_claims, (r"unknown entity 'rusia-\d+' — did you mean 'russia'\?",),
          places=FACT_PLACES),
+    Case("20,000 ignored sentences that share their few words", "volume", _same_words_article,
+         (r"ignored passage not found verbatim",), places=("articles",)),
     Case("10,000 bad ignored passages", "volume", _many_bad_ignores, (r"ignored passage not found verbatim",),
          places=("articles",)),
 )

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kg
-from kg.checks.coverage import TextSearch, account_article, ignored_spans, occurrences
+from kg.checks.coverage import MANY, account_article, all_occurrences, ignored_spans, occurrences
 from kg.cli import main
 from kg.model import Article, Ignored, Model
 from kg.problems import did_you_mean
@@ -483,27 +483,29 @@ def test_coverage_shows_its_accounting_and_then_the_other_errors(
     st.sampled_from([" ", ".", ". "]),
     st.data(),
 )
-def test_the_indexed_search_finds_every_occurrence_a_scan_finds(
+def test_the_automaton_finds_every_occurrence_a_scan_finds(
     lines: list[list[str]], separator: str, data: st.DataObject
 ) -> None:
-    """`TextSearch` looks for a passage in the lines holding its rarest inner word only: the same occurrences,
-    overlapping ones and ones across lines included, as a scan of the whole text (the passage is mostly a
-    piece of the text, so it is found, often more than once)."""
+    """Many passages are found by one automaton: the same occurrences, overlapping ones and ones across lines
+    included, as a scan of the whole text for each (a passage is mostly a piece of the text, so it is found,
+    often more than once)."""
     text = "\n".join(separator.join(words) for words in lines)
-    start = data.draw(st.integers(0, max(len(text) - 1, 0)))
-    needle = data.draw(
-        st.one_of(st.just(text[start : start + data.draw(st.integers(1, 9))]), st.text("ab .\n", min_size=1))
-    )
-    search = TextSearch(text)
-    search.COMMON = 0  # the index even for words on every line, so that it is what is tested
-    assert search.occurrences(needle) == list(occurrences(text, needle))
+    needles = []
+    for _ in range(MANY):
+        start = data.draw(st.integers(0, max(len(text) - 1, 0)))
+        needles.append(
+            data.draw(
+                st.one_of(st.just(text[start : start + data.draw(st.integers(0, 9))]), st.text("ab .\n", max_size=6))
+            )
+        )
+    assert list(all_occurrences(text, needles)) == [list(occurrences(text, needle)) for needle in needles]
 
 
 def test_coverage_of_an_article_of_ten_thousand_ignored_sentences_is_linear(tmp_path: Path) -> None:
     """Each sentence was checked against every ignored passage (and every mention of a name in the Turtle
     against every one too), and each passage looked for in the whole text twice over: a 1.5 MB article of
     10,748 ignored sentences took 27 s to build, and takes 2.5 s.  Here: the accounting is right, and so are
-    the occurrences found through the index."""
+    the occurrences found by the automaton."""
     lines = [f"Russia keeps its bases in Syria, in copy {number}." for number in range(10_000)]
     article = Article("big", "big.txt", "\n".join(lines) + "\n", title="Big",
                       ignore=tuple(Ignored(line, "test") for line in lines))  # fmt: skip
@@ -511,10 +513,9 @@ def test_coverage_of_an_article_of_ten_thousand_ignored_sentences_is_linear(tmp_
     assert spans is not None and len(spans) == 10_000
     accounted = account_article(article, Model(articles={"big": article}), [])
     assert [item.status for item in accounted] == ["ignored"] * 10_000
-    search = TextSearch(article.text)
-    for needle in ("keeps its bases in Syria, in copy 9999.", "in copy 1", " 12.\nRussia"):
-        assert search.occurrences(needle) == list(occurrences(article.text, needle)), needle
-    assert search.occurrences("keeps its bases in Syria, in copy 9999.") == [(spans[-1][0] + 7, spans[-1][1])]
+    needles = ["keeps its bases in Syria, in copy 9999.", "in copy 1", " 12.\nRussia", *lines[: MANY - 3]]
+    assert list(all_occurrences(article.text, needles)) == [list(occurrences(article.text, n)) for n in needles]
+    assert next(all_occurrences(article.text, needles)) == [(spans[-1][0] + 7, spans[-1][1])]
 
 
 def test_one_mistyped_ignored_passage_leaves_the_others_counted_where_coverage_is_shown() -> None:
