@@ -290,6 +290,25 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
     assert f"mini.yaml:29:16: quote not found verbatim in article 'mini-article'; {hint}" in problems(mini)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # a section the text does not print: it was taken as it was, and the line it printed reported uncited
+        ("section: News Feed", "section: Opinion", "mini-article.yaml:6:10: section not found verbatim in the text"),
+        # a headline off by one space: its error, and two more at the lines it was meant to account for
+        (
+            "headline: Russia keeps Tartus, officials say",
+            "headline: Russia keeps  Tartus, officials say",
+            "mini-article.yaml:5:11: headline not found verbatim in the text; it differs in spacing or line breaks "
+            "(quotes cannot span lines)",
+        ),
+    ],
+)
+def test_metadata_not_printed_is_one_error_at_the_metadata(mini: Path, old: str, new: str, expected: str) -> None:
+    edit(mini, ARTICLE, old, new)
+    assert problems(mini) == [expected]
+
+
 def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:
     edit(mini, FACTS, "recipient: russia", "recipient: rusia")
     edit(mini, FACTS, "value: 2025-01-28", "value: 2025-13-01")

@@ -291,6 +291,13 @@ def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     }
 
 
+def _metadata_printed(article: Article) -> bool:
+    """Whether the headline, section, photo captions and credits are all in the text (`check_article`)."""
+    photos = article.photos
+    fields = [article.headline, article.section, *(photo.caption for photo in photos), *(p.credit for p in photos)]
+    return all(value is None or value in article.text for value in fields)
+
+
 def coverage_problems(
     model: Model,
     uncovered: frozenset[Path] = frozenset(),
@@ -300,15 +307,16 @@ def coverage_problems(
     """Unaccounted sentences of `articles` (default: all), located in the article's text file.
     `quotes`: the index of every quote by article (`quotes_by_article`), if made already.
 
-    An article with a quote or ignored passage that is not verbatim is skipped: its error is reported
-    already, and the sentence it was meant to cite or ignore would only repeat that error.
+    An article with a quote, ignored passage, headline, section, caption or credit that is not verbatim is
+    skipped: its error is reported already, and the sentence it was meant to account for would only repeat
+    that error (a section changed to one the text does not print gave two more).
     """
     if quotes is None:
         quotes = quotes_by_article(model)
     problems = []
     for article_id in model.articles if articles is None else articles:
         article = model.articles[article_id]
-        if not article.text or article.where.file in uncovered:
+        if not article.text or article.where.file in uncovered or not _metadata_printed(article):
             continue
         ignored = ignored_spans(article, whole=True)
         if ignored is None:

@@ -392,10 +392,10 @@ class _Checker:
             if value is not None:
                 self.check_range(field_name, self.article_range[field_name], value, where, field_name)
         if article.text:
-            headline = article.headline
-            if headline is not None and headline not in article.text:
-                hint = Hint("passage", headline, article.id)
-                self.error(where.at("headline"), "headline not found verbatim in the text", hint)
+            for field_name, value in (("headline", article.headline), ("section", article.section)):
+                if value is not None and value not in article.text:  # both account for the sentences they print
+                    hint = Hint("passage", value, article.id)
+                    self.error(where.at(field_name), f"{field_name} not found verbatim in the text", hint)
             for index, photo in enumerate(article.photos):
                 self.check_range("photo", self.article_range["photo"], photo.id, where, "photos", index, "id")
                 for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
