@@ -115,6 +115,12 @@ def _node_at(root: yaml.Node, path: YamlPath) -> yaml.Node:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
+    match = closest(name, candidates)
+    return f" — did you mean '{match}'?" if match is not None else ""
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `name`, if one is close (or shares its first dash-separated part)."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not matches and "-" in name:
         prefix = [
@@ -123,7 +129,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
             if isinstance(c, str) and (c.startswith(name.split("-")[0] + "-") or c == name.split("-")[0])
         ]
         matches = sorted(prefix, key=lambda c: (len(c), c))[:1]  # ties by name: candidates may be a set
-    return f" — did you mean '{matches[0]}'?" if matches else ""
+    return matches[0] if matches else None
 
 
 def locate(

@@ -448,8 +448,8 @@ CASES: tuple[Case, ...] = (
          (r"(quote|ignored passage) not found verbatim",)),
     Case("evidence for a missing article", "evidence",
          per_place(facts_yaml(top="").replace(f"article: {ARTICLE}", "article: kp-abu-qasra-russian-base"), None),
-         (r"unknown article 'kp-abu-qasra-russian-base' — did you mean 'kp-abu-qasra-russian-bases'\?",) * 2,
-         places=FACT_PLACES),
+         (r"unknown article 'kp-abu-qasra-russian-base' \(1 more evidence item names it in this file\) — did you "
+          r"mean 'kp-abu-qasra-russian-bases'\?",), places=FACT_PLACES),
     Case("claim with no evidence", "evidence",
          per_place(facts_yaml().replace(f'    evidence:\n      - quote: "{QUOTE}"\n', "", 2).replace(
              "      agent: russia\n", f'      agent: russia\n    evidence:\n      - quote: "{QUOTE}"\n'), None),

@@ -174,12 +174,6 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             "    evidence: []",
             "mini.yaml:28:15: no evidence: every claim and event needs at least one quote",
         ),
-        (
-            FACTS,
-            "article: mini-article",
-            "article: mini-articel",
-            "unknown article 'mini-articel' — did you mean 'mini-article'?",
-        ),
         # names must resolve to one entity
         (
             FACTS,
@@ -288,6 +282,47 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
     edit(mini, Path("articles") / "mini-article.txt", "Russia operates the Tartus naval base", text)
     edit(mini, FACTS, "quote: Russia operates the Tartus naval base", f'quote: "{quote}"')
     assert f"mini.yaml:29:16: quote not found verbatim in article 'mini-article'; {hint}" in problems(mini)
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "expected"),
+    [
+        (  # one at each quote it gave its article to, and each sentence of the article it meant, uncited
+            FACTS,
+            "article: mini-article",
+            "article: mini-articel",
+            "mini.yaml:21:9: unknown article 'mini-articel' (1 more evidence item names it in this file) — did you "
+            "mean 'mini-article'?",
+        ),
+        (  # and one at each quote of the article under its file's name
+            ARTICLE,
+            "id: mini-article",
+            "id: mini-articles",
+            "mini-article.yaml:2:5: article id 'mini-articles' must equal the file name 'mini-article'",
+        ),
+        (  # and "'operates' links two nodes: use 'object:'", which it did
+            FACTS,
+            "    object: tartus-naval-base\n",
+            "    object: tartus-naval-base\n    value: Tartus\n",
+            "mini.yaml:25:5: a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both",
+        ),
+        (  # and "missing required field 'predicate'"
+            FACTS,
+            "    predicate: operates",
+            "    Predicate: operates",
+            "mini.yaml:26:5: unknown field 'Predicate' — did you mean 'predicate'?",
+        ),
+        (  # and an unknown field 'ID' with no hint, and "unknown entity 'extradition-demand'" where it is named
+            FACTS,
+            "  - id: extradition-demand",
+            "  - ID: extradition-demand",
+            "mini.yaml:12:5: unknown field 'ID' — did you mean 'id'?",
+        ),
+    ],
+)
+def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:
+    edit(mini, relative, old, new)
+    assert problems(mini) == [expected]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.checks.coverage import all_occurrences, coverage_problems, quotes_by_article
@@ -16,7 +16,7 @@ from kg.checks.names import name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
-from kg.problems import Hint, Problem, Where, did_you_mean
+from kg.problems import Hint, Problem, Where, closest, did_you_mean
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
@@ -47,6 +47,12 @@ def validate_model(
         for article in model.articles.values()
         if article.id in unread or (article.author is not None and article.author in unread)
     }
+    quotes = quotes_by_article(model)
+    uncovered |= {  # the article a mistyped `article:` meant: the sentences its quotes cite would read as uncited
+        model.articles[meant].where.file
+        for unknown in quotes.keys() - model.articles.keys()
+        if unknown not in unread and (meant := closest(unknown, model.articles)) is not None
+    }
     checker = _Checker(model, ontology, uncovered, unread)
     if unread:  # a check that passed over an id of an unread file is not one to keep
         kept = None
@@ -58,7 +64,6 @@ def validate_model(
         kept.keep_name_keys(model, checker.name_keys)
         if checker.names_clean:
             kept.keep_names_clean()
-    quotes = quotes_by_article(model)
     groups = [group for group in model.by_file() if group.claims or group.events]
     articles = [article for article in model.articles.values() if article.text]
     if kept is not None:
@@ -117,6 +122,7 @@ def _check_groups(indexes: list[int]) -> list[tuple[int, list[Problem], Reads | 
             checker.check_event(event)
         for claim in group.claims:
             checker.check_claim(claim)
+        checker.file_checked()
         found.append((index, checker.problems, checker.reads))
     return found
 
@@ -152,13 +158,25 @@ class _Checker:
         self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
         self.name_keys: dict[str, str] = {}  # name → `name_key(name)`, as worked out (or kept: kg.checks.kept)
         self.names_clean = False  # whether the names check ran and found no clash
+        # An unknown article → its problem's place and how many more evidence items of the file name it: a
+        # mistyped `article:` at the top of a file was one error at each of its 42 quotes.
+        self.unknown_articles: dict[str, list[int]] = {}
 
     def fresh(self, reads: Reads | None = None) -> _Checker:
         """A checker of the same model with no problems yet (for checking part of it: one is made for each
         source file, so it shares what this one worked out instead of working it out again)."""
         checker = copy.copy(self)
-        checker.problems, checker.reads = [], reads
+        checker.problems, checker.reads, checker.unknown_articles = [], reads, {}
         return checker
+
+    def file_checked(self) -> None:
+        """Says, at the first evidence item of the file that names each unknown article, how many more do."""
+        for index, more in self.unknown_articles.values():
+            if more:
+                problem = self.problems[index]
+                items = "item names" if more == 1 else "items name"
+                message = f"{problem.message} ({more} more evidence {items} it in this file)"
+                self.problems[index] = replace(problem, message=message)
 
     def error(self, where: Where, message: str, hint: Hint | None = None) -> None:
         self.problems.append(Problem(where, message, hint=hint))
@@ -253,9 +271,10 @@ class _Checker:
                     f"'{claim.predicate}' needs a subject of class {' or '.join(prop.domain)}, "
                     f"but '{claim.subject}' is {_a(subject_type)}",
                 )
-            if prop.is_datatype and claim.object is not None:
+            both = claim.object is not None and claim.value is not None  # reported as such by the loader
+            if prop.is_datatype and claim.object is not None and not both:
                 self.error(where.at("object"), f"'{claim.predicate}' takes a literal: use 'value:', not 'object:'")
-            elif not prop.is_datatype and claim.value is not None:
+            elif not prop.is_datatype and claim.value is not None and not both:
                 self.error(where.at("value"), f"'{claim.predicate}' links two nodes: use 'object:' with an id")
             elif claim.object is not None:
                 self.check_range(prop.name, prop.range, claim.object, where, "object")
@@ -373,7 +392,10 @@ class _Checker:
             if self.reads is not None:
                 self.reads["article"].add(item.article)
             if article is None:
-                if item.article not in self.unread:
+                if (repeated := self.unknown_articles.get(item.article)) is not None:
+                    repeated[1] += 1
+                elif item.article not in self.unread:
+                    self.unknown_articles[item.article] = [len(self.problems), 0]
                     hint = Hint("article", item.article)
                     self.error(item.where.at("article"), f"unknown article '{item.article}'", hint)
             elif article.text and item.quote not in article.text:

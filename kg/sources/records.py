@@ -334,8 +334,9 @@ def _left_out(raw: dict[str, Any], default_article: str | None, passed_over: set
     where other records name them, as an unread file's are, and its articles' sentences it alone cites are
     not reported uncited.  (Added to a set, and to `unread` once: a frozenset made again for each of 49,000
     records left out took 31 s.)"""
-    if isinstance(raw.get("id"), str):
-        passed_over.add(raw["id"])
+    given_id = next((value for key, value in raw.items() if str(key).lower() == "id"), None)  # `ID:` too
+    if isinstance(given_id, str):
+        passed_over.add(given_id)
     for item in _items(raw.get("evidence")):
         article = item.get("article", default_article)
         if isinstance(article, str):
@@ -375,6 +376,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
                 + (
                     f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
                     if in_article and key in ARTICLE_FIELDS
+                    else f" — did you mean '{str(key).lower()}'?"  # `ID:`, `Subject:`: field names are lower case
+                    if str(key).lower() in allowed
                     else did_you_mean(str(key), allowed)
                 ),
             )
@@ -382,6 +385,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         ]
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
+        if isinstance(error.instance, dict) and any(str(key).lower() == missing for key in error.instance):
+            return []  # there in another case (`Subject:`): its "unknown field" message says so
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
         return [Problem(at, f"missing required field '{missing}'{hint}")]
     if keyword == "pattern" and list(error.absolute_path)[-2:-1] == ["lint"]:
@@ -463,11 +468,13 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
     where = Where(file)
     article_id = data.get("id")
     if not isinstance(article_id, str) or not re.fullmatch(ID_PATTERN, article_id):
-        return  # the schema has said what is wrong with it
+        loaded.unread |= {file.stem}  # the schema has said what is wrong with it; citations of the file pass
+        return
     if article_id != file.stem:
         loaded.problems.append(
             Problem(where.at("id"), f"article id '{article_id}' must equal the file name '{file.stem}'")
         )
+        loaded.unread |= {file.stem, article_id}  # cited by either name: the one mistake is said here
         return
     text_name = data.get("text")
     text = _article_text(file, text_name, where.at("text"), loaded) if isinstance(text_name, str) else ""
