@@ -450,6 +450,18 @@ CASES: tuple[Case, ...] = (
          per_place(facts_yaml(top="").replace(f"article: {ARTICLE}", "article: kp-abu-qasra-russian-base"), None),
          (r"unknown article 'kp-abu-qasra-russian-base' \(1 more evidence item names it in this file\) — did you "
           r"mean 'kp-abu-qasra-russian-bases'\?",), places=FACT_PLACES),
+    Case("via names a claim (it said: unknown entity, did you mean the event)", "evidence",
+         per_place(facts_yaml().replace(
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
+             '        via: [test-claim]\nclaims:'), None),
+         (r"x.yaml:\d+:15: 'test-claim' is a claim: name an entity or an event",), places=FACT_PLACES),
+    Case("an attribution chain that comes back to its first source", "evidence",
+         per_place(facts_yaml(claim="").replace(
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
+             '        via: [russia, test-person, russia]\nclaims:'), None),
+         (r"x.yaml:\d+:36: 'russia' is in the attribution chain already",), places=FACT_PLACES),
     Case("claim with no evidence", "evidence",
          per_place(facts_yaml().replace(f'    evidence:\n      - quote: "{QUOTE}"\n', "", 2).replace(
              "      agent: russia\n", f'      agent: russia\n    evidence:\n      - quote: "{QUOTE}"\n'), None),

@@ -315,7 +315,10 @@ class _Checker:
         if self.reads is not None:
             self.reads["node"].add(node_id)
         if node_type is None and node_id not in self.unread:
-            self.error(where.at(*path), f"unknown entity '{node_id}'", Hint("node", node_id))
+            if node_id in self.model.claims:  # "unknown entity … did you mean" an event: the claim is known
+                self.error(where.at(*path), f"'{node_id}' is a claim: name an entity or an event")
+            else:
+                self.error(where.at(*path), f"unknown entity '{node_id}'", Hint("node", node_id))
         return node_type
 
     def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where, *path: str | int) -> None:
@@ -404,7 +407,10 @@ class _Checker:
             if item.via or item.said_to is not None:
                 where = item.where  # made on each call (`Evidence.where`)
                 for index, agent in enumerate(item.via):
-                    self.check_range("via", self.evidence_range["via"], agent, where, "via", index)
+                    if agent in item.via[:index]:  # a chain that comes back to a source, or names it twice
+                        self.error(where.at("via", index), f"'{agent}' is in the attribution chain already")
+                    else:
+                        self.check_range("via", self.evidence_range["via"], agent, where, "via", index)
                 if item.said_to is not None:
                     self.check_range("said_to", self.evidence_range["said_to"], item.said_to, where, "said_to")
 
