@@ -194,6 +194,11 @@ def escaped(text: str) -> str:
     return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
+def visible(name: str) -> str:
+    """An id or name as a message quotes it: every character no one sees (U+200B too) as `\\uXXXX`."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in name)
+
+
 def printable(message: str) -> str:
     """`message` safe for a terminal and bounded in length, whatever text from the sources it quotes."""
     message = escaped(message)

@@ -47,6 +47,12 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         (FACTS, "    roles:\n", "    rolse:\n", "mini.yaml:16:5: unknown field 'rolse' — did you mean 'roles'?"),
         (FACTS, "    name: Syria demands Assad's extradition\n", "", "mini.yaml:12:5: missing required field 'name'"),
         (FACTS, "id: syria,", "id: Syria Gov,", "mini.yaml:8:10: 'Syria Gov' is not a valid id"),
+        (  # shown with the invisible character it holds: "unknown entity 'rus​sia'" looked like a bug
+            FACTS,
+            "recipient: russia",
+            'recipient: "rus\\u200bsia"',
+            "mini.yaml:18:18: unknown entity 'rus\\u200bsia' — did you mean 'russia'?",
+        ),
         # unknown and duplicate ids
         (
             FACTS,

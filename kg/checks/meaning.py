@@ -16,7 +16,7 @@ from kg.checks.names import name_key
 from kg.dates import Date
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
-from kg.problems import Hint, Problem, Where, closest, did_you_mean
+from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
@@ -318,7 +318,7 @@ class _Checker:
             if node_id in self.model.claims:  # "unknown entity … did you mean" an event: the claim is known
                 self.error(where.at(*path), f"'{node_id}' is a claim: name an entity or an event")
             else:
-                self.error(where.at(*path), f"unknown entity '{node_id}'", Hint("node", node_id))
+                self.error(where.at(*path), f"unknown entity '{visible(node_id)}'", Hint("node", node_id))
         return node_type
 
     def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where, *path: str | int) -> None:

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.ontology import Term
+from kg.problems import escaped
 from kg.query.federation import REFUSED, service_at
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -123,17 +124,8 @@ def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        return _UNSEEN.sub(_escape, term.value.replace("\r", "").replace("\n", "⏎"))
+        return escaped(term.value.replace("\r", "").replace("\n", "⏎"))  # an ESC cleared the terminal
     return str(term)
-
-
-_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters and direction overrides: printed as they are, an ESC in a name cleared the terminal or
-planted a link in it, and U+202E turned the rest of the line around."""
-
-
-def _escape(found: re.Match[str]) -> str:
-    return f"\\u{ord(found[0]):04x}"
 
 
 def table(result: ox.QuerySolutions, prefixes: dict[str, str]) -> str:

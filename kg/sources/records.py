@@ -23,7 +23,7 @@ from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
-from kg.problems import KEY, Problem, Where, did_you_mean
+from kg.problems import KEY, Problem, Where, did_you_mean, visible
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import ARTICLE_FIELDS, ID_PATTERN, NAME_PATTERN, structure_schema
 from kg.sources.yaml_reader import read_yaml
@@ -400,7 +400,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
             return [Problem(at, "blank name: write the name, or leave it out")]
         return [Problem(at, f"name {_short(error.instance)} must be one line, with no space at its start or end")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
-        return [Problem(at, f"'{error.instance}' is not a valid id: use lowercase letters, digits and dashes")]
+        shown = visible(str(error.instance))
+        return [Problem(at, f"'{shown}' is not a valid id: use lowercase letters, digits and dashes")]
     if keyword == "type":
         expected = schema.get("type")
         return [Problem(at, f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}")]
