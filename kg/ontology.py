@@ -183,7 +183,36 @@ def load_ontology(directory: Path) -> Ontology:
     ontology = Ontology(reader.classes(), reader.properties(), files, reader.modalities(), reader.restricted_ranges())
     if not ontology.modalities:
         raise OntologyError("no kgo:Modality is declared: evidence needs at least one (asserted)")
+    if circle := _subclass_circle(ontology.classes):
+        # Every class on it would be every other: entities were reported of an unknown class, or not fitting
+        raise OntologyError(f"rdfs:subClassOf goes round in a circle: {' → '.join('kgo:' + c for c in circle)}")
     return ontology
+
+
+def _subclass_circle(classes: dict[str, OntologyClass]) -> list[str]:
+    """The first circle of subclasses (its classes, the first one again at the end), or []."""
+    done: set[str] = set()
+    for start in sorted(classes):
+        trail: list[str] = []
+        on_trail: set[str] = set()
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            name, step = stack.pop()
+            if step == 0:
+                if name in on_trail:
+                    return [*trail[trail.index(name) :], name]
+                if name in done:
+                    continue
+                trail.append(name)
+                on_trail.add(name)
+            parents = [p for p in (classes[name].parents if name in classes else ()) if p in classes and p != name]
+            if step < len(parents):
+                stack.append((name, step + 1))
+                stack.append((parents[step], 0))
+            else:
+                done.add(name)
+                on_trail.discard(trail.pop())
+    return []
 
 
 class _Reader:

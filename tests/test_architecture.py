@@ -25,7 +25,7 @@ from kg.ontology import OntologyError, load_ontology
 from kg.problems import locate
 from kg.vocab import KGO, KGO_TERMS, STANDARD_TERMS
 
-from .conftest import ONTOLOGY, ROOT
+from .conftest import ONTOLOGY, ROOT, extended_ontology
 
 CORE = {
     *("kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology", "kg.timings"),
@@ -147,6 +147,25 @@ def test_a_term_the_code_uses_missing_from_the_ontology_fails_loudly(term: str, 
     assert [p.message for p in problems] == [
         f"cannot read the ontology: kgo:{term} not declared, but the code uses them"
     ]
+
+
+@pytest.mark.parametrize(
+    ("turtle", "circle"),
+    [
+        ("kgo:Agent rdfs:subClassOf kgo:Person .", "kgo:Agent → kgo:Person → kgo:Agent"),
+        ("kgo:Thing rdfs:subClassOf kgo:City .", "kgo:Thing → kgo:City → kgo:Place → kgo:Thing"),
+    ],
+)
+def test_a_circle_of_subclasses_is_named_not_a_hundred_errors_about_classes(
+    turtle: str, circle: str, tmp_path: Path
+) -> None:
+    """Every entity was "of an unknown class" or "not an Agent" (101 errors), and the circle was not named."""
+    folder = extended_ontology(tmp_path / "ontology", "\n" + turtle + "\n")
+    assert [p.message for p in kg.validate(ROOT / "sources", folder)] == [
+        f"cannot read the ontology: rdfs:subClassOf goes round in a circle: {circle}"
+    ]
+    itself = extended_ontology(tmp_path / "self", "\nkgo:Agent rdfs:subClassOf kgo:Agent .\n")  # OWL: no circle
+    assert kg.validate(ROOT / "sources", itself) == []
 
 
 # ---------------------------------------------------------------------------- records built in Python
