@@ -660,6 +660,17 @@ def test_new_article_refuses_a_text_the_build_would_refuse(mini: Path, tmp_path:
     assert sorted(mini.rglob("*")) == before
 
 
+def test_new_article_refuses_a_yaml_file_and_makes_ascii_ids_of_accented_names(mini: Path, tmp_path: Path) -> None:
+    """`kg new article sources/entities.yaml` made a 172-sentence article of it; `Ärtíkel.txt` gave 'rt-kel'."""
+    before = sorted(mini.rglob("*"))
+    with pytest.raises(CurationError, match="entities.yaml is a YAML file: give the article's text, as it was printed"):
+        new_article(mini / "entities.yaml", mini, ONTOLOGY)
+    assert sorted(mini.rglob("*")) == before
+    page = tmp_path / "Ärtíkel über Tartus.txt"
+    page.write_text("Ärtíkel über Tartus\n\nRussia operates the Tartus naval base.\n", encoding="utf-8")
+    assert new_article(page, mini, ONTOLOGY).article.name == "artikel-uber-tartus.yaml"
+
+
 def test_new_entity_refuses_a_flow_list_and_an_event_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "entities.yaml").write_text("entities: [{id: a, type: Country, name: A}]\n", encoding="utf-8")
     args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 
 class CurationError(ValueError):
@@ -21,6 +22,8 @@ def yaml_quoted(text: str) -> str:
 
 
 def slug(text: str, words: int = 8) -> str:
-    """An id from a name or headline: lowercase words joined by dashes."""
-    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
+    """An id from a name or headline: lowercase words joined by dashes, accents taken off their letters
+    ('Ärtíkel' gave 'rt-kel')."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    parts = re.findall(r"[a-z0-9]+", plain.lower().replace("'", ""))
     return "-".join(parts[:words]) or "article"

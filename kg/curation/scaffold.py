@@ -42,6 +42,8 @@ class Scaffold:
 
 def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: str | None = None) -> Scaffold:
     """Copy `text_file` into `sources` and write its article and facts scaffolds (see the module docstring)."""
+    if text_file.suffix.lower() in (".yaml", ".yml"):  # `kg new article sources/entities.yaml` made an article of it
+        raise CurationError(f"{text_file} is a YAML file: give the article's text, as it was printed")
     try:
         text = text_file.read_bytes().decode("utf-8")
         refuse_controls(text, "the text")  # the build would refuse the copy: refused before anything is written
