@@ -663,8 +663,8 @@ def test_new_article_refuses_a_text_the_build_would_refuse(mini: Path, tmp_path:
 def test_new_article_refuses_a_yaml_file_and_makes_ascii_ids_of_accented_names(mini: Path, tmp_path: Path) -> None:
     """`kg new article sources/entities.yaml` made a 172-sentence article of it; `Ärtíkel.txt` gave 'rt-kel'."""
     before = sorted(mini.rglob("*"))
-    with pytest.raises(CurationError, match="entities.yaml is a YAML file: give the article's text, as it was printed"):
-        new_article(mini / "entities.yaml", mini, ONTOLOGY)
+    with pytest.raises(CurationError, match=re.escape("mini.yaml is a YAML file: give the article's text, as it")):
+        new_article(mini / "facts" / "mini.yaml", mini, ONTOLOGY)
     assert sorted(mini.rglob("*")) == before
     page = tmp_path / "Ärtíkel über Tartus.txt"
     page.write_text("Ärtíkel über Tartus\n\nRussia operates the Tartus naval base.\n", encoding="utf-8")
