@@ -153,6 +153,12 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         (FACTS, "value: 2025-01-28", "value: 2_025", "mini.yaml:15:11: malformed date '2_025'"),  # was 2025
         (FACTS, "value: 2025-01-28", "value: 017", "mini.yaml:15:11: malformed date '017'"),  # was '15'
         (FACTS, "quote: Russia operates the Tartus naval base", 'quote: " "', "mini.yaml:29:16: blank text"),
+        (  # it cited the sentence it was found in first, whatever that said
+            FACTS,
+            "quote: Russia operates the Tartus naval base",
+            "quote: Russia",
+            "mini.yaml:29:16: a quote of one word is found almost anywhere: quote what says it",
+        ),
         # quotes not verbatim (with a hint on quote marks), claims without evidence, unknown article
         (
             FACTS,

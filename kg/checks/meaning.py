@@ -6,6 +6,7 @@ Every check appends to one list so that a curator sees all mistakes at once.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -103,6 +104,7 @@ class _Job:
 
 
 _job: _Job | None = None
+_WORD = re.compile(r"\w+")
 
 
 def _weight(group: SourceRecords) -> int:
@@ -404,6 +406,8 @@ class _Checker:
             elif article.text and item.quote not in article.text:
                 hint = Hint("passage", item.quote, article.id)
                 self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
+            if " " not in item.quote.strip() and len(_WORD.findall(item.quote)) < 2:  # "a" cited a sentence
+                self.error(item.where.at("quote"), "a quote of one word is found almost anywhere: quote what says it")
             if item.via or item.said_to is not None:
                 where = item.where  # made on each call (`Evidence.where`)
                 for index, agent in enumerate(item.via):
