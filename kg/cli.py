@@ -315,6 +315,17 @@ def _some_seconds(text: str) -> float:
 _LONGEST_WAIT = 366 * 24 * 3600.0  # a year: beyond it a socket timeout overflows
 
 
+def _count(text: str) -> int:
+    """--max-errors: a whole number, 0 or more (-1 was taken, and printed no error at all)."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of errors (0: all)")
+    return count
+
+
 def _port(text: str) -> int:
     """--port: 0 to 65535 (0: any free port); a port beyond was a traceback from bind()."""
     try:
@@ -474,7 +485,7 @@ def parser() -> argparse.ArgumentParser:
         folders(p)
         p.add_argument(
             "--max-errors",
-            type=int,
+            type=_count,
             default=MAX_ERRORS_SHOWN,
             metavar="N",
             help=f"print at most N errors, then count the rest (default: {MAX_ERRORS_SHOWN}; 0: all)",

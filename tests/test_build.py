@@ -125,6 +125,14 @@ def test_an_unknown_format_is_a_usage_error(
     assert error in capsys.readouterr().err
 
 
+def test_a_negative_max_errors_is_a_usage_error(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-1 was taken, and printed no error at all."""
+    with pytest.raises(SystemExit) as usage:
+        main(["validate", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--max-errors", "-1"])
+    assert usage.value.code == 2
+    assert "argument --max-errors: '-1' is not a number of errors (0: all)" in capsys.readouterr().err
+
+
 def test_all_among_other_formats_means_every_format_each_written_once(mini: Path, tmp_path: Path) -> None:
     """`--format all,ttl` was refused as "unknown format all"."""
     out = tmp_path / "out"

@@ -153,6 +153,13 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         (FACTS, "value: 2025-01-28", "value: 2_025", "mini.yaml:15:11: malformed date '2_025'"),  # was 2025
         (FACTS, "value: 2025-01-28", "value: 017", "mini.yaml:15:11: malformed date '017'"),  # was '15'
         (FACTS, "quote: Russia operates the Tartus naval base", 'quote: " "', "mini.yaml:29:16: blank text"),
+        (  # a `|` block keeps its final line break: "it differs in spacing", where nothing else differed
+            FACTS,
+            "quote: Russia operates the Tartus naval base",
+            "quote: |\n          Russia operates the Tartus naval base",
+            "mini.yaml:29:16: quote not found verbatim in article 'mini-article'; it ends with a line break (a `|` "
+            "block keeps it: write `|-`, or the quote on one line)",
+        ),
         (  # it cited the sentence it was found in first, whatever that said
             FACTS,
             "quote: Russia operates the Tartus naval base",

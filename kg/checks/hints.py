@@ -82,6 +82,8 @@ class _Text:
         if position >= 0:
             printed = self.text[position : position + len(quote)]
             return f"; it differs in quote marks or dashes — the article has '{printed}'"
+        if quote.endswith("\n") and quote.rstrip("\n") in self.text:
+            return "; it ends with a line break (a `|` block keeps it: write `|-`, or the quote on one line)"
         if " ".join(quote.split()) in self.spaced:
             return "; it differs in spacing or line breaks (quotes cannot span lines)"
         unseen = self.unseen(quote)
