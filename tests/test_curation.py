@@ -607,7 +607,7 @@ def test_new_entity_fits_each_layout_and_keeps_the_files_mode(tmp_path: Path, la
     ("name", "error"),
     [
         ("Test\x1b[2J Person", "'Test\\x1b[2J Person' holds U+001B: a name is plain text"),
-        ("Test\u202e Person", "'Test\\u202e Person' holds U+202E: a name is plain text"),
+        ("Test\x00 Person", "'Test\\x00 Person' holds U+0000: a name is plain text"),
         ("Test Person ", "'Test Person ': a name is one line, with no space at its start or end"),
         ("Test\nPerson", "'Test\\nPerson': a name is one line, with no space at its start or end"),
     ],
