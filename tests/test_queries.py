@@ -331,6 +331,11 @@ def test_a_federated_query_is_refused_at_its_service_keyword(mini_exports: Path)
         ("SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", (1, 12)),  # an escape SPARQL undoes first
         ('SELECT * { ?s ?p "a \\" SERVICE" . SERVICE <http://x/> {} }', (1, 35)),  # an escaped quote in a string
         ("SELECT * { FILTER(?a<?b) SERVICE <http://x/> {} }", (1, 26)),  # a '<' that opens no IRI
+        ("PREFIX ex: <http://e/>\nSELECT * { ?s ex:p\\# ?o . SERVICE <http://x/> {} }", (2, 27)),  # no comment
+        ("PREFIX ex: <http://e/>\nSELECT * { ?s ex:p\\' ?o . SERVICE <http://x/> {} }", (2, 27)),  # no string
+        ("SELECT * { ?s ?p 1SERVICE <http://x/> { ?x ?y ?z } }", (1, 19)),  # the number 1, then the keyword
+        ("PREFIX ex: <http://e/> SELECT * { ?s ex:customer.service ?o }", None),  # a dot inside a local name
+        ("SELECT * { _:b1 ?p ?o . SERVICE <http://x/> {} }", (1, 25)),
     ],
 )
 def test_the_service_keyword_is_found_outside_iris_strings_and_comments(

@@ -7,8 +7,9 @@ file from someone else could likewise send what it matched to an address of thei
 meant to be queried offline; load the exports into a triple store of your own to federate.
 
 Oxigraph has no switch for it (pyoxigraph 0.5 and `oxigraph serve-read-only` alike), so the query text is
-looked through for the keyword: outside IRIs, strings and comments, after undoing the `\\u` escapes that
-SPARQL undoes before parsing (`\\u0053ERVICE` is SERVICE), and not as part of a prefixed name or a variable.
+looked through for the keyword as a token of its own: the IRIs, strings, prefixed names (with their `\\#`
+and `\\'` escapes), variables, blank nodes, numbers and comments are blanked out first, after undoing the
+`\\u` escapes that SPARQL undoes before parsing (`\\u0053ERVICE` is SERVICE).
 """
 
 from __future__ import annotations
@@ -16,16 +17,22 @@ from __future__ import annotations
 import re
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_NOT_CODE = re.compile(  # what may hold the word without it being the keyword
+_ESCAPE_CHARACTER = r"""\\[_~.\-!$&'()*+,;=/?#@%]"""  # a prefixed name's `\#`, `\'`…: no comment, no string
+_LOCAL_CHARACTER = rf"(?:[\w\-:\u00b7]|%[0-9A-Fa-f]{{2}}|{_ESCAPE_CHARACTER})"
+_NOT_CODE = re.compile(  # the tokens that may hold the word without being the keyword, in SPARQL's own terms
     r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # an IRI
     r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''
     r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
     r'''|"(?:[^"\\\n\r]|\\.)*"'''
     r"""|'(?:[^'\\\n\r]|\\.)*'"""
-    r"""|#[^\n\r]*""",  # a comment
+    rf"|(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:{_LOCAL_CHARACTER}(?:(?:{_LOCAL_CHARACTER}|\.)*{_LOCAL_CHARACTER})?)?"
+    r"|_:[\w\-.]*"  # a blank node's label
+    r"|[?$]\w+"  # a variable
+    r"|[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"  # a number (`1SERVICE` is 1, then the keyword)
+    r"|#[^\n\r]*",  # a comment
     re.DOTALL,
 )
-_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<!\w)SERVICE(?!\w)", re.IGNORECASE)
 REFUSED = "SERVICE (a federated query) is refused: only the graph built here is queried"
 
 
