@@ -131,6 +131,12 @@ def test_what_the_fast_parser_would_get_wrong_is_left_to_pyyaml() -> None:
         "a: {b: x,c: 012}\n",  # a zero-led integer after a compact colon
         "a: 18446744073709551616\nb: 012\n",  # an integer beyond 64 bits: orjson refuses it
         "a: " + "[" * 300 + "]" * 300 + "\n",  # nesting past orjson's 254 levels, within PyYAML's bound
+        "a: 0x7E9\n",  # 2025 to yaml-rs; text to the builder, which reads decimal integers only
+        "a: 0b101\n",
+        "a: 0O17\n",  # an octal in capitals
+        "a: [0o7]\n",
+        "a: 2_025\n",  # underscored, inside and at the end
+        "date: 2025_\n",
     ):
         assert fast_load(text) is UNSURE, text
 

@@ -179,8 +179,8 @@ def _not_yaml() -> re.Pattern[str]:
 
 
 _NOT_YAML = _not_yaml()
-_RADIX = re.compile(r"0[xXbB]")  # two patterns, each opening with a literal: 0.05 s each over 62 MB of YAML
-_UNDERSCORED = re.compile(r"_[0-9]")
+_RADIX = re.compile(r"0[xXbBoO]")  # two patterns, each opening with a literal: 0.05 s each over 62 MB of YAML
+_UNDERSCORED = re.compile(r"_(?:(?=[0-9])|(?<=[0-9]_))")  # `2_025` and `2025_`: an underscore by a digit
 _ZERO_LED = re.compile(r"(0(?:o[0-7_]+|[0-9_]+))[ \t]*(?:$|[\r,\]}]|\s#)", re.MULTILINE)
 
 
@@ -244,7 +244,7 @@ def fast_load(text: str) -> Any:
     differ: no tag indicator where a tag could open, document marker, directive, tab, indicator opening a flow
     scalar, flow collection left open at the end of a line, or character outside YAML's printable set in the text,
     no string that PyYAML's resolvers would type or made only of line breaks, no float, no integer that a scalar
-    with a leading zero in the text would give, no `0x`, `0b` or underscore before a digit anywhere, nesting within
+    with a leading zero in the text would give, no `0x`, `0b`, `0o` or underscore by a digit anywhere, nesting within
     bounds.  Otherwise, and on any error (PyYAML then says where), the caller loads the text with PyYAML: the one
     reference for meaning.
     """
@@ -254,7 +254,7 @@ def fast_load(text: str) -> Any:
         return UNSURE
     if "<<" in text:  # a merge key, which yaml-rs merges: PyYAML refuses it (`_SourceLoader`)
         return UNSURE
-    if _RADIX.search(text) or _UNDERSCORED.search(text):  # `0x7E9`, `0b101`, `2_025`: numbers to yaml-rs only
+    if _RADIX.search(text) or _UNDERSCORED.search(text):  # `0x7E9`, `0O17`, `2_025`: numbers to yaml-rs only
         return UNSURE
     if text and not text.endswith("\n"):  # a block scalar ending the file: yaml-rs keeps a line break PyYAML drops
         return UNSURE
