@@ -4,6 +4,7 @@ article closest to a quote not found in it.  Each looks through every id or ever
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import sys
@@ -99,14 +100,13 @@ class _Text:
         zero-width space, a soft hyphen, a direction mark) in the quote or in the article's passage, or accented
         letters encoded otherwise (Unicode NFC and NFD).  Shown as they are, the two look the same."""
         invisible = _invisible()
-        if invisible.search(quote) or self.has_invisible:
-            shown = invisible.sub("", quote)
-            between = f"{invisible.pattern}*"
-            found = re.search(between.join(map(re.escape, shown)) if shown else "(?!)", self.text)
-            if found is not None:
-                if invisible.search(quote):
-                    return f"; it holds {_named(quote, invisible)}, which the article does not have there"
-                return f"; the article's passage holds {_named(found[0], invisible)}, which it does not"
+        in_quote = invisible.search(quote) is not None
+        if in_quote or self.has_invisible:
+            passage = self.passage_seen(invisible.sub("", quote))
+            if passage is not None and in_quote:
+                return f"; it holds {_named(quote, invisible)}, which the article does not have there"
+            if passage is not None:
+                return f"; the article's passage holds {_named(passage, invisible)}, which it does not"
         if unicodedata.normalize("NFC", quote) in self.composed:
             return (
                 "; its accented letters are encoded otherwise than the article's (a letter and a combining accent,"
@@ -118,6 +118,26 @@ class _Text:
     def has_invisible(self) -> bool:
         """Looked for once per article, not once per quote: 200 hints over a 3.7 MB text took 62 s."""
         return _invisible().search(self.text) is not None
+
+    @cached_property
+    def seen(self) -> tuple[str, list[int]]:
+        """The text without its invisible characters, and where each one taken out stood in that shorter text
+        (before the character now at that index).  Made once: a pattern allowing them between every two
+        letters of each quote, run over the whole text, took 0.4 s a quote over 4.4 MB."""
+        invisible = _invisible()
+        taken = [found.start() - count for count, found in enumerate(invisible.finditer(self.text))]
+        return invisible.sub("", self.text), taken
+
+    def passage_seen(self, shown: str) -> str | None:
+        """The first passage of the text that reads as `shown` once its invisible characters are left out."""
+        if not shown:
+            return None
+        text, taken = self.seen if self.has_invisible else (self.text, [])
+        start = text.find(shown)
+        if start < 0:
+            return None
+        last = start + len(shown) - 1
+        return self.text[start + bisect.bisect_right(taken, start) : last + bisect.bisect_right(taken, last) + 1]
 
     @cached_property
     def composed(self) -> str:

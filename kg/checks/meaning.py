@@ -15,6 +15,7 @@ from kg.checks.coverage import all_occurrences, coverage_problems, quotes_by_art
 from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import name_key
 from kg.dates import Date
+from kg.limits import HINTS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
@@ -49,11 +50,7 @@ def validate_model(
         if article.id in unread or (article.author is not None and article.author in unread)
     }
     quotes = quotes_by_article(model)
-    uncovered |= {  # the article a mistyped `article:` meant: the sentences its quotes cite would read as uncited
-        model.articles[meant].where.file
-        for unknown in quotes.keys() - model.articles.keys()
-        if unknown not in unread and (meant := closest(unknown, model.articles)) is not None
-    }
+    uncovered |= {model.articles[meant].where.file for meant in _meant_articles(quotes, model, unread)}
     checker = _Checker(model, ontology, uncovered, unread)
     if unread:  # a check that passed over an id of an unread file is not one to keep
         kept = None
@@ -90,6 +87,19 @@ def validate_model(
     if kept is not None:
         kept.finish()
     return checker.problems + problems
+
+
+def _meant_articles(quotes: dict[str, list[tuple[str, str]]], model: Model, unread: Container[str]) -> set[str]:
+    """The articles that evidence naming unknown ones probably meant (a mistyped `article:`): the sentences
+    its quotes cite would read as uncited.  Looked for among the articles whose ids start alike only, for the
+    first `HINTS` unknown ids (each search compares ids: 1,000 unknown among 1,000 articles took 54 s)."""
+    unknown = sorted(name for name in quotes.keys() - model.articles.keys() if name not in unread)[:HINTS]
+    if not unknown:
+        return set()
+    alike: dict[str, list[str]] = {}
+    for article_id in model.articles:
+        alike.setdefault(article_id[:3], []).append(article_id)
+    return {meant for name in unknown if (meant := closest(name, alike.get(name[:3], ()))) is not None}
 
 
 @dataclass
