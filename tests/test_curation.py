@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright
 from kg.checks.checked import check, load_project
 from kg.checks.coverage import split_sentences
 from kg.cli import main
-from kg.curation.authoring import CurationError
+from kg.curation.authoring import CurationError, slug
 from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
@@ -669,6 +669,11 @@ def test_new_article_refuses_a_yaml_file_and_makes_ascii_ids_of_accented_names(m
     page = tmp_path / "Ärtíkel über Tartus.txt"
     page.write_text("Ärtíkel über Tartus\n\nRussia operates the Tartus naval base.\n", encoding="utf-8")
     assert new_article(page, mini, ONTOLOGY).article.name == "artikel-uber-tartus.yaml"
+    assert [slug(name) for name in ("Łódź talks", "Straße of Hormuz", "Øresund")] == [
+        "lodz-talks",
+        "strasse-of-hormuz",
+        "oresund",
+    ]
 
 
 def test_new_entity_refuses_a_flow_list_and_an_event_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -337,6 +337,12 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "  - ID: extradition-demand",
             "mini.yaml:12:5: unknown field 'ID' — did you mean 'id'?",
         ),
+        (  # and "did you mean 'id'" where it was given
+            FACTS,
+            "  - id: extradition-demand\n",
+            "  - id: extradition-demand\n    ID: extradition-demand\n",
+            "mini.yaml:13:5: unknown field 'ID': 'id' is given already (field names are lower case)",
+        ),
         (  # a section the text does not print: taken as it was, and the line it printed reported uncited
             ARTICLE,
             "section: News Feed",

@@ -117,6 +117,12 @@ _job: _Job | None = None
 _WORD = re.compile(r"\w+")
 
 
+def _one_word(quote: str) -> bool:
+    """One word of 12 characters at most: a sentence of a script written without spaces is one long \\w run."""
+    words = _WORD.findall(quote)
+    return len(words) < 2 and sum(map(len, words)) <= 12
+
+
 def _weight(group: SourceRecords) -> int:
     """What checking a file's records costs, about: its records and their evidence."""
     records: list[Event | Claim] = [*group.events, *group.claims]
@@ -416,7 +422,7 @@ class _Checker:
             elif article.text and item.quote not in article.text:
                 hint = Hint("passage", item.quote, article.id)
                 self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
-            if " " not in item.quote.strip() and len(_WORD.findall(item.quote)) < 2:  # "a" cited a sentence
+            if " " not in item.quote.strip() and _one_word(item.quote):  # "a" cited whichever sentence held it
                 self.error(item.where.at("quote"), "a quote of one word is found almost anywhere: quote what says it")
             if item.via or item.said_to is not None:
                 where = item.where  # made on each call (`Evidence.where`)

@@ -21,9 +21,16 @@ def yaml_quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).translate(_YAML_BREAKS)
 
 
+_UNDECOMPOSED = str.maketrans(
+    {"ß": "ss", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Đ": "D",
+     "đ": "d", "Þ": "Th", "þ": "th", "ð": "d", "ı": "i"}
+)  # fmt: skip
+"""Latin letters no accent can be taken off (NFKD leaves them whole): their usual ASCII spelling."""
+
+
 def slug(text: str, words: int = 8) -> str:
     """An id from a name or headline: lowercase words joined by dashes, accents taken off their letters
     ('Ärtíkel' gave 'rt-kel')."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)).encode("ascii", "ignore").decode("ascii")
     parts = re.findall(r"[a-z0-9]+", plain.lower().replace("'", ""))
     return "-".join(parts[:words]) or "article"

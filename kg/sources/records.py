@@ -264,7 +264,7 @@ def merge(files: list[FileRecords]) -> Loaded:
     for claim in model.claims.values():  # after every file: which of the two comes first does not matter
         node = model.entities.get(claim.id) or model.events.get(claim.id)
         if node is not None:
-            kind = "an event" if claim.id in model.events else "an entity"
+            kind = "an entity" if isinstance(node, Entity) else "an event"
             message = f"duplicate id '{claim.id}': {kind} has it already (a record named by id must be one record)"
             loaded.problems.append(Problem(claim.where.at("id"), message, related=node.where))
     return loaded
@@ -376,9 +376,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
                 + (
                     f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
                     if in_article and key in ARTICLE_FIELDS
-                    else f" — did you mean '{str(key).lower()}'?"  # `ID:`, `Subject:`: field names are lower case
-                    if str(key).lower() in allowed
-                    else did_you_mean(str(key), allowed)
+                    else _in_lower_case(str(key), allowed, error.instance)
                 ),
             )
             for key in unexpected
@@ -412,6 +410,17 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
+
+
+def _in_lower_case(key: str, allowed: list[str], given: object) -> str:
+    """The hint of an unknown field: its name in lower case, when that is a field (`ID:`, `Subject:`), or the
+    closest field."""
+    lower = key.lower()
+    if lower not in allowed:
+        return did_you_mean(key, allowed)
+    if isinstance(given, dict) and lower in given:
+        return f": '{lower}' is given already (field names are lower case)"
+    return f" — did you mean '{lower}'?"
 
 
 def _type_name(name: object) -> str:
