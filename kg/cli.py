@@ -6,12 +6,14 @@ import argparse
 import contextlib
 import getpass
 import json
+import math
 import os
 import signal
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
@@ -289,52 +291,24 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _seconds(text: str) -> float:
-    """--timeout of `kg query`: a number of seconds, 0 for no bound."""
+def _within(text: str, read: Callable[[str], float], low: float, high: float, what: str, above: bool = False) -> float:
+    """`text` read as a number from `low` (or `above` it) to `high`; argparse says it is not `what` otherwise:
+    a port out of range was a traceback from bind(), `nan` or `-5` went to Oxigraph's own `--timeout-s`, and
+    `--max-errors -1` printed no error at all."""
     try:
-        seconds = float(text)
+        number = read(text)
     except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= threading.TIMEOUT_MAX:  # nan, inf, negative, beyond what a wait can take
-        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of seconds (0: no bound)")
-    return seconds
-
-
-def _some_seconds(text: str) -> float:
-    """--timeout of `kg serve`: a number of seconds above 0 (the server always stops a query in the end;
-    Oxigraph was handed `nan`, `inf` or `-5` and answered about a `--timeout-s` nobody typed)."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds <= _LONGEST_WAIT:
-        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of seconds above 0")
-    return seconds
+        number = math.nan
+    if not (low < number if above else low <= number) or not number <= high:  # nan fails both
+        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not {what}")
+    return number
 
 
 _LONGEST_WAIT = 366 * 24 * 3600.0  # a year: beyond it a socket timeout overflows
-
-
-def _count(text: str) -> int:
-    """--max-errors: a whole number, 0 or more (-1 was taken, and printed no error at all)."""
-    try:
-        count = int(text)
-    except ValueError:
-        count = -1
-    if count < 0:
-        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a number of errors (0: all)")
-    return count
-
-
-def _port(text: str) -> int:
-    """--port: 0 to 65535 (0: any free port); a port beyond was a traceback from bind()."""
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"'{escaped(text)}' is not a port (0 to 65535; 0: any free one)")
-    return port
+_seconds = partial(_within, read=float, low=0, high=threading.TIMEOUT_MAX, what="a number of seconds (0: no bound)")
+_some_seconds = partial(_within, read=float, low=0, high=_LONGEST_WAIT, what="a number of seconds above 0", above=True)
+_count = partial(_within, read=int, low=0, high=math.inf, what="a number of errors (0: all)")
+_port = partial(_within, read=int, low=0, high=65535, what="a port (0 to 65535; 0: any free one)")
 
 
 def _endpoint(text: str) -> str:

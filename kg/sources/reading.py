@@ -17,7 +17,8 @@ from pathlib import Path
 from kg.limits import megabytes
 
 BOM = "\ufeff"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, LF and CR
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # all but tab, LF and CR: for a character class
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 class Refused(Exception):

@@ -16,7 +16,7 @@ import yaml
 
 from kg.limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 from kg.problems import Problem, Where
-from kg.sources.reading import Refused, position, read_text
+from kg.sources.reading import CONTROL_CHARACTERS, Refused, position, read_text
 
 _yaml_rs: ModuleType | None
 try:
@@ -74,11 +74,11 @@ _SourceLoader.yaml_implicit_resolvers = {
 
 
 _LINE_SEPARATOR = re.compile("[\x85\u2028\u2029]")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}\\r\\ufffe\\uffff]")
 """What YAML refuses written as it is, but a double-quoted escape (`"\\e"`, `"\\0"`, `"\\x9b"`) can put in a
-value: control characters but tab and line feed, and non-characters.  An ESC in a name reached the page and
-`kg query`'s terminal; article texts refuse the same.  (Direction marks and overrides are text YAML takes
-as written, and so does the builder: every export keeps them text.)"""
+value: control characters (an article text's, and a carriage return) and non-characters.  An ESC in a name
+reached the page and `kg query`'s terminal.  (Direction marks and overrides are text YAML takes as written,
+and so does the builder: every export keeps them text.)"""
 _SEPARATOR_MESSAGE = (
     "character U+{:04X} is a line break to YAML but not to an editor, so every line number after it would be "
     "off: remove it, or write it as an escape (\\u2028) in a double-quoted string"
