@@ -325,6 +325,12 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "    object: tartus-naval-base\n    value: Tartus\n",
             "mini.yaml:25:5: a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both",
         ),
+        (  # and "unknown entity 'Russia' — did you mean 'russia'?" at the same place
+            FACTS,
+            "  - subject: russia",
+            "  - subject: Russia",
+            "mini.yaml:25:14: 'Russia' is not a valid id: use lowercase letters, digits and dashes",
+        ),
         (  # and "missing required field 'predicate'"
             FACTS,
             "    predicate: operates",

@@ -604,8 +604,8 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         loaded.events.append(event)
     for index, raw in enumerate(_items(data.get("claims"))):
         claim_where = where.at("claims", index)
-        if not _has_str(raw, "subject", "predicate"):
-            _left_out(raw, default_article, passed_over)
+        if not _has_str(raw, "subject", "predicate") or not _ids(raw.get("subject"), raw.get("object")):
+            _left_out(raw, default_article, passed_over)  # `subject: Russia`: "not a valid id", not also "unknown"
             continue
         if ("object" in raw) == ("value" in raw):
             loaded.problems.append(Problem(claim_where, _OBJECT_OR_VALUE["object" in raw]))
@@ -729,6 +729,11 @@ def _has_str(raw: dict[str, Any], *keys: str) -> bool:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _ids(*values: Any) -> bool:
+    """Whether each of `values` that is text is a well-formed id (the schema reports those that are not)."""
+    return all(whole_pattern(ID_PATTERN).search(value) for value in values if isinstance(value, str))
 
 
 def _ref(value: Any) -> str | None:
