@@ -291,11 +291,21 @@ def coverage_report(model: Model) -> dict[str, list[Accounted]]:
     }
 
 
+def printed_metadata(article: Article) -> list[tuple[tuple[str | int, ...], str]]:
+    """(YAML path, value) of the article's fields the text must print: headline, section, photo captions and
+    credits."""
+    fields: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("headline",), article.headline),
+        (("section",), article.section),
+    ]
+    for index, photo in enumerate(article.photos):
+        fields += [(("photos", index, "caption"), photo.caption), (("photos", index, "credit"), photo.credit)]
+    return [(path, value) for path, value in fields if value is not None]
+
+
 def _metadata_printed(article: Article) -> bool:
-    """Whether the headline, section, photo captions and credits are all in the text (`check_article`)."""
-    photos = article.photos
-    fields = [article.headline, article.section, *(photo.caption for photo in photos), *(p.credit for p in photos)]
-    return all(value is None or value in article.text for value in fields)
+    """Whether the text prints all of `printed_metadata` (each one it does not is an error of its own)."""
+    return all(value in article.text for _, value in printed_metadata(article))
 
 
 def coverage_problems(

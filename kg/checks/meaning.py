@@ -11,7 +11,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.checks.coverage import all_occurrences, coverage_problems, quotes_by_article
+from kg.checks.coverage import all_occurrences, coverage_problems, printed_metadata, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import name_key
 from kg.dates import Date
@@ -440,19 +440,12 @@ class _Checker:
             if value is not None:
                 self.check_range(field_name, self.article_range[field_name], value, where, field_name)
         if article.text:
-            for field_name, value in (("headline", article.headline), ("section", article.section)):
-                if value is not None and value not in article.text:  # both account for the sentences they print
-                    hint = Hint("passage", value, article.id)
-                    self.error(where.at(field_name), f"{field_name} not found verbatim in the text", hint)
             for index, photo in enumerate(article.photos):
                 self.check_range("photo", self.article_range["photo"], photo.id, where, "photos", index, "id")
-                for field_name, value in (("caption", photo.caption), ("credit", photo.credit)):
-                    if value is not None and value not in article.text:
-                        self.error(
-                            where.at("photos", index, field_name),
-                            f"{field_name} not found verbatim in the text",
-                            Hint("passage", value, article.id),
-                        )
+            for path, value in printed_metadata(article):  # each accounts for the sentences it prints
+                if value not in article.text:
+                    hint = Hint("passage", value, article.id)
+                    self.error(where.at(*path), f"{path[-1]} not found verbatim in the text", hint)
             quotes = [item.quote for item in article.ignore]
             for item, found in zip(article.ignore, all_occurrences(article.text, quotes), strict=True):
                 if not found:

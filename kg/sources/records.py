@@ -193,8 +193,9 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         records = (read or read_files)(files, sources, limits)
         loaded = merge(records)
     loaded.files = files
-    loaded.problems[:0] = listed.problems() + _texts_of_no_article(listed, loaded.model)
-    if not (files or listed.texts or listed.problems()):  # an empty graph would replace the last good one
+    listing_problems = listed.problems()
+    loaded.problems[:0] = listing_problems + _texts_of_no_article(listed, loaded.model)
+    if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
     loaded.unlisted = bool(listed.unlisted or listed.linked_folders)
@@ -567,7 +568,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     passed_over: set[str] = set()  # of the records left out (`_left_out`)
     for index, raw in enumerate(_items(data.get("entities"))):
         entity_where = where.at("entities", index)
-        if not _has_str(raw, "id", "type", "name") or not whole_pattern(NAME_PATTERN).search(raw["name"]):
+        if not _has_name(raw):
             _left_out(raw, default_article, passed_over)
             continue
         entity = Entity(
@@ -582,7 +583,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         loaded.entities.append(entity)
     for index, raw in enumerate(_items(data.get("events"))):
         event_where = where.at("events", index)
-        if not _has_str(raw, "id", "type", "name") or not whole_pattern(NAME_PATTERN).search(raw["name"]):
+        if not _has_name(raw):
             _left_out(raw, default_article, passed_over)
             continue
         roles = _roles(raw.get("roles"))
@@ -721,6 +722,11 @@ def _date(raw: Any, record: Where, key: tuple[str, ...], loaded: FileRecords) ->
 
 def _items(raw: Any) -> list[dict[str, Any]]:
     return [item if isinstance(item, dict) else {} for item in raw] if isinstance(raw, list) else []
+
+
+def _has_name(raw: dict[str, Any]) -> bool:
+    """Whether an entity or event has the id, type and name it is kept by (a name one line, no space at an end)."""
+    return _has_str(raw, "id", "type", "name") and bool(whole_pattern(NAME_PATTERN).search(raw["name"]))
 
 
 def _has_str(raw: dict[str, Any], *keys: str) -> bool:
