@@ -352,6 +352,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as error:
         print(f"kg query: {args.file}: not UTF-8 text (byte {error.start})", file=sys.stderr)
         return 2
+    except FileNotFoundError:
+        if not any(c.isspace() or c == "{" for c in str(args.file)):
+            raise
+        advice = "a query given as text follows -e: kg query -e 'SELECT …'"
+        print(printable(f"kg query: no file named '{args.file}': {advice}"), file=sys.stderr)
+        return 2
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         print(f"kg query: {name}: the query is empty (a SELECT, ASK, CONSTRUCT or DESCRIBE)", file=sys.stderr)
         return 2

@@ -448,7 +448,7 @@ CASES: tuple[Case, ...] = (
          (r"(quote|ignored passage) not found verbatim",)),
     Case("evidence for a missing article", "evidence",
          per_place(facts_yaml(top="").replace(f"article: {ARTICLE}", "article: kp-abu-qasra-russian-base"), None),
-         (r"unknown article 'kp-abu-qasra-russian-base' \(1 more evidence item names it in this file\) — did you "
+         (r"unknown article 'kp-abu-qasra-russian-base' \(2 evidence items name it in this file\) — did you "
           r"mean 'kp-abu-qasra-russian-bases'\?",), places=FACT_PLACES),
     Case("via names a claim (it said: unknown entity, did you mean the event)", "evidence",
          per_place(facts_yaml().replace(

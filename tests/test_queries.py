@@ -155,11 +155,42 @@ def test_an_unknown_prefix_is_reported_at_its_line_and_column(mini_exports: Path
 
 
 def test_a_syntax_error_is_located_and_readable(mini_exports: Path) -> None:
-    status, _, err = query(mini_exports, "-e", "SELECT ?x WHERE { ?x a kgo:Country ")
+    status, _, err = query(mini_exports, "-e", "SELECT ?x WHERE { ?x a kgo:Country . ?x a }")
     assert status == 1
     first = err.splitlines()[0]
-    assert first.startswith("-e:1:36: expected one of ")
+    assert first.startswith("-e:1:44: expected one of ")
     assert "\\u{" not in err  # Oxigraph's character-class listings are left out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # Oxigraph said "expected CONSTRUCT", "expected one of HAVING, OFFSET…", "expected one of LATERAL, SERVICE"
+        ("SELEC ?x WHERE { ?x a kgo:Country }", "-e:1:1: 'SELEC' is no SPARQL keyword — did you mean 'SELECT'?"),
+        ("PREFIX ex: <http://x/>\nASKK { ?x a ex:Y }", "-e:2:1: 'ASKK' is no SPARQL keyword — did you mean 'ASK'?"),
+        ("SELECT * { ?x ?p ?o } LIMT 1", "-e:1:23: 'LIMT' is no SPARQL keyword — did you mean 'LIMIT'?"),
+        ('SELECT * { ?x ?p "optinal"@en OPTINAL { ?x a ?t } }', "-e:1:31: 'OPTINAL' is no SPARQL keyword — did you "
+         "mean 'OPTIONAL'?"),
+        ("SELECT ?x WHERE { ?x a kgo:Country ", "-e:1:17: this '{' is never closed"),
+        ("SELECT ?x WHERE { ?x a kgo:Country } }", "-e:1:38: this '}' closes nothing"),
+        ("SELECT * { ?x ?p ?o FILTER(?o = 1 }", "-e:1:27: this '(' is never closed"),
+        ("SELECT * { ?x ?p ?o FILTER(?o = 1)) }", "-e:1:35: this ')' closes nothing"),
+    ],
+)  # fmt: skip
+def test_a_misspelled_keyword_or_an_unmatched_bracket_is_named(mini_exports: Path, text: str, expected: str) -> None:
+    status, out, err = query(mini_exports, "-e", text)
+    assert (status, out, err.splitlines()[0]) == (1, "", expected)
+
+
+def test_a_query_given_where_its_file_is_expected_is_told_of_dash_e(mini_exports: Path) -> None:
+    """`kg query 'SELECT …'` said "SELECT …: No such file or directory"."""
+    status, out, err = query(mini_exports, "SELECT ?x WHERE { ?x a kgo:Country }")
+    assert (status, out) == (2, "")
+    assert err == (
+        "kg query: no file named 'SELECT ?x WHERE { ?x a kgo:Country }': a query given as text follows -e: "
+        "kg query -e 'SELECT …'\n"
+    )
+    status, _, err = query(mini_exports, "missing.rq")
+    assert status == 2 and err.endswith("missing.rq: No such file or directory\n")
 
 
 def test_updates_are_refused(mini_exports: Path) -> None:

@@ -310,7 +310,7 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             FACTS,
             "article: mini-article",
             "article: mini-articel",
-            "mini.yaml:21:9: unknown article 'mini-articel' (1 more evidence item names it in this file) — did you "
+            "mini.yaml:2:10: unknown article 'mini-articel' (2 evidence items name it in this file) — did you "
             "mean 'mini-article'?",
         ),
         (  # and one at each quote of the article under its file's name
@@ -329,7 +329,29 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             FACTS,
             "  - subject: russia",
             "  - subject: Russia",
-            "mini.yaml:25:14: 'Russia' is not a valid id: use lowercase letters, digits and dashes",
+            "mini.yaml:25:14: 'Russia' is not a valid id: use lowercase letters, digits and dashes — did you mean "
+            "'russia'?",
+        ),
+        (  # and "unknown entity 'Reuters'" at the same place
+            FACTS,
+            "via: [reuters, syrian-source]",
+            "via: [Reuters, syrian-source]",
+            "mini.yaml:22:15: 'Reuters' is not a valid id: use lowercase letters, digits and dashes — did you mean "
+            "'reuters'?",
+        ),
+        (  # and "unknown entity 'Test Outlet'" at the same place
+            ARTICLE,
+            "outlet: test-outlet",
+            "outlet: Test Outlet",
+            "mini-article.yaml:4:9: 'Test Outlet' is not a valid id: use lowercase letters, digits and dashes — did "
+            "you mean 'test-outlet'?",
+        ),
+        (  # and "unknown article" at each quote, and the article's sentences uncited
+            FACTS,
+            "article: mini-article",
+            "article: Mini-Article",
+            "mini.yaml:2:10: 'Mini-Article' is not a valid id: use lowercase letters, digits and dashes — did you "
+            "mean 'mini-article'?",
         ),
         (  # and "missing required field 'predicate'"
             FACTS,
@@ -367,6 +389,22 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
 def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:
     edit(mini, relative, old, new)
     assert problems(mini) == [expected]
+
+
+@pytest.mark.parametrize("author", ["jane-dough", "Jane Doe"])
+def test_a_mistyped_author_is_one_message_not_also_an_uncited_byline(mini: Path, author: str) -> None:
+    """The byline was accounted for by the author's name: with no such author it read as a sentence to cite."""
+    edit(
+        mini,
+        Path("articles") / "mini-article.txt",
+        "Russia keeps Tartus, officials say\n",
+        "Russia keeps Tartus, officials say\n\nJane Doe\n",
+    )
+    edit(mini, FACTS, "entities:\n", "entities:\n  - {id: jane-doe, type: Person, name: Jane Doe}\n")
+    edit(mini, ARTICLE, "outlet: test-outlet", "outlet: test-outlet\nauthor: jane-doe")
+    assert problems(mini) == []
+    edit(mini, ARTICLE, "author: jane-doe", f"author: {author}")
+    assert [problem.split(": ", 1)[0] for problem in problems(mini)] == ["mini-article.yaml:5:9"]
 
 
 def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:

@@ -317,9 +317,9 @@ def coverage_problems(
     """Unaccounted sentences of `articles` (default: all), located in the article's text file.
     `quotes`: the index of every quote by article (`quotes_by_article`), if made already.
 
-    An article with a quote, ignored passage, headline, section, caption or credit that is not verbatim is
-    skipped: its error is reported already, and the sentence it was meant to account for would only repeat
-    that error (a section changed to one the text does not print gave two more).
+    An article with a quote, ignored passage, headline, section, caption or credit that is not verbatim, or
+    an author who is no entity, is skipped: its error is reported already, and the sentence it was meant to
+    account for would only repeat that error (a section changed to one the text does not print gave two more).
     """
     if quotes is None:
         quotes = quotes_by_article(model)
@@ -327,6 +327,8 @@ def coverage_problems(
     for article_id in model.articles if articles is None else articles:
         article = model.articles[article_id]
         if not article.text or article.where.file in uncovered or not _metadata_printed(article):
+            continue
+        if article.author is not None and article.author not in model.entities:  # its byline: reported already
             continue
         ignored = ignored_spans(article, whole=True)
         if ignored is None:

@@ -19,6 +19,8 @@ from kg.limits import HINTS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
+from kg.sources.records import names_article_at_top
+from kg.sources.schema import id_form, is_id
 from kg.vocab import ARTICLE_REFERENCES, EVIDENCE_REFERENCES, K
 from kg.workers import in_processes
 
@@ -99,7 +101,8 @@ def _meant_articles(quotes: dict[str, list[tuple[str, str]]], model: Model, unre
     alike: dict[str, list[str]] = {}
     for article_id in model.articles:
         alike.setdefault(article_id[:3], []).append(article_id)
-    return {meant for name in unknown if (meant := closest(name, alike.get(name[:3], ()))) is not None}
+    meant = (closest(written := id_form(name), alike.get(written[:3], ())) for name in unknown)
+    return {article_id for article_id in meant if article_id is not None}
 
 
 @dataclass
@@ -121,6 +124,10 @@ def _one_word(quote: str) -> bool:
     """One word of 12 characters at most: a sentence of a script written without spaces is one long \\w run."""
     words = _WORD.findall(quote)
     return len(words) < 2 and sum(map(len, words)) <= 12
+
+
+def _evidence_items(count: int, more: str = "") -> str:
+    return f"{count} {more}evidence item names it" if count == 1 else f"{count} {more}evidence items name it"
 
 
 def _weight(group: SourceRecords) -> int:
@@ -188,12 +195,17 @@ class _Checker:
         return checker
 
     def file_checked(self) -> None:
-        """Says, at the first evidence item of the file that names each unknown article, how many more do."""
-        for index, more in self.unknown_articles.values():
-            if more:
-                problem = self.problems[index]
-                items = "item names" if more == 1 else "items name"
-                message = f"{problem.message} ({more} more evidence {items} it in this file)"
+        """Says, where the file first names each unknown article, how many of its evidence items do: at its
+        top-level `article:` when that names it (the evidence items without an `article:` of their own took
+        it from there, and there is the mistake), else at the first evidence item."""
+        for article_id, (index, more) in self.unknown_articles.items():
+            problem = self.problems[index]
+            file = problem.where.file
+            if names_article_at_top(file, article_id):
+                message = f"{problem.message} ({_evidence_items(more + 1)} in this file)"
+                self.problems[index] = replace(problem, where=Where(file, ("article",)), message=message)
+            elif more:
+                message = f"{problem.message} ({_evidence_items(more, 'more ')} in this file)"
                 self.problems[index] = replace(problem, message=message)
 
     def error(self, where: Where, message: str, hint: Hint | None = None) -> None:
@@ -370,7 +382,12 @@ class _Checker:
                 self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
             elif other in self.model.entities:  # a reading of a record names its subject, not the record
                 self.error(where.at("conflicts_with", index), f"'{other}' is an entity: name a claim or an event")
-            elif other not in self.model.claims and other not in self.model.events and other not in self.unread:
+            elif (
+                other not in self.model.claims
+                and other not in self.model.events
+                and other not in self.unread
+                and is_id(other)
+            ):
                 hint = Hint("record", other)
                 self.error(where.at("conflicts_with", index), f"unknown claim or event '{other}'", hint)
 
@@ -415,7 +432,7 @@ class _Checker:
             if article is None:
                 if (repeated := self.unknown_articles.get(item.article)) is not None:
                     repeated[1] += 1
-                elif item.article not in self.unread:
+                elif item.article not in self.unread and is_id(item.article):  # else the schema said so
                     self.unknown_articles[item.article] = [len(self.problems), 0]
                     hint = Hint("article", item.article)
                     self.error(item.where.at("article"), f"unknown article '{item.article}'", hint)
@@ -429,15 +446,15 @@ class _Checker:
                 for index, agent in enumerate(item.via):
                     if agent in item.via[:index]:  # a chain that comes back to a source, or names it twice
                         self.error(where.at("via", index), f"'{agent}' is in the attribution chain already")
-                    else:
+                    elif is_id(agent):  # else the schema said so: not also "unknown entity"
                         self.check_range("via", self.evidence_range["via"], agent, where, "via", index)
-                if item.said_to is not None:
+                if item.said_to is not None and is_id(item.said_to):
                     self.check_range("said_to", self.evidence_range["said_to"], item.said_to, where, "said_to")
 
     def check_article(self, article: Article) -> None:
         where = article.where
         for field_name, value in (("outlet", article.outlet), ("author", article.author)):
-            if value is not None:
+            if value is not None and is_id(value):
                 self.check_range(field_name, self.article_range[field_name], value, where, field_name)
         if article.text:
             for index, photo in enumerate(article.photos):

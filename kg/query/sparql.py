@@ -21,6 +21,7 @@ from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.ontology import Term
 from kg.problems import escaped
 from kg.query.federation import REFUSED, service_at
+from kg.query.lexical import misspelled_keyword, unmatched_bracket
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -88,6 +89,13 @@ def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> Que
             return QueryError(
                 f"unknown prefix '{prefixed.group(1) or ''}:' (predeclared: {known})", line, prefixed.start() + 1
             )
+    if (misspelled := misspelled_keyword(query, line, column)) is not None:
+        word, meant, at_line, at_column = misspelled
+        return QueryError(f"'{word}' is no SPARQL keyword — did you mean '{meant}'?", at_line, at_column)
+    if (unmatched := unmatched_bracket(query)) is not None:
+        bracket, at_line, at_column = unmatched
+        wrong = "closes nothing" if bracket in ")]}" else "is never closed"
+        return QueryError(f"this '{bracket}' {wrong}", at_line, at_column)
     if _UPDATE.match(query):
         return QueryError(
             "this is a SPARQL Update; kg query only reads (SELECT, ASK, CONSTRUCT, DESCRIBE)", line, column

@@ -11,7 +11,7 @@ import os
 import re
 import reprlib
 import sys
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,9 +23,9 @@ from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
-from kg.problems import KEY, Problem, Where, did_you_mean, visible
+from kg.problems import KEY, Hint, Problem, Where, did_you_mean, visible
 from kg.sources.reading import Refused, forget_folders, read_text
-from kg.sources.schema import ARTICLE_FIELDS, ID_PATTERN, NAME_PATTERN, structure_schema
+from kg.sources.schema import ARTICLE_FIELDS, NAME_PATTERN, id_form, is_id, structure_schema
 from kg.sources.yaml_reader import read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
@@ -358,6 +358,19 @@ def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
     return frozenset(named | set(_NAMED.findall(text)))
 
 
+_TOP_ARTICLE = re.compile(r"^article:[ \t]*([\"']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def names_article_at_top(file: Path, article_id: str) -> bool:
+    """Whether the facts file's top-level `article:` names `article_id` (found in its text: asked only of a
+    file whose evidence names an unknown article, to report it where the mistake is)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return any(found.group(2) == article_id for found in _TOP_ARTICLE.finditer(text))
+
+
 def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
     """Turn a JSON Schema error into curator-facing messages at the offending key or value."""
     at = where.at(*error.absolute_path)
@@ -400,7 +413,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"name {_short(error.instance)} must be one line, with no space at its start or end")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         shown = visible(str(error.instance))
-        return [Problem(at, f"'{shown}' is not a valid id: use lowercase letters, digits and dashes")]
+        message = f"'{shown}' is not a valid id: use lowercase letters, digits and dashes"
+        return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
     if keyword == "type":
         expected = schema.get("type")
         return [Problem(at, f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}")]
@@ -411,6 +425,19 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
+
+
+_NAMING = {"subject": "node", "object": "node", "via": "node", "said_to": "node", "outlet": "node", "author": "node"}
+_NAMING |= {"conflicts_with": "record", "article": "article"}
+"""The fields whose id names another record, and what it names (as `kg.checks.hints` looks through them)."""
+
+
+def _meant_id(path: Iterable[str | int], written: str) -> Hint | None:
+    """The hint of a malformed id in a field that names a record: the closest id to it written as ids are
+    (`Bloomberg`, `New York Times`: 'bloomberg', 'new-york-times')."""
+    field = next((key for key in reversed(list(path)) if isinstance(key, str)), None)
+    kind = _NAMING.get(field) if field is not None else None
+    return Hint(kind, id_form(written)) if kind is not None else None
 
 
 def _in_lower_case(key: str, allowed: list[str], given: object) -> str:
@@ -478,7 +505,7 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
         return
     where = Where(file)
     article_id = data.get("id")
-    if not isinstance(article_id, str) or not re.fullmatch(ID_PATTERN, article_id):
+    if not isinstance(article_id, str) or not is_id(article_id):
         loaded.unread |= {file.stem}  # the schema has said what is wrong with it; citations of the file pass
         return
     if article_id != file.stem:
@@ -739,7 +766,7 @@ def _str(value: Any) -> str | None:
 
 def _ids(*values: Any) -> bool:
     """Whether each of `values` that is text is a well-formed id (the schema reports those that are not)."""
-    return all(whole_pattern(ID_PATTERN).search(value) for value in values if isinstance(value, str))
+    return all(is_id(value) for value in values if isinstance(value, str))
 
 
 def _ref(value: Any) -> str | None:
@@ -760,4 +787,4 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 
 def _slug(text: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())[:60] or "value"
+    return id_form(text)[:60] or "value"

@@ -8,13 +8,28 @@ to `ontology/*.schema.json`, referenced by each YAML file's `yaml-language-serve
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from kg.ontology import Ontology
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+_WELL_FORMED_ID = re.compile(ID_PATTERN.removesuffix("$") + r"\Z")
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
+
+
+def is_id(value: str) -> bool:
+    """Whether `value` is a well-formed id (`ID_PATTERN` to its very end: not `"russia\\n"`).  One that is not
+    is reported by the schema; the checks of what an id names pass it over (one mistake, one message)."""
+    return _WELL_FORMED_ID.match(value) is not None
+
+
+def id_form(text: str) -> str:
+    """`text` as ids are written: its words in lower case, joined by dashes (`New York Times`,
+    `New_York_Times`: 'new-york-times'); how a malformed id is compared with the ids it may have meant."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
 _TEXT = {"type": "string", "pattern": "\\S"}  # not empty nor blank: a quote of spaces is found everywhere

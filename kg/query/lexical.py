@@ -1,0 +1,105 @@
+"""The words of a SPARQL query that are its own, not data: keywords and function names.
+
+The IRIs, strings, prefixed names (with their `\\#` and `\\'` escapes), variables, blank nodes, numbers and
+comments are blanked out, after undoing the `\\u` escapes that SPARQL undoes before parsing (`\\u0053ERVICE`
+is SERVICE).  What is left are the keywords, function names and punctuation, where they were written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ESCAPE_CHARACTER = r"""\\[_~.\-!$&'()*+,;=/?#@%]"""  # a prefixed name's `\#`, `\'`…: no comment, no string
+_LOCAL_CHARACTER = rf"(?:[\w\-:\u00b7]|%[0-9A-Fa-f]{{2}}|{_ESCAPE_CHARACTER})"
+_NOT_CODE = re.compile(  # the tokens that may hold the word without being the keyword, in SPARQL's own terms
+    r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # an IRI
+    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
+    r'''|"(?:[^"\\\n\r]|\\.)*"'''
+    r"""|'(?:[^'\\\n\r]|\\.)*'"""
+    rf"|(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:{_LOCAL_CHARACTER}(?:(?:{_LOCAL_CHARACTER}|\.)*{_LOCAL_CHARACTER})?)?"
+    r"|_:[\w\-.]*"  # a blank node's label
+    r"|[?$]\w+"  # a variable
+    r"|[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"  # a number (`1SERVICE` is 1, then the keyword)
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"  # a language tag
+    r"|#[^\n\r]*",  # a comment
+    re.DOTALL,
+)
+_WORD = re.compile(r"\w+")
+KEYWORDS = frozenset(
+    """
+    BASE PREFIX SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED GROUP BY HAVING ORDER ASC DESC
+    LIMIT OFFSET VALUES OPTIONAL GRAPH SERVICE SILENT BIND UNDEF MINUS UNION FILTER NOT IN EXISTS LATERAL A TRUE
+    FALSE LOAD CLEAR DROP CREATE ADD MOVE COPY INSERT DELETE DATA WITH USING DEFAULT ALL INTO TO
+    STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ
+    NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK
+    ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR
+    TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE LANGDIR STRLANGDIR HASLANG HASLANGDIR ADJUST
+    """.split()  # noqa: SIM905 (a list of words reads best as words)
+)
+"""SPARQL 1.1's keywords and function names, and those of SPARQL 1.2 and RDF-star that Oxigraph reads."""
+
+
+def code_of(query: str) -> str:
+    """`query` with its escapes undone and everything but keywords, function names and punctuation blanked
+    (each character a space; line breaks stay, so a place in it is the same line and column)."""
+    text = _ESCAPE.sub(lambda found: chr(int(found[1] or found[2], 16)) if _valid(found) else found[0], query)
+    return _NOT_CODE.sub(lambda found: re.sub(r"[^\n]", " ", found[0]), text)
+
+
+def bare_words(query: str) -> Iterator[tuple[str, int, int]]:
+    """Each keyword or function name of `query` (or what stands where one would), with its line and column
+    (from 1)."""
+    code = code_of(query)
+    for found in _WORD.finditer(code):
+        yield found.group(), *_place(code, found.start())
+
+
+def _valid(escape: re.Match[str]) -> bool:
+    point = int(escape[1] or escape[2], 16)
+    return point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF
+
+
+def misspelled_keyword(query: str, line: int, column: int) -> tuple[str, str, int, int] | None:
+    """(word, keyword meant, its line, its column) for the last word of `query` up to (`line`, `column`) that is
+    no keyword but close to one (`SELEC`, `LIMT`, `OPTINAL`), if that is the last word there that is no
+    keyword; else None."""
+    unknown = None
+    for word, at_line, at_column in bare_words(query):
+        if (at_line, at_column) > (line, column):
+            break
+        if word.upper() not in KEYWORDS:
+            unknown = word, at_line, at_column
+    if unknown is None:
+        return None
+    meant = difflib.get_close_matches(unknown[0].upper(), KEYWORDS, n=1, cutoff=0.75)
+    return (unknown[0], meant[0], unknown[1], unknown[2]) if meant else None
+
+
+_CLOSING = {"{": "}", "(": ")", "[": "]"}
+
+
+def unmatched_bracket(query: str) -> tuple[str, int, int] | None:
+    """(bracket, line, column) of the first bracket of `query` that closes nothing, or of one never closed (`{`,
+    `(` or `[`); None when they pair up."""
+    code = code_of(query)
+    opened: list[int] = []
+    for index, character in enumerate(code):
+        if character in _CLOSING:
+            opened.append(index)
+        elif character in _CLOSING.values():
+            if all(_CLOSING[code[at]] != character for at in opened):  # `FILTER(?o = 1)) }`
+                return (character, *_place(code, index))
+            if _CLOSING[code[opened[-1]]] != character:
+                break  # `FILTER(?o = 1 }`: the one still open is the mistake
+            opened.pop()
+    return (code[opened[-1]], *_place(code, opened[-1])) if opened else None
+
+
+def _place(code: str, index: int) -> tuple[int, int]:
+    before = code[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
