@@ -12,6 +12,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -488,6 +489,105 @@ def test_deep_links_open_an_article_and_a_date_and_picking_writes_the_link(built
     assert page.evaluate("location.hash") == "#article=kp-abu-qasra-russian-bases&date=2025-01-28&node=russia"
 
 
+def test_of_two_quick_picks_the_last_one_shows_everywhere(tmp_path: Path, open_page: Opener) -> None:
+    """The first pick, still loading a node not drawn, went on after the second: its panel, selection and view
+    over the second's, or the second's panel under the first's address."""
+    page = open_page(large_page_five_thousand_nodes(tmp_path))
+    far, near = page.evaluate("""() => {
+        const undrawn = [...Array(window.kg.data.counts.nodes).keys()].filter((i) => !window.kg.drawn.has(i));
+        return [undrawn[undrawn.length - 1], [...window.kg.drawn.keys()][0]];
+    }""")  # the last node's shard is not loaded yet; the first drawn node's is
+    page.evaluate("([a, b]) => Promise.all([window.kg.pick(a), window.kg.pick(b)])", [far, near])
+    page.wait_for_timeout(500)  # the glide, and any late answer for the first
+    name, key = page.evaluate("i => [window.kg.drawn.get(i).name, window.kg.loaded('nodes', i).key]", near)
+    assert page.locator("#details h2").text_content() == name
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [near]
+    assert page.evaluate("location.hash") == f"#node={key}"
+
+
+@pytest.mark.parametrize("date", ["2025-13-01", "2025-02-30", "2025-00-10"])
+def test_a_link_with_a_date_that_is_no_day_still_opens_its_node_and_says_so(
+    built: Path, open_page: Opener, date: str
+) -> None:
+    """`#date=2025-13-01&node=russia` threw (RangeError: Invalid time value) and never opened the node."""
+    page = open_page(built / "graph.html", f"#date={date}&node=russia")
+    assert page.locator("#details h2").text_content() == "Russia"
+    assert page.locator("#details .link-note").text_content() == f"The link names no date {date}."
+    assert page.locator("#timeline-note").text_content().startswith("2024-")  # every date shown, as it opens
+    assert page.evaluate("location.hash") == "#node=russia"
+
+
+def test_a_link_to_no_node_says_so(built: Path, open_page: Opener) -> None:
+    page = open_page(built / "graph.html", "#node=tartus-base")
+    assert page.locator("#details h2").text_content() == "Not in this graph"
+    assert page.locator("#details .link-note").text_content() == "The link names no node tartus-base."
+
+
+def test_the_address_follows_clicks_and_closing_and_an_edited_link_is_the_whole_view(
+    built: Path, open_page: Opener
+) -> None:
+    page = open_page(built / "graph.html", "#article=kp-abu-qasra-russian-bases&date=2025-01-28&node=syria")
+    click_node(page, "russia")
+    page.wait_for_function("location.hash.endsWith('node=russia')")
+    page.keyboard.press("Escape")  # closes the details, and the address no longer names the node
+    assert page.locator("#details").is_hidden()
+    assert page.evaluate("location.hash") == "#article=kp-abu-qasra-russian-bases&date=2025-01-28"
+    page.evaluate("location.hash = '#node=syria'")  # the reader and the date the link no longer names go
+    page.locator("#details h2", has_text="Syria").wait_for()
+    page.wait_for_function("!document.body.dataset.reader")
+    assert page.locator("#reader").is_hidden() and page.evaluate("location.hash") == "#node=syria"
+    assert not page.locator("#timeline-note").text_content().startswith("known up to")
+
+
+def test_back_from_the_ontology_page_shows_the_filters_as_they_are(built: Path, open_page: Opener) -> None:
+    """Back restored the boxes as they were left, unchecked, over a page that opens showing everything."""
+    page = open_page(built / "graph.html")
+    page.locator('#classes input[data-class="Person"]').uncheck()
+    page.locator("#classes a.doc").first.click()
+    page.wait_for_url("**/ontology.html#*")
+    page.go_back()
+    page.wait_for_selector("body[data-ready=true]", state="attached")
+    assert page.locator('#classes input[data-class="Person"]').is_checked()
+    assert page.locator("#classes input:not(:checked)").count() == 0
+    assert shown_counts(page)[0] == page.evaluate("window.kg.nodes.length")
+
+
+def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: Path, open_page: Opener) -> None:
+    """It counted links ("40 not drawn" where 39 were added), and kept its count after the expansion."""
+    model = synthetic_model(5000)
+    first = next(iter(model.claims.values()))
+    quiet = list(model.entities)[-5:]  # the least linked: left out of the overview
+    for n, (other, predicate) in enumerate((o, p) for o in quiet for p in ("supports", "opposes")):  # each linked twice
+        claim = replace(first, id=f"twice-{n}", subject=first.subject, predicate=predicate, object=other)
+        model.claims[claim.id] = claim
+    files = render_page(Project(model, load_ontology(ONTOLOGY), tmp_path))
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    page = open_page(tmp_path / "graph.html")
+    index = page.evaluate("key => window.kg.findKey(key)", first.subject)
+    page.evaluate("i => window.kg.pick(i)", index)
+    undrawn = page.evaluate(
+        "keys => keys.filter((key) => !window.kg.drawn.has(window.kg.nodeIndex(key))).length", quiet
+    )
+    assert undrawn == 5
+    row = page.locator("#details .expand-row")
+    counted = int(re.fullmatch(r" \((\d+) not drawn\)", row.locator(".count").text_content() or "")[1])
+    links = page.evaluate("""async (i) => {
+        const size = window.kg.data.shardSize;
+        const value = (await window.kg.shard("nodes", Math.floor(i / size)))[i % size];
+        const others = value.links.map((link) => link[1]).filter((n) => !window.kg.drawn.has(n));
+        return [others.length, new Set(others).size];
+    }""", index)  # fmt: skip
+    assert links[0] > links[1] == counted
+    before = page.evaluate("window.kg.drawn.size")
+    row.locator("button.expand").click()
+    page.wait_for_function("!document.querySelector('#details .expand-row .count').textContent")
+    assert page.evaluate("window.kg.drawn.size") == before + counted
+    assert row.locator("button.expand").text_content() == "Every neighbour is drawn"
+    assert row.locator("button.expand").is_disabled()
+
+
 # ---------------------------------------------------------------------------- hostile text and scale
 
 
@@ -605,8 +705,7 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
         return left[0];
     }""")
     page.fill("#search-input", least["name"])
-    page.locator("#search-results .result").first.wait_for()
-    page.press("#search-input", "Enter")
+    page.press("#search-input", "Enter")  # at once: Enter waits for the search index, loading on first use
     page.locator("#details h2").filter(has_text=least["name"]).wait_for()
     assert page.evaluate("i => window.kg.drawn.has(i)", least["i"])
     assert page.evaluate("window.kg.network.getSelectedNodes()") == [least["i"]]

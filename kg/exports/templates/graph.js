@@ -174,6 +174,13 @@
   const storyShown = new vis.DataView(story, { filter: (item) => item.shown !== false });
   let timeline = null;
 
+  /* Whether `text` is a day of the calendar as YYYY-MM-DD (a link may say 2025-13-01 or 2025-02-30). */
+  function isDay(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+    const day = new Date(text + "T00:00:00Z");
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+  }
+
   function nextDay(iso) {
     const day = new Date(iso + "T00:00:00Z");
     day.setUTCDate(day.getUTCDate() + 1);
@@ -353,6 +360,7 @@
   function checkbox(checked, onChange) {
     const box = el("input");
     box.type = "checkbox";
+    box.autocomplete = "off"; // Back would restore the boxes as left, over a page that opens showing everything
     box.checked = checked;
     box.addEventListener("change", () => onChange(box.checked));
     return box;
@@ -375,8 +383,9 @@
       row.append(label, ...(extra ? extra(item, index) : []));
       list.append(row);
     });
-    const setAll = (on) => {
+    const setAll = (on) => { // the rows a search of the list leaves shown, else all of them
       boxes().forEach((box, index) => {
+        if (box.closest("li").hidden) return;
         box.checked = on;
         set(index, on);
       });
@@ -400,6 +409,25 @@
     link.title = cls.label + " in the ontology documentation";
     link.setAttribute("aria-label", link.title);
     return [link];
+  }
+
+  /* A search of the article list, for a corpus of more articles than a glance takes in: each row whose outlet
+     or headline holds the words typed stays, the others are hidden (and "all"/"none" leave them be). */
+  function buildArticleSearch() {
+    const input = byId("articles-find");
+    if (data.articles.length <= 12) return;
+    input.hidden = false;
+    const rows = Array.from(byId("articles").children);
+    const texts = rows.map((row) => fold(row.textContent));
+    input.addEventListener("input", () => {
+      const words = fold(input.value).split(/\s+/).filter(Boolean);
+      let shown = 0;
+      rows.forEach((row, n) => {
+        row.hidden = !words.every((word) => texts[n].includes(word));
+        if (!row.hidden) shown += 1;
+      });
+      byId("articles-found").textContent = words.length ? plural(shown, "article") + " of " + data.articles.length : "";
+    });
   }
 
   function describeArticle(article, box) {
@@ -470,6 +498,17 @@
     }, 900);
   }
 
+  /* Every date shown, as the page opens (a link without a date, after one with). */
+  function showWholeStory() {
+    const last = stops[stops.length - 1];
+    cutoff = null;
+    slider.value = stops.length - 1;
+    dateBox.value = last;
+    byId("timeline-note").textContent = stops[0] + " → " + last + ": " + plural(stops.length, "date") +
+      (data.background < stops[0] ? " (background from " + data.background + ")" : "");
+    if (timeline) timeline.setCustomTime(nextDay(last), "cutoff");
+  }
+
   function buildTimeline() {
     if (!stops.length) {
       byId("timeline").hidden = true;
@@ -479,9 +518,7 @@
     slider.value = stops.length - 1;
     dateBox.min = data.background;
     dateBox.max = stops[stops.length - 1];
-    dateBox.value = stops[stops.length - 1];
-    byId("timeline-note").textContent = stops[0] + " → " + stops[stops.length - 1] + ": " +
-      plural(stops.length, "date") + (data.background < stops[0] ? " (background from " + data.background + ")" : "");
+    showWholeStory(); // nothing is hidden yet: no refresh
     slider.addEventListener("input", () => showUntil(stops[Number(slider.value)]));
     dateBox.addEventListener("change", () => { if (dateBox.value) showUntil(dateBox.value); });
     byId("play").addEventListener("click", play);
@@ -592,19 +629,29 @@
   const blocksOf = (groups) => Promise.all(groups.map(([record, lines]) =>
     recordEntry(record).then((value) => recordBlock(value, lines))));
 
+  /* The neighbours of a node not drawn yet (a neighbour linked twice counts once). */
+  const undrawnNeighbours = (value) => new Set(value.links.map((link) => link[1]).filter((n) => !drawn.has(n))).size;
+
   function expandButton(i, value) {
-    const hidden = value.links.filter((link) => !drawn.has(link[1])).length;
+    const hidden = undrawnNeighbours(value);
     if (!hidden) return [];
     const note = el("p", "expand-note");
-    const action = button("expand", "Show " + plural(Math.min(hidden, 100), "more neighbour"), async () => {
+    const action = button("expand", "", async () => {
       action.disabled = true;
       const done = await expand(i, 100);
-      note.textContent = done.full ? "The page draws " + data.maxDrawn + " nodes at most: hide some or reload."
-        : done.left ? done.left + " more not drawn yet." : "";
-      if (done.left && !done.full) action.disabled = false;
+      note.textContent = done.full ? "The page draws " + data.maxDrawn + " nodes at most: reload it to start again " +
+        "from the overview (search still opens any node)." : "";
+      say(undrawnNeighbours(value));
     });
+    const left = el("span", "count");
+    const say = (count) => {
+      action.textContent = count ? "Show " + plural(Math.min(count, 100), "more neighbour") : "Every neighbour is drawn";
+      left.textContent = count ? " (" + count + " not drawn)" : "";
+      action.disabled = !count || drawn.size >= data.maxDrawn;
+    };
+    say(hidden);
     const row = el("p", "expand-row");
-    row.append(action, el("span", "count", " (" + hidden + " not drawn)"));
+    row.append(action, left);
     return [row, note];
   }
 
@@ -663,10 +710,12 @@
   }
 
   function closeDetails() {
+    picked += 1; // a pick still loading gives way
     shownInPanel = null;
     byId("details").hidden = true;
     network.unselectAll();
     highlight(null);
+    shareView({ node: null });
   }
 
   /* ------------------------------------------------------------------ search */
@@ -675,7 +724,9 @@
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019\u02bc`´]/g, "'").toLowerCase();
   }
   let results = [];
+  let matches = 0; // how many nodes the query matched (the first SHOWN_RESULTS are listed)
   let active = 0;
+  const SHOWN_RESULTS = 12;
 
   function rank(name, query) {
     const at = name.indexOf(query);
@@ -697,8 +748,12 @@
       });
       if (best) found.push(best);
     });
+    const exact = keys.get(query.trim()); // an id, as a link or the YAML writes it
+    if (exact !== undefined) found.push({ node: exact, rank: -1, name: 0 });
     found.sort((a, b) => a.rank - b.rank || index[b.node].degree - index[a.node].degree || a.node - b.node);
-    return found.slice(0, 12).map((result) => Object.assign(result, { row: index[result.node] }));
+    const unique = found.filter((result) => result.node !== exact || result.rank === -1);
+    matches = unique.length;
+    return unique.slice(0, SHOWN_RESULTS).map((result) => Object.assign(result, { row: index[result.node] }));
   }
 
   function showResults() {
@@ -706,6 +761,8 @@
     list.replaceChildren(...results.map((result, index) => {
       const item = el("li", index === active ? "active" : "");
       item.setAttribute("role", "option");
+      item.id = "search-result-" + index;
+      item.setAttribute("aria-selected", String(index === active));
       const choice = button("result", null, () => pick(result.node));
       choice.append(el("span", "name", result.row.names[0]));
       if (result.name > 0) choice.append(el("span", "alias", "“" + result.row.names[result.name] + "”"));
@@ -714,29 +771,41 @@
       return item;
     }));
     if (!results.length && byId("search-input").value.trim()) list.append(el("li", "none", "no match"));
+    if (matches > results.length) {
+      list.append(el("li", "none", results.length + " of " + matches.toLocaleString("en") + " matches: type more to narrow"));
+    }
     list.hidden = !list.childElementCount;
-    byId("search-input").setAttribute("aria-expanded", String(!list.hidden));
+    const input = byId("search-input");
+    input.setAttribute("aria-expanded", String(!list.hidden));
+    if (results.length) input.setAttribute("aria-activedescendant", "search-result-" + active);
+    else input.removeAttribute("aria-activedescendant");
   }
 
   function buildSearch() {
     const input = byId("search-input");
     let asked = 0;
-    input.addEventListener("input", async () => {
+    let answered = Promise.resolve(); // the answer to the last keystroke, once shown
+    input.addEventListener("input", () => {
       const question = ++asked;
-      const index = await loadSearch();
-      if (question !== asked) return; // a later keystroke answers instead
-      results = find(index, input.value);
-      active = 0;
-      showResults();
+      answered = loadSearch().then((index) => {
+        if (question !== asked) return; // a later keystroke answers instead
+        results = find(index, input.value);
+        active = 0;
+        showResults();
+      });
     });
-    input.addEventListener("keydown", (event) => {
+    input.addEventListener("keydown", async (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         if (results.length) active = (active + (event.key === "ArrowDown" ? 1 : results.length - 1)) % results.length;
         showResults();
-      } else if (event.key === "Enter" && results.length) {
+      } else if (event.key === "Enter") {
         event.preventDefault();
-        pick(results[active].node);
+        const question = asked;
+        await answered; // typed or pasted just now, the search index may still be loading
+        if (question !== asked || !results.length) return;
+        await pick(results[active].node);
+        byId("details-body").focus(); // the keyboard goes on reading there (Escape closes it)
       } else if (event.key === "Escape") {
         closeResults();
       }
@@ -749,21 +818,31 @@
     byId("search-input").setAttribute("aria-expanded", "false");
   }
 
+  /* Each pick is numbered: one still loading (a node not drawn yet) when another is made gives way to it, so
+     that the selection, the panel, the view and the address all show the last one asked for. */
+  let picked = 0;
+
   async function pick(i) {
+    const mine = ++picked;
     closeResults();
     await ensureDrawn(i);
+    if (mine !== picked) return;
     network.selectNodes([i]);
     highlight(i);
     selectInStory("n" + i);
     await showNode(i); // first: the details panel narrows the graph, and the node is centred in what is left
+    if (mine !== picked) return;
     network.redraw();
     network.focus(i, { scale: Math.max(network.getScale(), 1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
-    nodeEntry(i).then((value) => shareView({ node: value.key }));
+    const key = (await nodeEntry(i)).key;
+    if (mine === picked) shareView({ node: key });
   }
 
   /* Select drawn edge `j` in the graph and show its claim. */
   async function pickEdge(j) {
     if (!drawnEdges.has(j)) return;
+    picked += 1;
+    shareView({ node: null }); // an address names nodes only
     network.selectEdges([j]);
     highlight(null);
     selectInStory("e" + j);
@@ -897,6 +976,7 @@
   }
 
   async function showPassage(text, records, entry, mark) {
+    picked += 1;
     byId("reader-body").querySelectorAll("mark.current").forEach((other) => other.classList.remove("current"));
     if (mark) mark.classList.add("current");
     const focus = Array.from(new Set([].concat(...records.map((r) => entry.focus[r] || []))));
@@ -929,35 +1009,70 @@
   function shareView(changes) {
     if (following) return;
     Object.entries(changes).forEach(([key, value]) => { if (value) shared.set(key, value); else shared.delete(key); });
+    writeAddress();
+  }
+
+  function writeAddress() {
     const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value)).join("&");
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
 
+  /* The address describes the whole view: what it does not name (an edited link, Back to an earlier one) is
+     closed, and what it names wrongly (a date that is no day, an id of no node) is said and passed over. */
   async function followLink() {
     const asked = new URLSearchParams(location.hash.slice(1));
+    const wrong = [];
+    const key = asked.get("node");
+    const i = key ? await findKey(key) : null;
     following = true;
+    shared.clear();
     try {
       const date = asked.get("date");
-      if (date && /^\d{4}-\d{2}-\d{2}$/.test(date)) showUntil(date);
+      if (date && isDay(date)) showUntil(date);
+      else {
+        if (date) wrong.push("no date " + date);
+        if (cutoff !== null) {
+          showWholeStory();
+          refresh();
+        }
+      }
       const article = data.articles.findIndex((a) => a.id === asked.get("article"));
       if (article >= 0) await openArticle(article);
-      const key = asked.get("node");
-      const i = key ? await findKey(key) : null;
+      else {
+        if (asked.get("article")) wrong.push("no article " + asked.get("article"));
+        if (readerArticle !== null) closeReader();
+      }
       if (i !== null) await pick(i);
+      else {
+        if (key) wrong.push("no node " + key);
+        if (!byId("details").hidden) closeDetails();
+      }
     } finally {
       following = false;
     }
-    asked.forEach((value, key) => shared.set(key, value));
+    asked.forEach((value, name) => { // as the link has them, in its order, but for what it names wrongly
+      if (value && !wrong.includes("no " + name + " " + value)) shared.set(name, value);
+    });
+    if (!wrong.length) return;
+    writeAddress(); // without what it names wrongly
+    const said = el("p", "link-note", "The link names " + wrong.join(", ") + ".");
+    if (i !== null) byId("details-body").prepend(said); // above what it did open
+    else openDetails([el("h2", null, "Not in this graph"), said]);
   }
 
   /* ------------------------------------------------------------------ wiring */
 
   network.on("click", (event) => {
     if (event.nodes.length) {
-      showNode(event.nodes[0]);
-      highlight(event.nodes[0]);
-      selectInStory("n" + event.nodes[0]);
+      const i = event.nodes[0];
+      const mine = ++picked;
+      showNode(i);
+      highlight(i);
+      selectInStory("n" + i);
+      nodeEntry(i).then((value) => { if (mine === picked) shareView({ node: value.key }); });
     } else if (event.edges.length) {
+      picked += 1;
+      shareView({ node: null });
       showEdge(event.edges[0]);
       highlight(null);
       selectInStory("e" + event.edges[0]);
@@ -967,6 +1082,11 @@
   });
   network.on("doubleClick", (event) => { if (event.nodes.length) expand(event.nodes[0], 100); });
   byId("details-close").addEventListener("click", closeDetails);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || event.target === byId("search-input")) return;
+    if (!byId("details").hidden) closeDetails();
+    else if (readerArticle !== null) closeReader();
+  });
   network.once("afterDrawing", () => {
     window.kg.readyAt = performance.now();
     document.body.dataset.ready = "true";
@@ -977,6 +1097,7 @@
   checklist("articles", data.articles, shownArticles, describeArticle,
             (article, index) => article.text ? [button("read", "read", () => openArticle(index))] : []);
   byId("reader-close").addEventListener("click", closeReader);
+  buildArticleSearch();
   buildTimeline();
   buildStory();
   buildSearch();
