@@ -259,6 +259,40 @@ def test_the_alias_julani_finds_al_sharaa(real_page: Page) -> None:
     assert real_page.locator("#search-results").is_hidden()
 
 
+def test_search_says_how_many_matched_and_finds_an_id(real_page: Page) -> None:
+    real_page.fill("#search-input", "a")
+    real_page.locator("#search-results li.none").wait_for()
+    said = re.fullmatch(
+        r"12 of (\d+) matches: type more to narrow", real_page.locator("#search-results li.none").text_content() or ""
+    )
+    assert said and int(said[1]) > 12
+    assert real_page.locator("#search-results .result").count() == 12
+    real_page.fill("#search-input", "tartus-naval-base")  # an id, as a link or the YAML writes it
+    real_page.locator("#search-results .result").first.wait_for()
+    assert real_page.locator("#search-results .result .name").first.text_content() == "Tartus naval base"
+    assert real_page.get_attribute("#search-input", "aria-activedescendant") == "search-result-0"
+
+
+def test_a_long_article_list_can_be_searched_and_all_applies_to_what_it_shows(
+    tmp_path: Path, open_page: Opener
+) -> None:
+    page = open_page(large_page_five_thousand_nodes(tmp_path))
+    articles = page.evaluate("window.kg.data.articles.map((a) => (a.outlet || 'unknown outlet') + ' ' + a.headline)")
+    assert len(articles) > 12
+    words = articles[7].split()[-2:]
+    page.fill("#articles-find", " ".join(words).upper())  # any case, the words in any place
+    shown = page.locator("#articles li:not([hidden])")
+    assert shown.count() == sum(all(w.lower() in a.lower() for w in words) for a in articles) >= 1
+    assert (
+        page.locator("#articles-found").text_content()
+        == f"{shown.count()} article{'s' if shown.count() > 1 else ''} of {len(articles)}"
+    )
+    page.click("#articles-none")  # the articles shown only
+    assert page.locator("#articles input:not(:checked)").count() == shown.count()
+    page.fill("#articles-find", "")
+    assert page.locator("#articles li:not([hidden])").count() == len(articles)
+
+
 def test_the_class_filter_hides_and_shows_a_class(real_page: Page, real_graph: nx.MultiDiGraph) -> None:
     people = [node for node, cls in real_graph.nodes(data="cls") if cls == "Person"]
     assert people
