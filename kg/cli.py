@@ -27,14 +27,24 @@ from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.turtle import valid_base
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
-from kg.limits import MAX_ERRORS_SHOWN
+from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, megabytes
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
 from kg.query.named_graphs import graphs_for_push
-from kg.query.push import AUTH_SCHEMES, PASSWORD_ENV, Credentials, PushError, public_url, push, valid_endpoint
+from kg.query.push import (
+    AUTH_SCHEMES,
+    DEFAULT_PUSH_TIMEOUT,
+    PASSWORD_ENV,
+    Credentials,
+    PushError,
+    public_url,
+    push,
+    valid_endpoint,
+)
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
+from kg.sources.reading import Refused, read_bounded
 from kg.sources.schema import write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
 
@@ -332,8 +342,11 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     if args.expression is not None:
         return "-e", args.expression
     if str(args.file) == "-":
-        return "<stdin>", sys.stdin.read()
-    return str(args.file), args.file.read_text(encoding="utf-8")
+        text = sys.stdin.read(MAX_QUERY_BYTES + 1)
+        if len(text.encode("utf-8", "surrogateescape")) > MAX_QUERY_BYTES:
+            raise Refused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
+        return "<stdin>", text
+    return str(args.file), read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter").decode()
 
 
 def _warn_if_stale(args: argparse.Namespace) -> None:
@@ -351,6 +364,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         name, text = _query_text(args)
     except UnicodeDecodeError as error:
         print(f"kg query: {args.file}: not UTF-8 text (byte {error.start})", file=sys.stderr)
+        return 2
+    except Refused as refused:
+        print(printable(f"kg query: {args.file or '<stdin>'}: {refused.message}"), file=sys.stderr)
         return 2
     except FileNotFoundError:
         if not any(c.isspace() or c == "{" for c in str(args.file)):
@@ -426,7 +442,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         return 0
     try:
         pushed = 0
-        for item in push(args.endpoint, graphs, data.prefixes, _credentials(args)):
+        for item in push(args.endpoint, graphs, data.prefixes, _credentials(args), args.timeout):
             print(f"PUT <{item.graph}>  {item.triples:,} triples  HTTP {item.status}", flush=True)
             pushed += item.triples
     except PushError as error:
@@ -626,6 +642,13 @@ def parser() -> argparse.ArgumentParser:
     push_parser.add_argument("--password", help=f"password (better: set {PASSWORD_ENV}, or type it when asked)")
     push_parser.add_argument("--auth", choices=AUTH_SCHEMES, default="digest", help="auth scheme (default: digest)")
     push_parser.add_argument("--dry-run", action="store_true", help="list the graphs and their sizes; send nothing")
+    push_parser.add_argument(
+        "--timeout",
+        type=_some_seconds,
+        default=DEFAULT_PUSH_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on a graph the store has not taken in this long (default: {DEFAULT_PUSH_TIMEOUT:g})",
+    )
     return main_parser
 
 

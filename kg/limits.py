@@ -31,6 +31,9 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 MAX_ANSWER_BYTES = 256 * MIB
 """The largest answer `kg query` prints and `kg serve` sends (the whole real graph as N-Triples is 2 MB)."""
+MAX_QUERY_BYTES = MIB
+"""The longest SPARQL query `kg query` reads (a file, standard input) and `kg serve` takes in one request: the
+longest competency question is 2 KB."""
 MAX_ERRORS_SHOWN = 100  # the CLI prints this many errors, then counts the rest (--max-errors)
 HINTS = 200
 """Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the

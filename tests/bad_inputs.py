@@ -162,6 +162,14 @@ def _yaml_symlink_out(sources: Path, place: str) -> None:
     source_file(sources, place).symlink_to(outside)
 
 
+def _link_to_nothing(sources: Path, place: str) -> None:
+    source_file(sources, place).symlink_to("nowhere.yaml")
+
+
+def _link_to_itself(sources: Path, place: str) -> None:
+    source_file(sources, place).symlink_to("x.yaml")
+
+
 def _yml_file(sources: Path, place: str) -> None:
     write(source_file(sources, place, "x.yml"), facts_yaml())
 
@@ -528,6 +536,10 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          places=("articles",)),
     Case("YAML symlink leaving sources", "article", _yaml_symlink_out,
          (r"the file leads outside sources/ \(through '..' or a symbolic link\): refused, not read",)),
+    Case("YAML symlink to nothing (it said: leads outside sources/)", "article", _link_to_nothing,
+         (r"x.yaml:1:1: the file is a symbolic link that leads to no file \(No such file or directory\): refused",)),
+    Case("YAML symlink to itself (it said: leads outside sources/)", "article", _link_to_itself,
+         (r"x.yaml:1:1: the file is a symbolic link that leads to no file \(Too many levels of symbolic links\)",)),
     # --- volume
     Case("10,000 bad records", "volume", _many_bad_claims, (r"unknown entity 'rusia-\d+' — did you mean 'russia'\?",),
          places=FACT_PLACES),

@@ -660,6 +660,16 @@ def test_new_article_refuses_a_text_the_build_would_refuse(mini: Path, tmp_path:
     assert sorted(mini.rglob("*")) == before
 
 
+def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading_it(mini: Path, tmp_path: Path) -> None:
+    """`kg new article /dev/zero` read until memory ran out."""
+    with pytest.raises(CurationError, match=re.escape("/dev/zero: the text is not a regular file: refused, not read")):
+        new_article(Path("/dev/zero"), mini, ONTOLOGY, "zero")
+    large = tmp_path / "large.txt"
+    large.write_bytes(b"A sentence. " * 400_000)
+    with pytest.raises(CurationError, match=re.escape("the text is 4.6 MB, more than the 4.0 MB allowed: the build")):
+        new_article(large, mini, ONTOLOGY, "large")
+
+
 def test_new_article_refuses_a_yaml_file_and_makes_ascii_ids_of_accented_names(mini: Path, tmp_path: Path) -> None:
     """`kg new article sources/entities.yaml` made a 172-sentence article of it; `Ärtíkel.txt` gave 'rt-kel'."""
     before = sorted(mini.rglob("*"))

@@ -118,11 +118,20 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     expected = "Basic " + base64.b64encode(b"analyst:s3cret-Pw").decode()
     seen: ClassVar[list[tuple[str, str | None]]] = []
     refuse_with: ClassVar[bytes | None] = None
+    trickle: ClassVar[bool] = False  # answer a byte at a time, each within any socket timeout
 
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         GraphStoreStub.seen.append((self.path, self.headers.get("Authorization")))
-        if self.refuse_with is not None:
+        if self.trickle:
+            self.send_response(201)
+            self.send_header("Content-Length", "30")
+            self.end_headers()
+            for _ in range(30):
+                self.wfile.write(b".")
+                self.wfile.flush()
+                time.sleep(0.1)
+        elif self.refuse_with is not None:
             self.send_response(500)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
@@ -143,6 +152,7 @@ class GraphStoreStub(BaseHTTPRequestHandler):
 def stub() -> Iterator[str]:
     GraphStoreStub.seen = []
     GraphStoreStub.refuse_with = None
+    GraphStoreStub.trickle = False
     server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -178,6 +188,23 @@ def test_a_refusal_shows_the_servers_message_without_the_password(
     assert len(GraphStoreStub.seen) == 1  # stops at the first refusal
 
 
+def test_a_store_that_answers_a_byte_at_a_time_is_given_up_on_at_the_timeout(stub: str, built: Path) -> None:
+    """Each byte came within the socket's timeout (300 s a wait): a store doing so held `kg push` forever."""
+    GraphStoreStub.trickle = True
+    start = time.monotonic()
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "1")
+    assert time.monotonic() - start < 2.5
+    assert status == 1 and err.startswith("kg push: PUT <") and err.endswith(": no answer within 1 s (--timeout)\n")
+    assert len(GraphStoreStub.seen) == 1
+
+
+def test_a_refusal_with_terminal_escapes_is_shown_escaped(stub: str, built: Path) -> None:
+    GraphStoreStub.refuse_with = b"\x1b[2J\x1b]8;;http://x\x07Quota exceeded"
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub)
+    assert status == 1 and "\x1b" not in err and "\x07" not in err
+    assert "\\u001b[2J\\u001b]8;;http://x\\u0007Quota exceeded" in err
+
+
 def test_an_unreachable_store_is_reported(built: Path) -> None:
     endpoint = f"http://127.0.0.1:{free_port()}/store"
     status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint)
@@ -193,6 +220,7 @@ def test_an_unreachable_store_is_reported(built: Path) -> None:
         ("http://[::1/store", "'http://[::1/store' is not a URL: Invalid IPv6 URL"),
         ("http:///store", "'http:///store' names no host"),
         ("http://me:secret@127.0.0.1:1/store", "give the user with --user, the password in KG_PUSH_PASSWORD or when"),
+        ("http://127.0.0.1:1/store?graph=x", "'http://127.0.0.1:1/store?graph=x' names a graph already: give the"),
     ],
 )
 def test_an_endpoint_that_is_no_http_url_is_a_usage_error_before_anything_is_sent(

@@ -181,6 +181,21 @@ def test_a_misspelled_keyword_or_an_unmatched_bracket_is_named(mini_exports: Pat
     assert (status, out, err.splitlines()[0]) == (1, "", expected)
 
 
+def test_a_query_file_that_is_no_regular_file_or_too_long_is_refused_unread(mini_exports: Path, tmp_path: Path) -> None:
+    """`kg query /dev/zero` grew to 23 GB until the kernel killed it."""
+    assert query(mini_exports, "/dev/zero") == (
+        2,
+        "",
+        "kg query: /dev/zero: the query file is not a regular file: refused, not read\n",
+    )
+    long = tmp_path / "long.rq"
+    long.write_text("ASK {}" + " " * 2_000_000, encoding="utf-8")
+    status, out, err = query(mini_exports, str(long))
+    assert (status, out) == (2, "") and err.endswith(
+        "the query file is 1.9 MB, more than the 1.0 MB allowed: a query is far shorter\n"
+    )
+
+
 def test_a_query_given_where_its_file_is_expected_is_told_of_dash_e(mini_exports: Path) -> None:
     """`kg query 'SELECT …'` said "SELECT …: No such file or directory"."""
     status, out, err = query(mini_exports, "SELECT ?x WHERE { ?x a kgo:Country }")

@@ -23,9 +23,10 @@ from kg.checks.coverage import account_article, quotes_by_article
 from kg.checks.names import NameFinder, same_name
 from kg.curation.authoring import CurationError, slug, yaml_quoted
 from kg.curation.furniture import Furniture, find_furniture
+from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import Refused, refuse_controls
+from kg.sources.reading import Refused, read_bounded, refuse_controls
 from kg.sources.records import load_sources
 from kg.sources.schema import ID_PATTERN
 from kg.vocab import K
@@ -45,7 +46,11 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     if text_file.suffix.lower() in (".yaml", ".yml"):  # `kg new article sources/entities.yaml` made an article of it
         raise CurationError(f"{text_file} is a YAML file: give the article's text, as it was printed")
     try:
-        text = text_file.read_bytes().decode("utf-8")
+        data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
+    except Refused as refused:  # a FIFO, /dev/zero, too large
+        raise CurationError(f"{text_file}: {refused.message}") from None
+    try:
+        text = data.decode("utf-8")
         refuse_controls(text, "the text")  # the build would refuse the copy: refused before anything is written
     except UnicodeDecodeError as error:
         raise CurationError(f"{text_file}: not UTF-8 text (byte {error.start}); save it as UTF-8 first") from None

@@ -21,10 +21,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kg.limits import MAX_ANSWER_BYTES, MIB
+from kg.limits import MAX_ANSWER_BYTES, MAX_QUERY_BYTES, MIB
 from kg.query.federation import REFUSED, service_at
 
-MAX_REQUEST_BYTES = MIB  # a SPARQL query, however long, is far below this
+MAX_REQUEST_BYTES = MAX_QUERY_BYTES
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "host"}
 
 

@@ -72,22 +72,32 @@ def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool 
     """
     info = os.lstat(path)  # FileNotFoundError when nothing is there, not even a link
     link = stat.S_ISLNK(info.st_mode)
+    if link:
+        try:
+            os.stat(path)
+        except OSError as error:  # a link to nothing, or round in a loop of links: no file to say it leads out of
+            raise Refused(f"{what} is a symbolic link that leads to no file ({error.strerror}): refused") from None
     if not inside(path, root, link):
         raise Refused(f"{what} leads outside {root.name}/ (through '..' or a symbolic link): refused, not read")
-    if link:
-        info = os.stat(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"{what} is not a regular file: refused, not read")
-    if info.st_size > max_bytes:
-        raise Refused(f"{what} is {megabytes(info.st_size)}, more than the {megabytes(max_bytes)} allowed: split it")
-    with open(path, "rb", opener=_open_nonblocking) as stream:
-        data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:  # it grew after the stat
-        raise Refused(f"{what} is more than the {megabytes(max_bytes)} allowed: split it")
-    text = decode(data, what)
+    text = decode(read_bounded(path, max_bytes, what, "split it"), what)
     if prose:
         refuse_controls(text, what)
     return text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_bounded(path: Path, max_bytes: int, what: str, advice: str) -> bytes:
+    """The bytes of the regular file at `path` (a link followed), refused when it is not one (a FIFO, a device:
+    `/dev/zero` is endless) or holds more than `max_bytes` (then `advice` says what to do)."""
+    info = os.stat(path)  # FileNotFoundError when nothing is there
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(f"{what} is not a regular file: refused, not read")
+    if info.st_size > max_bytes:
+        raise Refused(f"{what} is {megabytes(info.st_size)}, more than the {megabytes(max_bytes)} allowed: {advice}")
+    with open(path, "rb", opener=_open_nonblocking) as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew after the stat
+        raise Refused(f"{what} is more than the {megabytes(max_bytes)} allowed: {advice}")
+    return data
 
 
 def _open_nonblocking(path: str, flags: int) -> int:
