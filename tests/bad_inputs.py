@@ -45,6 +45,7 @@ class Case:
     expect: tuple[str, ...]
     places: tuple[str, ...] = PLACES
     seconds: float = 20.0
+    errors: int = 10_000  # of a "volume" case: how many it makes
 
     @property
     def valid(self) -> bool:
@@ -225,6 +226,11 @@ def _many_bad_claims(sources: Path, place: str) -> None:
     write(source_file(sources, place), f"article: {ARTICLE}\nclaims:\n{claims}")
 
 
+def _many_unknown_fields(sources: Path, place: str) -> None:
+    """40,000 keys in one mapping, each an error: locating each scanned the mapping's keys (24 s)."""
+    write(source_file(sources, place), facts_yaml() + "".join(f"field-{k}: v\n" for k in range(40_000)))
+
+
 def _many_bad_ignores(sources: Path, place: str) -> None:
     ignores = "".join(f'\n  - {{quote: "passage {k} not in the text", reason: test}}' for k in range(10_000))
     write(source_file(sources, place), article_yaml(ignore=ignores))
@@ -303,6 +309,7 @@ ALIAS_BOMB = "".join(
 )
 PYTHON_TAG = f'!!python/object/apply:os.system ["touch {MARKER}"]\n'
 DEEP = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+NESTED_990 = "[" * 990 + "]" * 990
 DEEP_BUT_PARSEABLE = "note: " + "[" * 900 + "]" * 900 + "\n"
 
 # fmt: off
@@ -385,6 +392,9 @@ CASES: tuple[Case, ...] = (
     Case("deep nesting", "shape", same_everywhere(DEEP), (r"nested more than 1000 levels deep",)),
     Case("deep but parseable nesting", "shape", per_place(DEEP_BUT_PARSEABLE, article_yaml(note="[" * 900 + "]" * 900)),
          (r"unknown field 'note'|expected text, got a list",)),
+    Case("a typed field nested 990 levels deep (a RecursionError traceback)", "shape",
+         per_place(facts_yaml(claim=f"    note: {NESTED_990}\n"), article_yaml(title=NESTED_990)),
+         (r"nested more than 64 levels deep here: a source is a few levels of mappings and lists",)),
     Case("keys that are not all text", "shape",
          per_place(facts_yaml(top="abc: x\n2: y\n"), article_yaml(abc="x") + "2: y\n"),
          (r"unknown field 'abc'", r"unknown field '2'")),
@@ -545,6 +555,8 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          places=FACT_PLACES),
     Case("20,000 ignored sentences that share their few words", "volume", _same_words_article,
          (r"ignored passage not found verbatim",), places=("articles",)),
+    Case("40,000 unknown fields in one mapping", "volume", _many_unknown_fields, (r"unknown field 'field-\d+'",),
+         places=FACT_PLACES, errors=40_000),
     Case("10,000 bad ignored passages", "volume", _many_bad_ignores, (r"ignored passage not found verbatim",),
          places=("articles",)),
 )

@@ -324,9 +324,33 @@ def _read(file: Path, kind: str, loaded: FileRecords) -> dict[str, Any] | None:
         loaded.problems.append(Problem(where, "the file must hold a mapping (key: value) at the top level"))
         loaded.unread = _named_ids(file, kind, loaded)
         return None
-    for error in _schema_errors(kind, data):
+    try:
+        errors = _schema_errors(kind, data)
+    except RecursionError:  # nested almost as deep as the parser allows: the schema's walk needs more stack
+        loaded.problems.append(Problem(where.at(*_deep_path(data)), _NESTED))
+        loaded.unread = _named_ids(file, kind, loaded)
+        return None
+    for error in errors:
         loaded.problems.extend(_schema_problems(error, where))
     return data
+
+
+_DEEPEST = 64
+_NESTED = f"nested more than {_DEEPEST} levels deep here: a source is a few levels of mappings and lists"
+
+
+def _deep_path(data: object) -> tuple[str | int, ...]:
+    """The path to the first value nested more than `_DEEPEST` levels deep in `data` (walked without recursion)."""
+    waiting: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
+    while waiting:
+        value, path = waiting.pop()
+        if len(path) > _DEEPEST:
+            return path
+        if isinstance(value, dict):
+            waiting += [(item, (*path, str(key))) for key, item in reversed(value.items())]
+        elif isinstance(value, list):
+            waiting += [(item, (*path, index)) for index, item in reversed(list(enumerate(value)))]
+    return ()
 
 
 def _left_out(raw: dict[str, Any], default_article: str | None, passed_over: set[str]) -> None:
