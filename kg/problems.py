@@ -170,8 +170,8 @@ def locate(
     shown: dict[Path, str] = {}  # each file's name as shown, worked out once (0.07 ms each: 3.5 s for 50,000)
 
     def display(file: Path) -> str:
-        if file not in shown:
-            shown[file] = _display(file, display_root)
+        if file not in shown:  # a name holding a terminal escape or a line break is shown escaped
+            shown[file] = escaped(_display(file, display_root))
         return shown[file]
 
     placed: set[tuple[str, int, int, str, Hint | None]] = set()

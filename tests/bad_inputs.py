@@ -171,6 +171,12 @@ def _link_to_itself(sources: Path, place: str) -> None:
     source_file(sources, place).symlink_to("x.yaml")
 
 
+def _name_of_no_text(sources: Path, place: str) -> None:
+    """A file name that is not UTF-8 (a traceback in the fingerprint), and one holding a terminal escape."""
+    write(Path(os.fsdecode(bytes(source_file(sources, place, "caf")) + b"\xe9.yaml")), "garbage: [\n")
+    write(source_file(sources, place, "x\x1b[2Jy.yaml"), "garbage: [\n")
+
+
 def _yml_file(sources: Path, place: str) -> None:
     write(source_file(sources, place, "x.yml"), facts_yaml())
 
@@ -546,6 +552,9 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          places=("articles",)),
     Case("YAML symlink leaving sources", "article", _yaml_symlink_out,
          (r"the file leads outside sources/ \(through '..' or a symbolic link\): refused, not read",)),
+    Case("file names that are not UTF-8 or hold a terminal escape", "article", _name_of_no_text,
+         (r"caf\\udce9.yaml:2:1: YAML syntax error", r"x\\u001b\[2Jy.yaml:2:1: YAML syntax error"),
+         places=FACT_PLACES),
     Case("YAML symlink to nothing (it said: leads outside sources/)", "article", _link_to_nothing,
          (r"x.yaml:1:1: the file is a symbolic link that leads to no file \(No such file or directory\): refused",)),
     Case("YAML symlink to itself (it said: leads outside sources/)", "article", _link_to_itself,

@@ -172,6 +172,30 @@ def test_a_revision_that_does_not_validate_is_located_at_that_revision(
     assert "locatedInn" in error
 
 
+def test_a_revision_holding_a_link_out_of_the_sources_is_refused_as_in_the_working_tree(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its extraction raised tarfile.AbsoluteLinkError: a traceback."""
+    articles = repository / "sources" / "articles"
+    (articles / "x.yaml").write_text("id: x\ntext: x.txt\ntitle: X\n", encoding="utf-8")
+    (articles / "x.txt").symlink_to("/etc/passwd")
+    git(repository, "add", "sources")
+    git(repository, "commit", "--quiet", "-m", "a link out")
+    assert main(kg_diff(repository)) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "HEAD:sources/articles/x.yaml:2:7: article text 'x.txt' leads outside sources/ (through '..' or a symbolic "
+        "link): refused, not read"
+    )
+
+
+def test_a_repository_without_a_commit_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    git(tmp_path, "init", "--quiet")
+    assert main(["diff", "--sources", str(tmp_path / "sources"), "--ontology", str(tmp_path / "ontology")]) == 2
+    assert capsys.readouterr().err == f"kg diff: {tmp_path.resolve()} has no commit yet to compare with\n"
+
+
 def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:
     hostile = "`code` *bold* | cell | <script>alert(1)</script> [link](https://example.org)\n# heading\x1b[2J"
     new = Digest(

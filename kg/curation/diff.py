@@ -550,6 +550,10 @@ def digest_at_revision(rev: str, sources: Path, ontology: Path, base: str = DEFA
     try:
         commit = _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except DiffError:
+        try:
+            _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+        except DiffError:
+            raise DiffError(f"{top} has no commit yet to compare with") from None
         raise DiffError(f"unknown revision {rev!r} in {top}") from None
     try:
         archive = _git(top, "archive", "--format=tar", commit, "--", *paths)
@@ -558,13 +562,26 @@ def digest_at_revision(rev: str, sources: Path, ontology: Path, base: str = DEFA
     with tempfile.TemporaryDirectory(prefix="kg-diff-") as scratch:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: refuse links and paths leaving scratch
-                tar.extractall(scratch, filter="data")
+                tar.extractall(scratch, filter=_links_kept)
             else:  # git archive writes plain files under the paths asked for
                 tar.extractall(scratch)
         try:
             return digest_of_sources(Path(scratch, paths[0]), Path(scratch, paths[1]), base)
         except ValidationFailed as failure:
             raise ValidationFailed([replace(p, file=_at(rev, p.file, scratch)) for p in failure.problems]) from None
+
+
+def _links_kept(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, but for a symbolic link that leads out of the folder (`x.txt -> /etc/passwd`):
+    kept as a link, which the build then refuses to follow ("leads outside sources/"), as it does in the working
+    tree; the data filter raised, a traceback.  git archive writes each path once, so nothing is written through
+    it."""
+    try:
+        return tarfile.data_filter(member, path)
+    except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+        if not member.issym():
+            raise
+        return tarfile.tar_filter(member, path)
 
 
 def _at(rev: str, file: str, scratch: str) -> str:

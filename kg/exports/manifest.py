@@ -77,7 +77,8 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
             for name in sorted(names):
                 path = parent / name
                 content = files[path] = known.content(path, os.path.join(folder, name))
-                part.update(f"{os.path.join(inside, name) if inside != os.curdir else name}\0{content}\0".encode())
+                relative = os.path.join(inside, name) if inside != os.curdir else name
+                part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
         parts.append(part.hexdigest())
     known.keep()
     header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
