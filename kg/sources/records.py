@@ -25,7 +25,7 @@ from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Hint, Problem, Where, did_you_mean, visible
 from kg.sources.reading import Refused, forget_folders, read_text
-from kg.sources.schema import ARTICLE_FIELDS, NAME_PATTERN, id_form, is_id, structure_schema
+from kg.sources.schema import ARTICLE_FIELDS, NAME_PATTERN, TEXT_PATTERN, id_form, is_id, structure_schema
 from kg.sources.yaml_reader import read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
@@ -395,6 +395,9 @@ def names_article_at_top(file: Path, article_id: str) -> bool:
     return any(found.group(2) == article_id for found in _TOP_ARTICLE.finditer(text))
 
 
+_BLANK = "blank text: write the words, or leave the field out"
+
+
 def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
     """Turn a JSON Schema error into curator-facing messages at the offending key or value."""
     at = where.at(*error.absolute_path)
@@ -429,8 +432,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
-    if keyword == "pattern" and schema.get("pattern") == "\\S":
-        return [Problem(at, "blank text: write the words, or leave the field out")]
+    if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
+        return [Problem(at, _BLANK)]
     if keyword == "pattern" and schema.get("pattern") == NAME_PATTERN:
         if not str(error.instance).strip():
             return [Problem(at, "blank name: write the name, or leave it out")]
@@ -444,8 +447,10 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}")]
     if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
+    if keyword == "anyOf" and isinstance(error.instance, str) and not error.instance.strip():
+        return [Problem(at, _BLANK)]  # in a role or qualifier, which may take text
     if keyword == "anyOf":
-        literal = {"type": "string"} in schema.get("anyOf", [])  # a role or qualifier that may take text
+        literal = any(option.get("pattern") == TEXT_PATTERN for option in schema.get("anyOf", []))
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
@@ -751,7 +756,7 @@ def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
             if not all(isinstance(v, str) for v in value):
                 continue
             values = tuple(sys.intern(v) for v in value)
-        elif isinstance(value, str):
+        elif isinstance(value, str) and value.strip():  # blank: the schema says so, not also "unknown entity"
             values = (sys.intern(value),)
         else:
             continue

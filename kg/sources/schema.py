@@ -32,7 +32,8 @@ def id_form(text: str) -> str:
 
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
-_TEXT = {"type": "string", "pattern": "\\S"}  # not empty nor blank: a quote of spaces is found everywhere
+TEXT_PATTERN = "\\S"
+_TEXT = {"type": "string", "pattern": TEXT_PATTERN}  # not empty nor blank: a quote of spaces is found everywhere
 NAME_PATTERN = "^\\S(?:.*\\S)?$"
 """A name or an alias: one line, no space at either end (' Russia' was a second name that no text spells)."""
 _NAME = {"type": "string", "pattern": NAME_PATTERN}
@@ -58,7 +59,7 @@ _DATE = {
     ],
 }
 _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
-_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, {"type": "string"}]}
+_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, _TEXT]}
 """An id, ids, or a literal as printed: text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
 
 RECORD_LINT_RULES = ("ungrounded", "modality-words", "date-not-printed")
