@@ -444,7 +444,10 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
     if keyword == "type":
         expected = schema.get("type")
-        return [Problem(at, f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}")]
+        message = f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}"
+        if expected == "array" and isinstance(error.instance, str) and error.instance.strip():
+            message += f": write [{error.instance}]"  # `via: sana`
+        return [Problem(at, message)]
     if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf" and isinstance(error.instance, str) and not error.instance.strip():
@@ -587,7 +590,9 @@ def _article_text(file: Path, text_name: str, where: Where, loaded: FileRecords)
     text file; problems with the name or the file as a whole at the `text:` field.
     """
     what = f"article text '{text_name}'"
-    if Path(text_name).name != text_name or text_name in ("", ".", ".."):
+    if not text_name.strip():  # "blank text", said by the schema
+        return ""
+    if Path(text_name).name != text_name or text_name in (".", ".."):
         loaded.problems.append(Problem(where, f"{what} must be a file name next to {file.name}, with no folder"))
         return ""
     if not text_name.endswith(".txt"):  # `text: x.yaml` made each line of YAML a sentence to account for
@@ -806,7 +811,9 @@ def _ref(value: Any) -> str | None:
 
 
 def _refs(value: Any) -> tuple[str, ...]:
-    return tuple(sys.intern(v) for v in _strs(value))
+    """The ids of a list (`via`, `conflicts_with`); one id alone where the list belongs is the schema's to report
+    ("expected a list"), not also checked as an id."""
+    return tuple(sys.intern(v) for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def _strs(value: Any) -> tuple[str, ...]:
