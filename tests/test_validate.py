@@ -391,6 +391,64 @@ def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: s
     assert problems(mini) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (  # it was located at the end of the file
+            "      - quote: Syria demanded Assad’s extradition\n",
+            '      - quote: "Syria demanded Assad’s extradition\n',
+            "mini.yaml:21:16: YAML syntax error: this quote is never closed (the file ends first): close it "
+            "(a quote inside is \\\" or ')",
+        ),
+        (
+            "    name: Syria demands Assad's extradition",
+            "    name: Syria demands: Assad's extradition",
+            "mini.yaml:14:24: YAML syntax error: mapping values are not allowed in this context: a value holding ': ' "
+            "must be in quotes, or this line is indented too far",
+        ),
+        (
+            "    date: {value: 2025-01-28, inferred: [year]}",
+            "  date: {value: 2025-01-28, inferred: [year]}",
+            "mini.yaml:15:3: YAML syntax error: while parsing a block collection did not find expected '-' indicator: "
+            "this line is indented less than the fields of its record, or a list item lacks its '- '",
+        ),
+        (
+            "    roles:",
+            "      roles:",
+            "mini.yaml:16:7: YAML syntax error: while parsing a block mapping did not find expected key: this line is "
+            "indented unlike the fields above it (or a quote above is left open)",
+        ),
+        (
+            "    modality: reported\n",
+            '    modality: reported\n    note: "never closed\n',
+            "mini.yaml:24:11: YAML syntax error: this quote is never closed (the file ends first): close it "
+            "(a quote inside is \\\" or ')",
+        ),
+    ],
+)
+def test_a_yaml_syntax_error_says_where_the_mistake_is_and_how_to_mend_it(
+    mini: Path, old: str, new: str, expected: str
+) -> None:
+    edit(mini, FACTS, old, new)
+    assert problems(mini) == [expected]
+
+
+def test_a_quote_left_open_is_found_where_it_opens_not_where_it_happens_to_close(mini: Path) -> None:
+    """It was located at the next quote, eight lines on, where the one left open closed."""
+    claim_quote = "      - quote: Russia operates the Tartus naval base"
+    edit(mini, FACTS, claim_quote, claim_quote.replace("quote: ", 'quote: "') + '"')
+    edit(
+        mini,
+        FACTS,
+        "      - quote: Syria demanded Assad’s extradition\n",
+        '      - quote: "Syria demanded Assad’s extradition\n',
+    )
+    assert problems(mini) == [
+        "mini.yaml:21:16: YAML syntax error: this quote runs on past its line, and the file no longer reads (while "
+        "parsing a block mapping did not find expected key): close it on its line"
+    ]
+
+
 @pytest.mark.parametrize("author", ["jane-dough", "Jane Doe"])
 def test_a_mistyped_author_is_one_message_not_also_an_uncited_byline(mini: Path, author: str) -> None:
     """The byline was accounted for by the author's name: with no such author it read as a sentence to cite."""

@@ -455,9 +455,47 @@ def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Pro
         message = f"YAML tag '{tag}' is not allowed: sources are plain YAML, loaded safely"
     elif "exceeded maximum nesting depth" in message:
         message = _TOO_DEEP
+    elif "while scanning a quoted scalar" in message and error.context_mark is not None:
+        opened = error.context_mark  # the end of the file, where it noticed, says nothing
+        message = _NEVER_CLOSED
+        line, column = opened.line + 1, opened.column + 1
+    elif (open_quote := _quote_left_open(lines, error.context_mark, line)) is not None:
+        line, column = open_quote
+        message = (
+            f"YAML syntax error: this quote runs on past its line, and the file no longer reads ({message}): "
+            "close it on its line"
+        )
     else:
-        message = f"YAML syntax error: {message}"
+        message = f"YAML syntax error: {message}{_SYNTAX_HINTS.get(error.problem or '', '')}"
     return Problem(where, message, line, column)
+
+
+_NEVER_CLOSED = (
+    "YAML syntax error: this quote is never closed (the file ends first): close it (a quote inside is \\\" or ')"
+)
+_MAPPING_VALUE = ": a value holding ': ' must be in quotes, or this line is indented too far"
+_SYNTAX_HINTS = {
+    "mapping values are not allowed here": _MAPPING_VALUE,
+    "mapping values are not allowed in this context": _MAPPING_VALUE,
+    "did not find expected key": ": this line is indented unlike the fields above it (or a quote above is left open)",
+    "did not find expected '-' indicator": ": this line is indented less than the fields of its record, or a list "
+    "item lacks its '- '",
+}
+_QUOTED_VALUE = re.compile(r'^\s*(?:- +)?(?:[\w-]+: +)?"((?:[^"\\]|\\.)*)$')
+"""A line whose value opens a double quote it does not close."""
+
+
+def _quote_left_open(lines: list[str], block: yaml.Mark | None, broke: int) -> tuple[int, int] | None:
+    """(line, column) of a double quote opened and not closed on its line, between the start of the block the
+    parser was reading (`block`) and the line where it broke: a quote left open swallows the lines after it,
+    and the parser notices only where the quote happens to close."""
+    if block is None:
+        return None
+    for number in range(block.line + 1, min(broke, len(lines)) + 1):
+        found = _QUOTED_VALUE.match(lines[number - 1])
+        if found is not None:
+            return number, found.start(1)  # the quote's column, from 1
+    return None
 
 
 @dataclass(frozen=True)
