@@ -670,6 +670,31 @@ def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading
         new_article(large, mini, ONTOLOGY, "large")
 
 
+def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:
+    """Only the captured pages' patterns were known: the headline was a "teaser", "By Jane Doe" a sentence to cite
+    even with `author:` set."""
+    page = tmp_path / "plain.txt"
+    page.write_text("Russia and Syria resume talks on Tartus\nBy Jane Doe\n\nRussia operates the Tartus naval base.\n")
+    made = new_article(page, mini, ONTOLOGY, "plain")
+    article = yaml.safe_load(made.article.read_text(encoding="utf-8"))
+    assert article["headline"] == "Russia and Syria resume talks on Tartus" and "ignore" not in article
+    assert '# author: jane-doe  # byline "Jane Doe"' in made.article.read_text(encoding="utf-8")
+    assert made.next_steps[0].startswith("kg new entity jane-doe --type Person --name 'Jane Doe'")
+    entities = mini / "facts" / "mini.yaml"
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace(
+            "entities:\n", "entities:\n  - {id: jane-doe, type: Person, name: Jane Doe}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    made.article.write_text(made.article.read_text(encoding="utf-8").replace("# author: jane-doe", "author: jane-doe"))
+    undecided = [p.message for p in check(mini, ONTOLOGY)[1] if p.file.endswith("plain.txt")]
+    assert undecided == [
+        'to do: cite this sentence as evidence, or ignore it in articles/plain.yaml with a reason: "Russia operates '
+        'the Tartus naval base."'
+    ]  # the headline and the byline are the article's own
+
+
 def test_new_article_refuses_a_yaml_file_and_makes_ascii_ids_of_accented_names(mini: Path, tmp_path: Path) -> None:
     """`kg new article sources/entities.yaml` made a 172-sentence article of it; `Ärtíkel.txt` gave 'rt-kel'."""
     before = sorted(mini.rglob("*"))

@@ -332,6 +332,19 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "mini.yaml:25:14: 'Russia' is not a valid id: use lowercase letters, digits and dashes — did you mean "
             "'russia'?",
         ),
+        (  # and "missing required field 'quote'" at the same place
+            FACTS,
+            "      - quote: Russia operates the Tartus naval base",
+            "      - qoute: Russia operates the Tartus naval base",
+            "mini.yaml:29:9: unknown field 'qoute' — did you mean 'quote'?",
+        ),
+        (  # a text where an id belongs: a relation to text takes a value
+            FACTS,
+            "    object: tartus-naval-base\n",
+            "    object: Tartus naval base\n",
+            "mini.yaml:27:13: 'Tartus naval base' is not a valid id: use lowercase letters, digits and dashes (a "
+            "relation to text takes it as 'value:') — did you mean 'tartus-naval-base'?",
+        ),
         (  # and "unknown entity 'Reuters'" at the same place
             FACTS,
             "via: [reuters, syrian-source]",

@@ -177,6 +177,8 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
         *((f"photo {p.id} credit", p.credit or "") for p in article.photos),
     ):
         for start, end in occurrences(article.text, value):
+            if label == "author byline" and article.text[max(0, start - 4) : start] in ("By ", "\nBy "):
+                start -= 3  # "By Jane Doe": the whole line
             if (
                 label.endswith(" credit")
                 and article.text[start - 1 : start] == "("

@@ -424,7 +424,7 @@ class _Checker:
                 names = [m.name for m in self.ontology.modalities]
                 self.error(
                     item.where.at("modality"),
-                    f"unknown modality '{item.modality}'{did_you_mean(item.modality, names)}: use {', '.join(names)}",
+                    f"unknown modality '{item.modality}' (one of {', '.join(names)}){did_you_mean(item.modality, names)}",
                 )
             article = self.model.articles.get(item.article)
             if self.reads is not None:

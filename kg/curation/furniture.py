@@ -18,6 +18,8 @@ _READING_TIME = re.compile(r"\d+ min read")
 _CREDIT = re.compile(r"^(?P<caption>.+?)\s*\((?P<credit>[^()]*(?:/|Getty|AFP|Reuters|AP Photo|Photo)[^()]*)\)\s*$")
 _MARKDOWN_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\([^)]*\)$")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+BYLINE = re.compile(r"^By (?P<name>[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3})$")
+"""A byline line of a plain text: "By Jane Doe"."""
 
 BOILERPLATE = {  # a whole line as printed → why it is not part of the story
     "show more": "navigation link",
@@ -64,6 +66,9 @@ def find_furniture(text: str) -> Furniture:
         if match and line != found.headline and not _MARKDOWN_IMAGE.match(line):
             found.photos.append((match["caption"], match["credit"].strip()))
     job_title = None
+    bylines = [match["name"] for line in lines[:15] if (match := BYLINE.match(line))]
+    if bylines:
+        found.author = bylines[0]
     for index, line in enumerate(lines):
         if line.lower() == "avatar" and index + 1 < len(lines) and lines[index + 1]:
             found.author = lines[index + 1]
@@ -85,6 +90,8 @@ def _headline(lines: list[str]) -> str | None:
     for before, line in itertools.pairwise(top):
         if _READING_TIME.fullmatch(line) and len(before.split()) >= 4:
             return before
+    if top and _is_heading(top[0]) and len(top[0].split()) <= 25 and not BYLINE.match(top[0]):
+        return top[0]  # a plain text opening on its headline (the corpus's captured pages open on a lede)
     return None
 
 
@@ -98,6 +105,8 @@ def _boilerplate(text: str, lines: list[str], found: Furniture) -> dict[str, str
         reason = _reason(sentence, line, found, author)
         if sentence.text == found.headline:
             body_started = True
+        elif author is not None and BYLINE.match(line) and sentence.text == line:
+            continue  # the byline: accounted for by the article's author
         elif (
             reason is None and body_started and _is_heading(line) and sentence.text == line and not _CREDIT.match(line)
         ):

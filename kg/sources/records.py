@@ -23,7 +23,7 @@ from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
-from kg.problems import KEY, Hint, Problem, Where, did_you_mean, visible
+from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import ARTICLE_FIELDS, NAME_PATTERN, TEXT_PATTERN, id_form, is_id, structure_schema
 from kg.sources.yaml_reader import read_yaml
@@ -424,8 +424,10 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         ]
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        if isinstance(error.instance, dict) and any(str(key).lower() == missing for key in error.instance):
-            return []  # there in another case (`Subject:`): its "unknown field" message says so
+        allowed = list(schema.get("properties", {}))
+        given = [str(key) for key in error.instance if key not in allowed] if isinstance(error.instance, dict) else []
+        if any(key.lower() == missing or closest(key, allowed) == missing for key in given):
+            return []  # there misspelled (`qoute:`) or in another case (`Subject:`): its "unknown field" says so
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
         return [Problem(at, f"missing required field '{missing}'{hint}")]
     if keyword == "pattern" and list(error.absolute_path)[-2:-1] == ["lint"]:
@@ -441,6 +443,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         shown = visible(str(error.instance))
         message = f"'{shown}' is not a valid id: use lowercase letters, digits and dashes"
+        if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
+            message += " (a relation to text takes it as 'value:')"
         return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
     if keyword == "type":
         expected = schema.get("type")
@@ -721,9 +725,10 @@ def _evidence(raw: Any, default_article: str | None, record: Where, loaded: File
     """The evidence items of the record at `record`, each knowing its place there (`Evidence.where`)."""
     result = []
     for index, item in enumerate(_items(raw)):
-        if not isinstance(item.get("quote"), str):
-            continue
         article = _ref(item.get("article")) or default_article
+        if not isinstance(item.get("quote"), str):  # the schema says so; the sentence it cites would read uncited
+            loaded.unread |= {article} if article is not None else set()
+            continue
         if article is None:
             where = record.at("evidence", index)
             loaded.problems.append(Problem(where, "evidence names no article, and the file has no 'article:'"))
