@@ -422,9 +422,9 @@ class _Checker:
         for item in evidence:
             if self.ontology.modality(item.modality) is None:
                 names = [m.name for m in self.ontology.modalities]
+                hint = did_you_mean(item.modality, names)
                 self.error(
-                    item.where.at("modality"),
-                    f"unknown modality '{item.modality}' (one of {', '.join(names)}){did_you_mean(item.modality, names)}",
+                    item.where.at("modality"), f"unknown modality '{item.modality}' (one of {', '.join(names)}){hint}"
                 )
             article = self.model.articles.get(item.article)
             if self.reads is not None:
