@@ -109,6 +109,21 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["graph.html", "ontology.html"]  # the legend links there
 
 
+def test_files_of_the_users_own_in_the_out_folder_are_left_alone(mini: Path, tmp_path: Path) -> None:
+    """A `graph.nt`, `graph.jsonld` or `graph-<16 hex digits>/` no build wrote was removed as a stale export."""
+    out = tmp_path / "mine"
+    (out / "graph-1234567890abcdef").mkdir(parents=True)
+    (out / "graph-1234567890abcdef" / "notes.txt").write_text("mine\n")
+    (out / "graph.nt").write_text("mine\n")
+    (out / "graph.jsonld").write_text("mine\n")
+    for _ in range(2):  # the second, with no cache, as well
+        assert (
+            main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--no-cache"]) == 0
+        )
+        assert (out / "graph.nt").read_text() == (out / "graph.jsonld").read_text() == "mine\n"
+        assert (out / "graph-1234567890abcdef" / "notes.txt").read_text() == "mine\n"
+
+
 @pytest.mark.parametrize(
     ("asked", "error"),
     [

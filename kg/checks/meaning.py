@@ -422,9 +422,9 @@ class _Checker:
         for item in evidence:
             if self.ontology.modality(item.modality) is None:
                 names = [m.name for m in self.ontology.modalities]
-                hint = did_you_mean(item.modality, names)
+                meant = did_you_mean(item.modality, names)
                 self.error(
-                    item.where.at("modality"), f"unknown modality '{item.modality}' (one of {', '.join(names)}){hint}"
+                    item.where.at("modality"), f"unknown modality '{item.modality}' (one of {', '.join(names)}){meant}"
                 )
             article = self.model.articles.get(item.article)
             if self.reads is not None:
@@ -439,9 +439,7 @@ class _Checker:
             elif article.text and item.quote not in article.text:
                 hint = Hint("passage", item.quote, article.id)
                 self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
-            if (
-                " " not in item.quote.strip() and item.quote.strip() and _one_word(item.quote)
-            ):  # "a" cited whichever sentence held it
+            if item.quote.strip() and " " not in item.quote.strip() and _one_word(item.quote):  # "a" cited anywhere
                 self.error(item.where.at("quote"), "a quote of one word is found almost anywhere: quote what says it")
             if item.via or item.said_to is not None:
                 where = item.where  # made on each call (`Evidence.where`)

@@ -423,7 +423,8 @@ def build(
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
             settings += f" pylode {metadata.version('pylode')}"
         current = fingerprint(sources, ontology_dir, settings, cache if use_cache else None)
-        manifest = read_manifest(manifest_path(cache, out)) if use_cache else None
+        last = read_manifest(manifest_path(cache, out))  # what the last build wrote: its exports are its own
+        manifest = last if use_cache else None
     if manifest and manifest.up_to_date(current.digest, out):
         _remove_leftovers(out)
         written = Written(out / name for name in manifest.exports)
@@ -482,11 +483,13 @@ def build(
         )
 
         def stale(written: list[str]) -> list[Path]:
-            """Exports of formats not asked for (they would no longer match the sources), old page shards."""
+            """Exports of formats not asked for (they would no longer match the sources), old page shards: those
+            the last build into `out` wrote only (a `graph.nt` of the user's own, named like an export, stays)."""
             folders = {name.split("/")[0] for name in written if "/" in name}
             files = [out / file for name, file in FORMATS.items() if name not in formats]
             shards = [f for f in out.iterdir() if SHARD_FOLDER.fullmatch(f.name) and f.is_dir()]
-            return files + [folder for folder in shards if folder.name not in folders]
+            ours = {name.split("/")[0] for name in last.exports} if last is not None else set()
+            return [path for path in files + [f for f in shards if f.name not in folders] if path.name in ours]
 
         written = Written(write_atomically(writers, staging, out, stale))
         written.project = project
