@@ -99,8 +99,15 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    with recording() as times:
-        written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
+    try:
+        with recording() as times:
+            written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
+    except OSError as error:
+        if not _in_exports(error.filename, args.out):
+            raise
+        reason = error.strerror or str(error)
+        print(f"kg build: cannot write the exports in {args.out}/: {reason}; they are as they were", file=sys.stderr)
+        return 2
     _left_for_exit(written.project)
     if written.skipped:
         print(f"{args.out}/ is up to date: nothing changed since the last build (--no-cache rebuilds anyway)")
@@ -117,6 +124,16 @@ def cmd_build(args: argparse.Namespace) -> int:
             cpu, peak = cpu_of(name) or 0, peak_after(name) or 0
             print(f"  {name:<22} {seconds:8.3f} s   cpu {cpu:8.3f} s   peak {peak:8,.0f} MB", file=sys.stderr)
     return 0
+
+
+def _in_exports(filename: object, out: Path) -> bool:
+    """Whether an error's file is one the build writes: in `out`, or in the staging folder beside it (whose
+    temporary name would say nothing to the user)."""
+    if not isinstance(filename, str):
+        return False
+    path = Path(os.path.abspath(filename))
+    where = Path(os.path.abspath(out))
+    return path == where or where in path.parents or f".{where.name}.staging-" in filename
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -109,6 +109,21 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["graph.html", "ontology.html"]  # the legend links there
 
 
+def test_exports_that_cannot_be_written_are_named_not_the_staging_folder(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "kg: …/.out.staging-10032-31cr_ki7/graph.ttl: Is a directory", a folder the user never made."""
+    out = tmp_path / "out"
+    (out / "graph.ttl").mkdir(parents=True)
+    assert main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"kg build: cannot write the exports in {out}/: Is a directory; they are as they were\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["graph.ttl"] and not any((out / "graph.ttl").iterdir())
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
 def test_files_of_the_users_own_in_the_out_folder_are_left_alone(mini: Path, tmp_path: Path) -> None:
     """A `graph.nt`, `graph.jsonld` or `graph-<16 hex digits>/` no build wrote was removed as a stale export."""
     out = tmp_path / "mine"

@@ -122,6 +122,15 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def test_the_service_description_names_the_guarded_address(server: Server) -> None:
+    """It named the engine's own port behind the proxy, where no time or size bound holds."""
+    request = urllib.request.Request(server.url, headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        description = response.read().decode()
+    endpoints = re.findall(r"sparql-service-description#endpoint> <([^>]*)>", description)
+    assert endpoints and all(urllib.parse.urlsplit(e).port == server.port for e in endpoints), endpoints
+
+
 def test_results_formats_are_negotiated(server: Server) -> None:
     sparql = wrapper(server, "SELECT ?name WHERE { <https://w3id.org/syria-russia-kg/id/russia> "
                              "<http://www.w3.org/2000/01/rdf-schema#label> ?name }")  # fmt: skip

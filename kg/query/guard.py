@@ -25,7 +25,9 @@ from kg.limits import MAX_ANSWER_BYTES, MAX_QUERY_BYTES, MIB
 from kg.query.federation import REFUSED, service_at
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "host"}
+_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
+"""Headers of one connection, not forwarded.  `Host` is: the engine names itself by it in its service
+description (`sd:endpoint`), which named the engine's own port, reachable past this proxy's bounds."""
 
 
 class Guard(ThreadingHTTPServer):
