@@ -670,6 +670,25 @@ def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading
         new_article(large, mini, ONTOLOGY, "large")
 
 
+@pytest.mark.parametrize(
+    ("text", "article_id", "message"),
+    [
+        (b"\xff\xfeH\x00i\x00", "u16", "not UTF-8 text (byte 0: 0xff); it is UTF-16 text: save it as UTF-8"),
+        (b"Russia operates the Tartus naval base.\n", "", "'' is not an id"),  # it fell back to the file's name
+        (b"Russia operates the Tartus naval base.\n", "a" * 300, "the id is 300 characters long: an article id has"),
+    ],
+)
+def test_new_article_says_what_is_wrong_with_the_text_or_the_id(
+    mini: Path, tmp_path: Path, text: bytes, article_id: str, message: str
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(text)
+    before = sorted(mini.rglob("*"))
+    with pytest.raises(CurationError, match=re.escape(message)):
+        new_article(page, mini, ONTOLOGY, article_id)
+    assert sorted(mini.rglob("*")) == before
+
+
 def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:
     """Only the captured pages' patterns were known: the headline was a "teaser", "By Jane Doe" a sentence to cite
     even with `author:` set."""

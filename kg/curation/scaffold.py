@@ -26,7 +26,7 @@ from kg.curation.furniture import Furniture, find_furniture
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import Refused, read_bounded, refuse_controls
+from kg.sources.reading import Refused, read_bounded, refuse_controls, utf16_hint
 from kg.sources.records import load_sources
 from kg.sources.schema import ID_PATTERN
 from kg.vocab import K
@@ -41,6 +41,10 @@ class Scaffold:
     next_steps: tuple[str, ...] = ()  # commands the article's YAML needs run (its photos' and author's entities)
 
 
+MAX_ID_LENGTH = 120
+"""An article id names its files (`<id>.yaml`, `<id>.txt`); file systems take 255 bytes a name."""
+
+
 def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: str | None = None) -> Scaffold:
     """Copy `text_file` into `sources` and write its article and facts scaffolds (see the module docstring)."""
     if text_file.suffix.lower() in (".yaml", ".yml"):  # `kg new article sources/entities.yaml` made an article of it
@@ -53,15 +57,21 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         text = data.decode("utf-8")
         refuse_controls(text, "the text")  # the build would refuse the copy: refused before anything is written
     except UnicodeDecodeError as error:
-        raise CurationError(f"{text_file}: not UTF-8 text (byte {error.start}); save it as UTF-8 first") from None
+        saved = utf16_hint(data) or "; save it as UTF-8 first"
+        raise CurationError(
+            f"{text_file}: not UTF-8 text (byte {error.start}: 0x{data[error.start]:02x}){saved}"
+        ) from None
     except Refused as refused:
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
     if not text.strip():
         raise CurationError(f"{text_file}: the text is empty: there is nothing to scaffold")
     furniture = find_furniture(text)
-    article_id = article_id or slug(furniture.headline or text_file.stem)
+    if article_id is None:
+        article_id = slug(furniture.headline or text_file.stem)
     if not re.fullmatch(ID_PATTERN, article_id):
         raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
+    if len(article_id) > MAX_ID_LENGTH:  # it names three files: "File name too long" once two were written
+        raise CurationError(f"the id is {len(article_id)} characters long: an article id has {MAX_ID_LENGTH} at most")
     model = load_sources(sources).model
     if article_id in model.articles:
         raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")

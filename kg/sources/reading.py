@@ -113,7 +113,12 @@ def decode(data: bytes, what: str) -> str:
         before = data[: error.start].decode("utf-8", "replace")
         line, column = position(before, len(before))
         message = f"{what} is not UTF-8 text: byte 0x{data[error.start]:02x} is not part of a UTF-8 character"
-        raise Refused(message, line, column) from None
+        raise Refused(message + utf16_hint(data), line, column) from None
+
+
+def utf16_hint(data: bytes) -> str:
+    """What to do with a text saved as UTF-16 (its byte-order mark: FF FE or FE FF), else ''."""
+    return "; it is UTF-16 text: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
 
 
 def refuse_controls(text: str, what: str) -> None:

@@ -404,6 +404,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     schema = error.schema if isinstance(error.schema, dict) else {}
     keyword = error.validator
     if str(schema.get("description", "")).startswith("a date"):
+        if error.instance is None:  # `date: ~`, `date:` was taken for no date at all
+            return [Problem(at, "an empty date: write it (YYYY, YYYY-MM or YYYY-MM-DD), or leave the field out")]
         return []  # kg.dates explains malformed dates better
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
@@ -413,7 +415,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [
             Problem(
                 at.at(key if isinstance(key, str) else str(key), KEY),
-                f"unknown field '{key}'"
+                f"unknown field '{_yaml_spelling(key)}'"
                 + (
                     f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
                     if in_article and key in ARTICLE_FIELDS
@@ -474,6 +476,13 @@ def _meant_id(path: Iterable[str | int], written: str) -> Hint | None:
     field = next((key for key in reversed(list(path)) if isinstance(key, str)), None)
     kind = _NAMING.get(field) if field is not None else None
     return Hint(kind, id_form(written)) if kind is not None else None
+
+
+def _yaml_spelling(key: object) -> str:
+    """A key as YAML reads it back, not Python (`~:` is null, not 'None'; `yes:` is true)."""
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    return str(key)
 
 
 def _in_lower_case(key: str, allowed: list[str], given: object) -> str:
