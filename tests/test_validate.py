@@ -41,7 +41,8 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
             FACTS,
             "    name: Syria demands",
             "    type: Meeting\n    name: Syria demands",
-            "mini.yaml:14:5: duplicate key 'type': a key may appear once",
+            "mini.yaml:14:5: duplicate key 'type' (first at line 13): a key may appear once in a mapping; this one is "
+            "not read: merge the two",
         ),
         # schema: unknown field with a suggestion, missing field, malformed id
         (FACTS, "    roles:\n", "    rolse:\n", "mini.yaml:16:5: unknown field 'rolse' — did you mean 'roles'?"),

@@ -43,7 +43,7 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         self.merges: list[yaml.Node] = []  # merge keys: the file is refused (what it means is not what it spells)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        seen: dict[Any, yaml.Node] = {}
         kept = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`, `{[a]: b}`: no source has a use for one
@@ -53,9 +53,11 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 self.merges.append(key_node)
                 continue
             if key_node.value in seen:
-                self.refused.append((key_node, f"duplicate key '{key_node.value}': a key may appear once in a mapping"))
+                first = seen[key_node.value].start_mark.line + 1  # `events: []` of a scaffold, then `events:` again
+                message = f"duplicate key '{key_node.value}' (first at line {first}): a key may appear once in a "
+                self.refused.append((key_node, message + "mapping; this one is not read: merge the two"))
                 continue
-            seen.add(key_node.value)
+            seen[key_node.value] = key_node
             kept.append((key_node, value_node))
         node.value = kept
         return super().construct_mapping(node, deep=deep)
