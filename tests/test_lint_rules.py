@@ -248,12 +248,12 @@ def test_a_date_part_printed_nowhere_must_be_flagged_inferred(mini: Path) -> Non
     edit(mini, FACTS, "{value: 2025-01-28, inferred: [year]}", "2025-01-28")
     assert findings(mini, "date-not-printed") == [
         "mini.yaml:15:11: [date-not-printed] the year of 2025-01-28 is printed in no sentence of its quotes: "
-        "list it under 'inferred:'"
+        "mark it inferred, date: {value: 2025-01-28, inferred: [year]}"  # it said "list it under 'inferred:'", absent
     ]
     edit(mini, FACTS, "2025-01-28", "{value: 2025-01-27, inferred: [year]}")
     assert findings(mini, "date-not-printed") == [
         "mini.yaml:15:11: [date-not-printed] the day of 2025-01-27 is printed in no sentence of its quotes: "
-        "list it under 'inferred:'"
+        "mark it inferred, date: {value: 2025-01-27, inferred: [year, day]}"
     ]
 
 

@@ -424,11 +424,14 @@ def _date_not_printed(record: Event | Claim, lint: _Lint) -> list[Problem]:
         missing = [part for part in parts if part not in printed and part not in date.inferred]
         if missing:
             what = " and ".join(missing)
+            inferred = [part for part in PRECISIONS if part in missing or part in date.inferred]
+            written = f"{{value: {date.value}, inferred: [{', '.join(inferred)}]}}"  # the whole date, as it is to be
             problems.append(
                 Problem(
                     record.where.at(field),
                     f"[date-not-printed] the {what} of {date.value} {'are' if len(missing) > 1 else 'is'} printed "
-                    f"in no sentence of its quotes: list {'them' if len(missing) > 1 else 'it'} under 'inferred:'",
+                    f"in no sentence of its quotes: mark {'them' if len(missing) > 1 else 'it'} inferred, "
+                    f"{field}: {written}",
                 )
             )
     return problems
