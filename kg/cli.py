@@ -30,6 +30,7 @@ from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, megabytes
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
+from kg.query.absent import absent_terms
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import (
     AUTH_SCHEMES,
@@ -399,12 +400,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     def load() -> tuple[Any, dict[str, str]]:
         return open_store(args.exports, args.ontology, args.sources, args.base)
 
-    def ask(loaded: tuple[Any, dict[str, str]]) -> str:
+    def ask(loaded: tuple[Any, dict[str, str]]) -> tuple[str, list[str]]:
         store, prefixes = loaded
-        return render(run(store, text, prefixes), args.format, prefixes)
+        return render(run(store, text, prefixes), args.format, prefixes), absent_terms(store, text, prefixes)
 
     try:
-        output = answer_within(load, ask, args.timeout or None)
+        output, absent = answer_within(load, ask, args.timeout or None)
     except QueryError as error:
         print(error.report(name, text), file=sys.stderr)
         return 1
@@ -418,6 +419,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
         print(f"kg query: {where}: cannot read the graph ({error.msg}): run `kg build`", file=sys.stderr)
         return 1
+    for warning in absent:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
+        print(printable(f"kg query: warning: {warning}"), file=sys.stderr)
     sys.stdout.write(output)
     return 0
 

@@ -181,6 +181,31 @@ def test_a_misspelled_keyword_or_an_unmatched_bracket_is_named(mini_exports: Pat
     assert (status, out, err.splitlines()[0]) == (1, "", expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [  # each answered "(0 rows)" and nothing more, which read as "no such facts"
+        ("SELECT ?x WHERE { ?x a kg:Country }", "kg:Country appears nowhere in the graph or the ontology — did you "
+         "mean kgo:Country?"),
+        ("SELECT ?x WHERE { ?x rdfs:lable ?name }", "rdfs:lable appears nowhere in the graph or the ontology — did "
+         "you mean rdfs:label?"),
+        ("SELECT ?x WHERE { ?x a kgo:Contry }", "kgo:Contry appears nowhere in the graph or the ontology — did you "
+         "mean kgo:Country?"),
+    ],
+)  # fmt: skip
+def test_a_term_the_graph_holds_nowhere_is_warned_of(mini_exports: Path, text: str, warning: str) -> None:
+    status, out, err = query(mini_exports, "-e", text)
+    assert (status, out.splitlines()[-1], err) == (0, "(0 rows)", f"kg query: warning: {warning}\n")
+
+
+def test_terms_in_strings_datatypes_and_a_namespace_of_ones_own_are_not_warned_of(mini_exports: Path) -> None:
+    text = (
+        'PREFIX ex: <http://example.org/>\nSELECT ?x WHERE { ?x rdfs:label "kg:Nowhere" . OPTIONAL { ?x ex:own ?y } '
+        "FILTER(datatype(?x) != xsd:date) } # kgo:Comment"
+    )
+    status, _, err = query(mini_exports, "-e", text)
+    assert (status, err) == (0, "")
+
+
 def test_a_query_file_that_is_no_regular_file_or_too_long_is_refused_unread(mini_exports: Path, tmp_path: Path) -> None:
     """`kg query /dev/zero` grew to 23 GB until the kernel killed it."""
     assert query(mini_exports, "/dev/zero") == (

@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from kg.workers import leave_interruptions_to_parent, sendable
 
 Loaded = TypeVar("Loaded")
+Answer = TypeVar("Answer")
 
 
 class QueryTimedOut(Exception):
@@ -28,7 +29,7 @@ class QueryDied(Exception):
     """The query's process ended without an answer: killed (by the out-of-memory killer, say)."""
 
 
-def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], str], timeout: float | None) -> str:
+def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], Answer], timeout: float | None) -> Answer:
     """`ask(load())`, computed in a forked process, `timeout` seconds at most from the end of `load()` (None:
     no bound).  An exception of either is raised here; QueryTimedOut when the time is up.  Without `fork`
     (not Linux), both run here, unbounded."""
@@ -43,7 +44,7 @@ def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], str], time
     sending.close()
     try:
         _expect(receiving, "loaded", None)  # loading a large graph takes its time: the bound is the query's
-        return str(_expect(receiving, "done", timeout))
+        return cast(Answer, _expect(receiving, "done", timeout))
     finally:
         receiving.close()
         if process.is_alive():
@@ -64,7 +65,7 @@ def _expect(receiving: Connection, kind: str, timeout: float | None) -> Any:
     return value
 
 
-def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], str], sending: Connection, parent: int) -> None:
+def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], Any], sending: Connection, parent: int) -> None:
     """In the forked process: interruptions are the parent's to handle (it kills this process)."""
     leave_interruptions_to_parent(parent)
     try:

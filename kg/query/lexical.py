@@ -20,7 +20,8 @@ _NOT_CODE = re.compile(  # the tokens that may hold the word without being the k
     r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
     r'''|"(?:[^"\\\n\r]|\\.)*"'''
     r"""|'(?:[^'\\\n\r]|\\.)*'"""
-    rf"|(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:{_LOCAL_CHARACTER}(?:(?:{_LOCAL_CHARACTER}|\.)*{_LOCAL_CHARACTER})?)?"
+    rf"|(?P<prefixed>(?P<prefix>[^\W\d_](?:[\w.\-]*[\w\-])?)?:"
+    rf"(?P<local>{_LOCAL_CHARACTER}(?:(?:{_LOCAL_CHARACTER}|\.)*{_LOCAL_CHARACTER})?)?)"
     r"|_:[\w\-.]*"  # a blank node's label
     r"|[?$]\w+"  # a variable
     r"|[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"  # a number (`1SERVICE` is 1, then the keyword)
@@ -49,6 +50,14 @@ def code_of(query: str) -> str:
     (each character a space; line breaks stay, so a place in it is the same line and column)."""
     text = _ESCAPE.sub(lambda found: chr(int(found[1] or found[2], 16)) if _valid(found) else found[0], query)
     return _NOT_CODE.sub(lambda found: re.sub(r"[^\n]", " ", found[0]), text)
+
+
+def prefixed_names(query: str) -> Iterator[tuple[str, str]]:
+    """(prefix, local name) of each prefixed name of `query` (not in a string, an IRI or a comment), in order."""
+    text = _ESCAPE.sub(lambda found: chr(int(found[1] or found[2], 16)) if _valid(found) else found[0], query)
+    for found in _NOT_CODE.finditer(text):
+        if found["prefixed"] is not None:
+            yield found["prefix"] or "", found["local"] or ""
 
 
 def bare_words(query: str) -> Iterator[tuple[str, int, int]]:
