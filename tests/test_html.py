@@ -343,6 +343,7 @@ def test_the_time_slider_shows_the_graph_as_known_up_to_a_date(real_page: Page, 
 
 
 def test_the_story_runs_from_december_2024_to_april_2025_and_plays_forward(real_page: Page) -> None:
+    assert real_page.locator("#story-empty").is_hidden()
     stops = real_page.evaluate("window.kg.data.stops")
     assert stops[0].startswith("2024-12") and stops[-1].startswith("2025-04")
     real_page.locator("#slider").fill("0")
@@ -724,6 +725,8 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
     shards = [p for p in path.parent.rglob("*.js")]
     assert len(shards) > 10 and path.stat().st_size < 2_000_000  # what loads before the first draw
     page = open_page(path)
+    shown_items = page.evaluate("window.kg.story.get({ filter: (item) => item.shown !== false }).length")
+    assert page.locator("#story-empty").is_visible() == (shown_items == 0)  # a blank axis said nothing
     limits = page.evaluate("[window.kg.data.counts.nodes, window.kg.drawn.size, window.kg.data.maxDrawn]")
     assert limits[0] >= 5000 and limits[1] <= 1000 < limits[2] <= 2000
     # the least connected (linked) node with a name of its own is not in the overview: find it by name

@@ -355,6 +355,7 @@
     const whole = drawn.size < data.counts.nodes ? " (of " + plural(data.counts.nodes, "node") + " in all)" : "";
     status.textContent = shownNodes + " of " + plural(drawn.size, "node") + " · " + shownEdges + " of " +
       plural(drawnEdges.size, "edge") + whole;
+    byId("story-empty").hidden = storyShown.length > 0; // a blank axis said nothing
   }
 
   function checkbox(checked, onChange) {
