@@ -574,6 +574,23 @@ def test_the_address_follows_clicks_and_closing_and_an_edited_link_is_the_whole_
     assert not page.locator("#timeline-note").text_content().startswith("known up to")
 
 
+def test_back_returns_to_the_node_picked_before(built: Path, open_page: Opener) -> None:
+    """The address was only replaced: Back left the page instead of returning to the last node."""
+    page = open_page(built / "graph.html")
+    for key in ("russia", "syria"):
+        page.evaluate("key => window.kg.pick(window.kg.nodeIndex(key))", key)
+    page.wait_for_function("location.hash === '#node=syria'")
+    page.go_back()
+    page.locator("#details h2", has_text="Russia").wait_for()
+    assert page.evaluate("[location.hash, window.kg.network.getSelectedNodes()]") == [
+        "#node=russia",
+        [node_index(page, "russia")],
+    ]
+    page.go_back()
+    page.locator("#details").wait_for(state="hidden")
+    assert page.evaluate("location.hash") == ""
+
+
 def test_back_from_the_ontology_page_shows_the_filters_as_they_are(built: Path, open_page: Opener) -> None:
     """Back restored the boxes as they were left, unchecked, over a page that opens showing everything."""
     page = open_page(built / "graph.html")

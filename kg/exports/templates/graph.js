@@ -836,7 +836,7 @@
     network.redraw();
     network.focus(i, { scale: Math.max(network.getScale(), 1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
     const key = (await nodeEntry(i)).key;
-    if (mine === picked) shareView({ node: key });
+    if (mine === picked) shareView({ node: key }, true);
   }
 
   /* Select drawn edge `j` in the graph and show its claim. */
@@ -912,7 +912,7 @@
     byId("reader").hidden = false;
     byId("reader-body").scrollTop = 0;
     document.body.dataset.reader = article.id;
-    shareView({ article: article.id });
+    shareView({ article: article.id }, true);
   }
 
   /* The text cut wherever its marks change, each piece [text] or [text, records citing it (in the order of
@@ -1007,15 +1007,19 @@
   const shared = new Map();
   let following = false;
 
-  function shareView(changes) {
+  /* `remember`: a node or an article picked is a step of its own in the browser's history, which Back
+     returns from (the address then changes, and is followed as a link); a date or a closing replaces it. */
+  function shareView(changes, remember) {
     if (following) return;
     Object.entries(changes).forEach(([key, value]) => { if (value) shared.set(key, value); else shared.delete(key); });
-    writeAddress();
+    writeAddress(remember);
   }
 
-  function writeAddress() {
+  function writeAddress(remember) {
     const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value)).join("&");
-    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    const address = hash ? "#" + hash : location.pathname + location.search;
+    if (remember && "#" + hash !== location.hash) history.pushState(null, "", address);
+    else history.replaceState(null, "", address);
   }
 
   /* The address describes the whole view: what it does not name (an edited link, Back to an earlier one) is
@@ -1070,7 +1074,7 @@
       showNode(i);
       highlight(i);
       selectInStory("n" + i);
-      nodeEntry(i).then((value) => { if (mine === picked) shareView({ node: value.key }); });
+      nodeEntry(i).then((value) => { if (mine === picked) shareView({ node: value.key }, true); });
     } else if (event.edges.length) {
       picked += 1;
       shareView({ node: null });
