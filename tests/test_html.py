@@ -273,6 +273,15 @@ def test_search_says_how_many_matched_and_finds_an_id(real_page: Page) -> None:
     assert real_page.get_attribute("#search-input", "aria-activedescendant") == "search-result-0"
 
 
+def test_the_search_results_close_when_the_focus_leaves_the_search(real_page: Page) -> None:
+    real_page.fill("#search-input", "Tartus")
+    real_page.locator("#search-results .result").first.wait_for()
+    real_page.keyboard.press("Tab")  # to the first result: still open
+    assert real_page.locator("#search-results").is_visible()
+    real_page.click("#classes-all")  # elsewhere
+    assert real_page.locator("#search-results").is_hidden()
+
+
 def test_a_long_article_list_can_be_searched_and_all_applies_to_what_it_shows(
     tmp_path: Path, open_page: Opener
 ) -> None:

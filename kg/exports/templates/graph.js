@@ -813,6 +813,11 @@
     });
   }
 
+  /* The list closes when the focus leaves the search (a click on the graph, Tab onwards), not on a result. */
+  byId("search").addEventListener("focusout", (event) => {
+    if (!byId("search").contains(event.relatedTarget)) closeResults();
+  });
+
   function closeResults() {
     results = [];
     byId("search-results").hidden = true;
