@@ -643,8 +643,15 @@ def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: 
     assert links[0] > links[1] == counted
     before = page.evaluate("window.kg.drawn.size")
     row.locator("button.expand").click()
-    page.wait_for_function("!document.querySelector('#details .expand-row .count').textContent")
+    row.locator("button.expand", has_text="Every neighbour is drawn").wait_for()  # (wait_for_function evals: CSP)
     assert page.evaluate("window.kg.drawn.size") == before + counted
+    nearest = page.evaluate("""(keys) => {
+        const at = window.kg.network.getPositions();
+        const fresh = keys.map((key) => window.kg.nodeIndex(key));
+        return Math.min(...fresh.map((i) => Math.min(...Object.keys(at).filter((j) => Number(j) !== i)
+            .map((j) => Math.hypot(at[i].x - at[j].x, at[i].y - at[j].y)))));
+    }""", quiet)  # fmt: skip
+    assert nearest > 89  # landed clear of what was drawn (labels overprinted)
     assert row.locator("button.expand").text_content() == "Every neighbour is drawn"
     assert row.locator("button.expand").is_disabled()
 

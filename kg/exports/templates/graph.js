@@ -222,6 +222,8 @@
   data.overview.edges.forEach((e) => drawEdge(e[0], e.slice(1)));
   flush();
 
+  const CLEARANCE = 90; // the least distance between a node expanded and any drawn (a label is ~24 characters wide)
+
   /* Neighbours of `center` not drawn yet, at most `limit` of them, on rings around it. */
   async function expand(center, limit) {
     const value = await nodeEntry(center);
@@ -236,11 +238,21 @@
     });
     const adding = fresh.slice(0, Math.max(0, Math.min(limit || 100, room)));
     const origin = network.getPositions([center])[center] || { x: 0, y: 0 };
-    adding.forEach((link, k) => {
-      const ring = 1 + Math.floor(k / 24);
-      const angle = (2 * Math.PI * (k % 24)) / Math.min(24, adding.length - (ring - 1) * 24) + ring * 0.4;
-      drawNode(link[1], link[2], link[3], link[4], link[5], link[6],
-               origin.x + 190 * ring * Math.cos(angle), origin.y + 190 * ring * Math.sin(angle));
+    const taken = Object.values(network.getPositions()); // what is drawn: a new node lands clear of it
+    const clear = (x, y) => taken.every((at) => (at.x - x) ** 2 + (at.y - y) ** 2 > CLEARANCE ** 2);
+    let slot = 0;
+    adding.forEach((link) => {
+      let x = origin.x;
+      let y = origin.y;
+      do { // the next slot on rings around the centre, 24 a ring, skipping those taken
+        const ring = 1 + Math.floor(slot / 24);
+        const angle = (2 * Math.PI * (slot % 24)) / 24 + ring * 0.4;
+        x = origin.x + 190 * ring * Math.cos(angle);
+        y = origin.y + 190 * ring * Math.sin(angle);
+        slot += 1;
+      } while (!clear(x, y) && slot < 24 * 40);
+      taken.push({ x: x, y: y });
+      drawNode(link[1], link[2], link[3], link[4], link[5], link[6], x, y);
     });
     drawLinks(value);
     await Promise.all(adding.map((link) => nodeEntry(link[1]).then(drawLinks)));
