@@ -242,6 +242,12 @@ def test_a_missing_export_says_to_run_kg_build(tmp_path: Path) -> None:
     status, _, err = query(tmp_path / "nowhere", "-e", "ASK {}")
     assert status == 2
     assert "nowhere/graph.ttl" in err and "run `kg build` first" in err
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "graph.ttl")  # said "not built yet"
+    status, _, err = query(tmp_path / "fifo", "-e", "ASK {}")
+    assert status == 2 and err.endswith(
+        "fifo/graph.ttl: not a regular file: run `kg build` first, or pass --sources DIR\n"
+    )
 
 
 def test_a_query_from_standard_input(mini_exports: Path, monkeypatch: pytest.MonkeyPatch) -> None:

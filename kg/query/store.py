@@ -29,8 +29,8 @@ _PREFIX_LINE = re.compile(r"@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$")
 class MissingExport(FileNotFoundError):
     """The built graph is not there: the user has to run `kg build` (or query the sources directly)."""
 
-    def __init__(self, path: Path):
-        super().__init__(errno.ENOENT, "not built yet: run `kg build` first, or pass --sources DIR", str(path))
+    def __init__(self, path: Path, reason: str = "not built yet"):
+        super().__init__(errno.ENOENT, f"{reason}: run `kg build` first, or pass --sources DIR", str(path))
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class Data:
 
 def export_path(exports: Path) -> Path:
     path = exports / EXPORT
-    if not path.is_file():
-        raise MissingExport(path)
+    if not path.is_file():  # a FIFO or a device (`/dev/zero`) would be read without end
+        raise MissingExport(path, "not a regular file" if path.exists() else "not built yet")
     return path
 
 
