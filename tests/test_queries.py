@@ -170,6 +170,8 @@ def test_a_syntax_error_is_located_and_readable(mini_exports: Path) -> None:
         ("SELECT * { ?x ?p ?o } LIMT 1", "-e:1:23: 'LIMT' is no SPARQL keyword — did you mean 'LIMIT'?"),
         ('SELECT * { ?x ?p "optinal"@en OPTINAL { ?x a ?t } }', "-e:1:31: 'OPTINAL' is no SPARQL keyword — did you "
          "mean 'OPTIONAL'?"),
+        ("SELECT ?e WHERE { ?e kgo:date date }", "-e:1:31: 'date' is no SPARQL keyword — a variable is written "
+         "'?date'"),  # it said "did you mean 'DATA'?"
         ("SELECT ?x WHERE { ?x a kgo:Country ", "-e:1:17: this '{' is never closed"),
         ("SELECT ?x WHERE { ?x a kgo:Country } }", "-e:1:38: this '}' closes nothing"),
         ("SELECT * { ?x ?p ?o FILTER(?o = 1 }", "-e:1:27: this '(' is never closed"),
@@ -204,6 +206,8 @@ def test_terms_in_strings_datatypes_and_a_namespace_of_ones_own_are_not_warned_o
     )
     status, _, err = query(mini_exports, "-e", text)
     assert (status, err) == (0, "")
+    status, out, err = query(mini_exports, "-e", "SELECT ?label WHERE { kg:tartus\\-naval\\-base rdfs:label ?label }")
+    assert (status, out.splitlines()[-1], err) == (0, "(1 row)", "")  # an escaped local name was a traceback
 
 
 def test_a_query_file_that_is_no_regular_file_or_too_long_is_refused_unread(mini_exports: Path, tmp_path: Path) -> None:

@@ -74,9 +74,10 @@ def _valid(escape: re.Match[str]) -> bool:
 
 
 def misspelled_keyword(query: str, line: int, column: int) -> tuple[str, str, int, int] | None:
-    """(word, keyword meant, its line, its column) for the last word of `query` up to (`line`, `column`) that is
-    no keyword but close to one (`SELEC`, `LIMT`, `OPTINAL`), if that is the last word there that is no
-    keyword; else None."""
+    """(word, what was meant, its line, its column) for the last word of `query` up to (`line`, `column`) that is
+    no keyword: the keyword it is close to (`SELEC`, `LIMT`, `OPTINAL`), or the variable it would be (`?date`)
+    when it stands, in lower case, where a term ends a pattern (`?e kgo:date date }`: it said "did you mean
+    'DATA'"); else None."""
     unknown = None
     for word, at_line, at_column in bare_words(query):
         if (at_line, at_column) > (line, column):
@@ -85,8 +86,13 @@ def misspelled_keyword(query: str, line: int, column: int) -> tuple[str, str, in
             unknown = word, at_line, at_column
     if unknown is None:
         return None
-    meant = difflib.get_close_matches(unknown[0].upper(), KEYWORDS, n=1, cutoff=0.75)
-    return (unknown[0], meant[0], unknown[1], unknown[2]) if meant else None
+    word, at_line, at_column = unknown
+    offset = sum(len(text) + 1 for text in query.split("\n")[: at_line - 1]) + at_column - 1
+    after = query[offset + len(word) :].lstrip()
+    if word.islower() and (not after or after[0] in ".;,})"):
+        return word, "?" + word, at_line, at_column
+    meant = difflib.get_close_matches(word.upper(), KEYWORDS, n=1, cutoff=0.8)
+    return (word, meant[0], at_line, at_column) if meant else None
 
 
 _CLOSING = {"{": "}", "(": ")", "[": "]"}

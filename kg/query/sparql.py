@@ -91,7 +91,8 @@ def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> Que
             )
     if (misspelled := misspelled_keyword(query, line, column)) is not None:
         word, meant, at_line, at_column = misspelled
-        return QueryError(f"'{word}' is no SPARQL keyword — did you mean '{meant}'?", at_line, at_column)
+        hint = f"a variable is written '{meant}'" if meant.startswith("?") else f"did you mean '{meant}'?"
+        return QueryError(f"'{word}' is no SPARQL keyword — {hint}", at_line, at_column)
     if (unmatched := unmatched_bracket(query)) is not None:
         bracket, at_line, at_column = unmatched
         wrong = "closes nothing" if bracket in ")]}" else "is never closed"
