@@ -412,7 +412,7 @@ def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: s
             "      - quote: Syria demanded Assad’s extradition\n",
             '      - quote: "Syria demanded Assad’s extradition\n',
             "mini.yaml:21:16: YAML syntax error: this quote is never closed (the file ends first): close it "
-            "(a quote inside is \\\" or ')",
+            '(a " inside is written \\")',
         ),
         (
             "    name: Syria demands Assad's extradition",
@@ -436,7 +436,19 @@ def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: s
             "    modality: reported\n",
             '    modality: reported\n    note: "never closed\n',
             "mini.yaml:24:11: YAML syntax error: this quote is never closed (the file ends first): close it "
-            "(a quote inside is \\\" or ')",
+            '(a " inside is written \\")',
+        ),
+        (  # single quotes double a quote inside
+            "    modality: reported\n",
+            "    modality: reported\n    note: 'never closed\n",
+            "mini.yaml:24:11: YAML syntax error: this quote is never closed (the file ends first): close it "
+            "(a ' inside is written '')",
+        ),
+        (  # it said "did not find expected key: this line is indented unlike the fields above it"
+            "    modality: reported\n",
+            "    modality: reported\n    note: 'it's closed early'\n",
+            "mini.yaml:24:14: YAML syntax error: this ' ends the single-quoted value it stands in: a ' inside single "
+            "quotes is written '' (it''s), or put the value in double quotes",
         ),
     ],
 )
@@ -445,6 +457,19 @@ def test_a_yaml_syntax_error_says_where_the_mistake_is_and_how_to_mend_it(
 ) -> None:
     edit(mini, FACTS, old, new)
     assert problems(mini) == [expected]
+
+
+def test_a_quoted_value_over_two_lines_is_not_blamed_for_an_error_below_it(mini: Path) -> None:
+    """Any line opening a quote it did not close was blamed, a valid value spanning lines too."""
+    edit(
+        mini,
+        FACTS,
+        "    name: Syria demands Assad's extradition\n",
+        '    name: "Syria demands Assad\'s\n      extradition"\n',
+    )
+    assert problems(mini) == []
+    edit(mini, FACTS, "    roles:", "      roles:")
+    assert [problem.split(": ", 1)[0] for problem in problems(mini)] == ["mini.yaml:17:7"]
 
 
 def test_a_quote_left_open_is_found_where_it_opens_not_where_it_happens_to_close(mini: Path) -> None:

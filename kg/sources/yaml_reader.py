@@ -459,8 +459,17 @@ def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Pro
         message = _TOO_DEEP
     elif "while scanning a quoted scalar" in message and error.context_mark is not None:
         opened = error.context_mark  # the end of the file, where it noticed, says nothing
-        message = _NEVER_CLOSED
         line, column = opened.line + 1, opened.column + 1
+        single = lines[line - 1][column - 1 : column] == "'" if line <= len(lines) else False
+        until = " (the file ends first)" if "end of stream" in message else f" ({error.problem})"
+        inside = "a ' inside is written ''" if single else 'a " inside is written \\"'
+        message = f"YAML syntax error: this quote is never closed{until}: close it ({inside})"
+    elif (apostrophe := _apostrophe_closing(lines, line, column)) is not None:
+        column = apostrophe
+        message = (
+            "YAML syntax error: this ' ends the single-quoted value it stands in: a ' inside single quotes is "
+            "written '' (it''s), or put the value in double quotes"
+        )
     elif (open_quote := _quote_left_open(lines, error.context_mark, line)) is not None:
         line, column = open_quote
         message = (
@@ -472,9 +481,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Pro
     return Problem(where, message, line, column)
 
 
-_NEVER_CLOSED = (
-    "YAML syntax error: this quote is never closed (the file ends first): close it (a quote inside is \\\" or ')"
-)
 _MAPPING_VALUE = ": a value holding ': ' must be in quotes, or this line is indented too far"
 _SYNTAX_HINTS = {
     "mapping values are not allowed here": _MAPPING_VALUE,
@@ -487,17 +493,45 @@ _QUOTED_VALUE = re.compile(r'^\s*(?:- +)?(?:[\w-]+: +)?"((?:[^"\\]|\\.)*)$')
 """A line whose value opens a double quote it does not close."""
 
 
+_SINGLE_QUOTED = re.compile(r"^\s*(?:- +)?(?:[\w-]+: +)?'")
+
+
+def _apostrophe_closing(lines: list[str], line: int, column: int) -> int | None:
+    """The column of the apostrophe that closed a single-quoted value early (`note: 'it's …'`: the parser
+    breaks just after it), when that is where it broke; else None."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = text[: column - 1]
+    if before.endswith("'") and text[column - 1 : column].isalpha() and _SINGLE_QUOTED.match(text):
+        return column - 1
+    return None
+
+
 def _quote_left_open(lines: list[str], block: yaml.Mark | None, broke: int) -> tuple[int, int] | None:
     """(line, column) of a double quote opened and not closed on its line, between the start of the block the
     parser was reading (`block`) and the line where it broke: a quote left open swallows the lines after it,
-    and the parser notices only where the quote happens to close."""
+    and the parser notices only where the quote happens to close.  A line is blamed only if closing its quote
+    lets the parser read past where it broke: a quoted value may span lines, and a block scalar's text may
+    hold a quote."""
     if block is None:
         return None
-    for number in range(block.line + 1, min(broke, len(lines)) + 1):
+    for number in range(min(broke, len(lines)), block.line, -1):  # the nearest first
         found = _QUOTED_VALUE.match(lines[number - 1])
-        if found is not None:
+        if found is not None and _reads_past(lines, number, broke):
             return number, found.start(1)  # the quote's column, from 1
     return None
+
+
+def _reads_past(lines: list[str], closed: int, broke: int) -> bool:
+    """Whether the text, with a quote added at the end of line `closed`, parses beyond line `broke`."""
+    mended = "\n".join([*lines[: closed - 1], lines[closed - 1] + '"', *lines[closed:]])
+    try:
+        yaml.compose(mended, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return mark is not None and mark.line + 1 > broke
+    except yaml.YAMLError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
