@@ -124,6 +124,17 @@ def test_exports_that_cannot_be_written_are_named_not_the_staging_folder(
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
 
 
+def test_stale_exports_go_though_the_cache_is_gone(mini: Path, tmp_path: Path) -> None:
+    """Without the last build's manifest (in the cache), nothing counted as the build's own: exports of a format
+    no longer asked for stayed, built from older sources."""
+    out = tmp_path / "out"
+    argv = ["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]
+    assert main([*argv, "--format", "all"]) == 0
+    shutil.rmtree(mini.parent / ".kg-cache")
+    assert main([*argv, "--format", "ttl"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+
+
 def test_files_of_the_users_own_in_the_out_folder_are_left_alone(mini: Path, tmp_path: Path) -> None:
     """A `graph.nt`, `graph.jsonld` or `graph-<16 hex digits>/` no build wrote was removed as a stale export."""
     out = tmp_path / "mine"

@@ -45,10 +45,12 @@ from kg.exports.page_data import PageKept
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
 from kg.exports.turtle import entity_finder, valid_base
 from kg.exports.view import View
+from kg.limits import MIB
 from kg.problems import Problem, ValidationFailed, Where, locate
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
 from kg.timings import stage
+from kg.vocab import KGO
 from kg.workers import Beside, Primed
 
 DEFAULT_OUT = Path("exports")
@@ -384,6 +386,28 @@ class Written(list[Path]):
     project: Project | None = None
 
 
+_MARKS = (KGO.encode(), b'id="kg-data"')
+"""What every export holds near its start: the ontology's namespace (Turtle, N-Triples, JSON-LD, the ontology's
+documentation), the page's data (after its inline style sheets: 0.23 MB into the page)."""
+_SHARD_START = b"kgShard("
+
+
+def _written_by_kg(path: Path) -> bool:
+    """Whether a file or shard folder named like an export holds what `kg build` writes there."""
+    try:
+        if path.is_dir():
+            first = min((p for p in path.iterdir() if p.is_file()), default=None)
+            if first is None:
+                return False
+            with open(first, "rb") as stream:
+                return stream.read(len(_SHARD_START)) == _SHARD_START
+        with open(path, "rb") as stream:
+            head = stream.read(MIB)
+    except OSError:
+        return False
+    return any(mark in head for mark in _MARKS)
+
+
 def _out_refused(out: Path, sources: Path, ontology_dir: Path) -> str | None:
     """Why the exports cannot go to `out`, if they cannot: a file is there, or it lies in the sources or the
     ontology (the exports were then read as input, and a build that writes into its own input is never up
@@ -484,12 +508,14 @@ def build(
 
         def stale(written: list[str]) -> list[Path]:
             """Exports of formats not asked for (they would no longer match the sources), old page shards: those
-            the last build into `out` wrote only (a `graph.nt` of the user's own, named like an export, stays)."""
+            the last build into `out` wrote, or that hold what a build writes (the cache, and with it the last
+            build's manifest, may be gone); a `graph.nt` of the user's own, named like an export, stays."""
             folders = {name.split("/")[0] for name in written if "/" in name}
             files = [out / file for name, file in FORMATS.items() if name not in formats]
             shards = [f for f in out.iterdir() if SHARD_FOLDER.fullmatch(f.name) and f.is_dir()]
             ours = {name.split("/")[0] for name in last.exports} if last is not None else set()
-            return [path for path in files + [f for f in shards if f.name not in folders] if path.name in ours]
+            candidates = files + [f for f in shards if f.name not in folders]
+            return [path for path in candidates if path.name in ours or _written_by_kg(path)]
 
         written = Written(write_atomically(writers, staging, out, stale))
         written.project = project
