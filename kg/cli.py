@@ -106,8 +106,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except OSError as error:
         if not _in_exports(error.filename, args.out):
             raise
-        reason = error.strerror or str(error)
-        print(f"kg build: cannot write the exports in {args.out}/: {reason}; they are as they were", file=sys.stderr)
+        reason, where = error.strerror or str(error), Path(os.path.abspath(str(error.filename)))
+        inside = where.is_relative_to(os.path.abspath(args.out))  # not the staging folder: a name the user knows
+        shown = args.out / where.relative_to(os.path.abspath(args.out)) if inside else f"{args.out}/"
+        print(f"kg build: cannot write {shown}: {reason}; the exports are as they were", file=sys.stderr)
         return 2
     _left_for_exit(written.project)
     if written.skipped:

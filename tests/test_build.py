@@ -116,12 +116,21 @@ def test_exports_that_cannot_be_written_are_named_not_the_staging_folder(
     out = tmp_path / "out"
     (out / "graph.ttl").mkdir(parents=True)
     assert main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]) == 2
-    assert (
-        capsys.readouterr().err
-        == f"kg build: cannot write the exports in {out}/: Is a directory; they are as they were\n"
-    )
+    error = capsys.readouterr().err
+    assert error == f"kg build: cannot write {out}/graph.ttl: Is a directory; the exports are as they were\n"
     assert [p.name for p in out.iterdir()] == ["graph.ttl"] and not any((out / "graph.ttl").iterdir())
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+    (out / "graph.ttl").rmdir()
+    assert main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (out / "ontology.html").unlink()
+    (out / "ontology.html").mkdir()  # the last to move: the others were replaced before it failed
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("name: Russia}", "name: Rossiya}"), encoding="utf-8")
+    assert main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith(f"kg build: cannot write {out}/ontology.html: Is a directory;")
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == {name: data for name, data in before.items() if name != "ontology.html"}
 
 
 def test_stale_exports_go_though_the_cache_is_gone(mini: Path, tmp_path: Path) -> None:

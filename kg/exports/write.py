@@ -8,6 +8,7 @@ untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import shutil
@@ -299,6 +300,7 @@ def write_atomically(
     for name in names:
         os.chmod(staging / name, 0o644)
     out.mkdir(exist_ok=True)
+    _refuse_kind_changes(names, staging, out)  # before any move: a move failing half-way would mix two builds
     with _signals_held():
         moved: set[str] = set()
         for name in names:
@@ -320,6 +322,16 @@ def write_atomically(
             else:
                 path.unlink(missing_ok=True)
     return [out / name for name in names]
+
+
+def _refuse_kind_changes(names: list[str], staging: Path, out: Path) -> None:
+    """An OSError naming the first export that is a folder where a file goes, or a file where a folder goes
+    (`exports/ontology.html/`): its move would fail after the others were made."""
+    for top in dict.fromkeys(name.split("/")[0] for name in names):
+        target = out / top
+        if (target.exists() or target.is_symlink()) and target.is_dir() != (staging / top).is_dir():
+            wrong = (errno.EISDIR, "Is a directory") if target.is_dir() else (errno.ENOTDIR, "Not a directory")
+            raise OSError(*wrong, str(target))
 
 
 _STAGING = ".{}.staging-"
