@@ -108,7 +108,7 @@ class Watcher:
         elif project is None:
             summary = "no change in the graph"
         elif self.last_good is None:  # nothing to compare with in this process: what the exports held is gone
-            summary = f"first build: the sources differ from those {self.out}/ was built from"
+            summary = f"first build: {self.out}/ was not up to date"
         else:
             summary = summary_line(model_counts(self.last_good.model, project.model, project.ontology))
         self.last_good = project or self.last_good

@@ -382,7 +382,7 @@ def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
     return frozenset(named | set(_NAMED.findall(text)))
 
 
-_TOP_ARTICLE = re.compile(r"^article:[ \t]*([\"']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+_TOP_ARTICLE = re.compile(r"^article:[ \t]*([\"']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 
 
 def names_article_at_top(file: Path, article_id: str) -> bool:

@@ -825,10 +825,11 @@
     });
   }
 
-  /* The list closes when the focus leaves the search (a click on the graph, Tab onwards), not on a result. */
-  byId("search").addEventListener("focusout", (event) => {
-    if (!byId("search").contains(event.relatedTarget)) closeResults();
-  });
+  /* The list closes on a click or a focus elsewhere (the graph, Tab onwards), not on a result: by the press
+     and the focus arriving, since Safari focuses no button clicked (a focus leaving says nothing there). */
+  ["pointerdown", "focusin"].forEach((kind) => document.addEventListener(kind, (event) => {
+    if (!byId("search").contains(event.target)) closeResults();
+  }));
 
   function closeResults() {
     results = [];
@@ -995,6 +996,7 @@
 
   async function showPassage(text, records, entry, mark) {
     picked += 1;
+    shareView({ node: null }); // the panel shows a passage: a reload would reopen the node no longer shown
     byId("reader-body").querySelectorAll("mark.current").forEach((other) => other.classList.remove("current"));
     if (mark) mark.classList.add("current");
     const focus = Array.from(new Set([].concat(...records.map((r) => entry.focus[r] || []))));
