@@ -26,7 +26,7 @@ from kg.dates import Date, DateError, parse_date
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.turtle import valid_base
 from kg.exports.view import View, stats
-from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
+from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build, export_written
 from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, megabytes
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
@@ -104,11 +104,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         with recording() as times:
             written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
     except OSError as error:
-        if not _in_exports(error.filename, args.out):
+        if (shown := export_written(error.filename, args.out)) is None:
             raise
-        reason, where = error.strerror or str(error), Path(os.path.abspath(str(error.filename)))
-        inside = where.is_relative_to(os.path.abspath(args.out))  # not the staging folder: a name the user knows
-        shown = args.out / where.relative_to(os.path.abspath(args.out)) if inside else f"{args.out}/"
+        reason = error.strerror or str(error)
         print(f"kg build: cannot write {shown}: {reason}; the exports are as they were", file=sys.stderr)
         return 2
     _left_for_exit(written.project)
@@ -127,16 +125,6 @@ def cmd_build(args: argparse.Namespace) -> int:
             cpu, peak = cpu_of(name) or 0, peak_after(name) or 0
             print(f"  {name:<22} {seconds:8.3f} s   cpu {cpu:8.3f} s   peak {peak:8,.0f} MB", file=sys.stderr)
     return 0
-
-
-def _in_exports(filename: object, out: Path) -> bool:
-    """Whether an error's file is one the build writes: in `out`, or in the staging folder beside it (whose
-    temporary name would say nothing to the user)."""
-    if not isinstance(filename, str):
-        return False
-    path = Path(os.path.abspath(filename))
-    where = Path(os.path.abspath(out))
-    return path == where or where in path.parents or f".{where.name}.staging-" in filename
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

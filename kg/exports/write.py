@@ -339,6 +339,18 @@ _STAGING = ".{}.staging-"
 gone (the staging folder now lives from before the load, and two builds into one folder may overlap)."""
 
 
+def export_written(filename: object, out: Path) -> str | None:
+    """How to name, to the user, the file of a build's error if it is one the build writes: an export in `out`
+    as it lies there, `out/` itself for a file of the staging folder beside it (a temporary name that says
+    nothing); None for any other file."""
+    if not isinstance(filename, str):
+        return None
+    path, where = Path(os.path.abspath(filename)), Path(os.path.abspath(out))
+    if where in path.parents:
+        return str(out / path.relative_to(where))
+    return f"{out}/" if path == where or _STAGING.format(where.name) in filename else None
+
+
 def _staging_folder(out: Path) -> Path:
     """A new hidden folder beside `out` on the same filesystem (moves from it are atomic), else inside `out`
     (which is then made).  A folder `out` that does not exist yet will be made beside it."""

@@ -48,14 +48,12 @@ KEYWORDS = frozenset(
 def code_of(query: str) -> str:
     """`query` with its escapes undone and everything but keywords, function names and punctuation blanked
     (each character a space; line breaks stay, so a place in it is the same line and column)."""
-    text = _ESCAPE.sub(lambda found: chr(int(found[1] or found[2], 16)) if _valid(found) else found[0], query)
-    return _NOT_CODE.sub(lambda found: re.sub(r"[^\n]", " ", found[0]), text)
+    return _NOT_CODE.sub(lambda found: re.sub(r"[^\n]", " ", found[0]), _unescaped(query))
 
 
 def prefixed_names(query: str) -> Iterator[tuple[str, str]]:
     """(prefix, local name) of each prefixed name of `query` (not in a string, an IRI or a comment), in order."""
-    text = _ESCAPE.sub(lambda found: chr(int(found[1] or found[2], 16)) if _valid(found) else found[0], query)
-    for found in _NOT_CODE.finditer(text):
+    for found in _NOT_CODE.finditer(_unescaped(query)):
         if found["prefixed"] is not None:
             yield found["prefix"] or "", found["local"] or ""
 
@@ -66,6 +64,11 @@ def bare_words(query: str) -> Iterator[tuple[str, int, int]]:
     code = code_of(query)
     for found in _WORD.finditer(code):
         yield found.group(), *_place(code, found.start())
+
+
+def _unescaped(query: str) -> str:
+    """`query` with the `\\u` and `\\U` escapes SPARQL undoes before parsing undone."""
+    return _ESCAPE.sub(lambda found: chr(int(found[1] or found[2], 16)) if _valid(found) else found[0], query)
 
 
 def _valid(escape: re.Match[str]) -> bool:
