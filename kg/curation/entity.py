@@ -8,7 +8,6 @@ and only when it still reads back with the new entity in it.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -21,8 +20,8 @@ from kg.curation.authoring import CurationError, yaml_quoted
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean, locate
-from kg.sources.records import load_sources, whole_pattern
-from kg.sources.schema import ID_PATTERN, NAME_PATTERN
+from kg.sources.records import load_sources
+from kg.sources.schema import is_id, is_name
 from kg.sources.yaml_reader import CONTROL, read_yaml
 
 ENTITIES_FILE = "entities.yaml"
@@ -38,7 +37,7 @@ def new_entity(
     note: str | None = None,
 ) -> Path:
     """Add the entity to `sources/entities.yaml`; CurationError when the id, a name or the class is wrong."""
-    if not re.fullmatch(ID_PATTERN, entity_id):
+    if not is_id(entity_id):
         raise CurationError(f"'{entity_id}' is not an id: use lowercase letters, digits and dashes")
     ontology = load_ontology(ontology_dir)
     classes = ontology.entity_classes
@@ -63,7 +62,7 @@ def new_entity(
     for given_name in given:
         if control := CONTROL.search(given_name):
             raise CurationError(f"{given_name!r} holds U+{ord(control.group()):04X}: a name is plain text")
-        if not whole_pattern(NAME_PATTERN).search(given_name):
+        if not is_name(given_name):
             raise CurationError(f"{given_name!r}: a name is one line, with no space at its start or end")
     twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]
     if twice:

@@ -28,7 +28,7 @@ from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
 from kg.sources.reading import Refused, read_bounded, refuse_controls, utf16_hint
 from kg.sources.records import load_sources
-from kg.sources.schema import ID_PATTERN
+from kg.sources.schema import is_id
 from kg.vocab import K
 
 
@@ -68,7 +68,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     furniture = find_furniture(text)
     if article_id is None:
         article_id = slug(furniture.headline or text_file.stem)
-    if not re.fullmatch(ID_PATTERN, article_id):
+    if not is_id(article_id):
         raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
     if len(article_id) > MAX_ID_LENGTH:  # it names three files: "File name too long" once two were written
         raise CurationError(f"the id is {len(article_id)} characters long: an article id has {MAX_ID_LENGTH} at most")

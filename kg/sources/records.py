@@ -25,7 +25,16 @@ from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible
 from kg.sources.reading import Refused, forget_folders, read_text
-from kg.sources.schema import ARTICLE_FIELDS, NAME_PATTERN, TEXT_PATTERN, id_form, is_id, structure_schema
+from kg.sources.schema import (
+    ARTICLE_FIELDS,
+    NAME_PATTERN,
+    TEXT_PATTERN,
+    id_form,
+    is_id,
+    is_name,
+    structure_schema,
+    whole_pattern,
+)
 from kg.sources.yaml_reader import read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
@@ -283,12 +292,6 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
 
     strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
     return strict(structure_schema(kind))
-
-
-@cache
-def whole_pattern(pattern: str) -> re.Pattern[str]:
-    """`pattern` with a final `$` that matches at the very end only (`\\Z`)."""
-    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
 
 
 @cache
@@ -801,7 +804,7 @@ def _items(raw: Any) -> list[dict[str, Any]]:
 
 def _has_name(raw: dict[str, Any]) -> bool:
     """Whether an entity or event has the id, type and name it is kept by (a name one line, no space at an end)."""
-    return _has_str(raw, "id", "type", "name") and bool(whole_pattern(NAME_PATTERN).search(raw["name"]))
+    return _has_str(raw, "id", "type", "name") and is_name(raw["name"])
 
 
 def _has_str(raw: dict[str, Any], *keys: str) -> bool:

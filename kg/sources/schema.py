@@ -9,20 +9,32 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kg.ontology import Ontology
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
-_WELL_FORMED_ID = re.compile(ID_PATTERN.removesuffix("$") + r"\Z")
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 
 
+@cache
+def whole_pattern(pattern: str) -> re.Pattern[str]:
+    """`pattern` with a final `$` that matches at the very end only (`\\Z`), as JSON Schema means it (ECMA-262):
+    Python's `$` also matches before a final line break, which let `id: "russia\\n"` through."""
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
+
+
 def is_id(value: str) -> bool:
-    """Whether `value` is a well-formed id (`ID_PATTERN` to its very end: not `"russia\\n"`).  One that is not
-    is reported by the schema; the checks of what an id names pass it over (one mistake, one message)."""
-    return _WELL_FORMED_ID.match(value) is not None
+    """Whether `value` is a well-formed id (`ID_PATTERN` to its very end).  One that is not is reported by the
+    schema; the checks of what an id names pass it over (one mistake, one message)."""
+    return whole_pattern(ID_PATTERN).search(value) is not None
+
+
+def is_name(value: str) -> bool:
+    """Whether `value` is a well-formed name or alias (`NAME_PATTERN` to its very end)."""
+    return whole_pattern(NAME_PATTERN).search(value) is not None
 
 
 def id_form(text: str) -> str:

@@ -489,11 +489,10 @@ _SYNTAX_HINTS = {
     "did not find expected '-' indicator": ": this line is indented less than the fields of its record, or a list "
     "item lacks its '- '",
 }
-_QUOTED_VALUE = re.compile(r'^\s*(?:- +)?(?:[\w-]+: +)?"((?:[^"\\]|\\.)*)$')
+_VALUE_START = r"^\s*(?:- +)?(?:[\w-]+: +)?"  # a line up to its value: a list item's dash, a key
+_QUOTED_VALUE = re.compile(_VALUE_START + r'"((?:[^"\\]|\\.)*)$')
 """A line whose value opens a double quote it does not close."""
-
-
-_SINGLE_QUOTED = re.compile(r"^\s*(?:- +)?(?:[\w-]+: +)?'")
+_SINGLE_QUOTED = re.compile(_VALUE_START + "'")
 
 
 def _apostrophe_closing(lines: list[str], line: int, column: int) -> int | None:
