@@ -9,22 +9,18 @@
 
 The package follows the pipeline: `kg.sources` (YAML → model) → `kg.checks` → `kg.exports` (RDF,
 network, page) → `kg.query` (SPARQL, serve, push), over a core of `kg.model`, `kg.ontology`, `kg.vocab`.
+
+The names above live in `kg.api` and are imported from there when first used: importing `kg` (as every
+`kg.x` import does first) costs nothing, so that the `kg` command can take Ctrl-C quietly from its start
+(`kg.launch`) and a module such as `kg.limits` comes without the whole builder.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
-from kg.exports.rdf import DEFAULT_BASE, model_triples, rdflib_graph
-from kg.exports.write import DEFAULT_OUT, FORMATS, build
-from kg.model import Model
-from kg.problems import LocatedProblem, ValidationFailed
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import networkx as nx
-    import rdflib
+    from kg.api import DEFAULT_OUT, FORMATS, LocatedProblem, ValidationFailed, build, load, network, rdf_graph, validate
 
 __all__ = [
     "DEFAULT_OUT",
@@ -39,27 +35,16 @@ __all__ = [
 ]
 
 
-def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> Model:
-    """The validated model of `sources`; raises ValidationFailed listing every problem."""
-    return load_project(Path(sources), Path(ontology)).model
+def __getattr__(name: str) -> Any:
+    """`kg.load` and the rest of `__all__`, from `kg.api` (PEP 562)."""
+    if name not in __all__:
+        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+    from kg import api
+
+    value = getattr(api, name)
+    globals()[name] = value
+    return value
 
 
-def network(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> nx.MultiDiGraph:
-    """The validated model as a networkx MultiDiGraph (see kg.exports.network.to_network for attributes)."""
-    from kg.exports.network import to_network  # networkx is imported only when a graph is asked for
-
-    project = load_project(Path(sources), Path(ontology))
-    return to_network(project.model, project.ontology)
-
-
-def rdf_graph(
-    sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY, base: str = DEFAULT_BASE
-) -> rdflib.Graph:
-    """The validated graph as an rdflib `Graph` backed by Oxigraph (oxrdflib): what `graph.ttl` holds."""
-    project = load_project(Path(sources), Path(ontology))
-    return rdflib_graph(model_triples(project.model, project.ontology, base), base)
-
-
-def validate(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> list[LocatedProblem]:
-    """Every problem in the sources, located; empty when they are clean."""
-    return check(Path(sources), Path(ontology))[1]
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,5 +1,5 @@
 """`python -m kg` is the same as the `kg` command."""
 
-from kg.cli import console
+from kg.launch import console
 
 console()

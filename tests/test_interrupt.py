@@ -92,3 +92,44 @@ def test_a_build_leaves_the_staging_folder_of_a_build_still_running(corpus: Path
         running.wait()
     subprocess.run(build_command(corpus), capture_output=True, text=True, check=True)
     assert staging_folders(corpus) == []
+
+
+STOPPED_WHILE_IMPORTING = """
+import os, signal, sys
+
+STOPPED_AT = sys.argv[1]
+
+class SignalOnImport:
+    '''Ctrl-C as the builder's modules are being imported (deterministic: at the start of one of them).'''
+
+    def find_spec(self, name, path, target=None):
+        if name == STOPPED_AT:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, SignalOnImport())
+sys.argv = ["kg", "build", "--help"]
+from kg.launch import console
+console()
+"""
+
+
+@pytest.mark.parametrize("module", ["kg.exports.write", "kg.query.serve", "kg.cli"])
+def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback(module: str) -> None:
+    """The `kg` command imports the builder after it starts (0.2 s): stopped meanwhile, it says so as a
+    command stopped later does, with the same exit status, not with the traceback of an import."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_WHILE_IMPORTING, module], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr, done.stdout) == (128 + signal.SIGINT, "kg: stopped by SIGINT\n", "")
+
+
+def test_importing_the_package_imports_no_builder() -> None:
+    """`import kg` (the first step of every `kg.x` import, and of the command) loads none of the builder:
+    what `kg.load` and the rest need is imported when first used."""
+    code = "import sys, kg; print(sorted(m for m in sys.modules if m.startswith('kg')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['kg']"
+    code = "import kg; print(kg.load.__module__, kg.ValidationFailed.__name__, 'load' in dir(kg))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["kg.api", "ValidationFailed", "True"]

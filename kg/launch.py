@@ -1,0 +1,20 @@
+"""The `kg` command's entry point (and `python -m kg`'s): light, so that it is running before the builder
+is imported.  Importing `kg.cli` takes about 0.2 s; Ctrl-C meanwhile would print the interpreter's traceback
+of the import under way, where a command stopped later says "kg: stopped by SIGINT" (`kg.cli.main`)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import NoReturn
+
+
+def console() -> NoReturn:
+    """Import the CLI, then run the command (`kg.cli.console`); interrupted while importing, say so and exit
+    as a stopped command does (128 + the signal)."""
+    try:
+        from kg.cli import console as run_command
+    except KeyboardInterrupt:
+        print(f"kg: stopped by {signal.SIGINT.name}", file=sys.stderr)
+        sys.exit(128 + signal.SIGINT)
+    run_command()
