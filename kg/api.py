@@ -8,25 +8,16 @@ from typing import TYPE_CHECKING
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.exports.rdf import DEFAULT_BASE, model_triples, rdflib_graph
-from kg.exports.write import DEFAULT_OUT, FORMATS, build
+from kg.exports.write import DEFAULT_OUT as DEFAULT_OUT
+from kg.exports.write import FORMATS as FORMATS
+from kg.exports.write import build as build
 from kg.model import Model
-from kg.problems import LocatedProblem, ValidationFailed
+from kg.problems import LocatedProblem
+from kg.problems import ValidationFailed as ValidationFailed
 
 if TYPE_CHECKING:
     import networkx as nx
     import rdflib
-
-__all__ = [
-    "DEFAULT_OUT",
-    "FORMATS",
-    "LocatedProblem",
-    "ValidationFailed",
-    "build",
-    "load",
-    "network",
-    "rdf_graph",
-    "validate",
-]
 
 
 def load(sources: Path = DEFAULT_SOURCES, ontology: Path = DEFAULT_ONTOLOGY) -> Model:
