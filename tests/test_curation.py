@@ -267,6 +267,14 @@ def test_new_entity_adds_an_entry_and_keeps_the_file_as_it_was(
         (["x", "--type", "Concept", "--name", "X"], "the entity classes: Agent, AnonymousSource,"),
         (["x", "--type", "Meeting", "--name", "X"], "an event class"),
         (["Bad_Id", "--type", "Country", "--name", "X"], "is not an id"),
+        (
+            ["russia-operates-tartus-naval-base", "--type", "Person", "--name", "Zed Zedov"],
+            "is a claim's id already (",
+        ),
+        (
+            ["russia-operates-tartus-naval-base", "--type", "Person", "--name", "Zed Zedov"],
+            "ki-syria-reassess-russian-presence.yaml): choose another id",
+        ),
     ],
 )
 def test_new_entity_refuses_a_clash_and_suggests_the_existing_entity(

@@ -56,6 +56,8 @@ def new_entity(
         raise CurationError(f"'{entity_id}' exists already: {_described(existing)}")
     if entity_id in model.articles:
         raise CurationError(f"'{entity_id}' is an article's id already")
+    if (claim := model.claims.get(entity_id)) is not None:  # an id names one record of any kind (kg validate)
+        raise CurationError(f"'{entity_id}' is a claim's id already ({claim.where.file}): choose another id")
     given = [name, *aliases]
     if any(not given_name.strip() for given_name in given):
         raise CurationError("a name or an alias cannot be blank")
