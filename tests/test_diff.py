@@ -157,6 +157,34 @@ def test_a_bad_revision_or_no_repository_is_a_clear_error(
     assert error.startswith("kg diff: cannot compare with HEAD: ") and "not a git repository" in error
 
 
+@pytest.mark.parametrize(
+    ("content", "held"),
+    [("", "no triples"), (None, "triples but no article"), ("prefixes", "no triples")],
+    ids=["empty", "the ontology", "cut before its first article"],
+)
+def test_a_file_that_is_no_export_is_refused_not_read_as_an_empty_graph(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, held: str
+) -> None:
+    """Compared with an empty file, the ontology or an export cut before its first article (its prefixes
+    alone), every record read as removed (exit 0): each is refused, saying what it holds."""
+    if content is None:
+        other = ONTOLOGY / "kg.ttl"
+    else:
+        other = tmp_path / "graph.ttl"
+        text = (built / "graph.ttl").read_text(encoding="utf-8")
+        other.write_text(text[: text.index(" a kgo:Article")].rsplit("\n", 1)[0] + "\n" if content else "")
+    assert main(["diff", str(other), str(built / "graph.ttl"), "--ontology", str(ONTOLOGY)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"kg diff: {other} holds ") and f"{held}: it is no graph kg build wrote" in error
+
+
+def test_a_missing_export_file_is_said_missing_not_an_unknown_revision(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(kg_diff(repository, "exports/nowhere.ttl")) == 2
+    assert capsys.readouterr().err == "kg diff: exports/nowhere.ttl: no such file\n"
+
+
 def test_a_revision_that_does_not_validate_is_located_at_that_revision(
     repository: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

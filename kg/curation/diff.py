@@ -494,11 +494,19 @@ def digest_of_turtle(path: Path, ontology: Path) -> Digest:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
     except (OSError, SyntaxError, ValueError) as error:
         raise DiffError(f"cannot read {path}: {_reason(error)}") from None
-    return _read(store, known, base)
+    digest = _read(store, known, base)
+    if not digest.articles:  # an empty file, the ontology, a truncated export: every record would be "removed"
+        held = f"{len(store):,} triples but no article" if len(store) else "no triples"
+        raise DiffError(f"{path} holds {held}: it is no graph kg build wrote (compare a graph.ttl)")
+    return digest
 
 
 def _reason(error: Exception) -> str:
     return (error.strerror if isinstance(error, OSError) else None) or str(error)
+
+
+EXPORT_SUFFIXES = frozenset({".ttl", ".nt", ".jsonld"})
+"""The endings of the RDF a build exports: a name with one is meant as a file, never a git revision."""
 
 
 def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
@@ -507,6 +515,8 @@ def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
         return digest_of_sources(sources, ontology)
     if Path(what).is_file():
         return digest_of_turtle(Path(what), ontology)
+    if Path(what).suffix in EXPORT_SUFFIXES:  # meant as a file: git's "unknown revision" would mislead
+        raise DiffError(f"{what}: {'a folder, not a file' if Path(what).is_dir() else 'no such file'}")
     return digest_at_revision(what, sources, ontology)
 
 
