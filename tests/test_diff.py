@@ -225,7 +225,9 @@ def test_a_repository_without_a_commit_says_so(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:
-    hostile = "`code` *bold* | cell | <script>alert(1)</script> [link](https://example.org)\n# heading\x1b[2J"
+    hostile = (
+        "`code` *bold* | cell | <script>alert(1)</script> [link](https://example.org) ~~struck~~\n# heading\x1b[2J"
+    )
     new = Digest(
         entities={"a": EntityDigest("Person", hostile), "b": EntityDigest("Person", "B")},
         evidence={EvidenceKey("c", "article", hostile): EvidenceDigest("reported", ("a",))},
@@ -235,7 +237,7 @@ def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:
     markdown = render_markdown(changes)
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     assert "\x1b" not in markdown
-    for special in ("`code\\`", "\\*bold\\*", "\\| cell \\|", "\\[link\\]"):
+    for special in ("`code\\`", "\\*bold\\*", "\\| cell \\|", "\\[link\\]", "\\~\\~struck\\~\\~"):
         assert special in markdown
     lines = markdown.splitlines()
     assert lines == [

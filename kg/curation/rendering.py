@@ -29,6 +29,6 @@ def markdown_cell(text: str) -> str:
     escaped = safe(text).replace("\\", "\\\\").replace("|", "\\|")
     for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         escaped = escaped.replace(character, entity)
-    for character in "`*_[]":
+    for character in "`*_[]~":  # ~ too: GitHub's Markdown strikes out ~~text~~
         escaped = escaped.replace(character, "\\" + character)
     return escaped
