@@ -611,6 +611,21 @@ def test_new_entity_fits_each_layout_and_keeps_the_files_mode(tmp_path: Path, la
     assert entities.stat().st_mode & 0o777 == 0o664
 
 
+def test_new_entity_keeps_a_files_crlf_line_ends(tmp_path: Path) -> None:
+    """An entities file written on Windows keeps its line ends: only the new entry's lines show in a diff."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    entities = sources / "entities.yaml"
+    before = entities.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    entities.write_bytes(before)
+    args = ["--sources", str(sources), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "fooland", "--type", "Country", "--name", "Fooland", *args]) == 0
+    after = entities.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n") == before.count(b"\r\n") + 3
+    assert b'  - id: fooland\r\n    type: Country\r\n    name: "Fooland"\r\n' in after
+    assert after.replace(b'  - id: fooland\r\n    type: Country\r\n    name: "Fooland"\r\n', b"") == before
+
+
 @pytest.mark.parametrize(
     ("name", "error"),
     [

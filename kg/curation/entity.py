@@ -119,7 +119,12 @@ def _insert_entry(path: Path, entry: list[str], entity_id: str, cls: str) -> Non
     """Insert `entry` after the last item of class `cls` of the file's top-level `entities:` block list (so
     that a file grouped by class stays so), else after its last item; or as the first item of an empty one
     (`entities:` with no value, `entities: []`, or no such key yet)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = ""
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as stream:  # line ends as they are: kept as they are
+            text = stream.read()
+    newline = "\r\n" if "\r\n" in text else "\n"
+    text = text.replace("\r\n", "\n")
     if not text.strip():
         text = "# yaml-language-server: $schema=../ontology/facts.schema.json\n"
     try:
@@ -158,7 +163,7 @@ def _insert_entry(path: Path, entry: list[str], entity_id: str, cls: str) -> Non
     if not added or not any(isinstance(item, dict) and item.get("id") == entity_id for item in check["entities"]):
         raise CurationError(f"{path}: could not add the entry there; the file is unchanged")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+    with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
         stream.write(updated if updated.endswith("\n") else updated + "\n")
     os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)  # not mkstemp's 0600
     os.replace(temporary, path)
