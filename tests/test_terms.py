@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from kg.cli import main
 from kg.ontology import load_ontology
 
-from .conftest import ONTOLOGY, ROOT
+from .conftest import ONTOLOGY, ROOT, extended_ontology
 
 
 def terms(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -50,6 +51,16 @@ def test_a_word_keeps_the_terms_that_hold_it(capsys: pytest.CaptureFixture[str])
     status, out, err = terms(capsys, "zebra")
     assert (status, out) == (1, "")
     assert err == "kg terms: no term's name or meaning holds 'zebra'\n"
+
+
+def test_a_relation_without_a_domain_or_range_takes_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "→ anything" with nothing on its left: a subject of any class, an object of any."""
+    turtle = 'kgo:touches a owl:ObjectProperty, kgo:ClaimRelation ; rdfs:label "touches" ; rdfs:comment "Touches." .\n'
+    folder = extended_ontology(tmp_path / "ontology", turtle)
+    assert main(["terms", "touches", "--ontology", str(folder)]) == 0
+    assert re.search(r"(?m)^  touches +anything → anything +Touches\.$", capsys.readouterr().out)
 
 
 def test_markdown_is_one_table_per_section(capsys: pytest.CaptureFixture[str]) -> None:

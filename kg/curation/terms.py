@@ -83,6 +83,7 @@ def _properties(ontology: Ontology, usage: str) -> tuple[Term, ...]:
     for name in ontology.usable(usage):
         prop = ontology.properties[name]
         target = " or ".join(_LITERALS.get(r, r.rsplit("#", 1)[-1]) for r in prop.range) or "anything"
-        subject = " or ".join(prop.domain) if usage == "relation" and prop.domain else ""
-        terms.append(Term(name, f"{subject} → {target}" if subject else f"→ {target}", prop.comment))
+        subject = " or ".join(prop.domain) or "anything"  # a claim's subject: any node without a domain
+        takes = f"{subject} → {target}" if usage == "relation" else f"→ {target}"  # a role's: its value alone
+        terms.append(Term(name, takes, prop.comment))
     return tuple(terms)
