@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 import kg
 from kg.checks.checked import Project, load_project
@@ -600,17 +600,76 @@ def test_back_returns_to_the_node_picked_before(built: Path, open_page: Opener) 
     assert page.evaluate("location.hash") == ""
 
 
-def test_back_from_the_ontology_page_shows_the_filters_as_they_are(built: Path, open_page: Opener) -> None:
-    """Back restored the boxes as they were left, unchecked, over a page that opens showing everything."""
+def test_back_from_the_ontology_page_shows_the_filters_as_they_are(
+    built: Path, open_page: Opener, real_graph: nx.MultiDiGraph
+) -> None:
+    """Back restored the boxes as they were left, unchecked, over a page that opened showing everything; the
+    address names the filters now, and the boxes and the graph both follow it."""
     page = open_page(built / "graph.html")
     page.locator('#classes input[data-class="Person"]').uncheck()
     page.locator("#classes a.doc").first.click()
     page.wait_for_url("**/ontology.html#*")
     page.go_back()
     page.wait_for_selector("body[data-ready=true]", state="attached")
-    assert page.locator('#classes input[data-class="Person"]').is_checked()
-    assert page.locator("#classes input:not(:checked)").count() == 0
-    assert shown_counts(page)[0] == page.evaluate("window.kg.nodes.length")
+    page.evaluate("window.kg.linked")
+    assert page.evaluate("location.hash") == "#classes=-Person"
+    assert page.locator("#classes input:not(:checked)").count() == 1
+    assert not page.locator('#classes input[data-class="Person"]').is_checked()
+    people = sum(1 for _, cls in real_graph.nodes(data="cls") if cls == "Person")
+    assert shown_counts(page)[0] == page.evaluate("window.kg.nodes.length") - people
+
+
+def test_the_filters_are_in_the_address_and_back_restores_them(built: Path, open_page: Opener) -> None:
+    """The class and article boxes were not in the address: a shared link lost them, and Back after changing
+    them left them as they were."""
+    page = open_page(built / "graph.html")
+    total = shown_counts(page)
+    person = page.locator('#classes input[data-class="Person"]')
+    article = "ki-bloomberg-russia-deal-near"
+    person.uncheck()
+    expect(page).to_have_url(re.compile(r"#classes=-Person$"))  # what differs from showing everything
+    page.click("#articles-none")
+    expect(page).to_have_url(re.compile(r"#classes=-Person&articles=$"))
+    page.locator(f'#articles input[data-article="{article}"]').check()
+    link = f"#classes=-Person&articles={article}"  # the fewer names: the one article shown
+    expect(page).to_have_url(re.compile(re.escape(link) + "$"))
+    filtered = shown_counts(page)
+    assert filtered[0] < total[0]
+    shared = open_page(built / "graph.html", link)  # a shared link opens as it was left
+    assert not shared.locator('#classes input[data-class="Person"]').is_checked()
+    assert shared.locator("#articles input:checked").count() == 1
+    assert shown_counts(shared) == filtered
+    page.go_back()  # each change of the filters is a step Back returns from
+    expect(page).to_have_url(re.compile(r"#classes=-Person&articles=$"))
+    expect(page.locator("#articles input:checked")).to_have_count(0)
+    assert shown_counts(page) == (0, 0)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"#classes=-Person$"))
+    expect(page.locator("#articles input:not(:checked)")).to_have_count(0)
+    assert not person.is_checked()
+    page.go_back()
+    expect(person).to_be_checked()
+    assert page.evaluate("location.hash") == "" and shown_counts(page) == total
+    person.uncheck()
+    person.check()  # back to showing everything: the address is clean again
+    expect(page).to_have_url(re.compile(r"graph\.html$"))
+
+
+def test_a_link_naming_only_some_classes_shows_those_and_says_what_it_does_not_know(
+    built: Path, open_page: Opener
+) -> None:
+    page = open_page(built / "graph.html", "#classes=Person,Country,Persn&articles=-nope&node=russia")
+    assert page.locator("#details h2").text_content() == "Russia"
+    assert page.locator("#details .link-note").text_content() == "The link names no class Persn, no article nope."
+    checked = page.locator("#classes input:checked")
+    assert sorted(checked.nth(i).get_attribute("data-class") or "" for i in range(checked.count())) == [
+        "Country",
+        "Person",
+    ]
+    assert page.locator("#articles input:not(:checked)").count() == 0
+    assert page.evaluate("location.hash") == "#classes=Country,Person&node=russia"  # without what it got wrong
+    page.evaluate("location.hash = '#node=russia'")  # an edited address is the whole view: every class again
+    expect(page.locator("#classes input:not(:checked)")).to_have_count(0)
 
 
 def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: Path, open_page: Opener) -> None:

@@ -380,7 +380,7 @@
   }
 
   /* One checkbox per item, adding its index to or removing it from `shown`, with "all" and "none" buttons;
-     `describe` labels an item (and may tag its box). */
+     `describe` labels an item (and may tag its box).  Each change is a step in the address (filterLink). */
   function checklist(listId, items, shown, describe, extra) {
     const list = byId(listId);
     const set = (index, on) => { if (on) shown.add(index); else shown.delete(index); };
@@ -389,6 +389,7 @@
       const box = checkbox(true, (on) => {
         set(index, on);
         refresh();
+        shareFilter(listId);
       });
       const label = el("label");
       label.append(box, ...describe(item, box));
@@ -403,9 +404,57 @@
         set(index, on);
       });
       refresh();
+      shareFilter(listId);
     };
     byId(listId + "-all").addEventListener("click", () => setAll(true));
     byId(listId + "-none").addEventListener("click", () => setAll(false));
+    filters.get(listId).boxes = Array.from(boxes());
+  }
+
+  /* The filters in the address, as what differs from showing everything, in the fewer names:
+     `classes=-Person,-City` hides two classes, `articles=ki-one,kp-two` shows two articles only, `articles=`
+     none.  Ids never start with "-" nor hold a comma. */
+  const filters = new Map([
+    ["classes", { shown: shownClasses, names: data.classes.map((cls) => cls.name), word: "class" }],
+    ["articles", { shown: shownArticles, names: data.articles.map((article) => article.id), word: "article" }],
+  ]);
+
+  function filterLink(filter) {
+    const hidden = filter.names.filter((_, index) => !filter.shown.has(index));
+    if (!hidden.length) return null;
+    if (hidden.length <= filter.names.length - hidden.length) return hidden.map((name) => "-" + name).join(",");
+    return filter.names.filter((_, index) => filter.shown.has(index)).join(",");
+  }
+
+  function shareFilter(listId) {
+    shareView({ [listId]: filterLink(filters.get(listId)) }, true);
+  }
+
+  /* Show what `link` (a filter's value in an address, null for none) names, boxes included: bare names only
+     those, else every item but the names after "-".  Returns the names it does not know, and whether
+     anything changed. */
+  function followFilter(filter, link) {
+    const items = link === null ? [] : link.split(",").filter(Boolean);
+    const only = link !== null && (!items.length || items.some((item) => item[0] !== "-"));
+    const at = new Map(filter.names.map((name, index) => [name, index]));
+    const shown = new Set(only ? [] : at.values());
+    const unknown = [];
+    items.forEach((item) => {
+      const name = item[0] === "-" ? item.slice(1) : item;
+      if (!at.has(name)) unknown.push(name);
+      else if (item[0] === "-") shown.delete(at.get(name));
+      else shown.add(at.get(name));
+    });
+    let changed = false;
+    filter.names.forEach((_, index) => {
+      const on = shown.has(index);
+      if (on === filter.shown.has(index)) return;
+      changed = true;
+      if (on) filter.shown.add(index);
+      else filter.shown.delete(index);
+      filter.boxes[index].checked = on;
+    });
+    return { unknown: unknown, changed: changed };
   }
 
   function describeClass(cls, box) {
@@ -1030,12 +1079,16 @@
      returns from (the address then changes, and is followed as a link); a date or a closing replaces it. */
   function shareView(changes, remember) {
     if (following) return;
-    Object.entries(changes).forEach(([key, value]) => { if (value) shared.set(key, value); else shared.delete(key); });
+    Object.entries(changes).forEach(([key, value]) => {
+      if (value === null) shared.delete(key);
+      else shared.set(key, value);
+    });
     writeAddress(remember);
   }
 
   function writeAddress(remember) {
-    const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value)).join("&");
+    const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value).replace(/%2C/g, ","))
+      .join("&");
     const address = hash ? "#" + hash : location.pathname + location.search;
     if (remember && "#" + hash !== location.hash) history.pushState(null, "", address);
     else history.replaceState(null, "", address);
@@ -1051,6 +1104,13 @@
     following = true;
     shared.clear();
     try {
+      let filtered = false;
+      filters.forEach((filter, name) => {
+        const done = followFilter(filter, asked.has(name) ? asked.get(name) : null);
+        done.unknown.forEach((unknown) => wrong.push("no " + filter.word + " " + unknown));
+        filtered = filtered || done.changed;
+      });
+      if (filtered) refresh();
       const date = asked.get("date");
       if (date && isDay(date)) showUntil(date);
       else {
@@ -1075,7 +1135,10 @@
       following = false;
     }
     asked.forEach((value, name) => { // as the link has them, in its order, but for what it names wrongly
-      if (value && !wrong.includes("no " + name + " " + value)) shared.set(name, value);
+      if (filters.has(name)) { // the filter as it now is
+        const filter = filterLink(filters.get(name));
+        if (filter !== null) shared.set(name, filter);
+      } else if (value && !wrong.includes("no " + name + " " + value)) shared.set(name, value);
     });
     if (!wrong.length) return;
     writeAddress(); // without what it names wrongly
