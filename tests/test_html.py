@@ -36,6 +36,7 @@ from .conftest import ONTOLOGY, SOURCES
 from .tools.bench_build import write_corpus
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
+from .tools.replicate import replicate
 from .tools.synthetic import synthetic_model
 
 CHROMIUM = Path(BROWSER_PATH)
@@ -713,6 +714,83 @@ def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: 
     assert nearest > 89  # landed clear of what was drawn (labels overprinted)
     assert row.locator("button.expand").text_content() == "Every neighbour is drawn"
     assert row.locator("button.expand").is_disabled()
+
+
+# ---------------------------------------------------------------------------- the keyboard
+
+
+def focused(page: Page) -> str:
+    """What has the keyboard focus: its tag, id and data-* attributes."""
+    return page.evaluate("""() => {
+        const e = document.activeElement;
+        return [e.tagName.toLowerCase(), e.id, ...Object.entries(e.dataset).map(([k, v]) => k + "=" + v)].join(" ");
+    }""")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def many_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real corpus replicated 30 times (150 articles, each with its text), built by `kg build`."""
+    folder = tmp_path_factory.mktemp("many-articles")
+    replicate(SOURCES, 30, folder / "sources")
+    kg.build(folder / "sources", ONTOLOGY, folder / "exports")
+    return folder / "exports" / "graph.html"
+
+
+def test_tab_from_the_search_reaches_the_details_past_the_long_lists(many_articles: Path, open_page: Opener) -> None:
+    """Tab crossed two stops a class and two an article (the check box and its link or button): 2,540 rows
+    at 100,000 facts.  Each list is one stop now, and the arrow keys move inside it."""
+    page = open_page(many_articles)
+    articles = page.evaluate("window.kg.data.articles.map((a) => a.id)")
+    assert len(articles) >= 100
+    page.evaluate("window.kg.pick([...window.kg.drawn.keys()][0])")
+    page.locator("#details h2").wait_for()
+    page.focus("#search-input")
+    in_details = "details => details.contains(document.activeElement)"
+    presses = 0
+    while presses < 40 and not page.locator("#details").evaluate(in_details):
+        page.keyboard.press("Tab")
+        presses += 1
+    assert page.locator("#details-close").evaluate("b => b === document.activeElement"), focused(page)
+    assert presses <= 12, presses
+    # the article list: one stop, entered at its first row; the arrows move in it
+    page.focus("#articles-find")
+    page.keyboard.press("Tab")
+    assert focused(page) == f"input  article={articles[0]}"
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == f"input  article={articles[1]}"
+    page.keyboard.press("ArrowRight")  # to the row's read button
+    assert page.evaluate("document.activeElement.className") == "read"
+    page.keyboard.press("ArrowDown")  # the same column, a row further
+    assert page.evaluate("document.activeElement.closest('li').querySelector('input').dataset.article") == articles[2]
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("End")
+    assert focused(page) == f"input  article={articles[-1]}"
+    page.keyboard.press("Space")  # checks and unchecks as ever, and the address says so
+    expect(page).to_have_url(re.compile(f"[#&]articles=-{re.escape(articles[-1])}$"))
+    page.keyboard.press("Home")
+    assert focused(page) == f"input  article={articles[0]}"
+    page.keyboard.press("Tab")  # and leaves the list at once
+    assert not page.evaluate("document.getElementById('articles').contains(document.activeElement)")
+    page.keyboard.press("Shift+Tab")  # back to the row it left
+    assert focused(page) == f"input  article={articles[0]}"
+    # a search of the list: the stop moves to the first row it shows, and the arrows pass the others
+    words = page.evaluate("i => document.querySelectorAll('#articles li')[i].textContent", 7).split()[-2:]
+    page.fill("#articles-find", " ".join(words))
+    shown = page.locator("#articles li:not([hidden]) input[type=checkbox]")
+    assert 1 <= shown.count() < len(articles)
+    page.focus("#articles-find")
+    page.keyboard.press("Tab")
+    assert focused(page) == f"input  article={shown.first.get_attribute('data-article')}"
+    page.keyboard.press("End")
+    assert focused(page) == f"input  article={shown.last.get_attribute('data-article')}"
+    # the class list too: one stop, Space toggles the box the arrows reached
+    page.focus("#classes-none")
+    page.keyboard.press("Tab")
+    classes = page.evaluate("window.kg.data.classes.map((c) => c.name)")
+    assert focused(page) == f"input  class={classes[0]}"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(page.locator(f'#classes input[data-class="{classes[1]}"]')).not_to_be_checked()
 
 
 # ---------------------------------------------------------------------------- hostile text and scale

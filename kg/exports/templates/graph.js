@@ -409,6 +409,7 @@
     byId(listId + "-all").addEventListener("click", () => setAll(true));
     byId(listId + "-none").addEventListener("click", () => setAll(false));
     filters.get(listId).boxes = Array.from(boxes());
+    filters.get(listId).settle = roving(list);
   }
 
   /* The filters in the address, as what differs from showing everything, in the fewer names:
@@ -457,6 +458,60 @@
     return { unknown: unknown, changed: changed };
   }
 
+  /* A long list of rows of controls (a check box, then its link or button) is one stop of Tab, as WAI-ARIA's
+     roving tabindex has it: Tab enters at the control last used and leaves the list at once; inside it the
+     up and down arrows move a row (past rows a search hides), left and right along a row, Home and End to
+     the first and last row, Page Up and Page Down ten rows.  Returns what to call once rows are hidden. */
+  function roving(list) {
+    const CONTROLS = "input, button, a[href]";
+    const rows = () => Array.from(list.children).filter((row) => !row.hidden);
+    const controls = (row) => Array.from(row.querySelectorAll(CONTROLS));
+    let stop = null;
+
+    function setStop(control) {
+      if (stop === control) return;
+      if (stop) {
+        stop.tabIndex = -1;
+        stop.removeAttribute("aria-describedby");
+      }
+      stop = control;
+      if (stop) {
+        stop.tabIndex = 0;
+        stop.setAttribute("aria-describedby", "list-keys");
+      }
+    }
+
+    list.querySelectorAll(CONTROLS).forEach((control) => { control.tabIndex = -1; });
+    list.addEventListener("focusin", (event) => { if (event.target.matches(CONTROLS)) setStop(event.target); });
+    list.addEventListener("keydown", (event) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const row = event.target.closest("li");
+      const shown = rows();
+      const r = shown.indexOf(row);
+      if (r < 0) return;
+      const c = controls(row).indexOf(event.target);
+      const moves = { ArrowDown: [r + 1, c], ArrowUp: [r - 1, c], ArrowRight: [r, c + 1], ArrowLeft: [r, c - 1],
+                      Home: [0, c], End: [shown.length - 1, c], PageDown: [r + 10, c], PageUp: [r - 10, c] };
+      if (!moves[event.key]) return;
+      event.preventDefault(); // the arrows scroll the panel no more than a box moves
+      const [toRow, toColumn] = moves[event.key];
+      const there = controls(shown[Math.max(0, Math.min(shown.length - 1, toRow))]);
+      const target = there[Math.max(0, Math.min(there.length - 1, toColumn))];
+      if (target) {
+        setStop(target);
+        target.focus();
+      }
+    });
+
+    function settle() { // the stop on a row shown, else on the first row shown
+      if (stop && !stop.closest("li").hidden) return;
+      const first = rows()[0];
+      setStop(first ? controls(first)[0] || null : null);
+    }
+    settle();
+    return settle;
+  }
+
   function describeClass(cls, box) {
     box.dataset.class = cls.name;
     const glyph = el("span", "glyph " + cls.shape);
@@ -489,6 +544,7 @@
         if (!row.hidden) shown += 1;
       });
       byId("articles-found").textContent = words.length ? plural(shown, "article") + " of " + data.articles.length : "";
+      filters.get("articles").settle();
     });
   }
 
