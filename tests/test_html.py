@@ -727,6 +727,59 @@ def focused(page: Page) -> str:
     }""")  # fmt: skip
 
 
+def hold(page: Page, key: str, ms: int = 250) -> None:
+    """A key held down a moment: vis-network pans and zooms while it is down."""
+    page.keyboard.down(key)
+    page.wait_for_timeout(ms)
+    page.keyboard.up(key)
+
+
+def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
+    """The canvas had no name, answered no key and showed no focus."""
+    page = open_page(built / "graph.html")
+    graph = page.locator("#graph .vis-network")
+    assert graph.get_attribute("tabindex") == "0"
+    assert (graph.get_attribute("aria-label") or "").startswith("The graph")
+    page.focus("#search-input")
+    for _ in range(12):  # Tab reaches it
+        page.keyboard.press("Tab")
+        if graph.evaluate("frame => frame === document.activeElement"):
+            break
+    assert graph.evaluate("frame => frame === document.activeElement"), focused(page)
+    assert graph.evaluate("frame => getComputedStyle(frame).outlineStyle") != "none"  # the focus shows
+    expect(page.locator("#graph-keys")).to_be_visible()  # and the keys it takes
+    scale = page.evaluate("window.kg.network.getScale()")
+    hold(page, "+")
+    zoomed = page.evaluate("window.kg.network.getScale()")
+    assert zoomed > scale
+    hold(page, "-")
+    assert page.evaluate("window.kg.network.getScale()") < zoomed
+    before = page.evaluate("window.kg.network.getViewPosition()")
+    hold(page, "ArrowLeft")
+    after = page.evaluate("window.kg.network.getViewPosition()")
+    assert after["x"] < before["x"] and abs(after["y"] - before["y"]) < 1  # the view moved left
+    # Shift+arrows move between drawn nodes: the first lands on the one nearest the centre of the view
+    page.keyboard.press("Shift+ArrowRight")
+    first = page.evaluate("window.kg.cursor()")
+    assert first is not None
+    name = page.evaluate("i => window.kg.drawn.get(i).name", first)
+    expect(page.locator("#graph-cursor")).to_contain_text(name)
+    page.keyboard.press("Shift+ArrowRight")
+    second = page.evaluate("window.kg.cursor()")
+    at = page.evaluate("ids => window.kg.network.getPositions(ids)", [first, second])
+    assert second != first and at[str(second)]["x"] > at[str(first)]["x"]
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == []  # moving reads, it does not pick
+    page.keyboard.press("Enter")  # opens its details, and the keyboard stays in the graph
+    name = page.evaluate("i => window.kg.drawn.get(i).name", second)
+    expect(page.locator("#details h2")).to_have_text(name)
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [second]
+    key = page.evaluate("i => window.kg.loaded('nodes', i).key", second)
+    expect(page).to_have_url(re.compile(f"#node={re.escape(key)}$"))
+    assert graph.evaluate("frame => frame === document.activeElement")
+    page.keyboard.press("Escape")
+    expect(page.locator("#details")).to_be_hidden()
+
+
 @pytest.fixture(scope="module")
 def many_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real corpus replicated 30 times (150 articles, each with its text), built by `kg build`."""

@@ -279,7 +279,8 @@
   window.kg = { network: network, nodes: nodes, edges: edges, data: data, readyAt: null, drawn: drawn,
                 drawnEdges: drawnEdges, nodeIndex: (key) => keys.get(key), findKey: findKey, pick: pick,
                 pickEdge: pickEdge, showUntil: showUntil, expand: expand, shard: shard, loaded: loaded,
-                story: story, timeline: () => timeline, openArticle: openArticle, showPassage: showPassage };
+                story: story, timeline: () => timeline, openArticle: openArticle, showPassage: showPassage,
+                cursor: () => cursor };
 
   async function findKey(key) {
     await loadSearch();
@@ -951,6 +952,7 @@
     closeResults();
     await ensureDrawn(i);
     if (mine !== picked) return;
+    cursor = i;
     network.selectNodes([i]);
     highlight(i);
     selectInStory("n" + i);
@@ -1203,12 +1205,115 @@
     else openDetails([el("h2", null, "Not in this graph"), said]);
   }
 
+  /* ------------------------------------------------------------------ the keyboard in the graph
+
+     The graph is one stop of Tab.  vis-network pans it with the arrow keys and zooms it with + and - (also
+     [ ] and Page Up/Down) while it has the focus; Shift and an arrow move a cursor to the nearest node shown
+     that way (the first press: the node nearest the centre of the view), ringed on the canvas and named in
+     a live region; Enter or Space picks it, as a click does, and the keyboard stays in the graph. */
+  const frame = byId("graph").querySelector(".vis-network");
+  let cursor = null; // the node the keyboard is on
+
+  function buildGraphKeys() {
+    frame.tabIndex = 0;
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-label", "The graph: click a node or an edge for its evidence");
+    frame.setAttribute("aria-describedby", "graph-keys");
+    const help = el("div");
+    help.id = "graph-help";
+    const keys = el("p", null, "Arrows pan · + − zoom · Shift+arrows move between nodes · Enter opens the node · " +
+                               "Esc closes it · Tab leaves the graph");
+    keys.id = "graph-keys";
+    const said = el("p");
+    said.id = "graph-cursor";
+    said.setAttribute("aria-live", "polite");
+    help.append(keys, said);
+    byId("graph").append(help);
+    byId("graph").addEventListener("keydown", graphKey, true); // before vis-network's own keys, on the frame
+    ["focus", "blur"].forEach((kind) => frame.addEventListener(kind, () => network.redraw()));
+    network.on("afterDrawing", ringCursor);
+  }
+
+  const DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+
+  function graphKey(event) {
+    if (event.target !== frame || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.shiftKey && DIRECTIONS[event.key]) {
+      event.preventDefault();
+      event.stopPropagation(); // vis-network would pan as well
+      moveCursor(...DIRECTIONS[event.key]);
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (cursor !== null && nodeShown.get(cursor)) pick(cursor);
+      else moveCursor(0, 0);
+    }
+  }
+
+  /* To the shown node nearest the cursor in direction (dx, dy): within 63° of it if any, else anywhere on
+     that side; with no cursor, or (0, 0), to the node nearest the centre of the view. */
+  function moveCursor(dx, dy) {
+    const ids = Array.from(drawn.keys()).filter((i) => nodeShown.get(i));
+    if (!ids.length) return;
+    const at = network.getPositions(ids);
+    const from = cursor !== null && nodeShown.get(cursor) && (dx || dy) ? at[cursor] : null;
+    let best = null;
+    let bestScore = Infinity;
+    let inCone = false;
+    const centre = network.getViewPosition();
+    ids.forEach((i) => {
+      if (from === null) {
+        const score = Math.hypot(at[i].x - centre.x, at[i].y - centre.y);
+        if (score < bestScore) [best, bestScore] = [i, score];
+        return;
+      }
+      if (i === cursor) return;
+      const along = (at[i].x - from.x) * dx + (at[i].y - from.y) * dy;
+      const across = Math.abs((at[i].x - from.x) * dy - (at[i].y - from.y) * dx);
+      if (along <= 0) return;
+      const cone = across <= 2 * along;
+      const score = along + 2 * across;
+      if ((cone && !inCone) || (cone === inCone && score < bestScore)) [best, bestScore, inCone] = [i, score, cone];
+    });
+    if (best === null) {
+      byId("graph-cursor").textContent = "No node that way.";
+      return;
+    }
+    setCursor(best);
+    const point = network.canvasToDOM(at[best]);
+    const box = frame.getBoundingClientRect();
+    if (point.x < 40 || point.y < 40 || point.x > box.width - 40 || point.y > box.height - 40) {
+      network.moveTo({ position: at[best], animation: { duration: 200, easingFunction: "easeInOutQuad" } });
+    }
+  }
+
+  function setCursor(i) {
+    cursor = i;
+    const node = drawn.get(i);
+    byId("graph-cursor").textContent = [node.name, data.classes[node.cls].label, plural(node.degree, "link")]
+      .join(" · ") + " (Enter opens it)";
+    network.redraw();
+  }
+
+  /* The cursor, ringed while the graph has the keyboard's focus. */
+  function ringCursor(context) {
+    if (cursor === null || !nodeShown.get(cursor) || !frame.matches(":focus-visible")) return;
+    const box = network.getBoundingBox(cursor);
+    const pad = 6 / network.getScale();
+    context.save();
+    context.strokeStyle = "#0969da";
+    context.lineWidth = 3 / network.getScale();
+    context.setLineDash([]);
+    context.strokeRect(box.left - pad, box.top - pad, box.right - box.left + 2 * pad, box.bottom - box.top + 2 * pad);
+    context.restore();
+  }
+
   /* ------------------------------------------------------------------ wiring */
 
   network.on("click", (event) => {
     if (event.nodes.length) {
       const i = event.nodes[0];
       const mine = ++picked;
+      cursor = i;
       showNode(i);
       highlight(i);
       selectInStory("n" + i);
@@ -1244,6 +1349,7 @@
   buildTimeline();
   buildStory();
   buildSearch();
+  buildGraphKeys();
   if (data.shards) loadSearch(); // inline: the keys are there at once (window.kg.nodeIndex)
   showStatus();
   network.fit();
