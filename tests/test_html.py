@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 import kg
 from kg.checks.checked import Project, load_project
@@ -36,6 +36,7 @@ from .conftest import ONTOLOGY, SOURCES
 from .tools.bench_build import write_corpus
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
+from .tools.replicate import replicate
 from .tools.synthetic import synthetic_model
 
 CHROMIUM = Path(BROWSER_PATH)
@@ -600,17 +601,76 @@ def test_back_returns_to_the_node_picked_before(built: Path, open_page: Opener) 
     assert page.evaluate("location.hash") == ""
 
 
-def test_back_from_the_ontology_page_shows_the_filters_as_they_are(built: Path, open_page: Opener) -> None:
-    """Back restored the boxes as they were left, unchecked, over a page that opens showing everything."""
+def test_back_from_the_ontology_page_shows_the_filters_as_they_are(
+    built: Path, open_page: Opener, real_graph: nx.MultiDiGraph
+) -> None:
+    """Back restored the boxes as they were left, unchecked, over a page that opened showing everything; the
+    address names the filters now, and the boxes and the graph both follow it."""
     page = open_page(built / "graph.html")
     page.locator('#classes input[data-class="Person"]').uncheck()
     page.locator("#classes a.doc").first.click()
     page.wait_for_url("**/ontology.html#*")
     page.go_back()
     page.wait_for_selector("body[data-ready=true]", state="attached")
-    assert page.locator('#classes input[data-class="Person"]').is_checked()
-    assert page.locator("#classes input:not(:checked)").count() == 0
-    assert shown_counts(page)[0] == page.evaluate("window.kg.nodes.length")
+    page.evaluate("window.kg.linked")
+    assert page.evaluate("location.hash") == "#classes=-Person"
+    assert page.locator("#classes input:not(:checked)").count() == 1
+    assert not page.locator('#classes input[data-class="Person"]').is_checked()
+    people = sum(1 for _, cls in real_graph.nodes(data="cls") if cls == "Person")
+    assert shown_counts(page)[0] == page.evaluate("window.kg.nodes.length") - people
+
+
+def test_the_filters_are_in_the_address_and_back_restores_them(built: Path, open_page: Opener) -> None:
+    """The class and article boxes were not in the address: a shared link lost them, and Back after changing
+    them left them as they were."""
+    page = open_page(built / "graph.html")
+    total = shown_counts(page)
+    person = page.locator('#classes input[data-class="Person"]')
+    article = "ki-bloomberg-russia-deal-near"
+    person.uncheck()
+    expect(page).to_have_url(re.compile(r"#classes=-Person$"))  # what differs from showing everything
+    page.click("#articles-none")
+    expect(page).to_have_url(re.compile(r"#classes=-Person&articles=$"))
+    page.locator(f'#articles input[data-article="{article}"]').check()
+    link = f"#classes=-Person&articles={article}"  # the fewer names: the one article shown
+    expect(page).to_have_url(re.compile(re.escape(link) + "$"))
+    filtered = shown_counts(page)
+    assert filtered[0] < total[0]
+    shared = open_page(built / "graph.html", link)  # a shared link opens as it was left
+    assert not shared.locator('#classes input[data-class="Person"]').is_checked()
+    assert shared.locator("#articles input:checked").count() == 1
+    assert shown_counts(shared) == filtered
+    page.go_back()  # each change of the filters is a step Back returns from
+    expect(page).to_have_url(re.compile(r"#classes=-Person&articles=$"))
+    expect(page.locator("#articles input:checked")).to_have_count(0)
+    assert shown_counts(page) == (0, 0)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"#classes=-Person$"))
+    expect(page.locator("#articles input:not(:checked)")).to_have_count(0)
+    assert not person.is_checked()
+    page.go_back()
+    expect(person).to_be_checked()
+    assert page.evaluate("location.hash") == "" and shown_counts(page) == total
+    person.uncheck()
+    person.check()  # back to showing everything: the address is clean again
+    expect(page).to_have_url(re.compile(r"graph\.html$"))
+
+
+def test_a_link_naming_only_some_classes_shows_those_and_says_what_it_does_not_know(
+    built: Path, open_page: Opener
+) -> None:
+    page = open_page(built / "graph.html", "#classes=Person,Country,Persn&articles=-nope&node=russia")
+    assert page.locator("#details h2").text_content() == "Russia"
+    assert page.locator("#details .link-note").text_content() == "The link names no class Persn, no article nope."
+    checked = page.locator("#classes input:checked")
+    assert sorted(checked.nth(i).get_attribute("data-class") or "" for i in range(checked.count())) == [
+        "Country",
+        "Person",
+    ]
+    assert page.locator("#articles input:not(:checked)").count() == 0
+    assert page.evaluate("location.hash") == "#classes=Country,Person&node=russia"  # without what it got wrong
+    page.evaluate("location.hash = '#node=russia'")  # an edited address is the whole view: every class again
+    expect(page.locator("#classes input:not(:checked)")).to_have_count(0)
 
 
 def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: Path, open_page: Opener) -> None:
@@ -654,6 +714,136 @@ def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: 
     assert nearest > 89  # landed clear of what was drawn (labels overprinted)
     assert row.locator("button.expand").text_content() == "Every neighbour is drawn"
     assert row.locator("button.expand").is_disabled()
+
+
+# ---------------------------------------------------------------------------- the keyboard
+
+
+def focused(page: Page) -> str:
+    """What has the keyboard focus: its tag, id and data-* attributes."""
+    return page.evaluate("""() => {
+        const e = document.activeElement;
+        return [e.tagName.toLowerCase(), e.id, ...Object.entries(e.dataset).map(([k, v]) => k + "=" + v)].join(" ");
+    }""")  # fmt: skip
+
+
+def hold(page: Page, key: str, ms: int = 250) -> None:
+    """A key held down a moment: vis-network pans and zooms while it is down."""
+    page.keyboard.down(key)
+    page.wait_for_timeout(ms)
+    page.keyboard.up(key)
+
+
+def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
+    """The canvas had no name, answered no key and showed no focus."""
+    page = open_page(built / "graph.html")
+    graph = page.locator("#graph .vis-network")
+    assert graph.get_attribute("tabindex") == "0"
+    assert (graph.get_attribute("aria-label") or "").startswith("The graph")
+    page.focus("#search-input")
+    for _ in range(12):  # Tab reaches it
+        page.keyboard.press("Tab")
+        if graph.evaluate("frame => frame === document.activeElement"):
+            break
+    assert graph.evaluate("frame => frame === document.activeElement"), focused(page)
+    assert graph.evaluate("frame => getComputedStyle(frame).outlineStyle") != "none"  # the focus shows
+    expect(page.locator("#graph-keys")).to_be_visible()  # and the keys it takes
+    scale = page.evaluate("window.kg.network.getScale()")
+    hold(page, "+")
+    zoomed = page.evaluate("window.kg.network.getScale()")
+    assert zoomed > scale
+    hold(page, "-")
+    assert page.evaluate("window.kg.network.getScale()") < zoomed
+    before = page.evaluate("window.kg.network.getViewPosition()")
+    hold(page, "ArrowLeft")
+    after = page.evaluate("window.kg.network.getViewPosition()")
+    assert after["x"] < before["x"] and abs(after["y"] - before["y"]) < 1  # the view moved left
+    # Shift+arrows move between drawn nodes: the first lands on the one nearest the centre of the view
+    page.keyboard.press("Shift+ArrowRight")
+    first = page.evaluate("window.kg.cursor()")
+    assert first is not None
+    name = page.evaluate("i => window.kg.drawn.get(i).name", first)
+    expect(page.locator("#graph-cursor")).to_contain_text(name)
+    page.keyboard.press("Shift+ArrowRight")
+    second = page.evaluate("window.kg.cursor()")
+    at = page.evaluate("ids => window.kg.network.getPositions(ids)", [first, second])
+    assert second != first and at[str(second)]["x"] > at[str(first)]["x"]
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == []  # moving reads, it does not pick
+    page.keyboard.press("Enter")  # opens its details, and the keyboard stays in the graph
+    name = page.evaluate("i => window.kg.drawn.get(i).name", second)
+    expect(page.locator("#details h2")).to_have_text(name)
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [second]
+    key = page.evaluate("i => window.kg.loaded('nodes', i).key", second)
+    expect(page).to_have_url(re.compile(f"#node={re.escape(key)}$"))
+    assert graph.evaluate("frame => frame === document.activeElement")
+    page.keyboard.press("Escape")
+    expect(page.locator("#details")).to_be_hidden()
+
+
+@pytest.fixture(scope="module")
+def many_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real corpus replicated 30 times (150 articles, each with its text), built by `kg build`."""
+    folder = tmp_path_factory.mktemp("many-articles")
+    replicate(SOURCES, 30, folder / "sources")
+    kg.build(folder / "sources", ONTOLOGY, folder / "exports")
+    return folder / "exports" / "graph.html"
+
+
+def test_tab_from_the_search_reaches_the_details_past_the_long_lists(many_articles: Path, open_page: Opener) -> None:
+    """Tab crossed two stops a class and two an article (the check box and its link or button): 2,540 rows
+    at 100,000 facts.  Each list is one stop now, and the arrow keys move inside it."""
+    page = open_page(many_articles)
+    articles = page.evaluate("window.kg.data.articles.map((a) => a.id)")
+    assert len(articles) >= 100
+    page.evaluate("window.kg.pick([...window.kg.drawn.keys()][0])")
+    page.locator("#details h2").wait_for()
+    page.focus("#search-input")
+    in_details = "details => details.contains(document.activeElement)"
+    presses = 0
+    while presses < 40 and not page.locator("#details").evaluate(in_details):
+        page.keyboard.press("Tab")
+        presses += 1
+    assert page.locator("#details-close").evaluate("b => b === document.activeElement"), focused(page)
+    assert presses <= 12, presses
+    # the article list: one stop, entered at its first row; the arrows move in it
+    page.focus("#articles-find")
+    page.keyboard.press("Tab")
+    assert focused(page) == f"input  article={articles[0]}"
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == f"input  article={articles[1]}"
+    page.keyboard.press("ArrowRight")  # to the row's read button
+    assert page.evaluate("document.activeElement.className") == "read"
+    page.keyboard.press("ArrowDown")  # the same column, a row further
+    assert page.evaluate("document.activeElement.closest('li').querySelector('input').dataset.article") == articles[2]
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("End")
+    assert focused(page) == f"input  article={articles[-1]}"
+    page.keyboard.press("Space")  # checks and unchecks as ever, and the address says so
+    expect(page).to_have_url(re.compile(f"[#&]articles=-{re.escape(articles[-1])}$"))
+    page.keyboard.press("Home")
+    assert focused(page) == f"input  article={articles[0]}"
+    page.keyboard.press("Tab")  # and leaves the list at once
+    assert not page.evaluate("document.getElementById('articles').contains(document.activeElement)")
+    page.keyboard.press("Shift+Tab")  # back to the row it left
+    assert focused(page) == f"input  article={articles[0]}"
+    # a search of the list: the stop moves to the first row it shows, and the arrows pass the others
+    words = page.evaluate("i => document.querySelectorAll('#articles li')[i].textContent", 7).split()[-2:]
+    page.fill("#articles-find", " ".join(words))
+    shown = page.locator("#articles li:not([hidden]) input[type=checkbox]")
+    assert 1 <= shown.count() < len(articles)
+    page.focus("#articles-find")
+    page.keyboard.press("Tab")
+    assert focused(page) == f"input  article={shown.first.get_attribute('data-article')}"
+    page.keyboard.press("End")
+    assert focused(page) == f"input  article={shown.last.get_attribute('data-article')}"
+    # the class list too: one stop, Space toggles the box the arrows reached
+    page.focus("#classes-none")
+    page.keyboard.press("Tab")
+    classes = page.evaluate("window.kg.data.classes.map((c) => c.name)")
+    assert focused(page) == f"input  class={classes[0]}"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(page.locator(f'#classes input[data-class="{classes[1]}"]')).not_to_be_checked()
 
 
 # ---------------------------------------------------------------------------- hostile text and scale

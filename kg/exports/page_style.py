@@ -175,7 +175,8 @@ def edge_legend(ontology: Ontology) -> list[Json]:
 
 def vis_options(groups: Json, big: bool) -> Json:
     """Physics off (positions come from `layout`), straight edges; big graphs hide edges while moving
-    and skip hover highlighting (each costs a redraw of every node)."""
+    and skip hover highlighting (each costs a redraw of every node).  The keyboard pans and zooms the graph
+    while it has the focus (not the whole window, and a pointer passing over it takes no focus)."""
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
@@ -185,6 +186,7 @@ def vis_options(groups: Json, big: bool) -> Json:
             "hideEdgesOnDrag": big,
             "hideEdgesOnZoom": big,
             "multiselect": False,
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
         },
         "groups": groups,
         "nodes": {

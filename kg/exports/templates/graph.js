@@ -279,7 +279,8 @@
   window.kg = { network: network, nodes: nodes, edges: edges, data: data, readyAt: null, drawn: drawn,
                 drawnEdges: drawnEdges, nodeIndex: (key) => keys.get(key), findKey: findKey, pick: pick,
                 pickEdge: pickEdge, showUntil: showUntil, expand: expand, shard: shard, loaded: loaded,
-                story: story, timeline: () => timeline, openArticle: openArticle, showPassage: showPassage };
+                story: story, timeline: () => timeline, openArticle: openArticle, showPassage: showPassage,
+                cursor: () => cursor };
 
   async function findKey(key) {
     await loadSearch();
@@ -380,7 +381,7 @@
   }
 
   /* One checkbox per item, adding its index to or removing it from `shown`, with "all" and "none" buttons;
-     `describe` labels an item (and may tag its box). */
+     `describe` labels an item (and may tag its box).  Each change is a step in the address (filterLink). */
   function checklist(listId, items, shown, describe, extra) {
     const list = byId(listId);
     const set = (index, on) => { if (on) shown.add(index); else shown.delete(index); };
@@ -389,6 +390,7 @@
       const box = checkbox(true, (on) => {
         set(index, on);
         refresh();
+        shareFilter(listId);
       });
       const label = el("label");
       label.append(box, ...describe(item, box));
@@ -403,9 +405,112 @@
         set(index, on);
       });
       refresh();
+      shareFilter(listId);
     };
     byId(listId + "-all").addEventListener("click", () => setAll(true));
     byId(listId + "-none").addEventListener("click", () => setAll(false));
+    filters.get(listId).boxes = Array.from(boxes());
+    filters.get(listId).settle = roving(list);
+  }
+
+  /* The filters in the address, as what differs from showing everything, in the fewer names:
+     `classes=-Person,-City` hides two classes, `articles=ki-one,kp-two` shows two articles only, `articles=`
+     none.  Ids never start with "-" nor hold a comma. */
+  const filters = new Map([
+    ["classes", { shown: shownClasses, names: data.classes.map((cls) => cls.name), word: "class" }],
+    ["articles", { shown: shownArticles, names: data.articles.map((article) => article.id), word: "article" }],
+  ]);
+
+  function filterLink(filter) {
+    const hidden = filter.names.filter((_, index) => !filter.shown.has(index));
+    if (!hidden.length) return null;
+    if (hidden.length <= filter.names.length - hidden.length) return hidden.map((name) => "-" + name).join(",");
+    return filter.names.filter((_, index) => filter.shown.has(index)).join(",");
+  }
+
+  function shareFilter(listId) {
+    shareView({ [listId]: filterLink(filters.get(listId)) }, true);
+  }
+
+  /* Show what `link` (a filter's value in an address, null for none) names, boxes included: bare names only
+     those, else every item but the names after "-".  Returns the names it does not know, and whether
+     anything changed. */
+  function followFilter(filter, link) {
+    const items = link === null ? [] : link.split(",").filter(Boolean);
+    const only = link !== null && (!items.length || items.some((item) => item[0] !== "-"));
+    const at = new Map(filter.names.map((name, index) => [name, index]));
+    const shown = new Set(only ? [] : at.values());
+    const unknown = [];
+    items.forEach((item) => {
+      const name = item[0] === "-" ? item.slice(1) : item;
+      if (!at.has(name)) unknown.push(name);
+      else if (item[0] === "-") shown.delete(at.get(name));
+      else shown.add(at.get(name));
+    });
+    let changed = false;
+    filter.names.forEach((_, index) => {
+      const on = shown.has(index);
+      if (on === filter.shown.has(index)) return;
+      changed = true;
+      if (on) filter.shown.add(index);
+      else filter.shown.delete(index);
+      filter.boxes[index].checked = on;
+    });
+    return { unknown: unknown, changed: changed };
+  }
+
+  /* A long list of rows of controls (a check box, then its link or button) is one stop of Tab, as WAI-ARIA's
+     roving tabindex has it: Tab enters at the control last used and leaves the list at once; inside it the
+     up and down arrows move a row (past rows a search hides), left and right along a row, Home and End to
+     the first and last row, Page Up and Page Down ten rows.  Returns what to call once rows are hidden. */
+  function roving(list) {
+    const CONTROLS = "input, button, a[href]";
+    const rows = () => Array.from(list.children).filter((row) => !row.hidden);
+    const controls = (row) => Array.from(row.querySelectorAll(CONTROLS));
+    let stop = null;
+
+    function setStop(control) {
+      if (stop === control) return;
+      if (stop) {
+        stop.tabIndex = -1;
+        stop.removeAttribute("aria-describedby");
+      }
+      stop = control;
+      if (stop) {
+        stop.tabIndex = 0;
+        stop.setAttribute("aria-describedby", "list-keys");
+      }
+    }
+
+    list.querySelectorAll(CONTROLS).forEach((control) => { control.tabIndex = -1; });
+    list.addEventListener("focusin", (event) => { if (event.target.matches(CONTROLS)) setStop(event.target); });
+    list.addEventListener("keydown", (event) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const row = event.target.closest("li");
+      const shown = rows();
+      const r = shown.indexOf(row);
+      if (r < 0) return;
+      const c = controls(row).indexOf(event.target);
+      const moves = { ArrowDown: [r + 1, c], ArrowUp: [r - 1, c], ArrowRight: [r, c + 1], ArrowLeft: [r, c - 1],
+                      Home: [0, c], End: [shown.length - 1, c], PageDown: [r + 10, c], PageUp: [r - 10, c] };
+      if (!moves[event.key]) return;
+      event.preventDefault(); // the arrows scroll the panel no more than a box moves
+      const [toRow, toColumn] = moves[event.key];
+      const there = controls(shown[Math.max(0, Math.min(shown.length - 1, toRow))]);
+      const target = there[Math.max(0, Math.min(there.length - 1, toColumn))];
+      if (target) {
+        setStop(target);
+        target.focus();
+      }
+    });
+
+    function settle() { // the stop on a row shown, else on the first row shown
+      if (stop && !stop.closest("li").hidden) return;
+      const first = rows()[0];
+      setStop(first ? controls(first)[0] || null : null);
+    }
+    settle();
+    return settle;
   }
 
   function describeClass(cls, box) {
@@ -440,6 +545,7 @@
         if (!row.hidden) shown += 1;
       });
       byId("articles-found").textContent = words.length ? plural(shown, "article") + " of " + data.articles.length : "";
+      filters.get("articles").settle();
     });
   }
 
@@ -846,6 +952,7 @@
     closeResults();
     await ensureDrawn(i);
     if (mine !== picked) return;
+    cursor = i;
     network.selectNodes([i]);
     highlight(i);
     selectInStory("n" + i);
@@ -1030,12 +1137,16 @@
      returns from (the address then changes, and is followed as a link); a date or a closing replaces it. */
   function shareView(changes, remember) {
     if (following) return;
-    Object.entries(changes).forEach(([key, value]) => { if (value) shared.set(key, value); else shared.delete(key); });
+    Object.entries(changes).forEach(([key, value]) => {
+      if (value === null) shared.delete(key);
+      else shared.set(key, value);
+    });
     writeAddress(remember);
   }
 
   function writeAddress(remember) {
-    const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value)).join("&");
+    const hash = Array.from(shared, ([key, value]) => key + "=" + encodeURIComponent(value).replace(/%2C/g, ","))
+      .join("&");
     const address = hash ? "#" + hash : location.pathname + location.search;
     if (remember && "#" + hash !== location.hash) history.pushState(null, "", address);
     else history.replaceState(null, "", address);
@@ -1051,6 +1162,13 @@
     following = true;
     shared.clear();
     try {
+      let filtered = false;
+      filters.forEach((filter, name) => {
+        const done = followFilter(filter, asked.has(name) ? asked.get(name) : null);
+        done.unknown.forEach((unknown) => wrong.push("no " + filter.word + " " + unknown));
+        filtered = filtered || done.changed;
+      });
+      if (filtered) refresh();
       const date = asked.get("date");
       if (date && isDay(date)) showUntil(date);
       else {
@@ -1075,7 +1193,10 @@
       following = false;
     }
     asked.forEach((value, name) => { // as the link has them, in its order, but for what it names wrongly
-      if (value && !wrong.includes("no " + name + " " + value)) shared.set(name, value);
+      if (filters.has(name)) { // the filter as it now is
+        const filter = filterLink(filters.get(name));
+        if (filter !== null) shared.set(name, filter);
+      } else if (value && !wrong.includes("no " + name + " " + value)) shared.set(name, value);
     });
     if (!wrong.length) return;
     writeAddress(); // without what it names wrongly
@@ -1084,12 +1205,115 @@
     else openDetails([el("h2", null, "Not in this graph"), said]);
   }
 
+  /* ------------------------------------------------------------------ the keyboard in the graph
+
+     The graph is one stop of Tab.  vis-network pans it with the arrow keys and zooms it with + and - (also
+     [ ] and Page Up/Down) while it has the focus; Shift and an arrow move a cursor to the nearest node shown
+     that way (the first press: the node nearest the centre of the view), ringed on the canvas and named in
+     a live region; Enter or Space picks it, as a click does, and the keyboard stays in the graph. */
+  const frame = byId("graph").querySelector(".vis-network");
+  let cursor = null; // the node the keyboard is on
+
+  function buildGraphKeys() {
+    frame.tabIndex = 0;
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-label", "The graph: click a node or an edge for its evidence");
+    frame.setAttribute("aria-describedby", "graph-keys");
+    const help = el("div");
+    help.id = "graph-help";
+    const keys = el("p", null, "Arrows pan · + − zoom · Shift+arrows move between nodes · Enter opens the node · " +
+                               "Esc closes it · Tab leaves the graph");
+    keys.id = "graph-keys";
+    const said = el("p");
+    said.id = "graph-cursor";
+    said.setAttribute("aria-live", "polite");
+    help.append(keys, said);
+    byId("graph").append(help);
+    byId("graph").addEventListener("keydown", graphKey, true); // before vis-network's own keys, on the frame
+    ["focus", "blur"].forEach((kind) => frame.addEventListener(kind, () => network.redraw()));
+    network.on("afterDrawing", ringCursor);
+  }
+
+  const DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+
+  function graphKey(event) {
+    if (event.target !== frame || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.shiftKey && DIRECTIONS[event.key]) {
+      event.preventDefault();
+      event.stopPropagation(); // vis-network would pan as well
+      moveCursor(...DIRECTIONS[event.key]);
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (cursor !== null && nodeShown.get(cursor)) pick(cursor);
+      else moveCursor(0, 0);
+    }
+  }
+
+  /* To the shown node nearest the cursor in direction (dx, dy): within 63° of it if any, else anywhere on
+     that side; with no cursor, or (0, 0), to the node nearest the centre of the view. */
+  function moveCursor(dx, dy) {
+    const ids = Array.from(drawn.keys()).filter((i) => nodeShown.get(i));
+    if (!ids.length) return;
+    const at = network.getPositions(ids);
+    const from = cursor !== null && nodeShown.get(cursor) && (dx || dy) ? at[cursor] : null;
+    let best = null;
+    let bestScore = Infinity;
+    let inCone = false;
+    const centre = network.getViewPosition();
+    ids.forEach((i) => {
+      if (from === null) {
+        const score = Math.hypot(at[i].x - centre.x, at[i].y - centre.y);
+        if (score < bestScore) [best, bestScore] = [i, score];
+        return;
+      }
+      if (i === cursor) return;
+      const along = (at[i].x - from.x) * dx + (at[i].y - from.y) * dy;
+      const across = Math.abs((at[i].x - from.x) * dy - (at[i].y - from.y) * dx);
+      if (along <= 0) return;
+      const cone = across <= 2 * along;
+      const score = along + 2 * across;
+      if ((cone && !inCone) || (cone === inCone && score < bestScore)) [best, bestScore, inCone] = [i, score, cone];
+    });
+    if (best === null) {
+      byId("graph-cursor").textContent = "No node that way.";
+      return;
+    }
+    setCursor(best);
+    const point = network.canvasToDOM(at[best]);
+    const box = frame.getBoundingClientRect();
+    if (point.x < 40 || point.y < 40 || point.x > box.width - 40 || point.y > box.height - 40) {
+      network.moveTo({ position: at[best], animation: { duration: 200, easingFunction: "easeInOutQuad" } });
+    }
+  }
+
+  function setCursor(i) {
+    cursor = i;
+    const node = drawn.get(i);
+    byId("graph-cursor").textContent = [node.name, data.classes[node.cls].label, plural(node.degree, "link")]
+      .join(" · ") + " (Enter opens it)";
+    network.redraw();
+  }
+
+  /* The cursor, ringed while the graph has the keyboard's focus. */
+  function ringCursor(context) {
+    if (cursor === null || !nodeShown.get(cursor) || !frame.matches(":focus-visible")) return;
+    const box = network.getBoundingBox(cursor);
+    const pad = 6 / network.getScale();
+    context.save();
+    context.strokeStyle = "#0969da";
+    context.lineWidth = 3 / network.getScale();
+    context.setLineDash([]);
+    context.strokeRect(box.left - pad, box.top - pad, box.right - box.left + 2 * pad, box.bottom - box.top + 2 * pad);
+    context.restore();
+  }
+
   /* ------------------------------------------------------------------ wiring */
 
   network.on("click", (event) => {
     if (event.nodes.length) {
       const i = event.nodes[0];
       const mine = ++picked;
+      cursor = i;
       showNode(i);
       highlight(i);
       selectInStory("n" + i);
@@ -1125,6 +1349,7 @@
   buildTimeline();
   buildStory();
   buildSearch();
+  buildGraphKeys();
   if (data.shards) loadSearch(); // inline: the keys are there at once (window.kg.nodeIndex)
   showStatus();
   network.fit();
