@@ -236,6 +236,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     sentences = f"{made.to_decide} sentence{'' if made.to_decide == 1 else 's'}"
     print(f"{sentences} to decide (listed as `# quote:` in {made.facts}); `kg validate` shows each")
+    if made.new_names:
+        print(printable(made.names_summary()))
     for step in made.next_steps:
         print(f"to do: {step}")
     return 0

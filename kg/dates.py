@@ -75,7 +75,8 @@ def _latest(value: str) -> dt.date:
 
 
 def parse_date(raw: object) -> Date:
-    """Parse `2025-02-06`, `2025-02`, `2025`, or `{value: …, inferred: [year], note: …}`.
+    """Parse `2025-02-06`, `2025-02`, `2025`, or `{value: …, inferred: [year], note: …}` (`inferred: year`
+    for one part alone).
 
     Raises DateError with a curator-facing message for anything else, including impossible days.  A plain
     date is parsed once and its Date shared (it is immutable): a corpus prints few distinct dates, and a
@@ -106,7 +107,7 @@ def _parse(raw: object) -> Date:
         if isinstance(inferred_raw, str):
             inferred_raw = (inferred_raw,)
         if not isinstance(inferred_raw, list | tuple) or not all(isinstance(p, str) for p in inferred_raw):
-            raise DateError("'inferred' must be a list of date parts: year, month, day")
+            raise DateError("'inferred' must be a date part or a list of them: year, month, day")
         inferred = tuple(inferred_raw)
         note = raw.get("note")
         if note is not None and not isinstance(note, str):

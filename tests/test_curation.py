@@ -31,6 +31,7 @@ from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
 from kg.exports.view import View
+from kg.sources.records import load_sources
 
 from .conftest import ONTOLOGY, SOURCES, run_kg
 from .tools.browser import ARGS as CHROMIUM_ARGS
@@ -206,6 +207,74 @@ def test_the_scaffold_of_a_real_article_lists_what_the_corpus_still_needs(tmp_pa
     to_do = [p for p in problems if p.message.startswith("to do")]
     facts = made.facts.read_text(encoding="utf-8")
     assert len(to_do) == facts.count("# quote: ") == made.to_decide > 0
+    # Its people, places and outlets are in entities.yaml still; the conference was an event of its facts file.
+    assert [(name.name, name.line, name.type) for name in made.new_names] == [
+        ("National Dialogue Conference", 9, "Conference")
+    ]
+
+
+NAMED = """News Feed
+
+Russia keeps its grip on Tartus, officials say
+
+2 min read
+Russia keeps its grip on Tartus, officials say
+A Russian warship at Tartus on March 3, 2025. (Jane Doe/Getty Images)
+
+Russia operates the Tartus naval base, Russian Foreign Ministry spokesperson Maria Zakharova said on Monday.
+
+In January, Syrian President Ahmed al-Sharaa visited the Hmeimim Air Base and the National Dialogue Conference.
+
+Avatar
+Jane Doe
+
+Reporter
+
+Jane Doe is a reporter at Test Outlet. She studied at Lazarski University.
+"""
+
+
+def test_the_scaffold_lists_the_names_no_entity_has_each_with_a_stub_to_uncomment(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not the byline's name (it has its own step), nor what the bio names, the section or a known name
+    ("Tartus naval base", "Test Outlet"), nor a title ("Syrian President"); each stub, uncommented, validates."""
+    text = tmp_path / "page.txt"
+    text.write_text(NAMED, encoding="utf-8")
+    assert main(["new", "article", str(text), "--id", "grip", "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 0
+    facts = (mini / "facts" / "grip.yaml").read_text(encoding="utf-8")
+    assert re.findall(r"^# line (\d+): (.*)$", facts, re.MULTILINE) == [
+        ("7", '"Getty Images"'),
+        ("9", '"Russian Foreign Ministry"'),
+        ("9", '"Maria Zakharova"'),
+        ("11", '"Ahmed al-Sharaa"'),
+        ("11", '"Hmeimim Air Base"'),
+        ("11", '"National Dialogue Conference"'),
+    ]
+    assert "\n# ---- New names: 6 ----\n" in facts
+    assert (
+        '# line 11: "Hmeimim Air Base"\n'
+        "#   - id: hmeimim-air-base\n"
+        '#     type: MilitaryBase  # guessed from "Base": check\n'
+        '#     name: "Hmeimim Air Base"\n'
+    ) in facts
+    assert '#     type: Person  # guessed: check\n#     name: "Maria Zakharova"' in facts
+    assert 'type: Conference  # guessed from "Conference": check (an event: under `events:`, with evidence)' in facts
+    assert (
+        f"6 names no entity or event has (listed with a stub each in {mini / 'facts' / 'grip.yaml'}): Getty Images "
+        "(line 7), Russian Foreign Ministry (line 9), Maria Zakharova (line 9), Ahmed al-Sharaa (line 11), Hmeimim "
+        "Air Base (line 11), …\n"
+    ) in capsys.readouterr().out
+
+    block = facts.split("# ---- New names")[1]
+    entries = [entry for entry in block.split("\n# line ")[1:] if "an event:" not in entry]
+    stubs = [line.removeprefix("#   ") for entry in entries for line in entry.split("\n") if line.startswith("#   ")]
+    (mini / "entities.yaml").write_text("entities:\n" + "\n".join(stubs) + "\n", encoding="utf-8")
+    _, problems = check(mini, ONTOLOGY)
+    assert [str(p) for p in problems if p.file.endswith("entities.yaml")] == []
+    assert {"getty-images", "russian-foreign-ministry", "maria-zakharova", "hmeimim-air-base"} <= set(
+        load_sources(mini).model.entities
+    )
 
 
 def test_new_article_refuses_an_existing_article(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml_rs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -760,3 +761,64 @@ def test_a_text_no_article_names_is_found_with_sources_given_as_dot(
     (mini / "articles" / "orphan.txt").write_text("An orphan.\n", encoding="utf-8")
     monkeypatch.chdir(mini)
     assert [str(text) for text in source_files(Path(".")).texts] == ["articles/mini-article.txt", "articles/orphan.txt"]
+
+
+# ---------------------------------------------------------------------------- short forms the README documents
+
+
+def editor_schema_of_facts() -> dict[str, Any]:
+    from kg.ontology import load_ontology
+    from kg.sources.schema import editor_schema
+
+    return editor_schema("facts", load_ontology(ONTOLOGY))
+
+
+def editor_problems(sources: Path) -> list[str]:
+    """What the editor schema says of the facts file, read as an editor's YAML 1.2 server reads it (`yes` is
+    text there): the paths of the values it refuses."""
+    import jsonschema
+
+    document = yaml_rs.loads((sources / FACTS).read_text(encoding="utf-8"), parse_datetime=False)
+    validator = jsonschema.Draft202012Validator(editor_schema_of_facts())
+    return [".".join(map(str, error.absolute_path)) for error in validator.iter_errors(document)]
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"), [("[year]", ("year",)), ("year", ("year",)), ("[day, year]", ("year", "day"))]
+)
+def test_an_inferred_date_part_may_stand_alone_for_kg_and_the_editor_alike(
+    mini: Path, written: str, parts: tuple[str, ...]
+) -> None:
+    """The README: `inferred: year` is `inferred: [year]` (kg took it, and the editor schema marked it)."""
+    edit(mini, FACTS, "inferred: [year]", f"inferred: {written}")
+    assert problems(mini) == []
+    assert kg.load(mini, ONTOLOGY).events["extradition-demand"].date.inferred == parts
+    assert editor_problems(mini) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "direct"),
+    [("true", True), ("yes", True), ("On", True), ("false", False), ("no", False), ("OFF", False)],
+)
+def test_direct_speech_is_a_yaml_1_1_boolean_for_kg_and_the_editor(mini: Path, written: str, direct: bool) -> None:
+    """The README: `yes` and `on` are true, `no` and `off` false, as PyYAML reads every file (an editor reading
+    YAML 1.2 reads text, which the editor schema takes: it marked `direct_speech: yes`, which kg takes)."""
+    edit(mini, FACTS, "modality: reported", f"modality: reported\n        direct_speech: {written}")
+    assert problems(mini) == []
+    assert kg.load(mini, ONTOLOGY).events["extradition-demand"].evidence[0].direct_speech is direct
+    assert editor_problems(mini) == []
+
+
+def test_direct_speech_quoted_is_text_and_refused(mini: Path) -> None:
+    edit(mini, FACTS, "modality: reported", 'modality: reported\n        direct_speech: "yes"')
+    assert problems(mini) == ["mini.yaml:24:24: expected true or false, got text"]
+
+
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "on", "On", "ON", "no", "No", "NO", "off", "Off", "OFF"])
+def test_what_kg_reads_as_true_or_false_the_editor_schema_takes_for_direct_speech(tmp_path: Path, word: str) -> None:
+    import jsonschema
+
+    (tmp_path / "a.yaml").write_text(f"a: {word}\n", encoding="utf-8")
+    assert read_yaml(tmp_path / "a.yaml", tmp_path) == ({"a": word.lower() in ("yes", "on")}, [])
+    evidence = editor_schema_of_facts()["properties"]["claims"]["items"]["properties"]["evidence"]["items"]
+    jsonschema.validate({"quote": "a quote", "direct_speech": word}, evidence)

@@ -28,9 +28,9 @@ _UNDECOMPOSED = str.maketrans(
 """Latin letters no accent can be taken off (NFKD leaves them whole): their usual ASCII spelling."""
 
 
-def slug(text: str, words: int = 8) -> str:
+def slug(text: str, words: int = 8, default: str = "article") -> str:
     """An id from a name or headline: lowercase words joined by dashes, accents taken off their letters
-    ('Ärtíkel' gave 'rt-kel')."""
+    ('Ärtíkel' gave 'rt-kel'); `default` when it has no letter or digit to keep (a name in Cyrillic)."""
     plain = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)).encode("ascii", "ignore").decode("ascii")
     parts = re.findall(r"[a-z0-9]+", plain.lower().replace("'", ""))
-    return "-".join(parts[:words]) or "article"
+    return "-".join(parts[:words]) or default

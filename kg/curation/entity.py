@@ -76,7 +76,7 @@ def new_entity(
                 raise CurationError(
                     f"'{wanted}' names {kind}: {_described(node)} — use it, or give a name that tells them apart"
                 )
-    _insert_entry(path, _entry(entity_id, cls, name, aliases, note), entity_id, cls)
+    _insert_entry(path, entry_lines(entity_id, cls, name, aliases, note), entity_id, cls)
     return path
 
 
@@ -104,7 +104,7 @@ def _described(node: Entity | Event) -> str:
     return f"{node.id} ({node.type} '{node.name}'{where})"
 
 
-def _entry(entity_id: str, cls: str, name: str, aliases: Sequence[str], note: str | None) -> list[str]:
+def entry_lines(entity_id: str, cls: str, name: str, aliases: Sequence[str] = (), note: str | None = None) -> list[str]:
     """The entry as YAML lines, to be put at the list's own indentation."""
     quoted = yaml_quoted
     lines = [f"- id: {entity_id}", f"  type: {cls}", f"  name: {quoted(name)}"]

@@ -5,7 +5,8 @@ It writes three files, and refuses to overwrite any:
 - `sources/articles/<id>.yaml`: the article with what `kg.curation.furniture` recognised (headline,
   section, byline, photos) and the obvious boilerplate under `ignore:` with a suggested reason;
 - `sources/facts/<id>.yaml`: every sentence of the text in order, each still to decide as a commented
-  `# quote:` with the known entities it names, the others listed with how they are accounted for.
+  `# quote:` with the known entities it names, the others listed with how they are accounted for; then the
+  names the text prints that no entity or event has (`kg.curation.new_names`), each with a commented stub.
 
 The sentence accounting is the validator's own (`kg.checks.coverage`), so `kg validate` then reports
 exactly the sentences still to decide, as "to do" errors located in the text.
@@ -19,10 +20,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.checks.coverage import account_article, quotes_by_article
+from kg.checks.coverage import Accounted, account_article, quotes_by_article
 from kg.checks.names import NameFinder, same_name
 from kg.curation.authoring import CurationError, slug, yaml_quoted
+from kg.curation.entity import ENTITIES_FILE, entry_lines
 from kg.curation.furniture import Furniture, find_furniture
+from kg.curation.new_names import NewName, new_names
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
@@ -39,6 +42,20 @@ class Scaffold:
     facts: Path
     to_decide: int  # sentences listed as `# quote:` to cite or ignore
     next_steps: tuple[str, ...] = ()  # commands the article's YAML needs run (its photos' and author's entities)
+    new_names: tuple[NewName, ...] = ()  # names no entity or event has, listed with a stub in the facts file
+    more_names: bool = False  # the text has more such names than are listed
+
+    def names_summary(self) -> str:
+        """The new names in one line, the first `NAMES_SHOWN` of them with the line that first prints each."""
+        more = self.more_names
+        count = f"{len(self.new_names)}{'+' if more else ''} name{'' if len(self.new_names) == 1 and not more else 's'}"
+        shown = ", ".join(f"{name.name} (line {name.line})" for name in self.new_names[:NAMES_SHOWN])
+        rest = ", …" if len(self.new_names) > NAMES_SHOWN or more else ""
+        return f"{count} no entity or event has (listed with a stub each in {self.facts}): {shown}{rest}"
+
+
+NAMES_SHOWN = 5
+"""The new names `kg new article` prints; the facts file lists them all, each with a stub."""
 
 
 MAX_ID_LENGTH = 120
@@ -135,6 +152,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
                 lines.append(f"#   mentions: {', '.join(named)}")
         else:
             lines.append(f"{where}: {item.status} ({yaml_quoted(item.detail)[1:-1]}): {yaml_quoted(sentence.text)}")
+    found, more = _unknown_names(model, article, accounted, furniture.author)
+    lines += _new_names_block(found, more, ontology)
     lines += ["", "events: []", "", "claims: []", ""]
     paths.facts.write_text("\n".join(lines), encoding="utf-8")
     steps = []
@@ -153,7 +172,49 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     if furniture.author and author is None:
         person = slug(furniture.author, 4)
         steps.append(f"{_new_person(furniture.author)}  (then uncomment `author: {person}` in {paths.article.name})")
-    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps))
+    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps), tuple(found), more)
+
+
+def _unknown_names(
+    model: Model, article: Article, accounted: list[Accounted], author: str | None
+) -> tuple[list[NewName], bool]:
+    """The names of the article no entity or event has (`new_names`), the byline's aside (it has its step)."""
+    passages = [item.sentence for item in accounted if _may_name(item)]
+    known = [name for node in model.nodes() for name in node.names]
+    finder = NameFinder((node.id, name) for node in model.nodes() for name in node.names)
+    taken = {*model.entities, *model.events, *model.articles, *(photo.id for photo in article.photos)}
+    if author:
+        known.append(author)
+        taken.add(slug(author, 4))
+    return new_names(article.text, passages, finder, known, taken)
+
+
+def _may_name(item: Accounted) -> bool:
+    """Whether a sentence may print a name the facts need: not page furniture (ignored), the section or the
+    byline (the author has its own step)."""
+    return item.status != "ignored" and not (item.status == "metadata" and item.detail in ("section", "author byline"))
+
+
+def _new_names_block(found: list[NewName], more: bool, ontology: Ontology) -> list[str]:
+    """The facts file's commented list of the names no entity or event has, each with a stub to uncomment."""
+    if not found:
+        return []
+    lines = [
+        "",
+        f"# ---- New names: {len(found)}{' (the first ones; the text has more)' if more else ''} ----",
+        "# Names the text prints that no entity or event has (as its name or an alias), each at the line that",
+        "# first prints it.  For each one the facts need, uncomment its stub into the `entities:` of",
+        f"# {ENTITIES_FILE} (or run `kg new entity`), checking the type it guessed; a new spelling of a known",
+        "# entity's name goes into that entity's `aliases:`; an event is written under `events:`, with evidence.",
+    ]
+    for name in found:
+        lines.append(f"# line {name.line}: {yaml_quoted(name.name)}")
+        entry = entry_lines(name.id, name.type, name.name)
+        guess = f"guessed from {yaml_quoted(name.cue)}" if name.cue else "guessed"
+        event = " (an event: under `events:`, with evidence)" if name.type in ontology.event_classes else ""
+        entry[1] += f"  # {guess}: check{event}"
+        lines += [f"#   {line}" for line in entry]
+    return lines
 
 
 def _new_person(name: str) -> str:

@@ -54,6 +54,7 @@ _DATE_STRING = {
     "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
     "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision printed",
 }
+_DATE_PART = {"enum": ["year", "month", "day"]}
 _DATE = {
     "description": "a date at the precision printed, optionally with inferred parts flagged",
     "anyOf": [
@@ -64,7 +65,10 @@ _DATE = {
             "additionalProperties": False,
             "properties": {
                 "value": _DATE_STRING,
-                "inferred": {"type": "array", "items": {"enum": ["year", "month", "day"]}, "uniqueItems": True},
+                "inferred": {
+                    "anyOf": [_DATE_PART, {"type": "array", "items": _DATE_PART, "uniqueItems": True}],
+                    "description": "the parts the source does not print: [year], [year, month]; one alone: year",
+                },
                 "note": _TEXT,
             },
         },
@@ -86,7 +90,14 @@ def _lint(rules: tuple[str, ...]) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "properties": dict.fromkeys(rules, reason)}
 
 
-def _evidence(modality: dict[str, Any]) -> dict[str, Any]:
+_BOOLEAN = {"type": "boolean"}
+YAML_1_1_BOOLEANS = ("yes", "Yes", "YES", "on", "On", "ON", "no", "No", "NO", "off", "Off", "OFF")
+"""What YAML 1.1 reads as true (`yes`, `on`) or false (`no`, `off`) besides `true` and `false`: PyYAML, which
+reads every source file for `kg`, does; YAML 1.2, which an editor's YAML server speaks, reads them as text.
+The editor schema takes them where a boolean goes, so that it marks no `direct_speech: yes` that `kg` takes."""
+
+
+def _evidence(modality: dict[str, Any], speech: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["quote"],
@@ -101,7 +112,7 @@ def _evidence(modality: dict[str, Any]) -> dict[str, Any]:
             },
             "said_to": {**_ID, "description": "the outlet the original source said it to"},
             "modality": modality,
-            "direct_speech": {"type": "boolean"},
+            "direct_speech": speech,
         },
     }
 
@@ -117,9 +128,10 @@ def _facts_schema(
     roles: dict[str, Any],
     qualifiers: dict[str, Any],
     modalities: dict[str, Any],
+    speech: dict[str, Any],
     object_or_value: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    evidence = {"type": "array", "items": _evidence(modalities), "minItems": 1}
+    evidence = {"type": "array", "items": _evidence(modalities, speech), "minItems": 1}
     conflicts = {"type": "array", "items": _ID, "description": "ids of conflicting claims or events"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -251,7 +263,7 @@ def structure_schema(kind: str) -> dict[str, Any]:
     if kind == "article":
         return _article_schema()
     name = {"type": "string"}
-    return _facts_schema(name, name, name, name, name, name, object_or_value=[])
+    return _facts_schema(name, name, name, name, name, name, _BOOLEAN, object_or_value=[])
 
 
 def editor_schema(kind: str, ontology: Ontology) -> dict[str, Any]:
@@ -269,6 +281,10 @@ def editor_schema(kind: str, ontology: Ontology) -> dict[str, Any]:
         enum(ontology.usable("role")),
         enum(ontology.usable("qualifier")),
         {"enum": [m.name for m in ontology.modalities]},
+        {
+            "anyOf": [_BOOLEAN, {"enum": list(YAML_1_1_BOOLEANS)}],
+            "description": "true or false; YAML 1.1's yes/on and no/off too, as kg reads them",
+        },
         object_or_value=[{"required": ["object"]}, {"required": ["value"]}],
     )
 
