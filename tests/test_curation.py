@@ -806,6 +806,40 @@ def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path
     ]  # the headline and the byline are the article's own
 
 
+@pytest.mark.parametrize(
+    "printed",
+    [b"\xef\xbb\xbfRussia met Syria again\n\n", b"Russia met Syria again\r\r", b"Russia met Syria again\r\n\r\n"],
+    ids=["a byte-order mark", "old Mac line ends", "Windows line ends"],
+)
+def test_new_article_reads_the_text_as_the_build_will(mini: Path, tmp_path: Path, printed: bytes) -> None:
+    """A BOM was kept in the headline (which the build, dropping the BOM, then did not find in the text); a
+    text with CR line ends was one line to the scaffold and four to the build."""
+    page = tmp_path / "page.txt"
+    line_end = b"\r" if printed.endswith(b"\r\r") else b"\r\n" if b"\r\n" in printed else b"\n"
+    page.write_bytes(printed + line_end.join([b"Russia operates the Tartus naval base.", b"By Jane Doe", b""]))
+    made = new_article(page, mini, ONTOLOGY)
+    article = made.article.read_text(encoding="utf-8")
+    assert made.article.name == "russia-met-syria-again.yaml" and '\nheadline: "Russia met Syria again"\n' in article
+    assert '# author: jane-doe  # byline "Jane Doe"' in article
+    problems = [p.message for p in check(mini, ONTOLOGY)[1] if "russia-met-syria-again" in p.file]
+    to_do = "to do: cite this sentence as evidence, or ignore it in articles/russia-met-syria-again.yaml with a reason"
+    assert problems == [
+        f'{to_do}: "Russia operates the Tartus naval base."',
+        f'{to_do}: "By Jane Doe"',
+    ]  # no author yet
+
+
+def test_new_article_asks_for_an_id_when_nothing_gives_one(mini: Path, tmp_path: Path) -> None:
+    """A headline and a file name in Arabic script gave the id 'article' to every such text."""
+    page = tmp_path / "مقال.txt"
+    page.write_text("روسيا وسوريا تتفاوضان على القواعد\n\nقالت روسيا إنها تريد البقاء.\n", encoding="utf-8")
+    with pytest.raises(CurationError, match="nor the file's name has a Latin letter or digit to make an id of: give"):
+        new_article(page, mini, ONTOLOGY)
+    story = tmp_path / "story-1.txt"
+    story.write_bytes(page.read_bytes())
+    assert new_article(story, mini, ONTOLOGY).article.name == "story-1.yaml"  # the file's name, then
+
+
 def test_new_article_refuses_a_yaml_file_and_makes_ascii_ids_of_accented_names(mini: Path, tmp_path: Path) -> None:
     """`kg new article sources/entities.yaml` made a 172-sentence article of it; `Ärtíkel.txt` gave 'rt-kel'."""
     before = sorted(mini.rglob("*"))

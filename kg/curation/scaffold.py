@@ -29,7 +29,7 @@ from kg.curation.new_names import NewName, new_names
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import Refused, read_bounded, refuse_controls, utf16_hint
+from kg.sources.reading import Refused, as_read, read_bounded, refuse_controls, utf16_hint
 from kg.sources.records import load_sources
 from kg.sources.schema import is_id
 from kg.vocab import K
@@ -71,8 +71,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     except Refused as refused:  # a FIFO, /dev/zero, too large
         raise CurationError(f"{text_file}: {refused.message}") from None
     try:
-        text = data.decode("utf-8")
-        refuse_controls(text, "the text")  # the build would refuse the copy: refused before anything is written
+        printed = data.decode("utf-8")
+        refuse_controls(printed, "the text")  # the build would refuse the copy: refused before anything is written
     except UnicodeDecodeError as error:
         saved = utf16_hint(data) or "; save it as UTF-8 first"
         raise CurationError(
@@ -80,11 +80,17 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         ) from None
     except Refused as refused:
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
+    text = as_read(printed)  # what the build will read of the copy: a BOM's headline was not found in it
     if not text.strip():
         raise CurationError(f"{text_file}: the text is empty: there is nothing to scaffold")
     furniture = find_furniture(text)
     if article_id is None:
-        article_id = slug(furniture.headline or text_file.stem)
+        article_id = slug(furniture.headline or "", default="") or slug(text_file.stem, default="")
+        if not article_id:  # "article" for every such text: the second clashed
+            raise CurationError(
+                f"{text_file}: neither the headline nor the file's name has a Latin letter or digit to make an "
+                "id of: give one with --id"
+            )
     if not is_id(article_id):
         raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
     if len(article_id) > MAX_ID_LENGTH:  # it names three files: "File name too long" once two were written

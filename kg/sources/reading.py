@@ -82,6 +82,12 @@ def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool 
     text = decode(read_bounded(path, max_bytes, what, "split it"), what)
     if prose:
         refuse_controls(text, what)
+    return as_read(text)
+
+
+def as_read(text: str) -> str:
+    """A file's text as the builder reads it (`read_text`): no byte-order mark, and every line end `\\n`
+    (CRLF, and a lone CR as old Mac files have it, mean the same as LF)."""
     return text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
 
 
