@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
@@ -129,6 +131,39 @@ def test_the_service_description_names_the_guarded_address(server: Server) -> No
         description = response.read().decode()
     endpoints = re.findall(r"sparql-service-description#endpoint> <([^>]*)>", description)
     assert endpoints and all(urllib.parse.urlsplit(e).port == server.port for e in endpoints), endpoints
+
+
+def test_the_service_description_names_the_guarded_address_to_a_request_that_names_no_host(server: Server) -> None:
+    """The engine named itself by the address it was reached at: its own private port, for an HTTP/1.0 request
+    without a `Host` header."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        connection.putrequest("GET", "/query", skip_host=True)
+        connection.putheader("Accept", "application/n-triples")
+        connection.endheaders()
+        description = connection.getresponse().read().decode()
+    finally:
+        connection.close()
+    assert re.findall(r"sparql-service-description#endpoint> <([^>]*)>", description) == [server.url]
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.mark.parametrize(
+    "media_type", ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
+)
+def test_the_service_description_claims_no_federation(server: Server, media_type: str) -> None:
+    """Oxigraph's own description offered `sd:BasicFederatedQuery`, and the guard refuses every SERVICE with 400:
+    a client that believed it sent queries bound to fail.  What else it says stands, in the format asked for."""
+    request = urllib.request.Request(server.url, headers={"Accept": media_type})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"] == media_type
+        description = response.read()
+    assert b"BasicFederatedQuery" not in description
+    graph = {quad.triple for quad in ox.parse(description, ox.RdfFormat.from_media_type(media_type))}
+    claims = {(str(t.predicate), str(t.object)) for t in graph}
+    assert claims >= {(f"<{SD}endpoint>", f"<{server.url}>"), (f"<{SD}supportedLanguage>", f"<{SD}SPARQL11Query>")}
 
 
 def test_results_formats_are_negotiated(server: Server) -> None:

@@ -49,12 +49,6 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
         (FACTS, "    roles:\n", "    rolse:\n", "mini.yaml:16:5: unknown field 'rolse' — did you mean 'roles'?"),
         (FACTS, "    name: Syria demands Assad's extradition\n", "", "mini.yaml:12:5: missing required field 'name'"),
         (FACTS, "id: syria,", "id: Syria Gov,", "mini.yaml:8:10: 'Syria Gov' is not a valid id"),
-        (  # shown with the invisible character it holds: "unknown entity 'rus​sia'" looked like a bug
-            FACTS,
-            "recipient: russia",
-            'recipient: "rus\\u200bsia"',
-            "mini.yaml:18:18: unknown entity 'rus\\u200bsia' — did you mean 'russia'?",
-        ),
         # unknown and duplicate ids
         (
             FACTS,
@@ -247,6 +241,22 @@ def test_each_error_kind_is_reported_where_it_is(mini: Path, relative: Path, old
     assert any(p.startswith(expected) or expected in p for p in found), found
 
 
+def test_a_quote_copied_with_the_invisible_characters_its_text_holds_is_found(mini: Path) -> None:
+    """A passage of the text is quoted as the text prints it, soft hyphen and joiner included: what no one sees is
+    refused in what a curator writes, not in what is copied from a text that holds it."""
+    text = Path("articles") / "mini-article.txt"
+    edit(mini, text, "Russia operates the Tartus naval base", "Russia oper\u00adates the Tartus na\u200dval base")
+    edit(mini, text, "Subscribe to our newsletter.", "Subscribe to our news\u00adletter.")
+    edit(
+        mini,
+        FACTS,
+        "quote: Russia operates the Tartus naval base",
+        'quote: "Russia oper\\u00adates the Tartus na\u200dval"',
+    )
+    edit(mini, ARTICLE, "  - quote: Subscribe to our newsletter.", "  - quote: Subscribe to our news\u00adletter.")
+    assert problems(mini) == []
+
+
 def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_true(mini: Path) -> None:
     edit(mini, FACTS, "agent: syria", "agent: yes")
     assert problems(mini) == [
@@ -398,6 +408,77 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "headline: Russia keeps  Tartus, officials say",
             "mini-article.yaml:5:11: headline not found verbatim in the text; it differs in spacing or line breaks "
             "(quotes cannot span lines)",
+        ),
+        # nothing invisible in what a curator writes (a name holding one looks like the name, and no text spells
+        # it), wherever it is written: one message naming it, at the field (not also "unknown entity")
+        (
+            FACTS,
+            "name: Russia}",
+            "name: Vladimir\ufeffPutin}",
+            "mini.yaml:7:39: name 'Vladimir\\ufeffPutin' holds an invisible U+FEFF (ZERO WIDTH NO-BREAK SPACE) after "
+            "'Vladimir': delete it",
+        ),
+        (
+            FACTS,
+            "aliases: [Assad]",
+            'aliases: [Assad, "Assad\\u202e\\u200d"]',
+            "mini.yaml:9:81: name 'Assad\\u202e\\u200d' holds an invisible U+202E (RIGHT-TO-LEFT OVERRIDE) after "
+            "'Assad', and an invisible U+200D (ZERO WIDTH JOINER) after 'Assad': delete them",
+        ),
+        (  # shown with the invisible character it holds: "unknown entity 'rus​sia'" looked like a bug
+            FACTS,
+            "recipient: russia",
+            'recipient: "rus\\u200bsia"',
+            "mini.yaml:18:18: 'rus\\u200bsia' holds an invisible U+200B (ZERO WIDTH SPACE) after 'rus': delete it",
+        ),
+        (
+            FACTS,
+            "  - id: extradition-demand",
+            '  - id: "extradition\\u200c-demand"',
+            "mini.yaml:12:9: 'extradition\\u200c-demand' is not a valid id: it holds an invisible U+200C (ZERO WIDTH "
+            "NON-JOINER) after 'extradition': delete it",
+        ),
+        (
+            FACTS,
+            "inferred: [year]}",
+            'inferred: [year], note: "\\u2066inferred"}',
+            "mini.yaml:15:55: '\\u2066inferred' holds an invisible U+2066 (LEFT-TO-RIGHT ISOLATE) at its start: "
+            "delete it",
+        ),
+        (
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            "title: A\u200btitle\nheadline: Russia keeps Tartus, officials say",
+            "mini-article.yaml:5:8: 'A\\u200btitle' holds an invisible U+200B (ZERO WIDTH SPACE) after 'A': delete it",
+        ),
+        (
+            ARTICLE,
+            "note: Reports the Jan. 28 talks.",
+            "note: Reports the Jan.\u00ad28 talks.",
+            "mini-article.yaml:9:9: 'Reports the Jan.\\xad28 talks.' holds an invisible U+00AD (SOFT HYPHEN) after "
+            "'Reports the Jan.': delete it",
+        ),
+        # a headline or a title is one line (the page shows it so), however the line break got in
+        (
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            "headline: |\n  Russia keeps Tartus, officials say",
+            "mini-article.yaml:5:11: the headline must be one line: write it on one line (a `|` or `>` block ends it "
+            "with a line break)",
+        ),
+        (  # and not also "not found verbatim in the text"
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            'headline: "Russia keeps Tartus,\\nofficials say"',
+            "mini-article.yaml:5:11: the headline must be one line: write it on one line (a `|` or `>` block ends it "
+            "with a line break)",
+        ),
+        (
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            'title: "A test\\u2028title"\nheadline: Russia keeps Tartus, officials say',
+            "mini-article.yaml:5:8: the title must be one line: write it on one line (a `|` or `>` block ends it "
+            "with a line break)",
         ),
     ],
 )

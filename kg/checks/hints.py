@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from functools import cache, cached_property
 
 from kg.checks.names import QUOTE_MARKS
 from kg.model import Model
-from kg.problems import Hint, HintMaker, did_you_mean
+from kg.problems import Hint, HintMaker, did_you_mean, invisible_characters, invisibles_named
 
 SNIPPET = 120
 """The longest passage a hint shows, in characters (then cut, with '…')."""
@@ -104,9 +103,9 @@ class _Text:
         if in_quote or self.has_invisible:
             passage = self.passage_seen(invisible.sub("", quote))
             if passage is not None and in_quote:
-                return f"; it holds {_named(quote, invisible)}, which the article does not have there"
+                return f"; it holds {invisibles_named(quote)}, which the article does not have there"
             if passage is not None:
-                return f"; the article's passage holds {_named(passage, invisible)}, which it does not"
+                return f"; the article's passage holds {invisibles_named(passage)}, which it does not"
         if unicodedata.normalize("NFC", quote) in self.composed:
             return (
                 "; its accented letters are encoded otherwise than the article's (a letter and a combining accent,"
@@ -167,22 +166,8 @@ class _Text:
 
 @cache
 def _invisible() -> re.Pattern[str]:
-    """Any one character of Unicode's 'format' category (Cf): zero-width spaces and joiners, soft hyphens,
-    direction marks, the byte order mark.  Listed once, when a hint first needs it (70 ms)."""
-    every = (chr(point) for point in range(sys.maxunicode + 1))
-    return re.compile("[" + re.escape("".join(c for c in every if unicodedata.category(c) == "Cf")) + "]")
-
-
-def _named(passage: str, invisible: re.Pattern[str]) -> str:
-    """'an invisible U+200B (ZERO WIDTH SPACE) after 'US troops'': each invisible character of `passage`, named
-    and placed after the words before it."""
-    named = []
-    for found in invisible.finditer(passage):
-        before = invisible.sub("", passage[: found.start()]).rstrip()[-20:]
-        before = before.split(" ", 1)[-1] if len(before) == 20 else before  # from a whole word
-        place = f" after '{before}'" if before else " at its start"
-        named.append(f"U+{ord(found[0]):04X} ({unicodedata.name(found[0], 'unnamed')}){place}")
-    return "an invisible " + ", and an invisible ".join(named)
+    """Any one invisible character (`kg.problems.is_invisible`), looked for across a whole text at once."""
+    return re.compile(f"[{invisible_characters()}]")
 
 
 def _words(text: str) -> list[str]:

@@ -8,16 +8,37 @@ meant to be queried offline; load the exports into a triple store of your own to
 
 Oxigraph has no switch for it (pyoxigraph 0.5 and `oxigraph serve-read-only` alike), so the query text is
 looked through for the keyword as a token of its own (`kg.query.lexical.code_of`: what is not a keyword is
-blanked out first).
+blanked out first).  Nor does its service description know: `kg serve` takes `sd:BasicFederatedQuery` out of
+it (`without_federation`).
 """
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from kg.query.lexical import bare_words
 
 REFUSED = "SERVICE (a federated query) is refused: only the graph built here is queried"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_FEDERATION = (ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "BasicFederatedQuery"))
 
 
 def service_at(query: str) -> tuple[int, int] | None:
     """The (line, column) of the first SERVICE keyword of `query`, both from 1; None when it has none."""
     return next(((line, column) for word, line, column in bare_words(query) if word.upper() == "SERVICE"), None)
+
+
+def without_federation(description: bytes, media_type: str, address: str) -> bytes | None:
+    """The engine's service description (served at `address`) less its `sd:feature sd:BasicFederatedQuery`, in
+    its own RDF format, every IRI written whole (Oxigraph writes the endpoint `<>`, relative to `address`); None
+    for an answer in no RDF format.  SyntaxError or ValueError for a description that cannot be read."""
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    if rdf_format is None:
+        return None
+    kept = [
+        quad
+        for quad in ox.parse(description, rdf_format, base_iri=address)
+        if (quad.predicate, quad.object) != _FEDERATION
+    ]
+    statements = kept if rdf_format.supports_datasets else [quad.triple for quad in kept]
+    return ox.serialize(statements, format=rdf_format, prefixes={"sd": SD})

@@ -7,7 +7,7 @@ front of it.  A request that takes longer than the time limit is answered `503` 
 reason; the engine is then restarted (a read-only store reopens in milliseconds), since the only way to
 stop a query inside it is to stop the process.  Answers larger than the size limit are refused with
 `507` instead of filling memory.  A federated query (SERVICE) is refused with `400` before it reaches the
-engine (`kg.query.federation`).
+engine (`kg.query.federation`), and the engine's service description no longer offers it.
 """
 
 from __future__ import annotations
@@ -22,12 +22,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kg.limits import MAX_ANSWER_BYTES, MAX_QUERY_BYTES, MIB
-from kg.query.federation import REFUSED, service_at
+from kg.query.federation import REFUSED, service_at, without_federation
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
-"""Headers of one connection, not forwarded.  `Host` is: the engine names itself by it in its service
-description (`sd:endpoint`), which named the engine's own port, reachable past this proxy's bounds."""
+"""Headers of one connection, not forwarded.  `Host` is, or this proxy's own address when a request has none
+(`_Forward.address`): the engine names itself by it in its service description (`sd:endpoint`), which named
+the engine's own port, reachable past this proxy's bounds."""
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class Guard(ThreadingHTTPServer):
@@ -70,13 +75,15 @@ class _Forward(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
             return
         body = self.rfile.read(length) if length else None
-        for query in _queries(self.path, self.headers.get("Content-Type", ""), body):
+        queries = _queries(self.path, self.headers.get("Content-Type", ""), body)
+        for query in queries:
             if (service := service_at(query)) is not None:
                 self._refuse(HTTPStatus.BAD_REQUEST, f"{REFUSED} (line {service[0]}, column {service[1]})")
                 return
         with self.server.restarting:  # wait while the engine restarts after another query overran
             pass
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in {*_HOP_BY_HOP, "host"}}
+        headers["Host"] = self.address()
         deadline = time.monotonic() + self.server.timeout_seconds
         engine = http.client.HTTPConnection("127.0.0.1", self.server.engine_port, timeout=self.server.timeout_seconds)
         try:
@@ -97,6 +104,12 @@ class _Forward(BaseHTTPRequestHandler):
             return
         finally:
             engine.close()
+        if self.command == "GET" and not queries and answer.status == HTTPStatus.OK:  # the service description
+            try:
+                data = self._described(data, answer.getheader("Content-Type", "")) or data
+            except (SyntaxError, ValueError) as error:
+                self._refuse(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine's service description is unreadable: {error}")
+                return
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
             if key.lower() not in _HOP_BY_HOP and key.lower() != "content-length":
@@ -105,6 +118,16 @@ class _Forward(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def address(self) -> str:
+        """The host and port the request was sent to (its `Host`), else this proxy's own."""
+        host, port = self.server.server_address[:2]
+        return self.headers.get("Host") or bind_address(str(host), port)
+
+    def _described(self, description: bytes, media_type: str) -> bytes | None:
+        """The engine's description of the service without what this proxy refuses (`without_federation`); None
+        for an answer that is no description (the query page, its scripts)."""
+        return without_federation(description, media_type, f"http://{self.address()}{urlsplit(self.path).path}")
 
     def _overran(self) -> None:
         with self.server.restarting:

@@ -27,11 +27,15 @@ from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visibl
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
+    INVISIBLE,
+    LINE_PATTERN,
     NAME_PATTERN,
     TEXT_PATTERN,
     id_form,
+    invisible_problem,
     is_id,
     is_name,
+    is_text,
     structure_schema,
     whole_pattern,
 )
@@ -399,6 +403,7 @@ def names_article_at_top(file: Path, article_id: str) -> bool:
 
 
 _BLANK = "blank text: write the words, or leave the field out"
+_ONE_LINE = "must be one line: write it on one line (a `|` or `>` block ends it with a line break)"
 
 
 def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
@@ -409,7 +414,9 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if str(schema.get("description", "")).startswith("a date"):
         if error.instance is None:  # `date: ~`, `date:` was taken for no date at all
             return [Problem(at, "an empty date: write it (YYYY, YYYY-MM or YYYY-MM-DD), or leave the field out")]
-        return []  # kg.dates explains malformed dates better
+        # kg.dates explains malformed dates better, and a note that is not text; not a blank or invisible one.
+        notes = [e for e in error.context or () if e.validator in ("pattern", "not") and e.absolute_path[-1] == "note"]
+        return [problem for note in notes for problem in _schema_problems(note, where)]
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         # A key may be a number or null as well as text (`2: x`): sorted as text, located by its text.
@@ -439,15 +446,26 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
+    if keyword == "not" and schema.get("not") == INVISIBLE:
+        named = "name " if schema.get("pattern") == NAME_PATTERN else ""
+        return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
         return [Problem(at, _BLANK)]
+    if keyword == "pattern" and schema.get("pattern") == LINE_PATTERN:
+        if not str(error.instance).strip():
+            return [Problem(at, _BLANK)]
+        field = error.absolute_path[-1] if error.absolute_path else "text"
+        return [Problem(at, f"the {field} {_ONE_LINE}")]
     if keyword == "pattern" and schema.get("pattern") == NAME_PATTERN:
         if not str(error.instance).strip():
             return [Problem(at, "blank name: write the name, or leave it out")]
         return [Problem(at, f"name {_short(error.instance)} must be one line, with no space at its start or end")]
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         shown = visible(str(error.instance))
-        message = f"'{shown}' is not a valid id: use lowercase letters, digits and dashes"
+        unseen = invisible_problem(str(error.instance))
+        message = f"'{shown}' is not a valid id: " + (
+            f"it {unseen}" if unseen else "use lowercase letters, digits and dashes"
+        )
         if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
             message += " (a relation to text takes it as 'value:')"
         return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
@@ -461,6 +479,8 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf" and isinstance(error.instance, str) and not error.instance.strip():
         return [Problem(at, _BLANK)]  # in a role or qualifier, which may take text
+    if keyword == "anyOf" and isinstance(error.instance, str) and (unseen := invisible_problem(error.instance)):
+        return [Problem(at, f"{_short(error.instance)} {unseen}")]
     if keyword == "anyOf":
         literal = any(option.get("pattern") == TEXT_PATTERN for option in schema.get("anyOf", []))
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
@@ -606,7 +626,7 @@ def _article_text(file: Path, text_name: str, where: Where, loaded: FileRecords)
     text file; problems with the name or the file as a whole at the `text:` field.
     """
     what = f"article text '{text_name}'"
-    if not text_name.strip():  # "blank text", said by the schema
+    if not is_text(text_name):  # blank, or holding what no one sees: said by the schema
         return ""
     if Path(text_name).name != text_name or text_name in (".", ".."):
         loaded.problems.append(Problem(where, f"{what} must be a file name next to {file.name}, with no folder"))
@@ -778,7 +798,7 @@ def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
             if not all(isinstance(v, str) for v in value):
                 continue
             values = tuple(sys.intern(v) for v in value)
-        elif isinstance(value, str) and value.strip():  # blank: the schema says so, not also "unknown entity"
+        elif isinstance(value, str) and is_text(value):  # blank, invisible: the schema says so, not "unknown entity"
             values = (sys.intern(value),)
         else:
             continue

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.ontology import Ontology
+from kg.problems import holds_invisible, invisible_characters, invisibles_named, is_invisible
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
@@ -21,8 +22,11 @@ SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 
 @cache
 def whole_pattern(pattern: str) -> re.Pattern[str]:
-    """`pattern` with a final `$` that matches at the very end only (`\\Z`), as JSON Schema means it (ECMA-262):
-    Python's `$` also matches before a final line break, which let `id: "russia\\n"` through."""
+    """`pattern` as JSON Schema means it (ECMA-262), in Python's terms: a final `$` that matches at the very end
+    only (`\\Z`), where Python's also matches before a final line break, which let `id: "russia\\n"` through; and
+    the category `\\p{Cf}` (`INVISIBLE_PATTERN`), which Python's expressions do not read, as its characters
+    (listed for such a pattern only: 70 ms)."""
+    pattern = pattern.replace(_FORMAT_CATEGORY, invisible_characters()) if _FORMAT_CATEGORY in pattern else pattern
     return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
 
 
@@ -33,8 +37,26 @@ def is_id(value: str) -> bool:
 
 
 def is_name(value: str) -> bool:
-    """Whether `value` is a well-formed name or alias (`NAME_PATTERN` to its very end)."""
-    return whole_pattern(NAME_PATTERN).search(value) is not None
+    """Whether `value` is a well-formed name or alias (`NAME_PATTERN` to its very end, nothing invisible)."""
+    return whole_pattern(NAME_PATTERN).search(value) is not None and not holds_invisible(value)
+
+
+def is_text(value: str) -> bool:
+    """Whether `value` is well-formed text (`TEXT_PATTERN`: not blank; nothing invisible)."""
+    return whole_pattern(TEXT_PATTERN).search(value) is not None and not holds_invisible(value)
+
+
+def is_line(value: str) -> bool:
+    """Whether `value` is one line of text, not blank (`LINE_PATTERN`): a well-formed headline or title."""
+    return whole_pattern(LINE_PATTERN).search(value) is not None
+
+
+def invisible_problem(value: str) -> str | None:
+    """What to do about the invisible characters of `value` (`INVISIBLE_PATTERN`), if it holds any: its
+    subject (the value, or the field) goes before."""
+    if not holds_invisible(value):
+        return None
+    return f"holds {invisibles_named(value)}: delete {'them' if sum(map(is_invisible, value)) > 1 else 'it'}"
 
 
 def id_form(text: str) -> str:
@@ -44,11 +66,27 @@ def id_form(text: str) -> str:
 
 
 _ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
+_FORMAT_CATEGORY = "\\p{Cf}"
+INVISIBLE_PATTERN = f"[{_FORMAT_CATEGORY}]"
+"""A character no one sees (`kg.problems.is_invisible`: Unicode's category Cf), as ECMA-262 (editors) and
+jsonschema-rs read it; `whole_pattern` spells it out for Python.  None is allowed in text the curator writes: a
+name holding one is a second name that looks like the first, and that no text spells."""
+INVISIBLE = {"type": "string", "pattern": INVISIBLE_PATTERN}
+"""Text holding an invisible character, which `_VISIBLE` text is not (typed: a pattern passes over a number, and
+`not` would refuse it before `type` says it is no text)."""
+_VISIBLE = {"not": INVISIBLE}
 TEXT_PATTERN = "\\S"
-_TEXT = {"type": "string", "pattern": TEXT_PATTERN}  # not empty nor blank: a quote of spaces is found everywhere
-NAME_PATTERN = "^\\S(?:.*\\S)?$"
+_VERBATIM = {"type": "string", "pattern": TEXT_PATTERN}
+"""Text copied from an article's text, and checked against it: not blank (a quote of spaces is found everywhere);
+what the text holds, invisible or not, it may hold too (a soft hyphen the text prints), and what the text does
+not hold is not found there."""
+_TEXT = {**_VERBATIM, **_VISIBLE}
+_BREAKS = "\\n\\x85\\u2028\\u2029"  # line breaks, in a character class (a carriage return is a control)
+LINE_PATTERN = f"^[^{_BREAKS}]*\\S[^{_BREAKS}]*$"
+"""A headline or a title: one line (the page and the exports show it on one), not blank."""
+NAME_PATTERN = f"^\\S(?:[^{_BREAKS}]*\\S)?$"
 """A name or an alias: one line, no space at either end (' Russia' was a second name that no text spells)."""
-_NAME = {"type": "string", "pattern": NAME_PATTERN}
+_NAME = {"type": "string", "pattern": NAME_PATTERN, **_VISIBLE}
 _DATE_STRING = {
     "type": ["string", "integer"],
     "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
@@ -103,7 +141,7 @@ def _evidence(modality: dict[str, Any], speech: dict[str, Any]) -> dict[str, Any
         "required": ["quote"],
         "additionalProperties": False,
         "properties": {
-            "quote": {**_TEXT, "description": "verbatim text of the article (curly quotes included)"},
+            "quote": {**_VERBATIM, "description": "verbatim text of the article (curly quotes included)"},
             "article": {**_ID, "description": "the article quoted; default: the file's `article`"},
             "via": {
                 "type": "array",
@@ -217,10 +255,19 @@ def _article_schema() -> dict[str, Any]:
             "text": {**_TEXT, "description": "file name of the article's plain text, next to this file"},
             "outlet": {**_ID, "description": "entity id of the publishing NewsOrganization"},
             "outlet_note": _TEXT,
-            "headline": {**_TEXT, "description": "the headline as printed (verbatim)"},
-            "title": {**_TEXT, "description": "a descriptive title, for articles whose text prints no headline"},
+            "headline": {
+                "type": "string",
+                "pattern": LINE_PATTERN,
+                "description": "the headline as printed (verbatim)",
+            },
+            "title": {
+                "type": "string",
+                "pattern": LINE_PATTERN,
+                **_VISIBLE,
+                "description": "a descriptive title, for articles whose text prints no headline",
+            },
             "author": _ID,
-            "section": _TEXT,
+            "section": _VERBATIM,
             "published": {
                 "type": "object",
                 "additionalProperties": False,
@@ -233,7 +280,7 @@ def _article_schema() -> dict[str, Any]:
                     "type": "object",
                     "required": ["id", "caption"],
                     "additionalProperties": False,
-                    "properties": {"id": _ID, "caption": _TEXT, "credit": _TEXT},
+                    "properties": {"id": _ID, "caption": _VERBATIM, "credit": _VERBATIM},
                 },
             },
             "ignore": {
@@ -242,7 +289,7 @@ def _article_schema() -> dict[str, Any]:
                     "type": "object",
                     "required": ["quote", "reason"],
                     "additionalProperties": False,
-                    "properties": {"quote": _TEXT, "reason": _TEXT},
+                    "properties": {"quote": _VERBATIM, "reason": _TEXT},
                 },
             },
         },
