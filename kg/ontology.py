@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.literals import Datatype, datatype
 from kg.ontology_checks import OntologyError as OntologyError  # raised by load_ontology: imported from here
 from kg.ontology_checks import (
     Term,
@@ -57,6 +58,11 @@ class OntologyProperty:
     @property
     def iri(self) -> str:
         return KGO + self.name
+
+    @property
+    def datatype(self) -> Datatype:
+        """What a value of this datatype property is (its range: a whole number for xsd:integer), or text."""
+        return datatype(self.range)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.literals import DATATYPES
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, did_you_mean, locate
-from kg.vocab import KGO, OWL, RDF, RDFS, K
+from kg.vocab import KGO, OWL, RDF, RDFS, XSD, K
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """Any RDF term (pyoxigraph's stubs name no such union)."""
@@ -30,7 +31,8 @@ TERM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 and Turtle and SPARQL after `kgo:`; every name of the ontology has it (`Person`, `holdsPosition`)."""
 
 PROPERTY_TYPES = (OWL + "ObjectProperty", OWL + "DatatypeProperty")
-USAGE_TYPES = (K.EventRole, K.ClaimRelation, K.Qualifier, K.AcyclicRelation)
+USAGES = (K.EventRole, K.ClaimRelation, K.Qualifier)  # a property typed so is used in YAML
+USAGE_TYPES = (*USAGES, K.AcyclicRelation)
 
 
 class OntologyError(ValidationFailed, ValueError):
@@ -188,6 +190,7 @@ class TermChecks:
             self.single(name, props, RDFS + "range")
             if KGO + K.Modality in self.types(props):
                 self.modality(name, props)
+            self.value_range(name, props)
         self.undeclared_classes()
         self.modality_labels()
         return self.problems
@@ -231,6 +234,21 @@ class TermChecks:
             message = f"kgo:{name} has {len(values)} {said} values: {give}"
             placed = sorted((self.files.problem(message, KGO + name, predicate, v) for v in values), key=_place)
             self.problems.append(placed[1])  # at the second as written (the store keeps them in no such order)
+
+    def value_range(self, name: str, props: dict[str, list[Term]]) -> None:
+        """A relation, role or qualifier to a value has a range whose values the builder can check (kg.literals):
+        a range it does not know (xsd:float) would be a type no value is checked against."""
+        types = self.types(props)
+        if OWL + "ObjectProperty" in types or OWL + "DatatypeProperty" not in types:
+            return  # a property of both kinds is reported as such (`kinds`)
+        if not any(KGO + usage in types for usage in USAGES):
+            return
+        for value in props.get(RDFS + "range", [])[:1]:
+            if lexical(value) not in DATATYPES:
+                shown = _shown(value.value) if isinstance(value, ox.NamedNode) else "a union"
+                known = ", ".join(datatype.name for datatype in DATATYPES.values())
+                message = f"kgo:{name} has the range {shown}, which no value is checked against: use one of {known}"
+                self.at(message, name, RDFS + "range", value)
 
     def modality(self, name: str, props: dict[str, list[Term]]) -> None:
         rank, direct = props.get(KGO + K.modalityRank, []), props.get(KGO + K.directTriple, [])
@@ -281,6 +299,10 @@ class TermChecks:
             hint = did_you_mean(local, declared)
             message = f"kgo:{local} is used as a class here but declared nowhere{more}{hint}"
             self.problems.append(Problem(first.where, message, first.line, first.column))
+
+
+def _shown(iri: str) -> str:
+    return "xsd:" + iri[len(XSD) :] if iri.startswith(XSD) else f"<{iri}>"
 
 
 def _place(problem: Problem) -> tuple[str, int, int]:

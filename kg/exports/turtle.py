@@ -396,7 +396,14 @@ class TurtleWriter:
             )
 
     def _value(self, prop: str, value: str) -> str:
-        return string(value) if self.ontology.properties[prop].is_datatype else self.node(value)
+        return self.literal(prop, value) if self.ontology.properties[prop].is_datatype else self.node(value)
+
+    def literal(self, prop: str, value: str) -> str:
+        """A value of a datatype property, with the datatype of its range (text as a plain string)."""
+        datatype = self.ontology.properties[prop].datatype
+        if datatype.is_text:
+            return english(value) if datatype.name == "rdf:langString" else string(value)
+        return f"{string(value)}^^{datatype.name}"
 
     def _event(self, event: Event, reads: _Reads, out: list[str]) -> None:
         subject = self.node(event.id)
@@ -407,7 +414,7 @@ class TurtleWriter:
 
     def _claim(self, claim: Claim, reads: _Reads, out: list[str]) -> None:
         subject, statement = self.node(claim.subject), self.claim(claim.id)
-        obj = string(claim.value) if claim.value is not None else self.node(claim.object or "")
+        obj = self.literal(claim.predicate, claim.value) if claim.value is not None else self.node(claim.object or "")
         modality = self.view.modality(claim.evidence)
         if modality.direct_triple and reads.writes_direct(claim):  # hedged, denied: only as statements
             out.append(f"{subject} {self.kgo(claim.predicate)} {obj} .\n")
