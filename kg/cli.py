@@ -210,12 +210,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_terms(args: argparse.Namespace) -> int:
     from kg.curation.terms import render_terms, vocabulary
 
-    try:
-        ontology = load_ontology(args.ontology)
-    except (SyntaxError, ValueError) as error:
-        print(f"kg terms: cannot read the ontology: {error}", file=sys.stderr)
-        return 1
-    sections = vocabulary(ontology, args.word)
+    sections = vocabulary(load_ontology(args.ontology), args.word)
     if not sections:
         print(f"kg terms: no term's name or meaning holds '{escaped(args.word)}'", file=sys.stderr)
         return 1
@@ -706,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return args.function(args)
-    except ValidationFailed as failure:
+    except ValidationFailed as failure:  # bad sources, or an ontology that cannot be used (OntologyError)
         return _report(failure.problems, getattr(args, "max_errors", MAX_ERRORS_SHOWN))
     except BrokenPipeError:  # e.g. `kg stats | head`: the reader has all it wanted
         sys.stderr.close()

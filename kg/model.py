@@ -95,6 +95,7 @@ class Claim:
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
     lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
+    value_kind: str = "text"  # what YAML gave as `value`: "text", or a "number" or "boolean" (kg.literals)
 
 
 @frozen_record

@@ -13,17 +13,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.literals import Datatype, datatype
+from kg.ontology_checks import OntologyError as OntologyError  # raised by load_ontology: imported from here
+from kg.ontology_checks import (
+    Term,
+    TermChecks,
+    TurtleFiles,
+    kgo_local,
+    lexical,
+    modality_label,
+    refuse,
+)
+from kg.problems import Problem, Where
 from kg.vocab import KGO, OWL, RDF, RDFS, STANDARD_TERMS, K, missing_terms
 
 USAGES = {K.EventRole: "role", K.ClaimRelation: "relation", K.Qualifier: "qualifier"}
-
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-"""Any RDF term (pyoxigraph's stubs name no such union)."""
-
-
-class OntologyError(ValueError):
-    """The ontology lacks something the code needs (a term it spells, a modality)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class OntologyProperty:
     @property
     def iri(self) -> str:
         return KGO + self.name
+
+    @property
+    def datatype(self) -> Datatype:
+        """What a value of this datatype property is (its range: a whole number for xsd:integer), or text."""
+        return datatype(self.range)
 
 
 @dataclass(frozen=True)
@@ -149,15 +158,6 @@ class Ontology:
         return item.label if item else name
 
 
-def _local(term: ox.NamedNode) -> str | None:
-    return term.value[len(KGO) :] if term.value.startswith(KGO) else None
-
-
-def _value(term: Term) -> str:
-    """The lexical value of an IRI, blank node or literal ('' for a quoted triple)."""
-    return "" if isinstance(term, ox.Triple) else term.value
-
-
 def ontology_files(directory: Path) -> list[Path]:
     """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none."""
     files = sorted(directory.glob("*.ttl"))
@@ -168,25 +168,40 @@ def ontology_files(directory: Path) -> list[Path]:
 
 
 def load_ontology(directory: Path) -> Ontology:
-    """Read every `*.ttl` in `directory` and extract the kgo vocabulary; OntologyError when a term is missing."""
-    files = tuple(ontology_files(directory))
+    """Read every `*.ttl` in `directory` and extract the kgo vocabulary; OntologyError (every problem at its
+    file, line and column) when the files cannot be read, or their terms cannot be used as they are."""
+    try:
+        files = tuple(ontology_files(directory))
+    except FileNotFoundError as error:
+        raise refuse([Problem(Where(directory), f"cannot read the ontology: {error.strerror}", 1, 1)]) from None
+    turtle = TurtleFiles.read(files)
     store = ox.Store()
-    for file in files:
-        store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    store.extend(turtle.quads)
     reader = _Reader(store)
-    missing = missing_terms(set(reader.values))
-    if missing:
-        raise OntologyError(f"{', '.join('kgo:' + m for m in missing)} not declared, but the code uses them")
-    typed = {_value(q.subject) for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None)}
-    if undeclared := sorted(STANDARD_TERMS - typed):
-        raise OntologyError(f"{', '.join(undeclared)} not declared (ontology/imports.ttl), but the code writes them")
+    if problems := TermChecks(reader.values, reader.class_terms, turtle).run() + _unmet_needs(reader, turtle):
+        raise refuse(problems)
     ontology = Ontology(reader.classes(), reader.properties(), files, reader.modalities(), reader.restricted_ranges())
-    if not ontology.modalities:
-        raise OntologyError("no kgo:Modality is declared: evidence needs at least one (asserted)")
     if circle := _subclass_circle(ontology.classes):
         # Every class on it would be every other: entities were reported of an unknown class, or not fitting
-        raise OntologyError(f"rdfs:subClassOf goes round in a circle: {' → '.join('kgo:' + c for c in circle)}")
+        message = f"rdfs:subClassOf goes round in a circle: {' → '.join('kgo:' + c for c in circle)}"
+        raise refuse([turtle.problem(message, KGO + circle[0], RDFS + "subClassOf", ox.NamedNode(KGO + circle[1]))])
     return ontology
+
+
+def _unmet_needs(reader: _Reader, turtle: TurtleFiles) -> list[Problem]:
+    """What the code needs of the ontology and it lacks: the terms the code spells, and a modality."""
+    problems = []
+    if missing := missing_terms(set(reader.values)):
+        message = f"{', '.join('kgo:' + m for m in missing)} not declared, but the code uses them"
+        problems.append(Problem(Where(turtle.main_file()), message, 1, 1))
+    typed = {lexical(q.subject) for q in reader.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None)}
+    if undeclared := sorted(STANDARD_TERMS - typed):
+        message = f"{', '.join(undeclared)} not declared (ontology/imports.ttl), but the code writes them"
+        problems.append(Problem(Where(turtle.main_file()), message, 1, 1))
+    if not any(KGO + K.Modality in reader.types(props) for props in reader.values.values()):
+        message = "no kgo:Modality is declared: evidence needs at least one (asserted)"
+        problems.append(Problem(Where(turtle.main_file()), message, 1, 1))
+    return problems
 
 
 def _subclass_circle(classes: dict[str, OntologyClass]) -> list[str]:
@@ -222,7 +237,7 @@ class _Reader:
         self.store = store
         self.values: dict[str, dict[str, list[Term]]] = {}
         for quad in store.quads_for_pattern(None, None, None, None):
-            if isinstance(quad.subject, ox.NamedNode) and (local := _local(quad.subject)) is not None:
+            if isinstance(quad.subject, ox.NamedNode) and (local := kgo_local(quad.subject)) is not None:
                 self.values.setdefault(local, {}).setdefault(quad.predicate.value, []).append(quad.object)
 
     def text(self, props: dict[str, list[Term]], iri: str) -> str | None:
@@ -245,14 +260,19 @@ class _Reader:
             node = rest[0] if rest else ox.NamedNode(RDF + "nil")
         return items
 
-    def class_names(self, term: Term) -> tuple[str, ...]:
-        """A class, or the members of an `owl:unionOf`, as kgo local names (or full IRIs for others)."""
+    def class_terms(self, term: Term) -> list[ox.NamedNode]:
+        """The named classes a class stands for: itself, or the members of its `owl:unionOf`."""
         if isinstance(term, ox.NamedNode):
-            return (_local(term) or term.value,)
+            return [term]
         if isinstance(term, ox.BlankNode):
             for union in self.objects(term, OWL + "unionOf"):
-                return tuple(sorted(name for member in self.members(union) for name in self.class_names(member)))
-        return ()
+                return [named for member in self.members(union) for named in self.class_terms(member)]
+        return []
+
+    def class_names(self, term: Term) -> tuple[str, ...]:
+        """A class, or the members of an `owl:unionOf`, as kgo local names (or full IRIs for others)."""
+        names = [kgo_local(named) or named.value for named in self.class_terms(term)]
+        return tuple(names) if isinstance(term, ox.NamedNode) else tuple(sorted(names))
 
     def classes(self) -> dict[str, OntologyClass]:
         classes = {}
@@ -263,7 +283,7 @@ class _Reader:
                 sorted(
                     local
                     for t in props.get(RDFS + "subClassOf", [])
-                    if isinstance(t, ox.NamedNode) and (local := _local(t)) is not None
+                    if isinstance(t, ox.NamedNode) and (local := kgo_local(t)) is not None
                 )
             )
             classes[name] = OntologyClass(
@@ -288,8 +308,8 @@ class _Reader:
                 self.text(props, RDFS + "comment") or "",
                 frozenset(usage for kind, usage in USAGES.items() if KGO + kind in types),
                 OWL + "DatatypeProperty" in types,
-                tuple(n for t in props.get(RDFS + "domain", [])[:1] for n in self.class_names(t)),
-                tuple(n for t in props.get(RDFS + "range", [])[:1] for n in self.class_names(t)),
+                tuple(n for t in props.get(RDFS + "domain", []) for n in self.class_names(t)),  # one (TermChecks)
+                tuple(n for t in props.get(RDFS + "range", []) for n in self.class_names(t)),
                 KGO + K.AcyclicRelation in types,
             )
         return properties
@@ -298,18 +318,15 @@ class _Reader:
         found = []
         for name, props in self.values.items():
             if KGO + K.Modality in self.types(props):
-                rank = props.get(KGO + K.modalityRank, [])
-                direct = props.get(KGO + K.directTriple, [])
-                if not rank or not direct:
-                    raise OntologyError(f"modality kgo:{name} needs a kgo:modalityRank and a kgo:directTriple")
-                label = self.text(props, RDFS + "label") or name.lower()
+                rank, direct = props[KGO + K.modalityRank], props[KGO + K.directTriple]  # each there (TermChecks)
+                label = modality_label(name, props)
                 dashes = tuple(int(n) for n in (self.text(props, KGO + K.displayDashes) or "").split() if n.isdigit())
                 found.append(
                     Modality(
                         label,
                         KGO + name,
-                        int(_value(rank[0])),
-                        _value(direct[0]) == "true",
+                        int(lexical(rank[0])),
+                        lexical(direct[0]) == "true",
                         self.text(props, KGO + K.displayColor),
                         dashes,
                         self.text(props, KGO + K.displayMark) or "",
@@ -327,5 +344,5 @@ class _Reader:
                 on = self.objects(parent, OWL + "onProperty")
                 values = self.objects(parent, OWL + "allValuesFrom")
                 if on and values:
-                    ranges[(name, _value(on[0]))] = self.class_names(values[0])
+                    ranges[(name, lexical(on[0]))] = self.class_names(values[0])
         return ranges

@@ -268,7 +268,9 @@ def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path
     """`value: 012` was written as "10", `value: true` as "True": a literal is text as printed.  A YAML 1.1
     number in another base is that text (`012`); a decimal one is a number, refused."""
     edit(mini, FACTS, "predicate: operates\n    object: tartus-naval-base", "predicate: characterizedAs\n    value: 12")
-    assert problems(mini) == ["mini.yaml:27:12: expected text, got a whole number"]
+    assert problems(mini) == [
+        "mini.yaml:27:12: 'characterizedAs' takes text (xsd:string): got the number 12: write it in quotes, as printed"
+    ]
     edit(mini, FACTS, "value: 12", "value: 012")
     assert problems(mini) == []
     claims = kg.load(mini, ONTOLOGY).claims.values()

@@ -11,8 +11,8 @@ from kg.checks.kept import KeptChecks
 from kg.checks.meaning import validate_model
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.model import Model
-from kg.ontology import Ontology, load_ontology
-from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, locate
+from kg.ontology import Ontology, OntologyError, load_ontology
+from kg.problems import LocatedProblem, ValidationFailed, locate
 from kg.sources.kept import read_in_parallel
 from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
@@ -47,15 +47,8 @@ def check(
     try:
         with stage("ontology"):
             ontology = load_ontology(ontology_dir)
-    except SyntaxError as error:  # pyoxigraph's Turtle errors carry the file, line and column
-        where = Where(Path(error.filename)) if error.filename else Where(ontology_dir)
-        problem = Problem(where, f"ontology syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
-        return None, locate([problem])
-    except OSError as error:
-        message = f"cannot read the ontology: {error.strerror or error}"
-        return None, locate([Problem(Where(ontology_dir), message, 1, 1)])
-    except ValueError as error:
-        return None, locate([Problem(Where(ontology_dir), f"cannot read the ontology: {error}", 1, 1)])
+    except OntologyError as error:
+        return None, error.problems
     with stage("load sources"):
         loaded = load_sources(sources, limits, read)
     if on_loaded is not None:

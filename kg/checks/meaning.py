@@ -17,7 +17,7 @@ from kg.checks.names import name_key
 from kg.dates import Date
 from kg.limits import HINTS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
-from kg.ontology import Ontology
+from kg.ontology import Ontology, OntologyProperty
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
 from kg.sources.records import names_article_at_top
 from kg.sources.schema import id_form, is_id, is_line
@@ -306,6 +306,8 @@ class _Checker:
                 self.error(where.at("object"), f"'{claim.predicate}' takes a literal: use 'value:', not 'object:'")
             elif not prop.is_datatype and claim.value is not None and not both:
                 self.error(where.at("value"), f"'{claim.predicate}' links two nodes: use 'object:' with an id")
+            elif claim.value is not None:
+                self.check_literal(prop, claim.value, claim.value_kind, where.at("value"))
             elif claim.object is not None:
                 self.check_range(prop.name, prop.range, claim.object, where, "object")
         for qualifier, values in claim.qualifiers:
@@ -331,12 +333,24 @@ class _Checker:
         ):
             self.error(where, f"'{name}' applies to {' or '.join(prop.domain)}, not to {_a(owner_type)}")
         if prop.is_datatype:
+            for index, value in enumerate(values):
+                self.check_literal(prop, value, "text", where.at(index))
             return
         for index, value in enumerate(values):  # at its place in a list (a single value: at the value)
             if value == subject_id:
                 self.error(where.at(index), f"'{subject_id}' cannot be its own '{name}'")
             else:
                 self.check_range(name, prop.range, value, where, index)
+
+    def check_literal(self, prop: OntologyProperty, value: str, kind: str, where: Where) -> None:
+        """A value fits the datatype of its property's range (kg.literals); a YAML number fits a number only."""
+        datatype = prop.datatype
+        takes = f"'{prop.name}' takes {datatype.what} ({datatype.name})"
+        if kind not in datatype.takes:
+            quoted = ": write it in quotes, as printed" if datatype.is_text else ""
+            self.error(where, f"{takes}: got the {kind} {value}{quoted}")
+        elif not datatype.fits(value):
+            self.error(where, f"{takes}: got '{value}'")
 
     def check_reference(self, node_id: str, where: Where, *path: str | int) -> str | None:
         """The class of `node_id`, or None after reporting it unknown at `path` below `where` (a Where is

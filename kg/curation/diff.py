@@ -484,10 +484,7 @@ def digest_of_sources(sources: Path, ontology: Path, base: str = DEFAULT_BASE) -
 
 def digest_of_turtle(path: Path, ontology: Path) -> Digest:
     """The digest of an export (`graph.ttl`), read with the classes and roles of the ontology in `ontology`."""
-    try:
-        known = load_ontology(ontology)
-    except (OSError, SyntaxError, ValueError) as error:
-        raise DiffError(f"cannot read the ontology {ontology}: {_reason(error)}") from None
+    known = load_ontology(ontology)  # OntologyError, reported as every command reports it
     store = ox.Store()
     try:
         base = declared_prefixes(path).get("kg", DEFAULT_BASE)

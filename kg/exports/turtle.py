@@ -235,6 +235,7 @@ class TurtleWriter:
         self._types: dict[str, str] = {}
         self._nodes: dict[str, str] = {}
         self._articles: dict[str, str] = {}
+        self._kgo: dict[str, str] = {}
         self._modalities = {m.name: self.term(m.iri) for m in ontology.modalities}
         # An evidence item's own modality, by name (`Ontology.strongest` of that one name)
         self._evidence_modalities = {
@@ -298,6 +299,14 @@ class TurtleWriter:
     def claim(self, claim_id: str) -> str:
         return self._name("kgc", claim_id)
 
+    def kgo(self, name: str) -> str:
+        """A term of the ontology by its local name: `kgo:name`, or its IRI in full when the name cannot follow a
+        prefix (the ontology's load refuses such a name; an Ontology made in Python is not checked)."""
+        found = self._kgo.get(name)
+        if found is None:
+            found = self._kgo[name] = self._name("kgo", name)
+        return found
+
     def term(self, full_iri: str) -> str:
         """A kgo term by its prefixed name, any other IRI in full."""
         if full_iri.startswith(KGO):
@@ -309,7 +318,7 @@ class TurtleWriter:
         found = self._types.get(cls)
         if found is None:
             classes = [cls, *(a for a in self.ontology.ancestors(cls) if a != cls)]
-            found = self._types[cls] = "a " + ", ".join(f"kgo:{c}" for c in classes)
+            found = self._types[cls] = "a " + ", ".join(self.kgo(c) for c in classes)
         return found
 
     # ------------------------------------------------------------------ chunks
@@ -387,33 +396,40 @@ class TurtleWriter:
             )
 
     def _value(self, prop: str, value: str) -> str:
-        return string(value) if self.ontology.properties[prop].is_datatype else self.node(value)
+        return self.literal(prop, value) if self.ontology.properties[prop].is_datatype else self.node(value)
+
+    def literal(self, prop: str, value: str) -> str:
+        """A value of a datatype property, with the datatype of its range (text as a plain string)."""
+        datatype = self.ontology.properties[prop].datatype
+        if datatype.is_text:
+            return english(value) if datatype.name == "rdf:langString" else string(value)
+        return f"{string(value)}^^{datatype.name}"
 
     def _event(self, event: Event, reads: _Reads, out: list[str]) -> None:
         subject = self.node(event.id)
         lines = [self.types(event.type), *self._names(event.name, event.aliases)]
         for role, values in event.roles:
-            lines += [f"kgo:{role} {self._value(role, value)}" for value in values]
+            lines += [f"{self.kgo(role)} {self._value(role, value)}" for value in values]
         self._provenance(subject, event, reads, lines, out, self.view.modality(event.evidence))
 
     def _claim(self, claim: Claim, reads: _Reads, out: list[str]) -> None:
         subject, statement = self.node(claim.subject), self.claim(claim.id)
-        obj = string(claim.value) if claim.value is not None else self.node(claim.object or "")
+        obj = self.literal(claim.predicate, claim.value) if claim.value is not None else self.node(claim.object or "")
         modality = self.view.modality(claim.evidence)
         if modality.direct_triple and reads.writes_direct(claim):  # hedged, denied: only as statements
-            out.append(f"{subject} kgo:{claim.predicate} {obj} .\n")
+            out.append(f"{subject} {self.kgo(claim.predicate)} {obj} .\n")
         out.append(f"{subject} kgo:statement {statement} .\n")
         other = claim.value if claim.object is None else reads.name(claim.object)
         title = f"{reads.name(claim.subject)} — {self.ontology.label(claim.predicate)} — {other}"
         lines = [
             "a kgo:Claim, rdf:Statement",
             f"rdf:subject {subject}",
-            f"rdf:predicate kgo:{claim.predicate}",
+            f"rdf:predicate {self.kgo(claim.predicate)}",
             f"rdf:object {obj}",
             f"rdfs:label {english(title)}",
         ]
         for qualifier, values in claim.qualifiers:
-            lines += [f"kgo:{qualifier} {self._value(qualifier, value)}" for value in values]
+            lines += [f"{self.kgo(qualifier)} {self._value(qualifier, value)}" for value in values]
         self._provenance(statement, claim, reads, lines, out, modality)
 
     def _ref(self, record_id: str, reads: _Reads) -> str:

@@ -22,6 +22,7 @@ import jsonschema_rs
 from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
+from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible
 from kg.sources.reading import Refused, forget_folders, read_text
@@ -708,8 +709,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         if ("object" in raw) == ("value" in raw):
             loaded.problems.append(Problem(claim_where, _OBJECT_OR_VALUE["object" in raw]))
         obj = _ref(raw.get("object"))
-        value = raw.get("value")
-        value = value if isinstance(value, str) else None  # another type is reported by the schema
+        value, value_kind = yaml_literal(raw.get("value")) or (None, "text")  # a list…: reported by the schema
         given_id = raw.get("id")
         claim_id = (
             given_id
@@ -731,6 +731,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             note=_str(raw.get("note")),
             where=claim_where,
             lint=_lint(raw.get("lint")),
+            value_kind=value_kind,
         )
         loaded.claims.append(claim)
     loaded.unread |= passed_over

@@ -219,8 +219,10 @@ def _facts_schema(
                         "predicate": relations,
                         "object": _ID,
                         "value": {
-                            **_TEXT,
-                            "description": "the literal as printed, as text (quoted if YAML would read a number)",
+                            "type": ["string", "number", "boolean"],
+                            "pattern": TEXT_PATTERN,
+                            "description": "the literal as printed, as text (quoted if YAML would read a number), "
+                            "or a number or true/false where the relation's range is one (kg.literals)",
                         },
                         "date": _DATE,
                         "start": _DATE,

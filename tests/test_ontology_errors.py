@@ -1,0 +1,251 @@
+"""A mistake in the ontology is reported where it is: `ontology/kg.ttl:LINE:COL: …`, once, by every command.
+
+Each case extends or edits a copy of the ontology as a curator would.  Before, a term named `Depot.` was
+written into graph.ttl as `a kgo:Depot.` (which nothing can read), a second rdfs:domain was dropped in
+silence, a renamed class gave dozens of errors in the sources and none in the ontology, and `kg schema`,
+`kg new …` and `kg terms` printed a traceback or `ontology:1:1`."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.checks.checked import load_project
+from kg.cli import main
+from kg.exports.rdf import DEFAULT_BASE
+from kg.exports.turtle import graph_text
+from kg.model import Entity
+from kg.ontology import OntologyClass
+
+from .conftest import ONTOLOGY, extended_ontology
+
+KGO = "https://w3id.org/syria-russia-kg/ontology#"
+
+
+def copy(tmp_path: Path, add: str = "", old: str = "", new: str = "") -> Path:
+    """A copy of the ontology with `add` appended to kg.ttl and its first `old` replaced by `new`."""
+    folder = extended_ontology(tmp_path / "ontology", add and "\n" + add + "\n")
+    if old:
+        text = (folder / "kg.ttl").read_text(encoding="utf-8")
+        assert old in text, old
+        (folder / "kg.ttl").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def at(folder: Path, text: str) -> str:
+    """`kg.ttl:LINE:COL` of the first `text` in kg.ttl."""
+    turtle = folder / "kg.ttl"
+    for number, line in enumerate(turtle.read_text(encoding="utf-8").splitlines(), start=1):
+        if (column := line.find(text)) >= 0:
+            return f"{turtle}:{number}:{column + 1}"
+    raise AssertionError(f"{text!r} not in kg.ttl")
+
+
+def added(folder: Path, turtle: str, text: str) -> str:
+    """`kg.ttl:LINE:COL` of `text` in `turtle`, added at the end of kg.ttl by `copy`."""
+    lines = len((folder / "kg.ttl").read_text(encoding="utf-8").splitlines())
+    index = turtle.index(text)
+    line = lines - turtle.count("\n") + turtle.count("\n", 0, index)
+    return f"{folder / 'kg.ttl'}:{line}:{index - turtle.rfind(chr(10), 0, index)}"
+
+
+def reported(sources: Path, folder: Path) -> list[str]:
+    return [str(problem) for problem in kg.validate(sources, folder)]
+
+
+# ---------------------------------------------------------------------------------------------- term names
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "<https://w3id.org/syria-russia-kg/ontology#Depot.> a owl:Class ; rdfs:subClassOf kgo:Facility .",
+        "<https://w3id.org/syria-russia-kg/ontology#runs/at> a owl:ObjectProperty, kgo:ClaimRelation ;\n"
+        "    rdfs:domain kgo:Agent ; rdfs:range kgo:Facility .",
+    ],
+)
+def test_a_term_whose_name_yaml_and_turtle_cannot_write_is_refused(
+    mini: Path, tmp_path: Path, declaration: str
+) -> None:
+    folder = copy(tmp_path, declaration)
+    name = declaration.split("#", 1)[1].split(">", 1)[0]
+    assert reported(mini, folder) == [
+        f"{added(folder, declaration, '<https://w3id.org')}: '{name}' cannot name a kgo term: a term's name is a "
+        "letter, then letters, digits or '_' (YAML writes it as a type or a predicate, Turtle and SPARQL after kgo:)"
+    ]
+
+
+def test_the_turtle_writer_writes_a_name_it_cannot_prefix_as_a_full_iri(mini: Path) -> None:
+    """Defence in depth, for an Ontology made in Python (its load would refuse these names)."""
+    project = load_project(mini, ONTOLOGY)
+    ontology, model = project.ontology, project.model
+    ontology.classes["Depot."] = OntologyClass("Depot.", "depot", "", ("Facility",))
+    operates = ontology.properties["operates"]
+    ontology.properties["runs/at"] = dataclasses.replace(operates, name="runs/at")
+    model.entities["test-depot"] = Entity("test-depot", "Depot.", "Test depot")
+    claim = next(c for c in model.claims.values() if c.predicate == "operates")
+    model.claims[claim.id] = dataclasses.replace(claim, predicate="runs/at")
+    triples = list(ox.parse("".join(graph_text(model, ontology, DEFAULT_BASE)), ox.RdfFormat.TURTLE))
+    terms = {t.object.value for t in triples} | {t.predicate.value for t in triples}
+    assert {KGO + "Depot.", KGO + "runs/at"} <= terms
+
+
+# ---------------------------------------------------------------------------------------------- every command
+
+BROKEN = {
+    "a missing dot": ("kgo:Depot a owl:Class", "ontology syntax error: Unexpected end"),
+    "a circle": (
+        "kgo:Agent rdfs:subClassOf kgo:Person .",
+        "rdfs:subClassOf goes round in a circle: kgo:Agent → kgo:Person → kgo:Agent",
+    ),
+    "a rank in words": (
+        'kgo:Rumoured a kgo:Modality ; rdfs:label "rumoured"@en ; kgo:modalityRank "four" ; kgo:directTriple false .',
+        "kgo:modalityRank of kgo:Rumoured is 'four': give a whole number (1 is the firmest)",
+    ),
+}
+
+
+def commands(sources: Path, folder: Path, tmp_path: Path) -> list[list[str]]:
+    text = tmp_path / "new-article.txt"
+    text.write_text("A headline\n\nRussia operates the Tartus naval base, an article says.\n", encoding="utf-8")
+    given = ["--ontology", str(folder)]
+    read = [*given, "--sources", str(sources)]
+    return [
+        ["validate", *read],
+        ["build", *read, "--out", str(tmp_path / "exports")],
+        ["schema", *given],
+        ["terms", *given],
+        ["new", "entity", "test-depot", "--type", "Facility", "--name", "Test depot", *read],
+        ["new", "article", str(text), "--id", "new-article", *read],
+    ]
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_every_command_reports_a_bad_ontology_as_kg_validate_does(
+    mini: Path, tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    turtle, message = BROKEN[case]
+    folder = copy(tmp_path, turtle)
+    reports = set()
+    for argv in commands(mini, folder, tmp_path):
+        assert main(argv) == 1, argv
+        reports.add(capsys.readouterr().err)
+    (report,) = reports  # the same, from every command
+    assert report.startswith(f"{folder / 'kg.ttl'}:"), report
+    assert report.endswith(f": {message}\n1 error\n"), report
+    assert not (tmp_path / "exports").exists()
+    assert not (mini / "articles" / "new-article.yaml").exists()
+
+
+# ---------------------------------------------------------------------------------------------- located
+
+
+def test_a_rank_that_is_no_number_is_reported_at_the_rank(mini: Path, tmp_path: Path) -> None:
+    turtle, message = BROKEN["a rank in words"]
+    folder = copy(tmp_path, turtle)
+    assert reported(mini, folder) == [f"{added(folder, turtle, 'four')}: {message}"]
+
+
+def test_a_modality_lacking_what_it_needs_is_reported_at_its_statement(mini: Path, tmp_path: Path) -> None:
+    folder = copy(tmp_path, 'kgo:Rumoured a kgo:Modality ; rdfs:label "rumoured"@en ; kgo:directTriple false .')
+    assert reported(mini, folder) == [
+        f"{at(folder, 'kgo:Rumoured')}: modality kgo:Rumoured needs a kgo:modalityRank and a kgo:directTriple"
+    ]
+
+
+def test_a_ttl_that_is_a_folder_is_named(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    (folder / "more.ttl").mkdir()
+    expected = f"{folder / 'more.ttl'}:1:1: cannot read the ontology: Is a directory"
+    assert reported(mini, folder) == [expected]
+    assert main(["terms", "--ontology", str(folder)]) == 1
+    assert capsys.readouterr().err == f"{expected}\n1 error\n"
+
+
+def test_kg_terms_locates_a_syntax_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = copy(tmp_path, "kgo:Depot a owl:Class")
+    assert main(["terms", "--ontology", str(folder)]) == 1
+    lines = len((folder / "kg.ttl").read_text(encoding="utf-8").splitlines())
+    assert (
+        capsys.readouterr().err
+        == f"{folder / 'kg.ttl'}:{lines + 1}:1: ontology syntax error: Unexpected end\n1 error\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------- undeclared
+
+
+def test_a_class_referred_to_but_declared_nowhere_is_one_error_at_its_first_use(mini: Path, tmp_path: Path) -> None:
+    folder = copy(tmp_path, old="kgo:Facility a owl:Class", new="kgo:Facilityy a owl:Class")
+    (problem,) = reported(mini, folder)
+    assert problem.startswith(f"{at(folder, 'kgo:Facility ;')}: kgo:Facility is used as a class here but declared")
+    assert problem.endswith(" more statements) — did you mean 'Facilityy'?"), problem
+
+
+def test_a_relation_typed_claim_relation_only_is_told_what_it_lacks(mini: Path, tmp_path: Path) -> None:
+    turtle = "kgo:supplies a kgo:ClaimRelation ; rdfs:domain kgo:Agent ; rdfs:range kgo:Thing ."
+    folder = copy(tmp_path, turtle)
+    assert reported(mini, folder) == [
+        f"{added(folder, turtle, 'kgo:ClaimRelation')}: kgo:supplies is a kgo:ClaimRelation but not an "
+        "owl:ObjectProperty or owl:DatatypeProperty"
+    ]
+
+
+def test_a_class_declared_an_rdfs_class_is_told_to_be_an_owl_class(mini: Path, tmp_path: Path) -> None:
+    turtle = "kgo:Depot a rdfs:Class ; rdfs:subClassOf kgo:Facility ."
+    folder = copy(tmp_path, turtle)
+    assert reported(mini, folder) == [
+        f"{added(folder, turtle, 'rdfs:Class')}: kgo:Depot is an rdfs:Class: the builder reads the classes typed "
+        "owl:Class (kgo:Depot a owl:Class)"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- one value
+
+
+@pytest.mark.parametrize("predicate", ["rdfs:domain", "rdfs:range"])
+def test_a_second_domain_or_range_is_refused_not_dropped(mini: Path, tmp_path: Path, predicate: str) -> None:
+    turtle = f"kgo:supplies a owl:ObjectProperty, kgo:ClaimRelation ; {predicate} kgo:Agent, kgo:Place ."
+    folder = copy(tmp_path, turtle)
+    assert reported(mini, folder) == [
+        f"{added(folder, turtle, 'kgo:Place')}: kgo:supplies has 2 {predicate} values: give one: a class, or an "
+        "owl:unionOf of classes"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- clashes
+
+
+def test_two_modalities_with_one_label_are_refused(mini: Path, tmp_path: Path) -> None:
+    turtle = 'kgo:Rumoured a kgo:Modality ; rdfs:label "hedged"@en ; kgo:modalityRank 5 ; kgo:directTriple false .'
+    folder = copy(tmp_path, turtle)
+    assert reported(mini, folder) == [
+        f"{added(folder, turtle, 'hedged')}: modality kgo:Rumoured has the label 'hedged' of kgo:Hedged: "
+        "give each its own"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("turtle", "message"),
+    [
+        (
+            "kgo:Person a owl:ObjectProperty, kgo:ClaimRelation .",
+            "kgo:Person is declared both a class and a property: YAML names both by name, so each needs its own",
+        ),
+        (
+            "kgo:operates a owl:DatatypeProperty .",
+            "kgo:operates is both an owl:ObjectProperty and an owl:DatatypeProperty: a relation points at nodes or "
+            "holds a value, not both",
+        ),
+    ],
+)
+def test_a_term_of_two_kinds_is_refused(mini: Path, tmp_path: Path, turtle: str, message: str) -> None:
+    folder = copy(tmp_path, turtle)
+    kind = turtle.split(" a ", 1)[1].split(",")[0].rstrip(" .")
+    assert reported(mini, folder) == [f"{added(folder, turtle, kind)}: {message}"]
