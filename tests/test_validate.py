@@ -16,7 +16,7 @@ from kg.checks.coverage import MANY, account_article, all_occurrences, ignored_s
 from kg.cli import main
 from kg.model import Article, Ignored, Model
 from kg.problems import did_you_mean
-from kg.sources.records import _fast_check, _schema_errors, _validator, source_files
+from kg.sources.records import _fast_check, _schema_errors, _validator, source_files, strict_validator
 from kg.sources.yaml_reader import read_yaml
 
 from .conftest import ONTOLOGY, SOURCES, edit, run_kg
@@ -859,10 +859,8 @@ def editor_schema_of_facts() -> dict[str, Any]:
 def editor_problems(sources: Path) -> list[str]:
     """What the editor schema says of the facts file, read as an editor's YAML 1.2 server reads it (`yes` is
     text there): the paths of the values it refuses."""
-    import jsonschema
-
     document = yaml_rs.loads((sources / FACTS).read_text(encoding="utf-8"), parse_datetime=False)
-    validator = jsonschema.Draft202012Validator(editor_schema_of_facts())
+    validator = strict_validator(editor_schema_of_facts())  # its patterns as editors read them (`\p{Cf}`)
     return [".".join(map(str, error.absolute_path)) for error in validator.iter_errors(document)]
 
 
