@@ -188,22 +188,32 @@ def test_a_class_referred_to_but_declared_nowhere_is_one_error_at_its_first_use(
     assert problem.endswith(" more statements) — did you mean 'Facilityy'?"), problem
 
 
-def test_a_relation_typed_claim_relation_only_is_told_what_it_lacks(mini: Path, tmp_path: Path) -> None:
-    turtle = "kgo:supplies a kgo:ClaimRelation ; rdfs:domain kgo:Agent ; rdfs:range kgo:Thing ."
+@pytest.mark.parametrize(
+    ("turtle", "at_text", "message"),
+    [
+        (
+            "kgo:supplies a kgo:ClaimRelation ; rdfs:domain kgo:Agent ; rdfs:range kgo:Thing .",
+            "kgo:ClaimRelation",
+            "kgo:supplies is a kgo:ClaimRelation but not an owl:ObjectProperty or owl:DatatypeProperty",
+        ),
+        (
+            "kgo:Depot a rdfs:Class ; rdfs:subClassOf kgo:Facility .",
+            "rdfs:Class",
+            "kgo:Depot is an rdfs:Class: the builder reads the classes typed owl:Class (kgo:Depot a owl:Class)",
+        ),
+        (
+            'kgo:Rumoured a kgo:Modality ; rdfs:label "hedged"@en ; kgo:modalityRank 5 ; kgo:directTriple false .',
+            "hedged",
+            "modality kgo:Rumoured has the label 'hedged' of kgo:Hedged: give each its own",
+        ),
+    ],
+    ids=["a relation typed kgo:ClaimRelation only", "an rdfs:Class", "two modalities with one label"],
+)
+def test_a_term_declared_amiss_is_told_at_its_line(
+    mini: Path, tmp_path: Path, turtle: str, at_text: str, message: str
+) -> None:
     folder = copy(tmp_path, turtle)
-    assert reported(mini, folder) == [
-        f"{added(folder, turtle, 'kgo:ClaimRelation')}: kgo:supplies is a kgo:ClaimRelation but not an "
-        "owl:ObjectProperty or owl:DatatypeProperty"
-    ]
-
-
-def test_a_class_declared_an_rdfs_class_is_told_to_be_an_owl_class(mini: Path, tmp_path: Path) -> None:
-    turtle = "kgo:Depot a rdfs:Class ; rdfs:subClassOf kgo:Facility ."
-    folder = copy(tmp_path, turtle)
-    assert reported(mini, folder) == [
-        f"{added(folder, turtle, 'rdfs:Class')}: kgo:Depot is an rdfs:Class: the builder reads the classes typed "
-        "owl:Class (kgo:Depot a owl:Class)"
-    ]
+    assert reported(mini, folder) == [f"{added(folder, turtle, at_text)}: {message}"]
 
 
 # ---------------------------------------------------------------------------------------------- one value
@@ -220,15 +230,6 @@ def test_a_second_domain_or_range_is_refused_not_dropped(mini: Path, tmp_path: P
 
 
 # ---------------------------------------------------------------------------------------------- clashes
-
-
-def test_two_modalities_with_one_label_are_refused(mini: Path, tmp_path: Path) -> None:
-    turtle = 'kgo:Rumoured a kgo:Modality ; rdfs:label "hedged"@en ; kgo:modalityRank 5 ; kgo:directTriple false .'
-    folder = copy(tmp_path, turtle)
-    assert reported(mini, folder) == [
-        f"{added(folder, turtle, 'hedged')}: modality kgo:Rumoured has the label 'hedged' of kgo:Hedged: "
-        "give each its own"
-    ]
 
 
 @pytest.mark.parametrize(
