@@ -21,6 +21,7 @@ from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapp
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 import kg.query.serve
+from kg.limits import MAX_QUERY_NESTING
 
 from .conftest import ONTOLOGY
 from .sparql_helpers import competency_queries, free_port, kg_query_json, rows
@@ -175,6 +176,28 @@ def test_a_federated_query_is_refused_and_calls_no_address(server: Server, metho
             pass
     assert called == []
     assert "SERVICE (a federated query) is refused" in str(refused.value)
+
+
+def ask(server: Server, query: str) -> tuple[int, str]:
+    """(status, body) of `query` posted in a form (a long one does not fit the engine's 8 KB of headers)."""
+    request = urllib.request.Request(server.url, data=urllib.parse.urlencode({"query": query}).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def count(server: Server) -> int:
+    return int(wrapper(server, COUNT).queryAndConvert()["results"]["bindings"][0]["n"]["value"])  # type: ignore[index]
+
+
+def test_a_query_nested_deeper_than_the_engine_holds_is_refused_and_the_server_goes_on(server: Server) -> None:
+    """`ASK` with 3,000 nested `{}` (6 KB) overflowed the engine's stack: every later query was 502."""
+    status, reason = ask(server, "ASK " + "{" * 3000 + "}" * 3000)
+    assert status == 400
+    assert f"the query nests brackets more than {MAX_QUERY_NESTING} deep" in reason
+    assert count(server) > 1000
 
 
 def test_the_query_page_needs_no_network(server: Server) -> None:

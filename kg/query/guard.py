@@ -6,8 +6,8 @@ The Oxigraph server stops some runaway queries at its own `--timeout-s`, but not
 front of it.  A request that takes longer than the time limit is answered `503` with a plain-text
 reason; the engine is then restarted (a read-only store reopens in milliseconds), since the only way to
 stop a query inside it is to stop the process.  Answers larger than the size limit are refused with
-`507` instead of filling memory.  A federated query (SERVICE) is refused with `400` before it reaches the
-engine (`kg.query.federation`).
+`507` instead of filling memory.  A federated query (SERVICE), or one nested deeper than the engine's stack
+holds, is refused with `400` before it reaches the engine (`kg.query.refusal`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kg.limits import MAX_ANSWER_BYTES, MAX_QUERY_BYTES, MIB
-from kg.query.federation import REFUSED, service_at
+from kg.query.refusal import refusal
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
@@ -71,8 +71,9 @@ class _Forward(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else None
         for query in _queries(self.path, self.headers.get("Content-Type", ""), body):
-            if (service := service_at(query)) is not None:
-                self._refuse(HTTPStatus.BAD_REQUEST, f"{REFUSED} (line {service[0]}, column {service[1]})")
+            if (refused := refusal(query)) is not None:
+                reason, line, column = refused
+                self._refuse(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
                 return
         with self.server.restarting:  # wait while the engine restarts after another query overran
             pass
