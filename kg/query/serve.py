@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from types import FrameType
 
-from kg.query.guard import Guard
+from kg.query.guard import Guard, bind_address
 from kg.workers import die_with_parent
 
 DEFAULT_HOST = "127.0.0.1"
@@ -59,10 +59,6 @@ def load_store(binary: str, location: Path, files: list[Path]) -> None:
     )
     if done.returncode != 0:
         raise ServeError(f"oxigraph load failed: {done.stderr.strip() or done.stdout.strip()}")
-
-
-def bind_address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _free_local_port() -> int:
