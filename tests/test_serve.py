@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -320,6 +321,52 @@ def test_a_runaway_query_is_stopped_with_an_error_and_the_server_goes_on(strict_
     assert int(answer["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
 
 
+TWO_STEPS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?c ?d ?e }"  # a tenth of a second
+
+
+def test_the_queries_in_flight_when_one_overran_are_answered(strict_server: Server) -> None:
+    """Restarting the engine to stop the query that overran cut off every query in flight: 502, though they had
+    done nothing wrong.  Three clients ask a query of a tenth of a second over and over meanwhile."""
+    statuses: list[int] = []
+    stopped = threading.Event()
+
+    def keep_asking() -> None:
+        while not stopped.is_set():
+            statuses.append(ask(strict_server, TWO_STEPS)[0])
+
+    clients = [threading.Thread(target=keep_asking) for _ in range(3)]
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(0.3)
+        overran = ask(strict_server, RUNAWAY)
+        time.sleep(0.3)
+    finally:
+        stopped.set()
+        for client in clients:
+            client.join()
+    assert overran[0] == 503
+    assert statuses and set(statuses) == {200}, statuses
+
+
+def test_a_query_the_engine_stops_on_is_answered_and_the_engine_restarted(built: Path, tmp_path: Path) -> None:
+    """10,000 triple patterns (110 KB, nested no deeper than one `{}`) overflow the engine's stack: it died, and
+    every later query was 502 while `kg serve` ran on, silent."""
+    serving = start_server(built, tmp_path)
+    server = next(serving)
+    try:
+        status, reason = ask(server, "ASK { " + "?s ?p ?o . " * 10_000 + "}")
+        assert status == 500 and reason.startswith("the SPARQL engine stopped on this query, which it could not")
+        assert count(server) > 1000
+        server.process.terminate()
+        _, log = server.process.communicate(timeout=30)
+        assert re.findall(r"^kg serve: .*$", log, re.MULTILINE) == [
+            "kg serve: the SPARQL engine stopped (SIGABRT); restarted it"
+        ]
+    finally:
+        serving.close()
+
+
 def engines_of(pid: int) -> list[int]:
     """The `oxigraph` processes whose parent is process `pid` (read from /proc)."""
     found = []
@@ -399,5 +446,5 @@ def test_a_query_that_overran_while_the_server_stops_starts_no_engine(tmp_path: 
     new engine starts then (it would outlive the server), and no error is raised in that request's thread."""
     engine = kg.query.serve._Engine(sys.executable, tmp_path / "store", 1.0)
     engine.stop()
-    engine.restart()
+    assert not engine.renew(engine.generation, overran=True)
     assert engine.process is None

@@ -5,7 +5,9 @@ The Oxigraph server stops some runaway queries at its own `--timeout-s`, but not
 `kg serve` puts this proxy (standard library `http.server` and `http.client`) in front of it.  A request that
 takes longer than the time limit is answered `503` with a plain-text reason; the engine is then restarted (a
 read-only store reopens in milliseconds), since the only way to stop a query inside it is to stop the process.
-Answers larger than the size limit are refused with `507` instead of filling memory.
+Answers larger than the size limit are refused with `507` instead of filling memory.  An engine that stopped on
+its own (a query overflowed its stack) is restarted too.  The other queries in flight when the engine stopped
+are asked again, once, on the new one (they only read): they were 502, though they had done nothing wrong.
 
 The engine never sees a client's request: `kg.query.protocol` reads it, refuses what it will not forward (a
 federated query, one nested deeper than the engine's stack holds, a request that could be read two ways, a
@@ -19,13 +21,19 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 
 from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.query.protocol import FORM, EngineRequest, Refused, body_length, check_method, engine_request, host
 
+STOPPED = (
+    "the SPARQL engine stopped on this query, which it could not evaluate (too deeply nested, or too long?);"
+    " it was restarted"
+)
+_TOO_LARGE = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
 _NOT_COPIED = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
 _NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
 """Headers of the engine's answer that are not passed on: those of one connection, and those the proxy sends."""
@@ -35,22 +43,32 @@ def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-class Guard(ThreadingHTTPServer):
-    """Listens on `address`, forwards to the engine at `engine_port` on 127.0.0.1 within `timeout` seconds.
+class Engine(Protocol):
+    """The SPARQL server the guard forwards to, on `port` of 127.0.0.1 (`kg.query.serve`)."""
 
-    `restart` is called (once at a time) after a request overran, to stop the query still running.
-    """
+    port: int
+
+    def asked(self) -> AbstractContextManager[int]:
+        """Counts a request as in flight while it asks; gives the generation (the start) of the engine it asks."""
+
+    def renew(self, generation: int, overran: bool = False) -> bool:
+        """Restarts the engine after `generation` overran or stopped; whether the request may ask again."""
+
+
+class Guard(ThreadingHTTPServer):
+    """Listens on `address`, forwards to `engine` within `timeout` seconds."""
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], engine_port: int, timeout: float, restart: Callable[[], None]) -> None:
+    def __init__(self, address: tuple[str, int], engine: Engine, timeout: float) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Forward)
-        self.engine_port = engine_port
+        self.engine = engine
         self.timeout_seconds = timeout
-        self.restart = restart
-        self.restarting = threading.Lock()
+        self.asking_again = threading.Lock()
+        """Held by a request asking again: if the engine stops again then, it stopped on that request, not on
+        another one that would have been asked again at the same time."""
         self.host = bind_address(address[0], self.server_address[1])
         """Sent to the engine as `Host` when the client named none: the engine names itself by it in its service
         description (`sd:endpoint`), where it named its own port, reachable past this proxy's bounds."""
@@ -121,26 +139,40 @@ class _Forward(BaseHTTPRequestHandler):
         return headers
 
     def _forward(self, request: EngineRequest, headers: dict[str, str]) -> None:
-        with self.server.restarting:  # wait while the engine restarts after another query overran
-            pass
+        """Ask the engine and pass its answer on; ask again, once, when the engine was restarted meanwhile and the
+        request may (`Engine.renew`)."""
+        engine = self.server.engine
+        for again in (False, True):
+            with self.server.asking_again if again else nullcontext(), engine.asked() as generation:
+                try:
+                    answer, data = self._ask(request, headers)
+                except TimeoutError:
+                    engine.renew(generation, overran=True)
+                    self._refuse(Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()))
+                    return
+                except _TooLarge:
+                    self._refuse(Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE))
+                    return
+                except (OSError, http.client.HTTPException):
+                    if engine.renew(generation):
+                        continue
+                    break
+            self._pass_on(answer, data)
+            return
+        self._refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED))
+
+    def _ask(self, request: EngineRequest, headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+        """The engine's answer and its body, read within the time limit (TimeoutError) and the size limit."""
         deadline = time.monotonic() + self.server.timeout_seconds
-        engine = http.client.HTTPConnection("127.0.0.1", self.server.engine_port, timeout=self.server.timeout_seconds)
+        engine = http.client.HTTPConnection("127.0.0.1", self.server.engine.port, timeout=self.server.timeout_seconds)
         try:
             engine.request("GET" if request.form is None else "POST", request.path, request.form, headers)
             answer = engine.getresponse()
-            data = _read_until(answer, deadline)
-        except TimeoutError:
-            self._overran()
-            return
-        except (OSError, http.client.HTTPException) as error:
-            self._refuse(Refused(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine did not answer: {error}"))
-            return
-        except _TooLarge:
-            too_large = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
-            self._refuse(Refused(HTTPStatus.INSUFFICIENT_STORAGE, too_large))
-            return
+            return answer, _read_until(answer, deadline)
         finally:
             engine.close()
+
+    def _pass_on(self, answer: http.client.HTTPResponse, data: bytes) -> None:
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
             if key.lower() not in _NOT_COPIED:
@@ -150,16 +182,9 @@ class _Forward(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    def _overran(self) -> None:
-        with self.server.restarting:
-            self.server.restart()
+    def _overran(self) -> str:
         seconds = self.server.timeout_seconds
-        self._refuse(
-            Refused(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)",
-            )
-        )
+        return f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)"
 
     def _refuse(self, refused: Refused, close: bool = False) -> None:
         """Answer `refused` in plain text; `close` the connection after it (a body may be left unread)."""
