@@ -26,7 +26,7 @@ import kg.query.serve
 from kg.limits import MAX_QUERY_NESTING
 
 from .conftest import ONTOLOGY
-from .sparql_helpers import competency_queries, free_port, kg_query_json, rows
+from .sparql_helpers import competency_queries, free_port, kg_query, kg_query_json, rows
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -429,6 +429,24 @@ def test_a_port_or_timeout_out_of_range_is_a_usage_error(argv: list[str], error:
     result = subprocess.run([sys.executable, "-m", "kg", *argv], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert error in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_graph_that_cannot_be_read_is_told_where_as_kg_query_tells_it(built: Path, tmp_path: Path) -> None:
+    """Oxigraph's loader printed a Rust backtrace and a hint about a `--lenient` option kg serve does not have."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    graph = exports / "graph.ttl"
+    graph.write_text((built / "graph.ttl").read_text(encoding="utf-8") + 'kg:x kg:y "unterminated .\n', "utf-8")
+    served = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--exports", str(exports), "--ontology", str(ONTOLOGY),
+         "--port", str(free_port())],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    _, _, queried = kg_query("--exports", str(exports), "--ontology", str(ONTOLOGY), "-e", "ASK {}")
+    told = queried.splitlines()[-1].replace("kg query: ", "kg serve: ")
+    assert (served.returncode, served.stdout, served.stderr.splitlines()[-1]) == (1, "", told)
+    assert told.startswith(f"kg serve: {graph}:{len(graph.read_text().splitlines())}:11: cannot read the graph (")
+    assert "backtrace" not in served.stderr.lower() and "lenient" not in served.stderr
 
 
 def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server) -> None:

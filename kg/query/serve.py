@@ -27,6 +27,8 @@ from functools import partial
 from pathlib import Path
 from types import FrameType
 
+import pyoxigraph as ox
+
 from kg.query.guard import Guard, bind_address
 from kg.workers import die_with_parent
 
@@ -53,7 +55,14 @@ def server_binary() -> str:
 
 
 def load_store(binary: str, location: Path, files: list[Path]) -> None:
-    """Fill a new store with Oxigraph's own loader, so store format and server version always match."""
+    """Fill a new store with Oxigraph's own loader, so store format and server version always match.
+
+    The files are parsed here first: that loader tells of a file it cannot read with a Rust backtrace and a
+    hint about an option of its own (`--lenient`), where this raises the SyntaxError `kg query` gets, which
+    names the file, line and column."""
+    for path in files:
+        for _ in ox.parse(path=str(path)):  # the format by the file's extension (.ttl, .nt)
+            pass
     done = subprocess.run(
         [binary, "load", "--location", str(location), "--file", *map(str, files)],
         capture_output=True,
