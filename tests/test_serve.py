@@ -249,6 +249,13 @@ def test_a_request_that_could_be_read_two_ways_is_refused(
     assert answer[0] == status and reason in answer[2].decode(), answer
 
 
+@pytest.mark.parametrize("target", ["/query?query=ASK%7B%7D", "/"])
+def test_a_get_with_a_body_is_refused(server: Server, target: str) -> None:
+    """Whose query would it be: the address's or the body's?"""
+    status, _, reason = exchange(server, "GET", target, [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
+    assert (status, reason) == (400, b"a GET request has no body (a query goes in its address)\n")
+
+
 def test_head_answers_as_get_without_the_body(server: Server) -> None:
     """HEAD was forwarded as it came, and the engine answers a query's HEAD 404."""
     target = "/query?" + urllib.parse.urlencode({"query": COUNT})

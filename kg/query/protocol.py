@@ -92,11 +92,13 @@ def engine_request(method: str, target: str, headers: Message, body: bytes) -> E
     """The request to make of the engine for a client's `method` (GET, HEAD or POST) at `target`, with `body`;
     Refused for what is not forwarded (a query it refuses, a request read two ways, an unknown address)."""
     address = urlsplit(target)
+    if method != "POST" and body:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"a {method} request has no body (a query goes in its address)")
     if address.path in QUERY_PATHS:
         return _query_request(address, method, headers, body)
     if address.path not in PAGES:
         raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
-    if method == "POST" or body:
+    if method == "POST":
         raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET")
     return EngineRequest(target)
 
@@ -105,8 +107,6 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
     fields = _fields(address.query)
     if method == "POST":
         fields += _posted(headers, body)
-    elif body:
-        raise Refused(HTTPStatus.BAD_REQUEST, "a GET request has no body: its query is in the address")
     names = [name for name, _ in fields]
     if "update" in names:
         raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
