@@ -359,6 +359,12 @@ def _warn_if_stale(args: argparse.Namespace) -> None:
         print(f"kg: warning: {newer} changed after {args.exports / EXPORT} was built; run `kg build`", file=sys.stderr)
 
 
+def _unreadable(error: SyntaxError) -> str:
+    """A graph file that is not the Turtle `kg build` writes, where Oxigraph's parser says."""
+    where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
+    return f"{where}: cannot read the graph ({error.msg}): run `kg build`"
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.expression is None):
         print("kg query: give a query file (or -) or -e 'QUERY', not both", file=sys.stderr)
@@ -402,9 +408,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     except QueryDied as error:
         print(f"kg query: {error}", file=sys.stderr)
         return 1
-    except SyntaxError as error:  # an export that is not the Turtle `kg build` writes (Oxigraph's parser says where)
-        where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
-        print(f"kg query: {where}: cannot read the graph ({error.msg}): run `kg build`", file=sys.stderr)
+    except SyntaxError as error:
+        print(f"kg query: {_unreadable(error)}", file=sys.stderr)
         return 1
     for warning in absent:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
         print(printable(f"kg query: warning: {warning}"), file=sys.stderr)
@@ -423,6 +428,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return serve(files, args.host, args.port, announce, args.timeout)
         except ServeError as error:
             print(f"kg serve: {error}", file=sys.stderr)
+            return 1
+        except SyntaxError as error:
+            print(f"kg serve: {_unreadable(error)}", file=sys.stderr)
             return 1
 
 

@@ -34,6 +34,10 @@ MAX_ANSWER_BYTES = 256 * MIB
 MAX_QUERY_BYTES = MIB
 """The longest SPARQL query `kg query` reads (a file, standard input) and `kg serve` takes in one request: the
 longest competency question is 2 KB."""
+MAX_QUERY_NESTING = 256
+"""The deepest a query may nest brackets (`{`, `(`, `[`), in `kg query` and `kg serve` alike: Oxigraph reads
+and evaluates a query recursively, and a stack overflow ends its process (`ASK` with 2,200 nested `{}`, 6 KB,
+ended the server's; 2,500 `kg query`'s).  The competency questions nest 4 deep."""
 MAX_ERRORS_SHOWN = 100  # the CLI prints this many errors, then counts the rest (--max-errors)
 HINTS = 200
 """Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the

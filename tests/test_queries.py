@@ -17,7 +17,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
+from kg.limits import MAX_QUERY_NESTING
 from kg.query.federation import service_at
+from kg.query.lexical import nested_beyond
 
 from .competency_answers import PINNED
 from .conftest import MINI, ONTOLOGY, ROOT, run_kg
@@ -396,6 +398,38 @@ def test_a_federated_query_is_refused_at_its_service_keyword(mini_exports: Path)
     status, out, err = query(mini_exports, "-e", text)
     assert (status, out) == (1, "")
     assert err.startswith("-e:3:3: SERVICE (a federated query) is refused: only the graph built here is queried\n")
+
+
+def test_a_query_nested_deeper_than_the_engine_holds_is_refused_where_it_goes_too_deep(mini_exports: Path) -> None:
+    """3,000 nested `{}` (6 KB) overflowed the stack of the query's process: "ended without an answer (killed, or
+    out of memory)"."""
+    text = "ASK\n" + "{" * 3000 + "}" * 3000
+    status, out, err = query(mini_exports, "-e", text)
+    assert (status, out) == (1, "")
+    assert err.startswith(
+        f"-e:2:{MAX_QUERY_NESTING + 1}: the query nests brackets more than {MAX_QUERY_NESTING} deep: the engine"
+        " cannot evaluate it (write it flatter)\n"
+    ), err
+
+
+def test_a_query_nested_as_deep_as_allowed_runs(mini_exports: Path) -> None:
+    text = "ASK { FILTER(" + "(" * (MAX_QUERY_NESTING - 2) + "true" + ")" * (MAX_QUERY_NESTING - 2) + ") }"
+    assert query(mini_exports, "-e", text) == (0, "true\n", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("{{}}", None),
+        ("{{{}}}", (1, 3)),
+        ("{ ( [ ] ) }", (1, 5)),
+        ("{}{}{}{{}}", None),  # depth, not count
+        ('{ "{{{" <http://x/(((> }', None),  # in a string, an IRI
+        ("{ # {{{\n{ } }", None),  # in a comment
+    ],
+)
+def test_nesting_is_measured_in_brackets_of_the_query_itself(text: str, found: tuple[int, int] | None) -> None:
+    assert nested_beyond(text, 2) == found
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,9 +24,10 @@ from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapp
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 import kg.query.serve
+from kg.limits import MAX_QUERY_NESTING
 
 from .conftest import ONTOLOGY
-from .sparql_helpers import competency_queries, free_port, kg_query_json, rows
+from .sparql_helpers import competency_queries, free_port, kg_query, kg_query_json, rows
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -190,26 +192,154 @@ def test_updates_are_refused_and_change_nothing(server: Server) -> None:
 FEDERATED = "SELECT * WHERE {{ ?s ?p ?o . SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }} LIMIT 1"
 
 
+def called(listener: socket.socket) -> bool:
+    """Whether something connected to `listener` within half a second."""
+    listener.settimeout(0.5)
+    try:
+        connection, _ = listener.accept()
+    except TimeoutError:
+        return False
+    connection.close()
+    return True
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A socket listening on loopback: it stands for an address of this machine's network a query could name."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        yield listening
+
+
 @pytest.mark.parametrize(("method", "request_kind"), [("GET", URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)])
-def test_a_federated_query_is_refused_and_calls_no_address(server: Server, method: str, request_kind: str) -> None:
+def test_a_federated_query_is_refused_and_calls_no_address(
+    server: Server, listener: socket.socket, method: str, request_kind: str
+) -> None:
     """The engine called any address a SERVICE named and sent back its answer, even an error page: on a --host
-    others reach, a way into this machine's network.  A listener on loopback stands for such an address."""
-    called: list[bytes] = []
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        listener.settimeout(0.5)
-        query = FEDERATED.format(port=listener.getsockname()[1])
-        with pytest.raises(QueryBadFormed) as refused:  # SPARQLWrapper's name for a 400 answer
-            wrapper(server, query, method, request_kind).query()
-        try:
-            connection, _ = listener.accept()
-            called.append(connection.recv(1000))
-            connection.close()
-        except TimeoutError:
-            pass
-    assert called == []
+    others reach, a way into this machine's network."""
+    query = FEDERATED.format(port=listener.getsockname()[1])
+    with pytest.raises(QueryBadFormed) as refused:  # SPARQLWrapper's name for a 400 answer
+        wrapper(server, query, method, request_kind).query()
+    assert not called(listener)
     assert "SERVICE (a federated query) is refused" in str(refused.value)
+
+
+Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+def exchange(server: Server, method: str, target: str, headers: list[str], body: bytes = b"") -> Answer:
+    """(status, headers, body) of a request written byte for byte as given (`Host` added), read by `http.client`."""
+    head = "\r\n".join([f"{method} {target} HTTP/1.1", "Host: 127.0.0.1", *headers])
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(f"{head}\r\n\r\n".encode() + body)
+        answer = http.client.HTTPResponse(connection, method=method)
+        answer.begin()
+        return answer.status, answer.getheaders(), answer.read()
+
+
+FORM = "Content-Type: application/x-www-form-urlencoded"
+SPARQL_QUERY = "Content-Type: application/sparql-query"
+
+
+def test_a_request_with_two_content_types_is_refused_and_calls_no_address(
+    server: Server, listener: socket.socket
+) -> None:
+    """The proxy checked the body as a query (the first Content-Type) while the engine read a form (the last),
+    where `SERVIC%45` is SERVICE: the engine called the address, and its answer came back."""
+    query = urllib.parse.quote(FEDERATED.format(port=listener.getsockname()[1])).replace("SERVICE", "SERVIC%45")
+    body = f"query={query}".encode()
+    headers = [SPARQL_QUERY, FORM, f"Content-Length: {len(body)}"]
+    status, _, reason = exchange(server, "POST", "/query", headers, body)
+    assert not called(listener)
+    assert (status, reason) == (400, b"the request has more than one Content-Type header\n")
+
+
+@pytest.mark.parametrize(
+    ("target", "headers", "body", "status", "reason"),
+    [
+        ("/query", [SPARQL_QUERY, "Content-Length: 6", "Content-Length: 9"], b"ASK {}", 400, "one Content-Length"),
+        ("/query", [SPARQL_QUERY, "Transfer-Encoding: chunked"], b"6\r\nASK {}\r\n0\r\n\r\n", 411, "a Content-Length"),
+        ("/query", [SPARQL_QUERY, "Content-Length: abc"], b"ASK {}", 400, "Content-Length is not a number of bytes"),
+        ("/query", [SPARQL_QUERY, "Content-Length: -1"], b"ASK {}", 400, "Content-Length is not a number of bytes"),
+        ("/query", [SPARQL_QUERY, "Content-Length: " + "9" * 5000], b"", 413, "a request may be at most"),
+        ("/query", [f"{SPARQL_QUERY}; charset=latin-1", "Content-Length: 6"], b"ASK {}", 415, "in UTF-8, not latin-1"),
+        ("/query", [SPARQL_QUERY, "Content-Length: 7"], b"ASK {\xff}", 400, "not UTF-8 text"),
+        ("/query", ["Content-Type: text/plain", "Content-Length: 6"], b"ASK {}", 415, "posted as application/sparql"),
+        ("/query?query=ASK%7B%7D", [FORM, "Content-Length: 12"], b"query=ASK+{}", 400, "more than one query"),
+        ("/query?query=ASK%7B%7D", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}", 400, "more than one query"),
+        ("/query", [FORM, "Content-Length: 25"], b"query=ASK+{}&query=ASK+{}", 400, "more than one query"),
+        ("/query", [FORM, "Content-Length: 15"], b"update=DROP+ALL", 403, "read-only"),
+        ("/query", [FORM, "Content-Length: 25"], b"query=ASK+{}&update=CLEAR", 403, "read-only"),
+        ("/query", [FORM, "Content-Length: 10"], b"query=%FF}", 400, "not UTF-8"),
+    ],
+)  # fmt: skip
+def test_a_request_that_could_be_read_two_ways_is_refused(
+    server: Server, target: str, headers: list[str], body: bytes, status: int, reason: str
+) -> None:
+    """`Content-Length: abc` was a traceback in the server's terminal and no answer; `-1` read until the client
+    gave up; a chunked body was dropped and the engine said the query was malformed."""
+    answer = exchange(server, "POST", target, headers, body)
+    assert answer[0] == status and reason in answer[2].decode(), answer
+
+
+@pytest.mark.parametrize("target", ["/query?query=ASK%7B%7D", "/"])
+def test_a_get_with_a_body_is_refused(server: Server, target: str) -> None:
+    """Whose query would it be: the address's or the body's?"""
+    status, _, reason = exchange(server, "GET", target, [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
+    assert (status, reason) == (400, b"a GET request has no body (a query goes in its address)\n")
+
+
+def test_head_answers_as_get_without_the_body(server: Server) -> None:
+    """HEAD was forwarded as it came, and the engine answers a query's HEAD 404."""
+    target = "/query?" + urllib.parse.urlencode({"query": COUNT})
+    got = exchange(server, "GET", target, ["Accept: text/csv"])
+    head = exchange(server, "HEAD", target, ["Accept: text/csv"])
+    assert (got[0], head[0], head[2]) == (200, 200, b"")
+    assert [h for h in head[1] if h[0] != "Date"] == [h for h in got[1] if h[0] != "Date"]  # Content-Length too
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE", "PATCH", "QUERY"])
+def test_other_methods_are_not_allowed(server: Server, method: str) -> None:
+    """They were 501 with an HTML page."""
+    status, headers, body = exchange(server, method, "/query", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
+    assert (status, dict(headers)["Allow"], body) == (405, "GET, POST", f"{method} is not answered here\n".encode())
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
+def test_the_update_address_answers_403_to_every_method(server: Server, method: str) -> None:
+    body = b"INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    headers = ["Content-Type: application/sparql-update", f"Content-Length: {len(body)}"]
+    status, _, reason = exchange(server, method, "/update", headers, body)
+    assert (status, reason) == (403, b"this endpoint is read-only: it takes no SPARQL Update\n")
+
+
+def test_an_answer_names_one_server(server: Server) -> None:
+    """The proxy's `Server` header and the engine's both came."""
+    _, headers, _ = exchange(server, "GET", "/query?" + urllib.parse.urlencode({"query": COUNT}), [])
+    assert [name for name, _ in headers if name.lower() == "server"] == ["Server"]
+
+
+def ask(server: Server, query: str) -> tuple[int, str]:
+    """(status, body) of `query` posted in a form (a long one does not fit the engine's 8 KB of headers)."""
+    request = urllib.request.Request(server.url, data=urllib.parse.urlencode({"query": query}).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def count(server: Server) -> int:
+    return int(wrapper(server, COUNT).queryAndConvert()["results"]["bindings"][0]["n"]["value"])  # type: ignore[index]
+
+
+def test_a_query_nested_deeper_than_the_engine_holds_is_refused_and_the_server_goes_on(server: Server) -> None:
+    """`ASK` with 3,000 nested `{}` (6 KB) overflowed the engine's stack: every later query was 502."""
+    status, reason = ask(server, "ASK " + "{" * 3000 + "}" * 3000)
+    assert status == 400
+    assert f"the query nests brackets more than {MAX_QUERY_NESTING} deep" in reason
+    assert count(server) > 1000
 
 
 def test_the_query_page_needs_no_network(server: Server) -> None:
@@ -230,6 +360,52 @@ def test_a_runaway_query_is_stopped_with_an_error_and_the_server_goes_on(strict_
     assert "the query ran longer than 1 s and was stopped" in stopped.value.read().decode()
     answer = wrapper(strict_server, COUNT).queryAndConvert()
     assert int(answer["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
+
+
+TWO_STEPS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?c ?d ?e }"  # a tenth of a second
+
+
+def test_the_queries_in_flight_when_one_overran_are_answered(strict_server: Server) -> None:
+    """Restarting the engine to stop the query that overran cut off every query in flight: 502, though they had
+    done nothing wrong.  Three clients ask a query of a tenth of a second over and over meanwhile."""
+    statuses: list[int] = []
+    stopped = threading.Event()
+
+    def keep_asking() -> None:
+        while not stopped.is_set():
+            statuses.append(ask(strict_server, TWO_STEPS)[0])
+
+    clients = [threading.Thread(target=keep_asking) for _ in range(3)]
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(0.3)
+        overran = ask(strict_server, RUNAWAY)
+        time.sleep(0.3)
+    finally:
+        stopped.set()
+        for client in clients:
+            client.join()
+    assert overran[0] == 503
+    assert statuses and set(statuses) == {200}, statuses
+
+
+def test_a_query_the_engine_stops_on_is_answered_and_the_engine_restarted(built: Path, tmp_path: Path) -> None:
+    """10,000 triple patterns (110 KB, nested no deeper than one `{}`) overflow the engine's stack: it died, and
+    every later query was 502 while `kg serve` ran on, silent."""
+    serving = start_server(built, tmp_path)
+    server = next(serving)
+    try:
+        status, reason = ask(server, "ASK { " + "?s ?p ?o . " * 10_000 + "}")
+        assert status == 500 and reason.startswith("the SPARQL engine stopped on this query, which it could not")
+        assert count(server) > 1000
+        server.process.terminate()
+        _, log = server.process.communicate(timeout=30)
+        assert re.findall(r"^kg serve: .*$", log, re.MULTILINE) == [
+            "kg serve: the SPARQL engine stopped (SIGABRT); restarted it"
+        ]
+    finally:
+        serving.close()
 
 
 def engines_of(pid: int) -> list[int]:
@@ -296,6 +472,24 @@ def test_a_port_or_timeout_out_of_range_is_a_usage_error(argv: list[str], error:
     assert error in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_graph_that_cannot_be_read_is_told_where_as_kg_query_tells_it(built: Path, tmp_path: Path) -> None:
+    """Oxigraph's loader printed a Rust backtrace and a hint about a `--lenient` option kg serve does not have."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    graph = exports / "graph.ttl"
+    graph.write_text((built / "graph.ttl").read_text(encoding="utf-8") + 'kg:x kg:y "unterminated .\n', "utf-8")
+    served = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--exports", str(exports), "--ontology", str(ONTOLOGY),
+         "--port", str(free_port())],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    _, _, queried = kg_query("--exports", str(exports), "--ontology", str(ONTOLOGY), "-e", "ASK {}")
+    told = queried.splitlines()[-1].replace("kg query: ", "kg serve: ")
+    assert (served.returncode, served.stdout, served.stderr.splitlines()[-1]) == (1, "", told)
+    assert told.startswith(f"kg serve: {graph}:{len(graph.read_text().splitlines())}:11: cannot read the graph (")
+    assert "backtrace" not in served.stderr.lower() and "lenient" not in served.stderr
+
+
 def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server) -> None:
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(timeout=30) == 0
@@ -303,6 +497,7 @@ def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), timeout=1):
         pass
     assert list(server.temp.iterdir()) == []
+    assert "Traceback" not in (server.process.stderr.read() if server.process.stderr else "")  # whatever was sent
 
 
 def test_a_query_that_overran_while_the_server_stops_starts_no_engine(tmp_path: Path) -> None:
@@ -310,5 +505,5 @@ def test_a_query_that_overran_while_the_server_stops_starts_no_engine(tmp_path: 
     new engine starts then (it would outlive the server), and no error is raised in that request's thread."""
     engine = kg.query.serve._Engine(sys.executable, tmp_path / "store", 1.0)
     engine.stop()
-    engine.restart()
+    assert not engine.renew(engine.generation, overran=True)
     assert engine.process is None

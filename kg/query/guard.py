@@ -2,165 +2,236 @@
 
 The Oxigraph server stops some runaway queries at its own `--timeout-s`, but not all of them: a
 `COUNT(*)` over a 4-way cross join of the real graph (11,438 triples with the ontology) runs until it is killed.  So
-`kg serve` puts this proxy (standard library `http.server` and `http.client`, nothing hand-parsed) in
-front of it.  A request that takes longer than the time limit is answered `503` with a plain-text
-reason; the engine is then restarted (a read-only store reopens in milliseconds), since the only way to
-stop a query inside it is to stop the process.  Answers larger than the size limit are refused with
-`507` instead of filling memory.  A federated query (SERVICE) is refused with `400` before it reaches the
-engine (`kg.query.federation`), and the engine's service description no longer offers it.
+`kg serve` puts this proxy (standard library `http.server` and `http.client`) in front of it.  A request that
+takes longer than the time limit is answered `503` with a plain-text reason; the engine is then restarted (a
+read-only store reopens in milliseconds), since the only way to stop a query inside it is to stop the process.
+Answers larger than the size limit are refused with `507` instead of filling memory.  An engine that stopped on
+its own (a query overflowed its stack) is restarted too.  The other queries in flight when the engine stopped
+are asked again, once, on the new one (they only read): they were 502, though they had done nothing wrong.
+
+The engine never sees a client's request: `kg.query.protocol` reads it, refuses what it will not forward (a
+federated query, one nested deeper than the engine's stack holds, a request that could be read two ways, a
+method but GET, HEAD and POST), and the engine is sent the request built from what was read.  Its service
+description is passed on without the federation it claims (`kg.query.federation.without_federation`).
 """
 
 from __future__ import annotations
 
 import http.client
 import socket
+import sys
 import threading
 import time
-from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from typing import Protocol
+from urllib.parse import urlsplit
 
-from kg.limits import MAX_ANSWER_BYTES, MAX_QUERY_BYTES, MIB
-from kg.query.federation import REFUSED, service_at, without_federation
+from kg.limits import MAX_ANSWER_BYTES, MIB
+from kg.query.federation import without_federation
+from kg.query.protocol import (
+    FORM,
+    QUERY_PATHS,
+    EngineRequest,
+    Refused,
+    body_length,
+    check_method,
+    engine_request,
+    host,
+)
 
-MAX_REQUEST_BYTES = MAX_QUERY_BYTES
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
-"""Headers of one connection, not forwarded.  `Host` is, or this proxy's own address when a request has none
-(`_Forward.address`): the engine names itself by it in its service description (`sd:endpoint`), which named
-the engine's own port, reachable past this proxy's bounds."""
+STOPPED = (
+    "the SPARQL engine stopped on this query, which it could not evaluate (too deeply nested, or too long?);"
+    " it was restarted"
+)
+_TOO_LARGE = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
+_NOT_COPIED = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
+_NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
+"""Headers of the engine's answer that are not passed on: those of one connection, and those the proxy sends."""
 
 
 def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-class Guard(ThreadingHTTPServer):
-    """Listens on `address`, forwards to the engine at `engine_port` on 127.0.0.1 within `timeout` seconds.
+class Engine(Protocol):
+    """The SPARQL server the guard forwards to, on `port` of 127.0.0.1 (`kg.query.serve`)."""
 
-    `restart` is called (once at a time) after a request overran, to stop the query still running.
-    """
+    port: int
+
+    def asked(self) -> AbstractContextManager[int]:
+        """Counts a request as in flight while it asks; gives the generation (the start) of the engine it asks."""
+
+    def renew(self, generation: int, overran: bool = False) -> bool:
+        """Restarts the engine after `generation` overran or stopped; whether the request may ask again."""
+
+
+class Guard(ThreadingHTTPServer):
+    """Listens on `address`, forwards to `engine` within `timeout` seconds."""
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], engine_port: int, timeout: float, restart: Callable[[], None]) -> None:
+    def __init__(self, address: tuple[str, int], engine: Engine, timeout: float) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Forward)
-        self.engine_port = engine_port
+        self.engine = engine
         self.timeout_seconds = timeout
-        self.restart = restart
-        self.restarting = threading.Lock()
+        self.asking_again = threading.Lock()
+        """Held by a request asking again: if the engine stops again then, it stopped on that request, not on
+        another one that would have been asked again at the same time."""
+        self.host = bind_address(address[0], self.server_address[1])
+        """Sent to the engine as `Host` when the client named none: the engine names itself by it in its service
+        description (`sd:endpoint`), where it named its own port, reachable past this proxy's bounds."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line, not a traceback, for a request that failed here; nothing for a client that went away."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"kg serve: a request failed: {error!r}", file=sys.stderr)
 
 
 class _Forward(BaseHTTPRequestHandler):
     server: Guard
     protocol_version = "HTTP/1.1"
 
+    def parse_request(self) -> bool:
+        """The request line and headers, and a method refused before a body is read."""
+        if not super().parse_request():
+            return False
+        try:
+            check_method(self.command, self.path)
+        except Refused as refused:
+            self._refuse(refused, close=True)
+            return False
+        return True
+
     def do_GET(self) -> None:
-        self._forward()
+        self._answer()
 
     def do_POST(self) -> None:
-        self._forward()
+        self._answer()
 
     def do_HEAD(self) -> None:
-        self._forward()
+        self._answer()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's refusals (a malformed request line, headers too long) as plain text too."""
+        self._refuse(Refused(HTTPStatus(code), message or HTTPStatus(code).phrase), close=True)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the engine behind logs nothing either."""
 
-    def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_REQUEST_BYTES:
-            self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
-            return
-        body = self.rfile.read(length) if length else None
-        queries = _queries(self.path, self.headers.get("Content-Type", ""), body)
-        for query in queries:
-            if (service := service_at(query)) is not None:
-                self._refuse(HTTPStatus.BAD_REQUEST, f"{REFUSED} (line {service[0]}, column {service[1]})")
-                return
-        with self.server.restarting:  # wait while the engine restarts after another query overran
-            pass
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in {*_HOP_BY_HOP, "host"}}
-        headers["Host"] = self.address()
-        deadline = time.monotonic() + self.server.timeout_seconds
-        engine = http.client.HTTPConnection("127.0.0.1", self.server.engine_port, timeout=self.server.timeout_seconds)
+    def _answer(self) -> None:
         try:
-            engine.request(self.command, self.path, body=body, headers=headers)
+            length = body_length(self.headers)
+        except Refused as refused:
+            self._refuse(refused, close=True)  # its body, unread, would be taken for the next request
+            return
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client went away
+            self.close_connection = True
+            return
+        try:
+            request = engine_request(self.command, self.path, self.headers, body)
+            headers = self._engine_headers(request)
+        except Refused as refused:
+            self._refuse(refused)
+            return
+        self._forward(request, headers)
+
+    def _engine_headers(self, request: EngineRequest) -> dict[str, str]:
+        """The client's `Host` (or this proxy's address) and `Accept` (the engine negotiates the answer's format)."""
+        headers = {"Host": host(self.headers) or self.server.host}
+        if accepted := self.headers.get_all("Accept"):
+            headers["Accept"] = ", ".join(accepted)
+        if request.form is not None:
+            headers["Content-Type"] = FORM
+        return headers
+
+    def _forward(self, request: EngineRequest, headers: dict[str, str]) -> None:
+        """Ask the engine and pass its answer on; ask again, once, when the engine was restarted meanwhile and the
+        request may (`Engine.renew`)."""
+        engine = self.server.engine
+        for again in (False, True):
+            with self.server.asking_again if again else nullcontext(), engine.asked() as generation:
+                try:
+                    answer, data = self._ask(request, headers)
+                except TimeoutError:
+                    engine.renew(generation, overran=True)
+                    self._refuse(Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()))
+                    return
+                except _TooLarge:
+                    self._refuse(Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE))
+                    return
+                except (OSError, http.client.HTTPException):
+                    if engine.renew(generation):
+                        continue
+                    break
+            if _describes(request) and answer.status == HTTPStatus.OK:
+                try:
+                    data = self._described(data, answer.getheader("Content-Type", ""), headers["Host"]) or data
+                except (SyntaxError, ValueError) as error:
+                    reason = f"the SPARQL engine's service description is unreadable: {error}"
+                    self._refuse(Refused(HTTPStatus.BAD_GATEWAY, reason))
+                    return
+            self._pass_on(answer, data)
+            return
+        self._refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED))
+
+    def _described(self, description: bytes, media_type: str, address: str) -> bytes | None:
+        """The engine's description of the service without what this proxy refuses (`without_federation`), its
+        IRIs whole (it writes the endpoint `<>`, relative to where it was asked); None for no RDF answer."""
+        return without_federation(description, media_type, f"http://{address}{urlsplit(self.path).path}")
+
+    def _ask(self, request: EngineRequest, headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+        """The engine's answer and its body, read within the time limit (TimeoutError) and the size limit."""
+        deadline = time.monotonic() + self.server.timeout_seconds
+        engine = http.client.HTTPConnection("127.0.0.1", self.server.engine.port, timeout=self.server.timeout_seconds)
+        try:
+            engine.request("GET" if request.form is None else "POST", request.path, request.form, headers)
             answer = engine.getresponse()
-            data = _read_until(answer, deadline)
-        except TimeoutError:
-            self._overran()
-            return
-        except (OSError, http.client.HTTPException) as error:
-            self._refuse(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine did not answer: {error}")
-            return
-        except _TooLarge:
-            self._refuse(
-                HTTPStatus.INSUFFICIENT_STORAGE,
-                f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)",
-            )
-            return
+            return answer, _read_until(answer, deadline)
         finally:
             engine.close()
-        if self.command == "GET" and not queries and answer.status == HTTPStatus.OK:  # the service description
-            try:
-                data = self._described(data, answer.getheader("Content-Type", "")) or data
-            except (SyntaxError, ValueError) as error:
-                self._refuse(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine's service description is unreadable: {error}")
-                return
+
+    def _pass_on(self, answer: http.client.HTTPResponse, data: bytes) -> None:
         self.send_response(answer.status, answer.reason)
         for key, value in answer.getheaders():
-            if key.lower() not in _HOP_BY_HOP and key.lower() != "content-length":
+            if key.lower() not in _NOT_COPIED:
                 self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    def address(self) -> str:
-        """The host and port the request was sent to (its `Host`), else this proxy's own."""
-        host, port = self.server.server_address[:2]
-        return self.headers.get("Host") or bind_address(str(host), port)
-
-    def _described(self, description: bytes, media_type: str) -> bytes | None:
-        """The engine's description of the service without what this proxy refuses (`without_federation`); None
-        for an answer that is no description (the query page, its scripts)."""
-        return without_federation(description, media_type, f"http://{self.address()}{urlsplit(self.path).path}")
-
-    def _overran(self) -> None:
-        with self.server.restarting:
-            self.server.restart()
+    def _overran(self) -> str:
         seconds = self.server.timeout_seconds
-        self._refuse(
-            HTTPStatus.SERVICE_UNAVAILABLE,
-            f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)",
-        )
+        return f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)"
 
-    def _refuse(self, status: HTTPStatus, reason: str) -> None:
-        data = f"{reason}\n".encode()
-        self.send_response(status)
+    def _refuse(self, refused: Refused, close: bool = False) -> None:
+        """Answer `refused` in plain text; `close` the connection after it (a body may be left unread)."""
+        data = f"{refused.reason}\n".encode()
+        self.send_response(refused.status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if refused.allow is not None:
+            self.send_header("Allow", refused.allow)
+        if close:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
 
 
-def _queries(path: str, content_type: str, body: bytes | None) -> list[str]:
-    """The query texts of a request, as the SPARQL 1.1 Protocol sends them: `?query=` in the address, a form's
-    `query` field, or the body itself (`application/sparql-query`, or a type the engine will refuse)."""
-    found = parse_qs(urlsplit(path).query).get("query", [])
-    if body:
-        text = body.decode("utf-8", "replace")
-        form = content_type.partition(";")[0].strip().lower() == "application/x-www-form-urlencoded"
-        found += parse_qs(text).get("query", []) if form else [text]
-    return found
-
-
 class _TooLarge(Exception):
     pass
+
+
+def _describes(request: EngineRequest) -> bool:
+    """Whether the engine is asked for its service description (a query address, and no query)."""
+    return request.form is None and urlsplit(request.path).path in QUERY_PATHS
 
 
 def _read_until(answer: http.client.HTTPResponse, deadline: float) -> bytes:

@@ -118,6 +118,18 @@ def unmatched_bracket(query: str) -> tuple[str, int, int] | None:
     return (code[opened[-1]], *_place(code, opened[-1])) if opened else None
 
 
+def nested_beyond(query: str, bound: int) -> tuple[int, int] | None:
+    """(line, column) of the first bracket of `query` opened inside `bound` others (`{`, `(` or `[`); None
+    when it nests no deeper than `bound`."""
+    code = code_of(query)
+    depth = 0
+    for found in re.finditer(r"[{(\[\]})]", code):
+        depth = depth + 1 if found[0] in _CLOSING else max(depth - 1, 0)
+        if depth > bound:
+            return _place(code, found.start())
+    return None
+
+
 def _place(code: str, index: int) -> tuple[int, int]:
     before = code[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1

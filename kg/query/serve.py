@@ -17,12 +17,17 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from types import FrameType
+
+import pyoxigraph as ox
 
 from kg.query.guard import Guard, bind_address
 from kg.workers import die_with_parent
@@ -50,7 +55,14 @@ def server_binary() -> str:
 
 
 def load_store(binary: str, location: Path, files: list[Path]) -> None:
-    """Fill a new store with Oxigraph's own loader, so store format and server version always match."""
+    """Fill a new store with Oxigraph's own loader, so store format and server version always match.
+
+    The files are parsed here first: that loader tells of a file it cannot read with a Rust backtrace and a
+    hint about an option of its own (`--lenient`), where this raises the SyntaxError `kg query` gets, which
+    names the file, line and column."""
+    for path in files:
+        for _ in ox.parse(path=str(path)):  # the format by the file's extension (.ttl, .nt)
+            pass
     done = subprocess.run(
         [binary, "load", "--location", str(location), "--file", *map(str, files)],
         capture_output=True,
@@ -73,14 +85,23 @@ class _Engine:
     It dies with `kg serve`, however that ends (`kill -9` too: Linux's parent-death signal), so no server is
     left behind serving a deleted store.  That signal follows the *thread* that started the process, and a
     restart is asked for by the guard's thread of the request that overran, which ends right after: every
-    start, restart and stop is run by one thread of the engine's own, which lives as long as it does."""
+    start, restart and stop is run by one thread of the engine's own, which lives as long as it does.
+
+    It is restarted after a query overran (the only way to stop it), and when it stopped on its own (a query
+    overflowed its stack).  Each start is a generation: a request that got no answer tells by it whether the
+    engine was restarted since it asked, and by the requests in flight when it stopped whether it was the one
+    it stopped on (alone in flight) or may ask again."""
 
     def __init__(self, binary: str, location: Path, timeout: float):
         self.command = [binary, "serve-read-only", "--location", str(location), "--timeout-s", f"{timeout:g}"]
         self.port = _free_local_port()
         self.log = location.with_name("engine.log")  # its messages name its private port: kept for errors only
         self.process: subprocess.Popen[bytes] | None = None
+        self.generation = 0
         self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-serve-engine")
+        self._counting = threading.Lock()
+        self._in_flight: Counter[int] = Counter()  # requests asking, by the generation they ask
+        self._stopped_alone: set[int] = set()  # generations that stopped with a single request in flight
 
     def start(self) -> None:
         self._keeper.submit(self._start).result()
@@ -92,14 +113,42 @@ class _Engine:
         finally:
             self._keeper.shutdown()
 
-    def restart(self) -> None:
-        """Stop the query that overran the only way there is, by stopping the process; then start afresh
-        (unless the engine is being stopped for good: a query that overran meanwhile starts nothing)."""
+    @contextmanager
+    def asked(self) -> Iterator[int]:
+        """Count a request as in flight for as long as it asks the engine; the generation it asks."""
+        with self._counting:
+            generation = self.generation
+            self._in_flight[generation] += 1
         try:
-            restarted = self._keeper.submit(self._restart)
+            yield generation
+        finally:
+            with self._counting:
+                self._in_flight[generation] -= 1
+                if not self._in_flight[generation]:
+                    del self._in_flight[generation]
+
+    def renew(self, generation: int, overran: bool = False) -> bool:
+        """After a request asked `generation` (within `asked`) and got no answer: start the engine afresh if it
+        still runs that generation and the query `overran`, or if it has stopped.  Then whether the request may
+        ask again: not if the engine stopped with it alone in flight (it stopped on that query), nor once the
+        engine is being stopped for good (a query that overran meanwhile starts nothing)."""
+        try:
+            renewed = self._keeper.submit(self._renew, generation, overran)
         except RuntimeError:  # stopped: the keeper takes no more work
-            return
-        restarted.result()
+            return False
+        return renewed.result()
+
+    def _renew(self, generation: int, overran: bool) -> bool:
+        if generation == self.generation and self.process is not None:
+            if overran:
+                self._restart()
+            elif (status := self.process.poll()) is not None:
+                with self._counting:
+                    if self._in_flight[generation] == 1:
+                        self._stopped_alone.add(generation)
+                self._restart()
+                print(f"kg serve: the SPARQL engine stopped ({_ended(status)}); restarted it", file=sys.stderr)
+        return generation not in self._stopped_alone
 
     def _start(self) -> None:
         bind = ["--bind", bind_address("127.0.0.1", self.port)]
@@ -112,6 +161,8 @@ class _Engine:
         except ServeError as error:
             said = self.log.read_text(encoding="utf-8", errors="replace").strip()
             raise ServeError(f"{error}: {said}" if said else str(error)) from None
+        with self._counting:
+            self.generation += 1
 
     def _stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -125,6 +176,16 @@ class _Engine:
     def _restart(self) -> None:
         self._stop()
         self._start()
+
+
+def _ended(status: int) -> str:
+    """How a process ended, by its `returncode`: 'SIGABRT' (a stack overflow), 'exit status 1'."""
+    if status >= 0:
+        return f"exit status {status}"
+    try:
+        return signal.Signals(-status).name
+    except ValueError:
+        return f"signal {-status}"
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], host: str, port: int) -> None:
@@ -149,8 +210,8 @@ def serve(
 ) -> int:
     """Serve `files` (Turtle) until interrupted or terminated; `ready` gets the base URL once listening.
 
-    A query that runs longer than `timeout` seconds is answered with an error (HTTP 503) and stopped;
-    the server goes on serving the next queries.
+    A query that runs longer than `timeout` seconds is answered with an error (HTTP 503) and stopped, one
+    the engine stopped on with HTTP 500; the server goes on serving the next queries, and those in flight.
     """
     binary = server_binary()
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as temp:
@@ -166,7 +227,7 @@ def serve(
         try:
             engine.start()
             try:
-                guard = Guard((host, port), engine.port, timeout, engine.restart)
+                guard = Guard((host, port), engine, timeout)
             except OSError as error:
                 raise ServeError(f"cannot listen on {bind_address(host, port)}: {error.strerror or error}") from None
             ready(f"http://{bind_address(host, port)}/")

@@ -20,8 +20,8 @@ import pyoxigraph as ox
 from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.ontology import Term
 from kg.problems import escaped
-from kg.query.federation import REFUSED, service_at
 from kg.query.lexical import misspelled_keyword, unmatched_bracket
+from kg.query.refusal import refusal
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -105,10 +105,10 @@ def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> Que
 
 
 def run(store: ox.Store, query: str, prefixes: dict[str, str]) -> Result:
-    """Evaluate `query` with `prefixes` predeclared (the query's own PREFIX lines win); a federated one is
-    refused (`kg.query.federation`)."""
-    if (service := service_at(query)) is not None:
-        raise QueryError(REFUSED, *service)
+    """Evaluate `query` with `prefixes` predeclared (the query's own PREFIX lines win); a federated or too deeply
+    nested one is refused (`kg.query.refusal`)."""
+    if (refused := refusal(query)) is not None:
+        raise QueryError(*refused)
     try:
         return store.query(query, prefixes=prefixes)
     except SyntaxError as error:

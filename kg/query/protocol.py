@@ -1,0 +1,156 @@
+"""How `kg serve` reads a request, once, and the request it makes of the engine from what it read.
+
+The proxy used to check the query as it read the request and forward the request as it came, so whatever the
+two read differently went through unchecked: with two `Content-Type` headers the proxy took the body for the
+query itself while the engine took it for a form, in which `SERVIC%45` is SERVICE.  So here the request is
+read by the SPARQL 1.1 Protocol (a GET's `query=`, a form, or an `application/sparql-query` body), refused
+when it could be read two ways (its framing, its character set, more than one query), and the engine is
+sent a request built anew: one form holding the query that was checked and the dataset, never the client's
+bytes or headers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from email.message import Message
+from http import HTTPStatus
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
+
+from kg.limits import MAX_QUERY_BYTES
+from kg.query.refusal import refusal
+
+MAX_REQUEST_BYTES = MAX_QUERY_BYTES
+METHODS = ("GET", "POST")
+"""What the endpoint answers (and HEAD, as GET without the body)."""
+QUERY_PATHS = frozenset({"/query", "/sparql"})  # the engine takes queries at both
+PAGES = frozenset({"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg", "/store"})
+"""The engine's other resources, read with GET as they are: the query page and the read side of the Graph
+Store Protocol (`/store?graph=…`).  Any other address is not forwarded."""
+FORM = "application/x-www-form-urlencoded"
+_QUERY_BODY = "application/sparql-query"
+_DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
+"""The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
+_ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
+_HOST = re.compile(r"[\w.~!$&'()*+,;=%:\[\]-]+", re.ASCII)  # RFC 3986's reg-name or IP literal, and a port
+READ_ONLY = "this endpoint is read-only: it takes no SPARQL Update"
+
+
+class Refused(Exception):
+    """A request answered here with `status` and a plain-text `reason`, not forwarded."""
+
+    def __init__(self, status: HTTPStatus, reason: str, allow: str | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.allow = allow
+        """The methods the resource takes, for a 405."""
+
+
+@dataclass(frozen=True)
+class EngineRequest:
+    """What the engine is asked: GET `path` (a page, the service description), or POST `form` to `path`."""
+
+    path: str
+    form: bytes | None = None
+
+
+def check_method(method: str, target: str) -> None:
+    """Refused unless the endpoint answers `method` at `target` (the update address answers 403, as the engine's
+    does, whatever the method)."""
+    if urlsplit(target).path == "/update":
+        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
+    if method not in (*METHODS, "HEAD"):
+        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", ", ".join(METHODS))
+
+
+def body_length(headers: Message) -> int:
+    """How many bytes of body follow the headers; Refused when the headers leave it in doubt or it is too long."""
+    for name in _ONCE:
+        if len(headers.get_all(name, [])) > 1:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the request has more than one {name} header")
+    if "Transfer-Encoding" in headers:
+        raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no Transfer-Encoding)")
+    text = (headers.get("Content-Length") or "0").strip()
+    if not text.isascii() or not text.isdigit():
+        raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {text!r}")
+    if len(text.lstrip("0")) > len(str(MAX_REQUEST_BYTES)) or int(text) > MAX_REQUEST_BYTES:
+        raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
+    return int(text)
+
+
+def host(headers: Message) -> str | None:
+    """The `Host` the client named (the engine names itself by it in its service description), if well-formed."""
+    named = headers.get("Host")
+    if named is not None and not _HOST.fullmatch(named):
+        raise Refused(HTTPStatus.BAD_REQUEST, "the Host header is no host name")
+    return named
+
+
+def engine_request(method: str, target: str, headers: Message, body: bytes) -> EngineRequest:
+    """The request to make of the engine for a client's `method` (GET, HEAD or POST) at `target`, with `body`;
+    Refused for what is not forwarded (a query it refuses, a request read two ways, an unknown address)."""
+    address = urlsplit(target)
+    if method != "POST" and body:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"a {method} request has no body (a query goes in its address)")
+    if address.path in QUERY_PATHS:
+        return _query_request(address, method, headers, body)
+    if address.path not in PAGES:
+        raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
+    if method == "POST":
+        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET")
+    return EngineRequest(target)
+
+
+def _query_request(address: SplitResult, method: str, headers: Message, body: bytes) -> EngineRequest:
+    fields = _fields(address.query)
+    if method == "POST":
+        fields += _posted(headers, body)
+    names = [name for name, _ in fields]
+    if "update" in names:
+        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
+    if method != "POST" and not fields:
+        return EngineRequest(address.path)  # the service description
+    if names.count("query") != 1:
+        many = "more than one query" if "query" in names else "no query (a `query` parameter, or the body)"
+        raise Refused(HTTPStatus.BAD_REQUEST, f"the request holds {many}")
+    query = dict(fields)["query"]
+    if (refused := refusal(query)) is not None:
+        reason, line, column = refused
+        raise Refused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
+    forwarded = [(name, value) for name, value in fields if name == "query" or name in _DATASET]
+    return EngineRequest(address.path, urlencode(forwarded).encode())
+
+
+def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:
+    """The fields a POST's body holds: a form's, or its whole text as the query."""
+    media = headers.get_content_type()  # text/plain when there is none
+    if media not in (FORM, _QUERY_BODY):
+        raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is posted as {_QUERY_BODY} or as a form ({FORM})")
+    if (charset := headers.get_content_charset()) is not None and _codec(charset) != "utf-8":
+        raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is sent in UTF-8, not {charset}")
+    text = _text(body)
+    return _fields(text) if media == FORM else [("query", text)]
+
+
+def _codec(charset: str) -> str | None:
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"the body is not UTF-8 text (byte {error.start})") from None
+
+
+def _fields(encoded: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a query string or form, in order (a name given twice, twice)."""
+    try:
+        return parse_qsl(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(HTTPStatus.BAD_REQUEST, "a parameter is not UTF-8 once its %-escapes are undone") from None
