@@ -74,6 +74,8 @@ def extended_ontology(folder: Path, turtle: str) -> Path:
     return folder
 
 
-def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m kg ARGS` in a fresh interpreter, as a user would; never raises on a non-zero exit."""
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, check=False)
+def run_kg(*args: str, cwd: Path | None = None, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m kg ARGS` in a fresh interpreter, as a user would; never raises on a non-zero exit (but
+    TimeoutExpired after `timeout` seconds: a guard against a hang, not a measure of speed)."""
+    command = [sys.executable, "-m", "kg", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout)

@@ -412,6 +412,39 @@ def test_a_query_nested_deeper_than_the_engine_holds_is_refused_where_it_goes_to
     ), err
 
 
+@pytest.mark.parametrize(
+    ("tail", "nested"),
+    [
+        ('"' + "a" * 1_000_000, False),  # an unclosed string, then one long word
+        ("a." * 500_000, False),  # a million one-letter words
+        ("FILTER(" + "!" * 20_000 + "true)", True),  # a run of unary operators: as deep as many brackets
+        ("FILTER(" + "! " * (MAX_QUERY_NESTING + 1) + "true)", True),
+        ("<< " * (MAX_QUERY_NESTING + 1) + "?s ?p ?o" + " >>" * (MAX_QUERY_NESTING + 1), True),  # quoted triples
+    ],
+    ids=["one long word", "a million words", "20,000 unary operators", "spaced operators", "quoted triples"],
+)
+def test_a_megabyte_of_query_is_looked_through_once_and_what_nests_too_deep_is_refused(
+    mini_exports: Path, tmp_path: Path, tail: str, nested: bool
+) -> None:
+    """Looking a query through for what to refuse tried a prefixed name at every letter of a word, to its end
+    each time: 40,000 letters took 50 s, holding every request of `kg serve` meanwhile; 20,000 `!` passed the
+    nesting bound, which counted brackets only, and stopped the engine.  (The guard bounds a hang.)"""
+    file = tmp_path / "q.rq"
+    file.write_text(f"ASK {{ {tail} }}", encoding="utf-8")
+    done = run_kg("query", str(file), "--exports", str(mini_exports), "--ontology", str(ONTOLOGY), timeout=120)
+    if nested:
+        assert done.returncode == 1 and f"the query nests brackets more than {MAX_QUERY_NESTING} deep" in done.stderr
+    else:
+        assert done.returncode == 1 and "q.rq:1:" in done.stderr and "nests" not in done.stderr  # a syntax error
+
+
+def test_operators_between_values_are_no_nesting() -> None:
+    """`?a + ?b + …` is a flat sum: the values between the operators are no blanks of a run of unary ones."""
+    total = " + ".join(f"?v{i}" for i in range(MAX_QUERY_NESTING * 2))
+    assert nested_beyond(f"SELECT (({total}) AS ?sum) {{}}", MAX_QUERY_NESTING) is None
+    assert nested_beyond(f"ASK {{ FILTER({'- ' * (MAX_QUERY_NESTING + 1)}1) }}", MAX_QUERY_NESTING) is not None
+
+
 def test_a_query_nested_as_deep_as_allowed_runs(mini_exports: Path) -> None:
     text = "ASK { FILTER(" + "(" * (MAX_QUERY_NESTING - 2) + "true" + ")" * (MAX_QUERY_NESTING - 2) + ") }"
     assert query(mini_exports, "-e", text) == (0, "true\n", "")

@@ -14,9 +14,11 @@ it (`without_federation`).
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
-from kg.query.lexical import bare_words
+from kg.query.lexical import code_of, place
 
 REFUSED = "SERVICE (a federated query) is refused: only the graph built here is queried"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -24,8 +26,13 @@ _FEDERATION = (ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "BasicFederatedQu
 
 
 def service_at(query: str) -> tuple[int, int] | None:
-    """The (line, column) of the first SERVICE keyword of `query`, both from 1; None when it has none."""
-    return next(((line, column) for word, line, column in bare_words(query) if word.upper() == "SERVICE"), None)
+    """The (line, column) of the first SERVICE keyword of `query`, both from 1; None when it has none (one search
+    of its code, not a look at each of its words: a query of a million one-letter words took 3 s)."""
+    found = _SERVICE.search(code_of(query))
+    return None if found is None else place(found.string, found.start())
+
+
+_SERVICE = re.compile(r"(?<!\w)SERVICE(?!\w)", re.IGNORECASE)
 
 
 def without_federation(description: bytes, media_type: str, address: str) -> bytes | None:

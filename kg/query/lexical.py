@@ -10,17 +10,20 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPE_CHARACTER = r"""\\[_~.\-!$&'()*+,;=/?#@%]"""  # a prefixed name's `\#`, `\'`…: no comment, no string
 _LOCAL_CHARACTER = rf"(?:[\w\-:\u00b7]|%[0-9A-Fa-f]{{2}}|{_ESCAPE_CHARACTER})"
 _NOT_CODE = re.compile(  # the tokens that may hold the word without being the keyword, in SPARQL's own terms
+    # A prefixed name starts where no name goes on (the look behind): tried at every letter of a long word, it
+    # read to the word's end from each, and a query of 40,000 letters took 50 s to look through.
     r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # an IRI
     r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''
     r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
     r'''|"(?:[^"\\\n\r]|\\.)*"'''
     r"""|'(?:[^'\\\n\r]|\\.)*'"""
-    rf"|(?P<prefixed>(?P<prefix>[^\W\d_](?:[\w.\-]*[\w\-])?)?:"
+    rf"|(?<![\w.\-\u00b7%\\])(?P<prefixed>(?P<prefix>[^\W\d_](?:[\w.\-]*[\w\-])?)?:"
     rf"(?P<local>{_LOCAL_CHARACTER}(?:(?:{_LOCAL_CHARACTER}|\.)*{_LOCAL_CHARACTER})?)?)"
     r"|_:[\w\-.]*"  # a blank node's label
     r"|[?$]\w+"  # a variable
@@ -48,7 +51,13 @@ KEYWORDS = frozenset(
 def code_of(query: str) -> str:
     """`query` with its escapes undone and everything but keywords, function names and punctuation blanked
     (each character a space; line breaks stay, so a place in it is the same line and column)."""
-    return _NOT_CODE.sub(lambda found: re.sub(r"[^\n]", " ", found[0]), _unescaped(query))
+    return _code(query, " ")
+
+
+@lru_cache(maxsize=8)  # looked through for each refusal, then for its hints: once a query
+def _code(query: str, blank: str) -> str:
+    """`code_of`, each blanked character `blank`."""
+    return _NOT_CODE.sub(lambda found: re.sub(r"[^\n]", blank, found[0]), _unescaped(query))
 
 
 def prefixed_names(query: str) -> Iterator[tuple[str, str]]:
@@ -62,8 +71,12 @@ def bare_words(query: str) -> Iterator[tuple[str, int, int]]:
     """Each keyword or function name of `query` (or what stands where one would), with its line and column
     (from 1)."""
     code = code_of(query)
-    for found in _WORD.finditer(code):
-        yield found.group(), *_place(code, found.start())
+    line, line_start, counted = 1, 0, 0  # the place worked out as the words go (from the start each time: 1 MB
+    for found in _WORD.finditer(code):  # of one-letter words took minutes)
+        line += code.count("\n", counted, found.start())
+        line_start = code.rfind("\n", line_start, found.start()) + 1 or line_start
+        counted = found.start()
+        yield found.group(), line, found.start() - line_start + 1
 
 
 def _unescaped(query: str) -> str:
@@ -111,25 +124,39 @@ def unmatched_bracket(query: str) -> tuple[str, int, int] | None:
             opened.append(index)
         elif character in _CLOSING.values():
             if all(_CLOSING[code[at]] != character for at in opened):  # `FILTER(?o = 1)) }`
-                return (character, *_place(code, index))
+                return (character, *place(code, index))
             if _CLOSING[code[opened[-1]]] != character:
                 break  # `FILTER(?o = 1 }`: the one still open is the mistake
             opened.pop()
-    return (code[opened[-1]], *_place(code, opened[-1])) if opened else None
+    return (code[opened[-1]], *place(code, opened[-1])) if opened else None
+
+
+_NESTING = re.compile(r"<<|>>|[{(\[\]})]|(?:[!+\-]\s*)+")
+"""What the engine's parser goes one level deeper for: a bracket, a quoted triple's `<<`, and each operator of a
+run of unary ones (`!!!!true`: 20,000 of them stopped the engine as 3,000 braces did)."""
 
 
 def nested_beyond(query: str, bound: int) -> tuple[int, int] | None:
-    """(line, column) of the first bracket of `query` opened inside `bound` others (`{`, `(` or `[`); None
-    when it nests no deeper than `bound`."""
-    code = code_of(query)
+    """(line, column) of the first bracket of `query` opened inside `bound` others (`{`, `(`, `[` or `<<`), or of
+    the unary operator that goes beyond `bound` levels; None when it nests no deeper than `bound`."""
+    code = _code(query, "x")  # a value, a variable, a name: "x", so that `?a - ?b - ?c` is no run of operators
     depth = 0
-    for found in re.finditer(r"[{(\[\]})]", code):
-        depth = depth + 1 if found[0] in _CLOSING else max(depth - 1, 0)
+    for found in _NESTING.finditer(code):
+        token = found[0]
+        if token in _CLOSING or token == "<<":
+            depth += 1
+        elif token in _CLOSING.values() or token == ">>":
+            depth = max(depth - 1, 0)
+        else:  # a run of unary operators, a level each (`- -1` too, briefly)
+            operators = [index for index, character in enumerate(token) if character in "!+-"]
+            if depth + len(operators) > bound:
+                return place(code, found.start() + operators[bound - depth])
         if depth > bound:
-            return _place(code, found.start())
+            return place(code, found.start())
     return None
 
 
-def _place(code: str, index: int) -> tuple[int, int]:
+def place(code: str, index: int) -> tuple[int, int]:
+    """The (line, column) of `index` in `code`, both from 1."""
     before = code[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
