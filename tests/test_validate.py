@@ -275,6 +275,10 @@ def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path
     assert problems(mini) == []
     claims = kg.load(mini, ONTOLOGY).claims.values()
     assert [claim.value for claim in claims if claim.predicate == "characterizedAs"] == ["012"]
+    edit(mini, FACTS, "value: 012", 'value: "0\\u200b12"')  # a value is text a curator writes: nothing invisible
+    assert problems(mini) == [
+        "mini.yaml:27:12: '0\\u200b12' holds an invisible U+200B (ZERO WIDTH SPACE) after '0': delete it"
+    ]
 
 
 def test_a_quote_like_no_passage_of_the_text_has_no_hint(mini: Path) -> None:

@@ -223,6 +223,7 @@ def _facts_schema(
                             "pattern": TEXT_PATTERN,
                             "description": "the literal as printed, as text (quoted if YAML would read a number), "
                             "or a number or true/false where the relation's range is one (kg.literals)",
+                            **_VISIBLE,  # a typed pattern: a number or true/false passes it
                         },
                         "date": _DATE,
                         "start": _DATE,
