@@ -252,21 +252,26 @@ class _Reader:
         return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None)]
 
     def members(self, node: Term) -> list[Term]:
-        """The items of an RDF list."""
+        """The items of an RDF list, each of its nodes read once (a list whose `rdf:rest` leads back into it
+        held the build forever)."""
         items: list[Term] = []
-        while isinstance(node, ox.NamedNode | ox.BlankNode) and node.value != RDF + "nil" and len(items) < 1000:
+        seen: set[Term] = set()
+        while isinstance(node, ox.NamedNode | ox.BlankNode) and node.value != RDF + "nil" and node not in seen:
+            seen.add(node)
             items += self.objects(node, RDF + "first")
             rest = self.objects(node, RDF + "rest")
             node = rest[0] if rest else ox.NamedNode(RDF + "nil")
         return items
 
-    def class_terms(self, term: Term) -> list[ox.NamedNode]:
-        """The named classes a class stands for: itself, or the members of its `owl:unionOf`."""
+    def class_terms(self, term: Term, within: frozenset[Term] = frozenset()) -> list[ox.NamedNode]:
+        """The named classes a class stands for: itself, or the members of its `owl:unionOf` (`within`: the
+        unions it is a member of, which it cannot stand for again: `_:u owl:unionOf (_:u)` recursed without end)."""
         if isinstance(term, ox.NamedNode):
             return [term]
-        if isinstance(term, ox.BlankNode):
+        if isinstance(term, ox.BlankNode) and term not in within:
             for union in self.objects(term, OWL + "unionOf"):
-                return [named for member in self.members(union) for named in self.class_terms(member)]
+                inside = within | {term}
+                return [named for member in self.members(union) for named in self.class_terms(member, inside)]
         return []
 
     def class_names(self, term: Term) -> tuple[str, ...]:

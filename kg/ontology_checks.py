@@ -186,8 +186,9 @@ class TermChecks:
         for name, props in self.values.items():
             self.name(name)
             self.kinds(name, self.types(props))
-            self.single(name, props, RDFS + "domain")
-            self.single(name, props, RDFS + "range")
+            for predicate in (RDFS + "domain", RDFS + "range"):
+                self.single(name, props, predicate)
+                self.no_class(name, props, predicate)
             if KGO + K.Modality in self.types(props):
                 self.modality(name, props)
             self.value_range(name, props)
@@ -234,6 +235,15 @@ class TermChecks:
             message = f"kgo:{name} has {len(values)} {said} values: {give}"
             placed = sorted((self.files.problem(message, KGO + name, predicate, v) for v in values), key=_place)
             self.problems.append(placed[1])  # at the second as written (the store keeps them in no such order)
+
+    def no_class(self, name: str, props: dict[str, list[Term]], predicate: str) -> None:
+        """A domain or range that is no class and names none (an `owl:unionOf` list that is empty, or loops back
+        into itself), which would read as "anything"."""
+        for value in props.get(predicate, []):
+            if isinstance(value, ox.BlankNode) and not self.class_terms(value):
+                said = "rdfs:domain" if predicate.endswith("domain") else "rdfs:range"
+                why = "write an owl:unionOf ( … ) of named classes, or one class"
+                self.at(f"kgo:{name}'s {said} names no class: {why}", name, predicate)
 
     def value_range(self, name: str, props: dict[str, list[Term]]) -> None:
         """A relation, role or qualifier to a value has a range whose values the builder can check (kg.literals):

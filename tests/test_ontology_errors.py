@@ -229,6 +229,27 @@ def test_a_second_domain_or_range_is_refused_not_dropped(mini: Path, tmp_path: P
     ]
 
 
+@pytest.mark.parametrize(
+    "union",
+    [
+        "_:loop owl:unionOf _:list . _:list rdf:rest _:list .",
+        "_:loop owl:unionOf ( _:loop ) .",
+        "_:loop owl:unionOf () .",
+    ],
+    ids=["a list that loops", "a union of itself", "an empty union"],
+)
+def test_a_union_that_names_no_class_is_refused_not_a_hang(mini: Path, tmp_path: Path, union: str) -> None:
+    """A list whose rdf:rest led back into it held `kg validate` forever; a union of itself was a RecursionError."""
+    turtle = (
+        f"kgo:touches a owl:ObjectProperty, kgo:ClaimRelation ; rdfs:domain _:loop ; rdfs:range kgo:Place .\n{union}"
+    )
+    folder = copy(tmp_path, turtle)
+    assert reported(mini, folder) == [
+        f"{added(folder, turtle, 'kgo:touches')}: kgo:touches's rdfs:domain names no class: write an owl:unionOf "
+        "( … ) of named classes, or one class"
+    ]
+
+
 # ---------------------------------------------------------------------------------------------- clashes
 
 
