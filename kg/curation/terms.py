@@ -8,12 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.curation.rendering import markdown_cell, text_table
+from kg.literals import DATATYPES
 from kg.ontology import Ontology
 from kg.problems import escaped
 from kg.vocab import K
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_LITERALS = {f"{_XSD}string": "text", f"{_XSD}date": "date", f"{_XSD}integer": "number"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,8 @@ def _properties(ontology: Ontology, usage: str) -> tuple[Term, ...]:
     terms = []
     for name in ontology.usable(usage):
         prop = ontology.properties[name]
-        target = " or ".join(_LITERALS.get(r, r.rsplit("#", 1)[-1]) for r in prop.range) or "anything"
+        target = " or ".join(DATATYPES[r].what if r in DATATYPES else r.rsplit("#", 1)[-1] for r in prop.range)
+        target = target or "anything"
         subject = " or ".join(prop.domain) or "anything"  # a claim's subject: any node without a domain
         takes = f"{subject} → {target}" if usage == "relation" else f"→ {target}"  # a role's: its value alone
         terms.append(Term(name, takes, prop.comment))
