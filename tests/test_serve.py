@@ -301,6 +301,21 @@ def test_head_answers_as_get_without_the_body(server: Server) -> None:
     assert [h for h in head[1] if h[0] != "Date"] == [h for h in got[1] if h[0] != "Date"]  # Content-Length too
 
 
+@pytest.mark.parametrize("target", ["/store?graph=\x01", "/?\xe9", "/query?query=ASK%7B%7D&\x7f"])
+def test_an_address_that_is_not_printable_ascii_is_refused(server: Server, target: str) -> None:
+    """A page's address was sent to the engine as it came: `\\x01` was answered that the engine had stopped on the
+    query and was restarted (nothing had stopped), `\\xe9` with no answer at all."""
+    status, _, reason = exchange(server, "GET", target, [])
+    assert (status, reason) == (400, b"the request's address holds a byte that is not printable ASCII (%-escape it)\n")
+    assert count(server) > 1000
+
+
+def test_a_page_is_asked_for_by_its_parameters_as_they_were_read(server: Server) -> None:
+    """The engine is sent the page's address made anew: the graph store answers the default graph, escaped."""
+    status, _, data = exchange(server, "GET", "/store?def%61ult", ["Accept: application/n-triples"])
+    assert status == 200 and data.count(b"\n") > 1000
+
+
 @pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE", "PATCH", "QUERY"])
 def test_other_methods_are_not_allowed(server: Server, method: str) -> None:
     """They were 501 with an HTML page."""

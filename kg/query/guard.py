@@ -193,6 +193,8 @@ class _Forward(BaseHTTPRequestHandler):
                     raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()) from None
                 except _TooLarge:
                     raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
+                except (http.client.InvalidURL, ValueError) as error:  # the request's, or ours: the engine is not asked
+                    raise Refused(HTTPStatus.BAD_REQUEST, f"the request cannot be forwarded: {error}") from None
                 except (OSError, http.client.HTTPException) as error:
                     reached = not isinstance(error, ConnectionRefusedError)
                     renewed = engine.renew(generation, reached=reached)

@@ -5,8 +5,8 @@ two read differently went through unchecked: with two `Content-Type` headers the
 query itself while the engine took it for a form, in which `SERVIC%45` is SERVICE.  So here the request is
 read by the SPARQL 1.1 Protocol (a GET's `query=`, a form, or an `application/sparql-query` body), refused
 when it could be read two ways (its framing, its character set, more than one query), and the engine is
-sent a request built anew: one form holding the query that was checked and the dataset, never the client's
-bytes or headers.
+sent a request built anew: one form holding the query that was checked and the dataset, or a page's address
+made again from its parameters as they were read, never the client's bytes or headers.
 """
 
 from __future__ import annotations
@@ -91,6 +91,10 @@ def host(headers: Message) -> str | None:
 def engine_request(method: str, target: str, headers: Message, body: bytes) -> EngineRequest:
     """The request to make of the engine for a client's `method` (GET, HEAD or POST) at `target`, with `body`;
     Refused for what is not forwarded (a query it refuses, a request read two ways, an unknown address)."""
+    if not (target.isascii() and target.isprintable()):
+        raise Refused(
+            HTTPStatus.BAD_REQUEST, "the request's address holds a byte that is not printable ASCII (%-escape it)"
+        )
     address = urlsplit(target)
     if method != "POST" and body:
         raise Refused(HTTPStatus.BAD_REQUEST, f"a {method} request has no body (a query goes in its address)")
@@ -100,7 +104,8 @@ def engine_request(method: str, target: str, headers: Message, body: bytes) -> E
         raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
     if method == "POST":
         raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET")
-    return EngineRequest(target)
+    fields = _fields(address.query)
+    return EngineRequest(f"{address.path}?{urlencode(fields)}" if fields else address.path)
 
 
 def _query_request(address: SplitResult, method: str, headers: Message, body: bytes) -> EngineRequest:
