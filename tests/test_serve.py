@@ -230,9 +230,11 @@ def test_a_federated_query_is_refused_and_calls_no_address(
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
-def exchange(server: Server, method: str, target: str, headers: list[str], body: bytes = b"") -> Answer:
-    """(status, headers, body) of a request written byte for byte as given (`Host` added), read by `http.client`."""
-    head = "\r\n".join([f"{method} {target} HTTP/1.1", "Host: 127.0.0.1", *headers])
+def exchange(
+    server: Server, method: str, target: str, headers: list[str], body: bytes = b"", host: str = "127.0.0.1"
+) -> Answer:
+    """(status, headers, body) of a request written byte for byte as given (with `host`), read by `http.client`."""
+    head = "\r\n".join([f"{method} {target} HTTP/1.1", f"Host: {host}", *headers])
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
         connection.sendall(f"{head}\r\n\r\n".encode() + body)
         answer = http.client.HTTPResponse(connection, method=method)
@@ -314,6 +316,19 @@ def test_a_page_is_asked_for_by_its_parameters_as_they_were_read(server: Server)
     """The engine is sent the page's address made anew: the graph store answers the default graph, escaped."""
     status, _, data = exchange(server, "GET", "/store?def%61ult", ["Accept: application/n-triples"])
     assert status == 200 and data.count(b"\n") > 1000
+
+
+@pytest.mark.parametrize("host", ["[zz]", "[::1", "a..b", "-a.example", "a_b", "127.0.0.1:65536", "example:x", ""])
+def test_a_host_that_is_no_host_name_is_refused(server: Server, host: str) -> None:
+    """`Host: [zz]` was 502: the engine's service description was unreadable (Invalid host IP)."""
+    status, _, reason = exchange(server, "GET", "/query", [], host=host)
+    assert (status, reason) == (400, b"the Host header is no host name\n")
+
+
+@pytest.mark.parametrize("host", ["[::1]:80", "[::1]", "localhost", "kg.example.org.", "10.0.0.1:65535"])
+def test_the_service_description_names_the_host_the_client_named(server: Server, host: str) -> None:
+    status, _, description = exchange(server, "GET", "/query", ["Accept: application/n-triples"], host=host)
+    assert status == 200 and f"<http://{host}/query>".encode() in description
 
 
 @pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE", "PATCH", "QUERY"])

@@ -12,6 +12,7 @@ made again from its parameters as they were read, never the client's bytes or he
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -33,7 +34,8 @@ _QUERY_BODY = "application/sparql-query"
 _DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
 """The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
 _ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
-_HOST = re.compile(r"[\w.~!$&'()*+,;=%:\[\]-]+", re.ASCII)  # RFC 3986's reg-name or IP literal, and a port
+_HOST = re.compile(r"(?:\[(?P<ip6>[^\]]*)\]|(?P<name>[^:\[\]]*))(?::(?P<port>[0-9]{1,5}))?")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  # of a DNS name (an IPv4 address's too)
 READ_ONLY = "this endpoint is read-only: it takes no SPARQL Update"
 
 
@@ -83,9 +85,25 @@ def body_length(headers: Message) -> int:
 def host(headers: Message) -> str | None:
     """The `Host` the client named (the engine names itself by it in its service description), if well-formed."""
     named = headers.get("Host")
-    if named is not None and not _HOST.fullmatch(named):
+    if named is not None and not _is_host(named):
         raise Refused(HTTPStatus.BAD_REQUEST, "the Host header is no host name")
     return named
+
+
+def _is_host(text: str) -> bool:
+    """Whether `text` is host[:port]: a DNS name, an IPv4 address or an IPv6 one in brackets, and a port up to
+    65535.  The engine's service description names the endpoint by it, which must make an IRI."""
+    parts = _HOST.fullmatch(text)
+    if parts is None or int(parts["port"] or 0) > 65535:
+        return False
+    if parts["ip6"] is not None:
+        try:
+            ipaddress.IPv6Address(parts["ip6"])
+        except ValueError:
+            return False
+        return True
+    name = parts["name"].removesuffix(".")
+    return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
 
 def engine_request(method: str, target: str, headers: Message, body: bytes) -> EngineRequest:
