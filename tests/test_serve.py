@@ -394,6 +394,18 @@ def test_a_runaway_query_is_stopped_with_an_error_and_the_server_goes_on(strict_
     assert int(answer["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
 
 
+def test_a_client_that_stalls_is_answered_and_let_go(strict_server: Server) -> None:
+    """A body shorter than its `Content-Length` held a thread and the connection for ever."""
+    with socket.create_connection(("127.0.0.1", strict_server.port), timeout=10) as connection:
+        connection.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nASK")
+        began = time.monotonic()
+        answer = http.client.HTTPResponse(connection, method="POST")
+        answer.begin()
+        assert (answer.status, answer.read()) == (408, b"the request's body did not come: nothing was sent for 1 s\n")
+        assert connection.recv(1) == b""  # closed
+        assert time.monotonic() - began < 5
+
+
 TWO_STEPS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?c ?d ?e }"  # a tenth of a second
 
 

@@ -101,15 +101,22 @@ class Guard(ThreadingHTTPServer):
         description (`sd:endpoint`), where it named its own port, reachable past this proxy's bounds."""
 
     def handle_error(self, request: object, client_address: object) -> None:
-        """One line, not a traceback, for a request that failed here; nothing for a client that went away."""
+        """One line, not a traceback, for a request that failed here; nothing for a client that went away or
+        stopped reading its answer for longer than the time limit."""
         error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError):
+        if not isinstance(error, (ConnectionError, TimeoutError)):
             print(f"kg serve: a request failed: {error!r}", file=sys.stderr)
 
 
 class _Forward(BaseHTTPRequestHandler):
     server: Guard
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        """A client silent for longer than the time limit (a body shorter than its `Content-Length`, an idle
+        connection) is let go: it held a thread and a connection for ever."""
+        super().setup()
+        self.connection.settimeout(self.server.timeout_seconds)
 
     def parse_request(self) -> bool:
         """The request line and headers, and a method refused before a body is read."""
@@ -144,7 +151,11 @@ class _Forward(BaseHTTPRequestHandler):
         except Refused as refused:
             self._refuse(refused, close=True)  # its body, unread, would be taken for the next request
             return
-        body = self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self._refuse(Refused(HTTPStatus.REQUEST_TIMEOUT, self._silent()), close=True)
+            return
         if len(body) < length:  # the client went away
             self.close_connection = True
             return
@@ -251,6 +262,9 @@ class _Forward(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _silent(self) -> str:
+        return f"the request's body did not come: nothing was sent for {self.server.timeout_seconds:g} s"
 
     def _overran(self) -> str:
         seconds = self.server.timeout_seconds
