@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -591,6 +592,24 @@ def test_a_graph_that_cannot_be_read_is_told_where_as_kg_query_tells_it(built: P
     assert (served.returncode, served.stdout, served.stderr.splitlines()[-1]) == (1, "", told)
     assert told.startswith(f"kg serve: {graph}:{len(graph.read_text().splitlines())}:11: cannot read the graph (")
     assert "backtrace" not in served.stderr.lower() and "lenient" not in served.stderr
+
+
+def test_an_ontology_file_that_cannot_be_read_is_told_to_be_fixed_not_rebuilt(built: Path, tmp_path: Path) -> None:
+    """Both commands said `run kg build` of a file no build writes."""
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    shapes = ontology / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + 'kg:x kg:y "unterminated .\n', "utf-8")
+    served = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--exports", str(built), "--ontology", str(ontology),
+         "--port", str(free_port())],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    _, _, queried = kg_query("--exports", str(built), "--ontology", str(ontology), "-e", "ASK {}")
+    for command, told in (("serve", served.stderr), ("query", queried)):
+        last = told.splitlines()[-1]
+        assert last.startswith(f"kg {command}: {shapes}:") and last.endswith("): fix that file"), told
+        assert "cannot read the ontology (" in last
 
 
 def test_stopping_the_server_frees_the_port_and_removes_its_store(server: Server) -> None:
