@@ -22,7 +22,9 @@ import socket
 import sys
 import threading
 import time
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from enum import Enum, auto
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
@@ -45,6 +47,10 @@ STOPPED = (
     "the SPARQL engine stopped on this query, which it could not evaluate (too deeply nested, or too long?);"
     " it was restarted"
 )
+_INTERRUPTED = (
+    "the SPARQL engine stopped on another query while this one ran, and could not be asked again in time: ask again"
+)
+_CLOSING = "kg serve is stopping"
 _TOO_LARGE = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
 _NOT_COPIED = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
 _NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
@@ -55,6 +61,14 @@ def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+class Renewed(Enum):
+    """What a request that got no answer from the engine may do once the engine is running again."""
+
+    AGAIN = auto()  # it runs (again): ask again
+    STOPPED_ON_IT = auto()  # it stopped with this request alone in flight
+    CLOSING = auto()  # kg serve is stopping
+
+
 class Engine(Protocol):
     """The SPARQL server the guard forwards to, on `port` of 127.0.0.1 (`kg.query.serve`)."""
 
@@ -63,7 +77,7 @@ class Engine(Protocol):
     def asked(self) -> AbstractContextManager[int]:
         """Counts a request as in flight while it asks; gives the generation (the start) of the engine it asks."""
 
-    def renew(self, generation: int, overran: bool = False) -> bool:
+    def renew(self, generation: int, overran: bool = False, reached: bool = True) -> Renewed:
         """Restarts the engine after `generation` overran or stopped; whether the request may ask again."""
 
 
@@ -80,21 +94,29 @@ class Guard(ThreadingHTTPServer):
         self.timeout_seconds = timeout
         self.asking_again = threading.Lock()
         """Held by a request asking again: if the engine stops again then, it stopped on that request, not on
-        another one that would have been asked again at the same time."""
+        another one that would have been asked again at the same time.  It is waited for until the request's
+        deadline at most: with many asking again, the last would have waited for all their time limits."""
         self.host = bind_address(address[0], self.server_address[1])
         """Sent to the engine as `Host` when the client named none: the engine names itself by it in its service
         description (`sd:endpoint`), where it named its own port, reachable past this proxy's bounds."""
 
     def handle_error(self, request: object, client_address: object) -> None:
-        """One line, not a traceback, for a request that failed here; nothing for a client that went away."""
+        """One line, not a traceback, for a request that failed here; nothing for a client that went away or
+        stopped reading its answer for longer than the time limit."""
         error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError):
+        if not isinstance(error, (ConnectionError, TimeoutError)):
             print(f"kg serve: a request failed: {error!r}", file=sys.stderr)
 
 
 class _Forward(BaseHTTPRequestHandler):
     server: Guard
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        """A client silent for longer than the time limit (a body shorter than its `Content-Length`, an idle
+        connection) is let go: it held a thread and a connection for ever."""
+        super().setup()
+        self.connection.settimeout(self.server.timeout_seconds)
 
     def parse_request(self) -> bool:
         """The request line and headers, and a method refused before a body is read."""
@@ -129,7 +151,11 @@ class _Forward(BaseHTTPRequestHandler):
         except Refused as refused:
             self._refuse(refused, close=True)  # its body, unread, would be taken for the next request
             return
-        body = self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self._refuse(Refused(HTTPStatus.REQUEST_TIMEOUT, self._silent()), close=True)
+            return
         if len(body) < length:  # the client went away
             self.close_connection = True
             return
@@ -151,44 +177,75 @@ class _Forward(BaseHTTPRequestHandler):
         return headers
 
     def _forward(self, request: EngineRequest, headers: dict[str, str]) -> None:
-        """Ask the engine and pass its answer on; ask again, once, when the engine was restarted meanwhile and the
-        request may (`Engine.renew`)."""
+        """Ask the engine and pass its answer on, within the time limit from now."""
+        try:
+            answer, data = self._answer_of(request, headers, time.monotonic() + self.server.timeout_seconds)
+            if _describes(request) and answer.status == HTTPStatus.OK:
+                data = self._described(data, answer.getheader("Content-Type", ""), headers["Host"]) or data
+        except Refused as refused:
+            self._refuse(refused)
+            return
+        self._pass_on(answer, data)
+
+    def _answer_of(
+        self, request: EngineRequest, headers: dict[str, str], deadline: float
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """The engine's answer and its body; Refused with why there is none.  A request the engine dropped is
+        asked again, once, when the engine runs again and the request may (`Engine.renew`); one it refused the
+        connection (it had stopped, or was starting) was never asked, and asks until it is or its time runs out."""
         engine = self.server.engine
-        for again in (False, True):
-            with self.server.asking_again if again else nullcontext(), engine.asked() as generation:
+        again = False
+        while True:
+            with self._turn(again, deadline), engine.asked() as generation:
                 try:
-                    answer, data = self._ask(request, headers)
+                    return self._ask(request, headers, deadline)
                 except TimeoutError:
                     engine.renew(generation, overran=True)
-                    self._refuse(Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()))
-                    return
+                    raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()) from None
                 except _TooLarge:
-                    self._refuse(Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE))
-                    return
-                except (OSError, http.client.HTTPException):
-                    if engine.renew(generation):
-                        continue
-                    break
-            if _describes(request) and answer.status == HTTPStatus.OK:
-                try:
-                    data = self._described(data, answer.getheader("Content-Type", ""), headers["Host"]) or data
-                except (SyntaxError, ValueError) as error:
-                    reason = f"the SPARQL engine's service description is unreadable: {error}"
-                    self._refuse(Refused(HTTPStatus.BAD_GATEWAY, reason))
-                    return
-            self._pass_on(answer, data)
-            return
-        self._refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED))
+                    raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
+                except (http.client.InvalidURL, ValueError) as error:  # the request's, or ours: the engine is not asked
+                    raise Refused(HTTPStatus.BAD_REQUEST, f"the request cannot be forwarded: {error}") from None
+                except (OSError, http.client.HTTPException) as error:
+                    reached = not isinstance(error, ConnectionRefusedError)
+                    renewed = engine.renew(generation, reached=reached)
+            if renewed is Renewed.STOPPED_ON_IT:
+                raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED)
+            if renewed is Renewed.CLOSING:
+                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _CLOSING)
+            if reached and again:
+                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
+            again = again or reached
+
+    @contextmanager
+    def _turn(self, again: bool, deadline: float) -> Iterator[None]:
+        """A request's turn to ask: at once the first time, after those asking `again` before it the next; Refused
+        when its deadline comes first."""
+        left = deadline - time.monotonic()
+        if left <= 0 or (again and not self.server.asking_again.acquire(timeout=left)):
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
+        try:
+            yield
+        finally:
+            if again:
+                self.server.asking_again.release()
 
     def _described(self, description: bytes, media_type: str, address: str) -> bytes | None:
         """The engine's description of the service without what this proxy refuses (`without_federation`), its
         IRIs whole (it writes the endpoint `<>`, relative to where it was asked); None for no RDF answer."""
-        return without_federation(description, media_type, f"http://{address}{urlsplit(self.path).path}")
+        try:
+            return without_federation(description, media_type, f"http://{address}{urlsplit(self.path).path}")
+        except (SyntaxError, ValueError) as error:
+            reason = f"the SPARQL engine's service description is unreadable: {error}"
+            raise Refused(HTTPStatus.BAD_GATEWAY, reason) from None
 
-    def _ask(self, request: EngineRequest, headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+    def _ask(
+        self, request: EngineRequest, headers: dict[str, str], deadline: float
+    ) -> tuple[http.client.HTTPResponse, bytes]:
         """The engine's answer and its body, read within the time limit (TimeoutError) and the size limit."""
-        deadline = time.monotonic() + self.server.timeout_seconds
-        engine = http.client.HTTPConnection("127.0.0.1", self.server.engine.port, timeout=self.server.timeout_seconds)
+        engine = http.client.HTTPConnection(
+            "127.0.0.1", self.server.engine.port, timeout=max(deadline - time.monotonic(), 0.01)
+        )
         try:
             engine.request("GET" if request.form is None else "POST", request.path, request.form, headers)
             answer = engine.getresponse()
@@ -205,6 +262,9 @@ class _Forward(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _silent(self) -> str:
+        return f"the request's body did not come: nothing was sent for {self.server.timeout_seconds:g} s"
 
     def _overran(self) -> str:
         seconds = self.server.timeout_seconds

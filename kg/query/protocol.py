@@ -5,13 +5,14 @@ two read differently went through unchecked: with two `Content-Type` headers the
 query itself while the engine took it for a form, in which `SERVIC%45` is SERVICE.  So here the request is
 read by the SPARQL 1.1 Protocol (a GET's `query=`, a form, or an `application/sparql-query` body), refused
 when it could be read two ways (its framing, its character set, more than one query), and the engine is
-sent a request built anew: one form holding the query that was checked and the dataset, never the client's
-bytes or headers.
+sent a request built anew: one form holding the query that was checked and the dataset, or a page's address
+made again from its parameters as they were read, never the client's bytes or headers.
 """
 
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -33,7 +34,8 @@ _QUERY_BODY = "application/sparql-query"
 _DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
 """The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
 _ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
-_HOST = re.compile(r"[\w.~!$&'()*+,;=%:\[\]-]+", re.ASCII)  # RFC 3986's reg-name or IP literal, and a port
+_HOST = re.compile(r"(?:\[(?P<ip6>[^\]]*)\]|(?P<name>[^:\[\]]*))(?::(?P<port>[0-9]{1,5}))?")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  # of a DNS name (an IPv4 address's too)
 READ_ONLY = "this endpoint is read-only: it takes no SPARQL Update"
 
 
@@ -83,14 +85,34 @@ def body_length(headers: Message) -> int:
 def host(headers: Message) -> str | None:
     """The `Host` the client named (the engine names itself by it in its service description), if well-formed."""
     named = headers.get("Host")
-    if named is not None and not _HOST.fullmatch(named):
+    if named is not None and not _is_host(named):
         raise Refused(HTTPStatus.BAD_REQUEST, "the Host header is no host name")
     return named
+
+
+def _is_host(text: str) -> bool:
+    """Whether `text` is host[:port]: a DNS name, an IPv4 address or an IPv6 one in brackets, and a port up to
+    65535.  The engine's service description names the endpoint by it, which must make an IRI."""
+    parts = _HOST.fullmatch(text)
+    if parts is None or int(parts["port"] or 0) > 65535:
+        return False
+    if parts["ip6"] is not None:
+        try:
+            ipaddress.IPv6Address(parts["ip6"])
+        except ValueError:
+            return False
+        return True
+    name = parts["name"].removesuffix(".")
+    return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
 
 def engine_request(method: str, target: str, headers: Message, body: bytes) -> EngineRequest:
     """The request to make of the engine for a client's `method` (GET, HEAD or POST) at `target`, with `body`;
     Refused for what is not forwarded (a query it refuses, a request read two ways, an unknown address)."""
+    if not (target.isascii() and target.isprintable()):
+        raise Refused(
+            HTTPStatus.BAD_REQUEST, "the request's address holds a byte that is not printable ASCII (%-escape it)"
+        )
     address = urlsplit(target)
     if method != "POST" and body:
         raise Refused(HTTPStatus.BAD_REQUEST, f"a {method} request has no body (a query goes in its address)")
@@ -100,7 +122,8 @@ def engine_request(method: str, target: str, headers: Message, body: bytes) -> E
         raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
     if method == "POST":
         raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET")
-    return EngineRequest(target)
+    fields = _fields(address.query)
+    return EngineRequest(f"{address.path}?{urlencode(fields)}" if fields else address.path)
 
 
 def _query_request(address: SplitResult, method: str, headers: Message, body: bytes) -> EngineRequest:

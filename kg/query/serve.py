@@ -29,13 +29,16 @@ from types import FrameType
 
 import pyoxigraph as ox
 
-from kg.query.guard import Guard, bind_address
+from kg.query.guard import Guard, Renewed, bind_address
 from kg.workers import die_with_parent
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30.0  # seconds a query may run; the real corpus's competency queries take 0.1 s at most
 _STARTUP_SECONDS = 60.0
+_ENDING_SECONDS = 2.0
+"""How long an engine that dropped a connection is given to end before its port is asked whether it still listens:
+its sockets close before the process has ended (a SIGABRT), so it may still seem to run for a moment."""
 
 
 class ServeError(Exception):
@@ -127,28 +130,41 @@ class _Engine:
                 if not self._in_flight[generation]:
                     del self._in_flight[generation]
 
-    def renew(self, generation: int, overran: bool = False) -> bool:
+    def renew(self, generation: int, overran: bool = False, reached: bool = True) -> Renewed:
         """After a request asked `generation` (within `asked`) and got no answer: start the engine afresh if it
         still runs that generation and the query `overran`, or if it has stopped.  Then whether the request may
-        ask again: not if the engine stopped with it alone in flight (it stopped on that query), nor once the
-        engine is being stopped for good (a query that overran meanwhile starts nothing)."""
+        ask again: not if it `reached` the engine and the engine stopped with it alone in flight (it stopped on
+        that query), nor once the engine is being stopped for good (a query that overran meanwhile starts
+        nothing).  A request refused a connection never `reached` it: it is never the one it stopped on."""
         try:
-            renewed = self._keeper.submit(self._renew, generation, overran)
+            renewed = self._keeper.submit(self._renew, generation, overran, reached)
         except RuntimeError:  # stopped: the keeper takes no more work
-            return False
+            return Renewed.CLOSING
         return renewed.result()
 
-    def _renew(self, generation: int, overran: bool) -> bool:
+    def _renew(self, generation: int, overran: bool, reached: bool) -> Renewed:
         if generation == self.generation and self.process is not None:
             if overran:
                 self._restart()
-            elif (status := self.process.poll()) is not None:
+            elif (status := self._exit_status(self.process)) is not None:
                 with self._counting:
-                    if self._in_flight[generation] == 1:
+                    if reached and self._in_flight[generation] == 1:
                         self._stopped_alone.add(generation)
                 self._restart()
                 print(f"kg serve: the SPARQL engine stopped ({_ended(status)}); restarted it", file=sys.stderr)
-        return generation not in self._stopped_alone
+        return Renewed.STOPPED_ON_IT if reached and generation in self._stopped_alone else Renewed.AGAIN
+
+    def _exit_status(self, process: subprocess.Popen[bytes]) -> int | None:
+        """The exit status of the engine that dropped a connection, or None if it still serves; one that still
+        runs but no longer listens is killed."""
+        try:
+            return process.wait(timeout=_ENDING_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+        if _listening("127.0.0.1", self.port):
+            return None
+        process.kill()
+        return process.wait()
 
     def _start(self) -> None:
         bind = ["--bind", bind_address("127.0.0.1", self.port)]
@@ -188,16 +204,22 @@ def _ended(status: int) -> str:
         return f"signal {-status}"
 
 
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def _wait_until_listening(process: subprocess.Popen[bytes], host: str, port: int) -> None:
     deadline = time.monotonic() + _STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServeError(f"oxigraph serve-read-only exited with status {process.returncode}")
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
+        if _listening(host, port):
+            return
+        time.sleep(0.05)
     raise ServeError(f"oxigraph did not listen on {bind_address(host, port)} within {_STARTUP_SECONDS:.0f} s")
 
 
