@@ -576,18 +576,23 @@ def test_a_port_or_timeout_out_of_range_is_a_usage_error(argv: list[str], error:
     assert error in result.stderr and "Traceback" not in result.stderr
 
 
+def serve_and_query(exports: Path, ontology: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`kg serve` of files that cannot be read (it ends at once), and what `kg query` says of the same files."""
+    served = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--exports", str(exports), "--ontology", str(ontology),
+         "--port", str(free_port())],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    return served, kg_query("--exports", str(exports), "--ontology", str(ontology), "-e", "ASK {}")[2]
+
+
 def test_a_graph_that_cannot_be_read_is_told_where_as_kg_query_tells_it(built: Path, tmp_path: Path) -> None:
     """Oxigraph's loader printed a Rust backtrace and a hint about a `--lenient` option kg serve does not have."""
     exports = tmp_path / "exports"
     exports.mkdir()
     graph = exports / "graph.ttl"
     graph.write_text((built / "graph.ttl").read_text(encoding="utf-8") + 'kg:x kg:y "unterminated .\n', "utf-8")
-    served = subprocess.run(
-        [sys.executable, "-m", "kg", "serve", "--exports", str(exports), "--ontology", str(ONTOLOGY),
-         "--port", str(free_port())],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    _, _, queried = kg_query("--exports", str(exports), "--ontology", str(ONTOLOGY), "-e", "ASK {}")
+    served, queried = serve_and_query(exports, ONTOLOGY)
     told = queried.splitlines()[-1].replace("kg query: ", "kg serve: ")
     assert (served.returncode, served.stdout, served.stderr.splitlines()[-1]) == (1, "", told)
     assert told.startswith(f"kg serve: {graph}:{len(graph.read_text().splitlines())}:11: cannot read the graph (")
@@ -600,12 +605,7 @@ def test_an_ontology_file_that_cannot_be_read_is_told_to_be_fixed_not_rebuilt(bu
     shutil.copytree(ONTOLOGY, ontology)
     shapes = ontology / "shapes.ttl"
     shapes.write_text(shapes.read_text(encoding="utf-8") + 'kg:x kg:y "unterminated .\n', "utf-8")
-    served = subprocess.run(
-        [sys.executable, "-m", "kg", "serve", "--exports", str(built), "--ontology", str(ontology),
-         "--port", str(free_port())],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    _, _, queried = kg_query("--exports", str(built), "--ontology", str(ontology), "-e", "ASK {}")
+    served, queried = serve_and_query(built, ontology)
     for command, told in (("serve", served.stderr), ("query", queried)):
         last = told.splitlines()[-1]
         assert last.startswith(f"kg {command}: {shapes}:") and last.endswith("): fix that file"), told
