@@ -307,7 +307,7 @@ class _Checker:
             elif not prop.is_datatype and claim.value is not None and not both:
                 self.error(where.at("value"), f"'{claim.predicate}' links two nodes: use 'object:' with an id")
             elif claim.value is not None:
-                self.check_literal(prop, claim.value, claim.value_kind, where.at("value"))
+                self.check_literal(prop, claim.value, claim.value_kind, where, "value")
             elif claim.object is not None:
                 self.check_range(prop.name, prop.range, claim.object, where, "object")
         for qualifier, values in claim.qualifiers:
@@ -334,7 +334,7 @@ class _Checker:
             self.error(where, f"'{name}' applies to {' or '.join(prop.domain)}, not to {_a(owner_type)}")
         if prop.is_datatype:
             for index, value in enumerate(values):
-                self.check_literal(prop, value, "text", where.at(index))
+                self.check_literal(prop, value, "text", where, index)
             return
         for index, value in enumerate(values):  # at its place in a list (a single value: at the value)
             if value == subject_id:
@@ -342,15 +342,18 @@ class _Checker:
             else:
                 self.check_range(name, prop.range, value, where, index)
 
-    def check_literal(self, prop: OntologyProperty, value: str, kind: str, where: Where) -> None:
-        """A value fits the datatype of its property's range (kg.literals); a YAML number fits a number only."""
+    def check_literal(self, prop: OntologyProperty, value: str, kind: str, where: Where, *path: str | int) -> None:
+        """A value fits the datatype of its property's range (kg.literals); a YAML number fits a number only.  At
+        `path` below `where`, made only for a problem (every claim to a value is checked)."""
         datatype = prop.datatype
+        if kind in datatype.takes and datatype.fits(value):
+            return
         takes = f"'{prop.name}' takes {datatype.what} ({datatype.name})"
         if kind not in datatype.takes:
             quoted = ": write it in quotes, as printed" if datatype.is_text else ""
-            self.error(where, f"{takes}: got the {kind} {value}{quoted}")
-        elif not datatype.fits(value):
-            self.error(where, f"{takes}: got '{value}'")
+            self.error(where.at(*path), f"{takes}: got the {kind} {value}{quoted}")
+        else:
+            self.error(where.at(*path), f"{takes}: got '{value}'")
 
     def check_reference(self, node_id: str, where: Where, *path: str | int) -> str | None:
         """The class of `node_id`, or None after reporting it unknown at `path` below `where` (a Where is

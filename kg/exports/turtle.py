@@ -416,15 +416,16 @@ class TurtleWriter:
         subject, statement = self.node(claim.subject), self.claim(claim.id)
         obj = self.literal(claim.predicate, claim.value) if claim.value is not None else self.node(claim.object or "")
         modality = self.view.modality(claim.evidence)
+        predicate = self.kgo(claim.predicate)
         if modality.direct_triple and reads.writes_direct(claim):  # hedged, denied: only as statements
-            out.append(f"{subject} {self.kgo(claim.predicate)} {obj} .\n")
+            out.append(f"{subject} {predicate} {obj} .\n")
         out.append(f"{subject} kgo:statement {statement} .\n")
         other = claim.value if claim.object is None else reads.name(claim.object)
         title = f"{reads.name(claim.subject)} — {self.ontology.label(claim.predicate)} — {other}"
         lines = [
             "a kgo:Claim, rdf:Statement",
             f"rdf:subject {subject}",
-            f"rdf:predicate {self.kgo(claim.predicate)}",
+            f"rdf:predicate {predicate}",
             f"rdf:object {obj}",
             f"rdfs:label {english(title)}",
         ]
