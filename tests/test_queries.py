@@ -156,6 +156,21 @@ def test_an_unknown_prefix_is_reported_at_its_line_and_column(mini_exports: Path
     ]
 
 
+def test_the_line_shown_under_an_error_is_a_window_around_it_escaped(mini_exports: Path, tmp_path: Path) -> None:
+    """A query of one line of 100,000 characters was printed whole under its error, escapes and all."""
+    path = tmp_path / "long.rq"
+    line = "ASK { FILTER(" + "?a + " * 20_000 + ") } " + "\x1b ?b " * 20_000
+    path.write_text(line, encoding="utf-8")
+    status, _, err = query(mini_exports, str(path))
+    message, shown, caret = err.splitlines()
+    column = int(message.split(":")[2])
+    assert status == 1 and message.startswith(f"{path}:1:{column}: ") and 100_000 < column < 100_100
+    assert shown.startswith("  …") and shown.endswith("…") and len(shown) < 2 + 2 * 60 + 2 * 60 // 2 * 4
+    assert "\x1b" not in shown and "\\u001b ?b" in shown
+    under = "\\u001b" if line[column - 1] == "\x1b" else line[column - 1]
+    assert shown[len(caret) - 1 :].startswith(under) and caret.strip() == "^"  # the caret under the column
+
+
 def test_a_syntax_error_is_located_and_readable(mini_exports: Path) -> None:
     status, _, err = query(mini_exports, "-e", "SELECT ?x WHERE { ?x a kgo:Country . ?x a }")
     assert status == 1

@@ -60,7 +60,22 @@ class QueryError(Exception):
             return f"{name}: {self.message}"
         lines = query.splitlines() or [""]
         text = lines[self.line - 1] if self.line <= len(lines) else ""
-        return f"{name}:{self.line}:{self.column}: {self.message}\n  {text}\n  {' ' * (self.column - 1)}^"
+        shown, caret = _around(text, self.column - 1)
+        return f"{name}:{self.line}:{self.column}: {self.message}\n  {shown}\n  {' ' * caret}^"
+
+
+SHOWN_AROUND = 60
+"""How many characters of the offending line a message shows on each side of the column (a query of one line
+of 100,000 characters was printed whole)."""
+
+
+def _around(line: str, index: int) -> tuple[str, int]:
+    """The part of `line` a message shows around `index` (with "…" where it is cut), escaped for a terminal,
+    and where `index` falls in it."""
+    start, end = max(0, index - SHOWN_AROUND), index + SHOWN_AROUND
+    before = ("…" if start else "") + escaped(line[start:index])
+    after = escaped(line[index:end]) + ("…" if end < len(line) else "")
+    return before + after, len(before)
 
 
 def _shorten_expected(message: str) -> str:
