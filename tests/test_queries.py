@@ -460,6 +460,17 @@ def test_operators_between_values_are_no_nesting() -> None:
     assert nested_beyond(f"ASK {{ FILTER({'- ' * (MAX_QUERY_NESTING + 1)}1) }}", MAX_QUERY_NESTING) is not None
 
 
+def test_a_query_the_engine_stops_on_is_said_so(mini_exports: Path, tmp_path: Path) -> None:
+    """10,000 triple patterns, no bracket deep: the engine's stack overflows (SIGSEGV or SIGABRT), which was told
+    as "ended without an answer (killed, or out of memory)"."""
+    file = tmp_path / "long.rq"
+    file.write_text("ASK { " + "?a ?b ?c . " * 10_000 + "}", encoding="utf-8")
+    status, out, err = query(mini_exports, str(file))
+    assert (status, out) == (1, "")
+    assert err.startswith("kg query: the SPARQL engine stopped on this query, which it could not evaluate"), err
+    assert err.rstrip().endswith(("(SIGSEGV)", "(SIGABRT)", "(SIGBUS)")), err
+
+
 def test_a_query_nested_as_deep_as_allowed_runs(mini_exports: Path) -> None:
     text = "ASK { FILTER(" + "(" * (MAX_QUERY_NESTING - 2) + "true" + ")" * (MAX_QUERY_NESTING - 2) + ") }"
     assert query(mini_exports, "-e", text) == (0, "true\n", "")

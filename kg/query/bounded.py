@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -19,6 +20,12 @@ from kg.workers import leave_interruptions_to_parent, sendable
 
 Loaded = TypeVar("Loaded")
 Answer = TypeVar("Answer")
+
+
+STOPPED_ON_QUERY = (
+    "the SPARQL engine stopped on this query, which it could not evaluate (too deeply nested, or too long?)"
+)
+"""What `kg query` and `kg serve` say of a query the engine itself stopped on (its stack overflowed)."""
 
 
 class QueryTimedOut(Exception):
@@ -45,6 +52,9 @@ def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], Answer], t
     try:
         _expect(receiving, "loaded", None)  # loading a large graph takes its time: the bound is the query's
         return cast(Answer, _expect(receiving, "done", timeout))
+    except EOFError:
+        process.join(timeout=5)
+        raise QueryDied(_died(process.exitcode)) from None
     finally:
         receiving.close()
         if process.is_alive():
@@ -55,14 +65,20 @@ def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], Answer], t
 def _expect(receiving: Connection, kind: str, timeout: float | None) -> Any:
     if not receiving.poll(timeout):
         raise QueryTimedOut(f"the query ran longer than {timeout:g} s and was stopped")
-    try:
-        got, value = receiving.recv()
-    except EOFError:
-        raise QueryDied("the query's process ended without an answer (killed, or out of memory)") from None
+    got, value = receiving.recv()  # EOFError: the process ended without a word (`answer_within` says how)
     if got == "error":
         raise value
     assert got == kind, (got, kind)
     return value
+
+
+def _died(exit_code: int | None) -> str:
+    """What the query's process ending without an answer means, by how it ended: killed (the out-of-memory
+    killer's SIGKILL), or stopped by the engine itself on the query (a stack overflowed: SIGABRT, SIGSEGV)."""
+    if exit_code is not None and exit_code < 0 and -exit_code != signal.SIGKILL:
+        name = signal.Signals(-exit_code).name if -exit_code in signal.valid_signals() else f"signal {-exit_code}"
+        return f"{STOPPED_ON_QUERY} ({name})"
+    return "the query's process ended without an answer (killed, or out of memory)"
 
 
 def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], Any], sending: Connection, parent: int) -> None:

@@ -31,6 +31,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from kg.limits import MAX_ANSWER_BYTES, MIB
+from kg.query.bounded import STOPPED_ON_QUERY
 from kg.query.federation import without_federation
 from kg.query.protocol import (
     FORM,
@@ -43,10 +44,7 @@ from kg.query.protocol import (
     host,
 )
 
-STOPPED = (
-    "the SPARQL engine stopped on this query, which it could not evaluate (too deeply nested, or too long?);"
-    " it was restarted"
-)
+STOPPED = f"{STOPPED_ON_QUERY}; it was restarted"
 _INTERRUPTED = (
     "the SPARQL engine stopped on another query while this one ran, and could not be asked again in time: ask again"
 )
