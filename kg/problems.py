@@ -135,7 +135,7 @@ class _Tree:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
     match = closest(name, candidates)
-    return f" — did you mean '{match}'?" if match is not None else ""
+    return f" — did you mean '{visible(match)}'?" if match is not None else ""  # a character no one sees, shown
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:

@@ -264,6 +264,13 @@ def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_tr
     ]
 
 
+def test_a_hint_shows_the_invisible_character_of_the_id_it_names(mini: Path) -> None:
+    """ "did you mean 'rus​sia'?" printed the zero-width space raw: the hint looked like the name it was given."""
+    edit(mini, FACTS, "- {id: russia,", '- {id: "rus\\u200bsia",')
+    hints = [p for p in problems(mini) if "unknown entity 'russia'" in p]
+    assert hints and all(p.endswith("did you mean 'rus\\u200bsia'?") for p in hints), hints
+
+
 def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path) -> None:
     """`value: 012` was written as "10", `value: true` as "True": a literal is text as printed.  A YAML 1.1
     number in another base is that text (`012`); a decimal one is a number, refused."""
