@@ -339,6 +339,13 @@ class _Builder:
             claim,
         )
 
+    def relations(self) -> list[Json]:
+        """The relations the links draw (`name`, `label`, how many links), by label: the page's relation filter.
+        A link names its relation by its label (the ontology's labels are unique)."""
+        counts = Counter(edge[8] for edge in self.edges)
+        names = {label: name for name, label in self.relation_label.items()}
+        return [{"name": names.get(label, label), "label": label, "count": counts[label]} for label in sorted(counts)]
+
     # ------------------------------------------------------------------ nodes
 
     def prepare_nodes(self, edges: list[Any]) -> None:
@@ -867,6 +874,7 @@ def _inline(builder: _Builder) -> Json:
             for a in builder.model.articles.values()
         ],
         "edgeStyles": edge_legend(builder.ontology),
+        "relations": builder.relations(),
         "stops": story_dates(dates),
         "background": dates[0] if dates else None,
         "big": big,

@@ -311,10 +311,16 @@
 
   const shownClasses = new Set(data.classes.map((_, index) => index));
   const shownArticles = new Set(data.articles.map((_, index) => index));
+  const shownRelations = new Set(data.relations.map((_, index) => index));
+  const relationAt = new Map(data.relations.map((relation, index) => [relation.label, index])); // links name it so
   let cutoff = null; // ISO date: things dated later are hidden; null shows everything
 
   function fromSomeShownArticle(articles) {
     return shownArticles.size === data.articles.length || articles.some((a) => shownArticles.has(a));
+  }
+
+  function ofShownRelation(relation) {
+    return shownRelations.size === data.relations.length || shownRelations.has(relationAt.get(relation));
   }
 
   function inTime(since) {
@@ -333,7 +339,7 @@
     });
     drawnEdges.forEach((edge, j) => {
       const show = nodeShown.get(edge.from) && nodeShown.get(edge.to) && inTime(edge.since) &&
-        fromSomeShownArticle(edge.articles);
+        fromSomeShownArticle(edge.articles) && ofShownRelation(edge.relation);
       if (show !== edgeShown.get(j)) {
         edgeShown.set(j, show);
         edgeChanges.push({ id: j, hidden: !show });
@@ -418,6 +424,7 @@
      none.  Ids never start with "-" nor hold a comma. */
   const filters = new Map([
     ["classes", { shown: shownClasses, names: data.classes.map((cls) => cls.name), word: "class" }],
+    ["relations", { shown: shownRelations, names: data.relations.map((relation) => relation.name), word: "relation" }],
     ["articles", { shown: shownArticles, names: data.articles.map((article) => article.id), word: "article" }],
   ]);
 
@@ -520,13 +527,17 @@
     return [glyph, el("span", "name", cls.label), el("span", "count", cls.count)];
   }
 
-  /* A class's entry in the ontology documentation beside the page (its anchor is the class's local name). */
   function classDoc(cls) {
+    return [docLink(cls.name, cls.label)];
+  }
+
+  /* A term's entry in the ontology documentation beside the page (its anchor is the term's local name). */
+  function docLink(name, label) {
     const link = el("a", "doc", "?");
-    link.href = "ontology.html#" + encodeURIComponent(cls.name);
-    link.title = cls.label + " in the ontology documentation";
+    link.href = "ontology.html#" + encodeURIComponent(name);
+    link.title = label + " in the ontology documentation";
     link.setAttribute("aria-label", link.title);
-    return [link];
+    return link;
   }
 
   /* A search of the article list, for a corpus of more articles than a glance takes in: each row whose outlet
@@ -547,6 +558,15 @@
       byId("articles-found").textContent = words.length ? plural(shown, "article") + " of " + data.articles.length : "";
       filters.get("articles").settle();
     });
+  }
+
+  function describeRelation(relation, box) {
+    box.dataset.relation = relation.name;
+    return [el("span", "name", relation.label), el("span", "count", relation.count)];
+  }
+
+  function relationDoc(relation) {
+    return [docLink(relation.name, relation.label)];
   }
 
   function describeArticle(article, box) {
@@ -1342,6 +1362,7 @@
 
   checklist("classes", data.classes, shownClasses, describeClass, classDoc);
   buildEdgeLegend();
+  checklist("relations", data.relations, shownRelations, describeRelation, relationDoc);
   checklist("articles", data.articles, shownArticles, describeArticle,
             (article, index) => article.text ? [button("read", "read", () => openArticle(index))] : []);
   byId("reader-close").addEventListener("click", closeReader);
