@@ -407,6 +407,32 @@ def test_a_client_that_stalls_is_answered_and_let_go(strict_server: Server) -> N
         assert time.monotonic() - began < 5
 
 
+def test_a_client_sending_a_byte_at_a_time_is_let_go_at_the_time_limit(strict_server: Server) -> None:
+    """The limit was per read: a byte every 0.6 s (under the 1 s limit) held a thread and the connection for as
+    long as the client liked.  Now the request, headers and body, has the time limit in all."""
+    request = b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\nX-Slow: " + b"a" * 40
+    with socket.create_connection(("127.0.0.1", strict_server.port), timeout=10) as connection:
+        began = time.monotonic()
+        closed_after = None
+        for byte in request:
+            try:
+                connection.sendall(bytes([byte]))
+                time.sleep(0.6)
+                connection.setblocking(False)
+                try:
+                    if connection.recv(1024) == b"":  # the server closed the connection
+                        closed_after = time.monotonic() - began
+                        break
+                except BlockingIOError:
+                    pass
+                finally:
+                    connection.setblocking(True)
+            except (BrokenPipeError, ConnectionResetError):
+                closed_after = time.monotonic() - began
+                break
+        assert closed_after is not None and closed_after < 4, closed_after  # not the 40 s the bytes took
+
+
 TWO_STEPS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?c ?d ?e }"  # a tenth of a second
 
 

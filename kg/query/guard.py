@@ -18,6 +18,7 @@ description is passed on without the federation it claims (`kg.query.federation.
 from __future__ import annotations
 
 import http.client
+import io
 import socket
 import sys
 import threading
@@ -27,7 +28,7 @@ from contextlib import AbstractContextManager, contextmanager
 from enum import Enum, auto
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from kg.limits import MAX_ANSWER_BYTES, MIB
@@ -111,10 +112,18 @@ class _Forward(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
-        """A client silent for longer than the time limit (a body shorter than its `Content-Length`, an idle
-        connection) is let go: it held a thread and a connection for ever."""
+        """A client that has not sent its whole request within the time limit (a body shorter than its
+        `Content-Length`, an idle connection, a byte at a time) is let go: it held a thread and a connection
+        for ever, and with a limit per read, for as long as it went on sending."""
         super().setup()
-        self.connection.settimeout(self.server.timeout_seconds)
+        self.connection.settimeout(self.server.timeout_seconds)  # each write of the answer
+        self.rfile.close()  # the standard reader, timed per read (the connection stays open)
+        self.reading = _ByDeadline(self.connection, self.server.timeout_seconds)
+        self.rfile = io.BufferedReader(self.reading)
+
+    def handle_one_request(self) -> None:
+        self.reading.deadline = time.monotonic() + self.server.timeout_seconds
+        super().handle_one_request()
 
     def parse_request(self) -> bool:
         """The request line and headers, and a method refused before a body is read."""
@@ -281,6 +290,28 @@ class _Forward(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+
+class _ByDeadline(io.RawIOBase):
+    """A socket read until a `deadline` (`time.monotonic()`), in all: past it, each read raises TimeoutError.
+    Writes keep the socket's timeout of `each_write` seconds."""
+
+    def __init__(self, connection: socket.socket, each_write: float) -> None:
+        self.connection, self.each_write = connection, each_write
+        self.deadline = time.monotonic()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not come within the time limit")
+        self.connection.settimeout(left)
+        try:
+            return self.connection.recv_into(buffer)
+        finally:
+            self.connection.settimeout(self.each_write)
 
 
 class _TooLarge(Exception):
