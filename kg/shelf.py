@@ -30,6 +30,11 @@ _HEAD = len(_MAGIC) + 2 * _DIGEST + 4  # then the label
 _ENTRY, _FILE = ".kept", ".file"  # an entry's file; a file kept whole (`keep_file`) or a pack (`Pack`)
 
 
+def content_digest(data: bytes) -> str:
+    """The digest of a file's content, as the cache keys it (SHA-256: in hardware, see `_digest`)."""
+    return CONTENT + hashlib.sha256(data).hexdigest()
+
+
 def keepable(*digests: str | None) -> bool:
     """Whether all `digests` are of plain content, so that what is made from those files may be kept."""
     return all(digest is not None and digest.startswith(CONTENT) for digest in digests)

@@ -406,6 +406,7 @@ def page_builders(project: Path, last: Path) -> tuple[kg.exports.page_data._Buil
     """The page's builder for today's sources, with what the cache keeps of the build into `last`, and one
     that keeps nothing; both `link`ed."""
     current = fingerprint(project / "sources", project / "ontology", "")
+    assert current.digest  # every file's digest, as a build's load gives them by the time the page is made
     shelf = Shelf(project / CACHE_DIR / "page", f"{current.ontology}\0{builder_version()}")
     loaded = kg.checks.checked.load_project(project / "sources", project / "ontology")
     manifest = read_manifest(manifest_path(project / CACHE_DIR, last))

@@ -16,12 +16,13 @@ import json
 import os
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from kg.shelf import CONTENT, Shelf
+from kg.shelf import Shelf, content_digest
 
 CACHE_DIR = ".kg-cache"
 MANIFEST = "build-{}.json"
@@ -48,42 +49,94 @@ def builder_version() -> str:
     return f"{version}:{digest.hexdigest()}"
 
 
-@dataclass(frozen=True)
 class Fingerprint:
-    """The digest of a build's inputs and settings, with the digest of each file it covers."""
+    """The digest of a build's inputs and settings, with the digest of each file it covers.
 
-    digest: str
-    files: dict[Path, str]  # path (as found under the sources or ontology folder) → digest of its content
-    ontology: str  # digest of the ontology folder alone
+    A source file whose digest is not known from the last reading (`_KnownDigests`) is not read here: a build
+    reads it anyway, and its load records the digest of the very bytes it parses
+    (`kg.sources.reading.recording_digests`) into `files`.  `digest` reads what is still missing then: nothing,
+    after a build that read every source (a cold build of 100,000 real-shaped facts read its 8,160 files twice,
+    0.6 s of CPU before the load could start); every file a build needs the digest of first, when its last
+    exports are as it left them and it may be skipped.
+    """
+
+    def __init__(
+        self,
+        files: dict[Path, str],
+        ontology: str,
+        order: list[tuple[str, Path, str]],
+        ontology_paths: list[Path],
+        header: str,
+        known: _KnownDigests,
+    ):
+        self.files = files
+        """Path (as found under the sources or ontology folder) → digest of its content; a source file that was
+        not read yet is missing until the load or `digest` reads it."""
+        self.ontology = ontology
+        """The digest of the ontology folder alone."""
+        self.paths = [path for _, path, _ in order] + ontology_paths
+        """Every file under the sources folder, then under the ontology folder."""
+        self.header = header  # the format, the settings and the builder
+        self._order = order  # each source file's name relative to the folder, its path, and its path as text
+        self._known = known
+        self._digest: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """The digest of every file's content and of the settings (each source file not read yet, read now)."""
+        if self._digest is None:
+            part = hashlib.blake2b(digest_size=32)
+            for relative, path, name in self._order:
+                content = self.files.get(path)
+                if content is None:
+                    content = self.files[path] = self._known.read(path, name)
+                else:
+                    self._known.took(name, content)
+                part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
+            self._known.keep()
+            whole = f"{self.header}{part.hexdigest()}\0{self.ontology}".encode()
+            self._digest = hashlib.blake2b(whole, digest_size=32).hexdigest()
+        return self._digest
 
 
 def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None = None) -> Fingerprint:
-    """A digest of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
+    """The fingerprint of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
     Content digests start with `kg.shelf.CONTENT`; anything else describes a file that is not plain content.
     With a `cache` folder, the digest of a file that is as it was when last read is taken from there
-    (`_KnownDigests`).
+    (`_KnownDigests`); the ontology's files are read here, the sources' when needed (`Fingerprint`).
     """
     known = _KnownDigests(cache)
     files: dict[Path, str] = {}
-    parts = []
-    for root in (sources, ontology):
-        part = hashlib.blake2b(digest_size=32)
-        for folder, directories, names in os.walk(root):
-            directories[:] = sorted(d for d in directories if d != CACHE_DIR)
-            inside, parent = os.path.relpath(folder, root), Path(folder)  # each file's path made from its folder's
-            for name in sorted(names):
-                path = parent / name
-                content = files[path] = known.content(path, os.path.join(folder, name))
-                relative = os.path.join(inside, name) if inside != os.curdir else name
-                part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
-        parts.append(part.hexdigest())
-    known.keep()
+    order: list[tuple[str, Path, str]] = []
+    for parent, folder, inside, name in _walk(sources):
+        path, text = parent / name, os.path.join(folder, name)
+        order.append((os.path.join(inside, name) if inside != os.curdir else name, path, text))
+        digest = known.content(path, text, read=False)
+        if digest is not None:
+            files[path] = digest
+    part = hashlib.blake2b(digest_size=32)
+    ontology_paths = []
+    for parent, folder, inside, name in _walk(ontology):
+        path = parent / name
+        ontology_paths.append(path)
+        content = files[path] = known.content(path, os.path.join(folder, name)) or ""
+        relative = os.path.join(inside, name) if inside != os.curdir else name
+        part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
     header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
-    digest = hashlib.blake2b(f"{header}{parts[0]}\0{parts[1]}".encode(), digest_size=32).hexdigest()
-    return Fingerprint(digest, files, parts[1])
+    return Fingerprint(files, part.hexdigest(), order, ontology_paths, header, known)
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str, str, str]]:
+    """Each file under `root` in a fixed order: its folder (as a path, made once per folder, and as found), that
+    folder relative to `root`, its name."""
+    for folder, directories, names in os.walk(root):
+        directories[:] = sorted(d for d in directories if d != CACHE_DIR)
+        inside, parent = os.path.relpath(folder, root), Path(folder)
+        for name in sorted(names):
+            yield parent, folder, inside, name
 
 
 _MAX_HASHED = 64 * 1024 * 1024
@@ -107,34 +160,50 @@ class _KnownDigests:
         self.read_at: int = kept[0] if kept is not None else 0
         self.known: dict[str, tuple[tuple[int, ...], str]] = kept[1] if kept is not None else {}
         self.now: dict[str, tuple[tuple[int, ...], str]] = {}
+        self.keys: dict[str, tuple[int, ...]] = {}  # of the files not read yet: their size, inode and times then
         self.started = time.time_ns()
-        self.read = 0  # files read this time
+        self.count = 0  # files read this time
 
-    def content(self, path: Path, name: str) -> str:
-        """The digest of the file at `path` (`name` as text), or what it is if it is not plain content."""
+    def content(self, path: Path, name: str, read: bool = True) -> str | None:
+        """The digest of the file at `path` (`name` as text), or what it is if it is not plain content; None for
+        a file whose content is not known, unless `read`."""
         try:
             info = os.lstat(name)
             if stat.S_ISLNK(info.st_mode):
                 return f"link {os.readlink(name)}"
             if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_HASHED:
                 return f"{info.st_mode} {info.st_size} {info.st_mtime_ns}"
-            key = (info.st_size, info.st_ino, info.st_dev, info.st_mtime_ns)
-            kept = self.known.get(name)
-            trusted = max(info.st_mtime_ns, info.st_ctime_ns) < self.read_at - _TRUSTED_AGE_NS
-            if kept is not None and kept[0] == key and trusted:
-                digest = kept[1]
-            else:
-                digest = CONTENT + hashlib.sha256(path.read_bytes()).hexdigest()  # in hardware: see `kg.shelf._digest`
-                self.read += 1
-            self.now[name] = (key, digest)
-            return digest
         except OSError as error:
             return f"unreadable {error.errno}"
+        key = (info.st_size, info.st_ino, info.st_dev, info.st_mtime_ns)
+        kept = self.known.get(name)
+        trusted = max(info.st_mtime_ns, info.st_ctime_ns) < self.read_at - _TRUSTED_AGE_NS
+        if kept is not None and kept[0] == key and trusted:
+            self.now[name] = (key, kept[1])
+            return kept[1]
+        self.keys[name] = key
+        return self.read(path, name) if read else None
+
+    def read(self, path: Path, name: str) -> str:
+        """The digest of the file at `path` as it is now, read (kept with its times as `content` saw them)."""
+        try:
+            digest = content_digest(path.read_bytes())
+        except OSError as error:
+            return f"unreadable {error.errno}"
+        self.count += 1
+        self.took(name, digest)
+        return digest
+
+    def took(self, name: str, digest: str) -> None:
+        """`digest` is that of the file `name` as `content` saw it (read by the build's load meanwhile)."""
+        key = self.keys.get(name)
+        if key is not None:
+            self.now[name] = (key, digest)
 
     def keep(self) -> None:
         """Keep what was read, as of now: files read because they were too recent to tell may be old enough
         next time (a cache that cannot be written only costs the next fingerprint its speed)."""
-        if self.shelf is not None and (self.read or self.now != self.known):
+        if self.shelf is not None and (self.keys or self.now != self.known):
             self.shelf.put("files", self.started, self.now)
             self.shelf.keep_only_used()
 
@@ -146,11 +215,13 @@ class Manifest:
     out: str  # the exports folder, resolved
     exports: dict[str, list[int]]  # file name → [size, mtime_ns, inode]
 
-    def up_to_date(self, current: str, out: Path) -> bool:
+    def up_to_date(self, current: Fingerprint, out: Path) -> bool:
+        """Whether the exports in `out` are as this build left them, and it read what `current` covers (the
+        digest last: it reads any source whose digest is not known)."""
         return (
-            self.fingerprint == current
-            and self.out == str(out.resolve())
+            self.out == str(out.resolve())
             and all(file_stamp(out / name) == stamp for name, stamp in self.exports.items())
+            and self.fingerprint == current.digest
         )
 
 
@@ -165,7 +236,7 @@ def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
     manifest = read_manifest(manifest_path(cache_folder(sources), out))
     if manifest is None:
         return False
-    return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings, cache_folder(sources)).digest, out)
+    return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings, cache_folder(sources)), out)
 
 
 def file_stamp(path: Path) -> list[int] | None:

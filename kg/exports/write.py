@@ -50,6 +50,7 @@ from kg.limits import MIB
 from kg.problems import Problem, ValidationFailed, Where, locate
 from kg.shelf import Shelf
 from kg.sources.kept import KeptRecords, read_in_parallel
+from kg.sources.records import FileLoader
 from kg.timings import stage
 from kg.vocab import KGO
 from kg.workers import Beside, Primed
@@ -197,7 +198,7 @@ documentation to be the last thing it waits for.  A larger corpus would be long 
 is made by a process forked once it is loaded, as the page is."""
 
 
-def _small(files: dict[Path, str]) -> bool:
+def _small(files: list[Path]) -> bool:
     """Whether the source and ontology files hold at most PRIMED_BYTES."""
     total = 0
     for file in files:
@@ -473,13 +474,17 @@ def build(
         current = fingerprint(sources, ontology_dir, settings, cache if use_cache else None)
         last = read_manifest(manifest_path(cache, out))  # what the last build wrote: its exports are its own
         manifest = last if use_cache else None
-    if manifest and manifest.up_to_date(current.digest, out):
+    if manifest and manifest.up_to_date(current, out):
         _remove_leftovers(out)
         written = Written(out / name for name in manifest.exports)
         written.skipped = True
         return written
     version = f"{current.ontology}\0{builder_version()}"
-    read = KeptRecords(Shelf(cache / "records", version), current.files) if use_cache else read_in_parallel
+    # The load adds the digest of each source it reads that the fingerprint did not (`Fingerprint`).
+    if use_cache:
+        read: FileLoader = KeptRecords(Shelf(cache / "records", version), current.files)
+    else:
+        read = partial(read_in_parallel, digests=current.files)
     with staged(out) as staging, collector_paused(), contextlib.ExitStack() as running:
         # The collector is paused: millions of objects, no cycles.  The staging folder outlives the processes
         # that make the page and the documentation (the ExitStack ends them first).
@@ -491,7 +496,7 @@ def build(
         if use_cache:  # with the shelf of the finder of names in the texts, which the ontology doc uses too
             kept = TurtleKept(Shelf(cache / "turtle", version), current.files, Shelf(cache / "names", version))
         primed = None
-        if "ontology" in formats and _small(current.files):
+        if "ontology" in formats and _small(current.paths):
             # pyLODE imported and its background read while this process loads the sources (see PRIMED_BYTES)
             primed = running.enter_context(Primed(_warm_ontology_doc, partial(ontology_doc_text, shelf=doc_shelf)))
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.shelf import Pack, Place, Shelf, keepable
+from kg.sources.reading import recording_digests
 from kg.sources.records import FileRecords, read_file
 from kg.workers import in_processes
 
@@ -55,20 +56,23 @@ class _Job:
 _job = _Job()
 
 
-Sent = tuple[FileRecords | bytes, Entry | None]
+Sent = tuple[FileRecords | bytes, Entry | None, dict[Path, str]]
 
 
 def _read_batch(files: list[Path]) -> list[Sent]:
     """The records of each file (pickled in a worker, to be sent; as they are in the process that reads them
-    in the end), and where they are kept, if they are (in this process's pack)."""
+    in the end), where they are kept, if they are (in this process's pack), and the digests of the files read
+    that `_job.digests` did not hold."""
     found: list[Sent] = []
     here = os.getpid() == _job.reader
     shelf, digests = _job.shelf, _job.digests
     read_under = _read_under(_job.root, _job.limits)
     for file in files:
-        records = read_file(file, _job.root, _job.limits)
+        with recording_digests() as recorded:
+            records = read_file(file, _job.root, _job.limits)
+        learnt = _learn(digests, recorded) if digests is not None else {}
         if here and shelf is None:
-            found.append((records, None))
+            found.append((records, None, learnt))
             continue
         pickled = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         entry = None
@@ -79,8 +83,20 @@ def _read_batch(files: list[Path]) -> list[Sent]:
                     _job.pack = shelf.pack(f"{_job.packs} {os.getpid()}")
                 place = _job.pack.put(pickled)
                 entry = (stamp, records.text_file, place) if place is not None else None
-        found.append((records if here else pickled, entry))
+        found.append((records if here else pickled, entry, learnt))
     return found
+
+
+def _learn(digests: dict[Path, str], recorded: dict[Path, str]) -> dict[Path, str]:
+    """Take into `digests` the digest of the bytes just read of each file it holds none for (not read by the
+    fingerprint: `kg.exports.manifest.Fingerprint`), or another content digest for (changed since); a link or
+    another file that is not plain content keeps its description.  Returns what it took."""
+    learnt = {}
+    for path, digest in recorded.items():
+        known = digests.get(path)
+        if known is None or (keepable(known) and known != digest):
+            digests[path] = learnt[path] = digest
+    return learnt
 
 
 def _stamp(digests: dict[Path, str], file: Path, text_file: Path | None, read_under: str) -> Stamp:
@@ -101,7 +117,10 @@ def _read(files: list[Path], job: _Job) -> list[tuple[FileRecords, Entry | None]
     try:
         sizes = [_size(file) for file in files]
         found = in_processes(_read_batch, files, sizes, PARALLEL_BYTES, taken=_unpickled_sent)
-        return [(_records(records), entry) for records, entry in found]
+        if job.digests is not None:  # what the workers learnt (this process's own share is in already)
+            for _, _, learnt in found:
+                _learn(job.digests, learnt)
+        return [(_records(records), entry) for records, entry, _ in found]
     finally:
         if _job.pack is not None:
             _job.pack.close()
@@ -110,16 +129,19 @@ def _read(files: list[Path], job: _Job) -> list[tuple[FileRecords, Entry | None]
 
 def _unpickled_sent(sent: Sent) -> Sent:
     """What a worker sent, its records unpickled (by the parent, as they arrive: `in_processes`)."""
-    return _records(sent[0]), sent[1]
+    return _records(sent[0]), sent[1], sent[2]
 
 
 def _records(records: FileRecords | bytes) -> FileRecords:
     return pickle.loads(records) if isinstance(records, bytes) else records
 
 
-def read_in_parallel(files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
-    """The records of `files`, in order, read by one process per core when there is enough to read."""
-    return [records for records, _ in _read(files, _Job(root, limits))]
+def read_in_parallel(
+    files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS, digests: dict[Path, str] | None = None
+) -> list[FileRecords]:
+    """The records of `files`, in order, read by one process per core when there is enough to read; with
+    `digests`, the digest of each file read that it holds none for is added to it (`_learn`)."""
+    return [records for records, _ in _read(files, _Job(root, limits, digests=digests))]
 
 
 def _size(file: Path) -> int:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from kg.limits import megabytes
+from kg.shelf import content_digest
 
 BOM = "\ufeff"
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # all but tab, LF and CR: for a character class
@@ -91,6 +94,22 @@ def as_read(text: str) -> str:
     return text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
 
 
+_recorded: dict[Path, str] | None = None
+
+
+@contextmanager
+def recording_digests() -> Iterator[dict[Path, str]]:
+    """The content digest (`kg.shelf.content_digest`) of each file `read_bounded` reads meanwhile, by its path:
+    the build's fingerprint takes them from the bytes its load parsed rather than reading every file twice."""
+    global _recorded
+    recorded: dict[Path, str] = {}
+    _recorded = recorded
+    try:
+        yield recorded
+    finally:
+        _recorded = None
+
+
 def read_bounded(path: Path, max_bytes: int, what: str, advice: str) -> bytes:
     """The bytes of the regular file at `path` (a link followed), refused when it is not one (a FIFO, a device:
     `/dev/zero` is endless) or holds more than `max_bytes` (then `advice` says what to do)."""
@@ -103,6 +122,8 @@ def read_bounded(path: Path, max_bytes: int, what: str, advice: str) -> bytes:
         data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew after the stat
         raise Refused(f"{what} is more than the {megabytes(max_bytes)} allowed: {advice}")
+    if _recorded is not None:
+        _recorded[path] = content_digest(data)
     return data
 
 
