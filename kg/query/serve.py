@@ -60,12 +60,9 @@ def server_binary() -> str:
 def load_store(binary: str, location: Path, files: list[Path]) -> None:
     """Fill a new store with Oxigraph's own loader, so store format and server version always match.
 
-    The files are parsed here first: that loader tells of a file it cannot read with a Rust backtrace and a
-    hint about an option of its own (`--lenient`), where this raises the SyntaxError `kg query` gets, which
-    names the file, line and column."""
-    for path in files:
-        for _ in ox.parse(path=str(path)):  # the format by the file's extension (.ttl, .nt)
-            pass
+    That loader tells of a file it cannot read with a Rust backtrace and a hint about an option of its own
+    (`--lenient`): when it fails, the files are parsed here, which raises the SyntaxError `kg query` gets,
+    naming the file, line and column.  Only then: parsing them first cost every start 1.3 s for a 60 MB graph."""
     done = subprocess.run(
         [binary, "load", "--location", str(location), "--file", *map(str, files)],
         capture_output=True,
@@ -73,6 +70,9 @@ def load_store(binary: str, location: Path, files: list[Path]) -> None:
         check=False,
     )
     if done.returncode != 0:
+        for path in files:
+            for _ in ox.parse(path=str(path)):  # the format by the file's extension (.ttl, .nt)
+                pass
         raise ServeError(f"oxigraph load failed: {done.stderr.strip() or done.stdout.strip()}")
 
 
