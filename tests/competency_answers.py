@@ -619,7 +619,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Possible relocation of Russian military assets from Syria to Africa", "hedged", "Kyiv Post"),
         ("Possible transfer of Russian military equipment from Syria to Bamako", "hedged", "Kyiv Post"),
         ("Russia seeking agreements with Turkey", "hedged", "some reports"),
-        ("Russia — has military presence in — Bamako", "hedged", "videos of Russian military vehicles in Bamako"),
         ("Russia — has military presence in — Syria", "hedged", "Murhaf Abu Qasra"),
         ("Russia — supports — Syrian transitional government", "hedged", "sources familiar with the matter"),
         (
@@ -690,6 +689,11 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "Radio Liberty",
         ),
         ("Turkey — has influence in — Syria", "reported", "sources familiar with the matter"),
+        (
+            "Videos show Russian military vehicles in Bamako",
+            "reported",
+            "videos of Russian military vehicles in Bamako",
+        ),
     ],
     "11-the-january-28-talks": [
         ("follows", "Bogdanov's statement after the Jan. 28 talks", "Mikhail Bogdanov"),

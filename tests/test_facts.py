@@ -900,11 +900,16 @@ def test_full_audit_the_order_an_article_prints_is_a_follows_link(store: ox.Stor
 
 def test_random_audit_2026_12_03_second_draw_vehicles_in_bamako_are_no_presence(store: ox.Store) -> None:
     """Videos of Russian military vehicles in Bamako are the ground of speculation, not a Russian military
-    presence the article reports: the claim is hedged, so no direct triple asserts it."""
-    assert select(store, "SELECT ?m WHERE { kgc:russian-military-vehicles-in-bamako kgo:modality ?m }") == [
-        ("kgo:Hedged",)
-    ]
+    presence the article reports (audit s21, 1.1): what the videos show is recorded as printed, the vehicles
+    seen in Bamako, and no claim, hedged or not, has Russia keep troops or bases there."""
+    assert select(
+        store,
+        """SELECT ?type ?about ?place ?modality ?original WHERE {
+             kg:russian-military-vehicles-seen-in-bamako a ?type ; kgo:about ?about ; kgo:place ?place ;
+                 kgo:modality ?modality ; kgo:hasEvidence/kgo:originalSource ?original FILTER (?type = kgo:Event) }""",
+    ) == [("kgo:Event", "kg:russian-military-vehicles", "kg:bamako", "kgo:Reported", "kg:bamako-videos")]
     assert not ask(store, "ASK { kg:russia kgo:hasMilitaryPresenceIn kg:bamako }")
+    assert not ask(store, "ASK { ?claim rdf:predicate kgo:hasMilitaryPresenceIn ; rdf:object kg:bamako }")
 
 
 def test_random_audit_2026_12_03_third_draw_ukraines_dialogue_is_no_negotiation(store: ox.Store) -> None:
