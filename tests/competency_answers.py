@@ -445,8 +445,15 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "The Washington Post",
             "kga:kp-abu-qasra-russian-bases",
             "true",
+            "“Perhaps relations with them will be restored in a way that serves Syria’s interests first and then their interests,”",
+            "Russia–Syria relations — characterised as — perhaps to be restored in a way that serves Syria's interests first and then their interests",
+        ),
+        (
+            "The Washington Post",
+            "kga:kp-abu-qasra-russian-bases",
+            "",
             "“Perhaps relations with them will be restored in a way that serves Syria’s interests first and then their interests,” he added.",
-            "Russia–Syria relations — characterised as — must serve Syria's interests first",
+            "Russia–Syria relations — characterised as — perhaps to be restored in a way that serves Syria's interests first and then their interests",
         ),
         (
             "The Washington Post",
@@ -587,7 +594,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
     ],
     "09-who-cites-whom": [
-        ("Kyiv Post", "Murhaf Abu Qasra", "19"),
+        ("Kyiv Post", "Murhaf Abu Qasra", "20"),
         ("The Kyiv Independent", "Murhaf Abu Qasra", "13"),
         ("The Kyiv Independent", "Ahmad al-Sharaa", "8"),
         ("The Kyiv Independent", "Reuters", "8"),
@@ -630,6 +637,11 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "Russian military presence in Syria — characterised as — losing these facilities would be a strategic setback for Russia",
             "hedged",
             "",
+        ),
+        (
+            "Russia–Syria relations — characterised as — perhaps to be restored in a way that serves Syria's interests first and then their interests",
+            "hedged",
+            "Murhaf Abu Qasra",
         ),
         ("Syria — cooperates with — Russia", "hedged", "Ahmad al-Sharaa"),
         (

@@ -262,17 +262,19 @@ def test_abu_qasra_in_his_own_words_on_assad_and_permanent_enemies(store: ox.Sto
             "kg:washington-post",
         ),
         (
-            "kgc:russia-syria-relations-must-serve-syrian-interests-first",
-            "must serve Syria's interests first",
-            "kg:washington-post",
-        ),
-        (
             "kgc:russia-syria-relations-no-permanent-enemies",
             "in politics, there are no permanent enemies",
             "kg:washington-post",
         ),
+        # "Perhaps … will be restored …": a possibility in his words, not the "must" of 000's paraphrase
+        (
+            "kgc:russia-syria-relations-perhaps-restored-serving-syria-first",
+            "perhaps to be restored in a way that serves Syria's interests first and then their interests",
+            "kg:washington-post",
+        ),
         ("kgc:us-military-presence-under-discussion", "under discussion", "kg:washington-post"),
     ]
+    assert evidence_articles(store, "kgc:russia-syria-relations-must-serve-syrian-interests-first") == {A000}
 
 
 def test_the_extradition_was_refused_on_al_sharaas_word_to_the_nyt(store: ox.Store) -> None:
