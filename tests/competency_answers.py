@@ -528,12 +528,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("kg:syria-demands-assad-extradition", "Syria demands that Russia hand over Assad", "5", "2"),
         ("kgc:russia-operates-tartus-naval-base", "Russia — operates — Tartus naval base", "4", "2"),
         ("kg:reuters-report-2025-01-28", "Reuters report of Jan. 28, 2025 on the talks", "4", "2"),
-        (
-            "kgc:russian-presence-future-in-doubt",
-            "Russian military presence in Syria — characterised as — its future in doubt after Assad's overthrow",
-            "4",
-            "1",
-        ),
         ("kg:abu-qasra-wapo-interview", "Abu Qasra's interview with The Washington Post", "3", "2"),
         ("kg:assad-flight-to-moscow", "Assad flees to Moscow", "3", "2"),
         ("kgc:murhaf-abu-qasra-defense-minister", "Murhaf Abu Qasra — holds position — Defense Minister", "3", "2"),
@@ -557,6 +551,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("kgc:andrii-sybiha-foreign-minister", "Andrii Sybiha — holds position — Ukrainian Foreign Minister", "3", "1"),
         ("kgc:bashar-al-assad-president", "Bashar al-Assad — holds position — President of Syria", "3", "1"),
         ("kgc:russia-operates-khmeimim-air-base", "Russia — operates — Khmeimim air base", "3", "1"),
+        (
+            "kgc:russian-presence-future-in-doubt",
+            "Russian military presence in Syria — characterised as — its future in doubt after Assad's overthrow",
+            "3",
+            "1",
+        ),
         (
             "kgc:ukraine-shares-views-with-syria-on-russian-presence",
             "Ukraine — shares views with — Syrian transitional government",
