@@ -141,10 +141,15 @@ def test_extradition_demand_goes_outlet_reuters_syrian_source_in_step_order(stor
 
 def test_the_unidentified_outlet_starts_the_chain_at_reuters(store: ox.Store) -> None:
     quote = "The new Syrian government is demanding that Russia extradite former leader Bashar Assad"
+    # "This was reported by Reuters, citing Syrian sources.": not 000's "a Syrian source familiar with the
+    # negotiations", which this article does not print (audit s21, 2.1)
     assert chain(store, "kg:syria-demands-assad-extradition", quote) == [
         ("1", "kg:reuters"),
-        ("2", "kg:reuters-syrian-source"),
+        ("2", "kg:reuters-syrian-sources"),
     ]
+    assert select(
+        store, "SELECT ?name WHERE { kg:reuters-syrian-sources a kgo:AnonymousSource ; rdfs:label ?name }"
+    ) == [("Syrian sources",)]
     assert values(store, f"SELECT ?outlet WHERE {{ {A003} kgo:outlet ?outlet }}") == set()
 
 
