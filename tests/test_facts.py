@@ -319,7 +319,13 @@ def test_the_extradition_demand_is_one_event_evidenced_by_all_five_articles(stor
     assert values(store, "SELECT ?r WHERE { kg:syria-demands-assad-extradition kgo:recipient ?r }") == {"kg:russia"}
     assert values(
         store, "SELECT (COUNT(?e) AS ?n) WHERE { kg:syria-demands-assad-extradition kgo:hasEvidence ?e }"
-    ) == {"10"}
+    ) == {"8"}
+    # Abu Qasra "did not confirm" the request: told of his interview, not evidence of the demand (audit s21, 2.2)
+    assert not ask(
+        store,
+        "ASK { kg:syria-demands-assad-extradition kgo:hasEvidence/kgo:originalSource kg:murhaf-abu-qasra }",
+    )
+    assert evidence_articles(store, "kg:abu-qasra-wapo-interview") == {A000, A002, A004}
 
 
 def test_the_fall_of_assad_is_one_event_in_all_five_articles(store: ox.Store) -> None:
