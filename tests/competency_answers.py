@@ -48,7 +48,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         (
             "Syrian transitional government",
             "Russia",
-            "2025-01-28",
+            "",
             "kga:ki-sharaa-extradition-refused",
             "The Kyiv Independent",
             "Ahmad al-Sharaa",
@@ -481,9 +481,9 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
     ],
     "07-most-corroborated-facts": [
         ("kg:fall-of-assad-regime", "Fall of the Assad regime", "5", "2"),
-        ("kg:syria-demands-assad-extradition", "Syria demands that Russia hand over Assad", "5", "2"),
         ("kgc:russia-operates-tartus-naval-base", "Russia — operates — Tartus naval base", "4", "2"),
         ("kg:reuters-report-2025-01-28", "Reuters report of Jan. 28, 2025 on the talks", "4", "2"),
+        ("kg:syria-demands-assad-extradition", "Syria demands that Russia hand over Assad", "4", "2"),
         ("kg:abu-qasra-wapo-interview", "Abu Qasra's interview with The Washington Post", "3", "2"),
         ("kg:assad-flight-to-moscow", "Assad flees to Moscow", "3", "2"),
         ("kgc:murhaf-abu-qasra-defense-minister", "Murhaf Abu Qasra — holds position — Defense Minister", "3", "2"),
@@ -524,6 +524,14 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("kg:ukraine-syria-dialogue", "Ukraine's dialogue with Syria's new government", "3", "1"),
     ],
     "08-asked-of-russia-and-refused": [
+        (
+            "Syria asks Russia to hand over Assad as a condition for its continued military presence",
+            "Syrian transitional government",
+            "",
+            "Russia turns down the request to extradite Assad",
+            "refusal",
+            "asserted",
+        ),
         (
             "Syria demands that Russia hand over Assad",
             "Syrian transitional government",
@@ -642,6 +650,9 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "reported",
             "",
         ),
+        ("Syria demands that Russia hand over Assad", "reported", "Reuters"),
+        ("Syria demands that Russia hand over Assad", "reported", "Syrian source familiar with the negotiations"),
+        ("Syria demands that Russia hand over Assad", "reported", "Syrian sources"),
         (
             "Syrian–Russian talks of Jan. 28, 2025 — characterised as — continuing negotiations was the only thing they could come to with the new Syrian government",
             "reported",

@@ -291,16 +291,18 @@ def test_the_extradition_was_refused_on_al_sharaas_word_to_the_nyt(store: ox.Sto
              ?evidence kgo:originalSource ?original ; kgo:saidTo ?saidTo .
            }""",
     )
+    # it answers the request al-Sharaa tells of and, taken to be the same, the demand of the Jan. 28 talks
     assert set(rows) == {
         (
             "kg:russia",
             "kg:syrian-transitional-government",
-            "kg:syria-demands-assad-extradition",
+            demand,
             "kg:ahmad-al-sharaa",
             "kg:new-york-times",
-        ),
+        )
+        for demand in ("kg:syria-asks-russia-to-hand-over-assad", "kg:syria-demands-assad-extradition")
     }
-    assert len(rows) == 2  # "but were turned down" and "This request was denied, he said, …"
+    assert len(rows) == 4  # "but were turned down" and "This request was denied, he said, …", for each
     assert select(
         store, "SELECT ?agent WHERE { kg:syria-demands-assad-extradition a kgo:Demand ; kgo:agent ?agent }"
     ) == [("kg:syrian-transitional-government",)]
@@ -309,8 +311,8 @@ def test_the_extradition_was_refused_on_al_sharaas_word_to_the_nyt(store: ox.Sto
 # ---------------------------------------------------------------------------- merges (corroboration)
 
 
-def test_the_extradition_demand_is_one_event_evidenced_by_all_five_articles(store: ox.Store) -> None:
-    assert evidence_articles(store, "kg:syria-demands-assad-extradition") == ALL_ARTICLES
+def test_the_extradition_demand_of_the_talks_is_one_event_evidenced_by_four_articles(store: ox.Store) -> None:
+    assert evidence_articles(store, "kg:syria-demands-assad-extradition") == ALL_ARTICLES - {A001}
     assert values(store, "SELECT ?about WHERE { kg:syria-demands-assad-extradition kgo:about ?about }") == {
         "kg:bashar-al-assad",
         "kg:assad-close-aides",
@@ -319,13 +321,26 @@ def test_the_extradition_demand_is_one_event_evidenced_by_all_five_articles(stor
     assert values(store, "SELECT ?r WHERE { kg:syria-demands-assad-extradition kgo:recipient ?r }") == {"kg:russia"}
     assert values(
         store, "SELECT (COUNT(?e) AS ?n) WHERE { kg:syria-demands-assad-extradition kgo:hasEvidence ?e }"
-    ) == {"8"}
+    ) == {"6"}
     # Abu Qasra "did not confirm" the request: told of his interview, not evidence of the demand (audit s21, 2.2)
     assert not ask(
         store,
         "ASK { kg:syria-demands-assad-extradition kgo:hasEvidence/kgo:originalSource kg:murhaf-abu-qasra }",
     )
     assert evidence_articles(store, "kg:abu-qasra-wapo-interview") == {A000, A002, A004}
+
+
+def test_al_sharaas_undated_conditional_request_is_kept_apart_from_the_jan_28_demand(store: ox.Store) -> None:
+    """Reuters' accounts date the demand (the Jan. 28 talks) and give no condition; al-Sharaa's gives a
+    condition and no date: neither source's qualifier goes to the other's event (audit s21, 3.2)."""
+    assert select(
+        store,
+        """SELECT ?agent ?recipient ?condition WHERE { kg:syria-asks-russia-to-hand-over-assad a kgo:Demand ;
+             kgo:agent ?agent ; kgo:recipient ?recipient ; kgo:condition ?condition }""",
+    ) == [("kg:syrian-transitional-government", "kg:russia", "as a condition for Russia's continued military presence")]
+    assert evidence_articles(store, "kg:syria-asks-russia-to-hand-over-assad") == {A001}
+    assert not ask(store, "ASK { kg:syria-asks-russia-to-hand-over-assad kgo:date ?date }")
+    assert not ask(store, "ASK { kg:syria-demands-assad-extradition kgo:condition ?condition }")
 
 
 def test_the_fall_of_assad_is_one_event_in_all_five_articles(store: ox.Store) -> None:
