@@ -60,6 +60,15 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "2025-01-28",
             "kga:ki-syria-reassess-russian-presence",
             "The Kyiv Independent",
+            "",
+            "",
+        ),
+        (
+            "Syrian transitional government",
+            "Russia",
+            "2025-01-28",
+            "kga:ki-syria-reassess-russian-presence",
+            "The Kyiv Independent",
             "Reuters",
             "Syrian source familiar with the negotiations",
         ),
@@ -470,6 +479,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "The Kyiv Independent",
             "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
             "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
+            "asserted",
+        ),
+        (
+            "The Kyiv Independent",
+            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
+            "Syria to reassess Russian military presence 'based on national interests,' may seek Assad's extradition",
             "reported",
         ),
         (
@@ -561,12 +576,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Kyiv Post", "Murhaf Abu Qasra", "19"),
         ("The Kyiv Independent", "Murhaf Abu Qasra", "12"),
         ("The Kyiv Independent", "Ahmad al-Sharaa", "8"),
-        ("The Kyiv Independent", "Reuters", "8"),
-        ("The Kyiv Independent", "Bloomberg", "6"),
-        ("Bloomberg", "sources familiar with the matter", "5"),
-        ("Reuters", "Syrian source familiar with the negotiations", "5"),
+        ("The Kyiv Independent", "Reuters", "6"),
         ("The Kyiv Independent", "Kaja Kallas", "5"),
-        ("Kyiv Post", "Radio Liberty", "4"),
+        ("Bloomberg", "sources familiar with the matter", "3"),
+        ("Reuters", "Syrian source familiar with the negotiations", "3"),
+        ("The Kyiv Independent", "Bloomberg", "3"),
+        ("Kyiv Post", "Radio Liberty", "2"),
         ("Kyiv Post", "analysts", "2"),
         ("Reuters", "Syrian sources", "2"),
         ("The Kyiv Independent", "Andrii Sybiha", "2"),
@@ -596,7 +611,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         (
             "Russian military presence in Syria — characterised as — could help balance Turkey's influence in the country",
             "hedged",
-            "sources familiar with the matter",
+            "The Kyiv Independent",
         ),
         (
             "Russian military presence in Syria — characterised as — losing these facilities would be a strategic setback for Russia",
@@ -614,7 +629,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "hedged",
             "Murhaf Abu Qasra",
         ),
-        ("Establishment of the Tartus naval base", "reported", "Radio Liberty"),
         (
             "Fall of the Assad regime — characterised as — will weaken Russia’s influence in the Mediterranean for the foreseeable future",
             "reported",
@@ -622,7 +636,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
         ("First wheat shipment to Syria since Assad's fall — origin — Russia", "reported", "Reuters"),
         ("Islamic State group — active in — eastern Syria", "reported", "sources familiar with the matter"),
-        ("Reported Russia–Syria deal on a limited Russian military presence", "reported", "Bloomberg"),
+        ("Reported Russia–Syria deal on a limited Russian military presence", "reported", "The Kyiv Independent"),
         (
             "Reported Russia–Syria deal on a limited Russian military presence",
             "reported",
@@ -650,25 +664,16 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "reported",
             "",
         ),
-        ("Syria demands that Russia hand over Assad", "reported", "Reuters"),
-        ("Syria demands that Russia hand over Assad", "reported", "Syrian source familiar with the negotiations"),
-        ("Syria demands that Russia hand over Assad", "reported", "Syrian sources"),
         (
             "Syrian–Russian talks of Jan. 28, 2025 — characterised as — continuing negotiations was the only thing they could come to with the new Syrian government",
             "reported",
             "Reuters",
         ),
         (
-            "Tartus naval base — characterised as — Moscow’s only permanent naval facility outside the former Soviet Union",
-            "reported",
-            "Radio Liberty",
-        ),
-        (
             "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
             "reported",
             "Radio Liberty",
         ),
-        ("Turkey — has influence in — Syria", "reported", "sources familiar with the matter"),
         (
             "Videos show Russian military vehicles in Bamako",
             "reported",
@@ -754,7 +759,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
     "15-how-tartus-is-described": [
         (
             "Moscow’s only permanent naval facility outside the former Soviet Union",
-            "Radio Liberty",
+            "Kyiv Post",
             "kga:kp-abu-qasra-russian-bases",
         ),
         ("Russia's only port in the Mediterranean", "", "kga:syria-demands-assad-extradition"),
