@@ -1034,3 +1034,13 @@ def test_entity_audit_the_west_is_a_party_not_a_place(store: ox.Store) -> None:
         "kgc:syria-ravaged-and-isolated",
         "kgc:syria-exhausted-by-war-no-threat",
     }
+
+
+def test_audit_s21_dates_assads_presidency_ends_and_idlib_control_is_that_of_2017(store: ox.Store) -> None:
+    """Assad's presidency ends with his overthrow "on December 8, 2024", as his regime's rule does; the
+    opposition's control of Idlib is the one "in 2017", when the Salvation Government was created there."""
+    assert bound_of(store, "kgc:bashar-al-assad-president", "endDate") == bound_of(
+        store, "kgc:assad-regime-governs-syria", "endDate"
+    )
+    assert bound_of(store, "kgc:bashar-al-assad-president", "endDate")[0] == "2024-12-08"
+    assert date_of(store, "kgc:syrian-opposition-controls-idlib") == ("2017", "xsd:gYear", "kgo:YearPrecision", None)
