@@ -1044,3 +1044,17 @@ def test_audit_s21_dates_assads_presidency_ends_and_idlib_control_is_that_of_201
     )
     assert bound_of(store, "kgc:bashar-al-assad-president", "endDate")[0] == "2024-12-08"
     assert date_of(store, "kgc:syrian-opposition-controls-idlib") == ("2017", "xsd:gYear", "kgo:YearPrecision", None)
+
+
+def test_audit_s21_bloombergs_compensation_report_and_the_improved_attitudes_anchor(store: ox.Store) -> None:
+    """ "Bloomberg also reported this" is a report of its own (not the Feb. 17 one, on the deal); Russia's
+    attitude improved "following the fall of Bashar al-Assad’s regime in December 2024"."""
+    assert select(
+        store,
+        """SELECT ?agent ?about WHERE { kg:bloomberg-report-on-compensation a kgo:Publication ;
+             kgo:agent ?agent ; kgo:about ?about }""",
+    ) == [("kg:bloomberg", "kg:syria-demands-acknowledgement-and-compensation")]
+    assert bound_of(store, "kgc:russia-attitude-towards-new-leadership-improved", "startDate") == (
+        "2024-12",
+        "xsd:gYearMonth",
+    )
