@@ -230,13 +230,11 @@ def test_differently_worded_quotes_of_one_answer_are_evidence_of_one_claim(store
                        oa:hasTarget/oa:hasSelector/oa:exact ?quote .
            } ORDER BY ?article""",
     )
+    # direct speech is the words inside the quotation marks only (audit s21, 7): "he said", "Abu Qasra
+    # responded when asked …" are the outlets' narration, in a second, indirect quote of each sentence
     assert rows == [
-        (A000, '"If we benefit Syria from it, yes," he said.'),
-        (
-            A002,
-            "“If we get benefits for Syria out of this, yes,” Abu Qasra responded when asked whether Russian bases "
-            "would remain.",
-        ),
+        (A000, '"If we benefit Syria from it, yes,"'),
+        (A002, "“If we get benefits for Syria out of this, yes,”"),
     ]
     assert values(
         store,
@@ -862,6 +860,14 @@ def test_full_audit_direct_speech_is_only_what_the_article_puts_in_quotation_mar
         "“improved significantly”"
     }
     assert values(store, direct.format(owner="kg:syria-reassesses-foreign-military-presence")) == set()
+    # "[with the Russians]" inside his quotation marks is the outlet's insertion, not his words
+    assert values(store, direct.format(owner="kgc:assad-thought-agreement-with-russians-impossible")) == {
+        "“When Bashar al-Assad decided to go to Russia, he thought that it was impossible for us to reach an agreement"
+    }
+    assert values(store, direct.format(owner="kgc:russia-syria-relations-no-permanent-enemies")) == {
+        "“In politics, there are no permanent enemies.”"
+    }
+    assert values(store, direct.format(owner="kg:abu-qasra-wapo-interview")) == set()
     assert values(store, direct.format(owner="kg:syria-demands-acknowledgement-and-compensation")) == {
         '"concrete measures such as compensation, reconstruction and recovery"'
     }
