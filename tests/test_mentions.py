@@ -100,7 +100,8 @@ def test_which_article_calls_al_sharaa_by_which_name(graph_store: tuple[ox.Store
     rows = {
         (article.rsplit("/", 1)[-1], name): int(times) for article, name, times in select(graph_store, NAME_VARIANTS)
     }
-    # only the DW article gives his nom de guerre; only the Kyiv Independent's NYT story spells him "Ahmed"
+    # only the unidentified outlet's article has his nom de guerre; only the Kyiv Independent's NYT story
+    # spells him "Ahmed"
     assert [article for article, name in rows if name == "Muhammad al-Julani"] == ["syria-demands-assad-extradition"]
     assert [article for article, name in rows if name == "Ahmed al-Sharaa"] == ["ki-sharaa-extradition-refused"]
     assert rows[("ki-sharaa-extradition-refused", "al-Sharaa")] >= 2

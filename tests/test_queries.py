@@ -378,7 +378,7 @@ def test_the_table_shows_control_characters_and_direction_overrides_escaped(mini
     assert out.splitlines()[2] == "a\\u001b[2Jb\\u202ec\\u0009d"
 
 
-EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,573² rows over the real graph
+EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,697² rows over the real graph
 
 
 @pytest.mark.parametrize(
