@@ -160,8 +160,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             if args.verbose or item.status == "unaccounted":
                 text = item.sentence.text if len(item.sentence.text) <= 80 else item.sentence.text[:77] + "…"
                 print(
-                    f"  {item.sentence.line:>3}:{item.sentence.column:<4} {item.status:<11} {text}"
-                    + (f"  [{item.detail}]" if item.detail and args.verbose else "")
+                    f"  {item.sentence.line:>3}:{item.sentence.column:<4} {item.status:<11} {escaped(text)}"
+                    + (f"  [{escaped(item.detail)}]" if item.detail and args.verbose else "")
                 )
     others = [problem for problem in problems if not problem.message.startswith(TO_DO)]
     if others:  # the accounting is worth seeing while the sources are being written; the rest is still wrong

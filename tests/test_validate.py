@@ -786,6 +786,20 @@ def test_coverage_shows_its_accounting_and_then_the_other_errors(
     assert err.splitlines()[-1] == "1 error"
 
 
+def test_coverage_shows_an_uncited_sentence_with_its_direction_overrides_escaped(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An article's sentence holding a right-to-left override reached the terminal raw from `kg coverage`
+    (reordering the very line a curator reads to check it), where `kg validate` shows `\\u202e`."""
+    text = mini / "articles" / "mini-article.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\nUncited sentence \u202eRLO here now.\n", encoding="utf-8")
+    for verbose in ([], ["-v"]):
+        assert main(["coverage", *verbose, "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 1
+        out, _ = capsys.readouterr()
+        assert "\u202e" not in out
+        assert "unaccounted Uncited sentence \\u202eRLO here now." in out
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa"]), max_size=6), min_size=1, max_size=12),
