@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -87,6 +88,20 @@ def test_the_default_output_is_an_aligned_table_with_prefixed_names(mini_exports
         "kg:syrian-source    a Syrian source\n"
         "(6 rows)\n"
     )
+
+
+def test_csv_quotes_every_field_that_needs_it_iris_too(mini_exports: Path) -> None:
+    """Oxigraph's CSV quoted a literal holding a comma but not an IRI: a graph built with `--base
+    https://example.org/kg,v2/` gave rows of three fields under a header of two."""
+    select = (
+        'SELECT ?iri ?text ?blank ?unbound WHERE { BIND(IRI("https://example.org/kg,v2/russia") AS ?iri) '
+        'BIND("a, \\"b\\"\\nc" AS ?text) BIND(BNODE() AS ?blank) OPTIONAL { ?nothing kgo:nothing ?unbound } }'
+    )
+    out = query(mini_exports, "--format", "csv", "-e", select)[1]
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert rows[0] == ["iri", "text", "blank", "unbound"] and len(rows) == 2
+    assert rows[1][:2] == ["https://example.org/kg,v2/russia", 'a, "b"\nc'] and rows[1][3] == ""
+    assert rows[1][2].startswith("_:") and out.endswith("\r\n")
 
 
 def test_csv_tsv_and_json_are_the_sparql_results_formats(mini_exports: Path) -> None:

@@ -8,6 +8,7 @@ formats, or, for CONSTRUCT and DESCRIBE, as Turtle or N-Triples.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Callable
@@ -219,6 +220,30 @@ def _serialized(write: Callable[[IO[bytes]], object]) -> str:
     return output.text()
 
 
+def _write_csv(solutions: ox.QuerySolutions, output: IO[bytes]) -> None:
+    """The SPARQL 1.1 CSV results format, written here: Oxigraph's quotes a literal holding a comma or a quote,
+    but not an IRI (`http://example.org/kg,v2/russia` was two fields)."""
+    text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+    rows = csv.writer(text, lineterminator="\r\n")
+    variables = solutions.variables
+    rows.writerow([variable.value for variable in variables])
+    for solution in solutions:
+        rows.writerow([_csv_field(solution[variable]) for variable in variables])
+    text.detach()  # the output stays open: it is read after
+
+
+def _csv_field(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """A term as the CSV results format writes it: an IRI or a literal's lexical form bare, a blank node as
+    `_:label`, nothing for an unbound variable."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
 def _distinct_triples(result: ox.QueryTriples) -> list[ox.Triple]:
     """The triples of a CONSTRUCT or DESCRIBE (which can repeat some), each once, in order; QueryError
     beyond MAX_GRAPH_TRIPLES."""
@@ -261,5 +286,7 @@ def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
         raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; use table, csv, tsv or json for SELECT")
     if fmt == "table":
         return table(result, prefixes)
+    if fmt == "csv":
+        return _serialized(partial(_write_csv, result))
     text = _serialized(partial(result.serialize, format=SOLUTION_FORMATS[fmt]))
     return text if text.endswith("\n") else text + "\n"
