@@ -655,7 +655,9 @@ def parser() -> argparse.ArgumentParser:
     push_parser.add_argument(
         "--endpoint", required=True, type=_endpoint, help="Graph Store endpoint URL (graphs go to ?graph=IRI)"
     )
-    push_parser.add_argument("--graph-base", help="prefix of the graph IRIs (default: the data base + graph/)")
+    push_parser.add_argument(
+        "--graph-base", type=_base, help="prefix of the graph IRIs, ending in / or # (default: the data base + graph/)"
+    )
     push_parser.add_argument("--user", help="user name for the store")
     push_parser.add_argument("--password", help=f"password (better: set {PASSWORD_ENV}, or type it when asked)")
     push_parser.add_argument("--auth", choices=AUTH_SCHEMES, default="digest", help="auth scheme (default: digest)")

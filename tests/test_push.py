@@ -234,3 +234,23 @@ def test_an_endpoint_that_is_no_http_url_is_a_usage_error_before_anything_is_sen
     err = capsys.readouterr().err
     assert f"kg push: error: argument --endpoint: {error}" in err
     assert "secret" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("graph_base", "error"),
+    [
+        ("https://example.org/g", "'https://example.org/g' must end with '/' or '#': the ids are appended to it"),
+        ("not an iri", "'not an iri' is not an absolute IRI (https://…)"),
+    ],
+)
+def test_a_graph_base_is_checked_as_the_base_is(
+    built: Path, graph_base: str, error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--graph-base https://example.org/g` named graphs `…/garticle/…` (pushed with HTTP 201), and one that is no
+    IRI was sent, for the store to refuse."""
+    endpoint = "http://127.0.0.1:9/store"
+    with pytest.raises(SystemExit) as usage:
+        main(["push", "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint,
+              "--graph-base", graph_base, "--dry-run"])  # fmt: skip
+    assert usage.value.code == 2
+    assert f"kg push: error: argument --graph-base: {error}" in capsys.readouterr().err
