@@ -4,9 +4,11 @@ of the import under way, where a command stopped later says "kg: stopped by SIGI
 
 from __future__ import annotations
 
-import signal
 import sys
-from typing import NoReturn
+
+TYPE_CHECKING = False  # nothing is imported before the `try` below but `sys`, which the interpreter holds already
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def console() -> NoReturn:
@@ -15,6 +17,8 @@ def console() -> NoReturn:
     try:
         from kg.cli import console as run_command
     except KeyboardInterrupt:
+        import signal
+
         print(f"kg: stopped by {signal.SIGINT.name}", file=sys.stderr)
         sys.exit(128 + signal.SIGINT)
     run_command()
