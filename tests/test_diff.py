@@ -20,9 +20,9 @@ from kg.curation.diff import (
     FieldChange,
     compare,
     digest_at_revision,
+    digest_of_export,
     digest_of_project,
     digest_of_sources,
-    digest_of_turtle,
     model_counts,
     render_markdown,
     render_text,
@@ -121,10 +121,23 @@ def test_no_change(repository: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().out == "## Changes in the graph\n\nno change in the graph\n"
 
 
+@pytest.mark.parametrize("base", [None, "https://example.org/kg/"])
+def test_every_export_format_reads_alike_whatever_the_base(project: Project, tmp_path: Path, base: str | None) -> None:
+    """`kg diff graph.jsonld graph.ttl` said "{ is not a valid predicate": every file was read as Turtle; and an
+    N-Triples export, which declares no prefix, was read under the default base (a graph built with `--base`
+    held no article, then)."""
+    kg.build(SOURCES, ONTOLOGY, tmp_path, formats=("ttl", "nt", "jsonld"), **({"base": base} if base else {}))
+    expected = digest_of_export(tmp_path / "graph.ttl", ONTOLOGY)
+    assert expected.articles
+    for name in ("graph.nt", "graph.jsonld"):
+        assert digest_of_export(tmp_path / name, ONTOLOGY) == expected, name
+    assert main(["diff", str(tmp_path / "graph.jsonld"), str(tmp_path / "graph.nt"), "--exit-code"]) == 0
+
+
 def test_two_export_files(built: Path, project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An export and an in-memory build of the same sources read alike; an edit shows between two exports."""
     old = built / "graph.ttl"
-    assert digest_of_turtle(old, ONTOLOGY) == digest_of_project(project)
+    assert digest_of_export(old, ONTOLOGY) == digest_of_project(project)
     sources = tmp_path / "sources"
     shutil.copytree(SOURCES, sources)
     edit(sources)

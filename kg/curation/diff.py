@@ -482,13 +482,15 @@ def digest_of_sources(sources: Path, ontology: Path, base: str = DEFAULT_BASE) -
     return digest_of_project(load_project(sources, ontology), base)
 
 
-def digest_of_turtle(path: Path, ontology: Path) -> Digest:
-    """The digest of an export (`graph.ttl`), read with the classes and roles of the ontology in `ontology`."""
+def digest_of_export(path: Path, ontology: Path) -> Digest:
+    """The digest of an export (`graph.ttl`, `graph.nt`, `graph.jsonld`: the format by its ending), read with the
+    classes and roles of the ontology in `ontology`."""
     known = load_ontology(ontology)  # OntologyError, reported as every command reports it
     store = ox.Store()
+    rdf_format = _FORMATS.get(path.suffix, ox.RdfFormat.TURTLE)
     try:
-        base = declared_prefixes(path).get("kg", DEFAULT_BASE)
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        store.load(path=str(path), format=rdf_format)
+        base = _base_of(store) or declared_prefixes(path).get("kg", DEFAULT_BASE)
     except (OSError, SyntaxError, ValueError) as error:
         raise DiffError(f"cannot read {path}: {_reason(error)}") from None
     digest = _read(store, known, base)
@@ -496,6 +498,20 @@ def digest_of_turtle(path: Path, ontology: Path) -> Digest:
         held = f"{len(store):,} triples but no article" if len(store) else "no triples"
         raise DiffError(f"{path} holds {held}: it is no graph kg build wrote (compare a graph.ttl)")
     return digest
+
+
+_FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}
+"""The formats of the exports that are not Turtle, by their ending (any other file is read as Turtle)."""
+
+
+def _base_of(store: ox.Store) -> str | None:
+    """The base the graph's IRIs were minted under, told by an article's IRI (`<base>article/<id>`): N-Triples
+    and JSON-LD declare no prefix, and a graph built with `--base` has no other."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(v.RDF + "type"), ox.NamedNode(KGO + K.Article)):
+        article = quad.subject
+        if isinstance(article, ox.NamedNode) and "/article/" in article.value:
+            return article.value[: article.value.rindex("article/")]
+    return None
 
 
 def _reason(error: Exception) -> str:
@@ -511,7 +527,7 @@ def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
     if what is None:
         return digest_of_sources(sources, ontology)
     if Path(what).is_file():
-        return digest_of_turtle(Path(what), ontology)
+        return digest_of_export(Path(what), ontology)
     if Path(what).suffix in EXPORT_SUFFIXES:  # meant as a file: git's "unknown revision" would mislead
         raise DiffError(f"{what}: {'a folder, not a file' if Path(what).is_dir() else 'no such file'}")
     return digest_at_revision(what, sources, ontology)
