@@ -52,6 +52,8 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if key_node.tag == _MERGE:  # `<<: {…}` would give keys the file never spells, and drop some silently
                 self.merges.append(key_node)
                 continue
+            if key_node.tag in _TYPED and not key_node.style:  # `yes:`, `~:`, `1:`: a key as written, never true
+                key_node.tag = _STR  # (no field is named so: "unknown field 'true'" was at the mapping's start)
             if key_node.value in seen:
                 first = seen[key_node.value].start_mark.line + 1  # `events: []` of a scaffold, then `events:` again
                 message = f"duplicate key '{key_node.value}' (first at line {first}): a key may appear once in a "
@@ -64,6 +66,8 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _INT = "tag:yaml.org,2002:int"
+_STR = "tag:yaml.org,2002:str"
+_TYPED = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("bool", "null", "int", "float"))
 _DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 """The integers a source may spell: YAML 1.1's others are text as written.  `date: 20:25` (base 60) was the
 year 1225, `03751` (octal) and `0x7E9` were 2025, `2_025` too, and `value: 012` the text '10'."""
