@@ -493,11 +493,84 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "mini-article.yaml:5:8: the title must be one line: write it on one line (a `|` or `>` block ends it "
             "with a line break)",
         ),
+        # and so are a name, an id and the text of a role or a value: no tab in them, typed or escaped (a name
+        # holding one was a second name that no text spells, and the page showed a space)
+        (
+            FACTS,
+            "name: Russia}",
+            "name: Rus\tsia}",
+            "mini.yaml:7:39: name 'Rus\\tsia' holds a tab (U+0009) after 'Rus': write a space",
+        ),
+        (
+            FACTS,
+            "aliases: [Assad]",
+            'aliases: ["Bashar\\tAssad"]',
+            "mini.yaml:9:74: name 'Bashar\\tAssad' holds a tab (U+0009) after 'Bashar': write a space",
+        ),
+        (
+            FACTS,
+            "  - id: extradition-demand",
+            '  - id: "extradition\\t-demand"',
+            "mini.yaml:12:9: 'extradition\\u0009-demand' is not a valid id: it holds a tab (U+0009) after "
+            "'extradition': delete it",
+        ),
+        (
+            FACTS,
+            "    object: tartus-naval-base\n",
+            '    object: tartus-naval-base\n    qualifiers: {condition: "on\\tterms"}\n',
+            "mini.yaml:28:29: the condition holds a tab (U+0009) after 'on': write a space",
+        ),
+        (
+            FACTS,
+            "      about: bashar-al-assad\n",
+            '      about: bashar-al-assad\n      condition: "on\\nterms"\n',
+            "mini.yaml:20:18: the condition must be one line: write it on one line (a `|` or `>` block ends it with a "
+            "line break)",
+        ),
+        (
+            FACTS,
+            "predicate: operates\n    object: tartus-naval-base",
+            'predicate: characterizedAs\n    value: "a\\tb"',
+            "mini.yaml:27:12: the value holds a tab (U+0009) after 'a': write a space",
+        ),
+        (  # and not also "not found verbatim in the text"
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            'headline: "Russia keeps\\tTartus, officials say"',
+            "mini-article.yaml:5:11: the headline holds a tab (U+0009) after 'Russia keeps': write a space",
+        ),
+        (
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            'title: "A\\ttitle"\nheadline: Russia keeps Tartus, officials say',
+            "mini-article.yaml:5:8: the title holds a tab (U+0009) after 'A': write a space",
+        ),
+        (  # a line break escaped into a name
+            FACTS,
+            "name: Russia}",
+            'name: "Rus\\nsia"}',
+            "mini.yaml:7:39: name 'Rus\\nsia' must be one line, with no space at its start or end",
+        ),
+        (  # NEL, a control character and a line break: the reader's message only, not also "one line"
+            FACTS,
+            "name: Russia}",
+            'name: "Rus\\Nsia"}',
+            "mini.yaml:7:39: the escape writes U+0085 (a control character) into the text: write plain text",
+        ),
     ],
 )
 def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:
     edit(mini, relative, old, new)
     assert problems(mini) == [expected]
+
+
+def test_a_note_keeps_its_tabs_and_line_breaks(mini: Path) -> None:
+    """What may run over lines (a note, a quote, an article's text) keeps what it holds: only one line of text (a
+    name, an id, a headline, a role's text) is refused a tab or a line break."""
+    edit(mini, FACTS, "inferred: [year]}", 'inferred: [year]}\n    note: "first\\tcolumn\\nsecond line"')
+    assert problems(mini) == []
+    event = kg.load(mini, ONTOLOGY).events["extradition-demand"]
+    assert event.note == "first\tcolumn\nsecond line"
 
 
 @pytest.mark.parametrize(

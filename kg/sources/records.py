@@ -38,9 +38,10 @@ from kg.sources.schema import (
     is_name,
     is_text,
     structure_schema,
+    tab_problem,
     whole_pattern,
 )
-from kg.sources.yaml_reader import read_yaml
+from kg.sources.yaml_reader import CONTROL, read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
     import jsonschema
@@ -457,20 +458,14 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
         return [Problem(at, _BLANK)]
-    if keyword == "pattern" and schema.get("pattern") == LINE_PATTERN:
-        if not str(error.instance).strip():
-            return [Problem(at, _BLANK)]
-        field = error.absolute_path[-1] if error.absolute_path else "text"
-        return [Problem(at, f"the {field} {_ONE_LINE}")]
-    if keyword == "pattern" and schema.get("pattern") == NAME_PATTERN:
-        if not str(error.instance).strip():
-            return [Problem(at, "blank name: write the name, or leave it out")]
-        return [Problem(at, f"name {_short(error.instance)} must be one line, with no space at its start or end")]
+    if keyword == "pattern" and schema.get("pattern") in (LINE_PATTERN, NAME_PATTERN):
+        return _not_one_line(at, error.absolute_path, str(error.instance), name=schema["pattern"] == NAME_PATTERN)
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         shown = visible(str(error.instance))
         unseen = invisible_problem(str(error.instance))
+        tab = tab_problem(str(error.instance))
         message = f"'{shown}' is not a valid id: " + (
-            f"it {unseen}" if unseen else "use lowercase letters, digits and dashes"
+            f"it {unseen}" if unseen else f"it {tab}: delete it" if tab else "use lowercase letters, digits and dashes"
         )
         if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
             message += " (a relation to text takes it as 'value:')"
@@ -488,10 +483,29 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "anyOf" and isinstance(error.instance, str) and (unseen := invisible_problem(error.instance)):
         return [Problem(at, f"{_short(error.instance)} {unseen}")]
     if keyword == "anyOf":
-        literal = any(option.get("pattern") == TEXT_PATTERN for option in schema.get("anyOf", []))
+        literal = any(option.get("pattern") == LINE_PATTERN for option in schema.get("anyOf", []))
+        if literal and isinstance(error.instance, str):  # neither an id nor one line of text
+            return _not_one_line(at, error.absolute_path, error.instance, name=False)
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
+
+
+def _not_one_line(at: Where, path: Iterable[str | int], value: str, name: bool) -> list[Problem]:
+    """What keeps `value` from being one line of text (`LINE_PATTERN`; a name's `NAME_PATTERN`): it is blank,
+    or holds a tab or a line break (or, a name, a space at an end).  A control character an escape wrote (NEL)
+    is the reader's to report (`CONTROL`): one mistake, one message."""
+    if CONTROL.search(value):
+        return []
+    if not value.strip():
+        return [Problem(at, "blank name: write the name, or leave it out" if name else _BLANK)]
+    field = next((step for step in reversed(list(path)) if isinstance(step, str)), "text")
+    subject = f"name {_short(value)}" if name else f"the {field}"
+    if tab := tab_problem(value):
+        return [Problem(at, f"{subject} {tab}: write a space")]
+    if name:
+        return [Problem(at, f"{subject} must be one line, with no space at its start or end")]
+    return [Problem(at, f"{subject} {_ONE_LINE}")]
 
 
 _NAMING = {"subject": "node", "object": "node", "via": "node", "said_to": "node", "outlet": "node", "author": "node"}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.ontology import Ontology
-from kg.problems import holds_invisible, invisible_characters, invisibles_named, is_invisible
+from kg.problems import holds_invisible, invisible_characters, invisibles_named, is_invisible, placed
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
@@ -51,6 +51,13 @@ def is_line(value: str) -> bool:
     return whole_pattern(LINE_PATTERN).search(value) is not None
 
 
+def tab_problem(value: str) -> str | None:
+    """What is wrong with a tab in `value`, if it holds one: "holds a tab (U+0009) after 'Bashar'" (what to do
+    goes after).  One line of text (an id, a name, a headline, a role's text) holds none."""
+    index = value.find("\t")
+    return f"holds a tab (U+0009){placed(value, index)}" if index >= 0 else None
+
+
 def invisible_problem(value: str) -> str | None:
     """What to do about the invisible characters of `value` (`INVISIBLE_PATTERN`), if it holds any: its
     subject (the value, or the field) goes before."""
@@ -81,11 +88,16 @@ _VERBATIM = {"type": "string", "pattern": TEXT_PATTERN}
 what the text holds, invisible or not, it may hold too (a soft hyphen the text prints), and what the text does
 not hold is not found there."""
 _TEXT = {**_VERBATIM, **_VISIBLE}
-_BREAKS = "\\n\\x85\\u2028\\u2029"  # line breaks, in a character class (a carriage return is a control)
-LINE_PATTERN = f"^[^{_BREAKS}]*\\S[^{_BREAKS}]*$"
-"""A headline or a title: one line (the page and the exports show it on one), not blank."""
-NAME_PATTERN = f"^\\S(?:[^{_BREAKS}]*\\S)?$"
+_NOT_IN_A_LINE = "\\t\\n\\x85\\u2028\\u2029"
+"""A tab and the line breaks, in a character class: what one line of text does not hold (the other controls, a
+carriage return too, are refused in any text: `kg.sources.yaml_reader.CONTROL`).  A tab in a name made a second
+name that no text spells (texts put a space there), and one in a headline or a role's text is shown as a space."""
+LINE_PATTERN = f"^[^{_NOT_IN_A_LINE}]*\\S[^{_NOT_IN_A_LINE}]*$"
+"""A headline, a title, a role's or a claim's text: one line (the page and the exports show it on one), not
+blank."""
+NAME_PATTERN = f"^\\S(?:[^{_NOT_IN_A_LINE}]*\\S)?$"
 """A name or an alias: one line, no space at either end (' Russia' was a second name that no text spells)."""
+_LINE = {"type": "string", "pattern": LINE_PATTERN, **_VISIBLE}
 _NAME = {"type": "string", "pattern": NAME_PATTERN, **_VISIBLE}
 _DATE_STRING = {
     "type": ["string", "integer"],
@@ -113,8 +125,8 @@ _DATE = {
     ],
 }
 _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
-_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, _TEXT]}
-"""An id, ids, or a literal as printed: text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
+_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, _LINE]}
+"""An id, ids, or a literal as printed: one line of text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
 
 RECORD_LINT_RULES = ("ungrounded", "modality-words", "date-not-printed")
 """The rules of `kg lint` (kg.checks.lint) that a claim or an event may be spared, with a reason."""
@@ -220,7 +232,7 @@ def _facts_schema(
                         "object": _ID,
                         "value": {
                             "type": ["string", "number", "boolean"],
-                            "pattern": TEXT_PATTERN,
+                            "pattern": LINE_PATTERN,
                             "description": "the literal as printed, as text (quoted if YAML would read a number), "
                             "or a number or true/false where the relation's range is one (kg.literals)",
                             **_VISIBLE,  # a typed pattern: a number or true/false passes it
@@ -263,12 +275,7 @@ def _article_schema() -> dict[str, Any]:
                 "pattern": LINE_PATTERN,
                 "description": "the headline as printed (verbatim)",
             },
-            "title": {
-                "type": "string",
-                "pattern": LINE_PATTERN,
-                **_VISIBLE,
-                "description": "a descriptive title, for articles whose text prints no headline",
-            },
+            "title": {**_LINE, "description": "a descriptive title, for articles whose text prints no headline"},
             "author": _ID,
             "section": _VERBATIM,
             "published": {
