@@ -283,6 +283,15 @@ def _author_left_out(sources: Path, place: str) -> None:
     entities.write_text(text.replace(old, "  - id: tim-zadorozhnyy\n    type: Person\n    name: 5\n"), encoding="utf-8")
 
 
+def _invisible_in_a_named_id(sources: Path, place: str) -> None:
+    """A zero-width space typed into the id of an entity that 17 records name: it gave one message at the id, and
+    an "unknown entity 'tartus-naval-base'" at each of them (each hinting at the id with the space)."""
+    entities = sources / "entities.yaml"
+    text = entities.read_text(encoding="utf-8")
+    assert "  - id: tartus-naval-base\n" in text, "the corpus changed: pick another entity"
+    entities.write_text(text.replace("  - id: tartus-naval-base\n", "  - id: tartus\u200b-naval-base\n"), "utf-8")
+
+
 def _named_by_another_file(broken: str) -> Make:
     """A broken file `broken`, defining an entity that a second, valid file names."""
 
@@ -567,6 +576,10 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          per_place(facts_yaml().replace("id: test-person", 'id: "test\\u200bperson"'), article_yaml(id='"x\\u200b"')),
          (r"'(test\\u200bperson|x\\u200b)' is not a valid id: it holds an invisible U\+200B \(ZERO WIDTH SPACE\) "
           r"after '(test|x)': delete it$",)),
+    Case("an invisible character in the id of an entity that other records name (a cascade hid the mistake)", "id",
+         _invisible_in_a_named_id,
+         (r"^sources/entities.yaml:\d+:9: 'tartus\\u200b-naval-base' is not a valid id: it holds an invisible "
+          r"U\+200B \(ZERO WIDTH SPACE\) after 'tartus': delete it$",), places=("sources",)),
     # --- article texts
     Case("the author of bylines left out", "article", _author_left_out,
          (r"entities.yaml:\d+:11: expected text, got a whole number",), places=("sources",)),

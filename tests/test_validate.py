@@ -16,7 +16,14 @@ from kg.checks.coverage import MANY, account_article, all_occurrences, ignored_s
 from kg.cli import main
 from kg.model import Article, Ignored, Model
 from kg.problems import did_you_mean
-from kg.sources.records import _fast_check, _schema_errors, _validator, source_files, strict_validator
+from kg.sources.records import (
+    _fast_check,
+    _schema_errors,
+    _validator,
+    load_sources,
+    source_files,
+    strict_validator,
+)
 from kg.sources.yaml_reader import read_yaml
 
 from .conftest import ONTOLOGY, SOURCES, edit, run_kg
@@ -265,10 +272,42 @@ def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_tr
 
 
 def test_a_hint_shows_the_invisible_character_of_the_id_it_names(mini: Path) -> None:
-    """ "did you mean 'rus​sia'?" printed the zero-width space raw: the hint looked like the name it was given."""
-    edit(mini, FACTS, "- {id: russia,", '- {id: "rus\\u200bsia",')
+    """ "did you mean 'Rus​sia'?" printed the zero-width space raw: the hint looked like the name it was given.
+    (An id that is well-formed without it is defined by that id: `test_an_id_refused_for_what_no_one_sees…`.)"""
+    edit(mini, FACTS, "- {id: russia,", '- {id: "Rus\\u200bsia",')
     hints = [p for p in problems(mini) if "unknown entity 'russia'" in p]
-    assert hints and all(p.endswith("did you mean 'rus\\u200bsia'?") for p in hints), hints
+    assert hints and all(p.endswith("did you mean 'Rus\\u200bsia'?") for p in hints), hints
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "unseen"),
+    [
+        ("rus\\u200bsia", "rus\\u200bsia", "an invisible U+200B (ZERO WIDTH SPACE) after 'rus': delete it"),
+        ("\\ufeffrussia", "\\ufeffrussia", "an invisible U+FEFF (ZERO WIDTH NO-BREAK SPACE) at its start: delete it"),
+        ("russia\\t", "russia\\u0009", "a tab (U+0009) after 'russia': delete it"),
+    ],
+)
+def test_an_id_refused_for_what_no_one_sees_in_it_still_defines_the_id_it_was_meant_to_have(
+    mini: Path, written: str, shown: str, unseen: str
+) -> None:
+    """One message, at the definition: the records that name `russia` find it (each was "unknown entity 'russia'
+    — did you mean 'rus\\u200bsia'?", a cascade that hid the one mistake), and are checked as ever."""
+    edit(mini, FACTS, "- {id: russia,", f'- {{id: "{written}",')
+    assert problems(mini) == [f"mini.yaml:7:10: '{shown}' is not a valid id: it holds {unseen}"]
+    assert load_sources(mini).model.entities["russia"].where.path == ("entities", 3)
+
+
+def test_an_id_meant_as_one_defined_already_is_a_duplicate(mini: Path) -> None:
+    """Deleting what no one sees would make it one: said now, with the invisible character, not after."""
+    edit(mini, FACTS, "- {id: syria,", '- {id: "rus\\u200bsia",')
+    invalid, duplicate, unknown = problems(mini)
+    assert invalid == (
+        "mini.yaml:8:10: 'rus\\u200bsia' is not a valid id: it holds an invisible U+200B (ZERO WIDTH SPACE) after "
+        "'rus': delete it"
+    )
+    assert duplicate.startswith("mini.yaml:8:10: duplicate id 'russia' (first defined at ")
+    assert duplicate.endswith("mini.yaml:7:5)")
+    assert unknown == "mini.yaml:17:14: unknown entity 'syria'"
 
 
 def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path) -> None:

@@ -24,7 +24,7 @@ from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
-from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible
+from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
@@ -375,7 +375,7 @@ def _left_out(raw: dict[str, Any], default_article: str | None, passed_over: set
     records left out took 31 s.)"""
     given_id = next((value for key, value in raw.items() if str(key).lower() == "id"), None)  # `ID:` too
     if isinstance(given_id, str):
-        passed_over.add(given_id)
+        passed_over.add(_defined_id(given_id))
     for item in _items(raw.get("evidence")):
         article = item.get("article", default_article)
         if isinstance(article, str):
@@ -689,7 +689,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             _left_out(raw, default_article, passed_over)
             continue
         entity = Entity(
-            raw["id"],
+            _defined_id(raw["id"]),
             sys.intern(raw["type"]),
             raw["name"],
             _strs(raw.get("aliases")),
@@ -705,7 +705,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             continue
         roles = _roles(raw.get("roles"))
         event = Event(
-            id=raw["id"],
+            id=_defined_id(raw["id"]),
             type=sys.intern(raw["type"]),
             name=raw["name"],
             aliases=_strs(raw.get("aliases")),
@@ -731,7 +731,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         value, value_kind = yaml_literal(raw.get("value")) or (None, "text")  # a list…: reported by the schema
         given_id = raw.get("id")
         claim_id = (
-            given_id
+            _defined_id(given_id)
             if isinstance(given_id, str)
             else f"{raw['subject']}.{raw['predicate']}.{obj if obj is not None else _slug(value or '')}"
         )
@@ -760,6 +760,17 @@ _OBJECT_OR_VALUE = {
     True: "a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both",
     False: "a claim needs an 'object' (an id) or a 'value' (a literal)",
 }
+
+
+def _defined_id(written: str) -> str:
+    """The id a record is defined by: as written, or, where the schema refuses it for what no one sees in it (an
+    invisible character, a tab or a line break at an end), the id it was evidently meant to have, by which the
+    records that name it find it.  A zero-width space in `tartus-naval-base` was one message at its definition,
+    then 17 "unknown entity 'tartus-naval-base'" where it was named (each hinting at the id with the space)."""
+    if written.isprintable():  # nothing unseen in it (most ids: one pass in C)
+        return written
+    meant = without_invisibles(written).strip()
+    return meant if is_id(meant) else written
 
 
 def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> None:
