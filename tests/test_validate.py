@@ -1026,3 +1026,79 @@ def test_what_kg_reads_as_true_or_false_the_editor_schema_takes_for_direct_speec
     assert read_yaml(tmp_path / "a.yaml", tmp_path) == ({"a": word.lower() in ("yes", "on")}, [])
     evidence = editor_schema_of_facts()["properties"]["claims"]["items"]["properties"]["evidence"]["items"]
     jsonschema.validate({"quote": "a quote", "direct_speech": word}, evidence)
+
+
+# ---------------------------------------------------------------------------- what an editor says
+
+
+def editor_schema_of(kind: str) -> dict[str, Any]:
+    from kg.ontology import load_ontology
+    from kg.sources.schema import editor_schema
+
+    return editor_schema(kind, load_ontology(ONTOLOGY))
+
+
+def schema_nodes(node: object) -> list[dict[str, Any]]:
+    """Every mapping in a schema, nested ones too."""
+    if isinstance(node, list):
+        return [found for item in node for found in schema_nodes(item)]
+    if isinstance(node, dict):
+        return [node, *(found for value in node.values() for found in schema_nodes(value))]
+    return []
+
+
+@pytest.mark.parametrize("kind", ["facts", "article"])
+def test_every_rule_of_an_editor_schema_that_an_editor_would_word_for_itself_has_words(kind: str) -> None:
+    """The YAML language server says "String does not match the pattern of "^[^\\p{Cf}]*$"" of a pattern without a
+    `patternErrorMessage`, and "Matches a schema that is not allowed" of any `not`; the validators of the build
+    take the schema all the same."""
+    import jsonschema_rs
+
+    schema = editor_schema_of(kind)
+    jsonschema_rs.meta.validate(schema)  # its patterns ECMA-262's, as editors read them (Python's `re` has no \\p)
+    strict_validator(schema)
+    jsonschema_rs.Draft202012Validator(schema)
+    nodes = schema_nodes(schema)
+    patterns = [node for node in nodes if "pattern" in node]
+    assert patterns and all(node.get("patternErrorMessage") for node in patterns), patterns
+    assert not [node for node in nodes if "not" in node]
+
+
+def editor_messages(sources: Path, relative: Path) -> list[str]:
+    """What an editor says of each value the editor schema refuses in the file at `relative` (read as its YAML 1.2
+    server reads it): a pattern's own words, or the validator's for any other rule, each alternative of an
+    `anyOf` as the server tries it."""
+
+    def leaves(errors: Any) -> list[Any]:
+        return [leaf for error in errors for leaf in (leaves(error.context) if error.context else [error])]
+
+    kind = "article" if relative.parent.name == "articles" else "facts"
+    document = yaml_rs.loads((sources / relative).read_text(encoding="utf-8"), parse_datetime=False)
+    errors = strict_validator(editor_schema_of(kind)).iter_errors(document)
+    return [error.schema.get("patternErrorMessage", error.message) for error in leaves(errors)]
+
+
+UNSEEN = (
+    "holds an invisible character (a zero-width space or joiner, a soft hyphen, a direction mark or override, a "
+    "byte order mark): delete it (kg validate names it, and says where it is)"
+)
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new"),
+    [
+        (FACTS, "name: Russia}", "name: Rus\u200bsia}"),
+        (FACTS, "aliases: [Assad]", 'aliases: ["Assad\\u00ad"]'),
+        (FACTS, "inferred: [year]}", 'inferred: [year], note: "\\u2066inferred"}'),
+        (FACTS, "agent: syria", 'agent: "sy\\u200dria"'),
+        (FACTS, "operates\n    object: tartus-naval-base", 'characterizedAs\n    value: "a\u200bb"'),
+        (ARTICLE, "headline: Russia keeps", "title: A\ufefftitle\nheadline: Russia keeps"),
+    ],
+)
+def test_an_editor_says_in_words_that_a_value_holds_an_invisible_character(
+    mini: Path, relative: Path, old: str, new: str
+) -> None:
+    assert editor_messages(mini, relative) == []
+    edit(mini, relative, old, new)
+    assert UNSEEN in editor_messages(mini, relative)
+    assert not [message for message in editor_messages(mini, relative) if "not allowed" in message]

@@ -28,10 +28,12 @@ from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visibl
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
-    INVISIBLE,
+    BLANK,
     LINE_PATTERN,
+    LINE_TEXT,
     NAME_PATTERN,
     TEXT_PATTERN,
+    VISIBLE_PATTERN,
     id_form,
     invisible_problem,
     is_id,
@@ -409,7 +411,6 @@ def names_article_at_top(file: Path, article_id: str) -> bool:
     return any(found.group(2) == article_id for found in _TOP_ARTICLE.finditer(text))
 
 
-_BLANK = "blank text: write the words, or leave the field out"
 _ONE_LINE = "must be one line: write it on one line (a `|` or `>` block ends it with a line break)"
 
 
@@ -422,7 +423,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         if error.instance is None:  # `date: ~`, `date:` was taken for no date at all
             return [Problem(at, "an empty date: write it (YYYY, YYYY-MM or YYYY-MM-DD), or leave the field out")]
         # kg.dates explains malformed dates better, and a note that is not text; not a blank or invisible one.
-        notes = [e for e in error.context or () if e.validator in ("pattern", "not") and e.absolute_path[-1] == "note"]
+        notes = [e for e in error.context or () if e.validator == "pattern" and e.absolute_path[-1] == "note"]
         return [problem for note in notes for problem in _schema_problems(note, where)]
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
@@ -449,15 +450,15 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
             return []  # there misspelled (`qoute:`) or in another case (`Subject:`): its "unknown field" says so
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
         return [Problem(at, f"missing required field '{missing}'{hint}")]
+    if keyword == "pattern" and schema.get("pattern") == VISIBLE_PATTERN:
+        named = "name " if _field(error.absolute_path) in ("name", "aliases") else ""
+        return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
     if keyword == "pattern" and list(error.absolute_path)[-2:-1] == ["lint"]:
         return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
-    if keyword == "not" and schema.get("not") == INVISIBLE:
-        named = "name " if schema.get("pattern") == NAME_PATTERN else ""
-        return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
-        return [Problem(at, _BLANK)]
+        return [Problem(at, BLANK)]
     if keyword == "pattern" and schema.get("pattern") in (LINE_PATTERN, NAME_PATTERN):
         return _not_one_line(at, error.absolute_path, str(error.instance), name=schema["pattern"] == NAME_PATTERN)
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
@@ -479,11 +480,11 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf" and isinstance(error.instance, str) and not error.instance.strip():
-        return [Problem(at, _BLANK)]  # in a role or qualifier, which may take text
+        return [Problem(at, BLANK)]  # in a role or qualifier, which may take text
     if keyword == "anyOf" and isinstance(error.instance, str) and (unseen := invisible_problem(error.instance)):
         return [Problem(at, f"{_short(error.instance)} {unseen}")]
     if keyword == "anyOf":
-        literal = any(option.get("pattern") == LINE_PATTERN for option in schema.get("anyOf", []))
+        literal = LINE_TEXT in schema.get("anyOf", [])
         if literal and isinstance(error.instance, str):  # neither an id nor one line of text
             return _not_one_line(at, error.absolute_path, error.instance, name=False)
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
@@ -498,14 +499,18 @@ def _not_one_line(at: Where, path: Iterable[str | int], value: str, name: bool) 
     if CONTROL.search(value):
         return []
     if not value.strip():
-        return [Problem(at, "blank name: write the name, or leave it out" if name else _BLANK)]
-    field = next((step for step in reversed(list(path)) if isinstance(step, str)), "text")
-    subject = f"name {_short(value)}" if name else f"the {field}"
+        return [Problem(at, "blank name: write the name, or leave it out" if name else BLANK)]
+    subject = f"name {_short(value)}" if name else f"the {_field(path)}"
     if tab := tab_problem(value):
         return [Problem(at, f"{subject} {tab}: write a space")]
     if name:
         return [Problem(at, f"{subject} must be one line, with no space at its start or end")]
     return [Problem(at, f"{subject} {_ONE_LINE}")]
+
+
+def _field(path: Iterable[str | int]) -> str:
+    """The field a value at `path` is written in ('aliases' for `aliases[2]`)."""
+    return next((step for step in reversed(list(path)) if isinstance(step, str)), "text")
 
 
 _NAMING = {"subject": "node", "object": "node", "via": "node", "said_to": "node", "outlet": "node", "author": "node"}
@@ -516,8 +521,7 @@ _NAMING |= {"conflicts_with": "record", "article": "article"}
 def _meant_id(path: Iterable[str | int], written: str) -> Hint | None:
     """The hint of a malformed id in a field that names a record: the closest id to it written as ids are
     (`Bloomberg`, `New York Times`: 'bloomberg', 'new-york-times')."""
-    field = next((key for key in reversed(list(path)) if isinstance(key, str)), None)
-    kind = _NAMING.get(field) if field is not None else None
+    kind = _NAMING.get(_field(path))
     return Hint(kind, id_form(written)) if kind is not None else None
 
 
