@@ -177,8 +177,35 @@ def _name_of_no_text(sources: Path, place: str) -> None:
     write(source_file(sources, place, "x\x1b[2Jy.yaml"), "garbage: [\n")
 
 
-def _yml_file(sources: Path, place: str) -> None:
-    write(source_file(sources, place, "x.yml"), facts_yaml())
+def _misnamed(name: str) -> Make:
+    """A source file named `name` (`x.yml`, or `x` with no extension); an article's, with its text `x.txt`, in
+    `articles/` (the text was also reported as no article's)."""
+
+    def make(sources: Path, place: str) -> None:
+        write(source_file(sources, place, name), article_yaml() if place == "articles" else facts_yaml())
+        if place == "articles":
+            write(source_file(sources, place, "x.txt"), ARTICLE_TEXT)
+
+    return make
+
+
+def _notes(sources: Path, place: str) -> None:
+    """What lies beside the sources and is no source by its name or its text: passed over."""
+    write(source_file(sources, place, "README"), "Notes on these files.\nEach holds the claims: one per fact.\n")
+    write(source_file(sources, place, "notes.txt"), "entities:\n  - to do\n")
+    write(source_file(sources, place, "x.yaml~"), facts_yaml())  # an editor's backup
+
+
+def _folder_named_as_a_source_file(sources: Path, place: str) -> None:
+    """A folder where a source file would be: empty in place of `entities.yaml` (every entity was then reported
+    unknown: 563 messages), holding a facts file (read silently), empty in `articles/` (passed over)."""
+    if place == "sources":
+        (sources / "entities.yaml").unlink()
+        (sources / "entities.yaml").mkdir()
+    else:
+        source_file(sources, place).mkdir()
+        if place == "facts":
+            write(source_file(sources, place) / "y.yaml", facts_yaml())
 
 
 def _linked_folder(sources: Path, place: str) -> None:
@@ -344,8 +371,12 @@ CASES: tuple[Case, ...] = (
     Case("a line separator (a line break to YAML, not to an editor)", "YAML",
          same_everywhere(f"# a comment\u2028 with: LS\narticle: {ARTICLE}\n"),
          (r":1:12: character U\+2028 is a line break to YAML but not to an editor",)),
-    Case("a .yml file", "YAML", _yml_file, (r"x.yml:1:1: not read: a source file's name ends in .yaml",),
-         places=FACT_PLACES),
+    Case("a .yml file", "YAML", _misnamed("x.yml"), (r"x.yml:1:1: not read: a source file's name ends in .yaml",)),
+    Case("a file with no extension that reads as a source (it was passed over as notes are)", "YAML",
+         _misnamed("x"), (r"/x:1:1: not read: it reads as a source, and a source file's name ends in .yaml "
+                          r"\(rename it\)$",)),
+    Case("a folder named like a source file", "YAML", _folder_named_as_a_source_file,
+         (r"(entities|x).yaml:1:1: not read: a folder named like a source file \(a source is a file\): rename it$",)),
     Case("a linked folder", "YAML", _linked_folder,
          (r"more:1:1: not read: a linked folder is not followed",), places=FACT_PLACES),
     Case("a link to another source file", "YAML", _link_to_a_source_file,
@@ -412,6 +443,7 @@ CASES: tuple[Case, ...] = (
          places=("facts",)),
     Case("UTF-8 BOM, article file", "valid",
          edit_existing(f"articles/{ARTICLE}.yaml", lambda data: b"\xef\xbb\xbf" + data), (), places=("articles",)),
+    Case("notes beside the facts: no extension, .txt, an editor's backup", "valid", _notes, (), places=FACT_PLACES),
     Case("CRLF line ends", "valid", edit_existing(f"facts/{ARTICLE}.yaml", lambda data: data.replace(b"\n", b"\r\n")),
          (), places=("facts",)),
     Case("CRLF line ends, article and text", "valid",

@@ -58,7 +58,8 @@ class Fingerprint:
 
 
 def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None = None) -> Fingerprint:
-    """A digest of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
+    """A digest of every byte a build reads, of every folder's name (an empty folder named `x.yaml` fails a
+    build), and of how it would write it (`settings`: base IRI, formats).
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
@@ -74,6 +75,9 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
         for folder, directories, names in os.walk(root):
             directories[:] = sorted(d for d in directories if d != CACHE_DIR)
             inside, parent = os.path.relpath(folder, root), Path(folder)  # each file's path made from its folder's
+            for name in directories:
+                relative = os.path.join(inside, name) if inside != os.curdir else name
+                part.update(f"{relative}{os.sep}\0folder\0".encode("utf-8", "surrogateescape"))
             for name in sorted(names):
                 path = parent / name
                 content = files[path] = known.content(path, os.path.join(folder, name))

@@ -114,7 +114,9 @@ class SourceFiles:
     unlisted: list[OSError]  # the folders that could not be listed, by path
     misplaced: list[Path]  # YAML files in a folder under `articles/`: not read (an article's file lies in it)
     misnamed: list[Path]  # `.yml`, `.YAML`…: not read
+    extensionless: list[Path]  # no extension, holding what a source holds (`_reads_as_source`): not read
     linked_folders: list[Path]  # not entered: a link could lead anywhere, or back up the tree
+    yaml_folders: list[Path]  # folders named `x.yaml`: not entered (a source is a file)
     doubles: list[tuple[Path, Path]]  # (a link, the source file it leads to): not read twice
 
     def problems(self) -> list[Problem]:
@@ -128,7 +130,9 @@ class SourceFiles:
         for paths, message in (
             (self.misplaced, f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"),
             (self.misnamed, "not read: a source file's name ends in .yaml (rename it)"),
+            (self.extensionless, "not read: it reads as a source, and a source file's name ends in .yaml (rename it)"),
             (self.linked_folders, "not read: a linked folder is not followed (it could lead anywhere): move its files"),
+            (self.yaml_folders, "not read: a folder named like a source file (a source is a file): rename it"),
         ):
             problems += [Problem(Where(path), message, 1, 1) for path in paths]
         for link, target in self.doubles:
@@ -136,27 +140,40 @@ class SourceFiles:
         return problems
 
 
-def source_files(sources: Path) -> SourceFiles:
+def source_files(sources: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFiles:
     """The files under `sources`.  Linked directories are not entered (a link could lead anywhere, or back up
-    the tree); linked files are listed, and refused when read if they lead outside `sources`."""
+    the tree), nor folders named `x.yaml`; linked files are listed, and refused when read if they lead outside
+    `sources`."""
     unlisted: list[OSError] = []
     found: list[Path] = []
     misnamed: list[Path] = []
+    extensionless: list[Path] = []
     linked: list[Path] = []
+    yaml_folders: list[Path] = []
     texts: list[Path] = []
     articles_folder = os.path.normpath(sources / ARTICLES_DIR)  # as os.walk spells it (`./articles` for `.`)
     for folder, folders, names in os.walk(sources, onerror=unlisted.append):
         folders[:] = [name for name in folders if not name.startswith(".")]
-        linked += [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+        links = [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+        linked += links
+        yaml_folders += [
+            Path(folder, name)
+            for name in folders
+            if name.lower().endswith(_YAML_ENDINGS) and Path(folder, name) not in links  # a link: said so
+        ]
+        folders[:] = [name for name in folders if not name.lower().endswith(_YAML_ENDINGS)]
+        in_articles = os.path.normpath(folder) == articles_folder
         for name in names:
             if name.startswith("."):
                 continue
             if name.endswith(".yaml"):
                 found.append(Path(folder, name))
-            elif name.lower().endswith((".yaml", ".yml")):
+            elif name.lower().endswith(_YAML_ENDINGS):
                 misnamed.append(Path(folder, name))
-            elif name.endswith(".txt") and os.path.normpath(folder) == articles_folder:
+            elif name.endswith(".txt") and in_articles:
                 texts.append(Path(folder, name))
+            elif "." not in name and _reads_as_source(Path(folder, name), sources, limits, in_articles):
+                extensionless.append(Path(folder, name))
     found, doubles = _without_doubles(found)
     # Compared by their parts, as paths are, but each path's parts made once (comparing paths made them at
     # each comparison: 0.09 s for the 5,610 files of 100,000 real-shaped facts, 0.03 s so).
@@ -172,9 +189,38 @@ def source_files(sources: Path) -> SourceFiles:
         sorted(unlisted, key=lambda error: str(error.filename)),
         misplaced,
         sorted(misnamed, key=_parts),
+        sorted(extensionless, key=_parts),
         sorted(linked, key=_parts),
+        sorted(yaml_folders, key=_parts),
         sorted(doubles),
     )
+
+
+_YAML_ENDINGS = (".yaml", ".yml")
+
+
+def _key_at_a_line_start(keys: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(f"^(?:{'|'.join(keys)})[ \\t]*:", re.MULTILINE)
+
+
+_RECORD_LISTS = _key_at_a_line_start(
+    key for key, field in structure_schema("facts")["properties"].items() if field.get("type") == "array"
+)
+_ARTICLE_KEYS = [_key_at_a_line_start([key]) for key in structure_schema("article")["required"]]
+
+
+def _reads_as_source(path: Path, root: Path, limits: Limits, article: bool) -> bool:
+    """Whether a file named with no extension holds what a source file holds, at the start of a line: a list of
+    records (`entities:`, `events:`, `claims:`), or in `articles/` an article's `id:` and `text:`.  Such a file
+    (`facts`, `entities`) is one the curator meant as a source, and is reported, not passed over as notes or a
+    README are; one that cannot be read as text (binary, too large, a FIFO) is passed over."""
+    try:
+        text = read_text(path, root, limits.max_yaml_bytes, "the file")
+    except (Refused, OSError):
+        return False
+    if article:
+        return all(key.search(text) for key in _ARTICLE_KEYS)
+    return _RECORD_LISTS.search(text) is not None
 
 
 def _without_doubles(found: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
@@ -204,7 +250,7 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         what = "is a file, not a folder" if sources.exists() else "not found"
         return Loaded(Model(), [Problem(Where(sources), f"sources directory {what}", 1, 1)])
     forget_folders()
-    listed = source_files(sources)
+    listed = source_files(sources, limits)
     files = listed.articles + listed.facts
     with collector_paused():
         records = (read or read_files)(files, sources, limits)
@@ -215,8 +261,9 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
-    loaded.unlisted = bool(listed.unlisted or listed.linked_folders)
-    for file in listed.misplaced + listed.misnamed:  # not read: what they name is not reported unknown elsewhere
+    loaded.unlisted = bool(listed.unlisted or listed.linked_folders or listed.yaml_folders)
+    # Not read: what they name is not reported unknown elsewhere.
+    for file in listed.misplaced + listed.misnamed + listed.extensionless:
         kind = "article" if file in listed.misplaced else "facts"
         loaded.unread |= _named_ids(file, kind, FileRecords(file, root=sources, limits=limits))
     return loaded
@@ -224,12 +271,14 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
 
 def _texts_of_no_article(listed: SourceFiles, model: Model) -> list[Problem]:
     """A text in `articles/` that no article names, nor an article file of its own name (which may not have
-    read): its sentences would be in no build, and in no coverage."""
+    read, or be misnamed: `x.yml`, `x`): its sentences would be in no build, and in no coverage."""
     named = {Path(article.text_file).name for article in model.articles.values()}
-    own = {path.stem for path in listed.articles}
+    own = {path.with_suffix("") for path in (*listed.articles, *listed.misnamed, *listed.extensionless)}
     message = "no article names this text: add its article file (`kg new article`), or remove it"
     return [
-        Problem(Where(text), message, 1, 1) for text in listed.texts if text.name not in named and text.stem not in own
+        Problem(Where(text), message, 1, 1)
+        for text in listed.texts
+        if text.name not in named and text.with_suffix("") not in own
     ]
 
 
