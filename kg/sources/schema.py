@@ -108,7 +108,7 @@ name that no text spells (texts put a space there), and one in a headline or a r
 LINE_PATTERN = f"^[^{_NOT_IN_A_LINE}]*\\S[^{_NOT_IN_A_LINE}]*$"
 """A headline, a title, a role's or a claim's text: one line (the page and the exports show it on one), not
 blank."""
-_LINE_RULE = _rule(LINE_PATTERN, "one line, not blank: no line break (a `|` or `>` block ends one with one), no tab")
+_LINE_RULE = _rule(LINE_PATTERN, "one line, not blank: no line break (a `|` or `>` block ends with one), no tab")
 NAME_PATTERN = f"^\\S(?:[^{_NOT_IN_A_LINE}]*\\S)?$"
 """A name or an alias: one line, no space at either end (' Russia' was a second name that no text spells)."""
 LINE_TEXT = {"type": "string", "allOf": [_LINE_RULE, _VISIBLE]}
