@@ -239,17 +239,28 @@ def invisible_characters() -> str:
     return re.escape("".join(filter(is_invisible, map(chr, range(sys.maxunicode + 1)))))
 
 
+def without_invisibles(text: str) -> str:
+    """`text` less its invisible characters (`is_invisible`)."""
+    return "".join(c for c in text if not is_invisible(c))
+
+
 def invisibles_named(passage: str) -> str:
     """'an invisible U+200B (ZERO WIDTH SPACE) after 'US troops'': each invisible character of `passage`, named
     and placed after the words before it."""
-    named = []
-    for index, character in enumerate(passage):
-        if is_invisible(character):
-            before = "".join(c for c in passage[:index] if not is_invisible(c)).rstrip()[-20:]
-            before = before.split(" ", 1)[-1] if len(before) == 20 else before  # from a whole word
-            place = f" after '{before}'" if before else " at its start"
-            named.append(f"U+{ord(character):04X} ({unicodedata.name(character, 'unnamed')}){place}")
+    named = [
+        f"U+{ord(character):04X} ({unicodedata.name(character, 'unnamed')}){placed(passage, index)}"
+        for index, character in enumerate(passage)
+        if is_invisible(character)
+    ]
     return "an invisible " + ", and an invisible ".join(named)
+
+
+def placed(passage: str, index: int) -> str:
+    """Where character `index` of `passage` is: " after 'US troops'", the words before it (up to 20 characters,
+    from a whole word; what no one sees left out), or " at its start"."""
+    before = without_invisibles(passage[:index]).rstrip()[-20:]
+    before = before.split(" ", 1)[-1] if len(before) == 20 else before
+    return f" after '{before}'" if before else " at its start"
 
 
 def printable(message: str) -> str:

@@ -22,6 +22,7 @@ from kg.checks.checked import load_project
 from kg.cli import main
 from kg.exports.network import to_network
 from kg.exports.view import stats
+from kg.vocab import KGO
 
 from .conftest import ALL_FORMATS, ONTOLOGY, SOURCES, run_kg
 
@@ -281,15 +282,17 @@ def test_rdflib_and_oxigraph_read_the_same_graph_from_every_format(built: Path) 
 
 
 def test_hostile_text_survives_turtle_intact(mini: Path, tmp_path: Path) -> None:
-    hostile = 'Q"uote\\ back """triple""" <script>alert(1)</script> ʼ’“ \t end'
+    hostile = 'Q"uote\\ back """triple""" <script>alert(1)</script> ʼ’“ end'
+    note = f"{hostile}\tafter a tab\nand a line break"  # a name is one line, with no tab; a note may hold both
     facts = mini / "facts" / "mini.yaml"
-    facts.write_text(facts.read_text().replace("name: Test Outlet", f"name: {json.dumps(hostile)}"))
+    written = f"name: {json.dumps(hostile)}, note: {json.dumps(note)}"
+    facts.write_text(facts.read_text().replace("name: Test Outlet", written))
     out = tmp_path / "out"
     kg.build(mini, ONTOLOGY, out)
-    label = rdflib.URIRef("http://www.w3.org/2000/01/rdf-schema#label")
     graph = rdflib.Graph().parse(str(out / "graph.ttl"), format="turtle")
-    names = {str(o) for s, o in graph.subject_objects(label) if str(s).endswith("/test-outlet")}
-    assert names == {hostile}
+    for predicate, expected in ((str(rdflib.RDFS.label), hostile), (f"{KGO}note", note)):
+        found = {str(o) for s, o in graph.subject_objects(rdflib.URIRef(predicate)) if str(s).endswith("/test-outlet")}
+        assert found == {expected}
 
 
 def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:

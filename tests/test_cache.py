@@ -60,6 +60,13 @@ def test_an_edit_rebuilds_and_its_revert_gives_the_same_bytes(project: Path, whe
     assert build(project).skipped
 
 
+def test_an_empty_folder_made_since_the_last_build_is_seen(project: Path) -> None:
+    """A folder named `x.yaml` fails a build, empty or not: the build after it is made is not "up to date"."""
+    (project / "sources" / "facts" / "x.yaml").mkdir()
+    with pytest.raises(kg.ValidationFailed):
+        build(project)
+
+
 def test_a_touched_or_deleted_export_is_rebuilt(project: Path) -> None:
     before = tree_digest(project / "exports")
     (project / "exports" / "graph.ttl").write_text("tampered", encoding="utf-8")

@@ -702,6 +702,7 @@ def test_new_entity_keeps_a_files_crlf_line_ends(tmp_path: Path) -> None:
         ("Test\x00 Person", "'Test\\x00 Person' holds U+0000: a name is plain text"),
         ("Test Person ", "'Test Person ': a name is one line, with no space at its start or end"),
         ("Test\nPerson", "'Test\\nPerson': a name is one line, with no space at its start or end"),
+        ("Test\tPerson", "'Test\\tPerson' holds a tab (U+0009) after 'Test': write a space"),
         (
             "Vladimir\ufeffPutin",
             "'Vladimir\\ufeffPutin' holds an invisible U+FEFF (ZERO WIDTH NO-BREAK SPACE) after 'Vladimir': delete it",

@@ -16,7 +16,14 @@ from kg.checks.coverage import MANY, account_article, all_occurrences, ignored_s
 from kg.cli import main
 from kg.model import Article, Ignored, Model
 from kg.problems import did_you_mean
-from kg.sources.records import _fast_check, _schema_errors, _validator, source_files, strict_validator
+from kg.sources.records import (
+    _fast_check,
+    _schema_errors,
+    _validator,
+    load_sources,
+    source_files,
+    strict_validator,
+)
 from kg.sources.yaml_reader import read_yaml
 
 from .conftest import ONTOLOGY, SOURCES, edit, run_kg
@@ -265,10 +272,42 @@ def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_tr
 
 
 def test_a_hint_shows_the_invisible_character_of_the_id_it_names(mini: Path) -> None:
-    """ "did you mean 'rus​sia'?" printed the zero-width space raw: the hint looked like the name it was given."""
-    edit(mini, FACTS, "- {id: russia,", '- {id: "rus\\u200bsia",')
+    """ "did you mean 'Rus​sia'?" printed the zero-width space raw: the hint looked like the name it was given.
+    (An id that is well-formed without it is defined by that id: `test_an_id_refused_for_what_no_one_sees…`.)"""
+    edit(mini, FACTS, "- {id: russia,", '- {id: "Rus\\u200bsia",')
     hints = [p for p in problems(mini) if "unknown entity 'russia'" in p]
-    assert hints and all(p.endswith("did you mean 'rus\\u200bsia'?") for p in hints), hints
+    assert hints and all(p.endswith("did you mean 'Rus\\u200bsia'?") for p in hints), hints
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "unseen"),
+    [
+        ("rus\\u200bsia", "rus\\u200bsia", "an invisible U+200B (ZERO WIDTH SPACE) after 'rus': delete it"),
+        ("\\ufeffrussia", "\\ufeffrussia", "an invisible U+FEFF (ZERO WIDTH NO-BREAK SPACE) at its start: delete it"),
+        ("russia\\t", "russia\\u0009", "a tab (U+0009) after 'russia': delete it"),
+    ],
+)
+def test_an_id_refused_for_what_no_one_sees_in_it_still_defines_the_id_it_was_meant_to_have(
+    mini: Path, written: str, shown: str, unseen: str
+) -> None:
+    """One message, at the definition: the records that name `russia` find it (each was "unknown entity 'russia'
+    — did you mean 'rus\\u200bsia'?", a cascade that hid the one mistake), and are checked as ever."""
+    edit(mini, FACTS, "- {id: russia,", f'- {{id: "{written}",')
+    assert problems(mini) == [f"mini.yaml:7:10: '{shown}' is not a valid id: it holds {unseen}"]
+    assert load_sources(mini).model.entities["russia"].where.path == ("entities", 3)
+
+
+def test_an_id_meant_as_one_defined_already_is_a_duplicate(mini: Path) -> None:
+    """Deleting what no one sees would make it one: said now, with the invisible character, not after."""
+    edit(mini, FACTS, "- {id: syria,", '- {id: "rus\\u200bsia",')
+    invalid, duplicate, unknown = problems(mini)
+    assert invalid == (
+        "mini.yaml:8:10: 'rus\\u200bsia' is not a valid id: it holds an invisible U+200B (ZERO WIDTH SPACE) after "
+        "'rus': delete it"
+    )
+    assert duplicate.startswith("mini.yaml:8:10: duplicate id 'russia' (first defined at ")
+    assert duplicate.endswith("mini.yaml:7:5)")
+    assert unknown == "mini.yaml:17:14: unknown entity 'syria'"
 
 
 def test_a_literal_value_must_be_text_not_what_yaml_makes_of_a_number(mini: Path) -> None:
@@ -493,11 +532,84 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "mini-article.yaml:5:8: the title must be one line: write it on one line (a `|` or `>` block ends it "
             "with a line break)",
         ),
+        # and so are a name, an id and the text of a role or a value: no tab in them, typed or escaped (a name
+        # holding one was a second name that no text spells, and the page showed a space)
+        (
+            FACTS,
+            "name: Russia}",
+            "name: Rus\tsia}",
+            "mini.yaml:7:39: name 'Rus\\tsia' holds a tab (U+0009) after 'Rus': write a space",
+        ),
+        (
+            FACTS,
+            "aliases: [Assad]",
+            'aliases: ["Bashar\\tAssad"]',
+            "mini.yaml:9:74: name 'Bashar\\tAssad' holds a tab (U+0009) after 'Bashar': write a space",
+        ),
+        (
+            FACTS,
+            "  - id: extradition-demand",
+            '  - id: "extradition\\t-demand"',
+            "mini.yaml:12:9: 'extradition\\u0009-demand' is not a valid id: it holds a tab (U+0009) after "
+            "'extradition': delete it",
+        ),
+        (
+            FACTS,
+            "    object: tartus-naval-base\n",
+            '    object: tartus-naval-base\n    qualifiers: {condition: "on\\tterms"}\n',
+            "mini.yaml:28:29: the condition holds a tab (U+0009) after 'on': write a space",
+        ),
+        (
+            FACTS,
+            "      about: bashar-al-assad\n",
+            '      about: bashar-al-assad\n      condition: "on\\nterms"\n',
+            "mini.yaml:20:18: the condition must be one line: write it on one line (a `|` or `>` block ends it with a "
+            "line break)",
+        ),
+        (
+            FACTS,
+            "predicate: operates\n    object: tartus-naval-base",
+            'predicate: characterizedAs\n    value: "a\\tb"',
+            "mini.yaml:27:12: the value holds a tab (U+0009) after 'a': write a space",
+        ),
+        (  # and not also "not found verbatim in the text"
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            'headline: "Russia keeps\\tTartus, officials say"',
+            "mini-article.yaml:5:11: the headline holds a tab (U+0009) after 'Russia keeps': write a space",
+        ),
+        (
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say",
+            'title: "A\\ttitle"\nheadline: Russia keeps Tartus, officials say',
+            "mini-article.yaml:5:8: the title holds a tab (U+0009) after 'A': write a space",
+        ),
+        (  # a line break escaped into a name
+            FACTS,
+            "name: Russia}",
+            'name: "Rus\\nsia"}',
+            "mini.yaml:7:39: name 'Rus\\nsia' must be one line, with no space at its start or end",
+        ),
+        (  # NEL, a control character and a line break: the reader's message only, not also "one line"
+            FACTS,
+            "name: Russia}",
+            'name: "Rus\\Nsia"}',
+            "mini.yaml:7:39: the escape writes U+0085 (a control character) into the text: write plain text",
+        ),
     ],
 )
 def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:
     edit(mini, relative, old, new)
     assert problems(mini) == [expected]
+
+
+def test_a_note_keeps_its_tabs_and_line_breaks(mini: Path) -> None:
+    """What may run over lines (a note, a quote, an article's text) keeps what it holds: only one line of text (a
+    name, an id, a headline, a role's text) is refused a tab or a line break."""
+    edit(mini, FACTS, "inferred: [year]}", 'inferred: [year]}\n    note: "first\\tcolumn\\nsecond line"')
+    assert problems(mini) == []
+    event = kg.load(mini, ONTOLOGY).events["extradition-demand"]
+    assert event.note == "first\tcolumn\nsecond line"
 
 
 @pytest.mark.parametrize(
@@ -928,3 +1040,79 @@ def test_what_kg_reads_as_true_or_false_the_editor_schema_takes_for_direct_speec
     assert read_yaml(tmp_path / "a.yaml", tmp_path) == ({"a": word.lower() in ("yes", "on")}, [])
     evidence = editor_schema_of_facts()["properties"]["claims"]["items"]["properties"]["evidence"]["items"]
     jsonschema.validate({"quote": "a quote", "direct_speech": word}, evidence)
+
+
+# ---------------------------------------------------------------------------- what an editor says
+
+
+def editor_schema_of(kind: str) -> dict[str, Any]:
+    from kg.ontology import load_ontology
+    from kg.sources.schema import editor_schema
+
+    return editor_schema(kind, load_ontology(ONTOLOGY))
+
+
+def schema_nodes(node: object) -> list[dict[str, Any]]:
+    """Every mapping in a schema, nested ones too."""
+    if isinstance(node, list):
+        return [found for item in node for found in schema_nodes(item)]
+    if isinstance(node, dict):
+        return [node, *(found for value in node.values() for found in schema_nodes(value))]
+    return []
+
+
+@pytest.mark.parametrize("kind", ["facts", "article"])
+def test_every_rule_of_an_editor_schema_that_an_editor_would_word_for_itself_has_words(kind: str) -> None:
+    """The YAML language server says "String does not match the pattern of "^[^\\p{Cf}]*$"" of a pattern without a
+    `patternErrorMessage`, and "Matches a schema that is not allowed" of any `not`; the validators of the build
+    take the schema all the same."""
+    import jsonschema_rs
+
+    schema = editor_schema_of(kind)
+    jsonschema_rs.meta.validate(schema)  # its patterns ECMA-262's, as editors read them (Python's `re` has no \\p)
+    strict_validator(schema)
+    jsonschema_rs.Draft202012Validator(schema)
+    nodes = schema_nodes(schema)
+    patterns = [node for node in nodes if "pattern" in node]
+    assert patterns and all(node.get("patternErrorMessage") for node in patterns), patterns
+    assert not [node for node in nodes if "not" in node]
+
+
+def editor_messages(sources: Path, relative: Path) -> list[str]:
+    """What an editor says of each value the editor schema refuses in the file at `relative` (read as its YAML 1.2
+    server reads it): a pattern's own words, or the validator's for any other rule, each alternative of an
+    `anyOf` as the server tries it."""
+
+    def leaves(errors: Any) -> list[Any]:
+        return [leaf for error in errors for leaf in (leaves(error.context) if error.context else [error])]
+
+    kind = "article" if relative.parent.name == "articles" else "facts"
+    document = yaml_rs.loads((sources / relative).read_text(encoding="utf-8"), parse_datetime=False)
+    errors = strict_validator(editor_schema_of(kind)).iter_errors(document)
+    return [error.schema.get("patternErrorMessage", error.message) for error in leaves(errors)]
+
+
+UNSEEN = (
+    "holds an invisible character (a zero-width space or joiner, a soft hyphen, a direction mark or override, a "
+    "byte order mark): delete it (kg validate names it, and says where it is)"
+)
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new"),
+    [
+        (FACTS, "name: Russia}", "name: Rus\u200bsia}"),
+        (FACTS, "aliases: [Assad]", 'aliases: ["Assad\\u00ad"]'),
+        (FACTS, "inferred: [year]}", 'inferred: [year], note: "\\u2066inferred"}'),
+        (FACTS, "agent: syria", 'agent: "sy\\u200dria"'),
+        (FACTS, "operates\n    object: tartus-naval-base", 'characterizedAs\n    value: "a\u200bb"'),
+        (ARTICLE, "headline: Russia keeps", "title: A\ufefftitle\nheadline: Russia keeps"),
+    ],
+)
+def test_an_editor_says_in_words_that_a_value_holds_an_invisible_character(
+    mini: Path, relative: Path, old: str, new: str
+) -> None:
+    assert editor_messages(mini, relative) == []
+    edit(mini, relative, old, new)
+    assert UNSEEN in editor_messages(mini, relative)
+    assert not [message for message in editor_messages(mini, relative) if "not allowed" in message]

@@ -21,7 +21,7 @@ from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean, locate
 from kg.sources.records import load_sources
-from kg.sources.schema import invisible_problem, is_id, is_name
+from kg.sources.schema import invisible_problem, is_id, is_name, tab_problem
 from kg.sources.yaml_reader import CONTROL, read_yaml
 
 ENTITIES_FILE = "entities.yaml"
@@ -66,6 +66,8 @@ def new_entity(
             raise CurationError(f"{given_name!r} holds U+{ord(control.group()):04X}: a name is plain text")
         if unseen := invisible_problem(given_name):
             raise CurationError(f"{given_name!r} {unseen}")
+        if tab := tab_problem(given_name):
+            raise CurationError(f"{given_name!r} {tab}: write a space")
         if not is_name(given_name):
             raise CurationError(f"{given_name!r}: a name is one line, with no space at its start or end")
     twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]

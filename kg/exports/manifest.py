@@ -64,7 +64,7 @@ class Fingerprint:
         self,
         files: dict[Path, str],
         ontology: str,
-        order: list[tuple[str, Path, str]],
+        order: list[tuple[str, Path | None, str]],
         ontology_paths: list[Path],
         header: str,
         known: _KnownDigests,
@@ -74,10 +74,10 @@ class Fingerprint:
         not read yet is missing until the load or `digest` reads it."""
         self.ontology = ontology
         """The digest of the ontology folder alone."""
-        self.paths = [path for _, path, _ in order] + ontology_paths
+        self.paths = [path for _, path, _ in order if path is not None] + ontology_paths
         """Every file under the sources folder, then under the ontology folder."""
         self.header = header  # the format, the settings and the builder
-        self._order = order  # each source file's name relative to the folder, its path, and its path as text
+        self._order = order  # under the sources folder: each folder and file (`_walk`)
         self._known = known
         self._digest: str | None = None
 
@@ -87,20 +87,26 @@ class Fingerprint:
         if self._digest is None:
             part = hashlib.blake2b(digest_size=32)
             for relative, path, name in self._order:
-                content = self.files.get(path)
-                if content is None:
-                    content = self.files[path] = self._known.read(path, name)
-                else:
-                    self._known.took(name, content)
+                content = "folder" if path is None else self._content(path, name)
                 part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
             self._known.keep()
             whole = f"{self.header}{part.hexdigest()}\0{self.ontology}".encode()
             self._digest = hashlib.blake2b(whole, digest_size=32).hexdigest()
         return self._digest
 
+    def _content(self, path: Path, name: str) -> str:
+        """The digest of the source file at `path`: as found (by the fingerprint or the load), else read now."""
+        content = self.files.get(path)
+        if content is None:
+            content = self.files[path] = self._known.read(path, name)
+        else:
+            self._known.took(name, content)
+        return content
+
 
 def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None = None) -> Fingerprint:
-    """The fingerprint of every byte a build reads, and of how it would write it (`settings`: base IRI, formats).
+    """A digest of every byte a build reads, of every folder's name (an empty folder named `x.yaml` fails a
+    build), and of how it would write it (`settings`: base IRI, formats).
 
     Only regular files are read, and only up to a bound: a symbolic link counts by where it points, a FIFO
     or a huge file by its type, size and time (the build refuses those anyway, and must not hang here).
@@ -110,33 +116,34 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
     """
     known = _KnownDigests(cache)
     files: dict[Path, str] = {}
-    order: list[tuple[str, Path, str]] = []
-    for parent, folder, inside, name in _walk(sources):
-        path, text = parent / name, os.path.join(folder, name)
-        order.append((os.path.join(inside, name) if inside != os.curdir else name, path, text))
-        digest = known.content(path, text, read=False)
-        if digest is not None:
+    order: list[tuple[str, Path | None, str]] = []
+    for relative, path, text in _walk(sources):
+        order.append((relative, path, text))
+        if path is not None and (digest := known.content(path, text, read=False)) is not None:
             files[path] = digest
     part = hashlib.blake2b(digest_size=32)
     ontology_paths = []
-    for parent, folder, inside, name in _walk(ontology):
-        path = parent / name
-        ontology_paths.append(path)
-        content = files[path] = known.content(path, os.path.join(folder, name)) or ""
-        relative = os.path.join(inside, name) if inside != os.curdir else name
+    for relative, path, text in _walk(ontology):
+        content = "folder"
+        if path is not None:
+            ontology_paths.append(path)
+            content = files[path] = known.content(path, text) or ""
         part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
     header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
     return Fingerprint(files, part.hexdigest(), order, ontology_paths, header, known)
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str, str, str]]:
-    """Each file under `root` in a fixed order: its folder (as a path, made once per folder, and as found), that
-    folder relative to `root`, its name."""
+def _walk(root: Path) -> Iterator[tuple[str, Path | None, str]]:
+    """Under `root`, in a fixed order: each folder's name relative to it, ending with the separator (no file is
+    read there, but an empty folder named `x.yaml` fails a build), with no path; each file's, with its path
+    (made from its folder's) and that path as text."""
     for folder, directories, names in os.walk(root):
         directories[:] = sorted(d for d in directories if d != CACHE_DIR)
         inside, parent = os.path.relpath(folder, root), Path(folder)
+        for name in directories:
+            yield (os.path.join(inside, name) if inside != os.curdir else name) + os.sep, None, ""
         for name in sorted(names):
-            yield parent, folder, inside, name
+            yield os.path.join(inside, name) if inside != os.curdir else name, parent / name, os.path.join(folder, name)
 
 
 _MAX_HASHED = 64 * 1024 * 1024

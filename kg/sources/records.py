@@ -24,23 +24,26 @@ from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
-from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible
+from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
-    INVISIBLE,
+    BLANK,
     LINE_PATTERN,
+    LINE_TEXT,
     NAME_PATTERN,
     TEXT_PATTERN,
+    VISIBLE_PATTERN,
     id_form,
     invisible_problem,
     is_id,
     is_name,
     is_text,
     structure_schema,
+    tab_problem,
     whole_pattern,
 )
-from kg.sources.yaml_reader import read_yaml
+from kg.sources.yaml_reader import CONTROL, read_yaml
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
     import jsonschema
@@ -111,7 +114,9 @@ class SourceFiles:
     unlisted: list[OSError]  # the folders that could not be listed, by path
     misplaced: list[Path]  # YAML files in a folder under `articles/`: not read (an article's file lies in it)
     misnamed: list[Path]  # `.yml`, `.YAML`…: not read
+    extensionless: list[Path]  # no extension, holding what a source holds (`_reads_as_source`): not read
     linked_folders: list[Path]  # not entered: a link could lead anywhere, or back up the tree
+    yaml_folders: list[Path]  # folders named `x.yaml`: not entered (a source is a file)
     doubles: list[tuple[Path, Path]]  # (a link, the source file it leads to): not read twice
 
     def problems(self) -> list[Problem]:
@@ -125,7 +130,9 @@ class SourceFiles:
         for paths, message in (
             (self.misplaced, f"not read: an article's file lies in {ARTICLES_DIR}/ itself, not in a folder under it"),
             (self.misnamed, "not read: a source file's name ends in .yaml (rename it)"),
+            (self.extensionless, "not read: it reads as a source, and a source file's name ends in .yaml (rename it)"),
             (self.linked_folders, "not read: a linked folder is not followed (it could lead anywhere): move its files"),
+            (self.yaml_folders, "not read: a folder named like a source file (a source is a file): rename it"),
         ):
             problems += [Problem(Where(path), message, 1, 1) for path in paths]
         for link, target in self.doubles:
@@ -133,27 +140,40 @@ class SourceFiles:
         return problems
 
 
-def source_files(sources: Path) -> SourceFiles:
+def source_files(sources: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFiles:
     """The files under `sources`.  Linked directories are not entered (a link could lead anywhere, or back up
-    the tree); linked files are listed, and refused when read if they lead outside `sources`."""
+    the tree), nor folders named `x.yaml`; linked files are listed, and refused when read if they lead outside
+    `sources`."""
     unlisted: list[OSError] = []
     found: list[Path] = []
     misnamed: list[Path] = []
+    extensionless: list[Path] = []
     linked: list[Path] = []
+    yaml_folders: list[Path] = []
     texts: list[Path] = []
     articles_folder = os.path.normpath(sources / ARTICLES_DIR)  # as os.walk spells it (`./articles` for `.`)
     for folder, folders, names in os.walk(sources, onerror=unlisted.append):
         folders[:] = [name for name in folders if not name.startswith(".")]
-        linked += [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+        links = [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+        linked += links
+        yaml_folders += [
+            Path(folder, name)
+            for name in folders
+            if name.lower().endswith(_YAML_ENDINGS) and Path(folder, name) not in links  # a link: said so
+        ]
+        folders[:] = [name for name in folders if not name.lower().endswith(_YAML_ENDINGS)]
+        in_articles = os.path.normpath(folder) == articles_folder
         for name in names:
             if name.startswith("."):
                 continue
             if name.endswith(".yaml"):
                 found.append(Path(folder, name))
-            elif name.lower().endswith((".yaml", ".yml")):
+            elif name.lower().endswith(_YAML_ENDINGS):
                 misnamed.append(Path(folder, name))
-            elif name.endswith(".txt") and os.path.normpath(folder) == articles_folder:
+            elif name.endswith(".txt") and in_articles:
                 texts.append(Path(folder, name))
+            elif "." not in name and _reads_as_source(Path(folder, name), sources, limits, in_articles):
+                extensionless.append(Path(folder, name))
     found, doubles = _without_doubles(found)
     # Compared by their parts, as paths are, but each path's parts made once (comparing paths made them at
     # each comparison: 0.09 s for the 5,610 files of 100,000 real-shaped facts, 0.03 s so).
@@ -169,9 +189,38 @@ def source_files(sources: Path) -> SourceFiles:
         sorted(unlisted, key=lambda error: str(error.filename)),
         misplaced,
         sorted(misnamed, key=_parts),
+        sorted(extensionless, key=_parts),
         sorted(linked, key=_parts),
+        sorted(yaml_folders, key=_parts),
         sorted(doubles),
     )
+
+
+_YAML_ENDINGS = (".yaml", ".yml")
+
+
+def _key_at_a_line_start(keys: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(f"^(?:{'|'.join(keys)})[ \\t]*:", re.MULTILINE)
+
+
+_RECORD_LISTS = _key_at_a_line_start(
+    key for key, field in structure_schema("facts")["properties"].items() if field.get("type") == "array"
+)
+_ARTICLE_KEYS = [_key_at_a_line_start([key]) for key in structure_schema("article")["required"]]
+
+
+def _reads_as_source(path: Path, root: Path, limits: Limits, article: bool) -> bool:
+    """Whether a file named with no extension holds what a source file holds, at the start of a line: a list of
+    records (`entities:`, `events:`, `claims:`), or in `articles/` an article's `id:` and `text:`.  Such a file
+    (`facts`, `entities`) is one the curator meant as a source, and is reported, not passed over as notes or a
+    README are; one that cannot be read as text (binary, too large, a FIFO) is passed over."""
+    try:
+        text = read_text(path, root, limits.max_yaml_bytes, "the file")
+    except (Refused, OSError):
+        return False
+    if article:
+        return all(key.search(text) for key in _ARTICLE_KEYS)
+    return _RECORD_LISTS.search(text) is not None
 
 
 def _without_doubles(found: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
@@ -201,7 +250,7 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         what = "is a file, not a folder" if sources.exists() else "not found"
         return Loaded(Model(), [Problem(Where(sources), f"sources directory {what}", 1, 1)])
     forget_folders()
-    listed = source_files(sources)
+    listed = source_files(sources, limits)
     files = listed.articles + listed.facts
     with collector_paused():
         records = (read or read_files)(files, sources, limits)
@@ -212,8 +261,9 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
-    loaded.unlisted = bool(listed.unlisted or listed.linked_folders)
-    for file in listed.misplaced + listed.misnamed:  # not read: what they name is not reported unknown elsewhere
+    loaded.unlisted = bool(listed.unlisted or listed.linked_folders or listed.yaml_folders)
+    # Not read: what they name is not reported unknown elsewhere.
+    for file in listed.misplaced + listed.misnamed + listed.extensionless:
         kind = "article" if file in listed.misplaced else "facts"
         loaded.unread |= _named_ids(file, kind, FileRecords(file, root=sources, limits=limits))
     return loaded
@@ -221,12 +271,14 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
 
 def _texts_of_no_article(listed: SourceFiles, model: Model) -> list[Problem]:
     """A text in `articles/` that no article names, nor an article file of its own name (which may not have
-    read): its sentences would be in no build, and in no coverage."""
+    read, or be misnamed: `x.yml`, `x`): its sentences would be in no build, and in no coverage."""
     named = {Path(article.text_file).name for article in model.articles.values()}
-    own = {path.stem for path in listed.articles}
+    own = {path.with_suffix("") for path in (*listed.articles, *listed.misnamed, *listed.extensionless)}
     message = "no article names this text: add its article file (`kg new article`), or remove it"
     return [
-        Problem(Where(text), message, 1, 1) for text in listed.texts if text.name not in named and text.stem not in own
+        Problem(Where(text), message, 1, 1)
+        for text in listed.texts
+        if text.name not in named and text.with_suffix("") not in own
     ]
 
 
@@ -374,7 +426,7 @@ def _left_out(raw: dict[str, Any], default_article: str | None, passed_over: set
     records left out took 31 s.)"""
     given_id = next((value for key, value in raw.items() if str(key).lower() == "id"), None)  # `ID:` too
     if isinstance(given_id, str):
-        passed_over.add(given_id)
+        passed_over.add(_defined_id(given_id))
     for item in _items(raw.get("evidence")):
         article = item.get("article", default_article)
         if isinstance(article, str):
@@ -408,7 +460,6 @@ def names_article_at_top(file: Path, article_id: str) -> bool:
     return any(found.group(2) == article_id for found in _TOP_ARTICLE.finditer(text))
 
 
-_BLANK = "blank text: write the words, or leave the field out"
 _ONE_LINE = "must be one line: write it on one line (a `|` or `>` block ends it with a line break)"
 
 
@@ -421,7 +472,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         if error.instance is None:  # `date: ~`, `date:` was taken for no date at all
             return [Problem(at, "an empty date: write it (YYYY, YYYY-MM or YYYY-MM-DD), or leave the field out")]
         # kg.dates explains malformed dates better, and a note that is not text; not a blank or invisible one.
-        notes = [e for e in error.context or () if e.validator in ("pattern", "not") and e.absolute_path[-1] == "note"]
+        notes = [e for e in error.context or () if e.validator == "pattern" and e.absolute_path[-1] == "note"]
         return [problem for note in notes for problem in _schema_problems(note, where)]
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
@@ -448,29 +499,23 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
             return []  # there misspelled (`qoute:`) or in another case (`Subject:`): its "unknown field" says so
         hint = ": every claim and event needs at least one quote from an article" if missing == "evidence" else ""
         return [Problem(at, f"missing required field '{missing}'{hint}")]
+    if keyword == "pattern" and schema.get("pattern") == VISIBLE_PATTERN:
+        named = "name " if _field(error.absolute_path) in ("name", "aliases") else ""
+        return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
     if keyword == "pattern" and list(error.absolute_path)[-2:-1] == ["lint"]:
         return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
-    if keyword == "not" and schema.get("not") == INVISIBLE:
-        named = "name " if schema.get("pattern") == NAME_PATTERN else ""
-        return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
-        return [Problem(at, _BLANK)]
-    if keyword == "pattern" and schema.get("pattern") == LINE_PATTERN:
-        if not str(error.instance).strip():
-            return [Problem(at, _BLANK)]
-        field = error.absolute_path[-1] if error.absolute_path else "text"
-        return [Problem(at, f"the {field} {_ONE_LINE}")]
-    if keyword == "pattern" and schema.get("pattern") == NAME_PATTERN:
-        if not str(error.instance).strip():
-            return [Problem(at, "blank name: write the name, or leave it out")]
-        return [Problem(at, f"name {_short(error.instance)} must be one line, with no space at its start or end")]
+        return [Problem(at, BLANK)]
+    if keyword == "pattern" and schema.get("pattern") in (LINE_PATTERN, NAME_PATTERN):
+        return _not_one_line(at, error.absolute_path, str(error.instance), name=schema["pattern"] == NAME_PATTERN)
     if keyword == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         shown = visible(str(error.instance))
         unseen = invisible_problem(str(error.instance))
+        tab = tab_problem(str(error.instance))
         message = f"'{shown}' is not a valid id: " + (
-            f"it {unseen}" if unseen else "use lowercase letters, digits and dashes"
+            f"it {unseen}" if unseen else f"it {tab}: delete it" if tab else "use lowercase letters, digits and dashes"
         )
         if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
             message += " (a relation to text takes it as 'value:')"
@@ -484,14 +529,37 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf" and isinstance(error.instance, str) and not error.instance.strip():
-        return [Problem(at, _BLANK)]  # in a role or qualifier, which may take text
+        return [Problem(at, BLANK)]  # in a role or qualifier, which may take text
     if keyword == "anyOf" and isinstance(error.instance, str) and (unseen := invisible_problem(error.instance)):
         return [Problem(at, f"{_short(error.instance)} {unseen}")]
     if keyword == "anyOf":
-        literal = any(option.get("pattern") == TEXT_PATTERN for option in schema.get("anyOf", []))
+        literal = LINE_TEXT in schema.get("anyOf", [])
+        if literal and isinstance(error.instance, str):  # neither an id nor one line of text
+            return _not_one_line(at, error.absolute_path, error.instance, name=False)
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
+
+
+def _not_one_line(at: Where, path: Iterable[str | int], value: str, name: bool) -> list[Problem]:
+    """What keeps `value` from being one line of text (`LINE_PATTERN`; a name's `NAME_PATTERN`): it is blank,
+    or holds a tab or a line break (or, a name, a space at an end).  A control character an escape wrote (NEL)
+    is the reader's to report (`CONTROL`): one mistake, one message."""
+    if CONTROL.search(value):
+        return []
+    if not value.strip():
+        return [Problem(at, "blank name: write the name, or leave it out" if name else BLANK)]
+    subject = f"name {_short(value)}" if name else f"the {_field(path)}"
+    if tab := tab_problem(value):
+        return [Problem(at, f"{subject} {tab}: write a space")]
+    if name:
+        return [Problem(at, f"{subject} must be one line, with no space at its start or end")]
+    return [Problem(at, f"{subject} {_ONE_LINE}")]
+
+
+def _field(path: Iterable[str | int]) -> str:
+    """The field a value at `path` is written in ('aliases' for `aliases[2]`)."""
+    return next((step for step in reversed(list(path)) if isinstance(step, str)), "text")
 
 
 _NAMING = {"subject": "node", "object": "node", "via": "node", "said_to": "node", "outlet": "node", "author": "node"}
@@ -502,8 +570,7 @@ _NAMING |= {"conflicts_with": "record", "article": "article"}
 def _meant_id(path: Iterable[str | int], written: str) -> Hint | None:
     """The hint of a malformed id in a field that names a record: the closest id to it written as ids are
     (`Bloomberg`, `New York Times`: 'bloomberg', 'new-york-times')."""
-    field = next((key for key in reversed(list(path)) if isinstance(key, str)), None)
-    kind = _NAMING.get(field) if field is not None else None
+    kind = _NAMING.get(_field(path))
     return Hint(kind, id_form(written)) if kind is not None else None
 
 
@@ -675,7 +742,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             _left_out(raw, default_article, passed_over)
             continue
         entity = Entity(
-            raw["id"],
+            _defined_id(raw["id"]),
             sys.intern(raw["type"]),
             raw["name"],
             _strs(raw.get("aliases")),
@@ -691,7 +758,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             continue
         roles = _roles(raw.get("roles"))
         event = Event(
-            id=raw["id"],
+            id=_defined_id(raw["id"]),
             type=sys.intern(raw["type"]),
             name=raw["name"],
             aliases=_strs(raw.get("aliases")),
@@ -717,7 +784,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         value, value_kind = yaml_literal(raw.get("value")) or (None, "text")  # a list…: reported by the schema
         given_id = raw.get("id")
         claim_id = (
-            given_id
+            _defined_id(given_id)
             if isinstance(given_id, str)
             else f"{raw['subject']}.{raw['predicate']}.{obj if obj is not None else _slug(value or '')}"
         )
@@ -746,6 +813,17 @@ _OBJECT_OR_VALUE = {
     True: "a claim needs exactly one of 'object' (an id) or 'value' (a literal), not both",
     False: "a claim needs an 'object' (an id) or a 'value' (a literal)",
 }
+
+
+def _defined_id(written: str) -> str:
+    """The id a record is defined by: as written, or, where the schema refuses it for what no one sees in it (an
+    invisible character, a tab or a line break at an end), the id it was evidently meant to have, by which the
+    records that name it find it.  A zero-width space in `tartus-naval-base` was one message at its definition,
+    then 17 "unknown entity 'tartus-naval-base'" where it was named (each hinting at the id with the space)."""
+    if written.isprintable():  # nothing unseen in it (most ids: one pass in C)
+        return written
+    meant = without_invisibles(written).strip()
+    return meant if is_id(meant) else written
 
 
 def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.ontology import Ontology
-from kg.problems import holds_invisible, invisible_characters, invisibles_named, is_invisible
+from kg.problems import holds_invisible, invisible_characters, invisibles_named, is_invisible, placed
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
@@ -24,7 +24,7 @@ SCHEMA_FILES = {"article": "article.schema.json", "facts": "facts.schema.json"}
 def whole_pattern(pattern: str) -> re.Pattern[str]:
     """`pattern` as JSON Schema means it (ECMA-262), in Python's terms: a final `$` that matches at the very end
     only (`\\Z`), where Python's also matches before a final line break, which let `id: "russia\\n"` through; and
-    the category `\\p{Cf}` (`INVISIBLE_PATTERN`), which Python's expressions do not read, as its characters
+    the category `\\p{Cf}` (`VISIBLE_PATTERN`), which Python's expressions do not read, as its characters
     (listed for such a pattern only: 70 ms)."""
     pattern = pattern.replace(_FORMAT_CATEGORY, invisible_characters()) if _FORMAT_CATEGORY in pattern else pattern
     return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
@@ -51,8 +51,15 @@ def is_line(value: str) -> bool:
     return whole_pattern(LINE_PATTERN).search(value) is not None
 
 
+def tab_problem(value: str) -> str | None:
+    """What is wrong with a tab in `value`, if it holds one: "holds a tab (U+0009) after 'Bashar'" (what to do
+    goes after).  One line of text (an id, a name, a headline, a role's text) holds none."""
+    index = value.find("\t")
+    return f"holds a tab (U+0009){placed(value, index)}" if index >= 0 else None
+
+
 def invisible_problem(value: str) -> str | None:
-    """What to do about the invisible characters of `value` (`INVISIBLE_PATTERN`), if it holds any: its
+    """What to do about the invisible characters of `value` (`VISIBLE_PATTERN`), if it holds any: its
     subject (the value, or the field) goes before."""
     if not holds_invisible(value):
         return None
@@ -65,31 +72,57 @@ def id_form(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-_ID = {"type": "string", "pattern": ID_PATTERN, "description": "lowercase letters, digits and dashes"}
+def _rule(pattern: str, message: str) -> dict[str, str]:
+    """`pattern`, with what an editor says of a value that does not match it: the YAML language server shows a
+    `patternErrorMessage` (else "String does not match the pattern of …", which says nothing to a curator, or,
+    for a `not`, "Matches a schema that is not allowed"); validators pass the keyword over."""
+    return {"pattern": pattern, "patternErrorMessage": message}
+
+
+_ID = {
+    "type": "string",
+    **_rule(ID_PATTERN, "not a valid id: use lowercase letters, digits and dashes"),
+    "description": "lowercase letters, digits and dashes",
+}
 _FORMAT_CATEGORY = "\\p{Cf}"
-INVISIBLE_PATTERN = f"[{_FORMAT_CATEGORY}]"
-"""A character no one sees (`kg.problems.is_invisible`: Unicode's category Cf), as ECMA-262 (editors) and
-jsonschema-rs read it; `whole_pattern` spells it out for Python.  None is allowed in text the curator writes: a
-name holding one is a second name that looks like the first, and that no text spells."""
-INVISIBLE = {"type": "string", "pattern": INVISIBLE_PATTERN}
-"""Text holding an invisible character, which `_VISIBLE` text is not (typed: a pattern passes over a number, and
-`not` would refuse it before `type` says it is no text)."""
-_VISIBLE = {"not": INVISIBLE}
+VISIBLE_PATTERN = f"^[^{_FORMAT_CATEGORY}]*$"
+"""Text that holds no character no one sees (`kg.problems.is_invisible`: Unicode's category Cf), as ECMA-262
+(editors) and jsonschema-rs read it; `whole_pattern` spells the category out for Python.  None is allowed in text
+the curator writes: a name holding one is a second name that looks like the first, and that no text spells."""
+_VISIBLE = _rule(
+    VISIBLE_PATTERN,
+    "holds an invisible character (a zero-width space or joiner, a soft hyphen, a direction mark or override, a "
+    "byte order mark): delete it (kg validate names it, and says where it is)",
+)
 TEXT_PATTERN = "\\S"
-_VERBATIM = {"type": "string", "pattern": TEXT_PATTERN}
+BLANK = "blank text: write the words, or leave the field out"
+_VERBATIM = {"type": "string", **_rule(TEXT_PATTERN, BLANK)}
 """Text copied from an article's text, and checked against it: not blank (a quote of spaces is found everywhere);
 what the text holds, invisible or not, it may hold too (a soft hyphen the text prints), and what the text does
 not hold is not found there."""
-_TEXT = {**_VERBATIM, **_VISIBLE}
-_BREAKS = "\\n\\x85\\u2028\\u2029"  # line breaks, in a character class (a carriage return is a control)
-LINE_PATTERN = f"^[^{_BREAKS}]*\\S[^{_BREAKS}]*$"
-"""A headline or a title: one line (the page and the exports show it on one), not blank."""
-NAME_PATTERN = f"^\\S(?:[^{_BREAKS}]*\\S)?$"
+_TEXT = {"type": "string", "allOf": [_rule(TEXT_PATTERN, BLANK), _VISIBLE]}
+_NOT_IN_A_LINE = "\\t\\n\\x85\\u2028\\u2029"
+"""A tab and the line breaks, in a character class: what one line of text does not hold (the other controls, a
+carriage return too, are refused in any text: `kg.sources.yaml_reader.CONTROL`).  A tab in a name made a second
+name that no text spells (texts put a space there), and one in a headline or a role's text is shown as a space."""
+LINE_PATTERN = f"^[^{_NOT_IN_A_LINE}]*\\S[^{_NOT_IN_A_LINE}]*$"
+"""A headline, a title, a role's or a claim's text: one line (the page and the exports show it on one), not
+blank."""
+_LINE_RULE = _rule(LINE_PATTERN, "one line, not blank: no line break (a `|` or `>` block ends with one), no tab")
+NAME_PATTERN = f"^\\S(?:[^{_NOT_IN_A_LINE}]*\\S)?$"
 """A name or an alias: one line, no space at either end (' Russia' was a second name that no text spells)."""
-_NAME = {"type": "string", "pattern": NAME_PATTERN, **_VISIBLE}
+LINE_TEXT = {"type": "string", "allOf": [_LINE_RULE, _VISIBLE]}
+"""One line of text a curator writes (a title; a role's or a qualifier's text)."""
+_NAME = {
+    "type": "string",
+    "allOf": [
+        _rule(NAME_PATTERN, "a name is one line (no line break, no tab), with no space at its start or end"),
+        _VISIBLE,
+    ],
+}
 _DATE_STRING = {
     "type": ["string", "integer"],
-    "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+    **_rule(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", "a date as printed: YYYY, YYYY-MM or YYYY-MM-DD"),
     "description": "YYYY, YYYY-MM or YYYY-MM-DD, at the precision printed",
 }
 _DATE_PART = {"enum": ["year", "month", "day"]}
@@ -113,8 +146,8 @@ _DATE = {
     ],
 }
 _ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
-_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, _TEXT]}
-"""An id, ids, or a literal as printed: text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
+_ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, LINE_TEXT]}
+"""An id, ids, or a literal as printed: one line of text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
 
 RECORD_LINT_RULES = ("ungrounded", "modality-words", "date-not-printed")
 """The rules of `kg lint` (kg.checks.lint) that a claim or an event may be spared, with a reason."""
@@ -220,10 +253,9 @@ def _facts_schema(
                         "object": _ID,
                         "value": {
                             "type": ["string", "number", "boolean"],
-                            "pattern": TEXT_PATTERN,
+                            "allOf": [_LINE_RULE, _VISIBLE],  # patterns: a number or true/false passes them
                             "description": "the literal as printed, as text (quoted if YAML would read a number), "
                             "or a number or true/false where the relation's range is one (kg.literals)",
-                            **_VISIBLE,  # a typed pattern: a number or true/false passes it
                         },
                         "date": _DATE,
                         "start": _DATE,
@@ -258,17 +290,8 @@ def _article_schema() -> dict[str, Any]:
             "text": {**_TEXT, "description": "file name of the article's plain text, next to this file"},
             "outlet": {**_ID, "description": "entity id of the publishing NewsOrganization"},
             "outlet_note": _TEXT,
-            "headline": {
-                "type": "string",
-                "pattern": LINE_PATTERN,
-                "description": "the headline as printed (verbatim)",
-            },
-            "title": {
-                "type": "string",
-                "pattern": LINE_PATTERN,
-                **_VISIBLE,
-                "description": "a descriptive title, for articles whose text prints no headline",
-            },
+            "headline": {"type": "string", **_LINE_RULE, "description": "the headline as printed (verbatim)"},
+            "title": {**LINE_TEXT, "description": "a descriptive title, for articles whose text prints no headline"},
             "author": _ID,
             "section": _VERBATIM,
             "published": {
