@@ -17,13 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from kg.limits import HINTS
 from kg.pickling import frozen_record
-
-YamlPath = tuple[str | int, ...]
-KEY = "<key>"  # a final path step meaning "the key itself, not its value" (for unknown fields)
+from kg.yaml_positions import YamlPath, positions
 
 
 @frozen_record
@@ -91,47 +87,6 @@ class ValidationFailed(Exception):
         return ValidationFailed, (self.problems,)  # raised in another process, then here (`kg query --sources`)
 
 
-class _Tree:
-    """A composed YAML document, each mapping's keys looked up through an index made when first walked: a
-    mapping of 20,000 keys with an error at each was scanned key by key for each (6.3 s; 40,000: 24 s)."""
-
-    def __init__(self, root: yaml.Node):
-        self.root = root
-        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
-
-    def node_at(self, path: YamlPath) -> yaml.Node:
-        """Walk `path` down the tree, as far as it exists.
-
-        A missing key locates at its mapping; for a key of a mapping the value node is returned, unless the
-        path ends with KEY.
-        """
-        node = self.root
-        key: yaml.Node | None = None
-        for step in path:
-            if step == KEY and key is not None:
-                return key
-            if isinstance(node, yaml.MappingNode):
-                found = self._mapping(node).get(str(step))
-                if found is None:
-                    return node
-                key, node = found
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-                node = node.value[step]
-            else:
-                return node
-        return node
-
-    def _mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """Each key's text → its key and value nodes (the first, if a key repeats)."""
-        keys = self._keys.get(id(node))
-        if keys is None:
-            keys = self._keys[id(node)] = {}
-            for key_node, value_node in reversed(node.value):
-                if isinstance(key_node, yaml.ScalarNode):  # a path names keys by their text
-                    keys[key_node.value] = (key_node, value_node)
-        return keys
-
-
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """' — did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
     match = closest(name, candidates)
@@ -154,21 +109,20 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
 def locate(
     problems: list[Problem], display_root: Path | None = None, hints: HintMaker | None = None
 ) -> list[LocatedProblem]:
-    """Resolve every problem to `file:line:col`, composing each YAML file at most once, sorted by place.
+    """Resolve every problem to `file:line:col`, reading each YAML file at most once (`kg.yaml_positions`),
+    sorted by place.
 
     With `hints`, the first `HINTS` problems in that order that ask for a hint (`Problem.hint`) get it, so
     which ones do depends on the problems alone, not on which process found which."""
-    trees: dict[Path, _Tree | None] = {}
+    asked: dict[Path, set[YamlPath]] = {}  # each file's paths to place, placed in one reading of it
+    for problem in problems:
+        for where in (problem.where if problem.line is None else None, problem.related):
+            if where is not None:
+                asked.setdefault(where.file, set()).add(where.path)
+    placed_in = {file: positions(file, paths) for file, paths in asked.items()}
 
     def position(where: Where) -> tuple[int, int]:
-        if where.file not in trees:
-            root = _compose(where.file)
-            trees[where.file] = _Tree(root) if root is not None else None
-        tree = trees[where.file]
-        if tree is None:
-            return 1, 1
-        mark = tree.node_at(where.path).start_mark
-        return mark.line + 1, mark.column + 1
+        return placed_in[where.file][where.path]
 
     shown: dict[Path, str] = {}  # each file's name as shown, worked out once (0.07 ms each: 3.5 s for 50,000)
 
@@ -269,14 +223,6 @@ def printable(message: str) -> str:
     if len(message) > _MAX_MESSAGE:
         message = f"{message[: _MAX_MESSAGE - 100]} … {message[-90:]}"
     return message
-
-
-def _compose(file: Path) -> yaml.Node | None:
-    try:
-        with open(file, encoding="utf-8") as stream:
-            return yaml.compose(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return None
 
 
 def _display(file: Path, root: Path | None) -> str:

@@ -233,6 +233,11 @@ def _fifty_megabytes(sources: Path, place: str) -> None:
         stream.write(line * (FIFTY_MB // len(line) + 1))
 
 
+def _long_list_and_an_unknown_key(sources: Path, place: str) -> None:
+    """8 MB: one key no source has, holding a list of four million items."""
+    write(source_file(sources, place), "x: [" + "a," * 4_000_000 + "a]\n")
+
+
 def _truncated(mid_character: bool) -> Make:
     """A real file of the place's kind cut inside a quoted string: after a whole character, or inside one."""
 
@@ -507,6 +512,8 @@ CASES: tuple[Case, ...] = (
          (r"expected text, got true or false",), places=FACT_PLACES),
     Case("50 MB file", "shape", _fifty_megabytes, (r"the file is 50 MB, more than the 16 MB allowed: split it",),
          seconds=60.0),
+    Case("an unknown key holding a list of four million items (placing it took 1.6 GB: a node per item)", "shape",
+         _long_list_and_an_unknown_key, (r"x\.yaml:1:1: unknown field 'x'",), places=FACT_PLACES),
     # --- typos
     Case("typo'd id", "typo",
          per_place(facts_yaml().replace("subject: russia", "subject: rusia"), article_yaml(outlet="kyiv-pots")),

@@ -24,7 +24,7 @@ from kg.dates import Date, DateError, parse_date
 from kg.limits import DEFAULT_LIMITS, Limits
 from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
-from kg.problems import KEY, Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
+from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
 from kg.sources.reading import Refused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
@@ -44,6 +44,7 @@ from kg.sources.schema import (
     whole_pattern,
 )
 from kg.sources.yaml_reader import CONTROL, read_yaml
+from kg.yaml_positions import KEY
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
     import jsonschema
