@@ -313,3 +313,13 @@ def test_a_cold_build_reads_each_source_once(tmp_path: Path, monkeypatch: pytest
     manifest = json.loads(manifest_path(tmp_path / CACHE_DIR, tmp_path / "exports").read_text(encoding="utf-8"))
     assert manifest["fingerprint"] == fingerprint(sources, ONTOLOGY, manifest["settings"]).digest
     assert kg.build(sources, ONTOLOGY, tmp_path / "exports").skipped
+
+
+def test_a_build_whose_sources_are_a_file_leaves_no_cache_beside_it(tmp_path: Path) -> None:
+    """`kg build --sources sources/entities.yaml` is refused, and left a `.kg-cache/` inside the real sources."""
+    named = tmp_path / "entities.yaml"
+    named.write_text("entities: []\n", encoding="utf-8")
+    with pytest.raises(kg.ValidationFailed) as refused:
+        kg.build(named, ONTOLOGY, tmp_path / "exports")
+    assert [problem.message for problem in refused.value.problems] == ["sources directory is a file, not a folder"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entities.yaml"]

@@ -467,6 +467,7 @@ def build(
     if refused := _out_refused(out, sources, ontology_dir):
         raise ValidationFailed(locate([Problem(Where(out), refused, 1, 1)]))
     cache = cache_folder(sources)
+    use_cache &= sources.is_dir()  # else the load refuses it: no cache is made beside a file named as the sources
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
