@@ -399,6 +399,10 @@ CASES: tuple[Case, ...] = (
     Case("custom tag", "YAML", same_everywhere("article: !include other.yaml\n"),
          (r"YAML tag '!include' is not allowed",)),
     Case("binary data", "YAML", same_everywhere(bytes(range(256)) * 4), (r"not UTF-8|control|special characters",)),
+    Case("a file saved as UTF-32 (it was called UTF-16)", "YAML",
+         same_everywhere(f"article: {ARTICLE}\n".encode("utf-32")),
+         (r"1:1: the file is not UTF-8 text: byte 0xff is not part of a UTF-8 character; it is UTF-32 text: "
+          r"save it as UTF-8",)),
     Case("non-UTF-8 bytes", "YAML", same_everywhere(f"article: {ARTICLE}\nnote: caf\xe9\n".encode("latin-1")),
          (r"2:\d+: the file is not UTF-8 text: byte 0xe9",)),
     Case("NUL byte in YAML", "YAML", same_everywhere(f"article: {ARTICLE}\x00\n"),

@@ -29,7 +29,7 @@ from kg.curation.new_names import NewName, new_names
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import Refused, as_read, read_bounded, refuse_controls, utf16_hint
+from kg.sources.reading import Refused, as_read, encoding_hint, read_bounded, refuse_controls
 from kg.sources.records import load_sources
 from kg.sources.schema import is_id
 from kg.vocab import K
@@ -74,7 +74,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         printed = data.decode("utf-8")
         refuse_controls(printed, "the text")  # the build would refuse the copy: refused before anything is written
     except UnicodeDecodeError as error:
-        saved = utf16_hint(data) or "; save it as UTF-8 first"
+        saved = encoding_hint(data) or "; save it as UTF-8 first"
         raise CurationError(
             f"{text_file}: not UTF-8 text (byte {error.start}: 0x{data[error.start]:02x}){saved}"
         ) from None

@@ -140,12 +140,23 @@ def decode(data: bytes, what: str) -> str:
         before = data[: error.start].decode("utf-8", "replace")
         line, column = position(before, len(before))
         message = f"{what} is not UTF-8 text: byte 0x{data[error.start]:02x} is not part of a UTF-8 character"
-        raise Refused(message + utf16_hint(data), line, column) from None
+        raise Refused(message + encoding_hint(data), line, column) from None
 
 
-def utf16_hint(data: bytes) -> str:
-    """What to do with a text saved as UTF-16 (its byte-order mark: FF FE or FE FF), else ''."""
-    return "; it is UTF-16 text: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+def encoding_hint(data: bytes) -> str:
+    """What to do with a text saved as UTF-16 or UTF-32 (told by its byte-order mark), else ''."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return f"; it is {encoding} text: save it as UTF-8"
+    return ""
+
+
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),  # before UTF-16's, which it starts with
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def refuse_controls(text: str, what: str) -> None:
