@@ -393,6 +393,16 @@ def test_the_table_shows_control_characters_and_direction_overrides_escaped(mini
     assert out.splitlines()[2] == "a\\u001b[2Jb\\u202ec\\u0009d"
 
 
+def test_the_table_aligns_wide_and_combining_characters_by_the_columns_they_take(mini_exports: Path) -> None:
+    """A Chinese name sat two columns off the rest: each of its characters takes two columns of a terminal, and
+    an Arabic vowel mark (combining) none."""
+    text = 'SELECT ?x ?y { VALUES (?x ?y) { ("中文字符" "a") ("ab" "b") ("مُ" "c") } }'
+    status, out, _ = query(mini_exports, "-e", text)
+    assert status == 0
+    rows = out.splitlines()[2:5]
+    assert rows == ["中文字符  a", "ab" + " " * 8 + "b", "مُ" + " " * 9 + "c"]
+
+
 EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,697² rows over the real graph
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -163,14 +164,33 @@ def table(result: ox.QuerySolutions, prefixes: dict[str, str]) -> str:
                 f"more than {MAX_TABLE_ROWS:,} rows to align: ask for fewer (LIMIT), or use --format csv, tsv or json"
             )
         rows.append([compact(solution[name], prefixes) for name in names])
-    widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+    widths = [max([_width(name), *(_width(row[i]) for row in rows)]) for i, name in enumerate(names)]
     lines = [
-        "  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True)).rstrip(),
+        "  ".join(_padded(name, width) for name, width in zip(names, widths, strict=True)).rstrip(),
         "  ".join("-" * width for width in widths),
     ]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines += ["  ".join(_padded(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """The columns `text` takes in a terminal: two for a wide character (Chinese, Japanese, Korean), none for a
+    combining mark or a character no one sees."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) == "Cf"
+        else 2
+        if unicodedata.east_asian_width(c) in "WF"
+        else 1
+        for c in text
+    )
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def _too_large() -> QueryError:
