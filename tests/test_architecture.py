@@ -29,7 +29,7 @@ from .conftest import ONTOLOGY, ROOT, extended_ontology
 
 CORE = {
     *("kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology", "kg.ontology_checks"),
-    *("kg.timings", "kg.literals"),
+    *("kg.timings", "kg.literals", "kg.yaml_positions"),
     *("kg.pickling", "kg.shelf", "kg.workers", "kg.collector"),
 }
 STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "kg.curation", "top"]
