@@ -78,9 +78,10 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(project: Path) -> None:
     entries = kept_entries(project)
-    # every file's records in a pack, and where each lies; the export kept whole, and where each chunk lies
+    # every file's records in a pack, and where each lies; the export kept whole, where each chunk lies, and the
+    # kept export's stamp (taken once it was in its place)
     assert sorted(Path(e).suffix for e in entries if "/records/" in e) == [".file", ".kept"]
-    assert sorted(Path(e).suffix for e in entries if "/turtle/" in e) == [".file", ".kept"]
+    assert sorted(Path(e).suffix for e in entries if "/turtle/" in e) == [".file", ".kept", ".kept"]
     [first_pack] = [e for e in entries if "/records/" in e and e.endswith(".file")]
     facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
     original = facts.read_bytes()
@@ -89,9 +90,9 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     now = kept_entries(project)
     rewritten = {name for name, stamp in now.items() if entries.get(name) != stamp}
     # that file's records (in a pack of their own, and where every file's lie), its Turtle, its checks and its
-    # rows on the page, nothing else (and the digests of the files read, and, the export being a new file, it
-    # and where its chunks lie)
-    parents = ["checks", "file-digests", "page-rows", "records", "records", "turtle", "turtle"]
+    # rows on the page, nothing else (and the digests of the files read, and, the export being a new file, it,
+    # where its chunks lie and its stamp)
+    parents = ["checks", "file-digests", "page-rows", "records", "records", "turtle", "turtle", "turtle"]
     assert sorted(Path(name).parent.name for name in rewritten) == parents
     assert now[first_pack] == entries[first_pack]  # the other files' records, where they were
     assert tree_digest(project / "exports") == fresh(project)
@@ -679,6 +680,36 @@ def test_kept_turtle_chunks_are_copied_from_the_kept_export_while_it_is_as_the_b
     edit(facts, "modality: reported", "modality: hedged")
     assert not build(project).skipped
     assert len(rendered) == len(turtle_layout(project)) == 11
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+def test_a_kept_export_written_in_place_with_its_time_set_back_is_not_trusted(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept export was trusted by its size, time and inode: one byte of a chunk changed in place, the time
+    set back, and the next build copied that chunk into its graph.  Its change time, which no program sets
+    back, tells it now: each chunk is checked against its digest, and the altered one rendered again."""
+    rendered: list[str] = []
+    chunk = kg.exports.turtle.TurtleWriter.chunk
+
+    def rendering(writer: kg.exports.turtle.TurtleWriter, group: SourceRecords) -> object:
+        rendered.append(group.file.name)
+        return chunk(writer, group)
+
+    monkeypatch.setattr(kg.exports.turtle.TurtleWriter, "chunk", rendering)
+    turtle = project / "exports" / "graph.ttl"
+    info = turtle.stat()
+    text = turtle.read_bytes()
+    poisoned = text.replace(b'"Tartus"@en', b'"Tortus"@en', 1)
+    assert poisoned != text and len(poisoned) == len(text)
+    with open(turtle, "r+b") as export:  # in place: the same inode, and the cache's name for it
+        export.write(poisoned)
+    os.utime(turtle, ns=(info.st_atime_ns, info.st_mtime_ns))
+    facts = project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml"
+    edit(facts, "modality: reported", "modality: hedged")
+    assert not build(project).skipped
+    assert facts.name in rendered and len(rendered) == 2  # the edited file's, and the one altered
+    assert b"Tortus" not in turtle.read_bytes()
     assert tree_digest(project / "exports") == fresh(project)
 
 

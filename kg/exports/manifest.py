@@ -246,14 +246,22 @@ def exports_current(sources: Path, ontology: Path, out: Path) -> bool:
     return manifest.up_to_date(fingerprint(sources, ontology, manifest.settings, cache_folder(sources)), out)
 
 
-def file_stamp(path: Path) -> list[int] | None:
+def file_stamp(path: Path, changed: bool = False) -> list[int] | None:
     """[size, modification time, inode] of the regular file at `path` (not followed if a link), else None:
-    what the manifest records of each export, and what tells that one is still as a build wrote it."""
+    what the manifest records of each export, and what tells that one is still as a build wrote it.
+
+    With `changed`, its change time too, which any write sets and no program sets back (`touch -d` sets the
+    modification time): a file written in place with its size and modification time kept is seen.  A rename
+    or a new link sets it as well, so it is taken once the file is in its place, and only for a file no other
+    build links or unlinks meanwhile (the cache's copy of the last export, `kg.exports.chunks`, and not the
+    exports themselves: a build into another folder unlinks the cache's name for the last one)."""
     try:
         info = path.lstat()
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino, *([info.st_ctime_ns] if changed else [])]
 
 
 def read_manifest(path: Path) -> Manifest | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.checks.kept import KeptChecks
 from kg.collector import collector_paused
-from kg.exports.chunks import TurtleKept, write_turtle
+from kg.exports.chunks import TurtleKept, stamp_last_export, write_turtle
 from kg.exports.doc_examples import (
     GraphExamples,
     examples,
@@ -549,6 +549,8 @@ def build(
 
         written = Written(write_atomically(writers, staging, out, stale))
         written.project = project
+        if kept is not None:
+            stamp_last_export(kept.shelf)
     with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
         write_manifest(cache, current.digest, settings, out, written)
     return written
