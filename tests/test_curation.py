@@ -785,6 +785,17 @@ def test_new_article_says_what_is_wrong_with_the_text_or_the_id(
     assert sorted(mini.rglob("*")) == before
 
 
+def test_new_article_takes_time_in_proportion_to_a_text_on_one_line(mini: Path, tmp_path: Path) -> None:
+    """Each sentence split its whole line again to ask whether it was a heading: a one-line text of 480 KB ran
+    for more than a minute (4 MB, the bound, for about an hour); it takes about a second."""
+    page = tmp_path / "page.txt"
+    page.write_text(" ".join(["The Russian Navy met Syrian Officials in Tartus Port today."] * 8000), encoding="utf-8")
+    done = run_kg("new", "article", str(page), "--id", "long", "--sources", str(mini), "--ontology", str(ONTOLOGY),
+                  timeout=30)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (mini / "facts" / "long.yaml").read_text(encoding="utf-8").count("# quote: ") == 8000
+
+
 def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:
     """Only the captured pages' patterns were known: the headline was a "teaser", "By Jane Doe" a sentence to cite
     even with `author:` set."""
