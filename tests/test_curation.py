@@ -796,6 +796,28 @@ def test_new_article_takes_time_in_proportion_to_a_text_on_one_line(mini: Path, 
     assert (mini / "facts" / "long.yaml").read_text(encoding="utf-8").count("# quote: ") == 8000
 
 
+def test_ids_yaml_reads_as_true_null_or_a_number_are_written_quoted(mini: Path, tmp_path: Path) -> None:
+    """`id: yes` is true to YAML, `null` nothing, `2025` a number: the scaffolds written with such an id did not
+    validate, and `kg new entity yes` was refused with "could not add the entry there"."""
+    args = ["--sources", str(mini), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "yes", "--type", "Person", "--name", "Jane Doe", *args]) == 0
+    photo = "Photo: A Russian warship at Tartus on March 3"
+    assert main(["new", "entity", "on", "--type", "Photograph", "--name", photo, *args]) == 0
+    assert main(["new", "entity", "null", "--type", "City", "--name", "Nulltown", *args]) == 0
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    made = new_article(page, mini, ONTOLOGY, "2025")
+    article = made.article.read_text(encoding="utf-8")
+    assert 'id: "2025"\n' in article and 'author: "yes"\n' in article and '  - id: "on"  # an existing' in article
+    assert 'article: "2025"\n' in made.facts.read_text(encoding="utf-8")
+    plain = tmp_path / "off.txt"  # no headline: the id is the file's name
+    plain.write_text("Russia keeps its bases. Syria says no.\n", encoding="utf-8")
+    assert 'id: "off"\n' in new_article(plain, mini, ONTOLOGY).article.read_text(encoding="utf-8")
+    _, problems = check(mini, ONTOLOGY)  # the sentences to decide, and the plain text's missing headline
+    assert {p.message.split(":")[0].split(" its ")[0] for p in problems} == {"to do", "an article needs"}
+    assert {"yes", "on", "null"} <= set(load_sources(mini).model.entities)
+
+
 def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:
     """Only the captured pages' patterns were known: the headline was a "teaser", "By Jane Doe" a sentence to cite
     even with `author:` set."""

@@ -7,6 +7,8 @@ import json
 import re
 import unicodedata
 
+import yaml
+
 
 class CurationError(ValueError):
     """A request the curator must change: a clash, a bad id, an unreadable file.  The message says how."""
@@ -19,6 +21,16 @@ def yaml_quoted(text: str) -> str:
     """`text` as one YAML double-quoted scalar, safe in a value and in a comment: a JSON string (every YAML
     parser reads it) with the characters YAML, unlike JSON, takes for line breaks escaped as well."""
     return json.dumps(text, ensure_ascii=False).translate(_YAML_BREAKS)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def yaml_word(text: str) -> str:
+    """`text` (an id, a class) as a YAML value: as written when it is a word YAML reads back as that same text
+    (`russia`, `Person`), else double-quoted: YAML reads `yes`, `on` and `off` as true or false, `null` as
+    nothing and `2025` as a number, and the file written with them did not validate."""
+    return text if _WORD.fullmatch(text) and yaml.safe_load(text) == text else yaml_quoted(text)
 
 
 _UNDECOMPOSED = str.maketrans(

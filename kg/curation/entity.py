@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from kg.checks.names import same_name
-from kg.curation.authoring import CurationError, yaml_quoted
+from kg.curation.authoring import CurationError, yaml_quoted, yaml_word
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean, locate
@@ -109,7 +109,7 @@ def _described(node: Entity | Event) -> str:
 def entry_lines(entity_id: str, cls: str, name: str, aliases: Sequence[str] = (), note: str | None = None) -> list[str]:
     """The entry as YAML lines, to be put at the list's own indentation."""
     quoted = yaml_quoted
-    lines = [f"- id: {entity_id}", f"  type: {cls}", f"  name: {quoted(name)}"]
+    lines = [f"- id: {yaml_word(entity_id)}", f"  type: {yaml_word(cls)}", f"  name: {quoted(name)}"]
     if aliases:
         lines.append(f"  aliases: [{', '.join(map(quoted, aliases))}]")
     if note:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg.checks.coverage import Accounted, account_article, quotes_by_article
 from kg.checks.names import NameFinder, same_name
-from kg.curation.authoring import CurationError, slug, yaml_quoted
+from kg.curation.authoring import CurationError, slug, yaml_quoted, yaml_word
 from kg.curation.entity import ENTITIES_FILE, entry_lines
 from kg.curation.furniture import Furniture, find_furniture
 from kg.curation.new_names import NewName, new_names
@@ -142,7 +142,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         "# Every sentence of the text is listed below, in order.  Decide each `# quote:`: cite the words that",
         "# state a fact as evidence of an event or claim (verbatim), or add the sentence to the `ignore:` list",
         f"# of articles/{paths.article.name} with a reason.  `kg validate` lists every sentence still to decide.",
-        f"article: {article_id}",
+        f"article: {yaml_word(article_id)}",
         "",
     ]
     to_decide = 0
@@ -177,7 +177,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             )
     if furniture.author and author is None:
         person = slug(furniture.author, 4)
-        steps.append(f"{_new_person(furniture.author)}  (then uncomment `author: {person}` in {paths.article.name})")
+        uncomment = f"then uncomment `author: {yaml_word(person)}` in {paths.article.name}"
+        steps.append(f"{_new_person(furniture.author)}  ({uncomment})")
     return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps), tuple(found), more)
 
 
@@ -289,12 +290,12 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
     lines = [
         "# yaml-language-server: $schema=../../ontology/article.schema.json",
         "# Scaffolded by `kg new article`: check every detected field against the text.",
-        f"id: {article.id}",
+        f"id: {yaml_word(article.id)}",
         f"text: {article.text_file}",
     ]
     if outlets:
         names = ", ".join(f"{e.id} ({e.name})" for e in outlets)
-        lines.append(f"# outlet: {outlets[0].id}  # the text names {names}: set the outlet it ran in")
+        lines.append(f"# outlet: {yaml_word(outlets[0].id)}  # the text names {names}: set the outlet it ran in")
     else:
         lines.append("# outlet: <news organisation id>  # the outlet the article ran in, if the text shows it")
     if article.headline:
@@ -302,12 +303,10 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
     else:
         lines.append('# title: "…"  # the text prints no headline: describe the article (or set headline:)')
     if article.author:
-        lines.append(f"author: {article.author}")
+        lines.append(f"author: {yaml_word(article.author)}")
     elif furniture.author:
-        person = slug(furniture.author, 4)
-        lines.append(
-            f"# author: {person}  # byline {quoted(furniture.author)}: first `{_new_person(furniture.author)}`"
-        )
+        person, byline = yaml_word(slug(furniture.author, 4)), furniture.author
+        lines.append(f"# author: {person}  # byline {quoted(byline)}: first `{_new_person(byline)}`")
     if article.section:
         lines.append(f"section: {quoted(article.section)}")
     lines += [
@@ -324,7 +323,7 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
                 if photo.id in known_photos
                 else ""
             )
-            lines += [f"  - id: {photo.id}{known}", f"    caption: {quoted(photo.caption)}"]
+            lines += [f"  - id: {yaml_word(photo.id)}{known}", f"    caption: {quoted(photo.caption)}"]
             if photo.credit:
                 lines.append(f"    credit: {quoted(photo.credit)}")
     if article.ignore:
