@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from kg.checks.coverage import split_sentences
 from kg.cli import main
 from kg.curation.authoring import CurationError, slug
 from kg.curation.conflicts import conflicts, render_conflicts
+from kg.curation.entity import _check_added
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
 from kg.exports.view import View
@@ -937,3 +939,157 @@ def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: 
                 assert (host, answer.status) == (host, status)
         except urllib.error.HTTPError as error:
             assert (host, error.code) == (host, status)
+
+
+@pytest.mark.parametrize("header", ["|+", ">+", "|2+", "|+2"])
+def test_new_entity_leaves_the_value_before_it_as_it_was(tmp_path: Path, header: str) -> None:
+    """The entry was put among the blank lines that end a note, which a `|+` note keeps: the note lost them, and
+    the check after writing, which looked for the new id only, said nothing."""
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(
+        f"entities:\n  - id: a-person\n    type: Person\n    name: A Person\n    note: {header}\n      kept\n\n\n",
+        encoding="utf-8",
+    )
+    before = yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
+    after = yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]
+    assert after == [*before, {"id": "new-person", "type": "Person", "name": "New Person"}]
+
+
+def test_new_entity_fits_a_list_whose_items_are_indented_further(tmp_path: Path) -> None:
+    """`-   id: …` items: the entry was indented by the items' keys, not their dashes, and refused."""
+    entities = tmp_path / "entities.yaml"
+    entities.write_text("entities:\n-   id: a-person\n    type: Person\n    name: A Person\n", encoding="utf-8")
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
+    assert entities.read_text(encoding="utf-8").endswith('\n- id: new-person\n  type: Person\n  name: "New Person"\n')
+    assert [item["id"] for item in yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]] == [
+        "a-person",
+        "new-person",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["--note", "bad \x1b[31m red"], "--note: the escape writes U+001B (a control character) into the text: write"),
+        (["--note", "zero\u200bwidth"], "--note: 'zero\\u200bwidth' holds an invisible U+200B (ZERO WIDTH SPACE)"),
+        (["--note", "   "], "--note: blank text: write the words, or leave the field out"),
+        (["--note", ""], "--note: blank text: write the words, or leave the field out"),
+        (["--name", "Bad\udcff Name"], "--name holds the byte 0xff, which is not UTF-8 text: give it in UTF-8"),
+        (["--note", "\udcfe"], "--note holds the byte 0xfe, which is not UTF-8 text: give it in UTF-8"),
+    ],
+)
+def test_new_entity_refuses_a_note_kg_validate_would_refuse_and_bytes_that_are_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], error: str
+) -> None:
+    """Such a note was written, and then the corpus did not validate, and every later `kg new entity` said "fix
+    it first"; bytes not UTF-8 gave "could not add the entry there".  The note's messages are kg validate's."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    before = sorted((path, path.read_bytes()) for path in (tmp_path / "sources").iterdir() if path.is_file())
+    args = ["--sources", str(tmp_path / "sources"), "--ontology", str(ONTOLOGY)]
+    given = ["--name", "Note Person", *argv] if argv[0] == "--note" else argv
+    assert main(["new", "entity", "note-person", "--type", "Person", *given, *args]) == 1
+    assert capsys.readouterr().err.startswith(f"kg new entity: {error}")
+    assert sorted((path, path.read_bytes()) for path in (tmp_path / "sources").iterdir() if path.is_file()) == before
+
+
+def test_the_check_after_writing_says_what_would_change(tmp_path: Path) -> None:
+    """Written text that would change a value already there, or read the entry back as something else, is refused
+    saying which (it said "could not add the entry there")."""
+    entities, written = tmp_path / "entities.yaml", tmp_path / ".entities.yaml.tmp"
+    entities.write_text("entities:\n  - id: a\n    type: Person\n    name: A\n    note: |+\n      kept\n\n\n")
+    record = {"id": "yes", "type": "Person", "name": "B"}
+    written.write_text("entities:\n  - id: a\n    type: Person\n    name: A\n    note: |+\n      kept\n  - id: yes\n")
+    with pytest.raises(CurationError, match=re.escape("the entry put there would change the entity 'a'; the file is")):
+        _check_added(entities, written, tmp_path, record)
+    written.write_text(entities.read_text() + "  - id: yes\n    type: Person\n    name: B\n")
+    with pytest.raises(CurationError, match=re.escape("the entry's id would read back as True, not 'yes'; the file")):
+        _check_added(entities, written, tmp_path, record)
+
+
+def test_new_entity_and_new_article_refuse_a_sources_folder_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kg new article --sources sourcse` made a new sources tree and scaffolded into it, seeing none of the
+    entities; `kg new entity` said "kg: …/sourcse/.entities.yaml.zi97qvbm: No such file or directory"."""
+    text = tmp_path / "story.txt"
+    shutil.copyfile(SOURCES / "articles" / f"{REMOVED}.txt", text)
+    typo = tmp_path / "sourcse"
+    for argv in (["entity", "x-y", "--type", "Person", "--name", "X Y"], ["article", str(text), "--id", "copy"]):
+        assert main(["new", *argv, "--sources", str(typo), "--ontology", str(ONTOLOGY)]) == 1
+        assert capsys.readouterr().err == f"{typo}:1:1: sources directory not found\n1 error\n"
+    assert sorted(tmp_path.iterdir()) == [text]
+
+
+@pytest.fixture
+def nobodys() -> Iterator[Path]:
+    """A folder that user nobody owns, in a folder that user can reach (pytest's are its owner's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="kg-nobody-"))
+    os.chown(folder, 65534, 65534)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changes to another user, to meet a folder it cannot write")
+def test_new_article_writes_its_three_files_or_none_and_errors_name_the_files_the_curator_knows(
+    nobodys: Path,
+) -> None:
+    """With `facts/` read-only, the text and the article's YAML were written, then "Permission denied": the retry
+    said the article "exists already"; with `sources/` read-only, `kg new entity` named its temporary file."""
+    sources = nobodys / "sources"
+    shutil.copytree(SOURCES, sources)
+    text = nobodys / "story.txt"
+    shutil.copyfile(SOURCES / "articles" / f"{REMOVED}.txt", text)
+    for path in nobodys.rglob("*"):
+        os.chown(path, 65534, 65534)
+    (sources / "facts").chmod(0o555)
+    before = sorted(sources.rglob("*"))
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "kg"]
+    folders = ["--sources", str(sources), "--ontology", str(ONTOLOGY)]
+    run = subprocess.run([*nobody, "new", "article", str(text), "--id", "story", *folders],
+                         capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert (run.returncode, run.stderr) == (2, f"kg: {sources}/facts/story.yaml: Permission denied\n")
+    assert sorted(sources.rglob("*")) == before
+    (sources / "facts").chmod(0o755)
+    sources.chmod(0o555)
+    run = subprocess.run([*nobody, "new", "entity", "x-y", "--type", "Person", "--name", "X Y", *folders],
+                         capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert (run.returncode, run.stderr) == (2, f"kg: {sources}/entities.yaml: Permission denied\n")
+    sources.chmod(0o755)
+    run = subprocess.run([*nobody, "new", "article", str(text), "--id", "story", *folders],
+                         capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    made = sorted(path.relative_to(sources) for path in set(sources.rglob("*")) - set(before))
+    assert made == [Path("articles/story.txt"), Path("articles/story.yaml"), Path("facts/story.yaml")]
+
+
+def test_new_article_stopped_while_it_composes_leaves_nothing(mini: Path, tmp_path: Path) -> None:
+    """A Ctrl-C while the facts file was composed (seconds, for a long text) left the text and the article's YAML:
+    the corpus did not validate, and the retry said the article "exists already"."""
+    text = tmp_path / "long.txt"
+    sentences = (f"The Russian Navy met Syrian Officials in Tartus Port, number {n}.\n" for n in range(40_000))
+    text.write_text("".join(sentences), encoding="utf-8")
+    before = sorted(mini.rglob("*"))
+    command = [sys.executable, "-m", "kg", "new", "article", str(text), "--id", "long", "--sources", str(mini),
+               "--ontology", str(ONTOLOGY)]  # fmt: skip
+    started = time.monotonic()
+    run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    took = time.monotonic() - started
+    assert run.returncode == 0, run.stderr
+    for path in sorted(set(mini.rglob("*")) - set(before), reverse=True):
+        path.unlink()
+    for fraction in (0.5, 0.7, 0.85, 0.95):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(took * fraction)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        written = sorted(set(mini.rglob("*")) - set(before))
+        if process.returncode == 0 or written:  # done before the signal came, or by the time it was delivered
+            assert [path.name for path in written] == ["long.txt", "long.yaml", "long.yaml"], err
+        else:
+            assert (process.returncode, err) == (130, "kg: stopped by SIGINT\n")
+        for path in sorted(written, reverse=True):
+            path.unlink()
+    assert not [path for path in mini.rglob(".*")]  # no temporary file left

@@ -1,6 +1,7 @@
 """`kg new article`: copy a captured article into the sources and scaffold its YAML.
 
-It writes three files, and refuses to overwrite any:
+It writes three files, and refuses to overwrite any; all three are composed first, then put in place together
+(`kg.curation.placing`), so that a failure or a Ctrl-C leaves none of them:
 - `sources/articles/<id>.txt`: the text, byte for byte;
 - `sources/articles/<id>.yaml`: the article with what `kg.curation.furniture` recognised (headline,
   section, byline, photos) and the obvious boilerplate under `ignore:` with a suggested reason;
@@ -16,21 +17,21 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.checks.coverage import Accounted, account_article, quotes_by_article
 from kg.checks.names import NameFinder, same_name
-from kg.curation.authoring import CurationError, slug, yaml_quoted, yaml_word
-from kg.curation.entity import ENTITIES_FILE, entry_lines
+from kg.curation.authoring import CurationError, slug, sources_model, yaml_quoted, yaml_word
+from kg.curation.entity import ENTITIES_FILE, entry_lines, entry_record
 from kg.curation.furniture import Furniture, find_furniture
 from kg.curation.new_names import NewName, new_names
+from kg.curation.placing import put_in_place
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
 from kg.sources.reading import Refused, as_read, read_bounded, refuse_controls, utf16_hint
-from kg.sources.records import load_sources
+from kg.sources.records import ARTICLES_DIR
 from kg.sources.schema import is_id
 from kg.vocab import K
 
@@ -66,6 +67,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     """Copy `text_file` into `sources` and write its article and facts scaffolds (see the module docstring)."""
     if text_file.suffix.lower() in (".yaml", ".yml"):  # `kg new article sources/entities.yaml` made an article of it
         raise CurationError(f"{text_file} is a YAML file: give the article's text, as it was printed")
+    articles = sources / ARTICLES_DIR
     try:
         data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
     except Refused as refused:  # a FIFO, /dev/zero, too large
@@ -95,14 +97,11 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
     if len(article_id) > MAX_ID_LENGTH:  # it names three files: "File name too long" once two were written
         raise CurationError(f"the id is {len(article_id)} characters long: an article id has {MAX_ID_LENGTH} at most")
-    model = load_sources(sources).model
+    model = sources_model(sources)
     if article_id in model.articles:
         raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")
     paths = Scaffold(
-        sources / "articles" / f"{article_id}.txt",
-        sources / "articles" / f"{article_id}.yaml",
-        sources / "facts" / f"{article_id}.yaml",
-        0,
+        articles / f"{article_id}.txt", articles / f"{article_id}.yaml", sources / "facts" / f"{article_id}.yaml", 0
     )
     for path in (paths.text, paths.article, paths.facts):
         if path.exists():
@@ -131,11 +130,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     named_anywhere = _first_mentions(finder, furniture_text + "\n" + text)
     outlets = [model.entities[i] for i in named_anywhere if ontology.is_a(model.entities[i].type, K.NewsOrganization)]
 
-    paths.text.parent.mkdir(parents=True, exist_ok=True)
-    paths.facts.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(text_file, paths.text)
     known_ids = {known.id for known in known_photos if known is not None}
-    paths.article.write_text(_article_yaml(article, furniture, outlets, known_ids), encoding="utf-8")
+    article_yaml = _article_yaml(article, furniture, outlets, known_ids)
     lines = [
         "# yaml-language-server: $schema=../../ontology/facts.schema.json",
         f"# Facts of {article.label!r} (articles/{paths.text.name}), scaffolded by `kg new article`.",
@@ -161,7 +157,9 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     found, more = _unknown_names(model, article, accounted, furniture.author)
     lines += _new_names_block(found, more, ontology)
     lines += ["", "events: []", "", "claims: []", ""]
-    paths.facts.write_text("\n".join(lines), encoding="utf-8")
+    put_in_place(  # the text byte for byte, as it was read
+        [(paths.text, data), (paths.article, article_yaml.encode()), (paths.facts, "\n".join(lines).encode())]
+    )
     steps = []
     for number, (photo, known) in enumerate(zip(article.photos, known_photos, strict=True), 1):
         new_photo = (
@@ -216,7 +214,7 @@ def _new_names_block(found: list[NewName], more: bool, ontology: Ontology) -> li
     ]
     for name in found:
         lines.append(f"# line {name.line}: {yaml_quoted(name.name)}")
-        entry = entry_lines(name.id, name.type, name.name)
+        entry = entry_lines(entry_record(name.id, name.type, name.name))
         guess = f"guessed from {yaml_quoted(name.cue)}" if name.cue else "guessed"
         event = " (an event: under `events:`, with evidence)" if name.type in ontology.event_classes else ""
         entry[1] += f"  # {guess}: check{event}"

@@ -302,7 +302,7 @@ def write_atomically(
         os.chmod(staging / name, 0o644)
     out.mkdir(exist_ok=True)
     _refuse_kind_changes(names, staging, out)  # before any move: a move failing half-way would mix two builds
-    with _signals_held():
+    with signals_held():
         moved: set[str] = set()
         for name in names:
             folder, _, inside = name.partition("/")
@@ -393,8 +393,9 @@ def _running(pid: int) -> bool:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while the exports are renamed: they all change, or none does."""
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while files are renamed into place: they all change, or none does (a signal
+    is delivered once they have)."""
     held = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
