@@ -563,6 +563,41 @@ def test_watch_says_when_its_port_is_taken(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
+def test_watch_blames_the_host_it_cannot_serve_on(tmp_path: Path) -> None:
+    """`--host 999.1.1.1` was told to "choose another --port"."""
+    done = run_kg("watch", "--serve", "--host", "999.1.1.1", "--port", "0", "--sources", str(SOURCES),
+                  "--ontology", str(ONTOLOGY), "--out", str(tmp_path / "exports"), timeout=120)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("kg watch: cannot serve on 999.1.1.1:0: ")
+    assert done.stderr.endswith("; choose another --host\n")
+
+
+@pytest.mark.parametrize("out", ["notafolder", "sources", "sources/exports"])
+def test_watch_refuses_at_once_an_out_no_build_can_write(tmp_path: Path, out: str) -> None:
+    """It went on watching, saying "1 error: notafolder/ keeps the last good build", of a build there never was;
+    no save could fix it.  `kg build` refuses them with exit status 1."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    (tmp_path / "notafolder").touch()
+    for argv in (["watch"], ["watch", "--serve", "--port", "0"], ["build"]):
+        done = run_kg(*argv, "--out", out, cwd=tmp_path, timeout=60)
+        assert (done.returncode, done.stdout) == (1, ""), argv
+        assert done.stderr.startswith(f"{out}:1:1: --out ")
+        assert done.stderr.endswith("\n1 error\n")
+    assert not (tmp_path / "sources" / "exports").exists()
+
+
+def test_a_failed_first_build_leaves_the_exports_as_they_were(tmp_path: Path) -> None:
+    """ "keeps the last good build" was said before there was one."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    (tmp_path / "sources" / "facts" / "broken.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.until(r"^build 1: ").startswith("build 1: 1 error: exports/ is left as it was (")
+    finally:
+        assert watcher.stop() == 0
+
+
 def test_watch_after_a_build_says_what_the_first_save_changed(tmp_path: Path) -> None:
     """The exports are up to date when the watch starts (the Quick start built them): the first save is
     still compared with what they were built from."""
@@ -818,6 +853,30 @@ def test_ids_yaml_reads_as_true_null_or_a_number_are_written_quoted(mini: Path, 
     _, problems = check(mini, ONTOLOGY)  # the sentences to decide, and the plain text's missing headline
     assert {p.message.split(":")[0].split(" its ")[0] for p in problems} == {"to do", "an article needs"}
     assert {"yes", "on", "null"} <= set(load_sources(mini).model.entities)
+
+
+def test_a_text_put_in_articles_already_is_scaffolded_where_it_is(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "sources/articles/grip.txt exists already: choose another --id, or remove it" of the text it was
+    given; `kg validate` advises `kg new article` for such a text."""
+    text = mini / "articles" / "grip.txt"
+    text.write_text(PAGE, encoding="utf-8")
+    args = ["--sources", str(mini), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "article", str(text), "--id", "other", *args]) == 1
+    assert capsys.readouterr().err == (
+        f"kg new article: {text} is in {mini}/articles/ already, where its name is its article's id: leave --id "
+        "out, or rename the text other.txt\n"
+    )
+    assert main(["new", "article", str(text), *args]) == 0
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        f"{text} is in place already: its article is scaffolded",
+        f"wrote {mini}/articles/grip.yaml",
+        f"wrote {mini}/facts/grip.yaml",
+    ]
+    assert text.read_text(encoding="utf-8") == PAGE
+    messages = {p.message.split(":")[0] for p in check(mini, ONTOLOGY)[1]}
+    assert messages == {"to do", "unknown entity 'photo-grip'"}  # its step: `kg new entity photo-grip …`
 
 
 def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 It writes three files, and refuses to overwrite any; all three are composed first, then put in place together
 (`kg.curation.placing`), so that a failure or a Ctrl-C leaves none of them:
-- `sources/articles/<id>.txt`: the text, byte for byte;
+- `sources/articles/<id>.txt`: the text, byte for byte (a text there already is scaffolded where it is, its
+  name the id);
 - `sources/articles/<id>.yaml`: the article with what `kg.curation.furniture` recognised (headline,
   section, byline, photos) and the obvious boilerplate under `ignore:` with a suggested reason;
 - `sources/facts/<id>.yaml`: every sentence of the text in order, each still to decide as a commented
@@ -45,6 +46,7 @@ class Scaffold:
     next_steps: tuple[str, ...] = ()  # commands the article's YAML needs run (its photos' and author's entities)
     new_names: tuple[NewName, ...] = ()  # names no entity or event has, listed with a stub in the facts file
     more_names: bool = False  # the text has more such names than are listed
+    copied: bool = True  # whether the text was copied (else it was in `articles/` already)
 
     def names_summary(self) -> str:
         """The new names in one line, the first `NAMES_SHOWN` of them with the line that first prints each."""
@@ -68,6 +70,14 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     if text_file.suffix.lower() in (".yaml", ".yml"):  # `kg new article sources/entities.yaml` made an article of it
         raise CurationError(f"{text_file} is a YAML file: give the article's text, as it was printed")
     articles = sources / ARTICLES_DIR
+    # A text put in articles/ already is scaffolded where it is, its name the id ("exists already: choose another
+    # --id, or remove it" named the text itself).
+    in_place = text_file.suffix == ".txt" and text_file.parent.resolve() == articles.resolve()
+    if in_place and article_id not in (None, text_file.stem):
+        raise CurationError(
+            f"{text_file} is in {articles}/ already, where its name is its article's id: leave --id out, or rename "
+            f"the text {article_id}.txt"
+        )
     try:
         data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
     except Refused as refused:  # a FIFO, /dev/zero, too large
@@ -86,7 +96,9 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     if not text.strip():
         raise CurationError(f"{text_file}: the text is empty: there is nothing to scaffold")
     furniture = find_furniture(text)
-    if article_id is None:
+    if in_place:
+        article_id = text_file.stem
+    elif article_id is None:
         article_id = slug(furniture.headline or "", default="") or slug(text_file.stem, default="")
         if not article_id:  # "article" for every such text: the second clashed
             raise CurationError(
@@ -94,7 +106,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
                 "id of: give one with --id"
             )
     if not is_id(article_id):
-        raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
+        own = f" (the name of {text_file}: rename the text)" if in_place else ""
+        raise CurationError(f"'{article_id}' is not an id{own}: use lowercase letters, digits and dashes")
     if len(article_id) > MAX_ID_LENGTH:  # it names three files: "File name too long" once two were written
         raise CurationError(f"the id is {len(article_id)} characters long: an article id has {MAX_ID_LENGTH} at most")
     model = sources_model(sources)
@@ -103,7 +116,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     paths = Scaffold(
         articles / f"{article_id}.txt", articles / f"{article_id}.yaml", sources / "facts" / f"{article_id}.yaml", 0
     )
-    for path in (paths.text, paths.article, paths.facts):
+    for path in (paths.article, paths.facts) if in_place else (paths.text, paths.article, paths.facts):
         if path.exists():
             raise CurationError(f"{path} exists already: choose another --id, or remove it")
     ontology = load_ontology(ontology_dir)
@@ -157,9 +170,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     found, more = _unknown_names(model, article, accounted, furniture.author)
     lines += _new_names_block(found, more, ontology)
     lines += ["", "events: []", "", "claims: []", ""]
-    put_in_place(  # the text byte for byte, as it was read
-        [(paths.text, data), (paths.article, article_yaml.encode()), (paths.facts, "\n".join(lines).encode())]
-    )
+    scaffolds = [(paths.article, article_yaml.encode()), (paths.facts, "\n".join(lines).encode())]
+    put_in_place(scaffolds if in_place else [(paths.text, data), *scaffolds])  # the text byte for byte, as read
     steps = []
     for number, (photo, known) in enumerate(zip(article.photos, known_photos, strict=True), 1):
         new_photo = (
@@ -177,7 +189,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         person = slug(furniture.author, 4)
         uncomment = f"then uncomment `author: {yaml_word(person)}` in {paths.article.name}"
         steps.append(f"{_new_person(furniture.author)}  ({uncomment})")
-    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps), tuple(found), more)
+    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps), tuple(found), more, not in_place)
 
 
 def _unknown_names(

@@ -447,6 +447,12 @@ def _out_refused(out: Path, sources: Path, ontology_dir: Path) -> str | None:
     return None
 
 
+def refuse_out(out: Path, sources: Path, ontology_dir: Path) -> None:
+    """ValidationFailed, located at `out`, when the exports cannot go there (`_out_refused`)."""
+    if refused := _out_refused(out, sources, ontology_dir):
+        raise ValidationFailed(locate([Problem(Where(out), refused, 1, 1)]))
+
+
 def build(
     sources: Path = DEFAULT_SOURCES,
     ontology_dir: Path = DEFAULT_ONTOLOGY,
@@ -465,8 +471,7 @@ def build(
     """
     formats = export_formats(formats)
     base = valid_base(base)
-    if refused := _out_refused(out, sources, ontology_dir):
-        raise ValidationFailed(locate([Problem(Where(out), refused, 1, 1)]))
+    refuse_out(out, sources, ontology_dir)
     cache = cache_folder(sources)
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"
