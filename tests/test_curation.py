@@ -879,6 +879,18 @@ def test_a_text_put_in_articles_already_is_scaffolded_where_it_is(
     assert messages == {"to do", "unknown entity 'photo-grip'"}  # its step: `kg new entity photo-grip …`
 
 
+def test_new_article_refuses_an_entitys_id(mini: Path, tmp_path: Path) -> None:
+    """`kg new article --id russia` wrote an article with an entity's id: an id names one record, in all files
+    (`kg new entity` refused an article's id, and `kg validate` now refuses them both)."""
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    before = sorted(mini.rglob("*"))
+    refused = f"'russia' is an entity's id already ({mini}/facts/mini.yaml): choose another --id"
+    with pytest.raises(CurationError, match=re.escape(refused)):
+        new_article(page, mini, ONTOLOGY, "russia")
+    assert sorted(mini.rglob("*")) == before
+
+
 def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:
     """Only the captured pages' patterns were known: the headline was a "teaser", "By Jane Doe" a sentence to cite
     even with `author:` set."""

@@ -113,6 +113,9 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     model = sources_model(sources)
     if article_id in model.articles:
         raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")
+    if (entity := model.entities.get(article_id)) is not None:  # kg validate refuses it: an id names one record
+        advice = "rename the text" if in_place else "choose another --id"
+        raise CurationError(f"'{article_id}' is an entity's id already ({entity.where.file}): {advice}")
     paths = Scaffold(
         articles / f"{article_id}.txt", articles / f"{article_id}.yaml", sources / "facts" / f"{article_id}.yaml", 0
     )
