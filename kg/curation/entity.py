@@ -212,15 +212,13 @@ def _check_added(path: Path, written: Path, sources: Path, record: dict[str, Any
     kept = new[:index] + new[index + 1 :]
     changed = next((i for i, (was, now) in enumerate(zip(old, kept, strict=True)) if was != now), None)
     if changed is not None or {**after, "entities": old} != {**before, "entities": old}:
-        what = f"the entity {_id_of(old[changed])}" if changed is not None else "the values around its entities"
+        what = f"the entity {_id_of(old[changed])}" if changed is not None else "the file's keys beside `entities:`"
         raise CurationError(f"{path}: the entry put there would change {what}; the file is unchanged: add it by hand")
     added = new[index] if isinstance(new[index], dict) else {}
-    for key, wanted in record.items():
-        if added.get(key) != wanted:
-            got = added.get(key)
-            raise CurationError(
-                f"{path}: the entry's {key} would read back as {got!r}, not {wanted!r}; the file is unchanged"
-            )
+    if added != record:
+        key = next(key for key in [*record, *added] if added.get(key) != record.get(key))
+        read = f"would read back as {added.get(key)!r}, not {record.get(key)!r}"
+        raise CurationError(f"{path}: the entry's {key} {read}; the file is unchanged")
     problems = [
         problem for problem in read_file(written, sources).problems if problem.where.path[:2] == ("entities", index)
     ]
@@ -236,5 +234,6 @@ def _entities(document: object) -> list[Any]:
 
 
 def _id_of(item: object) -> str:
+    """An entity's id as a message shows it."""
     given = item.get("id") if isinstance(item, dict) else None
     return repr(given) if given is not None else "with no id"
