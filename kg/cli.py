@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import getpass
 import json
 import math
@@ -227,7 +228,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
     except CurationError as error:
         print(printable(f"kg new article: {error}"), file=sys.stderr)
         return 1
-    for path in (made.text, made.article, made.facts):
+    print(f"wrote {made.text}" if made.copied else f"{made.text} is in place already: its article is scaffolded")
+    for path in (made.article, made.facts):
         print(f"wrote {path}")
     sentences = f"{made.to_decide} sentence{'' if made.to_decide == 1 else 's'}"
     print(f"{sentences} to decide (listed as `# quote:` in {made.facts}); `kg validate` shows each")
@@ -265,9 +267,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         try:
             server = start_server(watcher, args.host, args.port)
-        except OSError as error:
+        except OSError as error:  # the port taken or kept for root; else the host (no such name, not this machine's)
+            blamed = "--port" if error.errno in (errno.EADDRINUSE, errno.EACCES) else "--host"
             print(
-                f"kg watch: cannot serve on {args.host}:{args.port}: {error.strerror}; choose another --port",
+                f"kg watch: cannot serve on {args.host}:{args.port}: {error.strerror}; choose another {blamed}",
                 file=sys.stderr,
             )
             return 2
@@ -370,7 +373,8 @@ def _unreadable(error: SyntaxError, ontology: Path) -> str:
 
 def cmd_query(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.expression is None):
-        print("kg query: give a query file (or -) or -e 'QUERY', not both", file=sys.stderr)
+        both = ", not both" if args.file is not None else ""
+        print(f"kg query: give a query file (or -) or -e 'QUERY'{both}", file=sys.stderr)
         return 2
     from kg.query.bounded import QueryDied, QueryTimedOut, answer_within
 

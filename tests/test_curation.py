@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from kg.checks.coverage import split_sentences
 from kg.cli import main
 from kg.curation.authoring import CurationError, slug
 from kg.curation.conflicts import conflicts, render_conflicts
+from kg.curation.entity import _check_added
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
 from kg.exports.view import View
@@ -561,6 +563,41 @@ def test_watch_says_when_its_port_is_taken(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
+def test_watch_blames_the_host_it_cannot_serve_on(tmp_path: Path) -> None:
+    """`--host 999.1.1.1` was told to "choose another --port"."""
+    done = run_kg("watch", "--serve", "--host", "999.1.1.1", "--port", "0", "--sources", str(SOURCES),
+                  "--ontology", str(ONTOLOGY), "--out", str(tmp_path / "exports"), timeout=120)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("kg watch: cannot serve on 999.1.1.1:0: ")
+    assert done.stderr.endswith("; choose another --host\n")
+
+
+@pytest.mark.parametrize("out", ["notafolder", "sources", "sources/exports"])
+def test_watch_refuses_at_once_an_out_no_build_can_write(tmp_path: Path, out: str) -> None:
+    """It went on watching, saying "1 error: notafolder/ keeps the last good build", of a build there never was;
+    no save could fix it.  `kg build` refuses them with exit status 1."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    (tmp_path / "notafolder").touch()
+    for argv in (["watch"], ["watch", "--serve", "--port", "0"], ["build"]):
+        done = run_kg(*argv, "--out", out, cwd=tmp_path, timeout=60)
+        assert (done.returncode, done.stdout) == (1, ""), argv
+        assert done.stderr.startswith(f"{out}:1:1: --out ")
+        assert done.stderr.endswith("\n1 error\n")
+    assert not (tmp_path / "sources" / "exports").exists()
+
+
+def test_a_failed_first_build_leaves_the_exports_as_they_were(tmp_path: Path) -> None:
+    """ "keeps the last good build" was said before there was one."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    (tmp_path / "sources" / "facts" / "broken.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.until(r"^build 1: ").startswith("build 1: 1 error: exports/ is left as it was (")
+    finally:
+        assert watcher.stop() == 0
+
+
 def test_watch_after_a_build_says_what_the_first_save_changed(tmp_path: Path) -> None:
     """The exports are up to date when the watch starts (the Quick start built them): the first save is
     still compared with what they were built from."""
@@ -786,6 +823,75 @@ def test_new_article_says_what_is_wrong_with_the_text_or_the_id(
     assert sorted(mini.rglob("*")) == before
 
 
+def test_new_article_takes_time_in_proportion_to_a_text_on_one_line(mini: Path, tmp_path: Path) -> None:
+    """Each sentence split its whole line again to ask whether it was a heading: a one-line text of 480 KB ran
+    for more than a minute (4 MB, the bound, for about an hour); it takes about a second."""
+    page = tmp_path / "page.txt"
+    page.write_text(" ".join(["The Russian Navy met Syrian Officials in Tartus Port today."] * 8000), encoding="utf-8")
+    done = run_kg("new", "article", str(page), "--id", "long", "--sources", str(mini), "--ontology", str(ONTOLOGY),
+                  timeout=30)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (mini / "facts" / "long.yaml").read_text(encoding="utf-8").count("# quote: ") == 8000
+
+
+def test_ids_yaml_reads_as_true_null_or_a_number_are_written_quoted(mini: Path, tmp_path: Path) -> None:
+    """`id: yes` is true to YAML, `null` nothing, `2025` a number: the scaffolds written with such an id did not
+    validate, and `kg new entity yes` was refused with "could not add the entry there"."""
+    args = ["--sources", str(mini), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "yes", "--type", "Person", "--name", "Jane Doe", *args]) == 0
+    photo = "Photo: A Russian warship at Tartus on March 3"
+    assert main(["new", "entity", "on", "--type", "Photograph", "--name", photo, *args]) == 0
+    assert main(["new", "entity", "null", "--type", "City", "--name", "Nulltown", *args]) == 0
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    made = new_article(page, mini, ONTOLOGY, "2025")
+    article = made.article.read_text(encoding="utf-8")
+    assert 'id: "2025"\n' in article and 'author: "yes"\n' in article and '  - id: "on"  # an existing' in article
+    assert 'article: "2025"\n' in made.facts.read_text(encoding="utf-8")
+    plain = tmp_path / "off.txt"  # no headline: the id is the file's name
+    plain.write_text("Russia keeps its bases. Syria says no.\n", encoding="utf-8")
+    assert 'id: "off"\n' in new_article(plain, mini, ONTOLOGY).article.read_text(encoding="utf-8")
+    _, problems = check(mini, ONTOLOGY)  # the sentences to decide, and the plain text's missing headline
+    assert {p.message.split(":")[0].split(" its ")[0] for p in problems} == {"to do", "an article needs"}
+    assert {"yes", "on", "null"} <= set(load_sources(mini).model.entities)
+
+
+def test_a_text_put_in_articles_already_is_scaffolded_where_it_is(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "sources/articles/grip.txt exists already: choose another --id, or remove it" of the text it was
+    given; `kg validate` advises `kg new article` for such a text."""
+    text = mini / "articles" / "grip.txt"
+    text.write_text(PAGE, encoding="utf-8")
+    args = ["--sources", str(mini), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "article", str(text), "--id", "other", *args]) == 1
+    assert capsys.readouterr().err == (
+        f"kg new article: {text} is in {mini}/articles/ already, where its name is its article's id: leave --id "
+        "out, or rename the text other.txt\n"
+    )
+    assert main(["new", "article", str(text), *args]) == 0
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        f"{text} is in place already: its article is scaffolded",
+        f"wrote {mini}/articles/grip.yaml",
+        f"wrote {mini}/facts/grip.yaml",
+    ]
+    assert text.read_text(encoding="utf-8") == PAGE
+    messages = {p.message.split(":")[0] for p in check(mini, ONTOLOGY)[1]}
+    assert messages == {"to do", "unknown entity 'photo-grip'"}  # its step: `kg new entity photo-grip …`
+
+
+def test_new_article_refuses_an_entitys_id(mini: Path, tmp_path: Path) -> None:
+    """`kg new article --id russia` wrote an article with an entity's id: an id names one record, in all files
+    (`kg new entity` refused an article's id, and `kg validate` now refuses them both)."""
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    before = sorted(mini.rglob("*"))
+    refused = f"'russia' is an entity's id already ({mini}/facts/mini.yaml): choose another --id"
+    with pytest.raises(CurationError, match=re.escape(refused)):
+        new_article(page, mini, ONTOLOGY, "russia")
+    assert sorted(mini.rglob("*")) == before
+
+
 def test_a_plain_text_article_has_its_headline_and_by_line_recognised(mini: Path, tmp_path: Path) -> None:
     """Only the captured pages' patterns were known: the headline was a "teaser", "By Jane Doe" a sentence to cite
     even with `author:` set."""
@@ -905,3 +1011,157 @@ def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: 
                 assert (host, answer.status) == (host, status)
         except urllib.error.HTTPError as error:
             assert (host, error.code) == (host, status)
+
+
+@pytest.mark.parametrize("header", ["|+", ">+", "|2+", "|+2"])
+def test_new_entity_leaves_the_value_before_it_as_it_was(tmp_path: Path, header: str) -> None:
+    """The entry was put among the blank lines that end a note, which a `|+` note keeps: the note lost them, and
+    the check after writing, which looked for the new id only, said nothing."""
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(
+        f"entities:\n  - id: a-person\n    type: Person\n    name: A Person\n    note: {header}\n      kept\n\n\n",
+        encoding="utf-8",
+    )
+    before = yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
+    after = yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]
+    assert after == [*before, {"id": "new-person", "type": "Person", "name": "New Person"}]
+
+
+def test_new_entity_fits_a_list_whose_items_are_indented_further(tmp_path: Path) -> None:
+    """`-   id: …` items: the entry was indented by the items' keys, not their dashes, and refused."""
+    entities = tmp_path / "entities.yaml"
+    entities.write_text("entities:\n-   id: a-person\n    type: Person\n    name: A Person\n", encoding="utf-8")
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
+    assert entities.read_text(encoding="utf-8").endswith('\n- id: new-person\n  type: Person\n  name: "New Person"\n')
+    assert [item["id"] for item in yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]] == [
+        "a-person",
+        "new-person",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["--note", "bad \x1b[31m red"], "--note: the escape writes U+001B (a control character) into the text: write"),
+        (["--note", "zero\u200bwidth"], "--note: 'zero\\u200bwidth' holds an invisible U+200B (ZERO WIDTH SPACE)"),
+        (["--note", "   "], "--note: blank text: write the words, or leave the field out"),
+        (["--note", ""], "--note: blank text: write the words, or leave the field out"),
+        (["--name", "Bad\udcff Name"], "--name holds the byte 0xff, which is not UTF-8 text: give it in UTF-8"),
+        (["--note", "\udcfe"], "--note holds the byte 0xfe, which is not UTF-8 text: give it in UTF-8"),
+    ],
+)
+def test_new_entity_refuses_a_note_kg_validate_would_refuse_and_bytes_that_are_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], error: str
+) -> None:
+    """Such a note was written, and then the corpus did not validate, and every later `kg new entity` said "fix
+    it first"; bytes not UTF-8 gave "could not add the entry there".  The note's messages are kg validate's."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    before = sorted((path, path.read_bytes()) for path in (tmp_path / "sources").iterdir() if path.is_file())
+    args = ["--sources", str(tmp_path / "sources"), "--ontology", str(ONTOLOGY)]
+    given = ["--name", "Note Person", *argv] if argv[0] == "--note" else argv
+    assert main(["new", "entity", "note-person", "--type", "Person", *given, *args]) == 1
+    assert capsys.readouterr().err.startswith(f"kg new entity: {error}")
+    assert sorted((path, path.read_bytes()) for path in (tmp_path / "sources").iterdir() if path.is_file()) == before
+
+
+def test_the_check_after_writing_says_what_would_change(tmp_path: Path) -> None:
+    """Written text that would change a value already there, or read the entry back as something else, is refused
+    saying which (it said "could not add the entry there")."""
+    entities, written = tmp_path / "entities.yaml", tmp_path / ".entities.yaml.tmp"
+    entities.write_text("entities:\n  - id: a\n    type: Person\n    name: A\n    note: |+\n      kept\n\n\n")
+    record = {"id": "yes", "type": "Person", "name": "B"}
+    written.write_text("entities:\n  - id: a\n    type: Person\n    name: A\n    note: |+\n      kept\n  - id: yes\n")
+    with pytest.raises(CurationError, match=re.escape("the entry put there would change the entity 'a'; the file is")):
+        _check_added(entities, written, tmp_path, record)
+    written.write_text(entities.read_text() + "  - id: yes\n    type: Person\n    name: B\n")
+    with pytest.raises(CurationError, match=re.escape("the entry's id would read back as True, not 'yes'; the file")):
+        _check_added(entities, written, tmp_path, record)
+
+
+def test_new_entity_and_new_article_refuse_a_sources_folder_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kg new article --sources sourcse` made a new sources tree and scaffolded into it, seeing none of the
+    entities; `kg new entity` said "kg: …/sourcse/.entities.yaml.zi97qvbm: No such file or directory"."""
+    text = tmp_path / "story.txt"
+    shutil.copyfile(SOURCES / "articles" / f"{REMOVED}.txt", text)
+    typo = tmp_path / "sourcse"
+    for argv in (["entity", "x-y", "--type", "Person", "--name", "X Y"], ["article", str(text), "--id", "copy"]):
+        assert main(["new", *argv, "--sources", str(typo), "--ontology", str(ONTOLOGY)]) == 1
+        assert capsys.readouterr().err == f"{typo}:1:1: sources directory not found\n1 error\n"
+    assert sorted(tmp_path.iterdir()) == [text]
+
+
+@pytest.fixture
+def nobodys() -> Iterator[Path]:
+    """A folder that user nobody owns, in a folder that user can reach (pytest's are its owner's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="kg-nobody-"))
+    os.chown(folder, 65534, 65534)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changes to another user, to meet a folder it cannot write")
+def test_new_article_writes_its_three_files_or_none_and_errors_name_the_files_the_curator_knows(
+    nobodys: Path,
+) -> None:
+    """With `facts/` read-only, the text and the article's YAML were written, then "Permission denied": the retry
+    said the article "exists already"; with `sources/` read-only, `kg new entity` named its temporary file."""
+    sources = nobodys / "sources"
+    shutil.copytree(SOURCES, sources)
+    text = nobodys / "story.txt"
+    shutil.copyfile(SOURCES / "articles" / f"{REMOVED}.txt", text)
+    for path in nobodys.rglob("*"):
+        os.chown(path, 65534, 65534)
+    (sources / "facts").chmod(0o555)
+    before = sorted(sources.rglob("*"))
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "kg"]
+    folders = ["--sources", str(sources), "--ontology", str(ONTOLOGY)]
+    run = subprocess.run([*nobody, "new", "article", str(text), "--id", "story", *folders],
+                         capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert (run.returncode, run.stderr) == (2, f"kg: {sources}/facts/story.yaml: Permission denied\n")
+    assert sorted(sources.rglob("*")) == before
+    (sources / "facts").chmod(0o755)
+    sources.chmod(0o555)
+    run = subprocess.run([*nobody, "new", "entity", "x-y", "--type", "Person", "--name", "X Y", *folders],
+                         capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert (run.returncode, run.stderr) == (2, f"kg: {sources}/entities.yaml: Permission denied\n")
+    sources.chmod(0o755)
+    run = subprocess.run([*nobody, "new", "article", str(text), "--id", "story", *folders],
+                         capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    made = sorted(path.relative_to(sources) for path in set(sources.rglob("*")) - set(before))
+    assert made == [Path("articles/story.txt"), Path("articles/story.yaml"), Path("facts/story.yaml")]
+
+
+def test_new_article_stopped_while_it_composes_leaves_nothing(mini: Path, tmp_path: Path) -> None:
+    """A Ctrl-C while the facts file was composed (seconds, for a long text) left the text and the article's YAML:
+    the corpus did not validate, and the retry said the article "exists already"."""
+    text = tmp_path / "long.txt"
+    sentences = (f"The Russian Navy met Syrian Officials in Tartus Port, number {n}.\n" for n in range(40_000))
+    text.write_text("".join(sentences), encoding="utf-8")
+    before = sorted(mini.rglob("*"))
+    command = [sys.executable, "-m", "kg", "new", "article", str(text), "--id", "long", "--sources", str(mini),
+               "--ontology", str(ONTOLOGY)]  # fmt: skip
+    started = time.monotonic()
+    run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    took = time.monotonic() - started
+    assert run.returncode == 0, run.stderr
+    for path in sorted(set(mini.rglob("*")) - set(before), reverse=True):
+        path.unlink()
+    for fraction in (0.5, 0.7, 0.85, 0.95):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(took * fraction)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        written = sorted(set(mini.rglob("*")) - set(before))
+        if process.returncode == 0 or written:  # done before the signal came, or by the time it was delivered
+            assert [path.name for path in written] == ["long.txt", "long.yaml", "long.yaml"], err
+        else:
+            assert (process.returncode, err) == (130, "kg: stopped by SIGINT\n")
+        for path in sorted(written, reverse=True):
+            path.unlink()
+    assert not [path for path in mini.rglob(".*")]  # no temporary file left

@@ -269,6 +269,18 @@ def test_a_query_given_where_its_file_is_expected_is_told_of_dash_e(mini_exports
     assert status == 2 and err.endswith("missing.rq: No such file or directory\n")
 
 
+def test_a_query_with_neither_a_file_nor_dash_e_is_asked_for_one(mini_exports: Path, tmp_path: Path) -> None:
+    """Plain `kg query` said "…, not both", when neither was given."""
+    assert query(mini_exports) == (2, "", "kg query: give a query file (or -) or -e 'QUERY'\n")
+    given = tmp_path / "ask.rq"
+    given.write_text("ASK {}", encoding="utf-8")
+    assert query(mini_exports, str(given), "-e", "ASK {}") == (
+        2,
+        "",
+        "kg query: give a query file (or -) or -e 'QUERY', not both\n",
+    )
+
+
 def test_updates_are_refused(mini_exports: Path) -> None:
     status, _, err = query(mini_exports, "-e", "PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b ex:c }")
     assert status == 1 and "kg query only reads" in err

@@ -40,6 +40,18 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
     assert problems(mini) == []
 
 
+def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
+    """`kg validate` accepted it and `kg new entity` refused it: an id names one record, in all files."""
+    syria = "  - {id: syria, type: Country, name: Syria}\n"
+    edit(mini, FACTS, syria, syria + "  - {id: mini-article, type: Person, name: Mini Person}\n")
+    found = problems(mini)
+    assert len(found) == 1 and found[0].startswith(
+        "mini.yaml:9:10: duplicate id 'mini-article': an article has it already (an id names one record, in all "
+        "files) (first defined at "
+    )
+    assert found[0].endswith("articles/mini-article.yaml:2:5)")
+
+
 @pytest.mark.parametrize(
     ("relative", "old", "new", "expected"),
     [

@@ -100,15 +100,21 @@ def _boilerplate(text: str, lines: list[str], found: Furniture) -> dict[str, str
     reasons: dict[str, str] = {}
     body_started = found.headline is None
     author = found.author
+    # What the whole line is, worked out once a line, not once for each of its sentences: a text pasted as one
+    # line of 360 KB took 40 s, each of its 6,000 sentences splitting the whole line again (`_is_heading`).
+    images: dict[int, bool] = {}
     for sentence in split_sentences(text):
-        line = lines[sentence.line - 1]
-        reason = _reason(sentence, line, found, author)
+        number = sentence.line - 1
+        line = lines[number]
+        if number not in images:
+            images[number] = _MARKDOWN_IMAGE.match(line) is not None
+        reason = _reason(sentence, line, images[number], found, author)
         if sentence.text == found.headline:
             body_started = True
-        elif author is not None and BYLINE.match(line) and sentence.text == line:
+        elif author is not None and sentence.text == line and BYLINE.match(line):
             continue  # the byline: accounted for by the article's author
         elif (
-            reason is None and body_started and _is_heading(line) and sentence.text == line and not _CREDIT.match(line)
+            reason is None and body_started and sentence.text == line and _is_heading(line) and not _CREDIT.match(line)
         ):
             reason = "teaser headline or subheading (check: a teaser for another story, or this story's own)"
         if reason is not None:
@@ -116,13 +122,14 @@ def _boilerplate(text: str, lines: list[str], found: Furniture) -> dict[str, str
     return reasons
 
 
-def _reason(sentence: Sentence, line: str, found: Furniture, author: str | None) -> str | None:
+def _reason(sentence: Sentence, line: str, image: bool, found: Furniture, author: str | None) -> str | None:
+    """Why `sentence` (of `line`, a teaser image's line when `image`) is page furniture, if it is."""
     text = sentence.text
     if text.lower() in BOILERPLATE and text != found.section:
         return BOILERPLATE[text.lower()]
     if _READING_TIME.fullmatch(text):
         return "reading-time label (navigation)"
-    if _MARKDOWN_IMAGE.match(line):
+    if image:
         return "teaser image (link to another story)"
     for pattern, reason in _PLEAS:
         if pattern.search(text):

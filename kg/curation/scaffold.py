@@ -1,7 +1,9 @@
 """`kg new article`: copy a captured article into the sources and scaffold its YAML.
 
-It writes three files, and refuses to overwrite any:
-- `sources/articles/<id>.txt`: the text, byte for byte;
+It writes three files, and refuses to overwrite any; all three are composed first, then put in place together
+(`kg.curation.placing`), so that a failure or a Ctrl-C leaves none of them:
+- `sources/articles/<id>.txt`: the text, byte for byte (a text there already is scaffolded where it is, its
+  name the id);
 - `sources/articles/<id>.yaml`: the article with what `kg.curation.furniture` recognised (headline,
   section, byline, photos) and the obvious boilerplate under `ignore:` with a suggested reason;
 - `sources/facts/<id>.yaml`: every sentence of the text in order, each still to decide as a commented
@@ -16,21 +18,21 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.checks.coverage import Accounted, account_article, quotes_by_article
 from kg.checks.names import NameFinder, same_name
-from kg.curation.authoring import CurationError, slug, yaml_quoted
-from kg.curation.entity import ENTITIES_FILE, entry_lines
+from kg.curation.authoring import CurationError, slug, sources_model, yaml_quoted, yaml_word
+from kg.curation.entity import ENTITIES_FILE, entry_lines, entry_record
 from kg.curation.furniture import Furniture, find_furniture
 from kg.curation.new_names import NewName, new_names
+from kg.curation.placing import put_in_place
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
 from kg.sources.reading import Refused, as_read, encoding_hint, read_bounded, refuse_controls
-from kg.sources.records import load_sources
+from kg.sources.records import ARTICLES_DIR
 from kg.sources.schema import is_id
 from kg.vocab import K
 
@@ -44,6 +46,7 @@ class Scaffold:
     next_steps: tuple[str, ...] = ()  # commands the article's YAML needs run (its photos' and author's entities)
     new_names: tuple[NewName, ...] = ()  # names no entity or event has, listed with a stub in the facts file
     more_names: bool = False  # the text has more such names than are listed
+    copied: bool = True  # whether the text was copied (else it was in `articles/` already)
 
     def names_summary(self) -> str:
         """The new names in one line, the first `NAMES_SHOWN` of them with the line that first prints each."""
@@ -66,6 +69,15 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     """Copy `text_file` into `sources` and write its article and facts scaffolds (see the module docstring)."""
     if text_file.suffix.lower() in (".yaml", ".yml"):  # `kg new article sources/entities.yaml` made an article of it
         raise CurationError(f"{text_file} is a YAML file: give the article's text, as it was printed")
+    articles = sources / ARTICLES_DIR
+    # A text put in articles/ already is scaffolded where it is, its name the id ("exists already: choose another
+    # --id, or remove it" named the text itself).
+    in_place = text_file.suffix == ".txt" and text_file.parent.resolve() == articles.resolve()
+    if in_place and article_id not in (None, text_file.stem):
+        raise CurationError(
+            f"{text_file} is in {articles}/ already, where its name is its article's id: leave --id out, or rename "
+            f"the text {article_id}.txt"
+        )
     try:
         data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
     except Refused as refused:  # a FIFO, /dev/zero, too large
@@ -84,7 +96,9 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     if not text.strip():
         raise CurationError(f"{text_file}: the text is empty: there is nothing to scaffold")
     furniture = find_furniture(text)
-    if article_id is None:
+    if in_place:
+        article_id = text_file.stem
+    elif article_id is None:
         article_id = slug(furniture.headline or "", default="") or slug(text_file.stem, default="")
         if not article_id:  # "article" for every such text: the second clashed
             raise CurationError(
@@ -92,19 +106,20 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
                 "id of: give one with --id"
             )
     if not is_id(article_id):
-        raise CurationError(f"'{article_id}' is not an id: use lowercase letters, digits and dashes")
+        own = f" (the name of {text_file}: rename the text)" if in_place else ""
+        raise CurationError(f"'{article_id}' is not an id{own}: use lowercase letters, digits and dashes")
     if len(article_id) > MAX_ID_LENGTH:  # it names three files: "File name too long" once two were written
         raise CurationError(f"the id is {len(article_id)} characters long: an article id has {MAX_ID_LENGTH} at most")
-    model = load_sources(sources).model
+    model = sources_model(sources)
     if article_id in model.articles:
         raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")
+    if (entity := model.entities.get(article_id)) is not None:  # kg validate refuses it: an id names one record
+        advice = "rename the text" if in_place else "choose another --id"
+        raise CurationError(f"'{article_id}' is an entity's id already ({entity.where.file}): {advice}")
     paths = Scaffold(
-        sources / "articles" / f"{article_id}.txt",
-        sources / "articles" / f"{article_id}.yaml",
-        sources / "facts" / f"{article_id}.yaml",
-        0,
+        articles / f"{article_id}.txt", articles / f"{article_id}.yaml", sources / "facts" / f"{article_id}.yaml", 0
     )
-    for path in (paths.text, paths.article, paths.facts):
+    for path in (paths.article, paths.facts) if in_place else (paths.text, paths.article, paths.facts):
         if path.exists():
             raise CurationError(f"{path} exists already: choose another --id, or remove it")
     ontology = load_ontology(ontology_dir)
@@ -131,18 +146,15 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     named_anywhere = _first_mentions(finder, furniture_text + "\n" + text)
     outlets = [model.entities[i] for i in named_anywhere if ontology.is_a(model.entities[i].type, K.NewsOrganization)]
 
-    paths.text.parent.mkdir(parents=True, exist_ok=True)
-    paths.facts.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(text_file, paths.text)
     known_ids = {known.id for known in known_photos if known is not None}
-    paths.article.write_text(_article_yaml(article, furniture, outlets, known_ids), encoding="utf-8")
+    article_yaml = _article_yaml(article, furniture, outlets, known_ids)
     lines = [
         "# yaml-language-server: $schema=../../ontology/facts.schema.json",
         f"# Facts of {article.label!r} (articles/{paths.text.name}), scaffolded by `kg new article`.",
         "# Every sentence of the text is listed below, in order.  Decide each `# quote:`: cite the words that",
         "# state a fact as evidence of an event or claim (verbatim), or add the sentence to the `ignore:` list",
         f"# of articles/{paths.article.name} with a reason.  `kg validate` lists every sentence still to decide.",
-        f"article: {article_id}",
+        f"article: {yaml_word(article_id)}",
         "",
     ]
     to_decide = 0
@@ -161,7 +173,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     found, more = _unknown_names(model, article, accounted, furniture.author)
     lines += _new_names_block(found, more, ontology)
     lines += ["", "events: []", "", "claims: []", ""]
-    paths.facts.write_text("\n".join(lines), encoding="utf-8")
+    scaffolds = [(paths.article, article_yaml.encode()), (paths.facts, "\n".join(lines).encode())]
+    put_in_place(scaffolds if in_place else [(paths.text, data), *scaffolds])  # the text byte for byte, as read
     steps = []
     for number, (photo, known) in enumerate(zip(article.photos, known_photos, strict=True), 1):
         new_photo = (
@@ -177,8 +190,9 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
             )
     if furniture.author and author is None:
         person = slug(furniture.author, 4)
-        steps.append(f"{_new_person(furniture.author)}  (then uncomment `author: {person}` in {paths.article.name})")
-    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps), tuple(found), more)
+        uncomment = f"then uncomment `author: {yaml_word(person)}` in {paths.article.name}"
+        steps.append(f"{_new_person(furniture.author)}  ({uncomment})")
+    return Scaffold(paths.text, paths.article, paths.facts, to_decide, tuple(steps), tuple(found), more, not in_place)
 
 
 def _unknown_names(
@@ -215,7 +229,7 @@ def _new_names_block(found: list[NewName], more: bool, ontology: Ontology) -> li
     ]
     for name in found:
         lines.append(f"# line {name.line}: {yaml_quoted(name.name)}")
-        entry = entry_lines(name.id, name.type, name.name)
+        entry = entry_lines(entry_record(name.id, name.type, name.name))
         guess = f"guessed from {yaml_quoted(name.cue)}" if name.cue else "guessed"
         event = " (an event: under `events:`, with evidence)" if name.type in ontology.event_classes else ""
         entry[1] += f"  # {guess}: check{event}"
@@ -289,12 +303,12 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
     lines = [
         "# yaml-language-server: $schema=../../ontology/article.schema.json",
         "# Scaffolded by `kg new article`: check every detected field against the text.",
-        f"id: {article.id}",
+        f"id: {yaml_word(article.id)}",
         f"text: {article.text_file}",
     ]
     if outlets:
         names = ", ".join(f"{e.id} ({e.name})" for e in outlets)
-        lines.append(f"# outlet: {outlets[0].id}  # the text names {names}: set the outlet it ran in")
+        lines.append(f"# outlet: {yaml_word(outlets[0].id)}  # the text names {names}: set the outlet it ran in")
     else:
         lines.append("# outlet: <news organisation id>  # the outlet the article ran in, if the text shows it")
     if article.headline:
@@ -302,12 +316,10 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
     else:
         lines.append('# title: "…"  # the text prints no headline: describe the article (or set headline:)')
     if article.author:
-        lines.append(f"author: {article.author}")
+        lines.append(f"author: {yaml_word(article.author)}")
     elif furniture.author:
-        person = slug(furniture.author, 4)
-        lines.append(
-            f"# author: {person}  # byline {quoted(furniture.author)}: first `{_new_person(furniture.author)}`"
-        )
+        person, byline = yaml_word(slug(furniture.author, 4)), furniture.author
+        lines.append(f"# author: {person}  # byline {quoted(byline)}: first `{_new_person(byline)}`")
     if article.section:
         lines.append(f"section: {quoted(article.section)}")
     lines += [
@@ -324,7 +336,7 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
                 if photo.id in known_photos
                 else ""
             )
-            lines += [f"  - id: {photo.id}{known}", f"    caption: {quoted(photo.caption)}"]
+            lines += [f"  - id: {yaml_word(photo.id)}{known}", f"    caption: {quoted(photo.caption)}"]
             if photo.credit:
                 lines.append(f"    credit: {quoted(photo.credit)}")
     if article.ignore:

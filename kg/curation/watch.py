@@ -27,7 +27,7 @@ from typing import Any
 from kg.checks.checked import Project, load_project
 from kg.curation.diff import model_counts, summary_line
 from kg.exports.rdf import DEFAULT_BASE
-from kg.exports.write import DEFAULT_FORMATS, build
+from kg.exports.write import DEFAULT_FORMATS, build, refuse_out
 from kg.problems import LocatedProblem, ValidationFailed
 
 POLL_SECONDS = 0.25
@@ -68,7 +68,8 @@ def snapshot(folders: tuple[Path, ...]) -> dict[Path, tuple[int, int]]:
 
 
 class Watcher:
-    """Rebuilds `out` from `sources` and `ontology` and remembers the last good graph, to diff against."""
+    """Rebuilds `out` from `sources` and `ontology` and remembers the last good graph, to diff against.  Made
+    with an `out` no build can write (a file, a folder in the sources), it raises ValidationFailed."""
 
     def __init__(
         self,
@@ -78,6 +79,7 @@ class Watcher:
         base: str = DEFAULT_BASE,
         formats: tuple[str, ...] = DEFAULT_FORMATS,
     ):
+        refuse_out(out, sources, ontology)  # no save can fix it: refused at once, as `kg build` refuses it
         self.sources, self.ontology, self.out, self.base = sources, ontology, out, base
         self.formats = formats
         self.last_good: Project | None = None
@@ -92,12 +94,12 @@ class Watcher:
             written = build(self.sources, self.ontology, self.out, self.base, True, self.formats)
         except ValidationFailed as failure:
             count = len(failure.problems)
-            summary = f"{count} error{'s' if count != 1 else ''}: {self.out}/ keeps the last good build"
+            summary = f"{count} error{'s' if count != 1 else ''}: {self._kept()}"
             self.outcome = Outcome(number, False, summary, failure.problems, time.perf_counter() - started)
             return self.outcome
         except OSError as error:  # e.g. a file renamed while it was read: the next save tries again
             reason = f"{error.filename or ''}: {error.strerror or error}"
-            summary = f"could not build ({reason}): {self.out}/ keeps the last good build"
+            summary = f"could not build ({reason}): {self._kept()}"
             self.outcome = Outcome(number, False, summary, [], time.perf_counter() - started)
             return self.outcome
         project = written.project
@@ -115,6 +117,10 @@ class Watcher:
         self.good_builds += 1
         self.outcome = Outcome(number, True, summary, [], time.perf_counter() - started)
         return self.outcome
+
+    def _kept(self) -> str:
+        """What a failed build leaves in `out`: the last good build, once there was one."""
+        return f"{self.out}/ keeps the last good build" if self.good_builds else f"{self.out}/ is left as it was"
 
     def status(self) -> dict[str, Any]:
         """What the frame page polls: the last build's number (as the log numbers it), the number of good

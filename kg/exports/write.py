@@ -302,7 +302,7 @@ def write_atomically(
         os.chmod(staging / name, 0o644)
     out.mkdir(exist_ok=True)
     _refuse_kind_changes(names, staging, out)  # before any move: a move failing half-way would mix two builds
-    with _signals_held():
+    with signals_held():
         moved: set[str] = set()
         for name in names:
             folder, _, inside = name.partition("/")
@@ -393,8 +393,9 @@ def _running(pid: int) -> bool:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while the exports are renamed: they all change, or none does."""
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while files are renamed into place: they all change, or none does (a signal
+    is delivered once they have)."""
     held = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
@@ -446,6 +447,12 @@ def _out_refused(out: Path, sources: Path, ontology_dir: Path) -> str | None:
     return None
 
 
+def refuse_out(out: Path, sources: Path, ontology_dir: Path) -> None:
+    """ValidationFailed, located at `out`, when the exports cannot go there (`_out_refused`)."""
+    if refused := _out_refused(out, sources, ontology_dir):
+        raise ValidationFailed(locate([Problem(Where(out), refused, 1, 1)]))
+
+
 def build(
     sources: Path = DEFAULT_SOURCES,
     ontology_dir: Path = DEFAULT_ONTOLOGY,
@@ -464,8 +471,7 @@ def build(
     """
     formats = export_formats(formats)
     base = valid_base(base)
-    if refused := _out_refused(out, sources, ontology_dir):
-        raise ValidationFailed(locate([Problem(Where(out), refused, 1, 1)]))
+    refuse_out(out, sources, ontology_dir)
     cache = cache_folder(sources)
     use_cache &= sources.is_dir()  # else the load refuses it: no cache is made beside a file named as the sources
     with stage("fingerprint"):

@@ -335,6 +335,10 @@ def merge(files: list[FileRecords]) -> Loaded:
             kind = "an entity" if isinstance(node, Entity) else "an event"
             message = f"duplicate id '{claim.id}': {kind} has it already (a record named by id must be one record)"
             loaded.problems.append(Problem(claim.where.at("id"), message, related=node.where))
+    for entity in model.entities.values():  # (an event may have its article's id: the corpus has one)
+        if (taken := model.articles.get(entity.id)) is not None:  # read first: article files come first
+            message = f"duplicate id '{entity.id}': an article has it already (an id names one record, in all files)"
+            loaded.problems.append(Problem(entity.where.at("id"), message, related=taken.where.at("id")))
     return loaded
 
 
