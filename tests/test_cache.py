@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,54 @@ def test_a_build_whose_sources_are_a_file_leaves_no_cache_beside_it(tmp_path: Pa
         kg.build(named, ONTOLOGY, tmp_path / "exports")
     assert [problem.message for problem in refused.value.problems] == ["sources directory is a file, not a folder"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entities.yaml"]
+
+
+def test_a_file_the_load_did_not_read_written_during_the_build_means_another_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the load reads no bytes of (a note beside the facts) is fingerprinted at the end of the build: written
+    meanwhile, its new bytes were recorded for exports made without them, and the next build was skipped with
+    exports that did not match the sources (here: a note that now reads as a source, which fails the build)."""
+    notes = project / "sources" / "facts" / "notes"
+    notes.write_text("Things to check next week.\n", encoding="utf-8")
+    shutil.rmtree(project / "exports")  # no build to skip: the sources' digests are left to the end
+    load = kg.exports.write.load_project
+
+    def written_meanwhile(*args: object, **options: object) -> object:
+        loaded = load(*args, **options)  # type: ignore[arg-type]
+        notes.write_text("claims:\n", encoding="utf-8")
+        return loaded
+
+    monkeypatch.setattr(kg.exports.write, "load_project", written_meanwhile)
+    assert not build(project).skipped
+    monkeypatch.undo()
+    with pytest.raises(kg.ValidationFailed):
+        build(project)  # not skipped: the note is read again, and now reads as a source
+
+
+def test_a_fifo_put_in_a_files_place_during_the_build_is_not_waited_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digests the load did not take are read at the end of the build: a FIFO swapped in meanwhile for a
+    note held the build for ever (opened without O_NONBLOCK, read without a bound)."""
+    notes = project / "sources" / "notes.md"
+    notes.write_text("Things to check next week.\n", encoding="utf-8")
+    shutil.rmtree(project / "exports")
+    load = kg.exports.write.load_project
+
+    def swapped_meanwhile(*args: object, **options: object) -> object:
+        loaded = load(*args, **options)  # type: ignore[arg-type]
+        notes.unlink()
+        os.mkfifo(notes)
+        return loaded
+
+    monkeypatch.setattr(kg.exports.write, "load_project", swapped_meanwhile)
+    finished: list[bool] = []
+    builder = threading.Thread(target=lambda: finished.append(not build(project).skipped), daemon=True)
+    builder.start()
+    builder.join(timeout=60)
+    if builder.is_alive():  # let the stuck reader go, then fail
+        with open(notes, "wb"):
+            pass
+        pytest.fail("the build waited on a FIFO")
+    assert finished == [True]

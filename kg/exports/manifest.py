@@ -97,8 +97,8 @@ class Fingerprint:
     def _content(self, path: Path, name: str) -> str:
         """The digest of the source file at `path`: as found (by the fingerprint or the load), else read now."""
         content = self.files.get(path)
-        if content is None:
-            content = self.files[path] = self._known.read(path, name)
+        if content is None:  # not read by the load (nor known): read after the build read its sources
+            content = self.files[path] = self._known.read(name, late=True)
         else:
             self._known.took(name, content)
         return content
@@ -119,7 +119,7 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
     order: list[tuple[str, Path | None, str]] = []
     for relative, path, text in _walk(sources):
         order.append((relative, path, text))
-        if path is not None and (digest := known.content(path, text, read=False)) is not None:
+        if path is not None and (digest := known.content(text)) is not None:
             files[path] = digest
     part = hashlib.blake2b(digest_size=32)
     ontology_paths = []
@@ -127,7 +127,7 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
         content = "folder"
         if path is not None:
             ontology_paths.append(path)
-            content = files[path] = known.content(path, text) or ""
+            content = files[path] = known.content(text) or known.read(text)
         part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
     header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
     return Fingerprint(files, part.hexdigest(), order, ontology_paths, header, known)
@@ -169,11 +169,10 @@ class _KnownDigests:
         self.now: dict[str, tuple[tuple[int, ...], str]] = {}
         self.keys: dict[str, tuple[int, ...]] = {}  # of the files not read yet: their size, inode and times then
         self.started = time.time_ns()
-        self.count = 0  # files read this time
 
-    def content(self, path: Path, name: str, read: bool = True) -> str | None:
-        """The digest of the file at `path` (`name` as text), or what it is if it is not plain content; None for
-        a file whose content is not known, unless `read`."""
+    def content(self, name: str) -> str | None:
+        """The digest of the file `name` as known from the last reading, or what it is if it is not plain
+        content; None for a file whose content is not known (`read` it)."""
         try:
             info = os.lstat(name)
             if stat.S_ISLNK(info.st_mode):
@@ -189,15 +188,26 @@ class _KnownDigests:
             self.now[name] = (key, kept[1])
             return kept[1]
         self.keys[name] = key
-        return self.read(path, name) if read else None
+        return None
 
-    def read(self, path: Path, name: str) -> str:
-        """The digest of the file at `path` as it is now, read (kept with its times as `content` saw them)."""
+    def read(self, name: str, late: bool = False) -> str:
+        """The digest of the file `name` as `content` saw it, read now: never through a link, never waiting on
+        what is no regular file (a FIFO swapped in), never more than `_MAX_HASHED` bytes.  A file that is not
+        the one `content` saw (another size, inode or time) gets a description no later digest equals, and so
+        does one read `late` (after the build read its sources) and written since the build began: what it
+        held when the build read it is not known, so the next build must not be skipped."""
         try:
-            digest = content_digest(path.read_bytes())
+            descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except OSError as error:
             return f"unreadable {error.errno}"
-        self.count += 1
+        with os.fdopen(descriptor, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            key = (info.st_size, info.st_ino, info.st_dev, info.st_mtime_ns)
+            changed = late and info.st_ctime_ns >= self.started
+            if key != self.keys.get(name) or not stat.S_ISREG(info.st_mode) or changed:
+                return f"changed {info.st_ctime_ns}"
+            data = stream.read(_MAX_HASHED + 1)
+        digest = content_digest(data)
         self.took(name, digest)
         return digest
 

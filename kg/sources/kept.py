@@ -68,9 +68,12 @@ def _read_batch(files: list[Path]) -> list[Sent]:
     shelf, digests = _job.shelf, _job.digests
     read_under = _read_under(_job.root, _job.limits)
     for file in files:
-        with recording_digests() as recorded:
-            records = read_file(file, _job.root, _job.limits)
-        learnt = _learn(digests, recorded) if digests is not None else {}
+        if digests is None:  # (`kg validate` and the like: no digest asked for)
+            records, learnt = read_file(file, _job.root, _job.limits), {}
+        else:
+            with recording_digests() as recorded:
+                records = read_file(file, _job.root, _job.limits)
+            learnt = _learn(digests, recorded)
         if here and shelf is None:
             found.append((records, None, learnt))
             continue
