@@ -121,7 +121,7 @@ def test_no_change(repository: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().out == "## Changes in the graph\n\nno change in the graph\n"
 
 
-@pytest.mark.parametrize("base", [None, "https://example.org/kg/"])
+@pytest.mark.parametrize("base", [None, "https://example.org/kg/", "https://example.org/kg#"])
 def test_every_export_format_reads_alike_whatever_the_base(project: Project, tmp_path: Path, base: str | None) -> None:
     """`kg diff graph.jsonld graph.ttl` said "{ is not a valid predicate": every file was read as Turtle; and an
     N-Triples export, which declares no prefix, was read under the default base (a graph built with `--base`

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -509,9 +510,13 @@ def _base_of(store: ox.Store) -> str | None:
     and JSON-LD declare no prefix, and a graph built with `--base` has no other."""
     for quad in store.quads_for_pattern(None, ox.NamedNode(v.RDF + "type"), ox.NamedNode(KGO + K.Article)):
         article = quad.subject
-        if isinstance(article, ox.NamedNode) and "/article/" in article.value:
-            return article.value[: article.value.rindex("article/")]
+        if isinstance(article, ox.NamedNode) and (minted := _ARTICLE_IRI.fullmatch(article.value)):
+            return minted[1]
     return None
+
+
+_ARTICLE_IRI = re.compile(r"(.*[/#])article/[^/#]*")
+"""An article's IRI, `<base>article/<id>`: a base ends with `/` or `#` (`kg.exports.turtle.valid_base`)."""
 
 
 def _reason(error: Exception) -> str:
