@@ -407,12 +407,12 @@ def test_the_table_shows_control_characters_and_direction_overrides_escaped(mini
 
 def test_the_table_aligns_wide_and_combining_characters_by_the_columns_they_take(mini_exports: Path) -> None:
     """A Chinese name sat two columns off the rest: each of its characters takes two columns of a terminal, and
-    an Arabic vowel mark (combining) none."""
-    text = 'SELECT ?x ?y { VALUES (?x ?y) { ("中文字符" "a") ("ab" "b") ("مُ" "c") } }'
+    an Arabic or Thai vowel sign, or the variation selector of an emoji, none."""
+    text = 'SELECT ?x ?y { VALUES (?x ?y) { ("中文字符" "a") ("ab" "b") ("مُ" "c") ("กั" "d") ("❤️" "e") } }'
     status, out, _ = query(mini_exports, "-e", text)
     assert status == 0
-    rows = out.splitlines()[2:5]
-    assert rows == ["中文字符  a", "ab" + " " * 8 + "b", "مُ" + " " * 9 + "c"]
+    rows = out.splitlines()[2:7]
+    assert rows == ["中文字符  a", "ab" + " " * 8 + "b", "مُ" + " " * 9 + "c", "กั" + " " * 9 + "d", "❤️" + " " * 9 + "e"]
 
 
 EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,697² rows over the real graph

@@ -176,17 +176,15 @@ def table(result: ox.QuerySolutions, prefixes: dict[str, str]) -> str:
 
 def _width(text: str) -> int:
     """The columns `text` takes in a terminal: two for a wide character (Chinese, Japanese, Korean), none for a
-    combining mark or a character no one sees."""
+    mark set on the character before it (Mn, Me: vowel signs, variation selectors) or one no one sees (Cf)."""
     if text.isascii():
         return len(text)
     return sum(
-        0
-        if unicodedata.combining(c) or unicodedata.category(c) == "Cf"
-        else 2
-        if unicodedata.east_asian_width(c) in "WF"
-        else 1
-        for c in text
+        _ZERO_WIDTH.get(unicodedata.category(c), 2 if unicodedata.east_asian_width(c) in "WF" else 1) for c in text
     )
+
+
+_ZERO_WIDTH = {"Mn": 0, "Me": 0, "Cf": 0}
 
 
 def _padded(text: str, width: int) -> str:
