@@ -38,16 +38,17 @@ class _Open:
 def positions(file: Path, paths: set[YamlPath]) -> dict[YamlPath, tuple[int, int]]:
     """Each of `paths` → the 1-based line and column of the deepest node along it that the file holds: a key
     missing from a mapping locates at the mapping, an index past a sequence's end at the sequence; a path
-    ending with KEY at the key itself.  A key the file repeats is located at its first occurrence.  A file that
-    cannot be read or parsed places what it could (its start, for the rest)."""
-    children: dict[YamlPath, dict[str, Step]] = {}  # each prefix of a path → the steps after it, by their text
+    ending with KEY at the key itself.  A step that is text names a mapping's key, a number a sequence's item
+    (the loader makes every key text: `kg.sources.yaml_reader`).  A key the file repeats is located at its
+    first occurrence.  A file that cannot be read or parsed places what it could (its start, for the rest)."""
+    children: dict[YamlPath, set[str]] = {}  # each prefix of a path → the mapping keys after it
     indexes: dict[YamlPath, set[int]] = {}  # each prefix → the sequence indexes after it
     for path in paths:
         for depth, step in enumerate(path):
             if isinstance(step, int):
                 indexes.setdefault(path[:depth], set()).add(step)
-            if step != KEY:
-                children.setdefault(path[:depth], {})[str(step)] = step
+            elif step != KEY:
+                children.setdefault(path[:depth], set()).add(step)
     found: dict[YamlPath, tuple[int, int]] = {}
     left = set(paths)
     try:
@@ -60,7 +61,7 @@ def positions(file: Path, paths: set[YamlPath]) -> dict[YamlPath, tuple[int, int
 
 def _read(
     events: Any,
-    children: dict[YamlPath, dict[str, Step]],
+    children: dict[YamlPath, set[str]],
     indexes: dict[YamlPath, set[int]],
     found: dict[YamlPath, tuple[int, int]],
     left: set[YamlPath],
@@ -89,9 +90,8 @@ def _read(
             elif top.at_key:
                 top.at_key, top.value_path = False, None
                 text = event.value if isinstance(event, yaml.ScalarEvent) else None  # a key that is a list: no path
-                step = children.get(top.path, {}).get(text) if text is not None and top.path is not None else None
-                if step is not None and top.path is not None:
-                    top.value_path = (*top.path, step)
+                if text is not None and top.path is not None and text in children.get(top.path, ()):
+                    top.value_path = (*top.path, text)
                     _record(found, left, (*top.value_path, KEY), mark)
             else:
                 top.at_key, path = True, top.value_path
@@ -100,7 +100,7 @@ def _read(
             if not left:
                 return
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            tracked = path is not None and (path in children or path in indexes)
+            tracked = path is not None and (path in children or path in indexes)  # a path asked for lies inside
             stack.append(_Open(path if tracked else None, isinstance(event, yaml.MappingStartEvent)))
 
 

@@ -34,6 +34,7 @@ def test_each_path_is_placed_at_its_deepest_node_in_the_file(tmp_path: Path) -> 
         ("claims", 1, "qualifiers", "nothing"): (9, 17),  # a key missing: its mapping
         ("claims", 5): (3, 3),  # past the end of a sequence: the sequence
         ("claims", "0"): (3, 3),  # a sequence is walked by index only
+        ("claims", 1, "qualifiers", 0): (9, 17),  # a mapping by key only
         ("notes", "deeper"): (10, 8),  # through a scalar: the scalar
         ("nothing", KEY): (1, 1),
     }
