@@ -35,7 +35,7 @@ from kg.curation.timeline import Window, render_timeline, timeline
 from kg.exports.view import View
 from kg.sources.records import load_sources
 
-from .conftest import ONTOLOGY, SOURCES, run_kg
+from .conftest import ONTOLOGY, SOURCES, edit, run_kg
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
 
@@ -878,6 +878,22 @@ def test_a_text_put_in_articles_already_is_scaffolded_where_it_is(
     assert text.read_text(encoding="utf-8") == PAGE
     messages = {p.message.split(":")[0] for p in check(mini, ONTOLOGY)[1]}
     assert messages == {"to do", "unknown entity 'photo-grip'"}  # its step: `kg new entity photo-grip …`
+
+
+def test_a_text_in_place_that_an_article_reads_already_is_refused(mini: Path) -> None:
+    """An article whose text has another name than its id: scaffolding that text in place wrote a second article
+    of it."""
+    articles = mini / "articles"
+    (articles / "mini-article.txt").rename(articles / "story.txt")
+    edit(mini, Path("articles") / "mini-article.yaml", "text: mini-article.txt", "text: story.txt")
+    assert not [p for p in check(mini, ONTOLOGY)[1] if not p.message.startswith("to do")]
+    with pytest.raises(CurationError) as refused:
+        new_article(articles / "story.txt", mini, ONTOLOGY)
+    assert (
+        str(refused.value)
+        == f"{articles}/story.txt is the text of article 'mini-article' already ({articles}/mini-article.yaml)"
+    )
+    assert sorted(p.name for p in articles.iterdir()) == ["mini-article.yaml", "story.txt"]
 
 
 def test_new_article_refuses_an_entitys_id(mini: Path, tmp_path: Path) -> None:

@@ -113,6 +113,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     model = sources_model(sources)
     if article_id in model.articles:
         raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")
+    if in_place and (owner := _article_of_text(model, text_file)) is not None:  # two articles of one text
+        raise CurationError(f"{text_file} is the text of article '{owner.id}' already ({owner.where.file})")
     if (entity := model.entities.get(article_id)) is not None:  # kg validate refuses it: an id names one record
         advice = "rename the text" if in_place else "choose another --id"
         raise CurationError(f"'{article_id}' is an entity's id already ({entity.where.file}): {advice}")
@@ -288,6 +290,12 @@ def _first_mentions(finder: NameFinder, text: str) -> dict[str, str]:
     for found in finder.spans(text):
         first.setdefault(found.owner, found.printed)
     return first
+
+
+def _article_of_text(model: Model, text_file: Path) -> Article | None:
+    """The article whose text is `text_file`, if one is."""
+    same = text_file.resolve()
+    return next((article for article in model.articles.values() if article.text_path.resolve() == same), None)
 
 
 def _entity_named(model: Model, name: str, ontology: Ontology, cls: str) -> Entity | None:
