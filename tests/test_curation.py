@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from kg.cli import main
 from kg.curation.authoring import CurationError, slug
 from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.entity import _check_added
+from kg.curation.placing import put_in_place
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
 from kg.exports.view import View
@@ -1181,3 +1182,24 @@ def test_new_article_stopped_while_it_composes_leaves_nothing(mini: Path, tmp_pa
         for path in sorted(written, reverse=True):
             path.unlink()
     assert not [path for path in mini.rglob(".*")]  # no temporary file left
+
+
+def test_a_file_made_just_before_a_scaffold_is_put_in_its_place_is_not_written_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file was checked to be absent, then renamed into place: a file made in between was written over.
+    Here one is made at the last moment, just before the call that puts the scaffold's file there."""
+    target = tmp_path / "story.yaml"
+    for call in ("link", "rename"):
+        real = getattr(os, call)
+
+        def made_first(source: str, destination: str, real: Callable[[str, str], None] = real) -> None:
+            if Path(destination) == target:
+                target.write_text("theirs", encoding="utf-8")
+            real(source, destination)
+
+        monkeypatch.setattr(os, call, made_first)
+    with pytest.raises(FileExistsError):
+        put_in_place([(target, b"ours")])
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.yaml"]  # no temporary left

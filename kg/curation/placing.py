@@ -52,6 +52,21 @@ def replace(path: Path, temporary: Path) -> None:
         os.replace(temporary, path)
 
 
+def _put_unless_there(temporary: Path, path: Path) -> None:
+    """Give `temporary` the name `path`, unless a file has it (FileExistsError): a new link, which fails if one
+    does (a check, then a rename, wrote over a file made in between); where links are refused, checked first."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(path)) from None
+        os.rename(temporary, path)
+    else:
+        temporary.unlink()
+
+
 def put_in_place(files: Sequence[tuple[Path, bytes]]) -> None:
     """Write `files` (each a path that does not exist yet, and its bytes): each written in full beside its place,
     then all renamed into place, with SIGINT and SIGTERM held back (one that came meanwhile is delivered once all
@@ -69,10 +84,8 @@ def put_in_place(files: Sequence[tuple[Path, bytes]]) -> None:
             ready = [(path, stack.enter_context(staged(path, data, mode))) for path, data in files]
             with signals_held():
                 for path, temporary in ready:
-                    if os.path.lexists(path):  # made meanwhile: not written over
-                        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(path))
                     with naming(path):
-                        os.rename(temporary, path)
+                        _put_unless_there(temporary, path)
                     placed.append(path)
     except BaseException:
         if len(placed) == len(files):  # a signal held back, delivered once all were in place: they stay
