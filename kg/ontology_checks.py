@@ -194,6 +194,7 @@ class TermChecks:
             self.value_range(name, props)
         self.undeclared_classes()
         self.modality_labels()
+        self.relation_labels()
         return self.problems
 
     def types(self, props: dict[str, list[Term]]) -> set[str]:
@@ -274,16 +275,31 @@ class TermChecks:
 
     def modality_labels(self) -> None:
         """Evidence names a modality by its label (`modality: reported`): two with one label cannot be told apart."""
+        modalities = {n: modality_label(n, p) for n, p in self.values.items() if KGO + K.Modality in self.types(p)}
+        self.one_label_each("modality", modalities)
+
+    def relation_labels(self) -> None:
+        """The page's links, its relation filter and a claim's title name a relation, role or qualifier by its
+        label: two with one label cannot be told apart there."""
+        properties = {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
+        labels = {
+            name: min(english) if (english := _english(props.get(RDFS + "label", []))) else name
+            for name, props in self.values.items()
+            if self.types(props) & properties
+        }
+        self.one_label_each("relation", labels)
+
+    def one_label_each(self, kind: str, labels: dict[str, str]) -> None:
+        """Each term after the first (in the files' order) that has the label of another."""
         by_label: dict[str, list[str]] = {}
-        for name, props in self.values.items():
-            if KGO + K.Modality in self.types(props):
-                by_label.setdefault(modality_label(name, props), []).append(name)
+        for name, label in labels.items():
+            by_label.setdefault(label, []).append(name)
         for label, names in by_label.items():
             if len(names) < 2:
                 continue
             first, *others = sorted(names, key=self.place)
             for name in others:
-                message = f"modality kgo:{name} has the label '{label}' of kgo:{first}: give each its own"
+                message = f"{kind} kgo:{name} has the label '{label}' of kgo:{first}: give each its own"
                 self.at(message, name, RDFS + "label", ox.Literal(label))
 
     def place(self, name: str) -> tuple[str, int, int]:
@@ -321,9 +337,13 @@ def _place(problem: Problem) -> tuple[str, int, int]:
 
 def modality_label(name: str, props: dict[str, list[Term]]) -> str:
     """A modality's name in YAML: its English rdfs:label, or its local name in lower case."""
-    labels = props.get(RDFS + "label", [])
-    english = [t.value for t in labels if isinstance(t, ox.Literal) and t.language in ("en", None)]
+    english = _english(props.get(RDFS + "label", []))
     return min(english) if english else name.lower()
+
+
+def _english(terms: list[Term]) -> list[str]:
+    """The English (or untagged) texts among `terms`."""
+    return [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
 
 
 def kgo_local(term: ox.NamedNode) -> str | None:

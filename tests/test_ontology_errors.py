@@ -206,8 +206,19 @@ def test_a_class_referred_to_but_declared_nowhere_is_one_error_at_its_first_use(
             "hedged",
             "modality kgo:Rumoured has the label 'hedged' of kgo:Hedged: give each its own",
         ),
+        (
+            'kgo:supplies a owl:ObjectProperty, kgo:ClaimRelation ; rdfs:label "operates"@en ; '
+            "rdfs:domain kgo:Agent ; rdfs:range kgo:Thing .",
+            "operates",
+            "relation kgo:supplies has the label 'operates' of kgo:operates: give each its own",
+        ),
     ],
-    ids=["a relation typed kgo:ClaimRelation only", "an rdfs:Class", "two modalities with one label"],
+    ids=[
+        "a relation typed kgo:ClaimRelation only",
+        "an rdfs:Class",
+        "two modalities with one label",
+        "two relations with one label (the page's filter showed one box for both)",
+    ],
 )
 def test_a_term_declared_amiss_is_told_at_its_line(
     mini: Path, tmp_path: Path, turtle: str, at_text: str, message: str
