@@ -644,13 +644,8 @@ def test_shards_that_still_hold_are_linked_from_the_last_exports_and_never_trust
     assert tree_digest(project / "exports") == fresh(project)
 
 
-def test_kept_turtle_chunks_are_copied_from_the_kept_export_while_it_is_as_the_build_wrote_it(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After an edit, only the edited file's chunk is rendered: the others are copied from the export the cache
-    keeps (a second name for the last export), even once the exports are deleted.  Once the export is altered
-    in place (the kept one with it: the same file), every chunk is rendered again.  Every build gives a fresh
-    build's bytes."""
+def chunks_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of each source file whose Turtle chunk is rendered from now on, in order."""
     rendered: list[str] = []
     chunk = kg.exports.turtle.TurtleWriter.chunk
 
@@ -659,6 +654,17 @@ def test_kept_turtle_chunks_are_copied_from_the_kept_export_while_it_is_as_the_b
         return chunk(writer, group)
 
     monkeypatch.setattr(kg.exports.turtle.TurtleWriter, "chunk", rendering)
+    return rendered
+
+
+def test_kept_turtle_chunks_are_copied_from_the_kept_export_while_it_is_as_the_build_wrote_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, only the edited file's chunk is rendered: the others are copied from the export the cache
+    keeps (a second name for the last export), even once the exports are deleted.  Once the export is altered
+    in place (the kept one with it: the same file), every chunk is rendered again.  Every build gives a fresh
+    build's bytes."""
+    rendered = chunks_rendered(monkeypatch)
     kept = cache_shelf(project, "turtle").kept_file(kg.exports.chunks.LAST_EXPORT)
     assert kept.stat().st_ino == (project / "exports" / "graph.ttl").stat().st_ino
     facts = project / "sources" / "facts" / "ki-sharaa-extradition-refused.yaml"
@@ -689,14 +695,7 @@ def test_a_kept_export_written_in_place_with_its_time_set_back_is_not_trusted(
     """The kept export was trusted by its size, time and inode: one byte of a chunk changed in place, the time
     set back, and the next build copied that chunk into its graph.  Its change time, which no program sets
     back, tells it now: each chunk is checked against its digest, and the altered one rendered again."""
-    rendered: list[str] = []
-    chunk = kg.exports.turtle.TurtleWriter.chunk
-
-    def rendering(writer: kg.exports.turtle.TurtleWriter, group: SourceRecords) -> object:
-        rendered.append(group.file.name)
-        return chunk(writer, group)
-
-    monkeypatch.setattr(kg.exports.turtle.TurtleWriter, "chunk", rendering)
+    rendered = chunks_rendered(monkeypatch)
     turtle = project / "exports" / "graph.ttl"
     info = turtle.stat()
     text = turtle.read_bytes()
