@@ -252,6 +252,20 @@ def test_a_kept_file_is_a_second_name_for_the_file_or_a_copy_where_links_fail(
     assert not kept.exists()
 
 
+def sources_read_by_the_fingerprint(sources: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each file under `sources` the fingerprint reads (`_KnownDigests.read`) from now on, in order."""
+    read: list[Path] = []
+    reading = kg.exports.manifest._KnownDigests.read
+
+    def counted(known: kg.exports.manifest._KnownDigests, name: str, late: bool = False) -> str:
+        if sources in Path(name).parents:
+            read.append(Path(name))
+        return reading(known, name, late)
+
+    monkeypatch.setattr(kg.exports.manifest._KnownDigests, "read", counted)
+    return read
+
+
 def test_a_file_as_it_was_last_read_is_not_read_again_and_any_write_to_it_is_seen(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,15 +274,7 @@ def test_a_file_as_it_was_last_read_is_not_read_again_and_any_write_to_it_is_see
     rewritten with the same size and its modification time set back still changes its change time: it is
     read again, and the build is not skipped.  Times too recent to tell mean a reading every time."""
     sources, ontology, cache = project / "sources", project / "ontology", project / CACHE_DIR
-    read: list[Path] = []
-    read_bytes = Path.read_bytes
-
-    def reading(path: Path) -> bytes:
-        if sources in path.parents:
-            read.append(path)
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", reading)
+    read = sources_read_by_the_fingerprint(sources, monkeypatch)
     assert fingerprint(sources, ontology, "", cache).digest
     assert read  # just written: too recent to tell
     read.clear()
@@ -300,16 +306,9 @@ def test_a_cold_build_reads_each_source_once(tmp_path: Path, monkeypatch: pytest
     the build records the fingerprint a reading of every file gives."""
     sources = tmp_path / "sources"
     replicate(SOURCES, copies, sources)
-    read: list[Path] = []
-    read_bytes = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        read.append(path)
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    read = sources_read_by_the_fingerprint(sources, monkeypatch)
     kg.build(sources, ONTOLOGY, tmp_path / "exports")
-    assert [path for path in read if sources in path.parents] == []
+    assert read == []
     monkeypatch.undo()
     manifest = json.loads(manifest_path(tmp_path / CACHE_DIR, tmp_path / "exports").read_text(encoding="utf-8"))
     assert manifest["fingerprint"] == fingerprint(sources, ONTOLOGY, manifest["settings"]).digest
