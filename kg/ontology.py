@@ -19,6 +19,7 @@ from kg.ontology_checks import (
     Term,
     TermChecks,
     TurtleFiles,
+    english_text,
     kgo_local,
     lexical,
     modality_label,
@@ -241,9 +242,7 @@ class _Reader:
                 self.values.setdefault(local, {}).setdefault(quad.predicate.value, []).append(quad.object)
 
     def text(self, props: dict[str, list[Term]], iri: str) -> str | None:
-        terms = props.get(iri, [])
-        english = [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
-        return min(english) if english else None
+        return english_text(props.get(iri, []))
 
     def types(self, props: dict[str, list[Term]]) -> set[str]:
         return {t.value for t in props.get(RDF + "type", []) if isinstance(t, ox.NamedNode)}

@@ -283,7 +283,7 @@ class TermChecks:
         label: two with one label cannot be told apart there."""
         properties = {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
         labels = {
-            name: min(english) if (english := _english(props.get(RDFS + "label", []))) else name
+            name: english_text(props.get(RDFS + "label", [])) or name
             for name, props in self.values.items()
             if self.types(props) & properties
         }
@@ -337,13 +337,13 @@ def _place(problem: Problem) -> tuple[str, int, int]:
 
 def modality_label(name: str, props: dict[str, list[Term]]) -> str:
     """A modality's name in YAML: its English rdfs:label, or its local name in lower case."""
-    english = _english(props.get(RDFS + "label", []))
-    return min(english) if english else name.lower()
+    return english_text(props.get(RDFS + "label", [])) or name.lower()
 
 
-def _english(terms: list[Term]) -> list[str]:
-    """The English (or untagged) texts among `terms`."""
-    return [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
+def english_text(terms: list[Term]) -> str | None:
+    """The English (or untagged) text among `terms` (the least, if several: whatever order they were read in), or None."""
+    english = [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
+    return min(english) if english else None
 
 
 def kgo_local(term: ox.NamedNode) -> str | None:
