@@ -341,7 +341,7 @@ def modality_label(name: str, props: dict[str, list[Term]]) -> str:
 
 
 def english_text(terms: list[Term]) -> str | None:
-    """The English (or untagged) text among `terms` (the least, if several: whatever order they were read in), or None."""
+    """The English (or untagged) text among `terms` (the least, if several: whatever order they came in), or None."""
     english = [t.value for t in terms if isinstance(t, ox.Literal) and t.language in ("en", None)]
     return min(english) if english else None
 
