@@ -145,7 +145,6 @@ _DATE = {
         },
     ],
 }
-_ID_OR_IDS = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
 _ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, LINE_TEXT]}
 """An id, ids, or a literal as printed: one line of text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
 
