@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from kg.checks.checked import Project
 from kg.exports.doc_examples import NOT_USED, examples
 from kg.exports.ontology_doc import documented_graph, ontology_html
 from kg.model import Model
-from kg.ontology import Ontology
+from kg.ontology import Ontology, load_ontology
 from kg.vocab import KGO
 
 from .conftest import ONTOLOGY, SOURCES, run_kg
@@ -330,6 +331,29 @@ def test_markup_in_the_corpus_stays_text(
         assert any(HOSTILE_QUOTE in text for text in shown)
     finally:
         context.close()
+
+
+def test_html_in_an_ontology_comment_is_shown_as_text_and_its_markdown_still_renders(
+    project: Project, tmp_path: Path
+) -> None:
+    ontology_dir = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology_dir)
+    kg_ttl = ontology_dir / "kg.ttl"
+    written = "A property usable under an event's `roles:` in the YAML sources."
+    hostile = (
+        "A <img src=x onerror=alert(1)> property <style>body { display: none }</style> usable under an event's "
+        "`roles:` <a href='https://evil.example/'>here</a>.\\n\\n<div>a block</div>"
+    )
+    kg_ttl.write_text(kg_ttl.read_text(encoding="utf-8").replace(written, hostile), encoding="utf-8")
+    changed = dataclasses.replace(project, ontology=load_ontology(ontology_dir))
+    page = parse(ontology_html(changed.ontology, examples(changed)))
+
+    description = entries(page)["EventRole"].rows["Description"]
+    assert [element.tag for element in description.elements()] == ["td", "p", "code", "p"]  # `roles:` is code
+    shown = words(description.text())
+    assert "<img src=x onerror=alert(1)>" in shown and "<style>body { display: none }</style>" in shown
+    assert "<a href='https://evil.example/'>here</a>" in shown and "<div>a block</div>" in shown
+    assert not page.find_all("img") and not any("evil" in a.attrs.get("href", "") for a in page.find_all("a"))
 
 
 # ---------------------------------------------------------------------------- the build and the graph page

@@ -14,18 +14,21 @@ pyLODE forgot to escape could do nothing.  Three of pyLODE's ways are put right 
   truncated pickle, and a read-only install cannot render at all.  They are read from its Turtle files
   instead, only what the page can name (`_background`);
 - importing it configures the root logger at DEBUG, and it logs as it renders: none of that reaches
-  `kg build`'s output or outlasts the call (`_pylode_quiet`).
+  `kg build`'s output or outlasts the call (`_pylode_quiet`);
+- it renders each comment as Markdown, which passes HTML written in it through as markup: an `<img>`,
+  `<style>` or `<a>` in an ontology's comment became part of the page.  The Markdown still renders (code
+  spans, emphasis, lists) but HTML in the text is shown as the text it is (`_markdown_without_html`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pyoxigraph as ox
@@ -132,6 +135,7 @@ def _render(graph: Graph, anchors: dict[str, str]) -> str:
             (ontpub, "load_background_onts_titles", lambda _: _ontology_titles(background)),
             (utils, "intersperse", _sorted_intersperse),
             (ontpub.OntPub, "_make_namespaces", _make_namespaces),
+            (utils, "markdown", SimpleNamespace(markdown=_markdown_without_html)),
         ):
             page = ontpub.OntPub(graph)
             page.fids.update(anchors)  # pyLODE makes anchors from labels ("event" for both Event and event)
@@ -160,8 +164,19 @@ def _pylode_quiet() -> Iterator[None]:
         logging.disable(disabled)
 
 
+def _markdown_without_html(text: str) -> str:
+    """`text` as Markdown, raw HTML in it escaped: Python-Markdown has no such option since 3.0, so its two
+    steps that pass HTML through (blocks and inline tags) are left out."""
+    import markdown
+
+    converter = markdown.Markdown()
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter.convert(text)
+
+
 @contextmanager
-def _patched(*replacements: tuple[ModuleType, str, Callable[..., Any]]) -> Iterator[None]:
+def _patched(*replacements: tuple[ModuleType, str, object]) -> Iterator[None]:
     """Module attributes replaced for the block, then put back."""
     saved = [(module, name, getattr(module, name)) for module, name, _ in replacements]
     try:
