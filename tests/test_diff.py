@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -272,6 +273,18 @@ def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:
     for tag in ("<script", "<code", "<em", "<a ", "<h1"):
         assert tag not in html
     assert html.count("<strong>") == 3  # each record's key, as rendered
+
+
+def test_a_handle_or_a_number_in_a_quote_pings_no_one_on_github() -> None:
+    """GitHub turns `@name` into a mention (a notification) and `#12` or `name#12` into a link to an issue,
+    in text it renders; a pull-request description quoting "@KyivIndependent" would ping that account."""
+    quote = "as @KyivIndependent (@kyiv_ind) wrote in #12 and org/repo#3, GH-4 aside"
+    new = Digest(evidence={EvidenceKey("c", "article", quote): EvidenceDigest("reported", ())})
+    markdown = render_markdown(compare(Digest(), new))
+    assert not re.search(r"[@#][\w-]", markdown.replace("### ", "").replace("## ", ""))
+    html = pytest.importorskip("markdown").markdown(markdown)
+    shown = re.sub(r"<[^>]*>", "", html.replace("<!-- -->", ""))
+    assert quote in shown
 
 
 def test_a_change_deep_inside_a_long_text_is_found_though_shown_shortened() -> None:

@@ -4,6 +4,7 @@ Kept apart from the commands themselves, so that the CLI can offer the formats w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from kg.problems import escaped as safe
@@ -25,10 +26,17 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipe, newline or HTML can break the table or render."""
+    """Text safe inside a Markdown table cell: no pipe, newline or HTML can break the table or render, no
+    handle or number can ping anyone on GitHub."""
     escaped = safe(text).replace("\\", "\\\\").replace("|", "\\|")
     for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         escaped = escaped.replace(character, entity)
     for character in "`*_[]~":  # ~ too: GitHub's Markdown strikes out ~~text~~
         escaped = escaped.replace(character, "\\" + character)
-    return escaped
+    return _GITHUB_REFERENCE.sub(r"\1<!-- -->", escaped)
+
+
+_GITHUB_REFERENCE = re.compile(r"([@#])(?=\w)")
+"""GitHub makes `@name` a mention (a notification to that account) and `#12`, `name#12` a link to an issue,
+in the text of the page it renders: an empty comment after the sign splits that text in two, and nothing
+else shows (a backslash does not stop either)."""
