@@ -669,6 +669,12 @@ def test_a_note_keeps_its_tabs_and_line_breaks(mini: Path) -> None:
             "mini.yaml:24:14: YAML syntax error: this ' ends the single-quoted value it stands in: a ' inside single "
             "quotes is written '' (it''s), or put the value in double quotes",
         ),
+        (  # it said "while scanning a simple key could not find expected ':'", at the colon it had found
+            "    modality: reported\n",
+            "    modality: reported\n    " + "x" * 1100 + ": 1\n",
+            "mini.yaml:24:5: YAML syntax error: a key of 1,100 characters, where YAML reads at most 1,024: no field "
+            "has such a name (a key is what stands before ': ')",
+        ),
     ],
 )
 def test_a_yaml_syntax_error_says_where_the_mistake_is_and_how_to_mend_it(

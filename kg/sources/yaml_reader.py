@@ -461,6 +461,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Pro
         message = f"YAML tag '{tag}' is not allowed: sources are plain YAML, loaded safely"
     elif "exceeded maximum nesting depth" in message:
         message = _TOO_DEEP
+    elif (long_key := _too_long_key(error, lines)) is not None:
+        line, column, length = long_key
+        message = (
+            f"YAML syntax error: a key of {length:,} characters, where YAML reads at most 1,024: no field has such "
+            "a name (a key is what stands before ': ')"
+        )
     elif "while scanning a quoted scalar" in message and error.context_mark is not None:
         opened = error.context_mark  # the end of the file, where it noticed, says nothing
         line, column = opened.line + 1, opened.column + 1
@@ -497,6 +503,20 @@ _VALUE_START = r"^\s*(?:- +)?(?:[\w-]+: +)?"  # a line up to its value: a list i
 _QUOTED_VALUE = re.compile(_VALUE_START + r'"((?:[^"\\]|\\.)*)$')
 """A line whose value opens a double quote it does not close."""
 _SINGLE_QUOTED = re.compile(_VALUE_START + "'")
+
+
+def _too_long_key(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, int] | None:
+    """Where a key longer than YAML's 1,024 characters starts, and its length, when that is what the parser
+    stopped at (it says only "could not find expected ':'", at the colon it did find)."""
+    opened = error.context_mark
+    if error.context != "while scanning a simple key" or opened is None or opened.line >= len(lines):
+        return None
+    colon = _KEY_END.search(lines[opened.line], opened.column)
+    length = colon.start() - opened.column if colon else 0
+    return (opened.line + 1, opened.column + 1, length) if length > 1024 else None
+
+
+_KEY_END = re.compile(r":(?:[ \t]|$)")
 
 
 def _apostrophe_closing(lines: list[str], line: int, column: int) -> int | None:
