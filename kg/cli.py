@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import errno
 import getpass
+import io
 import json
 import math
 import os
@@ -189,7 +190,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    sys.stdout.write(render_timeline(timeline(view, window, args.article), args.format))
+    _print_output(render_timeline(timeline(view, window, args.article), args.format), args.format)
     return 0
 
 
@@ -204,7 +205,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     from kg.curation.conflicts import conflicts, render_conflicts
 
     view = _view(args)
-    sys.stdout.write(render_conflicts(view, conflicts(view), args.format))
+    _print_output(render_conflicts(view, conflicts(view), args.format), args.format)
     return 0
 
 
@@ -215,7 +216,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
     if not sections:
         print(f"kg terms: no term's name or meaning holds '{escaped(args.word)}'", file=sys.stderr)
         return 1
-    sys.stdout.write(render_terms(sections, args.format))
+    _print_output(render_terms(sections, args.format), args.format)
     return 0
 
 
@@ -296,7 +297,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except DiffError as error:
         print(f"kg diff: {error}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(changes, args.format))
+    _print_output(render(changes, args.format), args.format)
     return 1 if args.exit_code and changes else 0
 
 
@@ -420,7 +421,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 1
     for warning in absent:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
         print(printable(f"kg query: warning: {warning}"), file=sys.stderr)
-    sys.stdout.write(output)
+    _print_output(output, args.format)
     return 0
 
 
@@ -711,9 +712,29 @@ def _left_for_exit(made: object) -> None:
         _left.append(made)
 
 
+_FORMATS_TO_READ = frozenset({"table", "text", "markdown"})
+"""Output formats for people, written in the terminal's encoding; the others are data, in UTF-8."""
+
+
+def _print_output(text: str, output_format: str) -> None:
+    """A command's output on stdout.  Data (CSV, TSV, JSON, XML, Turtle, N-Triples) is UTF-8 whatever the
+    terminal's encoding, as those formats are defined: a file written from a Latin-1 terminal holds the same
+    bytes.  Text to read is in the terminal's encoding (`main` has a character it lacks escaped)."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if output_format in _FORMATS_TO_READ or binary is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    binary.write(text.encode("utf-8"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit status 0 (done), 1 (bad input), 2 (usage, unreadable files), 128+signal."""
     args = parser().parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A character the terminal cannot show (`…` on an ASCII or Latin-1 one) is written as `\u2026`, as
+        # Python writes errors, instead of ending the command with a UnicodeEncodeError.
+        sys.stdout.reconfigure(errors="backslashreplace")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:

@@ -500,3 +500,49 @@ def test_the_command_hands_over_all_it_printed_and_its_own_status(built: Path, m
     assert piped.returncode == 0 and len(piped.stdout.splitlines()) == 1 and not piped.stderr
     failed = run_kg("validate", "--sources", str(tmp_path / "nothing here"), "--ontology", str(ONTOLOGY))
     assert failed.returncode != 0 and "not found" in failed.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["timeline"],
+        ["conflicts", "--format", "markdown"],
+        ["terms"],
+        ["query", "-e", "SELECT ?name WHERE { ?x rdfs:label ?name } ORDER BY ?name"],
+    ],
+    ids=lambda command: "-".join(word for word in command[:3] if not word.startswith("SELECT")),
+)
+def test_a_terminal_that_cannot_show_a_character_gets_it_escaped_not_a_traceback(
+    built: Path, command: list[str]
+) -> None:
+    """With an ASCII or Latin-1 terminal (`PYTHONIOENCODING`, a non-UTF-8 locale), `…` or `ʼ` in a name
+    ended the command with a UnicodeEncodeError: it is written as Python writes such a character on stderr."""
+    where = ["--sources", str(SOURCES), "--ontology", str(ONTOLOGY)]
+    if command[0] == "query":
+        where = ["--exports", str(built), "--ontology", str(ONTOLOGY)]
+    argv = [sys.executable, "-m", "kg", *command, *where]
+    utf8 = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+    ascii_ = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"}, timeout=120)
+    assert (utf8.returncode, ascii_.returncode, ascii_.stderr) == (0, 0, b"")
+    assert not utf8.stdout.isascii()  # the command prints characters ASCII lacks
+    assert ascii_.stdout == utf8.stdout.decode("utf-8").encode("ascii", "backslashreplace")
+
+
+@pytest.mark.parametrize("output_format", ["csv", "tsv", "json", "turtle", "ntriples", "timeline csv"])
+def test_a_data_format_is_utf_8_whatever_the_terminals_encoding(built: Path, output_format: str) -> None:
+    """SPARQL's result formats and RDF's are UTF-8 by their specifications, and so is the timeline's CSV: a
+    file written from an ASCII terminal is the same bytes (it was a UnicodeEncodeError)."""
+    query = (
+        "CONSTRUCT { ?x rdfs:label ?name } WHERE { ?x rdfs:label ?name }"
+        if output_format in ("turtle", "ntriples")
+        else "SELECT ?name WHERE { ?x rdfs:label ?name } ORDER BY ?name"
+    )
+    argv = [sys.executable, "-m", "kg", "query", "--exports", str(built), "--ontology", str(ONTOLOGY)]
+    argv += ["--format", output_format, "-e", query]
+    if output_format == "timeline csv":
+        argv = [sys.executable, "-m", "kg", "timeline", "--format", "csv", "--sources", str(SOURCES)]
+        argv += ["--ontology", str(ONTOLOGY)]
+    utf8 = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+    ascii_ = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"}, timeout=120)
+    assert (utf8.returncode, ascii_.returncode, ascii_.stderr) == (0, 0, b"")
+    assert not utf8.stdout.isascii() and ascii_.stdout == utf8.stdout
