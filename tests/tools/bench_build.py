@@ -41,8 +41,9 @@ for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
 
 
 def write_corpus(directory: Path, facts: int) -> None:
-    """A synthetic corpus of `facts` reported, attributed claims: one article (and file) per 1,000."""
-    articles = max(1, facts // FACTS_PER_ARTICLE)
+    """A synthetic corpus of `facts` reported, attributed claims: one article (and file) per 1,000 (the last
+    holds the rest), each claim citing its own sentence."""
+    articles = max(1, -(-facts // FACTS_PER_ARTICLE))
     (directory / "articles").mkdir(parents=True)
     (directory / "facts").mkdir()
     entity_lines = ["entities:"]
@@ -52,15 +53,14 @@ def write_corpus(directory: Path, facts: int) -> None:
         entity_lines.append(f"  - {{id: base-{e}, type: MilitaryBase, name: Base {e}}}")
     (directory / "entities.yaml").write_text("\n".join(entity_lines) + "\n")
     for a in range(articles):
-        sentences = [
-            f"Country {i} operates Base {i % entities} since {1950 + i % 70}." for i in range(FACTS_PER_ARTICLE)
-        ]
+        claims = min(FACTS_PER_ARTICLE, facts - a * FACTS_PER_ARTICLE)
+        sentences = [f"Country {i} operates Base {i % entities} since {1950 + i % 70}." for i in range(claims)]
         (directory / "articles" / f"art-{a}.txt").write_text(f"Headline {a}\n\n" + "\n".join(sentences) + "\n")
         (directory / "articles" / f"art-{a}.yaml").write_text(
             f"id: art-{a}\ntext: art-{a}.txt\nheadline: Headline {a}\n"
         )
         lines = [f"article: art-{a}", "claims:"]
-        for i in range(min(FACTS_PER_ARTICLE, facts - a * FACTS_PER_ARTICLE)):
+        for i in range(claims):
             e = (a * FACTS_PER_ARTICLE + i) % entities
             lines += [
                 f"  - id: c-{a}-{i}",
