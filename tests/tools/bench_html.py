@@ -30,8 +30,9 @@ HUB = """() => {
 }"""
 OUTSIDE = """async () => {
     const i = window.kg.data.counts.nodes - 1;  // the last node: the least connected sort last in the overview
-    const rows = await window.kg.shard("search", Math.floor(i / window.kg.data.shardSize));
-    return window.kg.drawn.has(i) ? null : rows[i % window.kg.data.shardSize][1][0];
+    const size = window.kg.data.searchShardSize;  // the search index has shards of its own size
+    const rows = await window.kg.shard("search", Math.floor(i / size));
+    return window.kg.drawn.has(i) ? null : rows[i % size][1][0];
 }"""
 
 
