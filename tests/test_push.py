@@ -20,6 +20,7 @@ import pytest
 
 from kg.cli import main
 from kg.query.named_graphs import graphs_for_push
+from kg.query.push import graph_url
 from kg.query.serve import server_binary
 from kg.query.store import read_data
 
@@ -176,6 +177,29 @@ def test_basic_auth_is_sent_up_front_and_the_password_comes_from_the_environment
     assert "s3cret-Pw" not in out + err
 
 
+def test_an_endpoint_ending_in_a_bare_question_mark_still_names_each_graph(stub: str, built: Path) -> None:
+    """`store?` was sent as `store??graph=…`: the store saw a parameter named `?graph` and no `graph`, so every
+    PUT replaced its default graph."""
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub + "?", "--user", "analyst"]
+    status, _, err = kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw")
+    assert status == 0, err
+    queries = [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query) for path, _ in GraphStoreStub.seen]
+    assert len(queries) > 1 and all(list(query) == ["graph"] for query in queries)
+    assert GRAPH_BASE + "ontology" in {query["graph"][0] for query in queries}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "graph", "url"),
+    [
+        ("http://h/store", "https://e.org/g#a b", "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%23a+b"),
+        ("http://h/store?", "https://e.org/g/x", "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%2Fx"),
+        ("http://h/store?no_transaction", "urn:g", "http://h/store?no_transaction&graph=urn%3Ag"),
+    ],
+)
+def test_the_graph_url_keeps_the_query_and_adds_the_encoded_graph(endpoint: str, graph: str, url: str) -> None:
+    assert graph_url(endpoint, graph) == url
+
+
 def test_a_refusal_shows_the_servers_message_without_the_password(
     stub: str, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,13 +245,16 @@ def test_an_unreachable_store_is_reported(built: Path) -> None:
         ("http:///store", "'http:///store' names no host"),
         ("http://me:secret@127.0.0.1:1/store", "give the user with --user, the password in KG_PUSH_PASSWORD or when"),
         ("http://127.0.0.1:1/store?graph=x", "'http://127.0.0.1:1/store?graph=x' names a graph already: give the"),
+        ("http://127.0.0.1:1/store#x", "'http://127.0.0.1:1/store#x' has a fragment (#…), which is never sent: the"),
+        ("http://127.0.0.1:1/store#", "'http://127.0.0.1:1/store#' has a fragment (#…), which is never sent: the"),
     ],
 )
 def test_an_endpoint_that_is_no_http_url_is_a_usage_error_before_anything_is_sent(
     built: Path, endpoint: str, error: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each was a traceback from urllib (or, for a file: URL, an attempt to open a local file; for a password in
-    the URL, "Name or service not known")."""
+    the URL, "Name or service not known"; for a fragment, `?graph=` inside it, which urllib drops: every PUT
+    replaced the store's default graph)."""
     with pytest.raises(SystemExit) as usage:
         main(["push", "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint])
     assert usage.value.code == 2

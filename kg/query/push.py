@@ -49,7 +49,8 @@ class Pushed:
 
 def valid_endpoint(url: str) -> str:
     """`url` if it can be pushed to: http or https, a host, a port that exists, no user or password in it
-    (urllib reads `user:secret@` as part of the host name); else ValueError saying what is wrong."""
+    (urllib reads `user:secret@` as part of the host name), no fragment (never sent, so it cannot carry
+    `?graph=`); else ValueError saying what is wrong."""
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port  # ValueError when out of range or not a number
@@ -63,15 +64,20 @@ def valid_endpoint(url: str) -> str:
         raise ValueError(f"'{url}' names no host")
     if port == 0:
         raise ValueError(f"'{url}': port 0 is no port to send to")
+    if "#" in url:
+        raise ValueError(f"'{url}' has a fragment (#…), which is never sent: the store would get no ?graph=")
     if "graph" in urllib.parse.parse_qs(parts.query, keep_blank_values=True):
         raise ValueError(f"'{url}' names a graph already: give the store's endpoint, kg push adds ?graph= for each")
     return url
 
 
 def graph_url(endpoint: str, graph: str) -> str:
-    """Indirect graph identification: `endpoint?graph=<encoded IRI>` (keeping any query already there)."""
-    separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
-    return f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
+    """Indirect graph identification: `endpoint?graph=<encoded IRI>`, keeping any query already there.  Built
+    from the URL's parts: appended as text, `graph=` went after a bare `?` as `??graph=` (a parameter named
+    `?graph`), and into a fragment, which is never sent; a store given no `graph=` replaces its default graph."""
+    parts = urllib.parse.urlsplit(endpoint)
+    query = "&".join(part for part in (parts.query, urllib.parse.urlencode({"graph": graph})) if part)
+    return urllib.parse.urlunsplit(parts._replace(query=query, fragment=""))
 
 
 def public_url(url: str) -> str:
