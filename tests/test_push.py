@@ -120,6 +120,9 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     seen: ClassVar[list[tuple[str, str | None]]] = []
     refuse_with: ClassVar[bytes | None] = None
     trickle: ClassVar[bool] = False  # answer a byte at a time, each within any socket timeout
+    refuse_endlessly: ClassVar[bool] = False  # a 500 whose body, 64 MB sent at once, claims 10 GB
+    refuse_trickling: ClassVar[bool] = False  # a 500 whose 200-byte body comes a byte at a time
+    written: ClassVar[int] = 0  # bytes of the endless body the client took
 
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -132,6 +135,24 @@ class GraphStoreStub(BaseHTTPRequestHandler):
                 self.wfile.write(b".")
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif self.refuse_endlessly:
+            self.send_response(500)
+            self.send_header("Content-Length", str(10**10))
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(1024):
+                    self.wfile.write(b"x" * 65536)
+                    GraphStoreStub.written += 65536
+                time.sleep(5)
+        elif self.refuse_trickling:
+            self.send_response(500)
+            self.send_header("Content-Length", "200")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(200):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
         elif self.refuse_with is not None:
             self.send_response(500)
             self.send_header("Content-Type", "text/html")
@@ -154,6 +175,9 @@ def stub() -> Iterator[str]:
     GraphStoreStub.seen = []
     GraphStoreStub.refuse_with = None
     GraphStoreStub.trickle = False
+    GraphStoreStub.refuse_endlessly = False
+    GraphStoreStub.refuse_trickling = False
+    GraphStoreStub.written = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -220,6 +244,24 @@ def test_a_store_that_answers_a_byte_at_a_time_is_given_up_on_at_the_timeout(stu
     assert time.monotonic() - start < 2.5
     assert status == 1 and err.startswith("kg push: PUT <") and err.endswith(": no answer within 1 s (--timeout)\n")
     assert len(GraphStoreStub.seen) == 1
+
+
+def test_only_the_start_of_a_refusals_endless_body_is_read(stub: str, built: Path) -> None:
+    """The whole body was read, however long, before a word of it was shown: 4.6 GB of memory in 5 s."""
+    GraphStoreStub.refuse_endlessly = True
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "3")
+    assert status == 1 and "HTTP 500" in err and err.rstrip().endswith("x …"), err
+    assert GraphStoreStub.written < 32 * 2**20  # the rest stayed in the store: kg push hung up
+
+
+def test_a_refusal_that_comes_a_byte_at_a_time_is_given_up_on_at_the_timeout(stub: str, built: Path) -> None:
+    """The refusal's body was read after the deadline, with no bound of its own: 20 s of a 1,000-byte body sent
+    a byte a second ran 20 s under `--timeout 2`."""
+    GraphStoreStub.refuse_trickling = True
+    start = time.monotonic()
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "1")
+    assert time.monotonic() - start < 10  # the body alone takes 20 s
+    assert status == 1 and err.endswith(": no answer within 1 s (--timeout)\n")
 
 
 def test_a_refusal_with_terminal_escapes_is_shown_escaped(stub: str, built: Path) -> None:

@@ -24,6 +24,9 @@ from kg.problems import escaped
 AUTH_SCHEMES = ("basic", "digest")
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
 _ERROR_BODY_LIMIT = 4000
+_BODY_READ_LIMIT = 16384
+"""Bytes of an answer's body read at most: a refusal's message is in its first few (an HTML page's text after
+its head), and a store may send a body without end."""
 DEFAULT_PUSH_TIMEOUT = 300.0
 """Seconds one graph's PUT may take, answer included (all 102 graphs of the 100,000-fact graph went to Virtuoso
 in 49 s, and through Oxigraph's transactions in 171 s)."""
@@ -106,16 +109,48 @@ def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.Ope
     return urllib.request.build_opener(handler)
 
 
-def _server_message(error: urllib.error.HTTPError, secret: str | None) -> str:
+@dataclass(frozen=True)
+class _Refusal:
+    """A store's refusal with the start of its body, read within the request's deadline."""
+
+    error: urllib.error.HTTPError
+    body: bytes
+
+
+def _refusal(error: urllib.error.HTTPError) -> _Refusal:
+    """The refusal with at most `_BODY_READ_LIMIT` bytes of its body (one more, to tell that it goes on); a body
+    cut off (the connection reset, a wait past the socket's timeout) leaves the status to report."""
+    with error:
+        try:
+            return _Refusal(error, error.read(_BODY_READ_LIMIT + 1))
+        except OSError:
+            return _Refusal(error, b"")
+
+
+def _answer(http: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float) -> int | _Refusal:
+    """The store's status for `request`, or its refusal; only the start of the body is read, as it could be
+    endless."""
+    try:
+        with http.open(request, timeout=timeout) as response:
+            response.read(_BODY_READ_LIMIT)
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return _refusal(error)
+
+
+def _server_message(refusal: _Refusal, secret: str | None) -> str:
     """The refusal's body as text (HTML reduced to its text), without the password, cut to a sane length."""
-    body = error.read().decode("utf-8", "replace")
-    if "html" in (error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
+    cut = len(refusal.body) > _BODY_READ_LIMIT
+    body = refusal.body[:_BODY_READ_LIMIT].decode("utf-8", "replace")
+    if "html" in (refusal.error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
         body = html.unescape(re.sub(r"<(title|style|script)\b.*?</\1>|<[^>]+>", " ", body, flags=re.DOTALL | re.I))
     body = "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
     if secret:
         body = body.replace(secret, "********")
     body = escaped(body)  # a terminal escape in the body would reach the terminal
-    return body if len(body) <= _ERROR_BODY_LIMIT else body[:_ERROR_BODY_LIMIT] + " …"
+    if len(body) > _ERROR_BODY_LIMIT:
+        return body[:_ERROR_BODY_LIMIT] + " …"
+    return body + " …" if cut else body
 
 
 def put_graph(
@@ -129,19 +164,18 @@ def put_graph(
 ) -> int:
     """Replace `graph` with `triples` (sent as Turtle); returns the HTTP status.  The request, answer included,
     must be done within `timeout` seconds: a socket's own timeout bounds each wait only, and a store that
-    sends a byte now and then (or accepts and never answers on a connection kept open) would hold it forever."""
+    sends a byte now and then (or accepts and never answers on a connection kept open) would hold it forever.
+    So a refusal's body is read there too (`_answer`)."""
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     url = graph_url(endpoint, graph)
     request = urllib.request.Request(
         url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
     )
-    outcome: list[int | BaseException] = []
+    outcome: list[int | _Refusal | BaseException] = []
 
     def send() -> None:
         try:
-            with http.open(request, timeout=timeout) as response:
-                response.read()
-                outcome.append(response.status)
+            outcome.append(_answer(http, request, timeout))
         except BaseException as error:  # handed to the caller's thread
             outcome.append(error)
 
@@ -150,17 +184,17 @@ def put_graph(
     sending.join(timeout)
     if not outcome:
         raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
-    try:
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
-    except urllib.error.HTTPError as error:
-        message = _server_message(error, secret)
+    if isinstance(outcome[0], _Refusal):
+        error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else ""
         raise PushError(
             f"PUT <{graph}> to {public_url(endpoint)}: HTTP {error.code} {error.reason}{hint}"
             + (f"\n{message}" if message else "")
-        ) from None
+        )
+    try:
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
     except (urllib.error.URLError, OSError) as error:
         raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: {getattr(error, 'reason', error)}") from None
 
