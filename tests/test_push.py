@@ -119,6 +119,7 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     expected = "Basic " + base64.b64encode(b"analyst:s3cret-Pw").decode()
     seen: ClassVar[list[tuple[str, str | None]]] = []
     refuse_with: ClassVar[bytes | None] = None
+    challenge: ClassVar[str] = 'Basic realm="kg"'
     trickle: ClassVar[bool] = False  # answer a byte at a time, each within any socket timeout
     refuse_endlessly: ClassVar[bool] = False  # a 500 whose body, 64 MB sent at once, claims 10 GB
     refuse_trickling: ClassVar[bool] = False  # a 500 whose 200-byte body comes a byte at a time
@@ -160,7 +161,7 @@ class GraphStoreStub(BaseHTTPRequestHandler):
             self.wfile.write(self.refuse_with)
         elif self.headers.get("Authorization") != self.expected:
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            self.send_header("WWW-Authenticate", self.challenge)
             self.end_headers()
         else:
             self.send_response(201)
@@ -174,6 +175,7 @@ class GraphStoreStub(BaseHTTPRequestHandler):
 def stub() -> Iterator[str]:
     GraphStoreStub.seen = []
     GraphStoreStub.refuse_with = None
+    GraphStoreStub.challenge = 'Basic realm="kg"'
     GraphStoreStub.trickle = False
     GraphStoreStub.refuse_endlessly = False
     GraphStoreStub.refuse_trickling = False
@@ -262,6 +264,33 @@ def test_a_refusal_that_comes_a_byte_at_a_time_is_given_up_on_at_the_timeout(stu
     status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "1")
     assert time.monotonic() - start < 10  # the body alone takes 20 s
     assert status == 1 and err.endswith(": no answer within 1 s (--timeout)\n")
+
+
+@pytest.mark.parametrize(
+    ("auth", "challenge", "said"),
+    [
+        ("basic", 'Digest realm="x", nonce="abc", qop="auth"', "asks for Digest authentication (use --auth digest)"),
+        ("digest", 'Basic realm="kg"', "asks for Basic authentication (use --auth basic)"),
+        ("digest", 'Bearer realm="x"', "asks for Bearer authentication, which kg push does not speak (basic, digest)"),
+        ("basic", "Negotiate", "asks for Negotiate authentication, which kg push does not speak (basic, digest)"),
+        (
+            "digest",
+            'Digest realm="x", nonce="abc", qop="auth", algorithm=SHA-512-256',
+            "asks for Digest authentication in a way kg push cannot answer: Unsupported digest authentication "
+            "algorithm 'SHA-512-256'",
+        ),
+    ],
+)
+def test_a_challenge_kg_push_cannot_answer_names_the_scheme_the_store_asks_for(
+    stub: str, built: Path, auth: str, challenge: str, said: str
+) -> None:
+    """Each was a traceback: urllib's auth handlers raise ValueError for a scheme or algorithm they do not speak
+    (`--auth digest` against Basic was "check --user, the password and --auth", with no word of Basic)."""
+    GraphStoreStub.challenge = challenge
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--user", "analyst"]
+    status, _, err = kg_push(*argv, "--auth", auth, "--password", "not-the-password")
+    assert status == 1 and err.startswith("kg push: PUT <") and err.count("\n") == 1, err
+    assert err.endswith(f": HTTP 401 Unauthorized: the store {said}\n")
 
 
 def test_a_refusal_with_terminal_escapes_is_shown_escaped(stub: str, built: Path) -> None:

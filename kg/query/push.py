@@ -14,8 +14,11 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from http.client import HTTPMessage
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -91,6 +94,62 @@ def public_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
+_CHALLENGE = re.compile(r"(?:^|,)\s*([!#$%&'*+.^_`|~\w-]+)(?=\s+[^\s=,]|\s*(?:,|$))")
+"""An auth-scheme: a token opening the header or following a comma, not an auth-param's name (`nonce=`)."""
+
+
+def _challenged_schemes(headers: HTTPMessage) -> list[str]:
+    """The schemes a 401's challenges name, as written (`Digest realm="…", nonce="…"` → Digest), each once."""
+    found = (name for header in headers.get_all("WWW-Authenticate", []) for name in _CHALLENGE.findall(header))
+    return list(dict.fromkeys(map(escaped, found)))
+
+
+def _unanswerable(scheme: str, code: int, reason: str, headers: HTTPMessage, why: str) -> urllib.error.URLError:
+    """The 401 told by the scheme the store asks for, and the --auth to give when kg push speaks it."""
+    asked = _challenged_schemes(headers)
+    spoken = [name.lower() for name in asked if name.lower() in AUTH_SCHEMES]
+    if scheme in spoken:
+        detail = f" in a way kg push cannot answer: {why}"
+    elif spoken:
+        detail = f" (use --auth {spoken[0]})"
+    else:
+        detail = f", which kg push does not speak ({', '.join(AUTH_SCHEMES)})"
+    named = " or ".join(asked) or "an unnamed"
+    return urllib.error.URLError(f"HTTP {code} {reason}: the store asks for {named} authentication{detail}")
+
+
+def _answered(scheme: str, retry: Callable[[], object], code: int, reason: str, headers: HTTPMessage) -> object:
+    """`retry` (urllib answering the challenge with the credentials), or an error naming the scheme the store
+    asks for: for another scheme, or a Digest urllib cannot compute, urllib raises ValueError (a traceback), and
+    its Digest handler gives up on a Basic challenge as if the password were wrong."""
+    try:
+        retried = retry()
+    except ValueError as error:
+        raise _unanswerable(scheme, code, reason, headers, str(error)) from None
+    asked = [name.lower() for name in _challenged_schemes(headers)]
+    if retried is None and asked and scheme not in asked:
+        raise _unanswerable(scheme, code, reason, headers, "")
+    return retried
+
+
+class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
+    """urllib's Basic authentication, with a challenge it cannot answer told by its scheme (`_answered`)."""
+
+    def http_error_401(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> object:
+        return _answered("basic", partial(super().http_error_401, req, fp, code, msg, headers), code, msg, headers)
+
+
+class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest authentication, with a challenge it cannot answer told by its scheme (`_answered`)."""
+
+    def http_error_401(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> object:
+        return _answered("digest", partial(super().http_error_401, req, fp, code, msg, headers), code, msg, headers)
+
+
 def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
     if credentials is None:
         return urllib.request.build_opener()
@@ -101,11 +160,7 @@ def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.Ope
     manager.add_password(
         None, endpoint, credentials.user, credentials.password, is_authenticated=credentials.scheme == "basic"
     )
-    handler = (
-        urllib.request.HTTPBasicAuthHandler(manager)
-        if credentials.scheme == "basic"
-        else urllib.request.HTTPDigestAuthHandler(manager)
-    )
+    handler = _BasicAuthHandler(manager) if credentials.scheme == "basic" else _DigestAuthHandler(manager)
     return urllib.request.build_opener(handler)
 
 
