@@ -20,7 +20,7 @@ import pytest
 
 from kg.cli import main
 from kg.query.named_graphs import graphs_for_push
-from kg.query.push import graph_url
+from kg.query.push import graph_url, public_url, valid_endpoint
 from kg.query.serve import server_binary
 from kg.query.store import read_data
 
@@ -316,6 +316,17 @@ def test_an_unreachable_store_is_reported(built: Path) -> None:
         ("http:///store", "'http:///store' names no host"),
         ("http://me:secret@127.0.0.1:1/store", "give the user with --user, the password in KG_PUSH_PASSWORD or when"),
         ("http://127.0.0.1:1/store?graph=x", "'http://127.0.0.1:1/store?graph=x' names a graph already: give the"),
+        ("http://127.0.0.1:1/st ore", "'http://127.0.0.1:1/st ore' is not a URL: it holds a space: %-escape it (%20)"),
+        (
+            "http://127.0.0.1:1/s\r\nX-Injected: 1",
+            "'http://127.0.0.1:1/s\\u000d\\u000aX-Injected: 1' is not a URL: it holds U+000D (a control character): "
+            "%-escape it (%0D)",
+        ),
+        ("http://127.0.0.1:1/caf\u00e9", "'http://127.0.0.1:1/café' is not a URL: it holds 'é' (U+00E9): %-escape it"),
+        (
+            "http://" + "a" * 64 + ".org/",
+            "'http://" + "a" * 64 + ".org/' is not a URL: its host cannot be sent (label empty or too long)",
+        ),
         ("http://127.0.0.1:1/store#x", "'http://127.0.0.1:1/store#x' has a fragment (#…), which is never sent: the"),
         ("http://127.0.0.1:1/store#", "'http://127.0.0.1:1/store#' has a fragment (#…), which is never sent: the"),
     ],
@@ -323,15 +334,22 @@ def test_an_unreachable_store_is_reported(built: Path) -> None:
 def test_an_endpoint_that_is_no_http_url_is_a_usage_error_before_anything_is_sent(
     built: Path, endpoint: str, error: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each was a traceback from urllib (or, for a file: URL, an attempt to open a local file; for a password in
-    the URL, "Name or service not known"; for a fragment, `?graph=` inside it, which urllib drops: every PUT
-    replaced the store's default graph)."""
+    """Each was a traceback from urllib or http.client (or, for a file: URL, an attempt to open a local file; for
+    a password in the URL, "Name or service not known"; for a fragment, `?graph=` inside it, which urllib drops:
+    every PUT replaced the store's default graph)."""
     with pytest.raises(SystemExit) as usage:
         main(["push", "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint])
     assert usage.value.code == 2
     err = capsys.readouterr().err
     assert f"kg push: error: argument --endpoint: {error}" in err
     assert "secret" not in err and "Traceback" not in err
+
+
+def test_an_international_host_is_let_through_and_an_ipv6_one_is_shown_in_brackets() -> None:
+    """http.client sends a host in its xn-- form; `http://[::1]:1/` was shown as `http://::1:1/`."""
+    assert valid_endpoint("http://bücher.example/store") == "http://bücher.example/store"
+    assert public_url("http://[::1]:18999/store?x") == "http://[::1]:18999/store?x"
+    assert public_url("http://me:pw@[2001:db8::1]/store") == "http://[2001:db8::1]/store"
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ handed to urllib's password manager and removed from any server message we show.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import threading
@@ -55,8 +56,8 @@ class Pushed:
 
 def valid_endpoint(url: str) -> str:
     """`url` if it can be pushed to: http or https, a host, a port that exists, no user or password in it
-    (urllib reads `user:secret@` as part of the host name), no fragment (never sent, so it cannot carry
-    `?graph=`); else ValueError saying what is wrong."""
+    (urllib reads `user:secret@` as part of the host name), nothing http.client refuses to send (`_unsendable`),
+    no fragment (never sent, so it cannot carry `?graph=`); else ValueError saying what is wrong."""
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port  # ValueError when out of range or not a number
@@ -68,6 +69,9 @@ def valid_endpoint(url: str) -> str:
         raise ValueError(f"give the user with --user, the password in {PASSWORD_ENV} or when asked, not in the URL")
     if not parts.hostname:
         raise ValueError(f"'{url}' names no host")
+    unsendable = _unsendable(url, parts)
+    if unsendable:
+        raise ValueError(f"'{url}' is not a URL: {unsendable}")
     if port == 0:
         raise ValueError(f"'{url}': port 0 is no port to send to")
     if "#" in url:
@@ -75,6 +79,33 @@ def valid_endpoint(url: str) -> str:
     if "graph" in urllib.parse.parse_qs(parts.query, keep_blank_values=True):
         raise ValueError(f"'{url}' names a graph already: give the store's endpoint, kg push adds ?graph= for each")
     return url
+
+
+_NOT_IN_A_REQUEST = re.compile(r"[\x00-\x20\x7f]")
+"""What http.client refuses in a request's target or host (InvalidURL): a space, a control character."""
+
+
+def _character(char: str) -> str:
+    """`char` named for a message: a space or a control character does not show."""
+    if char == " ":
+        return "a space"
+    if _NOT_IN_A_REQUEST.match(char):
+        return f"U+{ord(char):04X} (a control character)"
+    return f"'{char}' (U+{ord(char):04X})"
+
+
+def _unsendable(url: str, parts: urllib.parse.SplitResult) -> str | None:
+    """Why http.client cannot send `url` (or None): a space or control character anywhere (urlsplit drops a line
+    break or tab, http.client does not), a character beyond ASCII outside the host (sent as ASCII), a host the
+    resolver's IDNA encoding refuses.  Each was a traceback, at the first PUT."""
+    found = _NOT_IN_A_REQUEST.search(url) or re.search(r"[^\x00-\x7f]", parts.path + parts.query + parts.fragment)
+    if found:
+        return f"it holds {_character(found.group())}: %-escape it ({urllib.parse.quote(found.group())})"
+    try:
+        codecs.lookup("idna").encode(parts.hostname or "")
+    except UnicodeError as error:
+        return f"its host cannot be sent ({error})"
+    return None
 
 
 def graph_url(endpoint: str, graph: str) -> str:
@@ -90,6 +121,7 @@ def public_url(url: str) -> str:
     """The URL without any user:password@ part, for messages."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address, bracketed as in the URL
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
