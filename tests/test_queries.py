@@ -303,6 +303,20 @@ def test_a_query_from_standard_input(mini_exports: Path, monkeypatch: pytest.Mon
     assert query(mini_exports, "-")[1] == "true\n"
 
 
+def test_a_byte_order_mark_that_starts_a_query_file_or_standard_input_is_no_character_of_it(
+    mini_exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query saved with a BOM (as Windows editors save) was refused: `1:10: expected CONSTRUCT`, the caret
+    inside `ASK`, the BOM not shown."""
+    path = tmp_path / "q.rq"
+    path.write_bytes(b"\xef\xbb\xbfASK { kg:russia a kgo:Country }\n")
+    assert query(mini_exports, str(path))[:2] == (0, "true\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffASK { kg:russia a kgo:Country }"))
+    assert query(mini_exports, "-")[:2] == (0, "true\n")
+    path.write_bytes(b"\xef\xbb\xbfASK { ?x a foo:Bar }\n")  # located in the text as read, without the BOM
+    assert query(mini_exports, str(path))[2].startswith(f"{path}:1:12: unknown prefix 'foo:'")
+
+
 def test_a_file_and_an_expression_together_are_refused(mini_exports: Path, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("ASK {}", encoding="utf-8")

@@ -288,6 +288,17 @@ def test_a_request_that_could_be_read_two_ways_is_refused(
     assert answer[0] == status and reason in answer[2].decode(), answer
 
 
+@pytest.mark.parametrize(
+    ("media", "body"), [(SPARQL_QUERY, b"\xef\xbb\xbfASK {}"), (FORM, b"\xef\xbb\xbfquery=ASK+{}")]
+)
+def test_a_byte_order_mark_that_starts_a_body_is_no_character_of_it(server: Server, media: str, body: bytes) -> None:
+    """It was the query's first character: `error at 1:10: expected CONSTRUCT` (a form's: no `query` field)."""
+    status, _, answer = exchange(
+        server, "POST", "/query", [media, f"Content-Length: {len(body)}", "Accept: text/csv"], body
+    )
+    assert (status, answer) == (200, b"true"), answer
+
+
 @pytest.mark.parametrize("target", ["/query?query=ASK%7B%7D", "/"])
 def test_a_get_with_a_body_is_refused(server: Server, target: str) -> None:
     """Whose query would it be: the address's or the body's?"""

@@ -21,6 +21,7 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
 from kg.limits import MAX_QUERY_BYTES
 from kg.query.refusal import refusal
+from kg.sources.reading import BOM
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
 METHODS = ("GET", "POST")
@@ -165,8 +166,9 @@ def _codec(charset: str) -> str | None:
 
 
 def _text(body: bytes) -> str:
+    """The body as text; a byte order mark that starts it is no character of it (as in `kg query`'s files)."""
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as error:
         raise Refused(HTTPStatus.BAD_REQUEST, f"the body is not UTF-8 text (byte {error.start})") from None
 
