@@ -286,6 +286,22 @@ def test_updates_are_refused(mini_exports: Path) -> None:
     assert status == 1 and "kg query only reads" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "shown"),
+    [
+        ("CLEAR ALL", "1:1", "CLEAR ALL\n  ^"),
+        ("  LOAD <http://127.0.0.1:1/x>", "1:3", "  LOAD <http://127.0.0.1:1/x>\n    ^"),
+        ("PREFIX ex: <http://example.org/>\n# add one\n  INSERT DATA { ex:a ex:b ex:c }", "3:3", "  INSERT DATA"),
+    ],
+)
+def test_an_update_is_refused_at_its_keyword(mini_exports: Path, text: str, where: str, shown: str) -> None:
+    """The engine places every Update at 1:10, and the refusal was shown there: past the end of `CLEAR ALL`,
+    under `tp:` of `LOAD <http://…>`."""
+    status, _, err = query(mini_exports, "-e", text)
+    assert status == 1 and err.startswith(f"-e:{where}: this is a SPARQL Update; kg query only reads"), err
+    assert shown in err
+
+
 def test_a_missing_export_says_to_run_kg_build(tmp_path: Path) -> None:
     status, _, err = query(tmp_path / "nowhere", "-e", "ASK {}")
     assert status == 2
