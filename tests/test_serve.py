@@ -289,6 +289,21 @@ def test_a_request_that_could_be_read_two_ways_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("headers", "body", "status", "reason"),
+    [
+        ([SPARQL_QUERY, "Content-Length: 0"], b"", 400, "the request holds no query (a `query` parameter, or the"),
+        ([SPARQL_QUERY, "Content-Length: 3"], b" \n\t", 400, "the request holds no query (a `query` parameter, or"),
+    ],
+)  # fmt: skip
+def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(
+    server: Server, headers: list[str], body: bytes, status: int, reason: str
+) -> None:
+    """An empty query body was the engine's `error at 1:1: expected [_]`."""
+    answer = exchange(server, "POST", "/query", headers, body)
+    assert answer[0] == status and reason in answer[2].decode(), answer
+
+
+@pytest.mark.parametrize(
     ("media", "body"), [(SPARQL_QUERY, b"\xef\xbb\xbfASK {}"), (FORM, b"\xef\xbb\xbfquery=ASK+{}")]
 )
 def test_a_byte_order_mark_that_starts_a_body_is_no_character_of_it(server: Server, media: str, body: bytes) -> None:

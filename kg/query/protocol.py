@@ -155,7 +155,9 @@ def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:
     if (charset := headers.get_content_charset()) is not None and _codec(charset) != "utf-8":
         raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is sent in UTF-8, not {charset}")
     text = _text(body)
-    return _fields(text) if media == FORM else [("query", text)]
+    if media == FORM:
+        return _fields(text)
+    return [("query", text)] if text.strip() else []  # none, as an empty form holds none (not the engine's error)
 
 
 def _codec(charset: str) -> str | None:
