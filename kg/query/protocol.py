@@ -32,6 +32,7 @@ PAGES = frozenset({"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg", "/stor
 Store Protocol (`/store?graph=…`).  Any other address is not forwarded."""
 FORM = "application/x-www-form-urlencoded"
 _QUERY_BODY = "application/sparql-query"
+_UPDATE_BODY = "application/sparql-update"
 _DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
 """The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
 _ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
@@ -150,6 +151,8 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
 def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:
     """The fields a POST's body holds: a form's, or its whole text as the query."""
     media = headers.get_content_type()  # text/plain when there is none
+    if media == _UPDATE_BODY:
+        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if media not in (FORM, _QUERY_BODY):
         raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is posted as {_QUERY_BODY} or as a form ({FORM})")
     if (charset := headers.get_content_charset()) is not None and _codec(charset) != "utf-8":
