@@ -294,13 +294,15 @@ def test_a_request_that_could_be_read_two_ways_is_refused(
         ([SPARQL_QUERY, "Content-Length: 0"], b"", 400, "the request holds no query (a `query` parameter, or the"),
         ([SPARQL_QUERY, "Content-Length: 3"], b" \n\t", 400, "the request holds no query (a `query` parameter, or"),
         (["Content-Type: application/sparql-update", "Content-Length: 8"], b"DROP ALL", 403, "read-only"),
+        ([SPARQL_QUERY, "Content-Length: \u0665"], b"", 400, "Content-Length is not a number of bytes: '\u0665'"),
     ],
 )  # fmt: skip
 def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(
     server: Server, headers: list[str], body: bytes, status: int, reason: str
 ) -> None:
     """An empty query body was the engine's `error at 1:1: expected [_]`; an Update posted as such was 415 (a
-    query is posted as …), not the 403 of `update=`."""
+    query is posted as …), not the 403 of `update=`; a header echoed in the reason came back mojibake (read as
+    Latin-1, sent as UTF-8)."""
     answer = exchange(server, "POST", "/query", headers, body)
     assert answer[0] == status and reason in answer[2].decode(), answer
 

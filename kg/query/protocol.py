@@ -78,10 +78,16 @@ def body_length(headers: Message) -> int:
         raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no Transfer-Encoding)")
     text = (headers.get("Content-Length") or "0").strip()
     if not text.isascii() or not text.isdigit():
-        raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {text!r}")
+        raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {_as_sent(text)!r}")
     if len(text.lstrip("0")) > len(str(MAX_REQUEST_BYTES)) or int(text) > MAX_REQUEST_BYTES:
         raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
     return int(text)
+
+
+def _as_sent(value: str) -> str:
+    """A header's value as the client wrote it, to echo in a reason: http.client reads headers as Latin-1, and a
+    client writes UTF-8 (`٥` came back as `Ù¥`, then sent as UTF-8: mojibake)."""
+    return value.encode("latin-1").decode("utf-8", "backslashreplace")
 
 
 def host(headers: Message) -> str | None:
