@@ -47,7 +47,7 @@ from kg.query.push import (
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
-from kg.sources.reading import Refused, read_bounded
+from kg.sources.reading import BOM, Refused, read_bounded
 from kg.sources.schema import write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
 
@@ -347,15 +347,18 @@ def _base(text: str) -> str:
 
 
 def _query_text(args: argparse.Namespace) -> tuple[str, str]:
-    """(name for error messages, query text) from `-e TEXT`, a file, or `-` for standard input."""
+    """(name for error messages, query text) from `-e TEXT`, a file, or `-` for standard input.  A byte order
+    mark that starts a file or the input is no character of it, as in a source file (Windows editors save one:
+    it was the query's first character, `1:10: expected CONSTRUCT`)."""
     if args.expression is not None:
         return "-e", args.expression
     if str(args.file) == "-":
         text = sys.stdin.read(MAX_QUERY_BYTES + 1)
         if len(text.encode("utf-8", "surrogateescape")) > MAX_QUERY_BYTES:
             raise Refused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
-        return "<stdin>", text
-    return str(args.file), read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter").decode()
+        return "<stdin>", text.removeprefix(BOM)
+    data = read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter")
+    return str(args.file), data.decode().removeprefix(BOM)
 
 
 def _warn_if_stale(args: argparse.Namespace) -> None:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +34,7 @@ from kg.curation.entity import _check_added
 from kg.curation.placing import put_in_place
 from kg.curation.scaffold import new_article
 from kg.curation.timeline import Window, render_timeline, timeline
+from kg.curation.watch import Watcher, start_server
 from kg.exports.view import View
 from kg.sources.records import load_sources
 
@@ -1028,6 +1030,24 @@ def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: 
                 assert (host, answer.status) == (host, status)
         except urllib.error.HTTPError as error:
             assert (host, error.code) == (host, status)
+
+
+@pytest.mark.parametrize("path", ["/%00", "/graph.ttl%00.html", "/%00/"])
+def test_the_watch_server_answers_a_path_with_a_null_byte_404(
+    mini: Path, tmp_path: Path, path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`open()` raised ValueError (embedded null byte): a traceback on the curator's terminal and no answer."""
+    (tmp_path / "out").mkdir()
+    server = start_server(Watcher(mini, ONTOLOGY, tmp_path / "out"), port=0)
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.server_address[1]}{path}")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("header", ["|+", ">+", "|2+", "|+2"])

@@ -20,6 +20,7 @@ import pytest
 
 from kg.cli import main
 from kg.query.named_graphs import graphs_for_push
+from kg.query.push import graph_url, public_url, valid_endpoint
 from kg.query.serve import server_binary
 from kg.query.store import read_data
 
@@ -118,7 +119,11 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     expected = "Basic " + base64.b64encode(b"analyst:s3cret-Pw").decode()
     seen: ClassVar[list[tuple[str, str | None]]] = []
     refuse_with: ClassVar[bytes | None] = None
+    challenge: ClassVar[str] = 'Basic realm="kg"'
     trickle: ClassVar[bool] = False  # answer a byte at a time, each within any socket timeout
+    refuse_endlessly: ClassVar[bool] = False  # a 500 whose body, 64 MB sent at once, claims 10 GB
+    refuse_trickling: ClassVar[bool] = False  # a 500 whose 200-byte body comes a byte at a time
+    written: ClassVar[int] = 0  # bytes of the endless body the client took
 
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -131,6 +136,24 @@ class GraphStoreStub(BaseHTTPRequestHandler):
                 self.wfile.write(b".")
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif self.refuse_endlessly:
+            self.send_response(500)
+            self.send_header("Content-Length", str(10**10))
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(1024):
+                    self.wfile.write(b"x" * 65536)
+                    GraphStoreStub.written += 65536
+                time.sleep(5)
+        elif self.refuse_trickling:
+            self.send_response(500)
+            self.send_header("Content-Length", "200")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(200):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
         elif self.refuse_with is not None:
             self.send_response(500)
             self.send_header("Content-Type", "text/html")
@@ -138,7 +161,7 @@ class GraphStoreStub(BaseHTTPRequestHandler):
             self.wfile.write(self.refuse_with)
         elif self.headers.get("Authorization") != self.expected:
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            self.send_header("WWW-Authenticate", self.challenge)
             self.end_headers()
         else:
             self.send_response(201)
@@ -152,7 +175,11 @@ class GraphStoreStub(BaseHTTPRequestHandler):
 def stub() -> Iterator[str]:
     GraphStoreStub.seen = []
     GraphStoreStub.refuse_with = None
+    GraphStoreStub.challenge = 'Basic realm="kg"'
     GraphStoreStub.trickle = False
+    GraphStoreStub.refuse_endlessly = False
+    GraphStoreStub.refuse_trickling = False
+    GraphStoreStub.written = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -176,6 +203,29 @@ def test_basic_auth_is_sent_up_front_and_the_password_comes_from_the_environment
     assert "s3cret-Pw" not in out + err
 
 
+def test_an_endpoint_ending_in_a_bare_question_mark_still_names_each_graph(stub: str, built: Path) -> None:
+    """`store?` was sent as `store??graph=…`: the store saw a parameter named `?graph` and no `graph`, so every
+    PUT replaced its default graph."""
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub + "?", "--user", "analyst"]
+    status, _, err = kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw")
+    assert status == 0, err
+    queries = [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query) for path, _ in GraphStoreStub.seen]
+    assert len(queries) > 1 and all(list(query) == ["graph"] for query in queries)
+    assert GRAPH_BASE + "ontology" in {query["graph"][0] for query in queries}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "graph", "url"),
+    [
+        ("http://h/store", "https://e.org/g#a b", "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%23a+b"),
+        ("http://h/store?", "https://e.org/g/x", "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%2Fx"),
+        ("http://h/store?no_transaction", "urn:g", "http://h/store?no_transaction&graph=urn%3Ag"),
+    ],
+)
+def test_the_graph_url_keeps_the_query_and_adds_the_encoded_graph(endpoint: str, graph: str, url: str) -> None:
+    assert graph_url(endpoint, graph) == url
+
+
 def test_a_refusal_shows_the_servers_message_without_the_password(
     stub: str, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -196,6 +246,51 @@ def test_a_store_that_answers_a_byte_at_a_time_is_given_up_on_at_the_timeout(stu
     assert time.monotonic() - start < 2.5
     assert status == 1 and err.startswith("kg push: PUT <") and err.endswith(": no answer within 1 s (--timeout)\n")
     assert len(GraphStoreStub.seen) == 1
+
+
+def test_only_the_start_of_a_refusals_endless_body_is_read(stub: str, built: Path) -> None:
+    """The whole body was read, however long, before a word of it was shown: 4.6 GB of memory in 5 s."""
+    GraphStoreStub.refuse_endlessly = True
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "3")
+    assert status == 1 and "HTTP 500" in err and err.rstrip().endswith("x …"), err
+    assert GraphStoreStub.written < 32 * 2**20  # the rest stayed in the store: kg push hung up
+
+
+def test_a_refusal_that_comes_a_byte_at_a_time_is_given_up_on_at_the_timeout(stub: str, built: Path) -> None:
+    """The refusal's body was read after the deadline, with no bound of its own: 20 s of a 1,000-byte body sent
+    a byte a second ran 20 s under `--timeout 2`."""
+    GraphStoreStub.refuse_trickling = True
+    start = time.monotonic()
+    status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "1")
+    assert time.monotonic() - start < 10  # the body alone takes 20 s
+    assert status == 1 and err.endswith(": no answer within 1 s (--timeout)\n")
+
+
+@pytest.mark.parametrize(
+    ("auth", "challenge", "said"),
+    [
+        ("basic", 'Digest realm="x", nonce="abc", qop="auth"', "asks for Digest authentication (use --auth digest)"),
+        ("digest", 'Basic realm="kg"', "asks for Basic authentication (use --auth basic)"),
+        ("digest", 'Bearer realm="x"', "asks for Bearer authentication, which kg push does not speak (basic, digest)"),
+        ("basic", "Negotiate", "asks for Negotiate authentication, which kg push does not speak (basic, digest)"),
+        (
+            "digest",
+            'Digest realm="x", nonce="abc", qop="auth", algorithm=SHA-512-256',
+            "asks for Digest authentication in a way kg push cannot answer: Unsupported digest authentication "
+            "algorithm 'SHA-512-256'",
+        ),
+    ],
+)
+def test_a_challenge_kg_push_cannot_answer_names_the_scheme_the_store_asks_for(
+    stub: str, built: Path, auth: str, challenge: str, said: str
+) -> None:
+    """Each was a traceback: urllib's auth handlers raise ValueError for a scheme or algorithm they do not speak
+    (`--auth digest` against Basic was "check --user, the password and --auth", with no word of Basic)."""
+    GraphStoreStub.challenge = challenge
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--user", "analyst"]
+    status, _, err = kg_push(*argv, "--auth", auth, "--password", "not-the-password")
+    assert status == 1 and err.startswith("kg push: PUT <") and err.count("\n") == 1, err
+    assert err.endswith(f": HTTP 401 Unauthorized: the store {said}\n")
 
 
 def test_a_refusal_with_terminal_escapes_is_shown_escaped(stub: str, built: Path) -> None:
@@ -221,19 +316,40 @@ def test_an_unreachable_store_is_reported(built: Path) -> None:
         ("http:///store", "'http:///store' names no host"),
         ("http://me:secret@127.0.0.1:1/store", "give the user with --user, the password in KG_PUSH_PASSWORD or when"),
         ("http://127.0.0.1:1/store?graph=x", "'http://127.0.0.1:1/store?graph=x' names a graph already: give the"),
+        ("http://127.0.0.1:1/st ore", "'http://127.0.0.1:1/st ore' is not a URL: it holds a space: %-escape it (%20)"),
+        (
+            "http://127.0.0.1:1/s\r\nX-Injected: 1",
+            "'http://127.0.0.1:1/s\\u000d\\u000aX-Injected: 1' is not a URL: it holds U+000D (a control character): "
+            "%-escape it (%0D)",
+        ),
+        ("http://127.0.0.1:1/caf\u00e9", "'http://127.0.0.1:1/café' is not a URL: it holds 'é' (U+00E9): %-escape it"),
+        (
+            "http://" + "a" * 64 + ".org/",
+            "'http://" + "a" * 64 + ".org/' is not a URL: its host cannot be sent (label empty or too long)",
+        ),
+        ("http://127.0.0.1:1/store#x", "'http://127.0.0.1:1/store#x' has a fragment (#…), which is never sent: the"),
+        ("http://127.0.0.1:1/store#", "'http://127.0.0.1:1/store#' has a fragment (#…), which is never sent: the"),
     ],
 )
 def test_an_endpoint_that_is_no_http_url_is_a_usage_error_before_anything_is_sent(
     built: Path, endpoint: str, error: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each was a traceback from urllib (or, for a file: URL, an attempt to open a local file; for a password in
-    the URL, "Name or service not known")."""
+    """Each was a traceback from urllib or http.client (or, for a file: URL, an attempt to open a local file; for
+    a password in the URL, "Name or service not known"; for a fragment, `?graph=` inside it, which urllib drops:
+    every PUT replaced the store's default graph)."""
     with pytest.raises(SystemExit) as usage:
         main(["push", "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint])
     assert usage.value.code == 2
     err = capsys.readouterr().err
     assert f"kg push: error: argument --endpoint: {error}" in err
     assert "secret" not in err and "Traceback" not in err
+
+
+def test_an_international_host_is_let_through_and_an_ipv6_one_is_shown_in_brackets() -> None:
+    """http.client sends a host in its xn-- form; `http://[::1]:1/` was shown as `http://::1:1/`."""
+    assert valid_endpoint("http://bücher.example/store") == "http://bücher.example/store"
+    assert public_url("http://[::1]:18999/store?x") == "http://[::1]:18999/store?x"
+    assert public_url("http://me:pw@[2001:db8::1]/store") == "http://[2001:db8::1]/store"
 
 
 @pytest.mark.parametrize(

@@ -286,6 +286,22 @@ def test_updates_are_refused(mini_exports: Path) -> None:
     assert status == 1 and "kg query only reads" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "shown"),
+    [
+        ("CLEAR ALL", "1:1", "CLEAR ALL\n  ^"),
+        ("  LOAD <http://127.0.0.1:1/x>", "1:3", "  LOAD <http://127.0.0.1:1/x>\n    ^"),
+        ("PREFIX ex: <http://example.org/>\n# add one\n  INSERT DATA { ex:a ex:b ex:c }", "3:3", "  INSERT DATA"),
+    ],
+)
+def test_an_update_is_refused_at_its_keyword(mini_exports: Path, text: str, where: str, shown: str) -> None:
+    """The engine places every Update at 1:10, and the refusal was shown there: past the end of `CLEAR ALL`,
+    under `tp:` of `LOAD <http://…>`."""
+    status, _, err = query(mini_exports, "-e", text)
+    assert status == 1 and err.startswith(f"-e:{where}: this is a SPARQL Update; kg query only reads"), err
+    assert shown in err
+
+
 def test_a_missing_export_says_to_run_kg_build(tmp_path: Path) -> None:
     status, _, err = query(tmp_path / "nowhere", "-e", "ASK {}")
     assert status == 2
@@ -301,6 +317,20 @@ def test_a_missing_export_says_to_run_kg_build(tmp_path: Path) -> None:
 def test_a_query_from_standard_input(mini_exports: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("ASK { kg:russia a kgo:Country }"))
     assert query(mini_exports, "-")[1] == "true\n"
+
+
+def test_a_byte_order_mark_that_starts_a_query_file_or_standard_input_is_no_character_of_it(
+    mini_exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query saved with a BOM (as Windows editors save) was refused: `1:10: expected CONSTRUCT`, the caret
+    inside `ASK`, the BOM not shown."""
+    path = tmp_path / "q.rq"
+    path.write_bytes(b"\xef\xbb\xbfASK { kg:russia a kgo:Country }\n")
+    assert query(mini_exports, str(path))[:2] == (0, "true\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffASK { kg:russia a kgo:Country }"))
+    assert query(mini_exports, "-")[:2] == (0, "true\n")
+    path.write_bytes(b"\xef\xbb\xbfASK { ?x a foo:Bar }\n")  # located in the text as read, without the BOM
+    assert query(mini_exports, str(path))[2].startswith(f"{path}:1:12: unknown prefix 'foo:'")
 
 
 def test_a_file_and_an_expression_together_are_refused(mini_exports: Path, tmp_path: Path) -> None:

@@ -288,6 +288,36 @@ def test_a_request_that_could_be_read_two_ways_is_refused(
     assert answer[0] == status and reason in answer[2].decode(), answer
 
 
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "reason"),
+    [
+        ([SPARQL_QUERY, "Content-Length: 0"], b"", 400, "the request holds no query (a `query` parameter, or the"),
+        ([SPARQL_QUERY, "Content-Length: 3"], b" \n\t", 400, "the request holds no query (a `query` parameter, or"),
+        (["Content-Type: application/sparql-update", "Content-Length: 8"], b"DROP ALL", 403, "read-only"),
+        ([SPARQL_QUERY, "Content-Length: \u0665"], b"", 400, "Content-Length is not a number of bytes: '\u0665'"),
+    ],
+)  # fmt: skip
+def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(
+    server: Server, headers: list[str], body: bytes, status: int, reason: str
+) -> None:
+    """An empty query body was the engine's `error at 1:1: expected [_]`; an Update posted as such was 415 (a
+    query is posted as …), not the 403 of `update=`; a header echoed in the reason came back mojibake (read as
+    Latin-1, sent as UTF-8)."""
+    answer = exchange(server, "POST", "/query", headers, body)
+    assert answer[0] == status and reason in answer[2].decode(), answer
+
+
+@pytest.mark.parametrize(
+    ("media", "body"), [(SPARQL_QUERY, b"\xef\xbb\xbfASK {}"), (FORM, b"\xef\xbb\xbfquery=ASK+{}")]
+)
+def test_a_byte_order_mark_that_starts_a_body_is_no_character_of_it(server: Server, media: str, body: bytes) -> None:
+    """It was the query's first character: `error at 1:10: expected CONSTRUCT` (a form's: no `query` field)."""
+    status, _, answer = exchange(
+        server, "POST", "/query", [media, f"Content-Length: {len(body)}", "Accept: text/csv"], body
+    )
+    assert (status, answer) == (200, b"true"), answer
+
+
 @pytest.mark.parametrize("target", ["/query?query=ASK%7B%7D", "/"])
 def test_a_get_with_a_body_is_refused(server: Server, target: str) -> None:
     """Whose query would it be: the address's or the body's?"""

@@ -13,6 +13,7 @@ exports themselves stay exactly what `kg build` writes: the reloading lives only
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import threading
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kg.checks.checked import Project, load_project
 from kg.curation.diff import model_counts, summary_line
@@ -220,6 +221,14 @@ class _Handler(SimpleHTTPRequestHandler):
     def do_HEAD(self) -> None:
         if self._host_allowed():
             super().do_HEAD()
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
+        """A path holding a NUL byte (`/%00`) names no file: 404, as `kg serve` answers (`open()` raised
+        ValueError, a traceback on the curator's terminal and no answer at all)."""
+        if "\x00" in self.translate_path(self.path):
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
 
     def _host_allowed(self) -> bool:
         """On a loopback address, only requests that name it: a page elsewhere whose name a DNS server

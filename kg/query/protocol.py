@@ -21,6 +21,7 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
 from kg.limits import MAX_QUERY_BYTES
 from kg.query.refusal import refusal
+from kg.sources.reading import BOM
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
 METHODS = ("GET", "POST")
@@ -31,6 +32,7 @@ PAGES = frozenset({"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg", "/stor
 Store Protocol (`/store?graph=…`).  Any other address is not forwarded."""
 FORM = "application/x-www-form-urlencoded"
 _QUERY_BODY = "application/sparql-query"
+_UPDATE_BODY = "application/sparql-update"
 _DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
 """The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
 _ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
@@ -76,10 +78,16 @@ def body_length(headers: Message) -> int:
         raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no Transfer-Encoding)")
     text = (headers.get("Content-Length") or "0").strip()
     if not text.isascii() or not text.isdigit():
-        raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {text!r}")
+        raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {_as_sent(text)!r}")
     if len(text.lstrip("0")) > len(str(MAX_REQUEST_BYTES)) or int(text) > MAX_REQUEST_BYTES:
         raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
     return int(text)
+
+
+def _as_sent(value: str) -> str:
+    """A header's value as the client wrote it, to echo in a reason: http.client reads headers as Latin-1, and a
+    client writes UTF-8 (`٥` came back as `Ù¥`, then sent as UTF-8: mojibake)."""
+    return value.encode("latin-1").decode("utf-8", "backslashreplace")
 
 
 def host(headers: Message) -> str | None:
@@ -149,12 +157,16 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
 def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:
     """The fields a POST's body holds: a form's, or its whole text as the query."""
     media = headers.get_content_type()  # text/plain when there is none
+    if media == _UPDATE_BODY:
+        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if media not in (FORM, _QUERY_BODY):
         raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is posted as {_QUERY_BODY} or as a form ({FORM})")
     if (charset := headers.get_content_charset()) is not None and _codec(charset) != "utf-8":
         raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is sent in UTF-8, not {charset}")
     text = _text(body)
-    return _fields(text) if media == FORM else [("query", text)]
+    if media == FORM:
+        return _fields(text)
+    return [("query", text)] if text.strip() else []  # none, as an empty form holds none (not the engine's error)
 
 
 def _codec(charset: str) -> str | None:
@@ -165,8 +177,9 @@ def _codec(charset: str) -> str | None:
 
 
 def _text(body: bytes) -> str:
+    """The body as text; a byte order mark that starts it is no character of it (as in `kg query`'s files)."""
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as error:
         raise Refused(HTTPStatus.BAD_REQUEST, f"the body is not UTF-8 text (byte {error.start})") from None
 

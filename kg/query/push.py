@@ -8,14 +8,18 @@ handed to urllib's password manager and removed from any server message we show.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from http.client import HTTPMessage
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -24,6 +28,9 @@ from kg.problems import escaped
 AUTH_SCHEMES = ("basic", "digest")
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
 _ERROR_BODY_LIMIT = 4000
+_BODY_READ_LIMIT = 16384
+"""Bytes of an answer's body read at most: a refusal's message is in its first few (an HTML page's text after
+its head), and a store may send a body without end."""
 DEFAULT_PUSH_TIMEOUT = 300.0
 """Seconds one graph's PUT may take, answer included (all 102 graphs of the 100,000-fact graph went to Virtuoso
 in 49 s, and through Oxigraph's transactions in 171 s)."""
@@ -49,7 +56,8 @@ class Pushed:
 
 def valid_endpoint(url: str) -> str:
     """`url` if it can be pushed to: http or https, a host, a port that exists, no user or password in it
-    (urllib reads `user:secret@` as part of the host name); else ValueError saying what is wrong."""
+    (urllib reads `user:secret@` as part of the host name), nothing http.client refuses to send (`_unsendable`),
+    no fragment (never sent, so it cannot carry `?graph=`); else ValueError saying what is wrong."""
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port  # ValueError when out of range or not a number
@@ -61,25 +69,117 @@ def valid_endpoint(url: str) -> str:
         raise ValueError(f"give the user with --user, the password in {PASSWORD_ENV} or when asked, not in the URL")
     if not parts.hostname:
         raise ValueError(f"'{url}' names no host")
+    unsendable = _unsendable(url, parts)
+    if unsendable:
+        raise ValueError(f"'{url}' is not a URL: {unsendable}")
     if port == 0:
         raise ValueError(f"'{url}': port 0 is no port to send to")
+    if "#" in url:
+        raise ValueError(f"'{url}' has a fragment (#…), which is never sent: the store would get no ?graph=")
     if "graph" in urllib.parse.parse_qs(parts.query, keep_blank_values=True):
         raise ValueError(f"'{url}' names a graph already: give the store's endpoint, kg push adds ?graph= for each")
     return url
 
 
+_NOT_IN_A_REQUEST = re.compile(r"[\x00-\x20\x7f]")
+"""What http.client refuses in a request's target or host (InvalidURL): a space, a control character."""
+
+
+def _character(char: str) -> str:
+    """`char` named for a message: a space or a control character does not show."""
+    if char == " ":
+        return "a space"
+    if _NOT_IN_A_REQUEST.match(char):
+        return f"U+{ord(char):04X} (a control character)"
+    return f"'{char}' (U+{ord(char):04X})"
+
+
+def _unsendable(url: str, parts: urllib.parse.SplitResult) -> str | None:
+    """Why http.client cannot send `url` (or None): a space or control character anywhere (urlsplit drops a line
+    break or tab, http.client does not), a character beyond ASCII outside the host (sent as ASCII), a host the
+    resolver's IDNA encoding refuses.  Each was a traceback, at the first PUT."""
+    found = _NOT_IN_A_REQUEST.search(url) or re.search(r"[^\x00-\x7f]", parts.path + parts.query + parts.fragment)
+    if found:
+        return f"it holds {_character(found.group())}: %-escape it ({urllib.parse.quote(found.group())})"
+    try:
+        codecs.lookup("idna").encode(parts.hostname or "")
+    except UnicodeError as error:
+        return f"its host cannot be sent ({error})"
+    return None
+
+
 def graph_url(endpoint: str, graph: str) -> str:
-    """Indirect graph identification: `endpoint?graph=<encoded IRI>` (keeping any query already there)."""
-    separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
-    return f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
+    """Indirect graph identification: `endpoint?graph=<encoded IRI>`, keeping any query already there.  Built
+    from the URL's parts: appended as text, `graph=` went after a bare `?` as `??graph=` (a parameter named
+    `?graph`), and into a fragment, which is never sent; a store given no `graph=` replaces its default graph."""
+    parts = urllib.parse.urlsplit(endpoint)
+    query = "&".join(part for part in (parts.query, urllib.parse.urlencode({"graph": graph})) if part)
+    return urllib.parse.urlunsplit(parts._replace(query=query, fragment=""))
 
 
 def public_url(url: str) -> str:
     """The URL without any user:password@ part, for messages."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address, bracketed as in the URL
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+_CHALLENGE = re.compile(r"(?:^|,)\s*([!#$%&'*+.^_`|~\w-]+)(?=\s+[^\s=,]|\s*(?:,|$))")
+"""An auth-scheme: a token opening the header or following a comma, not an auth-param's name (`nonce=`)."""
+
+
+def _challenged_schemes(headers: HTTPMessage) -> list[str]:
+    """The schemes a 401's challenges name, as written (`Digest realm="…", nonce="…"` → Digest), each once."""
+    found = (name for header in headers.get_all("WWW-Authenticate", []) for name in _CHALLENGE.findall(header))
+    return list(dict.fromkeys(map(escaped, found)))
+
+
+def _unanswerable(scheme: str, code: int, reason: str, headers: HTTPMessage, why: str) -> urllib.error.URLError:
+    """The 401 told by the scheme the store asks for, and the --auth to give when kg push speaks it."""
+    asked = _challenged_schemes(headers)
+    spoken = [name.lower() for name in asked if name.lower() in AUTH_SCHEMES]
+    if scheme in spoken:
+        detail = f" in a way kg push cannot answer: {why}"
+    elif spoken:
+        detail = f" (use --auth {spoken[0]})"
+    else:
+        detail = f", which kg push does not speak ({', '.join(AUTH_SCHEMES)})"
+    named = " or ".join(asked) or "an unnamed"
+    return urllib.error.URLError(f"HTTP {code} {reason}: the store asks for {named} authentication{detail}")
+
+
+def _answered(scheme: str, retry: Callable[[], object], code: int, reason: str, headers: HTTPMessage) -> object:
+    """`retry` (urllib answering the challenge with the credentials), or an error naming the scheme the store
+    asks for: for another scheme, or a Digest urllib cannot compute, urllib raises ValueError (a traceback), and
+    its Digest handler gives up on a Basic challenge as if the password were wrong."""
+    try:
+        retried = retry()
+    except ValueError as error:
+        raise _unanswerable(scheme, code, reason, headers, str(error)) from None
+    asked = [name.lower() for name in _challenged_schemes(headers)]
+    if retried is None and asked and scheme not in asked:
+        raise _unanswerable(scheme, code, reason, headers, "")
+    return retried
+
+
+class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
+    """urllib's Basic authentication, with a challenge it cannot answer told by its scheme (`_answered`)."""
+
+    def http_error_401(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> object:
+        return _answered("basic", partial(super().http_error_401, req, fp, code, msg, headers), code, msg, headers)
+
+
+class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest authentication, with a challenge it cannot answer told by its scheme (`_answered`)."""
+
+    def http_error_401(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> object:
+        return _answered("digest", partial(super().http_error_401, req, fp, code, msg, headers), code, msg, headers)
 
 
 def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
@@ -92,24 +192,52 @@ def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.Ope
     manager.add_password(
         None, endpoint, credentials.user, credentials.password, is_authenticated=credentials.scheme == "basic"
     )
-    handler = (
-        urllib.request.HTTPBasicAuthHandler(manager)
-        if credentials.scheme == "basic"
-        else urllib.request.HTTPDigestAuthHandler(manager)
-    )
+    handler = _BasicAuthHandler(manager) if credentials.scheme == "basic" else _DigestAuthHandler(manager)
     return urllib.request.build_opener(handler)
 
 
-def _server_message(error: urllib.error.HTTPError, secret: str | None) -> str:
+@dataclass(frozen=True)
+class _Refusal:
+    """A store's refusal with the start of its body, read within the request's deadline."""
+
+    error: urllib.error.HTTPError
+    body: bytes
+
+
+def _refusal(error: urllib.error.HTTPError) -> _Refusal:
+    """The refusal with at most `_BODY_READ_LIMIT` bytes of its body (one more, to tell that it goes on); a body
+    cut off (the connection reset, a wait past the socket's timeout) leaves the status to report."""
+    with error:
+        try:
+            return _Refusal(error, error.read(_BODY_READ_LIMIT + 1))
+        except OSError:
+            return _Refusal(error, b"")
+
+
+def _answer(http: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float) -> int | _Refusal:
+    """The store's status for `request`, or its refusal; only the start of the body is read, as it could be
+    endless."""
+    try:
+        with http.open(request, timeout=timeout) as response:
+            response.read(_BODY_READ_LIMIT)
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return _refusal(error)
+
+
+def _server_message(refusal: _Refusal, secret: str | None) -> str:
     """The refusal's body as text (HTML reduced to its text), without the password, cut to a sane length."""
-    body = error.read().decode("utf-8", "replace")
-    if "html" in (error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
+    cut = len(refusal.body) > _BODY_READ_LIMIT
+    body = refusal.body[:_BODY_READ_LIMIT].decode("utf-8", "replace")
+    if "html" in (refusal.error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
         body = html.unescape(re.sub(r"<(title|style|script)\b.*?</\1>|<[^>]+>", " ", body, flags=re.DOTALL | re.I))
     body = "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
     if secret:
         body = body.replace(secret, "********")
     body = escaped(body)  # a terminal escape in the body would reach the terminal
-    return body if len(body) <= _ERROR_BODY_LIMIT else body[:_ERROR_BODY_LIMIT] + " …"
+    if len(body) > _ERROR_BODY_LIMIT:
+        return body[:_ERROR_BODY_LIMIT] + " …"
+    return body + " …" if cut else body
 
 
 def put_graph(
@@ -123,19 +251,18 @@ def put_graph(
 ) -> int:
     """Replace `graph` with `triples` (sent as Turtle); returns the HTTP status.  The request, answer included,
     must be done within `timeout` seconds: a socket's own timeout bounds each wait only, and a store that
-    sends a byte now and then (or accepts and never answers on a connection kept open) would hold it forever."""
+    sends a byte now and then (or accepts and never answers on a connection kept open) would hold it forever.
+    So a refusal's body is read there too (`_answer`)."""
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     url = graph_url(endpoint, graph)
     request = urllib.request.Request(
         url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
     )
-    outcome: list[int | BaseException] = []
+    outcome: list[int | _Refusal | BaseException] = []
 
     def send() -> None:
         try:
-            with http.open(request, timeout=timeout) as response:
-                response.read()
-                outcome.append(response.status)
+            outcome.append(_answer(http, request, timeout))
         except BaseException as error:  # handed to the caller's thread
             outcome.append(error)
 
@@ -144,17 +271,17 @@ def put_graph(
     sending.join(timeout)
     if not outcome:
         raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
-    try:
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
-    except urllib.error.HTTPError as error:
-        message = _server_message(error, secret)
+    if isinstance(outcome[0], _Refusal):
+        error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else ""
         raise PushError(
             f"PUT <{graph}> to {public_url(endpoint)}: HTTP {error.code} {error.reason}{hint}"
             + (f"\n{message}" if message else "")
-        ) from None
+        )
+    try:
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
     except (urllib.error.URLError, OSError) as error:
         raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: {getattr(error, 'reason', error)}") from None
 
