@@ -310,6 +310,21 @@ def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:
         ("", "is not an absolute IRI (https://…)"),
         ("example.org/kg/", "is not an absolute IRI (https://…)"),
         ("http://example.org/kg", "must end with '/' or '#': the ids are appended to it"),
+        # a vocabulary's namespace: an entity `label` was rdfs:label, `operates` the kgo relation
+        (
+            "http://www.w3.org/2000/01/rdf-schema#",
+            "is the namespace of rdfs: the ids would be its terms (an entity 'label' would be rdfs:label): "
+            "choose a base of your own",
+        ),
+        (
+            "https://w3id.org/syria-russia-kg/ontology#",
+            "is the namespace of kgo: the ids would be its terms (an entity 'label' would be kgo:label): "
+            "choose a base of your own",
+        ),
+        (
+            "https://schema.org/kg/",
+            "lies inside the namespace of schema (https://schema.org/): choose a base of your own",
+        ),
     ],
 )
 def test_a_base_that_cannot_start_iris_is_refused_before_anything_is_written(
@@ -323,6 +338,15 @@ def test_a_base_that_cannot_start_iris_is_refused_before_anything_is_written(
     assert not out.exists()
     with pytest.raises(ValueError, match=re.escape(reason)):
         kg.build(mini, ONTOLOGY, out, base=base)
+
+
+def test_a_graph_base_inside_a_vocabulary_is_refused(tmp_path: Path) -> None:
+    """--graph-base is checked as --base is: the graphs' IRIs were `owl:article/…`."""
+    run = run_kg("push", "--endpoint", "http://127.0.0.1:9/store", "--graph-base", "http://www.w3.org/2002/07/owl#")
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1].startswith(
+        "kg push: error: argument --graph-base: 'http://www.w3.org/2002/07/owl#' is the namespace of owl: "
+    )
 
 
 # ---------------------------------------------------------------------------- SHACL
