@@ -133,7 +133,9 @@ def _parse(raw: object) -> Date:
         if not 1 <= int(day) <= last:
             raise DateError(f"impossible date '{raw}': {calendar.month_name[int(month)]} {year} has {last} days")
     allowed = PRECISIONS[: PRECISIONS.index(precision) + 1]
-    for part in inferred:
+    for index, part in enumerate(inferred):
+        if part in inferred[:index]:  # read as once (`ordered`): a slip, like a role filled twice
+            raise DateError(f"'{part}' is listed twice in 'inferred': list each part once")
         if part not in PRECISIONS:
             raise DateError(f"unknown inferred date part '{part}'; use year, month or day")
         if part not in allowed:
