@@ -661,6 +661,37 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "inferred: [year, year]",
             "mini.yaml:15:11: 'year' is listed twice in 'inferred': list each part once",
         ),
+        (  # an event, not "a claim"
+            FACTS,
+            "    roles:\n      agent: syria",
+            "    conflicts_with: [extradition-demand]\n    roles:\n      agent: syria",
+            "mini.yaml:16:22: an event cannot conflict with itself",
+        ),
+        (
+            FACTS,
+            "    object: tartus-naval-base\n",
+            "    object: tartus-naval-base\n    id: tartus-claim\n    conflicts_with: [tartus-claim]\n",
+            "mini.yaml:29:22: a claim cannot conflict with itself",
+        ),
+        # a date that is not text: said as written, not as Python's type ("not NoneType", "not bool")
+        *(
+            (
+                FACTS,
+                "date: {value: 2025-01-28, inferred: [year]}",
+                f"date: {written}",
+                f"mini.yaml:15:11: a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {said}",
+            )
+            for written, said in (
+                ("{value: null}", "an empty value"),
+                ("yes", "true"),
+                ("{value: off}", "false"),
+                ("[2019-11-18]", "a list"),
+                ("{value: {year: 2019}}", "a mapping"),
+                ("2019.5", "the number 2019.5"),
+                ("!!timestamp 2019-11-18", "the timestamp 2019-11-18: write the date without its tag"),
+                ("!!binary aGVsbG8=", "binary data"),
+            )
+        ),
     ],
 )
 def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:

@@ -277,7 +277,7 @@ class _Checker:
             self.check_property_values(
                 role, "role", event.type, values, event.where.at("roles", role), subject_id=event.id
             )
-        self.check_conflicts(event.id, event.conflicts_with, event.where)
+        self.check_conflicts(event.id, "an event", event.conflicts_with, event.where)
         self.check_evidence(event.evidence)
 
     def check_claim(self, claim: Claim) -> None:
@@ -317,7 +317,7 @@ class _Checker:
                 qualifier, "qualifier", K.Claim, values, where.at("qualifiers", qualifier), subject_id=claim.id
             )
         self.check_dates(claim.date, claim.start, claim.end, where)
-        self.check_conflicts(claim.id, claim.conflicts_with, where)
+        self.check_conflicts(claim.id, "a claim", claim.conflicts_with, where)
         self.check_evidence(claim.evidence)
 
     def check_property_values(
@@ -393,12 +393,13 @@ class _Checker:
         """The kgo classes of a range."""
         return tuple(c for c in range_ if c in self.ontology.classes)
 
-    def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where) -> None:
+    def check_conflicts(self, own_id: str, kind: str, others: tuple[str, ...], where: Where) -> None:
+        """The records `others` that the record `own_id` (`kind`: "a claim", "an event") conflicts with."""
         for index, other in enumerate(others):
             if self.reads is not None:
                 self.reads["record"].add(other)
             if other == own_id:
-                self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
+                self.error(where.at("conflicts_with", index), f"{kind} cannot conflict with itself")
             elif other in self.model.entities:  # a reading of a record names its subject, not the record
                 self.error(where.at("conflicts_with", index), f"'{other}' is an entity: name a claim or an event")
             elif (
