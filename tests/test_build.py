@@ -248,6 +248,46 @@ def test_exports_are_not_written_into_the_sources_or_the_ontology(
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize("out", ["notes.txt/sub", "notes.txt/sub/deeper"])
+def test_exports_below_a_file_are_refused_as_such(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str
+) -> None:
+    """It was the system's words, "kg: …/notes.txt: File exists" (or "Not a directory"), and no hint."""
+    (tmp_path / "notes.txt").write_text("notes\n")
+    code = main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(tmp_path / out)])
+    assert code == 1
+    expected = f"{tmp_path / out}:1:1: --out lies below a file ({tmp_path / 'notes.txt'}): the exports go to a folder"
+    assert capsys.readouterr().err.startswith(expected)
+    assert (tmp_path / "notes.txt").read_text() == "notes\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--out", ""],
+        ["build", "--sources", ""],
+        ["build", "--ontology", ""],
+        ["watch", "--out", ""],
+        ["validate", "--sources", ""],
+        ["lint", "--ontology", ""],
+        ["query", "--exports", "", "-e", "ASK {}"],
+        ["query", "--sources", "", "-e", "ASK {}"],
+        ["query", ""],
+        ["new", "article", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path: Path, args: list[str]) -> None:
+    """`kg build --out "$OUT"`, OUT unset, wrote graph.ttl, graph.html and ontology.html where it ran."""
+    option = next((arg for arg in args if arg.startswith("--") and args[args.index(arg) + 1] == ""), None)
+    run = run_kg(*args, cwd=tmp_path, timeout=60)
+    assert run.returncode == 2
+    named = f"argument {option}" if option else "argument " + {"query": "file", "new": "TEXT_FILE"}[args[0]]
+    assert run.stderr.splitlines()[-1].endswith(
+        f"error: {named}: an empty path: name a folder or a file (. for the current folder)"
+    )
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_files(
     mini: Path, mini_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
