@@ -338,6 +338,14 @@ def _endpoint(text: str) -> str:
         raise argparse.ArgumentTypeError(escaped(str(error))) from None
 
 
+def _path(text: str) -> Path:
+    """A path option: not empty, which `Path` reads as the current folder (`kg build --out "$OUT"`, OUT unset,
+    wrote the exports where it ran)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path: name a folder or a file (. for the current folder)")
+    return Path(text)
+
+
 def _base(text: str) -> str:
     """--base: an IRI the graph's IRIs can start with (argparse reports the reason, exit status 2)."""
     try:
@@ -499,8 +507,8 @@ def parser() -> argparse.ArgumentParser:
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def folders(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="YAML sources (default: sources/)")
-        p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+        p.add_argument("--sources", type=_path, default=DEFAULT_SOURCES, help="YAML sources (default: sources/)")
+        p.add_argument("--ontology", type=_path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
 
     def command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -529,7 +537,7 @@ def parser() -> argparse.ArgumentParser:
 
     def export_arguments(p: argparse.ArgumentParser) -> None:
         """--out, --base and --format, for the commands that write the exports."""
-        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: exports/)")
+        p.add_argument("--out", type=_path, default=DEFAULT_OUT, help="output directory (default: exports/)")
         p.add_argument(
             "--base", type=_base, default=DEFAULT_BASE, help=f"base IRI of the data (default: {DEFAULT_BASE})"
         )
@@ -613,7 +621,7 @@ def parser() -> argparse.ArgumentParser:
     article_parser = new_command(
         "article", cmd_new_article, "copy an article's text into sources/articles/ and scaffold its YAML files"
     )
-    article_parser.add_argument("text_file", type=Path, metavar="TEXT_FILE", help="the article as plain UTF-8 text")
+    article_parser.add_argument("text_file", type=_path, metavar="TEXT_FILE", help="the article as plain UTF-8 text")
     article_parser.add_argument("--id", help="the article's id (default: from its headline, else the file name)")
     entity_parser = new_command("entity", cmd_new_entity, "add an entity to sources/entities.yaml")
     entity_parser.add_argument("id", metavar="ID", help="lowercase letters, digits and dashes")
@@ -627,9 +635,9 @@ def parser() -> argparse.ArgumentParser:
     def data_command(name: str, function: Command, help_text: str) -> argparse.ArgumentParser:
         """A command over the built graph (exports/graph.ttl + ontology), or over a fresh in-memory build."""
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--exports", type=Path, default=DEFAULT_OUT, help="built graph directory (default: exports/)")
-        p.add_argument("--sources", type=Path, help="validate and build these YAML sources in memory instead")
-        p.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
+        p.add_argument("--exports", type=_path, default=DEFAULT_OUT, help="built graph directory (default: exports/)")
+        p.add_argument("--sources", type=_path, help="validate and build these YAML sources in memory instead")
+        p.add_argument("--ontology", type=_path, default=DEFAULT_ONTOLOGY, help="ontology (default: ontology/)")
         p.add_argument(
             "--base", type=_base, default=DEFAULT_BASE, help="base IRI for --sources builds (default: the default)"
         )
@@ -637,7 +645,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     query_parser = data_command("query", cmd_query, "run a SPARQL query (Oxigraph) over the graph and the ontology")
-    query_parser.add_argument("file", nargs="?", type=Path, help="a .rq file, or - for standard input")
+    query_parser.add_argument("file", nargs="?", type=_path, help="a .rq file, or - for standard input")
     query_parser.add_argument("-e", "--expression", metavar="QUERY", help="the query text itself")
     query_parser.add_argument(
         "--format", choices=RESULT_FORMATS, default="table", help="output format (default: table)"

@@ -94,6 +94,22 @@ def _parse_plain(raw: str) -> Date:
     return _parse(raw)
 
 
+def _written(raw: object) -> str:
+    """What YAML read where a date belongs, in the words of the file, not Python's ("not NoneType")."""
+    if raw is None:
+        return "an empty value"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float):
+        return f"the number {raw}"
+    if isinstance(raw, dt.date):  # `!!timestamp 2019-11-18`
+        return f"the timestamp {raw.isoformat()}: write the date without its tag"
+    return _KINDS.get(type(raw), "another kind of value")
+
+
+_KINDS: dict[type, str] = {list: "a list", dict: "a mapping", set: "a set", bytes: "binary data"}
+
+
 def _parse(raw: object) -> Date:
     inferred: tuple[str, ...] = ()
     note = None
@@ -116,7 +132,7 @@ def _parse(raw: object) -> Date:
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):
-        raise DateError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {type(raw).__name__}")
+        raise DateError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_written(raw)}")
     match = _PATTERN.fullmatch(raw)
     if not match:
         raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed")
@@ -133,7 +149,9 @@ def _parse(raw: object) -> Date:
         if not 1 <= int(day) <= last:
             raise DateError(f"impossible date '{raw}': {calendar.month_name[int(month)]} {year} has {last} days")
     allowed = PRECISIONS[: PRECISIONS.index(precision) + 1]
-    for part in inferred:
+    for index, part in enumerate(inferred):
+        if part in inferred[:index]:  # read as once (`ordered`): a slip, like a role filled twice
+            raise DateError(f"'{part}' is listed twice in 'inferred': list each part once")
         if part not in PRECISIONS:
             raise DateError(f"unknown inferred date part '{part}'; use year, month or day")
         if part not in allowed:

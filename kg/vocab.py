@@ -21,6 +21,21 @@ OA = "http://www.w3.org/ns/oa#"
 SCHEMA = "https://schema.org/"
 SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 DCTERMS = "http://purl.org/dc/terms/"
+VOCABULARIES = {
+    "kgo": KGO,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "prov": PROV,
+    "oa": OA,
+    "schema": SCHEMA,
+    "sem": SEM,
+    "dcterms": DCTERMS,
+}
+"""Prefix → namespace of every vocabulary the graph uses, as the exports and queries declare them; the data's
+own IRIs (`--base`) lie outside them all."""
 
 
 class K:

@@ -249,6 +249,46 @@ def test_exports_are_not_written_into_the_sources_or_the_ontology(
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize("out", ["notes.txt/sub", "notes.txt/sub/deeper"])
+def test_exports_below_a_file_are_refused_as_such(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str
+) -> None:
+    """It was the system's words, "kg: …/notes.txt: File exists" (or "Not a directory"), and no hint."""
+    (tmp_path / "notes.txt").write_text("notes\n")
+    code = main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(tmp_path / out)])
+    assert code == 1
+    expected = f"{tmp_path / out}:1:1: --out lies below a file ({tmp_path / 'notes.txt'}): the exports go to a folder"
+    assert capsys.readouterr().err.startswith(expected)
+    assert (tmp_path / "notes.txt").read_text() == "notes\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--out", ""],
+        ["build", "--sources", ""],
+        ["build", "--ontology", ""],
+        ["watch", "--out", ""],
+        ["validate", "--sources", ""],
+        ["lint", "--ontology", ""],
+        ["query", "--exports", "", "-e", "ASK {}"],
+        ["query", "--sources", "", "-e", "ASK {}"],
+        ["query", ""],
+        ["new", "article", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path: Path, args: list[str]) -> None:
+    """`kg build --out "$OUT"`, OUT unset, wrote graph.ttl, graph.html and ontology.html where it ran."""
+    option = next((arg for arg in args if arg.startswith("--") and args[args.index(arg) + 1] == ""), None)
+    run = run_kg(*args, cwd=tmp_path, timeout=60)
+    assert run.returncode == 2
+    named = f"argument {option}" if option else "argument " + {"query": "file", "new": "TEXT_FILE"}[args[0]]
+    assert run.stderr.splitlines()[-1].endswith(
+        f"error: {named}: an empty path: name a folder or a file (. for the current folder)"
+    )
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_files(
     mini: Path, mini_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,6 +351,21 @@ def test_the_base_iri_is_configurable(mini: Path, tmp_path: Path) -> None:
         ("", "is not an absolute IRI (https://…)"),
         ("example.org/kg/", "is not an absolute IRI (https://…)"),
         ("http://example.org/kg", "must end with '/' or '#': the ids are appended to it"),
+        # a vocabulary's namespace: an entity `label` was rdfs:label, `operates` the kgo relation
+        (
+            "http://www.w3.org/2000/01/rdf-schema#",
+            "is the namespace of rdfs: the ids would be its terms (an entity 'label' would be rdfs:label): "
+            "choose a base of your own",
+        ),
+        (
+            "https://w3id.org/syria-russia-kg/ontology#",
+            "is the namespace of kgo: the ids would be its terms (an entity 'label' would be kgo:label): "
+            "choose a base of your own",
+        ),
+        (
+            "https://schema.org/kg/",
+            "lies inside the namespace of schema (https://schema.org/): choose a base of your own",
+        ),
     ],
 )
 def test_a_base_that_cannot_start_iris_is_refused_before_anything_is_written(
@@ -324,6 +379,15 @@ def test_a_base_that_cannot_start_iris_is_refused_before_anything_is_written(
     assert not out.exists()
     with pytest.raises(ValueError, match=re.escape(reason)):
         kg.build(mini, ONTOLOGY, out, base=base)
+
+
+def test_a_graph_base_inside_a_vocabulary_is_refused(tmp_path: Path) -> None:
+    """--graph-base is checked as --base is: the graphs' IRIs were `owl:article/…`."""
+    run = run_kg("push", "--endpoint", "http://127.0.0.1:9/store", "--graph-base", "http://www.w3.org/2002/07/owl#")
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1].startswith(
+        "kg push: error: argument --graph-base: 'http://www.w3.org/2002/07/owl#' is the namespace of owl: "
+    )
 
 
 # ---------------------------------------------------------------------------- SHACL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -197,6 +198,20 @@ def test_a_missing_export_file_is_said_missing_not_an_unknown_revision(
 ) -> None:
     assert main(kg_diff(repository, "exports/nowhere.ttl")) == 2
     assert capsys.readouterr().err == "kg diff: exports/nowhere.ttl: no such file\n"
+
+
+@pytest.mark.parametrize("name", ["pipe.ttl", "pipe"])
+def test_a_fifo_is_said_not_a_regular_file_not_missing_nor_an_unknown_revision(
+    repository: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    os.mkfifo(repository / name)
+    assert main(kg_diff(repository, str(repository / name))) == 2
+    assert capsys.readouterr().err == f"kg diff: {repository / name}: not a regular file\n"
+
+
+def test_a_device_is_said_not_a_regular_file(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(kg_diff(repository, os.devnull)) == 2
+    assert capsys.readouterr().err == f"kg diff: {os.devnull}: not a regular file\n"
 
 
 def test_a_revision_that_does_not_validate_is_located_at_that_revision(

@@ -608,6 +608,90 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             'name: "Rus\\Nsia"}',
             "mini.yaml:7:39: the escape writes U+0085 (a control character) into the text: write plain text",
         ),
+        # what no record can mean: a passage cited twice (asserted and hedged at once), a claim about a node
+        # and itself, a role filled twice by one node, direct speech or words said to an outlet by no one
+        (
+            FACTS,
+            "      - quote: Russia operates the Tartus naval base\n",
+            "      - quote: Russia operates the Tartus naval base\n"
+            "      - quote: Russia operates the Tartus naval base\n        modality: hedged\n",
+            "mini.yaml:30:16: quoted twice for the same record (evidence item 1 quotes it too): merge them",
+        ),
+        (
+            FACTS,
+            "object: tartus-naval-base",
+            "object: russia",
+            "mini.yaml:27:13: 'russia' cannot be its own 'operates'",
+        ),
+        (
+            FACTS,
+            "about: bashar-al-assad",
+            "about: [bashar-al-assad, bashar-al-assad]",
+            "mini.yaml:19:32: 'bashar-al-assad' is in 'about' already",
+        ),
+        (
+            FACTS,
+            "      - quote: Russia operates the Tartus naval base\n",
+            "      - quote: Russia operates the Tartus naval base\n        direct_speech: true\n",
+            "mini.yaml:30:24: direct speech needs a speaker: name them in 'via' (the outlet's own words are no "
+            "direct speech)",
+        ),
+        (  # a `via` that is no list: the schema's message only
+            FACTS,
+            "      - quote: Russia operates the Tartus naval base\n",
+            "      - quote: Russia operates the Tartus naval base\n        via: reuters\n        direct_speech: true\n",
+            "mini.yaml:30:14: expected a list, got text: write [reuters]",
+        ),
+        (  # a literal twice in a qualifier
+            FACTS,
+            "    object: tartus-naval-base\n",
+            "    object: tartus-naval-base\n    qualifiers: {condition: [soon, soon]}\n",
+            "mini.yaml:28:36: 'soon' is in 'condition' already",
+        ),
+        (
+            FACTS,
+            "      - quote: Russia operates the Tartus naval base\n",
+            "      - quote: Russia operates the Tartus naval base\n        said_to: reuters\n",
+            "mini.yaml:30:18: said to 'reuters' by no one: name who said it in 'via' (the outlet's own words are "
+            "said to its readers)",
+        ),
+        (
+            FACTS,
+            "inferred: [year]",
+            "inferred: [year, year]",
+            "mini.yaml:15:11: 'year' is listed twice in 'inferred': list each part once",
+        ),
+        (  # an event, not "a claim"
+            FACTS,
+            "    roles:\n      agent: syria",
+            "    conflicts_with: [extradition-demand]\n    roles:\n      agent: syria",
+            "mini.yaml:16:22: an event cannot conflict with itself",
+        ),
+        (
+            FACTS,
+            "    object: tartus-naval-base\n",
+            "    object: tartus-naval-base\n    id: tartus-claim\n    conflicts_with: [tartus-claim]\n",
+            "mini.yaml:29:22: a claim cannot conflict with itself",
+        ),
+        # a date that is not text: said as written, not as Python's type ("not NoneType", "not bool")
+        *(
+            (
+                FACTS,
+                "date: {value: 2025-01-28, inferred: [year]}",
+                f"date: {written}",
+                f"mini.yaml:15:11: a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {said}",
+            )
+            for written, said in (
+                ("{value: null}", "an empty value"),
+                ("yes", "true"),
+                ("{value: off}", "false"),
+                ("[2019-11-18]", "a list"),
+                ("{value: {year: 2019}}", "a mapping"),
+                ("2019.5", "the number 2019.5"),
+                ("!!timestamp 2019-11-18", "the timestamp 2019-11-18: write the date without its tag"),
+                ("!!binary aGVsbG8=", "binary data"),
+            )
+        ),
     ],
 )
 def test_one_mistake_is_one_message(mini: Path, relative: Path, old: str, new: str, expected: str) -> None:

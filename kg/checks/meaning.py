@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -277,7 +277,7 @@ class _Checker:
             self.check_property_values(
                 role, "role", event.type, values, event.where.at("roles", role), subject_id=event.id
             )
-        self.check_conflicts(event.id, event.conflicts_with, event.where)
+        self.check_conflicts(event.id, "an event", event.conflicts_with, event.where)
         self.check_evidence(event.evidence)
 
     def check_claim(self, claim: Claim) -> None:
@@ -308,6 +308,8 @@ class _Checker:
                 self.error(where.at("value"), f"'{claim.predicate}' links two nodes: use 'object:' with an id")
             elif claim.value is not None:
                 self.check_literal(prop, claim.value, claim.value_kind, where, "value")
+            elif claim.object == claim.subject:  # as an event cannot be its own 'partOf'
+                self.error(where.at("object"), f"'{claim.subject}' cannot be its own '{claim.predicate}'")
             elif claim.object is not None:
                 self.check_range(prop.name, prop.range, claim.object, where, "object")
         for qualifier, values in claim.qualifiers:
@@ -315,11 +317,11 @@ class _Checker:
                 qualifier, "qualifier", K.Claim, values, where.at("qualifiers", qualifier), subject_id=claim.id
             )
         self.check_dates(claim.date, claim.start, claim.end, where)
-        self.check_conflicts(claim.id, claim.conflicts_with, where)
+        self.check_conflicts(claim.id, "a claim", claim.conflicts_with, where)
         self.check_evidence(claim.evidence)
 
     def check_property_values(
-        self, name: str, usage: str, owner_type: str | None, values: Iterable[str], where: Where, subject_id: str
+        self, name: str, usage: str, owner_type: str | None, values: tuple[str, ...], where: Where, subject_id: str
     ) -> None:
         prop = self.ontology.properties.get(name)
         if prop is None or usage not in prop.usages:
@@ -332,12 +334,12 @@ class _Checker:
             and not self.ontology.is_a(owner_type, prop.domain)
         ):
             self.error(where, f"'{name}' applies to {' or '.join(prop.domain)}, not to {_a(owner_type)}")
-        if prop.is_datatype:
-            for index, value in enumerate(values):
-                self.check_literal(prop, value, "text", where, index)
-            return
         for index, value in enumerate(values):  # at its place in a list (a single value: at the value)
-            if value == subject_id:
+            if value in values[:index]:  # one triple, written twice (as `via` names no source twice)
+                self.error(where.at(index), f"'{value}' is in '{name}' already")
+            elif prop.is_datatype:
+                self.check_literal(prop, value, "text", where, index)
+            elif value == subject_id:
                 self.error(where.at(index), f"'{subject_id}' cannot be its own '{name}'")
             else:
                 self.check_range(name, prop.range, value, where, index)
@@ -391,12 +393,13 @@ class _Checker:
         """The kgo classes of a range."""
         return tuple(c for c in range_ if c in self.ontology.classes)
 
-    def check_conflicts(self, own_id: str, others: tuple[str, ...], where: Where) -> None:
+    def check_conflicts(self, own_id: str, kind: str, others: tuple[str, ...], where: Where) -> None:
+        """The records `others` that the record `own_id` (`kind`: "a claim", "an event") conflicts with."""
         for index, other in enumerate(others):
             if self.reads is not None:
                 self.reads["record"].add(other)
             if other == own_id:
-                self.error(where.at("conflicts_with", index), "a claim cannot conflict with itself")
+                self.error(where.at("conflicts_with", index), f"{kind} cannot conflict with itself")
             elif other in self.model.entities:  # a reading of a record names its subject, not the record
                 self.error(where.at("conflicts_with", index), f"'{other}' is an entity: name a claim or an event")
             elif (
@@ -426,7 +429,7 @@ class _Checker:
                     links[role].setdefault(event.id, []).extend(v for v in values if v != event.id)
                     where[role][event.id] = event.where.at("roles", role)
         for claim in self.model.claims.values():
-            if claim.predicate in links and claim.object is not None:
+            if claim.predicate in links and claim.object not in (None, claim.subject):  # a self-link: said so
                 links[claim.predicate].setdefault(claim.subject, []).append(claim.object)
                 where[claim.predicate].setdefault(claim.subject, claim.where.at("object"))
         for name in acyclic:
@@ -436,7 +439,12 @@ class _Checker:
     # ------------------------------------------------------------------ evidence and articles
 
     def check_evidence(self, evidence: tuple[Evidence, ...]) -> None:
+        first: dict[tuple[str, str], int] = {}  # (article, quote) → the place of the evidence item citing it first
         for item in evidence:
+            if (earlier := first.setdefault((item.article, item.quote), item.index)) != item.index:
+                # one passage is one annotation: twice, it was two, and could be asserted and hedged at once
+                message = f"quoted twice for the same record (evidence item {earlier + 1} quotes it too): merge them"
+                self.error(item.where.at("quote"), message)
             if self.ontology.modality(item.modality) is None:
                 names = [m.name for m in self.ontology.modalities]
                 meant = did_you_mean(item.modality, names)

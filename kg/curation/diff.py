@@ -533,6 +533,8 @@ def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
         return digest_of_sources(sources, ontology)
     if Path(what).is_file():
         return digest_of_export(Path(what), ontology)
+    if Path(what).exists() and not Path(what).is_dir():  # a FIFO, a device (/dev/null): no export, nor a revision
+        raise DiffError(f"{what}: not a regular file")
     if Path(what).suffix in EXPORT_SUFFIXES:  # meant as a file: git's "unknown revision" would mislead
         raise DiffError(f"{what}: {'a folder, not a file' if Path(what).is_dir() else 'no such file'}")
     return digest_at_revision(what, sources, ontology)

@@ -57,7 +57,21 @@ def valid_base(base: str) -> str:
         ox.NamedNode(base + "x")
     except ValueError as error:
         raise ValueError(f"'{base}' is not a valid IRI ({error})") from None
+    _outside_vocabularies(base)
     return base
+
+
+def _outside_vocabularies(base: str) -> None:
+    """ValueError if `base` is a vocabulary's namespace, or lies inside one: an entity `label` under rdfs's was
+    rdfs:label itself, a property and a Topic at once, and the build said nothing."""
+    for prefix, namespace in v.VOCABULARIES.items():
+        if base == namespace:
+            raise ValueError(
+                f"'{base}' is the namespace of {prefix}: the ids would be its terms (an entity 'label' would be "
+                f"{prefix}:label): choose a base of your own"
+            )
+        if base.startswith(namespace):
+            raise ValueError(f"'{base}' lies inside the namespace of {prefix} ({namespace}): choose a base of your own")
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -68,17 +82,7 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "kgc": base + "claim/",
         "kge": base + "evidence/",
         "kgm": base + "mention/",
-        "kgo": KGO,
-        "rdf": v.RDF,
-        "rdfs": v.RDFS,
-        "xsd": v.XSD,
-        "owl": v.OWL,
-        "skos": v.SKOS,
-        "prov": v.PROV,
-        "oa": v.OA,
-        "schema": v.SCHEMA,
-        "sem": v.SEM,
-        "dcterms": v.DCTERMS,
+        **v.VOCABULARIES,
     }
 
 

@@ -440,11 +440,19 @@ def _out_refused(out: Path, sources: Path, ontology_dir: Path) -> str | None:
     to date: `kg watch` rebuilt twice per save)."""
     if out.exists() and not out.is_dir():
         return "--out names a file: the exports go to a folder"
+    if (above := _nearest_existing(out)) is not None and not above.is_dir():
+        return f"--out lies below a file ({above}): the exports go to a folder"
     where = out.resolve()
     for inside, name in ((sources, "sources"), (ontology_dir, "ontology")):
         if where == inside.resolve() or inside.resolve() in where.parents:
             return f"--out lies in the {name} folder ({inside}): the exports would be read as its files; choose another"
     return None
+
+
+def _nearest_existing(path: Path) -> Path | None:
+    """The nearest folder (or file) above `path` that exists: a file there made the folders' creation fail in the
+    system's words ("File exists", "Not a directory")."""
+    return next((parent for parent in path.parents if parent.exists()), None)
 
 
 def refuse_out(out: Path, sources: Path, ontology_dir: Path) -> None:

@@ -854,6 +854,8 @@ def _evidence(raw: Any, default_article: str | None, record: Where, loaded: File
             where = record.at("evidence", index)
             loaded.problems.append(Problem(where, "evidence names no article, and the file has no 'article:'"))
             continue
+        if item.get("via", []) == []:  # the outlet's own voice (a `via` that is no list: the schema says so)
+            loaded.problems += _no_speaker(item, record.at("evidence", index))
         modality = item.get("modality", "asserted")
         result.append(
             Evidence(
@@ -868,6 +870,23 @@ def _evidence(raw: Any, default_article: str | None, record: Where, loaded: File
             )
         )
     return tuple(result)
+
+
+def _no_speaker(item: dict[str, Any], where: Where) -> list[Problem]:
+    """Direct speech, and words said to someone, are a source's, named last in `via`: with none, the words are the
+    outlet's own, which it prints for its readers.  (`kgo:saidTo` on such evidence said "said to" whom, by
+    nobody.)"""
+    problems = []
+    if item.get("direct_speech") is True:
+        message = "direct speech needs a speaker: name them in 'via' (the outlet's own words are no direct speech)"
+        problems.append(Problem(where.at("direct_speech"), message))
+    said_to = item.get("said_to")
+    if isinstance(said_to, str) and is_id(said_to):  # else the schema said what is wrong with it
+        message = (
+            f"said to '{said_to}' by no one: name who said it in 'via' (the outlet's own words are said to its readers)"
+        )
+        problems.append(Problem(where.at("said_to"), message))
+    return problems
 
 
 def _lint(raw: Any) -> tuple[tuple[str, str], ...]:
