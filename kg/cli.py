@@ -45,7 +45,7 @@ from kg.query.push import (
     valid_endpoint,
 )
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
-from kg.query.sparql import RESULT_FORMATS, QueryError, render, run
+from kg.query.sparql import RESULT_FORMATS, QueryError, render, run, written_format
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
 from kg.sources.reading import BOM, Refused, read_bounded
 from kg.sources.schema import write_editor_schemas
@@ -412,12 +412,15 @@ def cmd_query(args: argparse.Namespace) -> int:
     def load() -> tuple[Any, dict[str, str]]:
         return open_store(args.exports, args.ontology, args.sources, args.base)
 
-    def ask(loaded: tuple[Any, dict[str, str]]) -> tuple[str, list[str]]:
+    def ask(loaded: tuple[Any, dict[str, str]]) -> tuple[str, str, list[str]]:
+        """The answer, the format it is written in (a graph's table is Turtle), the warnings."""
         store, prefixes = loaded
-        return render(run(store, text, prefixes), args.format, prefixes), absent_terms(store, text, prefixes)
+        result = run(store, text, prefixes)
+        rendered = render(result, args.format, prefixes)
+        return rendered, written_format(result, args.format), absent_terms(store, text, prefixes)
 
     try:
-        output, absent = answer_within(load, ask, args.timeout or None)
+        output, written_as, absent = answer_within(load, ask, args.timeout or None)
     except QueryError as error:
         print(error.report(name, text), file=sys.stderr)
         return 1
@@ -432,7 +435,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 1
     for warning in absent:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
         print(printable(f"kg query: warning: {warning}"), file=sys.stderr)
-    _print_output(output, args.format)
+    _print_output(output, written_as)
     return 0
 
 
@@ -741,11 +744,11 @@ def _print_output(text: str, output_format: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit status 0 (done), 1 (bad input), 2 (usage, unreadable files), 128+signal."""
-    args = parser().parse_args(argv)
     if isinstance(sys.stdout, io.TextIOWrapper):
         # A character the terminal cannot show (`…` on an ASCII or Latin-1 one) is written as `\u2026`, as
-        # Python writes errors, instead of ending the command with a UnicodeEncodeError.
+        # Python writes errors, instead of ending the command with a UnicodeEncodeError (`--help` included).
         sys.stdout.reconfigure(errors="backslashreplace")
+    args = parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:

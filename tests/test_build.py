@@ -574,6 +574,8 @@ def test_the_command_hands_over_all_it_printed_and_its_own_status(built: Path, m
         ["conflicts", "--format", "markdown"],
         ["terms"],
         ["query", "-e", "SELECT ?name WHERE { ?x rdfs:label ?name } ORDER BY ?name"],
+        ["--help"],
+        ["build", "--help"],
     ],
     ids=lambda command: "-".join(word for word in command[:3] if not word.startswith("SELECT")),
 )
@@ -585,6 +587,8 @@ def test_a_terminal_that_cannot_show_a_character_gets_it_escaped_not_a_traceback
     where = ["--sources", str(SOURCES), "--ontology", str(ONTOLOGY)]
     if command[0] == "query":
         where = ["--exports", str(built), "--ontology", str(ONTOLOGY)]
+    if command[-1] == "--help":  # argparse prints it while it reads the arguments
+        where = []
     argv = [sys.executable, "-m", "kg", *command, *where]
     utf8 = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
     ascii_ = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"}, timeout=120)
@@ -593,13 +597,14 @@ def test_a_terminal_that_cannot_show_a_character_gets_it_escaped_not_a_traceback
     assert ascii_.stdout == utf8.stdout.decode("utf-8").encode("ascii", "backslashreplace")
 
 
-@pytest.mark.parametrize("output_format", ["csv", "tsv", "json", "turtle", "ntriples", "timeline csv"])
+@pytest.mark.parametrize("output_format", ["csv", "tsv", "json", "turtle", "ntriples", "table", "timeline csv"])
 def test_a_data_format_is_utf_8_whatever_the_terminals_encoding(built: Path, output_format: str) -> None:
     """SPARQL's result formats and RDF's are UTF-8 by their specifications, and so is the timeline's CSV: a
-    file written from an ASCII terminal is the same bytes (it was a UnicodeEncodeError)."""
+    file written from an ASCII terminal is the same bytes (it was a UnicodeEncodeError).  A CONSTRUCT asked
+    for as a table (the default format) is Turtle too."""
     query = (
         "CONSTRUCT { ?x rdfs:label ?name } WHERE { ?x rdfs:label ?name }"
-        if output_format in ("turtle", "ntriples")
+        if output_format in ("turtle", "ntriples", "table")
         else "SELECT ?name WHERE { ?x rdfs:label ?name } ORDER BY ?name"
     )
     argv = [sys.executable, "-m", "kg", "query", "--exports", str(built), "--ontology", str(ONTOLOGY)]

@@ -285,6 +285,11 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
     return {name: ns for name, ns in sorted(prefixes.items()) if any(iri.startswith(ns) for iri in iris)}
 
 
+def written_format(result: Result, fmt: str) -> str:
+    """The format `render` writes `result` in when asked for `fmt`: a graph asked for as a table is Turtle."""
+    return "turtle" if isinstance(result, ox.QueryTriples) and fmt == "table" else fmt
+
+
 def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
     """Serialise a result in `fmt` (one of RESULT_FORMATS); a QueryError when the format does not fit the result,
     or when the answer is larger than MAX_ANSWER_BYTES."""
