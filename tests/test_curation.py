@@ -1032,11 +1032,12 @@ def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: 
             assert (host, error.code) == (host, status)
 
 
-@pytest.mark.parametrize("path", ["/%00", "/graph.ttl%00.html", "/%00/"])
-def test_the_watch_server_answers_a_path_with_a_null_byte_404(
+@pytest.mark.parametrize("path", ["/%00", "/graph.ttl%00.html", "/%00/", "/%ed%b0%80", "/graph.ttl%ed%b0%80"])
+def test_the_watch_server_answers_a_path_no_file_can_have_404(
     mini: Path, tmp_path: Path, path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`open()` raised ValueError (embedded null byte): a traceback on the curator's terminal and no answer."""
+    """`open()` raised ValueError (an embedded null byte, a surrogate UTF-8 cannot encode): a traceback on the
+    curator's terminal and no answer."""
     (tmp_path / "out").mkdir()
     server = start_server(Watcher(mini, ONTOLOGY, tmp_path / "out"), port=0)
     try:

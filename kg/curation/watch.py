@@ -202,6 +202,14 @@ poll();
 """
 
 
+def _can_name_a_file(path: str) -> bool:
+    """Whether the system can be asked for a file of this name: no NUL, nothing its encoding cannot write."""
+    try:
+        return b"\x00" not in os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+
+
 class _Handler(SimpleHTTPRequestHandler):
     """The exports folder as static files, the frame page at `/` and the watcher's status as JSON."""
 
@@ -223,9 +231,10 @@ class _Handler(SimpleHTTPRequestHandler):
             super().do_HEAD()
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
-        """A path holding a NUL byte (`/%00`) names no file: 404, as `kg serve` answers (`open()` raised
-        ValueError, a traceback on the curator's terminal and no answer at all)."""
-        if "\x00" in self.translate_path(self.path):
+        """A path no file can have, one holding a NUL byte (`/%00`) or a lone surrogate (`/%ed%b0%80`,
+        which the address decodes to): 404, as `kg serve` answers (`open()` raised ValueError, a traceback on
+        the curator's terminal and no answer at all)."""
+        if not _can_name_a_file(self.translate_path(self.path)):
             self.send_error(404, "File not found")
             return None
         return super().send_head()

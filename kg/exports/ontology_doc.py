@@ -4,7 +4,7 @@ corpus as its example.
 
 pyLODE (3.3.x) renders one self-contained page: inline CSS, `data:` icons, a JSON-LD block and no script.
 The page adds a security policy that lets nothing load or run, so that even a text from the corpus that
-pyLODE forgot to escape could do nothing.  Three of pyLODE's ways are put right for the length of a render:
+pyLODE forgot to escape could do nothing.  Four of pyLODE's ways are put right for the length of a render:
 
 - it lists the members of a union ("event or claim") from a `set` of elements, in another order in each
   process: they are sorted by their HTML (`_sorted_intersperse`), so that the page is the same bytes for
