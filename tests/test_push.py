@@ -123,6 +123,7 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     trickle: ClassVar[bool] = False  # answer a byte at a time, each within any socket timeout
     refuse_endlessly: ClassVar[bool] = False  # a 500 whose body, 64 MB sent at once, claims 10 GB
     refuse_trickling: ClassVar[bool] = False  # a 500 whose 200-byte body comes a byte at a time
+    cut_chunked: ClassVar[int | None] = None  # this status, then a chunked body the connection cuts off
     written: ClassVar[int] = 0  # bytes of the endless body the client took
 
     def do_PUT(self) -> None:
@@ -154,6 +155,10 @@ class GraphStoreStub(BaseHTTPRequestHandler):
                     self.wfile.write(b"x")
                     self.wfile.flush()
                     time.sleep(0.1)
+        elif self.cut_chunked is not None:
+            head = f"HTTP/1.1 {self.cut_chunked} X\r\nTransfer-Encoding: chunked\r\n\r\n100\r\nQuota exceeded"
+            self.wfile.write(head.encode("ascii"))
+            self.close_connection = True
         elif self.refuse_with is not None:
             self.send_response(500)
             self.send_header("Content-Type", "text/html")
@@ -179,6 +184,7 @@ def stub() -> Iterator[str]:
     GraphStoreStub.trickle = False
     GraphStoreStub.refuse_endlessly = False
     GraphStoreStub.refuse_trickling = False
+    GraphStoreStub.cut_chunked = None
     GraphStoreStub.written = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -271,6 +277,7 @@ def test_a_refusal_that_comes_a_byte_at_a_time_is_given_up_on_at_the_timeout(stu
     [
         ("basic", 'Digest realm="x", nonce="abc", qop="auth"', "asks for Digest authentication (use --auth digest)"),
         ("digest", 'Basic realm="kg"', "asks for Basic authentication (use --auth basic)"),
+        ("digest", 'Basic realm="Login, Please \\"Wait\\", now"', "asks for Basic authentication (use --auth basic)"),
         ("digest", 'Bearer realm="x"', "asks for Bearer authentication, which kg push does not speak (basic, digest)"),
         ("basic", "Negotiate", "asks for Negotiate authentication, which kg push does not speak (basic, digest)"),
         (
@@ -291,6 +298,18 @@ def test_a_challenge_kg_push_cannot_answer_names_the_scheme_the_store_asks_for(
     status, _, err = kg_push(*argv, "--auth", auth, "--password", "not-the-password")
     assert status == 1 and err.startswith("kg push: PUT <") and err.count("\n") == 1, err
     assert err.endswith(f": HTTP 401 Unauthorized: the store {said}\n")
+
+
+@pytest.mark.parametrize("status", [500, 201])
+def test_an_answer_whose_body_is_cut_off_is_told_by_its_status(stub: str, built: Path, status: int) -> None:
+    """A chunked body the connection cut off mid-chunk raised http.client.IncompleteRead: a traceback."""
+    GraphStoreStub.cut_chunked = status
+    code, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "10")
+    assert "Traceback" not in err
+    if status == 500:
+        assert code == 1 and err.startswith("kg push: PUT <") and err.endswith(": HTTP 500 X\n"), err
+    else:
+        assert code == 0 and len(GraphStoreStub.seen) > 1, err
 
 
 def test_a_refusal_with_terminal_escapes_is_shown_escaped(stub: str, built: Path) -> None:

@@ -9,6 +9,7 @@ handed to urllib's password manager and removed from any server message we show.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import html
 import re
 import threading
@@ -18,7 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from http.client import HTTPMessage
+from http.client import HTTPException, HTTPMessage
 from typing import IO
 
 import pyoxigraph as ox
@@ -132,8 +133,13 @@ _CHALLENGE = re.compile(r"(?:^|,)\s*([!#$%&'*+.^_`|~\w-]+)(?=\s+[^\s=,]|\s*(?:,|
 
 def _challenged_schemes(headers: HTTPMessage) -> list[str]:
     """The schemes a 401's challenges name, as written (`Digest realm="…", nonce="…"` → Digest), each once."""
-    found = (name for header in headers.get_all("WWW-Authenticate", []) for name in _CHALLENGE.findall(header))
+    headers_read = (_QUOTED.sub('""', header) for header in headers.get_all("WWW-Authenticate", []))
+    found = (name for header in headers_read for name in _CHALLENGE.findall(header))
     return list(dict.fromkeys(map(escaped, found)))
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+"""A quoted-string (`realm="Login, Please Wait"`): its commas part no challenges."""
 
 
 def _unanswerable(scheme: str, code: int, reason: str, headers: HTTPMessage, why: str) -> urllib.error.URLError:
@@ -210,7 +216,7 @@ def _refusal(error: urllib.error.HTTPError) -> _Refusal:
     with error:
         try:
             return _Refusal(error, error.read(_BODY_READ_LIMIT + 1))
-        except OSError:
+        except (OSError, HTTPException):  # IncompleteRead: a chunked body cut off mid-chunk
             return _Refusal(error, b"")
 
 
@@ -219,7 +225,8 @@ def _answer(http: urllib.request.OpenerDirector, request: urllib.request.Request
     endless."""
     try:
         with http.open(request, timeout=timeout) as response:
-            response.read(_BODY_READ_LIMIT)
+            with contextlib.suppress(OSError, HTTPException):  # the status says it all: a body cut
+                response.read(_BODY_READ_LIMIT)  # off (IncompleteRead, a reset) changes nothing
             return int(response.status)
     except urllib.error.HTTPError as error:
         return _refusal(error)
@@ -282,7 +289,7 @@ def put_graph(
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         return outcome[0]
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, HTTPException) as error:  # HTTPException: no HTTP answer
         raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: {getattr(error, 'reason', error)}") from None
 
 
