@@ -295,6 +295,8 @@ def test_a_request_that_could_be_read_two_ways_is_refused(
         ([SPARQL_QUERY, "Content-Length: 3"], b" \n\t", 400, "the request holds no query (a `query` parameter, or"),
         (["Content-Type: application/sparql-update", "Content-Length: 8"], b"DROP ALL", 403, "read-only"),
         ([SPARQL_QUERY, "Content-Length: \u0665"], b"", 400, "Content-Length is not a number of bytes: '\u0665'"),
+        ([SPARQL_QUERY, "Content-Length: \u00e0"], b"", 400, "Content-Length is not a number of bytes: '\u00e0'"),
+        ([SPARQL_QUERY, "Content-Length: 5\u00a0"], b"", 400, "Content-Length is not a number of bytes: '5\\xa0'"),
     ],
 )  # fmt: skip
 def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(

@@ -76,7 +76,7 @@ def body_length(headers: Message) -> int:
             raise Refused(HTTPStatus.BAD_REQUEST, f"the request has more than one {name} header")
     if "Transfer-Encoding" in headers:
         raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no Transfer-Encoding)")
-    text = (headers.get("Content-Length") or "0").strip()
+    text = (headers.get("Content-Length") or "0").strip(" \t")  # HTTP's spaces: not \xa0, a UTF-8 byte as read
     if not text.isascii() or not text.isdigit():
         raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {_as_sent(text)!r}")
     if len(text.lstrip("0")) > len(str(MAX_REQUEST_BYTES)) or int(text) > MAX_REQUEST_BYTES:
