@@ -100,8 +100,8 @@ def _written(raw: object) -> str:
         return "an empty value"
     if isinstance(raw, bool):
         return "true" if raw else "false"
-    if isinstance(raw, float):
-        return f"the number {raw}"
+    if isinstance(raw, float):  # not its value: `2019.10` reads as 2019.1, and was meant as October 2019
+        return "a number with a decimal point: write the date as text (2019-10, not 2019.10)"
     if isinstance(raw, dt.date):  # `!!timestamp 2019-11-18`
         return f"the timestamp {raw.isoformat()}: write the date without its tag"
     return _KINDS.get(type(raw), "another kind of value")

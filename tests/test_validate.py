@@ -687,7 +687,7 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
                 ("{value: off}", "false"),
                 ("[2019-11-18]", "a list"),
                 ("{value: {year: 2019}}", "a mapping"),
-                ("2019.5", "the number 2019.5"),
+                ("2019.10", "a number with a decimal point: write the date as text (2019-10, not 2019.10)"),
                 ("!!timestamp 2019-11-18", "the timestamp 2019-11-18: write the date without its tag"),
                 ("!!binary aGVsbG8=", "binary data"),
             )
