@@ -506,17 +506,22 @@ _SINGLE_QUOTED = re.compile(_VALUE_START + "'")
 
 
 def _too_long_key(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, int] | None:
-    """Where a key longer than YAML's 1,024 characters starts, and its length, when that is what the parser
-    stopped at (it says only "could not find expected ':'", at the colon it did find)."""
+    """Where a key of a block mapping longer than YAML's 1,024 characters starts, and its length, when that is
+    what the parser stopped at (it says only "could not find expected ':'", at the colon it did find).  A
+    quoted key ends after its closing quote (a ': ' inside it is text)."""
     opened = error.context_mark
     if error.context != "while scanning a simple key" or opened is None or opened.line >= len(lines):
         return None
-    colon = _KEY_END.search(lines[opened.line], opened.column)
+    text = lines[opened.line]
+    quoted = _QUOTED_KEY.match(text, opened.column)
+    colon = _KEY_END.search(text, quoted.end() if quoted else opened.column)
     length = colon.start() - opened.column if colon else 0
     return (opened.line + 1, opened.column + 1, length) if length > 1024 else None
 
 
 _KEY_END = re.compile(r":(?:[ \t]|$)")
+_QUOTED_KEY = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
+"""A double-quoted key (`\\"` inside) or a single-quoted one (`''` inside), up to its closing quote."""
 
 
 def _apostrophe_closing(lines: list[str], line: int, column: int) -> int | None:
