@@ -440,8 +440,9 @@ class _Checker:
 
     def check_evidence(self, evidence: tuple[Evidence, ...]) -> None:
         first: dict[tuple[str, str], int] = {}  # (article, quote) → the place of the evidence item citing it first
+        several = len(evidence) > 1  # most records have one piece of evidence: nothing to compare
         for item in evidence:
-            if (earlier := first.setdefault((item.article, item.quote), item.index)) != item.index:
+            if several and (earlier := first.setdefault((item.article, item.quote), item.index)) != item.index:
                 # one passage is one annotation: twice, it was two, and could be asserted and hedged at once
                 message = f"quoted twice for the same record (evidence item {earlier + 1} quotes it too): merge them"
                 self.error(item.where.at("quote"), message)
