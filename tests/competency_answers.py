@@ -188,6 +188,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
     "04-conflicting-claims": [
         ("Russia — controls — Tartus port", "asserted", "Syrian coast guard — controls — Tartus port", "asserted"),
         (
+            "Russia — has military presence in — Syria",
+            "asserted",
+            "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
+            "reported",
+        ),
+        (
             "Russia — operates — Tartus naval base",
             "asserted",
             "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
@@ -216,12 +222,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "asserted",
             "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
             "reported",
-        ),
-        (
-            "Russia–Syria relations — characterised as — their restoration must eliminate the mistakes of the past, respect the will of the Syrian people, and serve their interests",
-            "asserted",
-            "Syria presses Russia to acknowledge past mistakes and offer compensation",
-            "asserted",
         ),
         (
             "Sybiha later says Kyiv and Damascus share views on the matter",
@@ -607,10 +607,10 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("The Kyiv Independent", "Reuters", "6"),
         ("The Kyiv Independent", "Kaja Kallas", "5"),
         ("Bloomberg", "sources familiar with the matter", "3"),
-        ("Reuters", "Syrian source familiar with the negotiations", "3"),
         ("The Kyiv Independent", "Bloomberg", "3"),
         ("Kyiv Post", "Radio Liberty", "2"),
         ("Kyiv Post", "analysts", "2"),
+        ("Reuters", "Reuters source", "2"),
         ("Reuters", "Syrian sources", "2"),
         ("The Kyiv Independent", "Andrii Sybiha", "2"),
         ("Kyiv Post", "Mikhail Bogdanov", "1"),
@@ -620,6 +620,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Kyiv Post", "some reports", "1"),
         ("Kyiv Post", "videos of Russian military vehicles in Bamako", "1"),
         ("Radio Liberty", "open-source satellite images", "1"),
+        ("Reuters", "Syrian source familiar with the negotiations", "1"),
         ("The Kyiv Independent", "Heorhii Tykhyi", "1"),
         ("The Kyiv Independent", "Syrian transitional government", "1"),
     ],
@@ -677,11 +678,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
         ("Russia — has influence in — the Mediterranean", "reported", "analysts"),
         ("Russian delegation refuses to concede past mistakes", "reported", "Reuters"),
-        (
-            "Russian delegation refuses to concede past mistakes",
-            "reported",
-            "Syrian source familiar with the negotiations",
-        ),
+        ("Russian delegation refuses to concede past mistakes", "reported", "Reuters source"),
         (
             "Russian military vehicles lined up for evacuation at Tartus port",
             "reported",
@@ -729,7 +726,11 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("2024-12-30", "day", "Sybiha's visit to Damascus", ""),
     ],
     "13-inferred-dates": [
+        ("Russia — supports — Bashar al-Assad", "end", "2024-12", "month"),
         ("Rebels capture Hama", "date", "2024-12-05", "day"),
+        ("Russia — supports — Assad regime", "end", "2024-12-08", "day"),
+        ("Russia — supports — Assad regime", "end", "2024-12-08", "month"),
+        ("Russia — supports — Assad regime", "end", "2024-12-08", "year"),
         ("Ahmad al-Sharaa — holds position — interim president", "start", "2025-01", "year"),
         ("Al-Sharaa appointed interim president", "date", "2025-01", "year"),
         ("Syria's coast guard takes over access to Tartus port", "date", "2025-01", "year"),

@@ -191,7 +191,7 @@ def test_the_compensation_demand_is_reported_via_reuters_and_sana(store: ox.Stor
            } ORDER BY ?article ?original ?modality""",
     )
     assert rows == [
-        (A000, "kgo:Reported", "kg:reuters-syrian-source"),
+        (A000, "kgo:Reported", "kg:reuters-source"),
         (A002, "kgo:Reported", "kg:sana"),
         (A003, "kgo:Reported", "kg:bloomberg"),
         (A003, "kgo:Asserted", "kg:sana"),

@@ -34,7 +34,6 @@ from .test_html import Opener, browser, open_page  # noqa: F401 (fixtures)
 
 NOT_IN_THE_CORPUS_YET = {
     "quantity": ["as a claim qualifier"],
-    "inferredEndPart": ["not used in the corpus yet"],
     "foughtAgainst": ["as a claim relation"],
 }
 """The terms (and ways of using them) that no record of the real corpus uses yet: their example says so.
