@@ -759,6 +759,12 @@ def test_a_note_keeps_its_tabs_and_line_breaks(mini: Path) -> None:
             "mini.yaml:24:5: YAML syntax error: a key of 1,100 characters, where YAML reads at most 1,024: no field "
             "has such a name (a key is what stands before ': ')",
         ),
+        (  # in a flow mapping it said "expected ',' or '}', but got ':'", at the colon
+            "    modality: reported\n",
+            "    modality: reported\n    note: {" + "x" * 1100 + ": 1}\n",
+            "mini.yaml:24:12: YAML syntax error: a key of 1,100 characters, where YAML reads at most 1,024: no field "
+            "has such a name (a key is what stands before ': ')",
+        ),
         (  # a quoted key: the ': ' inside it is text, not its end
             "    modality: reported\n",
             '    modality: reported\n    "k: ' + "x" * 1100 + '": 1\n',

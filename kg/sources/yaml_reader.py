@@ -506,10 +506,13 @@ _SINGLE_QUOTED = re.compile(_VALUE_START + "'")
 
 
 def _too_long_key(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, int] | None:
-    """Where a key of a block mapping longer than YAML's 1,024 characters starts, and its length, when that is
-    what the parser stopped at (it says only "could not find expected ':'", at the colon it did find).  A
-    quoted key ends after its closing quote (a ': ' inside it is text)."""
+    """Where a key longer than YAML's 1,024 characters starts, and its length, when that is what the parser
+    stopped at: in a block mapping it says only "could not find expected ':'", at the colon it did find (a
+    quoted key ends after its closing quote: a ': ' inside it is text); in a flow mapping, "did not find
+    expected ',' or '}'" at the colon after the key."""
     opened = error.context_mark
+    if error.context in _FLOW_CONTEXTS and error.problem_mark is not None:
+        return _too_long_flow_key(error.problem_mark.line, error.problem_mark.column, lines)
     if error.context != "while scanning a simple key" or opened is None or opened.line >= len(lines):
         return None
     text = lines[opened.line]
@@ -519,6 +522,17 @@ def _too_long_key(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, i
     return (opened.line + 1, opened.column + 1, length) if length > 1024 else None
 
 
+def _too_long_flow_key(line: int, colon: int, lines: list[str]) -> tuple[int, int, int] | None:
+    """The key that ends at `colon` in a flow collection (after its `{`, `[` or `,`), if longer than 1,024."""
+    text = lines[line] if line < len(lines) else ""
+    if text[colon : colon + 1] != ":":
+        return None
+    start = max(text.rfind(opener, 0, colon) for opener in "{[,") + 1
+    start += len(text[start:colon]) - len(text[start:colon].lstrip())
+    return (line + 1, start + 1, colon - start) if colon - start > 1024 else None
+
+
+_FLOW_CONTEXTS = frozenset({"while parsing a flow mapping", "while parsing a flow sequence"})
 _KEY_END = re.compile(r":(?:[ \t]|$)")
 _QUOTED_KEY = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
 """A double-quoted key (`\\"` inside) or a single-quoted one (`''` inside), up to its closing quote."""
