@@ -209,6 +209,17 @@ def test_a_fifo_is_said_not_a_regular_file_not_missing_nor_an_unknown_revision(
     assert capsys.readouterr().err == f"kg diff: {repository / name}: not a regular file\n"
 
 
+@pytest.mark.parametrize("versions", [[""], ["HEAD", ""]])
+def test_an_empty_argument_is_said_empty(
+    repository: Path, capsys: pytest.CaptureFixture[str], versions: list[str]
+) -> None:
+    """`kg diff "$REV"` with REV unset said "unknown revision ''"."""
+    assert main(kg_diff(repository, *versions)) == 2
+    assert capsys.readouterr().err == (
+        "kg diff: an empty argument: name a revision (HEAD~1) or an export file (old/graph.ttl)\n"
+    )
+
+
 def test_a_device_is_said_not_a_regular_file(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(kg_diff(repository, os.devnull)) == 2
     assert capsys.readouterr().err == f"kg diff: {os.devnull}: not a regular file\n"

@@ -531,6 +531,8 @@ def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
     """What `kg diff` compares: the working tree's `sources` (for None), an export file, or a git revision."""
     if what is None:
         return digest_of_sources(sources, ontology)
+    if not what:  # `kg diff "$REV"` with REV unset: git's "unknown revision ''" names nothing
+        raise DiffError("an empty argument: name a revision (HEAD~1) or an export file (old/graph.ttl)")
     if Path(what).is_file():
         return digest_of_export(Path(what), ontology)
     if Path(what).exists() and not Path(what).is_dir():  # a FIFO, a device (/dev/null): no export, nor a revision
