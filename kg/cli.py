@@ -731,7 +731,7 @@ _FORMATS_TO_READ = frozenset({"table", "text", "markdown"})
 
 
 def _print_output(text: str, output_format: str) -> None:
-    """A command's output on stdout.  Data (CSV, TSV, JSON, XML, Turtle, N-Triples) is UTF-8 whatever the
+    """A command's output on stdout.  Data (CSV, TSV, JSON, Turtle, N-Triples) is UTF-8 whatever the
     terminal's encoding, as those formats are defined: a file written from a Latin-1 terminal holds the same
     bytes.  Text to read is in the terminal's encoding (`main` has a character it lacks escaped)."""
     binary = getattr(sys.stdout, "buffer", None)

@@ -464,8 +464,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Pro
     elif (long_key := _too_long_key(error, lines)) is not None:
         line, column, length = long_key
         message = (
-            f"YAML syntax error: a key of {length:,} characters, where YAML reads at most 1,024: no field has such "
-            "a name (a key is what stands before ': ')"
+            f"YAML syntax error: a key of {length:,} characters, where YAML reads at most {_LONGEST_KEY:,}: no field "
+            "has such a name (a key is what stands before ': ')"
         )
     elif "while scanning a quoted scalar" in message and error.context_mark is not None:
         opened = error.context_mark  # the end of the file, where it noticed, says nothing
@@ -519,19 +519,21 @@ def _too_long_key(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, i
     quoted = _QUOTED_KEY.match(text, opened.column)
     colon = _KEY_END.search(text, quoted.end() if quoted else opened.column)
     length = colon.start() - opened.column if colon else 0
-    return (opened.line + 1, opened.column + 1, length) if length > 1024 else None
+    return (opened.line + 1, opened.column + 1, length) if length > _LONGEST_KEY else None
 
 
 def _too_long_flow_key(line: int, colon: int, lines: list[str]) -> tuple[int, int, int] | None:
-    """The key that ends at `colon` in a flow collection (after its `{`, `[` or `,`), if longer than 1,024."""
+    """The key that ends at `colon` in a flow collection (after its `{`, `[` or `,`), if longer than YAML reads."""
     text = lines[line] if line < len(lines) else ""
     if text[colon : colon + 1] != ":":
         return None
     start = max(text.rfind(opener, 0, colon) for opener in "{[,") + 1
     start += len(text[start:colon]) - len(text[start:colon].lstrip())
-    return (line + 1, start + 1, colon - start) if colon - start > 1024 else None
+    return (line + 1, start + 1, colon - start) if colon - start > _LONGEST_KEY else None
 
 
+_LONGEST_KEY = 1024
+"""The most characters of a key YAML reads (its limit on an implicit key, which PyYAML keeps)."""
 _FLOW_CONTEXTS = frozenset({"while parsing a flow mapping", "while parsing a flow sequence"})
 _KEY_END = re.compile(r":(?:[ \t]|$)")
 _QUOTED_KEY = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
