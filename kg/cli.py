@@ -593,7 +593,12 @@ def parser() -> argparse.ArgumentParser:
     terms_parser = command(
         "terms", cmd_terms, "list the classes, relations, roles, qualifiers and modalities the YAML may name"
     )
-    terms_parser.add_argument("word", nargs="?", help="only the terms whose name or meaning holds this word")
+    terms_parser.add_argument(
+        "word",
+        nargs="?",
+        help="only the terms whose name or meaning holds this word; a list's own word"
+        " (modality, predicate, roles, qualifiers, type) lists it whole",
+    )
     terms_parser.add_argument("--format", choices=TERMS_FORMATS, default="text", help="output format (default: text)")
     diff_parser = command(
         "diff", cmd_diff, "list the claims, events, entities and evidence added, removed or changed in the graph"

@@ -53,6 +53,30 @@ def test_a_word_keeps_the_terms_that_hold_it(capsys: pytest.CaptureFixture[str])
     assert err == "kg terms: no term's name or meaning holds 'zebra'\n"
 
 
+@pytest.mark.parametrize(
+    ("word", "titles"),
+    [
+        ("modality", ["modalities"]),
+        ("Modalities", ["modalities"]),
+        ("predicate:", ["relations"]),
+        ("relation", ["relations"]),
+        ("roles", ["roles"]),
+        ("qualifier", ["qualifiers"]),
+        ("type", ["entity classes", "event classes"]),
+        ("event  types", ["event classes"]),
+    ],
+)
+def test_a_section_s_own_word_lists_the_whole_section(
+    capsys: pytest.CaptureFixture[str], word: str, titles: list[str]
+) -> None:
+    """`kg terms modality` is the list of modalities: no modality's meaning holds the word itself."""
+    status, out, _ = terms(capsys, word)
+    assert status == 0
+    _, everything, _ = terms(capsys)
+    sections = dict(re.findall(r"(?m)^(\S[^\n]*):\n((?:  [^\n]*\n)+)", everything))
+    assert out == "\n".join(f"{t}:\n{sections[t]}" for t in sections if t.split(" (")[0] in titles)
+
+
 def test_a_relation_without_a_domain_or_range_takes_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -25,25 +25,52 @@ class Term:
 class Section:
     title: str  # what the terms are, and where the YAML names them
     terms: tuple[Term, ...]
+    names: frozenset[str] = frozenset()  # words that ask for the whole section: its YAML key, what it lists
 
 
 def vocabulary(ontology: Ontology, word: str | None = None) -> list[Section]:
-    """The YAML's vocabulary, section by section; with `word`, only the terms whose name or meaning holds it
-    (case aside), and only the sections left with some."""
+    """The YAML's vocabulary, section by section; with `word`, the whole sections it names (`modality`,
+    `predicate`, `roles`, `type`…), else only the terms whose name or meaning holds it (case aside), and only
+    the sections left with some."""
+    classes = frozenset({"type", "types", "class", "classes"})
     sections = [
-        Section("entity classes (`type:` of an entity)", _classes(ontology, ontology.entity_classes)),
-        Section("event classes (`type:` of an event)", _classes(ontology, ontology.event_classes)),
-        Section("relations (`predicate:` of a claim: subject → object or value)", _properties(ontology, "relation")),
-        Section("roles (under `roles:` of an event: → what fills it)", _properties(ontology, "role")),
-        Section("qualifiers (under `qualifiers:` of a claim: → what fills it)", _properties(ontology, "qualifier")),
+        Section(
+            "entity classes (`type:` of an entity)",
+            _classes(ontology, ontology.entity_classes),
+            classes | {"entity class", "entity classes", "entity type", "entity types"},
+        ),
+        Section(
+            "event classes (`type:` of an event)",
+            _classes(ontology, ontology.event_classes),
+            classes | {"event class", "event classes", "event type", "event types"},
+        ),
+        Section(
+            "relations (`predicate:` of a claim: subject → object or value)",
+            _properties(ontology, "relation"),
+            frozenset({"predicate", "predicates", "relation", "relations"}),
+        ),
+        Section(
+            "roles (under `roles:` of an event: → what fills it)",
+            _properties(ontology, "role"),
+            frozenset({"role", "roles"}),
+        ),
+        Section(
+            "qualifiers (under `qualifiers:` of a claim: → what fills it)",
+            _properties(ontology, "qualifier"),
+            frozenset({"qualifier", "qualifiers"}),
+        ),
         Section(
             "modalities (`modality:` of an evidence, firmest first)",
             tuple(Term(m.name, "", m.comment) for m in ontology.modalities),
+            frozenset({"modality", "modalities"}),
         ),
     ]
     if word is None:
         return sections
     wanted = word.casefold()
+    named = [section for section in sections if " ".join(wanted.replace(":", " ").split()) in section.names]
+    if named:
+        return named
     kept = [
         Section(s.title, tuple(t for t in s.terms if wanted in t.name.casefold() or wanted in t.meaning.casefold()))
         for s in sections
