@@ -8,7 +8,9 @@
 >>> kg.build()                 # write exports/ atomically
 
 The package follows the pipeline: `kg.sources` (YAML → model) → `kg.checks` → `kg.exports` (RDF,
-network, page) → `kg.query` (SPARQL, serve, push), over a core of `kg.model`, `kg.ontology`, `kg.vocab`.
+network, page) → `kg.query` (SPARQL, serve, push), over a core of `kg.model`, `kg.ontology`, `kg.vocab`;
+`kg.curation` holds the curator's commands on top of them (new article and entity, watch, diff, timeline,
+conflicts, terms).
 
 The names above live in `kg.api` and are imported from there when first used: importing `kg` (as every
 `kg.x` import does first) costs nothing, so that the `kg` command can take Ctrl-C quietly from its start

@@ -44,13 +44,11 @@ class K:
     # classes the code relies on
     Thing = "Thing"
     Event = "Event"
-    Agent = "Agent"
     Article = "Article"
     Claim = "Claim"
     Evidence = "Evidence"
     AttributionStep = "AttributionStep"
     Modality = "Modality"
-    DatePrecision = "DatePrecision"
     NewsOrganization = "NewsOrganization"
     Person = "Person"
     Photograph = "Photograph"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 import shutil
 from pathlib import Path
 
@@ -134,6 +135,41 @@ def test_every_term_in_the_graph_is_declared(built: Path) -> None:
             used.add(triple.object.value)
     assert used - declared == set()
     assert {KGO + name for name in KGO_TERMS} <= declared
+
+
+def _code_strings_and_vocabulary_names() -> tuple[dict[str, set[str]], set[str]]:
+    """Every `kgo:Name` the package spells in a string that is not a docstring (name → where), and every
+    `K.<name>` it reads (outside `kg/vocab.py`, which lists them)."""
+    spelled: dict[str, set[str]] = {}
+    read: set[str] = set()
+    for path in sorted(set((ROOT / "kg").rglob("*.py")) - {ROOT / "kg" / "vocab.py"}):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                for name in re.findall(r"(?<![\w/#])kgo:([A-Za-z]\w*)", node.value):
+                    spelled.setdefault(name, set()).add(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "K":
+                read.add(node.attr)
+    return spelled, read
+
+
+def test_every_kgo_term_the_code_spells_is_listed_in_vocab_and_every_listed_one_is_used() -> None:
+    """`kg.vocab.K` is the list the ontology is checked against at load: a term the code writes as a string
+    (`"kgo:outletNote"` in the Turtle writer, a SPARQL query in kg diff) must be on it, or renaming it in
+    kg.ttl would go unnoticed until a build emitted it; and a term on it that no code uses is a stale entry
+    that makes every ontology declare something nothing needs."""
+    spelled, read = _code_strings_and_vocabulary_names()
+    assert {name: sorted(where) for name, where in spelled.items() if name not in KGO_TERMS} == {}
+    assert sorted(KGO_TERMS - read - set(spelled)) == []
+    assert read <= KGO_TERMS
 
 
 @pytest.mark.parametrize("term", ["ignoredPassage", "dateNote", "outletNote"])

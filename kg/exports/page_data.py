@@ -2,9 +2,10 @@
 
 The page opens on the best-connected nodes (at most `OVERVIEW_NODES`, laid out here), whatever the size
 of the corpus.  Everything else waits in shards: `nodes` (a node's names, facts and every link with what
-lies at its other end), `records` (a claim's or event's evidence, quotes and attribution chains) and
-`search` (every name and alias).  A small graph keeps its shards inline, in the page itself; a large one
-writes them beside the page as scripts the page adds when it needs them (works from `file://`).
+lies at its other end), `records` (a claim's or event's evidence, quotes and attribution chains), `search`
+(every name and alias) and `article` (an article's text with its marks for the reader: the spans each record
+cites, the ignored passages, the metadata).  A small graph keeps its shards inline, in the page itself; a
+large one writes them beside the page as scripts the page adds when it needs them (works from `file://`).
 
 Nodes, records and articles are numbered in the order of the derived view (`kg.exports.view`); a shard
 holds a run of consecutive numbers, so the page knows which shard holds what without an index.

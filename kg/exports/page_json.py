@@ -53,9 +53,3 @@ def shard_file(name: str) -> str:
 def shard_script(name: str, text: bytes) -> bytes:
     """The script of shard `name`: a call that hands the page its JSON `text` (made by `script_bytes`)."""
     return b'kgShard("' + name.encode() + b'",' + text + b");\n"
-
-
-def shard_text(name: str, script: bytes) -> bytes | None:
-    """The JSON inside `script` when it is the script of shard `name` (`shard_script`), else None."""
-    head, tail = b'kgShard("' + name.encode() + b'",', b");\n"
-    return script[len(head) : -len(tail)] if script.startswith(head) and script.endswith(tail) else None
