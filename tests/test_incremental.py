@@ -10,11 +10,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kg
 import kg.checks.checked
@@ -738,3 +741,79 @@ def test_the_page_shards_folder_moves_in_whole_and_replaces_the_last_one(
     assert not build(project, use_cache=False).skipped  # the same folder, already there
     assert shard_folders() == [second] and tree_digest(project / "exports") == before
     assert not list(project.glob(".*staging*"))
+
+
+# ---------------------------------------------------------------------------- any edit, kept or fresh
+
+_MODALITIES = ("asserted", "reported", "hedged", "denied")
+_TYPES = ("Person", "Country", "Organization", "NewsOrganization", "MilitaryBase", "Meeting", "Statement")
+_CHANGES: dict[str, tuple[str, Callable[[re.Match[str]], str | None]]] = {
+    "a name": (r"^ +name: (.+)$", lambda m: m[0] + " II" if not m[1].endswith('"') else m[0][:-1] + ' II"'),
+    "a modality": (
+        r"^ +modality: (\w+)$",
+        lambda m: m[0].replace(m[1], _MODALITIES[(_MODALITIES.index(m[1]) + 1) % len(_MODALITIES)]),
+    ),
+    "a class": (r"^ +type: (\w+)$", lambda m: m[0].replace(m[1], _TYPES[m.start() % len(_TYPES)])),
+    "a quote cut short": (r'quote: "([^"]+) [^" ]+"$', lambda m: f'quote: "{m[1]}"' if " " in m[1] else None),
+    "a chain of sources cut short": (r"via: \[([\w-]+), [\w-]+\]", lambda m: f"via: [{m[1]}]"),
+    "an article's outlet": (r"^outlet: [\w-]+", lambda m: "outlet: reuters"),
+    "a conflict dropped": (r"^ +conflicts_with: .+\n", lambda m: ""),
+    "a day moved": (r"(date: \{?(?:value: )?\d{4}-\d\d-)(\d\d)", lambda m: m[1] + ("26" if m[2] == "27" else "27")),
+}
+Edit = tuple[str, str, int, str, str]  # what it changes, the file, where, the text there, the new text
+
+
+def _candidate_edits() -> list[Edit]:
+    """Every single edit of the real corpus `_CHANGES` describes.  Some leave the sources valid, some not:
+    either way a build that keeps what it can must answer as a build that keeps nothing."""
+    edits = []
+    for path in sorted(SOURCES.rglob("*.yaml")):
+        name, text = str(path.relative_to(SOURCES)), path.read_text(encoding="utf-8")
+        for kind, (pattern, change) in _CHANGES.items():
+            for found in re.finditer(pattern, text, re.MULTILINE):
+                new = change(found)
+                if new is not None and new != found[0]:
+                    edits.append((kind, name, found.start(), found[0], new))
+    return edits
+
+
+_EDITS = _candidate_edits()
+_EDITED: dict[str, Path] = {}
+
+
+def test_the_corpus_offers_every_kind_of_edit() -> None:
+    assert {kind for kind, *_ in _EDITS} == set(_CHANGES)
+
+
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_EDITS), min_size=1, max_size=3, unique_by=lambda e: (e[1], e[2])))
+def test_any_edits_and_their_revert_give_what_a_build_keeping_nothing_gives(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]
+) -> None:
+    """Each kept piece (records, checks, Turtle chunks, page rows, shards) is reused while what it read of
+    other files still holds: a read that is not listed would keep a stale piece.  Random edits, in one file
+    or several, then their revert: the exports, or the located problems, are those of a build from scratch."""
+    if "project" not in _EDITED:  # one copy for every example: each leaves it as it found it
+        _EDITED["project"] = tmp_path_factory.mktemp("edits")
+        shutil.copytree(SOURCES, _EDITED["project"] / "sources")
+        shutil.copytree(ONTOLOGY, _EDITED["project"] / "ontology")
+        build(_EDITED["project"])
+    project = _EDITED["project"]
+    originals = {name: (project / "sources" / name).read_text(encoding="utf-8") for _, name, *_ in edits}
+    edited = dict(originals)
+    for _, name, offset, old, new in sorted(edits, key=lambda e: -e[2]):  # from the end: offsets stay right
+        assert edited[name][offset : offset + len(old)] == old
+        edited[name] = edited[name][:offset] + new + edited[name][offset + len(old) :]
+    for texts in (edited, originals):
+        for name, text in texts.items():
+            (project / "sources" / name).write_text(text, encoding="utf-8")
+        assert _outcome(project, "exports", use_cache=True) == _outcome(project, "fresh", use_cache=False)
+
+
+def _outcome(project: Path, out: str, use_cache: bool) -> tuple[str, object]:
+    """The exports a build writes, or the problems it stops at (located)."""
+    try:
+        build(project, out, use_cache=use_cache)
+    except kg.problems.ValidationFailed as failed:
+        return "failed", [str(problem) for problem in failed.problems]
+    return "built", tree_digest(project / out)
