@@ -133,9 +133,13 @@ def node_on_screen(page: Page, key: str) -> tuple[float, float]:
 
 
 def click_node(page: Page, key: str) -> None:
+    """Click a node; the network selects it when it has handled the click (on a busy machine, after the
+    click's events are sent: waited for, not read at once)."""
     x, y = node_on_screen(page, key)
     page.mouse.click(x, y)
-    assert page.evaluate("window.kg.network.getSelectedNodes()") == [node_index(page, key)]
+    index = node_index(page, key)
+    page.wait_for_function("i => window.kg.network.getSelectedNodes().includes(i)", arg=index)
+    assert page.evaluate("window.kg.network.getSelectedNodes()") == [index]
 
 
 def record_quotes(model: Model, record_id: str) -> list[str]:
