@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from kg.exports.page_json import escaped_bytes
-from kg.exports.view import Record, View, date_text, first_day, last_day
+from kg.exports.view import Record, View, claim_title, date_text, first_day, last_day
 from kg.model import Claim, Evidence, SourceRecords
 from kg.shelf import Packed, Read, keepable, read_now, still_holds
 
@@ -211,8 +211,7 @@ class RowMaker:
     def _title(self, record: Record) -> str:
         """`View.title` of a record of this file, from the names it reads."""
         if isinstance(record, Claim):
-            other = record.value if record.object is None else self.reads.name(record.object)
-            return f"{self.reads.name(record.subject)} — {self.view.ontology.label(record.predicate)} — {other}"
+            return claim_title(record, self.reads.name, self.view.ontology)
         return record.name
 
     def _evidence(self, item: Evidence, article: int) -> list[Any]:

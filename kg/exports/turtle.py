@@ -30,7 +30,7 @@ from kg.checks.coverage import SpanIndex, ignored_spans
 from kg.checks.names import NameFinder
 from kg.checks.names import names_digest as entity_names_digest
 from kg.dates import Date
-from kg.exports.view import View
+from kg.exports.view import View, claim_title
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Modality, Ontology
 from kg.shelf import Shelf
@@ -424,8 +424,7 @@ class TurtleWriter:
         if modality.direct_triple and reads.writes_direct(claim):  # hedged, denied: only as statements
             out.append(f"{subject} {predicate} {obj} .\n")
         out.append(f"{subject} kgo:statement {statement} .\n")
-        other = claim.value if claim.object is None else reads.name(claim.object)
-        title = f"{reads.name(claim.subject)} — {self.ontology.label(claim.predicate)} — {other}"
+        title = claim_title(claim, reads.name, self.ontology)
         lines = [
             "a kgo:Claim, rdf:Statement",
             f"rdf:subject {subject}",

@@ -9,6 +9,7 @@ here and nowhere else.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from typing import NamedTuple
 
@@ -131,11 +132,10 @@ class View:
         return node.name if node else str(node_id)
 
     def title(self, record_id: str) -> str:
-        """A claim as 'subject — relation — object'; an event by its name."""
+        """A claim as 'subject — relation — object' (`claim_title`); an event by its name."""
         record = self.records.get(record_id)
         if isinstance(record, Claim):
-            other = record.value if record.object is None else self.name(record.object)
-            return f"{self.name(record.subject)} — {self.ontology.label(record.predicate)} — {other}"
+            return claim_title(record, self.name, self.ontology)
         return record.name if record else record_id
 
     def modality(self, evidence: tuple[Evidence, ...]) -> Modality:
@@ -221,3 +221,10 @@ def stats(model: Model, ontology: Ontology) -> dict[str, dict[str, int]]:
         "edges": len(view.edges),
     }
     return {"totals": totals, "classes": dict(sorted(classes.items())), "relations": dict(sorted(relations.items()))}
+
+
+def claim_title(claim: Claim, name: Callable[[str], str], ontology: Ontology) -> str:
+    """A claim as 'subject — relation — object', the nodes by `name` (the view's, or a reader's that lists
+    what it reads): its label in the graph, on the page and in kg diff."""
+    other = claim.value if claim.object is None else name(claim.object)
+    return f"{name(claim.subject)} — {ontology.label(claim.predicate)} — {other}"
