@@ -26,9 +26,10 @@ from kg.checks.lint import RULES, UNUSED_MARK, lint_model, rule_of
 from kg.curation.rendering import CONFLICT_FORMATS, DIFF_FORMATS, TERMS_FORMATS, TIMELINE_FORMATS
 from kg.dates import Date, DateError, parse_date
 from kg.exports.rdf import DEFAULT_BASE
+from kg.exports.staging import export_written
 from kg.exports.turtle import valid_base
 from kg.exports.view import View, stats
-from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build, export_written
+from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, megabytes
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable

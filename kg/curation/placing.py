@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kg.exports.write import signals_held
+from kg.exports.staging import signals_held
 
 
 def new_file_mode() -> int:
