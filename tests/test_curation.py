@@ -810,7 +810,19 @@ def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading
 @pytest.mark.parametrize(
     ("text", "article_id", "message"),
     [
-        (b"\xff\xfeH\x00i\x00", "u16", "not UTF-8 text (byte 0: 0xff); it is UTF-16 text: save it as UTF-8"),
+        (
+            b"\xff\xfeH\x00i\x00",
+            "u16",
+            "1:1: the text is not UTF-8 text: byte 0xff is not part of a UTF-8 character; it is UTF-16 text: save it "
+            "as UTF-8",
+        ),
+        # Located as the build locates it (line 2, column 4), not by a byte offset counted from 0 ("byte 21").
+        (
+            b"Line one is fine.\nCaf\xe9 society met.\n",
+            "latin",
+            "page.txt:2:4: the text is not UTF-8 text: byte 0xe9 is not part of a UTF-8 character; save it as UTF-8 "
+            "first",
+        ),
         (b"Russia operates the Tartus naval base.\n", "", "'' is not an id"),  # it fell back to the file's name
         (b"Russia operates the Tartus naval base.\n", "a" * 300, "the id is 300 characters long: an article id has"),
     ],
