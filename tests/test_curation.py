@@ -638,6 +638,19 @@ def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(
     assert "metadata (photo photo-grip caption; photo photo-grip credit)" in made.facts.read_text(encoding="utf-8")
 
 
+def test_a_caption_printed_with_photo_before_it_is_named_photo_once(mini: Path, tmp_path: Path) -> None:
+    """A caption the page prints as "Photo: …" was suggested the name 'Photo: Photo: …'."""
+    text = tmp_path / "page.txt"
+    text.write_text(
+        "Russia keeps its grip on Tartus\n\nPHOTO: a Russian warship at Tartus. (Jane Doe/Getty Images)\n\n"
+        "Syria wants Assad back.\n",
+        encoding="utf-8",
+    )
+    made = new_article(text, mini, ONTOLOGY, "grip")
+    name = "'Photo: a Russian warship at Tartus'"
+    assert made.next_steps == (f"kg new entity photo-grip --type Photograph --name {name}",)
+
+
 def test_a_window_keeps_only_what_lies_wholly_inside_it_unless_asked_for_overlap(
     mini: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

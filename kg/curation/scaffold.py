@@ -247,10 +247,15 @@ _TRAILING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on"
 _WORD = re.compile(r"\w{4,}")  # the words that tell one caption from another ("at", "the" do not)
 
 
+_PHOTO_LABEL = re.compile(r"photo\s*:\s*", re.IGNORECASE)
+"""A caption's own label, as some pages print it ("Photo: …"): the name has it once."""
+
+
 def _photo_name(caption: str, words: int = 8) -> str:
     """A photo's name for the shell: 'Photo: ' and the caption's first words, ending on one that means
     something ("holds a speech", not "holds a speech at…"), without the trailing punctuation."""
-    parts = caption.split()[:words]
+    label = _PHOTO_LABEL.match(caption)
+    parts = (caption[label.end() :] if label else caption).split()[:words] or caption.split()[:words]
     while len(parts) > 1 and parts[-1].strip(",.;:").lower() in _TRAILING:
         parts.pop()
     return shlex.quote("Photo: " + " ".join(parts).rstrip(",.;:"))
