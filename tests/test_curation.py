@@ -1092,6 +1092,26 @@ def test_new_entity_leaves_the_value_before_it_as_it_was(tmp_path: Path, header:
     assert after == [*before, {"id": "new-person", "type": "Person", "name": "New Person"}]
 
 
+def test_new_entity_leaves_the_comment_ending_the_entity_before_it_with_that_entity(tmp_path: Path) -> None:
+    """A comment indented as the last entity's fields (a field commented out) is that entity's: the entry was
+    put before it, so that it read as the new entity's."""
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(
+        "entities:\n  # ---- people\n  - id: a-person\n    type: Person\n    name: A Person\n"
+        "    # aliases: [A. P.]  (check the spelling)\n  # ---- places\n  - id: a-city\n    type: City\n"
+        "    name: A City\n",
+        encoding="utf-8",
+    )
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
+    assert entities.read_text(encoding="utf-8") == (
+        "entities:\n  # ---- people\n  - id: a-person\n    type: Person\n    name: A Person\n"
+        "    # aliases: [A. P.]  (check the spelling)\n"
+        '  - id: new-person\n    type: Person\n    name: "New Person"\n'
+        "  # ---- places\n  - id: a-city\n    type: City\n    name: A City\n"
+    )
+
+
 def test_new_entity_fits_a_list_whose_items_are_indented_further(tmp_path: Path) -> None:
     """`-   id: …` items: the entry was indented by the items' keys, not their dashes, and refused."""
     entities = tmp_path / "entities.yaml"
