@@ -157,14 +157,15 @@ def _place_order(placed: tuple[str, int, int, str, Hint | None]) -> tuple[object
     return (*place, () if hint is None else (hint.kind, hint.wrong, hint.within))
 
 
-# Control characters (a terminal escape can rewrite what is on screen) and the bidirectional overrides
-# and isolates (they reorder a line on display) never reach a terminal raw: they are shown escaped.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters (a terminal escape can rewrite what is on screen), the bidirectional overrides and
+# isolates (they reorder a line on display) and the line and paragraph separators (a line break to what reads
+# the output by Unicode's lines: one message became two) never reach a terminal raw: they are shown escaped.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _MAX_MESSAGE = 400
 
 
 def escaped(text: str) -> str:
-    """`text` safe for a terminal: control characters and direction overrides shown as `\\uXXXX`."""
+    """`text` safe for a terminal: control characters, direction overrides and line separators as `\\uXXXX`."""
     return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 

@@ -638,6 +638,19 @@ def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(
     assert "metadata (photo photo-grip caption; photo photo-grip credit)" in made.facts.read_text(encoding="utf-8")
 
 
+def test_a_caption_printed_with_photo_before_it_is_named_photo_once(mini: Path, tmp_path: Path) -> None:
+    """A caption the page prints as "Photo: …" was suggested the name 'Photo: Photo: …'."""
+    text = tmp_path / "page.txt"
+    text.write_text(
+        "Russia keeps its grip on Tartus\n\nPHOTO: a Russian warship at Tartus. (Jane Doe/Getty Images)\n\n"
+        "Syria wants Assad back.\n",
+        encoding="utf-8",
+    )
+    made = new_article(text, mini, ONTOLOGY, "grip")
+    name = "'Photo: a Russian warship at Tartus'"
+    assert made.next_steps == (f"kg new entity photo-grip --type Photograph --name {name}",)
+
+
 def test_a_window_keeps_only_what_lies_wholly_inside_it_unless_asked_for_overlap(
     mini: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -810,7 +823,19 @@ def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading
 @pytest.mark.parametrize(
     ("text", "article_id", "message"),
     [
-        (b"\xff\xfeH\x00i\x00", "u16", "not UTF-8 text (byte 0: 0xff); it is UTF-16 text: save it as UTF-8"),
+        (
+            b"\xff\xfeH\x00i\x00",
+            "u16",
+            "1:1: the text is not UTF-8 text: byte 0xff is not part of a UTF-8 character; it is UTF-16 text: save it "
+            "as UTF-8",
+        ),
+        # Located as the build locates it (line 2, column 4), not by a byte offset counted from 0 ("byte 21").
+        (
+            b"Line one is fine.\nCaf\xe9 society met.\n",
+            "latin",
+            "page.txt:2:4: the text is not UTF-8 text: byte 0xe9 is not part of a UTF-8 character; save it as UTF-8 "
+            "first",
+        ),
         (b"Russia operates the Tartus naval base.\n", "", "'' is not an id"),  # it fell back to the file's name
         (b"Russia operates the Tartus naval base.\n", "a" * 300, "the id is 300 characters long: an article id has"),
     ],
@@ -1065,6 +1090,26 @@ def test_new_entity_leaves_the_value_before_it_as_it_was(tmp_path: Path, header:
     assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
     after = yaml.safe_load(entities.read_text(encoding="utf-8"))["entities"]
     assert after == [*before, {"id": "new-person", "type": "Person", "name": "New Person"}]
+
+
+def test_new_entity_leaves_the_comment_ending_the_entity_before_it_with_that_entity(tmp_path: Path) -> None:
+    """A comment indented as the last entity's fields (a field commented out) is that entity's: the entry was
+    put before it, so that it read as the new entity's."""
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(
+        "entities:\n  # ---- people\n  - id: a-person\n    type: Person\n    name: A Person\n"
+        "    # aliases: [A. P.]  (check the spelling)\n  # ---- places\n  - id: a-city\n    type: City\n"
+        "    name: A City\n",
+        encoding="utf-8",
+    )
+    args = ["--sources", str(tmp_path), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "entity", "new-person", "--type", "Person", "--name", "New Person", *args]) == 0
+    assert entities.read_text(encoding="utf-8") == (
+        "entities:\n  # ---- people\n  - id: a-person\n    type: Person\n    name: A Person\n"
+        "    # aliases: [A. P.]  (check the spelling)\n"
+        '  - id: new-person\n    type: Person\n    name: "New Person"\n'
+        "  # ---- places\n  - id: a-city\n    type: City\n    name: A City\n"
+    )
 
 
 def test_new_entity_fits_a_list_whose_items_are_indented_further(tmp_path: Path) -> None:

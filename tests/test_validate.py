@@ -1026,6 +1026,23 @@ def test_coverage_shows_an_uncited_sentence_with_its_direction_overrides_escaped
         assert "unaccounted Uncited sentence \\u202eRLO here now." in out
 
 
+def test_a_sentence_holding_a_line_separator_is_reported_on_one_line(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A text may hold U+2028 or U+2029 (an editor shows no break there), but they are line breaks to whatever
+    reads the output by Unicode's lines (`str.splitlines`): the sentence's "to do" reached it as two lines,
+    the second with no `path:line:col`.  They are shown escaped, as the scaffold's `# quote:` writes them."""
+    text = mini / "articles" / "mini-article.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\nUncited\u2028sentence\u2029here now.\n", encoding="utf-8")
+    assert main(["validate", "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 1
+    _, err = capsys.readouterr()
+    assert err.splitlines()[-1] == "1 error"
+    assert err.splitlines()[0].endswith('with a reason: "Uncited\\u2028sentence\\u2029here now."')
+    assert main(["coverage", "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 1
+    out, _ = capsys.readouterr()
+    assert out.splitlines()[-1].endswith("unaccounted Uncited\\u2028sentence\\u2029here now.")
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "aa"]), max_size=6), min_size=1, max_size=12),

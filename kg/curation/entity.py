@@ -114,6 +114,16 @@ def _end_line(node: yaml.Node, lines: list[str]) -> int:
     return end
 
 
+def _past_own_comments(lines: list[str], end: int, indent: int) -> int:
+    """The line after the comments that follow an item at its fields' indentation (a field commented out), which
+    are the item's: an entry put before them took them for its own."""
+    while (
+        end < len(lines) and lines[end].lstrip().startswith("#") and len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    return end
+
+
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
 """A block scalar's header: its style, then its indentation and chomping indicators in either order."""
 
@@ -176,7 +186,7 @@ def _insert_entry(path: Path, sources: Path, record: dict[str, Any]) -> None:
         lines = text.split("\n")
         indent = entities.start_mark.column  # its first dash (`-   id:` has its id four columns further)
         same_type = [item for item in entities.value if _scalar(item, "type") == record["type"]]
-        end = _end_line((same_type or entities.value)[-1], lines)
+        end = _past_own_comments(lines, _end_line((same_type or entities.value)[-1], lines), indent)
         lines[end:end] = [" " * indent + line for line in entry]
         updated = "\n".join(lines)
     elif entities is None:

@@ -31,7 +31,7 @@ from kg.curation.placing import put_in_place
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import Refused, as_read, encoding_hint, read_bounded, refuse_controls
+from kg.sources.reading import Refused, as_read, decode, encoding_hint, read_bounded, refuse_controls
 from kg.sources.records import ARTICLES_DIR
 from kg.sources.schema import is_id
 from kg.vocab import K
@@ -82,14 +82,13 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
     except Refused as refused:  # a FIFO, /dev/zero, too large
         raise CurationError(f"{text_file}: {refused.message}") from None
+    try:  # the build would refuse the copy: refused before anything is written, where the build locates it
+        printed = decode(data, "the text")
+    except Refused as refused:
+        saved = "" if encoding_hint(data) else "; save it as UTF-8 first"
+        raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}{saved}") from None
     try:
-        printed = data.decode("utf-8")
-        refuse_controls(printed, "the text")  # the build would refuse the copy: refused before anything is written
-    except UnicodeDecodeError as error:
-        saved = encoding_hint(data) or "; save it as UTF-8 first"
-        raise CurationError(
-            f"{text_file}: not UTF-8 text (byte {error.start}: 0x{data[error.start]:02x}){saved}"
-        ) from None
+        refuse_controls(printed, "the text")
     except Refused as refused:
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
     text = as_read(printed)  # what the build will read of the copy: a BOM's headline was not found in it
@@ -248,10 +247,15 @@ _TRAILING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on"
 _WORD = re.compile(r"\w{4,}")  # the words that tell one caption from another ("at", "the" do not)
 
 
+_PHOTO_LABEL = re.compile(r"photo\s*:\s*", re.IGNORECASE)
+"""A caption's own label, as some pages print it ("Photo: …"): the name has it once."""
+
+
 def _photo_name(caption: str, words: int = 8) -> str:
     """A photo's name for the shell: 'Photo: ' and the caption's first words, ending on one that means
     something ("holds a speech", not "holds a speech at…"), without the trailing punctuation."""
-    parts = caption.split()[:words]
+    label = _PHOTO_LABEL.match(caption)
+    parts = (caption[label.end() :] if label else caption).split()[:words] or caption.split()[:words]
     while len(parts) > 1 and parts[-1].strip(",.;:").lower() in _TRAILING:
         parts.pop()
     return shlex.quote("Photo: " + " ".join(parts).rstrip(",.;:"))
