@@ -309,6 +309,48 @@ def test_an_id_refused_for_what_no_one_sees_in_it_still_defines_the_id_it_was_me
     assert load_sources(mini).model.entities["russia"].where.path == ("entities", 3)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        (
+            "utf-16",
+            "mini.yaml:1:1: the file is not UTF-8 text: byte 0xff is not part of a UTF-8 character; it is "
+            "UTF-16 text: save it as UTF-8",
+        ),
+        ("cp1252", "mini.yaml:21:36: the file is not UTF-8 text: byte 0x92 is not part of a UTF-8 character"),
+    ],
+)
+def test_a_file_saved_in_another_encoding_is_one_message(mini: Path, encoding: str, expected: str) -> None:
+    """What the file defines and cites is found in its text as another encoding writes it (the ids are ASCII
+    in any): the outlet it defined was "unknown entity 'test-outlet'" in the article, and the sentences it
+    cited were reported uncited, as when a file YAML cannot read is UTF-8."""
+    path = mini / FACTS
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    assert problems(mini) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("artcle: mini-article", "mini.yaml:2:1: unknown field 'artcle' — did you mean 'article'?"),
+        ("Article: mini-article", "mini.yaml:2:1: unknown field 'Article' — did you mean 'article'?"),
+        ("article: [mini-article]", "mini.yaml:2:10: expected text, got a list"),
+    ],
+)
+def test_a_files_article_mistyped_is_one_message(mini: Path, written: str, expected: str) -> None:
+    """Each evidence item was also "evidence names no article, and the file has no 'article:'", and each sentence
+    it cites "to do: cite this sentence" (5 messages here, 60 in a real file): the article evidently meant is
+    the evidence's."""
+    edit(mini, FACTS, "article: mini-article", written)
+    assert problems(mini) == [expected]
+
+
+def test_evidence_is_not_said_to_name_no_article_when_the_files_article_is_no_id(mini: Path) -> None:
+    edit(mini, FACTS, "article: mini-article", "article: 5")
+    assert "mini.yaml:2:10: expected text, got a whole number" in problems(mini)
+    assert not [problem for problem in problems(mini) if "names no article" in problem]
+
+
 def test_an_id_meant_as_one_defined_already_is_a_duplicate(mini: Path) -> None:
     """Deleting what no one sees would make it one: said now, with the invisible character, not after."""
     edit(mini, FACTS, "- {id: syria,", '- {id: "rus\\u200bsia",')
