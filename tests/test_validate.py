@@ -931,6 +931,31 @@ def test_conflicts_must_name_known_claims(mini: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "russia.operates.tartus-naval-base",
+            "'russia.operates.tartus-naval-base' is not a valid id: use lowercase letters, digits and dashes",
+        ),
+        ("russia-operates-tartus-naval-base", "unknown claim or event 'russia-operates-tartus-naval-base'"),
+    ],
+)
+def test_a_conflict_with_a_claim_of_no_id_says_to_give_it_one(mini: Path, written: str, message: str) -> None:
+    """A claim with no `id:` has the default `subject.predicate.object`, which is no id: the hint was "did you mean
+    'russia.operates.tartus-naval-base'?", the very id refused, or that id for the id a curator would give it."""
+    edit(
+        mini,
+        FACTS,
+        "    evidence:\n      - quote: Syria",
+        f"    conflicts_with: [{written}]\n    evidence:\n      - quote: Syria",
+    )
+    assert problems(mini) == [
+        f"mini.yaml:20:22: {message} — the claim 'russia.operates.tartus-naval-base' has no id of its own (that is "
+        "its default, which cannot be named): give it `id: russia-operates-tartus-naval-base` and name that"
+    ]
+
+
 def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:
     edit(
         mini, FACTS, "    object: tartus-naval-base\n", "    object: tartus-naval-base\n    conflicts_with: [russia]\n"
