@@ -956,6 +956,20 @@ def test_a_conflict_with_a_claim_of_no_id_says_to_give_it_one(mini: Path, writte
     ]
 
 
+def test_a_source_said_to_itself_is_refused(mini: Path) -> None:
+    """`said_to` is whom the last of `via` said it to: the same node said "a Syrian source said it to itself"."""
+    edit(
+        mini,
+        FACTS,
+        "via: [reuters, syrian-source]\n",
+        "via: [reuters, syrian-source]\n        said_to: syrian-source\n",
+    )
+    assert problems(mini) == [
+        "mini.yaml:23:18: 'syrian-source' cannot have said it to itself: 'said_to' is whom the last of 'via' said it "
+        "to (leave it out when the text does not say)"
+    ]
+
+
 def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:
     edit(
         mini, FACTS, "    object: tartus-naval-base\n", "    object: tartus-naval-base\n    conflicts_with: [russia]\n"
