@@ -970,6 +970,12 @@ def test_a_source_said_to_itself_is_refused(mini: Path) -> None:
     ]
 
 
+def test_an_alias_given_twice_is_named_where_it_repeats(mini: Path) -> None:
+    """It was JSON Schema's "['Tartus', 'Tartus'] has non-unique elements", at the list."""
+    edit(mini, FACTS, "aliases: [Tartus]", "aliases: [Tartus, Tartus]")
+    assert problems(mini) == ["mini.yaml:10:92: alias 'Tartus' is listed twice: list each name once"]
+
+
 def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:
     edit(
         mini, FACTS, "    object: tartus-naval-base\n", "    object: tartus-naval-base\n    conflicts_with: [russia]\n"

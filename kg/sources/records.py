@@ -525,6 +525,10 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
             message += " (a relation to text takes it as 'value:')"
         return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
+    if keyword == "uniqueItems" and isinstance(error.instance, list):  # an entity's or event's `aliases`
+        items = error.instance
+        again = next(index for index, item in enumerate(items) if item in items[:index])
+        return [Problem(at.at(again), f"alias {_short(items[again])} is listed twice: list each name once")]
     if keyword == "type":
         expected = schema.get("type")
         message = f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}"
