@@ -976,6 +976,14 @@ def test_an_alias_given_twice_is_named_where_it_repeats(mini: Path) -> None:
     assert problems(mini) == ["mini.yaml:10:92: alias 'Tartus' is listed twice: list each name once"]
 
 
+def test_a_line_of_nothing_visible_is_no_sentence_to_cite(mini: Path) -> None:
+    """A web page's spacer (a zero-width space alone on a line), or a byte order mark at the start of each pasted
+    part, was a sentence to cite: 'to do: cite this sentence as evidence, or ignore it …: "​"', which shows
+    nothing, and can be ignored only by quoting an invisible character."""
+    edit(mini, Path("articles") / "mini-article.txt", "\n\nSubscribe", "\n\u200b\n\ufeff \u2060\n\nSubscribe")
+    assert problems(mini) == []
+
+
 def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:
     edit(
         mini, FACTS, "    object: tartus-naval-base\n", "    object: tartus-naval-base\n    conflicts_with: [russia]\n"
