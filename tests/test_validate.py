@@ -984,6 +984,17 @@ def test_a_line_of_nothing_visible_is_no_sentence_to_cite(mini: Path) -> None:
     assert problems(mini) == []
 
 
+@pytest.mark.parametrize(("written", "column"), [("=", 38), ("<<", 38)])
+def test_a_plain_equals_sign_or_merge_sign_is_told_to_be_quoted(mini: Path, written: str, column: int) -> None:
+    """YAML 1.1 reads a plain `=` as its 'value' key and `<<` as a merge key: it was "YAML tag
+    'tag:yaml.org,2002:value' is not allowed", for a file that writes no tag."""
+    edit(mini, FACTS, "name: Syria}", f"name: {written}}}")
+    assert problems(mini) == [
+        f"mini.yaml:8:{column}: YAML 1.1 reads a plain {written} as a sign of its own, not as text: write it in "
+        f'quotes ("{written}")'
+    ]
+
+
 def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:
     edit(
         mini, FACTS, "    object: tartus-naval-base\n", "    object: tartus-naval-base\n    conflicts_with: [russia]\n"
