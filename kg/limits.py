@@ -29,6 +29,8 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+MAX_ONTOLOGY_BYTES = 16 * MIB
+"""One ontology file (`ontology/*.ttl`), read before anything else by every command: `kg.ttl` is 40 KB."""
 MAX_ANSWER_BYTES = 256 * MIB
 """The largest answer `kg query` prints and `kg serve` sends (the whole real graph as N-Triples is 2 MB)."""
 MAX_QUERY_BYTES = MIB

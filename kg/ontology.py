@@ -160,8 +160,10 @@ class Ontology:
 
 
 def ontology_files(directory: Path) -> list[Path]:
-    """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none."""
-    files = sorted(directory.glob("*.ttl"))
+    """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none.  A hidden file
+    (a name starting with '.') is an editor's or a tool's, as in `sources/`: Emacs marks `kg.ttl` being edited
+    with a link `.#kg.ttl` that leads to no file."""
+    files = sorted(path for path in directory.glob("*.ttl") if not path.name.startswith("."))
     if not files:
         message = "no ontology (*.ttl) here: run kg in the project folder or pass --ontology DIR"
         raise FileNotFoundError(errno.ENOENT, message, str(directory))

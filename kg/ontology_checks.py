@@ -9,13 +9,17 @@ problem is placed at the subject, or at the start of the file that states it.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.limits import MAX_ONTOLOGY_BYTES, megabytes
 from kg.literals import DATATYPES
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, did_you_mean, locate
 from kg.vocab import KGO, OWL, RDF, RDFS, XSD, K
@@ -79,16 +83,20 @@ class TurtleFiles:
         return read
 
     def _add(self, file: Path) -> Problem | None:
-        try:
-            data = file.read_bytes()
-        except OSError as error:  # a folder named x.ttl, a file that cannot be read
-            return Problem(Where(file), f"cannot read the ontology: {error.strerror or error}", 1, 1)
+        data = _file_bytes(file)
+        if isinstance(data, Problem):
+            return data
+        if data.startswith(_BOM):
+            message = "the file starts with a byte order mark (U+FEFF), which Turtle does not allow"
+            return Problem(Where(file), f"{message}: save it as UTF-8 without one", 1, 1)
         try:
             text = data.decode("utf-8")
             quads = list(ox.parse(data, ox.RdfFormat.TURTLE, rename_blank_nodes=True))
         except UnicodeDecodeError as error:
-            line, column = _position(data[: error.start].decode("utf-8", "replace"), len(data[: error.start]))
-            return Problem(Where(file), f"not UTF-8 text (byte {error.start})", line, column)
+            before = data[: error.start].decode("utf-8", "replace")
+            line, column = _position(before, len(before))
+            message = f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} is not part of a UTF-8 character"
+            return Problem(Where(file), f"{message}: save it as UTF-8", line, column)
         except SyntaxError as error:  # pyoxigraph's Turtle errors carry the line and column
             reason = _PARSER_AT.sub("", error.msg)  # the place is said once, before the message
             return Problem(Where(file), f"ontology syntax error: {reason}", error.lineno or 1, error.offset or 1)
@@ -160,6 +168,35 @@ def _spelled(spellings: list[str]) -> str:
     """A pattern matching any of `spellings` as a whole term (not the start or the end of a longer name)."""
     alternatives = "|".join(re.escape(spelling) for spelling in spellings)
     return rf"(?<![{_NAME_CHAR}.])(?:{alternatives})(?![{_NAME_CHAR}]|\.[{_NAME_CHAR}])"
+
+
+_BOM = "\ufeff".encode()
+
+
+def _file_bytes(file: Path) -> bytes | Problem:
+    """The bytes of one ontology file, or why they are not read: every command reads the ontology first, so a
+    FIFO held each one forever, and a link to `/dev/zero` read on until the memory ran out."""
+    try:
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO: opened without waiting for a writer
+    except OSError as error:  # a file that cannot be read, a link that leads to no file
+        return Problem(Where(file), f"cannot read the ontology: {error.strerror or error}", 1, 1)
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            return Problem(Where(file), f"cannot read the ontology: {os.strerror(errno.EISDIR)}", 1, 1)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(Where(file), "the file is not a regular file (a FIFO, a device): refused, not read", 1, 1)
+        most = megabytes(MAX_ONTOLOGY_BYTES)
+        if info.st_size > MAX_ONTOLOGY_BYTES:
+            message = f"the file is {megabytes(info.st_size)}, more than the {most} allowed for an ontology file"
+            return Problem(Where(file), f"{message}: split it", 1, 1)
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            data = stream.read(MAX_ONTOLOGY_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_ONTOLOGY_BYTES:  # it grew after the stat
+        return Problem(Where(file), f"the file is more than the {most} allowed for an ontology file: split it", 1, 1)
+    return data
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

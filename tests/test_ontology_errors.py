@@ -8,6 +8,7 @@ silence, a renamed class gave dozens of errors in the sources and none in the on
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -19,10 +20,11 @@ from kg.checks.checked import load_project
 from kg.cli import main
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.turtle import graph_text
+from kg.limits import MAX_ONTOLOGY_BYTES, MIB, megabytes
 from kg.model import Entity
 from kg.ontology import OntologyClass
 
-from .conftest import ONTOLOGY, extended_ontology
+from .conftest import ONTOLOGY, extended_ontology, run_kg
 
 KGO = "https://w3id.org/syria-russia-kg/ontology#"
 
@@ -166,6 +168,70 @@ def test_a_ttl_that_is_a_folder_is_named(mini: Path, tmp_path: Path, capsys: pyt
     assert reported(mini, folder) == [expected]
     assert main(["terms", "--ontology", str(folder)]) == 1
     assert capsys.readouterr().err == f"{expected}\n1 error\n"
+
+
+def test_a_ttl_that_is_no_regular_file_is_refused_not_read(mini: Path, tmp_path: Path) -> None:
+    """A FIFO held every command forever, and a link to a device was read to its end (`/dev/zero`: until the
+    memory ran out, then a traceback)."""
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    os.mkfifo(folder / "pipe.ttl")
+    (folder / "device.ttl").symlink_to("/dev/null")
+    run = run_kg("validate", "--sources", str(mini), "--ontology", str(folder), timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr == (
+        f"{folder / 'device.ttl'}:1:1: the file is not a regular file (a FIFO, a device): refused, not read\n"
+        f"{folder / 'pipe.ttl'}:1:1: the file is not a regular file (a FIFO, a device): refused, not read\n2 errors\n"
+    )
+
+
+def test_a_ttl_larger_than_allowed_is_refused_before_it_is_read(mini: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    with open(folder / "large.ttl", "wb") as stream:
+        stream.truncate(MAX_ONTOLOGY_BYTES + MIB)  # sparse: no disk space
+    assert reported(mini, folder) == [
+        f"{folder / 'large.ttl'}:1:1: the file is {megabytes(MAX_ONTOLOGY_BYTES + MIB)}, more than the "
+        f"{megabytes(MAX_ONTOLOGY_BYTES)} allowed for an ontology file: split it"
+    ]
+
+
+def test_an_editors_hidden_file_is_passed_over(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Emacs marks a file being edited with a link `.#kg.ttl` that leads to no file: every command failed while
+    kg.ttl had unsaved changes (`kg query` too, with 'kg: ontology/.#kg.ttl: No such file or directory')."""
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    (folder / ".#kg.ttl").symlink_to("curator@host.1234:1700000000")
+    (folder / ".kg.ttl").write_text("not turtle", encoding="utf-8")
+    assert reported(mini, folder) == []
+    out = tmp_path / "exports"
+    assert main(["build", "--sources", str(mini), "--ontology", str(folder), "--out", str(out)]) == 0
+    (mini / "facts" / "mini.yaml").touch()  # newer than the build: `kg query` looks at every ontology file's time
+    assert main(["query", "--exports", str(out), "--ontology", str(folder), "-e", "ASK { ?s ?p ?o }"]) == 0
+    assert "true" in capsys.readouterr().out
+
+
+def test_a_byte_order_mark_that_starts_a_ttl_is_named(mini: Path, tmp_path: Path) -> None:
+    """Turtle has no byte order mark: it was 'ontology syntax error: \ufeff is not a valid subject' with the mark
+    printed, which no one sees."""
+    folder = copy(tmp_path)
+    (folder / "kg.ttl").write_bytes(b"\xef\xbb\xbf" + (folder / "kg.ttl").read_bytes())
+    assert reported(mini, folder) == [
+        f"{folder / 'kg.ttl'}:1:1: the file starts with a byte order mark (U+FEFF), which Turtle does not allow: "
+        "save it as UTF-8 without one"
+    ]
+
+
+def test_a_ttl_that_is_not_utf8_is_placed_at_the_character_and_told_what_to_do(mini: Path, tmp_path: Path) -> None:
+    """The column counted bytes (33 for the 22nd character of a line with accented letters before the byte)."""
+    folder = copy(tmp_path, old='rdfs:label "military base"@en', new='rdfs:label "éééééXmilitary base"@en')
+    line, column = at(folder, "éééééX").rsplit(":", 2)[1:]
+    data = (folder / "kg.ttl").read_bytes()
+    (folder / "kg.ttl").write_bytes(data.replace("éééééX".encode(), "ééééé".encode() + b"\xe9"))
+    assert reported(mini, folder) == [
+        f"{folder / 'kg.ttl'}:{line}:{int(column) + 5}: the file is not UTF-8 text: byte 0xe9 is not part of a "
+        "UTF-8 character: save it as UTF-8"
+    ]
 
 
 def test_kg_terms_locates_a_syntax_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

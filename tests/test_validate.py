@@ -309,6 +309,48 @@ def test_an_id_refused_for_what_no_one_sees_in_it_still_defines_the_id_it_was_me
     assert load_sources(mini).model.entities["russia"].where.path == ("entities", 3)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        (
+            "utf-16",
+            "mini.yaml:1:1: the file is not UTF-8 text: byte 0xff is not part of a UTF-8 character; it is "
+            "UTF-16 text: save it as UTF-8",
+        ),
+        ("cp1252", "mini.yaml:21:36: the file is not UTF-8 text: byte 0x92 is not part of a UTF-8 character"),
+    ],
+)
+def test_a_file_saved_in_another_encoding_is_one_message(mini: Path, encoding: str, expected: str) -> None:
+    """What the file defines and cites is found in its text as another encoding writes it (the ids are ASCII
+    in any): the outlet it defined was "unknown entity 'test-outlet'" in the article, and the sentences it
+    cited were reported uncited, as when a file YAML cannot read is UTF-8."""
+    path = mini / FACTS
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    assert problems(mini) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("artcle: mini-article", "mini.yaml:2:1: unknown field 'artcle' — did you mean 'article'?"),
+        ("Article: mini-article", "mini.yaml:2:1: unknown field 'Article' — did you mean 'article'?"),
+        ("article: [mini-article]", "mini.yaml:2:10: expected text, got a list"),
+    ],
+)
+def test_a_files_article_mistyped_is_one_message(mini: Path, written: str, expected: str) -> None:
+    """Each evidence item was also "evidence names no article, and the file has no 'article:'", and each sentence
+    it cites "to do: cite this sentence" (5 messages here, 60 in a real file): the article evidently meant is
+    the evidence's."""
+    edit(mini, FACTS, "article: mini-article", written)
+    assert problems(mini) == [expected]
+
+
+def test_evidence_is_not_said_to_name_no_article_when_the_files_article_is_no_id(mini: Path) -> None:
+    edit(mini, FACTS, "article: mini-article", "article: 5")
+    assert "mini.yaml:2:10: expected text, got a whole number" in problems(mini)
+    assert not [problem for problem in problems(mini) if "names no article" in problem]
+
+
 def test_an_id_meant_as_one_defined_already_is_a_duplicate(mini: Path) -> None:
     """Deleting what no one sees would make it one: said now, with the invisible character, not after."""
     edit(mini, FACTS, "- {id: syria,", '- {id: "rus\\u200bsia",')
@@ -887,6 +929,70 @@ def test_conflicts_must_name_known_claims(mini: Path) -> None:
     assert any(
         "unknown claim or event 'extradition-demnd' — did you mean 'extradition-demand'?" in p for p in problems(mini)
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "russia.operates.tartus-naval-base",
+            "'russia.operates.tartus-naval-base' is not a valid id: use lowercase letters, digits and dashes",
+        ),
+        ("russia-operates-tartus-naval-base", "unknown claim or event 'russia-operates-tartus-naval-base'"),
+    ],
+)
+def test_a_conflict_with_a_claim_of_no_id_says_to_give_it_one(mini: Path, written: str, message: str) -> None:
+    """A claim with no `id:` has the default `subject.predicate.object`, which is no id: the hint was "did you mean
+    'russia.operates.tartus-naval-base'?", the very id refused, or that id for the id a curator would give it."""
+    edit(
+        mini,
+        FACTS,
+        "    evidence:\n      - quote: Syria",
+        f"    conflicts_with: [{written}]\n    evidence:\n      - quote: Syria",
+    )
+    assert problems(mini) == [
+        f"mini.yaml:20:22: {message} — the claim 'russia.operates.tartus-naval-base' has no id of its own (that is "
+        "its default, which cannot be named): give it `id: russia-operates-tartus-naval-base` and name that"
+    ]
+
+
+def test_a_source_said_to_itself_is_refused(mini: Path) -> None:
+    """`said_to` is whom the last of `via` said it to: the same node said "a Syrian source said it to itself"."""
+    edit(
+        mini,
+        FACTS,
+        "via: [reuters, syrian-source]\n",
+        "via: [reuters, syrian-source]\n        said_to: syrian-source\n",
+    )
+    assert problems(mini) == [
+        "mini.yaml:23:18: 'syrian-source' cannot have said it to itself: 'said_to' is whom the last of 'via' said it "
+        "to (leave it out when the text does not say)"
+    ]
+
+
+def test_an_alias_given_twice_is_named_where_it_repeats(mini: Path) -> None:
+    """It was JSON Schema's "['Tartus', 'Tartus'] has non-unique elements", at the list."""
+    edit(mini, FACTS, "aliases: [Tartus]", "aliases: [Tartus, Tartus]")
+    assert problems(mini) == ["mini.yaml:10:92: alias 'Tartus' is listed twice: list each name once"]
+
+
+def test_a_line_of_nothing_visible_is_no_sentence_to_cite(mini: Path) -> None:
+    """A web page's spacer (a zero-width space alone on a line), or a byte order mark at the start of each pasted
+    part, was a sentence to cite: 'to do: cite this sentence as evidence, or ignore it …: "​"', which shows
+    nothing, and can be ignored only by quoting an invisible character."""
+    edit(mini, Path("articles") / "mini-article.txt", "\n\nSubscribe", "\n\u200b\n\ufeff \u2060\n\nSubscribe")
+    assert problems(mini) == []
+
+
+@pytest.mark.parametrize(("written", "column"), [("=", 38), ("<<", 38)])
+def test_a_plain_equals_sign_or_merge_sign_is_told_to_be_quoted(mini: Path, written: str, column: int) -> None:
+    """YAML 1.1 reads a plain `=` as its 'value' key and `<<` as a merge key: it was "YAML tag
+    'tag:yaml.org,2002:value' is not allowed", for a file that writes no tag."""
+    edit(mini, FACTS, "name: Syria}", f"name: {written}}}")
+    assert problems(mini) == [
+        f"mini.yaml:8:{column}: YAML 1.1 reads a plain {written} as a sign of its own, not as text: write it in "
+        f'quotes ("{written}")'
+    ]
 
 
 def test_a_conflict_with_an_entity_says_so(mini: Path) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.model import Article, Model
-from kg.problems import Problem, Where
+from kg.problems import Problem, Where, without_invisibles
 
 TO_DO = "to do: "
 """How the problem of a sentence no evidence cites and no `ignore:` covers starts (`kg coverage` lists these
@@ -91,9 +91,11 @@ def split_sentences(text: str) -> Iterator[Sentence]:
 
 
 def _sentence(line: str, start: int, end: int, offset: int, line_number: int) -> Iterator[Sentence]:
+    """The sentence `line[start:end]`, if it has something to see: a web page's spacer (a zero-width space alone on
+    a line), or byte order marks where pasted parts begin, are no sentence to cite."""
     chunk = line[start:end]
     stripped = chunk.strip()
-    if stripped:
+    if stripped and (stripped.isprintable() or without_invisibles(stripped).strip()):
         lead = len(chunk) - len(chunk.lstrip())
         begin = offset + start + lead
         yield Sentence(begin, begin + len(stripped), line_number, start + lead + 1, stripped)

@@ -14,7 +14,8 @@ from functools import cache, cached_property
 
 from kg.checks.names import QUOTE_MARKS
 from kg.model import Model
-from kg.problems import Hint, HintMaker, did_you_mean, invisible_characters, invisibles_named
+from kg.problems import Hint, HintMaker, closest, did_you_mean, invisible_characters, invisibles_named, visible
+from kg.sources.schema import id_form, is_id
 
 SNIPPET = 120
 """The longest passage a hint shows, in characters (then cut, with '…')."""
@@ -46,9 +47,25 @@ def hint_maker(model: Model) -> HintMaker:
         if hint.kind == "passage":
             found = text(hint.within)
             return found.hint(hint.wrong) if found is not None else ""
+        if hint.kind == "record":
+            return _record_meant(hint.wrong, ids(hint.kind))
         return did_you_mean(hint.wrong, ids(hint.kind))
 
     return make
+
+
+def _record_meant(wrong: str, records: Iterable[str]) -> str:
+    """The hint of a claim or event not found: the closest id, or, when that is a claim's default id
+    (`subject.predicate.object`, no id: nothing can name it), that the claim needs an id of its own."""
+    meant = closest(wrong, records)
+    if meant is None:
+        return ""
+    if is_id(meant):
+        return f" — did you mean '{visible(meant)}'?"
+    return (
+        f" — the claim '{visible(meant)}' has no id of its own (that is its default, which cannot be named): give it"
+        f" `id: {id_form(meant)}` and name that"
+    )
 
 
 @dataclass

@@ -474,7 +474,13 @@ class _Checker:
                         self.error(where.at("via", index), f"'{agent}' is in the attribution chain already")
                     elif is_id(agent):  # else the schema said so: not also "unknown entity"
                         self.check_range("via", self.evidence_range["via"], agent, where, "via", index)
-                if item.said_to is not None and is_id(item.said_to):
+                if item.said_to is not None and item.via and item.said_to == item.via[-1]:
+                    message = (
+                        f"'{item.said_to}' cannot have said it to itself: 'said_to' is whom the last of 'via' said it"
+                        " to (leave it out when the text does not say)"
+                    )
+                    self.error(where.at("said_to"), message)
+                elif item.said_to is not None and is_id(item.said_to):
                     self.check_range("said_to", self.evidence_range["said_to"], item.said_to, where, "said_to")
 
     def check_article(self, article: Article) -> None:

@@ -65,13 +65,16 @@ def forget_folders() -> None:
     _resolved.cache_clear()
 
 
-def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool = False) -> str:
+def read_text(
+    path: Path, root: Path, max_bytes: int, what: str, *, prose: bool = False, any_encoding: bool = False
+) -> str:
     """The text of `path`, refused unless it is a regular file inside `root` of at most `max_bytes`.
 
     `what` names the file in messages ("the file", "article text 'a.txt'").  A UTF-8 byte-order mark
     is dropped and line ends become `\\n` (CRLF files mean the same as LF files).  With `prose`, control
     characters (NUL, terminal escapes…) are refused too: article texts are read by people and quoted in
-    messages.  FileNotFoundError when nothing is there.
+    messages.  With `any_encoding`, text that is not UTF-8 is read as well as it can be (`decode_any`), not
+    refused.  FileNotFoundError when nothing is there.
     """
     info = os.lstat(path)  # FileNotFoundError when nothing is there, not even a link
     link = stat.S_ISLNK(info.st_mode)
@@ -82,7 +85,8 @@ def read_text(path: Path, root: Path, max_bytes: int, what: str, *, prose: bool 
             raise Refused(f"{what} is a symbolic link that leads to no file ({error.strerror}): refused") from None
     if not inside(path, root, link):
         raise Refused(f"{what} leads outside {root.name}/ (through '..' or a symbolic link): refused, not read")
-    text = decode(read_bounded(path, max_bytes, what, "split it"), what)
+    data = read_bounded(path, max_bytes, what, "split it")
+    text = decode_any(data) if any_encoding else decode(data, what)
     if prose:
         refuse_controls(text, what)
     return as_read(text)
@@ -141,6 +145,16 @@ def decode(data: bytes, what: str) -> str:
         line, column = position(before, len(before))
         message = f"{what} is not UTF-8 text: byte 0x{data[error.start]:02x} is not part of a UTF-8 character"
         raise Refused(message + encoding_hint(data), line, column) from None
+
+
+def decode_any(data: bytes) -> str:
+    """`data` as text whatever it is: in the encoding its byte-order mark names (UTF-16, UTF-32), else as UTF-8
+    with each byte that is not UTF-8 replaced (Latin-1, Windows-1252).  For finding the ids a file refused as
+    not UTF-8 names (they are ASCII in all of these), never for its content."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return data.decode(encoding, "replace")
+    return data.decode("utf-8", "replace")
 
 
 def encoding_hint(data: bytes) -> str:

@@ -449,11 +449,11 @@ _NAMED = re.compile(r"(?<![\w-])(?:id|article):[ \t]*[\"']?([a-z0-9][a-z0-9-]*)"
 
 
 def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
-    """The ids a file that YAML could not read names (`FileRecords.unread`), found in its text as written (an
-    article file's own name, even when its text cannot be read: too large, not UTF-8…)."""
+    """The ids a file that YAML could not read names (`FileRecords.unread`), found in its text as written, in
+    whatever encoding it was saved (an article file's own name, even when its text cannot be read: too large…)."""
     named = {file.stem} if kind == "article" else set()
     try:
-        text = read_text(file, loaded.root, loaded.limits.max_yaml_bytes, "the file")
+        text = read_text(file, loaded.root, loaded.limits.max_yaml_bytes, "the file", any_encoding=True)
     except (Refused, OSError):
         return frozenset(named)
     return frozenset(named | set(_NAMED.findall(text)))
@@ -532,6 +532,10 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
             message += " (a relation to text takes it as 'value:')"
         return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
+    if keyword == "uniqueItems" and isinstance(error.instance, list):  # an entity's or event's `aliases`
+        items = error.instance
+        again = next(index for index, item in enumerate(items) if item in items[:index])
+        return [Problem(at.at(again), f"alias {_short(items[again])} is listed twice: list each name once")]
     if keyword == "type":
         expected = schema.get("type")
         message = f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}"
@@ -746,7 +750,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
     if data is None:
         return
     where = Where(file)
-    default_article = _ref(data.get("article"))
+    default_article, given = _file_article(data)
     passed_over: set[str] = set()  # of the records left out (`_left_out`)
     for index, raw in enumerate(_items(data.get("entities"))):
         entity_where = where.at("entities", index)
@@ -778,7 +782,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             start=_date(raw.get("start"), event_where, ("start",), loaded),
             end=_date(raw.get("end"), event_where, ("end",), loaded),
             roles=roles,
-            evidence=_evidence(raw.get("evidence"), default_article, event_where, loaded),
+            evidence=_evidence(raw.get("evidence"), default_article, event_where, loaded, article_given=given),
             conflicts_with=_refs(raw.get("conflicts_with")),
             note=_str(raw.get("note")),
             where=event_where,
@@ -810,7 +814,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
             start=_date(raw.get("start"), claim_where, ("start",), loaded),
             end=_date(raw.get("end"), claim_where, ("end",), loaded),
             qualifiers=_roles(raw.get("qualifiers")),
-            evidence=_evidence(raw.get("evidence"), default_article, claim_where, loaded),
+            evidence=_evidence(raw.get("evidence"), default_article, claim_where, loaded, article_given=given),
             conflicts_with=_refs(raw.get("conflicts_with")),
             note=_str(raw.get("note")),
             where=claim_where,
@@ -850,8 +854,31 @@ def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> 
     return True
 
 
-def _evidence(raw: Any, default_article: str | None, record: Where, loaded: FileRecords) -> tuple[Evidence, ...]:
-    """The evidence items of the record at `record`, each knowing its place there (`Evidence.where`)."""
+def _file_article(data: dict[str, Any]) -> tuple[str | None, bool]:
+    """The article of a facts file's evidence by default, and whether the file gives one at all.  A key meant as
+    `article:` gives it too (`Article:`, `artcle:`: an unknown field), and so does the one id of a list
+    (`article: [x]`: not text): the schema says what is wrong there, once; each evidence item was also said to
+    name no article, and each sentence it cites to be uncited (60 messages for a real file)."""
+    keys = ["article"] if "article" in data else [key for key in data if isinstance(key, str) and _meant_article(key)]
+    if not keys:
+        return None, False
+    value = data[keys[0]]
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return (value if isinstance(value, str) else None), True
+
+
+def _meant_article(key: str) -> bool:
+    """Whether an unknown key of a facts file's top level is `article` written otherwise (as its message says)."""
+    return key.lower() == "article" or closest(key, list(structure_schema("facts")["properties"])) == "article"
+
+
+def _evidence(
+    raw: Any, default_article: str | None, record: Where, loaded: FileRecords, *, article_given: bool
+) -> tuple[Evidence, ...]:
+    """The evidence items of the record at `record`, each knowing its place there (`Evidence.where`).  An item
+    with no article of its own is left out when the file's `article:` is not usable (`article_given`: the
+    schema says why, once), and said to name none when the file has none."""
     result = []
     for index, item in enumerate(_items(raw)):
         article = _ref(item.get("article")) or default_article
@@ -859,8 +886,9 @@ def _evidence(raw: Any, default_article: str | None, record: Where, loaded: File
             loaded.unread |= {article} if article is not None else set()
             continue
         if article is None:
-            where = record.at("evidence", index)
-            loaded.problems.append(Problem(where, "evidence names no article, and the file has no 'article:'"))
+            if not article_given:
+                where = record.at("evidence", index)
+                loaded.problems.append(Problem(where, "evidence names no article, and the file has no 'article:'"))
             continue
         if item.get("via", []) == []:  # the outlet's own voice (a `via` that is no list: the schema says so)
             loaded.problems += _no_speaker(item, record.at("evidence", index))

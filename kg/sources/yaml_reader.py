@@ -448,6 +448,11 @@ def _unreadable_value(error: ValueError, where: Where, text: str) -> Problem:
     return Problem(where, f"a YAML value that cannot be read: {error}", 1, 1)
 
 
+_PLAIN_SIGNS = {"tag:yaml.org,2002:value": "=", _MERGE: "<<"}
+"""What YAML 1.1 reads as no text where a value stands alone, by the tag it gives them (which PyYAML cannot
+construct): a merge key's `<<`, and `=`, its 'value' key."""
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -459,6 +464,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError, where: Where, text: str) -> Pro
     elif isinstance(error, yaml.constructor.ConstructorError) and "for the tag" in message:
         tag = message.split("for the tag", 1)[1].strip().strip("'")
         message = f"YAML tag '{tag}' is not allowed: sources are plain YAML, loaded safely"
+        if tag in _PLAIN_SIGNS and at != "!":  # the value is the sign itself, written with no tag
+            sign = _PLAIN_SIGNS[tag]
+            message = f'YAML 1.1 reads a plain {sign} as a sign of its own, not as text: write it in quotes ("{sign}")'
     elif "exceeded maximum nesting depth" in message:
         message = _TOO_DEEP
     elif (long_key := _too_long_key(error, lines)) is not None:
