@@ -445,7 +445,7 @@ def test_the_table_aligns_wide_and_combining_characters_by_the_columns_they_take
     assert rows == ["中文字符  a", "ab" + " " * 8 + "b", "مُ" + " " * 9 + "c", "กั" + " " * 9 + "d", "❤️" + " " * 9 + "e"]
 
 
-EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,710² rows over the real graph
+EVERY_PAIR = "SELECT * { ?a ?b ?c . ?d ?e ?f }"  # 14,824² rows over the real graph
 
 
 @pytest.mark.parametrize(
