@@ -461,11 +461,16 @@ CASES: tuple[Case, ...] = (
     Case("CRLF line ends, article and text", "valid",
          lambda sources, place: [edit_existing(f"articles/{ARTICLE}.{ext}", lambda d: d.replace(b"\n", b"\r\n"))(
              sources, place) for ext in ("yaml", "txt")], (), places=("articles",)),
-    Case("empty file", "valid", same_everywhere(""), ()),
-    Case("comments only", "valid", same_everywhere("# nothing here yet\n"), ()),
+    Case("empty file", "valid", same_everywhere(""), (), places=FACT_PLACES),
+    Case("comments only", "valid", same_everywhere("# nothing here yet\n"), (), places=FACT_PLACES),
     Case("text with BOM", "valid", edit_existing(f"articles/{ARTICLE}.txt", lambda data: b"\xef\xbb\xbf" + data), (),
          places=("articles",)),
     # --- shape
+    Case("an empty article file beside its text (the text's sentences were in no build, no coverage)", "shape",
+         same_everywhere(""), (r"x.yaml:1:1: the article file holds no article: write its id and text",),
+         places=("articles",)),
+    Case("an article file of comments only beside its text", "shape", same_everywhere("# to do: curate\n"),
+         (r"x.yaml:1:1: the article file holds no article: write its id and text",), places=("articles",)),
     Case("top-level scalar", "shape", same_everywhere("just a sentence\n"), (r"must hold a mapping",)),
     Case("top-level list", "shape", same_everywhere("- a\n- b\n"), (r"must hold a mapping",)),
     Case("deep nesting", "shape", same_everywhere(DEEP), (r"nested more than 1000 levels deep",)),

@@ -258,7 +258,7 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         loaded = merge(records)
     loaded.files = files
     listing_problems = listed.problems()
-    loaded.problems[:0] = listing_problems + _texts_of_no_article(listed, loaded.model)
+    loaded.problems[:0] = listing_problems + _texts_of_no_article(listed, loaded.model) + _empty_articles(records, set(listed.articles))
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
@@ -268,6 +268,19 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         kind = "article" if file in listed.misplaced else "facts"
         loaded.unread |= _named_ids(file, kind, FileRecords(file, root=sources, limits=limits))
     return loaded
+
+
+def _empty_articles(records: list[FileRecords], article_files: set[Path]) -> list[Problem]:
+    """An article file that holds nothing (empty, or comments only): a facts file may, it names no text, but
+    this one stands for the text beside it, whose sentences would be in no build and no coverage."""
+    return [
+        Problem(Where(read.file), EMPTY_ARTICLE, 1, 1)
+        for read in records
+        if read.file in article_files and not (read.articles or read.problems or read.unread)
+    ]
+
+
+EMPTY_ARTICLE = "the article file holds no article: write its id and text (`kg new article` scaffolds one)"
 
 
 def _texts_of_no_article(listed: SourceFiles, model: Model) -> list[Problem]:
