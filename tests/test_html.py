@@ -1039,6 +1039,42 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
         assert page.locator("#reader .article-text").text_content() == text_file.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A page of 5,000 nodes with its shards in a folder beside it: the directory holding both."""
+    return large_page_five_thousand_nodes(tmp_path_factory.mktemp("sharded")).parent
+
+
+@pytest.mark.parametrize(
+    ("kind", "damage", "said"), [("nodes", None, "is missing"), ("search", "kgShard(", "is damaged")]
+)
+def test_a_missing_or_damaged_shard_is_said_not_left_blank(
+    sharded: Path, tmp_path: Path, browser: Browser, kind: str, damage: str | None, said: str
+) -> None:
+    """The folder not copied with the page, or a file of it cut short: what needed it says so, every time."""
+    shutil.copytree(sharded, tmp_path / "page")
+    folder = next((tmp_path / "page").glob("graph-*/"))
+    for file in folder.glob(f"{kind}-*.js"):
+        if damage is None:
+            file.unlink()
+        else:
+            file.write_text(damage, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((tmp_path / "page" / "graph.html").as_uri())
+        page.wait_for_selector("body[data-ready=true]", state="attached")
+        name = page.evaluate("window.kg.drawn.values().next().value.name")
+        for _ in range(2):  # asked again, it is said again (nothing waits forever for a file that failed)
+            page.fill("#search-input", name)
+            page.press("#search-input", "Enter")
+            expect(page.locator("#details h2")).to_have_text("Part of the graph could not be loaded", timeout=10_000)
+            expect(page.locator("#details .link-note")).to_have_text(f"{folder.name}/{kind}-0.js {said}.")
+            page.click("#details-close")
+    finally:
+        context.close()
+
+
 def test_a_facts_file_that_declares_entities_keeps_each_record_where_the_page_numbers_it(tmp_path: Path) -> None:
     """A facts file may declare entities: one late in the sources does.  The page's record entries must still
     come in the order that numbers the records (what a link or a node's fact points at), which is the view's:

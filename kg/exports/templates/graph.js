@@ -34,14 +34,18 @@
                                                  modality: e[4], direct: e[5] })) });
 
   const shards = new Map(Object.entries(data.shards || {}).map(([name, value]) => [name, unpack(name, value)]));
-  const waiting = new Map();
+  const waiting = new Map(); // shard name → [resolve, reject] of each one waiting for it
 
   window.kgShard = function (name, packed) {
     const value = unpack(name, packed);
     shards.set(name, value);
-    (waiting.get(name) || []).forEach((resolve) => resolve(value));
+    (waiting.get(name) || []).forEach(([resolve]) => resolve(value));
     waiting.delete(name);
   };
+
+  /* A shard file that is not there (the page copied without its folder) or that ran without handing its
+     shard over (cut short, edited): whatever waited for it is told, and the page says so (cannotLoad). */
+  class ShardError extends Error {}
 
   function shard(kind, number) {
     const name = kind + "/" + number;
@@ -50,11 +54,18 @@
       if (!waiting.has(name)) {
         waiting.set(name, []);
         const script = document.createElement("script");
-        script.src = data.shardFolder + "/" + kind + "-" + number + ".js";
-        script.onerror = () => reject(new Error("cannot load " + script.src));
+        const file = data.shardFolder + "/" + kind + "-" + number + ".js";
+        const fail = (what) => {
+          script.remove(); // a later ask tries the file again
+          (waiting.get(name) || []).forEach(([, no]) => no(new ShardError(file + " " + what)));
+          waiting.delete(name);
+        };
+        script.onerror = () => fail("is missing");
+        script.onload = () => { if (!shards.has(name)) fail("is damaged"); };
+        script.src = file;
         document.head.append(script);
       }
-      waiting.get(name).push(resolve);
+      waiting.get(name).push([resolve, reject]);
     });
   }
 
@@ -1354,6 +1365,17 @@
     if (event.key !== "Escape" || event.defaultPrevented || event.target === byId("search-input")) return;
     if (!byId("details").hidden) closeDetails();
     else if (readerArticle !== null) closeReader();
+  });
+  /* What a missing or damaged shard stopped (a click, a search, a link followed) is said in the details panel,
+     not left blank. */
+  window.addEventListener("unhandledrejection", (event) => {
+    if (!(event.reason instanceof ShardError)) return;
+    event.preventDefault();
+    shownInPanel = null; // an answer still loading gives way
+    openDetails([el("h2", null, "Part of the graph could not be loaded"),
+                 el("p", "link-note", event.reason.message + "."),
+                 el("p", null, "The page reads it from the folder " + data.shardFolder + ", which kg build wrote " +
+                              "beside graph.html: keep the two together, or build again.")]);
   });
   network.once("afterDrawing", () => {
     window.kg.readyAt = performance.now();
