@@ -822,6 +822,22 @@ def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
     expect(page.locator("#details")).to_be_hidden()
 
 
+def test_a_link_followed_from_the_details_by_keyboard_keeps_the_keyboard_there(built: Path, open_page: Opener) -> None:
+    """The panel was replaced under the link pressed: the focus fell to the page's start, Tab from the search."""
+    page = open_page(built / "graph.html")
+    page.fill("#search-input", "tartus-naval-base")
+    page.press("#search-input", "Enter")
+    expect(page.locator("#details h2")).to_have_text("Tartus naval base")
+    page.keyboard.press("Tab")
+    link = page.evaluate("document.activeElement.textContent")
+    assert page.evaluate("document.activeElement.matches('#details button.link')"), focused(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#details h2")).to_have_text(link)
+    assert focused(page) == "div details-body"  # the keyboard reads on from the top of the node followed
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#details') !== null"), focused(page)
+
+
 @pytest.fixture(scope="module")
 def many_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real corpus replicated 30 times (150 articles, each with its text), built by `kg build`."""

@@ -771,9 +771,11 @@
 
   function openDetails(children) {
     const body = byId("details-body");
+    const keyboardHere = body.contains(document.activeElement); // a link in the panel followed by keyboard
     body.replaceChildren(...children);
     byId("details").hidden = false;
     body.scrollTop = 0;
+    if (keyboardHere) body.focus(); // not left to fall to the page's start with the link pressed
   }
 
   const blocksOf = (groups) => Promise.all(groups.map(([record, lines]) =>
