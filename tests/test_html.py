@@ -822,6 +822,25 @@ def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
     expect(page.locator("#details")).to_be_hidden()
 
 
+def test_a_screen_reader_hears_each_control_by_a_name_of_its_own(real_page: Page) -> None:
+    """Three pairs of buttons were each "all" and "none", the slider said its step ("13") rather than its day,
+    the search was a plain text box owning a list, and the timeline's toggle was read with its triangle."""
+    side = real_page.locator("#side")
+    names = [button.evaluate("b => b.getAttribute('aria-label') || b.textContent") for button in
+             side.get_by_role("button").all()]  # fmt: skip
+    assert len(names) == len(set(names)) >= 6, names
+    for kind in ("classes", "relations", "articles"):
+        expect(side.get_by_role("button", name=f"all {kind}", exact=True)).to_have_count(1)
+        expect(side.get_by_role("button", name=f"none of the {kind}", exact=True)).to_have_count(1)
+    last = real_page.evaluate("window.kg.data.stops[window.kg.data.stops.length - 1]")
+    expect(real_page.get_by_role("slider")).to_have_attribute("aria-valuetext", last)
+    real_page.locator("#slider").focus()
+    real_page.keyboard.press("Home")
+    expect(real_page.get_by_role("slider")).to_have_attribute("aria-valuetext", "2024-12-01")
+    expect(real_page.get_by_role("combobox", name="Find a node by name or alias")).to_have_count(1)
+    expect(real_page.get_by_role("button", name="Timeline", exact=True)).to_have_count(1)
+
+
 def test_a_link_followed_from_the_details_by_keyboard_keeps_the_keyboard_there(built: Path, open_page: Opener) -> None:
     """The panel was replaced under the link pressed: the focus fell to the page's start, Tab from the search."""
     page = open_page(built / "graph.html")

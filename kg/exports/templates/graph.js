@@ -580,6 +580,12 @@
     return [docLink(relation.name, relation.label)];
   }
 
+  function readButton(article, index) {
+    const read = button("read", "read", () => openArticle(index));
+    read.setAttribute("aria-label", "read " + article.headline); // not one "read" after another
+    return read;
+  }
+
   function describeArticle(article, box) {
     box.dataset.article = article.id;
     return [el("span", "outlet", article.outlet || "unknown outlet"), el("span", "headline", article.headline)];
@@ -624,6 +630,7 @@
   function showUntil(date) {
     cutoff = date;
     slider.value = lastStopUpTo(date);
+    slider.setAttribute("aria-valuetext", date); // its value is a step; the day is what it means
     dateBox.value = date;
     byId("timeline-note").textContent = "known up to " + date + " (undated facts always shown)";
     refresh();
@@ -653,6 +660,7 @@
     const last = stops[stops.length - 1];
     cutoff = null;
     slider.value = stops.length - 1;
+    slider.setAttribute("aria-valuetext", last);
     dateBox.value = last;
     byId("timeline-note").textContent = stops[0] + " → " + last + ": " + plural(stops.length, "date") +
       (data.background < stops[0] ? " (background from " + data.background + ")" : "");
@@ -1388,7 +1396,7 @@
   buildEdgeLegend();
   checklist("relations", data.relations, shownRelations, describeRelation, relationDoc);
   checklist("articles", data.articles, shownArticles, describeArticle,
-            (article, index) => article.text ? [button("read", "read", () => openArticle(index))] : []);
+            (article, index) => article.text ? [readButton(article, index)] : []);
   byId("reader-close").addEventListener("click", closeReader);
   buildArticleSearch();
   buildTimeline();
