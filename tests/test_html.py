@@ -822,6 +822,20 @@ def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
     expect(page.locator("#details")).to_be_hidden()
 
 
+def test_the_keyboard_shows_which_passage_of_the_reader_it_is_on(real_page: Page) -> None:
+    """A cited passage with the focus only turned a shade darker yellow, the shade of one hovered, next to the
+    orange of the passage last opened: which one Enter would open could not be told."""
+    real_page.locator("#articles button.read").first.click()
+    real_page.locator("#reader mark.cited").first.wait_for()
+    for _ in range(10):
+        real_page.keyboard.press("Tab")
+        if real_page.evaluate("document.activeElement.matches('#reader mark.cited')"):
+            break
+    mark = real_page.locator("#reader mark.cited:focus")
+    assert mark.evaluate("m => m.matches(':focus-visible')"), focused(real_page)
+    assert mark.evaluate("m => getComputedStyle(m).outlineStyle") != "none"
+
+
 def test_a_screen_reader_hears_each_control_by_a_name_of_its_own(real_page: Page) -> None:
     """Three pairs of buttons were each "all" and "none", the slider said its step ("13") rather than its day,
     the search was a plain text box owning a list, and the timeline's toggle was read with its triangle."""
