@@ -33,7 +33,7 @@ from kg.exports.view import View
 from kg.model import Model
 from kg.ontology import load_ontology
 
-from .conftest import ONTOLOGY, SOURCES
+from .conftest import ONTOLOGY, SOURCES, edit
 from .tools.bench_build import write_corpus
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
@@ -992,6 +992,20 @@ def test_hostile_text_stays_text_in_the_timeline_and_the_reader(mini: Path, tmp_
     page.locator("#details h2", has_text="onerror").wait_for()
     assert page.evaluate("document.querySelectorAll('img, b').length") == 0
     assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_a_long_unbroken_name_wraps_inside_the_panels(mini: Path, tmp_path: Path, open_page: Opener) -> None:
+    """An alias with no space to break at (an address, a run of letters) ran out of the details panel and the
+    search's list, which then scrolled sideways to show the rest of every line."""
+    long = "Tartus" + "W" * 300
+    edit(mini, Path("facts/mini.yaml"), "aliases: [Tartus]", f"aliases: [Tartus, {long}]")
+    kg.build(mini, ONTOLOGY, tmp_path / "exports")
+    page = open_page(tmp_path / "exports" / "graph.html", "#node=tartus-naval-base")
+    expect(page.locator("#details .aliases")).to_contain_text(long)
+    assert page.locator("#details-body").evaluate("body => body.scrollWidth <= body.clientWidth")
+    page.fill("#search-input", "WWWW")
+    expect(page.locator("#search-results .alias")).to_contain_text(long)
+    assert page.locator("#search-results").evaluate("list => list.scrollWidth <= list.clientWidth")
 
 
 def test_a_thousand_node_page_opens_with_every_node_and_answers_a_click(tmp_path: Path, open_page: Opener) -> None:
