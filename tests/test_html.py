@@ -758,6 +758,29 @@ def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: 
     assert row.locator("button.expand").is_disabled()
 
 
+def test_a_narrow_window_fits_the_page_and_each_panel_in_it(real_page: Page) -> None:
+    """At 400 px the three panels kept their widths side by side: the page scrolled sideways, the graph had
+    157 px of it and the details 152."""
+    real_page.set_viewport_size({"width": 400, "height": 700})
+    fits = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert real_page.evaluate(fits)
+    graph = real_page.locator("#graph").bounding_box()
+    assert graph is not None and graph["width"] >= 380 and graph["height"] >= 150, graph
+    real_page.fill("#search-input", "tartus-naval-base")
+    real_page.press("#search-input", "Enter")
+    expect(real_page.locator("#details h2")).to_have_text("Tartus naval base")
+    details = real_page.locator("#details").bounding_box()
+    assert details is not None and details["x"] >= 0 and 380 <= details["width"] <= 400, details
+    real_page.locator("#details-close").click()  # on screen, and not under anything
+    real_page.locator("#articles button.read").first.click()
+    expect(real_page.locator("#reader h2")).to_be_visible()
+    for panel in ("#reader", "#side"):
+        box = real_page.locator(panel).bounding_box()
+        assert box is not None and box["x"] >= 0 and 380 <= box["width"] <= 400, (panel, box)
+    assert real_page.evaluate(fits)
+    real_page.locator("#reader-close").click()
+
+
 # ---------------------------------------------------------------------------- the keyboard
 
 
