@@ -33,7 +33,7 @@ from kg.exports.view import View
 from kg.model import Model
 from kg.ontology import load_ontology
 
-from .conftest import ONTOLOGY, SOURCES
+from .conftest import ONTOLOGY, SOURCES, edit
 from .tools.bench_build import write_corpus
 from .tools.browser import ARGS as CHROMIUM_ARGS
 from .tools.browser import CHROMIUM as BROWSER_PATH
@@ -762,6 +762,29 @@ def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: 
     assert row.locator("button.expand").is_disabled()
 
 
+def test_a_narrow_window_fits_the_page_and_each_panel_in_it(real_page: Page) -> None:
+    """At 400 px the three panels kept their widths side by side: the page scrolled sideways, the graph had
+    157 px of it and the details 152."""
+    real_page.set_viewport_size({"width": 400, "height": 700})
+    fits = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert real_page.evaluate(fits)
+    graph = real_page.locator("#graph").bounding_box()
+    assert graph is not None and graph["width"] >= 380 and graph["height"] >= 150, graph
+    real_page.fill("#search-input", "tartus-naval-base")
+    real_page.press("#search-input", "Enter")
+    expect(real_page.locator("#details h2")).to_have_text("Tartus naval base")
+    details = real_page.locator("#details").bounding_box()
+    assert details is not None and details["x"] >= 0 and 380 <= details["width"] <= 400, details
+    real_page.locator("#details-close").click()  # on screen, and not under anything
+    real_page.locator("#articles button.read").first.click()
+    expect(real_page.locator("#reader h2")).to_be_visible()
+    for panel in ("#reader", "#side"):
+        box = real_page.locator(panel).bounding_box()
+        assert box is not None and box["x"] >= 0 and 380 <= box["width"] <= 400, (panel, box)
+    assert real_page.evaluate(fits)
+    real_page.locator("#reader-close").click()
+
+
 # ---------------------------------------------------------------------------- the keyboard
 
 
@@ -824,6 +847,55 @@ def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
     assert graph.evaluate("frame => frame === document.activeElement")
     page.keyboard.press("Escape")
     expect(page.locator("#details")).to_be_hidden()
+
+
+def test_the_keyboard_shows_which_passage_of_the_reader_it_is_on(real_page: Page) -> None:
+    """A cited passage with the focus only turned a shade darker yellow, the shade of one hovered, next to the
+    orange of the passage last opened: which one Enter would open could not be told."""
+    real_page.locator("#articles button.read").first.click()
+    real_page.locator("#reader mark.cited").first.wait_for()
+    for _ in range(10):
+        real_page.keyboard.press("Tab")
+        if real_page.evaluate("document.activeElement.matches('#reader mark.cited')"):
+            break
+    mark = real_page.locator("#reader mark.cited:focus")
+    assert mark.evaluate("m => m.matches(':focus-visible')"), focused(real_page)
+    assert mark.evaluate("m => getComputedStyle(m).outlineStyle") != "none"
+
+
+def test_a_screen_reader_hears_each_control_by_a_name_of_its_own(real_page: Page) -> None:
+    """Three pairs of buttons were each "all" and "none", the slider said its step ("13") rather than its day,
+    the search was a plain text box owning a list, and the timeline's toggle was read with its triangle."""
+    side = real_page.locator("#side")
+    names = [button.evaluate("b => b.getAttribute('aria-label') || b.textContent") for button in
+             side.get_by_role("button").all()]  # fmt: skip
+    assert len(names) == len(set(names)) >= 6, names
+    for kind in ("classes", "relations", "articles"):
+        expect(side.get_by_role("button", name=f"all {kind}", exact=True)).to_have_count(1)
+        expect(side.get_by_role("button", name=f"none of the {kind}", exact=True)).to_have_count(1)
+    last = real_page.evaluate("window.kg.data.stops[window.kg.data.stops.length - 1]")
+    expect(real_page.get_by_role("slider")).to_have_attribute("aria-valuetext", last)
+    real_page.locator("#slider").focus()
+    real_page.keyboard.press("Home")
+    expect(real_page.get_by_role("slider")).to_have_attribute("aria-valuetext", "2024-12-01")
+    expect(real_page.get_by_role("combobox", name="Find a node by name or alias")).to_have_count(1)
+    expect(real_page.get_by_role("button", name="Timeline", exact=True)).to_have_count(1)
+
+
+def test_a_link_followed_from_the_details_by_keyboard_keeps_the_keyboard_there(built: Path, open_page: Opener) -> None:
+    """The panel was replaced under the link pressed: the focus fell to the page's start, Tab from the search."""
+    page = open_page(built / "graph.html")
+    page.fill("#search-input", "tartus-naval-base")
+    page.press("#search-input", "Enter")
+    expect(page.locator("#details h2")).to_have_text("Tartus naval base")
+    page.keyboard.press("Tab")
+    link = page.evaluate("document.activeElement.textContent")
+    assert page.evaluate("document.activeElement.matches('#details button.link')"), focused(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#details h2")).to_have_text(link)
+    assert focused(page) == "div details-body"  # the keyboard reads on from the top of the node followed
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#details') !== null"), focused(page)
 
 
 @pytest.fixture(scope="module")
@@ -949,6 +1021,20 @@ def test_hostile_text_stays_text_in_the_timeline_and_the_reader(mini: Path, tmp_
     assert page.evaluate("typeof window.pwned") == "undefined"
 
 
+def test_a_long_unbroken_name_wraps_inside_the_panels(mini: Path, tmp_path: Path, open_page: Opener) -> None:
+    """An alias with no space to break at (an address, a run of letters) ran out of the details panel and the
+    search's list, which then scrolled sideways to show the rest of every line."""
+    long = "Tartus" + "W" * 300
+    edit(mini, Path("facts/mini.yaml"), "aliases: [Tartus]", f"aliases: [Tartus, {long}]")
+    kg.build(mini, ONTOLOGY, tmp_path / "exports")
+    page = open_page(tmp_path / "exports" / "graph.html", "#node=tartus-naval-base")
+    expect(page.locator("#details .aliases")).to_contain_text(long)
+    assert page.locator("#details-body").evaluate("body => body.scrollWidth <= body.clientWidth")
+    page.fill("#search-input", "WWWW")
+    expect(page.locator("#search-results .alias")).to_contain_text(long)
+    assert page.locator("#search-results").evaluate("list => list.scrollWidth <= list.clientWidth")
+
+
 def test_a_thousand_node_page_opens_with_every_node_and_answers_a_click(tmp_path: Path, open_page: Opener) -> None:
     """Behaviour at scale; how fast is measured by tests/tools/bench_html.py, not asserted here."""
     project = Project(synthetic_model(1000), load_ontology(ONTOLOGY), tmp_path)
@@ -1041,6 +1127,42 @@ def test_a_large_graph_opens_on_a_bounded_overview_and_reaches_the_rest(
         row.locator("button.read").click()
         page.locator(f'body[data-reader="{article["id"]}"]').wait_for(state="attached")
         assert page.locator("#reader .article-text").text_content() == text_file.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A page of 5,000 nodes with its shards in a folder beside it: the directory holding both."""
+    return large_page_five_thousand_nodes(tmp_path_factory.mktemp("sharded")).parent
+
+
+@pytest.mark.parametrize(
+    ("kind", "damage", "said"), [("nodes", None, "is missing"), ("search", "kgShard(", "is damaged")]
+)
+def test_a_missing_or_damaged_shard_is_said_not_left_blank(
+    sharded: Path, tmp_path: Path, browser: Browser, kind: str, damage: str | None, said: str
+) -> None:
+    """The folder not copied with the page, or a file of it cut short: what needed it says so, every time."""
+    shutil.copytree(sharded, tmp_path / "page")
+    folder = next((tmp_path / "page").glob("graph-*/"))
+    for file in folder.glob(f"{kind}-*.js"):
+        if damage is None:
+            file.unlink()
+        else:
+            file.write_text(damage, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((tmp_path / "page" / "graph.html").as_uri())
+        page.wait_for_selector("body[data-ready=true]", state="attached")
+        name = page.evaluate("window.kg.drawn.values().next().value.name")
+        for _ in range(2):  # asked again, it is said again (nothing waits forever for a file that failed)
+            page.fill("#search-input", name)
+            page.press("#search-input", "Enter")
+            expect(page.locator("#details h2")).to_have_text("Part of the graph could not be loaded", timeout=10_000)
+            expect(page.locator("#details .link-note")).to_have_text(f"{folder.name}/{kind}-0.js {said}.")
+            page.click("#details-close")
+    finally:
+        context.close()
 
 
 def test_a_facts_file_that_declares_entities_keeps_each_record_where_the_page_numbers_it(tmp_path: Path) -> None:

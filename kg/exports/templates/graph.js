@@ -34,14 +34,18 @@
                                                  modality: e[4], direct: e[5] })) });
 
   const shards = new Map(Object.entries(data.shards || {}).map(([name, value]) => [name, unpack(name, value)]));
-  const waiting = new Map();
+  const waiting = new Map(); // shard name → [resolve, reject] of each one waiting for it
 
   window.kgShard = function (name, packed) {
     const value = unpack(name, packed);
     shards.set(name, value);
-    (waiting.get(name) || []).forEach((resolve) => resolve(value));
+    (waiting.get(name) || []).forEach(([resolve]) => resolve(value));
     waiting.delete(name);
   };
+
+  /* A shard file that is not there (the page copied without its folder) or that ran without handing its
+     shard over (cut short, edited): whatever waited for it is told, and the page says so (cannotLoad). */
+  class ShardError extends Error {}
 
   function shard(kind, number) {
     const name = kind + "/" + number;
@@ -50,11 +54,18 @@
       if (!waiting.has(name)) {
         waiting.set(name, []);
         const script = document.createElement("script");
-        script.src = data.shardFolder + "/" + kind + "-" + number + ".js";
-        script.onerror = () => reject(new Error("cannot load " + script.src));
+        const file = data.shardFolder + "/" + kind + "-" + number + ".js";
+        const fail = (what) => {
+          script.remove(); // a later ask tries the file again
+          (waiting.get(name) || []).forEach(([, no]) => no(new ShardError(file + " " + what)));
+          waiting.delete(name);
+        };
+        script.onerror = () => fail("is missing");
+        script.onload = () => { if (!shards.has(name)) fail("is damaged"); };
+        script.src = file;
         document.head.append(script);
       }
-      waiting.get(name).push(resolve);
+      waiting.get(name).push([resolve, reject]);
     });
   }
 
@@ -569,6 +580,12 @@
     return [docLink(relation.name, relation.label)];
   }
 
+  function readButton(article, index) {
+    const read = button("read", "read", () => openArticle(index));
+    read.setAttribute("aria-label", "read " + article.headline); // not one "read" after another
+    return read;
+  }
+
   function describeArticle(article, box) {
     box.dataset.article = article.id;
     return [el("span", "outlet", article.outlet || "unknown outlet"), el("span", "headline", article.headline)];
@@ -613,6 +630,7 @@
   function showUntil(date) {
     cutoff = date;
     slider.value = lastStopUpTo(date);
+    slider.setAttribute("aria-valuetext", date); // its value is a step; the day is what it means
     dateBox.value = date;
     byId("timeline-note").textContent = "known up to " + date + " (undated facts always shown)";
     refresh();
@@ -642,6 +660,7 @@
     const last = stops[stops.length - 1];
     cutoff = null;
     slider.value = stops.length - 1;
+    slider.setAttribute("aria-valuetext", last);
     dateBox.value = last;
     byId("timeline-note").textContent = stops[0] + " → " + last + ": " + plural(stops.length, "date") +
       (data.background < stops[0] ? " (background from " + data.background + ")" : "");
@@ -760,9 +779,11 @@
 
   function openDetails(children) {
     const body = byId("details-body");
+    const keyboardHere = body.contains(document.activeElement); // a link in the panel followed by keyboard
     body.replaceChildren(...children);
     byId("details").hidden = false;
     body.scrollTop = 0;
+    if (keyboardHere) body.focus(); // not left to fall to the page's start with the link pressed
   }
 
   const blocksOf = (groups) => Promise.all(groups.map(([record, lines]) =>
@@ -1355,6 +1376,17 @@
     if (!byId("details").hidden) closeDetails();
     else if (readerArticle !== null) closeReader();
   });
+  /* What a missing or damaged shard stopped (a click, a search, a link followed) is said in the details panel,
+     not left blank. */
+  window.addEventListener("unhandledrejection", (event) => {
+    if (!(event.reason instanceof ShardError)) return;
+    event.preventDefault();
+    shownInPanel = null; // an answer still loading gives way
+    openDetails([el("h2", null, "Part of the graph could not be loaded"),
+                 el("p", "link-note", event.reason.message + "."),
+                 el("p", null, "The page reads it from the folder " + data.shardFolder + ", which kg build wrote " +
+                              "beside graph.html: keep the two together, or build again.")]);
+  });
   network.once("afterDrawing", () => {
     window.kg.readyAt = performance.now();
     document.body.dataset.ready = "true";
@@ -1364,7 +1396,7 @@
   buildEdgeLegend();
   checklist("relations", data.relations, shownRelations, describeRelation, relationDoc);
   checklist("articles", data.articles, shownArticles, describeArticle,
-            (article, index) => article.text ? [button("read", "read", () => openArticle(index))] : []);
+            (article, index) => article.text ? [readButton(article, index)] : []);
   byId("reader-close").addEventListener("click", closeReader);
   buildArticleSearch();
   buildTimeline();
