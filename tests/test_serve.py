@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
 import os
 import re
 import shutil
@@ -18,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -176,6 +179,49 @@ def test_results_formats_are_negotiated(server: Server) -> None:
                              "<http://www.w3.org/2000/01/rdf-schema#label> ?name }")  # fmt: skip
     sparql.setReturnFormat(CSV)
     assert sparql.queryAndConvert() == b"name\r\nRussia\r\n"
+
+
+def fetched(server: Server, query: str, accept: str) -> tuple[str, bytes]:
+    """(Content-Type, body) of `query` asked for in `accept`."""
+    target = server.url + "?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(target, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.headers["Content-Type"], response.read()
+
+
+COMMAS = (
+    'SELECT ?iri ?next ?text ?blank ?unbound WHERE { BIND(IRI("https://example.org/kg,v2/russia") AS ?iri) '
+    'BIND(IRI("https://example.org/a,b") AS ?next) BIND("a, \\"b\\"\\r\\nc" AS ?text) BIND(BNODE() AS ?blank) '
+    "OPTIONAL { ?nothing <https://example.org/nothing> ?unbound } }"
+)
+
+
+def test_csv_quotes_every_field_that_needs_it_iris_too(server: Server, built: Path) -> None:
+    """The engine's CSV quoted a literal holding a comma but not an IRI: a graph built with `--base
+    https://example.org/kg,v2/` gave rows of more fields than the header names, as `kg query` no longer does."""
+    media, data = fetched(server, COMMAS, "text/csv")
+    status, out, err = kg_query("--exports", str(built), "--ontology", str(ONTOLOGY), "--format", "csv", "-e", COMMAS)
+    assert status == 0, err
+    served = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    printed = list(csv.reader(io.StringIO(out, newline="")))
+    assert media == "text/csv; charset=utf-8" and data.endswith(b"\r\n")
+    assert served[0] == ["iri", "next", "text", "blank", "unbound"] and len(served) == 2
+    assert served[1] == ["https://example.org/kg,v2/russia", "https://example.org/a,b", 'a, "b"\r\nc', served[1][3], ""]
+    assert served[1][3].startswith("_:") and [row[:3] + row[4:] for row in served] == [r[:3] + r[4:] for r in printed]
+
+
+def test_xml_answers_keep_carriage_returns(server: Server) -> None:
+    """The engine wrote a literal's carriage return as it is, which every XML reader takes for a line break of
+    the document: "a\\r\\nb" came back "a\\nb", in the SPARQL XML results and in RDF/XML alike."""
+    query = 'SELECT ?text WHERE { BIND("a\\r\\nb\\rc" AS ?text) }'
+    media, data = fetched(server, query, "application/sparql-results+xml")
+    results = "{http://www.w3.org/2005/sparql-results#}"
+    literal = ElementTree.fromstring(data).find(f"{results}results/{results}result/{results}binding/{results}literal")
+    assert media == "application/sparql-results+xml" and literal is not None and literal.text == "a\r\nb\rc"
+    query = 'CONSTRUCT { <https://example.org/s> <https://example.org/p> "a\\r\\nb\\rc" } WHERE {}'
+    media, data = fetched(server, query, "application/rdf+xml")
+    value = ElementTree.fromstring(data).find(".//{https://example.org/}p")
+    assert media == "application/rdf+xml" and value is not None and value.text == "a\r\nb\rc"
 
 
 def test_updates_are_refused_and_change_nothing(server: Server) -> None:
