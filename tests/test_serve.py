@@ -412,9 +412,15 @@ def test_the_service_description_names_the_host_the_client_named(server: Server,
 
 @pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE", "PATCH", "QUERY"])
 def test_other_methods_are_not_allowed(server: Server, method: str) -> None:
-    """They were 501 with an HTML page."""
+    """They were 501 with an HTML page.  `Allow` names every method answered, HEAD too (it was left out)."""
     status, headers, body = exchange(server, method, "/query", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
-    assert (status, dict(headers)["Allow"], body) == (405, "GET, POST", f"{method} is not answered here\n".encode())
+    assert (status, dict(headers)["Allow"]) == (405, "GET, HEAD, POST")
+    assert body == f"{method} is not answered here\n".encode()
+
+
+def test_a_page_is_only_read(server: Server) -> None:
+    status, headers, body = exchange(server, "POST", "/", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
+    assert (status, dict(headers)["Allow"], body) == (405, "GET, HEAD", b"/ is only read\n")
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])

@@ -24,8 +24,8 @@ from kg.query.refusal import refusal
 from kg.sources.reading import BOM
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
-METHODS = ("GET", "POST")
-"""What the endpoint answers (and HEAD, as GET without the body)."""
+METHODS = ("GET", "HEAD", "POST")
+"""What the endpoint answers (HEAD as GET without the body), as a 405's `Allow` names them."""
 QUERY_PATHS = frozenset({"/query", "/sparql"})  # the engine takes queries at both
 PAGES = frozenset({"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg", "/store"})
 """The engine's other resources, read with GET as they are: the query page and the read side of the Graph
@@ -65,7 +65,7 @@ def check_method(method: str, target: str) -> None:
     does, whatever the method)."""
     if urlsplit(target).path == "/update":
         raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
-    if method not in (*METHODS, "HEAD"):
+    if method not in METHODS:
         raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", ", ".join(METHODS))
 
 
@@ -129,7 +129,7 @@ def engine_request(method: str, target: str, headers: Message, body: bytes) -> E
     if address.path not in PAGES:
         raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
     if method == "POST":
-        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET")
+        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET, HEAD")
     fields = _fields(address.query)
     return EngineRequest(f"{address.path}?{urlencode(fields)}" if fields else address.path)
 
