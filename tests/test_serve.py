@@ -356,6 +356,21 @@ def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(
 
 
 @pytest.mark.parametrize(
+    ("dataset", "reason"),
+    [
+        ({"default-graph-uri": "graph"}, "default-graph-uri 'graph' is no IRI: No scheme found in an absolute IRI"),
+        ({"named-graph-uri": "http://a b/"}, "named-graph-uri 'http://a b/' is no IRI: Invalid IRI code point ' '"),
+        ({"default-graph-uri": "x" * 100}, f"default-graph-uri '{'x' * 60}…' is no IRI"),
+    ],
+)
+def test_a_dataset_that_names_no_iri_is_told_which(server: Server, dataset: dict[str, str], reason: str) -> None:
+    """The engine said only `No scheme found in an absolute IRI`, of which parameter it did not say."""
+    body = urllib.parse.urlencode({"query": "ASK {}", **dataset}).encode()
+    status, _, answer = exchange(server, "POST", "/query", [FORM, f"Content-Length: {len(body)}"], body)
+    assert status == 400 and answer.decode().startswith(reason), answer
+
+
+@pytest.mark.parametrize(
     ("media", "body"), [(SPARQL_QUERY, b"\xef\xbb\xbfASK {}"), (FORM, b"\xef\xbb\xbfquery=ASK+{}")]
 )
 def test_a_byte_order_mark_that_starts_a_body_is_no_character_of_it(server: Server, media: str, body: bytes) -> None:

@@ -19,7 +19,10 @@ from email.message import Message
 from http import HTTPStatus
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
+import pyoxigraph as ox
+
 from kg.limits import MAX_QUERY_BYTES
+from kg.problems import visible
 from kg.query.refusal import refusal
 from kg.sources.reading import BOM
 
@@ -35,6 +38,8 @@ _QUERY_BODY = "application/sparql-query"
 _UPDATE_BODY = "application/sparql-update"
 _DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
 """The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
+_GRAPHS = frozenset({"default-graph-uri", "named-graph-uri"})
+_SHOWN = 60  # the characters of a parameter a reason quotes
 _ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
 _HOST = re.compile(r"(?:\[(?P<ip6>[^\]]*)\]|(?P<name>[^:\[\]]*))(?::(?P<port>[0-9]{1,5}))?")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  # of a DNS name (an IPv4 address's too)
@@ -151,7 +156,19 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
         reason, line, column = refused
         raise Refused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
     forwarded = [(name, value) for name, value in fields if name == "query" or name in _DATASET]
+    for name, value in forwarded:
+        if name in _GRAPHS:
+            _check_iri(name, value)
     return EngineRequest(address.path, urlencode(forwarded).encode())
+
+
+def _check_iri(name: str, value: str) -> None:
+    """Refused when a dataset parameter names no IRI (the engine said why, but not of which parameter)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        shown = visible(value[:_SHOWN]) + ("…" if len(value) > _SHOWN else "")
+        raise Refused(HTTPStatus.BAD_REQUEST, f"{name} '{shown}' is no IRI: {error}") from None
 
 
 def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:
