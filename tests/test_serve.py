@@ -356,6 +356,32 @@ def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(
 
 
 @pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELEC * WHERE {}", "'SELEC' is no SPARQL keyword — did you mean 'SELECT'? (line 1, column 1)"),
+        ("SELECT * { ?s ?p ?o }\nLIMT 1", "'LIMT' is no SPARQL keyword — did you mean 'LIMIT'? (line 2, column 1)"),
+        ("SELECT * WHERE { ?s a foo:Bar }", "unknown prefix 'foo:' (declare it: PREFIX foo: <…>) (line 1, column 23)"),
+        ("SELECT * WHERE { ?s ?p ?o ", "this '{' is never closed (line 1, column 16)"),
+        ("SELECT * WHERE { ?s ?p ?o }}", "this '}' closes nothing (line 1, column 28)"),
+        ("INSERT DATA { <a:b> <a:b> <a:b> }", "this is a SPARQL Update; this endpoint only reads (SELECT, ASK"),
+        ("SELECT * WHERE { ?s ?p ?o . FILTER(?o = ) }", "expected one of "),
+    ],
+)
+def test_a_syntax_error_is_worded_as_kg_query_words_it(server: Server, query: str, reason: str) -> None:
+    """The engine said `expected CONSTRUCT` of `SELEC` and of an Update, and listed its character classes for an
+    unknown prefix; `kg query` names the misspelled keyword, the bracket left open, the prefix."""
+    status, answer = ask(server, query)
+    assert status == 400 and answer.startswith(reason) and "\\u{" not in answer, answer
+
+
+@pytest.mark.parametrize("target", ["/query?query=", "/query?query=%20%0A"])
+def test_an_empty_query_parameter_is_no_query(server: Server, target: str) -> None:
+    """It was the engine's `error at 1:1: expected [_]`, where an empty body is said to hold no query."""
+    status, _, reason = exchange(server, "GET", target, [])
+    assert (status, reason) == (400, b"the request holds no query (a `query` parameter, or the body)\n")
+
+
+@pytest.mark.parametrize(
     ("dataset", "reason"),
     [
         ({"default-graph-uri": "graph"}, "default-graph-uri 'graph' is no IRI: No scheme found in an absolute IRI"),

@@ -3,7 +3,8 @@
 Oxigraph's server writes a carriage return in a literal as it is in XML (the SPARQL XML results, RDF/XML), where
 every XML reader takes it for a line break of the document: "a\\r\\nb" is read back "a\\nb".  Its CSV quotes a
 literal holding a comma but not an IRI, so a row with `http://example.org/kg,v2/russia` has more fields than the
-header names (`kg query` writes its own CSV: `kg.query.sparql`).
+header names (`kg query` writes its own CSV: `kg.query.sparql`).  And it tells of a query it cannot read only
+what it expected where it stopped (`expected CONSTRUCT` of `SELEC`), with its character classes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 
 import pyoxigraph as ox
 
-from kg.query.sparql import render
+from kg.query.sparql import parse_error, render
 
 CSV = "text/csv"
 TSV = "text/tab-separated-values"
@@ -44,3 +45,12 @@ def csv_of(data: bytes) -> bytes:
     format, as `kg query --format csv` writes it; `kg.query.sparql.QueryError` when it outgrows the answer's
     bound, SyntaxError for what is no TSV results."""
     return render(ox.parse_query_results(data, ox.QueryResultsFormat.TSV), "csv", {}).encode("utf-8")
+
+
+def reworded(data: bytes, query: str) -> bytes:
+    """The engine's `error at L:C: …` for `query` as `kg query` words it (`kg.query.sparql.parse_error`: the
+    misspelled keyword, the bracket left open, the prefix not declared), then where; other answers as they are."""
+    error = parse_error(SyntaxError(data.decode("utf-8", "replace").strip()), query, {}, "this endpoint")
+    if error.line is None:
+        return data
+    return f"{error.message} (line {error.line}, column {error.column})\n".encode()

@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from kg.limits import MAX_ANSWER_BYTES, MIB
-from kg.query.answers import CSV, TSV, csv_fits, csv_of, media_type, xml_mended
+from kg.query.answers import CSV, TSV, csv_fits, csv_of, media_type, reworded, xml_mended
 from kg.query.bounded import STOPPED_ON_QUERY
 from kg.query.federation import without_federation
 from kg.query.protocol import (
@@ -193,6 +193,8 @@ class _Forward(BaseHTTPRequestHandler):
             answer, data = self._answer_of(request, headers, time.monotonic() + self.server.timeout_seconds)
             if answer.status == HTTPStatus.OK:
                 answer, data = self._mended(request, headers, answer, data)
+            elif answer.status == HTTPStatus.BAD_REQUEST and request.query is not None:
+                data = reworded(data, request.query)
         except Refused as refused:
             self._refuse(refused)
             return

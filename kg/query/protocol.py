@@ -59,10 +59,12 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class EngineRequest:
-    """What the engine is asked: GET `path` (a page, the service description), or POST `form` to `path`."""
+    """What the engine is asked: GET `path` (a page, the service description), or POST `form` to `path`, which
+    holds `query`."""
 
     path: str
     form: bytes | None = None
+    query: str | None = None
 
 
 def check_method(method: str, target: str) -> None:
@@ -148,10 +150,10 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
         raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if method != "POST" and not fields:
         return EngineRequest(address.path)  # the service description
-    if names.count("query") != 1:
-        many = "more than one query" if "query" in names else "no query (a `query` parameter, or the body)"
+    query = dict(fields).get("query", "")
+    if names.count("query") != 1 or not query.strip():
+        many = "more than one query" if names.count("query") > 1 else "no query (a `query` parameter, or the body)"
         raise Refused(HTTPStatus.BAD_REQUEST, f"the request holds {many}")
-    query = dict(fields)["query"]
     if (refused := refusal(query)) is not None:
         reason, line, column = refused
         raise Refused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
@@ -159,7 +161,7 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
     for name, value in forwarded:
         if name in _GRAPHS:
             _check_iri(name, value)
-    return EngineRequest(address.path, urlencode(forwarded).encode())
+    return EngineRequest(address.path, urlencode(forwarded).encode(), query)
 
 
 def _check_iri(name: str, value: str) -> None:
