@@ -423,6 +423,17 @@ def test_head_answers_as_get_without_the_body(server: Server) -> None:
     assert [h for h in head[1] if h[0] != "Date"] == [h for h in got[1] if h[0] != "Date"]  # Content-Length too
 
 
+def test_an_address_too_long_to_read_is_told_to_post_the_query(server: Server) -> None:
+    """It was the standard library's `Request-URI Too Long`, which said nothing of what to do instead."""
+    target = "/query?" + urllib.parse.urlencode({"query": "ASK { FILTER(" + " || ".join(["false"] * 7000) + ") }"})
+    status, _, reason = exchange(server, "GET", target, [])
+    assert (status, reason) == (
+        414,
+        b"the request's address is longer than 65,536 bytes: POST the query (a form, or an application/sparql-query"
+        b" body)\n",
+    )
+
+
 @pytest.mark.parametrize("target", ["/store?graph=\x01", "/?\xe9", "/query?query=ASK%7B%7D&\x7f"])
 def test_an_address_that_is_not_printable_ascii_is_refused(server: Server, target: str) -> None:
     """A page's address was sent to the engine as it came: `\\x01` was answered that the engine had stopped on the

@@ -54,6 +54,9 @@ _INTERRUPTED = (
     "the SPARQL engine stopped on another query while this one ran, and could not be asked again in time: ask again"
 )
 _CLOSING = "kg serve is stopping"
+_LONG_ADDRESS = (  # http.server reads a request line of 65,536 bytes at most
+    "the request's address is longer than 65,536 bytes: POST the query (a form, or an application/sparql-query body)"
+)
 _TOO_LARGE = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
 _NOT_COPIED = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
 _NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
@@ -150,7 +153,10 @@ class _Forward(BaseHTTPRequestHandler):
         self._answer()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The standard library's refusals (a malformed request line, headers too long) as plain text too."""
+        """The standard library's refusals (a malformed request line, headers too long) as plain text too; an
+        address too long to read (the whole request line), with what to do instead."""
+        if code == HTTPStatus.REQUEST_URI_TOO_LONG and message is None:
+            message = _LONG_ADDRESS
         self._refuse(Refused(HTTPStatus(code), message or HTTPStatus(code).phrase), close=True)
 
     def log_message(self, format: str, *args: object) -> None:
