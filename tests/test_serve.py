@@ -210,6 +210,11 @@ def test_csv_quotes_every_field_that_needs_it_iris_too(server: Server, built: Pa
     assert served[1][3].startswith("_:") and [row[:3] + row[4:] for row in served] == [r[:3] + r[4:] for r in printed]
 
 
+def test_csv_with_no_field_quoted_is_split_by_no_iri_either(server: Server) -> None:
+    query = 'SELECT ?iri ?name WHERE { BIND(IRI("https://example.org/a,b,c") AS ?iri) BIND("Russia" AS ?name) }'
+    assert fetched(server, query, "text/csv")[1] == b'iri,name\r\n"https://example.org/a,b,c",Russia\r\n'
+
+
 def test_xml_answers_keep_carriage_returns(server: Server) -> None:
     """The engine wrote a literal's carriage return as it is, which every XML reader takes for a line break of
     the document: "a\\r\\nb" came back "a\\nb", in the SPARQL XML results and in RDF/XML alike."""

@@ -34,7 +34,12 @@ def xml_mended(data: bytes, content_type: str) -> bytes:
 
 def csv_fits(data: bytes) -> bool:
     """Whether every row of a CSV answer has no more fields than its header: an IRI holding a comma, written
-    unquoted, is the only field that splits (a literal holding one is quoted)."""
+    unquoted, is the only field that splits (a literal holding one is quoted).  With no field quoted, no line
+    breaks inside one, and every line has as many commas as the header only when the commas add up (50 MB read
+    as CSV took 2 s)."""
+    header = data.partition(b"\n")[0]
+    if b'"' not in data:
+        return data.count(b",") == header.count(b",") * data.count(b"\n")
     rows = csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline=""))
     width = len(next(rows, []))
     return all(len(row) <= width for row in rows)
