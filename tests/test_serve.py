@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
 import os
 import re
 import shutil
@@ -18,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -178,6 +181,54 @@ def test_results_formats_are_negotiated(server: Server) -> None:
     assert sparql.queryAndConvert() == b"name\r\nRussia\r\n"
 
 
+def fetched(server: Server, query: str, accept: str) -> tuple[str, bytes]:
+    """(Content-Type, body) of `query` asked for in `accept`."""
+    target = server.url + "?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(target, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.headers["Content-Type"], response.read()
+
+
+COMMAS = (
+    'SELECT ?iri ?next ?text ?blank ?unbound WHERE { BIND(IRI("https://example.org/kg,v2/russia") AS ?iri) '
+    'BIND(IRI("https://example.org/a,b") AS ?next) BIND("a, \\"b\\"\\r\\nc" AS ?text) BIND(BNODE() AS ?blank) '
+    "OPTIONAL { ?nothing <https://example.org/nothing> ?unbound } }"
+)
+
+
+def test_csv_quotes_every_field_that_needs_it_iris_too(server: Server, built: Path) -> None:
+    """The engine's CSV quoted a literal holding a comma but not an IRI: a graph built with `--base
+    https://example.org/kg,v2/` gave rows of more fields than the header names, as `kg query` no longer does."""
+    media, data = fetched(server, COMMAS, "text/csv")
+    status, out, err = kg_query("--exports", str(built), "--ontology", str(ONTOLOGY), "--format", "csv", "-e", COMMAS)
+    assert status == 0, err
+    served = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    printed = list(csv.reader(io.StringIO(out, newline="")))
+    assert media == "text/csv; charset=utf-8" and data.endswith(b"\r\n")
+    assert served[0] == ["iri", "next", "text", "blank", "unbound"] and len(served) == 2
+    assert served[1] == ["https://example.org/kg,v2/russia", "https://example.org/a,b", 'a, "b"\r\nc', served[1][3], ""]
+    assert served[1][3].startswith("_:") and [row[:3] + row[4:] for row in served] == [r[:3] + r[4:] for r in printed]
+
+
+def test_csv_with_no_field_quoted_is_split_by_no_iri_either(server: Server) -> None:
+    query = 'SELECT ?iri ?name WHERE { BIND(IRI("https://example.org/a,b,c") AS ?iri) BIND("Russia" AS ?name) }'
+    assert fetched(server, query, "text/csv")[1] == b'iri,name\r\n"https://example.org/a,b,c",Russia\r\n'
+
+
+def test_xml_answers_keep_carriage_returns(server: Server) -> None:
+    """The engine wrote a literal's carriage return as it is, which every XML reader takes for a line break of
+    the document: "a\\r\\nb" came back "a\\nb", in the SPARQL XML results and in RDF/XML alike."""
+    query = 'SELECT ?text WHERE { BIND("a\\r\\nb\\rc" AS ?text) }'
+    media, data = fetched(server, query, "application/sparql-results+xml")
+    results = "{http://www.w3.org/2005/sparql-results#}"
+    literal = ElementTree.fromstring(data).find(f"{results}results/{results}result/{results}binding/{results}literal")
+    assert media == "application/sparql-results+xml" and literal is not None and literal.text == "a\r\nb\rc"
+    query = 'CONSTRUCT { <https://example.org/s> <https://example.org/p> "a\\r\\nb\\rc" } WHERE {}'
+    media, data = fetched(server, query, "application/rdf+xml")
+    value = ElementTree.fromstring(data).find(".//{https://example.org/}p")
+    assert media == "application/rdf+xml" and value is not None and value.text == "a\r\nb\rc"
+
+
 def test_updates_are_refused_and_change_nothing(server: Server) -> None:
     before = wrapper(server, COUNT).queryAndConvert()
     update = SPARQLWrapper(server.url, updateEndpoint=server.url.replace("/query", "/update"))
@@ -310,6 +361,47 @@ def test_a_request_the_endpoint_cannot_answer_is_told_what_is_wrong(
 
 
 @pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELEC * WHERE {}", "'SELEC' is no SPARQL keyword — did you mean 'SELECT'? (line 1, column 1)"),
+        ("SELECT * { ?s ?p ?o }\nLIMT 1", "'LIMT' is no SPARQL keyword — did you mean 'LIMIT'? (line 2, column 1)"),
+        ("SELECT * WHERE { ?s a foo:Bar }", "unknown prefix 'foo:' (declare it: PREFIX foo: <…>) (line 1, column 23)"),
+        ("SELECT * WHERE { ?s ?p ?o ", "this '{' is never closed (line 1, column 16)"),
+        ("SELECT * WHERE { ?s ?p ?o }}", "this '}' closes nothing (line 1, column 28)"),
+        ("INSERT DATA { <a:b> <a:b> <a:b> }", "this is a SPARQL Update; this endpoint only reads (SELECT, ASK"),
+        ("SELECT * WHERE { ?s ?p ?o . FILTER(?o = ) }", "expected one of "),
+    ],
+)
+def test_a_syntax_error_is_worded_as_kg_query_words_it(server: Server, query: str, reason: str) -> None:
+    """The engine said `expected CONSTRUCT` of `SELEC` and of an Update, and listed its character classes for an
+    unknown prefix; `kg query` names the misspelled keyword, the bracket left open, the prefix."""
+    status, answer = ask(server, query)
+    assert status == 400 and answer.startswith(reason) and "\\u{" not in answer, answer
+
+
+@pytest.mark.parametrize("target", ["/query?query=", "/query?query=%20%0A"])
+def test_an_empty_query_parameter_is_no_query(server: Server, target: str) -> None:
+    """It was the engine's `error at 1:1: expected [_]`, where an empty body is said to hold no query."""
+    status, _, reason = exchange(server, "GET", target, [])
+    assert (status, reason) == (400, b"the request holds no query (a `query` parameter, or the body)\n")
+
+
+@pytest.mark.parametrize(
+    ("dataset", "reason"),
+    [
+        ({"default-graph-uri": "graph"}, "default-graph-uri 'graph' is no IRI: No scheme found in an absolute IRI"),
+        ({"named-graph-uri": "http://a b/"}, "named-graph-uri 'http://a b/' is no IRI: Invalid IRI code point ' '"),
+        ({"default-graph-uri": "x" * 100}, f"default-graph-uri '{'x' * 60}…' is no IRI"),
+    ],
+)
+def test_a_dataset_that_names_no_iri_is_told_which(server: Server, dataset: dict[str, str], reason: str) -> None:
+    """The engine said only `No scheme found in an absolute IRI`, of which parameter it did not say."""
+    body = urllib.parse.urlencode({"query": "ASK {}", **dataset}).encode()
+    status, _, answer = exchange(server, "POST", "/query", [FORM, f"Content-Length: {len(body)}"], body)
+    assert status == 400 and answer.decode().startswith(reason), answer
+
+
+@pytest.mark.parametrize(
     ("media", "body"), [(SPARQL_QUERY, b"\xef\xbb\xbfASK {}"), (FORM, b"\xef\xbb\xbfquery=ASK+{}")]
 )
 def test_a_byte_order_mark_that_starts_a_body_is_no_character_of_it(server: Server, media: str, body: bytes) -> None:
@@ -334,6 +426,17 @@ def test_head_answers_as_get_without_the_body(server: Server) -> None:
     head = exchange(server, "HEAD", target, ["Accept: text/csv"])
     assert (got[0], head[0], head[2]) == (200, 200, b"")
     assert [h for h in head[1] if h[0] != "Date"] == [h for h in got[1] if h[0] != "Date"]  # Content-Length too
+
+
+def test_an_address_too_long_to_read_is_told_to_post_the_query(server: Server) -> None:
+    """It was the standard library's `Request-URI Too Long`, which said nothing of what to do instead."""
+    target = "/query?" + urllib.parse.urlencode({"query": "ASK { FILTER(" + " || ".join(["false"] * 7000) + ") }"})
+    status, _, reason = exchange(server, "GET", target, [])
+    assert (status, reason) == (
+        414,
+        b"the request's address is longer than 65,536 bytes: POST the query (a form, or an application/sparql-query"
+        b" body)\n",
+    )
 
 
 @pytest.mark.parametrize("target", ["/store?graph=\x01", "/?\xe9", "/query?query=ASK%7B%7D&\x7f"])
@@ -366,9 +469,15 @@ def test_the_service_description_names_the_host_the_client_named(server: Server,
 
 @pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE", "PATCH", "QUERY"])
 def test_other_methods_are_not_allowed(server: Server, method: str) -> None:
-    """They were 501 with an HTML page."""
+    """They were 501 with an HTML page.  `Allow` names every method answered, HEAD too (it was left out)."""
     status, headers, body = exchange(server, method, "/query", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
-    assert (status, dict(headers)["Allow"], body) == (405, "GET, POST", f"{method} is not answered here\n".encode())
+    assert (status, dict(headers)["Allow"]) == (405, "GET, HEAD, POST")
+    assert body == f"{method} is not answered here\n".encode()
+
+
+def test_a_page_is_only_read(server: Server) -> None:
+    status, headers, body = exchange(server, "POST", "/", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
+    assert (status, dict(headers)["Allow"], body) == (405, "GET, HEAD", b"/ is only read\n")
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])

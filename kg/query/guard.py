@@ -12,7 +12,9 @@ are asked again, once, on the new one (they only read): they were 502, though th
 The engine never sees a client's request: `kg.query.protocol` reads it, refuses what it will not forward (a
 federated query, one nested deeper than the engine's stack holds, a request that could be read two ways, a
 method but GET, HEAD and POST), and the engine is sent the request built from what was read.  Its service
-description is passed on without the federation it claims (`kg.query.federation.without_federation`).
+description is passed on without the federation it claims (`kg.query.federation.without_federation`), and an
+answer its writers got wrong (a CSV an IRI's comma splits, a carriage return in XML) as it should have been
+written (`kg.query.answers`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from kg.limits import MAX_ANSWER_BYTES, MIB
+from kg.query.answers import CSV, TSV, csv_fits, csv_of, media_type, reworded, xml_mended
 from kg.query.bounded import STOPPED_ON_QUERY
 from kg.query.federation import without_federation
 from kg.query.protocol import (
@@ -44,12 +47,16 @@ from kg.query.protocol import (
     engine_request,
     host,
 )
+from kg.query.sparql import QueryError
 
 STOPPED = f"{STOPPED_ON_QUERY}; it was restarted"
 _INTERRUPTED = (
     "the SPARQL engine stopped on another query while this one ran, and could not be asked again in time: ask again"
 )
 _CLOSING = "kg serve is stopping"
+_LONG_ADDRESS = (  # http.server reads a request line of 65,536 bytes at most
+    "the request's address is longer than 65,536 bytes: POST the query (a form, or an application/sparql-query body)"
+)
 _TOO_LARGE = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
 _NOT_COPIED = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
 _NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
@@ -146,7 +153,10 @@ class _Forward(BaseHTTPRequestHandler):
         self._answer()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The standard library's refusals (a malformed request line, headers too long) as plain text too."""
+        """The standard library's refusals (a malformed request line, headers too long) as plain text too; an
+        address too long to read (the whole request line), with what to do instead."""
+        if code == HTTPStatus.REQUEST_URI_TOO_LONG and message is None:
+            message = _LONG_ADDRESS
         self._refuse(Refused(HTTPStatus(code), message or HTTPStatus(code).phrase), close=True)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -187,12 +197,40 @@ class _Forward(BaseHTTPRequestHandler):
         """Ask the engine and pass its answer on, within the time limit from now."""
         try:
             answer, data = self._answer_of(request, headers, time.monotonic() + self.server.timeout_seconds)
-            if _describes(request) and answer.status == HTTPStatus.OK:
-                data = self._described(data, answer.getheader("Content-Type", ""), headers["Host"]) or data
+            if answer.status == HTTPStatus.OK:
+                answer, data = self._mended(request, headers, answer, data)
+            elif answer.status == HTTPStatus.BAD_REQUEST and request.query is not None:
+                data = reworded(data, request.query)
         except Refused as refused:
             self._refuse(refused)
             return
         self._pass_on(answer, data)
+
+    def _mended(
+        self, request: EngineRequest, headers: dict[str, str], answer: http.client.HTTPResponse, data: bytes
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """The engine's answer as it should have written it (`kg.query.answers`): its service description without
+        the federation this proxy refuses, a CSV whose IRIs split its rows asked for again as TSV and written here
+        (the same query, on the same read-only store), an XML answer with its carriage returns escaped."""
+        content_type = answer.getheader("Content-Type", "")
+        if _describes(request):
+            return answer, self._described(data, content_type, headers["Host"]) or data
+        if media_type(content_type) == CSV and not csv_fits(data):
+            deadline = time.monotonic() + self.server.timeout_seconds
+            again, solutions = self._answer_of(request, {**headers, "Accept": TSV}, deadline)
+            if again.status != HTTPStatus.OK:
+                return again, solutions
+            try:
+                return answer, csv_of(solutions)
+            except QueryError:
+                raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
+            except (SyntaxError, ValueError) as error:
+                reason = f"the SPARQL engine's TSV answer is unreadable: {error}"
+                raise Refused(HTTPStatus.BAD_GATEWAY, reason) from None
+        mended = xml_mended(data, content_type)
+        if len(mended) > MAX_ANSWER_BYTES:
+            raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE)
+        return answer, mended
 
     def _answer_of(
         self, request: EngineRequest, headers: dict[str, str], deadline: float

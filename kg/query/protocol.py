@@ -19,13 +19,16 @@ from email.message import Message
 from http import HTTPStatus
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
+import pyoxigraph as ox
+
 from kg.limits import MAX_QUERY_BYTES
+from kg.problems import visible
 from kg.query.refusal import refusal
 from kg.sources.reading import BOM
 
 MAX_REQUEST_BYTES = MAX_QUERY_BYTES
-METHODS = ("GET", "POST")
-"""What the endpoint answers (and HEAD, as GET without the body)."""
+METHODS = ("GET", "HEAD", "POST")
+"""What the endpoint answers (HEAD as GET without the body), as a 405's `Allow` names them."""
 QUERY_PATHS = frozenset({"/query", "/sparql"})  # the engine takes queries at both
 PAGES = frozenset({"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg", "/store"})
 """The engine's other resources, read with GET as they are: the query page and the read side of the Graph
@@ -35,6 +38,8 @@ _QUERY_BODY = "application/sparql-query"
 _UPDATE_BODY = "application/sparql-update"
 _DATASET = frozenset({"default-graph-uri", "named-graph-uri", "union-default-graph"})
 """The parameters forwarded with the query (the last is Oxigraph's); others (`format=json`) are dropped."""
+_GRAPHS = frozenset({"default-graph-uri", "named-graph-uri"})
+_SHOWN = 60  # the characters of a parameter a reason quotes
 _ONCE = ("Content-Length", "Content-Type", "Transfer-Encoding", "Host")
 _HOST = re.compile(r"(?:\[(?P<ip6>[^\]]*)\]|(?P<name>[^:\[\]]*))(?::(?P<port>[0-9]{1,5}))?")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  # of a DNS name (an IPv4 address's too)
@@ -54,10 +59,12 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class EngineRequest:
-    """What the engine is asked: GET `path` (a page, the service description), or POST `form` to `path`."""
+    """What the engine is asked: GET `path` (a page, the service description), or POST `form` to `path`, which
+    holds `query`."""
 
     path: str
     form: bytes | None = None
+    query: str | None = None
 
 
 def check_method(method: str, target: str) -> None:
@@ -65,7 +72,7 @@ def check_method(method: str, target: str) -> None:
     does, whatever the method)."""
     if urlsplit(target).path == "/update":
         raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
-    if method not in (*METHODS, "HEAD"):
+    if method not in METHODS:
         raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", ", ".join(METHODS))
 
 
@@ -129,7 +136,7 @@ def engine_request(method: str, target: str, headers: Message, body: bytes) -> E
     if address.path not in PAGES:
         raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
     if method == "POST":
-        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET")
+        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET, HEAD")
     fields = _fields(address.query)
     return EngineRequest(f"{address.path}?{urlencode(fields)}" if fields else address.path)
 
@@ -143,15 +150,27 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
         raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if method != "POST" and not fields:
         return EngineRequest(address.path)  # the service description
-    if names.count("query") != 1:
-        many = "more than one query" if "query" in names else "no query (a `query` parameter, or the body)"
+    query = dict(fields).get("query", "")
+    if names.count("query") != 1 or not query.strip():
+        many = "more than one query" if names.count("query") > 1 else "no query (a `query` parameter, or the body)"
         raise Refused(HTTPStatus.BAD_REQUEST, f"the request holds {many}")
-    query = dict(fields)["query"]
     if (refused := refusal(query)) is not None:
         reason, line, column = refused
         raise Refused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
     forwarded = [(name, value) for name, value in fields if name == "query" or name in _DATASET]
-    return EngineRequest(address.path, urlencode(forwarded).encode())
+    for name, value in forwarded:
+        if name in _GRAPHS:
+            _check_iri(name, value)
+    return EngineRequest(address.path, urlencode(forwarded).encode(), query)
+
+
+def _check_iri(name: str, value: str) -> None:
+    """Refused when a dataset parameter names no IRI (the engine said why, but not of which parameter)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        shown = visible(value[:_SHOWN]) + ("…" if len(value) > _SHOWN else "")
+        raise Refused(HTTPStatus.BAD_REQUEST, f"{name} '{shown}' is no IRI: {error}") from None
 
 
 def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:

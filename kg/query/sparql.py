@@ -91,8 +91,9 @@ def _shorten_expected(message: str) -> str:
     return head + "expected one of " + ", ".join(shown) + (", …" if len(tokens) > len(shown) else "")
 
 
-def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> QueryError:
-    """Turn Oxigraph's `error at L:C: …` into a QueryError with a message a person can act on."""
+def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str], reader: str = "kg query") -> QueryError:
+    """Turn Oxigraph's `error at L:C: …` into a QueryError with a message a person can act on; `reader` is who
+    takes no Update (`kg query`, `this endpoint`)."""
     match = _LOCATION.match(str(error))
     if not match:
         return QueryError(str(error))
@@ -102,10 +103,9 @@ def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> Que
     if "Prefix not found" in message:
         prefixed = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", before)
         if prefixed:
-            known = ", ".join(sorted(prefixes))
-            return QueryError(
-                f"unknown prefix '{prefixed.group(1) or ''}:' (predeclared: {known})", line, prefixed.start() + 1
-            )
+            name = prefixed.group(1) or ""
+            known = f"predeclared: {', '.join(sorted(prefixes))}" if prefixes else f"declare it: PREFIX {name}: <…>"
+            return QueryError(f"unknown prefix '{name}:' ({known})", line, prefixed.start() + 1)
     if (misspelled := misspelled_keyword(query, line, column)) is not None:
         word, meant, at_line, at_column = misspelled
         hint = f"a variable is written '{meant}'" if meant.startswith("?") else f"did you mean '{meant}'?"
@@ -116,7 +116,7 @@ def parse_error(error: SyntaxError, query: str, prefixes: dict[str, str]) -> Que
         return QueryError(f"this '{bracket}' {wrong}", at_line, at_column)
     if (update := _UPDATE.match(query)) is not None:  # the engine places every Update at 1:10: shown at its keyword
         return QueryError(
-            "this is a SPARQL Update; kg query only reads (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+            f"this is a SPARQL Update; {reader} only reads (SELECT, ASK, CONSTRUCT, DESCRIBE)",
             *place(query, update.start(1)),
         )
     return QueryError(_shorten_expected(message), line, column)
