@@ -258,7 +258,8 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         loaded = merge(records)
     loaded.files = files
     listing_problems = listed.problems()
-    loaded.problems[:0] = listing_problems + _texts_of_no_article(listed, loaded.model) + _empty_articles(records, set(listed.articles))
+    unnamed_texts = _texts_of_no_article(listed, loaded.model)
+    loaded.problems[:0] = listing_problems + unnamed_texts + _empty_articles(records, set(listed.articles))
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
