@@ -48,7 +48,7 @@ from kg.query.push import (
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run, written_format
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
-from kg.sources.reading import BOM, Refused, read_bounded
+from kg.sources.reading import BOM, FileRefused, read_bounded
 from kg.sources.schema import write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
 
@@ -364,7 +364,7 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     if str(args.file) == "-":
         text = sys.stdin.read(MAX_QUERY_BYTES + 1)
         if len(text.encode("utf-8", "surrogateescape")) > MAX_QUERY_BYTES:
-            raise Refused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
+            raise FileRefused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
         return "<stdin>", text.removeprefix(BOM)
     data = read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter")
     return str(args.file), data.decode().removeprefix(BOM)
@@ -396,7 +396,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as error:
         print(f"kg query: {args.file}: not UTF-8 text (byte {error.start})", file=sys.stderr)
         return 2
-    except Refused as refused:
+    except FileRefused as refused:
         print(printable(f"kg query: {args.file or '<stdin>'}: {refused.message}"), file=sys.stderr)
         return 2
     except FileNotFoundError:

@@ -31,7 +31,7 @@ from kg.curation.placing import put_in_place
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import Refused, as_read, decode, encoding_hint, read_bounded, refuse_controls
+from kg.sources.reading import FileRefused, as_read, decode, encoding_hint, read_bounded, refuse_controls
 from kg.sources.records import ARTICLES_DIR
 from kg.sources.schema import is_id
 from kg.vocab import K
@@ -80,16 +80,16 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         )
     try:
         data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
-    except Refused as refused:  # a FIFO, /dev/zero, too large
+    except FileRefused as refused:  # a FIFO, /dev/zero, too large
         raise CurationError(f"{text_file}: {refused.message}") from None
     try:  # the build would refuse the copy: refused before anything is written, where the build locates it
         printed = decode(data, "the text")
-    except Refused as refused:
+    except FileRefused as refused:
         saved = "" if encoding_hint(data) else "; save it as UTF-8 first"
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}{saved}") from None
     try:
         refuse_controls(printed, "the text")
-    except Refused as refused:
+    except FileRefused as refused:
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
     text = as_read(printed)  # what the build will read of the copy: a BOM's headline was not found in it
     if not text.strip():

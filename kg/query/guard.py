@@ -41,7 +41,7 @@ from kg.query.protocol import (
     FORM,
     QUERY_PATHS,
     EngineRequest,
-    Refused,
+    RequestRefused,
     body_length,
     check_method,
     engine_request,
@@ -138,7 +138,7 @@ class _Forward(BaseHTTPRequestHandler):
             return False
         try:
             check_method(self.command, self.path)
-        except Refused as refused:
+        except RequestRefused as refused:
             self._refuse(refused, close=True)
             return False
         return True
@@ -157,7 +157,7 @@ class _Forward(BaseHTTPRequestHandler):
         address too long to read (the whole request line), with what to do instead."""
         if code == HTTPStatus.REQUEST_URI_TOO_LONG and message is None:
             message = _LONG_ADDRESS
-        self._refuse(Refused(HTTPStatus(code), message or HTTPStatus(code).phrase), close=True)
+        self._refuse(RequestRefused(HTTPStatus(code), message or HTTPStatus(code).phrase), close=True)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the engine behind logs nothing either."""
@@ -165,13 +165,13 @@ class _Forward(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         try:
             length = body_length(self.headers)
-        except Refused as refused:
+        except RequestRefused as refused:
             self._refuse(refused, close=True)  # its body, unread, would be taken for the next request
             return
         try:
             body = self.rfile.read(length)
         except TimeoutError:
-            self._refuse(Refused(HTTPStatus.REQUEST_TIMEOUT, self._silent()), close=True)
+            self._refuse(RequestRefused(HTTPStatus.REQUEST_TIMEOUT, self._silent()), close=True)
             return
         if len(body) < length:  # the client went away
             self.close_connection = True
@@ -179,7 +179,7 @@ class _Forward(BaseHTTPRequestHandler):
         try:
             request = engine_request(self.command, self.path, self.headers, body)
             headers = self._engine_headers(request)
-        except Refused as refused:
+        except RequestRefused as refused:
             self._refuse(refused)
             return
         self._forward(request, headers)
@@ -201,7 +201,7 @@ class _Forward(BaseHTTPRequestHandler):
                 answer, data = self._mended(request, headers, answer, data)
             elif answer.status == HTTPStatus.BAD_REQUEST and request.query is not None:
                 data = reworded(data, request.query)
-        except Refused as refused:
+        except RequestRefused as refused:
             self._refuse(refused)
             return
         self._pass_on(answer, data)
@@ -223,19 +223,19 @@ class _Forward(BaseHTTPRequestHandler):
             try:
                 return answer, csv_of(solutions)
             except QueryError:
-                raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
+                raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
             except (SyntaxError, ValueError) as error:
                 reason = f"the SPARQL engine's TSV answer is unreadable: {error}"
-                raise Refused(HTTPStatus.BAD_GATEWAY, reason) from None
+                raise RequestRefused(HTTPStatus.BAD_GATEWAY, reason) from None
         mended = xml_mended(data, content_type)
         if len(mended) > MAX_ANSWER_BYTES:
-            raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE)
+            raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE)
         return answer, mended
 
     def _answer_of(
         self, request: EngineRequest, headers: dict[str, str], deadline: float
     ) -> tuple[http.client.HTTPResponse, bytes]:
-        """The engine's answer and its body; Refused with why there is none.  A request the engine dropped is
+        """The engine's answer and its body; RequestRefused with why there is none.  A request the engine dropped is
         asked again, once, when the engine runs again and the request may (`Engine.renew`); one it refused the
         connection (it had stopped, or was starting) was never asked, and asks until it is or its time runs out."""
         engine = self.server.engine
@@ -246,29 +246,29 @@ class _Forward(BaseHTTPRequestHandler):
                     return self._ask(request, headers, deadline)
                 except TimeoutError:
                     engine.renew(generation, overran=True)
-                    raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()) from None
+                    raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()) from None
                 except _TooLarge:
-                    raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
+                    raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
                 except (http.client.InvalidURL, ValueError) as error:  # the request's, or ours: the engine is not asked
-                    raise Refused(HTTPStatus.BAD_REQUEST, f"the request cannot be forwarded: {error}") from None
+                    raise RequestRefused(HTTPStatus.BAD_REQUEST, f"the request cannot be forwarded: {error}") from None
                 except (OSError, http.client.HTTPException) as error:
                     reached = not isinstance(error, ConnectionRefusedError)
                     renewed = engine.renew(generation, reached=reached)
             if renewed is Renewed.STOPPED_ON_IT:
-                raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED)
+                raise RequestRefused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED)
             if renewed is Renewed.CLOSING:
-                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _CLOSING)
+                raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, _CLOSING)
             if reached and again:
-                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
+                raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
             again = again or reached
 
     @contextmanager
     def _turn(self, again: bool, deadline: float) -> Iterator[None]:
-        """A request's turn to ask: at once the first time, after those asking `again` before it the next; Refused
-        when its deadline comes first."""
+        """A request's turn to ask: at once the first time, after those asking `again` before it the next;
+        RequestRefused when its deadline comes first."""
         left = deadline - time.monotonic()
         if left <= 0 or (again and not self.server.asking_again.acquire(timeout=left)):
-            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
+            raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
         try:
             yield
         finally:
@@ -282,7 +282,7 @@ class _Forward(BaseHTTPRequestHandler):
             return without_federation(description, media_type, f"http://{address}{urlsplit(self.path).path}")
         except (SyntaxError, ValueError) as error:
             reason = f"the SPARQL engine's service description is unreadable: {error}"
-            raise Refused(HTTPStatus.BAD_GATEWAY, reason) from None
+            raise RequestRefused(HTTPStatus.BAD_GATEWAY, reason) from None
 
     def _ask(
         self, request: EngineRequest, headers: dict[str, str], deadline: float
@@ -315,7 +315,7 @@ class _Forward(BaseHTTPRequestHandler):
         seconds = self.server.timeout_seconds
         return f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)"
 
-    def _refuse(self, refused: Refused, close: bool = False) -> None:
+    def _refuse(self, refused: RequestRefused, close: bool = False) -> None:
         """Answer `refused` in plain text; `close` the connection after it (a body may be left unread)."""
         data = f"{refused.reason}\n".encode()
         self.send_response(refused.status)

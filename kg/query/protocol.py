@@ -46,7 +46,7 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  # of a DN
 READ_ONLY = "this endpoint is read-only: it takes no SPARQL Update"
 
 
-class Refused(Exception):
+class RequestRefused(Exception):
     """A request answered here with `status` and a plain-text `reason`, not forwarded."""
 
     def __init__(self, status: HTTPStatus, reason: str, allow: str | None = None) -> None:
@@ -68,26 +68,29 @@ class EngineRequest:
 
 
 def check_method(method: str, target: str) -> None:
-    """Refused unless the endpoint answers `method` at `target` (the update address answers 403, as the engine's
+    """RequestRefused unless the endpoint answers `method` at `target` (the update address answers 403, as the engine's
     does, whatever the method)."""
     if urlsplit(target).path == "/update":
-        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
+        raise RequestRefused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if method not in METHODS:
-        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", ", ".join(METHODS))
+        raise RequestRefused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", ", ".join(METHODS))
 
 
 def body_length(headers: Message) -> int:
-    """How many bytes of body follow the headers; Refused when the headers leave it in doubt or it is too long."""
+    """How many bytes of body follow the headers; RequestRefused when the headers leave it in doubt or it is too
+    long."""
     for name in _ONCE:
         if len(headers.get_all(name, [])) > 1:
-            raise Refused(HTTPStatus.BAD_REQUEST, f"the request has more than one {name} header")
+            raise RequestRefused(HTTPStatus.BAD_REQUEST, f"the request has more than one {name} header")
     if "Transfer-Encoding" in headers:
-        raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no Transfer-Encoding)")
+        raise RequestRefused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no Transfer-Encoding)")
     text = (headers.get("Content-Length") or "0").strip(" \t")  # HTTP's spaces: not \xa0, a UTF-8 byte as read
     if not text.isascii() or not text.isdigit():
-        raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {_as_sent(text)!r}")
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, f"Content-Length is not a number of bytes: {_as_sent(text)!r}")
     if len(text.lstrip("0")) > len(str(MAX_REQUEST_BYTES)) or int(text) > MAX_REQUEST_BYTES:
-        raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes")
+        raise RequestRefused(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request may be at most {MAX_REQUEST_BYTES:,} bytes"
+        )
     return int(text)
 
 
@@ -101,7 +104,7 @@ def host(headers: Message) -> str | None:
     """The `Host` the client named (the engine names itself by it in its service description), if well-formed."""
     named = headers.get("Host")
     if named is not None and not _is_host(named):
-        raise Refused(HTTPStatus.BAD_REQUEST, "the Host header is no host name")
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, "the Host header is no host name")
     return named
 
 
@@ -123,20 +126,20 @@ def _is_host(text: str) -> bool:
 
 def engine_request(method: str, target: str, headers: Message, body: bytes) -> EngineRequest:
     """The request to make of the engine for a client's `method` (GET, HEAD or POST) at `target`, with `body`;
-    Refused for what is not forwarded (a query it refuses, a request read two ways, an unknown address)."""
+    RequestRefused for what is not forwarded (a query it refuses, a request read two ways, an unknown address)."""
     if not (target.isascii() and target.isprintable()):
-        raise Refused(
+        raise RequestRefused(
             HTTPStatus.BAD_REQUEST, "the request's address holds a byte that is not printable ASCII (%-escape it)"
         )
     address = urlsplit(target)
     if method != "POST" and body:
-        raise Refused(HTTPStatus.BAD_REQUEST, f"a {method} request has no body (a query goes in its address)")
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, f"a {method} request has no body (a query goes in its address)")
     if address.path in QUERY_PATHS:
         return _query_request(address, method, headers, body)
     if address.path not in PAGES:
-        raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
+        raise RequestRefused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
     if method == "POST":
-        raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET, HEAD")
+        raise RequestRefused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET, HEAD")
     fields = _fields(address.query)
     return EngineRequest(f"{address.path}?{urlencode(fields)}" if fields else address.path)
 
@@ -147,16 +150,16 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
         fields += _posted(headers, body)
     names = [name for name, _ in fields]
     if "update" in names:
-        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
+        raise RequestRefused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if method != "POST" and not fields:
         return EngineRequest(address.path)  # the service description
     query = dict(fields).get("query", "")
     if names.count("query") != 1 or not query.strip():
         many = "more than one query" if names.count("query") > 1 else "no query (a `query` parameter, or the body)"
-        raise Refused(HTTPStatus.BAD_REQUEST, f"the request holds {many}")
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, f"the request holds {many}")
     if (refused := refusal(query)) is not None:
         reason, line, column = refused
-        raise Refused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
     forwarded = [(name, value) for name, value in fields if name == "query" or name in _DATASET]
     for name, value in forwarded:
         if name in _GRAPHS:
@@ -165,23 +168,25 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
 
 
 def _check_iri(name: str, value: str) -> None:
-    """Refused when a dataset parameter names no IRI (the engine said why, but not of which parameter)."""
+    """RequestRefused when a dataset parameter names no IRI (the engine said why, but not of which parameter)."""
     try:
         ox.NamedNode(value)
     except ValueError as error:
         shown = visible(value[:_SHOWN]) + ("…" if len(value) > _SHOWN else "")
-        raise Refused(HTTPStatus.BAD_REQUEST, f"{name} '{shown}' is no IRI: {error}") from None
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, f"{name} '{shown}' is no IRI: {error}") from None
 
 
 def _posted(headers: Message, body: bytes) -> list[tuple[str, str]]:
     """The fields a POST's body holds: a form's, or its whole text as the query."""
     media = headers.get_content_type()  # text/plain when there is none
     if media == _UPDATE_BODY:
-        raise Refused(HTTPStatus.FORBIDDEN, READ_ONLY)
+        raise RequestRefused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if media not in (FORM, _QUERY_BODY):
-        raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is posted as {_QUERY_BODY} or as a form ({FORM})")
+        raise RequestRefused(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is posted as {_QUERY_BODY} or as a form ({FORM})"
+        )
     if (charset := headers.get_content_charset()) is not None and _codec(charset) != "utf-8":
-        raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is sent in UTF-8, not {charset}")
+        raise RequestRefused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"a query is sent in UTF-8, not {charset}")
     text = _text(body)
     if media == FORM:
         return _fields(text)
@@ -200,7 +205,7 @@ def _text(body: bytes) -> str:
     try:
         return body.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as error:
-        raise Refused(HTTPStatus.BAD_REQUEST, f"the body is not UTF-8 text (byte {error.start})") from None
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, f"the body is not UTF-8 text (byte {error.start})") from None
 
 
 def _fields(encoded: str) -> list[tuple[str, str]]:
@@ -208,4 +213,4 @@ def _fields(encoded: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(encoded, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
-        raise Refused(HTTPStatus.BAD_REQUEST, "a parameter is not UTF-8 once its %-escapes are undone") from None
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, "a parameter is not UTF-8 once its %-escapes are undone") from None

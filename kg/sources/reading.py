@@ -24,7 +24,7 @@ CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # all but tab, LF a
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
-class Refused(Exception):
+class FileRefused(Exception):
     """A file that is not read, or whose text is not used; `line` and `column` are 1-based."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1):
@@ -82,9 +82,9 @@ def read_text(
         try:
             os.stat(path)
         except OSError as error:  # a link to nothing, or round in a loop of links: no file to say it leads out of
-            raise Refused(f"{what} is a symbolic link that leads to no file ({error.strerror}): refused") from None
+            raise FileRefused(f"{what} is a symbolic link that leads to no file ({error.strerror}): refused") from None
     if not inside(path, root, link):
-        raise Refused(f"{what} leads outside {root.name}/ (through '..' or a symbolic link): refused, not read")
+        raise FileRefused(f"{what} leads outside {root.name}/ (through '..' or a symbolic link): refused, not read")
     data = read_bounded(path, max_bytes, what, "split it")
     text = decode_any(data) if any_encoding else decode(data, what)
     if prose:
@@ -119,13 +119,15 @@ def read_bounded(path: Path, max_bytes: int, what: str, advice: str) -> bytes:
     `/dev/zero` is endless) or holds more than `max_bytes` (then `advice` says what to do)."""
     info = os.stat(path)  # FileNotFoundError when nothing is there
     if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"{what} is not a regular file: refused, not read")
+        raise FileRefused(f"{what} is not a regular file: refused, not read")
     if info.st_size > max_bytes:
-        raise Refused(f"{what} is {megabytes(info.st_size)}, more than the {megabytes(max_bytes)} allowed: {advice}")
+        raise FileRefused(
+            f"{what} is {megabytes(info.st_size)}, more than the {megabytes(max_bytes)} allowed: {advice}"
+        )
     with open(path, "rb", opener=_open_nonblocking) as stream:
         data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew after the stat
-        raise Refused(f"{what} is more than the {megabytes(max_bytes)} allowed: {advice}")
+        raise FileRefused(f"{what} is more than the {megabytes(max_bytes)} allowed: {advice}")
     if _recorded is not None:
         _recorded[path] = content_digest(data)
     return data
@@ -137,14 +139,14 @@ def _open_nonblocking(path: str, flags: int) -> int:
 
 
 def decode(data: bytes, what: str) -> str:
-    """UTF-8 text, or Refused at the line and column of the first byte that is not UTF-8."""
+    """UTF-8 text, or FileRefused at the line and column of the first byte that is not UTF-8."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         before = data[: error.start].decode("utf-8", "replace")
         line, column = position(before, len(before))
         message = f"{what} is not UTF-8 text: byte 0x{data[error.start]:02x} is not part of a UTF-8 character"
-        raise Refused(message + encoding_hint(data), line, column) from None
+        raise FileRefused(message + encoding_hint(data), line, column) from None
 
 
 def decode_any(data: bytes) -> str:
@@ -174,12 +176,14 @@ _BYTE_ORDER_MARKS = (
 
 
 def refuse_controls(text: str, what: str) -> None:
-    """Refused at the first control character other than tab and line ends (NUL, ESC, DEL, C1…)."""
+    """FileRefused at the first control character other than tab and line ends (NUL, ESC, DEL, C1…)."""
     found = _CONTROL.search(text)
     if found:
         line, column = position(text, found.start())
         code = ord(found.group())
-        raise Refused(f"{what} holds the control character U+{code:04X}: article texts are plain prose", line, column)
+        raise FileRefused(
+            f"{what} holds the control character U+{code:04X}: article texts are plain prose", line, column
+        )
 
 
 def position(text: str, index: int) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from kg.limits import DEFAULT_LIMITS, Limits
 from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
-from kg.sources.reading import Refused, forget_folders, read_text
+from kg.sources.reading import FileRefused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
     BLANK,
@@ -217,7 +217,7 @@ def _reads_as_source(path: Path, root: Path, limits: Limits, article: bool) -> b
     README are; one that cannot be read as text (binary, too large, a FIFO) is passed over."""
     try:
         text = read_text(path, root, limits.max_yaml_bytes, "the file")
-    except (Refused, OSError):
+    except (FileRefused, OSError):
         return False
     if article:
         return all(key.search(text) for key in _ARTICLE_KEYS)
@@ -468,7 +468,7 @@ def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
     named = {file.stem} if kind == "article" else set()
     try:
         text = read_text(file, loaded.root, loaded.limits.max_yaml_bytes, "the file", any_encoding=True)
-    except (Refused, OSError):
+    except (FileRefused, OSError):
         return frozenset(named)
     return frozenset(named | set(_NAMED.findall(text)))
 
@@ -746,7 +746,7 @@ def _article_text(file: Path, text_name: str, where: Where, loaded: FileRecords)
         return text
     except FileNotFoundError:
         loaded.problems.append(Problem(where, f"{what} not found next to {file.name}"))
-    except Refused as refused:
+    except FileRefused as refused:
         if refused.line > 1 or refused.column > 1:
             loaded.problems.append(Problem(Where(text_path), refused.message, refused.line, refused.column))
         else:

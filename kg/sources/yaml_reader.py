@@ -16,7 +16,7 @@ import yaml
 
 from kg.limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 from kg.problems import Problem, Where
-from kg.sources.reading import CONTROL_CHARACTERS, Refused, position, read_text
+from kg.sources.reading import CONTROL_CHARACTERS, FileRefused, position, read_text
 
 _yaml_rs: ModuleType | None
 try:
@@ -103,7 +103,7 @@ def read_yaml(file: Path, root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[
     where = Where(file)
     try:
         text = read_text(file, root, limits.max_yaml_bytes, "the file")
-    except Refused as refused:
+    except FileRefused as refused:
         return None, [Problem(where, refused.message, refused.line, refused.column)]
     except OSError as error:
         return None, [Problem(where, f"cannot read the file: {error.strerror or error}", 1, 1)]
