@@ -23,6 +23,7 @@ Every failure names its README line.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import re
 import shlex
@@ -387,3 +388,23 @@ def test_the_counts_the_readme_gives_of_the_real_corpus_are_the_builds(built: Pa
     assert number(r"On the real corpus: ([\d,]+) mentions") == [len(mentions)]
     largest = max(path.stat().st_size for path in (ROOT / "sources").rglob("*.yaml"))
     assert number(r"The largest real YAML file is (\d+) KB") == [round(largest / 1000)]
+
+
+def test_every_command_is_in_the_readme_s_table_of_commands() -> None:
+    """A command added to the CLI is listed where a user looks for it (and one removed is not listed)."""
+
+    def commands(found: argparse.ArgumentParser, prefix: str = "") -> set[str]:
+        names: set[str] = set()
+        for action in found._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    names |= commands(sub, f"{prefix}{name} ") or {f"{prefix}{name}"}
+        return names
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Commands") :].split("\n\n")[1]
+    listed = {
+        " ".join(words.split()[:2]) if words.startswith("new ") else words.split()[0]
+        for words in re.findall(r"(?m)^\| `kg ([a-z][a-z ]*)", table)
+    }
+    assert commands(parser()) == listed
