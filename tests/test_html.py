@@ -265,6 +265,15 @@ def test_the_alias_julani_finds_al_sharaa(real_page: Page) -> None:
     assert real_page.locator("#search-results").is_hidden()
 
 
+@pytest.mark.parametrize("query", ["al sharaa", "Al\u2011Sharaa", "AL \u2013 SHARAA", "ahmad  al-sharaa"])
+def test_search_takes_a_space_or_any_dash_for_a_hyphen(real_page: Page, query: str) -> None:
+    """A name printed "al-Sharaa" is typed "al Sharaa", or pasted with a non-breaking hyphen or a dash."""
+    real_page.fill("#search-input", query)
+    first = real_page.locator("#search-results li").first
+    first.locator(".name").wait_for()
+    assert first.locator(".name").text_content() == "Ahmad al-Sharaa"
+
+
 def test_search_says_how_many_matched_and_finds_an_id(real_page: Page) -> None:
     real_page.fill("#search-input", "a")
     real_page.locator("#search-results li.none").wait_for()
@@ -847,6 +856,19 @@ def test_the_graph_takes_the_keyboard(built: Path, open_page: Opener) -> None:
     assert graph.evaluate("frame => frame === document.activeElement")
     page.keyboard.press("Escape")
     expect(page.locator("#details")).to_be_hidden()
+
+
+def test_closing_the_details_by_keyboard_takes_it_back_where_it_was(real_page: Page) -> None:
+    """Escape (or the close button) in the details panel left the keyboard at the page's start: the next Tab
+    began again from the header."""
+    real_page.fill("#search-input", "Julani")
+    real_page.locator("#search-results .result").first.wait_for()
+    real_page.press("#search-input", "Enter")
+    expect(real_page.locator("#details h2")).to_have_text("Ahmad al-Sharaa")
+    real_page.wait_for_function("document.querySelector('#details').contains(document.activeElement)")
+    real_page.keyboard.press("Escape")
+    expect(real_page.locator("#details")).to_be_hidden()
+    assert real_page.evaluate("document.activeElement.id") == "search-input"
 
 
 def test_the_keyboard_shows_which_passage_of_the_reader_it_is_on(real_page: Page) -> None:

@@ -777,9 +777,16 @@
 
   let shownInPanel = null; // the node or edge whose details are open: a late answer for another is dropped
 
+  /* Where the keyboard was when the panel opened (the search, a list, a story button): closing the panel
+     takes it back there, not to the page's start. */
+  let focusBeforeDetails = null;
+
   function openDetails(children) {
     const body = byId("details-body");
     const keyboardHere = body.contains(document.activeElement); // a link in the panel followed by keyboard
+    if (byId("details").hidden && !byId("details").contains(document.activeElement)) {
+      focusBeforeDetails = document.activeElement;
+    }
     body.replaceChildren(...children);
     byId("details").hidden = false;
     body.scrollTop = 0;
@@ -872,7 +879,13 @@
   function closeDetails() {
     picked += 1; // a pick still loading gives way
     shownInPanel = null;
+    const keyboardHere = byId("details").contains(document.activeElement);
     byId("details").hidden = true;
+    if (keyboardHere) {
+      const back = focusBeforeDetails && focusBeforeDetails.isConnected && focusBeforeDetails !== document.body
+        ? focusBeforeDetails : byId("search-input");
+      back.focus();
+    }
     network.unselectAll();
     highlight(null);
     shareView({ node: null });
@@ -880,8 +893,11 @@
 
   /* ------------------------------------------------------------------ search */
 
+  /* Case, accents and the kind of quote mark aside, and a dash or hyphen of any kind, or any run of spaces, as
+     one space: "al Sharaa" and "al\u2011Sharaa" (a non-breaking hyphen) find al-Sharaa. */
   function fold(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019\u02bc`´]/g, "'").toLowerCase();
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019\u02bc`´]/g, "'")
+      .replace(/[-\u2010-\u2015\u2212\s]+/g, " ").toLowerCase();
   }
   let results = [];
   let matches = 0; // how many nodes the query matched (the first SHOWN_RESULTS are listed)
