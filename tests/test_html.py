@@ -711,6 +711,12 @@ def test_the_filters_are_in_the_address_and_back_restores_them(built: Path, open
     expect(page).to_have_url(re.compile(r"graph\.html$"))
 
 
+def test_a_link_naming_an_empty_class_says_so(built: Path, open_page: Opener) -> None:
+    """`classes=-` (a hand-edited link) was told as "The link names no class ." with nothing named."""
+    page = open_page(built / "graph.html", "#classes=-&node=russia")
+    expect(page.locator("#details .link-note")).to_have_text("The link names no class (an empty name).")
+
+
 def test_a_link_naming_only_some_classes_shows_those_and_says_what_it_does_not_know(
     built: Path, open_page: Opener
 ) -> None:

@@ -461,7 +461,7 @@
     const unknown = [];
     items.forEach((item) => {
       const name = item[0] === "-" ? item.slice(1) : item;
-      if (!at.has(name)) unknown.push(name);
+      if (!at.has(name)) unknown.push(name ? name : "(an empty name)");
       else if (item[0] === "-") shown.delete(at.get(name));
       else shown.add(at.get(name));
     });
