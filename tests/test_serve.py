@@ -24,15 +24,19 @@ from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
+from playwright.sync_api import Route, sync_playwright
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 import kg.query.serve
 from kg.limits import MAX_QUERY_NESTING
 from kg.query.guard import STOPPED, Renewed
+from kg.query.query_page import FIRST_QUERY
 
 from .conftest import ONTOLOGY
 from .sparql_helpers import competency_queries, free_port, kg_query, kg_query_json, rows
+from .tools.browser import ARGS as BROWSER_ARGS
+from .tools.browser import CHROMIUM as BROWSER
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 STOPPED_REASON = f"{STOPPED}\n"
@@ -519,8 +523,51 @@ def test_a_query_nested_deeper_than_the_engine_holds_is_refused_and_the_server_g
 def test_the_query_page_needs_no_network(server: Server) -> None:
     with urllib.request.urlopen(server.url.replace("/query", "/")) as response:
         page = response.read().decode()
+        policy = response.headers["Content-Security-Policy"]
     assert "yasgui" in page.lower()
     assert not re.findall(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", page)
+    assert "connect-src 'self'" in policy and "default-src 'self'" in policy
+
+
+def test_the_query_page_runs_its_first_query_and_reaches_no_other_address(server: Server) -> None:
+    """The engine's page completed prefixes from prefix.cc and terms from lov.linkeddata.es, on every load and
+    as one typed: this one asks only the server it came from, and answers its first query."""
+    if not Path(BROWSER).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{BROWSER} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{BROWSER} is missing (apt-get install chromium)")
+    origin = server.url.removesuffix("query")
+    asked: list[str] = []
+    problems: list[str] = []
+
+    def only_here(route: Route) -> None:
+        asked.append(route.request.url)
+        if route.request.url.startswith(origin):
+            route.continue_()
+        else:
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=BROWSER, headless=True, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_here)
+            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(origin)
+            page.wait_for_selector(".yasqe .CodeMirror")
+            assert page.evaluate("window.yasgui.getTab().getYasqe().getValue()") == FIRST_QUERY
+            page.click(".yasqe_queryButton")
+            page.wait_for_selector(".yasr table tbody tr")
+            assert page.locator(".yasr table tbody tr").count() == 50
+            page.click(".yasqe .CodeMirror")
+            page.keyboard.type(" ?cla")  # completions, made from the query itself
+            page.wait_for_timeout(500)
+        finally:
+            browser.close()
+    assert [url for url in asked if not url.startswith(origin)] == []
+    assert origin + "query" in asked
+    assert problems == []
 
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 11,438⁴ rows

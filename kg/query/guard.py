@@ -47,6 +47,7 @@ from kg.query.protocol import (
     engine_request,
     host,
 )
+from kg.query.query_page import POLICY, QUERY_PAGE
 from kg.query.sparql import QueryError
 
 STOPPED = f"{STOPPED_ON_QUERY}; it was restarted"
@@ -182,7 +183,21 @@ class _Forward(BaseHTTPRequestHandler):
         except RequestRefused as refused:
             self._refuse(refused)
             return
+        if urlsplit(self.path).path == "/":
+            self._send_query_page()
+            return
         self._forward(request, headers)
+
+    def _send_query_page(self) -> None:
+        """This server's query page (`kg.query.query_page`), not the engine's."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(QUERY_PAGE)))
+        self.send_header("Content-Security-Policy", POLICY)
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(QUERY_PAGE)
 
     def _engine_headers(self, request: EngineRequest) -> dict[str, str]:
         """The client's `Host` (or this proxy's address) and `Accept` (the engine negotiates the answer's format)."""
