@@ -32,7 +32,7 @@ from kg.curation.authoring import CurationError, slug
 from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.entity import _check_added
 from kg.curation.placing import put_in_place
-from kg.curation.scaffold import new_article
+from kg.curation.scaffold import Scaffold, new_article
 from kg.curation.timeline import Window, render_timeline, timeline
 from kg.curation.watch import Watcher, start_server
 from kg.exports.view import View
@@ -79,6 +79,13 @@ def pinned(name: str, output: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- kg new article
+
+
+def scaffold_grip(mini: Path, tmp_path: Path, page: str) -> Scaffold:
+    """`kg new article` of a page's text saved as `page.txt`, as the article `grip`."""
+    text = tmp_path / "page.txt"
+    text.write_text(page, encoding="utf-8")
+    return new_article(text, mini, ONTOLOGY, "grip")
 
 
 def test_the_scaffold_lists_every_sentence_and_detects_the_page_furniture(mini: Path, tmp_path: Path) -> None:
@@ -624,13 +631,14 @@ def test_watch_after_a_build_says_what_the_first_save_changed(tmp_path: Path) ->
 
 
 def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(mini: Path, tmp_path: Path) -> None:
-    text = tmp_path / "page.txt"
-    text.write_text(
-        "News Feed\n\nRussia keeps its grip on Tartus\n\n2 min read\nRussia keeps its grip on Tartus\n"
-        "A Russian warship at Tartus, on March 3, 2025 (Jane Doe / AFP)\n\nSyria wants Assad back.\n",
-        encoding="utf-8",
+    made = scaffold_grip(
+        mini,
+        tmp_path,
+        (
+            "News Feed\n\nRussia keeps its grip on Tartus\n\n2 min read\nRussia keeps its grip on Tartus\n"
+            "A Russian warship at Tartus, on March 3, 2025 (Jane Doe / AFP)\n\nSyria wants Assad back.\n"
+        ),
     )
-    made = new_article(text, mini, ONTOLOGY, "grip")
     article = yaml.safe_load(made.article.read_text(encoding="utf-8"))
     assert article["photos"][0]["caption"] == "A Russian warship at Tartus, on March 3, 2025"
     assert article["photos"][0]["credit"] == "Jane Doe / AFP"
@@ -640,13 +648,14 @@ def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(
 
 def test_a_caption_printed_with_photo_before_it_is_named_photo_once(mini: Path, tmp_path: Path) -> None:
     """A caption the page prints as "Photo: …" was suggested the name 'Photo: Photo: …'."""
-    text = tmp_path / "page.txt"
-    text.write_text(
-        "Russia keeps its grip on Tartus\n\nPHOTO: a Russian warship at Tartus. (Jane Doe/Getty Images)\n\n"
-        "Syria wants Assad back.\n",
-        encoding="utf-8",
+    made = scaffold_grip(
+        mini,
+        tmp_path,
+        (
+            "Russia keeps its grip on Tartus\n\nPHOTO: a Russian warship at Tartus. (Jane Doe/Getty Images)\n\n"
+            "Syria wants Assad back.\n"
+        ),
     )
-    made = new_article(text, mini, ONTOLOGY, "grip")
     name = "'Photo: a Russian warship at Tartus'"
     assert made.next_steps == (f"kg new entity photo-grip --type Photograph --name {name}",)
 
