@@ -48,6 +48,8 @@ def test_a_word_keeps_the_terms_that_hold_it(capsys: pytest.CaptureFixture[str])
     names = re.findall(r"(?m)^  (\w+) ", out)
     assert "MilitaryBase" in names and "operates" in names and "seeksToRetain" in names  # by name or meaning
     assert "Person" not in names and "asserted" not in names
+    status, out, err = terms(capsys, " ")
+    assert (status, out, err) == (2, "", "kg terms: an empty word: give a word, or none for every term\n")
     status, out, err = terms(capsys, "zebra")
     assert (status, out) == (1, "")
     assert err == "kg terms: no term's name or meaning holds 'zebra'\n"
