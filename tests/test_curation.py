@@ -842,8 +842,7 @@ def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading
         (
             b"Line one is fine.\nCaf\xe9 society met.\n",
             "latin",
-            "page.txt:2:4: the text is not UTF-8 text: byte 0xe9 is not part of a UTF-8 character; save it as UTF-8 "
-            "first",
+            "page.txt:2:4: the text is not UTF-8 text: byte 0xe9 is not part of a UTF-8 character; save it as UTF-8",
         ),
         (b"Russia operates the Tartus naval base.\n", "", "'' is not an id"),  # it fell back to the file's name
         (b"Russia operates the Tartus naval base.\n", "a" * 300, "the id is 300 characters long: an article id has"),

@@ -317,7 +317,10 @@ def test_an_id_refused_for_what_no_one_sees_in_it_still_defines_the_id_it_was_me
             "mini.yaml:1:1: the file is not UTF-8 text: byte 0xff is not part of a UTF-8 character; it is "
             "UTF-16 text: save it as UTF-8",
         ),
-        ("cp1252", "mini.yaml:21:36: the file is not UTF-8 text: byte 0x92 is not part of a UTF-8 character"),
+        (
+            "cp1252",
+            "mini.yaml:21:36: the file is not UTF-8 text: byte 0x92 is not part of a UTF-8 character; save it as UTF-8",
+        ),
     ],
 )
 def test_a_file_saved_in_another_encoding_is_one_message(mini: Path, encoding: str, expected: str) -> None:

@@ -31,7 +31,7 @@ from kg.curation.placing import put_in_place
 from kg.limits import DEFAULT_LIMITS
 from kg.model import Article, Entity, Ignored, Model, Photo
 from kg.ontology import Ontology, load_ontology
-from kg.sources.reading import FileRefused, as_read, decode, encoding_hint, read_bounded, refuse_controls
+from kg.sources.reading import FileRefused, as_read, decode, read_bounded, refuse_controls
 from kg.sources.records import ARTICLES_DIR
 from kg.sources.schema import is_id
 from kg.vocab import K
@@ -85,8 +85,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
     try:  # the build would refuse the copy: refused before anything is written, where the build locates it
         printed = decode(data, "the text")
     except FileRefused as refused:
-        saved = "" if encoding_hint(data) else "; save it as UTF-8 first"
-        raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}{saved}") from None
+        raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
     try:
         refuse_controls(printed, "the text")
     except FileRefused as refused:

@@ -160,11 +160,12 @@ def decode_any(data: bytes) -> str:
 
 
 def encoding_hint(data: bytes) -> str:
-    """What to do with a text saved as UTF-16 or UTF-32 (told by its byte-order mark), else ''."""
+    """What to do with a text that is not UTF-8: one saved as UTF-16 or UTF-32 is told so (by its byte-order
+    mark); any other (Latin-1, Windows-1252: no mark tells them) is told to be saved as UTF-8."""
     for mark, encoding in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             return f"; it is {encoding} text: save it as UTF-8"
-    return ""
+    return "; save it as UTF-8"
 
 
 _BYTE_ORDER_MARKS = (
