@@ -174,8 +174,6 @@ class Model:
     events: dict[str, Event] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
-    grouped: list[SourceRecords] | None = field(default=None, repr=False, compare=False)
-    """`by_file`, when made with the model (`kg.sources.records.merge` groups the records as it adds them)."""
 
     def node(self, node_id: str) -> Entity | Event | None:
         """An entity or event by id: the things claims and roles may point at."""
@@ -198,12 +196,7 @@ class Model:
         listed there after them, in order of appearance): each kind of record then comes in the order the
         model holds it, which numbers the records (a facts file may declare entities too: grouped in order of
         each file's first kind of record, its events came before those of an earlier file).  Files without
-        records are left out.  Made once by the loader: the checks, the Turtle, the page and the ontology's
-        examples each group the records (0.19 s each at 100,000 real-shaped facts), the last two in processes
-        forked after the load; a model changed since is grouped again (its counts tell)."""
-        grouped = self.grouped
-        if grouped is not None and sum(_count(group) for group in grouped) == self._count():
-            return list(grouped)
+        records are left out."""
         files = {file: SourceRecords(file) for file in self.files}
         # Each path object looked up once, then its group by the object's identity: a path hashes in Python,
         # and 186,000 records of 100,000 real-shaped facts name 8,000 (0.09 s → 0.04 s).  The records hold
@@ -221,10 +214,3 @@ class Model:
                     by_object[id(file)] = group
                 getattr(group, kind).append(record)
         return [group for group in files.values() if group.articles or group.entities or group.events or group.claims]
-
-    def _count(self) -> int:
-        return len(self.articles) + len(self.entities) + len(self.events) + len(self.claims)
-
-
-def _count(group: SourceRecords) -> int:
-    return len(group.articles) + len(group.entities) + len(group.events) + len(group.claims)

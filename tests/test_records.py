@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,6 @@ import pytest
 from kg.dates import Date
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Node, Photo
 from kg.problems import Where
-from kg.sources.records import load_sources
-
-from .conftest import SOURCES
 
 RECORDS = [Evidence, Node, Entity, Event, Claim, Photo, Ignored, Article, Where, Date]
 
@@ -74,27 +70,3 @@ def test_a_record_takes_what_its_dataclass_takes_and_stays_frozen(cls: type) -> 
         cls(*values[: len(required)], unexpected=1)
     with pytest.raises(TypeError):
         cls(*values, **{fields[0].name: "twice"})
-
-
-def test_the_loader_groups_the_records_by_file_as_the_model_would(tmp_path: Path) -> None:
-    """The loader groups each file's records as it adds them (`Model.grouped`), sparing the checks, the Turtle,
-    the page and the ontology's examples a grouping each: the same groups as made from the model, duplicates
-    (kept where they are first) included, and a model changed after the load is grouped again."""
-    shutil.copytree(SOURCES, tmp_path / "sources")
-    facts = tmp_path / "sources" / "facts"
-    late = facts / "syria-demands-assad-extradition.yaml"
-    text = late.read_text(encoding="utf-8")
-    late.write_text(
-        text.replace("\nevents:", "\nentities:\n  - id: russia\n    type: Country\n    name: Russia again\nevents:", 1),
-        encoding="utf-8",
-    )
-    model = load_sources(tmp_path / "sources").model
-    assert model.grouped is not None
-    regrouped = dataclasses.replace(model, grouped=None).by_file()
-    assert model.by_file() == regrouped
-    assert "Russia again" not in [e.name for group in model.by_file() for e in group.entities]
-    assert [group.file for group in regrouped] == sorted({g.file for g in regrouped}, key=model.files.index)
-
-    claim = next(iter(model.claims.values()))
-    model.claims["a-claim-added-later"] = dataclasses.replace(claim, id="a-claim-added-later")
-    assert sum(len(group.claims) for group in model.by_file()) == len(model.claims)

@@ -320,9 +320,7 @@ def merge(files: list[FileRecords]) -> Loaded:
     repeats, pointing at its first definition, and the first one is kept."""
     loaded = Loaded(Model(files=[records.file for records in files]))
     model = loaded.model
-    groups = {records.file: SourceRecords(records.file) for records in files}
     for records in files:
-        group = groups[records.file]
         loaded.problems.extend(records.problems)
         if records.unreadable_ignore:
             loaded.unreadable_ignores.add(records.file)
@@ -334,13 +332,10 @@ def merge(files: list[FileRecords]) -> Loaded:
                 loaded.problems.append(problem)
             else:
                 model.articles[article.id] = article
-                group.articles.append(article)
         for entity in records.entities:
-            if _register(loaded, entity, model.entities):
-                group.entities.append(entity)
+            _register(loaded, entity, model.entities)
         for event in records.events:
-            if _register(loaded, event, model.events):
-                group.events.append(event)
+            _register(loaded, event, model.events)
         for claim in records.claims:
             if claim.id in model.claims:
                 first = model.claims[claim.id].where
@@ -348,8 +343,6 @@ def merge(files: list[FileRecords]) -> Loaded:
                 loaded.problems.append(Problem(claim.where, f"duplicate claim '{claim.id}': {hint}", related=first))
             else:
                 model.claims[claim.id] = claim
-                group.claims.append(claim)
-    model.grouped = [g for g in groups.values() if g.articles or g.entities or g.events or g.claims]
     for claim in model.claims.values():  # after every file: which of the two comes first does not matter
         node = model.entities.get(claim.id) or model.events.get(claim.id)
         if node is not None:
@@ -856,16 +849,15 @@ def _defined_id(written: str) -> str:
     return meant if is_id(meant) else written
 
 
-def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> bool:
-    """Entities and events share one id space: claims and roles may point at either.  Whether it was added."""
+def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> None:
+    """Entities and events share one id space: claims and roles may point at either."""
     model = loaded.model
     existing = model.entities.get(record.id) or model.events.get(record.id)
     if existing is not None:
         problem = Problem(record.where.at("id"), f"duplicate id '{record.id}'", related=existing.where)
         loaded.problems.append(problem)
-        return False
+        return
     table[record.id] = record
-    return True
 
 
 def _file_article(data: dict[str, Any]) -> tuple[str | None, bool]:
