@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -599,3 +600,31 @@ def test_sources_with_errors_are_reported_as_kg_validate_would(tmp_path: Path) -
     )
     assert status == 1
     assert err.endswith("mini.yaml:27:13: unknown entity 'tartus'\n1 error\n"), err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "-e", "ASK {}"], ["serve", "--port", "0"], ["push", "--dry-run", "--endpoint", "http://127.0.0.1:9/s"]],
+)
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda path: os.mkfifo(path), "zz.ttl:1:1: the file is not a regular file (a FIFO, a device): refused"),
+        (
+            lambda path: path.write_bytes(b"\xef\xbb\xbf@prefix x: <http://x.example/> .\n"),
+            "zz.ttl:1:1: the file starts with a byte order mark (U+FEFF)",
+        ),
+    ],
+)
+def test_the_commands_over_the_exports_read_the_ontology_as_every_command_does(
+    mini_exports: Path, tmp_path: Path, command: list[str], make: Callable[[Path], None], said: str
+) -> None:
+    """`kg query`, `kg serve` and `kg push` read the ontology's files beside the export themselves: a FIFO
+    among them held them forever, where `kg validate` refused it at its place."""
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    make(ontology / "zz.ttl")
+    done = run_kg(*command, "--exports", str(mini_exports), "--ontology", str(ontology), timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

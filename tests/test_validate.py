@@ -1356,3 +1356,15 @@ def test_an_editor_says_in_words_that_a_value_holds_an_invisible_character(
     edit(mini, relative, old, new)
     assert UNSEEN in editor_messages(mini, relative)
     assert not [message for message in editor_messages(mini, relative) if "not allowed" in message]
+
+
+@pytest.mark.parametrize("content", ["", "# to curate\n"])
+def test_an_empty_article_file_is_one_error_not_one_per_fact_that_cites_it(tmp_path: Path, content: str) -> None:
+    """An article file emptied beside its text: its sentences were in no build and no coverage, without a word;
+    said once, at the file, its facts are not also told the article is unknown."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    (tmp_path / "sources" / "articles" / "ki-bloomberg-russia-deal-near.yaml").write_text(content, encoding="utf-8")
+    assert problems(tmp_path / "sources") == [
+        "ki-bloomberg-russia-deal-near.yaml:1:1: the article file holds no article: write its id"
+        " and text (`kg new article` scaffolds one)"
+    ]

@@ -21,6 +21,7 @@ from kg.collector import collector_paused
 from kg.exports.manifest import exports_current
 from kg.exports.rdf import DEFAULT_BASE, model_triples, prefixes
 from kg.ontology import ontology_files
+from kg.ontology_checks import TurtleFiles
 
 EXPORT = "graph.ttl"
 
@@ -86,11 +87,15 @@ def stale_input(exports: Path, sources: Path, ontology_dir: Path) -> Path | None
     return max(newer, key=lambda p: p.stat().st_mtime) if newer else None
 
 
+def ontology_quads(ontology_dir: Path) -> list[ox.Quad]:
+    """The ontology's statements, read as every command reads them (`kg.ontology_checks.TurtleFiles`): a FIFO
+    or a device is refused, not read (it held `kg query` forever), as are a file too large, a byte order mark
+    and bytes that are not UTF-8, each at its place (OntologyError)."""
+    return TurtleFiles.read(ontology_files(ontology_dir)).quads
+
+
 def read_ontology(ontology_dir: Path) -> list[ox.Triple]:
-    triples: list[ox.Triple] = []
-    for path in ontology_files(ontology_dir):
-        triples.extend(quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    return triples
+    return [quad.triple for quad in ontology_quads(ontology_dir)]
 
 
 def read_data(exports: Path, ontology_dir: Path, sources: Path | None = None, base: str = DEFAULT_BASE) -> Data:
@@ -117,8 +122,7 @@ def open_store(
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in (*data.triples, *data.ontology))
         return store, data.prefixes
     store.load(path=str(export_path(exports)), format=ox.RdfFormat.TURTLE)
-    for path in ontology_files(ontology_dir):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    store.extend(ontology_quads(ontology_dir))
     return store, query_prefixes(exports, base)
 
 
@@ -127,6 +131,7 @@ def graph_files(
 ) -> list[Path]:
     """RDF files holding the graph and the ontology: the export as it is, or a fresh build written to `scratch`."""
     if sources is None:
+        ontology_quads(ontology_dir)  # the engine loads the files: each is refused here first if it cannot be read
         return [export_path(exports), *ontology_files(ontology_dir)]
     data = read_data(exports, ontology_dir, sources, base)
     path = scratch / "graph.nt"

@@ -258,8 +258,10 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
         loaded = merge(records)
     loaded.files = files
     listing_problems = listed.problems()
-    unnamed_texts = _texts_of_no_article(listed, loaded.model)
-    loaded.problems[:0] = listing_problems + unnamed_texts + _empty_articles(records, set(listed.articles))
+    empty = _empty_articles(records, set(listed.articles))
+    loaded.unread |= {file.stem for file in empty}  # its id: the facts that cite it are not told it is unknown
+    empty_problems = [Problem(Where(file), EMPTY_ARTICLE, 1, 1) for file in empty]
+    loaded.problems[:0] = listing_problems + _texts_of_no_article(listed, loaded.model) + empty_problems
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
@@ -271,11 +273,11 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     return loaded
 
 
-def _empty_articles(records: list[FileRecords], article_files: set[Path]) -> list[Problem]:
-    """An article file that holds nothing (empty, or comments only): a facts file may, it names no text, but
-    this one stands for the text beside it, whose sentences would be in no build and no coverage."""
+def _empty_articles(records: list[FileRecords], article_files: set[Path]) -> list[Path]:
+    """The article files that hold nothing (empty, or comments only): a facts file may, it names no text, but
+    one of these stands for the text beside it, whose sentences would be in no build and no coverage."""
     return [
-        Problem(Where(read.file), EMPTY_ARTICLE, 1, 1)
+        read.file
         for read in records
         if read.file in article_files and not (read.articles or read.problems or read.unread)
     ]
