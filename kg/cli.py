@@ -48,7 +48,7 @@ from kg.query.push import (
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run, written_format
 from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
-from kg.sources.reading import BOM, FileRefused, read_bounded
+from kg.sources.reading import BOM, FileRefused, decode, read_bounded
 from kg.sources.schema import write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
 
@@ -370,7 +370,7 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
             raise FileRefused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
         return "<stdin>", text.removeprefix(BOM)
     data = read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter")
-    return str(args.file), data.decode().removeprefix(BOM)
+    return str(args.file), decode(data, "the query file").removeprefix(BOM)
 
 
 def _warn_if_stale(args: argparse.Namespace) -> None:
@@ -396,11 +396,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     try:
         name, text = _query_text(args)
-    except UnicodeDecodeError as error:
-        print(f"kg query: {args.file}: not UTF-8 text (byte {error.start})", file=sys.stderr)
-        return 2
     except FileRefused as refused:
-        print(printable(f"kg query: {args.file or '<stdin>'}: {refused.message}"), file=sys.stderr)
+        where = f"{args.file or '<stdin>'}:{refused.line}:{refused.column}"
+        print(printable(f"kg query: {where}: {refused.message}"), file=sys.stderr)
         return 2
     except FileNotFoundError:
         if not any(c.isspace() or c == "{" for c in str(args.file)):

@@ -274,6 +274,13 @@ def test_search_takes_a_space_or_any_dash_for_a_hyphen(real_page: Page, query: s
     assert first.locator(".name").text_content() == "Ahmad al-Sharaa"
 
 
+def test_a_search_for_dashes_alone_matches_nothing(real_page: Page) -> None:
+    """A dash is taken for a space in names: a query of a dash alone matched every name holding a space."""
+    real_page.fill("#search-input", " \u2013 ")
+    expect(real_page.locator("#search-results li.none")).to_have_text("no match")
+    assert real_page.locator("#search-results .result").count() == 0
+
+
 def test_search_says_how_many_matched_and_finds_an_id(real_page: Page) -> None:
     real_page.fill("#search-input", "a")
     real_page.locator("#search-results li.none").wait_for()

@@ -248,7 +248,7 @@ def test_a_query_file_that_is_no_regular_file_or_too_long_is_refused_unread(mini
     assert query(mini_exports, "/dev/zero") == (
         2,
         "",
-        "kg query: /dev/zero: the query file is not a regular file: refused, not read\n",
+        "kg query: /dev/zero:1:1: the query file is not a regular file: refused, not read\n",
     )
     long = tmp_path / "long.rq"
     long.write_text("ASK {}" + " " * 2_000_000, encoding="utf-8")
@@ -417,7 +417,10 @@ def test_a_query_file_that_is_not_utf8_is_refused(mini_exports: Path, tmp_path: 
     path.write_bytes(b"ASK { ?s ?p \xff }")
     status, _, err = query(mini_exports, str(path))
     assert status == 2
-    assert err == f"kg query: {path}: not UTF-8 text (byte 12)\n"
+    assert err == (
+        f"kg query: {path}:1:13: the query file is not UTF-8 text: byte 0xff is not part of a UTF-8 character;"
+        " save it as UTF-8\n"
+    )
 
 
 @pytest.mark.parametrize("text", ["", "  \n\t", "# only a comment\n  # and another\n"])

@@ -482,6 +482,8 @@ def test_other_methods_are_not_allowed(server: Server, method: str) -> None:
 def test_a_page_is_only_read(server: Server) -> None:
     status, headers, body = exchange(server, "POST", "/", [SPARQL_QUERY, "Content-Length: 6"], b"ASK {}")
     assert (status, dict(headers)["Allow"], body) == (405, "GET, HEAD", b"/ is only read\n")
+    status, headers, _ = exchange(server, "PUT", "/", ["Content-Length: 0"], b"")
+    assert (status, dict(headers)["Allow"]) == (405, "GET, HEAD")  # the page's methods, not the endpoint's
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])

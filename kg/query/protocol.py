@@ -31,8 +31,10 @@ METHODS = ("GET", "HEAD", "POST")
 """What the endpoint answers (HEAD as GET without the body), as a 405's `Allow` names them."""
 QUERY_PATHS = frozenset({"/query", "/sparql"})  # the engine takes queries at both
 PAGES = frozenset({"/", "/yasgui.min.css", "/yasgui.min.js", "/logo.svg", "/store"})
-"""The engine's other resources, read with GET as they are: the query page and the read side of the Graph
-Store Protocol (`/store?graph=…`).  Any other address is not forwarded."""
+"""The resources that are only read: the query page (this server's own: `kg.query.query_page`), the engine's
+files it uses, and the read side of the Graph Store Protocol (`/store?graph=…`).  Any other address is not
+forwarded."""
+PAGE_METHODS = "GET, HEAD"
 FORM = "application/x-www-form-urlencoded"
 _QUERY_BODY = "application/sparql-query"
 _UPDATE_BODY = "application/sparql-update"
@@ -73,7 +75,8 @@ def check_method(method: str, target: str) -> None:
     if urlsplit(target).path == "/update":
         raise RequestRefused(HTTPStatus.FORBIDDEN, READ_ONLY)
     if method not in METHODS:
-        raise RequestRefused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", ", ".join(METHODS))
+        allowed = PAGE_METHODS if urlsplit(target).path in PAGES else ", ".join(METHODS)
+        raise RequestRefused(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not answered here", allowed)
 
 
 def body_length(headers: Message) -> int:
@@ -139,7 +142,7 @@ def engine_request(method: str, target: str, headers: Message, body: bytes) -> E
     if address.path not in PAGES:
         raise RequestRefused(HTTPStatus.NOT_FOUND, f"nothing at {address.path}: queries go to /query")
     if method == "POST":
-        raise RequestRefused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", "GET, HEAD")
+        raise RequestRefused(HTTPStatus.METHOD_NOT_ALLOWED, f"{address.path} is only read", PAGE_METHODS)
     fields = _fields(address.query)
     return EngineRequest(f"{address.path}?{urlencode(fields)}" if fields else address.path)
 

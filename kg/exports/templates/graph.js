@@ -913,7 +913,7 @@
   }
 
   function find(index, query) {
-    const folded = fold(query.trim());
+    const folded = fold(query).trim(); // a query of dashes and spaces alone asks for nothing
     if (!folded) return [];
     const found = [];
     index.forEach((row, i) => {
