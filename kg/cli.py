@@ -213,10 +213,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_terms(args: argparse.Namespace) -> int:
     from kg.curation.terms import render_terms, vocabulary
 
-    if args.word is not None and not args.word.strip():  # an unset variable: every term was listed, as asked for none
-        print("kg terms: an empty word: give a word, or none for every term", file=sys.stderr)
+    try:
+        sections = vocabulary(load_ontology(args.ontology), args.word)
+    except ValueError as error:  # an empty word
+        print(f"kg terms: {error}", file=sys.stderr)
         return 2
-    sections = vocabulary(load_ontology(args.ontology), args.word)
     if not sections:
         print(f"kg terms: no term's name or meaning holds '{escaped(args.word)}'", file=sys.stderr)
         return 1

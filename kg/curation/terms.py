@@ -31,7 +31,10 @@ class Section:
 def vocabulary(ontology: Ontology, word: str | None = None) -> list[Section]:
     """The YAML's vocabulary, section by section; with `word`, the whole sections it names (`modality`,
     `predicate`, `roles`, `type`…), else only the terms whose name or meaning holds it (case aside), and only
-    the sections left with some."""
+    the sections left with some.  ValueError for a word that is empty or blank (an unset variable): it would
+    be every term, as asked for none."""
+    if word is not None and not word.strip():
+        raise ValueError("an empty word: give a word, or none for every term")
     classes = frozenset({"type", "types", "class", "classes"})
     sections = [
         Section(
