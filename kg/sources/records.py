@@ -873,7 +873,7 @@ def _file_article(data: dict[str, Any]) -> tuple[str | None, bool]:
     value = data[keys[0]]
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
-    return (value if isinstance(value, str) else None), True
+    return _ref(value), True
 
 
 def _meant_article(key: str) -> bool:
