@@ -213,8 +213,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_terms(args: argparse.Namespace) -> int:
     from kg.curation.terms import render_terms, vocabulary
 
+    ontology = load_ontology(args.ontology)  # (OntologyError: reported as kg validate reports it, by `main`)
     try:
-        sections = vocabulary(load_ontology(args.ontology), args.word)
+        sections = vocabulary(ontology, args.word)
     except ValueError as error:  # an empty word
         print(f"kg terms: {error}", file=sys.stderr)
         return 2
@@ -379,12 +380,10 @@ def _warn_if_stale(args: argparse.Namespace) -> None:
         print(f"kg: warning: {newer} changed after {args.exports / EXPORT} was built; run `kg build`", file=sys.stderr)
 
 
-def _unreadable(error: SyntaxError, ontology: Path) -> str:
-    """A graph file that cannot be read, where Oxigraph's parser says: an export is made again by `kg build`,
-    a file of the `ontology` folder is one's own to fix."""
+def _unreadable(error: SyntaxError) -> str:
+    """The export that cannot be read, where Oxigraph's parser says: `kg build` makes it again.  (The ontology's
+    files are read first, as every command reads them: one of those is reported as `kg validate` does.)"""
     where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
-    if Path(str(error.filename)).resolve().is_relative_to(ontology.resolve()):
-        return f"{where}: cannot read the ontology ({error.msg}): fix that file"
     return f"{where}: cannot read the graph ({error.msg}): run `kg build`"
 
 
@@ -434,7 +433,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"kg query: {error}", file=sys.stderr)
         return 1
     except SyntaxError as error:
-        print(f"kg query: {_unreadable(error, args.ontology)}", file=sys.stderr)
+        print(f"kg query: {_unreadable(error)}", file=sys.stderr)
         return 1
     for warning in absent:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
         print(printable(f"kg query: warning: {warning}"), file=sys.stderr)
@@ -455,7 +454,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"kg serve: {error}", file=sys.stderr)
             return 1
         except SyntaxError as error:
-            print(f"kg serve: {_unreadable(error, args.ontology)}", file=sys.stderr)
+            print(f"kg serve: {_unreadable(error)}", file=sys.stderr)
             return 1
 
 

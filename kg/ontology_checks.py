@@ -57,7 +57,10 @@ def refuse(problems: list[Problem]) -> OntologyError:
 
 _PREFIX = re.compile(r"(?im)^[ \t]*@?prefix[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>")
 _NAME_CHAR = r"\w:%\\\-"  # what a prefixed name may hold (besides a dot within it)
-_PARSER_AT = re.compile(r"^Parser error at line [0-9]+ (?:column [0-9]+|between columns [0-9]+ and [0-9]+): ")
+_PARSER_AT = re.compile(
+    r"^Parser error (?:at line [0-9]+ (?:column [0-9]+|between columns [0-9]+ and [0-9]+)"
+    r"|between line [0-9]+ column [0-9]+ and line [0-9]+ column [0-9]+): "
+)
 _STATEMENT_START = re.compile(r"(?m)^(?=[^\s#\])(.;,])")
 
 
