@@ -84,9 +84,6 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         raise CurationError(f"{text_file}: {refused.message}") from None
     try:  # the build would refuse the copy: refused before anything is written, where the build locates it
         printed = decode(data, "the text")
-    except FileRefused as refused:
-        raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
-    try:
         refuse_controls(printed, "the text")
     except FileRefused as refused:
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
