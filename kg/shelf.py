@@ -17,7 +17,7 @@ import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -91,25 +91,36 @@ class Shelf:
         except Exception:  # whatever a damaged entry raises, the value is only missing
             return None
 
-    def put(self, name: str, stamp: Any, value: Any) -> None:
-        """Keep `value` under `name` (atomically; a cache that cannot be written only costs speed)."""
-        self.put_bytes(name, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    def put(self, name: str, stamp: Any, value: Any) -> bool:
+        """Keep `value` under `name` (atomically; a cache that cannot be written only costs speed); whether it
+        was written."""
+        return self.put_bytes(name, stamp, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def put_bytes(self, name: str, stamp: Any, value: bytes, digest: bytes | None = None) -> None:
+    def put_bytes(self, name: str, stamp: Any, value: bytes, digest: bytes | None = None) -> bool:
         """Keep bytes as they are: a value already pickled (by a process that sends it on pickled anyway; `get`
         unpickles it) or bytes to be read back as bytes (`get_bytes`: the Turtle of a source file).  `digest`:
-        their SHA-256, when the caller has it already."""
+        their SHA-256, when the caller has it already.  Whether they were written."""
         self.used.add(name)
         label = pickle.dumps((self.version, name, stamp), protocol=pickle.HIGHEST_PROTOCOL)
         labelled = (digest or _digest(value)) + len(label).to_bytes(4, "big") + label
         path = self._path(name)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with contextlib.suppress(OSError):
+        try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(temporary, "wb") as entry:
                 entry.write(_MAGIC + _digest(labelled) + labelled)
                 entry.write(value)
             os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            return False
+        return True
+
+    def forget(self, name: str) -> None:
+        """Remove the entry `name`, if it is there."""
+        with contextlib.suppress(OSError):
+            self._path(name).unlink(missing_ok=True)
 
     def keep_file(self, name: str, source: Path) -> Path | None:
         """Keep the file `source` itself under `name`: a second name for it (a hard link: no byte copied), or a
@@ -214,22 +225,6 @@ def _digest(data: bytes | memoryview) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-Values = Callable[[str, tuple[str, ...]], list[Any]]
-"""Today's value of each of some keys of one kind (a node's name, an article's text digest…)."""
-Read = tuple[tuple[str, tuple[str, ...], list[Any]], ...]
-"""What a piece of work read from other files: for each kind, the keys (sorted) and their values then."""
-
-
-def read_now(seen: dict[str, set[str]], values: Values) -> Read:
-    """The keys of each kind in `seen` with their values now: what a kept piece of work is kept with."""
-    return tuple((kind, keys, values(kind, keys)) for kind, keys in ((k, tuple(sorted(v))) for k, v in seen.items()))
-
-
-def still_holds(read: Read, values: Values) -> bool:
-    """Whether every key read then has the same value now (checked a kind at a time)."""
-    return all(values(kind, keys) == then for kind, keys, then in read)
-
-
 PACKS = 64
 """How many files a `Packed` shelf spreads its entries over."""
 
@@ -274,18 +269,20 @@ class Packed:
         self._entries(index)[name] = (stamp, value)
         self._changed.add(index)
 
-    def flush(self) -> None:
+    def flush(self) -> bool:
         """Write every pack that changed, without the entries no name was asked for since this shelf was
         opened (sources deleted or renamed); remove the packs no entry is left in.  The entries are then
-        let go (a later `get` reads them again)."""
+        let go (a later `get` reads them again).  Whether every pack was written."""
         for index, entries in self._loaded.items():
             for name in entries.keys() - self.used:
                 del entries[name]
                 self._changed.add(index)
+        written = True
         for index in sorted(self._changed):
             if self._loaded[index]:
-                self.shelf.put(f"pack {index}", None, self._loaded[index])
+                written &= self.shelf.put(f"pack {index}", None, self._loaded[index])
         self._changed.clear()
         self.shelf.used.difference_update({f"pack {i}" for i, entries in self._loaded.items() if not entries})
         self.shelf.keep_only_used()
         self._loaded.clear()  # written: what they hold is no longer held here
+        return written

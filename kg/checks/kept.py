@@ -14,13 +14,15 @@ build's own process, packed in a few files (`kg.shelf.Packed`).
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 
 import orjson
 
 from kg.checks.names import names_digest
 from kg.model import Article, Model, SourceRecords
-from kg.shelf import Packed, Shelf, keepable, read_now, still_holds
+from kg.reads import ReadValues, read_now
+from kg.shelf import Packed, Shelf, keepable
 
 READS = ("node", "record", "article")
 """What a file's check reads of other files, by kind: the class of a node ("" when there is none), whether
@@ -48,6 +50,7 @@ class KeptChecks:
         self._accounting: dict[str, tuple[str, str, str | None, str] | None] = {}
         self._name_keys: dict[str, str] | None = None  # as kept (`name_keys`)
         self._names = ""  # the digest of the model's names (`names_hold`)
+        self.changes: ReadValues | None = None  # what the kept checks read, and what of it changed (`start`)
 
     def start(self, model: Model) -> None:
         """Check `model` from now on."""
@@ -55,6 +58,7 @@ class KeptChecks:
         self._accounting = {}
         self.texts = {article.id: self.digests.get(article.text_path) for article in model.articles.values()}
         self.types = {node.id: node.type for node in (*model.entities.values(), *model.events.values())}
+        self.changes = ReadValues(self.whole, self.values)
 
     def values(self, kind: str, keys: tuple[str, ...]) -> list[str | None]:
         """What each of `keys` reads today; None for a text that is not plain content (not to be kept)."""
@@ -72,17 +76,18 @@ class KeptChecks:
     def records_hold(self, group: SourceRecords) -> bool:
         """Whether `group`'s claims and events checked clean from what they are made of today."""
         kept = self.shelf.get(_records_name(group))
-        if kept is None or not keepable(self.digests.get(group.file)):
+        if kept is None or self.changes is None or not keepable(self.digests.get(group.file)):
             return False
         digest, read = kept[0]
-        return digest == self.digests[group.file] and still_holds(read, self.values)
+        return digest == self.digests[group.file] and isinstance(read, bytes) and self.changes.holds(read)
 
     def keep_records(self, group: SourceRecords, reads: Reads) -> None:
         """`group` checked clean after `reads`: keep that, if everything read can be kept."""
         digest = self.digests.get(group.file)
         read = read_now(reads, self.values)
-        if keepable(digest) and not any(None in values for _, _, values in read):
-            self.shelf.put(_records_name(group), (digest, read), None)
+        if keepable(digest) and self.changes is not None and not any(None in values for _, _, values in read):
+            self.changes.note(read)
+            self.shelf.put(_records_name(group), (digest, pickle.dumps(read, pickle.HIGHEST_PROTOCOL)), None)
 
     # ------------------------------------------------------------------ an article's coverage
 
@@ -136,8 +141,13 @@ class KeptChecks:
             self.whole.put(_NAME_KEYS, None, today)
 
     def finish(self) -> None:
-        """Write what was kept, and only the entries of today's files and articles."""
-        self.shelf.flush()
+        """Write what was kept, and only the entries of today's files and articles, with the map of what they
+        read (`kg.reads.ReadValues`)."""
+        if self.changes is None:
+            self.shelf.flush()
+            return
+        self.changes.writing()
+        self.changes.written(self.shelf.flush())
 
 
 def accounting_stamp(

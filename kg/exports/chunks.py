@@ -39,7 +39,8 @@ from kg.exports.turtle import TurtleWriter, entity_finder
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
-from kg.shelf import Read, Shelf, Values, keepable, read_now, still_holds
+from kg.reads import Read, ReadValues, read_now
+from kg.shelf import Shelf, keepable
 from kg.workers import in_processes
 
 PARALLEL_RECORDS = 20_000
@@ -128,11 +129,13 @@ def write_turtle(
     texts = {article.id: digests.get(article.text_path) for article in model.articles.values()}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
     last = _last_export(shelf) if shelf is not None else None
+    # What the kept chunks read, and what of it changed (afresh when no chunk is kept: the map is then made anew)
+    changes = ReadValues(shelf, partial(writer.values, texts), afresh=last is None) if shelf is not None else None
     found: dict[int, Found] = {}
     reads: dict[int, bytes | None] = {}
     todo = []
     for index, (group, stamp) in enumerate(zip(groups, stamps, strict=True)):
-        kept_chunk = _kept_chunk(last, str(group.file), stamp, partial(writer.values, texts)) if last else None
+        kept_chunk = _kept_chunk(last, str(group.file), stamp, changes) if last and changes else None
         if kept_chunk is not None:
             found[index], reads[index] = kept_chunk
         else:
@@ -158,14 +161,20 @@ def write_turtle(
         _job = None
         shutil.rmtree(parts, ignore_errors=True)
     if shelf is not None:
+        assert changes is not None
+        made_today = set(todo)
         layout = {}
         for index, (group, stamp, place) in enumerate(zip(groups, stamps, places, strict=True)):
             read = reads[index]
             if stamp is not None and read is not None:
                 layout[str(group.file)] = Kept(*place, stamp, read)
+                if index in made_today:
+                    changes.note(_read(read))
+        changes.writing()  # the layout, with the map of what its chunks read
         kept_export = shelf.keep_file(LAST_EXPORT, path)
-        shelf.put(LAYOUT, None, layout if kept_export is not None else None)
-        shelf.put(LAST_STAMP, None, None)  # trusted once the export is in its place (`stamp_last_export`)
+        written = shelf.put(LAYOUT, None, layout if kept_export is not None else None)
+        written &= shelf.put(LAST_STAMP, None, None)  # trusted once the export is in its place (`stamp_last_export`)
+        changes.written(written and kept_export is not None)
         shelf.keep_only_used()
     return {group.file: (offset, length) for group, (offset, length, _) in zip(groups, places, strict=True)}
 
@@ -202,10 +211,10 @@ def stamp_last_export(shelf: Shelf) -> None:
         shelf.put(LAST_STAMP, None, file_stamp(shelf.kept_file(LAST_EXPORT), changed=True))
 
 
-def _kept_chunk(last: _LastExport, name: str, stamp: str | None, values: Values) -> tuple[Found, bytes] | None:
+def _kept_chunk(last: _LastExport, name: str, stamp: str | None, changes: ReadValues) -> tuple[Found, bytes] | None:
     """Where the kept chunk of source file `name` is, and what it read (pickled), if it still holds."""
     kept = last.layout.get(name)
-    if stamp is None or kept is None or kept.stamp != stamp or not still_holds(_read(kept.read), values):
+    if stamp is None or kept is None or kept.stamp != stamp or not changes.holds(kept.read):
         return None
     if last.verify and not _unaltered(last.path, kept):
         return None
@@ -238,16 +247,31 @@ def _assemble(path: Path, header: str, chunks: list[Found]) -> list[tuple[int, i
     try:
         with open(path, "wb") as out:
             out.write(head)
-            for source, offset, length, digest in chunks:
-                places.append((position, length, digest))
-                position += length
+            for source, offset, length in _runs(chunks):
                 if source not in files:
                     files[source] = open(source, "rb")  # noqa: SIM115 (closed below)
                 _copy(files[source], offset, length, out)
     finally:
         for file in files.values():
             file.close()
+    for _, _, length, digest in chunks:
+        places.append((position, length, digest))
+        position += length
     return places
+
+
+def _runs(chunks: list[Found]) -> list[tuple[Path, int, int]]:
+    """The chunks as runs of bytes to copy: chunks that follow one another in the same file make one run.
+    After a one-file edit nearly every chunk lies in the kept export in the order the build wants them: two or
+    three copies, where a copy per chunk took 0.25 s of system calls at 100,000 real-shaped facts (5,445
+    files)."""
+    runs: list[tuple[Path, int, int]] = []
+    for source, offset, length, _ in chunks:
+        if runs and runs[-1][0] == source and runs[-1][1] + runs[-1][2] == offset:
+            runs[-1] = (source, runs[-1][1], runs[-1][2] + length)
+        else:
+            runs.append((source, offset, length))
+    return runs
 
 
 def _copy(part: BinaryIO, offset: int, length: int, out: BinaryIO) -> None:

@@ -14,6 +14,7 @@ builder and the ontology, which name the shelf), packed in a few files (`kg.shel
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ import orjson
 from kg.exports.page_json import escaped_bytes
 from kg.exports.view import Record, View, claim_title, date_text, first_day, last_day
 from kg.model import Claim, Evidence, SourceRecords
-from kg.shelf import Packed, Read, keepable, read_now, still_holds
+from kg.reads import Read, ReadValues, read_now
+from kg.shelf import Packed, keepable
 
 KINDS = ("name", "title", "conflicts", "article", "outlet")
 """What a file's rows read of other files: a node's name, a (conflicting) record's title, the records that
@@ -108,9 +110,6 @@ class _Reads:
         """Each kind's keys read and their values now: what a kept file is checked against."""
         return read_now(self.seen, self.values)
 
-    def hold(self, kept: Read) -> bool:
-        return still_holds(kept, self.values)
-
 
 class RowMaker:
     """Makes the rows of each source file's records, or takes them from `shelf` where they still hold; `names`:
@@ -130,6 +129,8 @@ class RowMaker:
         self.shelf: Packed | None = kept[0] if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
         self.reads = _Reads(view, article_index, names)
+        # what the kept rows read, and what of it changed
+        self.changes = ReadValues(self.shelf.shelf, self.reads.values) if self.shelf is not None else None
         # Each look, date text and list of articles as the first equal one (`RecordRows.extend`), from the
         # start: a file's rows are held on the shelf until it is written, beside all the others.  A look is a
         # pair of text and flag, a date a text, a list of articles numbers a tuple: no clash.
@@ -146,8 +147,9 @@ class RowMaker:
                 made = self._make(group)
             events.extend(made[0], shared)
             claims.extend(made[1], shared)
-        if self.shelf is not None:  # written now, and no longer held: the rows' texts are freed as written
-            self.shelf.flush()
+        if self.shelf is not None and self.changes is not None:  # written now, and no longer held: the rows'
+            self.changes.writing()  # texts are freed as written; with the map of what they read
+            self.changes.written(self.shelf.flush())
         events.extend(claims, shared)
         return events
 
@@ -158,9 +160,9 @@ class RowMaker:
     def _kept(self, group: SourceRecords) -> tuple[RecordRows, RecordRows] | None:
         stamp = self._stamp(group)
         kept = self.shelf.get(_name(group)) if self.shelf is not None and stamp is not None else None
-        if kept is None or kept[0][0] != stamp:
+        if kept is None or kept[0][0] != stamp or self.changes is None or not isinstance(kept[0][1], bytes):
             return None
-        return kept[1] if self.reads.hold(kept[0][1]) else None
+        return kept[1] if self.changes.holds(kept[0][1]) else None
 
     def _make(self, group: SourceRecords) -> tuple[RecordRows, RecordRows]:
         reads = self.reads
@@ -173,8 +175,10 @@ class RowMaker:
         for rows in made:
             rows.entries = _escaped_each(rows.entries)
         stamp = self._stamp(group)
-        if self.shelf is not None and stamp is not None:
-            self.shelf.put(_name(group), (stamp, reads.now()), made)
+        if self.shelf is not None and self.changes is not None and stamp is not None:
+            read = reads.now()
+            self.changes.note(read)
+            self.shelf.put(_name(group), (stamp, pickle.dumps(read, pickle.HIGHEST_PROTOCOL)), made)
         return made
 
     def _row(self, record: Record, rows: RecordRows) -> None:
