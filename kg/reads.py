@@ -14,9 +14,13 @@ changed, and while none changed at all (most edits), no result's reads are even 
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+import secrets
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from kg.shelf import Shelf
 
@@ -36,7 +40,10 @@ def still_holds(read: Read, values: Values) -> bool:
     return all(values(kind, keys) == then for kind, keys, then in read)
 
 
-ENTRY = "the value of every key read"
+ENTRY = "the keys read"
+"""The map's entry: for each kind, the keys (a tuple) and a digest of their values at the last build."""
+VALUES = "the values read"
+"""The values themselves, by kind, in the order of the keys: read only where a kind's digest differs today."""
 WRITING = "results being written"
 """An entry that stands on the shelf while a build writes its results and their map (`ReadValues.writing`): a
 build that ended between the two (killed, or a write that failed) leaves it, and the map is then not trusted."""
@@ -58,71 +65,109 @@ class ReadValues:
     build that does not get to the end of both leaves no map to trust.  Without one (the first build, a cache
     made by an older builder, a damaged entry, a build that ended half way) each result's reads are checked one
     by one, and the map is made from them; `afresh`: the kept map is not read, as no result is to be checked
-    (each is made anew, and `note`d)."""
+    (each is made anew, and `note`d).
+
+    The map keeps each kind's keys with a digest of their values: today's values are digested alike, and only
+    a kind whose digest differs has its values of then read and compared key by key (at 100,000 real-shaped
+    facts the page's rows read 156,000 keys; unpickled as a dict and compared one by one they took 0.21 s)."""
 
     def __init__(self, shelf: Shelf, values: Values, afresh: bool = False):
         self.shelf, self.values = shelf, values
-        self.now: dict[str, dict[str, Any]] = {}  # kind → key → value today: the map to keep
+        self.keys: dict[str, tuple[str, ...]] = {}  # kind → the keys of the map
+        self.today: dict[str, list[Any]] = {}  # kind → their values today, in the same order
         self.changed: dict[str, set[str]] | None = None  # kind → the keys whose value changed; None: no map
-        self.then: dict[str, dict[str, Any]] = {}  # the map as read: kind → key → value at the last build
         self.made_with = 0  # how many keys the map held when last made afresh
+        self._added: dict[str, dict[str, Any]] = {}  # kind → keys noted today that the map lacks, with their value
+        self._known: dict[str, set[str]] = {}  # kind → the map's keys, as a set (made when first asked for)
         self._altered = False  # whether the map to keep differs from the one read
         kept = shelf.get(ENTRY) if not afresh and shelf.get(WRITING) is None else None
         if kept is None or not isinstance(kept[0], int) or not isinstance(kept[1], dict):
             self._altered = True
             return
-        self.made_with, self.changed, self.then = kept[0], {}, kept[1]
-        for kind, then in kept[1].items():
-            keys = tuple(then)
+        self.made_with, self.changed = kept[0], {}
+        then: dict[str, list[Any]] | None = None
+        for kind, (keys, digest) in kept[1].items():
             today = values(kind, keys)
-            self.now[kind] = dict(zip(keys, today, strict=True))
-            pairs = zip(keys, today, then.values(), strict=True)
-            self.changed[kind] = {key for key, value, was in pairs if value != was}
-            self._altered |= bool(self.changed[kind])
+            self.keys[kind], self.today[kind] = keys, today
+            if _digest(today) == digest:
+                self.changed[kind] = set()
+                continue
+            then = then if then is not None else self._values_then(kept[1])
+            if then is None:  # the values do not match their digests: no map
+                self.changed, self.keys, self.today = None, {}, {}
+                self._altered = True
+                return
+            self.changed[kind] = {key for key, value, was in zip(keys, today, then[kind], strict=True) if value != was}
+            self._altered = True
+
+    def _values_then(self, digests: dict[str, tuple[tuple[str, ...], bytes]]) -> dict[str, list[Any]] | None:
+        """The values of the map, if they are those its digests describe."""
+        kept = self.shelf.get(VALUES)
+        if kept is None or not isinstance(kept[1], dict) or kept[1].keys() != digests.keys():
+            return None
+        then: dict[str, list[Any]] = kept[1]
+        if any(_digest(then[kind]) != digest for kind, (_, digest) in digests.items()):
+            return None
+        return then
 
     def holds(self, pickled: bytes) -> bool:
         """Whether a kept result that read what `pickled` holds (`read_now`'s value, pickled) still holds."""
         if self.changed is not None and not any(self.changed.values()):
             return True
         read: Read = pickle.loads(pickled)
-        if self.changed is None:
-            if not still_holds(read, self.values):
-                return False
-            self.note(read)
-            return True
-        for kind, keys, _ in read:
-            then = self.then.get(kind)
-            if then is None or not then.keys() >= set(keys):  # not in the map: checked one by one
-                if not still_holds(read, self.values):
-                    return False
-                self.note(read)
-                return True
-            if not self.changed[kind].isdisjoint(keys):
-                return False
+        if self.changed is not None and all(self._covers(kind, keys) for kind, keys, _ in read):
+            return all(self.changed[kind].isdisjoint(keys) for kind, keys, _ in read)
+        if not still_holds(read, self.values):  # no map, or one that does not cover it: checked one by one
+            return False
+        self.note(read)
         return True
+
+    def _covers(self, kind: str, keys: tuple[str, ...]) -> bool:
+        if kind not in self.keys:
+            return False
+        if kind not in self._known:
+            self._known[kind] = set(self.keys[kind])
+        return self._known[kind].issuperset(keys)
 
     def note(self, read: Read) -> None:
         """What a result made today read, with the values today: kept in the map with the rest."""
         for kind, keys, values in read:
-            known = self.now.setdefault(kind, {})
-            for key, value in zip(keys, values, strict=True):
-                if key not in known or known[key] != value:
-                    known[key] = value
-                    self._altered = True
+            fresh = [(key, value) for key, value in zip(keys, values, strict=True) if not self._covers(kind, (key,))]
+            if fresh:
+                self._added.setdefault(kind, {}).update(fresh)
+                self._altered = True
 
     def writing(self) -> None:
         """The results of this build are about to be written: the map is not trusted until `written`."""
-        self.shelf.used.update((ENTRY, WRITING))
+        self.shelf.used.update((ENTRY, VALUES, WRITING))
         if not self.shelf.put(WRITING, None, None):
             self.shelf.forget(ENTRY)
 
     def written(self, complete: bool) -> None:
         """The results of this build were written (`complete`: every one of them, else the map is removed):
         write the map, if it changed, and trust it from now on."""
-        size = sum(len(known) for known in self.now.values())
+        keys, values = dict(self.keys), dict(self.today)
+        for kind, added in self._added.items():
+            keys[kind] = (*keys.get(kind, ()), *added)
+            values[kind] = [*values.get(kind, ()), *added.values()]
+        size = sum(map(len, keys.values()))
         if self.changed is None:
             self.made_with = size
         grown = size > GROWTH * self.made_with + SLACK
-        if not complete or grown or (self._altered and not self.shelf.put(ENTRY, self.made_with, self.now)):
+        digests = {kind: (keys[kind], _digest(values[kind])) for kind in keys}
+        if not complete or grown:
             self.shelf.forget(ENTRY)  # none is better than one some results disagree with
+        elif self._altered and not (
+            self.shelf.put(VALUES, None, values) and self.shelf.put(ENTRY, self.made_with, digests)
+        ):
+            self.shelf.forget(ENTRY)
         self.shelf.forget(WRITING)
+
+
+def _digest(values: list[Any]) -> bytes:
+    """A digest of a kind's values, as JSON (a pickle tells apart equal strings held once or twice); a value JSON
+    cannot hold makes a digest that matches nothing."""
+    try:
+        return hashlib.sha256(orjson.dumps(values)).digest()
+    except TypeError:
+        return secrets.token_bytes(32)

@@ -132,11 +132,15 @@ class Shelf:
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            # Removed, then linked: not renamed over.  On ext4 a rename over a file first has the data of the
+            # file renamed written out (`auto_da_alloc`): 0.12 s for a 300 MB export just written, which its
+            # rename into the exports folder pays again.  In between, the file is missing: nothing is kept.
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.link(source, path)
+                return path
             temporary.unlink(missing_ok=True)
-            try:
-                os.link(source, temporary)
-            except OSError:
-                shutil.copyfile(source, temporary)
+            shutil.copyfile(source, temporary)
             os.replace(temporary, path)
         except OSError:
             with contextlib.suppress(OSError):

@@ -4,7 +4,7 @@
     push) → kg.curation (the curator's loop: new, watch, diff, timeline, conflicts)
 
 with the shared core (model, dates, problems, limits, vocab, ontology; timings, pickling, the collector,
-the cache shelf and worker processes) below them and the CLI on top.
+the cache shelf, what kept results read, and worker processes) below them and the CLI on top.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .conftest import ONTOLOGY, ROOT, extended_ontology
 CORE = {
     *("kg.model", "kg.dates", "kg.problems", "kg.limits", "kg.vocab", "kg.ontology", "kg.ontology_checks"),
     *("kg.timings", "kg.literals", "kg.yaml_positions"),
-    *("kg.pickling", "kg.shelf", "kg.workers", "kg.collector"),
+    *("kg.pickling", "kg.shelf", "kg.reads", "kg.workers", "kg.collector"),
 }
 STAGES = ["core", "kg.sources", "kg.checks", "kg.exports", "kg.query", "kg.curation", "top"]
 

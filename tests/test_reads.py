@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import kg.reads
-from kg.reads import ENTRY, WRITING, Read, ReadValues, read_now
+from kg.reads import ENTRY, VALUES, WRITING, Read, ReadValues, read_now
 from kg.shelf import Shelf
 
 
@@ -127,7 +127,9 @@ def test_without_a_map_each_result_is_checked_and_the_map_made_from_them(tmp_pat
     assert changes.holds(russia)
     assert not changes.holds(syria)
     written(changes)
-    assert Shelf(tmp_path, "v1").get(ENTRY) == (1, {"name": {"russia": "Russia"}})
+    kept = Shelf(tmp_path, "v1")
+    assert kept.get(ENTRY) is not None and kept.get(ENTRY)[1]["name"][0] == ("russia",)  # type: ignore[index]
+    assert kept.get(VALUES) == (None, {"name": ["Russia"]})
 
 
 def test_a_result_whose_reads_the_map_does_not_cover_is_checked_one_by_one(tmp_path: Path) -> None:
@@ -144,12 +146,12 @@ def test_a_result_whose_reads_the_map_does_not_cover_is_checked_one_by_one(tmp_p
 def test_an_unchanged_map_is_not_written_again(tmp_path: Path) -> None:
     world = World(name={"russia": "Russia"})
     first_build(Shelf(tmp_path, "v1"), world, {"name": {"russia"}})
-    [entry] = tmp_path.iterdir()
-    before = entry.stat().st_mtime_ns, entry.stat().st_ino
+    entries = sorted(tmp_path.iterdir())
+    before = [(entry.stat().st_mtime_ns, entry.stat().st_ino) for entry in entries]
     changes = ReadValues(Shelf(tmp_path, "v1"), world.values)
     changes.note(read_now({"name": {"russia"}}, world.values))
     written(changes)
-    assert (entry.stat().st_mtime_ns, entry.stat().st_ino) == before
+    assert [(entry.stat().st_mtime_ns, entry.stat().st_ino) for entry in sorted(tmp_path.iterdir())] == before
 
 
 def test_a_map_that_cannot_be_written_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,16 +180,28 @@ def test_a_map_grown_past_its_bound_is_dropped(tmp_path: Path, monkeypatch: pyte
     assert Shelf(tmp_path, "v1").get(ENTRY) is None
 
 
+@pytest.mark.parametrize("damaged", [ENTRY, VALUES])
 @pytest.mark.parametrize("damage", [b"", b"kg-shelf 2\n" + bytes(100)])
-def test_a_damaged_map_is_no_map(tmp_path: Path, damage: bytes) -> None:
+def test_a_damaged_map_is_no_map(tmp_path: Path, damaged: str, damage: bytes) -> None:
     world = World(name={"russia": "Russia"})
     [result] = first_build(Shelf(tmp_path, "v1"), world, {"name": {"russia"}})
-    [entry] = tmp_path.iterdir()
-    entry.write_bytes(damage)
+    Shelf(tmp_path, "v1")._path(damaged).write_bytes(damage)
     world.facts["name"]["russia"] = "Russian Federation"
     changes = ReadValues(Shelf(tmp_path, "v1"), world.values)
     assert changes.changed is None
     assert not changes.holds(result)
+
+
+def test_values_that_are_not_those_digested_are_no_map(tmp_path: Path) -> None:
+    """The values, read only where today's differ from the digest, are checked against it."""
+    world = World(name={"russia": "Russia", "syria": "Syria"})
+    russia, syria = first_build(Shelf(tmp_path, "v1"), world, {"name": {"russia"}}, {"name": {"syria"}})
+    Shelf(tmp_path, "v1").put(VALUES, None, {"name": ["Russian Federation", "Syria"]})  # not what was read
+    world.facts["name"]["russia"] = "Russian Federation"
+    changes = ReadValues(Shelf(tmp_path, "v1"), world.values)
+    assert changes.changed is None
+    assert not changes.holds(russia)
+    assert changes.holds(syria)
 
 
 def test_read_is_what_read_now_gives() -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from kg.checks.hints import hint_maker
 from kg.checks.kept import KeptChecks
 from kg.checks.meaning import validate_model
 from kg.limits import DEFAULT_LIMITS, Limits
-from kg.model import Model
+from kg.model import Model, SourceRecords
 from kg.ontology import Ontology, OntologyError, load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, locate
 from kg.sources.kept import read_in_parallel
@@ -28,6 +29,13 @@ class Project:
     model: Model
     ontology: Ontology
     sources: Path
+
+    @cached_property
+    def groups(self) -> list[SourceRecords]:
+        """The model's records by source file (`Model.by_file`), grouped once: the checks, the Turtle and the
+        page each read them (0.05 s a time at 100,000 real-shaped facts).  A project's model is not changed
+        once loaded."""
+        return self.model.by_file()
 
 
 def check(
@@ -51,13 +59,14 @@ def check(
         return None, error.problems
     with stage("load sources"):
         loaded = load_sources(sources, limits, read)
+    project = Project(loaded.model, ontology, sources)
     if on_loaded is not None:
-        on_loaded(Project(loaded.model, ontology, sources))
+        on_loaded(project)
     with stage("checks"):
         uncovered = frozenset(loaded.unreadable_ignores)
-        problems = loaded.problems + validate_model(loaded.model, ontology, uncovered, kept, loaded.passed_over())
-        located = locate(problems, hints=hint_maker(loaded.model))
-    return Project(loaded.model, ontology, sources), located
+        found = validate_model(loaded.model, ontology, uncovered, kept, loaded.passed_over(), project.groups)
+        located = locate(loaded.problems + found, hints=hint_maker(loaded.model))
+    return project, located
 
 
 def load_project(

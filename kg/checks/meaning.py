@@ -35,6 +35,7 @@ def validate_model(
     uncovered: frozenset[Path] = frozenset(),
     kept: KeptChecks | None = None,
     unread: Container[str] = frozenset(),
+    groups: list[SourceRecords] | None = None,
 ) -> list[Problem]:
     """Every meaning problem of `model`.  Article files in `uncovered` (their `ignore:` list is unreadable,
     which is reported already) are not checked for coverage: it would only repeat that error.  Ids in
@@ -44,7 +45,8 @@ def validate_model(
     The claims and events of each source file are checked together, as is each article's coverage; with
     `kept`, those that checked clean in an earlier build from the same inputs are not checked again
     (`kg.checks.kept`).  The checks of the whole model (cycles, articles) run every time; the names check
-    too, unless every node's id and names are those of a build whose names checked clean."""
+    too, unless every node's id and names are those of a build whose names checked clean.  `groups`: the
+    model's `by_file`, if made already."""
     global _job
     uncovered |= {  # the byline of an author passed over (unread) matches no name: it would read as uncited
         article.where.file
@@ -64,7 +66,7 @@ def validate_model(
         kept.keep_name_keys(model, checker.name_keys)
         if checker.names_clean:
             kept.keep_names_clean()
-    groups = [group for group in model.by_file() if group.claims or group.events]
+    groups = [group for group in (model.by_file() if groups is None else groups) if group.claims or group.events]
     articles = [article for article in model.articles.values() if article.text]
     if kept is not None:
         kept.start(model)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple, cast
 
 from kg.exports.manifest import file_stamp
+from kg.exports.staging import write_out_soon
 from kg.exports.turtle import TurtleWriter, entity_finder
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
@@ -117,14 +118,20 @@ def _render_batch(indexes: list[int]) -> list[Placed]:
 
 
 def write_turtle(
-    path: Path, model: Model, ontology: Ontology, view: View, base: str, kept: TurtleKept | None = None
+    path: Path,
+    model: Model,
+    ontology: Ontology,
+    view: View,
+    base: str,
+    kept: TurtleKept | None = None,
+    groups: list[SourceRecords] | None = None,
 ) -> dict[Path, tuple[int, int]]:
     """Write the graph as Turtle to `path`: its header, then the chunk of each source file, in source order;
     return where each file's chunk lies in it (offset and length, in bytes).  `kept`: what is kept between
-    builds (`TurtleKept`)."""
+    builds (`TurtleKept`); `groups`: the model's `by_file`, if made already."""
     global _job
     writer = TurtleWriter(model, ontology, view, base)
-    groups = model.by_file()
+    groups = model.by_file() if groups is None else groups
     shelf, digests = (kept.shelf, kept.digests) if kept is not None else (None, {})
     texts = {article.id: digests.get(article.text_path) for article in model.articles.values()}
     stamps = [_stamp(group, digests, texts, base) for group in groups]
@@ -155,6 +162,7 @@ def write_turtle(
             found[index] = (Path(parts, part), offset, length, digest)
             reads[index] = read
         places = _assemble(path, writer.header(), [found[index] for index in range(len(groups))])
+        write_out_soon(path)
     finally:
         if _job.part is not None:
             _job.part.close()

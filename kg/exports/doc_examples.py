@@ -234,7 +234,7 @@ def graph_examples(project: Project, wanted: set[str], chunks: Chunks) -> GraphE
     names = {namespace: prefix for prefix, namespace in prefixes(DEFAULT_BASE).items()}
     found: dict[str, str] = {}
     searched = 0
-    groups = project.model.by_file()
+    groups = project.groups
     articles = [group for group in groups if group.articles]
     # The first article, then the files of records, then the other articles: every article file comes
     # first in source order, and each is mostly its mentions, which would use up the budget.

@@ -92,15 +92,15 @@ that file could not be taken (the script is then given as bytes)."""
 
 
 def render(
-    project: Project, view: View | None, keep: ShardSink, kept: PageKept | None = None
+    project: Project, view: View | None, keep: ShardSink, kept: PageKept | None = None, own_view: bool = False
 ) -> tuple[str, str | None]:
     """`graph.html`, and the name of the shard folder beside it (None when the shards are inline).
 
     The shards are made one at a time: while they fit in INLINE_BYTES they are held, to go inside the page;
     once they no longer fit, each is handed to `keep` as a script as soon as it is made (with those held
     before it), and dropped; one the last exports hold already is handed as that file.  The folder is named
-    by a digest of all of them (`shard_folder`), known after the last.  `kept`: as for `page_data`."""
-    data = page_data(project, view, kept)
+    by a digest of all of them (`shard_folder`), known after the last.  `kept`, `own_view`: as for `page_data`."""
+    data = page_data(project, view, kept, own_view)
     held: list[tuple[str, Shard]] = []
     size = 0
     for name, shard in data.shards:
@@ -154,10 +154,12 @@ def render_page(project: Project, view: View | None = None) -> dict[str, str]:
     return files
 
 
-def write_page(project: Project, view: View | None, folder: Path, kept: PageKept | None = None) -> list[str]:
+def write_page(
+    project: Project, view: View | None, folder: Path, kept: PageKept | None = None, own_view: bool = False
+) -> list[str]:
     """Write the page's files under `folder` as they are made, and return their paths relative to it (the
     shard scripts, then `graph.html`).  The scripts go to a hidden folder first, renamed once its digest
-    is known.  `kept`: as for `page_data`."""
+    is known.  `kept`, `own_view`: as for `page_data`."""
     pending = Path(tempfile.mkdtemp(prefix=".page-", dir=folder))
     written: list[str] = []
 
@@ -173,7 +175,7 @@ def write_page(project: Project, view: View | None, folder: Path, kept: PageKept
         return True
 
     try:
-        html, shards = render(project, view, keep, kept)
+        html, shards = render(project, view, keep, kept, own_view)
         if shards is not None:
             os.replace(pending, folder / shards)
         (folder / "graph.html").write_bytes(html.encode("utf-8"))

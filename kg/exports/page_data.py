@@ -220,7 +220,7 @@ class _Builder:
         self.relation_label = {name: self.ontology.label(name) for name in self.ontology.properties}
         self.shelf: Packed | None = Packed(kept[0]) if kept is not None else None
         self.digests: dict[Path, str] = kept[1] if kept is not None else {}
-        self.groups = self.model.by_file()  # the records by source file, read by the rows and the node tables
+        self.groups = project.groups  # the records by source file, read by the rows and the node tables
         # The rows in a folder of their own beside `kept`'s (`page-rows/`): written and let go once made.
         rows_shelf = _beside(kept.shelf, "-rows") if kept is not None else None
         packed = (Packed(rows_shelf), self.digests) if rows_shelf is not None else None
@@ -836,12 +836,16 @@ class _Builder:
         }
 
 
-def page_data(project: Project, view: View | None = None, kept: PageKept | None = None) -> PageData:
+def page_data(
+    project: Project, view: View | None = None, kept: PageKept | None = None, own_view: bool = False
+) -> PageData:
     """The page's data for `project`: inline JSON, and the JSON of every shard, made as it is read.
     `kept`: what the page keeps between builds (`PageKept`): each file's records' rows
     (`kg.exports.page_records`), articles' marks, the overview's layout, and the node tables that
-    tell which node and search shards of the last exports still hold."""
-    own_view = view is None
+    tell which node and search shards of the last exports still hold.  `own_view`: whether the page is the
+    only reader of `view`'s links (a view made in the process that makes the page, or handed to it by a
+    fork): they are let go as the page takes them (see `_Builder`).  A view made here is the page's own."""
+    own_view = own_view or view is None
     # Made here, one after the other: forked workers saved no time on the benchmark (3.81 s → 3.75 s at
     # 100,000 facts) and each copied the builder's tables (whole-tree PSS 1.5 → 2.3 GB, real-shaped corpus);
     # the shards left after the records' shared with one forked process, tried again for a one-file edit of

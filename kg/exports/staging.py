@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import takewhile
@@ -160,3 +161,30 @@ def signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def write_out_soon(path: Path) -> None:
+    """Have the system start writing the data of `path`, just written, out to disk, from a thread of its own.
+
+    Its rename over the last export then finds it written out: on ext4 a rename over a file first writes
+    out the data of the file renamed (`auto_da_alloc`), a wait of 0.2 s for the 300 MB of Turtle of 100,000
+    real-shaped facts (0.05 s of it CPU), at the end of every build.  Started as the file is complete, the
+    writing goes on while the build does the rest.  Linux only (`sync_file_range`); elsewhere nothing is done."""
+    threading.Thread(target=_start_writing_out, args=(path,), daemon=True).start()
+
+
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+def _start_writing_out(path: Path) -> None:
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        sync_file_range = libc.sync_file_range
+        sync_file_range.argtypes = [ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong, ctypes.c_uint]
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            sync_file_range(descriptor, 0, 0, _SYNC_FILE_RANGE_WRITE)
+        finally:
+            os.close(descriptor)

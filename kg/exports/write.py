@@ -82,6 +82,7 @@ def export_writers(
     page: Beside[list[str]] | None = None,
     ontology_doc: Callable[[], str] | None = None,
     on_turtle: TurtleWritten | None = None,
+    view: View | None = None,
 ) -> list[Writer]:
     """The writers of `formats`, in order: the RDF files, the page, the ontology's documentation.  Each
     makes its data when it is called and drops it when done.
@@ -89,10 +90,12 @@ def export_writers(
     `kept`: what the Turtle keeps between builds (`kg.exports.chunks.TurtleKept`).  `page`: the page being
     written into the writers' folder by another process (`write_page_files`), and `ontology_doc`: what gives the
     documentation made by another one (`build` starts both as soon as the sources are loaded); else each is made
-    when its turn comes.  `on_turtle`: told where the Turtle is, once written (`write_rdf_files`)."""
+    when its turn comes.  `on_turtle`: told where the Turtle is, once written (`write_rdf_files`).  `view`: the
+    project's, if made already (`View`: derived once, read by every export)."""
     formats = export_formats(formats)
-    with stage("view"):
-        view = View(project.model, project.ontology)  # derived once, read by every export
+    if view is None:
+        with stage("view"):
+            view = View(project.model, project.ontology)
     writers: list[Writer] = []
     rdf_formats = [name for name in formats if name in RDF_FORMATS]
     if rdf_formats:
@@ -123,7 +126,7 @@ def write_rdf_files(
     turtle_file = RDF_FORMATS["ttl"][0]
     with stage("turtle"):
         # Written once, as Turtle; the other RDF formats are streamed from that file.
-        places = write_turtle(folder / turtle_file, project.model, project.ontology, view, base, kept)
+        places = write_turtle(folder / turtle_file, project.model, project.ontology, view, base, kept, project.groups)
     if on_turtle is not None:
         on_turtle(folder / turtle_file, places)
     names = []
@@ -138,16 +141,19 @@ def write_rdf_files(
     return names
 
 
-def write_page_files(project: Project, view: View | None, folder: Path, kept: PageKept | None = None) -> list[str]:
+def write_page_files(
+    project: Project, view: View | None, folder: Path, kept: PageKept | None = None, own_view: bool = False
+) -> list[str]:
     """Write the page's files under `folder` (`kg.exports.page.write_page`), timed as the stage "page".  The
     process that makes them writes them, as they are made: a large graph's page is a hundred megabytes of
     shards, not worth sending to another process or holding all at once.  `kept`: what the page keeps between
-    builds (`kg.exports.page_data.PageKept`)."""
+    builds (`kg.exports.page_data.PageKept`); `own_view`: whether the page is the only reader of `view`'s links
+    (see `kg.exports.page_data.page_data`)."""
     # Imported here: `kg query` and friends need not pay for the page's modules.
     from kg.exports.page import write_page
 
     with stage("page"):
-        return write_page(project, view, folder, kept)
+        return write_page(project, view, folder, kept, own_view)
 
 
 def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
@@ -355,6 +361,7 @@ def build(
         page: list[Beside[list[str]]] = []
         doc_waiting: list[Primed[GraphExamples, str]] = []  # the documentation, waiting for the Turtle's examples
         doc: list[Callable[[], str]] = []
+        view: list[View] = []  # the project's, once loaded
         doc_shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
         kept = None
         if use_cache:  # with the shelf of the finder of names in the texts, which the ontology doc uses too
@@ -369,11 +376,17 @@ def build(
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
             if "html" in formats:
+                # What the page reads as the other exports do, made before it is forked: its process does not make
+                # them again (at 100,000 real-shaped facts 0.2 s for the view, 0.05 s for the records by file).
+                with stage("view"):
+                    view.append(View(loaded.model, loaded.ontology))
+                _ = loaded.groups
                 page_kept = None
                 if use_cache:  # the last exports' files, as recorded when written: shards still holding are linked
                     last_files = manifest.exports if manifest is not None else {}
                     page_kept = PageKept(Shelf(cache / "page", version), current.files, out, last_files)
-                page.append(running.enter_context(Beside(partial(write_page_files, loaded, None, staging, page_kept))))
+                page_files = partial(write_page_files, loaded, view[0], staging, page_kept, own_view=True)
+                page.append(running.enter_context(Beside(page_files)))
             if primed is not None:
                 primed.give(loaded)
                 doc.append(primed.result)
@@ -396,7 +409,7 @@ def build(
 
         on_turtle = give_graph_examples if doc_waiting else None
         writers = export_writers(
-            project, base, formats, kept, page[0] if page else None, doc[0] if doc else None, on_turtle
+            project, base, formats, kept, page[0] if page else None, doc[0] if doc else None, on_turtle, *view
         )
 
         def stale(written: list[str]) -> list[Path]:
