@@ -33,6 +33,7 @@ import kg.exports.write
 import kg.problems
 import kg.sources.kept
 import kg.sources.records
+import kg.timings
 import kg.workers
 from kg.exports.manifest import CACHE_DIR, builder_version, fingerprint, manifest_path, read_manifest
 from kg.model import SourceRecords
@@ -101,6 +102,25 @@ def test_an_edit_reads_only_its_file_again_and_gives_the_bytes_of_a_fresh_build(
     assert tree_digest(project / "exports") == fresh(project)
     facts.write_bytes(original)
     build(project)
+    assert tree_digest(project / "exports") == fresh(project)
+
+
+@pytest.mark.parametrize("edited", ["an edit", "a cold build", "many files edited"])
+def test_after_an_edit_the_page_loads_the_sources_itself_beside_the_build(
+    project: Path, edited: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its process is started before the load and loads the kept records itself (on the other core) when little
+    is to be read afresh; otherwise it is forked once the build has loaded them.  Same bytes either way."""
+    facts = project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml"
+    if edited == "a cold build":
+        shutil.rmtree(project / CACHE_DIR)
+    elif edited == "many files edited":  # more bytes to read afresh than are kept
+        monkeypatch.setattr(kg.exports.write, "PARALLEL_BYTES", 10)
+    edit(facts, "modality: reported", "modality: asserted")
+    with kg.timings.recording() as times:
+        assert not build(project).skipped
+    assert ("page's load" in times) == (edited == "an edit")
+    assert "page" in times
     assert tree_digest(project / "exports") == fresh(project)
 
 

@@ -158,23 +158,42 @@ class KeptRecords:
     """A file loader for `load_sources` that keeps each file's records on `shelf` between builds.
 
     `digests` are the content digests of the files under the sources folder (`kg.exports.manifest`); a
-    linked or unreadable file is read every time.
+    linked or unreadable file is read every time.  Not `keeping`: the records kept are used, and none is kept
+    or removed (for a second process that loads the same sources beside the build's own, which keeps them).
     """
 
-    def __init__(self, shelf: Shelf, digests: dict[Path, str]):
+    def __init__(self, shelf: Shelf, digests: dict[Path, str], keeping: bool = True):
         self.shelf = shelf
         self.digests = digests
+        self.keeping = keeping
+        self._index: dict[str, Entry] | None = None
+
+    def index(self) -> dict[str, Entry]:
+        """Where each file's kept records lie, and what they were read from (read once)."""
+        if self._index is None:
+            kept = self.shelf.get(INDEX)
+            self._index = kept[1] if kept is not None and isinstance(kept[1], dict) else {}
+        return self._index
+
+    def _holding(self, files: list[Path], root: Path, limits: Limits) -> list[tuple[Path, Entry]]:
+        """The files among `files` whose kept records were read from what they hold today, with their entries."""
+        index, read_under = self.index(), _read_under(root, limits)
+        found = ((file, index.get(str(file))) for file in files)
+        return [
+            (file, entry)
+            for file, entry in found
+            if entry is not None and entry[0] == _stamp(self.digests, file, entry[1], read_under)
+        ]
+
+    def unkept_bytes(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[int, int]:
+        """How many bytes of `files` would be read afresh (those whose records are not kept, or were read from
+        other bytes: a file the fingerprint did not digest changed since it was last read), and how many not."""
+        holding = {file for file, _ in self._holding(files, root, limits)}
+        afresh = sum(_size(file) for file in files if file not in holding)
+        return afresh, sum(_size(file) for file in holding)
 
     def __call__(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
-        kept = self.shelf.get(INDEX)
-        index: dict[str, Entry] = kept[1] if kept is not None and isinstance(kept[1], dict) else {}
-        read_under = _read_under(root, limits)
-        holding = [
-            (file, entry)
-            for file in files
-            if (entry := index.get(str(file))) is not None
-            and entry[0] == _stamp(self.digests, file, entry[1], read_under)
-        ]
+        holding = self._holding(files, root, limits)
         found: dict[Path, FileRecords] = {}
         entries: dict[str, Entry] = {}
         for (file, entry), value in zip(holding, self.shelf.read_places(e[2] for _, e in holding), strict=True):
@@ -182,15 +201,15 @@ class KeptRecords:
             if records is not None and records.file == file:
                 found[file] = records
                 entries[str(file)] = entry
-        for records, entry in _read(
-            [file for file in files if file not in found], _Job(root, limits, self.shelf, self.digests)
-        ):
+        job = _Job(root, limits, self.shelf if self.keeping else None, self.digests)
+        for records, placed in _read([file for file in files if file not in found], job):
             found[records.file] = records
-            if entry is not None:
-                entries[str(records.file)] = entry
-        self.shelf.put(INDEX, None, entries)
-        self.shelf.used.update(entry[2][0] for entry in entries.values())  # the packs they lie in
-        self.shelf.keep_only_used()
+            if placed is not None:
+                entries[str(records.file)] = placed
+        if self.keeping:
+            self.shelf.put(INDEX, None, entries)
+            self.shelf.used.update(entry[2][0] for entry in entries.values())  # the packs they lie in
+            self.shelf.keep_only_used()
         return [found[file] for file in files]
 
 
