@@ -424,19 +424,22 @@ class _Checker:
         The links of every such relation are gathered in one pass over the events and claims."""
         acyclic = [prop.name for prop in self.ontology.properties.values() if prop.acyclic]
         links: dict[str, dict[str, list[str]]] = {name: {} for name in acyclic}
-        where: dict[str, dict[str, Where]] = {name: {} for name in acyclic}
+        # Where each node's first link is said, located only for a cycle (most relations have none)
+        said: dict[str, dict[str, Event | Claim]] = {name: {} for name in acyclic}
         for event in self.model.events.values():
             for role, values in event.roles:
                 if role in links:  # a link to itself is reported as such by check_property_values
                     links[role].setdefault(event.id, []).extend(v for v in values if v != event.id)
-                    where[role][event.id] = event.where.at("roles", role)
+                    said[role][event.id] = event
         for claim in self.model.claims.values():
             if claim.predicate in links and claim.object not in (None, claim.subject):  # a self-link: said so
                 links[claim.predicate].setdefault(claim.subject, []).append(claim.object)
-                where[claim.predicate].setdefault(claim.subject, claim.where.at("object"))
+                said[claim.predicate].setdefault(claim.subject, claim)
         for name in acyclic:
             for cycle in find_cycles(links[name]):
-                self.error(where[name][cycle[0]], f"'{name}' goes round in a cycle: {' → '.join(cycle)}")
+                record = said[name][cycle[0]]
+                where = record.where.at("roles", name) if isinstance(record, Event) else record.where.at("object")
+                self.error(where, f"'{name}' goes round in a cycle: {' → '.join(cycle)}")
 
     # ------------------------------------------------------------------ evidence and articles
 
