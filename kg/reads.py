@@ -60,7 +60,8 @@ class ReadValues:
     another value today (`values`).
 
     Sound only if every result on the shelf read, of every key it read, the value the map gives: what the
-    results of the last build read (those made then, `note`d, and those that held).  So the results and the
+    results of the last build read (those made then, `note`d, and those that held).  A result that does not
+    hold must be made again or removed from the shelf by its owner, never left there.  So the results and the
     map are written together: `writing` before the results, `written` after them, which writes the map; a
     build that does not get to the end of both leaves no map to trust.  Without one (the first build, a cache
     made by an older builder, a damaged entry, a build that ended half way) each result's reads are checked one

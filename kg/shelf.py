@@ -267,6 +267,13 @@ class Packed:
             self.used.add(name)
             self.shelf.used.add(f"pack {self._pack(name)}")
 
+    def drop(self, name: str) -> None:
+        """Remove the entry `name` (from its pack, when next flushed)."""
+        self.used.discard(name)
+        index = self._pack(name)
+        if self._entries(index).pop(name, None) is not None:
+            self._changed.add(index)
+
     def put(self, name: str, stamp: Any, value: Any) -> None:
         self.used.add(name)
         index = self._pack(name)

@@ -74,12 +74,24 @@ class KeptChecks:
     # ------------------------------------------------------------------ a file's claims and events
 
     def records_hold(self, group: SourceRecords) -> bool:
-        """Whether `group`'s claims and events checked clean from what they are made of today."""
-        kept = self.shelf.get(_records_name(group))
-        if kept is None or self.changes is None or not keepable(self.digests.get(group.file)):
+        """Whether `group`'s claims and events checked clean from what they are made of today.  An entry that
+        does not hold is removed: were the check to find problems, nothing would replace it, and what it read
+        would no longer be what the map of reads says (`kg.reads.ReadValues`), which would trust it later."""
+        name = _records_name(group)
+        kept = self.shelf.get(name)
+        if kept is None:
             return False
         digest, read = kept[0]
-        return digest == self.digests[group.file] and isinstance(read, bytes) and self.changes.holds(read)
+        if (
+            self.changes is not None
+            and keepable(self.digests.get(group.file))
+            and digest == self.digests[group.file]
+            and isinstance(read, bytes)
+            and self.changes.holds(read)
+        ):
+            return True
+        self.shelf.drop(name)
+        return False
 
     def keep_records(self, group: SourceRecords, reads: Reads) -> None:
         """`group` checked clean after `reads`: keep that, if everything read can be kept."""
