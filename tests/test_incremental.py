@@ -124,6 +124,28 @@ def test_after_an_edit_the_page_loads_the_sources_itself_beside_the_build(
     assert tree_digest(project / "exports") == fresh(project)
 
 
+def test_the_page_that_loads_the_sources_itself_reads_no_file_the_build_reads(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records of the files not kept come to the page's process from the build, which read them: were each
+    process to read them, a file saved again meanwhile would give the page other facts than the Turtle's."""
+    read_by = project / "read-by"
+    reading = kg.sources.kept.read_file
+
+    def read_file(file: Path, *args: object) -> object:
+        with open(read_by, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {file.name}\n")
+        return reading(file, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.sources.kept, "read_file", read_file)
+    edit(project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml", "modality: reported", "modality: asserted")
+    with kg.timings.recording() as times:
+        assert not build(project).skipped
+    assert "page's load" in times
+    assert read_by.read_text(encoding="utf-8").split("\n")[:-1] == [f"{os.getpid()} kp-abu-qasra-russian-bases.yaml"]
+    assert tree_digest(project / "exports") == fresh(project)
+
+
 EDITS_OTHER_FILES_READ = [
     # a name other files' claims show in their titles (rdfs:label of the statement)
     pytest.param("entities.yaml", "name: Russia\n", "name: Russian Federation\n", id="entity name"),

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple, cast
 
 from kg.exports.manifest import file_stamp
-from kg.exports.staging import write_out_soon
 from kg.exports.turtle import TurtleWriter, entity_finder
 from kg.exports.view import View
 from kg.model import Model, SourceRecords
@@ -162,7 +161,6 @@ def write_turtle(
             found[index] = (Path(parts, part), offset, length, digest)
             reads[index] = read
         places = _assemble(path, writer.header(), [found[index] for index in range(len(groups))])
-        write_out_soon(path)
     finally:
         if _job.part is not None:
             _job.part.close()

@@ -10,6 +10,7 @@ import glob
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -169,8 +170,12 @@ def write_out_soon(path: Path) -> None:
     Its rename over the last export then finds it written out: on ext4 a rename over a file first writes
     out the data of the file renamed (`auto_da_alloc`), a wait of 0.2 s for the 300 MB of Turtle of 100,000
     real-shaped facts (0.05 s of it CPU), at the end of every build.  Started as the file is complete, the
-    writing goes on while the build does the rest.  Linux only (`sync_file_range`); elsewhere nothing is done."""
-    threading.Thread(target=_start_writing_out, args=(path,), daemon=True).start()
+    writing goes on while the build does the rest.  Linux only (`sync_file_range`); elsewhere, or when no
+    thread can be started, nothing is done: it only saves time."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(RuntimeError):  # no thread to be had: the rename waits, as before
+        threading.Thread(target=_start_writing_out, args=(path,), daemon=True).start()
 
 
 _SYNC_FILE_RANGE_WRITE = 2
@@ -179,7 +184,7 @@ _SYNC_FILE_RANGE_WRITE = 2
 def _start_writing_out(path: Path) -> None:
     import ctypes
 
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(Exception):  # a hint to the system: whatever fails, the build goes on
         libc = ctypes.CDLL(None, use_errno=True)
         sync_file_range = libc.sync_file_range
         sync_file_range.argtypes = [ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong, ctypes.c_uint]

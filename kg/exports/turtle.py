@@ -247,8 +247,8 @@ class TurtleWriter:
         }
 
     def values(self, text_digest: dict[str, str | None], kind: str, keys: tuple[str, ...]) -> list[Any]:
-        """Today's value of each of `keys` of a kind of read (`kg.shelf.read_now`, `still_holds`): a kept chunk
-        holds while every one is unchanged.  Names, claims and direct triples, nearly all of the reads (300,000
+        """Today's value of each of `keys` of a kind of read (`kg.reads.read_now`, `kg.reads.ReadValues`): a kept
+        chunk holds while every one is unchanged.  Names, claims and direct triples, nearly all of the reads (300,000
         kept at 100,000 facts), are looked up in C: one at a time they took 1.7 s of CPU in a one-file edit."""
         model = self.model
         if kind == "name":

@@ -8,10 +8,12 @@ untouched.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 from collections.abc import Callable
 from functools import partial
 from importlib import metadata
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
@@ -38,18 +40,18 @@ from kg.exports.manifest import (
 from kg.exports.page_data import SHARD_FOLDER_NAME as SHARD_FOLDER
 from kg.exports.page_data import PageKept
 from kg.exports.rdf import DEFAULT_BASE, RDF_FORMATS, convert_turtle
-from kg.exports.staging import Writer, remove_leftovers, staged, write_atomically
+from kg.exports.staging import Writer, remove_leftovers, staged, write_atomically, write_out_soon
 from kg.exports.turtle import entity_finder, valid_base
 from kg.exports.view import View
 from kg.limits import MIB
 from kg.ontology import load_ontology
 from kg.problems import Problem, ValidationFailed, Where, locate
 from kg.shelf import Shelf
-from kg.sources.kept import PARALLEL_BYTES, KeptRecords, read_in_parallel
+from kg.sources.kept import PARALLEL_BYTES, KeptRecords, file_size, read_in_parallel
 from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
 from kg.vocab import KGO
-from kg.workers import Beside, Primed
+from kg.workers import Beside, Primed, can_fork
 
 DEFAULT_OUT = Path("exports")
 FORMATS = {
@@ -91,9 +93,10 @@ def export_writers(
 
     `kept`: what the Turtle keeps between builds (`kg.exports.chunks.TurtleKept`).  `page`: the page being
     written into the writers' folder by another process (`write_page_files`), and `ontology_doc`: what gives the
-    documentation made by another one (`build` starts both as soon as the sources are loaded); else each is made
-    when its turn comes.  `on_turtle`: told where the Turtle is, once written (`write_rdf_files`).  `view`: the
-    project's, if made already (`View`: derived once, read by every export)."""
+    documentation made by another one (`build` starts them as soon as the sources are loaded, or the page's
+    before, after an edit); else each is made when its turn comes.  `on_turtle`: told where the Turtle is,
+    once written (`write_rdf_files`).  `view`: the project's, if made already (`View`: derived once, read by
+    every export)."""
     formats = export_formats(formats)
     if view is None:
         with stage("view"):
@@ -129,6 +132,8 @@ def write_rdf_files(
     with stage("turtle"):
         # Written once, as Turtle; the other RDF formats are streamed from that file.
         places = write_turtle(folder / turtle_file, project.model, project.ontology, view, base, kept, project.groups)
+    if "ttl" in rdf_formats:  # (not written out when it only serves the other formats, then removed)
+        write_out_soon(folder / turtle_file)
     if on_turtle is not None:
         on_turtle(folder / turtle_file, places)
     names = []
@@ -159,21 +164,25 @@ def write_page_files(
 
 
 def _little_to_read(read: KeptRecords, current: Fingerprint, sources: Path) -> bool:
-    """Whether most of the sources' records are kept, so that loading them reads little YAML afresh (at most
-    `kg.sources.kept.PARALLEL_BYTES`, which one process reads by itself): a build after an edit."""
+    """Whether most of the sources' records are kept, so that loading them reads little YAML afresh (fewer than
+    half the files, and at most `kg.sources.kept.PARALLEL_BYTES`, which one process reads by itself): a build
+    after an edit."""
     files = [path for path in current.paths if path.suffix == ".yaml" and sources in path.parents]
-    afresh, kept = read.unkept_bytes(files, sources)
-    return afresh <= min(PARALLEL_BYTES, kept)
+    afresh = read.to_read(files, sources)
+    return 2 * len(afresh) < len(files) and sum(file_size(file) for file in afresh) <= PARALLEL_BYTES
 
 
 def _page_of_its_own_load(
-    sources: Path, ontology_dir: Path, read: KeptRecords, folder: Path, kept: PageKept | None
+    sources: Path, ontology_dir: Path, read: KeptRecords, folder: Path, kept: PageKept | None, giving: Connection
 ) -> list[str]:
     """The page, made by a process started before the build loads the sources, which loads them itself, from the
     records kept (`read`, which keeps none), beside the build's own load: the two load at once on two cores,
     where a page's process forked once the sources are loaded left a core idle for as long as the load took
-    (after a one-file edit of 100,000 real-shaped facts, 1 s of the build's 3.2 s).  Timed as the stage "page's
-    load", then "page"; the build checks what it loaded (and ends this process if a check fails)."""
+    (after a one-file edit of 100,000 real-shaped facts, 1 s of the build's 3.2 s).  The records of the files
+    not kept are those the build read, sent through a pipe (`giving` is the build's end: closed here, so that a
+    build that ends without sending them ends the wait).  Timed as the stage "page's load", then "page"; the
+    build checks what was loaded (and ends this process if a check fails)."""
+    giving.close()
     with stage("page's load"):
         ontology = load_ontology(ontology_dir)
         loaded = load_sources(sources, read=read)
@@ -403,23 +412,38 @@ def build(
             last_files = manifest.exports if manifest is not None else {}
             return PageKept(Shelf(cache / "page", version), current.files, out, last_files)
 
-        if "html" in formats and isinstance(read, KeptRecords) and _little_to_read(read, current, sources):
+        handing: list[Connection] = []  # to the page's process loading the sources itself: what this one read
+        if (
+            "html" in formats
+            and isinstance(read, KeptRecords)
+            and can_fork()
+            and _little_to_read(read, current, sources)
+        ):
             # The page's process started now, and loading the sources itself (see `_page_of_its_own_load`)
-            own_load = KeptRecords(read.shelf, current.files, keeping=False)
-            making = partial(_page_of_its_own_load, sources, ontology_dir, own_load, staging, page_kept())
+            receiving, giving = multiprocessing.get_context("fork").Pipe(duplex=False)
+            own_load = read.reading_alike(receiving.recv)
+            making = partial(_page_of_its_own_load, sources, ontology_dir, own_load, staging, page_kept(), giving)
             page.append(running.enter_context(Beside(making)))
+            receiving.close()
+            handing.append(running.enter_context(giving))
 
         def make_pages_meanwhile(loaded: Project) -> None:
             """The page and the ontology's documentation are made by other processes from the loaded sources
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
-            them)."""
+            them).  A page's process started before the load (`_page_of_its_own_load`) is sent what this one
+            read afresh."""
+            if handing:  # the records read afresh, and the digests learnt reading them (`KeptRecords.reading_alike`)
+                assert isinstance(read, KeptRecords)
+                with contextlib.suppress(OSError):  # (a page's process that ended already, failing: said later)
+                    handing[0].send((read.afresh, current.files))
+                handing[0].close()
             if "html" in formats and not page:
                 # What the page reads as the other exports do, made before it is forked: its process does not make
                 # them again (at 100,000 real-shaped facts 0.2 s for the view, 0.05 s for the records by file).
                 with stage("view"):
                     view.append(View(loaded.model, loaded.ontology))
                 _ = loaded.groups
-                page_files = partial(write_page_files, loaded, view[0], staging, page_kept(), own_view=True)
+                page_files = partial(write_page_files, loaded, view[0], staging, page_kept(), own_view=can_fork())
                 page.append(running.enter_context(Beside(page_files)))
             if primed is not None:
                 primed.give(loaded)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -34,6 +35,8 @@ PARALLEL_BYTES = 2 * 1024 * 1024
 INDEX = "where the records of each file lie"
 """The shelf's entry for every kept file's `Entry`, by path."""
 
+Given = tuple[dict[Path, FileRecords], dict[Path, str]]
+"""The records of the files a loader read afresh, and the digests of every file as it knows them then."""
 Stamp = tuple[str, str, str | None, str, str | None]
 Entry = tuple[Stamp, Path | None, Place]
 """What a file's kept records were read from (the stamp, and the article text they read, if any), and where
@@ -118,7 +121,7 @@ def _read(files: list[Path], job: _Job) -> list[tuple[FileRecords, Entry | None]
     global _job
     _job = replace(job, reader=os.getpid(), packs=f"records {secrets.token_hex(8)}")
     try:
-        sizes = [_size(file) for file in files]
+        sizes = [file_size(file) for file in files]
         found = in_processes(_read_batch, files, sizes, PARALLEL_BYTES, taken=_unpickled_sent)
         if job.digests is not None:  # what the workers learnt (this process's own share is in already)
             for _, _, learnt in found:
@@ -147,7 +150,8 @@ def read_in_parallel(
     return [records for records, _ in _read(files, _Job(root, limits, digests=digests))]
 
 
-def _size(file: Path) -> int:
+def file_size(file: Path) -> int:
+    """The size of `file` in bytes; 0 when it cannot be told."""
     try:
         return os.stat(file).st_size
     except OSError:
@@ -160,12 +164,18 @@ class KeptRecords:
     `digests` are the content digests of the files under the sources folder (`kg.exports.manifest`); a
     linked or unreadable file is read every time.  Not `keeping`: the records kept are used, and none is kept
     or removed (for a second process that loads the same sources beside the build's own, which keeps them).
+    `given`: where the records of the files not kept come from, with the digests learnt reading them, instead
+    of reading those files here (`Given`).  `afresh`: the records the last call read, by file.
     """
 
-    def __init__(self, shelf: Shelf, digests: dict[Path, str], keeping: bool = True):
+    def __init__(
+        self, shelf: Shelf, digests: dict[Path, str], keeping: bool = True, given: Callable[[], Given] | None = None
+    ):
         self.shelf = shelf
         self.digests = digests
         self.keeping = keeping
+        self.given = given
+        self.afresh: dict[Path, FileRecords] = {}
         self._index: dict[str, Entry] | None = None
 
     def index(self) -> dict[str, Entry]:
@@ -185,12 +195,20 @@ class KeptRecords:
             if entry is not None and entry[0] == _stamp(self.digests, file, entry[1], read_under)
         ]
 
-    def unkept_bytes(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[int, int]:
-        """How many bytes of `files` would be read afresh (those whose records are not kept, or were read from
-        other bytes: a file the fingerprint did not digest changed since it was last read), and how many not."""
+    def to_read(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[Path]:
+        """The files among `files` that would be read afresh: those whose records are not kept, or were read
+        from other bytes (a file the fingerprint did not digest changed since it was last read)."""
         holding = {file for file, _ in self._holding(files, root, limits)}
-        afresh = sum(_size(file) for file in files if file not in holding)
-        return afresh, sum(_size(file) for file in holding)
+        return [file for file in files if file not in holding]
+
+    def reading_alike(self, given: Callable[[], Given]) -> KeptRecords:
+        """A loader of the same kept records that keeps none and reads no file, for a second process that loads
+        the same sources beside the one that keeps them: the records of the files not kept are `given` by that
+        one (`afresh`, with its digests), so both hold the same records even if a file changes meanwhile.  It
+        shares the index read already."""
+        alike = KeptRecords(self.shelf, self.digests, keeping=False, given=given)
+        alike._index = self._index
+        return alike
 
     def __call__(self, files: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[FileRecords]:
         holding = self._holding(files, root, limits)
@@ -201,9 +219,17 @@ class KeptRecords:
             if records is not None and records.file == file:
                 found[file] = records
                 entries[str(file)] = entry
+        rest = [file for file in files if file not in found]
+        if rest and self.given is not None:
+            records_given, digests = self.given()
+            self.digests.update(digests)
+            found.update((file, records_given[file]) for file in rest if file in records_given)
+            rest = [file for file in rest if file not in found]  # listed here only (added meanwhile): read here
         job = _Job(root, limits, self.shelf if self.keeping else None, self.digests)
-        for records, placed in _read([file for file in files if file not in found], job):
+        self.afresh = {}
+        for records, placed in _read(rest, job):
             found[records.file] = records
+            self.afresh[records.file] = records
             if placed is not None:
                 entries[str(records.file)] = placed
         if self.keeping:
