@@ -18,6 +18,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +29,31 @@ _MAGIC = b"kg-shelf 2\n"
 _DIGEST = 32
 _HEAD = len(_MAGIC) + 2 * _DIGEST + 4  # then the label
 _ENTRY, _FILE = ".kept", ".file"  # an entry's file; a file kept whole (`keep_file`) or a pack (`Pack`)
+
+
+LOCK = "build.lock"
+"""The file of the cache folder that a build holds a lock on (`held`)."""
+
+
+@contextmanager
+def held(folder: Path) -> Iterator[None]:
+    """The cache folder `folder` for this process alone while the block runs: another build of the same sources
+    waits here until this one is done.  Two builds writing one cache at once would mix their entries (a pack
+    written by one over the other's, a map of reads from one beside results of the other), and a later build
+    could then trust a result made from other facts.  Where the folder cannot be made or locked (read-only,
+    no `flock`), the block runs anyway: such a cache is of no use to keep."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / LOCK, "ab")  # noqa: SIM115 (closed below, which releases the lock)
+    except OSError:
+        yield
+        return
+    with lock:
+        with contextlib.suppress(OSError, ImportError):
+            import fcntl  # Unix only
+
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        yield
 
 
 def content_digest(data: bytes) -> str:

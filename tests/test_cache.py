@@ -7,10 +7,14 @@ an edited source, an edited ontology, a touched or deleted export, a corrupt man
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +22,7 @@ import pytest
 import kg
 import kg.shelf
 from kg.exports.manifest import CACHE_DIR, fingerprint, manifest_path
-from kg.shelf import Packed, Shelf
+from kg.shelf import LOCK, Packed, Shelf
 
 from .bad_inputs import tree_digest
 from .conftest import ONTOLOGY, SOURCES
@@ -374,3 +378,18 @@ def test_a_fifo_put_in_a_files_place_during_the_build_is_not_waited_on(
             pass
         pytest.fail("the build waited on a FIFO")
     assert finished == [True]
+
+
+def test_a_build_waits_for_another_build_of_the_same_sources(project: Path) -> None:
+    """Two builds writing one cache at once would mix their entries: the second waits for the first's lock."""
+    facts = project / "sources" / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("modality: reported", "modality: asserted", 1))
+    command = [sys.executable, "-m", "kg", "build", "--sources", "sources", "--ontology", "ontology"]
+    with open(project / CACHE_DIR / LOCK, "ab") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # as a build running meanwhile holds it
+        waiting = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(3)
+        assert waiting.poll() is None  # not done: waiting
+        before = (project / "exports" / "graph.ttl").stat().st_mtime_ns
+    assert waiting.wait(timeout=120) == 0
+    assert (project / "exports" / "graph.ttl").stat().st_mtime_ns != before

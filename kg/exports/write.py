@@ -46,7 +46,7 @@ from kg.exports.view import View
 from kg.limits import MIB
 from kg.ontology import load_ontology
 from kg.problems import Problem, ValidationFailed, Where, locate
-from kg.shelf import Shelf
+from kg.shelf import Shelf, held
 from kg.sources.kept import PARALLEL_BYTES, KeptRecords, file_size, read_in_parallel
 from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
@@ -363,13 +363,22 @@ def build(
 
     With `use_cache`, a build whose inputs are byte for byte those of the last build into `out`, with its
     exports untouched since, is skipped (see `kg.exports.manifest`).  Every finished build is recorded,
-    `use_cache` or not, so that the next one can be skipped.
+    `use_cache` or not, so that the next one can be skipped.  Another build of the same sources, running
+    meanwhile, is waited for (`kg.shelf.held`).
     """
     formats = export_formats(formats)
     base = valid_base(base)
     refuse_out(out, sources, ontology_dir)
     cache = cache_folder(sources)
     use_cache &= sources.is_dir()  # else the load refuses it: no cache is made beside a file named as the sources
+    with held(cache) if sources.is_dir() else contextlib.nullcontext():
+        return _build(sources, ontology_dir, out, base, use_cache, formats, cache)
+
+
+def _build(
+    sources: Path, ontology_dir: Path, out: Path, base: str, use_cache: bool, formats: tuple[str, ...], cache: Path
+) -> Written:
+    """`build`, its cache folder held."""
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
