@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from functools import partial
 from importlib import metadata
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
@@ -47,7 +49,7 @@ from kg.limits import MIB
 from kg.ontology import load_ontology
 from kg.problems import Problem, ValidationFailed, Where, locate
 from kg.shelf import Shelf, held
-from kg.sources.kept import PARALLEL_BYTES, KeptRecords, file_size, read_in_parallel
+from kg.sources.kept import PARALLEL_BYTES, Given, KeptRecords, file_size, read_in_parallel
 from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
 from kg.vocab import KGO
@@ -187,6 +189,20 @@ def _page_of_its_own_load(
         ontology = load_ontology(ontology_dir)
         loaded = load_sources(sources, read=read)
     return write_page_files(Project(loaded.model, ontology, sources), None, folder, kept)
+
+
+def _hand_to_page(giving: Connection, given: Given) -> None:
+    """Send the page's process loading the sources itself what this one read afresh, and the digests learnt:
+    pickled here, written by a thread of its own, since the page's process reads them only once it has read the
+    kept records, and a pipe holds 64 kB (the digests of 8,000 files are 0.8 MB): this process would wait."""
+    data = ForkingPickler.dumps(given)
+
+    def send() -> None:
+        with contextlib.suppress(OSError):  # a page's process that ended already, failing: said when asked
+            giving.send_bytes(data)
+        giving.close()
+
+    threading.Thread(target=send, name="kg-hand-to-page", daemon=True).start()
 
 
 def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
@@ -421,7 +437,6 @@ def _build(
             last_files = manifest.exports if manifest is not None else {}
             return PageKept(Shelf(cache / "page", version), current.files, out, last_files)
 
-        handing: list[Connection] = []  # to the page's process loading the sources itself: what this one read
         if (
             "html" in formats
             and isinstance(read, KeptRecords)
@@ -434,18 +449,12 @@ def _build(
             making = partial(_page_of_its_own_load, sources, ontology_dir, own_load, staging, page_kept(), giving)
             page.append(running.enter_context(Beside(making)))
             receiving.close()
-            handing.append(running.enter_context(giving))
+            read.hand = partial(_hand_to_page, running.enter_context(giving))
 
         def make_pages_meanwhile(loaded: Project) -> None:
             """The page and the ontology's documentation are made by other processes from the loaded sources
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
-            them).  A page's process started before the load (`_page_of_its_own_load`) is sent what this one
-            read afresh."""
-            if handing:  # the records read afresh, and the digests learnt reading them (`KeptRecords.reading_alike`)
-                assert isinstance(read, KeptRecords)
-                with contextlib.suppress(OSError):  # (a page's process that ended already, failing: said later)
-                    handing[0].send((read.afresh, current.files))
-                handing[0].close()
+            them)."""
             if "html" in formats and not page:
                 # What the page reads as the other exports do, made before it is forked: its process does not make
                 # them again (at 100,000 real-shaped facts 0.2 s for the view, 0.05 s for the records by file).

@@ -165,7 +165,9 @@ class KeptRecords:
     linked or unreadable file is read every time.  Not `keeping`: the records kept are used, and none is kept
     or removed (for a second process that loads the same sources beside the build's own, which keeps them).
     `given`: where the records of the files not kept come from, with the digests learnt reading them, instead
-    of reading those files here (`Given`).  `afresh`: the records the last call read, by file.
+    of reading those files here (`Given`).  `hand`: told those records and digests as soon as they are read,
+    before the kept records are (another process may be waiting for them).  `afresh`: the records the last
+    call read, by file.
     """
 
     def __init__(
@@ -175,6 +177,7 @@ class KeptRecords:
         self.digests = digests
         self.keeping = keeping
         self.given = given
+        self.hand: Callable[[Given], None] | None = None
         self.afresh: dict[Path, FileRecords] = {}
         self._index: dict[str, Entry] | None = None
 
@@ -214,6 +217,13 @@ class KeptRecords:
         holding = self._holding(files, root, limits)
         found: dict[Path, FileRecords] = {}
         entries: dict[str, Entry] = {}
+        job = _Job(root, limits, self.shelf if self.keeping else None, self.digests)
+        self.afresh = {}
+        if self.given is None:  # the files not kept read first: `hand` gives them to whoever waits for them
+            held = {file for file, _ in holding}
+            self._read_afresh([file for file in files if file not in held], job, found, entries)
+            if self.hand is not None:
+                self.hand((self.afresh, self.digests))
         for (file, entry), value in zip(holding, self.shelf.read_places(e[2] for _, e in holding), strict=True):
             records = _unpickled(value)
             if records is not None and records.file == file:
@@ -224,19 +234,22 @@ class KeptRecords:
             records_given, digests = self.given()
             self.digests.update(digests)
             found.update((file, records_given[file]) for file in rest if file in records_given)
-            rest = [file for file in rest if file not in found]  # listed here only (added meanwhile): read here
-        job = _Job(root, limits, self.shelf if self.keeping else None, self.digests)
-        self.afresh = {}
-        for records, placed in _read(rest, job):
-            found[records.file] = records
-            self.afresh[records.file] = records
-            if placed is not None:
-                entries[str(records.file)] = placed
+            rest = [file for file in rest if file not in found]
+        self._read_afresh(rest, job, found, entries)  # (kept records found damaged; a file listed here only)
         if self.keeping:
             self.shelf.put(INDEX, None, entries)
             self.shelf.used.update(entry[2][0] for entry in entries.values())  # the packs they lie in
             self.shelf.keep_only_used()
         return [found[file] for file in files]
+
+    def _read_afresh(
+        self, files: list[Path], job: _Job, found: dict[Path, FileRecords], entries: dict[str, Entry]
+    ) -> None:
+        for records, placed in _read(files, job) if files else ():
+            found[records.file] = records
+            self.afresh[records.file] = records
+            if placed is not None:
+                entries[str(records.file)] = placed
 
 
 def _unpickled(value: memoryview | None) -> FileRecords | None:
