@@ -17,8 +17,9 @@ import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -129,19 +130,17 @@ class Shelf:
         self.used.add(name)
         label = pickle.dumps((self.version, name, stamp), protocol=pickle.HIGHEST_PROTOCOL)
         labelled = (digest or _digest(value)) + len(label).to_bytes(4, "big") + label
-        path = self._path(name)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+
+        def write(temporary: Path) -> None:
             with open(temporary, "wb") as entry:
                 entry.write(_MAGIC + _digest(labelled) + labelled)
                 entry.write(value)
-            os.replace(temporary, path)
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
         except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
             return False
-        return True
+        return _put_in_place(self._path(name), write)
 
     def forget(self, name: str) -> None:
         """Remove the entry `name`, if it is there."""
@@ -155,24 +154,18 @@ class Shelf:
         not be kept.  The caller records what it holds (`file_stamp`), and trusts it only while that holds."""
         self.used.add(name)
         path = self._path(name, _FILE)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             # Removed, then linked: not renamed over.  On ext4 a rename over a file first has the data of the
-            # file renamed written out (`auto_da_alloc`): 0.12 s for a 300 MB export just written, which its
-            # rename into the exports folder pays again.  In between, the file is missing: nothing is kept.
+            # file renamed written out (`auto_da_alloc`: 0.12 s for a 300 MB export just written), which is left
+            # to the export's own rename into place (its write-out started early: `kg.exports.staging`).  In
+            # between, the file is missing: nothing is kept.
             path.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                os.link(source, path)
-                return path
-            temporary.unlink(missing_ok=True)
-            shutil.copyfile(source, temporary)
-            os.replace(temporary, path)
+            os.link(source, path)
+            return path
         except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            return None
-        return path
+            pass
+        return path if _put_in_place(path, partial(shutil.copyfile, source)) else None
 
     def kept_file(self, name: str) -> Path:
         """Where the file kept under `name` (`keep_file`) is, if it is there."""
@@ -205,6 +198,20 @@ class Shelf:
             for path in self.folder.iterdir():
                 if path.name not in wanted:
                     path.unlink(missing_ok=True)
+
+
+def _put_in_place(path: Path, write: Callable[[Path], object]) -> bool:
+    """`write` a file beside `path` under a temporary name, then rename it over `path`; whether it was done
+    (if not, nothing is left behind)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 Place = tuple[str, int, int, bytes]
