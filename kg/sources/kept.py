@@ -205,10 +205,11 @@ class KeptRecords:
         return [file for file in files if file not in holding]
 
     def reading_alike(self, given: Callable[[], Given]) -> KeptRecords:
-        """A loader of the same kept records that keeps none and reads no file, for a second process that loads
-        the same sources beside the one that keeps them: the records of the files not kept are `given` by that
-        one (`afresh`, with its digests), so both hold the same records even if a file changes meanwhile.  It
-        shares the index read already."""
+        """A loader of the same kept records that keeps none, for a second process that loads the same sources
+        beside the one that keeps them: the records of the files not kept are `given` by that one (`afresh`,
+        with its digests), so both hold the same records even if a file changes meanwhile (it reads only a file
+        that one did not: a kept entry found damaged, a file listed here only).  It shares the index read
+        already."""
         alike = KeptRecords(self.shelf, self.digests, keeping=False, given=given)
         alike._index = self._index
         return alike
