@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +21,7 @@ import kg
 import kg.exports.write as build_module
 from kg.checks.checked import load_project
 from kg.cli import main
+from kg.exports import staging
 from kg.exports.network import to_network
 from kg.exports.view import stats
 from kg.vocab import KGO
@@ -626,3 +628,30 @@ def test_the_benchmarks_synthetic_corpus_of_any_size_is_valid_and_holds_that_man
     at 100 nodes stopped on 500 uncited sentences); at 1,500 it dropped 500 facts."""
     write_corpus(tmp_path / "sources", facts)
     assert len(kg.load(tmp_path / "sources", ONTOLOGY).claims) == facts
+
+
+@pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
+def test_the_turtles_write_out_hint_never_fails_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    """`write_out_soon` only saves time: a file gone, no libc function, no thread to be had, another system: the
+    build goes on, nothing raised or printed from its thread."""
+    raised: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda failed: raised.append(failed.exc_value))
+    monkeypatch.setattr(sys, "platform", platform)
+    written = tmp_path / "graph.ttl"
+    written.write_text("@prefix kgo: <https://w3id.org/syria-russia-kg/ontology#> .\n", encoding="utf-8")
+    before = threading.active_count()
+    staging.write_out_soon(written)
+    staging.write_out_soon(tmp_path / "gone.ttl")
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.daemon:
+            thread.join(timeout=10)
+    assert not raised
+    assert threading.active_count() <= before
+
+    def no_thread(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    staging.write_out_soon(written)  # no exception
