@@ -154,14 +154,12 @@ class ReadValues:
         size = sum(map(len, keys.values()))
         if self.changed is None:
             self.made_with = size
-        grown = size > GROWTH * self.made_with + SLACK
-        digests = {kind: (keys[kind], _digest(values[kind])) for kind in keys}
-        if not complete or grown:
+        if not complete or size > GROWTH * self.made_with + SLACK:
             self.shelf.forget(ENTRY)  # none is better than one some results disagree with
-        elif self._altered and not (
-            self.shelf.put(VALUES, None, values) and self.shelf.put(ENTRY, self.made_with, digests)
-        ):
-            self.shelf.forget(ENTRY)
+        elif self._altered:
+            digests = {kind: (keys[kind], _digest(values[kind])) for kind in keys}
+            if not (self.shelf.put(VALUES, None, values) and self.shelf.put(ENTRY, self.made_with, digests)):
+                self.shelf.forget(ENTRY)
         self.shelf.forget(WRITING)
 
 
