@@ -138,6 +138,12 @@ class ReadValues:
                 self._added.setdefault(kind, {}).update(fresh)
                 self._altered = True
 
+    def write_with(self, write_results: Callable[[], bool]) -> None:
+        """Write the results (`write_results`: whether every one was written), then the map: `writing`, then
+        `written`, the order every owner of results keeps."""
+        self.writing()
+        self.written(write_results())
+
     def writing(self) -> None:
         """The results of this build are about to be written: the map is not trusted until `written`."""
         self.shelf.used.update((ENTRY, VALUES, WRITING))

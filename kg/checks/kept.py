@@ -158,8 +158,7 @@ class KeptChecks:
         if self.changes is None:
             self.shelf.flush()
             return
-        self.changes.writing()
-        self.changes.written(self.shelf.flush())
+        self.changes.write_with(self.shelf.flush)
 
 
 def accounting_stamp(

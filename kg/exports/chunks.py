@@ -176,13 +176,17 @@ def write_turtle(
                 layout[str(group.file)] = Kept(*place, stamp, read)
                 if index in made_today:
                     changes.note(_read(read))
-        changes.writing()  # the layout, with the map of what its chunks read
-        kept_export = shelf.keep_file(LAST_EXPORT, path)
-        written = shelf.put(LAYOUT, None, layout if kept_export is not None else None)
-        written &= shelf.put(LAST_STAMP, None, None)  # trusted once the export is in its place (`stamp_last_export`)
-        changes.written(written and kept_export is not None)
+        changes.write_with(partial(_keep_layout, shelf, path, layout))  # with the map of what its chunks read
         shelf.keep_only_used()
     return {group.file: (offset, length) for group, (offset, length, _) in zip(groups, places, strict=True)}
+
+
+def _keep_layout(shelf: Shelf, path: Path, layout: dict[str, Kept]) -> bool:
+    """Keep the export at `path` and where each chunk lies in it; whether all of it was kept.  Its stamp is
+    taken once the export is in its place (`stamp_last_export`): until then it is not trusted."""
+    kept_export = shelf.keep_file(LAST_EXPORT, path)
+    written = shelf.put(LAYOUT, None, layout if kept_export is not None else None)
+    return shelf.put(LAST_STAMP, None, None) and written and kept_export is not None
 
 
 Found = tuple[Path, int, int, bytes]

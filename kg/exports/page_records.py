@@ -148,8 +148,7 @@ class RowMaker:
             events.extend(made[0], shared)
             claims.extend(made[1], shared)
         if self.shelf is not None and self.changes is not None:  # written now, and no longer held: the rows'
-            self.changes.writing()  # texts are freed as written; with the map of what they read
-            self.changes.written(self.shelf.flush())
+            self.changes.write_with(self.shelf.flush)  # texts are freed as written; with the map of their reads
         events.extend(claims, shared)
         return events
 
