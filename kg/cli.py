@@ -47,7 +47,7 @@ from kg.query.push import (
 )
 from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run, written_format
-from kg.query.store import EXPORT, graph_files, open_store, read_data, stale_input
+from kg.query.store import EXPORT, data_stream, graph_files, open_store, read_ontology, stale_input
 from kg.sources.reading import BOM, FileRefused, decode, read_bounded
 from kg.sources.schema import write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
@@ -471,23 +471,28 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    data = read_data(args.exports, args.ontology, args.sources, args.base)
-    graphs = graphs_for_push(data.triples, data.ontology, args.graph_base or data.prefixes["kg"] + "graph/")
+    ontology = read_ontology(args.ontology)
+    triples, declared = data_stream(args.exports, args.ontology, args.sources, args.base)
+    try:
+        graphs = graphs_for_push(triples, ontology, args.graph_base or declared["kg"] + "graph/")
+    except SyntaxError as error:
+        print(f"kg push: {_unreadable(error)}", file=sys.stderr)
+        return 1
     endpoint = public_url(args.endpoint)
     if args.dry_run:
-        for graph, triples in graphs.items():
-            print(f"would PUT <{graph}>  {len(triples):,} triples")
-        print(f"{len(graphs)} graphs for {endpoint} (dry run: nothing sent)")
+        for graph in graphs.names:
+            print(f"would PUT <{graph}>  {graphs.size(graph):,} triples")
+        print(f"{len(graphs.names)} graphs for {endpoint} (dry run: nothing sent)")
         return 0
     try:
         pushed = 0
-        for item in push(args.endpoint, graphs, data.prefixes, _credentials(args), args.timeout):
+        for item in push(args.endpoint, graphs, _credentials(args), args.timeout):
             print(f"PUT <{item.graph}>  {item.triples:,} triples  HTTP {item.status}", flush=True)
             pushed += item.triples
     except PushError as error:
         print(f"kg push: {error}", file=sys.stderr)
         return 1
-    print(f"pushed {len(graphs)} graphs ({pushed:,} triples) to {endpoint}")
+    print(f"pushed {len(graphs.names)} graphs ({pushed:,} triples) to {endpoint}")
     return 0
 
 

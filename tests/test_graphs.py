@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
-from kg.query.named_graphs import article_graphs, graphs_for_push
-from kg.query.store import read_data
+from kg.query.named_graphs import graphs_for_push
+from kg.query.store import data_stream, read_data
 
 from .conftest import ONTOLOGY
 
@@ -53,21 +53,28 @@ def iri(local: str) -> ox.NamedNode:
     return ox.NamedNode(BASE + local)
 
 
+def by_article(triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
+    """Each article's graph (by the article's id), and "shared", as pyoxigraph triples."""
+    graphs = graphs_for_push(triples, [], GRAPHS)
+    return {name.rsplit("/", 1)[-1]: graphs.triples(name) for name in graphs.names if name != GRAPHS + "ontology"}
+
+
 def test_the_union_of_the_graphs_is_the_graph_and_nothing_is_lost(two_articles: list[ox.Triple]) -> None:
     graphs = graphs_for_push(two_articles, [], GRAPHS)
-    assert set(graphs) == {
+    assert graphs.names == [
         GRAPHS + "article/mini-article",
         GRAPHS + "article/second-article",
         GRAPHS + "ontology",
         GRAPHS + "shared",
-    }
-    data = [t for name, part in graphs.items() if name != GRAPHS + "ontology" for t in part]
+    ]
+    data = [t for name in graphs.names if name != GRAPHS + "ontology" for t in graphs.triples(name)]
     assert set(data) == set(two_articles)
+    assert sum(graphs.size(name) for name in graphs.names) == len(data)
 
 
 def test_a_corroborated_claim_is_in_both_graphs_each_with_its_own_evidence(two_articles: list[ox.Triple]) -> None:
-    by_article, _ = article_graphs(two_articles)
-    first, second = (set(by_article[iri(f"article/{name}")]) for name in ("mini-article", "second-article"))
+    graphs = by_article(two_articles)
+    first, second = (set(graphs[name]) for name in ("mini-article", "second-article"))
     direct = ox.Triple(
         iri("russia"), ox.NamedNode("https://w3id.org/syria-russia-kg/ontology#operates"), iri("tartus-naval-base")
     )
@@ -85,24 +92,26 @@ def test_a_corroborated_claim_is_in_both_graphs_each_with_its_own_evidence(two_a
 
 
 def test_shared_entities_are_named_in_every_graph_that_mentions_them(two_articles: list[ox.Triple]) -> None:
-    by_article, unsupported = article_graphs(two_articles)
+    graphs = by_article(two_articles)
+    unsupported = graphs.pop("shared")
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    for part in by_article.values():
+    for part in graphs.values():
         assert ox.Triple(iri("russia"), label, ox.Literal("Russia", language="en")) in part
         assert ox.Triple(iri("reuters"), label, ox.Literal("Reuters", language="en")) in part
-    second = by_article[iri("article/second-article")]
+    second = graphs["second-article"]
     assert not any(t.subject == iri("bashar-al-assad") for t in second)  # only the first article mentions him
     assert {t.subject for t in unsupported} == {iri("lonely-place")}
     # the second text's mention of Russia, and its position, are in the second article's graph
     mention, position = iri("mention/second-article.at22"), iri("mention/second-article.at22.position")
     assert {t.subject for t in second} >= {mention, position}
-    assert not any(t.subject in (mention, position) for t in by_article[iri("article/mini-article")])
+    assert not any(t.subject in (mention, position) for t in graphs["mini-article"])
 
 
 def test_every_article_graph_is_self_contained(two_articles: list[ox.Triple]) -> None:
     """Every IRI a graph mentions (other than classes and properties) is typed and labelled in that graph."""
-    by_article, _ = article_graphs(two_articles)
-    for part in by_article.values():
+    graphs = by_article(two_articles)
+    del graphs["shared"]
+    for part in graphs.values():
         typed = {t.subject for t in part if t.predicate.value.endswith("#type")}
         for triple in part:
             if isinstance(triple.object, ox.NamedNode) and triple.object.value.startswith(BASE):
@@ -112,9 +121,11 @@ def test_every_article_graph_is_self_contained(two_articles: list[ox.Triple]) ->
 def test_the_real_corpus_splits_without_loss(built: Path) -> None:
     data = read_data(built, ONTOLOGY)
     graphs = graphs_for_push(data.triples, data.ontology, GRAPHS)
-    articles = [name for name in graphs if name.startswith(GRAPHS + "article/")]
+    articles = [name for name in graphs.names if name.startswith(GRAPHS + "article/")]
     assert len(articles) == len(list((ONTOLOGY.parent / "sources" / "articles").glob("*.yaml")))
-    assert {t for name, part in graphs.items() if name != GRAPHS + "ontology" for t in part} == set(data.triples)
+    data_graphs = [name for name in graphs.names if name != GRAPHS + "ontology"]
+    assert {t for name in data_graphs for t in graphs.triples(name)} == set(data.triples)
+    assert graphs.triples(GRAPHS + "ontology") == data.ontology
 
 
 def test_a_dry_run_lists_the_graphs(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,3 +134,47 @@ def test_a_dry_run_lists_the_graphs(built: Path, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out.splitlines()
     assert out[-1].endswith("graphs for http://127.0.0.1:9/x (dry run: nothing sent)")
     assert any(line.startswith(f"would PUT <{BASE}graph/ontology>") for line in out)
+
+
+def test_a_shared_node_goes_wherever_what_names_it_goes_however_far() -> None:
+    """A fact no article supports (`x partOf y`) follows its subject into the graphs that mention it, and
+    takes its object's class and names along, then the object's own facts, and so on (here two steps)."""
+    kgo, oa, rdf = (
+        "https://w3id.org/syria-russia-kg/ontology#",
+        "http://www.w3.org/ns/oa#",
+        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    )
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    first, second, mention = iri("article/first"), iri("article/second"), iri("mention/first.at4")
+    x, y, z, lonely = iri("x"), iri("y"), iri("z"), iri("lonely")
+    part_of = ox.NamedNode(kgo + "partOf")
+    triples = [
+        ox.Triple(first, rdf, ox.NamedNode(kgo + "Article")),
+        ox.Triple(second, rdf, ox.NamedNode(kgo + "Article")),
+        ox.Triple(mention, ox.NamedNode(oa + "hasSource"), first),
+        ox.Triple(mention, ox.NamedNode(kgo + "mentions"), x),
+        ox.Triple(x, label, ox.Literal("X", language="en")),
+        ox.Triple(x, part_of, y),
+        ox.Triple(y, label, ox.Literal("Y", language="en")),
+        ox.Triple(y, part_of, z),
+        ox.Triple(z, label, ox.Literal('Z with a space, "quotes"\nand a line', language="en")),
+        ox.Triple(lonely, label, ox.Literal("nobody names it")),
+    ]
+    graphs = by_article(triples)
+    assert graphs["first"] == [t for t in triples if t.subject != second and t.subject != lonely]  # in order
+    assert graphs["second"] == [triples[1]]
+    assert graphs["shared"] == [triples[-1]]
+
+
+def test_the_split_reads_the_export_as_it_is_parsed(built: Path) -> None:
+    """`kg push` hands the parser's stream to the split, never a list of every triple: the same graphs."""
+    stream, declared = data_stream(built, ONTOLOGY)
+    assert not isinstance(stream, list)
+    data = read_data(built, ONTOLOGY)
+    streamed, listed = (
+        graphs_for_push(stream, data.ontology, GRAPHS),
+        graphs_for_push(data.triples, data.ontology, GRAPHS),
+    )
+    assert streamed.names == listed.names
+    assert all(streamed.body(name) == listed.body(name) for name in listed.names)
+    assert declared == data.prefixes

@@ -96,7 +96,7 @@ def test_push_into_oxigraph_puts_the_graph_there_and_pushing_twice_changes_nothi
     first = store_dump(oxigraph_store)
     data = read_data(built, ONTOLOGY)
     expected = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
-    assert {name: canonical(triples) for name, triples in expected.items()} == {
+    assert {name: canonical(expected.triples(name)) for name in expected.names} == {
         name: canonical(triples) for name, triples in first.items()
     }
     assert set().union(*(part for name, part in first.items() if name != GRAPH_BASE + "ontology")) == set(data.triples)
@@ -389,3 +389,15 @@ def test_a_graph_base_is_checked_as_the_base_is(
               "--graph-base", graph_base, "--dry-run"])  # fmt: skip
     assert usage.value.code == 2
     assert f"kg push: error: argument --graph-base: {error}" in capsys.readouterr().err
+
+
+def test_push_of_an_unreadable_export_says_where_and_sends_nothing(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "graph.ttl").write_text('@prefix a: <http://x/> .\na:b a:c "never closed .\n', encoding="utf-8")
+    status, out, err = kg_push(
+        "--exports", str(exports), "--ontology", str(ONTOLOGY), "--endpoint", "http://127.0.0.1:9/x"
+    )
+    assert status == 1, err
+    assert f"kg push: {exports / 'graph.ttl'}:2:" in err and "cannot read the graph" in err and "run `kg build`" in err
+    assert "Traceback" not in err and out == ""

@@ -150,9 +150,8 @@ def kg_push(
 
 def pushed_graphs(built: Path, ontology: Path) -> dict[str, int]:
     data = read_data(built, ontology)
-    return {
-        name: len(set(triples)) for name, triples in graphs_for_push(data.triples, data.ontology, GRAPH_BASE).items()
-    }
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    return {name: len(set(graphs.triples(name))) for name in graphs.names}
 
 
 def ask_virtuoso(virtuoso: Virtuoso, query: str, graphs: list[str] | None = None) -> dict:

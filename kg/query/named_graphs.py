@@ -19,11 +19,20 @@ self-contained (typed, labelled, queryable on its own) and the union of all arti
 
 Triples no article supports (an entity no article mentions) go to a separate `shared` graph, so nothing
 is lost.  Repeated triples across graphs are intended: dropping one article's graph leaves the others whole.
+
+The graph of 100,000 real-shaped facts is 5.5 million triples, which the graphs repeat into 24 million.  So
+the split holds no pyoxigraph object per triple: each triple is read as its N-Triples line, cut into its three
+terms, each term interned (held once however often it occurs), and a graph is the positions of its triples.
+A graph's body, N-Triples (which is Turtle too), is written only when it is sent.  Holding every triple as a
+pyoxigraph `Triple` with its terms' texts beside took 5.6 GB and 50 s there; this takes a fifth of the memory
+and of the time (README, "Loading a store").
 """
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -33,125 +42,195 @@ from kg.vocab import KGO, K
 
 
 def _key(iri: str) -> str:
-    """A term as the algorithm handles it: its N-Triples text (a str hashes once; a pyoxigraph term each time)."""
-    return str(ox.NamedNode(iri))
+    """An IRI as the split handles it: its N-Triples text, interned like every term read."""
+    return sys.intern(str(ox.NamedNode(iri)))
 
 
 _TYPE = _key(v.TYPE)
 _ARTICLE = _key(KGO + K.Article)
 _DERIVED_FROM = _key(v.DERIVED_FROM)
-_IN_ARTICLE = {_DERIVED_FROM, _key(v.HAS_SOURCE)}
+_IN_ARTICLE = frozenset({_DERIVED_FROM, _key(v.HAS_SOURCE)})
 _HAS_EVIDENCE = _key(KGO + K.hasEvidence)
 _STATEMENT = _key(KGO + K.statement)
 _STATEMENT_PARTS = tuple(_key(iri) for iri in (v.SUBJECT, v.PREDICATE, v.OBJECT))
-_PARTS = {_key(iri) for iri in (v.HAS_TARGET, v.HAS_SELECTOR, KGO + K.attribution, KGO + K.hasPhoto)}
-_IDENTITY = {_key(iri) for iri in (v.TYPE, v.LABEL, v.ALT_LABEL)}
+_PARTS = frozenset(_key(iri) for iri in (v.HAS_TARGET, v.HAS_SELECTOR, KGO + K.attribution, KGO + K.hasPhoto))
+_IDENTITY = frozenset(_key(iri) for iri in (v.TYPE, v.LABEL, v.ALT_LABEL))
 
-Keyed = tuple[str, str, str]
 Support = frozenset[str]
+"""The articles (their terms) that support a triple.  Shared between triples: most have one of a few."""
 _NONE: Support = frozenset()
 
 
-def _owners(triples: list[Keyed], articles: set[str]) -> dict[str, Support]:
-    """Nodes that belong to articles: the articles, what derives from them, and the parts of those."""
-    owners: dict[str, set[str]] = defaultdict(set)
-    for article in articles:
-        owners[article].add(article)
-    parts: dict[str, list[str]] = defaultdict(list)
-    for s, p, o in triples:
-        if p in _IN_ARTICLE and o in articles:
-            owners[s].add(o)
-        elif p in _PARTS:
-            parts[s].append(o)
-    pending = list(owners)
-    while pending:
-        node = pending.pop()
-        for part in parts.get(node, ()):
-            if not owners[node] <= owners[part]:
-                owners[part] |= owners[node]
-                pending.append(part)
-    return {node: frozenset(found) for node, found in owners.items()}
+class _Read:
+    """Triples as three lists of interned N-Triples terms, and the provenance the split starts from, gathered
+    while reading (one pass over millions of triples costs about a second)."""
+
+    def __init__(self) -> None:
+        self.subjects: list[str] = []
+        self.predicates: list[str] = []
+        self.objects: list[str] = []
+        self.articles: set[str] = set()
+        self.in_article: list[tuple[str, str]] = []  # (node, what it derives from or is in)
+        self.parts: dict[str, list[str]] = defaultdict(list)  # node → its parts (`_PARTS`)
+        self.statements: dict[str, dict[str, str]] = defaultdict(dict)  # claim statement → rdf:subject…
+
+    def read(self, triples: Iterable[ox.Triple | ox.Quad]) -> None:
+        """Take in `triples` (quads only of the default graph: a parsed Turtle file's)."""
+        intern = sys.intern
+        subjects, predicates, objects = self.subjects, self.predicates, self.objects
+        for triple in triples:
+            # The N-Triples line, made by pyoxigraph in one call: a subject or predicate holds no space.
+            s, p, o = str(triple).split(" ", 2)
+            s, p, o = intern(s), intern(p), intern(o)
+            subjects.append(s)
+            predicates.append(p)
+            objects.append(o)
+            if p is _TYPE:
+                if o is _ARTICLE and s[0] == "<":
+                    self.articles.add(s)
+            elif p in _IN_ARTICLE:
+                self.in_article.append((s, o))
+            elif p in _PARTS:
+                self.parts[s].append(o)
+            elif p in _STATEMENT_PARTS:
+                self.statements[s][p] = o
+
+    def owners(self) -> dict[str, Support]:
+        """Nodes that belong to articles: the articles, what derives from them, and the parts of those."""
+        owners: dict[str, set[str]] = defaultdict(set)
+        for article in self.articles:
+            owners[article].add(article)
+        for node, source in self.in_article:
+            if source in self.articles:
+                owners[node].add(source)
+        pending = list(owners)
+        while pending:
+            node = pending.pop()
+            for part in self.parts.get(node, ()):
+                if not owners[node] <= owners[part]:
+                    owners[part] |= owners[node]
+                    pending.append(part)
+        return {node: frozenset(found) for node, found in owners.items()}
+
+    def asserted(self, owners: dict[str, Support]) -> dict[str, dict[tuple[str, str], Support]]:
+        """Subject → (predicate, object) of each direct triple claim statements assert → their articles."""
+        found: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+        subject, predicate, object_ = _STATEMENT_PARTS
+        for statement, spo in self.statements.items():
+            if len(spo) == 3:
+                found[spo[subject]][(spo[predicate], spo[object_])] |= owners.get(statement, _NONE)
+        return {s: {po: frozenset(articles) for po, articles in by.items()} for s, by in found.items()}
 
 
-def _asserted(triples: list[Keyed], owners: dict[str, Support]) -> dict[Keyed, Support]:
-    """Direct triple (s, p, o) → articles of the claim statements that assert it."""
-    parts: dict[str, dict[str, str]] = defaultdict(dict)
-    for s, p, o in triples:
-        if p in _STATEMENT_PARTS:
-            parts[s][p] = o
-    asserted: dict[Keyed, set[str]] = defaultdict(set)
-    for statement, spo in parts.items():
-        if len(spo) == 3:
-            asserted[(spo[_STATEMENT_PARTS[0]], spo[_STATEMENT_PARTS[1]], spo[_STATEMENT_PARTS[2]])] |= owners.get(
-                statement, _NONE
-            )
-    return {spo: frozenset(found) for spo, found in asserted.items()}
-
-
-def article_graphs(triples: list[ox.Triple]) -> tuple[dict[ox.NamedNode, list[ox.Triple]], list[ox.Triple]]:
-    """Article node → the triples its graph holds (input order), and the triples no article supports.
-
-    The work is done on the terms' N-Triples texts, and supports are frozensets shared between triples
-    (most have one of a few): the 5 million triples of 100,000 facts are split in seconds, not minutes."""
-    keyed: list[Keyed] = [(str(s), str(p), str(o)) for s, p, o in triples]
-    articles = {s for s, p, o in keyed if p == _TYPE and o == _ARTICLE and s.startswith("<")}
-    owners = _owners(keyed, articles)
-    asserted = _asserted(keyed, owners)
-    alone = {article: frozenset((article,)) for article in articles}
+def _supports(read: _Read) -> list[Support]:
+    """The articles supporting each triple read (`_NONE`: none, for the `shared` graph)."""
+    owners = read.owners()
+    asserted = read.asserted(owners)
+    alone = {article: frozenset((article,)) for article in read.articles}
     support: list[Support] = []
     deferred: list[int] = []
-    for index, (s, p, o) in enumerate(keyed):
+    for index, (s, p, o) in enumerate(zip(read.subjects, read.predicates, read.objects, strict=True)):
         if p in _IDENTITY:
             found = _NONE
-        elif p in (_HAS_EVIDENCE, _STATEMENT):
+        elif p is _HAS_EVIDENCE or p is _STATEMENT:
             found = owners.get(o, _NONE)
-        elif p == _DERIVED_FROM and o in alone:
+        elif p is _DERIVED_FROM and o in alone:
             found = alone[o]
         else:
-            claimed = asserted.get((s, p, o))
+            claimed = asserted[s].get((p, o)) if s in asserted else None
             found = owners.get(s, _NONE) if claimed is None else claimed
         if not found:
             deferred.append(index)
         support.append(found)
-
-    # Identity triples and facts about shared nodes follow the node into every graph that mentions it;
-    # repeat, since such a triple can mention yet another node.  Only the subjects of those triples need
-    # their mentions counted.
-    wanted = {keyed[index][0] for index in deferred}
-    changed = True
-    while changed:
-        mentions: dict[str, set[str]] = defaultdict(set)
-        for (s, _, o), found in zip(keyed, support, strict=True):
-            if found:
-                if s in wanted:
-                    mentions[s] |= found
-                if o in wanted:
-                    mentions[o] |= found
-        changed = False
-        for index in deferred:
-            subject = keyed[index][0]
-            extra = (owners.get(subject, _NONE) | mentions.get(subject, set())) - support[index]
-            if extra:
-                support[index] = support[index] | extra
-                changed = True
-
-    nodes = {article: ox.NamedNode(article[1:-1]) for article in articles}
-    graphs: dict[ox.NamedNode, list[ox.Triple]] = {nodes[a]: [] for a in sorted(articles)}  # as `<iri>`
-    unsupported: list[ox.Triple] = []
-    for triple, found in zip(triples, support, strict=True):
-        for article in found:
-            graphs[nodes[article]].append(triple)
-        if not found:
-            unsupported.append(triple)
-    return graphs, unsupported
+    _follow_mentions(read, owners, support, deferred)
+    return support
 
 
-def graphs_for_push(triples: list[ox.Triple], ontology: list[ox.Triple], graph_base: str) -> dict[str, list[ox.Triple]]:
-    """Graph IRI → triples: `<base>article/<id>` per article, `<base>ontology`, and `<base>shared` if needed."""
+def _follow_mentions(read: _Read, owners: dict[str, Support], support: list[Support], deferred: list[int]) -> None:
+    """Give the `deferred` triples (a node's class and names, and what nothing else supports) the articles of
+    their subject: those it belongs to and those of every triple that mentions it, as subject or object.
+
+    That is a fixpoint: a deferred triple `s p o` (`kg:russia kgo:memberOf kg:csto`) mentions `o` too, so `o`'s
+    own class and names go wherever `s`'s go.  Every deferred triple of one subject gets the same articles,
+    `reach[s]`: those of the triples not deferred that mention `s`, and its owners, spread along the
+    deferred triples from subject to object until nothing changes."""
+    subjects, objects = read.subjects, read.objects
+    wanted = {subjects[index] for index in deferred}
+    reach: dict[str, Support] = {node: owners.get(node, _NONE) for node in wanted}
+    for s, o, found in zip(subjects, objects, support, strict=True):
+        if found:  # (the two ends written out: a loop over them was a third of this function's time)
+            if s in wanted and found is not (have := reach[s]) and not found <= have:
+                reach[s] = have | found
+            if o in wanted and found is not (have := reach[o]) and not found <= have:
+                reach[o] = have | found
+    onward: dict[str, set[str]] = defaultdict(set)
+    for index in deferred:
+        if objects[index] in wanted:
+            onward[subjects[index]].add(objects[index])
+    pending = [node for node in onward if reach[node]]
+    while pending:
+        node = pending.pop()
+        have = reach[node]
+        for later in onward[node]:
+            if not have <= reach[later]:
+                reach[later] = reach[later] | have
+                pending.append(later)
+    for index in deferred:
+        support[index] = reach[subjects[index]]
+
+
+class NamedGraphs:
+    """The graphs `kg push` sends, in order: each article's (sorted by IRI), the ontology's, and `shared` if
+    any triple belongs to no article.  A graph is the positions of its triples among those read (in the order
+    read), written out as N-Triples only when asked for (`body`)."""
+
+    def __init__(self, read: _Read, members: dict[str, list[int]]):
+        self._read = read
+        self._members = members
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._members)
+
+    def size(self, name: str) -> int:
+        """How many triples graph `name` holds."""
+        return len(self._members[name])
+
+    def lines(self, name: str) -> Iterator[str]:
+        """The N-Triples line of each triple of graph `name`."""
+        subjects, predicates, objects = self._read.subjects, self._read.predicates, self._read.objects
+        return (f"{subjects[i]} {predicates[i]} {objects[i]} .\n" for i in self._members[name])
+
+    def body(self, name: str) -> bytes:
+        """Graph `name` as N-Triples, UTF-8: what a PUT of it sends."""
+        return "".join(self.lines(name)).encode("utf-8")
+
+    def triples(self, name: str) -> list[ox.Triple]:
+        """Graph `name`'s triples as pyoxigraph objects (for a caller that works on them; the push does not)."""
+        return [quad.triple for quad in ox.parse(self.body(name), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def graphs_for_push(
+    triples: Iterable[ox.Triple | ox.Quad], ontology: Iterable[ox.Triple | ox.Quad], graph_base: str
+) -> NamedGraphs:
+    """`<base>article/<id>` per article, `<base>ontology`, and `<base>shared` if needed: `triples` split by
+    the rule above (read once, as they come: a parser's stream is never held whole), `ontology` whole."""
+    read = _Read()
     with collector_paused():  # millions of small objects, no cycles (kg.collector)
-        by_article, unsupported = article_graphs(triples)
-    graphs = {f"{graph_base}article/{article.value.rsplit('/', 1)[-1]}": part for article, part in by_article.items()}
-    graphs[f"{graph_base}ontology"] = ontology
+        read.read(triples)
+        support = _supports(read)
+        by_article: dict[str, list[int]] = {article: [] for article in sorted(read.articles)}
+        unsupported: list[int] = []
+        for index, found in enumerate(support):
+            if found:
+                for article in found:
+                    by_article[article].append(index)
+            else:
+                unsupported.append(index)
+        first_ontology = len(read.subjects)
+        read.read(ontology)
+    members = {f"{graph_base}article/{article[1:-1].rsplit('/', 1)[-1]}": part for article, part in by_article.items()}
+    members[f"{graph_base}ontology"] = list(range(first_ontology, len(read.subjects)))
     if unsupported:
-        graphs[f"{graph_base}shared"] = unsupported
-    return graphs
+        members[f"{graph_base}shared"] = unsupported
+    return NamedGraphs(read, members)

@@ -17,14 +17,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from http.client import HTTPException, HTTPMessage
 from typing import IO
 
-import pyoxigraph as ox
-
 from kg.problems import escaped
+from kg.query.named_graphs import NamedGraphs
 
 AUTH_SCHEMES = ("basic", "digest")
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
@@ -251,16 +251,15 @@ def put_graph(
     http: urllib.request.OpenerDirector,
     endpoint: str,
     graph: str,
-    triples: list[ox.Triple],
-    prefixes: dict[str, str],
+    body: bytes,
     secret: str | None = None,
     timeout: float = DEFAULT_PUSH_TIMEOUT,
 ) -> int:
-    """Replace `graph` with `triples` (sent as Turtle); returns the HTTP status.  The request, answer included,
+    """Replace `graph` with the triples of `body` (N-Triples, sent as Turtle: every store's GSP takes Turtle, and
+    N-Triples is Turtle); returns the HTTP status.  The request, answer included,
     must be done within `timeout` seconds: a socket's own timeout bounds each wait only, and a store that
     sends a byte now and then (or accepts and never answers on a connection kept open) would hold it forever.
     So a refusal's body is read there too (`_answer`)."""
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     url = graph_url(endpoint, graph)
     request = urllib.request.Request(
         url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
@@ -295,18 +294,25 @@ def put_graph(
 
 def push(
     endpoint: str,
-    graphs: dict[str, list[ox.Triple]],
-    prefixes: dict[str, str],
+    graphs: NamedGraphs,
     credentials: Credentials | None = None,
     timeout: float = DEFAULT_PUSH_TIMEOUT,
 ) -> Iterator[Pushed]:
     """PUT every graph in turn, yielding each as it lands; stops at the first refusal (PushError), or before
-    the first for an endpoint that is no http(s) URL (`valid_endpoint`)."""
+    the first for an endpoint that is no http(s) URL (`valid_endpoint`).  The next graph's body is written
+    by a thread while the store takes in the last one (this process waits on the answer meanwhile), so the
+    store and this process work at once, and at most two bodies are held."""
     try:
         valid_endpoint(endpoint)
     except ValueError as error:
         raise PushError(str(error)) from None
     http = opener(endpoint, credentials)
     secret = credentials.password if credentials else None
-    for graph, triples in graphs.items():
-        yield Pushed(graph, len(triples), put_graph(http, endpoint, graph, triples, prefixes, secret, timeout))
+    names = graphs.names
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-push-body") as writer:
+        coming = writer.submit(graphs.body, names[0]) if names else None
+        for position, graph in enumerate(names):
+            assert coming is not None
+            body = coming.result()
+            coming = writer.submit(graphs.body, names[position + 1]) if position + 1 < len(names) else None
+            yield Pushed(graph, graphs.size(graph), put_graph(http, endpoint, graph, body, secret, timeout))
