@@ -180,12 +180,38 @@ class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
 
 
 class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
-    """urllib's Digest authentication, with a challenge it cannot answer told by its scheme (`_answered`)."""
+    """urllib's Digest authentication, with a challenge it cannot answer told by its scheme (`_answered`), that
+    answers the last challenge before it is asked again.
+
+    urllib sends every request without credentials first and again with them after the store's 401: each
+    graph's body went out twice, and Virtuoso answers the first with its 401 and closes the connection before
+    reading a large body, which then fails half-sent ("Connection reset by peer", "Broken pipe": the push of
+    100,000 synthetic facts stopped at its first graph, or its 66th).  So the challenge is asked for with a
+    request without a body (`challenge`), and each later request carries its answer from the start: the same
+    nonce, counted up (RFC 7616, 3.4).  A store that refuses it (a stale nonce) challenges again, as before."""
+
+    challenge: dict[str, str] | None = None
 
     def http_error_401(
         self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
     ) -> object:
         return _answered("digest", partial(super().http_error_401, req, fp, code, msg, headers), code, msg, headers)
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> object:
+        _, _, challenge = auth.partition(" ")
+        self.challenge = urllib.request.parse_keqv_list(
+            [part for part in urllib.request.parse_http_list(challenge) if part]
+        )
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self.challenge is not None and not req.has_header(self.auth_header):
+            answer = self.get_authorization(req, self.challenge)
+            if answer:
+                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        return req
+
+    https_request = http_request
 
 
 def opener(endpoint: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
@@ -256,14 +282,27 @@ def put_graph(
     timeout: float = DEFAULT_PUSH_TIMEOUT,
 ) -> int:
     """Replace `graph` with the triples of `body` (N-Triples, sent as Turtle: every store's GSP takes Turtle, and
-    N-Triples is Turtle); returns the HTTP status.  The request, answer included,
-    must be done within `timeout` seconds: a socket's own timeout bounds each wait only, and a store that
-    sends a byte now and then (or accepts and never answers on a connection kept open) would hold it forever.
-    So a refusal's body is read there too (`_answer`)."""
-    url = graph_url(endpoint, graph)
-    request = urllib.request.Request(
-        url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
-    )
+    N-Triples is Turtle); returns the HTTP status."""
+    headers = {"Content-Type": "text/turtle; charset=utf-8"}
+    request = urllib.request.Request(graph_url(endpoint, graph), data=body, method="PUT", headers=headers)
+    return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout)
+
+
+def _ask_challenge(http: urllib.request.OpenerDirector, endpoint: str, graph: str, timeout: float) -> None:
+    """A request without a body (HEAD), for the challenge of a store that asks for Digest credentials
+    (`_DigestAuthHandler`).  What the store answers is left to the PUTs to report."""
+    request = urllib.request.Request(graph_url(endpoint, graph), method="HEAD")
+    with contextlib.suppress(PushError):
+        _sent(http, request, f"HEAD <{graph}>", None, timeout)
+
+
+def _sent(
+    http: urllib.request.OpenerDirector, request: urllib.request.Request, what: str, secret: str | None, timeout: float
+) -> int:
+    """The store's status for `request`; PushError, saying `what` was sent, when it refuses or does not answer.
+    The request, answer included, must be done within `timeout` seconds: a socket's own timeout bounds each
+    wait only, and a store that sends a byte now and then (or accepts and never answers on a connection kept
+    open) would hold it forever.  So a refusal's body is read there too (`_answer`)."""
     outcome: list[int | _Refusal | BaseException] = []
 
     def send() -> None:
@@ -276,20 +315,17 @@ def put_graph(
     sending.start()
     sending.join(timeout)
     if not outcome:
-        raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
+        raise PushError(f"{what}: no answer within {timeout:g} s (--timeout)")
     if isinstance(outcome[0], _Refusal):
         error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else ""
-        raise PushError(
-            f"PUT <{graph}> to {public_url(endpoint)}: HTTP {error.code} {error.reason}{hint}"
-            + (f"\n{message}" if message else "")
-        )
+        raise PushError(f"{what}: HTTP {error.code} {error.reason}{hint}" + (f"\n{message}" if message else ""))
     try:
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         return outcome[0]
     except (urllib.error.URLError, OSError, HTTPException) as error:  # HTTPException: no HTTP answer
-        raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: {getattr(error, 'reason', error)}") from None
+        raise PushError(f"{what}: {getattr(error, 'reason', error)}") from None
 
 
 def push(
@@ -309,6 +345,8 @@ def push(
     http = opener(endpoint, credentials)
     secret = credentials.password if credentials else None
     names = graphs.names
+    if names and credentials is not None and credentials.scheme == "digest":
+        _ask_challenge(http, endpoint, names[0], timeout)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-push-body") as writer:
         coming = writer.submit(graphs.body, names[0]) if names else None
         for position, graph in enumerate(names):
