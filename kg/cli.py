@@ -37,6 +37,7 @@ from kg.query.absent import absent_terms
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import (
     AUTH_SCHEMES,
+    DEFAULT_AT_ONCE,
     DEFAULT_PUSH_TIMEOUT,
     PASSWORD_ENV,
     Credentials,
@@ -334,6 +335,7 @@ _seconds = partial(_within, read=float, low=0, high=threading.TIMEOUT_MAX, what=
 _some_seconds = partial(_within, read=float, low=0, high=_LONGEST_WAIT, what="a number of seconds above 0", above=True)
 _count = partial(_within, read=int, low=0, high=math.inf, what="a number of errors (0: all)")
 _port = partial(_within, read=int, low=0, high=65535, what="a port (0 to 65535; 0: any free one)")
+_at_once = partial(_within, read=int, low=1, high=64, what="a number of graphs from 1 to 64")
 
 
 def _endpoint(text: str) -> str:
@@ -486,7 +488,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         return 0
     try:
         pushed = 0
-        for item in push(args.endpoint, graphs, _credentials(args), args.timeout):
+        for item in push(args.endpoint, graphs, _credentials(args), args.timeout, args.at_once):
             print(f"PUT <{item.graph}>  {item.triples:,} triples  HTTP {item.status}", flush=True)
             pushed += item.triples
     except PushError as error:
@@ -693,6 +695,13 @@ def parser() -> argparse.ArgumentParser:
     push_parser.add_argument("--password", help=f"password (better: set {PASSWORD_ENV}, or type it when asked)")
     push_parser.add_argument("--auth", choices=AUTH_SCHEMES, default="digest", help="auth scheme (default: digest)")
     push_parser.add_argument("--dry-run", action="store_true", help="list the graphs and their sizes; send nothing")
+    push_parser.add_argument(
+        "--at-once",
+        type=_at_once,
+        default=DEFAULT_AT_ONCE,
+        metavar="N",
+        help=f"graphs sent at the same time (default: {DEFAULT_AT_ONCE}; 1: one after the other)",
+    )
     push_parser.add_argument(
         "--timeout",
         type=_some_seconds,
