@@ -20,7 +20,7 @@ self-contained (typed, labelled, queryable on its own) and the union of all arti
 Triples no article supports (an entity no article mentions) go to a separate `shared` graph, so nothing
 is lost.  Repeated triples across graphs are intended: dropping one article's graph leaves the others whole.
 
-The graph of 100,000 real-shaped facts is 5.5 million triples, which the graphs repeat into 24 million.  So
+The graph of 100,000 real-shaped facts is 5.5 million triples, which the graphs repeat into 6.4 million.  So
 the split holds no pyoxigraph object per triple: each triple is read as its N-Triples line, cut into its three
 terms, each term interned (held once however often it occurs), and a graph is the positions of its triples.
 A graph's body, N-Triples (which is Turtle too), is written only when it is sent.  Holding every triple as a
