@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import socket
 from pathlib import Path
 
 from kg.cli import main
@@ -73,9 +72,3 @@ def rows(results: dict, exact: bool = False) -> list[Row] | bool:
     form = _exact if exact else _short
     names = results["head"]["vars"]
     return [tuple(form(solution.get(name)) for name in names) for solution in results["results"]["bindings"]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

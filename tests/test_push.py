@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import io
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -22,11 +23,11 @@ import pytest
 from kg.cli import main
 from kg.query.named_graphs import graphs_for_push
 from kg.query.push import graph_url, public_url, valid_endpoint
-from kg.query.serve import server_binary
 from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
-from .sparql_helpers import free_port
+from .tools.stores import free_port
+from .tools.stores import oxigraph_store as writable_oxigraph
 
 GRAPH_BASE = "https://w3id.org/syria-russia-kg/id/graph/"
 
@@ -41,23 +42,8 @@ def kg_push(*argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def oxigraph_store(tmp_path: Path) -> Iterator[str]:
     """A writable `oxigraph serve` on a free port; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [server_binary(), "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
-                break
-        except OSError:
-            assert time.monotonic() < deadline and process.poll() is None, "oxigraph serve did not start"
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with writable_oxigraph(tmp_path / "store") as url:
+        yield url
 
 
 def canonical(triples: set[ox.Triple] | list[ox.Triple]) -> ox.Dataset:
@@ -478,3 +464,15 @@ def test_at_once_is_a_number_of_graphs_from_1_to_64(given: str, capsys: pytest.C
         main(["push", "--endpoint", "http://127.0.0.1:9/x", "--at-once", given])
     assert stopped.value.code == 2
     assert f"'{given}' is not a number of graphs from 1 to 64" in capsys.readouterr().err
+
+
+def test_the_push_benchmark_runs_and_finds_in_the_store_what_was_sent() -> None:
+    """`python -m tests.tools.bench_push` (README, "Loading a store"), on the real corpus, Oxigraph only."""
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "tests.tools.bench_push", "--no-virtuoso", "--at-once", "1"]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    articles = len(list((root / "sources" / "articles").glob("*.yaml")))
+    pushed = [line for line in result.stdout.splitlines() if "oxigraph serve, bulk, 1 at once" in line]
+    assert len(pushed) == 1 and f" {articles + 1} graphs, " in pushed[0], result.stdout
+    assert "STORE HOLDS" not in result.stdout and "split only (--dry-run)" in result.stdout

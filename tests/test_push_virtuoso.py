@@ -12,9 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,50 +23,14 @@ from kg.query.named_graphs import graphs_for_push
 from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
-from .sparql_helpers import competency_queries, free_port, kg_query_json, rows
+from .sparql_helpers import competency_queries, kg_query_json, rows
+from .tools.stores import VIRTUOSO, virtuoso_store
 
-VIRTUOSO = shutil.which("virtuoso-t")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "kg-test-Secret-42"
 GRAPH_BASE = "https://w3id.org/syria-russia-kg/id/graph/"
 
 pytestmark = pytest.mark.skipif(VIRTUOSO is None and not IN_CI, reason="virtuoso-t not installed (not in CI)")
-
-INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-DirsAllowed = {dir}
-CheckpointInterval = 0
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-ServerThreads = 4
-MaxKeepAlives = 10
-KeepAliveTimeout = 10
-
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
 
 
 @pytest.fixture(scope="module")
@@ -95,44 +56,8 @@ class Virtuoso:
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     assert VIRTUOSO, "CI=true: Virtuoso (virtuoso-opensource-7-bin) must be installed; .ci/run installs it"
     directory = tmp_path_factory.mktemp("virtuoso")
-    http_port = free_port()
-    ini = directory / "virtuoso.ini"
-    ini.write_text(INI.format(dir=directory, sql_port=free_port(), http_port=http_port), encoding="utf-8")
-    # A new database has the well-known dba/dba: change it first (this run creates the database, sets the
-    # password, checkpoints and exits), then start the server for real.
-    subprocess.run(
-        [VIRTUOSO, "+foreground", "+configfile", str(ini), "+pwdold", "dba", "+pwddba", PASSWORD],
-        cwd=directory, check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    process = subprocess.Popen(
-        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
-        cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{http_port}"
-    try:
-        _wait_for_sparql(url, process)
+    with virtuoso_store(directory, PASSWORD) as url:
         yield Virtuoso(url, directory)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for_sparql(url: str, process: subprocess.Popen[bytes], seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    probe = url + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "virtuoso-t exited during start-up"
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"Virtuoso did not answer at {url}/sparql within {seconds:.0f} s")
 
 
 def kg_push(

@@ -34,9 +34,10 @@ from kg.query.guard import STOPPED, Renewed
 from kg.query.query_page import FIRST_QUERY
 
 from .conftest import ONTOLOGY
-from .sparql_helpers import competency_queries, free_port, kg_query, kg_query_json, rows
+from .sparql_helpers import competency_queries, kg_query, kg_query_json, rows
 from .tools.browser import ARGS as BROWSER_ARGS
 from .tools.browser import CHROMIUM as BROWSER
+from .tools.stores import free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 STOPPED_REASON = f"{STOPPED}\n"

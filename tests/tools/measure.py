@@ -38,16 +38,26 @@ def _limit_memory(limit: int) -> None:
 
 
 def run_measured(
-    command: list[str], cwd: Path, timeout: float, memory_limit: int = 8 << 30, sample_tree: bool = True
+    command: list[str],
+    cwd: Path,
+    timeout: float,
+    memory_limit: int = 8 << 30,
+    sample_tree: bool = True,
+    environment: dict[str, str] | None = None,
 ) -> Measured:
-    """Run `command` in `cwd`; kill it at `timeout` seconds; `memory_limit` bytes of address space at most.
-    With `sample_tree`, the peak PSS of the process tree is sampled meanwhile (which holds the run up);
-    without, `tree_mb` is 0 and the run is only waited for."""
+    """Run `command` in `cwd` (with `environment` added to this process's); kill it at `timeout` seconds;
+    `memory_limit` bytes of address space at most.  With `sample_tree`, the peak PSS of the process tree is
+    sampled meanwhile (which holds the run up); without, `tree_mb` is 0 and the run is only waited for."""
     out_path, err_path = cwd / ".measure-stdout", cwd / ".measure-stderr"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.monotonic()
         process = subprocess.Popen(
-            command, cwd=cwd, stdout=out, stderr=err, preexec_fn=lambda: _limit_memory(memory_limit)
+            command,
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(environment or {})},
+            preexec_fn=lambda: _limit_memory(memory_limit),
         )
         tree_kb = 0
         while True:
