@@ -6,6 +6,8 @@ import base64
 import contextlib
 import hashlib
 import io
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -112,10 +114,13 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     refuse_trickling: ClassVar[bool] = False  # a 500 whose 200-byte body comes a byte at a time
     cut_chunked: ClassVar[int | None] = None  # this status, then a chunked body the connection cuts off
     written: ClassVar[int] = 0  # bytes of the endless body the client took
+    hold_after_first: ClassVar[bool] = False  # every request after the first waits 15 s before its answer
 
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         GraphStoreStub.seen.append((self.path, self.headers.get("Authorization")))
+        if self.hold_after_first and len(GraphStoreStub.seen) > 1:
+            time.sleep(15)
         if self.trickle:
             self.send_response(201)
             self.send_header("Content-Length", "30")
@@ -173,6 +178,7 @@ def stub() -> Iterator[str]:
     GraphStoreStub.refuse_trickling = False
     GraphStoreStub.cut_chunked = None
     GraphStoreStub.written = 0
+    GraphStoreStub.hold_after_first = False
     server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -224,14 +230,14 @@ def test_a_refusal_shows_the_servers_message_without_the_password(
 ) -> None:
     GraphStoreStub.refuse_with = b"<html><body><h1>Quota exceeded</h1><p>user analyst:s3cret-Pw</p></body></html>"
     argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--user", "analyst"]
-    status, _, err = kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw")
+    status, _, err = kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw", "--at-once", "1")
     assert status == 1
     assert "HTTP 500" in err and "Quota exceeded" in err and "user analyst:********" in err
     assert "s3cret-Pw" not in err and "<h1>" not in err
-    assert 1 <= len(GraphStoreStub.seen) <= 2  # stops at the first refusal: at most the one sent beside it
+    assert len(GraphStoreStub.seen) == 1  # stops at the first refusal
     GraphStoreStub.seen = []
-    assert kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw", "--at-once", "1")[0] == 1
-    assert len(GraphStoreStub.seen) == 1
+    assert kg_push(*argv, "--auth", "basic", "--password", "s3cret-Pw")[0] == 1
+    assert 1 <= len(GraphStoreStub.seen) <= 2  # at most the one sent beside it (it may land after the refusal)
 
 
 def test_a_store_that_answers_a_byte_at_a_time_is_given_up_on_at_the_timeout(stub: str, built: Path) -> None:
@@ -381,10 +387,15 @@ def test_a_graph_base_is_checked_as_the_base_is(
     assert f"kg push: error: argument --graph-base: {error}" in capsys.readouterr().err
 
 
-def test_push_of_an_unreadable_export_says_where_and_sends_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "written",
+    [b'@prefix a: <http://x/> .\na:b a:c "never closed .\n', b'@prefix a: <http://x/> .\na:b a:c "\xff\xfe" .\n'],
+)
+def test_push_of_an_unreadable_export_says_where_and_sends_nothing(tmp_path: Path, written: bytes) -> None:
+    """A syntax error, or bytes that are not UTF-8 (the prefixes' reader raised UnicodeDecodeError first)."""
     exports = tmp_path / "exports"
     exports.mkdir()
-    (exports / "graph.ttl").write_text('@prefix a: <http://x/> .\na:b a:c "never closed .\n', encoding="utf-8")
+    (exports / "graph.ttl").write_bytes(written)
     status, out, err = kg_push(
         "--exports", str(exports), "--ontology", str(ONTOLOGY), "--endpoint", "http://127.0.0.1:9/x"
     )
@@ -476,3 +487,48 @@ def test_the_push_benchmark_runs_and_finds_in_the_store_what_was_sent() -> None:
     pushed = [line for line in result.stdout.splitlines() if "oxigraph serve, bulk, 1 at once" in line]
     assert len(pushed) == 1 and f" {articles + 1} graphs, " in pushed[0], result.stdout
     assert "STORE HOLDS" not in result.stdout and "split only (--dry-run)" in result.stdout
+
+
+@pytest.fixture
+def silent_store() -> Iterator[str]:
+    """An endpoint that takes connections (the system's backlog) and never reads or answers a request."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(16)
+        yield f"http://127.0.0.1:{listening.getsockname()[1]}/store"
+
+
+def test_sigterm_ends_a_push_at_once_whatever_is_being_sent(built: Path, silent_store: str) -> None:
+    """The graphs being sent were waited for on the way out: SIGTERM (or Ctrl-C) took up to `--timeout`."""
+    command = [sys.executable, "-m", "kg", "push", "--exports", str(built), "--ontology", str(ONTOLOGY)]
+    pushing = subprocess.Popen([*command, "--endpoint", silent_store, "--timeout", "120"], stderr=subprocess.PIPE)
+    time.sleep(2)  # the two graphs are on their way
+    stopped = time.monotonic()
+    pushing.send_signal(signal.SIGTERM)
+    _, err = pushing.communicate(timeout=60)
+    assert pushing.returncode == 128 + signal.SIGTERM, err
+    assert time.monotonic() - stopped < 30, "SIGTERM waited for the graphs being sent"
+    assert b"stopped by SIGTERM" in err and b"Traceback" not in err
+
+
+def test_with_digest_the_timeout_bounds_a_graph_challenge_included(built: Path, silent_store: str) -> None:
+    """The challenge asked first (HEAD) had a timeout of its own: the first graph waited twice `--timeout`."""
+    started = time.monotonic()
+    status, _, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", silent_store,
+        "--user", "dba", "--password", "pw", "--timeout", "3",
+    )  # fmt: skip
+    assert time.monotonic() - started < 5.5
+    assert status == 1 and err.startswith("kg push: PUT <") and err.endswith(": no answer within 3 s (--timeout)\n")
+
+
+def test_a_refusal_is_told_at_once_while_another_graph_is_still_being_sent(stub: str, built: Path) -> None:
+    """A refusal was told only once the graph sent beside it was answered or given up on (up to `--timeout`)."""
+    GraphStoreStub.refuse_with = b"Nope"
+    GraphStoreStub.hold_after_first = True
+    started = time.monotonic()
+    status, _, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--timeout", "20"
+    )
+    assert status == 1 and "HTTP 500" in err and "Nope" in err
+    assert time.monotonic() - started < 10

@@ -13,6 +13,7 @@ import contextlib
 import html
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,7 +35,8 @@ _BODY_READ_LIMIT = 16384
 its head), and a store may send a body without end."""
 DEFAULT_AT_ONCE = 2
 """Graphs sent at once: into a store on the same two cores, 2 took the 102 graphs of 100,000 synthetic facts
-into Oxigraph in 35 s where 1 took 57 s, and into Virtuoso in 30 s where 1 took 58 s; 3 did no better."""
+into Oxigraph in 35 s where 1 took 57 s, and into Virtuoso in 30 s where 1 took 58 s; 3 or 4 did no better, 8
+worse."""
 DEFAULT_PUSH_TIMEOUT = 300.0
 """Seconds one graph's PUT may take, answer included (the largest graph of 100,000 synthetic facts, 72,005 triples,
 takes a few seconds: all 102 of them went to Virtuoso in 58 s)."""
@@ -191,7 +193,9 @@ class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
     reading a large body, which then fails half-sent ("Connection reset by peer", "Broken pipe": the push of
     100,000 synthetic facts stopped at its first graph, or its 66th).  So the challenge is asked for with a
     request without a body (`challenge`), and each later request carries its answer from the start: the same
-    nonce, counted up (RFC 7616, 3.4).  A store that refuses it (a stale nonce) challenges again, as before."""
+    nonce, counted up (RFC 7616, 3.4).  A store that refuses it (a stale nonce) and reads the body challenges
+    again, as before; one that closes the connection first (Virtuoso) ends the push with that graph's error
+    (Virtuoso took every graph of the 100,000-fact pushes on one nonce a thread)."""
 
     challenge: dict[str, str] | None = None
 
@@ -283,12 +287,13 @@ def put_graph(
     body: bytes,
     secret: str | None = None,
     timeout: float = DEFAULT_PUSH_TIMEOUT,
+    within: float | None = None,
 ) -> int:
     """Replace `graph` with the triples of `body` (N-Triples, sent as Turtle: every store's GSP takes Turtle, and
-    N-Triples is Turtle); returns the HTTP status."""
+    N-Triples is Turtle) within `timeout` seconds, or `within` if less is left of it; returns the HTTP status."""
     headers = {"Content-Type": "text/turtle; charset=utf-8"}
     request = urllib.request.Request(graph_url(endpoint, graph), data=body, method="PUT", headers=headers)
-    return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout)
+    return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout, within)
 
 
 def _ask_challenge(http: urllib.request.OpenerDirector, endpoint: str, graph: str, timeout: float) -> None:
@@ -300,7 +305,12 @@ def _ask_challenge(http: urllib.request.OpenerDirector, endpoint: str, graph: st
 
 
 def _sent(
-    http: urllib.request.OpenerDirector, request: urllib.request.Request, what: str, secret: str | None, timeout: float
+    http: urllib.request.OpenerDirector,
+    request: urllib.request.Request,
+    what: str,
+    secret: str | None,
+    timeout: float,
+    within: float | None = None,
 ) -> int:
     """The store's status for `request`; PushError, saying `what` was sent, when it refuses or does not answer.
     The request, answer included, must be done within `timeout` seconds: a socket's own timeout bounds each
@@ -310,13 +320,13 @@ def _sent(
 
     def send() -> None:
         try:
-            outcome.append(_answer(http, request, timeout))
+            outcome.append(_answer(http, request, timeout if within is None else within))
         except BaseException as error:  # handed to the caller's thread
             outcome.append(error)
 
     sending = threading.Thread(target=send, daemon=True)  # left behind when it overruns: the process ends soon
     sending.start()
-    sending.join(timeout)
+    sending.join(timeout if within is None else within)
     if not outcome:
         raise PushError(f"{what}: no answer within {timeout:g} s (--timeout)")
     if isinstance(outcome[0], _Refusal):
@@ -339,8 +349,8 @@ def push(
     at_once: int = DEFAULT_AT_ONCE,
 ) -> Iterator[Pushed]:
     """PUT every graph, `at_once` at a time, yielding each in order as it lands; stops at the first refusal
-    (PushError; no graph is started after it, and those being sent, at most `at_once` - 1, are let finish), or
-    before the first for an endpoint that is no http(s) URL (`valid_endpoint`).
+    (PushError, raised at once: no graph is started after it, but one being sent beside it, at most `at_once` - 1
+    of them, may still land), or before the first for an endpoint that is no http(s) URL (`valid_endpoint`).
 
     Each graph's body is written by the thread that sends it, only then (at most `at_once` are held): while
     one thread writes a body, another waits on the store.  Each thread has its own connection and, for Digest,
@@ -352,28 +362,42 @@ def push(
     opener(endpoint, credentials)  # an unknown scheme is refused before anything is sent
     secret = credentials.password if credentials else None
     own = threading.local()
-    refused = threading.Event()  # a graph was not taken: no other is started
+    refused: list[BaseException] = []  # why a graph was not taken: then no other is started
 
     def send(graph: str) -> Pushed | None:
-        if refused.is_set():
+        if refused:
             return None
-        http = getattr(own, "http", None)
-        if http is None:
-            http = own.http = opener(endpoint, credentials)
-            if credentials is not None and credentials.scheme == "digest":
-                _ask_challenge(http, endpoint, graph, timeout)
         try:
-            status = put_graph(http, endpoint, graph, graphs.body(graph), secret, timeout)
-        except BaseException:
-            refused.set()
+            started = time.monotonic()
+            http = getattr(own, "http", None)
+            if http is None:
+                http = own.http = opener(endpoint, credentials)
+                if credentials is not None and credentials.scheme == "digest":
+                    _ask_challenge(http, endpoint, graph, timeout)
+            left = timeout - (time.monotonic() - started)  # the challenge counts against the graph's time
+            if left <= 0:  # (and its request may still hold the connection: it is not used again)
+                raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
+            status = put_graph(http, endpoint, graph, graphs.body(graph), secret, timeout, left)
+        except BaseException as error:
+            refused.append(error)
             raise
         return Pushed(graph, graphs.size(graph), status)
 
-    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="kg-push") as senders:
-        try:
-            for pushing in [senders.submit(send, graph) for graph in graphs.names]:
-                pushed = pushing.result()
-                assert pushed is not None  # (only a graph after a refused one is not sent, and that raised)
-                yield pushed
-        finally:
-            senders.shutdown(wait=True, cancel_futures=True)  # the graphs not started yet are not sent
+    senders = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="kg-push")
+    finished = False
+    try:
+        for pushing in [senders.submit(send, graph) for graph in graphs.names]:
+            while True:  # the graph's answer, unless one sent beside it is refused first: that is told at once
+                try:
+                    pushed = pushing.result(timeout=0.1)
+                    break
+                except TimeoutError:
+                    if refused:
+                        raise refused[0] from None
+            assert pushed is not None  # (only a graph after a refused one is not sent, and that raised)
+            yield pushed
+        finished = True
+    finally:
+        # After a refusal, Ctrl-C or SIGTERM, no graph is started and none waited for: a send still under way
+        # ends within its timeout (waiting for it held a Ctrl-C up to 300 s, and a refusal's message as long).
+        senders.shutdown(wait=finished, cancel_futures=True)

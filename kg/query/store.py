@@ -55,7 +55,7 @@ def export_path(exports: Path) -> Path:
 def declared_prefixes(turtle: Path) -> dict[str, str]:
     """The `@prefix` lines heading a Turtle file (our exports declare all of them first)."""
     found: dict[str, str] = {}
-    with open(turtle, encoding="utf-8") as stream:
+    with open(turtle, encoding="utf-8", errors="replace") as stream:  # a bad byte is the parser's to locate
         for line in stream:
             match = _PREFIX_LINE.match(line.strip())
             if not match:
