@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, TO_DO, coverage_report
@@ -33,25 +33,26 @@ from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
 from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, megabytes
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
-from kg.query.absent import absent_terms
-from kg.query.named_graphs import graphs_for_push
-from kg.query.push import (
+from kg.query.defaults import (
     AUTH_SCHEMES,
     DEFAULT_AT_ONCE,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
     DEFAULT_PUSH_TIMEOUT,
+    DEFAULT_TIMEOUT,
     PASSWORD_ENV,
-    Credentials,
-    PushError,
-    public_url,
-    push,
-    valid_endpoint,
 )
-from kg.query.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeError, serve
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run, written_format
 from kg.query.store import EXPORT, data_stream, graph_files, open_store, read_ontology, stale_input
 from kg.sources.reading import BOM, FileRefused, decode, read_bounded
 from kg.sources.schema import write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
+
+if TYPE_CHECKING:
+    from kg.query.push import Credentials
+
+# kg.query.push, .serve, .named_graphs and .absent are imported by the commands that use them: every command
+# builds the parser, and importing them all was 30 ms of each start (`python -X importtime -m kg build`).
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -340,6 +341,8 @@ _at_once = partial(_within, read=int, low=1, high=64, what="a number of graphs f
 
 def _endpoint(text: str) -> str:
     """--endpoint: an http(s) URL with a host (a mistyped one was a traceback from urllib)."""
+    from kg.query.push import valid_endpoint
+
     try:
         return valid_endpoint(text)
     except ValueError as error:
@@ -394,6 +397,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         both = ", not both" if args.file is not None else ""
         print(f"kg query: give a query file (or -) or -e 'QUERY'{both}", file=sys.stderr)
         return 2
+    from kg.query.absent import absent_terms
     from kg.query.bounded import QueryDied, QueryTimedOut, answer_within
 
     try:
@@ -444,6 +448,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.query.serve import ServeError, serve
+
     def announce(url: str) -> None:
         print(f"SPARQL endpoint (read-only): {url}query\nquery page: {url}\nCtrl-C to stop", flush=True)
 
@@ -462,6 +468,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _credentials(args: argparse.Namespace) -> Credentials | None:
     """User and password for the store: --password, else $KG_PUSH_PASSWORD, else a prompt on a terminal."""
+    from kg.query.push import Credentials, PushError, public_url
+
     if args.user is None:
         return None
     password = args.password or os.environ.get(PASSWORD_ENV)
@@ -473,6 +481,9 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
+    from kg.query.named_graphs import graphs_for_push
+    from kg.query.push import PushError, public_url, push
+
     ontology = read_ontology(args.ontology)
     triples, declared = data_stream(args.exports, args.ontology, args.sources, args.base)
     try:

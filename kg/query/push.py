@@ -25,21 +25,13 @@ from http.client import HTTPException, HTTPMessage
 from typing import IO
 
 from kg.problems import escaped
+from kg.query.defaults import AUTH_SCHEMES, DEFAULT_AT_ONCE, DEFAULT_PUSH_TIMEOUT, PASSWORD_ENV
 from kg.query.named_graphs import NamedGraphs
 
-AUTH_SCHEMES = ("basic", "digest")
-PASSWORD_ENV = "KG_PUSH_PASSWORD"
 _ERROR_BODY_LIMIT = 4000
 _BODY_READ_LIMIT = 16384
 """Bytes of an answer's body read at most: a refusal's message is in its first few (an HTML page's text after
 its head), and a store may send a body without end."""
-DEFAULT_AT_ONCE = 2
-"""Graphs sent at once: into a store on the same two cores, 2 took the 102 graphs of 100,000 synthetic facts
-into Oxigraph in 35 s where 1 took 57 s, and into Virtuoso in 30 s where 1 took 58 s; 3 or 4 did no better, 8
-worse."""
-DEFAULT_PUSH_TIMEOUT = 300.0
-"""Seconds one graph's PUT may take, answer included (the largest graph of 100,000 synthetic facts, 72,005 triples,
-takes a few seconds: all 102 of them went to Virtuoso in 58 s)."""
 
 
 class PushError(Exception):

@@ -29,12 +29,10 @@ from types import FrameType
 
 import pyoxigraph as ox
 
+from kg.query.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT
 from kg.query.guard import Guard, Renewed, bind_address
 from kg.workers import die_with_parent
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7878
-DEFAULT_TIMEOUT = 30.0  # seconds a query may run; the real corpus's competency queries take 0.1 s at most
 _STARTUP_SECONDS = 60.0
 _ENDING_SECONDS = 2.0
 """How long an engine that dropped a connection is given to end before its port is asked whether it still listens:
