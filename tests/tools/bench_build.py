@@ -21,7 +21,7 @@ import shutil
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kg import load
@@ -154,37 +154,47 @@ def _stages(stderr: str) -> dict[str, float]:
     return {m[1].strip(): float(m[2]) for m in re.finditer(r"^  (.+?)\s+([\d.]+) s\b", stderr, re.M)}
 
 
-def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_corpus_options(options: argparse.ArgumentParser) -> None:
+    """The corpora a benchmark runs on (`corpora`)."""
     options.add_argument("--synthetic", type=int, nargs="*", default=[], metavar="FACTS")
     options.add_argument("--real-shaped", type=int, nargs="*", default=[], metavar="FACTS")
     options.add_argument("--corpus", type=Path, help="a sources/ folder of your own (the real one: sources)")
+
+
+def corpora(args: argparse.Namespace, temp: Path) -> Iterator[tuple[str, Path, int]]:
+    """Each corpus `add_corpus_options` asked for, in a folder of its own under `temp` (its sources, and a copy
+    of the ontology): its name, the folder and its facts.  The folder is removed when the next is asked for."""
+    plans: list[tuple[str, int]] = [("corpus", 0)] if args.corpus else []
+    plans += [("synthetic", n) for n in args.synthetic] + [("real-shaped", n) for n in args.real_shaped]
+    for kind, facts in plans:
+        workdir = temp / f"{kind}-{facts}"
+        sources = workdir / "sources"
+        shutil.copytree(ROOT / "ontology", workdir / "ontology")
+        if kind == "corpus":
+            shutil.copytree(args.corpus, sources)
+            name = f"corpus {args.corpus}"
+            facts = count_facts(sources)
+        elif kind == "synthetic":
+            write_corpus(sources, facts)
+            name = "synthetic"
+        else:
+            facts = replicate(ROOT / "sources", max(1, round(facts / count_facts(ROOT / "sources"))), sources)
+            name = "real-shaped (the real sources replicated)"
+        yield name, workdir, facts
+        shutil.rmtree(workdir)
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_corpus_options(options)
     options.add_argument("--runs", type=int, default=3)
     options.add_argument("--timeout", type=float, default=1800, help="seconds one process may take")
     args = options.parse_args()
     if not (args.synthetic or args.real_shaped or args.corpus):
         args.corpus, args.synthetic = ROOT / "sources", [1000, 10_000]
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as temp:
-        plans: list[tuple[str, int]] = []
-        if args.corpus:
-            plans.append(("corpus", 0))
-        plans += [("synthetic", n) for n in args.synthetic] + [("real-shaped", n) for n in args.real_shaped]
-        for kind, facts in plans:
-            workdir = Path(temp) / f"{kind}-{facts}"
-            sources = workdir / "sources"
-            shutil.copytree(ROOT / "ontology", workdir / "ontology")
-            if kind == "corpus":
-                shutil.copytree(args.corpus, sources)
-                name = f"corpus {args.corpus}"
-                facts = count_facts(sources)
-            elif kind == "synthetic":
-                write_corpus(sources, facts)
-                name = "synthetic"
-            else:
-                facts = replicate(ROOT / "sources", max(1, round(facts / count_facts(ROOT / "sources"))), sources)
-                name = "real-shaped (the real sources replicated)"
+        for name, workdir, facts in corpora(args, Path(temp)):
             bench(name, workdir, facts, args.runs, args.timeout)
-            shutil.rmtree(workdir)
 
 
 def count_facts(sources: Path) -> int:

@@ -25,9 +25,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .bench_build import ROOT, count_facts, kg_command, write_corpus
+from .bench_build import ROOT, add_corpus_options, corpora, kg_command
 from .measure import Measured, run_measured
-from .replicate import replicate
 from .stores import VIRTUOSO, oxigraph_store, virtuoso_store
 
 PASSWORD = "bench-Secret-1"
@@ -100,9 +99,7 @@ def bench(name: str, workdir: Path, at_once: list[int], virtuoso: bool) -> None:
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--synthetic", type=int, nargs="*", default=[], metavar="FACTS")
-    options.add_argument("--real-shaped", type=int, nargs="*", default=[], metavar="FACTS")
-    options.add_argument("--corpus", type=Path, help="a sources/ folder of your own (the real one: sources)")
+    add_corpus_options(options)
     options.add_argument("--at-once", type=int, nargs="*", default=[2], metavar="K", help="graphs sent at once")
     options.add_argument("--no-virtuoso", action="store_true", help="only Oxigraph")
     args = options.parse_args()
@@ -110,22 +107,8 @@ def main() -> None:
         args.corpus = ROOT / "sources"
     virtuoso = not args.no_virtuoso and VIRTUOSO is not None
     with tempfile.TemporaryDirectory(prefix="kg-bench-push-") as temp:
-        plans = ([("corpus", 0)] if args.corpus else []) + [("synthetic", n) for n in args.synthetic]
-        for kind, facts in plans + [("real-shaped", n) for n in args.real_shaped]:
-            workdir = Path(temp) / f"{kind}-{facts}"
-            sources = workdir / "sources"
-            shutil.copytree(ROOT / "ontology", workdir / "ontology")
-            if kind == "corpus":
-                shutil.copytree(args.corpus, sources)
-                name = f"corpus {args.corpus} ({count_facts(sources):,} facts)"
-            elif kind == "synthetic":
-                write_corpus(sources, facts)
-                name = f"synthetic ({facts:,} facts)"
-            else:
-                copies = max(1, round(facts / count_facts(ROOT / "sources")))
-                name = f"real-shaped ({replicate(ROOT / 'sources', copies, sources):,} facts)"
-            bench(name, workdir, args.at_once, virtuoso)
-            shutil.rmtree(workdir)
+        for name, workdir, facts in corpora(args, Path(temp)):
+            bench(f"{name}, {facts:,} facts", workdir, args.at_once, virtuoso)
 
 
 if __name__ == "__main__":
