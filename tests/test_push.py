@@ -532,3 +532,22 @@ def test_a_refusal_is_told_at_once_while_another_graph_is_still_being_sent(stub:
     )
     assert status == 1 and "HTTP 500" in err and "Nope" in err
     assert time.monotonic() - started < 10
+
+
+def test_digest_credentials_refused_end_the_push_before_any_body_is_sent(built: Path) -> None:
+    """The PUT after a refused challenge carried a refused answer: Virtuoso closed on it, the body half-sent
+    ("Broken pipe" instead of its 401, now and then)."""
+    DigestStoreStub.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), DigestStoreStub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth"
+    try:
+        status, _, err = kg_push(
+            "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint,
+            "--user", DigestStoreStub.user, "--password", "not-the-password", "--at-once", "1",
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert status == 1 and "HTTP 401" in err and "check --user, the password and --auth" in err, err
+    assert "not-the-password" not in err
+    assert {method for method, *_ in DigestStoreStub.seen} == {"HEAD"}  # no PUT, no body

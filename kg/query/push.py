@@ -35,7 +35,11 @@ its head), and a store may send a body without end."""
 
 
 class PushError(Exception):
-    """The store refused a request (its own message included) or could not be reached."""
+    """The store refused a request (its own message included; `status`, its HTTP status) or could not be reached."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -288,12 +292,19 @@ def put_graph(
     return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout, within)
 
 
-def _ask_challenge(http: urllib.request.OpenerDirector, endpoint: str, graph: str, timeout: float) -> None:
+def _ask_challenge(
+    http: urllib.request.OpenerDirector, endpoint: str, graph: str, secret: str | None, timeout: float
+) -> None:
     """A request without a body (HEAD), for the challenge of a store that asks for Digest credentials
-    (`_DigestAuthHandler`).  What the store answers is left to the PUTs to report."""
+    (`_DigestAuthHandler`).  Credentials it refuses (401) end the push here, before a body is sent: the PUT
+    that followed carried a refused answer, and Virtuoso closed the connection on it half-sent ("Broken
+    pipe" instead of its 401).  Whatever else it answers (a HEAD not implemented) is left to the PUTs."""
     request = urllib.request.Request(graph_url(endpoint, graph), method="HEAD")
-    with contextlib.suppress(PushError):
-        _sent(http, request, f"HEAD <{graph}>", None, timeout)
+    try:
+        _sent(http, request, f"HEAD <{graph}> to {public_url(endpoint)}", secret, timeout)
+    except PushError as error:
+        if error.status == 401:
+            raise
 
 
 def _sent(
@@ -324,7 +335,8 @@ def _sent(
     if isinstance(outcome[0], _Refusal):
         error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else ""
-        raise PushError(f"{what}: HTTP {error.code} {error.reason}{hint}" + (f"\n{message}" if message else ""))
+        told = f"{what}: HTTP {error.code} {error.reason}{hint}" + (f"\n{message}" if message else "")
+        raise PushError(told, error.code)
     try:
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
@@ -365,7 +377,7 @@ def push(
             if http is None:
                 http = own.http = opener(endpoint, credentials)
                 if credentials is not None and credentials.scheme == "digest":
-                    _ask_challenge(http, endpoint, graph, timeout)
+                    _ask_challenge(http, endpoint, graph, secret, timeout)
             left = timeout - (time.monotonic() - started)  # the challenge counts against the graph's time
             if left <= 0:  # (and its request may still hold the connection: it is not used again)
                 raise PushError(f"PUT <{graph}> to {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
@@ -384,6 +396,8 @@ def push(
                     pushed = pushing.result(timeout=0.1)
                     break
                 except TimeoutError:
+                    if pushing.done():  # (the send's own TimeoutError, not the wait's)
+                        raise
                     if refused:
                         raise refused[0] from None
             assert pushed is not None  # (only a graph after a refused one is not sent, and that raised)
