@@ -227,7 +227,7 @@ def graphs_for_push(
             else:
                 unsupported.append(index)
         first_ontology = len(read.subjects)
-        read.read(ontology)
+        read.read(ontology)  # its terms beside the data's (what it adds to the provenance is not looked at again)
     members = {f"{graph_base}article/{article[1:-1].rsplit('/', 1)[-1]}": part for article, part in by_article.items()}
     members[f"{graph_base}ontology"] = list(range(first_ontology, len(read.subjects)))
     if unsupported:
