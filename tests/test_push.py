@@ -179,12 +179,21 @@ def stub() -> Iterator[str]:
     GraphStoreStub.cut_chunked = None
     GraphStoreStub.written = 0
     GraphStoreStub.hold_after_first = False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), GraphStoreStub)
+    with serving(GraphStoreStub) as url:
+        yield url + "/gsp"
+
+
+@contextlib.contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` answering on a free port of 127.0.0.1, in a thread; yields the server's URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/gsp"
-    server.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 def test_basic_auth_is_sent_up_front_and_the_password_comes_from_the_environment(
@@ -446,20 +455,21 @@ class DigestStoreStub(BaseHTTPRequestHandler):
         return
 
 
-def test_digest_credentials_go_with_every_graph_so_its_body_is_sent_once(built: Path) -> None:
+@pytest.fixture
+def digest_store() -> Iterator[str]:
+    """A `DigestStoreStub` on a free port, its record emptied; yields its Graph Store endpoint."""
+    DigestStoreStub.seen = []
+    with serving(DigestStoreStub) as url:
+        yield url + "/sparql-graph-crud-auth"
+
+
+def test_digest_credentials_go_with_every_graph_so_its_body_is_sent_once(built: Path, digest_store: str) -> None:
     """urllib sent each graph without credentials first, and again after the 401: Virtuoso answers the first at
     once and closes, and a large body then failed half-sent (the push of 100,000 facts stopped at a graph)."""
-    DigestStoreStub.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), DigestStoreStub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth"
-    try:
-        status, out, err = kg_push(
-            "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint,
-            "--user", DigestStoreStub.user, "--password", DigestStoreStub.password,
-        )  # fmt: skip
-    finally:
-        server.shutdown()
+    status, out, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", digest_store,
+        "--user", DigestStoreStub.user, "--password", DigestStoreStub.password,
+    )  # fmt: skip
     assert status == 0, err
     seen = DigestStoreStub.seen
     heads = [valid for method, _, valid, _ in seen if method == "HEAD"]
@@ -534,20 +544,13 @@ def test_a_refusal_is_told_at_once_while_another_graph_is_still_being_sent(stub:
     assert time.monotonic() - started < 10
 
 
-def test_digest_credentials_refused_end_the_push_before_any_body_is_sent(built: Path) -> None:
+def test_digest_credentials_refused_end_the_push_before_any_body_is_sent(built: Path, digest_store: str) -> None:
     """The PUT after a refused challenge carried a refused answer: Virtuoso closed on it, the body half-sent
     ("Broken pipe" instead of its 401, now and then)."""
-    DigestStoreStub.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), DigestStoreStub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth"
-    try:
-        status, _, err = kg_push(
-            "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", endpoint,
-            "--user", DigestStoreStub.user, "--password", "not-the-password", "--at-once", "1",
-        )  # fmt: skip
-    finally:
-        server.shutdown()
+    status, _, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", digest_store,
+        "--user", DigestStoreStub.user, "--password", "not-the-password", "--at-once", "1",
+    )  # fmt: skip
     assert status == 1 and "HTTP 401" in err and "check --user, the password and --auth" in err, err
     assert "not-the-password" not in err
     assert {method for method, *_ in DigestStoreStub.seen} == {"HEAD"}  # no PUT, no body
