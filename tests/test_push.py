@@ -24,7 +24,7 @@ import pytest
 
 from kg.cli import main
 from kg.query.named_graphs import graphs_for_push
-from kg.query.push import graph_url, public_url, valid_endpoint
+from kg.query.push import graph_url, public_url, push, requests, valid_endpoint
 from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
@@ -494,8 +494,9 @@ def test_the_push_benchmark_runs_and_finds_in_the_store_what_was_sent() -> None:
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     articles = len(list((root / "sources" / "articles").glob("*.yaml")))
-    pushed = [line for line in result.stdout.splitlines() if "oxigraph serve, bulk, 1 at once" in line]
-    assert len(pushed) == 1 and f" {articles + 1} graphs, " in pushed[0], result.stdout
+    for way in ("put", "quads"):
+        pushed = [line for line in result.stdout.splitlines() if f"oxigraph serve, bulk, {way}, 1 at once" in line]
+        assert len(pushed) == 1 and f" {articles + 1} graphs, " in pushed[0], result.stdout
     assert "STORE HOLDS" not in result.stdout and "split only (--dry-run)" in result.stdout
 
 
@@ -554,3 +555,180 @@ def test_digest_credentials_refused_end_the_push_before_any_body_is_sent(built: 
     assert status == 1 and "HTTP 401" in err and "check --user, the password and --auth" in err, err
     assert "not-the-password" not in err
     assert {method for method, *_ in DigestStoreStub.seen} == {"HEAD"}  # no PUT, no body
+
+
+def test_quads_replace_each_graph_with_what_put_sends_and_leave_other_graphs_alone(
+    oxigraph_store: str, built: Path
+) -> None:
+    """`--quads` (DELETE each graph, then POST them together as N-Quads) gives the store the graphs PUT gives it:
+    a stale triple in an article graph goes, a graph of the store's own stays, and pushing twice changes nothing."""
+    data = read_data(built, ONTOLOGY)
+    expected = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    stale = "<https://example.org/stale> <https://example.org/p> <https://example.org/o> "
+    before = f"{stale}<{expected.names[0]}> .\n{stale}<https://example.org/theirs> .\n".encode()
+    loading = urllib.request.Request(
+        oxigraph_store + "/store", data=before, method="POST", headers={"Content-Type": "application/n-quads"}
+    )
+    urllib.request.urlopen(loading).close()
+    theirs = {
+        "https://example.org/theirs": {
+            next(iter(ox.parse(stale.encode() + b".", format=ox.RdfFormat.N_TRIPLES))).triple
+        }
+    }
+    wanted = {name: canonical(expected.triples(name)) for name in expected.names}
+    for _ in range(2):
+        status, out, err = kg_push(
+            "--exports", str(built), "--ontology", str(ONTOLOGY),
+            "--endpoint", oxigraph_store + "/store?no_transaction", "--quads",
+        )  # fmt: skip
+        assert status == 0, err
+        dump = store_dump(oxigraph_store)
+        assert {name: part for name, part in dump.items() if name in theirs} == theirs
+        assert {name: canonical(part) for name, part in dump.items() if name not in theirs} == wanted
+    assert out.splitlines()[0].startswith(f"POST <{expected.names[0]}>  ")
+    assert out.splitlines()[-1].startswith(f"pushed {len(expected.names)} graphs (")
+
+
+def test_quads_in_many_requests_land_as_in_one(oxigraph_store: str, built: Path) -> None:
+    """Graphs cut into several requests (a few thousand triples each) land whole, each in its own graph."""
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    runs = requests(graphs, 3000)
+    assert len(runs) > 2 and [name for run in runs for name in run] == graphs.names
+    pushed = list(push(oxigraph_store + "/store", graphs, quads=True, per_request=3000))
+    assert [item.graph for item in pushed] == graphs.names and {item.status for item in pushed} == {204}
+    assert {name: canonical(part) for name, part in store_dump(oxigraph_store).items()} == {
+        name: canonical(graphs.triples(name)) for name in graphs.names
+    }
+
+
+def test_requests_hold_at_most_so_many_triples_and_a_larger_graph_alone(built: Path) -> None:
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    largest = max(graphs.size(name) for name in graphs.names)
+    for per_request in (1, 1000, largest - 1, largest, 10**9):
+        runs = requests(graphs, per_request)
+        assert [name for run in runs for name in run] == graphs.names
+        for run in runs:
+            assert len(run) == 1 or sum(graphs.size(name) for name in run) <= per_request
+    assert len(requests(graphs, 10**9)) == 1 and len(requests(graphs, 1)) == len(graphs.names)
+
+
+class QuadsStoreStub(BaseHTTPRequestHandler):
+    """A store that loads N-Quads POSTed to it into their graphs (or, `keeps_nothing`, answers 200 and keeps
+    nothing, as Virtuoso's Graph Store does); GET and DELETE of a graph it does not hold are 404.  Records each
+    request (method, path, body); refuses a POST with `refuse_post`."""
+
+    seen: ClassVar[list[tuple[str, str, bytes]]] = []
+    held: ClassVar[set[str]] = set()
+    refuse_post: ClassVar[int | None] = None
+    keeps_nothing: ClassVar[bool] = False
+
+    def _graph(self) -> str:
+        length = int(self.headers.get("Content-Length") or 0)
+        QuadsStoreStub.seen.append((self.command, self.path, self.rfile.read(length)))
+        return urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph", [""])[0]
+
+    def _answer(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        self._answer(200 if self._graph() in self.held else 404)
+
+    def do_DELETE(self) -> None:
+        graph = self._graph()
+        self._answer(204 if graph in self.held else 404)
+        QuadsStoreStub.held.discard(graph)
+
+    def do_POST(self) -> None:
+        self._graph()
+        if self.refuse_post:
+            return self._answer(self.refuse_post)
+        if not self.keeps_nothing:
+            body = QuadsStoreStub.seen[-1][2]
+            QuadsStoreStub.held |= {str(quad.graph_name.value) for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS)}
+        self._answer(200 if self.keeps_nothing else 204)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def quads_store() -> Iterator[str]:
+    QuadsStoreStub.seen = []
+    QuadsStoreStub.held = set()
+    QuadsStoreStub.refuse_post = None
+    QuadsStoreStub.keeps_nothing = False
+    with serving(QuadsStoreStub) as url:
+        yield url + "/store?no_transaction"
+
+
+def _path(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def test_quads_probe_the_store_then_empty_each_graph_before_posting_its_run(built: Path, quads_store: str) -> None:
+    """First a probe quad is POSTed, read back and deleted; then every graph of a run is DELETEd (404: not held,
+    so empty already) before the run's one POST, whose body is N-Quads naming each graph; the endpoint's own
+    query stays on every request."""
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    pushed = list(push(quads_store, graphs, at_once=1, quads=True, per_request=3000))
+    assert [item.graph for item in pushed] == graphs.names
+    seen, runs = QuadsStoreStub.seen, requests(graphs, 3000)
+    probe = [str(quad.graph_name.value) for quad in ox.parse(seen[0][2], format=ox.RdfFormat.N_QUADS)]
+    assert len(probe) == 1 and probe[0].startswith("urn:uuid:")
+    expected = [("POST", "/store?no_transaction")] + [
+        (method, _path(graph_url(quads_store, probe[0]))) for method in ("GET", "DELETE")
+    ]
+    for run in runs:
+        expected += [("DELETE", _path(graph_url(quads_store, name))) for name in run]
+        expected.append(("POST", "/store?no_transaction"))
+    assert [(method, path) for method, path, _ in seen] == expected
+    for run, body in zip(runs, [body for method, _, body in seen[3:] if method == "POST"], strict=True):
+        quads = list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+        assert [str(quad.graph_name.value) for quad in quads] == [
+            name for name in run for _ in range(graphs.size(name))
+        ]
+    assert QuadsStoreStub.held == set(graphs.names)  # the probe's graph deleted
+
+
+def test_a_store_that_takes_quads_and_keeps_nothing_is_caught_before_any_graph_is_emptied(
+    built: Path, quads_store: str
+) -> None:
+    """Virtuoso's Graph Store answers N-Quads POSTed to it with 200 and keeps nothing: the push would have
+    emptied every graph and loaded none, and said it had pushed them."""
+    QuadsStoreStub.keeps_nothing = True
+    status, out, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", quads_store, "--quads"
+    )
+    assert status == 1 and out == ""
+    assert "the store answered HTTP 200 but holds no graph <urn:uuid:" in err and "push without --quads" in err
+    assert [method for method, _, _ in QuadsStoreStub.seen] == ["POST", "GET"]  # no graph of ours deleted
+
+
+@pytest.mark.parametrize(("refusal", "hint"), [(415, "takes no N-Quads"), (405, "takes no POST")])
+def test_a_store_that_takes_no_quads_is_told_to_be_pushed_without(
+    built: Path, quads_store: str, refusal: int, hint: str
+) -> None:
+    QuadsStoreStub.refuse_post = refusal
+    status, out, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", quads_store, "--quads", "--at-once", "1"
+    )
+    assert status == 1 and out == ""
+    assert err.startswith(f"kg push: POST of a probe quad to {quads_store}: HTTP {refusal}")
+    assert f"{hint} at this endpoint: push without --quads)" in err
+
+
+def test_a_dry_run_with_quads_tells_the_requests(built: Path) -> None:
+    status, out, _ = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", "http://127.0.0.1:9/store", "--quads",
+        "--dry-run",
+    )  # fmt: skip
+    assert status == 0
+    lines = out.splitlines()
+    assert all(line.startswith("would POST <") for line in lines[:-1]) and len(lines) > 3
+    assert lines[-1] == f"{len(lines) - 1} graphs in 1 request for http://127.0.0.1:9/store (dry run: nothing sent)"

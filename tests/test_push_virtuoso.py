@@ -163,3 +163,15 @@ def test_the_servers_refusal_is_shown(virtuoso: Virtuoso, built: Path, ontology:
     assert result.returncode == 1
     assert "HTTP 403" in result.stderr
     assert "Permission denied" in result.stderr  # Virtuoso's message, tags stripped
+
+
+def test_quads_are_refused_before_any_graph_is_emptied(
+    pushed: subprocess.CompletedProcess, virtuoso: Virtuoso, built: Path, ontology: Path
+) -> None:
+    """Virtuoso answers N-Quads POSTed to its Graph Store with 200 and keeps nothing: `--quads` finds that out
+    with a probe and stops before touching the graphs pushed already."""
+    assert pushed.returncode == 0, pushed.stderr
+    result = kg_push(built, ontology, virtuoso.crud, "--user", "dba", "--quads")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "holds no graph <urn:uuid:" in result.stderr and "push without --quads" in result.stderr
+    assert graph_sizes(virtuoso) == pushed_graphs(built, ontology)

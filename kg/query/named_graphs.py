@@ -204,6 +204,14 @@ class NamedGraphs:
         """Graph `name` as N-Triples, UTF-8: what a PUT of it sends."""
         return "".join(self.lines(name)).encode("utf-8")
 
+    def quads(self, names: list[str]) -> bytes:
+        """Graphs `names` as N-Quads, UTF-8, one after the other: what a POST of them together sends."""
+        subjects, predicates, objects = self._read.subjects, self._read.predicates, self._read.objects
+        return b"".join(
+            "".join(f"{subjects[i]} {predicates[i]} {objects[i]} <{name}> .\n" for i in self._members[name]).encode()
+            for name in names
+        )
+
     def triples(self, name: str) -> list[ox.Triple]:
         """Graph `name`'s triples as pyoxigraph objects (for a caller that works on them; the push does not)."""
         return [quad.triple for quad in ox.parse(self.body(name), format=ox.RdfFormat.N_TRIPLES)]

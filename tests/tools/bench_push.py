@@ -1,13 +1,13 @@
 """Benchmark `kg push` into real stores: whole processes, in triples per second.
 
     python -m tests.tools.bench_push [--synthetic N ...] [--real-shaped N ...] [--corpus DIR] [--at-once K ...]
-                                     [--no-virtuoso]
+                                     [--ways put quads] [--no-virtuoso]
 
 For each corpus (as `tests.tools.bench_build` makes them) it builds the exports once, then measures, each as a
 separate `kg push` process:
   - the split alone (`--dry-run`): seconds and peak RSS;
   - the push into a new writable `oxigraph serve` through its bulk loader (`/store?no_transaction`), for each
-    `--at-once` given;
+    `--at-once` given, a PUT per graph and with `--quads` (runs of graphs POSTed as N-Quads), as `--ways` says;
   - the push into a new Virtuoso 7 (Digest credentials, `NumberOfBuffers` 170,000), where `virtuoso-t` is
     installed;
 and checks that each store holds every triple sent (a COUNT over the pushed graphs).  The stores run on the
@@ -78,17 +78,23 @@ def report(label: str, result: Measured, query_url: str | None = None) -> None:
     )
 
 
-def bench(name: str, workdir: Path, at_once: list[int], virtuoso: bool) -> None:
+WAYS = {"put": (), "quads": ("--quads",)}
+"""How `kg push` may send the graphs to Oxigraph: a PUT per graph, or runs of graphs as N-Quads."""
+
+
+def bench(name: str, workdir: Path, at_once: list[int], ways: list[str], virtuoso: bool) -> None:
     built = run_measured(kg_command("build"), workdir, timeout=7200, sample_tree=False)
     if built.status != 0:
         sys.exit(f"kg build failed:\n{built.stderr[-2000:]}")
     print(f"{name}: exports {sum(f.stat().st_size for f in (workdir / 'exports').rglob('*') if f.is_file()):,} B")
     report("split only (--dry-run)", push(workdir, "http://127.0.0.1:9/store", "--dry-run"))
     for count in at_once:
-        with oxigraph_store(workdir / f"oxigraph-{count}") as url:
-            result = push(workdir, url + "/store?no_transaction", "--at-once", str(count))
-            report(f"oxigraph serve, bulk, {count} at once", result, url + "/query")
-        shutil.rmtree(workdir / f"oxigraph-{count}")
+        for way in ways:
+            store = workdir / f"oxigraph-{way}-{count}"
+            with oxigraph_store(store) as url:
+                result = push(workdir, url + "/store?no_transaction", "--at-once", str(count), *WAYS[way])
+                report(f"oxigraph serve, bulk, {way}, {count} at once", result, url + "/query")
+            shutil.rmtree(store)
     if virtuoso:
         (workdir / "virtuoso").mkdir()
         with virtuoso_store(workdir / "virtuoso", PASSWORD, buffers=170_000) as url:
@@ -101,6 +107,9 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_corpus_options(options)
     options.add_argument("--at-once", type=int, nargs="*", default=[2], metavar="K", help="graphs sent at once")
+    options.add_argument(
+        "--ways", nargs="+", choices=WAYS, default=list(WAYS), help="into Oxigraph: a PUT per graph, --quads, or both"
+    )
     options.add_argument("--no-virtuoso", action="store_true", help="only Oxigraph")
     args = options.parse_args()
     if not (args.synthetic or args.real_shaped or args.corpus):
@@ -108,7 +117,7 @@ def main() -> None:
     virtuoso = not args.no_virtuoso and VIRTUOSO is not None
     with tempfile.TemporaryDirectory(prefix="kg-bench-push-") as temp:
         for name, workdir, facts in corpora(args, Path(temp)):
-            bench(f"{name}, {facts:,} facts", workdir, args.at_once, virtuoso)
+            bench(f"{name}, {facts:,} facts", workdir, args.at_once, args.ways, virtuoso)
 
 
 if __name__ == "__main__":
