@@ -482,7 +482,7 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
 
 def cmd_push(args: argparse.Namespace) -> int:
     from kg.query.named_graphs import graphs_for_push
-    from kg.query.push import QUADS_PER_REQUEST, PushError, public_url, push, requests
+    from kg.query.push import QUADS_PER_REQUEST, PushError, public_url, push, quads_requests
 
     ontology = read_ontology(args.ontology)
     triples, declared = data_stream(args.exports, args.ontology, args.sources, args.base)
@@ -495,7 +495,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     if args.dry_run:
         for graph in graphs.names:
             print(f"would {method} <{graph}>  {graphs.size(graph):,} triples")
-        runs = len(requests(graphs, QUADS_PER_REQUEST))
+        runs = len(quads_requests(graphs, QUADS_PER_REQUEST))
         in_requests = f" in {runs} request{'s' if runs > 1 else ''}" if args.quads else ""
         print(f"{len(graphs.names)} graphs{in_requests} for {endpoint} (dry run: nothing sent)")
         return 0

@@ -26,7 +26,7 @@ from kg.ontology_checks import (
     refuse,
 )
 from kg.problems import Problem, Where
-from kg.vocab import KGO, OWL, RDF, RDFS, STANDARD_TERMS, K, missing_terms
+from kg.vocab import COMMENT, KGO, OWL, RDF, RDFS, STANDARD_TERMS, K, missing_terms
 
 USAGES = {K.EventRole: "role", K.ClaimRelation: "relation", K.Qualifier: "qualifier"}
 
@@ -295,7 +295,7 @@ class _Reader:
             classes[name] = OntologyClass(
                 name,
                 self.text(props, RDFS + "label") or name,
-                self.text(props, RDFS + "comment") or "",
+                self.text(props, COMMENT) or "",
                 parents,
                 self.text(props, KGO + K.displayColor),
                 self.text(props, KGO + K.displayShape),
@@ -311,7 +311,7 @@ class _Reader:
             properties[name] = OntologyProperty(
                 name,
                 self.text(props, RDFS + "label") or name,
-                self.text(props, RDFS + "comment") or "",
+                self.text(props, COMMENT) or "",
                 frozenset(usage for kind, usage in USAGES.items() if KGO + kind in types),
                 OWL + "DatatypeProperty" in types,
                 tuple(n for t in props.get(RDFS + "domain", []) for n in self.class_names(t)),  # one (TermChecks)
@@ -336,7 +336,7 @@ class _Reader:
                         self.text(props, KGO + K.displayColor),
                         dashes,
                         self.text(props, KGO + K.displayMark) or "",
-                        self.text(props, RDFS + "comment") or "",
+                        self.text(props, COMMENT) or "",
                     )
                 )
         return tuple(sorted(found, key=lambda m: (m.rank, m.name)))

@@ -140,6 +140,7 @@ def missing_terms(declared: set[str] | frozenset[str]) -> list[str]:
 # Standard terms the code writes, by IRI.
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
+COMMENT = RDFS + "comment"
 ALT_LABEL = SKOS + "altLabel"
 STATEMENT = RDF + "Statement"
 SUBJECT, PREDICATE, OBJECT = RDF + "subject", RDF + "predicate", RDF + "object"

@@ -24,7 +24,7 @@ import pytest
 
 from kg.cli import main
 from kg.query.named_graphs import graphs_for_push
-from kg.query.push import graph_url, public_url, push, requests, valid_endpoint
+from kg.query.push import graph_url, public_url, push, quads_requests, valid_endpoint
 from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
@@ -593,7 +593,7 @@ def test_quads_in_many_requests_land_as_in_one(oxigraph_store: str, built: Path)
     """Graphs cut into several requests (a few thousand triples each) land whole, each in its own graph."""
     data = read_data(built, ONTOLOGY)
     graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
-    runs = requests(graphs, 3000)
+    runs = quads_requests(graphs, 3000)
     assert len(runs) > 2 and [name for run in runs for name in run] == graphs.names
     pushed = list(push(oxigraph_store + "/store", graphs, quads=True, per_request=3000))
     assert [item.graph for item in pushed] == graphs.names and {item.status for item in pushed} == {204}
@@ -607,11 +607,11 @@ def test_requests_hold_at_most_so_many_triples_and_a_larger_graph_alone(built: P
     graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
     largest = max(graphs.size(name) for name in graphs.names)
     for per_request in (1, 1000, largest - 1, largest, 10**9):
-        runs = requests(graphs, per_request)
+        runs = quads_requests(graphs, per_request)
         assert [name for run in runs for name in run] == graphs.names
         for run in runs:
             assert len(run) == 1 or sum(graphs.size(name) for name in run) <= per_request
-    assert len(requests(graphs, 10**9)) == 1 and len(requests(graphs, 1)) == len(graphs.names)
+    assert len(quads_requests(graphs, 10**9)) == 1 and len(quads_requests(graphs, 1)) == len(graphs.names)
 
 
 class QuadsStoreStub(BaseHTTPRequestHandler):
@@ -620,9 +620,10 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
     request (method, path, body); refuses a POST with `refuse_post`."""
 
     seen: ClassVar[list[tuple[str, str, bytes]]] = []
-    held: ClassVar[set[str]] = set()
+    held: ClassVar[dict[str, list[ox.Triple]]] = {}
     refuse_post: ClassVar[int | None] = None
     keeps_nothing: ClassVar[bool] = False
+    any_graph: ClassVar[bool] = False  # a GET of a graph it does not hold answers 200, empty
 
     def _graph(self) -> str:
         length = int(self.headers.get("Content-Length") or 0)
@@ -635,12 +636,20 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
-        self._answer(200 if self._graph() in self.held else 404)
+        graph = self._graph()
+        if graph not in self.held:
+            return self._answer(200 if self.any_graph else 404)
+        body = "".join(f"{triple} .\n" for triple in self.held[graph]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/n-triples")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_DELETE(self) -> None:
         graph = self._graph()
         self._answer(204 if graph in self.held else 404)
-        QuadsStoreStub.held.discard(graph)
+        QuadsStoreStub.held.pop(graph, None)
 
     def do_POST(self) -> None:
         self._graph()
@@ -648,7 +657,8 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
             return self._answer(self.refuse_post)
         if not self.keeps_nothing:
             body = QuadsStoreStub.seen[-1][2]
-            QuadsStoreStub.held |= {str(quad.graph_name.value) for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS)}
+            for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS):
+                QuadsStoreStub.held.setdefault(str(quad.graph_name.value), []).append(quad.triple)
         self._answer(200 if self.keeps_nothing else 204)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -658,9 +668,10 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
 @pytest.fixture
 def quads_store() -> Iterator[str]:
     QuadsStoreStub.seen = []
-    QuadsStoreStub.held = set()
+    QuadsStoreStub.held = {}
     QuadsStoreStub.refuse_post = None
     QuadsStoreStub.keeps_nothing = False
+    QuadsStoreStub.any_graph = False
     with serving(QuadsStoreStub) as url:
         yield url + "/store?no_transaction"
 
@@ -678,7 +689,7 @@ def test_quads_probe_the_store_then_empty_each_graph_before_posting_its_run(buil
     graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
     pushed = list(push(quads_store, graphs, at_once=1, quads=True, per_request=3000))
     assert [item.graph for item in pushed] == graphs.names
-    seen, runs = QuadsStoreStub.seen, requests(graphs, 3000)
+    seen, runs = QuadsStoreStub.seen, quads_requests(graphs, 3000)
     probe = [str(quad.graph_name.value) for quad in ox.parse(seen[0][2], format=ox.RdfFormat.N_QUADS)]
     assert len(probe) == 1 and probe[0].startswith("urn:uuid:")
     expected = [("POST", "/store?no_transaction")] + [
@@ -693,15 +704,18 @@ def test_quads_probe_the_store_then_empty_each_graph_before_posting_its_run(buil
         assert [str(quad.graph_name.value) for quad in quads] == [
             name for name in run for _ in range(graphs.size(name))
         ]
-    assert QuadsStoreStub.held == set(graphs.names)  # the probe's graph deleted
+    assert list(QuadsStoreStub.held) == graphs.names  # the probe's graph deleted
 
 
+@pytest.mark.parametrize("any_graph", [False, True], ids=["graph-not-found", "any-graph-empty"])
 def test_a_store_that_takes_quads_and_keeps_nothing_is_caught_before_any_graph_is_emptied(
-    built: Path, quads_store: str
+    built: Path, quads_store: str, any_graph: bool
 ) -> None:
     """Virtuoso's Graph Store answers N-Quads POSTed to it with 200 and keeps nothing: the push would have
-    emptied every graph and loaded none, and said it had pushed them."""
+    emptied every graph and loaded none, and said it had pushed them.  Caught whether the store then says it
+    holds no such graph (404) or answers an empty one."""
     QuadsStoreStub.keeps_nothing = True
+    QuadsStoreStub.any_graph = any_graph
     status, out, err = kg_push(
         "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", quads_store, "--quads"
     )

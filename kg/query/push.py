@@ -31,18 +31,17 @@ from typing import IO
 from kg.problems import escaped
 from kg.query.defaults import AUTH_SCHEMES, DEFAULT_AT_ONCE, DEFAULT_PUSH_TIMEOUT, PASSWORD_ENV
 from kg.query.named_graphs import NamedGraphs
-from kg.vocab import RDFS
+from kg.vocab import COMMENT
 
 QUADS_PER_REQUEST = 200_000
 """Triples sent in one request at most with `quads` (a larger graph goes alone): a request costs Oxigraph's bulk
-loader 15 to 40 ms however small (2,476 graphs of 2,600 triples on average spent most of their push there), and
+loader 15 to 40 ms however small (the 2,466 graphs of 100,000 real-shaped facts spent most of their push there), and
 200,000 triples (about 40 MB of N-Quads) take it about a second; two such bodies are held at once."""
 _QUADS_REFUSED = {
     400: " (--quads: does the store take N-Quads POSTed to this endpoint? If not, push without --quads)",
     405: " (--quads: the store takes no POST at this endpoint: push without --quads)",
     415: " (--quads: the store takes no N-Quads at this endpoint: push without --quads)",
 }
-RDFS_COMMENT = RDFS + "comment"
 _ERROR_BODY_LIMIT = 4000
 _BODY_READ_LIMIT = 16384
 """Bytes of an answer's body read at most: a refusal's message is in its first few (an HTML page's text after
@@ -264,14 +263,23 @@ def _refusal(error: urllib.error.HTTPError) -> _Refusal:
             return _Refusal(error, b"")
 
 
-def _answer(http: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float) -> int | _Refusal:
-    """The store's status for `request`, or its refusal; only the start of the body is read, as it could be
+@dataclass(frozen=True)
+class _Answer:
+    """A store's status, and the start of its body (`_BODY_READ_LIMIT` bytes at most; empty if cut off)."""
+
+    status: int
+    body: bytes
+
+
+def _answer(http: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float) -> _Answer | _Refusal:
+    """The store's answer to `request`, or its refusal; only the start of the body is read, as it could be
     endless."""
     try:
         with http.open(request, timeout=timeout) as response:
+            body = b""
             with contextlib.suppress(OSError, HTTPException):  # the status says it all: a body cut
-                response.read(_BODY_READ_LIMIT)  # off (IncompleteRead, a reset) changes nothing
-            return int(response.status)
+                body = response.read(_BODY_READ_LIMIT)  # off (IncompleteRead, a reset) changes nothing
+            return _Answer(int(response.status), body)
     except urllib.error.HTTPError as error:
         return _refusal(error)
 
@@ -304,7 +312,7 @@ def put_graph(
     N-Triples is Turtle) within `timeout` seconds, or `within` if less is left of it; returns the HTTP status."""
     headers = {"Content-Type": "text/turtle; charset=utf-8"}
     request = urllib.request.Request(graph_url(endpoint, graph), data=body, method="PUT", headers=headers)
-    return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout, within)
+    return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout, within).status
 
 
 def post_quads(
@@ -330,36 +338,40 @@ def post_quads(
     what = f"POST <{names[0]}>" if len(names) == 1 else f"POST <{names[0]}> and {len(names) - 1} more graphs"
     headers = {"Content-Type": "application/n-quads; charset=utf-8"}
     request = urllib.request.Request(endpoint, data=graphs.quads(names), method="POST", headers=headers)
-    return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout, hints=_QUADS_REFUSED)
+    return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout, hints=_QUADS_REFUSED).status
 
 
 def probe_quads(http: urllib.request.OpenerDirector, endpoint: str, secret: str | None, timeout: float) -> None:
     """Check, before any graph is touched, that the store loads N-Quads POSTed to `endpoint` into their named
-    graphs: one quad is POSTed into a graph of its own (a new `urn:uuid:` IRI), the graph is read back with GET,
-    then DELETEd.  Virtuoso's Graph Store answers such a POST with 200 and keeps nothing: without this, every
-    graph would have been emptied and none loaded.  PushError when the store refuses or lost the quad."""
+    graphs: one quad is POSTed into a graph of its own (a new `urn:uuid:` IRI), the graph is read back with GET
+    (it must hold the quad's text), then DELETEd.  Virtuoso's Graph Store answers such a POST with 200 and keeps
+    nothing: without this, every graph would have been emptied and none loaded.  PushError when the store
+    refuses or lost the quad."""
     graph = f"urn:uuid:{uuid.uuid4()}"
-    quad = f'<{graph}> <{RDFS_COMMENT}> "kg push --quads: a probe, deleted at once" <{graph}> .\n'
+    marker = f"kg push --quads: a probe into {graph}, deleted at once"
+    quad = f'<{graph}> <{COMMENT}> "{marker}" <{graph}> .\n'
     headers = {"Content-Type": "application/n-quads; charset=utf-8"}
     posting = urllib.request.Request(endpoint, data=quad.encode(), method="POST", headers=headers)
     where = public_url(endpoint)
-    status = _sent(http, posting, f"POST of a probe quad to {where}", secret, timeout, hints=_QUADS_REFUSED)
+    posted = _sent(http, posting, f"POST of a probe quad to {where}", secret, timeout, hints=_QUADS_REFUSED)
     reading = urllib.request.Request(graph_url(endpoint, graph), headers={"Accept": "application/n-triples"})
     try:
-        _sent(http, reading, f"GET <{graph}> at {where}", secret, timeout)
+        held = marker.encode() in _sent(http, reading, f"GET <{graph}> at {where}", secret, timeout).body
     except PushError as error:
         if error.status != 404:
             raise
+        held = False
+    if not held:
         raise PushError(
-            f"POST of a probe quad to {where}: the store answered HTTP {status} but holds no graph <{graph}> after "
-            "it: it does not load N-Quads sent there into their named graphs (Virtuoso's Graph Store does not); "
-            "push without --quads"
-        ) from None
+            f"POST of a probe quad to {where}: the store answered HTTP {posted.status} but holds no graph <{graph}> "
+            "after it: it does not load N-Quads sent there into their named graphs (Virtuoso's Graph Store does "
+            "not); push without --quads"
+        )
     deleting = urllib.request.Request(graph_url(endpoint, graph), method="DELETE")
     _sent(http, deleting, f"DELETE <{graph}> at {where}", secret, timeout)
 
 
-def requests(graphs: NamedGraphs, per_request: int) -> list[list[str]]:
+def quads_requests(graphs: NamedGraphs, per_request: int) -> list[list[str]]:
     """The graphs, in order, cut into runs of at most `per_request` triples; a larger graph is a run alone."""
     runs: list[list[str]] = []
     size = per_request
@@ -395,13 +407,13 @@ def _sent(
     timeout: float,
     within: float | None = None,
     hints: dict[int, str] | None = None,
-) -> int:
-    """The store's status for `request`; PushError, saying `what` was sent, when it refuses or does not answer
+) -> _Answer:
+    """The store's answer to `request`; PushError, saying `what` was sent, when it refuses or does not answer
     (followed by the hint `hints` holds for its status, if any).
     The request, answer included, must be done within `timeout` seconds: a socket's own timeout bounds each
     wait only, and a store that sends a byte now and then (or accepts and never answers on a connection kept
     open) would hold it forever.  So a refusal's body is read there too (`_answer`)."""
-    outcome: list[int | _Refusal | BaseException] = []
+    outcome: list[_Answer | _Refusal | BaseException] = []
 
     def send() -> None:
         try:
@@ -440,7 +452,7 @@ def push(
     (PushError, raised at once: no graph is started after it, but one being sent beside it, at most `at_once` - 1
     of them, may still land), or before the first for an endpoint that is no http(s) URL (`valid_endpoint`).
     With `quads`, the store is first checked to load N-Quads into named graphs (`probe_quads`), then each
-    request is a run of graphs (`requests`, of `per_request` triples at most) sent by `post_quads`, and each
+    request is a run of graphs (`quads_requests`, of `per_request` triples at most) sent by `post_quads`, and each
     graph of a run is yielded when the run lands.
 
     Each request's body is written by the thread that sends it, only then (at most `at_once` are held): while
@@ -483,7 +495,7 @@ def push(
         if credentials is not None and credentials.scheme == "digest":
             _ask_challenge(probing, endpoint, graphs.names[0], secret, timeout)
         probe_quads(probing, endpoint, secret, timeout)
-    runs = requests(graphs, per_request) if quads else [[name] for name in graphs.names]
+    runs = quads_requests(graphs, per_request) if quads else [[name] for name in graphs.names]
     senders = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="kg-push")
     finished = False
     try:
