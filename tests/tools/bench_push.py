@@ -67,13 +67,13 @@ def stored(query_url: str) -> int:
 def report(label: str, result: Measured, query_url: str | None = None) -> None:
     found = _PUSHED.search(result.stdout)
     if found is None:
-        print(f"  {label:34s} {result.seconds:8.1f} s   peak {result.peak_mb:6.0f} MB")
+        print(f"  {label:40s} {result.seconds:8.1f} s   peak {result.peak_mb:6.0f} MB")
         return
     graphs, triples = int(found.group(1)), int(found.group(2).replace(",", ""))
     held = stored(query_url) if query_url else triples
     check = "" if held == triples else f"   STORE HOLDS {held:,}"
     print(
-        f"  {label:34s} {result.seconds:8.1f} s   {triples / result.seconds:9,.0f} triples/s   "
+        f"  {label:40s} {result.seconds:8.1f} s   {triples / result.seconds:9,.0f} triples/s   "
         f"{graphs:,} graphs, {triples:,} triples   peak {result.peak_mb:6.0f} MB{check}"
     )
 
