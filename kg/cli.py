@@ -41,6 +41,7 @@ from kg.query.defaults import (
     DEFAULT_PUSH_TIMEOUT,
     DEFAULT_TIMEOUT,
     PASSWORD_ENV,
+    QUADS_PER_REQUEST,
 )
 from kg.query.sparql import RESULT_FORMATS, QueryError, render, run, written_format
 from kg.query.store import EXPORT, data_stream, graph_files, open_store, read_ontology, stale_input
@@ -337,6 +338,7 @@ _some_seconds = partial(_within, read=float, low=0, high=_LONGEST_WAIT, what="a 
 _count = partial(_within, read=int, low=0, high=math.inf, what="a number of errors (0: all)")
 _port = partial(_within, read=int, low=0, high=65535, what="a port (0 to 65535; 0: any free one)")
 _at_once = partial(_within, read=int, low=1, high=64, what="a number of graphs from 1 to 64")
+_quads_per_request = partial(_within, read=int, low=1, high=math.inf, what="a number of triples above 0")
 
 
 def _endpoint(text: str) -> str:
@@ -482,7 +484,7 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
 
 def cmd_push(args: argparse.Namespace) -> int:
     from kg.query.named_graphs import graphs_for_push
-    from kg.query.push import QUADS_PER_REQUEST, PushError, public_url, push, quads_requests
+    from kg.query.push import PushError, public_url, push, quads_requests
 
     ontology = read_ontology(args.ontology)
     triples, declared = data_stream(args.exports, args.ontology, args.sources, args.base)
@@ -495,13 +497,14 @@ def cmd_push(args: argparse.Namespace) -> int:
     if args.dry_run:
         for graph in graphs.names:
             print(f"would {method} <{graph}>  {graphs.size(graph):,} triples")
-        runs = len(quads_requests(graphs, QUADS_PER_REQUEST))
-        in_requests = f" in {runs} request{'s' if runs > 1 else ''}" if args.quads else ""
-        print(f"{len(graphs.names)} graphs{in_requests} for {endpoint} (dry run: nothing sent)")
+        posts = len(quads_requests(graphs, args.quads)) if args.quads else 0
+        in_posts = f" in {posts} POST{'s' if posts > 1 else ''} of N-Quads" if posts else ""
+        print(f"{len(graphs.names)} graphs{in_posts} for {endpoint} (dry run: nothing sent)")
         return 0
     try:
         pushed = 0
-        for item in push(args.endpoint, graphs, _credentials(args), args.timeout, args.at_once, args.quads):
+        quads = {"quads": True, "per_request": args.quads} if args.quads else {}
+        for item in push(args.endpoint, graphs, _credentials(args), args.timeout, args.at_once, **quads):
             print(f"{method} <{item.graph}>  {item.triples:,} triples  HTTP {item.status}", flush=True)
             pushed += item.triples
     except PushError as error:
@@ -710,9 +713,13 @@ def parser() -> argparse.ArgumentParser:
     push_parser.add_argument("--dry-run", action="store_true", help="list the graphs and their sizes; send nothing")
     push_parser.add_argument(
         "--quads",
-        action="store_true",
+        type=_quads_per_request,
+        nargs="?",
+        const=QUADS_PER_REQUEST,
+        metavar="TRIPLES",
         help="send many graphs per request: each emptied with DELETE ?graph=, then POSTed together to the endpoint "
-        "as N-Quads (for a store that loads a dataset sent there, such as Oxigraph: far fewer requests)",
+        f"as N-Quads, up to TRIPLES a request (default: {QUADS_PER_REQUEST:,}; a larger graph alone), for a store "
+        "that loads a dataset sent there, such as Oxigraph: far fewer requests",
     )
     push_parser.add_argument(
         "--at-once",
@@ -726,7 +733,7 @@ def parser() -> argparse.ArgumentParser:
         type=_some_seconds,
         default=DEFAULT_PUSH_TIMEOUT,
         metavar="SECONDS",
-        help=f"give up on a graph the store has not taken in this long (default: {DEFAULT_PUSH_TIMEOUT:g})",
+        help=f"give up on a request the store has not answered in this long (default: {DEFAULT_PUSH_TIMEOUT:g})",
     )
     return main_parser
 

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import main
-from kg.query.named_graphs import graphs_for_push
-from kg.query.push import graph_url, public_url, push, quads_requests, valid_endpoint
+from kg.query.named_graphs import NamedGraphs, _Read, graphs_for_push
+from kg.query.push import PushError, graph_url, public_url, push, quads_requests, valid_endpoint
 from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
@@ -590,12 +590,13 @@ def test_quads_replace_each_graph_with_what_put_sends_and_leave_other_graphs_alo
 
 
 def test_quads_in_many_requests_land_as_in_one(oxigraph_store: str, built: Path) -> None:
-    """Graphs cut into several requests (a few thousand triples each) land whole, each in its own graph."""
+    """Graphs cut into several requests, some of several graphs, land whole, each in its own graph."""
     data = read_data(built, ONTOLOGY)
     graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
-    runs = quads_requests(graphs, 3000)
-    assert len(runs) > 2 and [name for run in runs for name in run] == graphs.names
-    pushed = list(push(oxigraph_store + "/store", graphs, quads=True, per_request=3000))
+    per_request = graphs.size(graphs.names[0]) + graphs.size(graphs.names[1])
+    runs = quads_requests(graphs, per_request)
+    assert len(runs) > 2 and len(runs[0]) == 2 and [name for run in runs for name in run] == graphs.names
+    pushed = list(push(oxigraph_store + "/store", graphs, quads=True, per_request=per_request))
     assert [item.graph for item in pushed] == graphs.names and {item.status for item in pushed} == {204}
     assert {name: canonical(part) for name, part in store_dump(oxigraph_store).items()} == {
         name: canonical(graphs.triples(name)) for name in graphs.names
@@ -614,6 +615,32 @@ def test_requests_hold_at_most_so_many_triples_and_a_larger_graph_alone(built: P
     assert len(quads_requests(graphs, 10**9)) == 1 and len(quads_requests(graphs, 1)) == len(graphs.names)
 
 
+def test_a_graph_without_triples_first_makes_a_request_too() -> None:
+    """`quads_requests` opened a run only when a graph overflowed the last: a first graph of no triples had none
+    (IndexError, in every dry run)."""
+    read = _Read()
+    read.read(ox.parse(b"<urn:s> <urn:p> <urn:o> .\n", format=ox.RdfFormat.N_TRIPLES))
+    graphs = NamedGraphs(read, {"urn:empty": [], "urn:one": [0]})
+    assert quads_requests(graphs, 1) == [["urn:empty", "urn:one"]]
+    assert quads_requests(graphs, 10) == [["urn:empty", "urn:one"]]
+
+
+def test_a_blank_node_in_two_graphs_of_one_request_is_two_nodes_as_when_each_is_put() -> None:
+    """In one N-Quads document `_:b` is one node across its graphs; each graph PUT alone has its own."""
+    read = _Read()
+    triples = b'_:b <urn:p> _:c .\n<urn:s> <urn:q> "_:b is text" .\n'
+    read.read(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+    graphs = NamedGraphs(read, {"urn:a": [0, 1], "urn:b": [0, 1]})
+    quads = list(ox.parse(graphs.quads(["urn:a", "urn:b"]), format=ox.RdfFormat.N_QUADS))
+    by_graph = {str(quad.graph_name.value): quad for quad in quads if isinstance(quad.subject, ox.BlankNode)}
+    assert (
+        by_graph["urn:a"].subject != by_graph["urn:b"].subject and by_graph["urn:a"].object != by_graph["urn:b"].object
+    )
+    assert {str(quad.object.value) for quad in quads if isinstance(quad.object, ox.Literal)} == {"_:b is text"}
+    alone = [list(ox.parse(graphs.body(name), format=ox.RdfFormat.N_TRIPLES)) for name in ("urn:a", "urn:b")]
+    assert [len(part) for part in alone] == [2, 2]
+
+
 class QuadsStoreStub(BaseHTTPRequestHandler):
     """A store that loads N-Quads POSTed to it into their graphs (or, `keeps_nothing`, answers 200 and keeps
     nothing, as Virtuoso's Graph Store does); GET and DELETE of a graph it does not hold are 404.  Records each
@@ -622,6 +649,9 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
     seen: ClassVar[list[tuple[str, str, bytes]]] = []
     held: ClassVar[dict[str, list[ox.Triple]]] = {}
     refuse_post: ClassVar[int | None] = None
+    refuse_post_over: ClassVar[int] = 10**12  # bytes: a larger POST is refused with 413, as a proxy's limit would
+    refuse_put: ClassVar[bool] = False
+    slow_to_delete: ClassVar[set[str]] = set()  # graphs whose DELETE takes a second
     keeps_nothing: ClassVar[bool] = False
     any_graph: ClassVar[bool] = False  # a GET of a graph it does not hold answers 200, empty
 
@@ -648,13 +678,24 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         graph = self._graph()
+        time.sleep(1.0 if graph in self.slow_to_delete else 0.0)
         self._answer(204 if graph in self.held else 404)
         QuadsStoreStub.held.pop(graph, None)
+
+    def do_PUT(self) -> None:
+        graph = self._graph()
+        if self.refuse_put:
+            return self._answer(500)
+        body = QuadsStoreStub.seen[-1][2]
+        QuadsStoreStub.held[graph] = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+        self._answer(201)
 
     def do_POST(self) -> None:
         self._graph()
         if self.refuse_post:
             return self._answer(self.refuse_post)
+        if len(QuadsStoreStub.seen[-1][2]) > self.refuse_post_over:
+            return self._answer(413)
         if not self.keeps_nothing:
             body = QuadsStoreStub.seen[-1][2]
             for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS):
@@ -670,6 +711,9 @@ def quads_store() -> Iterator[str]:
     QuadsStoreStub.seen = []
     QuadsStoreStub.held = {}
     QuadsStoreStub.refuse_post = None
+    QuadsStoreStub.refuse_post_over = 10**12
+    QuadsStoreStub.refuse_put = False
+    QuadsStoreStub.slow_to_delete = set()
     QuadsStoreStub.keeps_nothing = False
     QuadsStoreStub.any_graph = False
     with serving(QuadsStoreStub) as url:
@@ -721,7 +765,11 @@ def test_a_store_that_takes_quads_and_keeps_nothing_is_caught_before_any_graph_i
     )
     assert status == 1 and out == ""
     assert "the store answered HTTP 200 but holds no graph <urn:uuid:" in err and "push without --quads" in err
-    assert [method for method, _, _ in QuadsStoreStub.seen] == ["POST", "GET"]  # no graph of ours deleted
+    probe = str(next(iter(ox.parse(QuadsStoreStub.seen[0][2], format=ox.RdfFormat.N_QUADS))).graph_name.value)
+    assert [(method, path) for method, path, _ in QuadsStoreStub.seen] == [  # no graph of ours deleted
+        ("POST", "/store?no_transaction"),
+        *[(method, _path(graph_url(quads_store, probe))) for method in ("GET", "DELETE")],
+    ]
 
 
 @pytest.mark.parametrize(("refusal", "hint"), [(415, "takes no N-Quads"), (405, "takes no POST")])
@@ -737,12 +785,82 @@ def test_a_store_that_takes_no_quads_is_told_to_be_pushed_without(
     assert f"{hint} at this endpoint: push without --quads)" in err
 
 
-def test_a_dry_run_with_quads_tells_the_requests(built: Path) -> None:
+@pytest.mark.parametrize("given", [[], ["5000"]])
+def test_a_dry_run_with_quads_tells_the_posts(built: Path, given: list[str]) -> None:
+    data = read_data(built, ONTOLOGY)
+    runs = len(
+        quads_requests(graphs_for_push(data.triples, data.ontology, GRAPH_BASE), int((given or ["10000000"])[0]))
+    )
+    posts = "1 POST" if not given else f"{runs} POSTs"
+    assert runs > 1 if given else runs == 1
     status, out, _ = kg_push(
         "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", "http://127.0.0.1:9/store", "--quads",
-        "--dry-run",
+        *given, "--dry-run",
     )  # fmt: skip
     assert status == 0
     lines = out.splitlines()
-    assert all(line.startswith("would POST <") for line in lines[:-1]) and len(lines) > 3
-    assert lines[-1] == f"{len(lines) - 1} graphs in 1 request for http://127.0.0.1:9/store (dry run: nothing sent)"
+    assert all(line.startswith("would POST <") for line in lines[:-1]) and len(lines) == 7
+    assert lines[-1] == f"6 graphs in {posts} of N-Quads for http://127.0.0.1:9/store (dry run: nothing sent)"
+
+
+@pytest.mark.parametrize("given", ["0", "-3", "many", "1.5"])
+def test_quads_take_a_number_of_triples_above_0(given: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["push", "--endpoint", "http://127.0.0.1:9/x", "--quads", given])
+    assert stopped.value.code == 2
+    assert f"'{given}' is not a number of triples above 0" in capsys.readouterr().err
+
+
+def _held_by_put(stub: str, graphs: NamedGraphs) -> None:
+    """The stub made to hold `graphs` as a push without --quads leaves them."""
+    assert [item.status for item in push(stub, graphs)] == [201] * len(graphs.names)
+
+
+def test_a_run_refused_after_its_graphs_were_emptied_puts_them_back(built: Path, quads_store: str) -> None:
+    """A POST refused (413: too large for a proxy in front of the store) left every graph of its run empty,
+    emptied by the DELETEs before it: each is now sent again with PUT, and the push still ends in the error."""
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    _held_by_put(quads_store, graphs)
+    QuadsStoreStub.refuse_post_over = 1000  # the probe goes through, no run does
+    status, out, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", quads_store, "--quads", "--at-once", "1"
+    )
+    assert status == 1 and out == ""
+    assert "more graphs to" in err and ": HTTP 413 " in err
+    assert err.rstrip().endswith(f"(the {len(graphs.names)} graphs emptied for it were sent again with PUT)")
+    assert {name: canonical(triples) for name, triples in QuadsStoreStub.held.items()} == {
+        name: canonical(graphs.triples(name)) for name in graphs.names
+    }
+
+
+def test_graphs_left_empty_by_a_refused_run_are_named(built: Path, quads_store: str) -> None:
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    _held_by_put(quads_store, graphs)
+    QuadsStoreStub.refuse_post_over, QuadsStoreStub.refuse_put = 1000, True
+    status, _, err = kg_push(
+        "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", quads_store, "--quads", "--at-once", "1"
+    )
+    assert status == 1 and not QuadsStoreStub.held
+    shown = ", ".join(f"<{name}>" for name in graphs.names[:3])
+    assert err.rstrip().endswith(
+        f"({len(graphs.names)} graphs emptied for it are empty in the store: {shown} and 3 more; push again)"
+    )
+
+
+def test_after_a_refusal_the_runs_under_way_are_finished(built: Path, quads_store: str) -> None:
+    """With --at-once 2, a run refused while the other was still emptying its graphs: the push waited for neither,
+    and the process's exit cut the other run between its DELETEs and its POST, its graphs left empty."""
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    _held_by_put(quads_store, graphs)
+    runs = quads_requests(graphs, 1)
+    QuadsStoreStub.refuse_post_over, QuadsStoreStub.slow_to_delete = 1000, set(runs[1])
+    with pytest.raises(PushError):
+        list(push(quads_store, graphs, at_once=2, quads=True, per_request=1))
+    seen_then = [method for method, _, _ in QuadsStoreStub.seen[len(graphs.names) + 3 :]]
+    assert seen_then.count("POST") == 2  # the second run was finished (and, refused too, put back), no other started
+    assert {name: canonical(triples) for name, triples in QuadsStoreStub.held.items()} == {
+        name: canonical(graphs.triples(name)) for name in graphs.names
+    }

@@ -32,6 +32,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -205,16 +206,29 @@ class NamedGraphs:
         return "".join(self.lines(name)).encode("utf-8")
 
     def quads(self, names: list[str]) -> bytes:
-        """Graphs `names` as N-Quads, UTF-8, one after the other: what a POST of them together sends."""
+        """Graphs `names` as N-Quads, UTF-8, one after the other: what a POST of them together sends.  A blank
+        node is one node across a document's graphs, where each graph PUT alone has its own: so its label is
+        made its graph's own here too (`_:b` → `_:g1_b` in the second graph).  The graph holds none today (the
+        ontology's graph does), so the relabelling runs only where a body holds a blank node's `_:`."""
         subjects, predicates, objects = self._read.subjects, self._read.predicates, self._read.objects
-        return b"".join(
-            "".join(f"{subjects[i]} {predicates[i]} {objects[i]} <{name}> .\n" for i in self._members[name]).encode()
-            for name in names
-        )
+        bodies = []
+        for place, name in enumerate(names):
+            members = self._members[name]
+            text = "".join(f"{subjects[i]} {predicates[i]} {objects[i]} <{name}> .\n" for i in members)
+            if "_:" in text:  # a blank node, or a literal's text
+                own = partial(_own_blank_node, f"_:g{place}_")
+                text = "".join(f"{own(subjects[i])} {predicates[i]} {own(objects[i])} <{name}> .\n" for i in members)
+            bodies.append(text.encode())
+        return b"".join(bodies)
 
     def triples(self, name: str) -> list[ox.Triple]:
         """Graph `name`'s triples as pyoxigraph objects (for a caller that works on them; the push does not)."""
         return [quad.triple for quad in ox.parse(self.body(name), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _own_blank_node(prefix: str, term: str) -> str:
+    """`term` (N-Triples), a blank node's label after `prefix` (`_:g1_`)."""
+    return prefix + term[2:] if term.startswith("_:") else term
 
 
 def graphs_for_push(

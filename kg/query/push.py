@@ -29,14 +29,10 @@ from http.client import HTTPException, HTTPMessage
 from typing import IO
 
 from kg.problems import escaped
-from kg.query.defaults import AUTH_SCHEMES, DEFAULT_AT_ONCE, DEFAULT_PUSH_TIMEOUT, PASSWORD_ENV
+from kg.query.defaults import AUTH_SCHEMES, DEFAULT_AT_ONCE, DEFAULT_PUSH_TIMEOUT, PASSWORD_ENV, QUADS_PER_REQUEST
 from kg.query.named_graphs import NamedGraphs
 from kg.vocab import COMMENT
 
-QUADS_PER_REQUEST = 200_000
-"""Triples sent in one request at most with `quads` (a larger graph goes alone): a request costs Oxigraph's bulk
-loader 15 to 40 ms however small (the 2,466 graphs of 100,000 real-shaped facts spent most of their push there), and
-200,000 triples (about 40 MB of N-Quads) take it about a second; two such bodies are held at once."""
 _QUADS_REFUSED = {
     400: " (--quads: does the store take N-Quads POSTed to this endpoint? If not, push without --quads)",
     405: " (--quads: the store takes no POST at this endpoint: push without --quads)",
@@ -54,6 +50,10 @@ class PushError(Exception):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
+
+
+class NoAnswer(PushError):
+    """The store did not answer a request within `--timeout`: it may still be carrying it out."""
 
 
 @dataclass(frozen=True)
@@ -326,19 +326,56 @@ def post_quads(
 ) -> int:
     """Replace graphs `names` with their triples in `graphs`: each emptied with `DELETE ?graph=` (a graph the store
     does not hold, 404, is empty already), then all of them POSTed to `endpoint` as N-Quads.  Each request is
-    done within `timeout` seconds (the first within `within`, if less is left); returns the POST's status."""
-    for name in names:
-        request = urllib.request.Request(graph_url(endpoint, name), method="DELETE")
-        try:
-            _sent(http, request, f"DELETE <{name}> at {public_url(endpoint)}", secret, timeout, within)
-        except PushError as error:
-            if error.status != 404:
-                raise
-        within = None
-    what = f"POST <{names[0]}>" if len(names) == 1 else f"POST <{names[0]}> and {len(names) - 1} more graphs"
-    headers = {"Content-Type": "application/n-quads; charset=utf-8"}
-    request = urllib.request.Request(endpoint, data=graphs.quads(names), method="POST", headers=headers)
-    return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout, hints=_QUADS_REFUSED).status
+    done within `timeout` seconds (the first within `within`, if less is left); returns the POST's status.
+
+    A refusal after a graph was emptied (a POST too large for a proxy in front of the store, say) would leave the
+    graphs emptied so far empty: each is then sent again with PUT (`_put_back`) before the PushError is raised."""
+    emptied: list[str] = []
+    try:
+        for name in names:
+            request = urllib.request.Request(graph_url(endpoint, name), method="DELETE")
+            try:
+                _sent(http, request, f"DELETE <{name}> at {public_url(endpoint)}", secret, timeout, within)
+            except PushError as error:
+                if error.status != 404:
+                    raise
+            emptied.append(name)
+            within = None
+        what = f"POST <{names[0]}>" if len(names) == 1 else f"POST <{names[0]}> and {len(names) - 1} more graphs"
+        headers = {"Content-Type": "application/n-quads; charset=utf-8"}
+        request = urllib.request.Request(endpoint, data=graphs.quads(names), method="POST", headers=headers)
+        return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout).status
+    except PushError as error:
+        if not emptied:
+            raise
+        raise _put_back(error, http, endpoint, emptied, graphs, secret, timeout) from None
+
+
+def _put_back(
+    error: PushError,
+    http: urllib.request.OpenerDirector,
+    endpoint: str,
+    emptied: list[str],
+    graphs: NamedGraphs,
+    secret: str | None,
+    timeout: float,
+) -> PushError:
+    """`error`, with what became of the graphs its run had `emptied`: each sent again with PUT, in order, until
+    one is refused; none when the store did not answer (it may still be loading the run, and a PUT beside it
+    could be undone by it)."""
+    left = emptied
+    if not isinstance(error, NoAnswer):
+        for index, name in enumerate(emptied):
+            try:
+                put_graph(http, endpoint, name, graphs.body(name), secret, timeout)
+            except PushError:
+                break
+            left = emptied[index + 1 :]
+    if not left:
+        return PushError(f"{error}\n(the {len(emptied)} graphs emptied for it were sent again with PUT)", error.status)
+    shown = ", ".join(f"<{name}>" for name in left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+    held = "may not hold their triples" if isinstance(error, NoAnswer) else "are empty in the store"
+    return PushError(f"{error}\n({len(left)} graphs emptied for it {held}: {shown}; push again)", error.status)
 
 
 def probe_quads(http: urllib.request.OpenerDirector, endpoint: str, secret: str | None, timeout: float) -> None:
@@ -354,29 +391,34 @@ def probe_quads(http: urllib.request.OpenerDirector, endpoint: str, secret: str 
     posting = urllib.request.Request(endpoint, data=quad.encode(), method="POST", headers=headers)
     where = public_url(endpoint)
     posted = _sent(http, posting, f"POST of a probe quad to {where}", secret, timeout, hints=_QUADS_REFUSED)
-    reading = urllib.request.Request(graph_url(endpoint, graph), headers={"Accept": "application/n-triples"})
-    try:
-        held = marker.encode() in _sent(http, reading, f"GET <{graph}> at {where}", secret, timeout).body
-    except PushError as error:
-        if error.status != 404:
-            raise
-        held = False
-    if not held:
-        raise PushError(
-            f"POST of a probe quad to {where}: the store answered HTTP {posted.status} but holds no graph <{graph}> "
-            "after it: it does not load N-Quads sent there into their named graphs (Virtuoso's Graph Store does "
-            "not); push without --quads"
-        )
     deleting = urllib.request.Request(graph_url(endpoint, graph), method="DELETE")
+    try:
+        reading = urllib.request.Request(graph_url(endpoint, graph), headers={"Accept": "application/n-triples"})
+        try:
+            held = marker.encode() in _sent(http, reading, f"GET <{graph}> at {where}", secret, timeout).body
+        except PushError as error:
+            if error.status != 404:
+                raise
+            held = False
+        if not held:
+            raise PushError(
+                f"POST of a probe quad to {where}: the store answered HTTP {posted.status} but holds no graph "
+                f"<{graph}> after it: it does not load N-Quads sent there into their named graphs (Virtuoso's Graph "
+                "Store does not); push without --quads"
+            )
+    except PushError:
+        with contextlib.suppress(PushError):  # (a quad the store filed elsewhere is beyond reach)
+            _sent(http, deleting, f"DELETE <{graph}> at {where}", secret, timeout)
+        raise
     _sent(http, deleting, f"DELETE <{graph}> at {where}", secret, timeout)
 
 
 def quads_requests(graphs: NamedGraphs, per_request: int) -> list[list[str]]:
     """The graphs, in order, cut into runs of at most `per_request` triples; a larger graph is a run alone."""
     runs: list[list[str]] = []
-    size = per_request
+    size = 0
     for name in graphs.names:
-        if size + graphs.size(name) > per_request:
+        if not runs or size + graphs.size(name) > per_request:
             runs.append([])
             size = 0
         runs[-1].append(name)
@@ -425,7 +467,7 @@ def _sent(
     sending.start()
     sending.join(timeout if within is None else within)
     if not outcome:
-        raise PushError(f"{what}: no answer within {timeout:g} s (--timeout)")
+        raise NoAnswer(f"{what}: no answer within {timeout:g} s (--timeout)")
     if isinstance(outcome[0], _Refusal):
         error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else (hints or {}).get(error.code, "")
@@ -453,7 +495,8 @@ def push(
     of them, may still land), or before the first for an endpoint that is no http(s) URL (`valid_endpoint`).
     With `quads`, the store is first checked to load N-Quads into named graphs (`probe_quads`), then each
     request is a run of graphs (`quads_requests`, of `per_request` triples at most) sent by `post_quads`, and each
-    graph of a run is yielded when the run lands.
+    graph of a run is yielded when the run lands; after a refusal, the runs under way beside it are finished
+    before it is raised (each request within `timeout`).
 
     Each request's body is written by the thread that sends it, only then (at most `at_once` are held): while
     one thread writes a body, another waits on the store.  Each thread has its own connection and, for Digest,
@@ -480,7 +523,7 @@ def push(
             left = timeout - (time.monotonic() - started)  # the challenge counts against the request's time
             if left <= 0:  # (and its request may still hold the connection: it is not used again)
                 what = f"DELETE <{names[0]}> at" if quads else f"PUT <{names[0]}> to"
-                raise PushError(f"{what} {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
+                raise NoAnswer(f"{what} {public_url(endpoint)}: no answer within {timeout:g} s (--timeout)")
             if quads:
                 status = post_quads(http, endpoint, names, graphs, secret, timeout, left)
             else:
@@ -497,7 +540,7 @@ def push(
         probe_quads(probing, endpoint, secret, timeout)
     runs = quads_requests(graphs, per_request) if quads else [[name] for name in graphs.names]
     senders = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="kg-push")
-    finished = False
+    finished = False  # or, with quads, refused: then the runs under way are finished (they emptied graphs)
     try:
         for pushing in [senders.submit(send, names) for names in runs]:
             while True:  # the graph's answer, unless one sent beside it is refused first: that is told at once
@@ -512,7 +555,11 @@ def push(
             assert pushed is not None  # (only a request after a refused one is not sent, and that raised)
             yield from pushed
         finished = True
+    except PushError:
+        finished = quads
+        raise
     finally:
-        # After a refusal, Ctrl-C or SIGTERM, no graph is started and none waited for: a send still under way
-        # ends within its timeout (waiting for it held a Ctrl-C up to 300 s, and a refusal's message as long).
+        # After a refusal, Ctrl-C or SIGTERM, no request is started; with PUT, none under way is waited for (it
+        # ends within its timeout: waiting for it held a Ctrl-C up to 300 s, and a refusal's message as long).
+        # After a refusal with quads, the runs under way are: each may have emptied graphs it is to fill.
         senders.shutdown(wait=finished, cancel_futures=True)
