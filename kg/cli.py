@@ -482,6 +482,10 @@ def _credentials(args: argparse.Namespace) -> Credentials | None:
     return Credentials(args.user, password, args.auth)
 
 
+def _told_now(message: str) -> None:
+    print(f"kg push: {message}", file=sys.stderr, flush=True)
+
+
 def cmd_push(args: argparse.Namespace) -> int:
     from kg.query.named_graphs import graphs_for_push
     from kg.query.push import PushError, public_url, push, quads_requests
@@ -503,7 +507,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         return 0
     try:
         pushed = 0
-        quads = {"quads": True, "per_request": args.quads} if args.quads else {}
+        quads = {"quads": True, "per_request": args.quads, "told": _told_now} if args.quads else {}
         for item in push(args.endpoint, graphs, _credentials(args), args.timeout, args.at_once, **quads):
             print(f"{method} <{item.graph}>  {item.triples:,} triples  HTTP {item.status}", flush=True)
             pushed += item.triples

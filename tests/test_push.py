@@ -651,14 +651,18 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
     refuse_post: ClassVar[int | None] = None
     refuse_post_over: ClassVar[int] = 10**12  # bytes: a larger POST is refused with 413, as a proxy's limit would
     refuse_put: ClassVar[bool] = False
-    slow_to_delete: ClassVar[set[str]] = set()  # graphs whose DELETE takes a second
+    slow_to_delete: ClassVar[dict[str, float]] = {}  # graph → seconds its DELETE takes
+    refuse_delete: ClassVar[set[str]] = set()  # graphs whose DELETE is refused (500)
+    silent_post: ClassVar[float] = 0.0  # seconds a POST of a run waits before its answer
     keeps_nothing: ClassVar[bool] = False
     any_graph: ClassVar[bool] = False  # a GET of a graph it does not hold answers 200, empty
 
-    def _graph(self) -> str:
+    def _graph(self) -> tuple[str, bytes]:
+        """The graph the request names, and its body (taken here: requests come at once, from threads)."""
         length = int(self.headers.get("Content-Length") or 0)
-        QuadsStoreStub.seen.append((self.command, self.path, self.rfile.read(length)))
-        return urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph", [""])[0]
+        body = self.rfile.read(length)
+        QuadsStoreStub.seen.append((self.command, self.path, body))
+        return urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph", [""])[0], body
 
     def _answer(self, status: int) -> None:
         self.send_response(status)
@@ -666,7 +670,7 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
-        graph = self._graph()
+        graph, _ = self._graph()
         if graph not in self.held:
             return self._answer(200 if self.any_graph else 404)
         body = "".join(f"{triple} .\n" for triple in self.held[graph]).encode()
@@ -677,27 +681,29 @@ class QuadsStoreStub(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_DELETE(self) -> None:
-        graph = self._graph()
-        time.sleep(1.0 if graph in self.slow_to_delete else 0.0)
+        graph, _ = self._graph()
+        time.sleep(self.slow_to_delete.get(graph, 0.0))
+        if graph in self.refuse_delete:
+            return self._answer(500)
         self._answer(204 if graph in self.held else 404)
         QuadsStoreStub.held.pop(graph, None)
 
     def do_PUT(self) -> None:
-        graph = self._graph()
+        graph, body = self._graph()
         if self.refuse_put:
             return self._answer(500)
-        body = QuadsStoreStub.seen[-1][2]
         QuadsStoreStub.held[graph] = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.TURTLE)]
         self._answer(201)
 
     def do_POST(self) -> None:
-        self._graph()
+        _, body = self._graph()
         if self.refuse_post:
             return self._answer(self.refuse_post)
-        if len(QuadsStoreStub.seen[-1][2]) > self.refuse_post_over:
+        if len(body) > self.refuse_post_over:
             return self._answer(413)
+        if self.silent_post and b"a probe" not in body:
+            time.sleep(self.silent_post)
         if not self.keeps_nothing:
-            body = QuadsStoreStub.seen[-1][2]
             for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS):
                 QuadsStoreStub.held.setdefault(str(quad.graph_name.value), []).append(quad.triple)
         self._answer(200 if self.keeps_nothing else 204)
@@ -713,7 +719,9 @@ def quads_store() -> Iterator[str]:
     QuadsStoreStub.refuse_post = None
     QuadsStoreStub.refuse_post_over = 10**12
     QuadsStoreStub.refuse_put = False
-    QuadsStoreStub.slow_to_delete = set()
+    QuadsStoreStub.slow_to_delete = {}
+    QuadsStoreStub.refuse_delete = set()
+    QuadsStoreStub.silent_post = 0.0
     QuadsStoreStub.keeps_nothing = False
     QuadsStoreStub.any_graph = False
     with serving(QuadsStoreStub) as url:
@@ -844,23 +852,60 @@ def test_graphs_left_empty_by_a_refused_run_are_named(built: Path, quads_store: 
     )
     assert status == 1 and not QuadsStoreStub.held
     shown = ", ".join(f"<{name}>" for name in graphs.names[:3])
-    assert err.rstrip().endswith(
-        f"({len(graphs.names)} graphs emptied for it are empty in the store: {shown} and 3 more; push again)"
-    )
+    assert err.rstrip().endswith(f"(empty in the store now: {shown} and 3 more; push again)")
 
 
 def test_after_a_refusal_the_runs_under_way_are_finished(built: Path, quads_store: str) -> None:
     """With --at-once 2, a run refused while the other was still emptying its graphs: the push waited for neither,
-    and the process's exit cut the other run between its DELETEs and its POST, its graphs left empty."""
+    and the process's exit cut the other run between its DELETEs and its POST, its graphs left empty.  Each refused
+    run's account is told, and that the runs under way are being finished, first."""
     data = read_data(built, ONTOLOGY)
     graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
     _held_by_put(quads_store, graphs)
     runs = quads_requests(graphs, 1)
-    QuadsStoreStub.refuse_post_over, QuadsStoreStub.slow_to_delete = 1000, set(runs[1])
-    with pytest.raises(PushError):
-        list(push(quads_store, graphs, at_once=2, quads=True, per_request=1))
+    QuadsStoreStub.refuse_post_over = 1000
+    QuadsStoreStub.slow_to_delete = {runs[0][0]: 0.3, runs[1][0]: 1.0}  # run 1 under way when run 0 is refused
+    told: list[str] = []
+    with pytest.raises(PushError) as refused:
+        list(push(quads_store, graphs, at_once=2, quads=True, per_request=1, told=told.append))
     seen_then = [method for method, _, _ in QuadsStoreStub.seen[len(graphs.names) + 3 :]]
     assert seen_then.count("POST") == 2  # the second run was finished (and, refused too, put back), no other started
     assert {name: canonical(triples) for name, triples in QuadsStoreStub.held.items()} == {
         name: canonical(graphs.triples(name)) for name in graphs.names
     }
+    assert told == [
+        f"POST <{runs[0][0]}> to {quads_store}: HTTP 413 Request Entity Too Large: "
+        "finishing the 1 run(s) of graphs under way first"
+    ]
+    message = str(refused.value)
+    assert (
+        message.count("HTTP 413") == 2 and message.count("(the 1 graph emptied for it were sent again with PUT)") == 2
+    )
+
+
+def test_a_delete_refused_mid_run_puts_back_the_graphs_emptied_before_it(built: Path, quads_store: str) -> None:
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    _held_by_put(quads_store, graphs)
+    QuadsStoreStub.refuse_delete = {graphs.names[2]}
+    with pytest.raises(PushError) as refused:
+        list(push(quads_store, graphs, at_once=1, quads=True))
+    assert str(refused.value).startswith(f"DELETE <{graphs.names[2]}> at {quads_store}: HTTP 500")
+    assert str(refused.value).endswith("(the 2 graphs emptied for it were sent again with PUT)")
+    assert {name: canonical(triples) for name, triples in QuadsStoreStub.held.items()} == {
+        name: canonical(graphs.triples(name)) for name in graphs.names
+    }
+
+
+def test_a_run_the_store_does_not_answer_is_not_put_back_beside_it_but_named(built: Path, quads_store: str) -> None:
+    """A POST without an answer may still be loading: a PUT sent beside it could be undone by it."""
+    data = read_data(built, ONTOLOGY)
+    graphs = graphs_for_push(data.triples, data.ontology, GRAPH_BASE)
+    QuadsStoreStub.silent_post = 3.0
+    with pytest.raises(PushError) as refused:
+        list(push(quads_store, graphs, at_once=1, quads=True, timeout=1))
+    message = str(refused.value)
+    assert "more graphs to" in message and ": no answer within 1 s (--timeout)" in message
+    shown = ", ".join(f"<{name}>" for name in graphs.names[:3])
+    assert message.endswith(f"(perhaps empty or half-loaded: {shown} and 3 more; push again)")
+    assert "PUT" not in [method for method, _, _ in QuadsStoreStub.seen]

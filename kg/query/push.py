@@ -328,14 +328,17 @@ def post_quads(
     does not hold, 404, is empty already), then all of them POSTed to `endpoint` as N-Quads.  Each request is
     done within `timeout` seconds (the first within `within`, if less is left); returns the POST's status.
 
-    A refusal after a graph was emptied (a POST too large for a proxy in front of the store, say) would leave the
-    graphs emptied so far empty: each is then sent again with PUT (`_put_back`) before the PushError is raised."""
+    A failure after a graph was emptied (a POST too large for a proxy in front of the store, say) would leave the
+    graphs emptied so far empty: each is then sent again with PUT, and the PushError raised says so, or names
+    those left empty (`_put_back`)."""
     emptied: list[str] = []
     try:
         for name in names:
             request = urllib.request.Request(graph_url(endpoint, name), method="DELETE")
             try:
                 _sent(http, request, f"DELETE <{name}> at {public_url(endpoint)}", secret, timeout, within)
+            except NoAnswer as error:
+                raise _put_back(error, emptied, [name], http, endpoint, graphs, secret, timeout) from None
             except PushError as error:
                 if error.status != 404:
                     raise
@@ -344,38 +347,58 @@ def post_quads(
         what = f"POST <{names[0]}>" if len(names) == 1 else f"POST <{names[0]}> and {len(names) - 1} more graphs"
         headers = {"Content-Type": "application/n-quads; charset=utf-8"}
         request = urllib.request.Request(endpoint, data=graphs.quads(names), method="POST", headers=headers)
-        return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout).status
+        try:
+            return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout).status
+        except NoAnswer as error:  # the store may still be loading the run: a PUT beside it could be undone by it
+            raise _put_back(error, [], names, http, endpoint, graphs, secret, timeout) from None
+    except _Repaired:
+        raise
     except PushError as error:
         if not emptied:
             raise
-        raise _put_back(error, http, endpoint, emptied, graphs, secret, timeout) from None
+        raise _put_back(error, emptied, [], http, endpoint, graphs, secret, timeout) from None
+
+
+class _Repaired(PushError):
+    """A run's failure, with what became of the graphs it had emptied (`_put_back`)."""
 
 
 def _put_back(
     error: PushError,
+    emptied: list[str],
+    unsure: list[str],
     http: urllib.request.OpenerDirector,
     endpoint: str,
-    emptied: list[str],
     graphs: NamedGraphs,
     secret: str | None,
     timeout: float,
-) -> PushError:
-    """`error`, with what became of the graphs its run had `emptied`: each sent again with PUT, in order, until
-    one is refused; none when the store did not answer (it may still be loading the run, and a PUT beside it
-    could be undone by it)."""
+) -> _Repaired:
+    """`error`, with what became of the graphs of its run: those `emptied` are sent again with PUT, in order,
+    until one is not taken; those left empty are named, and so are the `unsure` ones (a request about them got
+    no answer: the store may still empty or load them)."""
     left = emptied
-    if not isinstance(error, NoAnswer):
-        for index, name in enumerate(emptied):
-            try:
-                put_graph(http, endpoint, name, graphs.body(name), secret, timeout)
-            except PushError:
-                break
-            left = emptied[index + 1 :]
-    if not left:
-        return PushError(f"{error}\n(the {len(emptied)} graphs emptied for it were sent again with PUT)", error.status)
-    shown = ", ".join(f"<{name}>" for name in left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
-    held = "may not hold their triples" if isinstance(error, NoAnswer) else "are empty in the store"
-    return PushError(f"{error}\n({len(left)} graphs emptied for it {held}: {shown}; push again)", error.status)
+    for index, name in enumerate(emptied):
+        try:
+            put_graph(http, endpoint, name, graphs.body(name), secret, timeout)
+        except PushError:
+            break
+        left = emptied[index + 1 :]
+    notes = [f"the {_graphs(len(emptied))} emptied for it were sent again with PUT"] if emptied and not left else []
+    if left:
+        notes.append(f"empty in the store now: {_named(left)}")
+    if unsure:
+        notes.append(f"perhaps empty or half-loaded: {_named(unsure)}")
+    again = "; push again" if left or unsure else ""
+    return _Repaired(f"{error}\n({'; '.join(notes)}{again})", error.status)
+
+
+def _graphs(count: int) -> str:
+    return f"{count} graph" if count == 1 else f"{count} graphs"
+
+
+def _named(names: list[str]) -> str:
+    """The first three of `names`, and how many more."""
+    return ", ".join(f"<{name}>" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def probe_quads(http: urllib.request.OpenerDirector, endpoint: str, secret: str | None, timeout: float) -> None:
@@ -478,6 +501,8 @@ def _sent(
             raise outcome[0]
         return outcome[0]
     except (urllib.error.URLError, OSError, HTTPException) as error:  # HTTPException: no HTTP answer
+        if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
+            raise NoAnswer(f"{what}: no answer within {timeout:g} s (--timeout)") from None  # (the socket's own)
         raise PushError(f"{what}: {getattr(error, 'reason', error)}") from None
 
 
@@ -489,6 +514,7 @@ def push(
     at_once: int = DEFAULT_AT_ONCE,
     quads: bool = False,
     per_request: int = QUADS_PER_REQUEST,
+    told: Callable[[str], None] | None = None,
 ) -> Iterator[Pushed]:
     """PUT every graph, `at_once` at a time, yielding each in order as it lands; stops at the first refusal
     (PushError, raised at once: no graph is started after it, but one being sent beside it, at most `at_once` - 1
@@ -496,7 +522,7 @@ def push(
     With `quads`, the store is first checked to load N-Quads into named graphs (`probe_quads`), then each
     request is a run of graphs (`quads_requests`, of `per_request` triples at most) sent by `post_quads`, and each
     graph of a run is yielded when the run lands; after a refusal, the runs under way beside it are finished
-    before it is raised (each request within `timeout`).
+    before it is raised (each request within `timeout`; `told` is told so first), with theirs if refused too.
 
     Each request's body is written by the thread that sends it, only then (at most `at_once` are held): while
     one thread writes a body, another waits on the store.  Each thread has its own connection and, for Digest,
@@ -540,9 +566,10 @@ def push(
         probe_quads(probing, endpoint, secret, timeout)
     runs = quads_requests(graphs, per_request) if quads else [[name] for name in graphs.names]
     senders = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="kg-push")
-    finished = False  # or, with quads, refused: then the runs under way are finished (they emptied graphs)
+    sending = [senders.submit(send, names) for names in runs]
+    finished = False
     try:
-        for pushing in [senders.submit(send, names) for names in runs]:
+        for pushing in sending:
             while True:  # the graph's answer, unless one sent beside it is refused first: that is told at once
                 try:
                     pushed = pushing.result(timeout=0.1)
@@ -555,11 +582,20 @@ def push(
             assert pushed is not None  # (only a request after a refused one is not sent, and that raised)
             yield from pushed
         finished = True
-    except PushError:
-        finished = quads
+    except PushError as error:
+        if not quads:
+            raise
+        # Each run under way may have emptied graphs it is to fill: it is finished (each request within the
+        # timeout), and what befell each refused one is told with the first.
+        under_way = sum(future.running() for future in sending)
+        if under_way and told is not None:
+            told(f"{str(error).splitlines()[0]}: finishing the {under_way} run(s) of graphs under way first")
+        senders.shutdown(wait=True, cancel_futures=True)
+        others = [str(other) for other in refused if other is not error and isinstance(other, PushError)]
+        if others:
+            raise PushError("\n".join([str(error), *others]), error.status) from None
         raise
     finally:
-        # After a refusal, Ctrl-C or SIGTERM, no request is started; with PUT, none under way is waited for (it
-        # ends within its timeout: waiting for it held a Ctrl-C up to 300 s, and a refusal's message as long).
-        # After a refusal with quads, the runs under way are: each may have emptied graphs it is to fill.
+        # After a refusal (with PUT), Ctrl-C or SIGTERM, no request is started and none under way is waited for
+        # (it ends within its timeout: waiting for it held a Ctrl-C up to 300 s, and a refusal's message as long).
         senders.shutdown(wait=finished, cancel_futures=True)
