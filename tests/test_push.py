@@ -835,7 +835,8 @@ def test_a_run_refused_after_its_graphs_were_emptied_puts_them_back(built: Path,
         "--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", quads_store, "--quads", "--at-once", "1"
     )
     assert status == 1 and out == ""
-    assert "more graphs to" in err and ": HTTP 413 " in err
+    assert "more graphs to" in err and ": HTTP 413 Request Entity Too Large (too large for the store, or a proxy" in err
+    assert "push with a smaller --quads TRIPLES)" in err
     assert err.rstrip().endswith(f"(the {len(graphs.names)} graphs emptied for it were sent again with PUT)")
     assert {name: canonical(triples) for name, triples in QuadsStoreStub.held.items()} == {
         name: canonical(graphs.triples(name)) for name in graphs.names
@@ -874,8 +875,8 @@ def test_after_a_refusal_the_runs_under_way_are_finished(built: Path, quads_stor
         name: canonical(graphs.triples(name)) for name in graphs.names
     }
     assert told == [
-        f"POST <{runs[0][0]}> to {quads_store}: HTTP 413 Request Entity Too Large: "
-        "finishing the 1 run(s) of graphs under way first"
+        f"POST <{runs[0][0]}> to {quads_store}: HTTP 413 Request Entity Too Large (too large for the store, or a "
+        "proxy before it: push with a smaller --quads TRIPLES): finishing the 1 run(s) of graphs under way first"
     ]
     message = str(refused.value)
     assert (

@@ -38,6 +38,7 @@ _QUADS_REFUSED = {
     405: " (--quads: the store takes no POST at this endpoint: push without --quads)",
     415: " (--quads: the store takes no N-Quads at this endpoint: push without --quads)",
 }
+_RUN_REFUSED = {413: " (too large for the store, or a proxy before it: push with a smaller --quads TRIPLES)"}
 _ERROR_BODY_LIMIT = 4000
 _BODY_READ_LIMIT = 16384
 """Bytes of an answer's body read at most: a refusal's message is in its first few (an HTML page's text after
@@ -348,7 +349,7 @@ def post_quads(
         headers = {"Content-Type": "application/n-quads; charset=utf-8"}
         request = urllib.request.Request(endpoint, data=graphs.quads(names), method="POST", headers=headers)
         try:
-            return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout).status
+            return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout, hints=_RUN_REFUSED).status
         except NoAnswer as error:  # the store may still be loading the run: a PUT beside it could be undone by it
             raise _put_back(error, [], names, http, endpoint, graphs, secret, timeout) from None
     except _Repaired:
