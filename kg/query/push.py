@@ -338,8 +338,6 @@ def post_quads(
             request = urllib.request.Request(graph_url(endpoint, name), method="DELETE")
             try:
                 _sent(http, request, f"DELETE <{name}> at {public_url(endpoint)}", secret, timeout, within)
-            except NoAnswer as error:
-                raise _put_back(error, emptied, [name], http, endpoint, graphs, secret, timeout) from None
             except PushError as error:
                 if error.status != 404:
                     raise
@@ -348,20 +346,15 @@ def post_quads(
         what = f"POST <{names[0]}>" if len(names) == 1 else f"POST <{names[0]}> and {len(names) - 1} more graphs"
         headers = {"Content-Type": "application/n-quads; charset=utf-8"}
         request = urllib.request.Request(endpoint, data=graphs.quads(names), method="POST", headers=headers)
-        try:
-            return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout, hints=_RUN_REFUSED).status
-        except NoAnswer as error:  # the store may still be loading the run: a PUT beside it could be undone by it
+        return _sent(http, request, f"{what} to {public_url(endpoint)}", secret, timeout, hints=_RUN_REFUSED).status
+    except NoAnswer as error:  # the store may still be carrying out the request: what it is about is not sent again
+        if len(emptied) == len(names):  # the POST: the store may still be loading the run
             raise _put_back(error, [], names, http, endpoint, graphs, secret, timeout) from None
-    except _Repaired:
-        raise
+        raise _put_back(error, emptied, [names[len(emptied)]], http, endpoint, graphs, secret, timeout) from None
     except PushError as error:
         if not emptied:
             raise
         raise _put_back(error, emptied, [], http, endpoint, graphs, secret, timeout) from None
-
-
-class _Repaired(PushError):
-    """A run's failure, with what became of the graphs it had emptied (`_put_back`)."""
 
 
 def _put_back(
@@ -373,7 +366,7 @@ def _put_back(
     graphs: NamedGraphs,
     secret: str | None,
     timeout: float,
-) -> _Repaired:
+) -> PushError:
     """`error`, with what became of the graphs of its run: those `emptied` are sent again with PUT, in order,
     until one is not taken; those left empty are named, and so are the `unsure` ones (a request about them got
     no answer: the store may still empty or load them)."""
@@ -390,7 +383,7 @@ def _put_back(
     if unsure:
         notes.append(f"perhaps empty or half-loaded: {_named(unsure)}")
     again = "; push again" if left or unsure else ""
-    return _Repaired(f"{error}\n({'; '.join(notes)}{again})", error.status)
+    return PushError(f"{error}\n({'; '.join(notes)}{again})", error.status)
 
 
 def _graphs(count: int) -> str:
