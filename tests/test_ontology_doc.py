@@ -404,6 +404,32 @@ def test_kg_build_prints_only_what_it_wrote_and_other_commands_never_import_pylo
     assert imported.stdout.strip() == "[]"
 
 
+def test_the_page_imports_only_the_two_modules_of_pylode_it_uses_and_pylode_imports_whole_afterwards(
+    project: Project,
+) -> None:
+    """pyLODE's package imports its three profiles and httpx; the page needs two modules: rendered in a fresh
+    process, nothing else of pyLODE is imported, and a later `import pylode` gives the whole package, with
+    the very modules the page used."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kg.checks.checked import load_project\n"
+        "from kg.exports.doc_examples import examples\n"
+        "from kg.exports.ontology_doc import ontology_html\n"
+        f"project = load_project(Path({str(project.sources)!r}), Path({str(ONTOLOGY)!r}))\n"
+        "html = ontology_html(project.ontology, examples(project))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pylode')), 'httpx' in sys.modules)\n"
+        "ontpub = sys.modules['pylode.profiles.ontpub']\n"
+        "import pylode\n"
+        "print(pylode.OntPub is ontpub.OntPub, 'pylode.profiles.supermodel' in sys.modules, len(html) > 100_000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "['pylode.profiles.ontpub', 'pylode.rdf_elements', 'pylode.utils', 'pylode.version'] False",
+        "True True True",
+    ]
+
+
 def test_pylodes_background_is_read_from_its_turtle_files_and_nothing_is_written(
     tmp_path: Path, project: Project
 ) -> None:

@@ -238,7 +238,7 @@ def ontology_doc_text(
 
 PRIMED_BYTES = 4 * 1024 * 1024
 """Sources up to this size have the ontology's documentation made by a process started before they are
-loaded, which imports pyLODE and reads its background ontologies meanwhile (0.2 s), then is sent the
+loaded, which imports rdflib and pyLODE and reads its background ontologies meanwhile (0.2 s), then is sent the
 loaded project (pickled: the real corpus's in 3 ms).  The real corpus's build is short enough for that
 documentation to be the last thing it waits for.  A larger corpus would be long to send: its documentation
 is made by a process forked once it is loaded, as the page is."""
