@@ -159,9 +159,10 @@ _PYLODE_PACKAGES = ("pylode", "pylode.profiles")
 def _pylode_modules() -> tuple[ModuleType, ModuleType]:
     """pyLODE's `utils` and `profiles.ontpub`, the two modules the page uses, imported without the rest of
     pyLODE: its package's `__init__` imports its three profiles, and the Supermodel one imports httpx and
-    much else the page never uses.  The real corpus's build waits for this process last: with pyLODE 3.3.4
-    its cold `kg build` took 1.14 s against 1.04 s, and 1.63 against 1.42 s of CPU (medians of 8 pairs of
-    whole processes, alternating, `/usr/bin/time`).
+    much else the page never uses.  The real corpus's build waits for this process last: in a process that
+    has imported `kg.cli`, as the build's has, these two took 0.07 to 0.11 s of CPU against 0.13 to 0.22 s
+    for the package (pyLODE 3.3.4, 6 pairs, `time.process_time`).  The whole build's time is too noisy to
+    show it: 1.02 s against 1.03 s (medians of 20 alternating pairs, `/usr/bin/time`).
 
     The two packages are made from their specs without running their `__init__`, the modules imported
     under them, then the packages are taken out of `sys.modules` again: an `import pylode` after this one
