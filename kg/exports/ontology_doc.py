@@ -162,7 +162,7 @@ def _pylode_modules() -> tuple[ModuleType, ModuleType]:
     much else the page never uses.  The real corpus's build waits for this process last: in a process that
     has imported `kg.cli`, as the build's has, these two took 0.07 to 0.11 s of CPU against 0.13 to 0.22 s
     for the package (pyLODE 3.3.4, 6 pairs, `time.process_time`).  The whole build's time is too noisy to
-    show it: 1.02 s against 1.03 s (medians of 20 alternating pairs, `/usr/bin/time`).
+    show it: 1.025 s before, 1.015 s after (medians of 20 alternating pairs, `/usr/bin/time`).
 
     The two packages are made from their specs without running their `__init__`, the modules imported
     under them, then the packages are taken out of `sys.modules` again: an `import pylode` after this one
