@@ -174,6 +174,11 @@ class Model:
     events: dict[str, Event] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    quote_places: dict[str, tuple[str, dict[str, int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Where quotes were found in each article's text so far, by article id, with the text they were found in
+    (`kg.checks.quotes`)."""
 
     def node(self, node_id: str) -> Entity | Event | None:
         """An entity or event by id: the things claims and roles may point at."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.checks.quotes import first_place
 from kg.model import Article, Model
 from kg.problems import Problem, Where, without_invisibles
 
@@ -142,18 +143,18 @@ def account_article(article: Article, model: Model, quotes: list[tuple[str, str]
     """Account for each sentence of `article`; `quotes` are its (quote, owner id) pairs if already indexed."""
     if quotes is None:
         quotes = quotes_by_article(model).get(article.id, [])
-    return _account(article, model, _cited_by(article.text, quotes)[0])
+    return _account(article, model, _cited_by(article, model, quotes)[0])
 
 
-def _cited_by(text: str, quotes: list[tuple[str, str]]) -> tuple[list[str | None], bool]:
-    """Which record first cites each character of `text`, and whether every quote was found in it.
+def _cited_by(article: Article, model: Model, quotes: list[tuple[str, str]]) -> tuple[list[str | None], bool]:
+    """Which record first cites each character of `article`'s text, and whether every quote was found in it.
 
     Linear in text and quotes: a scan of every quote for every sentence would be quadratic in the size of
     an article."""
-    cited_by: list[str | None] = [None] * len(text)
+    cited_by: list[str | None] = [None] * len(article.text)
     all_found = True
     for quote, owner_id in quotes:
-        position = text.find(quote)
+        position = first_place(model, article, quote)
         if position < 0:
             all_found = False
             continue
@@ -268,7 +269,7 @@ def article_marks(article: Article, model: Model, quotes: list[tuple[str, str]])
     every piece of metadata (its label), in that order.  Spans may overlap."""
     marks: list[tuple[int, int, str, str]] = []
     for quote, owner_id in quotes:
-        position = article.text.find(quote) if quote else -1
+        position = first_place(model, article, quote) if quote else -1
         if position >= 0:
             marks.append((position, position + len(quote), "cited", owner_id))
     marks += [(s, e, "ignored", reason) for s, e, reason in ignored_spans(article) or []]
@@ -337,7 +338,7 @@ def coverage_problems(
         ignored = ignored_spans(article, whole=True)
         if ignored is None:
             continue
-        cited_by, all_found = _cited_by(article.text, quotes.get(article_id, []))
+        cited_by, all_found = _cited_by(article, model, quotes.get(article_id, []))
         if not all_found:
             continue
         accounted = _account(article, model, cited_by, ignored)

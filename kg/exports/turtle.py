@@ -29,6 +29,7 @@ from kg import vocab as v
 from kg.checks.coverage import SpanIndex, ignored_spans
 from kg.checks.names import NameFinder
 from kg.checks.names import names_digest as entity_names_digest
+from kg.checks.quotes import first_place
 from kg.dates import Date
 from kg.exports.view import View, claim_title
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
@@ -504,7 +505,7 @@ class TurtleWriter:
         lines = [f"oa:hasTarget {target}"]
         steps = self._attribution(local, node, item, article, lines)
         text = article.text
-        start = text.find(item.quote)
+        start = first_place(self.model, article, item.quote)
         exact = string(item.quote)
         out.append(f"{head} ;\n    {_SEPARATOR.join(lines)} .\n")
         if start < 0:

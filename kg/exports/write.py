@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.checks.kept import KeptChecks
+from kg.checks.quotes import find_quotes
 from kg.collector import collector_paused
 from kg.exports.chunks import TurtleKept, stamp_last_export, write_turtle
 from kg.exports.doc_examples import (
@@ -455,6 +456,8 @@ def _build(
             """The page and the ontology's documentation are made by other processes from the loaded sources
             while this one checks them and writes the Turtle; a failed check ends them (the ExitStack kills
             them)."""
+            with stage("quotes"):  # where each quote lies in its text, found once for the checks, Turtle and page
+                find_quotes(loaded.model, loaded.groups, set(read.afresh) if isinstance(read, KeptRecords) else None)
             if "html" in formats and not page:
                 # What the page reads as the other exports do, made before it is forked: its process does not make
                 # them again (at 100,000 real-shaped facts 0.2 s for the view, 0.05 s for the records by file).
