@@ -53,6 +53,8 @@ def find_quotes(model: Model, groups: list[SourceRecords], files: Container[Path
     fresh_articles = {a.id for a in articles.values() if a.text and (files is None or a.where.file in files)}
     for group in groups:
         fresh = files is None or group.file in files
+        if not fresh and not fresh_articles:  # (an edit's build, one facts file read afresh: that file only)
+            continue
         records: list[Event | Claim] = [*group.events, *group.claims]
         for record in records:
             for item in record.evidence:
