@@ -95,3 +95,19 @@ def test_a_build_writes_the_same_bytes_whether_the_quotes_were_found_ahead_or_wh
     assert names == sorted(p.relative_to(asked) for p in asked.rglob("*") if p.is_file())
     for name in names:
         assert (ahead / name).read_bytes() == (asked / name).read_bytes(), name
+
+
+def test_a_cold_build_finds_every_quote_once_before_its_processes_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No process of a cold build looks for a quote when it asks (the checks, the Turtle's and the page's
+    processes, the documentation's examples): all were found ahead; and the build forgets them once written."""
+    import kg
+
+    def searched(text: str, quote: str) -> int:
+        raise AssertionError(f"looked for when asked: {quote!r}")
+
+    monkeypatch.setattr(quotes, "_search", searched)
+    written = kg.build(SOURCES, ONTOLOGY, tmp_path / "out", use_cache=False)
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 100_000
+    assert written.project is not None and written.project.model.quote_places == {}

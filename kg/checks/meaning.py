@@ -14,6 +14,7 @@ from pathlib import Path
 from kg.checks.coverage import all_occurrences, coverage_problems, printed_metadata, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import name_key
+from kg.checks.quotes import first_place
 from kg.dates import Date
 from kg.limits import HINTS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
@@ -467,7 +468,7 @@ class _Checker:
                     self.unknown_articles[item.article] = [len(self.problems), 0]
                     hint = Hint("article", item.article)
                     self.error(item.where.at("article"), f"unknown article '{item.article}'", hint)
-            elif article.text and item.quote not in article.text:
+            elif article.text and first_place(self.model, article, item.quote) < 0:
                 hint = Hint("passage", item.quote, article.id)
                 self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
             if item.quote.strip() and " " not in item.quote.strip() and _one_word(item.quote):  # "a" cited anywhere

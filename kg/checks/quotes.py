@@ -1,14 +1,14 @@
 """Where each evidence quote first occurs in its article's text: found once per loaded model, ahead of the
 processes that ask.
 
-Three parts of a build need the first occurrence of every quote in its article: the checks (the sentences
-it covers), the Turtle (the quote's position selector) and the page (an article's marks).  Each used to look
-for it in a process of its own, so every quote was looked for three times: on the 100,000-fact synthetic
-corpus (200 articles of 42,000 characters, 500 quotes each) one search of them all takes 0.6 s of CPU.  The
-build finds them once, as soon as the sources are loaded (`find_quotes`), across the machine's cores, before
-it forks the processes that ask (`first_place`): they inherit what was found.  A quote not found then (an
-edit's build finds only the quotes of what it read afresh) is looked for when asked, and kept for the next
-question in that process.
+Four steps of a build need the first occurrence of every quote in its article: the checks (whether the quote
+is in the text at all, and the sentences it covers), the Turtle (the quote's position selector) and the page
+(an article's marks).  Each used to look for it in a process of its own: on the 100,000-fact synthetic corpus
+(200 articles of 42,000 characters, 500 quotes each) one search of them all takes 0.6 s of CPU.  The build
+finds them once, as soon as the sources are loaded (`find_quotes`), across the machine's cores, before it
+forks the processes that ask (`first_place`): they inherit what was found.  A quote not found then (an
+edit's build finds only the quotes of what it read afresh; `kg validate` none) is looked for by each process
+that asks, and kept for its next question.
 """
 
 from __future__ import annotations
@@ -26,18 +26,24 @@ all: forking and sending the positions back cost more (about 50 ms of searching)
 
 
 def first_place(model: Model, article: Article, quote: str) -> int:
-    """Where `quote` first occurs in `article`'s text (`str.find`: -1 when it does not), looked for once per
-    model and article text."""
+    """Where `quote` first occurs in `article`'s text (`str.find`: -1 when it does not): found ahead, or looked
+    for now and kept for the next question (`_search`)."""
     places = _places(model, article)
     found = places.get(quote)
     if found is None:
-        found = places[quote] = article.text.find(quote)
+        found = places[quote] = _search(article.text, quote)
     return found
+
+
+def _search(text: str, quote: str) -> int:
+    """A search made when asked (a function of its own: a test tells that a cold build makes none)."""
+    return text.find(quote)
 
 
 def _places(model: Model, article: Article) -> dict[str, int]:
     """The positions found in `article`'s text so far, by quote: forgotten when the article's text is another
-    object than the one they were found in (a model is not changed once loaded, but this costs nothing)."""
+    object than the one they were found in (a loaded model is not changed: this is a safeguard).  They are kept
+    with that text, which they keep alive; the build forgets them once written."""
     kept = model.quote_places.get(article.id)
     if kept is None or kept[0] is not article.text:
         kept = model.quote_places[article.id] = (article.text, {})

@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, partial
@@ -154,35 +155,45 @@ def _render(graph: Graph, anchors: dict[str, str]) -> str:
 
 
 _PYLODE_PACKAGES = ("pylode", "pylode.profiles")
+_pylode: tuple[ModuleType, ModuleType] | None = None
+_pylode_lock = threading.Lock()
 
 
 def _pylode_modules() -> tuple[ModuleType, ModuleType]:
-    """pyLODE's `utils` and `profiles.ontpub`, the two modules the page uses, imported without the rest of
-    pyLODE: its package's `__init__` imports its three profiles, and the Supermodel one imports httpx and
+    """pyLODE's `utils` and `profiles.ontpub`, the two modules the page uses, imported once without the rest
+    of pyLODE: its package's `__init__` imports its three profiles, and the Supermodel one imports httpx and
     much else the page never uses.  The real corpus's build waits for this process last: in a process that
     has imported `kg.cli`, as the build's has, these two took 0.07 to 0.11 s of CPU against 0.13 to 0.22 s
     for the package (pyLODE 3.3.4, 6 pairs, `time.process_time`).  The whole build's time is too noisy to
     show it: 1.025 s before, 1.015 s after (medians of 20 alternating pairs, `/usr/bin/time`).
 
-    The two packages are made from their specs without running their `__init__`, the modules imported
-    under them, then the packages are taken out of `sys.modules` again: an `import pylode` after this one
-    runs them as usual, and finds these modules imported already."""
-    if "pylode.profiles.ontpub" not in sys.modules:
-        made = []
-        try:
-            for name in _PYLODE_PACKAGES:
-                if name not in sys.modules:
-                    spec = importlib.util.find_spec(name)
-                    if spec is None:
-                        raise ModuleNotFoundError(f"No module named '{name}'", name=name)
-                    sys.modules[name] = importlib.util.module_from_spec(spec)
-                    made.append(name)
-            importlib.import_module("pylode.utils")
-            importlib.import_module("pylode.profiles.ontpub")
-        finally:
-            for name in made:
-                del sys.modules[name]
-    return sys.modules["pylode.utils"], sys.modules["pylode.profiles.ontpub"]
+    Where pyLODE is imported whole already, its own modules are used."""
+    global _pylode
+    with _pylode_lock:  # (the import below changes `sys.modules` for its length)
+        if _pylode is None:
+            if "pylode" in sys.modules:
+                _pylode = importlib.import_module("pylode.utils"), importlib.import_module("pylode.profiles.ontpub")
+            else:
+                _pylode = _imported_apart()
+        return _pylode
+
+
+def _imported_apart() -> tuple[ModuleType, ModuleType]:
+    """The two modules, imported under stand-ins for their packages (made from their specs, without running
+    their `__init__`); then every module of pyLODE imported meanwhile is taken out of `sys.modules` again,
+    whatever happened, so that an `import pylode` afterwards imports the whole package as usual (its own
+    modules, apart from these two)."""
+    before = set(sys.modules)
+    try:
+        for name in _PYLODE_PACKAGES:
+            spec = importlib.util.find_spec(name)
+            if spec is None:
+                raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+            sys.modules[name] = importlib.util.module_from_spec(spec)
+        return importlib.import_module("pylode.utils"), importlib.import_module("pylode.profiles.ontpub")
+    finally:
+        for name in [n for n in sys.modules if n.split(".")[0] == "pylode" and n not in before]:
+            del sys.modules[name]
 
 
 @contextmanager

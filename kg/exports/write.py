@@ -504,6 +504,7 @@ def _build(
 
         written = Written(write_atomically(writers, staging, out, stale))
         written.project = project
+        project.model.quote_places.clear()  # found for this build's processes: `kg watch` keeps the project
         if kept is not None:
             stamp_last_export(kept.shelf)
     with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
