@@ -1,0 +1,40 @@
+"""`read_bounded` reads what the file holds when it is read, not what its stat said: a file that grows after
+the stat is read whole up to the bound, and refused past it.
+
+A file of `/proc` is one such file, for real: its stat says 0 bytes, and reading it gives its text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.sources.reading import FileRefused, read_bounded
+
+PROC_FILE = Path("/proc/self/status")
+
+
+@pytest.fixture
+def proc_file() -> Path:
+    if not PROC_FILE.is_file() or PROC_FILE.stat().st_size != 0:
+        pytest.skip("needs Linux's /proc, whose files have a size of 0 and a text")
+    return PROC_FILE
+
+
+def test_a_file_longer_than_its_stat_said_is_read_whole(proc_file: Path) -> None:
+    data = read_bounded(proc_file, 1 << 20, "the file", "split it")
+    assert data.startswith(b"Name:\t") and b"\nPid:\t" in data and data.endswith(b"\n")
+    assert len(data) > 200
+
+
+def test_a_file_growing_past_the_bound_after_the_stat_is_refused(proc_file: Path) -> None:
+    with pytest.raises(FileRefused, match=r"the file is more than the .* allowed: split it"):
+        read_bounded(proc_file, 100, "the file", "split it")
+
+
+def test_a_file_of_the_bound_exactly_is_read(tmp_path: Path) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_bytes(b"x" * 100)
+    assert read_bounded(file, 100, "the file", "split it") == b"x" * 100
+    with pytest.raises(FileRefused, match="more than the"):
+        read_bounded(file, 99, "the file", "split it")
