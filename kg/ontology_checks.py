@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg.limits import MAX_ONTOLOGY_BYTES, megabytes
 from kg.literals import DATATYPES
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, did_you_mean, locate
+from kg.sources.reading import read_at_most
 from kg.vocab import KGO, OWL, RDF, RDFS, XSD, K
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -194,7 +195,7 @@ def _file_bytes(file: Path) -> bytes | Problem:
             message = f"the file is {megabytes(info.st_size)}, more than the {most} allowed for an ontology file"
             return Problem(Where(file), f"{message}: split it", 1, 1)
         with os.fdopen(os.dup(descriptor), "rb") as stream:
-            data = stream.read(MAX_ONTOLOGY_BYTES + 1)
+            data = read_at_most(stream, info.st_size, MAX_ONTOLOGY_BYTES + 1)
     finally:
         os.close(descriptor)
     if len(data) > MAX_ONTOLOGY_BYTES:  # it grew after the stat

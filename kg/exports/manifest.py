@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from kg.shelf import Shelf, content_digest
+from kg.sources.reading import read_at_most
 
 CACHE_DIR = ".kg-cache"
 MANIFEST = "build-{}.json"
@@ -206,7 +207,7 @@ class _KnownDigests:
             changed = late and info.st_ctime_ns >= self.started
             if key != self.keys.get(name) or not stat.S_ISREG(info.st_mode) or changed:
                 return f"changed {info.st_ctime_ns}"
-            data = stream.read(_MAX_HASHED + 1)
+            data = read_at_most(stream, info.st_size, _MAX_HASHED + 1)
         digest = content_digest(data)
         self.took(name, digest)
         return digest

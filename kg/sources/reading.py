@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.limits import megabytes
 from kg.shelf import content_digest
@@ -125,15 +126,22 @@ def read_bounded(path: Path, max_bytes: int, what: str, advice: str) -> bytes:
             f"{what} is {megabytes(info.st_size)}, more than the {megabytes(max_bytes)} allowed: {advice}"
         )
     with open(path, "rb", opener=_open_nonblocking) as stream:
-        # Asked for the size the stat gave (and one byte more, to see growth): a read asked for `max_bytes`
-        # first allocates that much (16 MB: a mapping made and unmade for every file), 34 µs a file more.
-        data = stream.read(info.st_size + 1)
-        if len(data) > info.st_size:  # it grew after the stat: the rest, up to one byte past the bound
-            data += stream.read(max_bytes + 1 - len(data))
+        data = read_at_most(stream, info.st_size, max_bytes + 1)
     if len(data) > max_bytes:  # it grew after the stat
         raise FileRefused(f"{what} is more than the {megabytes(max_bytes)} allowed: {advice}")
     if _recorded is not None:
         _recorded[path] = content_digest(data)
+    return data
+
+
+def read_at_most(stream: BinaryIO, size: int, most: int) -> bytes:
+    """At most `most` bytes of `stream`, a file whose stat said it holds `size`: read in one call of that size
+    and one byte more (to see that it grew since), then, if it did grow, the rest up to `most`.  A read asked
+    for `most` bytes at once first allocates that much (16 MB for a source file: a mapping made and unmade for
+    every file, 34 µs a file more than a read of its size)."""
+    data = stream.read(min(size, most - 1) + 1)
+    if len(data) > size:
+        data += stream.read(most - len(data))
     return data
 
 
