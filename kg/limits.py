@@ -12,6 +12,7 @@ no pass of ours walks deeper than the schema allows (6 levels), so deep-but-lega
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import BinaryIO
 
 MIB = 1024 * 1024
 MAX_DEPTH = 1000  # libyaml's own bound on nesting (0.2.5 and later); the pure-Python parser gets the same
@@ -53,3 +54,14 @@ def megabytes(size: int) -> str:
     """'16 MB', '0.3 MB': sizes in messages, to one decimal below 10 MB."""
     value = size / MIB
     return f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"
+
+
+def read_at_most(stream: BinaryIO, size: int, most: int) -> bytes:
+    """At most `most` bytes of `stream`, a file whose stat said it holds `size`: read in one call of that size
+    and one byte more (to see that it grew since), then, if it did grow, the rest up to `most`.  A read asked
+    for `most` bytes at once first allocates that much (16 MB for a source file: a mapping made and unmade for
+    every file, 34 µs a file more than a read of its size)."""
+    data = stream.read(min(size, most - 1) + 1)
+    if len(data) > size:
+        data += stream.read(most - len(data))
+    return data

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.limits import MAX_ONTOLOGY_BYTES, megabytes
+from kg.limits import MAX_ONTOLOGY_BYTES, megabytes, read_at_most
 from kg.literals import DATATYPES
 from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, did_you_mean, locate
-from kg.sources.reading import read_at_most
 from kg.vocab import KGO, OWL, RDF, RDFS, XSD, K
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

@@ -14,6 +14,8 @@ import importlib
 import pkgutil
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -240,3 +242,23 @@ def test_conflicts_are_on_both_sides_of_the_network(built: Path) -> None:
             assert other in conflicts[one]
         if other in conflicts:
             assert one in conflicts[other], f"{other} does not show its conflict with {one}"
+
+
+# ---------------------------------------------------------------------------- each command imports what it uses
+
+OTHER_COMMANDS_MODULES = (
+    *("kg.query.sparql", "kg.query.store", "kg.query.push", "kg.query.serve", "kg.query.named_graphs"),
+    *("kg.query.absent", "kg.query.bounded", "kg.query.federation", "kg.checks.lint", "kg.curation.diff"),
+    *("kg.curation.watch", "kg.curation.scaffold", "kg.curation.entity", "kg.curation.timeline", "getpass"),
+    *("kg.exports.page", "kg.exports.ontology_doc", "rdflib", "pylode", "pyvis", "networkx"),
+)
+"""Modules of other commands (queries, pushing, serving, linting, the curator's tools), or of parts of the build
+made by its other processes (the page, the ontology's page): none is imported before `kg build` starts, which
+every command pays for (the parser is built for all of them)."""
+
+
+def test_the_command_line_imports_no_module_of_another_command() -> None:
+    code = "import sys, kg.cli; print('\\n'.join(sorted(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert "kg.cli" in loaded and "kg.exports.write" in loaded
+    assert [name for name in OTHER_COMMANDS_MODULES if name in loaded] == []

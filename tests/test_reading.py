@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.sources.reading import FileRefused, read_at_most, read_bounded
+from kg.limits import read_at_most
+from kg.sources.reading import FileRefused, read_bounded
 
 PROC_FILE = Path("/proc/self/status")
 

@@ -33,12 +33,13 @@ from kg.dates import PRECISIONS, Date
 from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Ontology
 from kg.problems import Problem
+from kg.sources.schema import LINT_RULES, UNUSED_LINT_MARK
 from kg.vocab import K
 
-RULES = ("ungrounded", "place-not-located", "actor-without-affiliation", "modality-words", "date-not-printed")
+RULES = LINT_RULES
 """Every rule, in the order `kg lint` counts their findings (a record may be spared those of
 `kg.sources.schema.RECORD_LINT_RULES`, an entity those of `ENTITY_LINT_RULES`)."""
-UNUSED_MARK = "unused-mark"
+UNUSED_MARK = UNUSED_LINT_MARK
 
 LOCATED_IN = K.locatedIn
 AFFILIATIONS = (K.memberOf, K.affiliatedWith, K.leads, K.governs, K.actsFor)

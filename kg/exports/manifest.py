@@ -22,8 +22,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from kg.limits import read_at_most
 from kg.shelf import Shelf, content_digest
-from kg.sources.reading import read_at_most
 
 CACHE_DIR = ".kg-cache"
 MANIFEST = "build-{}.json"

@@ -19,3 +19,6 @@ QUADS_PER_REQUEST = 200_000
 """Triples sent in one request at most by `kg push --quads` (a larger graph goes alone): a request costs Oxigraph's
 bulk loader 15 to 40 ms however small (the 2,466 graphs of 100,000 real-shaped facts spent most of their push
 there), and 200,000 triples (about 40 MB of N-Quads) take it about a second; two such bodies are held at once."""
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
+"""What `kg query --format` writes: a table, the SPARQL results formats (`kg.query.sparql.SOLUTION_FORMATS`) and, for
+a CONSTRUCT or DESCRIBE, the graph formats (`GRAPH_FORMATS`), in that order."""

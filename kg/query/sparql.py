@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg.limits import MAX_ANSWER_BYTES, MIB
 from kg.ontology import Term
 from kg.problems import escaped
+from kg.query.defaults import RESULT_FORMATS
 from kg.query.lexical import misspelled_keyword, place, unmatched_bracket
 from kg.query.refusal import refusal
 
@@ -33,7 +34,8 @@ SOLUTION_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
 }
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
-RESULT_FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
+if ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS) != RESULT_FORMATS:  # (listed apart for the command line)
+    raise ImportError("kg.query.defaults.RESULT_FORMATS does not list the formats kg.query.sparql writes")
 
 _LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 _EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z][A-Za-z_]*')

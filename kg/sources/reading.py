@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
-from kg.limits import megabytes
+from kg.limits import megabytes, read_at_most
 from kg.shelf import content_digest
 
 BOM = "\ufeff"
@@ -131,17 +130,6 @@ def read_bounded(path: Path, max_bytes: int, what: str, advice: str) -> bytes:
         raise FileRefused(f"{what} is more than the {megabytes(max_bytes)} allowed: {advice}")
     if _recorded is not None:
         _recorded[path] = content_digest(data)
-    return data
-
-
-def read_at_most(stream: BinaryIO, size: int, most: int) -> bytes:
-    """At most `most` bytes of `stream`, a file whose stat said it holds `size`: read in one call of that size
-    and one byte more (to see that it grew since), then, if it did grow, the rest up to `most`.  A read asked
-    for `most` bytes at once first allocates that much (16 MB for a source file: a mapping made and unmade for
-    every file, 34 µs a file more than a read of its size)."""
-    data = stream.read(min(size, most - 1) + 1)
-    if len(data) > size:
-        data += stream.read(most - len(data))
     return data
 
 

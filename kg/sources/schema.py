@@ -148,6 +148,11 @@ _DATE = {
 _ROLE_VALUE = {"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}, LINE_TEXT]}
 """An id, ids, or a literal as printed: one line of text, not a YAML number (`012` reads as 10, `0x1F` as 31)."""
 
+LINT_RULES = ("ungrounded", "place-not-located", "actor-without-affiliation", "modality-words", "date-not-printed")
+"""Every rule of `kg lint` (kg.checks.lint), in the order it counts their findings: here, beside the marks that
+spare a record or an entity some of them, so that the command line lists them without importing the rules."""
+UNUSED_LINT_MARK = "unused-mark"
+"""What `kg lint` reports a mark that spares a record nothing under: a rule of its own, for `--rule`."""
 RECORD_LINT_RULES = ("ungrounded", "modality-words", "date-not-printed")
 """The rules of `kg lint` (kg.checks.lint) that a claim or an event may be spared, with a reason."""
 ENTITY_LINT_RULES = ("place-not-located", "actor-without-affiliation")
