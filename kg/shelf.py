@@ -23,6 +23,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
+CACHE_DIR = ".kg-cache"
+"""The build's cache, beside the sources folder (`cache_folder`): one shelf per kind of result in it."""
+
+
+def cache_folder(sources: Path) -> Path:
+    return sources.resolve().parent / CACHE_DIR
+
+
 CONTENT = "="
 """The mark of a digest of a file's bytes (`kg.exports.manifest`); a link or an unreadable file gets another
 description, and what is made from it is never kept."""

@@ -61,19 +61,29 @@ Recorded = tuple[dict[str, float], dict[str, float], dict[str, float]]
 
 @contextmanager
 def recording_apart() -> Iterator[list[Recorded]]:
-    """In a forked process: record its stages afresh (if its parent was recording), for `absorb` there."""
-    global _current
+    """In a forked process: record its stages afresh (if its parent was recording, or once `record_from_now` is
+    called), for `absorb` there."""
     found: list[Recorded] = []
-    if _current is None:
-        yield found
-        return
-    _current = {}
-    _cpu.clear()
-    _peaks.clear()
+    if _current is not None:
+        record_from_now()
     try:
         yield found
     finally:
-        found.append((dict(_current), dict(_cpu), dict(_peaks)))
+        if _current is not None:
+            found.append((dict(_current), dict(_cpu), dict(_peaks)))
+
+
+def is_recording() -> bool:
+    return _current is not None
+
+
+def record_from_now() -> None:
+    """In a forked process (`recording_apart`), record its stages from now on: for one started before its parent
+    began recording, and told since that it does."""
+    global _current
+    _current = {}
+    _cpu.clear()
+    _peaks.clear()
 
 
 def absorb(recorded: list[Recorded]) -> None:

@@ -28,7 +28,7 @@ from functools import partial
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar, cast
 
-from kg.timings import absorb, recording_apart
+from kg.timings import absorb, is_recording, record_from_now, recording_apart
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -235,7 +235,7 @@ class Primed(Generic[Given, Result]):
         if self._giving is None:
             self._beside = Beside(partial(self._finish, value))
             return
-        self._giving.send(value)
+        self._giving.send((value, is_recording()))  # (a process started before this one recorded times records them)
         self._giving.close()
 
     def result(self) -> Result:
@@ -258,7 +258,10 @@ def _primed(
 ) -> Result:
     giving.close()  # this process's copy of the parent's end: the parent closing its own then reads as EOF
     prepare()
-    return finish(receiving.recv())
+    value, recorded_there = receiving.recv()
+    if recorded_there and not is_recording():
+        record_from_now()
+    return finish(value)
 
 
 def _run_beside(work: Callable[[], Result], sending: Connection, parent: int) -> None:

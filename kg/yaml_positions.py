@@ -12,14 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 Step = str | int
 YamlPath = tuple[Step, ...]
 KEY = "<key>"  # a final path step meaning "the key itself, not its value" (for unknown fields)
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_NODES = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 
 
 class _Open:
@@ -49,11 +44,15 @@ def positions(file: Path, paths: set[YamlPath]) -> dict[YamlPath, tuple[int, int
                 indexes.setdefault(path[:depth], set()).add(step)
             elif step != KEY:
                 children.setdefault(path[:depth], set()).add(step)
+    # PyYAML, imported when a problem is placed: a process that reads no YAML (the ontology's page) needs it not.
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     found: dict[YamlPath, tuple[int, int]] = {}
     left = set(paths)
     try:
         with open(file, encoding="utf-8") as stream:
-            _read(yaml.parse(stream, Loader=_Loader), children, indexes, found, left)
+            _read(yaml.parse(stream, Loader=loader), children, indexes, found, left)
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         pass
     return {path: _deepest(found, path) for path in paths}
@@ -68,6 +67,9 @@ def _read(
 ) -> None:
     """Record in `found` the mark of each node along the paths asked for, until `left` (the paths not yet found
     whole) is empty or the first document ends."""
+    import yaml
+
+    nodes = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
     stack: list[_Open] = []
     for event in events:
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -75,7 +77,7 @@ def _read(
             continue
         if isinstance(event, yaml.DocumentEndEvent):
             return
-        if not isinstance(event, _NODES):
+        if not isinstance(event, nodes):
             continue
         start = event.start_mark
         mark = (start.line + 1, start.column + 1) if start is not None else (1, 1)

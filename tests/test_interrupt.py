@@ -114,7 +114,7 @@ console()
 """
 
 
-@pytest.mark.parametrize("module", ["typing", "kg.exports.write", "kg.query.store", "kg.cli"])
+@pytest.mark.parametrize("module", ["typing", "kg.workers", "kg.exports.write", "kg.checks.checked", "kg.cli"])
 def test_ctrl_c_while_the_command_starts_says_so_without_a_traceback(module: str) -> None:
     """The `kg` command imports the builder after it starts (0.2 s): stopped meanwhile, it says so as a
     command stopped later does, with the same exit status, not with the traceback of an import.  `typing`:

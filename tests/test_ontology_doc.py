@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -22,9 +23,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Request
 
-from kg.checks.checked import Project
+from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project
+from kg.exports import doc_ahead
 from kg.exports.doc_examples import NOT_USED, examples
-from kg.exports.ontology_doc import documented_graph, ontology_html
+from kg.exports.doc_terms import example_terms
+from kg.exports.manifest import ontology_digest
+from kg.exports.ontology_doc import awaiting_examples, documented_graph, ontology_html, with_examples
 from kg.model import Model
 from kg.ontology import Ontology, load_ontology
 from kg.vocab import KGO
@@ -330,6 +334,96 @@ def test_markup_in_the_corpus_stays_text(
         assert any(HOSTILE_QUOTE in text for text in shown)
     finally:
         context.close()
+
+
+def test_the_page_rendered_before_the_examples_are_known_is_the_same_once_they_are_filled_in(
+    project: Project, doc_html: str
+) -> None:
+    """A cold build of a small corpus renders the page while it loads the sources, a placeholder in each example,
+    and fills them in once found: the same bytes as rendering with them, whatever they hold (markup, entities,
+    quotes, line breaks, a placeholder's own look)."""
+    awaiting = awaiting_examples(project.ontology, example_terms(project.ontology))
+    found = examples(project)
+    assert with_examples(awaiting, found) == doc_html
+    changed = hostile(project)
+    odd = examples(changed)
+    odd |= {
+        "Event": "a & b < c > d \"e\" 'f'\n  g\tdone &amp; &lt;",
+        "Claim": f"{awaiting.placeholder.pattern} kg-example-0000000000000000-1 <pre>kg-example-x-2</pre>",
+    }
+    assert with_examples(awaiting, odd) == ontology_html(changed.ontology, odd)
+    # not for the same terms: rendered afresh by the caller
+    assert with_examples(awaiting, {term: text for term, text in found.items() if term != "Event"}) is None
+    assert with_examples(awaiting, {**found, "NotATerm": "x"}) is None
+    swapped = {term: text for term, text in found.items() if term != "Event"} | {"NotATerm": "x"}  # as many
+    assert with_examples(awaiting, swapped) is None
+    assert awaiting_examples(project.ontology, example_terms(project.ontology)).placeholder != awaiting.placeholder
+
+
+def test_the_page_started_ahead_of_the_build_is_the_page_the_build_makes(
+    project: Project, doc_html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg build` starts the process that renders the page before it imports the builder, for the default
+    ontology folder (`kg.exports.doc_ahead`): taken for that folder, it makes the same bytes; for another, it is
+    ended at once."""
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    monkeypatch.chdir(tmp_path)
+    doc_ahead.start()
+    ahead = doc_ahead.take(tmp_path / "ontology")
+    assert ahead is not None and doc_ahead.take(tmp_path / "ontology") is None  # taken once
+    with ahead:
+        ahead.give((examples(project), project.ontology, ontology_digest(tmp_path / "ontology")))
+        assert ahead.result() == doc_html
+    doc_ahead.start()
+    assert len(multiprocessing.active_children()) == 1
+    assert doc_ahead.take(ONTOLOGY) is None
+    assert multiprocessing.active_children() == []
+    (tmp_path / ".kg-cache" / doc_ahead.DOC_SHELF).mkdir(parents=True)  # a page most likely kept: none started
+    doc_ahead.start()
+    assert multiprocessing.active_children() == [] and doc_ahead.take(tmp_path / "ontology") is None
+    assert (doc_ahead.GUESSED, doc_ahead.GUESSED_SOURCES) == (DEFAULT_ONTOLOGY, DEFAULT_SOURCES)
+
+
+def test_an_ontology_saved_while_its_page_was_rendered_ahead_gets_its_page_rendered_again(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page rendered ahead is used only for the ontology the build's fingerprint read, as it still is: the
+    build records that digest as what its exports were made from (a page of the ontology as it was before would
+    then be kept as up to date)."""
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    found = examples(project)
+    ahead = doc_ahead.DocBeforeLoad(folder)
+    ahead.prepare()
+    before = ontology_digest(folder)
+    kg_ttl = folder / "kg.ttl"
+    text = kg_ttl.read_text(encoding="utf-8")
+    assert "after the fall of Bashar al-Assad" in text
+    kg_ttl.write_text(text.replace("after the fall of Bashar al-Assad", "after the fall of the Assad regime"), "utf-8")
+    saved = load_ontology(folder)
+    for fingerprinted in (before, ontology_digest(folder)):  # read before the save or after it: made again
+        page = ahead.finish((found, saved, fingerprinted))
+        assert "after the fall of the Assad regime" in page and page == ontology_html(saved, found)
+
+    unchanged = doc_ahead.DocBeforeLoad(folder)
+    unchanged.prepare()
+
+    def rendered_again(*_: object) -> str:
+        raise AssertionError("the page rendered ahead was not used")
+
+    monkeypatch.setattr("kg.exports.ontology_doc.ontology_html", rendered_again)
+    assert "after the fall of the Assad regime" in unchanged.finish((found, saved, ontology_digest(folder)))
+
+
+def test_kg_build_uses_the_page_rendered_ahead_and_times_it(project: Project, doc_html: str, tmp_path: Path) -> None:
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--timings"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "exports" / "ontology.html").read_text(encoding="utf-8") == doc_html
+    assert re.search(r"^  ontology doc +[0-9.]+ s", done.stderr, re.MULTILINE), done.stderr
 
 
 def test_html_in_an_ontology_comment_is_shown_as_text_and_its_markdown_still_renders(

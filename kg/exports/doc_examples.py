@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.checks.checked import Project
+from kg.exports.doc_terms import USAGE_WORDS, graph_terms
 from kg.exports.rdf import DEFAULT_BASE, prefixes
 from kg.exports.turtle import PLAIN_LOCAL, TurtleWriter, turtle_header
 from kg.exports.view import View
@@ -38,12 +39,7 @@ kgo:inferredEndPart, is looked for until this runs out).  The real corpus's grap
 NOT_MET = f"not met in the first {GRAPH_TEXT_SEARCHED:,} characters of the graph built from the corpus"
 QUOTE_CHARS = 200
 """Longer quotes are cut in an example (with an ellipsis): the example shows a use, the evidence is in the graph."""
-USAGE_WORDS = {"role": "as an event role", "relation": "as a claim relation", "qualifier": "as a claim qualifier"}
-"""The ways YAML may use a property, as an example names them."""
-DOCUMENTED_TYPES = frozenset(
-    OWL + kind for kind in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
-)
-"""The kgo terms the page documents: its classes and properties (not the individuals, nor the SHACL shapes)."""
+
 
 Chunks = Callable[[SourceRecords, int], tuple[str, bool]]
 """A source file's records and a number of characters → their Turtle, as the build writes it (with
@@ -202,27 +198,6 @@ def _evidence(evidence: Evidence) -> str:
 def _file(project: Project, record: Entity | Event | Claim) -> str:
     """The record's source file, relative to the sources folder (the same wherever the project lies)."""
     return source_name(project, record.where.file)
-
-
-def documented_terms(ontology: Ontology) -> set[str]:
-    """The local names of the kgo terms the page documents (DOCUMENTED_TYPES)."""
-    return {
-        quad.subject.value[len(KGO) :]
-        for file in ontology.files
-        for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE)
-        if quad.predicate.value == RDF + "type"
-        and quad.object.value in DOCUMENTED_TYPES
-        and isinstance(quad.subject, ox.NamedNode)
-        and quad.subject.value.startswith(KGO)
-    }
-
-
-def graph_terms(ontology: Ontology) -> set[str]:
-    """The documented terms whose example comes from the graph, or else from the ontology: neither a class a
-    record may be typed with nor a property YAML may use (those have examples from the YAML)."""
-    from_yaml = {*ontology.entity_classes, *ontology.event_classes}
-    from_yaml |= {prop.name for prop in ontology.properties.values() if any(u in prop.usages for u in USAGE_WORDS)}
-    return documented_terms(ontology) - from_yaml
 
 
 def graph_examples(project: Project, wanted: set[str], chunks: Chunks) -> GraphExamples:

@@ -23,17 +23,12 @@ from importlib import metadata
 from pathlib import Path
 
 from kg.limits import read_at_most
-from kg.shelf import Shelf, content_digest
+from kg.shelf import CACHE_DIR, Shelf, cache_folder, content_digest
 
-CACHE_DIR = ".kg-cache"
 MANIFEST = "build-{}.json"
 """One per exports folder (a digest of its resolved path): `kg build --out elsewhere` leaves the manifest
 of `exports/` alone, so `kg query` does not call exports/ stale after it."""
 FORMAT = 1  # bump when the manifest's layout changes
-
-
-def cache_folder(sources: Path) -> Path:
-    return sources.resolve().parent / CACHE_DIR
 
 
 @cache
@@ -122,16 +117,27 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
         order.append((relative, path, text))
         if path is not None and (digest := known.content(text)) is not None:
             files[path] = digest
+    ontology_part, ontology_paths = _folder_digest(ontology, known, files)
+    header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
+    return Fingerprint(files, ontology_part, order, ontology_paths, header, known)
+
+
+def ontology_digest(ontology: Path) -> str:
+    """The digest of the ontology folder as `fingerprint` takes it (`Fingerprint.ontology`), every file read now."""
+    return _folder_digest(ontology, _KnownDigests(None), {})[0]
+
+
+def _folder_digest(root: Path, known: _KnownDigests, files: dict[Path, str]) -> tuple[str, list[Path]]:
+    """A digest of the names and contents under `root`, and its files (each one's digest added to `files`)."""
     part = hashlib.blake2b(digest_size=32)
-    ontology_paths = []
-    for relative, path, text in _walk(ontology):
+    paths = []
+    for relative, path, text in _walk(root):
         content = "folder"
         if path is not None:
-            ontology_paths.append(path)
+            paths.append(path)
             content = files[path] = known.content(text) or known.read(text)
         part.update(f"{relative}\0{content}\0".encode("utf-8", "surrogateescape"))  # a name not UTF-8
-    header = f"{FORMAT}\0{settings}\0{builder_version()}\0"
-    return Fingerprint(files, part.hexdigest(), order, ontology_paths, header, known)
+    return part.hexdigest(), paths
 
 
 def _walk(root: Path) -> Iterator[tuple[str, Path | None, str]]:

@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
+import secrets
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
@@ -41,7 +44,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.exports.doc_examples import DOCUMENTED_TYPES
+from kg.exports.doc_terms import DOCUMENTED_TYPES
 from kg.ontology import Ontology
 from kg.vocab import DCTERMS, KGO, OWL, RDF, RDFS, SCHEMA, SKOS
 
@@ -58,6 +61,40 @@ def ontology_html(ontology: Ontology, found: dict[str, str]) -> str:
     """The documentation page of the ontology, with the `examples` found in the corpus."""
     graph, anchors = documented_graph(ontology, found)
     return _render(graph, anchors)
+
+
+@dataclass(frozen=True)
+class AwaitingExamples:
+    """The page rendered before the corpus is loaded, a placeholder where each term's example goes
+    (`awaiting_examples`), to be filled in once they are found (`with_examples`)."""
+
+    html: str
+    terms: tuple[str, ...]  # the placeholders' terms, by number
+    placeholder: re.Pattern[str]  # a placeholder as pyLODE renders it, its number in group 1
+
+
+def awaiting_examples(ontology: Ontology, terms: Iterable[str]) -> AwaitingExamples:
+    """`ontology_html` with a placeholder for the example of each of `terms`: pyLODE renders an example as
+    `<pre>` and its text, escaped, and nothing else of the page depends on it.  A real corpus's build renders
+    the page so while it loads the sources, and fills the examples in afterwards.  Each placeholder holds a
+    random part, so that no text of the ontology can pass for one."""
+    ordered = tuple(sorted(terms))
+    nonce = secrets.token_hex(8)
+    placeholders = {term: f"kg-example-{nonce}-{number}" for number, term in enumerate(ordered)}
+    html = ontology_html(ontology, placeholders)
+    return AwaitingExamples(html, ordered, re.compile(f"<pre>kg-example-{nonce}-([0-9]+)</pre>"))
+
+
+def with_examples(awaiting: AwaitingExamples, found: dict[str, str]) -> str | None:
+    """The page `awaiting` was rendered for, with the examples `found` in place (the same text as
+    `ontology_html` with them); None when they are not for the same terms, or a placeholder is not where it
+    was expected: the page is then to be rendered with them (`ontology_html`)."""
+    from dominate.tags import pre
+
+    if found.keys() != set(awaiting.terms) or len(awaiting.placeholder.findall(awaiting.html)) != len(found):
+        return None
+    shown = [pre(found[term]).render() for term in awaiting.terms]  # escaped as pyLODE's own `pre` would be
+    return awaiting.placeholder.sub(lambda placed: shown[int(placed[1])], awaiting.html)
 
 
 # ---------------------------------------------------------------------------- the graph pyLODE documents

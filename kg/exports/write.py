@@ -17,20 +17,17 @@ from importlib import metadata
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.checks.kept import KeptChecks
 from kg.checks.quotes import find_quotes
 from kg.collector import collector_paused
 from kg.exports.chunks import TurtleKept, stamp_last_export, write_turtle
-from kg.exports.doc_examples import (
-    GraphExamples,
-    examples,
-    graph_examples,
-    graph_terms,
-    written_chunks,
-    yaml_examples,
-)
+from kg.exports.doc_ahead import DOC_SHELF, DocBeforeLoad, ExamplesSent
+from kg.exports.doc_ahead import take as take_ahead
+from kg.exports.doc_examples import GraphExamples, examples, graph_examples, written_chunks, yaml_examples
+from kg.exports.doc_terms import graph_terms
 from kg.exports.manifest import (
     Fingerprint,
     builder_version,
@@ -55,6 +52,9 @@ from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
 from kg.vocab import KGO
 from kg.workers import Beside, Primed, can_fork
+
+if TYPE_CHECKING:
+    pass
 
 DEFAULT_OUT = Path("exports")
 FORMATS = {
@@ -231,18 +231,25 @@ def ontology_doc_text(
             return str(kept[1])
         from kg.exports.ontology_doc import ontology_html
 
-        html = ontology_html(project.ontology, found)
-        if shelf is not None:
-            shelf.put(FORMATS["ontology"], stamp, html)
-        return html
+        return _kept(shelf, stamp, ontology_html(project.ontology, found))
+
+
+def _kept(shelf: Shelf | None, stamp: tuple[dict[str, str], str], html: str) -> str:
+    """`html`, the documentation made for `stamp` (its examples, pyLODE's version), kept on `shelf` if any."""
+    if shelf is not None:
+        shelf.put(FORMATS["ontology"], stamp, html)
+    return html
 
 
 PRIMED_BYTES = 4 * 1024 * 1024
 """Sources up to this size have the ontology's documentation made by a process started before they are
-loaded, which imports rdflib and pyLODE and reads its background ontologies meanwhile (0.2 s), then is sent the
-loaded project (pickled: the real corpus's in 3 ms).  The real corpus's build is short enough for that
-documentation to be the last thing it waits for.  A larger corpus would be long to send: its documentation
-is made by a process forked once it is loaded, as the page is."""
+loaded: the real corpus's build is short enough for that documentation to be the last thing it waits for.
+With none kept, the process renders it from the ontology alone meanwhile, and is sent the examples found in
+the checked sources (`kg.exports.doc_ahead`: `kg build` starts that process before it imports the builder);
+with one kept, it imports rdflib and pyLODE and reads their background ontologies meanwhile (0.2 s), then is
+sent the loaded project (pickled: the real corpus's in 3 ms), whose examples may be those of the page kept.  A
+larger corpus would be long to send: its documentation is made by a process forked once it is loaded, as the
+page is."""
 
 
 def _small(files: list[Path]) -> bool:
@@ -395,7 +402,25 @@ def build(
 def _build(
     sources: Path, ontology_dir: Path, out: Path, base: str, use_cache: bool, formats: tuple[str, ...], cache: Path
 ) -> Written:
-    """`build`, its cache folder held."""
+    """`build`, its cache folder held; the process `kg build` started ahead to render the ontology's page, if any
+    (`kg.exports.doc_ahead`), used or ended."""
+    with contextlib.ExitStack() as ending:
+        ahead = take_ahead(ontology_dir)
+        if ahead is not None:
+            ending.enter_context(ahead)
+        return _build_with(sources, ontology_dir, out, base, use_cache, formats, cache, ahead)
+
+
+def _build_with(
+    sources: Path,
+    ontology_dir: Path,
+    out: Path,
+    base: str,
+    use_cache: bool,
+    formats: tuple[str, ...],
+    cache: Path,
+    ahead: Primed[ExamplesSent, str] | None,
+) -> Written:
     with stage("fingerprint"):
         settings = f"base {base} formats {','.join(formats)}"
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
@@ -421,14 +446,21 @@ def _build(
         doc_waiting: list[Primed[GraphExamples, str]] = []  # the documentation, waiting for the Turtle's examples
         doc: list[Callable[[], str]] = []
         view: list[View] = []  # the project's, once loaded
-        doc_shelf = Shelf(cache / "ontology-doc", version) if use_cache else None
+        doc_shelf = Shelf(cache / DOC_SHELF, version) if use_cache else None
         kept = None
         if use_cache:  # with the shelf of the finder of names in the texts, which the ontology doc uses too
             kept = TurtleKept(Shelf(cache / "turtle", version), current.files, Shelf(cache / "names", version))
         primed = None
+        doc_before_load: list[Primed[ExamplesSent, str]] = []  # `kg.exports.doc_ahead`
         if "ontology" in formats and _small(current.paths):
-            # pyLODE imported and its background read while this process loads the sources (see PRIMED_BYTES)
-            primed = running.enter_context(Primed(_warm_ontology_doc, partial(ontology_doc_text, shelf=doc_shelf)))
+            if doc_shelf is None or doc_shelf.get(FORMATS["ontology"]) is None:  # rendered while the sources load
+                before = DocBeforeLoad(ontology_dir)
+                doc_before_load.append(ahead or running.enter_context(Primed(before.prepare, before.finish)))
+            else:  # pyLODE imported and its background read while this process loads the sources (PRIMED_BYTES)
+                primed = Primed(_warm_ontology_doc, partial(ontology_doc_text, shelf=doc_shelf))
+                running.enter_context(primed)
+        if ahead is not None and not doc_before_load:  # not needed: its core is the build's now
+            ahead.__exit__(None, None, None)
 
         def page_kept() -> PageKept | None:
             """What the page keeps between builds: the last exports' files, as recorded when written (shards still
@@ -469,6 +501,8 @@ def _build(
             if primed is not None:
                 primed.give(loaded)
                 doc.append(primed.result)
+            elif doc_before_load:  # given its examples once the sources are checked
+                pass
             elif "ontology" in formats and _doc_waits_for_turtle(formats, base, doc_shelf):
                 making = _DocAfterTurtle(loaded, doc_shelf)
                 doc_waiting.append(running.enter_context(Primed(making.prepare, making.finish)))
@@ -480,6 +514,11 @@ def _build(
 
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
+        if doc_before_load:  # found from the checked sources (those merely loaded could make examples() fail)
+            found = examples(project)
+            doc_before_load[0].give((found, project.ontology, current.ontology))
+            stamp = (found, metadata.version("pylode"))
+            doc.append(lambda: _kept(doc_shelf, stamp, doc_before_load[0].result()))
 
         def give_graph_examples(turtle: Path, places: dict[Path, tuple[int, int]]) -> None:
             """The documentation's examples from the graph, found in the Turtle just written, sent to its process."""

@@ -1,0 +1,105 @@
+"""The ontology's page rendered before the corpus is loaded: a cold build of a small corpus renders it from the
+ontology alone, with a placeholder for each example (`kg.exports.ontology_doc.awaiting_examples`), in a process
+of its own, while the build loads and checks the sources; then sends it the examples it found, to fill in.
+
+`kg build` starts that process first thing (`start`, from `kg.launch`), before the builder is imported: its
+imports (rdflib, pyLODE) and its render then run on the second core beside the build's own imports, which used
+to come first.  The build takes it (`take`) if it needs that page rendered afresh for the ontology folder the
+process guessed (the default one), and ends it at once otherwise (nothing changed, a large corpus, the page kept,
+another folder, no page asked for): it then used a core the build's imports left idle.  Without it (the
+library's `build()`, `kg watch`), the build forks one itself once it knows it needs one (`DocBeforeLoad`).
+
+The real corpus's cold build waited for that page last: forked after the builder's imports (0.3 s), the process
+imported pyLODE (0.15 s), then found the examples (0.05 to 0.1 s) and rendered (0.3 to 0.45 s), while the
+build's own process was done 0.4 s before it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.shelf import cache_folder
+from kg.timings import stage
+from kg.workers import Primed, can_fork
+
+if TYPE_CHECKING:
+    from kg.exports.ontology_doc import AwaitingExamples
+    from kg.ontology import Ontology
+
+ExamplesSent = tuple[dict[str, str], "Ontology", str]
+"""What the build sends: the examples found in the checked sources, the ontology it checked them against, and the
+digest of the ontology's folder its fingerprint took (`kg.exports.manifest.Fingerprint.ontology`)."""
+GUESSED = Path("ontology")
+"""The ontology folder the process started ahead renders: `kg build`'s default (`kg.checks.checked.DEFAULT_ONTOLOGY`),
+not imported here (`kg.ontology` and what it imports are the process's to import, on the other core)."""
+GUESSED_SOURCES = Path("sources")
+"""`kg build`'s default sources folder (`kg.checks.checked.DEFAULT_SOURCES`), beside which the cache lies."""
+DOC_SHELF = "ontology-doc"
+"""The cache's shelf of the ontology's page (`kg.exports.write`): where it exists, a build most likely has a page
+kept, and renders none (after an edit, or with nothing changed): no process is started ahead."""
+
+
+class DocBeforeLoad:
+    """The page of the ontology in `ontology_dir`, rendered (`prepare`) before the examples are sent (`finish`).
+
+    It is used only if the ontology's folder is the same, byte for byte, before the page was rendered, when the
+    examples come, and when the build's fingerprint read it (which the build records as what its exports were
+    made from): otherwise (an ontology saved meanwhile), or where the placeholders do not match the examples, the
+    page is rendered afresh with them, from the ontology the build checked (`Primed`)."""
+
+    def __init__(self, ontology_dir: Path):
+        self.ontology_dir = ontology_dir
+        self.awaiting: AwaitingExamples | None = None
+        self.read: str | None = None  # the digest of the ontology's folder the page was rendered from
+
+    def prepare(self) -> None:
+        from kg.exports.doc_terms import example_terms
+        from kg.exports.manifest import ontology_digest
+        from kg.exports.ontology_doc import awaiting_examples, warm
+        from kg.ontology import OntologyError, load_ontology
+
+        warm()
+        with contextlib.suppress(OntologyError):  # the build says what is wrong with it
+            self.read = ontology_digest(self.ontology_dir)
+            ontology = load_ontology(self.ontology_dir)
+            self.awaiting = awaiting_examples(ontology, example_terms(ontology))
+
+    def finish(self, given: ExamplesSent) -> str:
+        from kg.exports.manifest import ontology_digest
+        from kg.exports.ontology_doc import ontology_html, with_examples
+
+        found, ontology, fingerprinted = given
+        with stage("ontology doc"):
+            html = None
+            if self.awaiting is not None and self.read == fingerprinted == ontology_digest(self.ontology_dir):
+                html = with_examples(self.awaiting, found)
+            if html is None:
+                html = ontology_html(ontology, found)
+        return html
+
+
+_started: tuple[str, Primed[ExamplesSent, str]] | None = None
+
+
+def start() -> None:
+    """Fork the process that renders the page of the default ontology folder (`GUESSED`), now, unless a page is
+    most likely kept (`DOC_SHELF`)."""
+    global _started
+    if _started is None and can_fork() and not (cache_folder(GUESSED_SOURCES) / DOC_SHELF).is_dir():
+        doc = DocBeforeLoad(GUESSED)
+        _started = (os.path.abspath(GUESSED), Primed(doc.prepare, doc.finish))
+
+
+def take(ontology_dir: Path) -> Primed[ExamplesSent, str] | None:
+    """The process started ahead, if it renders the page of `ontology_dir` (the caller's to give to, and to end:
+    it is a context manager); None when there is none (any other is ended now)."""
+    global _started
+    found, _started = _started, None
+    if found is None:
+        return None
+    if found[0] == os.path.abspath(ontology_dir):
+        return found[1]
+    found[1].__exit__(None, None, None)
+    return None
