@@ -73,6 +73,14 @@ def recording_apart() -> Iterator[list[Recorded]]:
             found.append((dict(_current), dict(_cpu), dict(_peaks)))
 
 
+def add_stage(name: str, seconds: float, cpu: float) -> None:
+    """Add a stage measured before this process began recording (`record_from_now`), if it records."""
+    if _current is not None:
+        _current[name] = _current.get(name, 0.0) + seconds
+        _cpu[name] = _cpu.get(name, 0.0) + cpu
+        _peaks[name] = peak_mb()
+
+
 def is_recording() -> bool:
     return _current is not None
 

@@ -16,6 +16,7 @@ dies (killed, out of memory) ends the build with an error instead of a wait that
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -235,7 +236,9 @@ class Primed(Generic[Given, Result]):
         if self._giving is None:
             self._beside = Beside(partial(self._finish, value))
             return
-        self._giving.send((value, is_recording()))  # (a process started before this one recorded times records them)
+        # (a process started before this one recorded times records them from now)
+        with contextlib.suppress(OSError):  # a process that ended meanwhile: `result()` says why
+            self._giving.send((value, is_recording()))
         self._giving.close()
 
     def result(self) -> Result:

@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -378,7 +379,7 @@ def test_the_page_started_ahead_of_the_build_is_the_page_the_build_makes(
     assert len(multiprocessing.active_children()) == 1
     assert doc_ahead.take(ONTOLOGY) is None
     assert multiprocessing.active_children() == []
-    (tmp_path / ".kg-cache" / doc_ahead.DOC_SHELF).mkdir(parents=True)  # a page most likely kept: none started
+    (tmp_path / ".kg-cache").mkdir()  # a build ran here before: the page most likely kept, none started
     doc_ahead.start()
     assert multiprocessing.active_children() == [] and doc_ahead.take(tmp_path / "ontology") is None
     assert (doc_ahead.GUESSED, doc_ahead.GUESSED_SOURCES) == (DEFAULT_ONTOLOGY, DEFAULT_SOURCES)
@@ -415,7 +416,7 @@ def test_an_ontology_saved_while_its_page_was_rendered_ahead_gets_its_page_rende
     assert "after the fall of the Assad regime" in unchanged.finish((found, saved, ontology_digest(folder)))
 
 
-def test_kg_build_uses_the_page_rendered_ahead_and_times_it(project: Project, doc_html: str, tmp_path: Path) -> None:
+def test_a_cold_kg_build_renders_the_page_ahead_and_times_it(project: Project, doc_html: str, tmp_path: Path) -> None:
     shutil.copytree(SOURCES, tmp_path / "sources")
     shutil.copytree(ONTOLOGY, tmp_path / "ontology")
     done = subprocess.run(
@@ -423,7 +424,46 @@ def test_kg_build_uses_the_page_rendered_ahead_and_times_it(project: Project, do
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "exports" / "ontology.html").read_text(encoding="utf-8") == doc_html
-    assert re.search(r"^  ontology doc +[0-9.]+ s", done.stderr, re.MULTILINE), done.stderr
+    rendered = re.search(r"^  ontology doc, ahead +([0-9.]+) s +cpu +([0-9.]+) s", done.stderr, re.MULTILINE)
+    assert rendered is not None and float(rendered[1]) > 0.1, done.stderr  # rendered before the examples came
+    assert re.search(r"^  ontology doc +[0-9.]+ s", done.stderr, re.MULTILINE), done.stderr  # then filled in
+
+
+def test_a_page_not_rendered_ahead_is_rendered_with_the_examples(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that renders ahead may read an ontology being saved (half a file), in its load or in one of
+    pyLODE's readings after it: the build's own load then reads it whole, and the page is rendered with the
+    examples; nothing fails, nothing is printed."""
+    folder = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, folder)
+    kg_ttl = folder / "kg.ttl"
+    whole = kg_ttl.read_bytes()
+    kg_ttl.write_bytes(whole[: len(whole) // 2])
+    found = examples(project)
+    for half_read_by in ("the load", "pyLODE's graph"):
+        if half_read_by == "pyLODE's graph":
+            kg_ttl.write_bytes(whole)
+
+            def read_half(*_: object) -> None:
+                raise SyntaxError("Parser error at line 600: Unexpected end of file")
+
+            monkeypatch.setattr("kg.exports.ontology_doc.awaiting_examples", read_half)
+        ahead = doc_ahead.DocBeforeLoad(folder)
+        ahead.prepare()
+        assert ahead.awaiting is None
+        kg_ttl.write_bytes(whole)
+        page = ahead.finish((found, project.ontology, ontology_digest(folder)))
+        assert page == ontology_html(project.ontology, found)
+
+
+def test_kg_build_in_a_folder_gone_says_so_without_a_traceback(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    folder, python = shlex.quote(str(gone)), shlex.quote(sys.executable)
+    command = f"cd {folder} && rmdir {folder} && {python} -m kg build"
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode not in (0, 1) and "Traceback" not in done.stderr and done.stderr.startswith("kg: "), done
 
 
 def test_html_in_an_ontology_comment_is_shown_as_text_and_its_markdown_still_renders(

@@ -135,6 +135,21 @@ def test_primed_work_prepares_before_its_input_and_finishes_with_it() -> None:
     assert time.monotonic() - started < 10
 
 
+def _die_preparing() -> None:
+    os._exit(7)
+
+
+@pytest.mark.skipif(not can_fork() or cores() < 2, reason="no process primed without fork and two cores")
+def test_a_primed_process_that_died_before_its_input_says_so_when_asked_for_its_result() -> None:
+    """Giving the input to a process that ended meanwhile is no broken pipe for the command (it took one for a
+    reader that stopped early, and ended quietly with status 0): the result says the process ended."""
+    with Primed(_die_preparing, _prepared_pid) as primed:
+        time.sleep(0.2)  # (it has ended by now; if not, the input waits in the pipe: the same error follows)
+        primed.give(41)
+        with pytest.raises(WorkerFailed, match="exit 7"):
+            primed.result()
+
+
 def test_a_worker_dies_with_its_parent(tmp_path: Path) -> None:
     """A build killed outright (SIGKILL) must not leave a worker behind, blocked on its pipe forever."""
     started = tmp_path / "started"

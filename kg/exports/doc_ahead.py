@@ -15,13 +15,13 @@ build's own process was done 0.4 s before it."""
 
 from __future__ import annotations
 
-import contextlib
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.shelf import cache_folder
-from kg.timings import stage
+from kg.timings import add_stage, stage
 from kg.workers import Primed, can_fork
 
 if TYPE_CHECKING:
@@ -37,8 +37,7 @@ not imported here (`kg.ontology` and what it imports are the process's to import
 GUESSED_SOURCES = Path("sources")
 """`kg build`'s default sources folder (`kg.checks.checked.DEFAULT_SOURCES`), beside which the cache lies."""
 DOC_SHELF = "ontology-doc"
-"""The cache's shelf of the ontology's page (`kg.exports.write`): where it exists, a build most likely has a page
-kept, and renders none (after an edit, or with nothing changed): no process is started ahead."""
+"""The cache's shelf of the ontology's page (`kg.exports.write`)."""
 
 
 class DocBeforeLoad:
@@ -53,27 +52,35 @@ class DocBeforeLoad:
         self.ontology_dir = ontology_dir
         self.awaiting: AwaitingExamples | None = None
         self.read: str | None = None  # the digest of the ontology's folder the page was rendered from
+        self.took: tuple[float, float] | None = None  # the wall and CPU seconds of `prepare`
 
     def prepare(self) -> None:
         from kg.exports.doc_terms import example_terms
         from kg.exports.manifest import ontology_digest
         from kg.exports.ontology_doc import awaiting_examples, warm
-        from kg.ontology import OntologyError, load_ontology
+        from kg.ontology import load_ontology
 
+        started, cpu = time.perf_counter(), time.process_time()
         warm()
-        with contextlib.suppress(OntologyError):  # the build says what is wrong with it
+        try:
             self.read = ontology_digest(self.ontology_dir)
             ontology = load_ontology(self.ontology_dir)
             self.awaiting = awaiting_examples(ontology, example_terms(ontology))
+        except Exception:  # an ontology being saved, say: `finish` renders the page afresh, from the build's
+            self.awaiting = None
+        self.took = (time.perf_counter() - started, time.process_time() - cpu)
 
     def finish(self, given: ExamplesSent) -> str:
         from kg.exports.manifest import ontology_digest
         from kg.exports.ontology_doc import ontology_html, with_examples
 
         found, ontology, fingerprinted = given
+        if self.took is not None:
+            add_stage("ontology doc, ahead", *self.took)
         with stage("ontology doc"):
             html = None
-            if self.awaiting is not None and self.read == fingerprinted == ontology_digest(self.ontology_dir):
+            now = ontology_digest(self.ontology_dir)
+            if self.awaiting is not None and now is not None and fingerprinted == self.read == now:
                 html = with_examples(self.awaiting, found)
             if html is None:
                 html = ontology_html(ontology, found)
@@ -84,12 +91,16 @@ _started: tuple[str, Primed[ExamplesSent, str]] | None = None
 
 
 def start() -> None:
-    """Fork the process that renders the page of the default ontology folder (`GUESSED`), now, unless a page is
-    most likely kept (`DOC_SHELF`)."""
+    """Fork the process that renders the page of the default ontology folder (`GUESSED`), now, unless a build ran
+    here before (its cache, beside the default sources folder): the next one most likely keeps the page, or
+    makes none.  Whatever goes wrong here only leaves the build without it (a working folder gone…)."""
     global _started
-    if _started is None and can_fork() and not (cache_folder(GUESSED_SOURCES) / DOC_SHELF).is_dir():
-        doc = DocBeforeLoad(GUESSED)
-        _started = (os.path.abspath(GUESSED), Primed(doc.prepare, doc.finish))
+    try:
+        if _started is None and can_fork() and not cache_folder(GUESSED_SOURCES).is_dir():
+            doc = DocBeforeLoad(GUESSED)
+            _started = (os.path.abspath(GUESSED), Primed(doc.prepare, doc.finish))
+    except OSError:
+        _started = None
 
 
 def take(ontology_dir: Path) -> Primed[ExamplesSent, str] | None:

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from kg.limits import read_at_most
-from kg.shelf import CACHE_DIR, Shelf, cache_folder, content_digest
+from kg.shelf import CACHE_DIR, Shelf, cache_folder, content_digest, keepable
 
 MANIFEST = "build-{}.json"
 """One per exports folder (a digest of its resolved path): `kg build --out elsewhere` leaves the manifest
@@ -122,9 +122,12 @@ def fingerprint(sources: Path, ontology: Path, settings: str, cache: Path | None
     return Fingerprint(files, ontology_part, order, ontology_paths, header, known)
 
 
-def ontology_digest(ontology: Path) -> str:
-    """The digest of the ontology folder as `fingerprint` takes it (`Fingerprint.ontology`), every file read now."""
-    return _folder_digest(ontology, _KnownDigests(None), {})[0]
+def ontology_digest(ontology: Path) -> str | None:
+    """The digest of the ontology folder as `fingerprint` takes it (`Fingerprint.ontology`), every file read now;
+    None where one is not plain content (a link is digested by where it points, not by what it holds)."""
+    files: dict[Path, str] = {}
+    digest = _folder_digest(ontology, _KnownDigests(None), files)[0]
+    return digest if keepable(*files.values()) else None
 
 
 def _folder_digest(root: Path, known: _KnownDigests, files: dict[Path, str]) -> tuple[str, list[Path]]:

@@ -93,6 +93,8 @@ def with_examples(awaiting: AwaitingExamples, found: dict[str, str]) -> str | No
 
     if found.keys() != set(awaiting.terms) or len(awaiting.placeholder.findall(awaiting.html)) != len(found):
         return None
+    if any(text.startswith("http") for text in found.values()):  # pyLODE links such a text (`yaml_examples`)
+        return None
     shown = [pre(found[term]).render() for term in awaiting.terms]  # escaped as pyLODE's own `pre` would be
     return awaiting.placeholder.sub(lambda placed: shown[int(placed[1])], awaiting.html)
 

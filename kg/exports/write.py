@@ -17,7 +17,6 @@ from importlib import metadata
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, Project, load_project
 from kg.checks.kept import KeptChecks
@@ -52,9 +51,6 @@ from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
 from kg.vocab import KGO
 from kg.workers import Beside, Primed, can_fork
-
-if TYPE_CHECKING:
-    pass
 
 DEFAULT_OUT = Path("exports")
 FORMATS = {
@@ -515,7 +511,8 @@ def _build_with(
         checks = KeptChecks(Shelf(cache / "checks", version), current.files) if use_cache else None
         project = load_project(sources, ontology_dir, read=read, on_loaded=make_pages_meanwhile, kept=checks)
         if doc_before_load:  # found from the checked sources (those merely loaded could make examples() fail)
-            found = examples(project)
+            with stage("ontology doc's examples"):
+                found = examples(project)
             doc_before_load[0].give((found, project.ontology, current.ontology))
             stamp = (found, metadata.version("pylode"))
             doc.append(lambda: _kept(doc_shelf, stamp, doc_before_load[0].result()))
