@@ -450,12 +450,14 @@ def _build_with(
         doc_before_load: list[Primed[ExamplesSent, str]] = []  # `kg.exports.doc_ahead`
         if "ontology" in formats and _small(current.paths):
             if doc_shelf is None or doc_shelf.get(FORMATS["ontology"]) is None:  # rendered while the sources load
-                before = DocBeforeLoad(ontology_dir)
-                doc_before_load.append(ahead or running.enter_context(Primed(before.prepare, before.finish)))
+                if ahead is None:  # (`kg build` started one: `_build`)
+                    before = DocBeforeLoad(ontology_dir)
+                    ahead = running.enter_context(Primed(before.prepare, before.finish))
+                doc_before_load.append(ahead)
             else:  # pyLODE imported and its background read while this process loads the sources (PRIMED_BYTES)
                 primed = Primed(_warm_ontology_doc, partial(ontology_doc_text, shelf=doc_shelf))
                 running.enter_context(primed)
-        if ahead is not None and not doc_before_load:  # not needed: its core is the build's now
+        if ahead is not None and not doc_before_load:  # started by `kg build`, not needed: its core is the build's now
             ahead.__exit__(None, None, None)
 
         def page_kept() -> PageKept | None:
