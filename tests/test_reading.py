@@ -42,11 +42,11 @@ def test_a_file_of_the_bound_exactly_is_read(tmp_path: Path) -> None:
         read_bounded(file, 99, "the file", "split it")
 
 
-@pytest.mark.parametrize("most", [1, 50, 10_000])
+@pytest.mark.parametrize("most", [1, 20, 10_000])
 def test_read_at_most_reads_what_is_there_up_to_its_bound(proc_file: Path, tmp_path: Path, most: int) -> None:
     command_line = proc_file.parent / "cmdline"  # the same bytes at every read, unlike the status
     whole = command_line.read_bytes()
-    assert len(whole) > 50 and command_line.stat().st_size == 0
+    assert len(whole) > 10 and command_line.stat().st_size == 0  # (`python -m pytest -q`: 30 bytes)
     with command_line.open("rb") as stream:  # its stat says 0 bytes
         assert read_at_most(stream, 0, most) == whole[:most]
     file = tmp_path / "f"
