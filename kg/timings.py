@@ -50,9 +50,7 @@ def stage(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _current[name] = _current.get(name, 0.0) + time.perf_counter() - start
-        _cpu[name] = _cpu.get(name, 0.0) + _cpu_seconds() - cpu
-        _peaks[name] = peak_mb()
+        add_stage(name, time.perf_counter() - start, _cpu_seconds() - cpu)
 
 
 Recorded = tuple[dict[str, float], dict[str, float], dict[str, float]]
@@ -74,7 +72,8 @@ def recording_apart() -> Iterator[list[Recorded]]:
 
 
 def add_stage(name: str, seconds: float, cpu: float) -> None:
-    """Add a stage measured before this process began recording (`record_from_now`), if it records."""
+    """Add `seconds` of wall time and `cpu` seconds to stage `name`, if this process records (`stage`; and a stage
+    measured before it began to: `record_from_now`)."""
     if _current is not None:
         _current[name] = _current.get(name, 0.0) + seconds
         _cpu[name] = _cpu.get(name, 0.0) + cpu
