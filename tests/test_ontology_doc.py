@@ -637,3 +637,74 @@ def test_a_file_larger_than_the_search_is_read_only_as_far_as_it_goes_and_alike_
     from_rendered = doc.graph_examples(project, terms, rendered)
     assert from_written == from_rendered
     assert from_rendered[0] and from_rendered[1] is False
+
+
+def first_uses_parsed_whole(project: Project, wanted: set[str], chunks: list[str]) -> dict[str, str]:
+    """What `graph_examples` finds, found the plain way: each chunk parsed whole, each triple looked at in turn."""
+    import pyoxigraph as ox
+
+    from kg.exports.doc_examples import DEFAULT_BASE, source_name, turtle_term
+    from kg.exports.rdf import prefixes
+    from kg.exports.turtle import turtle_header
+
+    names = {namespace: prefix for prefix, namespace in prefixes(DEFAULT_BASE).items()}
+    found: dict[str, str] = {}
+    articles = [group for group in project.groups if group.articles]  # the order graph_examples reads them in
+    order = articles[:1] + [group for group in project.groups if not group.articles] + articles[1:]
+    for records in order:
+        chunk = chunks[project.groups.index(records)]
+        for triple in ox.parse(turtle_header(DEFAULT_BASE) + chunk, format=ox.RdfFormat.TURTLE):
+            used = triple.object if triple.predicate.value == RDF_TYPE else triple.predicate
+            name = used.value[len(KGO) :] if isinstance(used, ox.NamedNode) and used.value.startswith(KGO) else ""
+            if name in wanted and name not in found:
+                shown = " ".join(turtle_term(term, names) for term in (triple.subject, triple.predicate, triple.object))
+                found[name] = f"in the graph built from {source_name(project, records.file)}:\n  {shown} ."
+    return found
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def test_the_first_use_of_each_term_is_found_in_the_statements_naming_it_as_in_the_whole_graph(
+    project: Project, tmp_path: Path
+) -> None:
+    """The examples from the graph are looked for in the statements that name a term still wanted, not in a parse
+    of each whole file's Turtle: the same first uses, whether a term is named first in a literal, by its IRI in
+    full, as the object of a triple that does not use it, or as a prefix of a longer name."""
+    from kg.exports.chunks import write_turtle
+    from kg.exports.doc_examples import DEFAULT_BASE, graph_examples, written_chunks
+    from kg.exports.doc_terms import graph_terms
+    from kg.exports.view import View
+
+    model, wanted = project.model, graph_terms(project.ontology)
+    turtle = tmp_path / "graph.ttl"
+    places = write_turtle(turtle, model, project.ontology, View(model, project.ontology), DEFAULT_BASE)
+    data = turtle.read_bytes()
+    real = [
+        data[offset : offset + length].decode("utf-8") for offset, length in (places[g.file] for g in project.groups)
+    ]
+    with written_chunks(turtle, places) as written:
+        found, whole = graph_examples(project, wanted, written)
+    assert whole and len(found) > 20
+    assert found == first_uses_parsed_whole(project, wanted, real)
+
+    crafted = (
+        'kg:a rdfs:comment "kgo:modality and kgo:Claim, then <' + KGO + 'stepIndex> ." .\n'
+        'kg:b kgo:modalityRank kgo:modality ;\n    kgo:note "x ." .\n'
+        "kg:s <" + KGO + "stepIndex> 7 .\n"
+        "# kgo:modality in a comment .\n"
+        "kg:c a kgo:Claim ;\n    kgo:modality kgo:reported ;\n"
+        "    kgo:hasEvidence [ <" + KGO + "stepIndex> 3 ] .\n"
+        "kg:d kgo:modality kgo:asserted .\n"
+    )
+    assert {"modality", "Claim", "stepIndex"} <= wanted
+    chunks = [crafted, *real[1:]]
+
+    def crafted_first(records: object, limit: int) -> tuple[str, bool]:
+        return chunks[project.groups.index(records)], True  # type: ignore[arg-type]
+
+    found, _ = graph_examples(project, wanted, crafted_first)
+    expected = first_uses_parsed_whole(project, wanted, chunks)
+    assert found == expected
+    assert expected["modality"].endswith("kg:c kgo:modality kgo:reported .")
+    assert expected["stepIndex"].endswith('kg:s kgo:stepIndex "7"^^xsd:integer .')
