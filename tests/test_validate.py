@@ -285,10 +285,31 @@ def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_tr
 
 def test_a_hint_shows_the_invisible_character_of_the_id_it_names(mini: Path) -> None:
     """ "did you mean 'Rus​sia'?" printed the zero-width space raw: the hint looked like the name it was given.
-    (An id that is well-formed without it is defined by that id: `test_an_id_refused_for_what_no_one_sees…`.)"""
-    edit(mini, FACTS, "- {id: russia,", '- {id: "Rus\\u200bsia",')
+    (An id that is well-formed without it, or written as ids are, is defined by that id:
+    `test_an_id_refused_for_what_no_one_sees…`, `test_an_id_refused_for_its_form…`; this one is neither.)"""
+    edit(mini, FACTS, "- {id: russia,", '- {id: "Rus\\u200bsiä",')
     hints = [p for p in problems(mini) if "unknown entity 'russia'" in p]
-    assert hints and all(p.endswith("did you mean 'Rus\\u200bsia'?") for p in hints), hints
+    assert hints and all(p.endswith("did you mean 'Rus\\u200bsiä'?") for p in hints), hints
+
+
+@pytest.mark.parametrize(
+    ("meant", "written"),
+    [
+        *(("russia", written) for written in ("Russia", "RUSSIA", "russia ", " russia")),
+        *(("tartus-naval-base", w) for w in ("tartus_naval_base", "tartus\\u2013naval-base", "Tartus.Naval.Base")),
+    ],
+)
+def test_an_id_refused_for_its_form_defines_the_id_written_as_ids_are(mini: Path, meant: str, written: str) -> None:
+    """A capital, an underscore, an en dash, a space at an end: one message, at the definition, which says which id
+    it stands for; the records that name that id find it (each was "unknown entity 'russia' — did you mean
+    'Russia'?": a cascade whose hint was the very id refused)."""
+    edit(mini, FACTS, f"- {{id: {meant},", f'- {{id: "{written}",')
+    found = problems(mini)
+    line = {"russia": 7, "tartus-naval-base": 10}[meant]
+    assert len(found) == 1 and found[0].startswith(f"mini.yaml:{line}:10: '"), found
+    assert found[0].endswith(f"is not a valid id: use lowercase letters, digits and dashes — did you mean '{meant}'?")
+    entities = load_sources(mini).model.entities
+    assert entities[meant].where.path == ("entities", line - 4)
 
 
 @pytest.mark.parametrize(

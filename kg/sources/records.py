@@ -540,6 +540,9 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         )
         if error.absolute_path and error.absolute_path[-1] == "object":  # `holdsPosition` takes text
             message += " (a relation to text takes it as 'value:')"
+        elif error.absolute_path and error.absolute_path[-1] == "id" and not unseen and not tab:
+            meant = _meant_definition(str(error.instance))  # the id it is defined by (`_defined_id`)
+            message += f" — did you mean '{meant}'?" if meant is not None else ""
         return [Problem(at, message, hint=_meant_id(error.absolute_path, str(error.instance)))]
     if keyword == "uniqueItems" and isinstance(error.instance, list):  # an entity's or event's `aliases`
         items = error.instance
@@ -841,14 +844,21 @@ _OBJECT_OR_VALUE = {
 
 
 def _defined_id(written: str) -> str:
-    """The id a record is defined by: as written, or, where the schema refuses it for what no one sees in it (an
-    invisible character, a tab or a line break at an end), the id it was evidently meant to have, by which the
-    records that name it find it.  A zero-width space in `tartus-naval-base` was one message at its definition,
-    then 17 "unknown entity 'tartus-naval-base'" where it was named (each hinting at the id with the space)."""
-    if written.isprintable():  # nothing unseen in it (most ids: one pass in C)
+    """The id a record is defined by: as written, or, where the schema refuses it, the id it was evidently meant
+    to have (`_meant_definition`), by which the records that name it find it.  A zero-width space in
+    `tartus-naval-base` was one message at its definition, then 17 "unknown entity 'tartus-naval-base'" where it
+    was named (each hinting at the id with the space); so were `Tartus-naval-base`, `tartus_naval_base`, an en
+    dash or a space at its end."""
+    if is_id(written):
         return written
-    meant = without_invisibles(written).strip()
-    return meant if is_id(meant) else written
+    return _meant_definition(written) or written
+
+
+def _meant_definition(written: str) -> str | None:
+    """The well-formed id a malformed one written where a record is defined stands for: its words as ids are
+    written (`id_form`), once any invisible character is taken out; None if that is no id either."""
+    meant = id_form(without_invisibles(written))
+    return meant if is_id(meant) else None
 
 
 def _register(loaded: Loaded, record: Entity | Event, table: dict[str, Any]) -> None:
