@@ -289,6 +289,17 @@ def _same_words_article(sources: Path, place: str) -> None:
     write(source_file(sources, place, "x.txt"), "\n".join(sentences) + "\n")
 
 
+def _misquotes_of_one_long_line(sources: Path, place: str) -> None:
+    """A text pasted as one line of 1 MB (every sentence of it ignored) and 10,000 ignored passages one letter off:
+    each hint for a passage not found split that line into its 190,000 words and lined them up with the
+    passage's (200 hints, 40 s)."""
+    sentences = [f"Talks on base {k} went on for {k % 97} days, the {k % 13}th delegation said." for k in range(19_000)]
+    passages = sentences + [sentence[:-2] + "x." for sentence in sentences[:VOLUME_ERRORS]]
+    ignores = "".join(f'\n  - {{quote: "{passage}", reason: test}}' for passage in passages)
+    write(source_file(sources, place), article_yaml(ignore=ignores))
+    write(source_file(sources, place, "x.txt"), " ".join(sentences) + "\n")
+
+
 def _nested_article_file(sources: Path, place: str) -> None:
     folder = sources / "articles" / "drafts"
     folder.mkdir()
@@ -714,6 +725,9 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
     Case("40,000 unknown fields in one mapping", "volume", _many_unknown_fields, (r"unknown field 'field-\d+'",),
          places=FACT_PLACES, errors=40_000),
     Case("10,000 bad ignored passages", "volume", _many_bad_ignores, (r"ignored passage not found verbatim",),
+         places=("articles",)),
+    Case("10,000 passages one letter off in a text of one line of 1 MB", "volume", _misquotes_of_one_long_line,
+         (r"ignored passage not found verbatim.*; closest: 'Talks on base \d+ went on for \d+ days, the \d+th",),
          places=("articles",)),
 )
 # fmt: on
