@@ -335,6 +335,18 @@ def _invisible_in_a_named_id(sources: Path, place: str) -> None:
     entities.write_text(text.replace("  - id: tartus-naval-base\n", "  - id: tartus\u200b-naval-base\n"), "utf-8")
 
 
+def _named_entity_edited(new: str) -> Make:
+    """The line defining an entity that 17 records name, written `new` (a mistake in that one line)."""
+
+    def make(sources: Path, place: str) -> None:
+        entities = sources / "entities.yaml"
+        text = entities.read_text(encoding="utf-8")
+        assert "  - id: tartus-naval-base\n" in text, "the corpus changed: pick another entity"
+        entities.write_text(text.replace("  - id: tartus-naval-base\n", new + "\n"), "utf-8")
+
+    return make
+
+
 def _named_by_another_file(broken: str) -> Make:
     """A broken file `broken`, defining an entity that a second, valid file names."""
 
@@ -669,6 +681,14 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          _invisible_in_a_named_id,
          (r"^sources/entities.yaml:\d+:9: 'tartus\\u200b-naval-base' is not a valid id: it holds an invisible "
           r"U\+200B \(ZERO WIDTH SPACE\) after 'tartus': delete it$",), places=("sources",)),
+    Case("an id with a capital or an en dash, of an entity that other records name (each was 'unknown')", "id",
+         _named_entity_edited('  - id: "Tartus\u2013naval-base"'),
+         (r"^sources/entities.yaml:\d+:9: 'Tartus–naval-base' is not a valid id: use lowercase letters, digits and "
+          r"dashes — did you mean 'tartus-naval-base'\?$",), places=("sources",)),
+    Case("a record's '- ' forgotten (it folded into the record above: 4 duplicate keys, 17 unknown entities)", "YAML",
+         _named_entity_edited("    id: tartus-naval-base"),
+         (r"^sources/entities.yaml:\d+:5: a second 'id' in one record \(the first at line \d+\): if another record "
+          r"starts here, write '- ' before it; it is not read$",), places=("sources",)),
     # --- article texts
     Case("the author of bylines left out", "article", _author_left_out,
          (r"entities.yaml:\d+:11: expected text, got a whole number",), places=("sources",)),

@@ -66,15 +66,15 @@ class Loaded:
     """The ids and article ids named in files that could not be read as YAML at all, or were not read (in a
     folder under `articles/`, or named `.yml`), and of records left out for an error in their own file
     (`FileRecords.unread`)."""
-    unlisted: bool = False
-    """Whether a folder could not be listed, or was not (a linked one): what its files define and cite is not
-    known."""
+    unknown: bool = False
+    """Whether what some sources define and cite is not known: a folder could not be listed, or was not (a linked
+    one), or a file could not be read at all (`FileRecords.unknown`)."""
 
     def passed_over(self) -> Container[str]:
         """The ids not reported unknown where records name them, nor their articles' sentences uncited: those
-        of `unread`; every id when a folder could not be listed (one message at the folder, not one at every
-        id its files define: 317 for an unreadable `articles/`)."""
-        return _EVERY_ID if self.unlisted else frozenset(self.unread)
+        of `unread`; every id when what some sources define is not known (one message at the folder or file, not
+        one at every id it defines: 317 for an unreadable `articles/`, 569 for an unreadable `entities.yaml`)."""
+        return _EVERY_ID if self.unknown else frozenset(self.unread)
 
 
 class _EveryId:
@@ -98,6 +98,7 @@ class FileRecords(SourceRecords):
     unreadable_ignore: bool = field(default=False, kw_only=True)
     text_file: Path | None = field(default=None, kw_only=True)
     unread: frozenset[str] = field(default=frozenset(), kw_only=True)
+    unknown: bool = field(default=False, kw_only=True)  # not read at all: what it defines is not known
     """When the file could not be read as YAML at all: the ids and article ids its text names (`id:`,
     `article:`, and an article file's own name); else the ids of records left out for an error reported
     in the file (`_left_out`).  Other files that name them are not told they are unknown, nor an article's
@@ -265,11 +266,13 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
-    loaded.unlisted = bool(listed.unlisted or listed.linked_folders or listed.yaml_folders)
+    loaded.unknown |= bool(listed.unlisted or listed.linked_folders or listed.yaml_folders)
     # Not read: what they name is not reported unknown elsewhere.
     for file in listed.misplaced + listed.misnamed + listed.extensionless:
         kind = "article" if file in listed.misplaced else "facts"
-        loaded.unread |= _named_ids(file, kind, FileRecords(file, root=sources, limits=limits))
+        named = _named_ids(file, kind, FileRecords(file, root=sources, limits=limits))
+        loaded.unread |= named or set()
+        loaded.unknown |= named is None
     return loaded
 
 
@@ -327,6 +330,7 @@ def merge(files: list[FileRecords]) -> Loaded:
         if records.unreadable_ignore:
             loaded.unreadable_ignores.add(records.file)
         loaded.unread |= records.unread
+        loaded.unknown |= records.unknown
         for article in records.articles:
             if article.id in model.articles:
                 first = model.articles[article.id].where
@@ -403,18 +407,21 @@ def _read(file: Path, kind: str, loaded: FileRecords) -> dict[str, Any] | None:
     loaded.problems.extend(problems)
     if data is None:  # an empty file (or one of comments only) says nothing, and is fine; or it was unreadable
         if problems:
-            loaded.unread = _named_ids(file, kind, loaded)
+            _pass_over_named_ids(file, kind, loaded)
         return None
+    if problems:  # keys left out (a record whose `- ` was forgotten, a list given twice…): the ids they defined,
+        # and the articles they cited, are passed over elsewhere (17 "unknown entity" for one dash forgotten)
+        loaded.unread |= _named_ids(file, kind, loaded) or frozenset()
     where = Where(file)
     if not isinstance(data, dict):
         loaded.problems.append(Problem(where, "the file must hold a mapping (key: value) at the top level"))
-        loaded.unread = _named_ids(file, kind, loaded)
+        _pass_over_named_ids(file, kind, loaded)
         return None
     try:
         errors = _schema_errors(kind, data)
     except RecursionError:  # nested almost as deep as the parser allows: the schema's walk needs more stack
         loaded.problems.append(Problem(where.at(*_deep_path(data)), _NESTED))
-        loaded.unread = _named_ids(file, kind, loaded)
+        _pass_over_named_ids(file, kind, loaded)
         return None
     for error in errors:
         loaded.problems.extend(_schema_problems(error, where))
@@ -457,15 +464,23 @@ def _left_out(raw: dict[str, Any], default_article: str | None, passed_over: set
 _NAMED = re.compile(r"(?<![\w-])(?:id|article):[ \t]*[\"']?([a-z0-9][a-z0-9-]*)")
 
 
-def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str]:
+def _pass_over_named_ids(file: Path, kind: str, loaded: FileRecords) -> None:
+    """Let what a file that YAML could not read names be passed over elsewhere (`_named_ids`)."""
+    named = _named_ids(file, kind, loaded)
+    loaded.unread = named if named is not None else frozenset()
+    loaded.unknown = named is None
+
+
+def _named_ids(file: Path, kind: str, loaded: FileRecords) -> frozenset[str] | None:
     """The ids a file that YAML could not read names (`FileRecords.unread`), found in its text as written, in
-    whatever encoding it was saved (an article file's own name, even when its text cannot be read: too large…)."""
-    named = {file.stem} if kind == "article" else set()
+    whatever encoding it was saved; None when its text cannot be read either (no permission, too large…): what
+    it defines is not known, and every id is then passed over (`Loaded.passed_over`), as for a folder that
+    cannot be listed (an `entities.yaml` no one may read gave 569 messages, "unknown entity" all but one)."""
     try:
         text = read_text(file, loaded.root, loaded.limits.max_yaml_bytes, "the file", any_encoding=True)
     except (FileRefused, OSError):
-        return frozenset(named)
-    return frozenset(named | set(_NAMED.findall(text)))
+        return None
+    return frozenset(({file.stem} if kind == "article" else set()) | set(_NAMED.findall(text)))
 
 
 _TOP_ARTICLE = re.compile(r"^article:[ \t]*([\"']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)

@@ -45,6 +45,7 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         kept = []
+        folded = False  # a second `id:` met: most likely another record, its `- ` forgotten (one message for it)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`, `{[a]: b}`: no source has a use for one
                 self.refused.append((key_node, "a key must be a name, not a list or a mapping"))
@@ -56,8 +57,13 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 key_node.tag = _STR  # (no field is named so: "unknown field 'true'" was at the mapping's start)
             if key_node.value in seen:
                 first = seen[key_node.value].start_mark.line + 1  # `events: []` of a scaffold, then `events:` again
-                message = f"duplicate key '{key_node.value}' (first at line {first}): a key may appear once in a "
-                self.refused.append((key_node, message + "mapping; this one is not read: merge the two"))
+                if key_node.value == "id" and not folded:
+                    folded = True
+                    message = f"a second 'id' in one record (the first at line {first}): if another record starts "
+                    self.refused.append((key_node, message + "here, write '- ' before it; it is not read"))
+                elif not folded:
+                    message = f"duplicate key '{key_node.value}' (first at line {first}): a key may appear once in a "
+                    self.refused.append((key_node, message + "mapping; this one is not read: merge the two"))
                 continue
             seen[key_node.value] = key_node
             kept.append((key_node, value_node))
