@@ -28,7 +28,7 @@ from kg.exports.staging import export_written
 from kg.exports.turtle import valid_base
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
-from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, megabytes
+from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, MIB, megabytes
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
 from kg.query.defaults import (
@@ -37,6 +37,7 @@ from kg.query.defaults import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_PUSH_TIMEOUT,
+    DEFAULT_QUERY_MEMORY,
     DEFAULT_TIMEOUT,
     PASSWORD_ENV,
     QUADS_PER_REQUEST,
@@ -337,6 +338,7 @@ _LONGEST_WAIT = 366 * 24 * 3600.0  # a year: beyond it a socket timeout overflow
 _seconds = partial(_within, read=float, low=0, high=threading.TIMEOUT_MAX, what="a number of seconds (0: no bound)")
 _some_seconds = partial(_within, read=float, low=0, high=_LONGEST_WAIT, what="a number of seconds above 0", above=True)
 _count = partial(_within, read=int, low=0, high=math.inf, what="a number of errors (0: all)")
+_megabytes = partial(_within, read=int, low=0, high=2**40, what="a number of megabytes (0: no bound)")
 _port = partial(_within, read=int, low=0, high=65535, what="a port (0 to 65535; 0: any free one)")
 _at_once = partial(_within, read=int, low=1, high=64, what="a number of graphs from 1 to 64")
 _quads_per_request = partial(_within, read=int, low=1, high=math.inf, what="a number of triples above 0")
@@ -403,7 +405,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"kg query: give a query file (or -) or -e 'QUERY'{both}", file=sys.stderr)
         return 2
     from kg.query.absent import absent_terms
-    from kg.query.bounded import QueryDied, QueryTimedOut, answer_within
+    from kg.query.bounded import QueryDied, QueryOutOfMemory, QueryTimedOut, answer_within
     from kg.query.sparql import QueryError, render, run, written_format
     from kg.query.store import open_store
 
@@ -435,12 +437,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         return rendered, written_format(result, args.format), absent_terms(store, text, prefixes)
 
     try:
-        output, written_as, absent = answer_within(load, ask, args.timeout or None)
+        output, written_as, absent = answer_within(load, ask, args.timeout or None, int(args.memory) * MIB or None)
     except QueryError as error:
         print(error.report(name, text), file=sys.stderr)
         return 1
     except QueryTimedOut as error:
         print(f"kg query: {error} (--timeout {args.timeout:g}; 0: no bound)", file=sys.stderr)
+        return 1
+    except QueryOutOfMemory as error:
+        print(f"kg query: {error} (--memory {args.memory:,} MB; 0: no bound)", file=sys.stderr)
         return 1
     except QueryDied as error:
         print(f"kg query: {error}", file=sys.stderr)
@@ -702,6 +707,14 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop the query after this long (default: {DEFAULT_TIMEOUT:g}; 0: no bound)",
+    )
+    query_parser.add_argument(
+        "--memory",
+        type=_megabytes,
+        default=DEFAULT_QUERY_MEMORY,
+        metavar="MB",
+        help=f"stop the query if it needs more memory than this beyond the graph's (default: {DEFAULT_QUERY_MEMORY:,};"
+        " 0: no bound)",
     )
     serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
     serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")

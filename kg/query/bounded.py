@@ -1,17 +1,21 @@
-"""A SPARQL query with a time bound that Ctrl-C can stop.
+"""A SPARQL query with a time and a memory bound that Ctrl-C can stop.
 
 Oxigraph evaluates a query in native code that neither a signal nor a deadline reaches: `kg query` with a
 cross join of the graph with itself ran for as long as it took (hours), and a Ctrl-C waited for it.  So the
 store is loaded, and the query run, in a forked process; this one waits for the answer, for at most the
-time given once the store is loaded, and kills that process when the time is up or it is interrupted.
+time given once the store is loaded, and kills that process when the time is up or it is interrupted.  That
+process may take at most the memory given beyond what it holds once the store is loaded (its address space is
+bounded, `RLIMIT_AS`): the engine then fails to allocate, and says so on its standard error, which is read here.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
@@ -36,30 +40,69 @@ class QueryDied(Exception):
     """The query's process ended without an answer: killed (by the out-of-memory killer, say)."""
 
 
-def answer_within(load: Callable[[], Loaded], ask: Callable[[Loaded], Answer], timeout: float | None) -> Answer:
+class QueryOutOfMemory(QueryDied):
+    """The query needed more memory than it was given, and was stopped."""
+
+
+OUT_OF_MEMORY = (
+    "the query needed more memory than it was given beyond the graph's, and was stopped (a variable joining nothing?)"
+)
+_ALLOCATION_FAILED = b"memory allocation of "
+"""How a Rust program (the engine) says on its standard error that an allocation failed, before it aborts."""
+_SAID_AT_MOST = 64 * 1024
+"""The bytes of the query process's standard error read back: the end of what it said."""
+
+
+def answer_within(
+    load: Callable[[], Loaded], ask: Callable[[Loaded], Answer], timeout: float | None, memory: int | None = None
+) -> Answer:
     """`ask(load())`, computed in a forked process, `timeout` seconds at most from the end of `load()` (None:
-    no bound).  An exception of either is raised here; QueryTimedOut when the time is up.  Without `fork`
-    (not Linux), both run here, unbounded."""
+    no bound), and `memory` bytes at most beyond what that process holds then (None: no bound).  An exception
+    of either is raised here; QueryTimedOut when the time is up, QueryOutOfMemory when the memory is.  Without
+    `fork` (not Linux), both run here, unbounded."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return ask(load())
     sys.stdout.flush()
     sys.stderr.flush()
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_answer, args=(load, ask, sending, os.getpid()), daemon=True)
-    process.start()
-    sending.close()
-    try:
-        _expect(receiving, "loaded", None)  # loading a large graph takes its time: the bound is the query's
-        return cast(Answer, _expect(receiving, "done", timeout))
-    except EOFError:
-        process.join(timeout=5)
-        raise QueryDied(_died(process.exitcode)) from None
-    finally:
-        receiving.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
+    with tempfile.TemporaryFile() as said:  # what the process says on its standard error while it asks
+        process = context.Process(target=_answer, args=(load, ask, sending, os.getpid(), memory, said), daemon=True)
+        process.start()
+        sending.close()
+        try:
+            _expect(receiving, "loaded", None)  # loading a large graph takes its time: the bound is the query's
+            answer = cast(Answer, _expect(receiving, "done", timeout))
+        except EOFError:
+            process.join(timeout=5)
+            raise _ended(process.exitcode, _last_said(said)) from None
+        except MemoryError:  # raised in the process, once the engine's answer was made into Python's
+            raise QueryOutOfMemory(OUT_OF_MEMORY) from None
+        finally:
+            receiving.close()
+            if process.is_alive():
+                process.kill()
+            process.join()
+        _pass_on(_last_said(said))
+        return answer
+
+
+def _last_said(said: Any) -> bytes:
+    said.seek(0, os.SEEK_END)
+    said.seek(max(0, said.tell() - _SAID_AT_MOST))
+    return bytes(said.read())
+
+
+def _pass_on(said: bytes) -> None:
+    """What the query's process said on its standard error while it answered (a warning), said here."""
+    if said:
+        sys.stderr.write(said.decode("utf-8", errors="replace"))
+
+
+def _ended(exit_code: int | None, said: bytes) -> QueryDied:
+    if _ALLOCATION_FAILED in said:
+        return QueryOutOfMemory(OUT_OF_MEMORY)
+    return QueryDied(_died(exit_code))
 
 
 def _expect(receiving: Connection, kind: str, timeout: float | None) -> Any:
@@ -81,13 +124,34 @@ def _died(exit_code: int | None) -> str:
     return "the query's process ended without an answer (killed, or out of memory)"
 
 
-def _answer(load: Callable[[], Loaded], ask: Callable[[Loaded], Any], sending: Connection, parent: int) -> None:
-    """In the forked process: interruptions are the parent's to handle (it kills this process)."""
+def _answer(
+    load: Callable[[], Loaded],
+    ask: Callable[[Loaded], Any],
+    sending: Connection,
+    parent: int,
+    memory: int | None,
+    said: Any,
+) -> None:
+    """In the forked process: interruptions are the parent's to handle (it kills this process).  Once loaded, its
+    address space may grow by `memory` bytes at most, and what it says on its standard error goes to `said`."""
     leave_interruptions_to_parent(parent)
     try:
         loaded = load()
         sending.send(("loaded", None))
+        sys.stderr.flush()
+        os.dup2(said.fileno(), 2)
+        if memory is not None:
+            _bound_address_space(memory)
         sending.send(("done", ask(loaded)))
-    except Exception as error:  # raised in the parent (QueryError, OSError, SyntaxError…)
+    except Exception as error:  # raised in the parent (QueryError, OSError, SyntaxError, MemoryError…)
         sending.send(("error", sendable(error)))
     sending.close()
+
+
+def _bound_address_space(more: int) -> None:
+    """Let this process's address space grow by `more` bytes at most (within its hard limit)."""
+    with open("/proc/self/statm", "rb") as statm:
+        held = int(statm.read().split()[0]) * resource.getpagesize()
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    bound = held + more if hard == resource.RLIM_INFINITY else min(held + more, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (bound, hard))

@@ -5,6 +5,9 @@ every `kg` command builds the whole parser, and importing the commands themselve
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30.0  # seconds a query may run; the real corpus's competency queries take 0.1 s at most
+DEFAULT_QUERY_MEMORY = 4096
+"""MB a query of `kg query` may take beyond the graph it runs on: a join variable forgotten (`{?a ?b ?c . ?d ?e ?f}
+ORDER BY ?c`) took 3.85 GB in its first 5 s, and would have taken most of the machine's memory in its 30."""
 
 AUTH_SCHEMES = ("basic", "digest")
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
