@@ -601,7 +601,9 @@ def parser() -> argparse.ArgumentParser:
         "--timings", action="store_true", help="print the wall and CPU time and peak memory of each stage"
     )
     build_parser.add_argument(
-        "--no-cache", action="store_true", help="build even when nothing changed since the last build"
+        "--no-cache",
+        action="store_true",
+        help="build from scratch: use nothing kept from earlier builds, even when nothing changed (still recorded)",
     )
     watch_parser = command("watch", cmd_watch, "rebuild after every save in sources/ or ontology/; say what changed")
     export_arguments(watch_parser)

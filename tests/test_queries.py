@@ -645,3 +645,17 @@ def test_a_query_needing_more_memory_than_it_is_given_is_stopped_and_said_so(bui
     assert query(built, "--memory", "100", "-e", AGENTS)[0] == 0  # a query that needs little runs as ever
     assert query(built, "--memory", "0", "-e", "ASK { ?s ?p ?o }") == (0, "true\n", "")
     assert DEFAULT_QUERY_MEMORY == 4096
+
+
+def test_a_query_after_a_build_of_n_triples_only_says_to_build_the_turtle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg build --format nt` writes no graph.ttl, and its record says the exports are up to date: the query's own
+    process found the graph missing, and the error it sent back could not be made again (a traceback)."""
+    shutil.copytree(MINI, tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--ontology", str(ONTOLOGY), "--format", "nt"]) == 0
+    assert not Path("exports/graph.ttl").exists()
+    status, stdout, stderr = kg_query("--ontology", str(ONTOLOGY), "-e", "ASK { ?s ?p ?o }")
+    assert (status, stdout) == (2, "")
+    assert stderr == "kg: exports/graph.ttl: not built yet: run `kg build` first, or pass --sources DIR\n"

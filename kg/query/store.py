@@ -34,6 +34,12 @@ class MissingExport(FileNotFoundError):
 
     def __init__(self, path: Path, reason: str = "not built yet"):
         super().__init__(errno.ENOENT, f"{reason}: run `kg build` first, or pass --sources DIR", str(path))
+        self.path, self.reason = path, reason
+
+    def __reduce__(self) -> tuple[type[MissingExport], tuple[Path, str]]:
+        """Pickled as made: `kg query` finds the graph missing in the process that runs the query, which sends
+        the error back (pickled as an OSError's arguments, it could not be made again: a traceback)."""
+        return type(self), (self.path, self.reason)
 
 
 @dataclass(frozen=True)
