@@ -459,7 +459,29 @@ def test_a_page_is_asked_for_by_its_parameters_as_they_were_read(server: Server)
     assert status == 200 and data.count(b"\n") > 1000
 
 
-@pytest.mark.parametrize("host", ["[zz]", "[::1", "a..b", "-a.example", "a_b", "127.0.0.1:65536", "example:x", ""])
+@pytest.mark.parametrize("name", ["Content-Length ", "Content-Length\t", "Content Length"])
+def test_a_header_line_that_is_no_name_and_value_is_refused_and_its_body_is_no_request(
+    server: Server, name: str
+) -> None:
+    """`Content-Length : N` (a space before the colon) ended the headers as read, the length unread: the body, a
+    whole request of its own, was answered as the next request on the connection (request smuggling)."""
+    inner = b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: a\r\nAccept: text/csv\r\nConnection: close\r\n\r\n"
+    head = f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n{SPARQL_QUERY}\r\n{name}: {len(inner)}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(head.encode() + inner)
+        answer = http.client.HTTPResponse(connection, method="POST")
+        answer.begin()
+        assert (answer.status, answer.read()) == (
+            400,
+            b"a header line is not 'Name: value' (a space before the colon?)\n",
+        )
+        assert answer.getheader("Connection") == "close"
+        assert connection.recv(65536) == b""  # nothing more: the body was answered as no request
+
+
+@pytest.mark.parametrize(
+    "host", ["[zz]", "[::1", "a..b", "-a.example", "a_b", "127.0.0.1:65536", "example:x", "", "[fe80::1%25eth0]:80"]
+)
 def test_a_host_that_is_no_host_name_is_refused(server: Server, host: str) -> None:
     """`Host: [zz]` was 502: the engine's service description was unreadable (Invalid host IP)."""
     status, _, reason = exchange(server, "GET", "/query", [], host=host)

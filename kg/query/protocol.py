@@ -81,7 +81,11 @@ def check_method(method: str, target: str) -> None:
 
 def body_length(headers: Message) -> int:
     """How many bytes of body follow the headers; RequestRefused when the headers leave it in doubt or it is too
-    long."""
+    long.  A header line that is no `Name: value` (`Content-Length : 5`, a space before the colon) ends what
+    `http.client` reads as headers, the rest left aside: the body's length was then missed, and the body read as
+    the next request (RFC 9112 says to refuse it)."""
+    if headers.defects or headers.get_payload():
+        raise RequestRefused(HTTPStatus.BAD_REQUEST, "a header line is not 'Name: value' (a space before the colon?)")
     for name in _ONCE:
         if len(headers.get_all(name, [])) > 1:
             raise RequestRefused(HTTPStatus.BAD_REQUEST, f"the request has more than one {name} header")
@@ -119,10 +123,10 @@ def _is_host(text: str) -> bool:
         return False
     if parts["ip6"] is not None:
         try:
-            ipaddress.IPv6Address(parts["ip6"])
+            address = ipaddress.IPv6Address(parts["ip6"])
         except ValueError:
             return False
-        return True
+        return address.scope_id is None  # `fe80::1%eth0`: no IRI holds a zone (the engine answered 502)
     name = parts["name"].removesuffix(".")
     return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
