@@ -115,6 +115,8 @@ class GraphStoreStub(BaseHTTPRequestHandler):
     cut_chunked: ClassVar[int | None] = None  # this status, then a chunked body the connection cuts off
     written: ClassVar[int] = 0  # bytes of the endless body the client took
     hold_after_first: ClassVar[bool] = False  # every request after the first waits 15 s before its answer
+    reason: ClassVar[str | None] = None  # the status line's reason of a refusal
+    echo_authorization: ClassVar[bool] = False  # a refusal's body ends with the Authorization header it got
 
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -152,10 +154,11 @@ class GraphStoreStub(BaseHTTPRequestHandler):
             self.wfile.write(head.encode("ascii"))
             self.close_connection = True
         elif self.refuse_with is not None:
-            self.send_response(500)
+            self.send_response(500, self.reason)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
-            self.wfile.write(self.refuse_with)
+            echoed = (self.headers.get("Authorization") or "").encode() if self.echo_authorization else b""
+            self.wfile.write(self.refuse_with + echoed)
         elif self.headers.get("Authorization") != self.expected:
             self.send_response(401)
             self.send_header("WWW-Authenticate", self.challenge)
@@ -322,6 +325,28 @@ def test_a_refusal_with_terminal_escapes_is_shown_escaped(stub: str, built: Path
     status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub)
     assert status == 1 and "\x1b" not in err and "\x07" not in err
     assert "\\u001b[2J\\u001b]8;;http://x\\u0007Quota exceeded" in err
+
+
+@pytest.mark.parametrize("password", ["s3cret-Pw", "two  spaced\twords"])
+def test_a_stores_reason_and_echoes_reach_the_terminal_escaped_and_without_the_password(
+    stub: str, built: Path, password: str
+) -> None:
+    """The status line's reason went out raw (a store's `\x1b]0;…\x07` retitled the terminal) with the password in
+    it; a password of two words was shown, its spaces run together; the Authorization header echoed back showed
+    it in base64."""
+    GraphStoreStub.reason = f"Oops \x1b[31mRED\x1b]0;pwned\x07 <analyst:{password}>"
+    GraphStoreStub.refuse_with = f"<p>bad password: {password.upper()} / raw: {password}</p><p>seen: ".encode()
+    GraphStoreStub.echo_authorization = True
+    argv = ["--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", stub, "--user", "analyst"]
+    try:
+        status, _, err = kg_push(*argv, "--auth", "basic", "--password", password, "--at-once", "1")
+    finally:
+        GraphStoreStub.reason, GraphStoreStub.echo_authorization = None, False
+    assert status == 1 and "\x1b" not in err and "\x07" not in err, err
+    assert "HTTP 500 Oops \\u001b[31mRED\\u001b]0;pwned\\u0007 <analyst:********>" in err, err
+    assert "raw: ********" in err and "seen: Basic ********" in err, err
+    assert password not in err and " ".join(password.split()) not in err
+    assert base64.b64encode(f"analyst:{password}".encode()).decode() not in err
 
 
 def test_an_unreachable_store_is_reported(built: Path) -> None:

@@ -11,6 +11,8 @@ from any server message we show.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import contextlib
 import html
@@ -169,7 +171,7 @@ def _unanswerable(scheme: str, code: int, reason: str, headers: HTTPMessage, why
     else:
         detail = f", which kg push does not speak ({', '.join(AUTH_SCHEMES)})"
     named = " or ".join(asked) or "an unnamed"
-    return urllib.error.URLError(f"HTTP {code} {reason}: the store asks for {named} authentication{detail}")
+    return urllib.error.URLError(f"HTTP {code} {escaped(reason)}: the store asks for {named} authentication{detail}")
 
 
 def _answered(scheme: str, retry: Callable[[], object], code: int, reason: str, headers: HTTPMessage) -> object:
@@ -288,13 +290,11 @@ def _answer(http: urllib.request.OpenerDirector, request: urllib.request.Request
 def _server_message(refusal: _Refusal, secret: str | None) -> str:
     """The refusal's body as text (HTML reduced to its text), without the password, cut to a sane length."""
     cut = len(refusal.body) > _BODY_READ_LIMIT
-    body = refusal.body[:_BODY_READ_LIMIT].decode("utf-8", "replace")
+    body = _masked(refusal.body[:_BODY_READ_LIMIT].decode("utf-8", "replace"), secret)
     if "html" in (refusal.error.headers.get("Content-Type") or "") or body.lstrip().startswith("<"):
         body = html.unescape(re.sub(r"<(title|style|script)\b.*?</\1>|<[^>]+>", " ", body, flags=re.DOTALL | re.I))
     body = "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
-    if secret:
-        body = body.replace(secret, "********")
-    body = escaped(body)  # a terminal escape in the body would reach the terminal
+    body = escaped(_masked(body, secret))  # a terminal escape in the body would reach the terminal
     if len(body) > _ERROR_BODY_LIMIT:
         return body[:_ERROR_BODY_LIMIT] + " …"
     return body + " …" if cut else body
@@ -458,6 +458,34 @@ def _ask_challenge(
             raise
 
 
+_MASK = "********"
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+
+
+def _masked(text: str, secret: str | None) -> str:
+    """`text` without the password: as it is, with its runs of spaces made one (as a message is shown: a password
+    of two words was shown so), or inside a base64 token (a store echoing `Authorization: Basic …`)."""
+    if not secret:
+        return text
+    for form in {secret, " ".join(secret.split())} - {""}:
+        text = text.replace(form, _MASK)
+
+    def hidden(found: re.Match[str]) -> str:
+        try:
+            decoded = base64.b64decode(found.group(), validate=True).decode("utf-8", "replace")
+        except (ValueError, binascii.Error):
+            return found.group()
+        return _MASK if secret in decoded else found.group()
+
+    return _BASE64.sub(hidden, text)
+
+
+def _shown(text: object, secret: str | None) -> str:
+    """What a store said outside a body (its status line's reason, a garbled status line), fit for the terminal:
+    without the password, control characters escaped (a store's `\x1b]0;…` retitled the terminal)."""
+    return escaped(_masked(str(text), secret))
+
+
 def _sent(
     http: urllib.request.OpenerDirector,
     request: urllib.request.Request,
@@ -488,7 +516,7 @@ def _sent(
     if isinstance(outcome[0], _Refusal):
         error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else (hints or {}).get(error.code, "")
-        told = f"{what}: HTTP {error.code} {error.reason}{hint}" + (f"\n{message}" if message else "")
+        told = f"{what}: HTTP {error.code} {_shown(error.reason, secret)}{hint}" + (f"\n{message}" if message else "")
         raise PushError(told, error.code)
     try:
         if isinstance(outcome[0], BaseException):
@@ -497,7 +525,7 @@ def _sent(
     except (urllib.error.URLError, OSError, HTTPException) as error:  # HTTPException: no HTTP answer
         if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
             raise NoAnswer(f"{what}: no answer within {timeout:g} s (--timeout)") from None  # (the socket's own)
-        raise PushError(f"{what}: {getattr(error, 'reason', error)}") from None
+        raise PushError(f"{what}: {_shown(getattr(error, 'reason', error), secret)}") from None
 
 
 def push(
