@@ -376,11 +376,11 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     it was the query's first character, `1:10: expected CONSTRUCT`)."""
     if args.expression is not None:
         return "-e", args.expression
-    if str(args.file) == "-":
-        text = sys.stdin.read(MAX_QUERY_BYTES + 1)
-        if len(text.encode("utf-8", "surrogateescape")) > MAX_QUERY_BYTES:
+    if str(args.file) == "-":  # read as bytes, as a file is: UTF-16 or Latin-1 text was a codec's error
+        data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        if len(data) > MAX_QUERY_BYTES:
             raise FileRefused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
-        return "<stdin>", text.removeprefix(BOM)
+        return "<stdin>", decode(data, "standard input").removeprefix(BOM)
     data = read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter")
     return str(args.file), decode(data, "the query file").removeprefix(BOM)
 
@@ -412,7 +412,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:
         name, text = _query_text(args)
     except FileRefused as refused:
-        where = f"{args.file or '<stdin>'}:{refused.line}:{refused.column}"
+        where = f"{'<stdin>' if str(args.file) == '-' else args.file}:{refused.line}:{refused.column}"
         print(printable(f"kg query: {where}: {refused.message}"), file=sys.stderr)
         return 2
     except FileNotFoundError:
@@ -774,6 +774,11 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Stopped
 
 
+_WRITING_FAILED = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+"""What an error with no file name means when it is one of these: the command's output could not be written (to a
+full disk: `kg timeline > /dev/full`)."""
+
+
 def console() -> NoReturn:
     """The `kg` command (and `python -m kg`): `main`, then out at once.  The interpreter's own exit would free
     every object the command made, one at a time, which the system takes back whole anyway: after a one-file
@@ -834,7 +839,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as error:
-        print(f"kg: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = error.filename or ("standard output" if error.errno in _WRITING_FAILED else None)
+        reason = error.strerror or error
+        print(f"kg: {where}: {reason}" if where else f"kg: {reason}", file=sys.stderr)  # (was "kg: : …")
         return 2
     except KeyboardInterrupt as stop:
         signum = signal.SIGTERM if isinstance(stop, Stopped) else signal.SIGINT

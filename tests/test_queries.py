@@ -317,9 +317,41 @@ def test_a_missing_export_says_to_run_kg_build(tmp_path: Path) -> None:
     )
 
 
+def standard_input(data: bytes) -> io.TextIOWrapper:
+    """Standard input holding `data`, as the terminal's or a pipe's (text over bytes)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+
+
 def test_a_query_from_standard_input(mini_exports: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("ASK { kg:russia a kgo:Country }"))
+    monkeypatch.setattr("sys.stdin", standard_input(b"ASK { kg:russia a kgo:Country }"))
     assert query(mini_exports, "-")[1] == "true\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "why"),
+    [
+        (b"ASK {}\n# caf\xe9\n", "2:6", "byte 0xe9 is not part of a UTF-8 character; save it as UTF-8"),
+        ("ASK {}".encode("utf-16"), "1:1", "byte 0xff is not part of a UTF-8 character; it is UTF-16 text"),
+    ],
+)
+def test_standard_input_that_is_not_utf8_is_told_where_as_a_file_is(
+    mini_exports: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, where: str, why: str
+) -> None:
+    """It was `<stdin>: query failed: 'utf-8' codec can't encode character '\\udce9'…`, exit 1."""
+    monkeypatch.setattr("sys.stdin", standard_input(data))
+    status, out, err = query(mini_exports, "-")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"kg query: <stdin>:{where}: standard input is not UTF-8 text: {why}"), err
+
+
+def test_output_that_cannot_be_written_is_said_to_be_standard_output(mini_exports: Path) -> None:
+    """`kg timeline > /dev/full` said `kg: : No space left on device`."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "kg", "query", "--exports", str(mini_exports), "--ontology", str(ONTOLOGY), "-e",
+             "ASK {}"], stdout=full, capture_output=False, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert (done.returncode, done.stderr) == (2, "kg: standard output: No space left on device\n")
 
 
 def test_a_byte_order_mark_that_starts_a_query_file_or_standard_input_is_no_character_of_it(
@@ -330,7 +362,7 @@ def test_a_byte_order_mark_that_starts_a_query_file_or_standard_input_is_no_char
     path = tmp_path / "q.rq"
     path.write_bytes(b"\xef\xbb\xbfASK { kg:russia a kgo:Country }\n")
     assert query(mini_exports, str(path))[:2] == (0, "true\n")
-    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffASK { kg:russia a kgo:Country }"))
+    monkeypatch.setattr("sys.stdin", standard_input("\ufeffASK { kg:russia a kgo:Country }".encode()))
     assert query(mini_exports, "-")[:2] == (0, "true\n")
     path.write_bytes(b"\xef\xbb\xbfASK { ?x a foo:Bar }\n")  # located in the text as read, without the BOM
     assert query(mini_exports, str(path))[2].startswith(f"{path}:1:12: unknown prefix 'foo:'")
