@@ -877,3 +877,29 @@ def test_a_query_that_overran_while_the_server_stops_starts_no_engine(tmp_path: 
     engine.stop()
     assert engine.renew(engine.generation, overran=True) is Renewed.CLOSING
     assert engine.process is None
+
+
+def test_a_request_that_loses_the_engine_to_the_servers_stop_restarts_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C or SIGTERM with a query in flight: the request's renewal, queued behind the stop, took the engine's end
+    for a crash with that query alone in flight ("the SPARQL engine stopped (SIGTERM); restarted it", a 500 "stopped
+    on this query" to the client) and started a new engine on a store about to be removed."""
+    engine = kg.query.serve._Engine(sys.executable, tmp_path / "store", 1.0)
+    engine.process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    engine.generation = 1
+    stopping = engine._stop
+
+    def slow_stop() -> None:
+        time.sleep(0.5)
+        stopping()
+
+    monkeypatch.setattr(engine, "_stop", slow_stop)
+    with engine.asked() as generation:
+        stopper = threading.Thread(target=engine.stop)
+        stopper.start()
+        time.sleep(0.1)  # the stop is under way on the engine's thread
+        renewed = engine.renew(generation)
+    stopper.join()
+    assert renewed is Renewed.CLOSING
+    assert engine.process.returncode is not None and engine.generation == 1  # stopped, and none started

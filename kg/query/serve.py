@@ -103,12 +103,16 @@ class _Engine:
         self._counting = threading.Lock()
         self._in_flight: Counter[int] = Counter()  # requests asking, by the generation they ask
         self._stopped_alone: set[int] = set()  # generations that stopped with a single request in flight
+        self._closing = False  # `stop` asked: a request that lost the engine to it restarts nothing
 
     def start(self) -> None:
         self._keeper.submit(self._start).result()
 
     def stop(self) -> None:
-        """Stop the process, and the thread that keeps it."""
+        """Stop the process, and the thread that keeps it.  A request whose query it cuts off asks for a renewal
+        queued behind the stop, which would read it as the engine stopping on that query ("restarted it", a 500,
+        and a new engine on a store about to be removed): it is told the server is stopping."""
+        self._closing = True
         try:
             self._keeper.submit(self._stop).result()
         finally:
@@ -141,6 +145,8 @@ class _Engine:
         return renewed.result()
 
     def _renew(self, generation: int, overran: bool, reached: bool) -> Renewed:
+        if self._closing:
+            return Renewed.CLOSING
         if generation == self.generation and self.process is not None:
             if overran:
                 self._restart()
