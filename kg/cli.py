@@ -225,7 +225,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
         print(f"kg terms: {error}", file=sys.stderr)
         return 2
     if not sections:
-        print(f"kg terms: no term's name or meaning holds '{escaped(args.word)}'", file=sys.stderr)
+        print(printable(f"kg terms: no term's name or meaning holds '{args.word}'"), file=sys.stderr)
         return 1
     _print_output(render_terms(sections, args.format), args.format)
     return 0

@@ -53,6 +53,8 @@ def test_a_word_keeps_the_terms_that_hold_it(capsys: pytest.CaptureFixture[str])
     status, out, err = terms(capsys, "zebra")
     assert (status, out) == (1, "")
     assert err == "kg terms: no term's name or meaning holds 'zebra'\n"
+    status, _, err = terms(capsys, "z" * 100_000)  # echoed whole, it was 100,000 characters of message
+    assert status == 1 and len(err) <= 401 and err.startswith("kg terms: no term's name or meaning holds 'zzz")
 
 
 @pytest.mark.parametrize(
