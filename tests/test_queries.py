@@ -691,3 +691,17 @@ def test_a_query_after_a_build_of_n_triples_only_says_to_build_the_turtle(
     status, stdout, stderr = kg_query("--ontology", str(ONTOLOGY), "-e", "ASK { ?s ?p ?o }")
     assert (status, stdout) == (2, "")
     assert stderr == "kg: exports/graph.ttl: not built yet: run `kg build` first, or pass --sources DIR\n"
+
+
+def test_a_query_runs_unbounded_in_memory_where_the_system_does_not_say_its_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bound is set from `/proc/self/statm`, which only Linux has; elsewhere (macOS forks too) reading it failed
+    every query: it then runs with its time bound only."""
+    import kg.query.bounded as bounded
+
+    def no_proc() -> int:
+        raise FileNotFoundError(2, "No such file or directory", "/proc/self/statm")
+
+    monkeypatch.setattr(bounded, "_address_space", no_proc)
+    assert bounded.answer_within(lambda: 20, lambda loaded: loaded + 1, 30.0, 100 * 1024 * 1024) == 21

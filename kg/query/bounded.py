@@ -149,9 +149,18 @@ def _answer(
 
 
 def _bound_address_space(more: int) -> None:
-    """Let this process's address space grow by `more` bytes at most (within its hard limit)."""
-    with open("/proc/self/statm", "rb") as statm:
-        held = int(statm.read().split()[0]) * resource.getpagesize()
+    """Let this process's address space grow by `more` bytes at most (within its hard limit); unbounded where the
+    system does not say how large it is (no `/proc`: a system with `fork` other than Linux)."""
+    try:
+        held = _address_space()
+    except (OSError, ValueError, IndexError):
+        return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     bound = held + more if hard == resource.RLIM_INFINITY else min(held + more, hard)
     resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+
+
+def _address_space() -> int:
+    """This process's address space, in bytes (Linux's `/proc/self/statm`, in pages)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
