@@ -98,12 +98,14 @@ class FileRecords(SourceRecords):
     unreadable_ignore: bool = field(default=False, kw_only=True)
     text_file: Path | None = field(default=None, kw_only=True)
     unread: frozenset[str] = field(default=frozenset(), kw_only=True)
-    unknown: bool = field(default=False, kw_only=True)  # not read at all: what it defines is not known
     """When the file could not be read as YAML at all: the ids and article ids its text names (`id:`,
     `article:`, and an article file's own name); else the ids of records left out for an error reported
     in the file (`_left_out`).  Other files that name them are not told they are unknown, nor an article's
     sentences uncited: the file's own error is the one to fix, and those would point elsewhere, with hints
     that suggest wrong fixes."""
+    unknown: bool = field(default=False, kw_only=True)
+    """When not even the file's text could be read (no permission…): what it defines is not known, and every id
+    is passed over (`Loaded.passed_over`)."""
 
 
 @dataclass

@@ -56,19 +56,28 @@ class _SourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if key_node.tag in _TYPED and not key_node.style:  # `yes:`, `~:`, `1:`: a key as written, never true
                 key_node.tag = _STR  # (no field is named so: "unknown field 'true'" was at the mapping's start)
             if key_node.value in seen:
-                first = seen[key_node.value].start_mark.line + 1  # `events: []` of a scaffold, then `events:` again
-                if key_node.value == "id" and not folded:
-                    folded = True
-                    message = f"a second 'id' in one record (the first at line {first}): if another record starts "
-                    self.refused.append((key_node, message + "here, write '- ' before it; it is not read"))
-                elif not folded:
-                    message = f"duplicate key '{key_node.value}' (first at line {first}): a key may appear once in a "
-                    self.refused.append((key_node, message + "mapping; this one is not read: merge the two"))
+                if not folded:
+                    self.refused.append((key_node, self._duplicate(key_node.value, seen[key_node.value])))
+                    folded = key_node.value == "id"
                 continue
             seen[key_node.value] = key_node
             kept.append((key_node, value_node))
         node.value = kept
         return super().construct_mapping(node, deep=deep)
+
+    @staticmethod
+    def _duplicate(key: str, first: yaml.Node) -> str:
+        """Why a key met again is not read; a second `id` most likely starts another record."""
+        line = first.start_mark.line + 1  # `events: []` of a scaffold, then `events:` again
+        if key == "id":
+            return (
+                f"a second 'id' in one record (the first at line {line}): if another record starts here, write '- '"
+                " before it; it is not read"
+            )
+        return (
+            f"duplicate key '{key}' (first at line {line}): a key may appear once in a mapping; this one is not read:"
+            " merge the two"
+        )
 
 
 _INT = "tag:yaml.org,2002:int"
