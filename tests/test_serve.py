@@ -51,10 +51,18 @@ class Server:
     temp: Path
 
 
-def start_server(built: Path, temp: Path, *options: str) -> Iterator[Server]:
+def start_server(built: Path, temp: Path, *options: str, held: int | None = None) -> Iterator[Server]:
+    """`kg serve` of `built` with `options`, in a process of its own; `held`: the bytes of answers its proxy may hold
+    at once, if not `ANSWERS_HELD`."""
     port = free_port()
+    launch = ["-m", "kg"]
+    if held is not None:
+        launch = [
+            "-c",
+            f"import sys, kg.query.guard, kg.launch; kg.query.guard.ANSWERS_HELD = {held}; kg.launch.console()",
+        ]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--exports", str(built), "--ontology", str(ONTOLOGY),
+        [sys.executable, *launch, "serve", "--exports", str(built), "--ontology", str(ONTOLOGY),
          "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)},
     )  # fmt: skip
@@ -693,6 +701,124 @@ def test_a_query_the_engine_stops_on_is_answered_and_the_engine_restarted(built:
         assert re.findall(r"^kg serve: .*$", log, re.MULTILINE) == [
             "kg serve: the SPARQL engine stopped (SIGABRT); restarted it"
         ]
+    finally:
+        serving.close()
+
+
+FORGOTTEN_JOIN = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY ?c"
+"""A join variable forgotten: every pair of triples, sorted (the engine took 5 GB in its first 10 s)."""
+
+
+def test_a_query_that_needs_more_memory_than_the_engine_may_take_is_stopped_and_the_server_goes_on(
+    built: Path, tmp_path: Path
+) -> None:
+    """The engine's memory was bounded by nothing: a forgotten join variable grew it by half a gigabyte a second
+    for as long as the time limit let it (15 GB in the default 30 s), and queries at once each did as much."""
+    serving = start_server(built, tmp_path, "--memory", "256")
+    server = next(serving)
+    try:
+        began = time.monotonic()
+        status, reason = ask(server, FORGOTTEN_JOIN)
+        assert time.monotonic() - began < 25  # stopped by its memory, not at the time limit (30 s)
+        assert (status, reason) == (
+            507,
+            "the query needed more than the 256 MB the SPARQL engine may take beyond the graph's, and was stopped (a"
+            " variable joining nothing?); the engine was restarted (kg serve --memory MB sets the bound)\n",
+        )
+        assert count(server) > 1000
+        server.process.terminate()
+        _, log = server.process.communicate(timeout=30)
+        assert re.findall(r"^kg serve: .*$", log, re.MULTILINE) == [
+            "kg serve: the SPARQL engine ran out of memory (it needed more than the 256 MB it may take); restarted it"
+        ]
+    finally:
+        serving.close()
+
+
+def engine_of(server: Server) -> int:
+    """The process id of the SPARQL engine `server` started (from one of its threads)."""
+    children = [pid for task in Path(f"/proc/{server.process.pid}/task").iterdir() for pid in
+                (task / "children").read_text().split()]  # fmt: skip
+    [engine] = [int(pid) for pid in children if b"serve-read-only" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return engine
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_the_engine_may_take_4096_mb_beyond_what_it_holds_once_started(server: Server) -> None:
+    engine = engine_of(server)
+    limits = Path(f"/proc/{engine}/limits").read_text()
+    [bound] = [int(line.split()[3]) for line in limits.splitlines() if line.startswith("Max address space")]
+    size = int(Path(f"/proc/{engine}/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    assert 3072 * 2**20 < bound - size <= 4096 * 2**20, (bound, size)  # its size at the start, grown since by < 1 GB
+
+
+ROWS = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 60000"
+"""About 13 MB as TSV."""
+
+
+def test_answers_held_at_once_are_bounded_and_a_request_beyond_is_told_to_ask_again(
+    built: Path, tmp_path: Path
+) -> None:
+    """Each answer is held whole until it is sent, and requests were not limited in number: twenty clients asking at
+    once for answers of the largest size (256 MB) held 5 GB.  Here the proxy may hold 20 MB: one client that does not
+    read its 13 MB answer holds it, and another answer as large is refused until that one is sent."""
+    serving = start_server(built, tmp_path, held=20 * 2**20)
+    server = next(serving)
+    try:
+        target = "/query?" + urllib.parse.urlencode({"query": ROWS})
+        request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/tab-separated-values\r\n\r\n"
+        with socket.socket() as stalling:
+            stalling.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the answer stays with the proxy
+            stalling.connect(("127.0.0.1", server.port))
+            stalling.settimeout(60)
+            stalling.sendall(request.encode())
+            stalling.recv(1, socket.MSG_PEEK)  # the proxy has the whole answer, and sends it
+            status, _, reason = exchange(server, "GET", target, ["Accept: text/tab-separated-values"])
+            assert (status, reason) == (
+                503,
+                b"kg serve holds 20 MB of other answers not sent yet: ask again once they are\n",
+            )
+            answer = http.client.HTTPResponse(stalling, method="GET")
+            answer.begin()
+            held = answer.read()
+        status, _, again = exchange(server, "GET", target, ["Accept: text/tab-separated-values"])
+        assert answer.status == status == 200 and again == held and held.count(b"\n") == 60_001
+        assert len(held) > 12 * 2**20
+    finally:
+        serving.close()
+
+
+def peak_memory(pid: int) -> int:
+    """The most memory process `pid` has held (its peak resident set), in bytes."""
+    [peak] = [
+        line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmHWM")
+    ]
+    return int(peak) * 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_a_csv_written_again_is_held_about_twice_not_seven_times(built: Path, tmp_path: Path) -> None:
+    """A CSV whose IRIs hold commas is asked for again as TSV and written here: the first answer, the second, the
+    pieces of the CSV, their join, its text and its bytes were all held at once (a 96 MB answer took kg serve from 54
+    to 735 MB; here 7 times the answer's size).  Now the TSV and the CSV written from it (2 times)."""
+    query = (
+        'SELECT ?x WHERE { ?s ?p ?o . ?a ?b ?c BIND(IRI(CONCAT("https://example.org/a,b/", MD5(STR(?o)))) AS ?x) }'
+        " LIMIT 200000"
+    )
+    serving = start_server(built, tmp_path)
+    server = next(serving)
+    try:
+        count(server)
+        before = peak_memory(server.process.pid)
+        media, data = fetched(server, query, "text/csv")
+        grown = peak_memory(server.process.pid) - before
+        assert media.startswith("text/csv") and data.count(b"\r\n") == 200_001 and len(data) > 10 * 2**20
+        rows = list(csv.reader(io.StringIO(data.decode(), newline="")))
+        assert rows[0] == ["x"] and all(
+            row == [""] or row[0].startswith("https://example.org/a,b/") for row in rows[1:]
+        )
+        assert sum(len(row) == 1 and row[0].startswith("https://example.org/a,b/") for row in rows) > 150_000
+        assert grown < 3 * len(data), (grown, len(data))  # 7 times before
     finally:
         serving.close()
 

@@ -14,7 +14,7 @@ import io
 
 import pyoxigraph as ox
 
-from kg.query.sparql import parse_error, render
+from kg.query.sparql import csv_answer, parse_error, render
 
 CSV = "text/csv"
 TSV = "text/tab-separated-values"
@@ -40,7 +40,8 @@ def csv_fits(data: bytes) -> bool:
     header = data.partition(b"\n")[0]
     if b'"' not in data:
         return data.count(b",") == header.count(b",") * data.count(b"\n")
-    rows = csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline=""))
+    # Decoded as it is read: the whole answer as text (up to 256 MB) in a StringIO held it five times over.
+    rows = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=""))
     width = len(next(rows, []))
     return all(len(row) <= width for row in rows)
 
@@ -49,7 +50,10 @@ def csv_of(data: bytes) -> bytes:
     """The SPARQL TSV results `data` (as long as the CSV, give or take its brackets and quotes) in the CSV results
     format, as `kg query --format csv` writes it; `kg.query.sparql.QueryError` when it outgrows the answer's
     bound, SyntaxError for what is no TSV results."""
-    return render(ox.parse_query_results(data, ox.QueryResultsFormat.TSV), "csv", {}).encode("utf-8")
+    solutions = ox.parse_query_results(io.BytesIO(data), ox.QueryResultsFormat.TSV)  # as bytes, it was copied whole
+    if isinstance(solutions, ox.QuerySolutions):
+        return csv_answer(solutions)
+    return render(solutions, "csv", {}).encode("utf-8")
 
 
 def reworded(data: bytes, query: str) -> bytes:

@@ -49,6 +49,13 @@ OUT_OF_MEMORY = (
 )
 _ALLOCATION_FAILED = b"memory allocation of "
 """How a Rust program (the engine) says on its standard error that an allocation failed, before it aborts."""
+
+
+def allocation_failed(said: bytes) -> bool:
+    """Whether what the engine said on its standard error tells that it could not allocate (and aborted)."""
+    return _ALLOCATION_FAILED in said
+
+
 _SAID_AT_MOST = 64 * 1024
 """The bytes of the query process's standard error read back: the end of what it said."""
 
@@ -100,7 +107,7 @@ def _pass_on(said: bytes) -> None:
 
 
 def _ended(exit_code: int | None, said: bytes) -> QueryDied:
-    if _ALLOCATION_FAILED in said:
+    if allocation_failed(said):
         return QueryOutOfMemory(OUT_OF_MEMORY)
     return QueryDied(_died(exit_code))
 
@@ -141,26 +148,35 @@ def _answer(
         sys.stderr.flush()
         os.dup2(said.fileno(), 2)
         if memory is not None:
-            _bound_address_space(memory)
+            bound_address_space(memory)
         sending.send(("done", ask(loaded)))
     except Exception as error:  # raised in the parent (QueryError, OSError, SyntaxError, MemoryError…)
         sending.send(("error", sendable(error)))
     sending.close()
 
 
-def _bound_address_space(more: int) -> None:
-    """Let this process's address space grow by `more` bytes at most (within its hard limit); unbounded where the
-    system does not say how large it is (no `/proc`: a system with `fork` other than Linux)."""
+def bound_address_space(more: int, pid: int | None = None) -> None:
+    """Let the address space of process `pid` (None: this one) grow by `more` bytes at most beyond what it holds now
+    (within its hard limit); unbounded where the system does not say how large it is (no `/proc`: a system with
+    `fork` other than Linux), or cannot bound another process (no `prlimit`), or the process has ended."""
     try:
-        held = _address_space()
+        held = _address_space("self" if pid is None else str(pid))
+        if pid is None:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        elif hasattr(resource, "prlimit"):
+            _, hard = resource.prlimit(pid, resource.RLIMIT_AS)
+        else:
+            return
+        bound = held + more if hard == resource.RLIM_INFINITY else min(held + more, hard)
+        if pid is None:
+            resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+        else:
+            resource.prlimit(pid, resource.RLIMIT_AS, (bound, hard))
     except (OSError, ValueError, IndexError):
         return
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    bound = held + more if hard == resource.RLIM_INFINITY else min(held + more, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
 
 
-def _address_space() -> int:
-    """This process's address space, in bytes (Linux's `/proc/self/statm`, in pages)."""
-    with open("/proc/self/statm", "rb") as statm:
+def _address_space(process: str) -> int:
+    """The address space of `process` (a pid, or "self"), in bytes (Linux's `/proc/<process>/statm`, in pages)."""
+    with open(f"/proc/{process}/statm", "rb") as statm:
         return int(statm.read().split()[0]) * resource.getpagesize()

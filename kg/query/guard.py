@@ -5,8 +5,9 @@ The Oxigraph server stops some runaway queries at its own `--timeout-s`, but not
 `kg serve` puts this proxy (standard library `http.server` and `http.client`) in front of it.  A request that
 takes longer than the time limit is answered `503` with a plain-text reason; the engine is then restarted (a
 read-only store reopens in milliseconds), since the only way to stop a query inside it is to stop the process.
-Answers larger than the size limit are refused with `507` instead of filling memory.  An engine that stopped on
-its own (a query overflowed its stack) is restarted too.  The other queries in flight when the engine stopped
+Answers larger than the size limit are refused with `507` instead of filling memory, and so are answers beyond what
+the proxy holds at once for all requests together (`503`: ask again).  An engine that stopped on its own (a query
+overflowed its stack, or needed more memory than it may take: `kg.query.serve`) is restarted too.  The other queries in flight when the engine stopped
 are asked again, once, on the new one (they only read): they were 502, though they had done nothing wrong.
 
 The engine never sees a client's request: `kg.query.protocol` reads it, refuses what it will not forward (a
@@ -59,6 +60,10 @@ _LONG_ADDRESS = (  # http.server reads a request line of 65,536 bytes at most
     "the request's address is longer than 65,536 bytes: POST the query (a form, or an application/sparql-query body)"
 )
 _TOO_LARGE = f"the answer is larger than {MAX_ANSWER_BYTES // MIB} MB: ask for less (LIMIT, fewer variables)"
+ANSWERS_HELD = 4 * MAX_ANSWER_BYTES
+"""The bytes of answers the proxy holds at once, all requests together: each answer is held whole (its length is
+sent before it), and requests are not otherwise limited in number, so that twenty clients asking at once for answers
+of the largest size would have held five gigabytes.  A request whose answer would take more is refused (503)."""
 _NOT_COPIED = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"}
 _NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
 """Headers of the engine's answer that are not passed on: those of one connection, and those the proxy sends."""
@@ -73,6 +78,7 @@ class Renewed(Enum):
 
     AGAIN = auto()  # it runs (again): ask again
     STOPPED_ON_IT = auto()  # it stopped with this request alone in flight
+    OUT_OF_MEMORY = auto()  # it needed more memory than it may take, with this request alone in flight
     CLOSING = auto()  # kg serve is stopping
 
 
@@ -80,6 +86,8 @@ class Engine(Protocol):
     """The SPARQL server the guard forwards to, on `port` of 127.0.0.1 (`kg.query.serve`)."""
 
     port: int
+    memory: int | None
+    """The bytes it may take beyond what it holds once started (None: no bound)."""
 
     def asked(self) -> AbstractContextManager[int]:
         """Counts a request as in flight while it asks; gives the generation (the start) of the engine it asks."""
@@ -99,6 +107,7 @@ class Guard(ThreadingHTTPServer):
         super().__init__(address, _Forward)
         self.engine = engine
         self.timeout_seconds = timeout
+        self.held = _Held(ANSWERS_HELD)
         self.asking_again = threading.Lock()
         """Held by a request asking again: if the engine stops again then, it stopped on that request, not on
         another one that would have been asked again at the same time.  It is waited for until the request's
@@ -209,46 +218,68 @@ class _Forward(BaseHTTPRequestHandler):
         return headers
 
     def _forward(self, request: EngineRequest, headers: dict[str, str]) -> None:
-        """Ask the engine and pass its answer on, within the time limit from now."""
+        """Ask the engine and pass its answer on, within the time limit from now; what the answer held of the
+        proxy's memory is given back once it is sent (`_Held`)."""
+        share = _Share(self.server.held)
         try:
-            answer, data = self._answer_of(request, headers, time.monotonic() + self.server.timeout_seconds)
-            if answer.status == HTTPStatus.OK:
-                answer, data = self._mended(request, headers, answer, data)
-            elif answer.status == HTTPStatus.BAD_REQUEST and request.query is not None:
-                data = reworded(data, request.query)
-        except RequestRefused as refused:
-            self._refuse(refused)
-            return
-        self._pass_on(answer, data)
+            try:
+                answer, data = self._answer_of(request, headers, time.monotonic() + self.server.timeout_seconds, share)
+                if answer.status == HTTPStatus.OK and self._splits_rows(answer, data):
+                    share.give_back(len(data))
+                    data = b""  # not held while the same query is asked again as TSV
+                    answer, data = self._as_csv(request, headers, answer, share)
+                elif answer.status == HTTPStatus.OK:
+                    data = self._mended(request, headers, answer, data)
+                elif answer.status == HTTPStatus.BAD_REQUEST and request.query is not None:
+                    data = reworded(data, request.query)
+            except RequestRefused as refused:
+                self._refuse(refused)
+                return
+            self._pass_on(answer, data)
+        finally:
+            share.give_back(share.size)
+
+    @staticmethod
+    def _splits_rows(answer: http.client.HTTPResponse, data: bytes) -> bool:
+        """Whether the engine's answer is a CSV some IRI holding a comma splits (`kg.query.answers.csv_fits`)."""
+        return media_type(answer.getheader("Content-Type", "")) == CSV and not csv_fits(data)
+
+    def _as_csv(
+        self, request: EngineRequest, headers: dict[str, str], answer: http.client.HTTPResponse, share: _Share
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """The CSV the engine should have written: the same query (on the same read-only store) asked again as TSV,
+        and written here."""
+        deadline = time.monotonic() + self.server.timeout_seconds
+        again, solutions = self._answer_of(request, {**headers, "Accept": TSV}, deadline, share)
+        if again.status != HTTPStatus.OK:
+            return again, solutions
+        try:
+            written = csv_of(solutions)
+        except QueryError:
+            raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
+        except (SyntaxError, ValueError) as error:
+            reason = f"the SPARQL engine's TSV answer is unreadable: {error}"
+            raise RequestRefused(HTTPStatus.BAD_GATEWAY, reason) from None
+        share.give_back(len(solutions))
+        del solutions
+        share.take(len(written))
+        return answer, written
 
     def _mended(
         self, request: EngineRequest, headers: dict[str, str], answer: http.client.HTTPResponse, data: bytes
-    ) -> tuple[http.client.HTTPResponse, bytes]:
+    ) -> bytes:
         """The engine's answer as it should have written it (`kg.query.answers`): its service description without
-        the federation this proxy refuses, a CSV whose IRIs split its rows asked for again as TSV and written here
-        (the same query, on the same read-only store), an XML answer with its carriage returns escaped."""
+        the federation this proxy refuses, an XML answer with its carriage returns escaped."""
         content_type = answer.getheader("Content-Type", "")
         if _describes(request):
-            return answer, self._described(data, content_type, headers["Host"]) or data
-        if media_type(content_type) == CSV and not csv_fits(data):
-            deadline = time.monotonic() + self.server.timeout_seconds
-            again, solutions = self._answer_of(request, {**headers, "Accept": TSV}, deadline)
-            if again.status != HTTPStatus.OK:
-                return again, solutions
-            try:
-                return answer, csv_of(solutions)
-            except QueryError:
-                raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE) from None
-            except (SyntaxError, ValueError) as error:
-                reason = f"the SPARQL engine's TSV answer is unreadable: {error}"
-                raise RequestRefused(HTTPStatus.BAD_GATEWAY, reason) from None
+            return self._described(data, content_type, headers["Host"]) or data
         mended = xml_mended(data, content_type)
         if len(mended) > MAX_ANSWER_BYTES:
             raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, _TOO_LARGE)
-        return answer, mended
+        return mended
 
     def _answer_of(
-        self, request: EngineRequest, headers: dict[str, str], deadline: float
+        self, request: EngineRequest, headers: dict[str, str], deadline: float, share: _Share
     ) -> tuple[http.client.HTTPResponse, bytes]:
         """The engine's answer and its body; RequestRefused with why there is none.  A request the engine dropped is
         asked again, once, when the engine runs again and the request may (`Engine.renew`); one it refused the
@@ -258,7 +289,7 @@ class _Forward(BaseHTTPRequestHandler):
         while True:
             with self._turn(again, deadline), engine.asked() as generation:
                 try:
-                    return self._ask(request, headers, deadline)
+                    return self._ask(request, headers, deadline, share)
                 except TimeoutError:
                     engine.renew(generation, overran=True)
                     raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, self._overran()) from None
@@ -271,6 +302,8 @@ class _Forward(BaseHTTPRequestHandler):
                     renewed = engine.renew(generation, reached=reached)
             if renewed is Renewed.STOPPED_ON_IT:
                 raise RequestRefused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED)
+            if renewed is Renewed.OUT_OF_MEMORY:
+                raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, self._out_of_memory())
             if renewed is Renewed.CLOSING:
                 raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, _CLOSING)
             if reached and again:
@@ -300,7 +333,7 @@ class _Forward(BaseHTTPRequestHandler):
             raise RequestRefused(HTTPStatus.BAD_GATEWAY, reason) from None
 
     def _ask(
-        self, request: EngineRequest, headers: dict[str, str], deadline: float
+        self, request: EngineRequest, headers: dict[str, str], deadline: float, share: _Share
     ) -> tuple[http.client.HTTPResponse, bytes]:
         """The engine's answer and its body, read within the time limit (TimeoutError) and the size limit."""
         engine = http.client.HTTPConnection(
@@ -309,7 +342,7 @@ class _Forward(BaseHTTPRequestHandler):
         try:
             engine.request("GET" if request.form is None else "POST", request.path, request.form, headers)
             answer = engine.getresponse()
-            return answer, _read_until(answer, deadline)
+            return answer, _read_until(answer, deadline, share)
         finally:
             engine.close()
 
@@ -329,6 +362,14 @@ class _Forward(BaseHTTPRequestHandler):
     def _overran(self) -> str:
         seconds = self.server.timeout_seconds
         return f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)"
+
+    def _out_of_memory(self) -> str:
+        given = self.server.engine.memory
+        more = f"the {given // MIB:,} MB" if given is not None else "the memory"
+        return (
+            f"the query needed more than {more} the SPARQL engine may take beyond the graph's, and was stopped (a"
+            " variable joining nothing?); the engine was restarted (kg serve --memory MB sets the bound)"
+        )
 
     def _refuse(self, refused: RequestRefused, close: bool = False) -> None:
         """Answer `refused` in plain text; `close` the connection after it (a body may be left unread)."""
@@ -376,15 +417,60 @@ def _describes(request: EngineRequest) -> bool:
     return request.form is None and urlsplit(request.path).path in QUERY_PATHS
 
 
-def _read_until(answer: http.client.HTTPResponse, deadline: float) -> bytes:
-    """The whole answer body, or TimeoutError at the deadline (also for an answer that trickles forever)."""
-    chunks = []
-    size = 0
-    while chunk := answer.read1(64 * 1024) if not answer.isclosed() else b"":
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise _TooLarge
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _read_until(answer: http.client.HTTPResponse, deadline: float, share: _Share) -> bytes:
+    """The whole answer body, or TimeoutError at the deadline (also for an answer that trickles forever), taken
+    from `share` as it comes (given back if it does not all come).  Held once (a list of its pieces, then their
+    join, held it twice)."""
+    body = io.BytesIO()
+    try:
+        while chunk := answer.read1(64 * 1024) if not answer.isclosed() else b"":
+            if body.tell() + len(chunk) > MAX_ANSWER_BYTES:
+                raise _TooLarge
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            share.take(len(chunk))
+            body.write(chunk)
+    except BaseException:
+        share.give_back(body.tell())
+        raise
+    return body.getvalue()
+
+
+class _Held:
+    """The bytes of answers the proxy holds at once, `most` at most (`ANSWERS_HELD`)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.size = 0
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        """Count `size` bytes more as held, if they fit."""
+        with self._lock:
+            if self.size + size > self.most:
+                return False
+            self.size += size
+            return True
+
+    def give_back(self, size: int) -> None:
+        with self._lock:
+            self.size -= size
+
+
+class _Share:
+    """What one request holds of the proxy's `_Held` bytes."""
+
+    def __init__(self, held: _Held) -> None:
+        self.held = held
+        self.size = 0
+
+    def take(self, size: int) -> None:
+        """Hold `size` bytes more; RequestRefused (503) when the proxy holds as much as it may."""
+        if not self.held.take(size):
+            busy = f"kg serve holds {self.held.most // MIB:,} MB of other answers not sent yet: ask again once they are"
+            raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, busy)
+        self.size += size
+
+    def give_back(self, size: int) -> None:
+        self.held.give_back(size)
+        self.size -= size

@@ -29,11 +29,15 @@ from types import FrameType
 
 import pyoxigraph as ox
 
-from kg.query.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT
+from kg.limits import MIB
+from kg.query.bounded import allocation_failed, bound_address_space
+from kg.query.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_QUERY_MEMORY, DEFAULT_TIMEOUT
 from kg.query.guard import Guard, Renewed, bind_address
 from kg.workers import die_with_parent
 
 _STARTUP_SECONDS = 60.0
+_SAID_AT_MOST = 64 * 1024
+"""The bytes at the end of the engine's log read when it stopped: what it said last."""
 _ENDING_SECONDS = 2.0
 """How long an engine that dropped a connection is given to end before its port is asked whether it still listens:
 its sockets close before the process has ended (a SIGABRT), so it may still seem to run for a moment."""
@@ -89,12 +93,15 @@ class _Engine:
     start, restart and stop is run by one thread of the engine's own, which lives as long as it does.
 
     It is restarted after a query overran (the only way to stop it), and when it stopped on its own (a query
-    overflowed its stack).  Each start is a generation: a request that got no answer tells by it whether the
-    engine was restarted since it asked, and by the requests in flight when it stopped whether it was the one
-    it stopped on (alone in flight) or may ask again."""
+    overflowed its stack, or needed more than the `memory` it may take beyond what it holds once started: its
+    address space is bounded, `RLIMIT_AS`, and it says so in its log before it aborts).  Each start is a
+    generation: a request that got no answer tells by it whether the engine was restarted since it asked, and by
+    the requests in flight when it stopped whether it was the one it stopped on (alone in flight) or may ask
+    again."""
 
-    def __init__(self, binary: str, location: Path, timeout: float):
+    def __init__(self, binary: str, location: Path, timeout: float, memory: int | None = None):
         self.command = [binary, "serve-read-only", "--location", str(location), "--timeout-s", f"{timeout:g}"]
+        self.memory = memory
         self.port = _free_local_port()
         self.log = location.with_name("engine.log")  # its messages name its private port: kept for errors only
         self.process: subprocess.Popen[bytes] | None = None
@@ -102,7 +109,7 @@ class _Engine:
         self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-serve-engine")
         self._counting = threading.Lock()
         self._in_flight: Counter[int] = Counter()  # requests asking, by the generation they ask
-        self._stopped_alone: set[int] = set()  # generations that stopped with a single request in flight
+        self._stopped_alone: dict[int, bool] = {}  # generations that stopped with one request in flight: out of memory?
         self._closing = False  # `stop` asked: a request that lost the engine to it restarts nothing
 
     def start(self) -> None:
@@ -151,12 +158,27 @@ class _Engine:
             if overran:
                 self._restart()
             elif (status := self._exit_status(self.process)) is not None:
+                out_of_memory = allocation_failed(self._said_last())  # (its log is written afresh by the restart)
                 with self._counting:
                     if reached and self._in_flight[generation] == 1:
-                        self._stopped_alone.add(generation)
+                        self._stopped_alone[generation] = out_of_memory
                 self._restart()
-                print(f"kg serve: the SPARQL engine stopped ({_ended(status)}); restarted it", file=sys.stderr)
-        return Renewed.STOPPED_ON_IT if reached and generation in self._stopped_alone else Renewed.AGAIN
+                how = f"needed more than the {self.memory // MIB:,} MB" if out_of_memory and self.memory else ""
+                how = f"ran out of memory (it {how} it may take)" if how else f"stopped ({_ended(status)})"
+                print(f"kg serve: the SPARQL engine {how}; restarted it", file=sys.stderr)
+        if not reached or generation not in self._stopped_alone:
+            return Renewed.AGAIN
+        return Renewed.OUT_OF_MEMORY if self._stopped_alone[generation] else Renewed.STOPPED_ON_IT
+
+    def _said_last(self) -> bytes:
+        """The end of what the engine wrote to its log."""
+        try:
+            with open(self.log, "rb") as log:
+                log.seek(0, os.SEEK_END)
+                log.seek(max(0, log.tell() - _SAID_AT_MOST))
+                return log.read()
+        except OSError:
+            return b""
 
     def _exit_status(self, process: subprocess.Popen[bytes]) -> int | None:
         """The exit status of the engine that dropped a connection, or None if it still serves; one that still
@@ -181,6 +203,8 @@ class _Engine:
         except ServeError as error:
             said = self.log.read_text(encoding="utf-8", errors="replace").strip()
             raise ServeError(f"{error}: {said}" if said else str(error)) from None
+        if self.memory is not None:  # once its store is open: what it holds then is not the queries'
+            bound_address_space(self.memory, self.process.pid)
         with self._counting:
             self.generation += 1
 
@@ -233,17 +257,20 @@ def serve(
     port: int = DEFAULT_PORT,
     ready: Callable[[str], None] = print,
     timeout: float = DEFAULT_TIMEOUT,
+    memory: int | None = DEFAULT_QUERY_MEMORY * MIB,
 ) -> int:
     """Serve `files` (Turtle) until interrupted or terminated; `ready` gets the base URL once listening.
 
-    A query that runs longer than `timeout` seconds is answered with an error (HTTP 503) and stopped, one
-    the engine stopped on with HTTP 500; the server goes on serving the next queries, and those in flight.
+    A query that runs longer than `timeout` seconds is answered with an error (HTTP 503) and stopped, one that
+    needs more than `memory` bytes beyond what the engine holds once started (None: no bound) with HTTP 507, one
+    the engine stopped on otherwise with HTTP 500; the server goes on serving the next queries, and those in
+    flight.
     """
     binary = server_binary()
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as temp:
         location = Path(temp) / "store"
         load_store(binary, location, files)
-        engine = _Engine(binary, location, timeout)
+        engine = _Engine(binary, location, timeout, memory)
 
         def stop(signum: int, frame: FrameType | None) -> None:
             raise KeyboardInterrupt

@@ -204,7 +204,7 @@ class _Bounded(io.RawIOBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.parts: list[bytes] = []
+        self.written = io.BytesIO()  # held once: a list of the pieces, then their join, held it twice
         self.size = 0
 
     def writable(self) -> bool:
@@ -214,11 +214,7 @@ class _Bounded(io.RawIOBase):
         self.size += len(data)
         if self.size > MAX_ANSWER_BYTES:
             raise OSError("the answer is too large")
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def text(self) -> str:
-        return b"".join(self.parts).decode()
+        return self.written.write(data)
 
 
 MAX_TABLE_ROWS = 100_000
@@ -231,6 +227,11 @@ the whole real graph is 14,573 triples, and `kg build --format nt` writes any gr
 
 def _serialized(write: Callable[[IO[bytes]], object]) -> str:
     """What `write` writes into a `_Bounded` output, as text; QueryError when it outgrows it."""
+    return _serialized_bytes(write).decode()
+
+
+def _serialized_bytes(write: Callable[[IO[bytes]], object]) -> bytes:
+    """What `write` writes into a `_Bounded` output; QueryError when it outgrows it."""
     output = _Bounded()
     try:
         write(cast(IO[bytes], output))
@@ -238,7 +239,13 @@ def _serialized(write: Callable[[IO[bytes]], object]) -> str:
         if output.size > MAX_ANSWER_BYTES:
             raise _too_large() from None
         raise
-    return output.text()
+    return output.written.getvalue()
+
+
+def csv_answer(solutions: ox.QuerySolutions) -> bytes:
+    """`solutions` in the SPARQL 1.1 CSV results format, as `render` writes them, in UTF-8; QueryError beyond
+    MAX_ANSWER_BYTES."""
+    return _serialized_bytes(partial(_write_csv, solutions))
 
 
 def _write_csv(solutions: ox.QuerySolutions, output: IO[bytes]) -> None:
@@ -313,6 +320,6 @@ def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
     if fmt == "table":
         return table(result, prefixes)
     if fmt == "csv":
-        return _serialized(partial(_write_csv, result))
+        return csv_answer(result).decode()
     text = _serialized(partial(result.serialize, format=SOLUTION_FORMATS[fmt]))
     return text if text.endswith("\n") else text + "\n"
