@@ -5,10 +5,11 @@ The Oxigraph server stops some runaway queries at its own `--timeout-s`, but not
 `kg serve` puts this proxy (standard library `http.server` and `http.client`) in front of it.  A request that
 takes longer than the time limit is answered `503` with a plain-text reason; the engine is then restarted (a
 read-only store reopens in milliseconds), since the only way to stop a query inside it is to stop the process.
-Answers larger than the size limit are refused with `507` instead of filling memory, and so are answers beyond what
-the proxy holds at once for all requests together (`503`: ask again).  An engine that stopped on its own (a query
-overflowed its stack, or needed more memory than it may take: `kg.query.serve`) is restarted too.  The other queries in flight when the engine stopped
-are asked again, once, on the new one (they only read): they were 502, though they had done nothing wrong.
+Answers larger than the size limit are refused with `507` instead of filling memory, and answers beyond what the
+proxy holds at once for all requests together with `503` (ask again).  An engine that stopped on its own (a query
+overflowed its stack, or needed more memory than it may take: `kg.query.serve`) is restarted too.  The other queries
+in flight when the engine stopped are asked again, once, on the new one (they only read): they were 502, though they
+had done nothing wrong.
 
 The engine never sees a client's request: `kg.query.protocol` reads it, refuses what it will not forward (a
 federated query, one nested deeper than the engine's stack holds, a request that could be read two ways, a
