@@ -693,6 +693,16 @@ def test_a_query_after_a_build_of_n_triples_only_says_to_build_the_turtle(
     assert stderr == "kg: exports/graph.ttl: not built yet: run `kg build` first, or pass --sources DIR\n"
 
 
+def test_the_query_s_process_writes_no_core_file() -> None:
+    """A query the engine stops on (its stack overflowed) aborts the process that holds the whole graph: where core
+    files are written, it left one as large as that process in the folder `kg query` ran in."""
+    import resource
+
+    import kg.query.bounded as bounded
+
+    assert bounded.answer_within(lambda: None, lambda _: resource.getrlimit(resource.RLIMIT_CORE), 30.0) == (0, 0)
+
+
 def test_a_query_runs_unbounded_in_memory_where_the_system_does_not_say_its_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -47,13 +47,14 @@ class QueryOutOfMemory(QueryDied):
 OUT_OF_MEMORY = (
     "the query needed more memory than it was given beyond the graph's, and was stopped (a variable joining nothing?)"
 )
-_ALLOCATION_FAILED = b"memory allocation of "
-"""How a Rust program (the engine) says on its standard error that an allocation failed, before it aborts."""
+_ALLOCATION_FAILED = (b"memory allocation of ", b"std::bad_alloc", b"St9bad_alloc")
+"""How the engine says on its standard error that an allocation failed, before it aborts: Rust's words, and those of
+the C++ runtime for its storage library (RocksDB), with the exception's name in full or as compiled."""
 
 
 def allocation_failed(said: bytes) -> bool:
     """Whether what the engine said on its standard error tells that it could not allocate (and aborted)."""
-    return _ALLOCATION_FAILED in said
+    return any(words in said for words in _ALLOCATION_FAILED)
 
 
 _SAID_AT_MOST = 64 * 1024
@@ -142,6 +143,7 @@ def _answer(
     """In the forked process: interruptions are the parent's to handle (it kills this process).  Once loaded, its
     address space may grow by `memory` bytes at most, and what it says on its standard error goes to `said`."""
     leave_interruptions_to_parent(parent)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # aborted (its stack overflowed): no core file of the graph
     try:
         loaded = load()
         sending.send(("loaded", None))

@@ -80,6 +80,7 @@ class Renewed(Enum):
     AGAIN = auto()  # it runs (again): ask again
     STOPPED_ON_IT = auto()  # it stopped with this request alone in flight
     OUT_OF_MEMORY = auto()  # it needed more memory than it may take, with this request alone in flight
+    AGAIN_AFTER_MEMORY = auto()  # it needed more memory than it may take, with others in flight: ask again
     CLOSING = auto()  # kg serve is stopping
 
 
@@ -287,6 +288,7 @@ class _Forward(BaseHTTPRequestHandler):
         connection (it had stopped, or was starting) was never asked, and asks until it is or its time runs out."""
         engine = self.server.engine
         again = False
+        memory_stops = 0  # how often the engine stopped, out of memory, with this request in flight beside others
         while True:
             with self._turn(again, deadline), engine.asked() as generation:
                 try:
@@ -307,8 +309,10 @@ class _Forward(BaseHTTPRequestHandler):
                 raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, self._out_of_memory())
             if renewed is Renewed.CLOSING:
                 raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, _CLOSING)
+            memory_stops += renewed is Renewed.AGAIN_AFTER_MEMORY
             if reached and again:
-                raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, _INTERRUPTED)
+                reason = self._out_of_memory_twice() if memory_stops == 2 else _INTERRUPTED
+                raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, reason)
             again = again or reached
 
     @contextmanager
@@ -365,12 +369,23 @@ class _Forward(BaseHTTPRequestHandler):
         return f"the query ran longer than {seconds:g} s and was stopped (kg serve --timeout SECONDS sets the limit)"
 
     def _out_of_memory(self) -> str:
-        given = self.server.engine.memory
-        more = f"the {given // MIB:,} MB" if given is not None else "the memory"
         return (
-            f"the query needed more than {more} the SPARQL engine may take beyond the graph's, and was stopped (a"
-            " variable joining nothing?); the engine was restarted (kg serve --memory MB sets the bound)"
+            f"the query needed more than {self._memory_given()} the SPARQL engine may take beyond the graph's, and was"
+            " stopped (a variable joining nothing?); the engine was restarted (kg serve --memory MB sets the bound)"
         )
+
+    def _out_of_memory_twice(self) -> str:
+        """Why a request is not answered that was in flight, beside others, each time the engine ran out of memory
+        (twice): it may well be the one that needs the memory; which one did, the engine does not say."""
+        return (
+            "the SPARQL engine ran out of memory twice while this query ran beside others: it may be this one that"
+            f" needs more than {self._memory_given()} the engine may take beyond the graph's (a variable joining"
+            " nothing? kg serve --memory MB sets the bound); if not, ask again"
+        )
+
+    def _memory_given(self) -> str:
+        given = self.server.engine.memory
+        return f"the {given // MIB:,} MB" if given is not None else "the memory"
 
     def _refuse(self, refused: RequestRefused, close: bool = False) -> None:
         """Answer `refused` in plain text; `close` the connection after it (a body may be left unread)."""
