@@ -254,6 +254,24 @@ def test_the_page_shows_every_node_and_edge_of_the_graph(real_page: Page, real_g
     assert shown_counts(real_page) == expected
 
 
+def test_no_two_nodes_of_the_real_graph_overlap_as_drawn(real_page: Page) -> None:
+    """The layout pushes overlapping boxes apart, but where they are crowded (a hub's ring of neighbours) pushing one
+    pair apart pushed others together: 19 labels of the real graph overlapped others (and two lone nodes with wide
+    labels, placed by their centres)."""
+    boxes = real_page.evaluate(
+        "window.kg.nodes.getIds().map(id => [id, window.kg.network.getBoundingBox(id)])"
+        ".map(([id, b]) => [id, b.left, b.top, b.right, b.bottom])"
+    )
+    assert len(boxes) > 150
+    overlapping = [
+        (a[0], b[0])
+        for index, a in enumerate(boxes)
+        for b in boxes[:index]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert overlapping == []
+
+
 def test_the_alias_julani_finds_al_sharaa(real_page: Page) -> None:
     real_page.fill("#search-input", "Julani")
     first = real_page.locator("#search-results li").first
