@@ -394,13 +394,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "kga:kp-abu-qasra-russian-bases",
             "",
             "said, “In politics, there are no permanent enemies.”",
-            "Abu Qasra's interview with The Washington Post",
-        ),
-        (
-            "The Washington Post",
-            "kga:kp-abu-qasra-russian-bases",
-            "",
-            "said, “In politics, there are no permanent enemies.”",
             "Russia–Syria relations — characterised as — in politics, there are no permanent enemies",
         ),
         (
@@ -661,7 +654,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
     ],
     "09-who-cites-whom": [
-        ("Kyiv Post", "Murhaf Abu Qasra", "22"),
+        ("Kyiv Post", "Murhaf Abu Qasra", "21"),
         ("The Kyiv Independent", "Murhaf Abu Qasra", "13"),
         ("The Kyiv Independent", "Ahmad al-Sharaa", "8"),
         ("The Kyiv Independent", "Reuters", "6"),
@@ -695,6 +688,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Possible reinstatement of EU sanctions on Syria", "hedged", "Kaja Kallas"),
         ("Possible relocation of Russian military assets from Syria to Africa", "hedged", "Kyiv Post"),
         ("Possible transfer of Russian military equipment from Syria to Bamako", "hedged", "Kyiv Post"),
+        ("Reported Russia–Syria deal on a limited Russian military presence", "hedged", "The Kyiv Independent"),
+        (
+            "Reported Russia–Syria deal on a limited Russian military presence",
+            "hedged",
+            "sources familiar with the matter",
+        ),
         (
             "Russia may help Damascus counter the Islamic State group, in exchange for keeping its bases",
             "hedged",
@@ -734,12 +733,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
         ("First wheat shipment to Syria since Assad's fall — origin — Russia", "reported", "Reuters"),
         ("Islamic State group — active in — eastern Syria", "reported", "Bloomberg sources"),
-        ("Reported Russia–Syria deal on a limited Russian military presence", "reported", "The Kyiv Independent"),
-        (
-            "Reported Russia–Syria deal on a limited Russian military presence",
-            "reported",
-            "sources familiar with the matter",
-        ),
         (
             "Russia — characterised as — its attitude towards Syria's new leadership has improved significantly",
             "reported",
