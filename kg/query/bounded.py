@@ -58,7 +58,7 @@ def allocation_failed(said: bytes) -> bool:
 
 
 _SAID_AT_MOST = 64 * 1024
-"""The bytes of the query process's standard error read back: the end of what it said."""
+"""The bytes of what the engine said on its standard error that are read back: the end of it."""
 
 
 def answer_within(
@@ -83,7 +83,7 @@ def answer_within(
             answer = cast(Answer, _expect(receiving, "done", timeout))
         except EOFError:
             process.join(timeout=5)
-            raise _ended(process.exitcode, _last_said(said)) from None
+            raise _ended(process.exitcode, last_said(said)) from None
         except MemoryError:  # raised in the process, once the engine's answer was made into Python's
             raise QueryOutOfMemory(OUT_OF_MEMORY) from None
         finally:
@@ -91,11 +91,12 @@ def answer_within(
             if process.is_alive():
                 process.kill()
             process.join()
-        _pass_on(_last_said(said))
+        _pass_on(last_said(said))
         return answer
 
 
-def _last_said(said: Any) -> bytes:
+def last_said(said: Any) -> bytes:
+    """The end of what the engine said into `said` (a file open for reading in bytes)."""
     said.seek(0, os.SEEK_END)
     said.seek(max(0, said.tell() - _SAID_AT_MOST))
     return bytes(said.read())

@@ -31,14 +31,12 @@ from types import FrameType
 import pyoxigraph as ox
 
 from kg.limits import MIB
-from kg.query.bounded import allocation_failed, bound_address_space
+from kg.query.bounded import allocation_failed, bound_address_space, last_said
 from kg.query.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_QUERY_MEMORY, DEFAULT_TIMEOUT
 from kg.query.guard import Guard, Renewed, bind_address
 from kg.workers import die_with_parent
 
 _STARTUP_SECONDS = 60.0
-_SAID_AT_MOST = 64 * 1024
-"""The bytes at the end of the engine's log read when it stopped: what it said last."""
 _ENDING_SECONDS = 2.0
 """How long an engine that dropped a connection is given to end before its port is asked whether it still listens:
 its sockets close before the process has ended (a SIGABRT), so it may still seem to run for a moment."""
@@ -166,8 +164,11 @@ class _Engine:
                     if reached and self._in_flight[generation] == 1:
                         self._stopped_alone.add(generation)
                 self._restart()
-                how = f"needed more than the {self.memory // MIB:,} MB" if out_of_memory and self.memory else ""
-                how = f"ran out of memory (it {how} it may take)" if how else f"stopped ({_ended(status)})"
+                if out_of_memory:
+                    bound = f" (it needed more than the {self.memory // MIB:,} MB it may take)" if self.memory else ""
+                    how = f"ran out of memory{bound}"
+                else:
+                    how = f"stopped ({_ended(status)})"
                 print(f"kg serve: the SPARQL engine {how}; restarted it", file=sys.stderr)
         out_of_memory = self._stops.get(generation, False)
         if not reached:
@@ -180,9 +181,7 @@ class _Engine:
         """The end of what the engine wrote to its log."""
         try:
             with open(self.log, "rb") as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(0, log.tell() - _SAID_AT_MOST))
-                return log.read()
+                return last_said(log)
         except OSError:
             return b""
 
