@@ -781,7 +781,8 @@ def test_ordinary_queries_at_once_are_answered_under_a_small_memory_bound(built:
 
 
 ROWS = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 60000"
-"""About 13 MB as TSV."""
+"""About 13 MB as TSV: more than a socket's send buffer takes (at most 4 MB, Linux's `tcp_wmem`), so that the proxy
+is still writing it to a client that does not read."""
 
 
 def test_answers_held_at_once_are_bounded_and_a_request_beyond_is_told_to_ask_again(
