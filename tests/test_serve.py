@@ -59,7 +59,7 @@ def start_server(built: Path, temp: Path, *options: str, held: int | None = None
     if held is not None:
         launch = [
             "-c",
-            f"import sys, kg.query.guard, kg.launch; kg.query.guard.ANSWERS_HELD = {held}; kg.launch.console()",
+            f"import kg.query.guard, kg.launch; kg.query.guard.ANSWERS_HELD = {held}; kg.launch.console()",
         ]
     process = subprocess.Popen(
         [sys.executable, *launch, "serve", "--exports", str(built), "--ontology", str(ONTOLOGY),
