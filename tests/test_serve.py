@@ -30,6 +30,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 import kg.query.serve
 from kg.limits import MAX_QUERY_NESTING
+from kg.query.bounded import panic_message
 from kg.query.guard import STOPPED, Renewed
 from kg.query.query_page import FIRST_QUERY
 
@@ -728,6 +729,35 @@ def test_a_query_the_engine_stops_on_is_answered_and_the_engine_restarted(
         serving.close()
 
 
+PANICKED = (  # what Oxigraph 0.5.13 said, sorting a forgotten join's rows beside other queries (`ORDER BY ?c`)
+    b"Listening for requests at http://127.0.0.1:33551\n\nthread '127.0.0.1:59500: responding thread of OxHTTP' (7832)"
+    b" panicked at /rustc/58cf8f9c35b355199727627d07ae34a4e2846d67/library/core/src/slice/sort/shared/smallsort.rs"
+    b":854:5:\nuser-provided comparison function does not correctly implement a total order\nstack backtrace:\n"
+    b"   0: __rustc::rust_begin_unwind\n   1: core::panicking::panic_fmt\n"
+)
+OVERFLOWED = (
+    b"\nthread '127.0.0.1:40112: responding thread of OxHTTP' has overflowed its stack\nfatal runtime error: stack"
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "fault"),
+    [
+        (PANICKED, "user-provided comparison function does not correctly implement a total order"),
+        (
+            b"thread 'main' panicked at src/main.rs:2:5:\nfirst\n" * 2 + b"thread 'x' panicked at a.rs:1:1:\nlast\n",
+            "last",
+        ),
+        (OVERFLOWED, None),
+        (b"memory allocation of 1048576 bytes failed\n", None),
+    ],
+    ids=["oxigraph", "the-last", "stack", "memory"],
+)
+def test_an_error_of_the_engines_own_is_told_by_its_message(said: bytes, fault: str | None) -> None:
+    """Such a query was told the engine "could not evaluate it (too deeply nested, or too long?)"."""
+    assert panic_message(said) == fault
+
+
 def engine_of(server: Server) -> int:
     """The process id of the SPARQL engine `server` started (from one of its threads)."""
     children = [pid for task in Path(f"/proc/{server.process.pid}/task").iterdir() for pid in
@@ -776,6 +806,27 @@ def test_ordinary_queries_at_once_are_answered_under_a_small_memory_bound(built:
         server.process.terminate()
         _, log = server.process.communicate(timeout=30)
         assert "kg serve:" not in log
+    finally:
+        serving.close()
+
+
+NO_THREAD = (
+    "the SPARQL engine could not start a thread to answer this query: too many queries at once, or too little memory"
+    " left to it (it may take 1 MB beyond the graph's: kg serve --memory MB); ask again\n"
+)
+
+
+def test_an_engine_that_cannot_start_a_thread_for_a_query_is_asked_again_then_told_why(
+    built: Path, tmp_path: Path
+) -> None:
+    """With no room in its address space for another thread's stack, the engine answered 500 "Resource temporarily
+    unavailable (os error 11)" (from the third query on, under `--memory 1`), passed on as if the query had failed."""
+    serving = start_server(built, tmp_path, "--memory", "1")
+    server = next(serving)
+    try:
+        answers = [ask(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 2") for _ in range(5)]
+        assert {status for status, _ in answers} <= {200, 503}, answers
+        assert (503, NO_THREAD) in answers, answers
     finally:
         serving.close()
 

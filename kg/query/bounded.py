@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import resource
 import signal
 import sys
@@ -56,6 +57,20 @@ def allocation_failed(said: bytes) -> bool:
     """Whether what the engine said on its standard error tells that it could not allocate (and aborted)."""
     return any(words in said for words in _ALLOCATION_FAILED)
 
+
+def panic_message(said: bytes) -> str | None:
+    """The message of the last panic the engine said it had (an error of its own, which ends it: Oxigraph 0.5's sort
+    of a forgotten join's rows, `ORDER BY`, panicked "user-provided comparison function does not correctly implement a
+    total order"), or None.  Rust writes `thread 'NAME' (ID) panicked at FILE:LINE:COLUMN:`, then the message."""
+    panics = _PANIC.findall(said)
+    if not panics:
+        return None
+    return panics[-1].decode("utf-8", errors="replace").strip()[:_PANIC_AT_MOST] or "no message"
+
+
+_PANIC = re.compile(rb"^thread '[^\n]*' (?:\(\d+\) )?panicked at [^\n]*\n([^\n]*)", re.MULTILINE)
+_PANIC_AT_MOST = 300
+"""The characters of a panic's message that are told (its first line)."""
 
 _SAID_AT_MOST = 64 * 1024
 """The bytes of what the engine said on its standard error that are read back: the end of it."""

@@ -70,6 +70,11 @@ _NOT_COPIED |= {"content-length", "server", "date"}  # this proxy's own
 """Headers of the engine's answer that are not passed on: those of one connection, and those the proxy sends."""
 
 
+def _failed(fault: str) -> str:
+    """Why a query is not answered that the engine stopped on with an error of its own (a panic: `fault`)."""
+    return f'the SPARQL engine failed on this query with an error of its own ("{fault}"); it was restarted'
+
+
 def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -96,6 +101,9 @@ class Engine(Protocol):
 
     def renew(self, generation: int, overran: bool = False, reached: bool = True) -> Renewed:
         """Restarts the engine after `generation` overran or stopped; whether the request may ask again."""
+
+    def fault(self, generation: int) -> str | None:
+        """The message of the error of its own `generation` stopped on (a panic), if it did."""
 
 
 class Guard(ThreadingHTTPServer):
@@ -304,7 +312,8 @@ class _Forward(BaseHTTPRequestHandler):
                     reached = not isinstance(error, ConnectionRefusedError)
                     renewed = engine.renew(generation, reached=reached)
             if renewed is Renewed.STOPPED_ON_IT:
-                raise RequestRefused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED)
+                fault = engine.fault(generation)
+                raise RequestRefused(HTTPStatus.INTERNAL_SERVER_ERROR, STOPPED if fault is None else _failed(fault))
             if renewed is Renewed.OUT_OF_MEMORY:
                 raise RequestRefused(HTTPStatus.INSUFFICIENT_STORAGE, self._out_of_memory())
             if renewed is Renewed.CLOSING:
@@ -340,7 +349,21 @@ class _Forward(BaseHTTPRequestHandler):
     def _ask(
         self, request: EngineRequest, headers: dict[str, str], deadline: float, share: _Share
     ) -> tuple[http.client.HTTPResponse, bytes]:
-        """The engine's answer and its body, read within the time limit (TimeoutError) and the size limit."""
+        """The engine's answer and its body, read within the time limit (TimeoutError) and the size limit.  An engine
+        that could not start a thread to answer (`_no_thread`) is asked again after a pause, then RequestRefused."""
+        answer, data = self._ask_once(request, headers, deadline, share)
+        if _no_thread(answer, data) and time.monotonic() + _THREAD_PAUSE < deadline:
+            share.give_back(len(data))
+            time.sleep(_THREAD_PAUSE)
+            answer, data = self._ask_once(request, headers, deadline, share)
+        if _no_thread(answer, data):
+            share.give_back(len(data))
+            raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, self._no_thread())
+        return answer, data
+
+    def _ask_once(
+        self, request: EngineRequest, headers: dict[str, str], deadline: float, share: _Share
+    ) -> tuple[http.client.HTTPResponse, bytes]:
         engine = http.client.HTTPConnection(
             "127.0.0.1", self.server.engine.port, timeout=max(deadline - time.monotonic(), 0.01)
         )
@@ -381,6 +404,14 @@ class _Forward(BaseHTTPRequestHandler):
             "the SPARQL engine ran out of memory twice while this query ran beside others: it may be this one that"
             f" needs more than {self._memory_given()} the engine may take beyond the graph's (a variable joining"
             " nothing? kg serve --memory MB sets the bound); if not, ask again"
+        )
+
+    def _no_thread(self) -> str:
+        given = self.server.engine.memory
+        bound = f" (it may take {given // MIB:,} MB beyond the graph's: kg serve --memory MB)" if given else ""
+        return (
+            "the SPARQL engine could not start a thread to answer this query: too many queries at once, or too little"
+            f" memory left to it{bound}; ask again"
         )
 
     def _memory_given(self) -> str:
@@ -426,6 +457,18 @@ class _ByDeadline(io.RawIOBase):
 
 class _TooLarge(Exception):
     pass
+
+
+_THREAD_PAUSE = 0.25
+"""The seconds before asking once more an engine that could not start a thread to answer (`_no_thread`)."""
+
+
+def _no_thread(answer: http.client.HTTPResponse, data: bytes) -> bool:
+    """Whether the engine answered that it could not start a thread for the query (`EAGAIN`): its threads are many
+    (each query has one), or its address space, bounded (`kg serve --memory`), has no room for another's stack and
+    memory pool.  It answered a 500 holding the system's words alone, "Resource temporarily unavailable (os error
+    11)", which the client was passed as if the query had failed; the query may well succeed a moment later."""
+    return answer.status == HTTPStatus.INTERNAL_SERVER_ERROR and b"(os error 11)" in data[:1024]
 
 
 def _describes(request: EngineRequest) -> bool:

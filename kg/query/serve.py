@@ -31,7 +31,7 @@ from types import FrameType
 import pyoxigraph as ox
 
 from kg.limits import MIB
-from kg.query.bounded import allocation_failed, bound_address_space, last_said
+from kg.query.bounded import allocation_failed, bound_address_space, last_said, panic_message
 from kg.query.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_QUERY_MEMORY, DEFAULT_TIMEOUT
 from kg.query.guard import Guard, Renewed, bind_address
 from kg.workers import die_with_parent
@@ -109,6 +109,8 @@ class _Engine:
         self._counting = threading.Lock()
         self._in_flight: Counter[int] = Counter()  # requests asking, by the generation they ask
         self._stops: dict[int, bool] = {}  # generations that stopped on their own: whether out of memory
+        self._faults: dict[int, str] = {}  # those that stopped on an error of their own: its message
+        self._served_on = (0, 0.0)  # the generation last found serving after a dropped connection, and since when
         self._stopped_alone: set[int] = set()  # those that stopped with one request in flight
         self._closing = False  # `stop` asked: a request that lost the engine to it restarts nothing
 
@@ -145,21 +147,31 @@ class _Engine:
         ask again: not if it `reached` the engine and the engine stopped with it alone in flight (it stopped on
         that query), nor once the engine is being stopped for good (a query that overran meanwhile starts
         nothing).  A request refused a connection never `reached` it: it is never the one it stopped on."""
+        dropped = time.monotonic()
         try:
-            renewed = self._keeper.submit(self._renew, generation, overran, reached)
+            renewed = self._keeper.submit(self._renew, generation, overran, reached, dropped)
         except RuntimeError:  # stopped: the keeper takes no more work
             return Renewed.CLOSING
         return renewed.result()
 
-    def _renew(self, generation: int, overran: bool, reached: bool) -> Renewed:
+    def fault(self, generation: int) -> str | None:
+        """The message of the error of its own that `generation` stopped on (a panic), if it did."""
+        return self._faults.get(generation)
+
+    def _renew(self, generation: int, overran: bool, reached: bool, dropped: float) -> Renewed:
         if self._closing:
             return Renewed.CLOSING
         if generation == self.generation and self.process is not None:
             if overran:
                 self._restart()
+            elif self._served_on[0] == generation and self._served_on[1] >= dropped:
+                pass  # found serving since this connection was dropped: not waited for again, one request after another
             elif (status := self._exit_status(self.process)) is not None:
-                out_of_memory = allocation_failed(self._said_last())  # (its log is written afresh by the restart)
+                said = self._said_last()  # (its log is written afresh by the restart)
+                out_of_memory = allocation_failed(said)
                 self._stops[generation] = out_of_memory
+                if (fault := panic_message(said)) is not None and not out_of_memory:
+                    self._faults[generation] = fault
                 with self._counting:
                     if reached and self._in_flight[generation] == 1:
                         self._stopped_alone.add(generation)
@@ -167,6 +179,8 @@ class _Engine:
                 if out_of_memory:
                     bound = f" (it needed more than the {self.memory // MIB:,} MB it may take)" if self.memory else ""
                     how = f"ran out of memory{bound}"
+                elif generation in self._faults:
+                    how = f"failed on an error of its own ({self._faults[generation]})"
                 else:
                     how = f"stopped ({_ended(status)})"
                 print(f"kg serve: the SPARQL engine {how}; restarted it", file=sys.stderr)
@@ -188,11 +202,13 @@ class _Engine:
     def _exit_status(self, process: subprocess.Popen[bytes]) -> int | None:
         """The exit status of the engine that dropped a connection, or None if it still serves; one that still
         runs but no longer listens is killed."""
+        asked = time.monotonic()
         try:
             return process.wait(timeout=_ENDING_SECONDS)
         except subprocess.TimeoutExpired:
             pass
         if _listening("127.0.0.1", self.port):
+            self._served_on = (self.generation, asked)
             return None
         process.kill()
         return process.wait()
