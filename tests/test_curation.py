@@ -630,6 +630,31 @@ def test_watch_after_a_build_says_what_the_first_save_changed(tmp_path: Path) ->
         assert watcher.stop() == 0
 
 
+def test_watch_whose_first_build_failed_says_what_the_first_good_one_changed_since_the_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sources broken since the last build when the watch starts: once fixed, its first good build said only
+    "first build: exports/ was not up to date", where the exports held the graph to compare with."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    facts = Path("facts") / f"{REMOVED}.yaml"
+    assert run_kg("build", "--ontology", str(ONTOLOGY), cwd=tmp_path).returncode == 0
+    edit(sources, facts, "object: russia", "object: rusia")
+    monkeypatch.chdir(tmp_path)
+    watcher = Watcher(Path("sources"), ONTOLOGY, Path("exports"))
+    assert watcher.rebuild().summary == "1 error: exports/ is left as it was"
+    edit(sources, facts, "object: rusia", "object: russia")
+    edit(
+        sources,
+        facts,
+        '      - quote: "Speaking to the NYT"\n',
+        '      - quote: "Speaking to the NYT"\n        modality: reported\n',
+    )
+    assert watcher.rebuild().summary == "1 evidence changed since exports/ was built"
+    edit(sources, facts, "modality: reported", "modality: hedged")
+    assert watcher.rebuild().summary == "1 evidence changed"
+
+
 def test_a_caption_and_its_bracketed_credit_on_one_line_are_the_photos_metadata(mini: Path, tmp_path: Path) -> None:
     made = scaffold_grip(
         mini,

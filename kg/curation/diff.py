@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, BinaryIO, Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
@@ -481,6 +481,14 @@ def digest_of_project(project: Project, base: str = DEFAULT_BASE) -> Digest:
 def digest_of_sources(sources: Path, ontology: Path, base: str = DEFAULT_BASE) -> Digest:
     """The digest of the graph `sources` builds to; raises ValidationFailed (every problem located)."""
     return digest_of_project(load_project(sources, ontology), base)
+
+
+def digest_of_turtle(turtle: BinaryIO, ontology: Ontology, base: str = DEFAULT_BASE) -> Digest:
+    """The digest of a graph's Turtle, read from `turtle` (open), its IRIs minted under `base`; SyntaxError if it
+    is no Turtle."""
+    store = ox.Store()
+    store.bulk_load(input=turtle, format=ox.RdfFormat.TURTLE)
+    return _read(store, ontology, base)
 
 
 def digest_of_export(path: Path, ontology: Path) -> Digest:

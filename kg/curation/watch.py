@@ -13,6 +13,7 @@ exports themselves stay exactly what `kg build` writes: the reloading lives only
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -26,11 +27,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.checks.checked import Project, load_project
-from kg.curation.diff import model_counts, summary_line
+from kg.curation.diff import DiffError, compare, digest_of_project, digest_of_turtle, model_counts, summary_line
 from kg.exports.rdf import DEFAULT_BASE
-from kg.exports.write import DEFAULT_FORMATS, build, refuse_out
+from kg.exports.write import DEFAULT_FORMATS, FORMATS, build, refuse_out
+from kg.limits import MIB
 from kg.problems import LocatedProblem, ValidationFailed
 
+READ_BACK_AT_MOST = 16 * MIB
+"""The largest Turtle of the exports read back to say what the first rebuild of `kg watch` changed (about 4,000
+facts): reading a graph back costs about twice what its build does."""
 POLL_SECONDS = 0.25
 """How often the folders are looked at: a save is rebuilt within about twice this (it must be quiet for one
 look, so that an editor's write-then-rename is seen whole)."""
@@ -89,6 +94,25 @@ class Watcher:
 
     def rebuild(self) -> Outcome:
         """Build once; the outcome says what changed since the last good build, or what is wrong."""
+        with contextlib.ExitStack() as closing:
+            exported = closing.enter_context(self._last_export()) if self.last_good is None else None
+            return self._rebuild(exported)
+
+    @contextlib.contextmanager
+    def _last_export(self) -> Iterator[BinaryIO | None]:
+        """The Turtle in `out` before the first good build of this process, open (the build replaces the file by
+        another: what it held stays readable), to say what that build changed; None if there is none, or it is
+        too large to read back (`READ_BACK_AT_MOST`)."""
+        turtle = self.out / FORMATS["ttl"]
+        try:
+            exported = turtle.open("rb")
+        except OSError:
+            yield None
+            return
+        with exported:
+            yield exported if os.fstat(exported.fileno()).st_size <= READ_BACK_AT_MOST else None
+
+    def _rebuild(self, exported: BinaryIO | None) -> Outcome:
         number = self.outcome.number + 1 if self.outcome else 1
         started = time.perf_counter()
         try:
@@ -110,14 +134,23 @@ class Watcher:
             project, summary = load_project(self.sources, self.ontology), f"{self.out}/ is up to date"
         elif project is None:
             summary = "no change in the graph"
-        elif self.last_good is None:  # nothing to compare with in this process: what the exports held is gone
-            summary = f"first build: {self.out}/ was not up to date"
+        elif self.last_good is None:  # nothing to compare with in this process but what the exports held
+            summary = self._first_summary(exported, project)
         else:
             summary = summary_line(model_counts(self.last_good.model, project.model, project.ontology))
         self.last_good = project or self.last_good
         self.good_builds += 1
         self.outcome = Outcome(number, True, summary, [], time.perf_counter() - started)
         return self.outcome
+
+    def _first_summary(self, exported: BinaryIO | None, project: Project) -> str:
+        """What the first good build of this process changed, from the graph `out` held before (a build that
+        failed before it, with errors fixed since, did not change it)."""
+        if exported is not None:
+            with contextlib.suppress(DiffError, OSError, SyntaxError, ValueError):
+                old = digest_of_turtle(exported, project.ontology)
+                return f"{compare(old, digest_of_project(project, self.base)).summary()} since {self.out}/ was built"
+        return f"first build: {self.out}/ was not up to date"
 
     def _kept(self) -> str:
         """What a failed build leaves in `out`: the last good build, once there was one."""
