@@ -13,7 +13,7 @@ import pytest
 import kg
 from kg.checks import lint
 from kg.checks.checked import Project, check
-from kg.checks.lint import RULES, lint_model, printed_parts, rule_of
+from kg.checks.lint import RULES, days_printed, lint_model, printed_parts, rule_of
 from kg.cli import main
 from kg.dates import parse_date
 from kg.problems import Where, locate
@@ -258,9 +258,23 @@ def test_a_date_part_printed_nowhere_must_be_flagged_inferred(mini: Path) -> Non
     ]
     edit(mini, FACTS, "2025-01-28", "{value: 2025-01-27, inferred: [year]}")
     assert findings(mini, "date-not-printed") == [
-        "mini.yaml:15:11: [date-not-printed] the day of 2025-01-27 is printed in no sentence of its quotes: "
-        "mark it inferred, date: {value: 2025-01-27, inferred: [year, day]}"
-    ]
+        "mini.yaml:15:11: [date-not-printed] the day of 2025-01-27 is printed in no sentence of its quotes: they "
+        "print 2025-01-28: is that the date? If not, mark it inferred, date: {value: 2025-01-27, inferred: [year, day]}"
+    ]  # it said only "mark it inferred": a typo made for good
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("talks on Jan. 28 and on January 30", [28, 30]),
+        ("on the 3rd of January, then 31 January", [3, 31]),
+        ("on Feb. 28, and 2025-01-28", []),
+        ("January 2025", []),  # a year, no day
+        ("Jan. 128", []),
+    ],
+)
+def test_the_days_printed_next_to_a_dates_month_are_found(text: str, days: list[int]) -> None:
+    assert days_printed(parse_date("2025-01-27"), [text]) == days
 
 
 @pytest.mark.parametrize(

@@ -427,15 +427,29 @@ def _date_not_printed(record: Event | Claim, lint: _Lint) -> list[Problem]:
             what = " and ".join(missing)
             inferred = [part for part in PRECISIONS if part in missing or part in date.inferred]
             written = f"{{value: {date.value}, inferred: [{', '.join(inferred)}]}}"  # the whole date, as it is to be
+            mark = f"mark {'them' if len(missing) > 1 else 'it'} inferred"
+            if missing == ["day"] and (days := days_printed(date, texts)):  # another day of its month: a typo?
+                shown = " or ".join(f"{date.value[:7]}-{day:02d}" for day in days)
+                mark = f"they print {shown}: is that the {field}? If not, {mark}"
             problems.append(
                 Problem(
                     record.where.at(field),
                     f"[date-not-printed] the {what} of {date.value} {'are' if len(missing) > 1 else 'is'} printed "
-                    f"in no sentence of its quotes: mark {'them' if len(missing) > 1 else 'it'} inferred, "
-                    f"{field}: {written}",
+                    f"in no sentence of its quotes: {mark}, {field}: {written}",
                 )
             )
     return problems
+
+
+def days_printed(date: Date, texts: Iterable[str]) -> list[int]:
+    """The days `texts` print next to the month of `date` ("March 14", "14th of March"), in order."""
+    month = _month(int(date.value.split("-")[1]))
+    day = r"(\d{1,2})(?:st|nd|rd|th)?"
+    found = set()
+    for text in texts:
+        for pattern in (rf"{month}\s+{day}(?!\d)", rf"(?<![\d.,]){day}\s+(?:of\s+)?{month}"):
+            found.update(int(match) for match in re.findall(pattern, text) if 1 <= int(match) <= 31)
+    return sorted(found)
 
 
 # ---------------------------------------------------------------------------- the rules by what they check
