@@ -941,6 +941,25 @@ def test_a_text_put_in_articles_already_is_scaffolded_where_it_is(
     assert messages == {"to do", "unknown entity 'photo-grip'"}  # its step: `kg new entity photo-grip …`
 
 
+def test_a_text_an_article_prints_already_is_refused_under_another_id(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scaffolded again without `--id` (the headline's id), the same text made a second article, silently."""
+    text = tmp_path / "grip.txt"
+    text.write_text(PAGE, encoding="utf-8")
+    args = ["--sources", str(mini), "--ontology", str(ONTOLOGY)]
+    assert main(["new", "article", str(text), "--id", "grip", *args]) == 0
+    capsys.readouterr()
+    before = sorted(mini.rglob("*"))
+    (tmp_path / "again.txt").write_text(PAGE + "\n\n", encoding="utf-8")  # saved again, a line more at its end
+    assert main(["new", "article", str(tmp_path / "again.txt"), *args]) == 1
+    assert capsys.readouterr().err == (
+        f"kg new article: {tmp_path}/again.txt prints what article 'grip' prints already ({mini}/articles/grip.txt):"
+        " one article, twice\n"
+    )
+    assert sorted(mini.rglob("*")) == before
+
+
 def test_a_text_in_place_that_an_article_reads_already_is_refused(mini: Path) -> None:
     """An article whose text has another name than its id: scaffolding that text in place wrote a second article
     of it."""
@@ -1228,8 +1247,10 @@ def test_new_article_writes_its_three_files_or_none_and_errors_name_the_files_th
     said the article "exists already"; with `sources/` read-only, `kg new entity` named its temporary file."""
     sources = nobodys / "sources"
     shutil.copytree(SOURCES, sources)
-    text = nobodys / "story.txt"
-    shutil.copyfile(SOURCES / "articles" / f"{REMOVED}.txt", text)
+    text = nobodys / "story.txt"  # another article's text, and a line of its own (one text is one article)
+    text.write_text(
+        (SOURCES / "articles" / f"{REMOVED}.txt").read_text(encoding="utf-8") + "\nA line more.\n", encoding="utf-8"
+    )
     for path in nobodys.rglob("*"):
         os.chown(path, 65534, 65534)
     (sources / "facts").chmod(0o555)

@@ -445,7 +445,7 @@ def days_printed(date: Date, texts: Iterable[str]) -> list[int]:
     """The days `texts` print next to the month of `date` ("March 14", "14th of March"), in order."""
     month = _month(int(date.value.split("-")[1]))
     day = r"(\d{1,2})(?:st|nd|rd|th)?"
-    found = set()
+    found: set[int] = set()
     for text in texts:
         for pattern in (rf"{month}\s+{day}(?!\d)", rf"(?<![\d.,]){day}\s+(?:of\s+)?{month}"):
             found.update(int(match) for match in re.findall(pattern, text) if 1 <= int(match) <= 31)

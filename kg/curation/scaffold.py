@@ -110,6 +110,10 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         raise CurationError(f"article '{article_id}' exists already ({model.articles[article_id].where.file})")
     if in_place and (owner := _article_of_text(model, text_file)) is not None:  # two articles of one text
         raise CurationError(f"{text_file} is the text of article '{owner.id}' already ({owner.where.file})")
+    if (owner := _article_printing(model, text)) is not None:  # scaffolded again under another id: one text twice
+        raise CurationError(
+            f"{text_file} prints what article '{owner.id}' prints already ({owner.text_path}): one article, twice"
+        )
     if (entity := model.entities.get(article_id)) is not None:  # kg validate refuses it: an id names one record
         advice = "rename the text" if in_place else "choose another --id"
         raise CurationError(f"'{article_id}' is an entity's id already ({entity.where.file}): {advice}")
@@ -296,6 +300,12 @@ def _article_of_text(model: Model, text_file: Path) -> Article | None:
     """The article whose text is `text_file`, if one is."""
     same = text_file.resolve()
     return next((article for article in model.articles.values() if article.text_path.resolve() == same), None)
+
+
+def _article_printing(model: Model, text: str) -> Article | None:
+    """The article whose text is `text` as the build reads it, spacing at its ends aside, if one is."""
+    printed = text.strip()
+    return next((article for article in model.articles.values() if article.text.strip() == printed), None)
 
 
 def _entity_named(model: Model, name: str, ontology: Ontology, cls: str) -> Entity | None:
