@@ -101,6 +101,34 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "      agnt: syria",
             "mini.yaml:17:13: unknown role 'agnt' — did you mean 'agent'?",
         ),
+        (  # a claim's field given to an event, an event's to a claim: "unknown field" and no more was said
+            FACTS,
+            "    roles:\n",
+            "    qualifiers:\n",
+            "mini.yaml:16:5: unknown field 'qualifiers': 'qualifiers' is a claim's field, not an event's (an event names"
+            " what it involves under roles:)",
+        ),
+        (
+            FACTS,
+            "    predicate: operates\n",
+            "    predicate: operates\n    roles: {about: syria}\n",
+            "mini.yaml:27:5: unknown field 'roles': 'roles' is an event's field, not a claim's (a claim is subject,"
+            " predicate and object or value)",
+        ),
+        (  # a relation as a role, a role as a relation: "unknown" and no more was said
+            FACTS,
+            "      agent: syria",
+            "      operates: syria",
+            "mini.yaml:17:17: unknown role 'operates': 'operates' is a claim's relation (predicate:), not an event's"
+            " role (roles:)",
+        ),
+        (
+            FACTS,
+            "predicate: operates",
+            "predicate: participant",
+            "mini.yaml:26:16: unknown relation 'participant': 'participant' is an event's role (roles:), not a claim's"
+            " relation (predicate:)",
+        ),
         # domain and range
         (
             FACTS,

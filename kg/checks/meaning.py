@@ -30,6 +30,14 @@ PARALLEL_RECORDS = 20_000
 inherit the model; only the problems found come back)."""
 
 
+USED_AS = {
+    "relation": "a claim's relation (predicate:)",
+    "role": "an event's role (roles:)",
+    "qualifier": "a claim's qualifier (qualifiers:)",
+}
+"""Each use of a property in the YAML, as an error names it."""
+
+
 def validate_model(
     model: Model,
     ontology: Ontology,
@@ -288,9 +296,7 @@ class _Checker:
         prop = self.ontology.properties.get(claim.predicate)
         if prop is None or "relation" not in prop.usages:
             self.error(
-                where.at("predicate"),
-                f"unknown relation '{claim.predicate}'"
-                f"{did_you_mean(claim.predicate, self.ontology.usable('relation'))}",
+                where.at("predicate"), f"unknown relation '{claim.predicate}'{self._hint(claim.predicate, 'relation')}"
             )
         subject_type = self.check_reference(claim.subject, where, "subject")
         if prop is not None and "relation" in prop.usages:
@@ -323,12 +329,20 @@ class _Checker:
         self.check_conflicts(claim.id, "a claim", claim.conflicts_with, where)
         self.check_evidence(claim.evidence)
 
+    def _hint(self, name: str, usage: str) -> str:
+        """What an unknown `usage` (relation, role, qualifier) named `name` may be meant as: the property of that
+        name used elsewhere ("unknown role 'operates'" said no more), else the nearest name of its usage."""
+        prop = self.ontology.properties.get(name)
+        if prop is not None and (elsewhere := [USED_AS[other] for other in sorted(prop.usages) if other in USED_AS]):
+            return f": '{name}' is {' and '.join(elsewhere)}, not {USED_AS[usage]}"
+        return did_you_mean(name, self.ontology.usable(usage))
+
     def check_property_values(
         self, name: str, usage: str, owner_type: str | None, values: tuple[str, ...], where: Where, subject_id: str
     ) -> None:
         prop = self.ontology.properties.get(name)
         if prop is None or usage not in prop.usages:
-            self.error(where, f"unknown {usage} '{name}'{did_you_mean(name, self.ontology.usable(usage))}")
+            self.error(where, f"unknown {usage} '{name}'{self._hint(name, usage)}")
             return
         if (
             owner_type

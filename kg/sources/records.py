@@ -524,7 +524,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
                 + (
                     f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
                     if in_article and key in ARTICLE_FIELDS
-                    else _in_lower_case(str(key), allowed, error.instance)
+                    else _of_the_other_kind(key, allowed) or _in_lower_case(str(key), allowed, error.instance)
                 ),
             )
             for key in unexpected
@@ -624,6 +624,20 @@ def _yaml_spelling(key: object) -> str:
     if isinstance(key, bool) or key is None:
         return {True: "true", False: "false", None: "null"}[key]
     return str(key)
+
+
+_CLAIM_FIELDS = frozenset({"subject", "predicate", "object", "value", "qualifiers"})
+_EVENT_FIELDS = frozenset({"type", "name", "aliases", "roles"})
+
+
+def _of_the_other_kind(key: object, allowed: list[str]) -> str:
+    """The hint of an event's field given to a claim, or a claim's to an event (`qualifiers:` of an event said
+    "unknown field" and no more)."""
+    if "roles" in allowed and key in _CLAIM_FIELDS:
+        return f": '{key}' is a claim's field, not an event's (an event names what it involves under roles:)"
+    if "predicate" in allowed and key in _EVENT_FIELDS:
+        return f": '{key}' is an event's field, not a claim's (a claim is subject, predicate and object or value)"
+    return ""
 
 
 def _in_lower_case(key: str, allowed: list[str], given: object) -> str:
