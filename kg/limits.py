@@ -41,6 +41,9 @@ MAX_QUERY_NESTING = 256
 """The deepest a query may nest brackets (`{`, `(`, `[`), in `kg query` and `kg serve` alike: Oxigraph reads
 and evaluates a query recursively, and a stack overflow ends its process (`ASK` with 2,200 nested `{}`, 6 KB,
 ended the server's; 2,500 `kg query`'s).  The competency questions nest 4 deep."""
+MAX_NAME_WORDS = 50
+"""The most words of a name or alias: the finder of names in texts keeps the runs of words that start each name (a
+name of 30,000 words took a build to 2.7 GB, of 300,000 past 12 GB).  The longest real name, an event's, has 15."""
 MAX_ERRORS_SHOWN = 100  # the CLI prints this many errors, then counts the rest (--max-errors)
 HINTS = 200
 """Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the

@@ -101,12 +101,19 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "      agnt: syria",
             "mini.yaml:17:13: unknown role 'agnt' — did you mean 'agent'?",
         ),
+        (  # a build's finder of names took 2.7 GB for a name of 30,000 words, 12 GB and more for 300,000
+            FACTS,
+            "aliases: [Assad]",
+            "aliases: [" + "Ab " * 50 + "Z]",
+            f"mini.yaml:9:74: name '{'Ab ' * 20}…' of 'bashar-al-assad' has 51 words: a name has 50 at most (a"
+            " description belongs in note:)",
+        ),
         (  # a claim's field given to an event, an event's to a claim: "unknown field" and no more was said
             FACTS,
             "    roles:\n",
             "    qualifiers:\n",
-            "mini.yaml:16:5: unknown field 'qualifiers': 'qualifiers' is a claim's field, not an event's (an event names"
-            " what it involves under roles:)",
+            "mini.yaml:16:5: unknown field 'qualifiers': 'qualifiers' is a claim's field, not an event's (an event"
+            " names what it involves under roles:)",
         ),
         (
             FACTS,

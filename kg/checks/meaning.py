@@ -13,10 +13,10 @@ from pathlib import Path
 
 from kg.checks.coverage import all_occurrences, coverage_problems, printed_metadata, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
-from kg.checks.names import name_key
+from kg.checks.names import name_key, word_count
 from kg.checks.quotes import first_place
 from kg.dates import Date
-from kg.limits import HINTS
+from kg.limits import HINTS, MAX_NAME_WORDS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Ontology, OntologyProperty
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
@@ -258,6 +258,16 @@ class _Checker:
         keys = self.name_keys
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
+                if (
+                    len(name) >= 2 * MAX_NAME_WORDS and (words := word_count(name)) > MAX_NAME_WORDS
+                ):  # (a word and a gap)
+                    where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
+                    shown = f"{name[:60]}…" if len(name) > 60 else name
+                    self.error(
+                        where,
+                        f"name '{shown}' of '{node.id}' has {words:,} words: a name has {MAX_NAME_WORDS} at most (a"
+                        " description belongs in note:)",
+                    )
                 key = keys.get(name)
                 if key is None:
                     key = keys[name] = name_key(name)

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import orjson
 
+from kg.limits import MAX_NAME_WORDS
 from kg.model import Node
 
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -64,6 +65,11 @@ def _parts(text: str) -> tuple[list[str], list[str]]:
     words = [word if word.isascii() else _plain(word) for word in pieces[1::2]]
     gaps = [_SPACE if gap == _SPACE else _gap(gap) for gap in pieces[2:-1:2]]
     return words, gaps
+
+
+def word_count(name: str) -> int:
+    """The words of `name`, as the finder reads them."""
+    return len(_SPLIT.findall(name))
 
 
 def _joined(words: list[str], gaps: list[str]) -> str:
@@ -115,8 +121,9 @@ class Found(NamedTuple):
 class NameFinder:
     """Finds the names of many owners (node ids) in texts.
 
-    `names` gives (owner, name) pairs.  A name two owners share keeps the first owner given (the validator
-    refuses such names; the finder must not fail on a model that has not passed it yet)."""
+    `names` gives (owner, name) pairs.  A name two owners share keeps the first owner given, and one of more than
+    `MAX_NAME_WORDS` words is not looked for (the validator refuses both; the finder must not fail on a model that
+    has not passed it yet)."""
 
     def __init__(self, names: Iterable[tuple[str, str]]):
         # key → (owner, what the name prints after its last word (the last "." of "U.S."), whether the name
@@ -130,6 +137,8 @@ class NameFinder:
         for owner, name in names:
             if _PLAIN_NAME.fullmatch(name):  # most names: ASCII words and single spaces, their own key
                 key, count, tail = name, name.count(_SPACE) + 1, ""
+                if count > MAX_NAME_WORDS:  # refused by the validator, which may not have run yet
+                    continue
                 first = name.split(_SPACE, 1)[0]
                 if count > 1:  # its runs of words, casefolded: lower-case ASCII, whole or word by word
                     lowered = name.lower()
@@ -140,7 +149,7 @@ class NameFinder:
                         space = lowered.rfind(_SPACE, 0, space)
             else:
                 words, gaps = _parts(name)
-                if not words:
+                if not words or len(words) > MAX_NAME_WORDS:
                     continue
                 found_tail = _TAIL.search(name)
                 key, count, first = _joined(words, gaps), len(words), words[0]

@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
-from kg.checks.names import same_name
+from kg.checks.names import same_name, word_count
 from kg.curation.authoring import CurationError, refuse_bytes, sources_model, yaml_quoted, yaml_word
 from kg.curation.placing import new_file_mode, replace, staged
+from kg.limits import MAX_NAME_WORDS
 from kg.model import Entity, Event
 from kg.ontology import load_ontology
 from kg.problems import did_you_mean, locate
@@ -74,6 +75,10 @@ def new_entity(
             raise CurationError(f"{given_name!r} {tab}: write a space")
         if not is_name(given_name):
             raise CurationError(f"{given_name!r}: a name is one line, with no space at its start or end")
+        if (words := word_count(given_name)) > MAX_NAME_WORDS:
+            shown = f"{given_name[:60]}…" if len(given_name) > 60 else given_name
+            raise CurationError(f"'{shown}' has {words:,} words: a name has {MAX_NAME_WORDS} at most (a description"
+                                " belongs in --note)")  # fmt: skip
     twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]
     if twice:
         raise CurationError(f"'{twice[0]}' is given twice (as the name or an alias): give each name once")
@@ -168,8 +173,8 @@ def _insert_entry(path: Path, sources: Path, record: dict[str, Any]) -> None:
     if path.exists():
         with open(path, encoding="utf-8", newline="") as stream:  # line ends as they are: kept as they are
             text = stream.read()
-    newline = "\r\n" if "\r\n" in text else "\n"
-    text = text.replace("\r\n", "\n")
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too, as YAML reads it
     if not text.strip():
         text = "# yaml-language-server: $schema=../ontology/facts.schema.json\n"
     try:
