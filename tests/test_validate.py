@@ -743,6 +743,12 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "      - quote: Russia operates the Tartus naval base\n        via: reuters\n        direct_speech: true\n",
             "mini.yaml:30:14: expected a list, got text: write [reuters]",
         ),
+        (  # a record twice in `conflicts_with`: passed, where a role's filler twice was refused
+            FACTS,
+            "    object: tartus-naval-base\n",
+            "    object: tartus-naval-base\n    conflicts_with: [extradition-demand, extradition-demand]\n",
+            "mini.yaml:28:42: 'extradition-demand' is in 'conflicts_with' already",
+        ),
         (  # a literal twice in a qualifier
             FACTS,
             "    object: tartus-naval-base\n",

@@ -422,9 +422,14 @@ class _Checker:
 
     def check_conflicts(self, own_id: str, kind: str, others: tuple[str, ...], where: Where) -> None:
         """The records `others` that the record `own_id` (`kind`: "a claim", "an event") conflicts with."""
+        seen: set[str] = set()
         for index, other in enumerate(others):
             if self.reads is not None:
                 self.reads["record"].add(other)
+            if other in seen:  # one triple, written twice (as a role names no filler twice)
+                self.error(where.at("conflicts_with", index), f"'{other}' is in 'conflicts_with' already")
+                continue
+            seen.add(other)
             if other == own_id:
                 self.error(where.at("conflicts_with", index), f"{kind} cannot conflict with itself")
             elif other in self.model.entities:  # a reading of a record names its subject, not the record
