@@ -615,6 +615,13 @@ CASES: tuple[Case, ...] = (
              '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
              '        via: [test-claim]\nclaims:'), None),
          (r"x.yaml:\d+:15: 'test-claim' is a claim: name an entity or an event",), places=FACT_PLACES),
+    Case("via names an article (it said: unknown entity, did you mean the nearest id)", "evidence",
+         per_place(facts_yaml().replace(
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
+             f'        via: [{ARTICLE}]\nclaims:'), None),
+         (rf"x.yaml:\d+:15: '{ARTICLE}' is an article: name an entity or an event \(its outlet\?\)",),
+         places=FACT_PLACES),
     Case("an attribution chain that comes back to its first source", "evidence",
          per_place(facts_yaml(claim="").replace(
              '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',

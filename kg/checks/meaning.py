@@ -393,6 +393,8 @@ class _Checker:
         if node_type is None and node_id not in self.unread:
             if node_id in self.model.claims:  # "unknown entity … did you mean" an event: the claim is known
                 self.error(where.at(*path), f"'{node_id}' is a claim: name an entity or an event")
+            elif node_id in self.model.articles:  # "… did you mean" the nearest entity's id, not this
+                self.error(where.at(*path), f"'{node_id}' is an article: name an entity or an event (its outlet?)")
             else:
                 self.error(where.at(*path), f"unknown entity '{visible(node_id)}'", Hint("node", node_id))
         return node_type
