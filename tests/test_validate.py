@@ -108,6 +108,12 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             f"mini.yaml:9:74: name '{'Ab ' * 20}…' of 'bashar-al-assad' has 51 words: a name has 50 at most (a"
             " description belongs in note:)",
         ),
+        (  # a character no one sees in a key: the message showed 'claims' unknown, did you mean 'claims'?
+            FACTS,
+            "claims:\n",
+            "clai\u200bms:\n",
+            "mini.yaml:24:1: unknown field 'clai\\u200bms' — did you mean 'claims'?",
+        ),
         (  # a claim's field given to an event, an event's to a claim: "unknown field" and no more was said
             FACTS,
             "    roles:\n",

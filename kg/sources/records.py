@@ -520,7 +520,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [
             Problem(
                 at.at(key if isinstance(key, str) else str(key), KEY),
-                f"unknown field '{_yaml_spelling(key)}'"
+                f"unknown field '{visible(_yaml_spelling(key))}'"
                 + (
                     f": `{key}:` belongs in the article's own file, sources/articles/<article id>.yaml"
                     if in_article and key in ARTICLE_FIELDS
