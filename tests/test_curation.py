@@ -856,6 +856,8 @@ def test_new_article_refuses_what_is_no_regular_file_or_too_large_before_reading
     """`kg new article /dev/zero` read until memory ran out."""
     with pytest.raises(CurationError, match=re.escape("/dev/zero: the text is not a regular file: refused, not read")):
         new_article(Path("/dev/zero"), mini, ONTOLOGY, "zero")
+    with pytest.raises(CurationError, match=re.escape(f"{tmp_path}/none.txt: No such file or directory")):
+        new_article(tmp_path / "none.txt", mini, ONTOLOGY, "none")  # it was "kg: …" and exit 2, as for a crash
     large = tmp_path / "large.txt"
     large.write_bytes(b"A sentence. " * 400_000)
     with pytest.raises(CurationError, match=re.escape("the text is 4.6 MB, more than the 4.0 MB allowed: the build")):

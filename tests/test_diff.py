@@ -200,6 +200,18 @@ def test_a_missing_export_file_is_said_missing_not_an_unknown_revision(
     assert capsys.readouterr().err == "kg diff: exports/nowhere.ttl: no such file\n"
 
 
+@pytest.mark.parametrize(("folder", "meant"), [("old", "name an export file in it, or a revision"), ("exp", "")])
+def test_a_folder_is_said_a_folder_not_an_unknown_revision(
+    repository: Path, capsys: pytest.CaptureFixture[str], folder: str, meant: str
+) -> None:
+    (repository / folder).mkdir()
+    if not meant:  # an exports folder: its graph is the file meant
+        (repository / folder / "graph.ttl").write_text("", encoding="utf-8")
+        meant = f"compare {repository / folder / 'graph.ttl'}"
+    assert main(kg_diff(repository, str(repository / folder))) == 2
+    assert capsys.readouterr().err == f"kg diff: {repository / folder} is a folder: {meant}\n"
+
+
 @pytest.mark.parametrize("name", ["pipe.ttl", "pipe"])
 def test_a_fifo_is_said_not_a_regular_file_not_missing_nor_an_unknown_revision(
     repository: Path, capsys: pytest.CaptureFixture[str], name: str

@@ -547,7 +547,14 @@ def digest_of(what: str | None, sources: Path, ontology: Path) -> Digest:
         raise DiffError(f"{what}: not a regular file")
     if Path(what).suffix in EXPORT_SUFFIXES:  # meant as a file: git's "unknown revision" would mislead
         raise DiffError(f"{what}: {'a folder, not a file' if Path(what).is_dir() else 'no such file'}")
-    return digest_at_revision(what, sources, ontology)
+    try:
+        return digest_at_revision(what, sources, ontology)
+    except DiffError as error:  # a folder (exports/, say) no revision is named as: "unknown revision" misled
+        if not Path(what).is_dir() or not str(error).startswith("unknown revision"):
+            raise
+        turtle = Path(what) / "graph.ttl"
+        meant = f": compare {turtle}" if turtle.is_file() else ": name an export file in it, or a revision"
+        raise DiffError(f"{what} is a folder{meant}") from None
 
 
 # ---------------------------------------------------------------------------------------------- revisions

@@ -82,6 +82,8 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         data = read_bounded(text_file, DEFAULT_LIMITS.max_text_bytes, "the text", "the build would refuse it")
     except FileRefused as refused:  # a FIFO, /dev/zero, too large
         raise CurationError(f"{text_file}: {refused.message}") from None
+    except OSError as error:  # not there, not readable: told as the command's other refusals are, with their exit
+        raise CurationError(f"{text_file}: {error.strerror or error}") from None
     try:  # the build would refuse the copy: refused before anything is written, where the build locates it
         printed = decode(data, "the text")
         refuse_controls(printed, "the text")
