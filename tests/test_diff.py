@@ -313,6 +313,29 @@ def test_quotes_and_names_cannot_break_the_markdown_or_the_terminal() -> None:
     assert html.count("<strong>") == 3  # each record's key, as rendered
 
 
+def test_a_changed_role_shows_that_role_alone_and_an_added_event_its_roles() -> None:
+    """`place: damascus` made `place: syria` showed every role of the event, before and after, on one line."""
+    roles = (("about", ("tartus-naval-base",)), ("participant", ("russia", "syria")), ("place", ("damascus",)))
+    moved = (*roles[:2], ("place", ("syria",)), ("recipient", ("russia",)))
+    old = Digest(events={"talks": EventDigest("Negotiation", "Talks", roles=roles)})
+    new = Digest(
+        events={
+            "talks": EventDigest("Negotiation", "Talks", roles=moved),
+            "visit": EventDigest("Meeting", "Visit", roles=(("place", ("damascus",)),)),
+        }
+    )
+    assert render_text(compare(old, new)).splitlines()[1:] == [
+        "",
+        "Events added:",
+        '  + visit — Meeting "Visit" (place damascus)',
+        "",
+        "Events changed:",
+        "  ~ talks",
+        "      role place: damascus → syria",
+        "      role recipient: none → russia",
+    ]
+
+
 def test_a_handle_or_a_number_in_a_quote_pings_no_one_on_github() -> None:
     """GitHub turns `@name` into a mention (a notification) and `#12` or `name#12` into a link to an issue,
     in text it renders; a pull-request description quoting "@KyivIndependent" would ping that account."""

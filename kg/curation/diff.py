@@ -72,6 +72,11 @@ def _shown_values(values: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     return "; ".join(f"{name} {', '.join(items)}" for name, items in values) or "none"
 
 
+def _each_value(kind: str, values: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """Roles or qualifiers as fields of their own, `role place: damascus`: one changed role showed every role, twice."""
+    return {f"{kind} {name}": ", ".join(items) for name, items in values}
+
+
 def _text(value: str | None) -> str:
     """Text from the graph (a name, a note, a quote) in double quotes, its line breaks escaped.
 
@@ -155,14 +160,11 @@ class EventDigest:
     note: str | None = None
 
     def shown(self) -> dict[str, str]:
-        return {
-            **_shown_named(self),
-            "roles": _shown_values(self.roles),
-            **_shown_common(self),
-        }
+        return {**_shown_named(self), **_each_value("role", self.roles), **_shown_common(self)}
 
     def describe(self) -> str:
-        return f"{self.type} {_text(self.name)}{_when(self.date, self.start, self.end)}"
+        roles = f" ({_shown_values(self.roles)})" if self.roles else ""
+        return f"{self.type} {_text(self.name)}{roles}{_when(self.date, self.start, self.end)}"
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ class ClaimDigest:
             "subject": self.subject,
             "predicate": self.predicate,
             "object": self.object,
-            "qualifiers": _shown_values(self.qualifiers),
+            **_each_value("qualifier", self.qualifiers),
             **_shown_common(self),
         }
 
@@ -671,9 +673,13 @@ def _compare(old: Mapping[Key, Value], new: Mapping[Key, Value]) -> KindChanges[
     changed = {}
     for key in sorted(old.keys() & new.keys()):
         if old[key] != new[key]:
-            before, after = old[key].shown(), new[key].shown()
+            before: dict[str, str] = old[key].shown()
+            after: dict[str, str] = new[key].shown()
+            names = [*before, *(name for name in after if name not in before)]  # a role added or removed too
             changed[key] = tuple(
-                FieldChange(name, before[name], after[name]) for name in before if before[name] != after[name]
+                FieldChange(name, before.get(name, "none"), after.get(name, "none"))
+                for name in names
+                if before.get(name) != after.get(name)
             )
     return KindChanges(
         {key: new[key] for key in sorted(new.keys() - old.keys())},
