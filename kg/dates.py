@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from kg.pickling import frozen_record
+from kg.problems import did_you_mean
 
 PRECISIONS = ("year", "month", "day")
 _PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
@@ -17,7 +18,12 @@ either of which would reach the Turtle as an invalid date literal."""
 
 
 class DateError(ValueError):
-    """A malformed or impossible date; the message says which."""
+    """A malformed or impossible date; the message says which, and `path` where below the date it lies (an
+    `inferred:` item), if not at the date itself."""
+
+    def __init__(self, message: str, *path: str | int):
+        super().__init__(message)
+        self.path = path
 
 
 @frozen_record
@@ -112,6 +118,7 @@ _KINDS: dict[type, str] = {list: "a list", dict: "a mapping", set: "a set", byte
 
 def _parse(raw: object) -> Date:
     inferred: tuple[str, ...] = ()
+    listed = False  # whether `inferred:` is a list (each part then located at its place in it)
     note = None
     if isinstance(raw, dict):
         unknown = set(raw) - {"value", "inferred", "note"}
@@ -120,6 +127,7 @@ def _parse(raw: object) -> Date:
         if "value" not in raw:
             raise DateError("a date mapping needs a 'value'")
         inferred_raw = raw.get("inferred", ())
+        listed = isinstance(inferred_raw, list)
         if isinstance(inferred_raw, str):
             inferred_raw = (inferred_raw,)
         if not isinstance(inferred_raw, list | tuple) or not all(isinstance(p, str) for p in inferred_raw):
@@ -150,11 +158,13 @@ def _parse(raw: object) -> Date:
             raise DateError(f"impossible date '{raw}': {calendar.month_name[int(month)]} {year} has {last} days")
     allowed = PRECISIONS[: PRECISIONS.index(precision) + 1]
     for index, part in enumerate(inferred):
+        at = ("inferred", index) if listed else ("inferred",)
         if part in inferred[:index]:  # read as once (`ordered`): a slip, like a role filled twice
-            raise DateError(f"'{part}' is listed twice in 'inferred': list each part once")
+            raise DateError(f"'{part}' is listed twice in 'inferred': list each part once", *at)
         if part not in PRECISIONS:
-            raise DateError(f"unknown inferred date part '{part}'; use year, month or day")
+            meant = did_you_mean(part, PRECISIONS) or "; use year, month or day"
+            raise DateError(f"unknown inferred date part '{part}'{meant}", *at)
         if part not in allowed:
-            raise DateError(f"'{part}' is inferred but the date '{raw}' has no {part}")
+            raise DateError(f"'{part}' is inferred but the date '{raw}' has no {part}", *at)
     ordered = tuple(p for p in PRECISIONS if p in inferred)
     return Date(raw, precision, ordered, note)

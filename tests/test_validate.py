@@ -179,7 +179,13 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             FACTS,
             "value: 2025-01-28, inferred: [year]",
             "value: 2025, inferred: [month]",
-            "mini.yaml:15:11: 'month' is inferred but the date '2025' has no month",
+            "mini.yaml:15:36: 'month' is inferred but the date '2025' has no month",
+        ),
+        (  # it was at the date, and said only "use year, month or day"
+            FACTS,
+            "inferred: [year]",
+            "inferred: [years]",
+            "mini.yaml:15:42: unknown inferred date part 'years' — did you mean 'year'?",
         ),
         # a value in a list of role fillers: at that value, in a flow list and a block list alike
         (
@@ -772,7 +778,7 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             FACTS,
             "inferred: [year]",
             "inferred: [year, year]",
-            "mini.yaml:15:11: 'year' is listed twice in 'inferred': list each part once",
+            "mini.yaml:15:48: 'year' is listed twice in 'inferred': list each part once",
         ),
         (  # an event, not "a claim"
             FACTS,

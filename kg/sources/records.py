@@ -1007,7 +1007,7 @@ def _date(raw: Any, record: Where, key: tuple[str, ...], loaded: FileRecords) ->
     try:
         return parse_date(raw)
     except DateError as error:
-        loaded.problems.append(Problem(record.at(*key), str(error)))
+        loaded.problems.append(Problem(record.at(*key, *error.path), str(error)))
         return None
 
 
