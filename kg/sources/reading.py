@@ -177,9 +177,7 @@ _BYTE_ORDER_MARKS = (
 
 
 def refuse_controls(text: str, what: str) -> None:
-    """FileRefused at the first control character other than tab and line ends (NUL, ESC, DEL, C1…), or at a
-    byte order mark past the start: the mark of a second file joined to the first, which no one sees (a sentence
-    that starts with one was shown with it, and its `ignore:` as printed did not match it)."""
+    """FileRefused at the first control character other than tab and line ends (NUL, ESC, DEL, C1…)."""
     found = _CONTROL.search(text)
     if found:
         line, column = position(text, found.start())
@@ -187,10 +185,6 @@ def refuse_controls(text: str, what: str) -> None:
         raise FileRefused(
             f"{what} holds the control character U+{code:04X}: article texts are plain prose", line, column
         )
-    if (mark := text.find(BOM, 1)) > 0:
-        line, column = position(text, mark)
-        raise FileRefused(f"{what} holds a byte order mark (U+FEFF) inside it, unseen (texts joined?): delete it",
-                          line, column)  # fmt: skip
 
 
 def position(text: str, index: int) -> tuple[int, int]:
