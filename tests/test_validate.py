@@ -1061,6 +1061,13 @@ def test_a_line_of_nothing_visible_is_no_sentence_to_cite(mini: Path) -> None:
     assert problems(mini) == []
 
 
+def test_a_byte_order_mark_that_starts_a_pasted_part_is_no_character_of_its_sentence(mini: Path) -> None:
+    """Texts joined, each with its mark: the sentence after one was shown with it, unseen, to be cited or ignored,
+    and its `ignore:` as printed did not match it."""
+    edit(mini, Path("articles") / "mini-article.txt", "\n\nSubscribe", "\n\n\ufeffSubscribe")
+    assert problems(mini) == []
+
+
 @pytest.mark.parametrize(("written", "column"), [("=", 38), ("<<", 38)])
 def test_a_plain_equals_sign_or_merge_sign_is_told_to_be_quoted(mini: Path, written: str, column: int) -> None:
     """YAML 1.1 reads a plain `=` as its 'value' key and `<<` as a merge key: it was "YAML tag

@@ -89,7 +89,7 @@ def new_article(text_file: Path, sources: Path, ontology_dir: Path, article_id: 
         refuse_controls(printed, "the text")
     except FileRefused as refused:
         raise CurationError(f"{text_file}:{refused.line}:{refused.column}: {refused.message}") from None
-    text = as_read(printed)  # what the build will read of the copy: a BOM's headline was not found in it
+    text = as_read(printed, prose=True)  # what the build will read of the copy: a BOM's headline was not found in it
     if not text.strip():
         raise CurationError(f"{text_file}: the text is empty: there is nothing to scaffold")
     furniture = find_furniture(text)

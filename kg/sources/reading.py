@@ -89,13 +89,15 @@ def read_text(
     text = decode_any(data) if any_encoding else decode(data, what)
     if prose:
         refuse_controls(text, what)
-    return as_read(text)
+    return as_read(text, prose)
 
 
-def as_read(text: str) -> str:
-    """A file's text as the builder reads it (`read_text`): no byte-order mark, and every line end `\\n`
-    (CRLF, and a lone CR as old Mac files have it, mean the same as LF)."""
-    return text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
+def as_read(text: str, prose: bool = False) -> str:
+    """A file's text as the builder reads it (`read_text`): no byte order mark at its start (in `prose`, where a
+    pasted part starts either: each part's mark, unseen, started a sentence that an `ignore:` as printed did not
+    match), and every line end `\\n` (CRLF, and a lone CR as old Mac files have it, mean the same as LF)."""
+    text = text.replace(BOM, "") if prose else text.removeprefix(BOM)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _recorded: dict[Path, str] | None = None
