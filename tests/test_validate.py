@@ -792,6 +792,12 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             "    object: tartus-naval-base\n    id: tartus-claim\n    conflicts_with: [tartus-claim]\n",
             "mini.yaml:29:22: a claim cannot conflict with itself",
         ),
+        (  # an entity's class given to an event: each of its roles "applies to Event, not to a Person" too
+            FACTS,
+            "    type: Demand\n",
+            "    type: Person\n",
+            "mini.yaml:13:11: unknown event class 'Person': 'Person' is not an event class; declare it under 'entities:'",
+        ),
         # a date that is not text: said as written, not as Python's type ("not NoneType", "not bool")
         *(
             (

@@ -288,16 +288,16 @@ class _Checker:
     # ------------------------------------------------------------------ events and claims
 
     def check_event(self, event: Event) -> None:
-        if event.type not in self.ontology.event_classes:
+        known = event.type in self.ontology.event_classes
+        if not known:
             hint = did_you_mean(event.type, self.ontology.event_classes)
             if event.type in self.ontology.entity_classes:
                 hint = f": '{event.type}' is not an event class; declare it under 'entities:'"
             self.error(event.where.at("type"), f"unknown event class '{event.type}'{hint}")
         self.check_dates(event.date, event.start, event.end, event.where)
+        owner = event.type if known else None  # an entity's class: each role "applies to Event, not to a Person"
         for role, values in event.roles:
-            self.check_property_values(
-                role, "role", event.type, values, event.where.at("roles", role), subject_id=event.id
-            )
+            self.check_property_values(role, "role", owner, values, event.where.at("roles", role), subject_id=event.id)
         self.check_conflicts(event.id, "an event", event.conflicts_with, event.where)
         self.check_evidence(event.evidence)
 
