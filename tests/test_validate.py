@@ -796,7 +796,8 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
             FACTS,
             "    type: Demand\n",
             "    type: Person\n",
-            "mini.yaml:13:11: unknown event class 'Person': 'Person' is not an event class; declare it under 'entities:'",
+            "mini.yaml:13:11: unknown event class 'Person': 'Person' is not an event class; declare it under"
+            " 'entities:'",
         ),
         # a date that is not text: said as written, not as Python's type ("not NoneType", "not bool")
         *(
