@@ -7,6 +7,7 @@ ranges from here, so adding a relation means editing the ontology only.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -160,10 +161,15 @@ class Ontology:
 
 
 def ontology_files(directory: Path) -> list[Path]:
-    """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none.  A hidden file
+    """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none, PermissionError
+    when the folder cannot be listed.  A hidden file
     (a name starting with '.') is an editor's or a tool's, as in `sources/`: Emacs marks `kg.ttl` being edited
     with a link `.#kg.ttl` that leads to no file."""
-    files = sorted(path for path in directory.glob("*.ttl") if not path.name.startswith("."))
+    try:  # (a glob of a folder that cannot be listed finds nothing: "no ontology here" of one that is there)
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    files = sorted(directory / name for name in names if name.endswith(".ttl") and not name.startswith("."))
     if not files:
         message = "no ontology (*.ttl) here: run kg in the project folder or pass --ontology DIR"
         raise FileNotFoundError(errno.ENOENT, message, str(directory))
@@ -175,7 +181,7 @@ def load_ontology(directory: Path) -> Ontology:
     file, line and column) when the files cannot be read, or their terms cannot be used as they are."""
     try:
         files = tuple(ontology_files(directory))
-    except FileNotFoundError as error:
+    except OSError as error:  # none there, or a folder that cannot be listed
         raise refuse([Problem(Where(directory), f"cannot read the ontology: {error.strerror}", 1, 1)]) from None
     turtle = TurtleFiles.read(files)
     store = ox.Store()

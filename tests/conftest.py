@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -79,3 +82,12 @@ def run_kg(*args: str, cwd: Path | None = None, timeout: float | None = None) ->
     TimeoutExpired after `timeout` seconds: a guard against a hang, not a measure of speed)."""
     command = [sys.executable, "-m", "kg", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout)
+
+
+@pytest.fixture
+def nobodys() -> Iterator[Path]:
+    """A folder that user nobody owns, in a folder that user can reach (pytest's are its owner's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="kg-nobody-"))
+    os.chown(folder, 65534, 65534)
+    yield folder
+    shutil.rmtree(folder)

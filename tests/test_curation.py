@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -1238,15 +1237,6 @@ def test_new_entity_and_new_article_refuse_a_sources_folder_that_is_not_there(
         assert main(["new", *argv, "--sources", str(typo), "--ontology", str(ONTOLOGY)]) == 1
         assert capsys.readouterr().err == f"{typo}:1:1: sources directory not found\n1 error\n"
     assert sorted(tmp_path.iterdir()) == [text]
-
-
-@pytest.fixture
-def nobodys() -> Iterator[Path]:
-    """A folder that user nobody owns, in a folder that user can reach (pytest's are its owner's alone)."""
-    folder = Path(tempfile.mkdtemp(prefix="kg-nobody-"))
-    os.chown(folder, 65534, 65534)
-    yield folder
-    shutil.rmtree(folder)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="changes to another user, to meet a folder it cannot write")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -1470,3 +1473,16 @@ def test_the_passage_closest_to_a_quote_is_found_in_a_text_pasted_as_one_line() 
     for k in (0, 37, 211, 399):
         changed = sentences[k].replace("committee", "commission")
         assert text.hint(changed) == f"; closest: '{sentences[k][:-1]}'"  # from its first word to its last
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changes to another user, to meet a folder it cannot list")
+def test_an_ontology_folder_that_cannot_be_listed_is_said_so(nobodys: Path) -> None:
+    """It was "no ontology (*.ttl) here: run kg in the project folder…", in the project folder."""
+    shutil.copytree(SOURCES, nobodys / "sources")
+    shutil.copytree(ONTOLOGY, nobodys / "ontology")
+    for path in [nobodys, *nobodys.rglob("*")]:
+        os.chown(path, 65534, 65534)
+    (nobodys / "ontology").chmod(0)
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "kg", "validate"]
+    run = subprocess.run(nobody, cwd=nobodys, capture_output=True, text=True, check=False, timeout=120)
+    assert (run.returncode, run.stderr) == (1, "ontology:1:1: cannot read the ontology: Permission denied\n1 error\n")

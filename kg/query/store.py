@@ -88,7 +88,7 @@ def stale_input(exports: Path, sources: Path, ontology_dir: Path) -> Path | None
         return None
     built = export_path(exports).stat().st_mtime
     candidates = [p for p in sources.rglob("*") if p.is_file()] if sources.is_dir() else []
-    with suppress(FileNotFoundError):  # no ontology: said where it is read
+    with suppress(OSError):  # no ontology, or one that cannot be listed: said where it is read
         candidates += ontology_files(ontology_dir)  # those read: not an editor's hidden files
     newer = [p for p in candidates if p.stat().st_mtime > built]
     return max(newer, key=lambda p: p.stat().st_mtime) if newer else None
