@@ -730,6 +730,12 @@ claims:"""), None), (r"'partOf' goes round in a cycle: test-event → test-event
          per_place(None, article_yaml(
              photos='\n  - {id: photo-hama-portrait, caption: "A short test article.", credit: 5}')),
          (r"expected text, got a whole number",), places=("articles",)),
+    Case("one photo listed twice in an article (two captions of it in the graph)", "article",
+         per_place(None, article_yaml(
+             photos='\n  - {id: photo-hama-portrait, caption: "A short test article."}'
+                    '\n  - {id: photo-hama-portrait, caption: "It has two sentences."}')),
+         (r"x.yaml:\d+:10: photo 'photo-hama-portrait' is listed already in this article: list each photo once",),
+         places=("articles",)),
     Case("an article file in a folder under articles/", "article", _nested_article_file,
          (r"articles/drafts/x.yaml:1:1: not read: an article's file lies in articles/ itself",), places=("articles",)),
     Case("a cited article's file in a folder under articles/", "article", _cited_article_file_in_a_folder,

@@ -723,6 +723,12 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
         for p in _items(data.get("photos"))
         if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("caption"), str)
     )
+    if len({photo.id for photo in photos}) < len(photos):  # one photo, two captions in the graph
+        listed = [p.get("id") if isinstance(p, dict) else None for p in _items(data.get("photos"))]
+        for index, photo_id in enumerate(listed):
+            if isinstance(photo_id, str) and photo_id in listed[:index]:
+                message = f"photo '{photo_id}' is listed already in this article: list each photo once"
+                loaded.problems.append(Problem(where.at("photos", index, "id"), message))
     ignore = tuple(
         Ignored(item["quote"], str(item.get("reason", "")), where.at("ignore", index))
         for index, item in enumerate(_items(data.get("ignore")))
