@@ -43,6 +43,12 @@ def test_the_mini_corpus_is_clean(mini: Path) -> None:
     assert problems(mini) == []
 
 
+def test_an_article_file_renamed_is_one_message_not_one_more_for_its_text(mini: Path) -> None:
+    """Its text was also "no article names this text: add its article file (`kg new article`)…"."""
+    (mini / "articles" / "mini-article.yaml").rename(mini / "articles" / "renamed.yaml")
+    assert problems(mini) == ["renamed.yaml:2:5: article id 'mini-article' must equal the file name 'renamed'"]
+
+
 def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
     """`kg validate` accepted it and `kg new entity` refused it: an id names one record, in all files."""
     syria = "  - {id: syria, type: Country, name: Syria}\n"

@@ -264,7 +264,8 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     empty = _empty_articles(records, set(listed.articles))
     loaded.unread |= {file.stem for file in empty}  # its id: the facts that cite it are not told it is unknown
     empty_problems = [Problem(Where(file), EMPTY_ARTICLE, 1, 1) for file in empty]
-    loaded.problems[:0] = listing_problems + _texts_of_no_article(listed, loaded.model) + empty_problems
+    orphans = _texts_of_no_article(listed, loaded.model, loaded.unread)
+    loaded.problems[:0] = listing_problems + orphans + empty_problems
     if not (files or listed.texts or listing_problems):  # an empty graph would replace the last good one
         message = "no source file here (entities.yaml, articles/, facts/): is it the sources folder?"
         loaded.problems.append(Problem(Where(sources), message, 1, 1))
@@ -291,10 +292,12 @@ def _empty_articles(records: list[FileRecords], article_files: set[Path]) -> lis
 EMPTY_ARTICLE = "the article file holds no article: write its id and text (`kg new article` scaffolds one)"
 
 
-def _texts_of_no_article(listed: SourceFiles, model: Model) -> list[Problem]:
+def _texts_of_no_article(listed: SourceFiles, model: Model, unread: Container[str]) -> list[Problem]:
     """A text in `articles/` that no article names, nor an article file of its own name (which may not have
-    read, or be misnamed: `x.yml`, `x`): its sentences would be in no build, and in no coverage."""
+    read, or be misnamed: `x.yml`, `x`), nor an article left unread for an error said in its file (its id not its
+    file's name: a second message of one mistake): its sentences would be in no build, and in no coverage."""
     named = {Path(article.text_file).name for article in model.articles.values()}
+    named |= {text.name for text in listed.texts if text.stem in unread}
     own = {path.with_suffix("") for path in (*listed.articles, *listed.misnamed, *listed.extensionless)}
     message = "no article names this text: add its article file (`kg new article`), or remove it"
     return [
