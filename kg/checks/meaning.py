@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kg.checks.coverage import all_occurrences, coverage_problems, printed_metadata, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
-from kg.checks.names import name_key, word_count
+from kg.checks.names import name_key, too_long
 from kg.checks.quotes import first_place
 from kg.dates import Date
 from kg.limits import HINTS, MAX_NAME_WORDS
@@ -258,15 +258,12 @@ class _Checker:
         keys = self.name_keys
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
-                if (
-                    len(name) >= 2 * MAX_NAME_WORDS and (words := word_count(name)) > MAX_NAME_WORDS
-                ):  # (a word and a gap)
+                if (long := too_long(name)) is not None:
                     where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
-                    shown = f"{name[:60]}…" if len(name) > 60 else name
                     self.error(
                         where,
-                        f"name '{shown}' of '{node.id}' has {words:,} words: a name has {MAX_NAME_WORDS} at most (a"
-                        " description belongs in note:)",
+                        f"name '{long[0]}' of '{node.id}' has {long[1]:,} words: a name has {MAX_NAME_WORDS} at most"
+                        " (a description belongs in note:)",
                     )
                 key = keys.get(name)
                 if key is None:

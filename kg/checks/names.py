@@ -67,9 +67,12 @@ def _parts(text: str) -> tuple[list[str], list[str]]:
     return words, gaps
 
 
-def word_count(name: str) -> int:
-    """The words of `name`, as the finder reads them."""
-    return len(_SPLIT.findall(name))
+def too_long(name: str) -> tuple[str, int] | None:
+    """`name` as a message shows it (its start) and its words, if it has more than `MAX_NAME_WORDS`; None for
+    nearly every name without counting (each word takes a character, and each gap one more)."""
+    if len(name) < 2 * MAX_NAME_WORDS or (words := len(_SPLIT.findall(name))) <= MAX_NAME_WORDS:
+        return None
+    return (f"{name[:60]}…" if len(name) > 60 else name), words
 
 
 def _joined(words: list[str], gaps: list[str]) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kg.checks.names import same_name, word_count
+from kg.checks.names import same_name, too_long
 from kg.curation.authoring import CurationError, refuse_bytes, sources_model, yaml_quoted, yaml_word
 from kg.curation.placing import new_file_mode, replace, staged
 from kg.limits import MAX_NAME_WORDS
@@ -75,10 +75,9 @@ def new_entity(
             raise CurationError(f"{given_name!r} {tab}: write a space")
         if not is_name(given_name):
             raise CurationError(f"{given_name!r}: a name is one line, with no space at its start or end")
-        if (words := word_count(given_name)) > MAX_NAME_WORDS:
-            shown = f"{given_name[:60]}…" if len(given_name) > 60 else given_name
-            raise CurationError(f"'{shown}' has {words:,} words: a name has {MAX_NAME_WORDS} at most (a description"
-                                " belongs in --note)")  # fmt: skip
+        if (long := too_long(given_name)) is not None:
+            words = f"{long[1]:,} words: a name has {MAX_NAME_WORDS} at most"
+            raise CurationError(f"'{long[0]}' has {words} (a description belongs in --note)")
     twice = [n for n in given if sum(same_name(n, other) for other in given) > 1]
     if twice:
         raise CurationError(f"'{twice[0]}' is given twice (as the name or an alias): give each name once")
