@@ -162,9 +162,8 @@ class Ontology:
 
 def ontology_files(directory: Path) -> list[Path]:
     """The ontology's Turtle files, sorted; FileNotFoundError (with a hint) when there are none, PermissionError
-    when the folder cannot be listed.  A hidden file
-    (a name starting with '.') is an editor's or a tool's, as in `sources/`: Emacs marks `kg.ttl` being edited
-    with a link `.#kg.ttl` that leads to no file."""
+    when the folder cannot be listed.  A hidden file (a name starting with '.') is an editor's or a tool's, as in
+    `sources/`: Emacs marks `kg.ttl` being edited with a link `.#kg.ttl` that leads to no file."""
     try:  # (a glob of a folder that cannot be listed finds nothing: "no ontology here" of one that is there)
         names = os.listdir(directory)
     except (FileNotFoundError, NotADirectoryError):
