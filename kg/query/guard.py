@@ -358,7 +358,7 @@ class _Forward(BaseHTTPRequestHandler):
             answer, data = self._ask_once(request, headers, deadline, share)
         if _no_thread(answer, data):
             share.give_back(len(data))
-            raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, self._no_thread())
+            raise RequestRefused(HTTPStatus.SERVICE_UNAVAILABLE, self._without_thread())
         return answer, data
 
     def _ask_once(
@@ -406,7 +406,7 @@ class _Forward(BaseHTTPRequestHandler):
             " nothing? kg serve --memory MB sets the bound); if not, ask again"
         )
 
-    def _no_thread(self) -> str:
+    def _without_thread(self) -> str:
         given = self.server.engine.memory
         bound = f" (it may take {given // MIB:,} MB beyond the graph's: kg serve --memory MB)" if given else ""
         return (
