@@ -94,8 +94,9 @@ class Watcher:
 
     def rebuild(self) -> Outcome:
         """Build once; the outcome says what changed since the last good build, or what is wrong."""
-        with contextlib.ExitStack() as closing:
-            exported = closing.enter_context(self._last_export()) if self.last_good is None else None
+        if self.last_good is not None:
+            return self._rebuild(None)
+        with self._last_export() as exported:
             return self._rebuild(exported)
 
     @contextlib.contextmanager
