@@ -124,6 +124,41 @@ def test_it_listens_on_the_loopback_interface_only(server: Server) -> None:
     assert ours == {("127.0.0.1", server.port)}
 
 
+def waiting_to_be_accepted(port: int) -> int:
+    """The connections the listening IPv4 socket on `port` holds, made but not yet accepted (the kernel's table)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+            return int(fields[4].split(":")[1], 16)  # a listener's rx_queue: its accept queue
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc/net/tcp")
+def test_clients_connecting_while_the_server_is_busy_wait_their_turn_and_are_answered(server: Server) -> None:
+    """The guard's listening queue held 5 connections (the standard library's): 24 clients asking at once on a busy
+    machine overflowed it, and some of them were reset (`Connection reset by peer`) without an answer.  Here the server
+    is paused (`SIGSTOP`) while 32 clients connect."""
+    clients: list[socket.socket] = []
+    os.kill(server.process.pid, signal.SIGSTOP)
+    try:
+        for _ in range(32):
+            clients.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
+        deadline = time.monotonic() + 5
+        while (waiting := waiting_to_be_accepted(server.port)) < len(clients) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for client in clients:
+            client.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
+    try:
+        assert waiting == len(clients)
+        for client in clients:
+            assert client.makefile("rb").readline().startswith(b"HTTP/1.1 200 ")
+    finally:
+        for client in clients:
+            client.close()
+
+
 def test_get_and_both_kinds_of_post_answer_like_kg_query(server: Server, built: Path) -> None:
     queries = competency_queries()
     assert queries

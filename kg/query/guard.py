@@ -110,6 +110,11 @@ class Guard(ThreadingHTTPServer):
     """Listens on `address`, forwards to `engine` within `timeout` seconds."""
 
     daemon_threads = True
+    request_queue_size = 1024
+    """Connections the system holds for the guard before it accepts them (`listen`'s backlog; the system caps it at
+    `net.core.somaxconn`).  The standard library's 5 overflowed when 24 clients asked at once on a busy machine: the
+    system then answered with SYN cookies and dropped the clients' requests, and some of them were reset (`Connection
+    reset by peer`) without an answer."""
 
     def __init__(self, address: tuple[str, int], engine: Engine, timeout: float) -> None:
         if ":" in address[0]:
