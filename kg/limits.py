@@ -44,6 +44,11 @@ ended the server's; 2,500 `kg query`'s).  The competency questions nest 4 deep."
 MAX_NAME_WORDS = 50
 """The most words of a name or alias: the finder of names in texts keeps the runs of words that start each name (a
 name of 30,000 words took a build to 2.7 GB, of 300,000 past 12 GB).  The longest real name, an event's, has 15."""
+LISTEN_BACKLOG = 1024
+"""Connections the system holds for `kg serve` and `kg watch` before they accept them (`listen`'s backlog, capped by
+the system at `net.core.somaxconn`).  The standard library's 5 overflowed when 24 clients asked `kg serve` at once on a
+busy machine: the system then answered with SYN cookies and dropped requests, and some clients were reset
+(`Connection reset by peer`) without an answer."""
 MAX_ERRORS_SHOWN = 100  # the CLI prints this many errors, then counts the rest (--max-errors)
 HINTS = 200
 """Problems given a hint that looks through every id ("did you mean") or every sentence of an article (the

@@ -30,7 +30,7 @@ from kg.checks.checked import Project, load_project
 from kg.curation.diff import DiffError, compare, digest_of_project, digest_of_turtle, model_counts, summary_line
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.write import DEFAULT_FORMATS, FORMATS, build, refuse_out
-from kg.limits import MIB
+from kg.limits import LISTEN_BACKLOG, MIB
 from kg.problems import LocatedProblem, ValidationFailed
 
 READ_BACK_AT_MOST = 16 * MIB
@@ -301,10 +301,14 @@ class _Handler(SimpleHTTPRequestHandler):
         """Quiet: the terminal shows builds, not requests."""
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG  # a browser opens several connections at once, while a build holds the GIL
+
+
 def start_server(watcher: Watcher, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     """Serve `watcher.out` (see the module docstring) from a daemon thread; port 0 picks a free port."""
     handler = type("Handler", (_Handler,), {"watcher": watcher})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(watcher.out)))
-    server.daemon_threads = True
+    server = _Server((host, port), partial(handler, directory=str(watcher.out)))
     threading.Thread(target=server.serve_forever, name="kg-watch-server", daemon=True).start()
     return server

@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from kg.limits import MAX_ANSWER_BYTES, MIB
+from kg.limits import LISTEN_BACKLOG, MAX_ANSWER_BYTES, MIB
 from kg.query.answers import CSV, TSV, csv_fits, csv_of, media_type, reworded, xml_mended
 from kg.query.bounded import STOPPED_ON_QUERY
 from kg.query.federation import without_federation
@@ -110,11 +110,7 @@ class Guard(ThreadingHTTPServer):
     """Listens on `address`, forwards to `engine` within `timeout` seconds."""
 
     daemon_threads = True
-    request_queue_size = 1024
-    """Connections the system holds for the guard before it accepts them (`listen`'s backlog; the system caps it at
-    `net.core.somaxconn`).  The standard library's 5 overflowed when 24 clients asked at once on a busy machine: the
-    system then answered with SYN cookies and dropped the clients' requests, and some of them were reset (`Connection
-    reset by peer`) without an answer."""
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], engine: Engine, timeout: float) -> None:
         if ":" in address[0]:
