@@ -174,6 +174,8 @@ class Model:
     events: dict[str, Event] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    default_articles: dict[Path, str] = field(default_factory=dict)
+    """Facts file → its top-level `article:` (the article of each of its evidence items that names none)."""
     quote_places: dict[str, tuple[str, dict[str, int]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

@@ -501,6 +501,23 @@ def test_a_quote_that_differs_in_what_no_reader_sees_is_told_what_differs(
     assert f"mini.yaml:29:16: quote not found verbatim in article 'mini-article'; {hint}" in problems(mini)
 
 
+def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(mini: Path) -> None:
+    """It passed unchecked: a mistyped `article:` over evidence items that each name their own article, or atop a file
+    of entities only (the next quote added would take it)."""
+    edit(mini, FACTS, "article: mini-article", "article: mini-articel")
+    for quote in ("Syria demanded", "Russia operates"):
+        edit(mini, FACTS, f"- quote: {quote}", f"- article: mini-article\n        quote: {quote}")
+    (mini / "facts" / "places.yaml").write_text(
+        "article: mini-artcle\nentities:\n  - {id: damascus, type: City, name: Damascus}\n", encoding="utf-8"
+    )
+    assert problems(mini) == [
+        "mini.yaml:2:10: unknown article 'mini-articel' (no evidence item of this file takes it) — did you mean "
+        "'mini-article'?",
+        "places.yaml:1:10: unknown article 'mini-artcle' (no evidence item of this file takes it) — did you mean "
+        "'mini-article'?",
+    ]
+
+
 @pytest.mark.parametrize(
     ("relative", "old", "new", "expected"),
     [

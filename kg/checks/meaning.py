@@ -232,6 +232,7 @@ class _Checker:
             self.names_clean = len(self.problems) == before
         for article in self.model.articles.values():
             self.check_article(article)
+        self.check_default_articles()
         self.check_cycles()
 
     # ------------------------------------------------------------------ entities and names
@@ -516,6 +517,23 @@ class _Checker:
                     self.error(where.at("said_to"), message)
                 elif item.said_to is not None and is_id(item.said_to):
                     self.check_range("said_to", self.evidence_range["said_to"], item.said_to, where, "said_to")
+
+    def check_default_articles(self) -> None:
+        """A facts file's top-level `article:` that no evidence item of the file takes (each names its own, or the file
+        has none yet) names an article all the same: it passed unchecked, to be taken by the next quote added.  One
+        that evidence items take is reported there (`check_evidence`), at the top of the file."""
+        unknown = {
+            file: article_id
+            for file, article_id in self.model.default_articles.items()
+            if article_id not in self.model.articles and article_id not in self.unread and is_id(article_id)
+        }  # (else the schema said so)
+        if not unknown:
+            return
+        taken = {(record.where.file, item.article) for record in self.model.records() for item in record.evidence}
+        for file, article_id in unknown.items():
+            if (file, article_id) not in taken:
+                message = f"unknown article '{article_id}' (no evidence item of this file takes it)"
+                self.error(Where(file, ("article",)), message, Hint("article", article_id))
 
     def check_article(self, article: Article) -> None:
         where = article.where

@@ -103,6 +103,8 @@ class FileRecords(SourceRecords):
     in the file (`_left_out`).  Other files that name them are not told they are unknown, nor an article's
     sentences uncited: the file's own error is the one to fix, and those would point elsewhere, with hints
     that suggest wrong fixes."""
+    default_article: str | None = field(default=None, kw_only=True)
+    """A facts file's top-level `article:`: the article of each of its evidence items that names none."""
     unknown: bool = field(default=False, kw_only=True)
     """When not even the file's text could be read (no permission…): what it defines is not known, and every id
     is passed over (`Loaded.passed_over`)."""
@@ -336,6 +338,8 @@ def merge(files: list[FileRecords]) -> Loaded:
             loaded.unreadable_ignores.add(records.file)
         loaded.unread |= records.unread
         loaded.unknown |= records.unknown
+        if records.default_article is not None:
+            model.default_articles[records.file] = records.default_article
         for article in records.articles:
             if article.id in model.articles:
                 first = model.articles[article.id].where
@@ -803,6 +807,7 @@ def _load_facts_file(file: Path, loaded: FileRecords) -> None:
         return
     where = Where(file)
     default_article, given = _file_article(data)
+    loaded.default_article = default_article
     passed_over: set[str] = set()  # of the records left out (`_left_out`)
     for index, raw in enumerate(_items(data.get("entities"))):
         entity_where = where.at("entities", index)
