@@ -747,6 +747,12 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             'name: "Rus\\Nsia"}',
             "mini.yaml:7:39: the escape writes U+0085 (a control character) into the text: write plain text",
         ),
+        (  # in a quote: not also "quote not found verbatim" (no text holds one)
+            FACTS,
+            "quote: Russia operates the Tartus naval base",
+            'quote: "Russia operates the\\NTartus naval base"',
+            "mini.yaml:29:16: the escape writes U+0085 (a control character) into the text: write plain text",
+        ),
         # what no record can mean: a passage cited twice (asserted and hedged at once), a claim about a node
         # and itself, a role filled twice by one node, direct speech or words said to an outlet by no one
         (
