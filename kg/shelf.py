@@ -13,15 +13,19 @@ reads what the digests vouch this code wrote.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import pickle
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
+
+from kg.limits import read_at_most
 
 CACHE_DIR = ".kg-cache"
 """The build's cache, beside the sources folder (`cache_folder`): one shelf per kind of result in it."""
@@ -40,6 +44,36 @@ _HEAD = len(_MAGIC) + 2 * _DIGEST + 4  # then the label
 _ENTRY, _FILE = ".kept", ".file"  # an entry's file; a file kept whole (`keep_file`) or a pack (`Pack`)
 
 
+_MODES = {"rb": os.O_RDONLY, "ab": os.O_WRONLY | os.O_APPEND | os.O_CREAT}
+
+
+def open_regular(path: Path, mode: str = "rb", buffering: int = -1) -> BinaryIO:
+    """The cache file at `path`, opened to read (`rb`) or to append to (`ab`), if it is a regular file of its own;
+    else OSError.  The cache folder is only the user's: a link to `/dev/zero` put there was read without end (a build
+    past 13 GB), and a FIFO made a build wait for ever, holding the cache's lock.  So never through a link, never
+    waiting on what is no regular file."""
+    descriptor = os.open(path, _MODES[mode] | os.O_NONBLOCK | os.O_NOFOLLOW, 0o666)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return cast(BinaryIO, os.fdopen(descriptor, mode, buffering=buffering))
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of the cache file at `path` (`open_regular`), or None where there are none to trust: no such
+    regular file, or one that grew while it was read (no entry this builder wrote)."""
+    try:
+        with open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = read_at_most(stream, size, size + 1)
+    except OSError:
+        return None
+    return data if len(data) == size else None
+
+
 LOCK = "build.lock"
 """The file of the cache folder that a build holds a lock on (`held`)."""
 
@@ -53,7 +87,7 @@ def held(folder: Path) -> Iterator[None]:
     no `flock`), the block runs anyway: such a cache is of no use to keep."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock = open(folder / LOCK, "ab")  # noqa: SIM115 (closed below, which releases the lock)
+        lock = open_regular(folder / LOCK, "ab")  # (closed below, which releases the lock)
     except OSError:
         yield
         return
@@ -97,10 +131,10 @@ class Shelf:
     def get_bytes(self, name: str) -> tuple[Any, memoryview] | None:
         """(stamp, the value's bytes as `put_bytes` was given them), or None."""
         self.used.add(name)
-        try:
-            data = memoryview(self._path(name).read_bytes())
-        except OSError:
+        read = read_regular(self._path(name))
+        if read is None:
             return None
+        data = memoryview(read)
         found = self._label(data, name)
         if found is None or _digest(data[found[2] :]) != found[1]:
             return None
@@ -191,10 +225,8 @@ class Shelf:
         packs: dict[str, memoryview | None] = {}
         for name, offset, length, digest in places:
             if name not in packs:
-                try:
-                    packs[name] = memoryview(self._path(name, _FILE).read_bytes())
-                except OSError:
-                    packs[name] = None
+                read = read_regular(self._path(name, _FILE))
+                packs[name] = memoryview(read) if read is not None else None
             data = packs[name]
             value = data[offset : offset + length] if data is not None else None
             yield value if value is not None and len(value) == length and _digest(value) == digest else None
@@ -248,7 +280,7 @@ class Pack:
             if self._file is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 # unbuffered: a forked worker ends without flushing, and each value is one write anyway
-                self._file = open(self.path, "ab", buffering=0)  # noqa: SIM115 (closed by `close`, or at exit)
+                self._file = open_regular(self.path, "ab", buffering=0)  # (closed by `close`, or at exit)
             offset = self._file.tell()
             if self._file.write(value) != len(value):  # a disk full: what was written is never read
                 return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,46 @@ def test_a_corrupt_manifest_is_never_trusted(project: Path, garbage: bytes) -> N
     assert not build(project).skipped
     assert tree_digest(project / "exports") == before
     assert build(project).skipped
+
+
+def first_entry(cache: Path, shelf: str) -> Path | None:
+    """The first file of the cache's folder `shelf` (a shelf) by name, or its manifest for "build"."""
+    found = sorted(cache.glob("build-*.json") if shelf == "build" else (cache / shelf).glob("*.*"))
+    return next((path for path in found if path.is_file() and not path.is_symlink()), None)
+
+
+def bounded_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+
+@pytest.mark.parametrize("kind", ["a link to /dev/zero", "a FIFO"])
+def test_a_cache_entry_that_is_no_regular_file_reads_as_missing(project: Path, kind: str) -> None:
+    """The cache's files were read through links and whole: one linked to /dev/zero took a build past 13 GB, a FIFO
+    held it for ever (and the cache's lock with it, so that every later build waited too)."""
+    before = tree_digest(project / "exports")
+    facts = project / "sources" / "facts" / "mini.yaml"
+    shelves = ["build", *sorted(path.name for path in (project / CACHE_DIR).iterdir() if path.is_dir())]
+    assert len(shelves) >= 8, shelves  # the manifest, records, checks, names, page…
+    for index, shelf in enumerate(shelves):
+        entry = first_entry(project / CACHE_DIR, shelf)
+        assert entry is not None, shelf  # (each written again by the build before)
+        entry.unlink()
+        if kind == "a FIFO":
+            os.mkfifo(entry)
+        else:
+            entry.symlink_to("/dev/zero")
+        with open(facts, "a", encoding="utf-8") as stream:
+            stream.write(f"# edit {index}\n")  # not up to date: the build reads its cache
+        done = subprocess.run(
+            [sys.executable, "-m", "kg", "build"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=bounded_memory,
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (entry, done.stderr)
+        assert tree_digest(project / "exports") == before, entry
 
 
 def test_no_cache_always_builds_the_same_bytes(project: Path) -> None:

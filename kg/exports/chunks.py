@@ -40,7 +40,7 @@ from kg.exports.view import View
 from kg.model import Model, SourceRecords
 from kg.ontology import Ontology
 from kg.reads import Read, ReadValues, read_now
-from kg.shelf import Shelf, keepable
+from kg.shelf import Shelf, keepable, open_regular
 from kg.workers import in_processes
 
 PARALLEL_RECORDS = 20_000
@@ -234,7 +234,7 @@ def _kept_chunk(last: _LastExport, name: str, stamp: str | None, changes: ReadVa
 def _unaltered(path: Path, kept: Kept) -> bool:
     """Whether the chunk `kept` describes still has its digest in the file at `path`."""
     try:
-        with open(path, "rb") as export:
+        with open_regular(path) as export:
             export.seek(kept.offset)
             return hashlib.sha256(export.read(kept.length)).digest() == kept.digest
     except OSError:
@@ -259,7 +259,7 @@ def _assemble(path: Path, header: str, chunks: list[Found]) -> list[tuple[int, i
             out.write(head)
             for source, offset, length in _runs(chunks):
                 if source not in files:
-                    files[source] = open(source, "rb")  # noqa: SIM115 (closed below)
+                    files[source] = open_regular(source)  # (closed below)
                 _copy(files[source], offset, length, out)
     finally:
         for file in files.values():

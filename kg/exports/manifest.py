@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from kg.limits import read_at_most
-from kg.shelf import CACHE_DIR, Shelf, cache_folder, content_digest, keepable
+from kg.shelf import CACHE_DIR, Shelf, cache_folder, content_digest, keepable, read_regular
 
 MANIFEST = "build-{}.json"
 """One per exports folder (a digest of its resolved path): `kg build --out elsewhere` leaves the manifest
@@ -286,11 +286,14 @@ def file_stamp(path: Path, changed: bool = False) -> list[int] | None:
 
 def read_manifest(path: Path) -> Manifest | None:
     """A build's manifest, or None when there is none or it cannot be trusted."""
+    read = read_regular(path)
+    if read is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read.decode("utf-8"))
         exports = {str(k): [int(x) for x in v] for k, v in data["exports"].items()}
         return Manifest(str(data["fingerprint"]), str(data["settings"]), str(data["out"]), exports)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
