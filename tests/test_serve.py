@@ -159,6 +159,25 @@ def test_clients_connecting_while_the_server_is_busy_wait_their_turn_and_are_ans
             client.close()
 
 
+@pytest.mark.parametrize("ended", [True, False])
+def test_a_request_whose_headers_were_cut_off_is_not_run(server: Server, ended: bool) -> None:
+    """The standard library took the end of the input for the end of the headers: a request cut off before the
+    empty line that ends them was sent to the engine and answered (1,000 of them at once kept the endpoint from
+    answering for 17 s).  A whole request, its client sending nothing more, is answered."""
+    request = b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n" + (b"" if ended else b"\r\n")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as client:
+        client.sendall(request)
+        client.shutdown(socket.SHUT_WR)
+        answer = client.makefile("rb").read()
+    if ended:
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+        assert answer.endswith(
+            b"the request's headers were cut off (the connection ended before the empty line that ends them): not run\n"
+        )
+    else:
+        assert answer.startswith(b"HTTP/1.1 200 "), answer
+
+
 def test_get_and_both_kinds_of_post_answer_like_kg_query(server: Server, built: Path) -> None:
     queries = competency_queries()
     assert queries

@@ -57,6 +57,7 @@ _INTERRUPTED = (
     "the SPARQL engine stopped on another query while this one ran, and could not be asked again in time: ask again"
 )
 _CLOSING = "kg serve is stopping"
+_CUT_OFF = "the request's headers were cut off (the connection ended before the empty line that ends them): not run"
 _LONG_ADDRESS = (  # http.server reads a request line of 65,536 bytes at most
     "the request's address is longer than 65,536 bytes: POST the query (a form, or an application/sparql-query body)"
 )
@@ -156,6 +157,9 @@ class _Forward(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         """The request line and headers, and a method refused before a body is read."""
         if not super().parse_request():
+            return False
+        if self.reading.ended:  # the standard library takes the end of the input for the end of the headers
+            self._refuse(RequestRefused(HTTPStatus.BAD_REQUEST, _CUT_OFF), close=True)
             return False
         try:
             check_method(self.command, self.path)
@@ -441,6 +445,9 @@ class _ByDeadline(io.RawIOBase):
     def __init__(self, connection: socket.socket, each_write: float) -> None:
         self.connection, self.each_write = connection, each_write
         self.deadline = time.monotonic()
+        self.ended = False
+        """Whether the client's input has ended: read while the headers are, they were cut off (a line was asked
+        for that never came whole)."""
 
     def readable(self) -> bool:
         return True
@@ -451,7 +458,9 @@ class _ByDeadline(io.RawIOBase):
             raise TimeoutError("the request did not come within the time limit")
         self.connection.settimeout(left)
         try:
-            return self.connection.recv_into(buffer)
+            received = self.connection.recv_into(buffer)
+            self.ended = self.ended or received == 0
+            return received
         finally:
             self.connection.settimeout(self.each_write)
 
