@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg.limits import MAX_ONTOLOGY_BYTES, megabytes, read_at_most
 from kg.literals import DATATYPES
-from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, did_you_mean, locate
+from kg.problems import LocatedProblem, Problem, ValidationFailed, Where, did_you_mean, locate, visible
 from kg.vocab import KGO, OWL, RDF, RDFS, XSD, K
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -211,6 +211,38 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------- the checks
 
 
+VIS_SHAPES = frozenset(
+    {
+        "dot",
+        "diamond",
+        "triangle",
+        "triangleDown",
+        "box",
+        "square",
+        "star",
+        "hexagon",
+        "ellipse",
+        "circle",
+        "database",
+        "text",
+        "image",
+    }
+)
+"""The vis-network node shapes a class's kgo:displayShape may name."""
+
+
+_DASHES = re.compile(r"[0-9]+( [0-9]+)*")
+"""A kgo:displayDashes: lengths in pixels, separated by spaces."""
+
+
+def hex_color(value: str) -> str | None:
+    """`#rrggbb` (from `#rgb` too) of a kgo:displayColor; None for anything else."""
+    digits = value.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return f"#{digits.lower()}" if re.fullmatch(r"[0-9a-fA-F]{6}", digits) else None
+
+
 @dataclass
 class TermChecks:
     """The checks of the kgo terms' statements that come before they are read into classes and properties:
@@ -232,6 +264,8 @@ class TermChecks:
             if KGO + K.Modality in self.types(props):
                 self.modality(name, props)
             self.value_range(name, props)
+            self.display(name, props)
+            self.one_line_labels(name, props)
         self.undeclared_classes()
         self.modality_labels()
         self.relation_labels()
@@ -300,6 +334,33 @@ class TermChecks:
                 known = ", ".join(datatype.name for datatype in DATATYPES.values())
                 message = f"kgo:{name} has the range {shown}, which no value is checked against: use one of {known}"
                 self.at(message, name, RDFS + "range", value)
+
+    def display(self, name: str, props: dict[str, list[Term]]) -> None:
+        """How the page draws a class or a modality: a value it cannot use was dropped without a word (a colour
+        that is no colour drew the class in the default one)."""
+        rules: list[tuple[str, Callable[[str], bool], str]] = [
+            (K.displayColor, lambda value: hex_color(value) is not None, "give a colour as #rrggbb (or #rgb)"),
+            (K.displayShape, VIS_SHAPES.__contains__, f"give one of {', '.join(sorted(VIS_SHAPES))}"),
+            (K.displayDashes, lambda value: bool(_DASHES.fullmatch(value)), "give lengths in pixels, as '5 8'"),
+        ]
+        for predicate, fits, advice in rules:
+            for value in props.get(KGO + predicate, []):
+                if not fits(lexical(value)):
+                    message = f"kgo:{predicate} of kgo:{name} is '{visible(lexical(value))}': {advice}"
+                    self.at(message, name, KGO + predicate, value)
+
+    def one_line_labels(self, name: str, props: dict[str, list[Term]]) -> None:
+        """A label (and a modality's mark) is one line of visible text, as a name in the sources is: it titles every
+        claim of a relation in the graph and on the page, where a line break, a line separator or a direction
+        override reached them raw."""
+        for predicate in (RDFS + "label", KGO + K.displayMark):
+            for value in props.get(predicate, []):
+                text = lexical(value)
+                if not text.isprintable() or not text.strip():
+                    said = "rdfs:label" if predicate == RDFS + "label" else f"kgo:{K.displayMark}"
+                    why = "it is blank" if not text.strip() else "it holds a character that is no visible text"
+                    message = f"the {said} '{visible(text)}' of kgo:{name}: {why} (a label is one line of visible text)"
+                    self.at(message, name, predicate, value)
 
     def modality(self, name: str, props: dict[str, list[Term]]) -> None:
         rank, direct = props.get(KGO + K.modalityRank, []), props.get(KGO + K.directTriple, [])

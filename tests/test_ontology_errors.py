@@ -153,6 +153,46 @@ def test_a_rank_that_is_no_number_is_reported_at_the_rank(mini: Path, tmp_path: 
     assert reported(mini, folder) == [f"{added(folder, turtle, 'four')}: {message}"]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (  # the page drew the class in the default colour, without a word
+            'kgo:displayShape "star"',
+            'kgo:displayShape "starr"',
+            "kgo:displayShape of kgo:Country is 'starr': give one of box, circle, database, diamond, dot, ellipse, "
+            "hexagon, image, square, star, text, triangle, triangleDown",
+        ),
+        (
+            'kgo:displayColor "#8a9099"',
+            'kgo:displayColor "grey"',
+            "kgo:displayColor of kgo:Asserted is 'grey': give a colour as #rrggbb (or #rgb)",
+        ),
+        (
+            'kgo:displayDashes "2 5"',
+            'kgo:displayDashes "2, 5"',
+            "kgo:displayDashes of kgo:Hedged is '2, 5': give lengths in pixels, as '5 8'",
+        ),
+        (  # it titled every claim of the relation in graph.ttl and on the page, raw
+            'rdfs:label "operates"@en',
+            'rdfs:label "oper\\nates\\u202e"@en',
+            "the rdfs:label 'oper\\u000aates\\u202e' of kgo:operates: it holds a character that is no visible text (a "
+            "label is one line of visible text)",
+        ),
+        (
+            'kgo:displayMark "✗"',
+            'kgo:displayMark " "',
+            "the kgo:displayMark ' ' of kgo:Denied: it is blank (a label is one line of visible text)",
+        ),
+    ],
+)
+def test_a_display_value_or_label_the_page_cannot_use_is_reported(
+    mini: Path, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    folder = copy(tmp_path, old=old, new=new)
+    [problem] = reported(mini, folder)
+    assert problem.endswith(f": {message}") and problem.startswith(f"{folder / 'kg.ttl'}:"), problem
+
+
 def test_a_modality_lacking_what_it_needs_is_reported_at_its_statement(mini: Path, tmp_path: Path) -> None:
     folder = copy(tmp_path, 'kgo:Rumoured a kgo:Modality ; rdfs:label "rumoured"@en ; kgo:directTriple false .')
     assert reported(mini, folder) == [

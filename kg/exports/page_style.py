@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import math
-import re
 import struct
 import textwrap
 import zlib
@@ -16,25 +15,9 @@ from collections import deque
 from typing import Any
 
 from kg.ontology import Modality, Ontology
+from kg.ontology_checks import VIS_SHAPES, hex_color
 
 DEFAULT_STYLE = ("#97c2fc", "dot")
-VIS_SHAPES = frozenset(
-    {
-        "dot",
-        "diamond",
-        "triangle",
-        "triangleDown",
-        "box",
-        "square",
-        "star",
-        "hexagon",
-        "ellipse",
-        "circle",
-        "database",
-        "text",
-        "image",
-    }
-)
 LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # vis sizes these by their label
 BIG_GRAPH = 1000  # nodes beyond which the page saves redraws and updates (5,000 nodes pan at 3–4 frames/s)
 EDGE_COLOR = "#8a9099"  # for a modality without kgo:displayColor
@@ -57,17 +40,9 @@ def class_style(ontology: Ontology, cls: str) -> tuple[str, str]:
         declared = ontology.classes[name]
         color, shape = color or declared.color, shape or declared.shape
         queue.extend(declared.parents)
-    color = _hex_color(color) if color else None
+    color = hex_color(color) if color else None
     shape = shape if shape in VIS_SHAPES else None
     return color or DEFAULT_STYLE[0], shape or DEFAULT_STYLE[1]
-
-
-def _hex_color(value: str) -> str | None:
-    """`#rrggbb` (from `#rgb` too); None for anything else, which the ontology should not hold."""
-    digits = value.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(d * 2 for d in digits)
-    return f"#{digits.lower()}" if re.fullmatch(r"[0-9a-fA-F]{6}", digits) else None
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -151,7 +126,7 @@ def edge_style(modality: Modality, conflict: bool) -> Json:
     """Colour and dashes of the modality, as the ontology gives them (asserted solid, reported dashed, hedged
     dotted, denied dash-dot); conflicts orange and wider."""
     return {
-        "color": CONFLICT_COLOR if conflict else _hex_color(modality.color or "") or EDGE_COLOR,
+        "color": CONFLICT_COLOR if conflict else hex_color(modality.color or "") or EDGE_COLOR,
         "dashes": list(modality.dashes) or False,
         "width": 3 if conflict else 1.5,
     }
