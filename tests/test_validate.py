@@ -1130,6 +1130,14 @@ def test_sources_that_are_a_file_are_not_a_folder(tmp_path: Path) -> None:
     assert problems(tmp_path / "facts.yaml") == ["facts.yaml:1:1: sources directory is a file, not a folder"]
 
 
+def test_sources_behind_a_loop_of_links_are_said_so(tmp_path: Path) -> None:
+    """They were "not found", which sent the curator looking for a typo."""
+    (tmp_path / "sources").symlink_to(tmp_path / "sources")
+    assert problems(tmp_path / "sources") == [
+        "sources:1:1: sources directory cannot be reached: Too many levels of symbolic links"
+    ]
+
+
 def test_interval_must_not_end_before_it_starts(mini: Path) -> None:
     edit(
         mini,

@@ -245,6 +245,18 @@ def _parts(path: Path) -> tuple[str, ...]:
     return path.parts
 
 
+def _not_a_folder(path: Path) -> str:
+    """Why `path` is no folder to read: it is a file, it is not there, or it cannot be reached (a loop of links,
+    no permission to pass: the system's words)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "not found"
+    except OSError as error:
+        return f"cannot be reached: {error.strerror or error}"
+    return "is a file, not a folder"
+
+
 def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoader | None = None) -> Loaded:
     """Read every YAML file under `sources` into one model, within `limits`.
 
@@ -253,8 +265,7 @@ def load_sources(sources: Path, limits: Limits = DEFAULT_LIMITS, read: FileLoade
     between builds).
     """
     if not sources.is_dir():
-        what = "is a file, not a folder" if sources.exists() else "not found"
-        return Loaded(Model(), [Problem(Where(sources), f"sources directory {what}", 1, 1)])
+        return Loaded(Model(), [Problem(Where(sources), f"sources directory {_not_a_folder(sources)}", 1, 1)])
     forget_folders()
     listed = source_files(sources, limits)
     files = listed.articles + listed.facts
