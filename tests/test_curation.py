@@ -1118,6 +1118,26 @@ def test_the_watch_server_answers_only_requests_for_its_loopback_name(watching: 
             assert (host, error.code) == (host, status)
 
 
+@pytest.mark.parametrize("path", ["/", "/__watch__.json", "/graph.ttl"])
+def test_the_watch_server_answers_head_as_get_without_the_body(mini: Path, tmp_path: Path, path: str) -> None:
+    """HEAD of the frame page gave the headers of the folder's listing (another length), of the status a 404."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "graph.ttl").write_text("<a> <b> <c> .\n", encoding="utf-8")
+    server = start_server(Watcher(mini, ONTOLOGY, tmp_path / "out"), port=0)
+    try:
+        answers = []
+        for method in ("GET", "HEAD"):
+            request = urllib.request.Request(f"http://127.0.0.1:{server.server_address[1]}{path}", method=method)
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                answers.append((answer.status, answer.headers["Content-Type"], answer.headers["Content-Length"]))
+                body = answer.read()
+                assert len(body) == (int(answer.headers["Content-Length"]) if method == "GET" else 0)
+        assert answers[0] == answers[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.parametrize("path", ["/%00", "/graph.ttl%00.html", "/%00/", "/%ed%b0%80", "/graph.ttl%ed%b0%80"])
 def test_the_watch_server_answers_a_path_no_file_can_have_404(
     mini: Path, tmp_path: Path, path: str, capsys: pytest.CaptureFixture[str]

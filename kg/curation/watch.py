@@ -250,18 +250,24 @@ class _Handler(SimpleHTTPRequestHandler):
     watcher: Watcher
 
     def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        """As GET, without the body: the frame page and the status too (HEAD answered them as the folder's listing
+        and a 404)."""
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
         if not self._host_allowed():
             return
         path = self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
-            self._send(FRAME_PAGE.encode("utf-8"), "text/html; charset=utf-8")
+            self._send(FRAME_PAGE.encode("utf-8"), "text/html; charset=utf-8", body)
         elif path == STATUS_PATH:
-            self._send(json.dumps(self.watcher.status()).encode("utf-8"), "application/json")
-        else:
+            self._send(json.dumps(self.watcher.status()).encode("utf-8"), "application/json", body)
+        elif body:
             super().do_GET()
-
-    def do_HEAD(self) -> None:
-        if self._host_allowed():
+        else:
             super().do_HEAD()
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
@@ -286,12 +292,13 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_error(403, "kg watch answers requests for 127.0.0.1 or localhost only")
         return False
 
-    def _send(self, body: bytes, content_type: str) -> None:
+    def _send(self, content: bytes, content_type: str, body: bool) -> None:
         self.send_response(200)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(content)))
         self.end_headers()
-        self.wfile.write(body)
+        if body:
+            self.wfile.write(content)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
