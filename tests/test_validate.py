@@ -787,6 +787,12 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             "      - quote: Russia operates the Tartus naval base\n        via: reuters\n        direct_speech: true\n",
             "mini.yaml:30:14: expected a list, got text: write [reuters]",
         ),
+        (  # a mapping given as text: "expected a mapping, got text" said nothing of what to write
+            ARTICLE,
+            "published:\n  after: 2025-01-28\n  note: Reports the Jan. 28 talks.\n",
+            "published: 2025-01-28\n",
+            "mini-article.yaml:7:12: expected a mapping (note:; optional: after:, before:), got text",
+        ),
         (  # a record twice in `conflicts_with`: passed, where a role's filler twice was refused
             FACTS,
             "    object: tartus-naval-base\n",

@@ -585,7 +585,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at.at(again), f"alias {_short(items[again])} is listed twice: list each name once")]
     if keyword == "type":
         expected = schema.get("type")
-        message = f"expected {_type_name(expected)}, got {_type_name(type(error.instance).__name__)}"
+        message = f"expected {_type_name(expected)}{_keys(schema)}, got {_type_name(type(error.instance).__name__)}"
         if expected == "array" and isinstance(error.instance, str) and error.instance.strip():
             message += f": write [{error.instance}]"  # `via: sana`
         return [Problem(at, message)]
@@ -667,6 +667,17 @@ def _in_lower_case(key: str, allowed: list[str], given: object) -> str:
     if isinstance(given, dict) and lower in given:
         return f": '{lower}' is given already (field names are lower case)"
     return f" — did you mean '{lower}'?"
+
+
+def _keys(schema: dict[str, Any]) -> str:
+    """The keys a mapping of `schema` takes, as a message names them: ' (note:; optional: after:, before:)'.  A
+    mapping given as text (`published: 2025-03-10`) was "expected a mapping, got text", which said nothing of what
+    to write instead."""
+    if schema.get("type") != "object" or not (keys := list(schema.get("properties", {}))):
+        return ""
+    required = ", ".join(f"{key}:" for key in keys if key in schema.get("required", []))
+    optional = ", ".join(f"{key}:" for key in keys if key not in schema.get("required", []))
+    return f" ({'; '.join(filter(None, [required, optional and f'optional: {optional}']))})"
 
 
 def _type_name(name: object) -> str:
