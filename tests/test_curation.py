@@ -397,6 +397,21 @@ def test_the_timeline_places_a_month_before_the_days_inside_it_and_after_earlier
     assert rows[2]["sources"] == "mini-article (via reuters, syrian-source)"
 
 
+def test_the_timeline_says_how_firmly_each_entry_is_said(mini: Path) -> None:
+    """A hedged plan ("talks would resume in April") was listed as if it had happened."""
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8")
+        + "  - id: in-january\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
+        "    date: 2025-01\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
+        "        modality: hedged\n",
+        encoding="utf-8",
+    )
+    project = load_project(mini, ONTOLOGY)
+    rows = list(csv.DictReader(io.StringIO(render_timeline(timeline(View(project.model, project.ontology)), "csv"))))
+    assert [(r["id"], r["modality"]) for r in rows] == [("in-january", "hedged"), ("extradition-demand", "reported")]
+
+
 def test_the_conflicts_of_the_real_corpus_are_pinned(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["conflicts", "--sources", str(SOURCES), "--ontology", str(ONTOLOGY)]) == 0
     pinned("conflicts.txt", capsys.readouterr().out)

@@ -20,7 +20,7 @@ from kg.exports.view import Record, View, date_text
 from kg.model import Claim
 from kg.problems import escaped as safe
 
-COLUMNS = ("date", "precision", "span", "kind", "id", "what", "sources")
+COLUMNS = ("date", "precision", "span", "kind", "id", "what", "modality", "sources")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Entry:
     kind: str  # an event's class, or "claim: <relation>"
     id: str
     what: str  # the event's name, or the claim as "subject — relation — object"
+    modality: str  # the firmest of its evidence: a hedged plan ("talks would resume in April") is listed as such
     sources: str  # the articles quoted, each with the sources it cites: "kp-abu-qasra (via reuters)"
     inferred: bool
 
@@ -45,6 +46,7 @@ class Entry:
             self.kind,
             self.id,
             self.what,
+            self.modality,
             self.sources,
         )
 
@@ -105,6 +107,7 @@ def _entry(view: View, record: Record) -> Entry:
         kind=kind,
         id=record.id,
         what=view.title(record.id),
+        modality=view.modality(record.evidence).name,
         sources=_sources(view, record),
         inferred=any(d.inferred for d in dates),
     )
