@@ -155,7 +155,7 @@ def test_two_export_files(built: Path, project: Project, tmp_path: Path, capsys:
     text = capsys.readouterr().out
     assert text.startswith("+1 claim, 2 claims changed, +1 evidence, 1 evidence changed\n")
     assert "  ~ mikhail-bogdanov-leads-russian-delegation\n      date: 2025-01-28 (year inferred) → " in text
-    assert "→ 2025-01 (month, year inferred)\n" in text
+    assert "→ 2025-01 (month; year inferred)\n" in text
 
 
 def test_a_bad_revision_or_no_repository_is_a_clear_error(
@@ -453,8 +453,8 @@ def test_an_open_interval_reads_as_the_page_and_the_timeline_say_it() -> None:
     """`from 2024-12 (month)`, `until 2025`: not `2024-12 (month) to none`."""
     start, end = Date("2024-12", "month", ("year",)), Date("2025", "year")
     assert (
-        EventDigest("Conflict", "War", start=start).describe() == 'Conflict "War", from 2024-12 (month, year inferred)'
+        EventDigest("Conflict", "War", start=start).describe() == 'Conflict "War", from 2024-12 (month; year inferred)'
     )
     assert EventDigest("Conflict", "War", end=end).describe() == 'Conflict "War", until 2025 (year)'
     both = EventDigest("Conflict", "War", start=start, end=end).describe()
-    assert both == 'Conflict "War", 2024-12 (month, year inferred) to 2025 (year)'
+    assert both == 'Conflict "War", 2024-12 (month; year inferred) to 2025 (year)'

@@ -58,13 +58,14 @@ class DiffError(Exception):
 
 
 def _shown_date(date: Date | None) -> str:
-    """`2025-01-28`, `2025-01 (month)`, `2025-02-12 (year inferred)`: the precision when it is not a day."""
+    """`2025-01-28`, `2025-01 (month)`, `2025-02-12 (year inferred)`, `2025-03 (month; year, month inferred)`: the
+    precision when it is not a day (apart from the parts inferred: "month, year, month inferred" read as a slip)."""
     if date is None:
         return "none"
     notes = [date.precision] if date.precision != "day" else []
     if date.inferred:
         notes.append(f"{', '.join(date.inferred)} inferred")
-    return f"{date.value} ({', '.join(notes)})" if notes else date.value
+    return f"{date.value} ({'; '.join(notes)})" if notes else date.value
 
 
 def _shown_values(values: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
