@@ -340,12 +340,13 @@ def test_a_mark_that_spares_nothing_is_reported(mini: Path) -> None:
         (
             "    roles:\n",
             "    lint: {ungrouned: a pronoun}\n    roles:\n",
-            "mini.yaml:16:12: unknown field 'ungrouned' — did you mean 'ungrounded'?",
+            "mini.yaml:16:12: unknown lint rule 'ungrouned' — did you mean 'ungrounded'?",
         ),
         (  # an entity is spared the rules about entities only
             "{id: syria, type: Country, name: Syria}",
             "{id: syria, type: Country, name: Syria, lint: {ungrounded: why}}",
-            "mini.yaml:8:52: unknown field 'ungrounded'",
+            "mini.yaml:8:52: unknown lint rule 'ungrounded' (the rules marked here: actor-without-affiliation, "
+            "place-not-located)",
         ),
     ],
 )

@@ -535,6 +535,15 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         # A key may be a number or null as well as text (`2: x`): sorted as text, located by its text.
         unexpected = sorted(set(error.instance if isinstance(error.instance, dict) else ()) - set(allowed), key=str)
         in_article = not error.absolute_path and "claims" in allowed  # a facts file's top level
+        if error.absolute_path and error.absolute_path[-1] == "lint":  # a mark's rule: not "unknown field"
+            return [
+                Problem(
+                    at.at(key if isinstance(key, str) else str(key), KEY),
+                    f"unknown lint rule '{visible(_yaml_spelling(key))}'"
+                    + (did_you_mean(str(key), allowed) or f" (the rules marked here: {', '.join(allowed)})"),
+                )
+                for key in unexpected
+            ]
         return [
             Problem(
                 at.at(key if isinstance(key, str) else str(key), KEY),
