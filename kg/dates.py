@@ -80,6 +80,39 @@ def _latest(value: str) -> dt.date:
     return dt.date(year, month, day)
 
 
+_MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.casefold(): number for number, name in enumerate(calendar.month_abbr) if name}
+_WRITTEN_DATES = (  # (pattern, its groups' order): only what can be read one way
+    (re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?"), ("year", "month", "day")),  # 2025-3-10, 2025/03/10
+    (re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})"), ("day", "month", "year")),  # 28/01/2025, when day > 12
+    (re.compile(r"([a-z]+)\.? (\d{4})", re.IGNORECASE), ("month", "year")),  # March 2025
+    (re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})", re.IGNORECASE), ("month", "day", "year")),  # March 10, 2025
+    (re.compile(r"(\d{1,2}) ([a-z]+)\.?,? (\d{4})", re.IGNORECASE), ("day", "month", "year")),  # 10 March 2025
+)
+
+
+def _meant_date(raw: str) -> str | None:
+    """The date `raw` means as the builder writes it, where only one reading is possible: '2025-3-10' is
+    '2025-03-10', 'March 2025' '2025-03', '28/01/2025' '2025-01-28' (but '01/02/2025' may be either)."""
+    for pattern, order in _WRITTEN_DATES:
+        if not (found := pattern.fullmatch(raw.strip())):
+            continue
+        parts = dict(zip(order, found.groups(), strict=True))
+        month = parts["month"]
+        number = _MONTHS.get(month.casefold()) if month and not month.isdigit() else int(month) if month else None
+        if number is None or not 1 <= number <= 12:
+            return None
+        if order[0] == "day" and month.isdigit() and int(parts["day"]) <= 12:
+            return None  # 01/02/2025: the 1st of February or January the 2nd
+        text = f"{int(parts['year']):04d}-{number:02d}" + (f"-{int(parts['day']):02d}" if parts.get("day") else "")
+        try:
+            parse_date(text)
+        except DateError:
+            return None
+        return text
+    return None
+
+
 def parse_date(raw: object) -> Date:
     """Parse `2025-02-06`, `2025-02`, `2025`, or `{value: …, inferred: [year], note: …}` (`inferred: year`
     for one part alone).
@@ -143,7 +176,9 @@ def _parse(raw: object) -> Date:
         raise DateError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_written(raw)}")
     match = _PATTERN.fullmatch(raw)
     if not match:
-        raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed")
+        meant = _meant_date(raw)
+        hint = f" — did you mean '{meant}'?" if meant else ""
+        raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed{hint}")
     year, month, day = match.group("year", "month", "day")
     if int(year) == 0:
         raise DateError(f"impossible date '{raw}': there is no year 0")

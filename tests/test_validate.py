@@ -787,6 +787,26 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             "      - quote: Russia operates the Tartus naval base\n        via: reuters\n        direct_speech: true\n",
             "mini.yaml:30:14: expected a list, got text: write [reuters]",
         ),
+        (  # a date written otherwise, that can be read one way only: that way offered
+            FACTS,
+            "value: 2025-01-28",
+            "value: 2025-1-28",
+            "mini.yaml:15:11: malformed date '2025-1-28': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed — "
+            "did you mean '2025-01-28'?",
+        ),
+        (
+            FACTS,
+            "value: 2025-01-28",
+            'value: "January 28, 2025"',
+            "mini.yaml:15:11: malformed date 'January 28, 2025': use YYYY, YYYY-MM or YYYY-MM-DD at the precision "
+            "printed — did you mean '2025-01-28'?",
+        ),
+        (  # the 1st of February or January the 2nd: nothing offered
+            FACTS,
+            "value: 2025-01-28",
+            "value: 01/02/2025",
+            "mini.yaml:15:11: malformed date '01/02/2025': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed",
+        ),
         (  # a mapping given as text: "expected a mapping, got text" said nothing of what to write
             ARTICLE,
             "published:\n  after: 2025-01-28\n  note: Reports the Jan. 28 talks.\n",
