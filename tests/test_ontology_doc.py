@@ -38,7 +38,6 @@ from .conftest import ONTOLOGY, SOURCES, run_kg
 from .test_html import Opener, browser, open_page  # noqa: F401 (fixtures)
 
 NOT_IN_THE_CORPUS_YET = {
-    "quantity": ["as a claim qualifier"],
     "foughtAgainst": ["as a claim relation"],
 }
 """The terms (and ways of using them) that no record of the real corpus uses yet: their example says so.
