@@ -377,18 +377,22 @@ def test_the_timeline_of_the_real_corpus_is_pinned(capsys: pytest.CaptureFixture
     pinned("timeline.md", capsys.readouterr().out)
 
 
-def test_the_timeline_places_a_month_before_the_days_inside_it_and_after_earlier_days(mini: Path) -> None:
+def timeline_rows(mini: Path, *claims: tuple[str, str, str]) -> list[dict[str, str]]:
+    """The CSV timeline's rows of the mini corpus with a claim added for each (id, date, evidence's modality)."""
     facts = mini / "facts" / "mini.yaml"
-    facts.write_text(
-        facts.read_text(encoding="utf-8")
-        + "  - id: in-january\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
-        "    date: 2025-01\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
-        "  - id: on-new-years-eve\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
-        "    date: 2024-12-31\n    evidence:\n      - quote: Russia operates the Tartus naval base\n",
-        encoding="utf-8",
+    added = "".join(
+        f"  - id: {claim_id}\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
+        f"    date: {date}\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
+        f"        modality: {modality}\n"
+        for claim_id, date, modality in claims
     )
+    facts.write_text(facts.read_text(encoding="utf-8") + added, encoding="utf-8")
     project = load_project(mini, ONTOLOGY)
-    rows = list(csv.DictReader(io.StringIO(render_timeline(timeline(View(project.model, project.ontology)), "csv"))))
+    return list(csv.DictReader(io.StringIO(render_timeline(timeline(View(project.model, project.ontology)), "csv"))))
+
+
+def test_the_timeline_places_a_month_before_the_days_inside_it_and_after_earlier_days(mini: Path) -> None:
+    rows = timeline_rows(mini, ("in-january", "2025-01", "asserted"), ("on-new-years-eve", "2024-12-31", "asserted"))
     assert [(r["date"], r["precision"], r["span"]) for r in rows] == [
         ("2024-12-31", "day", "2024-12-31"),
         ("2025-01", "month", "2025-01-01 … 2025-01-31"),
@@ -399,16 +403,7 @@ def test_the_timeline_places_a_month_before_the_days_inside_it_and_after_earlier
 
 def test_the_timeline_says_how_firmly_each_entry_is_said(mini: Path) -> None:
     """A hedged plan ("talks would resume in April") was listed as if it had happened."""
-    facts = mini / "facts" / "mini.yaml"
-    facts.write_text(
-        facts.read_text(encoding="utf-8")
-        + "  - id: in-january\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
-        "    date: 2025-01\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
-        "        modality: hedged\n",
-        encoding="utf-8",
-    )
-    project = load_project(mini, ONTOLOGY)
-    rows = list(csv.DictReader(io.StringIO(render_timeline(timeline(View(project.model, project.ontology)), "csv"))))
+    rows = timeline_rows(mini, ("in-january", "2025-01", "hedged"))
     assert [(r["id"], r["modality"]) for r in rows] == [("in-january", "hedged"), ("extradition-demand", "reported")]
 
 
