@@ -33,6 +33,17 @@ from .conftest import ONTOLOGY, SOURCES, edit, run_kg
 
 FACTS = Path("facts") / "mini.yaml"
 ARTICLE = Path("articles") / "mini-article.yaml"
+HEADLINE = (
+    "headline: Russia keeps Tartus, officials say\nsection: News Feed\npublished:\n  after: 2025-01-28\n"
+    "  note: Reports the Jan. 28 talks.\nignore:\n"
+)
+
+
+def title_instead(title: str) -> str:
+    """The mini article's metadata from its headline on, with `title` (at the headline's place: line 5) in its stead
+    and the printed headline ignored: the article is then clean but for what the title holds."""
+    ignored = "  - quote: Russia keeps Tartus, officials say\n    reason: a headline given as the title\n"
+    return HEADLINE.replace("headline: Russia keeps Tartus, officials say", title) + ignored
 
 
 def problems(sources: Path) -> list[str]:
@@ -289,6 +300,13 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "headline: Russia keeps Tartus, officials say\n",
             "",
             "mini-article.yaml:2:1: an article needs its 'headline' as printed, or a 'title' when the text prints none",
+        ),
+        (  # both: the title would be shown nowhere (the label is the headline)
+            ARTICLE,
+            "headline: Russia keeps Tartus, officials say\n",
+            "headline: Russia keeps Tartus, officials say\ntitle: Russia and Tartus\n",
+            "mini-article.yaml:6:1: a 'title' is for an article whose text prints no headline; this one has its "
+            "'headline': delete the title",
         ),
         (
             ARTICLE,
@@ -650,8 +668,8 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
         ),
         (
             ARTICLE,
-            "headline: Russia keeps Tartus, officials say",
-            "title: A\u200btitle\nheadline: Russia keeps Tartus, officials say",
+            HEADLINE,
+            title_instead("title: A\u200btitle"),
             "mini-article.yaml:5:8: 'A\\u200btitle' holds an invisible U+200B (ZERO WIDTH SPACE) after 'A': delete it",
         ),
         (
@@ -678,8 +696,8 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
         ),
         (
             ARTICLE,
-            "headline: Russia keeps Tartus, officials say",
-            'title: "A test\\u2028title"\nheadline: Russia keeps Tartus, officials say',
+            HEADLINE,
+            title_instead('title: "A test\\u2028title"'),
             "mini-article.yaml:5:8: the title must be one line: write it on one line (a `|` or `>` block ends it "
             "with a line break)",
         ),
@@ -731,8 +749,8 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
         ),
         (
             ARTICLE,
-            "headline: Russia keeps Tartus, officials say",
-            'title: "A\\ttitle"\nheadline: Russia keeps Tartus, officials say',
+            HEADLINE,
+            title_instead('title: "A\\ttitle"'),
             "mini-article.yaml:5:8: the title holds a tab (U+0009) after 'A': write a space",
         ),
         (  # a line break escaped into a name

@@ -598,7 +598,15 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         if expected == "array" and isinstance(error.instance, str) and error.instance.strip():
             message += f": write [{error.instance}]"  # `via: sana`
         return [Problem(at, message)]
-    if keyword == "anyOf" and {"required": ["headline"]} in schema.get("anyOf", []):
+    if keyword == "oneOf" and {"required": ["headline"]} in schema.get("oneOf", []):
+        if isinstance(error.instance, dict) and "headline" in error.instance:  # and a title: shown nowhere
+            return [
+                Problem(
+                    at.at("title", KEY),
+                    "a 'title' is for an article whose text prints no headline; this one has its 'headline': "
+                    "delete the title",
+                )
+            ]
         return [Problem(at, "an article needs its 'headline' as printed, or a 'title' when the text prints none")]
     if keyword == "anyOf" and isinstance(error.instance, str) and not error.instance.strip():
         return [Problem(at, BLANK)]  # in a role or qualifier, which may take text

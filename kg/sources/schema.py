@@ -287,7 +287,7 @@ def _article_schema() -> dict[str, Any]:
         "title": "syria-russia-kg article metadata",
         "type": "object",
         "required": ["id", "text"],
-        "anyOf": [{"required": ["headline"]}, {"required": ["title"]}],
+        "oneOf": [{"required": ["headline"]}, {"required": ["title"]}],
         "additionalProperties": False,
         "properties": {
             "id": _ID,
