@@ -711,11 +711,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "hedged",
             "Murhaf Abu Qasra",
         ),
-        (
-            "Fall of the Assad regime — characterised as — will weaken Russia’s influence in the Mediterranean for the foreseeable future",
-            "reported",
-            "analysts",
-        ),
         ("First wheat shipment to Syria since Assad's fall — origin — Russia", "reported", "Reuters"),
         ("Islamic State group — active in — eastern Syria", "reported", "Bloomberg sources"),
         (
@@ -723,7 +718,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "reported",
             "Murhaf Abu Qasra",
         ),
-        ("Russia — has influence in — the Mediterranean", "reported", "analysts"),
         ("Russian delegation refuses to concede past mistakes", "reported", "Reuters"),
         ("Russian delegation refuses to concede past mistakes", "reported", "Reuters source"),
         (
