@@ -628,6 +628,20 @@ CASES: tuple[Case, ...] = (
              '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
              '        via: [russia, test-person, russia]\nclaims:'), None),
          (r"x.yaml:\d+:36: 'russia' is in the attribution chain already",), places=FACT_PLACES),
+    Case("an attribution chain that starts with the article's outlet (TASS → TASS → Bogdanov)", "evidence",
+         per_place(facts_yaml(claim="").replace(
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
+             '        via: [kyiv-post, test-person]\nclaims:'), None),
+         (r"x.yaml:\d+:15: 'kyiv-post' is the article's outlet: 'via' is the attribution chain after it",),
+         places=FACT_PLACES),
+    Case("an attribution chain that comes back to the article's outlet", "evidence",
+         per_place(facts_yaml(claim="").replace(
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
+             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
+             '        via: [test-person, kyiv-post]\nclaims:'), None),
+         (r"x.yaml:\d+:28: 'kyiv-post' is the article's outlet, which the attribution chain starts from",),
+         places=FACT_PLACES),
     Case("one passage quoted twice for one record, asserted and hedged", "evidence",
          per_place(facts_yaml().replace(
              f'      - quote: "{QUOTE}"\nclaims:',

@@ -71,8 +71,15 @@ def edit(path: Path, old: str, new: str) -> None:
         ("entities.yaml", "id: bashar-al-assad\n", "id: bashar-assad\n", "unknown entity 'bashar-al-assad'"),
         # an article's text: quotes in the facts files no longer verbatim
         ("articles/ki-syria-reassess-russian-presence.txt", "Tartus", "Tartous", "quote not found verbatim"),
+        # an article's outlet: a `via` of its facts file that names the new outlet starts the chain again
+        (
+            "articles/kp-abu-qasra-russian-bases.yaml",
+            "outlet: kyiv-post",
+            "outlet: radio-liberty",
+            "'radio-liberty' is the article's outlet",
+        ),
     ],
-    ids=["class of a node", "node renamed", "article text"],
+    ids=["class of a node", "node renamed", "article text", "article outlet"],
 )
 def test_a_change_in_one_file_that_makes_a_kept_file_wrong_is_reported(
     project: Path, where: str, old: str, new: str, expected: str

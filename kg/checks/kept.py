@@ -26,7 +26,8 @@ from kg.shelf import Packed, Shelf, keepable
 
 READS = ("node", "record", "article")
 """What a file's check reads of other files, by kind: the class of a node ("" when there is none), whether
-a claim or event of an id exists, the digest of an article's text ("" when there is no such article)."""
+a claim or event of an id exists, an article's outlet and the digest of its text ("" when there is no such
+article: an evidence item's quote is found in the text, and its `via` may not name the outlet)."""
 
 Reads = dict[str, set[str]]
 """The ids a check read, by kind."""
@@ -46,6 +47,7 @@ class KeptChecks:
         self.digests = digests
         self.model = Model()
         self.texts: dict[str, str | None] = {}
+        self.outlets: dict[str, str | None] = {}
         self.types: dict[str, str] = {}
         self._accounting: dict[str, tuple[str, str, str | None, str] | None] = {}
         self._name_keys: dict[str, str] | None = None  # as kept (`name_keys`)
@@ -57,6 +59,7 @@ class KeptChecks:
         self.model = model
         self._accounting = {}
         self.texts = {article.id: self.digests.get(article.text_path) for article in model.articles.values()}
+        self.outlets = {article.id: article.outlet for article in model.articles.values()}
         self.types = {node.id: node.type for node in (*model.entities.values(), *model.events.values())}
         self.changes = ReadValues(self.whole, self.values)
 
@@ -68,8 +71,12 @@ class KeptChecks:
         if kind == "record":
             claims, events = self.model.claims, self.model.events
             return ["yes" if key in claims or key in events else "" for key in keys]
-        texts = [self.texts.get(key, "") for key in keys]
-        return [text if not text or keepable(text) else None for text in texts]
+        texts, outlets = self.texts, self.outlets
+        values: list[str | None] = []
+        for key in keys:
+            text = texts.get(key, "")
+            values.append(f"{outlets.get(key) or ''}\0{text}" if text == "" or keepable(text) else None)
+        return values
 
     # ------------------------------------------------------------------ a file's claims and events
 

@@ -132,6 +132,12 @@ _job: _Job | None = None
 _WORD = re.compile(r"\w+")
 
 
+def _outlet_in_chain(outlet: str, index: int) -> str:
+    if index == 0:
+        return f"'{outlet}' is the article's outlet: 'via' is the attribution chain after it (leave the outlet out)"
+    return f"'{outlet}' is the article's outlet, which the attribution chain starts from: it cannot come back to it"
+
+
 def _one_word(quote: str) -> bool:
     """One word of 12 characters at most: a sentence of a script written without spaces is one long \\w run."""
     words = _WORD.findall(quote)
@@ -509,6 +515,8 @@ class _Checker:
                 for index, agent in enumerate(item.via):
                     if agent in item.via[:index]:  # a chain that comes back to a source, or names it twice
                         self.error(where.at("via", index), f"'{agent}' is in the attribution chain already")
+                    elif article is not None and agent == article.outlet:  # "TASS → TASS → Bogdanov"
+                        self.error(where.at("via", index), _outlet_in_chain(agent, index))
                     elif is_id(agent):  # else the schema said so: not also "unknown entity"
                         self.check_range("via", self.evidence_range["via"], agent, where, "via", index)
                 if item.said_to is not None and item.via and item.said_to == item.via[-1]:
