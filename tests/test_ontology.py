@@ -3,6 +3,8 @@ range, and every kgo class it refers to exists."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -13,6 +15,7 @@ from .conftest import ONTOLOGY
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +64,22 @@ def test_every_kgo_class_referred_to_is_declared() -> None:
     assert referred - set(ontology.classes) == set()
     for name in ontology.usable("role") + ontology.usable("relation") + ontology.usable("qualifier"):
         assert ontology.properties[name].range, name
+
+
+def test_every_text_of_the_graph_has_the_datatype_its_property_declares(store: ox.Store, built: Path) -> None:
+    """A property whose range is `rdf:langString` holds English text (`"…"@en`), one whose range is `xsd:string`
+    plain text: in RDF 1.1 the two are disjoint, so a note tagged `@en` under a range of `xsd:string` made the
+    data inconsistent to an OWL reasoner (the graph's notes were so)."""
+    ranges = {
+        quad.subject.value: quad.object.value
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDFS + "range"), None, None)
+        if quad.object.value in (RDF + "langString", XSD + "string")
+    }
+    wrong = set()
+    for triple in ox.parse(path=str(built / "graph.ttl"), format=ox.RdfFormat.TURTLE):
+        declared = ranges.get(triple.predicate.value)
+        if declared is not None and isinstance(triple.object, ox.Literal):
+            if triple.object.datatype.value != declared:
+                wrong.add((triple.predicate.value, triple.object.datatype.value))
+    assert wrong == set()
+    assert {RDF + "langString", XSD + "string"} <= set(ranges.values())
