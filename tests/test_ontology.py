@@ -75,11 +75,11 @@ def test_every_text_of_the_graph_has_the_datatype_its_property_declares(store: o
         for quad in store.quads_for_pattern(None, ox.NamedNode(RDFS + "range"), None, None)
         if quad.object.value in (RDF + "langString", XSD + "string")
     }
-    wrong = set()
-    for triple in ox.parse(path=str(built / "graph.ttl"), format=ox.RdfFormat.TURTLE):
-        declared = ranges.get(triple.predicate.value)
-        if declared is not None and isinstance(triple.object, ox.Literal):
-            if triple.object.datatype.value != declared:
-                wrong.add((triple.predicate.value, triple.object.datatype.value))
+    wrong = {
+        (triple.predicate.value, triple.object.datatype.value)
+        for triple in ox.parse(path=str(built / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+        if isinstance(triple.object, ox.Literal)
+        and ranges.get(triple.predicate.value, triple.object.datatype.value) != triple.object.datatype.value
+    }
     assert wrong == set()
     assert {RDF + "langString", XSD + "string"} <= set(ranges.values())
