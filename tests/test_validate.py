@@ -288,6 +288,13 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "aliases: [Rússia]",
             "mini.yaml:10:84: name 'Rússia' of 'tartus-naval-base' is already a name of 'russia' (as 'Russia')",
         ),
+        (  # a word of reporting as the modality: the modality whose comment quotes it as a cue ("allegedly")
+            FACTS,
+            "modality: reported",
+            "modality: alleged",
+            "mini.yaml:23:19: unknown modality 'alleged' (one of asserted, reported, hedged, denied) — did you mean "
+            "'reported'?",
+        ),
         # articles: metadata not verbatim, ignore not verbatim, and coverage
         (
             ARTICLE,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from kg.checks.quotes import first_place
 from kg.dates import Date
 from kg.limits import HINTS, MAX_NAME_WORDS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
-from kg.ontology import Ontology, OntologyProperty
+from kg.ontology import Modality, Ontology, OntologyProperty
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
 from kg.sources.records import names_article_at_top
 from kg.sources.schema import id_form, is_id, is_line
@@ -130,6 +130,23 @@ class _Job:
 
 _job: _Job | None = None
 _WORD = re.compile(r"\w+")
+
+
+def _modality_meant(word: str, modalities: Iterable[Modality]) -> str:
+    """' — did you mean 'reported'?' for a word whose stem one modality's comment quotes as a cue of it ("alleged":
+    the comment of `reported` quotes "allegedly"; "speculative": `hedged`'s, "there is speculation"), else ''."""
+    stem = word.strip().casefold()[:5]
+    if len(stem) < 5:
+        return ""
+    cued = [
+        m.name
+        for m in modalities
+        if any(cue.startswith(stem) for phrase in _CUE.findall(m.comment) for cue in phrase.casefold().split())
+    ]
+    return f" — did you mean '{cued[0]}'?" if len(cued) == 1 else ""
+
+
+_CUE = re.compile(r'"([^"]+)"')  # a phrase a modality's comment quotes; each of its words is a cue of it
 
 
 def _outlet_in_chain(outlet: str, index: int) -> str:
@@ -490,7 +507,7 @@ class _Checker:
                 self.error(item.where.at("quote"), message)
             if self.ontology.modality(item.modality) is None:
                 names = [m.name for m in self.ontology.modalities]
-                meant = did_you_mean(item.modality, names)
+                meant = _modality_meant(item.modality, self.ontology.modalities) or did_you_mean(item.modality, names)
                 self.error(
                     item.where.at("modality"), f"unknown modality '{item.modality}' (one of {', '.join(names)}){meant}"
                 )
