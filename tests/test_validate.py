@@ -288,6 +288,12 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "aliases: [Rússia]",
             "mini.yaml:10:84: name 'Rússia' of 'tartus-naval-base' is already a name of 'russia' (as 'Russia')",
         ),
+        (  # a role that takes events only: an unknown event, not an unknown entity
+            FACTS,
+            "      about: bashar-al-assad\n",
+            "      about: bashar-al-assad\n      partOf: basing-talks\n",
+            "mini.yaml:20:15: unknown event 'basing-talks'",
+        ),
         (  # a word of reporting as the modality: the modality whose comment quotes it as a cue ("allegedly")
             FACTS,
             "modality: reported",

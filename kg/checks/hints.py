@@ -41,7 +41,8 @@ _WORD = re.compile(r"\w+")
 
 def hint_maker(model: Model) -> HintMaker:
     """The hints of `model`'s problems (`kg.problems.Hint`): the id closest to an unknown one, among every
-    entity and event ('node'), every claim and event ('record') or every article ('article'); or the passage
+    entity and event ('node'), every event ('event'), every claim and event ('record') or every article ('article');
+    or the passage
     of an article closest to a text not found in it ('passage').  What is looked through is made once, when
     first needed (48,000 entities and events at 100,000 facts; an article's lines and their words)."""
 
@@ -51,6 +52,8 @@ def hint_maker(model: Model) -> HintMaker:
             return model.entities.keys() | model.events.keys()
         if kind == "record":
             return model.claims.keys() | model.events.keys()
+        if kind == "event":
+            return model.events.keys()
         return model.articles.keys()
 
     @cache

@@ -215,6 +215,7 @@ class _Checker:
         self.problems: list[Problem] = []
         # A range → the class of each node checked against it → whether it fits (`check_range`).
         self.fitting: dict[tuple[str, ...], dict[str | None, bool]] = {}
+        self.events_only: dict[tuple[str, ...], bool] = {}  # whether a range takes events only (`check_range`)
         self.reads: Reads | None = None  # set by fresh(): what a file's check reads of others (kg.checks.kept)
         self.name_keys: dict[str, str] = {}  # name → `name_key(name)`, as worked out (or kept: kg.checks.kept)
         self.names_clean = False  # whether the names check ran and found no clash
@@ -406,9 +407,10 @@ class _Checker:
         else:
             self.error(where.at(*path), f"{takes}: got '{value}'")
 
-    def check_reference(self, node_id: str, where: Where, *path: str | int) -> str | None:
+    def check_reference(self, node_id: str, where: Where, *path: str | int, events_only: bool = False) -> str | None:
         """The class of `node_id`, or None after reporting it unknown at `path` below `where` (a Where is
-        made only for a problem: these checks run a few times for every record)."""
+        made only for a problem: these checks run a few times for every record): an unknown event, with the
+        closest event's id, where only an event may be named (`partOf`)."""
         node_type = self.model.node_type(node_id)
         if self.reads is not None:
             self.reads["node"].add(node_id)
@@ -417,13 +419,21 @@ class _Checker:
                 self.error(where.at(*path), f"'{node_id}' is a claim: name an entity or an event")
             elif node_id in self.model.articles:  # "… did you mean" the nearest entity's id, not this
                 self.error(where.at(*path), f"'{node_id}' is an article: name an entity or an event (its outlet?)")
+            elif events_only:
+                self.error(where.at(*path), f"unknown event '{visible(node_id)}'", Hint("event", node_id))
             else:
                 self.error(where.at(*path), f"unknown entity '{visible(node_id)}'", Hint("node", node_id))
         return node_type
 
     def check_range(self, name: str, range_: tuple[str, ...], node_id: str, where: Where, *path: str | int) -> None:
         """`node_id` must exist, and be of a class of `range_` (any, when it names no kgo class)."""
-        node_type = self.check_reference(node_id, where, *path)
+        events_only = self.events_only.get(range_)
+        if events_only is None:
+            classes = self._classes(range_)
+            events_only = self.events_only[range_] = bool(classes) and all(
+                self.ontology.is_a(c, K.Event) for c in classes
+            )
+        node_type = self.check_reference(node_id, where, *path, events_only=events_only)
         fits = self.fitting.get(range_)
         if fits is None:
             fits = self.fitting[range_] = {}
