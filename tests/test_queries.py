@@ -616,6 +616,10 @@ def test_nesting_is_measured_in_brackets_of_the_query_itself(text: str, found: t
         ("SELECT * { ?s ?p 1SERVICE <http://x/> { ?x ?y ?z } }", (1, 19)),  # the number 1, then the keyword
         ("PREFIX ex: <http://e/> SELECT * { ?s ex:customer.service ?o }", None),  # a dot inside a local name
         ("SELECT * { _:b1 ?p ?o . SERVICE <http://x/> {} }", (1, 25)),
+        # the keyword written as a prefix: Oxigraph reads SERVICE, then the IRI ':' (or ':x'), and calls it
+        ("PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:{ ?s ?p ?o } }", (1, 49)),
+        ("PREFIX : <http://127.0.0.1:9/> SELECT * WHERE {\n  ?a ?b ?c .service:x\n{ ?s ?p ?o } }", (2, 13)),
+        ("PREFIX service: <http://x/> SELECT * { ?s ?p service:x {| ?a ?b |} }", None),  # an annotation
     ],
 )
 def test_the_service_keyword_is_found_outside_iris_strings_and_comments(

@@ -8,8 +8,9 @@ meant to be queried offline; load the exports into a triple store of your own to
 
 Oxigraph has no switch for it (pyoxigraph 0.5 and `oxigraph serve-read-only` alike), so the query text is
 looked through for the keyword as a token of its own (`kg.query.lexical.code_of`: what is not a keyword is
-blanked out first).  Nor does its service description know: `kg serve` takes `sd:BasicFederatedQuery` out of
-it (`without_federation`).
+blanked out first), and for a prefixed name whose prefix is the word (`SERVICE:{ … }`: Oxigraph reads the
+keyword there, and the IRI `:` after it).  Nor does its service description know: `kg serve` takes
+`sd:BasicFederatedQuery` out of it (`without_federation`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 
 import pyoxigraph as ox
 
-from kg.query.lexical import code_of, place
+from kg.query.lexical import code_of, place, prefixes_at
 
 REFUSED = "SERVICE (a federated query) is refused: only the graph built here is queried"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -28,11 +29,17 @@ _FEDERATION = (ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "BasicFederatedQu
 def service_at(query: str) -> tuple[int, int] | None:
     """The (line, column) of the first SERVICE keyword of `query`, both from 1; None when it has none (one search
     of its code, not a look at each of its words: a query of a million one-letter words took 3 s)."""
-    found = _SERVICE.search(code_of(query))
-    return None if found is None else place(found.string, found.start())
+    code = code_of(query)
+    found = _SERVICE.search(code)
+    starts = [] if found is None else [found.start()]
+    # `SERVICE:x { … }` is a prefixed name to SPARQL's grammar (blanked in the code), and to Oxigraph, which finds
+    # no triple there, the keyword SERVICE and the IRI `:x`: refused where a group follows (not `{|`, an annotation)
+    starts += (start for start, end in prefixes_at(query, "SERVICE") if _GROUP_NEXT.match(code, end))
+    return place(code, min(starts)) if starts else None
 
 
 _SERVICE = re.compile(r"(?<!\w)SERVICE(?!\w)", re.IGNORECASE)
+_GROUP_NEXT = re.compile(r"\s*\{(?!\|)")
 
 
 def without_federation(description: bytes, media_type: str, address: str) -> bytes | None:

@@ -67,6 +67,14 @@ def prefixed_names(query: str) -> Iterator[tuple[str, str]]:
             yield found["prefix"] or "", found["local"] or ""
 
 
+def prefixes_at(query: str, prefix: str) -> Iterator[tuple[int, int]]:
+    """Where each prefixed name of `query` whose prefix is `prefix` (case aside) starts and ends, in
+    `code_of(query)`'s places."""
+    for found in _NOT_CODE.finditer(_unescaped(query)):
+        if found["prefixed"] is not None and (found["prefix"] or "").casefold() == prefix.casefold():
+            yield found.start(), found.end()
+
+
 def bare_words(query: str) -> Iterator[tuple[str, int, int]]:
     """Each keyword or function name of `query` (or what stands where one would), with its line and column
     (from 1)."""
