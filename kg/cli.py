@@ -362,6 +362,17 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def _host(text: str) -> str:
+    """--host: not empty, which the socket reads as every address of the machine (`--host "$HOST"`, HOST unset,
+    served the graph to the whole network where 127.0.0.1 was meant)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty address would listen on every address of this machine: name one (127.0.0.1: this machine "
+            "only; 0.0.0.0: every address, if that is what you want)"
+        )
+    return text
+
+
 def _base(text: str) -> str:
     """--base: an IRI the graph's IRIs can start with (argparse reports the reason, exit status 2)."""
     try:
@@ -610,7 +621,9 @@ def parser() -> argparse.ArgumentParser:
     watch_parser.add_argument(
         "--serve", action="store_true", help="serve the exports on 127.0.0.1; the page reloads after each good build"
     )
-    watch_parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
+    watch_parser.add_argument(
+        "--host", type=_host, default="127.0.0.1", help="address to serve on (default: 127.0.0.1)"
+    )
     watch_parser.add_argument("--port", type=_port, default=8000, help="port to serve on; 0 picks one (default: 8000)")
     stats_parser = command("stats", cmd_stats, "count nodes by class and edges by relation")
     stats_parser.add_argument("--json", action="store_true", help="print JSON")
@@ -719,7 +732,9 @@ def parser() -> argparse.ArgumentParser:
         " 0: no bound)",
     )
     serve_parser = data_command("serve", cmd_serve, "serve the graph as a local read-only SPARQL endpoint (Oxigraph)")
-    serve_parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
+    serve_parser.add_argument(
+        "--host", type=_host, default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})"
+    )
     serve_parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     serve_parser.add_argument(
         "--timeout",

@@ -291,6 +291,18 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path: Path,
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("args", [["serve", "--host", ""], ["watch", "--serve", "--host", " "]])
+def test_an_empty_host_is_refused_not_read_as_every_address(tmp_path: Path, args: list[str]) -> None:
+    """`kg serve --host "$HOST"`, HOST unset, listened on 0.0.0.0: the graph served to the whole network."""
+    run = run_kg(*args, cwd=tmp_path, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1].endswith(
+        "error: argument --host: an empty address would listen on every address of this machine: name one "
+        "(127.0.0.1: this machine only; 0.0.0.0: every address, if that is what you want)"
+    )
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_build_that_fails_while_writing_leaves_the_exports_and_no_temporary_files(
     mini: Path, mini_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
