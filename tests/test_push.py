@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -24,7 +25,16 @@ import pytest
 
 from kg.cli import main
 from kg.query.named_graphs import NamedGraphs, _Read, graphs_for_push
-from kg.query.push import PushError, graph_url, public_url, push, quads_requests, valid_endpoint
+from kg.query.push import (
+    Credentials,
+    PushError,
+    graph_url,
+    opener,
+    public_url,
+    push,
+    quads_requests,
+    valid_endpoint,
+)
 from kg.query.store import read_data
 
 from .conftest import ONTOLOGY
@@ -197,6 +207,38 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+class NotHeldStub(BaseHTTPRequestHandler):
+    """A store that refuses a request without Basic credentials (401), and holds no graph (404)."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:
+        NotHeldStub.seen.append(self.headers.get("Authorization"))
+        if self.headers.get("Authorization") != GraphStoreStub.expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_basic_credentials_stay_up_front_after_an_answer_other_than_2xx() -> None:
+    """urllib stopped sending them up front after a 404 (a graph the store did not hold): every later request
+    went out twice, and a store closing the connection on a refused body ended `kg push --quads`."""
+    NotHeldStub.seen = []
+    with serving(NotHeldStub) as url:
+        http = opener(url + "/store", Credentials("analyst", "s3cret-Pw", "basic"))
+        for graph in ("a", "b", "c"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                http.open(url + f"/store?graph={graph}", timeout=10)
+            assert refused.value.code == 404
+    assert NotHeldStub.seen == [GraphStoreStub.expected] * 3
 
 
 def test_basic_auth_is_sent_up_front_and_the_password_comes_from_the_environment(

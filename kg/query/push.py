@@ -189,7 +189,18 @@ def _answered(scheme: str, retry: Callable[[], object], code: int, reason: str, 
 
 
 class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
-    """urllib's Basic authentication, with a challenge it cannot answer told by its scheme (`_answered`)."""
+    """urllib's Basic authentication, with a challenge it cannot answer told by its scheme (`_answered`), that
+    sends the credentials up front on every request.
+
+    urllib stops sending them up front after any answer other than 2xx, for every path of the endpoint: after
+    the 404 of a graph the store does not hold yet (deleted before `--quads` loads it), each later body went out
+    without them, was refused with a 401 and sent again, and a store that closes the connection before reading
+    a refused body ended the push ("Connection reset by peer")."""
+
+    def http_response(self, req: urllib.request.Request, response: object) -> object:
+        return response  # (urllib's marks the credentials unauthenticated on an answer other than 2xx)
+
+    https_response = http_response
 
     def http_error_401(
         self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
