@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from http.client import HTTPException, HTTPMessage
+from http.client import HTTPException, HTTPMessage, HTTPResponse
 from typing import IO
 
 from kg.problems import escaped
@@ -197,7 +197,7 @@ class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
     without them, was refused with a 401 and sent again, and a store that closes the connection before reading
     a refused body ended the push ("Connection reset by peer")."""
 
-    def http_response(self, req: urllib.request.Request, response: object) -> object:
+    def http_response(self, req: urllib.request.Request, response: HTTPResponse) -> HTTPResponse:
         return response  # (urllib's marks the credentials unauthenticated on an answer other than 2xx)
 
     https_response = http_response
