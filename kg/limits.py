@@ -11,6 +11,7 @@ no pass of ours walks deeper than the schema allows (6 levels), so deep-but-lega
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -41,6 +42,17 @@ MAX_QUERY_NESTING = 256
 """The deepest a query may nest brackets (`{`, `(`, `[`), in `kg query` and `kg serve` alike: Oxigraph reads
 and evaluates a query recursively, and a stack overflow ends its process (`ASK` with 2,200 nested `{}`, 6 KB,
 ended the server's; 2,500 `kg query`'s).  The competency questions nest 4 deep."""
+MAX_FOLDER_DEPTH = 64
+"""Folders under the sources are read this many levels deep, no deeper: Python 3.11's `os.walk` goes down by
+recursion, and about 990 levels ended every command with a RecursionError traceback."""
+
+
+def folder_depth(root: str, folder: str) -> int:
+    """How many levels `folder` (as `os.walk(root)` spells it) lies under `root`: 0 for `root` itself."""
+    inside = os.path.relpath(folder, root)
+    return 0 if inside == os.curdir else inside.count(os.sep) + 1
+
+
 MAX_NAME_WORDS = 50
 """The most words of a name or alias: the finder of names in texts keeps the runs of words that start each name (a
 name of 30,000 words took a build to 2.7 GB, of 300,000 past 12 GB).  The longest real name, an event's, has 15."""

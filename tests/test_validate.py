@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import kg
 from kg.checks.coverage import MANY, account_article, all_occurrences, ignored_spans, occurrences
 from kg.cli import main
+from kg.limits import MAX_FOLDER_DEPTH
 from kg.model import Article, Ignored, Model
 from kg.problems import did_you_mean
 from kg.sources.records import (
@@ -1193,6 +1194,24 @@ def test_sources_behind_a_loop_of_links_are_said_so(tmp_path: Path) -> None:
     assert problems(tmp_path / "sources") == [
         "sources:1:1: sources directory cannot be reached: Too many levels of symbolic links"
     ]
+
+
+def test_folders_nested_past_the_bound_are_said_so_not_a_recursion_error(mini: Path) -> None:
+    """990 levels of folders ended every command with a RecursionError traceback (Python 3.11's `os.walk`): no
+    walk goes deeper than the bound now."""
+    deep = mini / "facts"
+    for _ in range(MAX_FOLDER_DEPTH + 20):
+        deep = deep / "a"
+    deep.mkdir(parents=True)
+    (deep / "deep.yaml").write_text("entities: []\n", encoding="utf-8")
+    at = "/".join(["a"] * (MAX_FOLDER_DEPTH - 1))
+    assert problems(mini) == [
+        f"a:1:1: not read: a folder more than {MAX_FOLDER_DEPTH} levels under the sources: move its files up"
+    ]
+    assert kg.validate(mini, ONTOLOGY)[0].file == str(mini / "facts" / at / "a")
+    run = run_kg("build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(mini.parent / "out"))
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert f"not read: a folder more than {MAX_FOLDER_DEPTH} levels under the sources" in run.stderr
 
 
 def test_interval_must_not_end_before_it_starts(mini: Path) -> None:

@@ -30,7 +30,7 @@ from kg.checks.checked import Project, load_project
 from kg.curation.diff import DiffError, compare, digest_of_project, digest_of_turtle, model_counts, summary_line
 from kg.exports.rdf import DEFAULT_BASE
 from kg.exports.write import DEFAULT_FORMATS, FORMATS, build, refuse_out
-from kg.limits import LISTEN_BACKLOG, MIB
+from kg.limits import LISTEN_BACKLOG, MAX_FOLDER_DEPTH, MIB, folder_depth
 from kg.problems import LocatedProblem, ValidationFailed
 
 READ_BACK_AT_MOST = 16 * MIB
@@ -57,7 +57,8 @@ class Outcome:
 def _files(folders: tuple[Path, ...]) -> Iterator[Path]:
     for folder in folders:
         for root, directories, names in os.walk(folder):
-            directories[:] = sorted(d for d in directories if not d.startswith("."))
+            deep = folder_depth(str(folder), root) >= MAX_FOLDER_DEPTH  # not entered: the build says so
+            directories[:] = [] if deep else sorted(d for d in directories if not d.startswith("."))
             yield from (Path(root) / name for name in sorted(names) if not name.startswith("."))
 
 

@@ -22,7 +22,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from kg.limits import read_at_most
+from kg.limits import MAX_FOLDER_DEPTH, folder_depth, read_at_most
 from kg.shelf import CACHE_DIR, Shelf, cache_folder, content_digest, keepable, read_regular
 
 MANIFEST = "build-{}.json"
@@ -148,7 +148,8 @@ def _walk(root: Path) -> Iterator[tuple[str, Path | None, str]]:
     read there, but an empty folder named `x.yaml` fails a build), with no path; each file's, with its path
     (made from its folder's) and that path as text."""
     for folder, directories, names in os.walk(root):
-        directories[:] = sorted(d for d in directories if d != CACHE_DIR)
+        deep = folder_depth(str(root), folder) >= MAX_FOLDER_DEPTH  # not entered: the load says so
+        directories[:] = [] if deep else sorted(d for d in directories if d != CACHE_DIR)
         inside, parent = os.path.relpath(folder, root), Path(folder)
         for name in directories:
             yield (os.path.join(inside, name) if inside != os.curdir else name) + os.sep, None, ""

@@ -21,7 +21,7 @@ import jsonschema_rs
 
 from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
-from kg.limits import DEFAULT_LIMITS, Limits
+from kg.limits import DEFAULT_LIMITS, MAX_FOLDER_DEPTH, Limits, folder_depth
 from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
@@ -124,6 +124,7 @@ class SourceFiles:
     linked_folders: list[Path]  # not entered: a link could lead anywhere, or back up the tree
     yaml_folders: list[Path]  # folders named `x.yaml`: not entered (a source is a file)
     doubles: list[tuple[Path, Path]]  # (a link, the source file it leads to): not read twice
+    too_deep: list[Path]  # folders deeper than MAX_FOLDER_DEPTH: not entered
 
     def problems(self) -> list[Problem]:
         """Every folder not listed and file not read: left out silently, their facts would be missing from a
@@ -139,6 +140,10 @@ class SourceFiles:
             (self.extensionless, "not read: it reads as a source, and a source file's name ends in .yaml (rename it)"),
             (self.linked_folders, "not read: a linked folder is not followed (it could lead anywhere): move its files"),
             (self.yaml_folders, "not read: a folder named like a source file (a source is a file): rename it"),
+            (
+                self.too_deep,
+                f"not read: a folder more than {MAX_FOLDER_DEPTH} levels under the sources: move its files up",
+            ),
         ):
             problems += [Problem(Where(path), message, 1, 1) for path in paths]
         for link, target in self.doubles:
@@ -158,8 +163,12 @@ def source_files(sources: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFiles:
     yaml_folders: list[Path] = []
     texts: list[Path] = []
     articles_folder = os.path.normpath(sources / ARTICLES_DIR)  # as os.walk spells it (`./articles` for `.`)
+    too_deep: list[Path] = []
     for folder, folders, names in os.walk(sources, onerror=unlisted.append):
         folders[:] = [name for name in folders if not name.startswith(".")]
+        if folders and folder_depth(str(sources), folder) >= MAX_FOLDER_DEPTH:
+            too_deep += [Path(folder, name) for name in folders]
+            folders[:] = []
         links = [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
         linked += links
         yaml_folders += [
@@ -199,6 +208,7 @@ def source_files(sources: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFiles:
         sorted(linked, key=_parts),
         sorted(yaml_folders, key=_parts),
         sorted(doubles),
+        sorted(too_deep, key=_parts),
     )
 
 
