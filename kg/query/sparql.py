@@ -301,7 +301,15 @@ def written_format(result: Result, fmt: str) -> str:
 
 def render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
     """Serialise a result in `fmt` (one of RESULT_FORMATS); a QueryError when the format does not fit the result,
-    or when the answer is larger than MAX_ANSWER_BYTES."""
+    when the answer is larger than MAX_ANSWER_BYTES, or when the engine fails while it evaluates the query (which
+    it does as the answer is read)."""
+    try:
+        return _render(result, fmt, prefixes)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise QueryError(f"query failed: {error}") from None
+
+
+def _render(result: Result, fmt: str, prefixes: dict[str, str]) -> str:
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
             return _serialized(partial(result.serialize, format=ox.QueryResultsFormat.JSON)) + "\n"
