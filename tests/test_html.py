@@ -584,6 +584,11 @@ def test_clicking_a_passage_lists_its_claims_and_focuses_the_graph(real_page: Pa
     records = {listed.nth(i).get_attribute("data-record") for i in range(listed.count())}
     assert PHONE_CALL in records
     assert node_index(real_page, PHONE_CALL) in real_page.evaluate("window.kg.network.getSelectedNodes()")
+    # each under its title: the blocks showed dates, modality and quotes, and not what they said
+    titles = real_page.locator("#details article[data-record] > p.relation")
+    assert titles.count() == len(records)
+    call = real_page.locator(f"#details article[data-record='{PHONE_CALL}'] > p.relation")
+    assert call.text_content() == "First official phone call between Putin and al-Sharaa"
 
 
 # ---------------------------------------------------------------------------- deep links

@@ -1170,7 +1170,9 @@
     highlight(null);
     shownInPanel = "passage";
     const quote = el("blockquote", "passage", text);
-    const blocks = await blocksOf(records.map((record) => [record, []]));
+    // each under its title ("Russia — operates — Tartus naval base", an event's name): what the passage supports
+    const blocks = await Promise.all(records.map((record) => recordEntry(record).then((value) =>
+      recordBlock(value, [el("p", "relation", value.title)]))));
     if (shownInPanel === "passage") {
       openDetails([el("h2", null, "The passage"), quote, section("Supports (" + records.length + ")", blocks)]);
     }
