@@ -292,6 +292,26 @@ def test_search_takes_a_space_or_any_dash_for_a_hyphen(real_page: Page, query: s
     assert first.locator(".name").text_content() == "Ahmad al-Sharaa"
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("al-Shar'a", "Ahmad al-Sharaa"),  # an apostrophe for the ayn, typed or printed
+        ("Ahmad al-Shar\u2019a", "Ahmad al-Sharaa"),
+        ("al-Shar\u02bfa", "Ahmad al-Sharaa"),  # the ayn's own letter
+        ("Hay'at Tahrir al-Sham", "Hayat Tahrir al-Sham"),
+        ("Sharaa Ahmad", "Ahmad al-Sharaa"),  # every word, in another order
+    ],
+)
+def test_search_takes_names_with_or_without_apostrophes_and_words_in_any_order(
+    real_page: Page, query: str, found: str
+) -> None:
+    """"al-Shar'a" and "Hay'at Tahrir al-Sham", common spellings, found nothing: an apostrophe had to match."""
+    real_page.fill("#search-input", query)
+    first = real_page.locator("#search-results li").first
+    first.locator(".name").wait_for()
+    assert first.locator(".name").text_content() == found
+
+
 def test_a_search_for_dashes_alone_matches_nothing(real_page: Page) -> None:
     """A dash is taken for a space in names: a query of a dash alone matched every name holding a space."""
     real_page.fill("#search-input", " \u2013 ")

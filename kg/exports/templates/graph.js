@@ -895,8 +895,10 @@
 
   /* Case, accents and the kind of quote mark aside, and a dash or hyphen of any kind, or any run of spaces, as
      one space: "al Sharaa" and "al\u2011Sharaa" (a non-breaking hyphen) find al-Sharaa. */
+  /* A name or a query as search compares them: accents, case and apostrophes aside (al-Shar'a, al-Sharʿa and
+     al-Sharaa are one; Hay'at is Hayat), any dash or run of spaces one space. */
   function fold(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019\u02bc`´]/g, "'")
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['\u2018\u2019\u02bc\u02be\u02bf`´]/g, "")
       .replace(/[-\u2010-\u2015\u2212\s]+/g, " ").toLowerCase();
   }
   let results = [];
@@ -904,22 +906,25 @@
   let active = 0;
   const SHOWN_RESULTS = 12;
 
-  function rank(name, query) {
+  /* 0: the name itself; 1: its start; 2: a word's start; 3: inside a word; 4: every word of a query of several
+     words, in any order ("Sharaa Ahmad"); null: no match. */
+  function rank(name, query, words) {
     const at = name.indexOf(query);
-    if (at < 0) return null;
+    if (at < 0) return words.length > 1 && words.every((word) => name.includes(word)) ? 4 : null;
     if (name === query) return 0;
     if (at === 0) return 1;
-    return /[\s\-'(]/.test(name[at - 1]) ? 2 : 3;
+    return /[\s(]/.test(name[at - 1]) ? 2 : 3;
   }
 
   function find(index, query) {
     const folded = fold(query).trim(); // a query of dashes and spaces alone asks for nothing
     if (!folded) return [];
+    const words = folded.split(" ");
     const found = [];
     index.forEach((row, i) => {
       let best = null;
       row.folded.forEach((name, n) => {
-        const r = rank(name, folded);
+        const r = rank(name, folded, words);
         if (r !== null && (best === null || r < best.rank)) best = { node: i, rank: r, name: n };
       });
       if (best) found.push(best);
