@@ -305,7 +305,7 @@ def test_search_takes_a_space_or_any_dash_for_a_hyphen(real_page: Page, query: s
 def test_search_takes_names_with_or_without_apostrophes_and_words_in_any_order(
     real_page: Page, query: str, found: str
 ) -> None:
-    """"al-Shar'a" and "Hay'at Tahrir al-Sham", common spellings, found nothing: an apostrophe had to match."""
+    """ "al-Shar'a" and "Hay'at Tahrir al-Sham", common spellings, found nothing: an apostrophe had to match."""
     real_page.fill("#search-input", query)
     first = real_page.locator("#search-results li").first
     first.locator(".name").wait_for()
@@ -765,6 +765,26 @@ def test_a_link_naming_an_empty_class_says_so(built: Path, open_page: Opener) ->
     """`classes=-` (a hand-edited link) was told as "The link names no class ." with nothing named."""
     page = open_page(built / "graph.html", "#classes=-&node=russia")
     expect(page.locator("#details .link-note")).to_have_text("The link names no class (an empty name).")
+
+
+@pytest.mark.parametrize(
+    ("link", "said"),
+    [
+        ("#relations=operatess", "no relation operatess"),
+        ("#classes=Persn", "no class Persn"),
+        ("#articles=ki-bloomberg-russia-deal-nea", "no article ki-bloomberg-russia-deal-nea"),
+    ],
+)
+def test_a_link_naming_only_unknown_filter_values_opens_the_rest(
+    built: Path, open_page: Opener, link: str, said: str
+) -> None:
+    """It emptied the graph (0 of 314 edges), against "says so … and opens the rest"."""
+    page = open_page(built / "graph.html", link)
+    expect(page.locator("#details .link-note")).to_have_text(f"The link names {said}.")
+    expect(page.locator("#classes input:not(:checked), #relations input:not(:checked)")).to_have_count(0)
+    expect(page.locator("#articles input:not(:checked)")).to_have_count(0)
+    nodes, edges = shown_counts(page)
+    assert nodes > 100 and edges > 300, (nodes, edges)
 
 
 def test_a_link_naming_only_some_classes_shows_those_and_says_what_it_does_not_know(

@@ -455,8 +455,10 @@
      anything changed. */
   function followFilter(filter, link) {
     const items = link === null ? [] : link.split(",").filter(Boolean);
-    const only = link !== null && (!items.length || items.some((item) => item[0] !== "-"));
     const at = new Map(filter.names.map((name, index) => [name, index]));
+    // only what it names (`#articles=` none), of what it names that exists: a link naming only unknown ones
+    // (`#relations=operatess`) opens the rest, and says so, as one naming an unknown node does
+    const only = link !== null && (!items.length || items.some((item) => item[0] !== "-" && at.has(item)));
     const shown = new Set(only ? [] : at.values());
     const unknown = [];
     items.forEach((item) => {
