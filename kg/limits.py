@@ -2,7 +2,7 @@
 
 Every bound is checked before the pass that would pay for exceeding it: file sizes before reading,
 anchors, aliases and nesting while parsing, all before the schema, quote or coverage passes walk the
-data.  The defaults are far above what curated sources need (the largest real YAML file is 40 KB, the
+data.  The defaults are far above what curated sources need (the largest real YAML file is 43 KB, the
 largest article text 4 KB) and far below what would hurt a laptop.
 
 Nesting is bounded by the parser: libyaml refuses documents nested deeper than `MAX_DEPTH` levels, and

@@ -57,7 +57,7 @@ class Entity(Node):
 
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
-    lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
+    lint: tuple[tuple[str, str, str], ...] = ()  # (rule, reason, field or ""): `kg lint` marks (`kg.checks.lint`)
 
 
 @frozen_record
@@ -73,7 +73,7 @@ class Event(Node):
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
-    lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
+    lint: tuple[tuple[str, str, str], ...] = ()  # (rule, reason, field or ""): `kg lint` marks (`kg.checks.lint`)
 
 
 @frozen_record
@@ -94,7 +94,7 @@ class Claim:
     conflicts_with: tuple[str, ...] = ()
     note: str | None = None
     where: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)
-    lint: tuple[tuple[str, str], ...] = ()  # (rule, reason): the `kg lint` rules it is exempt from, and why
+    lint: tuple[tuple[str, str, str], ...] = ()  # (rule, reason, field or ""): `kg lint` marks (`kg.checks.lint`)
     value_kind: str = "text"  # what YAML gave as `value`: "text", or a "number" or "boolean" (kg.literals)
 
 

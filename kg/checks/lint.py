@@ -78,18 +78,63 @@ def rule_of(message: str) -> str:
 
 
 def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]], chosen: set[str]) -> list[Problem]:
-    """What each chosen rule found on `target`, but for the rules it is marked to be spared; and those marks
-    that spare nothing, of the chosen rules (of every rule, with `unused-mark` chosen)."""
+    """What each chosen rule found on `target`, but for what its marks spare; and the marks that spare nothing,
+    of the chosen rules (of every rule, with `unused-mark` chosen).
+
+    A mark spares the findings of its rule at one field: `lint: {rule: reason}` those at the one field the rule
+    finds something at, `lint: {rule: {field: reason}}` those at each field named.  A mark of the whole record
+    spared every finding of its rule, so that a new mistake at another field (a place changed, a participant
+    added) was spared too by a reason written for something else: where the rule finds something at a second
+    field, every finding is given, with the mark's own."""
     problems = []
-    marked = dict(target.lint)
+    marks: dict[str, dict[str, str]] = {}
+    for rule, reason, field in target.lint:
+        marks.setdefault(rule, {})[field] = reason
     for rule, findings in found.items():
-        if rule not in marked:
+        marked = marks.get(rule)
+        if marked is None:
             if rule in chosen:
                 problems += findings
-        elif not findings and (rule in chosen or UNUSED_MARK in chosen):
-            message = f"[{UNUSED_MARK}] '{rule}' finds nothing to excuse here: remove the mark"
-            problems.append(Problem(target.where.at("lint", rule), message))
+            continue
+        by_field: dict[str, list[Problem]] = {}
+        for finding in findings:
+            by_field.setdefault(_field_of(finding, target), []).append(finding)
+        unused = [field for field in marked if field and field not in by_field]
+        if "" in marked and len(set(by_field) - set(marked)) > 1:
+            if rule in chosen:
+                problems += findings
+                fields = ", ".join(sorted(set(by_field) - set(marked)))
+                message = (
+                    f"[{rule}] a mark excuses the findings at one field, and '{rule}' finds some at {fields}: give "
+                    f'each field its reason (`{rule}: {{field: "why …"}}`), and mend the others'
+                )
+                problems.append(Problem(target.where.at("lint", rule), message))
+            continue
+        if "" in marked and not set(by_field) - set(marked):
+            unused.append("")
+        if rule in chosen:
+            problems += [
+                finding
+                for field, spared in by_field.items()
+                if field not in marked and "" not in marked
+                for finding in spared
+            ]
+        if rule in chosen or UNUSED_MARK in chosen:
+            for field in unused:
+                at = target.where.at("lint", rule, field) if field else target.where.at("lint", rule)
+                where = f" at '{field}'" if field else " here"
+                message = f"[{UNUSED_MARK}] '{rule}' finds nothing to excuse{where}: remove the mark"
+                problems.append(Problem(at, message))
     return problems
+
+
+def _field_of(finding: Problem, target: Entity | Event | Claim) -> str:
+    """The field of `target` a finding is at, as a mark names it: a role or qualifier by its name (`partOf`),
+    anything else by its key (`subject`, `evidence`)."""
+    path = finding.where.path[len(target.where.path) :]
+    if len(path) > 1 and path[0] in ("roles", "qualifiers"):
+        return str(path[1])
+    return str(path[0]) if path else ""
 
 
 # ---------------------------------------------------------------------------- the sentences around the quotes

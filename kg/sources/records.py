@@ -577,8 +577,19 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "pattern" and schema.get("pattern") == VISIBLE_PATTERN:
         named = "name " if _field(error.absolute_path) in ("name", "aliases") else ""
         return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
-    if keyword == "pattern" and list(error.absolute_path)[-2:-1] == ["lint"]:
-        return [Problem(at, f"a lint mark needs its reason: why does '{error.absolute_path[-1]}' not apply here?")]
+    if keyword in ("pattern", "anyOf") and list(error.absolute_path)[-2:-1] == ["lint"]:
+        rule = error.absolute_path[-1]
+        if isinstance(error.instance, dict) and error.instance:  # a field's reason blank, or not text
+            return [
+                Problem(at.at(str(field)), f"a lint mark needs its reason: why does '{rule}' not apply at '{field}'?")
+                for field, reason in error.instance.items()
+                if not isinstance(reason, str) or not reason.strip()
+            ]
+        if isinstance(error.instance, dict):  # `{}`: no field named
+            return [Problem(at, f'a lint mark of fields names at least one: `{rule}: {{partOf: "why …"}}`')]
+        if not isinstance(error.instance, str) or error.instance.strip():  # (else blank: "needs its reason")
+            return [Problem(at, f'a lint mark is its reason, or the fields it excuses with theirs: `{rule}: "why …"`')]
+        return [Problem(at, f"a lint mark needs its reason: why does '{rule}' not apply here?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
@@ -1037,12 +1048,19 @@ def _no_speaker(item: dict[str, Any], where: Where) -> list[Problem]:
     return problems
 
 
-def _lint(raw: Any) -> tuple[tuple[str, str], ...]:
-    """`lint: {rule: reason}` as (rule, reason) pairs; a reason that is not text, or empty, is left out (the
-    schema reports it): a mark without a reason spares nothing."""
+def _lint(raw: Any) -> tuple[tuple[str, str, str], ...]:
+    """`lint: {rule: reason}` and `lint: {rule: {field: reason}}` as (rule, reason, field) triples, the field ""
+    for a mark of the whole record; a reason that is not text, or empty, is left out (the schema reports it): a
+    mark without a reason spares nothing."""
     if not isinstance(raw, dict):
         return ()
-    return tuple((sys.intern(str(rule)), reason) for rule, reason in raw.items() if isinstance(reason, str) and reason)
+    marks = []
+    for rule, value in raw.items():
+        pairs = value.items() if isinstance(value, dict) else (("", value),)
+        marks += [
+            (sys.intern(str(rule)), reason, str(field)) for field, reason in pairs if isinstance(reason, str) and reason
+        ]
+    return tuple(marks)
 
 
 def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -160,9 +160,17 @@ ENTITY_LINT_RULES = ("place-not-located", "actor-without-affiliation")
 
 
 def _lint(rules: tuple[str, ...]) -> dict[str, Any]:
-    """`lint: {rule: reason}`: the `kg lint` rules a record is spared, each with the reason (required)."""
+    """`lint: {rule: reason}`: the `kg lint` rules a record is spared, each with the reason (required), for the one
+    field it finds something at; or `lint: {rule: {field: reason, …}}`, for each field named."""
     reason = {**_TEXT, "description": "why the rule does not apply here (a pronoun, a continent…)"}
-    return {"type": "object", "additionalProperties": False, "properties": dict.fromkeys(rules, reason)}
+    fields = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": reason,
+        "description": "each field the rule finds something at (a role, subject, object…), and why it does not apply",
+    }
+    mark = {"anyOf": [reason, fields]}
+    return {"type": "object", "additionalProperties": False, "properties": dict.fromkeys(rules, mark)}
 
 
 _BOOLEAN = {"type": "boolean"}
