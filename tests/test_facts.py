@@ -1142,3 +1142,18 @@ def test_audit_s23_dates_links_and_offices_as_printed(store: ox.Store) -> None:
     assert evidence_articles(store, "kgc:russia-seeks-to-retain-tartus") == {A003, A004}
     # every article says in its own voice that the new government governs, not only Abu Qasra
     assert evidence_articles(store, "kgc:syrian-transitional-government-governs-syria") == {A000, A001, A002}
+
+
+def test_a_quote_at_the_start_of_its_text_has_no_prefix_and_every_other_one_has_both(store: ox.Store) -> None:
+    """An empty `oa:prefix ""` was written for a quote opening its text: nothing is there to select by."""
+    rows = select(
+        store,
+        """SELECT ?start ?prefix ?suffix WHERE {
+             ?target oa:hasSelector ?quote, ?position .
+             ?quote oa:exact ?exact . OPTIONAL { ?quote oa:prefix ?prefix } OPTIONAL { ?quote oa:suffix ?suffix }
+             ?position oa:start ?start .
+           }""",
+    )
+    assert rows and all((prefix is None) == (start == "0") for start, prefix, _ in rows)
+    assert any(prefix is None for _, prefix, _ in rows)  # the extradition demand's Reuters account opens its text
+    assert all(suffix for _, _, suffix in rows)  # no quote of the corpus ends its text

@@ -526,12 +526,13 @@ class TurtleWriter:
             out.append(f"{quote} a oa:TextQuoteSelector ;\n    oa:exact {exact} .\n")
         else:
             end = start + len(item.quote)
-            before, after = string(text[max(0, start - QUOTE_CONTEXT) : start]), string(text[end : end + QUOTE_CONTEXT])
+            # no oa:prefix at the text's start, no oa:suffix at its end: nothing is there (an empty one was written)
+            before = f" ;\n    oa:prefix {string(text[max(0, start - QUOTE_CONTEXT) : start])}" if start else ""
+            after = f" ;\n    oa:suffix {string(text[end : end + QUOTE_CONTEXT])}" if end < len(text) else ""
             out.append(
                 f"{target} a oa:SpecificResource ;\n    oa:hasSource {source} ;\n"
                 f"    oa:hasSelector {quote}, {position} .\n"
-                f"{quote} a oa:TextQuoteSelector ;\n    oa:exact {exact} ;\n"
-                f"    oa:prefix {before} ;\n    oa:suffix {after} .\n"
+                f"{quote} a oa:TextQuoteSelector ;\n    oa:exact {exact}{before}{after} .\n"
                 f"{position} a oa:TextPositionSelector ;\n    oa:start {start} ;\n    oa:end {end} .\n"
             )
         out += steps
