@@ -303,11 +303,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print("kg diff: give at most two revisions or export files (OLD [NEW])", file=sys.stderr)
         return 2
     old, new = (*args.versions, None)[:2] if args.versions else ("HEAD", None)
-    try:
-        changes = compare(digest_of(old, args.sources, args.ontology), digest_of(new, args.sources, args.ontology))
-    except DiffError as error:
-        print(f"kg diff: {error}", file=sys.stderr)
-        return 2
+    digests = []
+    for version in (old, new):
+        try:
+            digests.append(digest_of(version, args.sources, args.ontology))
+        except DiffError as error:
+            print(f"kg diff: {error}", file=sys.stderr)
+            return 2
+        except ValidationFailed as failure:  # its errors, then what they stopped (the errors alone read as a lint)
+            _report(failure.problems)
+            side = f"the sources in {args.sources}/" if version is None else f"the sources at {escaped(version)}"
+            print(f"kg diff: {side} do not validate: nothing was compared", file=sys.stderr)
+            return 1
+    changes = compare(*digests)
     _print_output(render(changes, args.format), args.format)
     return 1 if args.exit_code and changes else 0
 

@@ -398,13 +398,34 @@ def test_the_timeline_places_a_month_before_the_days_inside_it_and_after_earlier
         ("2025-01", "month", "2025-01-01 … 2025-01-31"),
         ("2025-01-28 (year inferred)", "day", "2025-01-28"),
     ]
-    assert rows[2]["sources"] == "mini-article (via reuters, syrian-source)"
+    assert rows[2]["sources"] == "mini-article (via reuters → syrian-source)"
 
 
 def test_the_timeline_says_how_firmly_each_entry_is_said(mini: Path) -> None:
     """A hedged plan ("talks would resume in April") was listed as if it had happened."""
     rows = timeline_rows(mini, ("in-january", "2025-01", "hedged"))
     assert [(r["id"], r["modality"]) for r in rows] == [("in-january", "hedged"), ("extradition-demand", "reported")]
+
+
+def test_the_timeline_keeps_a_denial_apart_from_what_it_denies(mini: Path) -> None:
+    """A claim one source asserts and another denies was listed "asserted", its chains merged into one list of
+    sources ("via mikhail-bogdanov, al-watan, syrian-presidency-source"): the denier read as a supporter."""
+    facts = mini / "facts" / "mini.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8")
+        + "  - id: tartus-operated\n    subject: russia\n    predicate: operates\n    object: tartus-naval-base\n"
+        "    date: 2025-01\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
+        "      - quote: Syria demanded Assad’s extradition\n        via: [reuters, syrian-source]\n"
+        "        modality: denied\n",
+        encoding="utf-8",
+    )
+    project = load_project(mini, ONTOLOGY)
+    rows = list(csv.DictReader(io.StringIO(render_timeline(timeline(View(project.model, project.ontology)), "csv"))))
+    row = next(r for r in rows if r["id"] == "tartus-operated")
+    assert (row["modality"], row["sources"]) == (
+        "asserted, denied",
+        "mini-article (own voice: asserted | via reuters → syrian-source: denied)",
+    )
 
 
 def test_the_conflicts_of_the_real_corpus_are_pinned(capsys: pytest.CaptureFixture[str]) -> None:

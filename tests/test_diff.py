@@ -250,6 +250,20 @@ def test_a_revision_that_does_not_validate_is_located_at_that_revision(
     error = capsys.readouterr().err
     assert error.startswith(f"HEAD:sources/{FACTS}:"), error
     assert "locatedInn" in error
+    assert error.endswith("kg diff: the sources at HEAD do not validate: nothing was compared\n"), error
+
+
+def test_a_working_tree_that_does_not_validate_says_that_nothing_was_compared(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its errors alone read as `kg validate`'s, with no word that the diff did not run."""
+    facts = repository / "sources" / FACTS
+    facts.write_text(facts.read_text(encoding="utf-8").replace("predicate: locatedIn", "predicate: locatedInn", 1))
+    assert main(kg_diff(repository)) == 1
+    error = capsys.readouterr().err
+    assert "locatedInn" in error
+    said = f"kg diff: the sources in {repository / 'sources'}/ do not validate: nothing was compared\n"
+    assert error.endswith(f"1 error\n{said}"), error
 
 
 def test_a_revision_holding_a_link_out_of_the_sources_is_refused_as_in_the_working_tree(

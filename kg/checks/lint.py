@@ -91,35 +91,24 @@ def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]], cho
     for rule, reason, field in target.lint:
         marks.setdefault(rule, {})[field] = reason
     for rule, findings in found.items():
-        marked = marks.get(rule)
-        if marked is None:
+        marked = marks.get(rule, {})
+        fields = [_field_of(finding, target) for finding in findings]
+        unmarked = set(fields) - set(marked)  # the fields no mark names
+        whole = "" in marked  # a mark of the record: it spares the one field left
+        if whole and len(unmarked) > 1:
             if rule in chosen:
                 problems += findings
-            continue
-        by_field: dict[str, list[Problem]] = {}
-        for finding in findings:
-            by_field.setdefault(_field_of(finding, target), []).append(finding)
-        unused = [field for field in marked if field and field not in by_field]
-        if "" in marked and len(set(by_field) - set(marked)) > 1:
-            if rule in chosen:
-                problems += findings
-                fields = ", ".join(sorted(set(by_field) - set(marked)))
                 message = (
-                    f"[{rule}] a mark excuses the findings at one field, and '{rule}' finds some at {fields}: give "
-                    f'each field its reason (`{rule}: {{field: "why …"}}`), and mend the others'
+                    f"[{rule}] a mark excuses the findings at one field, and '{rule}' finds some at "
+                    f'{", ".join(sorted(unmarked))}: give each field its reason (`{rule}: {{field: "why …"}}`), and '
+                    "mend the others"
                 )
                 problems.append(Problem(target.where.at("lint", rule), message))
             continue
-        if "" in marked and not set(by_field) - set(marked):
-            unused.append("")
-        if rule in chosen:
-            problems += [
-                finding
-                for field, spared in by_field.items()
-                if field not in marked and "" not in marked
-                for finding in spared
-            ]
-        if rule in chosen or UNUSED_MARK in chosen:
+        if rule in chosen and not whole:
+            problems += [finding for finding, field in zip(findings, fields, strict=True) if field in unmarked]
+        unused = [field for field in marked if field not in fields and (field or not unmarked)]
+        if unused and (rule in chosen or UNUSED_MARK in chosen):
             for field in unused:
                 at = target.where.at("lint", rule, field) if field else target.where.at("lint", rule)
                 where = f" at '{field}'" if field else " here"

@@ -33,8 +33,9 @@ class Entry:
     kind: str  # an event's class, or "claim: <relation>"
     id: str
     what: str  # the event's name, or the claim as "subject — relation — object"
-    modality: str  # the firmest of its evidence: a hedged plan ("talks would resume in April") is listed as such
-    sources: str  # the articles quoted, each with the sources it cites: "kp-abu-qasra (via reuters)"
+    modality: str  # its evidence's, the firmest first: a hedged plan ("talks would resume in April") is listed as
+    # such, and a claim one source asserts and another denies as "asserted, denied"
+    sources: str  # the articles quoted, each with the chains it cites: "kp-abu-qasra (via reuters → syrian-source)"
     inferred: bool
 
     def row(self, marked: bool = True) -> tuple[str, ...]:
@@ -107,7 +108,7 @@ def _entry(view: View, record: Record) -> Entry:
         kind=kind,
         id=record.id,
         what=view.title(record.id),
-        modality=view.modality(record.evidence).name,
+        modality=", ".join(_modalities(view, record)),
         sources=_sources(view, record),
         inferred=any(d.inferred for d in dates),
     )
@@ -121,13 +122,29 @@ def _span(record: Record) -> str:
     return start if start == end else f"{start} … {end}"
 
 
+def _modalities(view: View, record: Record) -> list[str]:
+    """The modalities of a record's evidence, each once, the firmest first."""
+    named = {item.modality for item in record.evidence}
+    return [m.name for m in sorted(view.ontology.modalities, key=lambda m: m.rank) if m.name in named]
+
+
 def _sources(view: View, record: Record) -> str:
-    """Each article the record's evidence quotes, with the sources that article cites for it."""
+    """Each article the record's evidence quotes, with each attribution chain it cites ("via reuters →
+    syrian-source", chains apart: "via a | via b", and its own voice, "own voice", beside them), each chain with
+    its modality where the record's evidence has several (a denial is not read as one more supporter)."""
+    mixed = len(_modalities(view, record)) > 1
     cited: dict[str, list[str]] = {}
     for item in record.evidence:
-        via = cited.setdefault(item.article, [])
-        via += [v for v in item.via if v not in via]
-    return "; ".join(article + (f" (via {', '.join(via)})" if via else "") for article, via in sorted(cited.items()))
+        chain = "via " + " → ".join(item.via) if item.via else "own voice"
+        if mixed:
+            chain += f": {item.modality}"
+        chains = cited.setdefault(item.article, [])
+        if chain not in chains:
+            chains.append(chain)
+    return "; ".join(
+        article + (f" ({' | '.join(chains)})" if chains != ["own voice"] else "")
+        for article, chains in sorted(cited.items())
+    )
 
 
 def render_timeline(entries: Sequence[Entry], output_format: str = "table") -> str:
