@@ -312,6 +312,20 @@ def test_search_takes_names_with_or_without_apostrophes_and_words_in_any_order(
     assert first.locator(".name").text_content() == found
 
 
+def test_back_in_a_search_holding_text_enter_picks_and_a_click_shows_the_results_again(real_page: Page) -> None:
+    """The results close when the focus leaves; back in the search, Enter picked nothing and nothing reopened them."""
+    real_page.fill("#search-input", "Tartus naval")
+    expect(real_page.locator("#search-results .result").first).to_be_visible()
+    real_page.locator("#graph canvas").click(position={"x": 5, "y": 5})  # the focus leaves: the results close
+    expect(real_page.locator("#search-results")).to_be_hidden()
+    real_page.click("#search-input")
+    expect(real_page.locator("#search-results .result").first).to_have_text(re.compile("Tartus naval base"))
+    real_page.locator("#graph canvas").click(position={"x": 5, "y": 5})
+    real_page.focus("#search-input")
+    real_page.press("#search-input", "Enter")
+    expect(real_page.locator("#details h2")).to_have_text("Tartus naval base")
+
+
 def test_a_search_for_dashes_alone_matches_nothing(real_page: Page) -> None:
     """A dash is taken for a space in names: a query of a dash alone matched every name holding a space."""
     real_page.fill("#search-input", " \u2013 ")

@@ -986,12 +986,21 @@
         event.preventDefault();
         const question = asked;
         await answered; // typed or pasted just now, the search index may still be loading
-        if (question !== asked || !results.length) return;
+        if (question !== asked) return;
+        if (!results.length && input.value.trim()) { // the results closed (the focus left): ask again
+          results = find(await loadSearch(), input.value);
+          active = 0;
+        }
+        if (!results.length) return;
         await pick(results[active].node);
         byId("details-body").focus(); // the keyboard goes on reading there (Escape closes it)
       } else if (event.key === "Escape") {
         closeResults();
       }
+    });
+    // back in a search that holds text, a click shows its results again (they closed when the focus left)
+    input.addEventListener("click", () => {
+      if (byId("search-results").hidden && input.value.trim()) input.dispatchEvent(new Event("input"));
     });
   }
 
