@@ -85,6 +85,7 @@ _MONTHS |= {name.casefold(): number for number, name in enumerate(calendar.month
 _WRITTEN_DATES = (  # (pattern, its groups' order): only what can be read one way
     (re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?"), ("year", "month", "day")),  # 2025-3-10, 2025/03/10
     (re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})"), ("day", "month", "year")),  # 28/01/2025, when day > 12
+    (re.compile(r"(\d{1,2})[./-](\d{4})"), ("month", "year")),  # 06/2025
     (re.compile(r"([a-z]+)\.? (\d{4})", re.IGNORECASE), ("month", "year")),  # March 2025
     (re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})", re.IGNORECASE), ("month", "day", "year")),  # March 10, 2025
     (re.compile(r"(\d{1,2}) ([a-z]+)\.?,? (\d{4})", re.IGNORECASE), ("day", "month", "year")),  # 10 March 2025
@@ -93,7 +94,8 @@ _WRITTEN_DATES = (  # (pattern, its groups' order): only what can be read one wa
 
 def _meant_date(raw: str) -> str | None:
     """The date `raw` means as the builder writes it, where only one reading is possible: '2025-3-10' is
-    '2025-03-10', 'March 2025' '2025-03', '28/01/2025' '2025-01-28' (but '01/02/2025' may be either)."""
+    '2025-03-10', 'March 2025' and '06/2025' '2025-03' and '2025-06', '28/01/2025' '2025-01-28' (but '01/02/2025' may
+    be either)."""
     for pattern, order in _WRITTEN_DATES:
         if not (found := pattern.fullmatch(raw.strip())):
             continue

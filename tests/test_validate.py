@@ -833,6 +833,13 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             "mini.yaml:15:11: malformed date 'January 28, 2025': use YYYY, YYYY-MM or YYYY-MM-DD at the precision "
             "printed — did you mean '2025-01-28'?",
         ),
+        (
+            FACTS,
+            "value: 2025-01-28",
+            "value: 01/2025",
+            "mini.yaml:15:11: malformed date '01/2025': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed — "
+            "did you mean '2025-01'?",
+        ),
         (  # the 1st of February or January the 2nd: nothing offered
             FACTS,
             "value: 2025-01-28",
