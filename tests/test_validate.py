@@ -840,6 +840,14 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             "mini.yaml:15:11: malformed date '01/2025': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed — "
             "did you mean '2025-01'?",
         ),
+        (  # a passage cited and ignored: its `ignore:` entry left from before it was cited
+            ARTICLE,
+            "    reason: newsletter plea\n",
+            "    reason: newsletter plea\n  - quote: Russia operates the Tartus naval base\n"
+            "    reason: not yet cited\n",
+            "mini-article.yaml:13:12: ignored passage is cited as evidence too (by "
+            "'russia.operates.tartus-naval-base'): take it out of `ignore:` (a passage is cited or ignored, not both)",
+        ),
         (  # the 1st of February or January the 2nd: nothing offered
             FACTS,
             "value: 2025-01-28",

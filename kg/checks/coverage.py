@@ -313,6 +313,22 @@ def _metadata_printed(article: Article) -> bool:
     return all(value in article.text for _, value in printed_metadata(article))
 
 
+def _ignored_and_cited(article: Article, cited_by: list[str | None]) -> list[Problem]:
+    """An ignored passage that evidence quotes wherever it occurs: a sentence is cited or ignored, not both (a
+    passage ignored before it was cited stayed in `ignore:`, its reason then wrong, and nothing said so)."""
+    problems = []
+    quotes = [item.quote for item in article.ignore]
+    for item, found in zip(article.ignore, all_occurrences(article.text, quotes), strict=True):
+        owners = [next((o for o in cited_by[start:end] if o is not None), None) for start, end in found]
+        if found and all(owners):
+            message = (
+                f"ignored passage is cited as evidence too (by '{owners[0]}'): take it out of `ignore:` (a passage is "
+                "cited or ignored, not both)"
+            )
+            problems.append(Problem(item.where.at("quote"), message))
+    return problems
+
+
 def coverage_problems(
     model: Model,
     uncovered: frozenset[Path] = frozenset(),
@@ -341,6 +357,7 @@ def coverage_problems(
         cited_by, all_found = _cited_by(article, model, quotes.get(article_id, []))
         if not all_found:
             continue
+        problems += _ignored_and_cited(article, cited_by)
         accounted = _account(article, model, cited_by, ignored)
         where_ignored = f"{article.where.file.parent.name}/{article.where.file.name}"  # not the facts file's twin
         for item in accounted:
