@@ -81,6 +81,12 @@ def article_yaml(**fields: str) -> str:
     return "".join(f"{key}: {value}\n" for key, value in lines.items() if value is not None)
 
 
+def evidence_via(chain: str) -> str:
+    """`facts_yaml()` with the event's evidence citing the attribution chain `chain` (`[reuters]`)."""
+    quoted = f'      - quote: "{QUOTE}"\n'
+    return facts_yaml().replace(f"{quoted}claims:", f"{quoted}        via: {chain}\nclaims:")
+
+
 def facts_yaml(claim: str = "", event: str = "", entity: str = "", top: str = "") -> str:
     """A valid facts file about the real article, with lines added to its claim, event or entity."""
     return f"""article: {ARTICLE}
@@ -610,36 +616,21 @@ CASES: tuple[Case, ...] = (
          (r"unknown article 'kp-abu-qasra-russian-base' \(2 evidence items name it in this file\) — did you "
           r"mean 'kp-abu-qasra-russian-bases'\?",), places=FACT_PLACES),
     Case("via names a claim (it said: unknown entity, did you mean the event)", "evidence",
-         per_place(facts_yaml().replace(
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
-             '        via: [test-claim]\nclaims:'), None),
+         per_place(evidence_via("[test-claim]"), None),
          (r"x.yaml:\d+:15: 'test-claim' is a claim: name an entity or an event",), places=FACT_PLACES),
     Case("via names an article (it said: unknown entity, did you mean the nearest id)", "evidence",
-         per_place(facts_yaml().replace(
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
-             f'        via: [{ARTICLE}]\nclaims:'), None),
+         per_place(evidence_via(f"[{ARTICLE}]"), None),
          (rf"x.yaml:\d+:15: '{ARTICLE}' is an article: name an entity or an event \(its outlet\?\)",),
          places=FACT_PLACES),
     Case("an attribution chain that comes back to its first source", "evidence",
-         per_place(facts_yaml(claim="").replace(
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
-             '        via: [russia, test-person, russia]\nclaims:'), None),
+         per_place(evidence_via("[russia, test-person, russia]"), None),
          (r"x.yaml:\d+:36: 'russia' is in the attribution chain already",), places=FACT_PLACES),
     Case("an attribution chain that starts with the article's outlet (TASS → TASS → Bogdanov)", "evidence",
-         per_place(facts_yaml(claim="").replace(
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
-             '        via: [kyiv-post, test-person]\nclaims:'), None),
+         per_place(evidence_via("[kyiv-post, test-person]"), None),
          (r"x.yaml:\d+:15: 'kyiv-post' is the article's outlet: 'via' is the attribution chain after it",),
          places=FACT_PLACES),
     Case("an attribution chain that comes back to the article's outlet", "evidence",
-         per_place(facts_yaml(claim="").replace(
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\nclaims:',
-             '      - quote: "Abu Qasra responded when asked whether Russian bases would remain"\n'
-             '        via: [test-person, kyiv-post]\nclaims:'), None),
+         per_place(evidence_via("[test-person, kyiv-post]"), None),
          (r"x.yaml:\d+:28: 'kyiv-post' is the article's outlet, which the attribution chain starts from",),
          places=FACT_PLACES),
     Case("one passage quoted twice for one record, asserted and hedged", "evidence",
