@@ -381,6 +381,16 @@ def test_a_mark_that_spares_nothing_is_reported(mini: Path) -> None:
             "    lint: {ungrounded: {recipient: ' '}}\n    roles:\n",
             "mini.yaml:16:36: a lint mark needs its reason: why does 'ungrounded' not apply at 'recipient'?",
         ),
+        (  # a character no one sees, in a mark of fields as in a mark of the record
+            "    roles:\n",
+            '    lint: {ungrounded: {recipient: "a\\u200breason"}}\n    roles:\n',
+            "mini.yaml:16:36: 'a\\u200breason' holds an invisible U+200B (ZERO WIDTH SPACE) after 'a': delete it",
+        ),
+        (
+            "    roles:\n",
+            '    lint: {ungrounded: "a\\u200breason"}\n    roles:\n',
+            "mini.yaml:16:24: 'a\\u200breason' holds an invisible U+200B (ZERO WIDTH SPACE) after 'a': delete it",
+        ),
         (
             "    roles:\n",
             "    lint: {ungrouned: a pronoun}\n    roles:\n",

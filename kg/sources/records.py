@@ -532,6 +532,7 @@ _ONE_LINE = "must be one line: write it on one line (a `|` or `>` block ends it 
 def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Problem]:
     """Turn a JSON Schema error into curator-facing messages at the offending key or value."""
     at = where.at(*error.absolute_path)
+    path = [str(part) for part in error.absolute_path]
     schema = error.schema if isinstance(error.schema, dict) else {}
     keyword = error.validator
     if str(schema.get("description", "")).startswith("a date"):
@@ -577,19 +578,17 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
     if keyword == "pattern" and schema.get("pattern") == VISIBLE_PATTERN:
         named = "name " if _field(error.absolute_path) in ("name", "aliases") else ""
         return [Problem(at, f"{named}{_short(error.instance)} {invisible_problem(str(error.instance))}")]
-    if keyword in ("pattern", "anyOf") and list(error.absolute_path)[-2:-1] == ["lint"]:
-        rule = error.absolute_path[-1]
-        if isinstance(error.instance, dict) and error.instance:  # a field's reason blank, or not text
-            return [
-                Problem(at.at(str(field)), f"a lint mark needs its reason: why does '{rule}' not apply at '{field}'?")
-                for field, reason in error.instance.items()
-                if not isinstance(reason, str) or not reason.strip()
-            ]
-        if isinstance(error.instance, dict):  # `{}`: no field named
-            return [Problem(at, f'a lint mark of fields names at least one: `{rule}: {{partOf: "why …"}}`')]
-        if not isinstance(error.instance, str) or error.instance.strip():  # (else blank: "needs its reason")
-            return [Problem(at, f'a lint mark is its reason, or the fields it excuses with theirs: `{rule}: "why …"`')]
-        return [Problem(at, f"a lint mark needs its reason: why does '{rule}' not apply here?")]
+    if keyword == "anyOf" and path[-2:-1] == ["lint"]:  # a mark: its reason, or its fields' reasons
+        inner = [e for e in error.context or () if e.validator != "type"]  # what the form of its own type lacks
+        if inner:
+            return [problem for e in inner for problem in _schema_problems(e, where)]
+        return [Problem(at, f'a lint mark is its reason, or the fields it excuses with theirs: `{path[-1]}: "why …"`')]
+    if keyword == "minProperties" and path[-2:-1] == ["lint"]:
+        return [Problem(at, f'a lint mark of fields names at least one: `{path[-1]}: {{partOf: "why …"}}`')]
+    if keyword == "pattern" and path[-2:-1] == ["lint"]:
+        return [Problem(at, f"a lint mark needs its reason: why does '{path[-1]}' not apply here?")]
+    if keyword == "pattern" and path[-3:-2] == ["lint"]:
+        return [Problem(at, f"a lint mark needs its reason: why does '{path[-2]}' not apply at '{path[-1]}'?")]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:
