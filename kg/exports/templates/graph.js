@@ -895,10 +895,9 @@
 
   /* ------------------------------------------------------------------ search */
 
-  /* Case, accents and the kind of quote mark aside, and a dash or hyphen of any kind, or any run of spaces, as
-     one space: "al Sharaa" and "al\u2011Sharaa" (a non-breaking hyphen) find al-Sharaa. */
-  /* A name or a query as search compares them: accents, case and apostrophes aside (al-Shar'a, al-Sharʿa and
-     al-Sharaa are one; Hay'at is Hayat), any dash or run of spaces one space. */
+  /* A name or a query as search compares them: case, accents and apostrophes aside (al-Shar'a, al-Sharʿa and
+     al-Sharaa are one; Hay'at is Hayat), and a dash or hyphen of any kind, or any run of spaces, as one space
+     ("al Sharaa" and "al\u2011Sharaa", a non-breaking hyphen, find al-Sharaa). */
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['\u2018\u2019\u02bc\u02be\u02bf`´]/g, "")
       .replace(/[-\u2010-\u2015\u2212\s]+/g, " ").toLowerCase();
