@@ -100,6 +100,7 @@ def _placed(record: Record) -> tuple[dt.date, int]:
 
 def _entry(view: View, record: Record) -> Entry:
     dates = [d for d in (record.date, record.start, record.end) if d is not None]
+    modalities = _modalities(view, record)
     kind = f"claim: {view.ontology.label(record.predicate)}" if isinstance(record, Claim) else record.type
     return Entry(
         date=date_text(record) or "",
@@ -108,8 +109,8 @@ def _entry(view: View, record: Record) -> Entry:
         kind=kind,
         id=record.id,
         what=view.title(record.id),
-        modality=", ".join(_modalities(view, record)),
-        sources=_sources(view, record),
+        modality=", ".join(modalities),
+        sources=_sources(record, mixed=len(modalities) > 1),
         inferred=any(d.inferred for d in dates),
     )
 
@@ -128,11 +129,10 @@ def _modalities(view: View, record: Record) -> list[str]:
     return [m.name for m in sorted(view.ontology.modalities, key=lambda m: m.rank) if m.name in named]
 
 
-def _sources(view: View, record: Record) -> str:
+def _sources(record: Record, mixed: bool) -> str:
     """Each article the record's evidence quotes, with each attribution chain it cites ("via reuters →
     syrian-source", chains apart: "via a | via b", and its own voice, "own voice", beside them), each chain with
-    its modality where the record's evidence has several (a denial is not read as one more supporter)."""
-    mixed = len(_modalities(view, record)) > 1
+    its modality where the record's evidence has several, `mixed` (a denial is not read as one more supporter)."""
     cited: dict[str, list[str]] = {}
     for item in record.evidence:
         chain = "via " + " → ".join(item.via) if item.via else "own voice"
