@@ -158,7 +158,7 @@ def test_the_keys_of_todays_names_are_kept_and_a_name_that_clashes_with_a_kept_o
     edit(entities, "aliases: [Abu Qasra]", "aliases: [Abu Qasra, Bashar al Assad]")
     found = build(project)
     assert found == fresh_problems(project)
-    assert any("name 'Bashar al Assad' of 'murhaf-abu-qasra' is already a name of" in p.message for p in found)
+    assert any("alias 'Bashar al Assad' of 'murhaf-abu-qasra' is already the name of" in p.message for p in found)
     edit(entities, "aliases: [Abu Qasra, Bashar al Assad]", "aliases: [Abu Qasra]")
     # (the sources are those of the last build that succeeded again: nothing to build)
     edit(project / "sources" / "facts" / "kp-abu-qasra-russian-bases.yaml", "modality: reported", "modality: hedged")
@@ -191,7 +191,7 @@ def test_the_names_check_is_skipped_while_the_names_are_those_of_a_clean_build(
     found = build(project)
     assert len(checked) == 1
     assert found == fresh_problems(project)  # (a check that keeps nothing checks the names too)
-    assert any("name 'Bashar al Assad' of 'murhaf-abu-qasra' is already a name of" in p.message for p in found)
+    assert any("alias 'Bashar al Assad' of 'murhaf-abu-qasra' is already the name of" in p.message for p in found)
     edit(entities, "aliases: [Abu Qasra, Bashar al Assad]", "aliases: [Abu Qasra]")
     edit(facts, "modality: hedged", "modality: reported")
     checked.clear()

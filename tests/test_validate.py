@@ -281,13 +281,20 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             FACTS,
             "aliases: [Tartus]",
             "aliases: [Russia]",
-            "mini.yaml:10:84: name 'Russia' of 'tartus-naval-base' is already a name of 'russia'",
+            "mini.yaml:10:84: alias 'Russia' of 'tartus-naval-base' is already the name of 'russia'",
         ),
         (  # the same name for a reader, spelled otherwise: the message shows the other spelling
             FACTS,
             "aliases: [Tartus]",
             "aliases: [Rússia]",
-            "mini.yaml:10:84: name 'Rússia' of 'tartus-naval-base' is already a name of 'russia' (as 'Russia')",
+            "mini.yaml:10:84: alias 'Rússia' of 'tartus-naval-base' is already the name of 'russia' (as 'Russia')",
+        ),
+        (  # an alias that is the name of an entity defined after it: reported at the alias, not at the name
+            FACTS,
+            "aliases: [Assad]",
+            "aliases: [Assad, Tartus Naval Base]",
+            "mini.yaml:9:81: alias 'Tartus Naval Base' of 'bashar-al-assad' is already the name of "
+            "'tartus-naval-base' (as 'Tartus naval base')",
         ),
         (  # a role that takes events only: an unknown event, not an unknown entity
             FACTS,

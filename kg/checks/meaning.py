@@ -279,13 +279,14 @@ class _Checker:
 
     def check_names(self) -> None:
         """Every name variant must resolve to one node, or search, linking and mentions become ambiguous: two
-        names are one when a reader would take them for one (kg.checks.names)."""
-        owner: dict[str, tuple[str, Where, str]] = {}
+        names are one when a reader would take them for one (kg.checks.names).  A node's name that is another's
+        alias is reported at the alias: the name says what the node is, the alias is the likelier slip."""
+        owner: dict[str, tuple[str, Where, str, bool]] = {}  # name key → node id, where, name as written, alias?
         keys = self.name_keys
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
+                where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
                 if (long := too_long(name)) is not None:
-                    where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
                     self.error(
                         where,
                         f"name '{long[0]}' of '{node.id}' has {long[1]:,} words: a name has {MAX_NAME_WORDS} at most"
@@ -294,19 +295,12 @@ class _Checker:
                 key = keys.get(name)
                 if key is None:
                     key = keys[name] = name_key(name)
-                if key in owner and owner[key][0] != node.id:
-                    where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
-                    spelled = "" if owner[key][2] == name else f" (as '{owner[key][2]}')"
-                    self.problems.append(
-                        Problem(
-                            where,
-                            f"name '{name}' of '{node.id}' is already a name of '{owner[key][0]}'{spelled}: "
-                            "a name variant must resolve to one entity",
-                            related=owner[key][1],
-                        )
-                    )
-                else:
-                    owner.setdefault(key, (node.id, node.where, name))
+                mine = (node.id, where, name, index > 0)
+                if key not in owner:
+                    owner[key] = mine
+                elif owner[key][0] != node.id:
+                    first, later = (mine, owner[key]) if owner[key][3] and index == 0 else (owner[key], mine)
+                    self.problems.append(_name_taken(later, first))
 
     # ------------------------------------------------------------------ events and claims
 
@@ -628,3 +622,15 @@ def find_cycles(links: dict[str, list[str]]) -> list[list[str]]:
 def _a(class_name: str) -> str:
     """'a Person', 'an Agent': class names in messages read as English."""
     return f"{'an' if class_name[:1].upper() in 'AEIOU' else 'a'} {class_name}"
+
+
+def _name_taken(later: tuple[str, Where, str, bool], first: tuple[str, Where, str, bool]) -> Problem:
+    """The problem of a name variant (`later`) that another node's (`first`) already is, located at `later`."""
+    node, where, name, alias = later
+    spelled = "" if first[2] == name else f" (as '{first[2]}')"
+    return Problem(
+        where,
+        f"{'alias' if alias else 'name'} '{name}' of '{node}' is already {'an alias' if first[3] else 'the name'} of "
+        f"'{first[0]}'{spelled}: a name variant must resolve to one entity",
+        related=first[1],
+    )
