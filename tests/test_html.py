@@ -413,6 +413,40 @@ def test_the_relation_filter_hides_and_shows_one_relations_links(real_page: Page
     assert real_page.evaluate("location.hash") == ""
 
 
+def test_the_modality_filter_keeps_links_with_evidence_of_a_modality(
+    real_page: Page, real_graph: nx.MultiDiGraph, project: Project, built: Path, open_page: Opener
+) -> None:
+    """"What is only speculation?": the analyst keeps the hedged links; a claim both asserted and hedged is
+    hedged too, and stays with either."""
+    modalities = {
+        record.id: {item.modality for item in record.evidence}
+        for record in [*project.model.claims.values(), *project.model.events.values()]
+    }
+    of_edges = [modalities[data.get("claim") or data["event"]] for _, _, data in real_graph.edges(data=True)]
+    hedged = sum("hedged" in found for found in of_edges)
+    mixed = sum("hedged" in found and len(found) > 1 for found in of_edges)
+    assert hedged > mixed > 0  # hedged alone, and beside a firmer modality
+    listed = real_page.evaluate("window.kg.data.modalities.map((m) => [m.name, m.count])")
+    assert [name for name, _ in listed] == ["asserted", "reported", "hedged", "denied"]  # the firmest first
+    assert dict(listed) == {name: sum(name in found for found in of_edges) for name, _ in listed}
+    total_nodes, total_edges = shown_counts(real_page)
+    real_page.click("#modalities-none")
+    assert shown_counts(real_page) == (total_nodes, 0)
+    real_page.locator('#modalities input[data-modality="hedged"]').check()
+    assert shown_counts(real_page) == (total_nodes, hedged)
+    assert real_page.evaluate("location.hash") == "#modalities=hedged"
+    real_page.locator('#modalities input[data-modality="denied"]').check()
+    assert shown_counts(real_page)[1] == sum(bool(found & {"hedged", "denied"}) for found in of_edges) > hedged
+    real_page.click("#modalities-all")
+    assert shown_counts(real_page) == (total_nodes, total_edges)
+    assert real_page.evaluate("location.hash") == ""
+    linked = open_page(built / "graph.html", "#modalities=-asserted,-reported")  # a view shared as a link
+    assert shown_counts(linked)[1] == sum(bool(found & {"hedged", "denied"}) for found in of_edges)
+    assert linked.locator("#modalities input:checked").count() == 2
+    meaning = real_page.locator('#modalities input[data-modality="reported"]').get_attribute("aria-description")
+    assert meaning and meaning.startswith("Presented as hearsay")  # the ontology's word for it
+
+
 def test_a_link_naming_relations_shows_their_links_only(built: Path, open_page: Opener, project: Project) -> None:
     graph = to_network(project.model, project.ontology)
     by_relation = Counter(relation for _, _, relation in graph.edges(data="relation"))

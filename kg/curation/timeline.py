@@ -100,7 +100,7 @@ def _placed(record: Record) -> tuple[dt.date, int]:
 
 def _entry(view: View, record: Record) -> Entry:
     dates = [d for d in (record.date, record.start, record.end) if d is not None]
-    modalities = _modalities(view, record)
+    modalities = view.modalities(record.evidence)
     kind = f"claim: {view.ontology.label(record.predicate)}" if isinstance(record, Claim) else record.type
     return Entry(
         date=date_text(record) or "",
@@ -121,12 +121,6 @@ def _span(record: Record) -> str:
     start = first.isoformat() if first else "(open)"
     end = last.isoformat() if last else "(open)"
     return start if start == end else f"{start} … {end}"
-
-
-def _modalities(view: View, record: Record) -> list[str]:
-    """The modalities of a record's evidence, each once, the firmest first."""
-    named = {item.modality for item in record.evidence}
-    return [m.name for m in sorted(view.ontology.modalities, key=lambda m: m.rank) if m.name in named]
 
 
 def _sources(record: Record, mixed: bool) -> str:

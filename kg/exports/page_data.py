@@ -33,13 +33,13 @@ from kg.checks.kept import accounting_stamp
 from kg.exports.manifest import file_stamp
 from kg.exports.page_json import script_bytes, shard_file
 from kg.exports.page_layout import node_positions
-from kg.exports.page_records import RowMaker
+from kg.exports.page_records import Look, RowMaker
 from kg.exports.page_style import (
     BIG_GRAPH,
     class_group,
     class_style,
-    edge_legend,
     edge_look,
+    edge_style,
     node_box,
     node_label,
     node_size,
@@ -227,7 +227,9 @@ class _Builder:
         rows = RowMaker(view, self.article_index, self.relation_label, packed, self.names).rows(self.groups)
         self.looks: list[Json] = []
         self.look_text: list[str] = []
-        look_index: dict[tuple[str, bool], int] = {}
+        self.look_modalities: list[list[int]] = []  # each look's modalities, by their place in the ontology's
+        modality_index = {m.name: index for index, m in enumerate(self.ontology.modalities)}
+        look_index: dict[Look, int] = {}
         for key in rows.looks:
             if key not in look_index:
                 look_index[key] = len(self.looks)
@@ -235,6 +237,7 @@ class _Builder:
                 assert modality is not None, "a record's modality is one the ontology ranks"
                 self.looks.append(edge_look(modality, key[1]))
                 self.look_text.append(key[0] + (" · conflicting" if key[1] else ""))
+                self.look_modalities.append([modality_index[name] for name in key[2]])
         self.record_look = [look_index[key] for key in rows.looks]
         self.record_modality = [key[0] for key in rows.looks]
         self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
@@ -346,6 +349,16 @@ class _Builder:
         counts = Counter(edge[8] for edge in self.edges)
         names = {label: name for name, label in self.relation_label.items()}
         return [{"name": names.get(label, label), "label": label, "count": counts[label]} for label in sorted(counts)]
+
+    def modalities(self) -> list[Json]:
+        """The ontology's modalities, firmest first (`name`, what it means, how its links are drawn, how many
+        links have evidence of it): the page's modality filter, which shows a link while any of its evidence has
+        a modality shown (a claim both asserted and denied stays with either)."""
+        counts = Counter(m for edge in self.edges for m in self.look_modalities[edge[3]])
+        return [
+            {"name": m.name, "comment": m.comment, "count": counts[index], **edge_style(m, conflict=False)}
+            for index, m in enumerate(self.ontology.modalities)
+        ]
 
     # ------------------------------------------------------------------ nodes
 
@@ -878,7 +891,9 @@ def _inline(builder: _Builder) -> Json:
             }
             for a in builder.model.articles.values()
         ],
-        "edgeStyles": edge_legend(builder.ontology),
+        "conflictStyle": edge_style(builder.ontology.modalities[0], conflict=True),
+        "modalities": builder.modalities(),
+        "lookModalities": builder.look_modalities,
         "relations": builder.relations(),
         "stops": story_dates(dates),
         "background": dates[0] if dates else None,

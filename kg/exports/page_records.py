@@ -1,6 +1,7 @@
 """What the page shows of each claim and event, made one source file at a time and kept between builds.
 
-For every record: the look of its links (modality, and whether anything conflicts with it), its first and
+For every record: the look of its links (modality, whether anything conflicts with it, and every modality of its
+evidence, which the page's modality filter reads), its first and
 last day, its date as curated, the articles it cites (by number), and its entry in a `records` shard as
 JSON.  That is most of the page's work on a large corpus (1.3 s of 4.9 at 100,000 facts), and a one-file
 edit changes it for one file's records only.
@@ -28,6 +29,10 @@ from kg.model import Claim, Evidence, SourceRecords
 from kg.reads import Read, ReadValues, read_now
 from kg.shelf import Packed, keepable
 
+Look = tuple[str, bool, tuple[str, ...]]
+"""How a record's links are drawn and filtered: its modality (the firmest), whether anything conflicts with it,
+and every modality of its evidence, the firmest first."""
+
 KINDS = ("name", "title", "conflicts", "article", "outlet")
 """What a file's rows read of other files: a node's name, a (conflicting) record's title, the records that
 conflict with a record, an article's number and its outlet."""
@@ -38,7 +43,7 @@ class RecordRows:
     """The rows of some records, in order; `entries`: each one's JSON as a shard holds it (escaped, UTF-8: a
     shard joins them)."""
 
-    looks: list[tuple[str, bool]] = field(default_factory=list)  # (modality, conflicting)
+    looks: list[Look] = field(default_factory=list)
     since: list[str | None] = field(default_factory=list)
     until: list[str | None] = field(default_factory=list)
     dates: list[str | None] = field(default_factory=list)
@@ -187,7 +192,7 @@ class RowMaker:
         reads, view, shared = self.reads, self.view, self.shared
         modality = view.modality(record.evidence)
         conflicts = reads.conflicts(record.id) or ()
-        look = (modality.name, bool(conflicts))
+        look = (modality.name, bool(conflicts), view.modalities(record.evidence))
         rows.looks.append(shared.setdefault(look, look))
         rows.since.append(first_day(record))
         rows.until.append(last_day(record))

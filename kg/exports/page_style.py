@@ -143,11 +143,6 @@ def edge_look(modality: Modality, conflict: bool) -> Json:
     return look
 
 
-def edge_legend(ontology: Ontology) -> list[Json]:
-    rows = [{"label": m.name, **edge_style(m, conflict=False)} for m in ontology.modalities]
-    return [*rows, {"label": "conflicting", **edge_style(ontology.modalities[0], conflict=True)}]
-
-
 def vis_options(groups: Json, big: bool) -> Json:
     """Physics off (positions come from `layout`), straight edges; big graphs hide edges while moving
     and skip hover highlighting (each costs a redraw of every node).  The keyboard pans and zooms the graph

@@ -142,6 +142,11 @@ class View:
         """A record is as firm as its firmest evidence (the ontology ranks the modalities)."""
         return self.ontology.strongest({item.modality for item in evidence})
 
+    def modalities(self, evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
+        """The modalities of `evidence`, each once, the firmest first: a claim both asserted and denied is both."""
+        named = {item.modality for item in evidence}
+        return tuple(m.name for m in sorted(self.ontology.modalities, key=lambda m: m.rank) if m.name in named)
+
     def chain(self, item: Evidence) -> list[str]:
         """Who the quote comes through: the article's outlet (when known), then each source it cites."""
         outlet = self.model.articles[item.article].outlet

@@ -323,6 +323,7 @@
   const shownClasses = new Set(data.classes.map((_, index) => index));
   const shownArticles = new Set(data.articles.map((_, index) => index));
   const shownRelations = new Set(data.relations.map((_, index) => index));
+  const shownModalities = new Set(data.modalities.map((_, index) => index));
   const relationAt = new Map(data.relations.map((relation, index) => [relation.label, index])); // links name it so
   let cutoff = null; // ISO date: things dated later are hidden; null shows everything
 
@@ -332,6 +333,13 @@
 
   function ofShownRelation(relation) {
     return shownRelations.size === data.relations.length || shownRelations.has(relationAt.get(relation));
+  }
+
+  /* A link stays while any of its evidence has a modality shown: a claim both asserted and denied is a denial
+     too (data.lookModalities: each look's modalities). */
+  function ofShownModality(look) {
+    return shownModalities.size === data.modalities.length ||
+      data.lookModalities[look].some((modality) => shownModalities.has(modality));
   }
 
   function inTime(since) {
@@ -350,7 +358,7 @@
     });
     drawnEdges.forEach((edge, j) => {
       const show = nodeShown.get(edge.from) && nodeShown.get(edge.to) && inTime(edge.since) &&
-        fromSomeShownArticle(edge.articles) && ofShownRelation(edge.relation);
+        fromSomeShownArticle(edge.articles) && ofShownRelation(edge.relation) && ofShownModality(edge.look);
       if (show !== edgeShown.get(j)) {
         edgeShown.set(j, show);
         edgeChanges.push({ id: j, hidden: !show });
@@ -436,6 +444,7 @@
   const filters = new Map([
     ["classes", { shown: shownClasses, names: data.classes.map((cls) => cls.name), word: "class" }],
     ["relations", { shown: shownRelations, names: data.relations.map((relation) => relation.name), word: "relation" }],
+    ["modalities", { shown: shownModalities, names: data.modalities.map((modality) => modality.name), word: "modality" }],
     ["articles", { shown: shownArticles, names: data.articles.map((article) => article.id), word: "article" }],
   ]);
 
@@ -582,6 +591,16 @@
     return [docLink(relation.name, relation.label)];
   }
 
+  /* A modality's row: how its links are drawn, its name and how many links have evidence of it; what it
+     means (the ontology's comment) in its title. */
+  function describeModality(modality, box) {
+    box.dataset.modality = modality.name;
+    box.setAttribute("aria-description", modality.comment);
+    const name = el("span", "name", modality.name);
+    name.title = modality.comment;
+    return [swatch(modality), name, el("span", "count", modality.count)];
+  }
+
   function readButton(article, index) {
     const read = button("read", "read", () => openArticle(index));
     read.setAttribute("aria-label", "read " + article.headline); // not one "read" after another
@@ -609,12 +628,9 @@
   }
 
   function buildEdgeLegend() {
-    const legend = byId("edge-legend");
-    data.edgeStyles.forEach((style) => {
-      const item = el("li");
-      item.append(swatch(style), el("span", "name", style.label));
-      legend.append(item);
-    });
+    const item = el("li");
+    item.append(swatch(data.conflictStyle), el("span", "name", "conflicting: another record says otherwise"));
+    byId("edge-legend").append(item);
   }
 
   /* The slider steps through the distinct dates of the story; the date box takes any day. */
@@ -1426,6 +1442,7 @@
   });
 
   checklist("classes", data.classes, shownClasses, describeClass, classDoc);
+  checklist("modalities", data.modalities, shownModalities, describeModality);
   buildEdgeLegend();
   checklist("relations", data.relations, shownRelations, describeRelation, relationDoc);
   checklist("articles", data.articles, shownArticles, describeArticle,
