@@ -137,6 +137,13 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
         (
             "2025-02-06",
+            "kg:abu-qasra-does-not-confirm-extradition-request",
+            "kgo:Statement",
+            "Abu Qasra does not confirm that Syria formally asked for Assad's extradition",
+            "",
+        ),
+        (
+            "2025-02-06",
             "kg:wapo-publishes-abu-qasra-interview",
             "kgo:Publication",
             "The Washington Post publishes its Abu Qasra interview",
@@ -200,12 +207,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "reported",
         ),
         (
-            "Russian military presence in Syria — characterised as — losing these facilities would be a strategic setback for Russia",
-            "hedged",
-            "Tartus naval base — characterised as — its loss is a major strategic setback for Russia",
-            "reported",
-        ),
-        (
             "Russian military presence in Syria — characterised as — remains unchanged",
             "asserted",
             "Russia withdraws military assets from Syria",
@@ -227,18 +228,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
             "Sybiha later says Kyiv and Damascus share views on the matter",
             "asserted",
             "Sybiha says Kyiv and Damascus share views on Russia's military presence",
-            "asserted",
-        ),
-        (
-            "Sybiha later says Kyiv and Damascus share views on the matter",
-            "asserted",
-            "Tykhyi says Kyiv and Damascus share views on Russia's military presence",
-            "asserted",
-        ),
-        (
-            "Sybiha says Kyiv and Damascus share views on Russia's military presence",
-            "asserted",
-            "Tykhyi says Kyiv and Damascus share views on Russia's military presence",
             "asserted",
         ),
     ],
@@ -575,6 +564,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("kg:syrian-civil-war", "Syrian civil war", "3", "1"),
         ("kg:ukraine-syria-dialogue", "Ukraine's dialogue with Syria's new government", "3", "1"),
         (
+            "kg:abu-qasra-does-not-confirm-extradition-request",
+            "Abu Qasra does not confirm that Syria formally asked for Assad's extradition",
+            "2",
+            "2",
+        ),
+        (
             "kg:syria-reassesses-foreign-military-presence",
             "Syria reassesses foreign military bases on its soil",
             "2",
@@ -647,13 +642,13 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("The Kyiv Independent", "Bloomberg", "3"),
         ("Bloomberg", "Bloomberg sources", "2"),
         ("Kyiv Post", "Radio Liberty", "2"),
+        ("Kyiv Post", "Reuters", "2"),
         ("Kyiv Post", "analysts", "2"),
         ("Reuters", "Reuters source", "2"),
         ("Reuters", "Syrian sources", "2"),
         ("The Kyiv Independent", "Andrii Sybiha", "2"),
         ("Bloomberg", "sources familiar with the matter", "1"),
         ("Kyiv Post", "Mikhail Bogdanov", "1"),
-        ("Kyiv Post", "Reuters", "1"),
         ("Kyiv Post", "SANA", "1"),
         ("Kyiv Post", "The Washington Post", "1"),
         ("Kyiv Post", "some reports", "1"),
@@ -664,7 +659,7 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("The Kyiv Independent", "Syrian transitional government", "1"),
     ],
     "10-reported-but-not-confirmed": [
-        ("Russia's public response to the extradition demand", "denied", "Kyiv Post"),
+        ("Russia's public response to the extradition demand", "denied", "Reuters"),
         (
             "Bashar al-Assad — characterised as — his fate is a key bargaining chip that Moscow holds",
             "hedged",
@@ -673,12 +668,6 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Possible reinstatement of EU sanctions on Syria", "hedged", "Kaja Kallas"),
         ("Possible relocation of Russian military assets from Syria to Africa", "hedged", "Kyiv Post"),
         ("Possible transfer of Russian military equipment from Syria to Bamako", "hedged", "Kyiv Post"),
-        ("Reported Russia–Syria deal on a limited Russian military presence", "hedged", "The Kyiv Independent"),
-        (
-            "Reported Russia–Syria deal on a limited Russian military presence",
-            "hedged",
-            "sources familiar with the matter",
-        ),
         (
             "Russia may help Damascus counter the Islamic State group, in exchange for keeping its bases",
             "hedged",
@@ -713,6 +702,12 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ),
         ("First wheat shipment to Syria since Assad's fall — origin — Russia", "reported", "Reuters"),
         ("Islamic State group — active in — eastern Syria", "reported", "Bloomberg sources"),
+        ("Reported Russia–Syria deal on a limited Russian military presence", "reported", "The Kyiv Independent"),
+        (
+            "Reported Russia–Syria deal on a limited Russian military presence",
+            "reported",
+            "sources familiar with the matter",
+        ),
         (
             "Russia — characterised as — its attitude towards Syria's new leadership has improved significantly",
             "reported",
@@ -823,6 +818,9 @@ PINNED: dict[str, list[tuple[str, ...]] | bool] = {
         ("Syria demands that Russia hand over Assad", "date", "2025-01-28", "year"),
         ("Syria presses Russia to acknowledge past mistakes and offer compensation", "date", "2025-01-28", "year"),
         ("Syrian–Russian talks of Jan. 28, 2025", "date", "2025-01-28", "year"),
+        ("Abu Qasra does not confirm that Syria formally asked for Assad's extradition", "date", "2025-02-06", "day"),
+        ("Abu Qasra does not confirm that Syria formally asked for Assad's extradition", "date", "2025-02-06", "month"),
+        ("Abu Qasra does not confirm that Syria formally asked for Assad's extradition", "date", "2025-02-06", "year"),
         ("Abu Qasra's interview with The Washington Post", "date", "2025-02-06", "year"),
         ("The Washington Post publishes its Abu Qasra interview", "date", "2025-02-06", "year"),
         ("First official phone call between Putin and al-Sharaa", "date", "2025-02-12", "year"),

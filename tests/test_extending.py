@@ -107,7 +107,11 @@ def test_the_additions_are_exported_labelled_drawn_and_queryable(sources: Path, 
     port = next(c for c in data["classes"] if c["name"] == "Port")
     assert (port["label"], port["color"], port["shape"]) == ("port", "#123456", "triangle")
     rumoured = next(m for m in data["modalities"] if m["name"] == "rumoured")  # drawn, and a filter of its own
-    assert {k: rumoured[k] for k in ("color", "dashes", "width")} == {"color": "#00aa00", "dashes": [1, 3], "width": 1.5}
+    assert {k: rumoured[k] for k in ("color", "dashes", "width")} == {
+        "color": "#00aa00",
+        "dashes": [1, 3],
+        "width": 1.5,
+    }
     labels = {edge[3] for edge in data["overview"]["edges"]}  # [index, from, to, label, …]
     assert {"? blockades", "mediator"} <= labels
 

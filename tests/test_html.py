@@ -416,7 +416,7 @@ def test_the_relation_filter_hides_and_shows_one_relations_links(real_page: Page
 def test_the_modality_filter_keeps_links_with_evidence_of_a_modality(
     real_page: Page, real_graph: nx.MultiDiGraph, project: Project, built: Path, open_page: Opener
 ) -> None:
-    """"What is only speculation?": the analyst keeps the hedged links; a claim both asserted and hedged is
+    """What is only speculation? The analyst keeps the hedged links; a claim both asserted and hedged is
     hedged too, and stays with either."""
     modalities = {
         record.id: {item.modality for item in record.evidence}
