@@ -56,6 +56,9 @@ def folder_depth(root: str, folder: str) -> int:
 MAX_NAME_WORDS = 50
 """The most words of a name or alias: the finder of names in texts keeps the runs of words that start each name (a
 name of 30,000 words took a build to 2.7 GB, of 300,000 past 12 GB).  The longest real name, an event's, has 15."""
+MAX_NAME_CHARACTERS = 500
+"""The most characters of a name or alias, checked by the schema before any name is split into words: one word of
+15 MB took the words' pattern to 2.1 GB.  The longest real name has 91."""
 LISTEN_BACKLOG = 1024
 """Connections the system holds for `kg serve` and `kg watch` before they accept them (`listen`'s backlog, capped by
 the system at `net.core.somaxconn`).  The standard library's 5 overflowed when 24 clients asked `kg serve` at once on a

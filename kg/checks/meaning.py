@@ -16,7 +16,7 @@ from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import name_key, too_long
 from kg.checks.quotes import first_place
 from kg.dates import Date
-from kg.limits import HINTS, MAX_NAME_WORDS
+from kg.limits import HINTS, MAX_NAME_CHARACTERS, MAX_NAME_WORDS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Modality, Ontology, OntologyProperty
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
@@ -285,6 +285,8 @@ class _Checker:
         keys = self.name_keys
         for node in self.model.nodes():
             for index, name in enumerate(node.names):
+                if len(name) > MAX_NAME_CHARACTERS:  # the schema says so; its words are not looked for
+                    continue
                 where = node.where.at("name") if index == 0 else node.where.at("aliases", index - 1)
                 if (long := too_long(name)) is not None:
                     self.error(

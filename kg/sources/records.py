@@ -21,7 +21,7 @@ import jsonschema_rs
 
 from kg.collector import collector_paused
 from kg.dates import Date, DateError, parse_date
-from kg.limits import DEFAULT_LIMITS, MAX_FOLDER_DEPTH, Limits, folder_depth
+from kg.limits import DEFAULT_LIMITS, MAX_FOLDER_DEPTH, MAX_NAME_CHARACTERS, Limits, folder_depth
 from kg.literals import yaml_literal
 from kg.model import Article, Claim, Entity, Event, Evidence, Ignored, Model, Photo, SourceRecords
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible, without_invisibles
@@ -589,6 +589,14 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         return [Problem(at, f"a lint mark needs its reason: why does '{path[-1]}' not apply here?")]
     if keyword == "pattern" and path[-3:-2] == ["lint"]:
         return [Problem(at, f"a lint mark needs its reason: why does '{path[-2]}' not apply at '{path[-1]}'?")]
+    if keyword == "maxLength" and isinstance(error.instance, str):  # a name's or an alias's
+        return [
+            Problem(
+                at,
+                f"name {_short(error.instance)} has {len(error.instance):,} characters: a name has "
+                f"{MAX_NAME_CHARACTERS} at most (a description belongs in note:)",
+            )
+        ]
     if keyword == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
         return [Problem(at, "no evidence: every claim and event needs at least one quote from an article")]
     if keyword == "pattern" and schema.get("pattern") == TEXT_PATTERN:

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kg.limits import MAX_NAME_CHARACTERS
 from kg.ontology import Ontology
 from kg.problems import holds_invisible, invisible_characters, invisibles_named, is_invisible, placed
 
@@ -115,6 +116,7 @@ LINE_TEXT = {"type": "string", "allOf": [_LINE_RULE, _VISIBLE]}
 """One line of text a curator writes (a title; a role's or a qualifier's text)."""
 _NAME = {
     "type": "string",
+    "maxLength": MAX_NAME_CHARACTERS,
     "allOf": [
         _rule(NAME_PATTERN, "a name is one line (no line break, no tab), with no space at its start or end"),
         _VISIBLE,
