@@ -33,7 +33,7 @@ from kg.curation.entity import _check_added
 from kg.curation.placing import put_in_place
 from kg.curation.scaffold import Scaffold, new_article
 from kg.curation.timeline import Window, render_timeline, timeline
-from kg.curation.watch import Watcher, start_server
+from kg.curation.watch import Watcher, snapshot, start_server
 from kg.exports.view import View
 from kg.sources.records import load_sources
 
@@ -587,6 +587,21 @@ def test_the_served_page_reloads_after_a_good_build_and_not_after_a_bad_one(watc
         assert page.frames[1].url.endswith("graph.html#node=russia")
         browser.close()
     assert outside == []
+
+
+def test_watch_sees_a_file_replaced_by_one_of_its_size_and_time(tmp_path: Path) -> None:
+    """An editor saving through a renamed temporary file, `cp -p` or `rsync -t` can leave the size and the
+    modification time as they were: the watcher missed such an edit, and credited it to the next save."""
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("name: al-Sharaa Z\n", encoding="utf-8")
+    before = snapshot((tmp_path,))
+    saved = tmp_path / ".facts.yaml.tmp"
+    saved.write_text("name: al-Sharaa W\n", encoding="utf-8")
+    status = facts.stat()
+    os.utime(saved, ns=(status.st_atime_ns, status.st_mtime_ns))
+    os.replace(saved, facts)
+    assert facts.stat().st_size == status.st_size and facts.stat().st_mtime_ns == status.st_mtime_ns
+    assert snapshot((tmp_path,)) != before
 
 
 def test_watch_says_when_its_port_is_taken(tmp_path: Path) -> None:

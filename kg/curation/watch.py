@@ -62,15 +62,17 @@ def _files(folders: tuple[Path, ...]) -> Iterator[Path]:
             yield from (Path(root) / name for name in sorted(names) if not name.startswith("."))
 
 
-def snapshot(folders: tuple[Path, ...]) -> dict[Path, tuple[int, int]]:
-    """Path → (modification time, size) of every file under `folders`, hidden ones aside."""
+def snapshot(folders: tuple[Path, ...]) -> dict[Path, tuple[int, int, int, int]]:
+    """Path → (modification time, size, inode, change time) of every file under `folders`, hidden ones aside.  The
+    inode and change time see what the first two miss: a file replaced by another of its size and time (an editor
+    saving through a renamed temporary file, `cp -p`, `rsync -t`), a file system keeping time by the second."""
     seen = {}
     for path in _files(folders):
         try:
             status = path.stat()
         except FileNotFoundError:  # removed while we looked
             continue
-        seen[path] = (status.st_mtime_ns, status.st_size)
+        seen[path] = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
     return seen
 
 
