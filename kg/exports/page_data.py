@@ -240,6 +240,7 @@ class _Builder:
                 self.look_modalities.append([modality_index[name] for name in key[2]])
         self.record_look = [look_index[key] for key in rows.looks]
         self.record_modality = [key[0] for key in rows.looks]
+        self.record_conflicting = [key[1] for key in rows.looks]
         self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
         self.record_articles = rows.articles
         self.record_entries: list[bytes] = rows.entries
@@ -396,7 +397,21 @@ class _Builder:
                 found.update(self.record_articles[self.record_index[fact.record]])
         return sorted(found)
 
-    NODE_KEYS = ("key", "names", "class", "kind", "since", "date", "until", "record", "articles", "facts", "note")
+    NODE_KEYS = (
+        "key",
+        "names",
+        "class",
+        "kind",
+        "since",
+        "date",
+        "until",
+        "conflicting",
+        "record",
+        "articles",
+        "facts",
+        "note",
+    )
+    FACTS_AT = NODE_KEYS.index("facts")  # where `node_fields` hold a node's facts
 
     def node_fields(self, i: int) -> tuple[Any, ...]:
         """Node `i`'s entry but its links, as values of NODE_KEYS, then its degree: all that a shard holding it
@@ -414,6 +429,7 @@ class _Builder:
             self.since[i],
             date_text(event) if event else None,
             last_day(event) if event else None,
+            self.record_conflicting[self.record_index[node_id]] if event else None,
             self.record_index[node_id] if event else None,
             self.node_articles[i],
             self._facts(i),
@@ -469,7 +485,7 @@ class _Builder:
 
     def _shown_facts(self, i: int) -> list[list[Any]]:
         """`_facts` of node `i`, as its `node_fields` hold them when they are kept."""
-        return self.fields[i][9] if self.fields is not None else self._facts(i)
+        return self.fields[i][self.FACTS_AT] if self.fields is not None else self._facts(i)
 
     def search_entry(self, i: int) -> list[Any]:
         """[id, names, class, degree]: each among its node's `node_fields` (whose change marks the shard changed)."""
@@ -521,7 +537,7 @@ class _Builder:
         self.since = [node[4] for node in fields]
         self.node_articles = [node[8] for node in fields]
         self.class_of = [node[2] for node in fields]
-        self.fact_records = {i: [fact[2] for fact in fields[i][9] if fact[2] is not None] for i in dirty}
+        self.fact_records = {i: [fact[2] for fact in fields[i][self.FACTS_AT] if fact[2] is not None] for i in dirty}
         for i in dirty:
             self.since[i] = self._since(i)
             self.node_articles[i] = self._node_articles(i)
@@ -795,9 +811,12 @@ class _Builder:
         return names
 
     def _event_dates(self, i: int) -> list[Any]:
-        """[until, date text] of an event node (the timeline draws it from its `since`); [] for an entity."""
+        """[until, date text, conflicting] of an event node (the timeline draws it from its `since`, outlined when
+        another record conflicts with it); [] for an entity."""
         event = self.model.events.get(self.node_ids[i])
-        return [last_day(event), date_text(event)] if event else []
+        if event is None:
+            return []
+        return [last_day(event), date_text(event), self.record_conflicting[self.record_index[event.id]]]
 
     def name(self, node_id: str) -> str:
         return self.names.get(node_id, node_id)

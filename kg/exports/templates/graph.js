@@ -124,11 +124,11 @@
 
   /* `until` and `date` (an event's last day and printed date) put it on the timeline; a node drawn from a
      neighbour's link gets them when its own entry arrives (noteEvent). */
-  function drawNode(i, name, cls, degree, since, articles, x, y, until, date) {
+  function drawNode(i, name, cls, degree, since, articles, x, y, until, date, conflicting) {
     if (drawn.has(i)) return;
     drawn.set(i, { name: name, cls: cls, degree: degree, since: since, articles: articles });
     nodeShown.set(i, true);
-    if (until !== undefined) noteEvent(i, until, date);
+    if (until !== undefined) noteEvent(i, until, date, conflicting);
     const summary = [name, data.classes[cls].label, plural(degree, "link")].join(" · ");
     pendingNodes.push(Object.assign({ id: i, group: data.classes[cls].name, label: wrap(name), title: summary, x: x, y: y },
                                     nodeLook(cls, degree)));
@@ -169,7 +169,9 @@
   const linkEdge = (link) => link.slice(7);
 
   function drawLinks(nodeEntryValue) {
-    if (nodeEntryValue.kind === "event") noteEvent(nodeEntryValue.index, nodeEntryValue.until, nodeEntryValue.date);
+    if (nodeEntryValue.kind === "event") {
+      noteEvent(nodeEntryValue.index, nodeEntryValue.until, nodeEntryValue.date, nodeEntryValue.conflicting);
+    }
     nodeEntryValue.facts.forEach((fact) => noteFact(nodeEntryValue.index, fact));
     nodeEntryValue.links.forEach((link) => { if (drawn.has(link[1])) drawEdge(link[0], linkEdge(link)); });
   }
@@ -209,11 +211,11 @@
     return start === last ? item : Object.assign(item, { type: "range", end: nextDay(last) });
   }
 
-  function noteEvent(i, until, date) {
+  function noteEvent(i, until, date, conflicting) {
     const node = drawn.get(i);
     if (storyNoted.has(i) || !node || !(node.since || until)) return;
     storyNoted.add(i);
-    pendingItems.push(storyItem("n" + i, node.name, node.since, until, date, false));
+    pendingItems.push(storyItem("n" + i, node.name, node.since, until, date, Boolean(conflicting)));
   }
 
   /* A dated literal fact of drawn node `i` ("holds position: interim president", January 2025):
@@ -228,7 +230,7 @@
                                               fact[5], data.lookText[fact[6]].includes("conflicting")), { node: i }));
   }
 
-  data.overview.nodes.forEach((n) => drawNode(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9]));
+  data.overview.nodes.forEach((n) => drawNode(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10]));
   data.overview.facts.forEach((f) => noteFact(f[0], f.slice(1)));
   data.overview.edges.forEach((e) => drawEdge(e[0], e.slice(1)));
   flush();
@@ -280,7 +282,7 @@
     const at = near ? network.getPositions([near[1]])[near[1]] : network.getViewPosition();
     const offset = near ? 160 : 0;
     drawNode(i, value.names[0], value.class, value.degree, value.since, value.articles, at.x + offset, at.y + offset,
-             value.until, value.date);
+             value.until, value.date, value.conflicting);
     drawLinks(value);
     flush();
     refresh();
