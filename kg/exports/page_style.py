@@ -107,7 +107,10 @@ def node_label(name: str) -> str:
 
 def node_box(label: str, shape: str, size: Json) -> tuple[float, float]:
     """Half width and half height a node takes on screen, label included, as vis-network sizes it
-    (text about 0.5 em per character and 1 em per line; boxes add 5 px margins; an ellipse is twice as high)."""
+    (text about 0.5 em per character and 1 em per line; boxes add 5 px margins; an ellipse is twice as high).  A
+    label drawn below its shape reaches a whole label's height below it: the box is as high above, so that the
+    layout, which centres boxes on nodes, keeps the label clear (half a label's height let one reach 2 px into
+    the node below it)."""
     font = size["font"]["size"] if "font" in size else LABEL_FONT
     lines = label.split("\n")
     text_width, text_height = 0.5 * font * max(map(len, lines)), font * len(lines)
@@ -115,7 +118,7 @@ def node_box(label: str, shape: str, size: Json) -> tuple[float, float]:
         return (text_width + text_height) / 2, text_height
     if shape in LABEL_INSIDE:
         return text_width / 2 + 5, text_height / 2 + 5
-    return max(size["size"], text_width / 2), size["size"] + text_height / 2
+    return max(size["size"], text_width / 2), size["size"] + text_height
 
 
 def _darker(color: str) -> str:
