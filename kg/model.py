@@ -176,11 +176,11 @@ class Model:
     files: list[Path] = field(default_factory=list)
     default_articles: dict[Path, str] = field(default_factory=dict)
     """Facts file → its top-level `article:` (the article of each of its evidence items that names none)."""
-    quote_places: dict[str, tuple[str, dict[str, int]]] = field(
+    quote_places: dict[str, tuple[str, dict[str, tuple[int, int]]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """Where quotes were found in each article's text so far, by article id, with the text they were found in
-    (`kg.checks.quotes`)."""
+    """Where quotes were found in each article's text so far (first and next), by article id, with the text they
+    were found in (`kg.checks.quotes`)."""
 
     def node(self, node_id: str) -> Entity | Event | None:
         """An entity or event by id: the things claims and roles may point at."""

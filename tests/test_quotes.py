@@ -10,7 +10,7 @@ import pytest
 
 from kg.checks import quotes
 from kg.checks.checked import load_project
-from kg.checks.quotes import find_quotes, first_place
+from kg.checks.quotes import find_quotes, first_place, next_place
 from kg.model import Model
 
 from .conftest import ONTOLOGY, SOURCES
@@ -33,7 +33,7 @@ def _asked(model: Model) -> set[tuple[str, str]]:
     }
 
 
-def _found(model: Model) -> dict[tuple[str, str], int]:
+def _found(model: Model) -> dict[tuple[str, str], tuple[int, int]]:
     return {
         (article_id, quote): at
         for article_id, (_, places) in model.quote_places.items()
@@ -51,7 +51,9 @@ def test_every_quote_is_found_where_str_find_finds_it(parallel: bool, monkeypatc
     assert found.keys() == _asked(model)
     assert len(found) > 200
     for (article_id, quote), at in found.items():
-        assert at == model.articles[article_id].text.find(quote) >= 0
+        text = model.articles[article_id].text
+        assert at == (text.find(quote), text.find(quote, text.find(quote) + 1)) and at[0] >= 0
+    assert any(again >= 0 for _, again in found.values())  # a headline printed twice, quoted
 
 
 def test_only_the_quotes_of_the_files_read_afresh_are_found_ahead() -> None:
@@ -75,6 +77,7 @@ def test_a_quote_not_found_ahead_is_looked_for_when_asked_and_a_changed_text_for
     words = article.text[40:80]
     assert first_place(model, article, words) == article.text.find(words)
     assert first_place(model, article, "words no article prints") == -1
+    assert next_place(model, article, words) == article.text.find(words, article.text.find(words) + 1)
     changed = dataclasses.replace(article, text="xx" + article.text)
     model.articles[article.id] = changed
     assert first_place(model, changed, words) == article.text.find(words) + 2
@@ -104,7 +107,7 @@ def test_a_cold_build_finds_every_quote_once_before_its_processes_fork(
     processes, the documentation's examples): all were found ahead; and the build forgets them once written."""
     import kg
 
-    def searched(text: str, quote: str) -> int:
+    def searched(text: str, quote: str) -> tuple[int, int]:
         raise AssertionError(f"looked for when asked: {quote!r}")
 
     monkeypatch.setattr(quotes, "_search", searched)

@@ -371,6 +371,25 @@ def test_a_quote_copied_with_the_invisible_characters_its_text_holds_is_found(mi
     assert problems(mini) == []
 
 
+def test_a_quote_found_in_two_lines_that_differ_is_refused_and_one_line_printed_twice_is_not(mini: Path) -> None:
+    """A quote is read at its first place: "Russia operates the Tartus naval base" first found inside a denial was
+    evidence of the claim it denies, and nothing said so."""
+    text = Path("articles") / "mini-article.txt"
+    edit(mini, text, "News Feed\n", "News Feed\n\nMoscow denies that Russia operates the Tartus naval base.\n")
+    edit(mini, ARTICLE, "ignore:\n", "ignore:\n  - quote: Moscow denies that\n    reason: a test\n")
+    assert (
+        "mini.yaml:29:16: quote found in two lines of the text that differ (3 and 7): it is read at line 3, the first;"
+        " lengthen it until it names one place"
+    ) in problems(mini)
+    lines = (mini / text).read_text(encoding="utf-8").splitlines()
+    paragraph = next(line for line in lines if line.startswith("Russia operates"))
+    edit(mini, text, "Moscow denies that Russia operates the Tartus naval base.\n", paragraph + "\n")
+    edit(mini, ARTICLE, "  - quote: Moscow denies that\n    reason: a test\n", "")
+    found = problems(mini)
+    assert any("mini-article.txt:7:1: to do" in p for p in found)  # (its copy, read later, is not cited)
+    assert [p for p in found if "two lines" in p] == []  # one line printed twice is one place
+
+
 def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_true(mini: Path) -> None:
     edit(mini, FACTS, "agent: syria", "agent: yes")
     assert problems(mini) == [

@@ -14,12 +14,13 @@ from pathlib import Path
 from kg.checks.coverage import all_occurrences, coverage_problems, printed_metadata, quotes_by_article
 from kg.checks.kept import KeptChecks, Reads, no_reads
 from kg.checks.names import name_key, too_long
-from kg.checks.quotes import first_place
+from kg.checks.quotes import first_place, next_place
 from kg.dates import Date
 from kg.limits import HINTS, MAX_NAME_CHARACTERS, MAX_NAME_WORDS
 from kg.model import Article, Claim, Event, Evidence, Model, SourceRecords
 from kg.ontology import Modality, Ontology, OntologyProperty
 from kg.problems import Hint, Problem, Where, closest, did_you_mean, visible
+from kg.sources.reading import position
 from kg.sources.records import names_article_at_top
 from kg.sources.schema import id_form, is_id, is_line
 from kg.sources.yaml_reader import CONTROL
@@ -527,10 +528,15 @@ class _Checker:
                     self.unknown_articles[item.article] = [len(self.problems), 0]
                     hint = Hint("article", item.article)
                     self.error(item.where.at("article"), f"unknown article '{item.article}'", hint)
-            elif article.text and first_place(self.model, article, item.quote) < 0 and not CONTROL.search(item.quote):
-                # (a control character an escape wrote, which no text holds, is the reader's to report: once)
-                hint = Hint("passage", item.quote, article.id)
-                self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
+            elif article.text and (place := first_place(self.model, article, item.quote)) < 0:
+                if not CONTROL.search(item.quote):
+                    # (a control character an escape wrote, which no text holds, is the reader's to report: once)
+                    hint = Hint("passage", item.quote, article.id)
+                    self.error(item.where.at("quote"), f"quote not found verbatim in article '{item.article}'", hint)
+            elif article.text and (
+                again := _read_again(article.text, place, next_place(self.model, article, item.quote))
+            ):
+                self.error(item.where.at("quote"), again)
             if item.quote.strip() and " " not in item.quote.strip() and _one_word(item.quote):  # "a" cited anywhere
                 self.error(item.where.at("quote"), "a quote of one word is found almost anywhere: quote what says it")
             if item.via or item.said_to is not None:
@@ -624,6 +630,29 @@ def find_cycles(links: dict[str, list[str]]) -> list[list[str]]:
 def _a(class_name: str) -> str:
     """'a Person', 'an Agent': class names in messages read as English."""
     return f"{'an' if class_name[:1].upper() in 'AEIOU' else 'a'} {class_name}"
+
+
+def _read_again(text: str, place: int, again: int) -> str | None:
+    """What is wrong with a quote found at `place` and `again` (-1: nowhere else) in another line: it is read at its
+    first place, which may not be the one meant ("Russia operates the base" in "Moscow denies that Russia operates
+    the base" first); the same line printed twice (a headline repeated) is one place.  Only the next occurrence is
+    compared: found with the first (`kg.checks.quotes`), it costs a build one more search of each text per quote."""
+    if again < 0:
+        return None
+    first_line, next_line = _line_at(text, place), _line_at(text, again)
+    if text[first_line[0] : first_line[1]] == text[next_line[0] : next_line[1]]:
+        return None
+    here, there = position(text, place)[0], position(text, again)[0]
+    return (
+        f"quote found in two lines of the text that differ ({here} and {there}): it is read at line {here}, the "
+        "first; lengthen it until it names one place"
+    )
+
+
+def _line_at(text: str, index: int) -> tuple[int, int]:
+    """Where the line holding character `index` starts and ends."""
+    end = text.find("\n", index)
+    return text.rfind("\n", 0, index) + 1, len(text) if end < 0 else end
 
 
 def _name_taken(later: tuple[str, Where, str, bool], first: tuple[str, Where, str, bool]) -> Problem:
