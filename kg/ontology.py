@@ -56,6 +56,7 @@ class OntologyProperty:
     domain: tuple[str, ...]  # kgo class names (several for a union); empty: any subject
     range: tuple[str, ...]  # kgo class names for object properties, xsd IRIs for datatype properties
     acyclic: bool = False  # typed kgo:AcyclicRelation: its links may never lead back to their start
+    disjoint_with: tuple[str, ...] = ()  # owl:propertyDisjointWith, as stated on this one: nothing has both of one
 
     @property
     def iri(self) -> str:
@@ -134,6 +135,14 @@ class Ontology:
     @cached_property
     def _modality_by_name(self) -> dict[str, Modality]:
         return {m.name: m for m in self.modalities}
+
+    @cached_property
+    def disjoint_properties(self) -> frozenset[frozenset[str]]:
+        """The pairs of properties nothing holds both of towards one value (owl:propertyDisjointWith, either way
+        round): who demands is not whom the demand is made of."""
+        return frozenset(
+            frozenset((prop.name, other)) for prop in self.properties.values() for other in prop.disjoint_with
+        )
 
     def strongest(self, names: set[str] | frozenset[str]) -> Modality:
         """The firmest of the named modalities (a claim is as firm as its firmest evidence)."""
@@ -322,6 +331,11 @@ class _Reader:
                 tuple(n for t in props.get(RDFS + "domain", []) for n in self.class_names(t)),  # one (TermChecks)
                 tuple(n for t in props.get(RDFS + "range", []) for n in self.class_names(t)),
                 KGO + K.AcyclicRelation in types,
+                tuple(
+                    local
+                    for t in props.get(OWL + "propertyDisjointWith", [])
+                    if isinstance(t, ox.NamedNode) and (local := kgo_local(t)) is not None
+                ),
             )
         return properties
 

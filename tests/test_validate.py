@@ -296,6 +296,13 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "mini.yaml:9:81: alias 'Tartus Naval Base' of 'bashar-al-assad' is already the name of "
             "'tartus-naval-base' (as 'Tartus naval base')",
         ),
+        (  # two roles the ontology declares disjoint (owl:propertyDisjointWith): Syria demanding of itself
+            FACTS,
+            "      recipient: russia\n",
+            "      recipient: [russia, syria]\n",
+            "mini.yaml:18:27: 'syria' is the 'agent' of this event already: no one is both its 'agent' and its "
+            "'recipient' (the ontology declares them disjoint)",
+        ),
         (  # a role that takes events only: an unknown event, not an unknown entity
             FACTS,
             "      about: bashar-al-assad\n",

@@ -318,8 +318,26 @@ class _Checker:
         owner = event.type if known else None  # an entity's class: each role "applies to Event, not to a Person"
         for role, values in event.roles:
             self.check_property_values(role, "role", owner, values, event.where.at("roles", role), subject_id=event.id)
+        self.check_disjoint_roles(event)
         self.check_conflicts(event.id, "an event", event.conflicts_with, event.where)
         self.check_evidence(event.evidence)
+
+    def check_disjoint_roles(self, event: Event) -> None:
+        """No value in two roles the ontology declares disjoint (Russia demanding of Russia): reported at the later."""
+        disjoint = self.ontology.disjoint_properties
+        if not disjoint:
+            return
+        for later, (role, values) in enumerate(event.roles):
+            for earlier, earlier_values in event.roles[:later]:
+                if frozenset((role, earlier)) not in disjoint:
+                    continue
+                for index, value in enumerate(values):
+                    if value in earlier_values:
+                        self.error(
+                            event.where.at("roles", role).at(index),
+                            f"'{value}' is the '{earlier}' of this event already: no one is both its '{earlier}' and"
+                            f" its '{role}' (the ontology declares them disjoint)",
+                        )
 
     def check_claim(self, claim: Claim) -> None:
         where = claim.where
