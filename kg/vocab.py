@@ -68,6 +68,11 @@ class K:
     leads = "leads"
     governs = "governs"
     actsFor = "actsFor"
+    # event roles whose dates the checks compare: what follows or answers an event is not over before it began;
+    # a part lies within its whole
+    follows = "follows"
+    respondsTo = "respondsTo"
+    partOf = "partOf"
     # how YAML may use a property, and display hints
     EventRole = "EventRole"
     ClaimRelation = "ClaimRelation"

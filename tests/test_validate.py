@@ -397,6 +397,29 @@ def test_a_quote_found_in_two_lines_that_differ_is_refused_and_one_line_printed_
     assert [p for p in found if "two lines" in p] == []  # one line printed twice is one place
 
 
+def test_dates_that_the_links_between_events_contradict_are_refused(mini: Path) -> None:
+    """An event that follows another and is over before it begins, a part outside its whole's dates: both
+    built, and `kg timeline` listed the later event first."""
+    later = (
+        "  - id: talks\n    type: Meeting\n    name: talks\n    {date}\n    roles:\n"
+        "      participant: [syria, russia]\n      {role}: extradition-demand\n"
+        "    evidence:\n      - quote: Syria demanded Assad’s extradition\n"
+    )
+    edit(mini, FACTS, "claims:\n", later.format(date="date: 2025-01-02", role="follows") + "claims:\n")
+    assert [p for p in problems(mini) if "before" in p] == [
+        "mini.yaml:30:16: 'talks' is over (2025-01-02) before 'extradition-demand', which it follows, begins "
+        "(2025-01-28): one of the dates, or the link, is wrong"
+    ]
+    edit(mini, FACTS, "date: 2025-01-02", "start: 2025-01")  # open: from January 2025 on, which meets it
+    assert problems(mini) == []
+    edit(mini, FACTS, "start: 2025-01", "date: 2019")
+    edit(mini, FACTS, "      follows: extradition-demand", "      partOf: extradition-demand")
+    assert [p for p in problems(mini) if "part of" in p] == [
+        "mini.yaml:30:15: 'talks' (2019-01-01 – 2019-12-31) is part of 'extradition-demand', whose dates "
+        "(2025-01-28) it does not meet: one of the dates, or the link, is wrong"
+    ]
+
+
 def test_a_value_yaml_reads_as_true_is_one_message_not_also_an_unknown_entity_true(mini: Path) -> None:
     edit(mini, FACTS, "agent: syria", "agent: yes")
     assert problems(mini) == [

@@ -6,6 +6,7 @@ Every check appends to one list so that a curator sees all mistakes at once.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
@@ -260,6 +261,7 @@ class _Checker:
             self.check_article(article)
         self.check_default_articles()
         self.check_cycles()
+        self.check_time_order()
 
     # ------------------------------------------------------------------ entities and names
 
@@ -520,6 +522,38 @@ class _Checker:
                 where = record.where.at("roles", name) if isinstance(record, Event) else record.where.at("object")
                 self.error(where, f"'{name}' goes round in a cycle: {' → '.join(cycle)}")
 
+    def check_time_order(self) -> None:
+        """Dates that the roles between events contradict: an event that follows or responds to another and is
+        over before that one begins, a part of a whole whose dates and its own do not meet.  A model-wide pass
+        over the events' links (a few per event), like `check_cycles`: an edit of one event's date reaches the
+        checks of the events of other files that name it."""
+        events = self.model.events
+        for event in events.values():
+            days = _days(event)
+            if days is None:
+                continue
+            for role, values in event.roles:
+                if role not in (K.follows, K.respondsTo, K.partOf):
+                    continue
+                for index, other_id in enumerate(values):
+                    other = events.get(other_id)
+                    other_days = _days(other) if other is not None else None
+                    if other_days is None:
+                        continue
+                    if role == K.partOf and (days[1] < other_days[0] or other_days[1] < days[0]):
+                        message = (
+                            f"'{event.id}' ({_span_text(days)}) is part of '{other_id}', whose dates "
+                            f"({_span_text(other_days)}) it does not meet: one of the dates, or the link, is wrong"
+                        )
+                    elif role != K.partOf and days[1] < other_days[0]:
+                        message = (
+                            f"'{event.id}' is over ({_span_text(days)}) before '{other_id}', which it {role}, begins "
+                            f"({_span_text(other_days)}): one of the dates, or the link, is wrong"
+                        )
+                    else:
+                        continue
+                    self.error(event.where.at("roles", role).at(index), message)
+
     # ------------------------------------------------------------------ evidence and articles
 
     def check_evidence(self, evidence: tuple[Evidence, ...]) -> None:
@@ -648,6 +682,22 @@ def find_cycles(links: dict[str, list[str]]) -> list[list[str]]:
 def _a(class_name: str) -> str:
     """'a Person', 'an Agent': class names in messages read as English."""
     return f"{'an' if class_name[:1].upper() in 'AEIOU' else 'a'} {class_name}"
+
+
+def _days(event: Event) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an event's dates can mean (an open side: any day that way); None when undated."""
+    if event.date is not None:
+        return event.date.earliest, event.date.latest
+    if event.start is None and event.end is None:
+        return None
+    first = event.start.earliest if event.start is not None else dt.date.min
+    return first, event.end.latest if event.end is not None else dt.date.max
+
+
+def _span_text(days: tuple[dt.date, dt.date]) -> str:
+    first = "…" if days[0] == dt.date.min else days[0].isoformat()
+    last = "…" if days[1] == dt.date.max else days[1].isoformat()
+    return first if first == last else f"{first} – {last}"
 
 
 def _read_again(text: str, place: int, again: int) -> str | None:
