@@ -411,7 +411,7 @@ class _Builder:
         "facts",
         "note",
     )
-    FACTS_AT = NODE_KEYS.index("facts")  # where `node_fields` hold a node's facts
+    FACTS_AT = NODE_KEYS.index("facts")  # where `node_fields` hold a node's facts (fields are found by their key)
 
     def node_fields(self, i: int) -> tuple[Any, ...]:
         """Node `i`'s entry but its links, as values of NODE_KEYS, then its degree: all that a shard holding it
@@ -534,9 +534,10 @@ class _Builder:
             dirty.update(node_index[node.id] for node in (*group.entities, *group.events))
             dirty.update(node_index[claim.subject] for claim in group.claims if claim.object is None)
         self.fields = fields
-        self.since = [node[4] for node in fields]
-        self.node_articles = [node[8] for node in fields]
-        self.class_of = [node[2] for node in fields]
+        since, articles, cls = (self.NODE_KEYS.index(key) for key in ("since", "articles", "class"))
+        self.since = [node[since] for node in fields]
+        self.node_articles = [node[articles] for node in fields]
+        self.class_of = [node[cls] for node in fields]
         self.fact_records = {i: [fact[2] for fact in fields[i][self.FACTS_AT] if fact[2] is not None] for i in dirty}
         for i in dirty:
             self.since[i] = self._since(i)
