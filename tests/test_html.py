@@ -447,6 +447,30 @@ def test_the_modality_filter_keeps_links_with_evidence_of_a_modality(
     assert meaning and meaning.startswith("Presented as hearsay")  # the ontology's word for it
 
 
+def test_a_source_lists_the_claims_and_events_that_cite_it(built: Path, open_page: Opener, project: Project) -> None:
+    """An outlet or an anonymous source is linked to no record: its panel said "Claims and events (0)", read as
+    "says nothing"; it lists what cites it, as outlet, source in `via`, or whom a source said it to."""
+    model = project.model
+
+    def citing(node: str) -> set[str]:
+        return {
+            record.id
+            for record in [*model.claims.values(), *model.events.values()]
+            for item in record.evidence
+            if node in (model.articles[item.article].outlet, *item.via, item.said_to)
+        }
+
+    for node in ("kyiv-post", "radio-liberty", "reuters-syrian-source"):
+        expected = citing(node)
+        assert expected
+        page = open_page(built / "graph.html", f"#node={node}")
+        heading = page.locator("#details h3", has_text="Cited as a source")
+        assert heading.text_content() == f"Cited as a source ({len(expected)})"
+        listed = heading.locator("xpath=..").locator("article.entry")
+        shown = {listed.nth(k).get_attribute("data-record") for k in range(listed.count())}
+        assert shown <= expected and len(shown) == min(len(expected), 20)  # a page of them at first
+
+
 def test_a_link_naming_relations_shows_their_links_only(built: Path, open_page: Opener, project: Project) -> None:
     graph = to_network(project.model, project.ontology)
     by_relation = Counter(relation for _, _, relation in graph.edges(data="relation"))

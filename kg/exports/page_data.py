@@ -74,6 +74,9 @@ OVERVIEW_NODES = 1000
 """Nodes drawn when the page opens: the best connected (ties: first in the sources)."""
 OVERVIEW_EDGES = 4000
 """Links drawn among them at most (the first in the sources): what loads before the first draw stays bounded."""
+CITED_SHOWN = 100
+"""The records a node's panel lists of those whose evidence cites it (an outlet of many articles is cited by
+thousands): it says how many there are."""
 MAX_DRAWN = 1500
 """Nodes the page draws at most at once (expanding stops there): vis-network pans smoothly up to here."""
 SHARD_SIZE = 250
@@ -410,6 +413,7 @@ class _Builder:
         "articles",
         "facts",
         "note",
+        "cited",
     )
     FACTS_AT = NODE_KEYS.index("facts")  # where `node_fields` hold a node's facts (fields are found by their key)
 
@@ -434,6 +438,7 @@ class _Builder:
             self.node_articles[i],
             self._facts(i),
             entity.note if entity else None,
+            self._cited(node_id),
             len(self.incident[i]),
         )
 
@@ -483,6 +488,30 @@ class _Builder:
             found.append([*entry, r, *dated])
         return found
 
+    @cached_property
+    def cited_by(self) -> dict[str, list[int]]:
+        """Node id → the records (by number, in order) whose evidence cites it: the outlet of an article quoted,
+        a source of `via`, whom a source said it to.  A source or an outlet is linked to no record otherwise: its
+        panel listed no claim ("Claims and events (0)")."""
+        found: dict[str, list[int]] = {}
+        outlets = {article.id: article.outlet for article in self.model.articles.values()}
+        for index, record in enumerate(self.records):
+            cited: dict[str, None] = {}
+            for item in record.evidence:
+                if (outlet := outlets.get(item.article)) is not None:
+                    cited[outlet] = None
+                cited.update(dict.fromkeys(item.via))
+                if item.said_to is not None:
+                    cited[item.said_to] = None
+            for node_id in cited:
+                found.setdefault(node_id, []).append(index)
+        return found
+
+    def _cited(self, node_id: str) -> list[Any] | None:
+        """[how many records cite the node, the first `CITED_SHOWN` of them], None for a node no record cites."""
+        cited = self.cited_by.get(node_id)
+        return [len(cited), cited[:CITED_SHOWN]] if cited else None
+
     def _shown_facts(self, i: int) -> list[list[Any]]:
         """`_facts` of node `i`, as its `node_fields` hold them when they are kept."""
         return self.fields[i][self.FACTS_AT] if self.fields is not None else self._facts(i)
@@ -530,6 +559,7 @@ class _Builder:
         for r in records:  # a fact's subject, an event's node
             record = self.records[r]
             dirty.add(node_index[record.subject if isinstance(record, Claim) else record.id])
+        dirty.update(self._citing_changed(records, fields))
         for group in changed_files:  # names, dates, notes, literal values
             dirty.update(node_index[node.id] for node in (*group.entities, *group.events))
             dirty.update(node_index[claim.subject] for claim in group.claims if claim.object is None)
@@ -556,6 +586,20 @@ class _Builder:
             shapes=shapes,
         )
         return True
+
+    def _citing_changed(self, records: set[int], fields: list[Any]) -> set[int]:
+        """The nodes whose list of citing records a change of `records` may change: those their evidence cites
+        now, those whose kept list holds one of them, and those cited by more records than their list holds."""
+        if not records:
+            return set()
+        at = self.NODE_KEYS.index("cited")
+        node_index = self.node_index
+        touched = {node_index[n] for n, cited in self.cited_by.items() if n in node_index and records & set(cited)}
+        for i, node in enumerate(fields):
+            kept = node[at]
+            if kept is not None and (kept[0] > len(kept[1]) or records & set(kept[1])):
+                touched.add(i)
+        return touched
 
     def _shapes(self) -> list[SourceRecords]:
         """Set `shapes`: each source file's digest and `shape_key`, taken from the last build's where the digest

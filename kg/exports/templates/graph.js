@@ -884,7 +884,31 @@
       list.append(more);
     }
     children.push(list);
+    if (value.cited) children.push(await citedSection(value.cited));
     if (shownInPanel === "node " + i) openDetails(children);
+  }
+
+  /* The claims and events whose evidence cites a node (an outlet, a source in `via`, whom it was said to):
+     [how many, the first of them], listed a page at a time, each under its title. */
+  async function citedSection([count, shown]) {
+    const blocks = (records) => Promise.all(records.map((record) =>
+      recordEntry(record).then((value) => recordBlock(value, [el("p", "relation", value.title)]))));
+    const part = section("Cited as a source (" + count + ")", await blocks(shown.slice(0, PAGE)));
+    if (count > shown.length) {
+      part.append(el("p", "link-note", "The first " + shown.length + " are listed: the articles' filter, or a " +
+                                       "SPARQL query, reaches the rest."));
+    }
+    let next = PAGE;
+    if (shown.length > next) {
+      const more = button("more", "Show more", async () => {
+        const added = await blocks(shown.slice(next, next + PAGE));
+        next += PAGE;
+        more.before(...added);
+        if (next >= shown.length) more.remove();
+      });
+      part.append(more);
+    }
+    return part;
   }
 
   async function showEdge(j) {
