@@ -489,13 +489,13 @@ class _Builder:
         return found
 
     @cached_property
-    def cited_by(self) -> dict[str, list[int]]:
-        """Node id → the records (by number, in order) whose evidence cites it: the outlet of an article quoted,
-        a source of `via`, whom a source said it to.  A source or an outlet is linked to no record otherwise: its
-        panel listed no claim ("Claims and events (0)")."""
-        found: dict[str, list[int]] = {}
+    def record_cites(self) -> list[list[str]]:
+        """Each record's (by number) nodes its evidence cites: the outlet of an article quoted, a source of `via`,
+        whom a source said it to.  A source or an outlet is linked to no record otherwise: its panel listed no
+        claim ("Claims and events (0)")."""
         outlets = {article.id: article.outlet for article in self.model.articles.values()}
-        for index, record in enumerate(self.records):
+        found = []
+        for record in self.records:
             cited: dict[str, None] = {}
             for item in record.evidence:
                 if (outlet := outlets.get(item.article)) is not None:
@@ -503,6 +503,14 @@ class _Builder:
                 cited.update(dict.fromkeys(item.via))
                 if item.said_to is not None:
                     cited[item.said_to] = None
+            found.append(list(cited))
+        return found
+
+    @cached_property
+    def cited_by(self) -> dict[str, list[int]]:
+        """Node id → the records (by number, in order) whose evidence cites it (`record_cites`)."""
+        found: dict[str, list[int]] = {}
+        for index, cited in enumerate(self.record_cites):
             for node_id in cited:
                 found.setdefault(node_id, []).append(index)
         return found
@@ -618,7 +626,8 @@ class _Builder:
         return made
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """What the links and facts read of each record's row: its look, modality, days, date and articles."""
+        """What the links, facts and citations read of each record's row: its look, modality, days, date, articles
+        and the nodes its evidence cites (whose panels list it)."""
         return list(
             zip(
                 self.record_look,
@@ -627,6 +636,7 @@ class _Builder:
                 self.record_until,
                 self.record_date,
                 self.record_articles,
+                self.record_cites,
                 strict=True,
             )
         )
