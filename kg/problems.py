@@ -79,9 +79,14 @@ class LocatedProblem:
 class ValidationFailed(Exception):
     """Raised by library functions when the sources have errors; carries all of them, located."""
 
+    SHOWN = 3
+    """The errors its message gives (a caller of the library, a failed test, saw a count and no error)."""
+
     def __init__(self, problems: list[LocatedProblem]):
         self.problems = problems
-        super().__init__(f"{len(problems)} error(s) in the sources")
+        shown = "".join(f"\n{problem}" for problem in problems[: self.SHOWN])
+        more = f"\n… {len(problems) - self.SHOWN} more" if len(problems) > self.SHOWN else ""
+        super().__init__(f"{len(problems)} error{'' if len(problems) == 1 else 's'} in the sources:{shown}{more}")
 
     def __reduce__(self) -> tuple[type[ValidationFailed], tuple[list[LocatedProblem]]]:
         return ValidationFailed, (self.problems,)  # raised in another process, then here (`kg query --sources`)

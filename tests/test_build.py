@@ -494,6 +494,9 @@ def test_load_raises_with_every_problem(mini: Path) -> None:
     with pytest.raises(kg.ValidationFailed) as failure:
         kg.load(mini, ONTOLOGY)
     assert len(failure.value.problems) == 2
+    # its message gives them (a failed test, a caller of the library, saw "2 error(s)" and had to look again)
+    assert str(failure.value).split("\n") == ["2 errors in the sources:", *map(str, failure.value.problems)]
+    assert "unknown entity 'syra'" in str(failure.value)
 
 
 def test_a_failed_build_into_new_folders_leaves_no_folder_behind(mini: Path, tmp_path: Path) -> None:
