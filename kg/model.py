@@ -9,6 +9,7 @@ from pathlib import Path
 from kg.dates import Date
 from kg.pickling import frozen_record
 from kg.problems import BUILT_IN_PYTHON, Where
+from kg.vocab import DEFAULT_MODALITY
 
 
 @frozen_record
@@ -20,7 +21,7 @@ class Evidence:
     quote: str
     via: tuple[str, ...] = ()
     said_to: str | None = None
-    modality: str = "asserted"  # a kgo:Modality, by its label; the ontology ranks them
+    modality: str = DEFAULT_MODALITY  # a kgo:Modality, by its label; the ontology ranks them
     direct_speech: bool = False
     owner: Where = field(default=BUILT_IN_PYTHON, compare=False, repr=False)  # where its record is
     index: int = field(default=0, compare=False, repr=False)  # its place in the record's evidence

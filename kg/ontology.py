@@ -27,7 +27,7 @@ from kg.ontology_checks import (
     refuse,
 )
 from kg.problems import Problem, Where
-from kg.vocab import COMMENT, KGO, OWL, RDF, RDFS, STANDARD_TERMS, K, missing_terms
+from kg.vocab import COMMENT, DEFAULT_MODALITY, KGO, MODALITY_LABELS, OWL, RDF, RDFS, STANDARD_TERMS, K, missing_terms
 
 USAGES = {K.EventRole: "role", K.ClaimRelation: "relation", K.Qualifier: "qualifier"}
 
@@ -215,8 +215,12 @@ def _unmet_needs(reader: _Reader, turtle: TurtleFiles) -> list[Problem]:
     if undeclared := sorted(STANDARD_TERMS - typed):
         message = f"{', '.join(undeclared)} not declared (ontology/imports.ttl), but the code writes them"
         problems.append(Problem(Where(turtle.main_file()), message, 1, 1))
-    if not any(KGO + K.Modality in reader.types(props) for props in reader.values.values()):
-        message = "no kgo:Modality is declared: evidence needs at least one (asserted)"
+    labels = {modality_label(n, p) for n, p in reader.values.items() if KGO + K.Modality in reader.types(p)}
+    if missing_labels := sorted(MODALITY_LABELS - labels):
+        message = (
+            f"no kgo:Modality labelled {', '.join(repr(label) for label in missing_labels)}, but the code uses them "
+            f"(evidence that names no modality is '{DEFAULT_MODALITY}'; kg lint reads quotes against them)"
+        )
         problems.append(Problem(Where(turtle.main_file()), message, 1, 1))
     return problems
 

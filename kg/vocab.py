@@ -137,6 +137,20 @@ def kgo(name: str) -> str:
     return KGO + name
 
 
+class M:
+    """Labels of the kgo:Modality individuals the code relies on (each must be one in `ontology/kg.ttl`): the
+    modality of evidence that names none, and those `kg lint` reads a quote's words against."""
+
+    asserted = "asserted"
+    reported = "reported"
+    hedged = "hedged"
+
+
+DEFAULT_MODALITY = M.asserted
+"""The modality of an evidence item that gives none: the outlet's own words, or what its source says."""
+MODALITY_LABELS = frozenset(value for name, value in vars(M).items() if not name.startswith("_"))
+
+
 def missing_terms(declared: set[str] | frozenset[str]) -> list[str]:
     """The kgo terms the code uses that are not among the `declared` local names, sorted."""
     return sorted(KGO_TERMS - declared)

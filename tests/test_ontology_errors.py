@@ -200,6 +200,16 @@ def test_a_modality_lacking_what_it_needs_is_reported_at_its_statement(mini: Pat
     ]
 
 
+def test_a_modality_the_code_relies_on_renamed_is_reported(mini: Path, tmp_path: Path) -> None:
+    """Evidence that names no modality is asserted, and `kg lint` reads quotes against asserted, reported and
+    hedged: an ontology renaming one (to "stated") left the default naming a modality that did not exist."""
+    folder = copy(tmp_path, old='rdfs:label "asserted"@en', new='rdfs:label "stated"@en')
+    assert reported(mini, folder) == [
+        f"{folder / 'kg.ttl'}:1:1: no kgo:Modality labelled 'asserted', but the code uses them (evidence that names"
+        " no modality is 'asserted'; kg lint reads quotes against them)"
+    ]
+
+
 def test_a_ttl_that_is_a_folder_is_named(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "ontology"
     shutil.copytree(ONTOLOGY, folder)

@@ -34,7 +34,7 @@ from kg.model import Claim, Entity, Event, Evidence, Model
 from kg.ontology import Ontology
 from kg.problems import Problem
 from kg.sources.schema import LINT_RULES, UNUSED_LINT_MARK
-from kg.vocab import K
+from kg.vocab import K, M
 
 RULES = LINT_RULES
 """Every rule, in the order `kg lint` counts their findings (a record may be spared those of
@@ -380,11 +380,11 @@ def _modality_words(record: Event | Claim, lint: _Lint) -> list[Problem]:
     without a `via`) with no word of hedging (of reporting) in the quote's sentence."""
     reporting_event = isinstance(record, Event) and lint.ontology.is_a(record.type, REPORTING_EVENTS)
     value = _normal(record.value) if isinstance(record, Claim) and record.value else ""
-    says = ((_SAYS_HEDGED, "hedged"),) if reporting_event else ((_SAYS_REPORTED, "reported"), (_SAYS_HEDGED, "hedged"))
+    says = ((_SAYS_HEDGED, M.hedged),) if reporting_event else ((_SAYS_REPORTED, M.reported), (_SAYS_HEDGED, M.hedged))
     problems = []
     for item in record.evidence:
         message = None
-        if item.modality == "asserted":
+        if item.modality == M.asserted:
             quote = _normal(item.quote)
             for pattern, modality in says:
                 own = {found.casefold() for found in pattern.findall(value)}
@@ -392,8 +392,8 @@ def _modality_words(record: Event | Claim, lint: _Lint) -> list[Problem]:
                 if cue is not None:
                     message = f'the quote says "{cue}" but its modality is asserted: {modality}?'
                     break
-        elif item.modality == "hedged" or (item.modality == "reported" and not item.via):
-            pattern, kind = (_ANY_HEDGING, "hedging") if item.modality == "hedged" else (_ANY_REPORTING, "reporting")
+        elif item.modality == M.hedged or (item.modality == M.reported and not item.via):
+            pattern, kind = (_ANY_HEDGING, "hedging") if item.modality == M.hedged else (_ANY_REPORTING, "reporting")
             if not any(pattern.search(passage.text) for passage in lint.passages(item)):
                 message = f"modality {item.modality}, but the quote's sentence has no word of {kind}"
         if message is not None:

@@ -42,7 +42,7 @@ from kg.model import Article, Claim, Event, Model
 from kg.ontology import Ontology, Term, load_ontology
 from kg.problems import ValidationFailed, printable
 from kg.query.store import declared_prefixes
-from kg.vocab import KGO, K
+from kg.vocab import DEFAULT_MODALITY, KGO, K
 
 MINUS = "−"  # U+2212, in the summary and before removed items alike
 
@@ -156,7 +156,7 @@ class EventDigest:
     start: Date | None = None
     end: Date | None = None
     date_notes: tuple[str, ...] = ()
-    modality: str = "asserted"
+    modality: str = DEFAULT_MODALITY
     conflicts: tuple[str, ...] = ()
     note: str | None = None
 
@@ -178,7 +178,7 @@ class ClaimDigest:
     start: Date | None = None
     end: Date | None = None
     date_notes: tuple[str, ...] = ()
-    modality: str = "asserted"
+    modality: str = DEFAULT_MODALITY
     conflicts: tuple[str, ...] = ()
     note: str | None = None
 
@@ -241,7 +241,7 @@ class EvidenceKey(NamedTuple):
 
 @dataclass(frozen=True)
 class EvidenceDigest:
-    modality: str = "asserted"
+    modality: str = DEFAULT_MODALITY
     via: tuple[str, ...] = ()  # the sources the article cites for the quote, in order
     said_to: str | None = None
     direct_speech: bool = False

@@ -44,6 +44,7 @@ from kg.sources.schema import (
     whole_pattern,
 )
 from kg.sources.yaml_reader import CONTROL, read_yaml
+from kg.vocab import DEFAULT_MODALITY
 from kg.yaml_positions import KEY
 
 if TYPE_CHECKING:  # jsonschema itself is imported by the slow pass only: 64 ms of every start otherwise
@@ -1022,14 +1023,14 @@ def _evidence(
             continue
         if item.get("via", []) == []:  # the outlet's own voice (a `via` that is no list: the schema says so)
             loaded.problems += _no_speaker(item, record.at("evidence", index))
-        modality = item.get("modality", "asserted")
+        modality = item.get("modality", DEFAULT_MODALITY)
         result.append(
             Evidence(
                 article=article,
                 quote=item["quote"],
                 via=_refs(item.get("via")),
                 said_to=_ref(item.get("said_to")),
-                modality=sys.intern(modality) if isinstance(modality, str) else "asserted",
+                modality=sys.intern(modality) if isinstance(modality, str) else DEFAULT_MODALITY,
                 direct_speech=item.get("direct_speech") is True,
                 owner=record,
                 index=index,
