@@ -684,6 +684,33 @@ def test_clicking_a_passage_lists_its_claims_and_focuses_the_graph(real_page: Pa
     assert titles.count() == len(records)
     call = real_page.locator(f"#details article[data-record='{PHONE_CALL}'] > p.relation")
     assert call.text_content() == "First official phone call between Putin and al-Sharaa"
+    # the evidence that quotes this passage is marked: a record's quotes from other articles came first, alike
+    marked = real_page.locator(f"#details article[data-record='{PHONE_CALL}'] li.evidence.this-passage blockquote")
+    assert marked.count() == 1 and "first official phone conversation" in (marked.text_content() or "")
+    real_page.evaluate(
+        "window.kg.openArticle(window.kg.data.articles.findIndex(a => a.id === 'kp-abu-qasra-russian-bases'))"
+    )
+    real_page.locator("#reader mark.cited", has_text="with The Washington Post").first.click()
+    interview = real_page.locator("#details article[data-record='abu-qasra-wapo-interview'] li.evidence")
+    interview.first.wait_for()
+    mine = real_page.locator("#details article[data-record='abu-qasra-wapo-interview'] li.evidence.this-passage")
+    assert interview.count() > 4 and mine.count() == 1  # eight quotes from three articles: this one marked
+    assert "with The Washington Post" in (mine.locator("blockquote").text_content() or "")
+
+
+def test_a_passage_opened_by_the_keyboard_leaves_the_keyboard_in_its_panel(real_page: Page) -> None:
+    """Enter on a passage opened its panel and left the focus on the passage: 69 presses of Tab away."""
+    real_page.evaluate(
+        "window.kg.openArticle(window.kg.data.articles.findIndex(a => a.id === 'ki-bloomberg-russia-deal-near'))"
+    )
+    passage = real_page.locator("#reader mark.cited", has_text="first official phone conversation").first
+    passage.focus()
+    real_page.keyboard.press("Enter")
+    real_page.locator("#details h2", has_text="The passage").wait_for()
+    real_page.wait_for_function("document.querySelector('#details').contains(document.activeElement)")
+    real_page.keyboard.press("Escape")
+    expect(real_page.locator("#details")).to_be_hidden()
+    assert real_page.evaluate("document.activeElement.matches('#reader mark.cited')")  # back where it was
 
 
 # ---------------------------------------------------------------------------- deep links
