@@ -1111,6 +1111,9 @@
                       margin: { item: { horizontal: 4, vertical: 3 }, axis: 3 } };
     if (first) Object.assign(options, { start: first.slice(0, 8) + "01", end: nextDay(nextDay(last)) });
     timeline = new vis.Timeline(byId("story-timeline"), storyShown, options);
+    // vis-timeline stays hidden until a redraw follows its first range change: with a deep link's items added
+    // before that change ended, none followed about one load in ten, and the axis stayed blank
+    timeline.on("rangechanged", () => { if (!timeline.initialDrawDone) timeline.redraw(); });
     timeline.on("select", (properties) => {
       const id = properties.items[0];
       if (!id) return;
