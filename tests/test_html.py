@@ -469,6 +469,12 @@ def test_a_source_lists_the_claims_and_events_that_cite_it(built: Path, open_pag
         listed = heading.locator("xpath=..").locator("article.entry")
         shown = {listed.nth(k).get_attribute("data-record") for k in range(listed.count())}
         assert shown <= expected and len(shown) == min(len(expected), 20)  # a page of them at first
+        if len(expected) > 20:  # the next page, a click away
+            heading.locator("xpath=..").locator("button.more").click()
+            page.wait_for_function(
+                "n => document.querySelectorAll('#details section:last-child article.entry').length === n",
+                arg=min(len(expected), 40),
+            )
 
 
 def test_a_link_naming_relations_shows_their_links_only(built: Path, open_page: Opener, project: Project) -> None:

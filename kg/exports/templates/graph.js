@@ -872,41 +872,38 @@
       groups.get(record).push(relationLine(linkEdge(link), names(link), i));
     });
     const all = Array.from(groups);
-    const list = section("Claims and events (" + all.length + ")", await blocksOf(all.slice(0, PAGE)));
-    let next = PAGE;
-    if (all.length > next) {
-      const more = button("more", "Show more", async () => {
-        const blocks = await blocksOf(all.slice(next, next + PAGE));
-        next += PAGE;
-        more.before(...blocks);
-        if (next >= all.length) more.remove();
-      });
-      list.append(more);
-    }
-    children.push(list);
+    children.push(await pagedSection("Claims and events (" + all.length + ")", all, blocksOf));
     if (value.cited) children.push(await citedSection(value.cited));
     if (shownInPanel === "node " + i) openDetails(children);
   }
 
+  /* A section of `items` made into blocks by `make`, a page at a time ("Show more"). */
+  async function pagedSection(title, items, make) {
+    const part = section(title, await make(items.slice(0, PAGE)));
+    let next = PAGE;
+    if (items.length > next) {
+      const more = button("more", "Show more", async () => {
+        const added = await make(items.slice(next, next + PAGE));
+        next += PAGE;
+        more.before(...added);
+        if (next >= items.length) more.remove();
+      });
+      part.append(more);
+    }
+    return part;
+  }
+
+  /* Records (by number) as blocks, each under its title. */
+  const titledBlocks = (records) => Promise.all(records.map((record) =>
+    recordEntry(record).then((value) => recordBlock(value, [el("p", "relation", value.title)]))));
+
   /* The claims and events whose evidence cites a node (an outlet, a source in `via`, whom it was said to):
      [how many, the first of them], listed a page at a time, each under its title. */
   async function citedSection([count, shown]) {
-    const blocks = (records) => Promise.all(records.map((record) =>
-      recordEntry(record).then((value) => recordBlock(value, [el("p", "relation", value.title)]))));
-    const part = section("Cited as a source (" + count + ")", await blocks(shown.slice(0, PAGE)));
+    const part = await pagedSection("Cited as a source (" + count + ")", shown, titledBlocks);
     if (count > shown.length) {
-      part.append(el("p", "link-note", "The first " + shown.length + " are listed: the articles' filter, or a " +
-                                       "SPARQL query, reaches the rest."));
-    }
-    let next = PAGE;
-    if (shown.length > next) {
-      const more = button("more", "Show more", async () => {
-        const added = await blocks(shown.slice(next, next + PAGE));
-        next += PAGE;
-        more.before(...added);
-        if (next >= shown.length) more.remove();
-      });
-      part.append(more);
+      part.querySelector("h3").after(el("p", "link-note", "The first " + shown.length + " are listed: the " +
+                                                          "articles' filter, or a SPARQL query, reaches the rest."));
     }
     return part;
   }
