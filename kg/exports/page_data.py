@@ -230,8 +230,6 @@ class _Builder:
         rows = RowMaker(view, self.article_index, self.relation_label, packed, self.names).rows(self.groups)
         self.looks: list[Json] = []
         self.look_text: list[str] = []
-        self.look_modalities: list[list[int]] = []  # each look's modalities, by their place in the ontology's
-        modality_index = {m.name: index for index, m in enumerate(self.ontology.modalities)}
         look_index: dict[Look, int] = {}
         for key in rows.looks:
             if key not in look_index:
@@ -240,8 +238,8 @@ class _Builder:
                 assert modality is not None, "a record's modality is one the ontology ranks"
                 self.looks.append(edge_look(modality, key[1]))
                 self.look_text.append(key[0] + (" · conflicting" if key[1] else ""))
-                self.look_modalities.append([modality_index[name] for name in key[2]])
         self.record_look = [look_index[key] for key in rows.looks]
+        self.record_mask = rows.masks
         self.record_modality = [key[0] for key in rows.looks]
         self.record_conflicting = [key[1] for key in rows.looks]
         self.record_since, self.record_until, self.record_date = rows.since, rows.until, rows.dates
@@ -297,10 +295,10 @@ class _Builder:
     # ------------------------------------------------------------------ edges
 
     def make_edges(self) -> list[Any]:
-        """Every link: (from, to, label, look, since, articles, record, date, relation, until, claim), numbered
+        """Every link: (from, to, label, look, since, articles, record, date, relation, until, claim, mask), numbered
         by position (tuples: a million of them at 1M facts).  The page makes each one's tooltip from these:
         names, relation, `lookText` of the look, date, articles; a claim's link (`claim` 1, not an event's
-        role) is a timeline item from `since` to `until` when dated."""
+        role) is a timeline item from `since` to `until` when dated; the modality filter reads `mask`."""
         node_index, record_index, relation_label = self.node_index, self.record_index, self.relation_label
 
         def made(view_edges: list[GraphEdge]) -> list[Any]:
@@ -345,6 +343,7 @@ class _Builder:
             relation,
             self.record_until[record],
             claim,
+            self.record_mask[record],
         )
 
     def relations(self) -> list[Json]:
@@ -358,9 +357,14 @@ class _Builder:
         """The ontology's modalities, firmest first (`name`, what it means, how its links are drawn, how many
         links have evidence of it): the page's modality filter, which shows a link while any of its evidence has
         a modality shown (a claim both asserted and denied stays with either)."""
-        counts = Counter(m for edge in self.edges for m in self.look_modalities[edge[3]])
+        masks = Counter(edge[11] for edge in self.edges)
         return [
-            {"name": m.name, "comment": m.comment, "count": counts[index], **edge_style(m, conflict=False)}
+            {
+                "name": m.name,
+                "comment": m.comment,
+                "count": sum(n for mask, n in masks.items() if mask >> index & 1),
+                **edge_style(m, conflict=False),
+            }
             for index, m in enumerate(self.ontology.modalities)
         ]
 
@@ -631,6 +635,7 @@ class _Builder:
         return list(
             zip(
                 self.record_look,
+                self.record_mask,
                 self.record_modality,
                 self.record_since,
                 self.record_until,
@@ -967,7 +972,6 @@ def _inline(builder: _Builder) -> Json:
         ],
         "conflictStyle": edge_style(builder.ontology.modalities[0], conflict=True),
         "modalities": builder.modalities(),
-        "lookModalities": builder.look_modalities,
         "relations": builder.relations(),
         "stops": story_dates(dates),
         "background": dates[0] if dates else None,

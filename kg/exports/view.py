@@ -145,7 +145,19 @@ class View:
     def modalities(self, evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
         """The modalities of `evidence`, each once, the firmest first: a claim both asserted and denied is both."""
         named = {item.modality for item in evidence}
-        return tuple(m.name for m in sorted(self.ontology.modalities, key=lambda m: m.rank) if m.name in named)
+        return tuple(m.name for m in self.ontology.modalities if m.name in named)
+
+    def modality_mask(self, evidence: tuple[Evidence, ...]) -> int:
+        """The modalities of `evidence` as bits: bit i for the ontology's modality i (firmest first)."""
+        bits = self._modality_bits
+        mask = 0
+        for item in evidence:
+            mask |= bits.get(item.modality, 0)
+        return mask
+
+    @cached_property
+    def _modality_bits(self) -> dict[str, int]:
+        return {m.name: 1 << index for index, m in enumerate(self.ontology.modalities)}
 
     def chain(self, item: Evidence) -> list[str]:
         """Who the quote comes through: the article's outlet (when known), then each source it cites."""

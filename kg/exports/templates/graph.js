@@ -144,12 +144,12 @@
     story.add(pendingItems.splice(0));
   }
 
-  /* An edge: [from, to, label, look, since, articles, record, date, relation, until, claim]; drawn once both
-     ends are.  A dated claim's edge is on the timeline too. */
+  /* An edge: [from, to, label, look, since, articles, record, date, relation, until, claim, modality mask];
+     drawn once both ends are.  A dated claim's edge is on the timeline too. */
   function drawEdge(j, edge) {
     if (drawnEdges.has(j) || !drawn.has(edge[0]) || !drawn.has(edge[1])) return;
     drawnEdges.set(j, { from: edge[0], to: edge[1], label: edge[2], look: edge[3], since: edge[4],
-                        articles: edge[5], record: edge[6], date: edge[7], relation: edge[8] });
+                        articles: edge[5], record: edge[6], date: edge[7], relation: edge[8], mask: edge[11] });
     edgeShown.set(j, true);
     if (edge[10] && (edge[4] || edge[9])) {
       pendingItems.push(storyItem("e" + j, [drawn.get(edge[0]).name, edge[8], drawn.get(edge[1]).name].join(" → "),
@@ -337,11 +337,12 @@
     return shownRelations.size === data.relations.length || shownRelations.has(relationAt.get(relation));
   }
 
-  /* A link stays while any of its evidence has a modality shown: a claim both asserted and denied is a denial
-     too (data.lookModalities: each look's modalities). */
-  function ofShownModality(look) {
-    return shownModalities.size === data.modalities.length ||
-      data.lookModalities[look].some((modality) => shownModalities.has(modality));
+  /* A link stays while any of its evidence has a modality shown (`mask`: bit i for modality i): a claim both
+     asserted and denied is a denial too. */
+  function ofShownModality(mask) {
+    if (shownModalities.size === data.modalities.length) return true;
+    for (const modality of shownModalities) if ((mask >> modality) & 1) return true;
+    return false;
   }
 
   function inTime(since) {
@@ -360,7 +361,7 @@
     });
     drawnEdges.forEach((edge, j) => {
       const show = nodeShown.get(edge.from) && nodeShown.get(edge.to) && inTime(edge.since) &&
-        fromSomeShownArticle(edge.articles) && ofShownRelation(edge.relation) && ofShownModality(edge.look);
+        fromSomeShownArticle(edge.articles) && ofShownRelation(edge.relation) && ofShownModality(edge.mask);
       if (show !== edgeShown.get(j)) {
         edgeShown.set(j, show);
         edgeChanges.push({ id: j, hidden: !show });
