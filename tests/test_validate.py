@@ -697,8 +697,15 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             ARTICLE,
             "headline: Russia keeps Tartus, officials say",
             "headline: Russia keeps  Tartus, officials say",
-            "mini-article.yaml:5:11: headline not found verbatim in the text; it differs in spacing or line breaks "
-            "(quotes cannot span lines)",
+            "mini-article.yaml:5:11: headline not found verbatim in the text; it differs in spacing — the article "
+            "prints one space between its words there",
+        ),
+        (  # a no-break space in the text, which looks like a space: named (quotes may span lines: not said)
+            Path("articles") / "mini-article.txt",
+            "Russia operates the Tartus",
+            "Russia operates the\u00a0Tartus",
+            "mini.yaml:29:16: quote not found verbatim in article 'mini-article'; it differs in spacing — the "
+            "article has a no-break space (U+00A0) there: copy the passage as printed",
         ),
         # nothing invisible in what a curator writes (a name holding one looks like the name, and no text spells
         # it), wherever it is written: one message naming it, at the field (not also "unknown entity")

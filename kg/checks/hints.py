@@ -125,7 +125,7 @@ class _Text:
         if quote.endswith("\n") and quote.rstrip("\n") in self.text:
             return "; it ends with a line break (a `|` block keeps it: write `|-`, or the quote on one line)"
         if " ".join(quote.split()) in self.spaced:
-            return "; it differs in spacing or line breaks (quotes cannot span lines)"
+            return self.spacing(quote)
         unseen = self.unseen(quote)
         if unseen:
             return unseen
@@ -133,6 +133,24 @@ class _Text:
         if passage is None:
             return ""
         return f"; closest: '{passage if len(passage) <= SNIPPET else passage[: SNIPPET - 1] + '…'}'"
+
+    def spacing(self, quote: str) -> str:
+        """How `quote` differs from the passage it spells but for its spaces: which spaces the article prints
+        there (a no-break space, a line break), named, since they look like a space."""
+        words = quote.split()
+        found = re.search(r"\s+".join(map(re.escape, words)), self.text)
+        printed = found.group() if found else ""
+        gaps = [gap for gap in re.findall(r"\s+", printed) if gap != " "]
+        if not gaps:
+            return "; it differs in spacing — the article prints one space between its words there"
+        named = sorted({_space_name(c) for gap in gaps for c in gap if c != " "})
+        breaks = "\n" in printed
+        advice = (
+            "quote across the line break as a quoted string with \\n, or quote one line"
+            if breaks and named == ["a line break"]
+            else "copy the passage as printed"
+        )
+        return f"; it differs in spacing — the article has {' and '.join(named)} there: {advice}"
 
     def unseen(self, quote: str) -> str:
         """Why `quote` is not in the text if it differs in what a reader cannot see: invisible characters (a
@@ -226,3 +244,12 @@ def _invisible() -> re.Pattern[str]:
 
 def _words(text: str) -> list[str]:
     return [word.casefold() for word in _WORD.findall(text)]
+
+
+def _space_name(character: str) -> str:
+    """A space character as a curator would know it: "a no-break space (U+00A0)", "a line break"."""
+    if character == "\n":
+        return "a line break"
+    if character == "\t":
+        return "a tab"
+    return f"a {unicodedata.name(character, 'space').lower()} (U+{ord(character):04X})"
