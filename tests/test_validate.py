@@ -296,6 +296,12 @@ def test_an_entity_may_not_have_an_articles_id(mini: Path) -> None:
             "mini.yaml:9:81: alias 'Tartus Naval Base' of 'bashar-al-assad' is already the name of "
             "'tartus-naval-base' (as 'Tartus naval base')",
         ),
+        (  # the name again among the aliases: one label written twice, an altLabel equal to the label
+            FACTS,
+            "aliases: [Tartus]",
+            "aliases: [Tartus, Tartus naval base]",
+            "alias 'Tartus naval base' of 'tartus-naval-base' is its name already: delete it",
+        ),
         (  # two roles the ontology declares disjoint (owl:propertyDisjointWith): Syria demanding of itself
             FACTS,
             "      recipient: russia\n",

@@ -301,7 +301,9 @@ class _Checker:
                 if key is None:
                     key = keys[name] = name_key(name)
                 mine = (node.id, where, name, index > 0)
-                if key not in owner:
+                if index > 0 and name == node.name:  # the same string twice: one label written as an alias
+                    self.error(where, f"alias '{name}' of '{node.id}' is its name already: delete it")
+                elif key not in owner:
                     owner[key] = mine
                 elif owner[key][0] != node.id:
                     first, later = (mine, owner[key]) if owner[key][3] and index == 0 else (owner[key], mine)
