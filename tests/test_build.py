@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -486,6 +487,20 @@ def test_stats_counts_classes_and_relations(mini: Path, capsys: pytest.CaptureFi
     assert main(["stats", "--sources", str(mini), "--ontology", str(ONTOLOGY)]) == 0
     out = capsys.readouterr().out
     assert "Country" in out and "operates" in out
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_claims_default_id_is_the_same_whether_its_value_is_composed_or_not(mini: Path, form: str) -> None:
+    """An editor that decomposes accents ("café" as "cafe" and a combining accent) changed a default claim id, and
+    with it the claim's IRI."""
+    facts = mini / "facts" / "mini.yaml"
+    claim = (
+        "  - subject: russia\n    predicate: characterizedAs\n    value: "
+        + unicodedata.normalize(form, "café boss")
+        + "\n    evidence:\n      - quote: Russia operates the Tartus naval base\n"
+    )
+    facts.write_text(facts.read_text(encoding="utf-8").replace("claims:\n", "claims:\n" + claim), encoding="utf-8")
+    assert "russia.characterizedAs.café-boss" in kg.load(mini, ONTOLOGY).claims
 
 
 def test_load_raises_with_every_problem(mini: Path) -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import reprlib
 import sys
+import unicodedata
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -1142,4 +1143,6 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 
 def _slug(text: str) -> str:
-    return id_form(text)[:60] or "value"
+    """A value as a default claim id writes it: composed first (NFC), so that an editor that decomposes accents
+    ("café" as "cafe" and a combining accent) does not change the claim's id, and its IRI."""
+    return id_form(unicodedata.normalize("NFC", text))[:60] or "value"
