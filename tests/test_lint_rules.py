@@ -399,8 +399,14 @@ def test_a_mark_that_spares_nothing_is_reported(mini: Path) -> None:
         (  # an entity is spared the rules about entities only
             "{id: syria, type: Country, name: Syria}",
             "{id: syria, type: Country, name: Syria, lint: {ungrounded: why}}",
-            "mini.yaml:8:52: unknown lint rule 'ungrounded' (the rules marked here: actor-without-affiliation, "
-            "place-not-located)",
+            "mini.yaml:8:52: lint rule 'ungrounded' applies to claims and events, not to entities (the rules marked "
+            "here: actor-without-affiliation, place-not-located)",
+        ),
+        (  # and an event the rules about records only: it said "did you mean 'date-not-printed'"
+            "    roles:\n",
+            "    lint: {place-not-located: a reason}\n    roles:\n",
+            "mini.yaml:16:12: lint rule 'place-not-located' applies to entities, not to claims and events (the rules "
+            "marked here: date-not-printed, modality-words, ungrounded)",
         ),
     ],
 )

@@ -30,8 +30,10 @@ from kg.sources.reading import FileRefused, forget_folders, read_text
 from kg.sources.schema import (
     ARTICLE_FIELDS,
     BLANK,
+    ENTITY_LINT_RULES,
     LINE_PATTERN,
     LINE_TEXT,
+    LINT_RULES,
     NAME_PATTERN,
     TEXT_PATTERN,
     VISIBLE_PATTERN,
@@ -550,11 +552,7 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         in_article = not error.absolute_path and "claims" in allowed  # a facts file's top level
         if error.absolute_path and error.absolute_path[-1] == "lint":  # a mark's rule: not "unknown field"
             return [
-                Problem(
-                    at.at(key if isinstance(key, str) else str(key), KEY),
-                    f"unknown lint rule '{visible(_yaml_spelling(key))}'"
-                    + (did_you_mean(str(key), allowed) or f" (the rules marked here: {', '.join(allowed)})"),
-                )
+                Problem(at.at(key if isinstance(key, str) else str(key), KEY), _lint_rule_refused(key, allowed))
                 for key in unexpected
             ]
         return [
@@ -649,6 +647,20 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         expected = "an id, a list of ids, or text (in quotes)" if literal else "an id or a list of ids"
         return [Problem(at, f"unexpected value {_short(error.instance)}: expected {expected}")]
     return [Problem(at, error.message)]
+
+
+def _lint_rule_refused(key: object, allowed: list[str]) -> str:
+    """Why a mark's rule is refused: a rule of the other kind of record ("place-not-located" on an event: it
+    lints entities), or no rule, with the closest one marked here."""
+    if key in LINT_RULES:
+        kind, other = (
+            ("entities", "claims and events") if key in ENTITY_LINT_RULES else ("claims and events", "entities")
+        )
+        return f"lint rule '{key}' applies to {kind}, not to {other} (the rules marked here: {', '.join(allowed)})"
+    shown = visible(_yaml_spelling(key))
+    return f"unknown lint rule '{shown}'" + (
+        did_you_mean(str(key), allowed) or f" (the rules marked here: {', '.join(allowed)})"
+    )
 
 
 def _not_one_line(at: Where, path: Iterable[str | int], value: str, name: bool) -> list[Problem]:
