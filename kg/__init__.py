@@ -6,6 +6,7 @@
 >>> graph = kg.network()       # networkx MultiDiGraph of the same model
 >>> rdf = kg.rdf_graph()       # rdflib Graph (stored in Oxigraph) of what graph.ttl holds
 >>> kg.build()                 # write exports/ atomically
+>>> kg.ask("SELECT ?b WHERE { ?b a kgo:MilitaryBase }").text  # what `kg query` prints, from exports/
 
 The package follows the pipeline: `kg.sources` (YAML → model) → `kg.checks` → `kg.exports` (RDF,
 network, page) → `kg.query` (SPARQL, serve, push), over a core of `kg.model`, `kg.ontology`, `kg.vocab`;
@@ -23,13 +24,27 @@ TYPE_CHECKING = False  # not `typing`'s: importing it was the first 20 ms of eve
 if TYPE_CHECKING:
     from typing import Any
 
-    from kg.api import DEFAULT_OUT, FORMATS, LocatedProblem, ValidationFailed, build, load, network, rdf_graph, validate
+    from kg.api import (
+        DEFAULT_OUT,
+        FORMATS,
+        Answer,
+        LocatedProblem,
+        ValidationFailed,
+        ask,
+        build,
+        load,
+        network,
+        rdf_graph,
+        validate,
+    )
 
 __all__ = [
     "DEFAULT_OUT",
     "FORMATS",
+    "Answer",
     "LocatedProblem",
     "ValidationFailed",
+    "ask",
     "build",
     "load",
     "network",

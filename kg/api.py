@@ -14,6 +14,8 @@ from kg.exports.write import build as build
 from kg.model import Model
 from kg.problems import LocatedProblem
 from kg.problems import ValidationFailed as ValidationFailed
+from kg.query.ask import Answer as Answer
+from kg.query.ask import ask as ask
 
 if TYPE_CHECKING:
     import networkx as nx

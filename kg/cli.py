@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kg.checks.checked import DEFAULT_ONTOLOGY, DEFAULT_SOURCES, check, load_project
 from kg.checks.coverage import STATUSES, TO_DO, coverage_report
@@ -28,7 +28,7 @@ from kg.exports.staging import export_written
 from kg.exports.turtle import valid_base
 from kg.exports.view import View, stats
 from kg.exports.write import DEFAULT_FORMATS, DEFAULT_OUT, FORMATS, build
-from kg.limits import MAX_ERRORS_SHOWN, MAX_QUERY_BYTES, MIB, megabytes
+from kg.limits import MAX_ERRORS_SHOWN, MIB
 from kg.ontology import load_ontology
 from kg.problems import LocatedProblem, ValidationFailed, did_you_mean, escaped, locate, printable
 from kg.query.defaults import (
@@ -43,7 +43,7 @@ from kg.query.defaults import (
     QUADS_PER_REQUEST,
     RESULT_FORMATS,
 )
-from kg.sources.reading import BOM, FileRefused, decode, read_bounded
+from kg.sources.reading import FileRefused
 from kg.sources.schema import LINT_RULES, UNUSED_LINT_MARK, write_editor_schemas
 from kg.timings import cpu_of, peak_after, recording
 
@@ -390,18 +390,13 @@ def _base(text: str) -> str:
 
 
 def _query_text(args: argparse.Namespace) -> tuple[str, str]:
-    """(name for error messages, query text) from `-e TEXT`, a file, or `-` for standard input.  A byte order
-    mark that starts a file or the input is no character of it, as in a source file (Windows editors save one:
-    it was the query's first character, `1:10: expected CONSTRUCT`)."""
+    """(name for error messages, query text) from `-e TEXT`, a file, or `-` for standard input."""
+    from kg.query.ask import read_query
+
     if args.expression is not None:
         return "-e", args.expression
-    if str(args.file) == "-":  # read as bytes, as a file is: UTF-16 or Latin-1 text was a codec's error
-        data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
-        if len(data) > MAX_QUERY_BYTES:
-            raise FileRefused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
-        return "<stdin>", decode(data, "standard input").removeprefix(BOM)
-    data = read_bounded(args.file, MAX_QUERY_BYTES, "the query file", "a query is far shorter")
-    return str(args.file), decode(data, "the query file").removeprefix(BOM)
+    name = "<stdin>" if str(args.file) == "-" else str(args.file)
+    return name, read_query(args.file, sys.stdin.buffer)
 
 
 def _warn_if_stale(args: argparse.Namespace) -> None:
@@ -411,22 +406,15 @@ def _warn_if_stale(args: argparse.Namespace) -> None:
         print(f"kg: warning: {newer} changed after {args.exports / EXPORT} was built; run `kg build`", file=sys.stderr)
 
 
-def _unreadable(error: SyntaxError) -> str:
-    """The export that cannot be read, where Oxigraph's parser says: `kg build` makes it again.  (The ontology's
-    files are read first, as every command reads them: one of those is reported as `kg validate` does.)"""
-    where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
-    return f"{where}: cannot read the graph ({error.msg}): run `kg build`"
-
-
 def cmd_query(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.expression is None):
         both = ", not both" if args.file is not None else ""
         print(f"kg query: give a query file (or -) or -e 'QUERY'{both}", file=sys.stderr)
         return 2
-    from kg.query.absent import absent_terms
-    from kg.query.bounded import QueryDied, QueryOutOfMemory, QueryTimedOut, answer_within
-    from kg.query.sparql import QueryError, render, run, written_format
-    from kg.query.store import open_store
+    from kg.query.ask import EmptyQuery, ask, is_empty
+    from kg.query.bounded import QueryDied, QueryOutOfMemory, QueryTimedOut
+    from kg.query.sparql import QueryError
+    from kg.query.store import unreadable_export
 
     try:
         name, text = _query_text(args)
@@ -440,23 +428,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         advice = "a query given as text follows -e: kg query -e 'SELECT …'"
         print(printable(f"kg query: no file named '{args.file}': {advice}"), file=sys.stderr)
         return 2
-    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        print(f"kg query: {name}: the query is empty (a SELECT, ASK, CONSTRUCT or DESCRIBE)", file=sys.stderr)
+    if is_empty(text):  # said before the graph is looked at: a stale graph's warning would come first
+        print(f"kg query: {name}: {EmptyQuery.MESSAGE}", file=sys.stderr)
         return 2
     _warn_if_stale(args)
-
-    def load() -> tuple[Any, dict[str, str]]:
-        return open_store(args.exports, args.ontology, args.sources, args.base)
-
-    def ask(loaded: tuple[Any, dict[str, str]]) -> tuple[str, str, list[str]]:
-        """The answer, the format it is written in (a graph's table is Turtle), the warnings."""
-        store, prefixes = loaded
-        result = run(store, text, prefixes)
-        rendered = render(result, args.format, prefixes)
-        return rendered, written_format(result, args.format), absent_terms(store, text, prefixes)
-
     try:
-        output, written_as, absent = answer_within(load, ask, args.timeout or None, int(args.memory) * MIB or None)
+        answer = ask(text, args.exports, args.ontology, args.sources, args.base, args.format, args.timeout, args.memory)
     except QueryError as error:
         print(error.report(name, text), file=sys.stderr)
         return 1
@@ -470,17 +447,17 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"kg query: {error}", file=sys.stderr)
         return 1
     except SyntaxError as error:
-        print(f"kg query: {_unreadable(error)}", file=sys.stderr)
+        print(f"kg query: {unreadable_export(error)}", file=sys.stderr)
         return 1
-    for warning in absent:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
+    for warning in answer.warnings:  # a query naming `kgo:Persn` answered "(0 rows)", which read as "no such facts"
         print(printable(f"kg query: warning: {warning}"), file=sys.stderr)
-    _print_output(output, written_as)
+    _print_output(answer.text, answer.format)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.query.serve import ServeError, serve
-    from kg.query.store import graph_files
+    from kg.query.store import graph_files, unreadable_export
 
     def announce(url: str) -> None:
         print(f"SPARQL endpoint (read-only): {url}query\nquery page: {url}\nCtrl-C to stop", flush=True)
@@ -494,7 +471,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"kg serve: {error}", file=sys.stderr)
             return 1
         except SyntaxError as error:
-            print(f"kg serve: {_unreadable(error)}", file=sys.stderr)
+            print(f"kg serve: {unreadable_export(error)}", file=sys.stderr)
             return 1
 
 
@@ -521,14 +498,14 @@ def _told_now(message: str) -> None:
 def cmd_push(args: argparse.Namespace) -> int:
     from kg.query.named_graphs import graphs_for_push
     from kg.query.push import PushError, public_url, push, quads_requests
-    from kg.query.store import data_stream, read_ontology
+    from kg.query.store import data_stream, read_ontology, unreadable_export
 
     ontology = read_ontology(args.ontology)
     triples, declared = data_stream(args.exports, args.ontology, args.sources, args.base)
     try:
         graphs = graphs_for_push(triples, ontology, args.graph_base or declared["kg"] + "graph/")
     except SyntaxError as error:
-        print(f"kg push: {_unreadable(error)}", file=sys.stderr)
+        print(f"kg push: {unreadable_export(error)}", file=sys.stderr)
         return 1
     endpoint, method = public_url(args.endpoint), "POST" if args.quads else "PUT"
     if args.dry_run:

@@ -100,8 +100,10 @@ def test_the_public_api_is_small_and_documented() -> None:
         [
             "DEFAULT_OUT",
             "FORMATS",
+            "Answer",
             "LocatedProblem",
             "ValidationFailed",
+            "ask",
             "build",
             "load",
             "network",

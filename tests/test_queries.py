@@ -18,12 +18,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import kg
 from kg.cli import main
 from kg.limits import MAX_QUERY_NESTING
-from kg.query.bounded import OUT_OF_MEMORY
+from kg.query.ask import EmptyQuery
+from kg.query.bounded import OUT_OF_MEMORY, QueryTimedOut
 from kg.query.defaults import DEFAULT_QUERY_MEMORY
 from kg.query.federation import service_at
 from kg.query.lexical import nested_beyond
+from kg.query.sparql import QueryError
+from kg.query.store import MissingExport
 
 from .competency_answers import PINNED
 from .conftest import MINI, ONTOLOGY, ROOT, run_kg
@@ -721,3 +725,30 @@ def test_a_query_runs_unbounded_in_memory_where_the_system_does_not_say_its_size
 
     monkeypatch.setattr(bounded, "_address_space", no_proc)
     assert bounded.answer_within(lambda: 20, lambda loaded: loaded + 1, 30.0, 100 * 1024 * 1024) == 21
+
+
+# ---------------------------------------------------------------------------- the same runner from Python
+
+
+def test_kg_ask_answers_from_python_what_kg_query_prints(mini_exports: Path) -> None:
+    """`kg query` is a thin wrapper: `kg.ask` gives the same text, its format and the warnings."""
+    answer = kg.ask(AGENTS, mini_exports, ONTOLOGY, fmt="csv")
+    assert answer.text == query(mini_exports, "--format", "csv", "-e", AGENTS)[1]
+    assert (answer.format, answer.warnings) == ("csv", [])
+    described = kg.ask("DESCRIBE kg:russia", mini_exports, ONTOLOGY)
+    assert described.format == "turtle" and "kg:russia" in described.text
+    misspelt = kg.ask("SELECT ?p WHERE { ?p a kgo:Persn }", mini_exports, ONTOLOGY)
+    assert misspelt.text == "p\n-\n(0 rows)\n"
+    assert len(misspelt.warnings) == 1 and "kgo:Persn" in misspelt.warnings[0], misspelt.warnings
+
+
+def test_kg_ask_raises_what_kg_query_reports(mini_exports: Path) -> None:
+    with pytest.raises(EmptyQuery):
+        kg.ask("# nothing but a comment\n", mini_exports, ONTOLOGY)
+    with pytest.raises(QueryError) as wrong:
+        kg.ask("SELECT ?x WHERE { ?x ex:p ?y }", mini_exports, ONTOLOGY)
+    assert "ex:" in wrong.value.report("-e", "SELECT ?x WHERE { ?x ex:p ?y }")
+    with pytest.raises(MissingExport):
+        kg.ask("ASK {}", mini_exports / "nowhere", ONTOLOGY)
+    with pytest.raises(QueryTimedOut):
+        kg.ask("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", mini_exports, ONTOLOGY, timeout=0.5)

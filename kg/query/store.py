@@ -128,6 +128,13 @@ def data_stream(
     return _export_quads(exports), query_prefixes(exports, base)
 
 
+def unreadable_export(error: SyntaxError) -> str:
+    """The export that cannot be read, where Oxigraph's parser says: `kg build` makes it again.  (The ontology's
+    files are read first, as every command reads them: one of those is reported as `kg validate` does.)"""
+    where = f"{error.filename}:{error.lineno or 1}:{error.offset or 1}"
+    return f"{where}: cannot read the graph ({error.msg}): run `kg build`"
+
+
 def _export_quads(exports: Path) -> Iterator[ox.Quad]:
     return ox.parse(path=str(export_path(exports)), format=ox.RdfFormat.TURTLE)
 
