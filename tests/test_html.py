@@ -508,6 +508,55 @@ def test_the_article_filter_keeps_what_one_article_supports(real_page: Page, pro
     assert shown_counts(real_page)[0] == len(project.model.entities) + len(project.model.events)
 
 
+def panel_records(page: Page, heading: str) -> set[str]:
+    """The records listed in the open panel's section whose title starts with `heading` (every page of it)."""
+    part = page.locator("#details section", has=page.locator("h3", has_text=heading))
+    while part.locator("button.more").count():
+        part.locator("button.more").click()
+    entries = part.locator("article.entry")
+    return {entries.nth(k).get_attribute("data-record") or "" for k in range(entries.count())}
+
+
+def test_a_nodes_panel_lists_apart_what_the_filters_and_the_date_hide(built: Path, open_page: Opener) -> None:
+    """The panel listed every claim of a node whatever the filters: with one article kept, Tartus's panel gave
+    claims the graph hid, as if that article said them.  It lists apart those the graph hides, and follows the
+    filters and the date as they change."""
+    node = "tartus-naval-base"
+    page = open_page(built / "graph.html", f"#node={node}")
+    page.locator("#details h3", has_text="Claims and events").wait_for()
+    every = panel_records(page, "Claims and events")
+    assert len(every) > 5 and not page.locator("#details .filtered-out").count()
+
+    def lists_what_the_graph_shows(settled: str | re.Pattern[str]) -> set[str]:
+        """The records listed as hidden, once the panel is listed again (its hidden section says `settled`),
+        having checked that those listed as shown are those of the node's links the graph shows."""
+        expect(page.locator("#details section.filtered-out h3")).to_have_text(settled)
+        seen = page.evaluate(
+            """key => {
+            const i = window.kg.nodeIndex(key);
+            return [...window.kg.drawnEdges].filter(([j, e]) => (e.from === i || e.to === i) &&
+                !window.kg.edges.get(j).hidden).map(([, e]) => window.kg.loaded("records", e.record).id);
+        }""",
+            node,
+        )
+        shown, hidden = panel_records(page, "Claims and events"), panel_records(page, "Hidden by the filters")
+        assert shown == set(seen) and shown | hidden == every and not shown & hidden
+        heading = page.locator("#details h3", has_text="Claims and events").text_content()
+        assert heading == f"Claims and events ({len(shown)} of {len(every)})"
+        return hidden
+
+    page.click("#articles-none")
+    page.locator('#articles input[data-article="ki-bloomberg-russia-deal-near"]').check()
+    hidden = lists_what_the_graph_shows(re.compile(r"Hidden by the filters or the date \(\d+\)"))
+    assert 0 < len(hidden) < len(every)
+    page.click("#articles-all")
+    expect(page.locator("#details section.filtered-out")).to_have_count(0)
+    expect(page.locator("#details h3", has_text="Claims and events")).to_have_text(f"Claims and events ({len(every)})")
+    page.fill("#date", "2025-01-31")
+    later = lists_what_the_graph_shows(re.compile(r"Hidden by the filters or the date \(\d+\)"))
+    assert 0 < len(later) < len(every)
+
+
 @pytest.mark.parametrize("control", ["slider", "date box"])
 def test_the_time_slider_shows_the_graph_as_known_up_to_a_date(real_page: Page, control: str) -> None:
     call_edges = (

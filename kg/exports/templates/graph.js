@@ -349,19 +349,29 @@
     return cutoff === null || since === null || since <= cutoff;
   }
 
+  /* Whether the filters and the date let a node (its class, first date, articles) or a link be seen; a link
+     needs both its ends seen too. */
+  function nodePasses(cls, since, articles) {
+    return shownClasses.has(cls) && inTime(since) && fromSomeShownArticle(articles);
+  }
+
+  function edgePasses(since, articles, relation, mask) {
+    return inTime(since) && fromSomeShownArticle(articles) && ofShownRelation(relation) && ofShownModality(mask);
+  }
+
   function refresh() {
     const nodeChanges = [];
     const edgeChanges = [];
     drawn.forEach((node, i) => {
-      const show = shownClasses.has(node.cls) && inTime(node.since) && fromSomeShownArticle(node.articles);
+      const show = nodePasses(node.cls, node.since, node.articles);
       if (show !== nodeShown.get(i)) {
         nodeShown.set(i, show);
         nodeChanges.push({ id: i, hidden: !show });
       }
     });
     drawnEdges.forEach((edge, j) => {
-      const show = nodeShown.get(edge.from) && nodeShown.get(edge.to) && inTime(edge.since) &&
-        fromSomeShownArticle(edge.articles) && ofShownRelation(edge.relation) && ofShownModality(edge.mask);
+      const show = nodeShown.get(edge.from) && nodeShown.get(edge.to) &&
+        edgePasses(edge.since, edge.articles, edge.relation, edge.mask);
       if (show !== edgeShown.get(j)) {
         edgeShown.set(j, show);
         edgeChanges.push({ id: j, hidden: !show });
@@ -378,6 +388,7 @@
     });
     if (itemChanges.length) story.update(itemChanges);
     showStatus();
+    panelFollowsFilters();
   }
 
   function count(shown) {
@@ -802,15 +813,16 @@
      takes it back there, not to the page's start. */
   let focusBeforeDetails = null;
 
-  function openDetails(children) {
+  function openDetails(children, again) {
     const body = byId("details-body");
     const keyboardHere = body.contains(document.activeElement); // a link in the panel followed by keyboard
     if (byId("details").hidden && !byId("details").contains(document.activeElement)) {
       focusBeforeDetails = document.activeElement;
     }
+    const scrolled = body.scrollTop;
     body.replaceChildren(...children);
     byId("details").hidden = false;
-    body.scrollTop = 0;
+    body.scrollTop = again ? scrolled : 0; // `again`: the same panel, listed anew after the filters changed
     if (keyboardHere) body.focus(); // not left to fall to the page's start with the link pressed
   }
 
@@ -849,7 +861,8 @@
     const children = [el("h2", null, value.names[0])];
     children.push(el("p", "class", [data.classes[value.class].label, value.date].filter(Boolean).join(" · ")));
     if (value.names.length > 1) children.push(el("p", "aliases", "Also: " + value.names.slice(1).join(" · ")));
-    if (drawn.has(i) && !nodeShown.get(i)) children.push(el("p", "hidden-note", "Hidden by the current filters or date."));
+    const herePasses = nodePasses(value.class, value.since, value.articles);
+    if (!herePasses) children.push(el("p", "hidden-note", "Hidden by the current filters or date."));
     if (value.note) children.push(el("p", "note", value.note));
     children.push(...expandButton(i, value));
     const names = (link) => (link[7] === i ? [value.names[0], link[2]] : [link[2], value.names[0]]);
@@ -865,17 +878,57 @@
       }));
       children.push(section("Facts", factBlocks));
     }
+    panelFilters = filterKey();
     const groups = new Map();
+    const seen = new Set(); // the records with a link the filters and the date let be seen
     value.links.forEach((link) => {
       const record = link[13];
       if (record === own) return;
       if (!groups.has(record)) groups.set(record, []);
       groups.get(record).push(relationLine(linkEdge(link), names(link), i));
+      if (herePasses && linkPasses(link)) seen.add(record);
     });
     const all = Array.from(groups);
-    children.push(await pagedSection("Claims and events (" + all.length + ")", all, blocksOf));
+    const shown = all.filter(([record]) => seen.has(record));
+    const hidden = all.filter(([record]) => !seen.has(record));
+    if (!hidden.length) {
+      children.push(await pagedSection("Claims and events (" + all.length + ")", all, blocksOf));
+    } else {
+      const title = "Claims and events (" + shown.length + " of " + all.length + ")";
+      const part = await pagedSection(title, shown, blocksOf);
+      const more = hidden.length === 1 ? "1 more is" : hidden.length + " more are";
+      part.querySelector("h3").after(el("p", "hidden-note", more + " hidden by the filters or the date: listed below."));
+      children.push(part);
+      const hiddenPart = await pagedSection("Hidden by the filters or the date (" + hidden.length + ")", hidden, blocksOf);
+      hiddenPart.classList.add("filtered-out");
+      children.push(hiddenPart);
+    }
     if (value.cited) children.push(await citedSection(value.cited));
-    if (shownInPanel === "node " + i) openDetails(children);
+    if (shownInPanel === "node " + i) openDetails(children, keepScroll);
+  }
+
+  /* Whether a node's link (`showNode`) passes the filters and the date, with the node at its other end. */
+  function linkPasses(link) {
+    const edge = linkEdge(link);
+    return nodePasses(link[3], link[5], link[6]) && edgePasses(edge[4], edge[5], edge[8], edge[11]);
+  }
+
+  /* The open node's panel lists again what the filters let be seen, once they settle (a slider played moves
+     many times a second); its scroll stays where it was. */
+  let panelTimer = null;
+  let keepScroll = false;
+  let panelFilters = null; // the filters the open panel was listed under (`filterKey`)
+  const filterKey = () => [cutoff, ...[shownClasses, shownArticles, shownRelations, shownModalities]
+    .map((shown) => Array.from(shown).sort((a, b) => a - b).join(","))].join("|");
+  function panelFollowsFilters() {
+    if (shownInPanel === null || !shownInPanel.startsWith("node ") || filterKey() === panelFilters) return;
+    const i = Number(shownInPanel.slice(5));
+    clearTimeout(panelTimer);
+    panelTimer = setTimeout(() => {
+      if (shownInPanel !== "node " + i) return;
+      keepScroll = true;
+      showNode(i).finally(() => { keepScroll = false; });
+    }, 200);
   }
 
   /* A section of `items` made into blocks by `make`, a page at a time ("Show more"). */
