@@ -178,6 +178,17 @@ def test_a_request_whose_headers_were_cut_off_is_not_run(server: Server, ended: 
         assert answer.startswith(b"HTTP/1.1 200 "), answer
 
 
+def test_a_name_with_two_dots_in_its_local_part_is_read(server: Server) -> None:
+    """Oxigraph's parser stopped at the second dot of `e:x.1.step1` (valid SPARQL): spelled out before it reads it."""
+    query = (
+        "PREFIX e: <https://w3id.org/syria-russia-kg/id/evidence/>\n"
+        "PREFIX kgo: <https://w3id.org/syria-russia-kg/ontology#>\n"
+        "SELECT ?i WHERE { e:syria-demands-assad-extradition.1.step1 kgo:stepIndex ?i }"
+    )
+    answer = wrapper(server, query).queryAndConvert()
+    assert [row["i"]["value"] for row in answer["results"]["bindings"]] == ["1"]  # type: ignore[index]
+
+
 def test_get_and_both_kinds_of_post_answer_like_kg_query(server: Server, built: Path) -> None:
     queries = competency_queries()
     assert queries

@@ -67,6 +67,49 @@ def prefixed_names(query: str) -> Iterator[tuple[str, str]]:
             yield found["prefix"] or "", found["local"] or ""
 
 
+def spelled_out(query: str, prefixes: dict[str, str]) -> str:
+    """`query` with each prefixed name whose local part holds two dots or more (`kge:article.1.step1`, as the
+    graph names evidence and mentions) written as the IRI it stands for, `<…/evidence/article.1.step1>`; the
+    query itself when it holds none.  SPARQL allows dots inside a local part, but Oxigraph's parser (0.5) stops
+    at the second one ("expected OPTIONAL"), so a name `kg query` printed could not be pasted back.  The prefixes
+    are `prefixes` (predeclared) and the query's own PREFIX lines, which win; a name of an unknown prefix is left
+    for the engine to report.  No line break is added or removed: an error's line stays the same."""
+    unescaped = _unescaped(query)
+    dotted = [
+        found
+        for found in _NOT_CODE.finditer(unescaped)
+        if found["prefixed"] is not None and (found["local"] or "").count(".") >= 2
+    ]
+    if not dotted:
+        return query
+    declared = {**prefixes, **declared_prefixes(query)}
+    pieces, at = [], 0
+    for found in dotted:
+        namespace = declared.get(found["prefix"] or "")
+        if namespace is None:
+            continue
+        local = _LOCAL_ESCAPE.sub(lambda escape: escape[1], found["local"])
+        pieces += [unescaped[at : found.start()], f"<{namespace}{local}>"]
+        at = found.end()
+    return "".join(pieces) + unescaped[at:] if pieces else query
+
+
+def declared_prefixes(query: str) -> dict[str, str]:
+    """The prefixes `query` declares itself (`PREFIX name: <iri>`, not in a string or a comment): name → IRI."""
+    unescaped, code = _unescaped(query), code_of(query)
+    return {
+        found["name"] or "": found["iri"]
+        for found in _DECLARED.finditer(unescaped)
+        if code[found.start() : found.start() + 6].upper() == "PREFIX"  # the keyword itself
+    }
+
+
+_DECLARED = re.compile(
+    r"PREFIX\s+(?P<name>[^\W\d_](?:[\w.\-]*[\w\-])?)?:\s*<(?P<iri>[^<>\"{}|^`\\\x00-\x20]*)>", re.IGNORECASE
+)
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # `\.` in a local part is the dot itself
+
+
 def prefixes_at(query: str, prefix: str) -> Iterator[tuple[int, int]]:
     """Where each prefixed name of `query` whose prefix is `prefix` (case aside) starts and ends, in
     `code_of(query)`'s places."""

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from kg.limits import MAX_QUERY_BYTES
 from kg.problems import visible
+from kg.query.lexical import spelled_out
 from kg.query.refusal import refusal
 from kg.sources.reading import BOM
 
@@ -167,7 +168,8 @@ def _query_request(address: SplitResult, method: str, headers: Message, body: by
     if (refused := refusal(query)) is not None:
         reason, line, column = refused
         raise RequestRefused(HTTPStatus.BAD_REQUEST, f"{reason} (line {line}, column {column})")
-    forwarded = [(name, value) for name, value in fields if name == "query" or name in _DATASET]
+    forwarded = [(name, spelled_out(value, {}) if name == "query" else value) for name, value in fields]
+    forwarded = [(name, value) for name, value in forwarded if name == "query" or name in _DATASET]
     for name, value in forwarded:
         if name in _GRAPHS:
             _check_iri(name, value)
