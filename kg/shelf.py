@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +36,18 @@ def cache_folder(sources: Path) -> Path:
     return sources.resolve().parent / CACHE_DIR
 
 
+def own_folder(folder: Path) -> bool:
+    """Whether `folder` may be the cache: not there yet (made when first written), or a folder of its own.  A link
+    is not: a build writes its lock and shelves into the cache, and removes what it no longer uses there, so a
+    `.kg-cache` linked to `/` or to a folder of the user's had it write into `/`, and remove the user's files."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except FileNotFoundError:
+        return not folder.is_symlink()  # (a link to nothing is no folder of its own either)
+    except OSError:
+        return False
+
+
 CONTENT = "="
 """The mark of a digest of a file's bytes (`kg.exports.manifest`); a link or an unreadable file gets another
 description, and what is made from it is never kept."""
@@ -43,6 +56,10 @@ _DIGEST = 32
 _HEAD = len(_MAGIC) + 2 * _DIGEST + 4  # then the label
 _ENTRY, _FILE = ".kept", ".file"  # an entry's file; a file kept whole (`keep_file`) or a pack (`Pack`)
 
+
+_SHELF_FILE = re.compile(r"[0-9a-f]{32}\.(?:kept|file)|\..+\.\d+\.tmp")
+"""The name of a file a shelf writes: an entry or a pack (`Shelf._path`), or one being written (`_put_in_place`:
+a build killed meanwhile leaves it)."""
 
 _MODES = {"rb": os.O_RDONLY, "ab": os.O_WRONLY | os.O_APPEND | os.O_CREAT}
 
@@ -232,11 +249,13 @@ class Shelf:
             yield value if value is not None and len(value) == length and _digest(value) == digest else None
 
     def keep_only_used(self) -> None:
-        """Remove every entry no name was asked for since this shelf was opened (sources deleted or renamed)."""
+        """Remove every entry no name was asked for since this shelf was opened (sources deleted or renamed).  Only
+        what a shelf writes is removed (an entry, a pack, a temporary file of either): anything else put in the
+        folder is the user's."""
         wanted = {self._path(name, suffix).name for name in self.used for suffix in (_ENTRY, _FILE)}
         with contextlib.suppress(OSError):
             for path in self.folder.iterdir():
-                if path.name not in wanted:
+                if path.name not in wanted and _SHELF_FILE.fullmatch(path.name):
                     path.unlink(missing_ok=True)
 
 

@@ -132,6 +132,35 @@ def test_a_cache_entry_that_is_no_regular_file_reads_as_missing(project: Path, k
         assert tree_digest(project / "exports") == before, entry
 
 
+def test_a_cache_folder_that_is_a_link_is_not_written_through(project: Path, tmp_path: Path) -> None:
+    """A `.kg-cache` linked to another folder was followed: the build wrote its lock and shelves there, and removed
+    the files of that folder's `page/`, `records/`, `checks/` it had not written (linked to `/`, it wrote into
+    `/`).  Such a cache is not used: the build keeps and records nothing, and builds the same bytes."""
+    before = tree_digest(project / "exports")
+    elsewhere = tmp_path / "elsewhere"
+    for folder in ("page", "records", "checks"):
+        (elsewhere / folder).mkdir(parents=True)
+        (elsewhere / folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    held = tree_digest(elsewhere)
+    shutil.rmtree(project / CACHE_DIR)
+    (project / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    for _ in range(2):  # never "up to date" either: nothing was recorded
+        written = build(project)
+        assert not written.skipped
+        assert tree_digest(elsewhere) == held
+        assert tree_digest(project / "exports") == before
+
+
+def test_a_file_of_the_users_in_a_shelf_folder_stays(project: Path) -> None:
+    """Only what a shelf writes is removed from its folder when no longer used."""
+    mine = project / CACHE_DIR / "records" / "notes.txt"
+    mine.write_text("mine\n", encoding="utf-8")
+    facts = project / "sources" / "facts" / "mini.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
+    assert not build(project).skipped
+    assert mine.read_text(encoding="utf-8") == "mine\n"
+
+
 def test_no_cache_always_builds_the_same_bytes(project: Path) -> None:
     before = tree_digest(project / "exports")
     assert not build(project, use_cache=False).skipped

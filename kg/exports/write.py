@@ -45,7 +45,7 @@ from kg.exports.view import View
 from kg.limits import MIB
 from kg.ontology import load_ontology
 from kg.problems import Problem, ValidationFailed, Where, locate
-from kg.shelf import Shelf, held
+from kg.shelf import Shelf, held, own_folder
 from kg.sources.kept import PARALLEL_BYTES, Given, KeptRecords, file_size, read_in_parallel
 from kg.sources.records import FileLoader, load_sources
 from kg.timings import stage
@@ -395,13 +395,23 @@ def build(
     base = valid_base(base)
     refuse_out(out, sources, ontology_dir)
     cache = cache_folder(sources)
-    use_cache &= sources.is_dir()  # else the load refuses it: no cache is made beside a file named as the sources
-    with held(cache) if sources.is_dir() else contextlib.nullcontext():
-        return _build(sources, ontology_dir, out, base, use_cache, formats, cache)
+    # No cache beside a file named as the sources (the load refuses it), nor through a link (`own_folder`): the
+    # build then neither keeps anything nor records itself.
+    record = sources.is_dir() and own_folder(cache)
+    use_cache &= record
+    with held(cache) if record else contextlib.nullcontext():
+        return _build(sources, ontology_dir, out, base, use_cache, formats, cache, record)
 
 
 def _build(
-    sources: Path, ontology_dir: Path, out: Path, base: str, use_cache: bool, formats: tuple[str, ...], cache: Path
+    sources: Path,
+    ontology_dir: Path,
+    out: Path,
+    base: str,
+    use_cache: bool,
+    formats: tuple[str, ...],
+    cache: Path,
+    record: bool,
 ) -> Written:
     """`build`, its cache folder held; the process `kg build` started ahead to render the ontology's page, if any
     (`kg.exports.doc_ahead`), used or ended."""
@@ -409,7 +419,7 @@ def _build(
         ahead = take_ahead(ontology_dir)
         if ahead is not None:
             ending.enter_context(ahead)
-        return _build_with(sources, ontology_dir, out, base, use_cache, formats, cache, ahead)
+        return _build_with(sources, ontology_dir, out, base, use_cache, formats, cache, record, ahead)
 
 
 def _build_with(
@@ -420,6 +430,7 @@ def _build_with(
     use_cache: bool,
     formats: tuple[str, ...],
     cache: Path,
+    record: bool,
     ahead: Primed[ExamplesSent, str] | None,
 ) -> Written:
     with stage("fingerprint"):
@@ -427,7 +438,7 @@ def _build_with(
         if "ontology" in formats:  # another pyLODE may document the same ontology otherwise
             settings += f" pylode {metadata.version('pylode')}"
         current = fingerprint(sources, ontology_dir, settings, cache if use_cache else None)
-        last = read_manifest(manifest_path(cache, out))  # what the last build wrote: its exports are its own
+        last = read_manifest(manifest_path(cache, out)) if record else None  # what the last build wrote: its own
         manifest = last if use_cache else None
     if manifest and manifest.up_to_date(current, out):
         remove_leftovers(out)
@@ -569,6 +580,7 @@ def _build_with(
         project.model.quote_places.clear()  # found for this build's processes: `kg watch` keeps the project
         if kept is not None:
             stamp_last_export(kept.shelf)
-    with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
-        write_manifest(cache, current.digest, settings, out, written)
+    if record:
+        with contextlib.suppress(OSError):  # a read-only place for the cache only costs the next build its skip
+            write_manifest(cache, current.digest, settings, out, written)
     return written
