@@ -188,18 +188,41 @@ def _page_of_its_own_load(
     return write_page_files(Project(loaded.model, ontology, sources), None, folder, kept)
 
 
-def _hand_to_page(giving: Connection, given: Given) -> None:
-    """Send the page's process loading the sources itself what this one read afresh, and the digests learnt:
+class _HandToPage:
+    """Sends the page's process loading the sources itself what this one read afresh, and the digests learnt:
     pickled here, written by a thread of its own, since the page's process reads them only once it has read the
-    kept records, and a pipe holds 64 kB (the digests of 8,000 files are 0.8 MB): this process would wait."""
-    data = ForkingPickler.dumps(given)
+    kept records, and a pipe holds 64 kB (the digests of 8,000 files are 0.8 MB): this process would wait.
+    Closing waits for that thread before the pipe is closed: closed under it, a write still going on raised in
+    the thread, and its traceback was printed after a build that succeeded."""
 
-    def send() -> None:
-        with contextlib.suppress(OSError):  # a page's process that ended already, failing: said when asked
-            giving.send_bytes(data)
-        giving.close()
+    def __init__(self, giving: Connection):
+        self.giving = giving
+        self.sending: threading.Thread | None = None
 
-    threading.Thread(target=send, name="kg-hand-to-page", daemon=True).start()
+    def __call__(self, given: Given) -> None:
+        data = ForkingPickler.dumps(given)
+
+        def send() -> None:
+            with contextlib.suppress(OSError):  # a page's process that ended already, failing: said when asked
+                self.giving.send_bytes(data)
+
+        self.sending = threading.Thread(target=send, name="kg-hand-to-page", daemon=True)
+        self.sending.start()
+
+    def __enter__(self) -> _HandToPage:
+        return self
+
+    def __exit__(self, failed: type[BaseException] | None, *exc: object) -> None:
+        if self.sending is not None and failed is None:  # the page is made: its process read it all, or ended
+            self.sending.join(timeout=_HAND_WAIT)
+        if self.sending is None or not self.sending.is_alive():
+            self.giving.close()
+        # else the pipe is left to this process's end: the page's process is killed next, and the write fails
+
+
+_HAND_WAIT = 10.0
+"""Seconds a build that made its page waits for the thread handing records to the page's process to end (it ends
+at once: the page's process read them, or has ended and the write failed)."""
 
 
 def _written_page(page: Beside[list[str]], folder: Path) -> list[str]:
@@ -496,7 +519,7 @@ def _build_with(
             making = partial(_page_of_its_own_load, sources, ontology_dir, own_load, staging, page_kept(), giving)
             page.append(running.enter_context(Beside(making)))
             receiving.close()
-            read.hand = partial(_hand_to_page, running.enter_context(giving))
+            read.hand = running.enter_context(_HandToPage(giving))
 
         def make_pages_meanwhile(loaded: Project) -> None:
             """The page and the ontology's documentation are made by other processes from the loaded sources
