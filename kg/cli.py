@@ -112,7 +112,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         with recording() as times:
             written = build(args.sources, args.ontology, args.out, args.base, not args.no_cache, args.format)
     except OSError as error:
-        if (shown := export_written(error.filename, args.out)) is None:
+        shown = export_written(error.filename, args.out)
+        if shown is None and error.filename is None and error.errno in _WRITING_FAILED:
+            shown = f"{args.out}/"  # a write to a file the build made, on a full disk: not standard output's
+        if shown is None:
             raise
         reason = error.strerror or str(error)
         print(f"kg build: cannot write {shown}: {reason}; the exports are as they were", file=sys.stderr)
@@ -784,7 +787,7 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 _WRITING_FAILED = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
 """What an error with no file name means when it is one of these: the command's output could not be written (to a
-full disk: `kg timeline > /dev/full`)."""
+full disk: `kg timeline > /dev/full`); raised while `kg build` builds, its exports could not."""
 
 
 def console() -> NoReturn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shlex
 import shutil
 import subprocess
@@ -112,6 +113,28 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
         main(["build", "--sources", str(mini), "--ontology", str(ONTOLOGY), "--out", str(out), "--format", "html"]) == 0
     )
     assert sorted(p.name for p in out.iterdir()) == ["graph.html", "ontology.html"]  # the legend links there
+
+
+def test_a_full_disk_is_said_of_the_exports_not_of_standard_output(tmp_path: Path) -> None:
+    """A write the build made that failed for room (a full disk, a file-size limit: no file name in the error)
+    was said to be standard output's: `kg: standard output: No space left on device`, output piped or not."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "graph.ttl").write_text("# an earlier build's\n", encoding="utf-8")
+    limit = 256 * 1024  # below graph.ttl's size (750 kB)
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "kg build: cannot write exports/: File too large; the exports are as they were\n"
+    assert [p.name for p in (tmp_path / "exports").iterdir()] == ["graph.ttl"]
+    assert (tmp_path / "exports" / "graph.ttl").read_text(encoding="utf-8") == "# an earlier build's\n"
 
 
 def test_exports_that_cannot_be_written_are_named_not_the_staging_folder(
