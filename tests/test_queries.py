@@ -785,3 +785,20 @@ def test_a_name_kg_query_prints_with_two_dots_can_be_pasted_back(built: Path) ->
     )
     status, _, err = kg_query("--exports", str(built), "--ontology", str(ONTOLOGY), "-e", "ASK { zz:a.b.c ?p ?o }")
     assert status == 1 and err.startswith("-e:1:7: unknown prefix 'zz:' (predeclared: "), err
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999999",
+            "1:61: the query limit should be a non negative integer",
+        ),
+        ("SELECT ?x ?x WHERE { ?s ?p ?x }", "1:32: duplicated variable name in SELECT"),
+        ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * is not authorized with GROUP BY"),
+    ],
+)
+def test_a_sentence_of_the_engine_is_said_as_written(mini_exports: Path, text: str, said: str) -> None:
+    """The engine's own sentence among what it expected was cut into words: "expected one of The, query, limit…"."""
+    status, _, err = query(mini_exports, "-e", text)
+    assert status == 1 and said in err.splitlines()[0] and "expected one of" not in err, err

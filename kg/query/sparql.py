@@ -38,6 +38,7 @@ if ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS) != RESULT_FORMATS:  # (listed ap
     raise ImportError("kg.query.defaults.RESULT_FORMATS does not list the formats kg.query.sparql writes")
 
 _LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+_ALTERNATIVE = re.compile(r'"(?:[^"\\]|\\.)*"|[^,"]+')  # one of the parser's alternatives: a token or a sentence
 _EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z][A-Za-z_]*')
 _CHAR_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")  # ['A' ..= 'Z' | '\u{00C0}'..='\u{00D6}' …]
 _NAME_CHARACTERS = re.compile(r"[\w.:%-]*")
@@ -86,11 +87,17 @@ def _around(line: str, index: int) -> tuple[str, int]:
 
 
 def _shorten_expected(message: str) -> str:
-    """Oxigraph lists every acceptable character class too; keep the readable tokens only."""
+    """Oxigraph lists every acceptable character class too; keep the readable tokens only.  Among them may be a
+    sentence of its own ("The query limit should be a non negative integer", "SELECT * is not authorized with
+    GROUP BY"): that is the message, as written (its words were listed as tokens: "expected one of The, query…")."""
     head, sep, alternatives = message.partition("expected one of ")
     if not sep:
         return message
     alternatives = _CHAR_CLASS.sub("", alternatives.replace("Prefix not found", ""))
+    items = [item.strip() for item in _ALTERNATIVE.findall(alternatives)]
+    if sentences := [item for item in items if " " in item and not item.startswith('"')]:
+        said = sentences[0]
+        return head + (said[0].lower() + said[1:] if said[1:2].islower() else said)
     tokens = list(dict.fromkeys(_EXPECTED_ITEM.findall(alternatives)))
     shown = tokens[:10]
     return head + "expected one of " + ", ".join(shown) + (", …" if len(tokens) > len(shown) else "")
