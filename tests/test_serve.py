@@ -119,6 +119,15 @@ def listening_addresses() -> set[tuple[str, int]]:
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc/net/tcp")
+def test_port_zero_announces_the_port_it_took(built: Path, tmp_path: Path) -> None:
+    """`--port 0` (any free one) was announced as `http://127.0.0.1:0/query`: the user could not find it."""
+    for server in start_server(built, tmp_path, "--port", "0"):
+        port = int(server.url.rsplit(":", 1)[1].split("/")[0])
+        assert port > 0, server.url
+        count = wrapper(server, COUNT).queryAndConvert()["results"]["bindings"][0]["n"]["value"]  # type: ignore[index]
+        assert int(count) > 1000
+
+
 def test_it_listens_on_the_loopback_interface_only(server: Server) -> None:
     ours = {(address, port) for address, port in listening_addresses() if port == server.port}
     assert ours == {("127.0.0.1", server.port)}

@@ -324,7 +324,7 @@ def serve(
                 guard = Guard((host, port), engine, timeout)
             except OSError as error:
                 raise ServeError(f"cannot listen on {bind_address(host, port)}: {error.strerror or error}") from None
-            ready(f"http://{bind_address(host, port)}/")
+            ready(f"http://{bind_address(host, guard.server_address[1])}/")  # the port bound: `--port 0` any free
             guard.serve_forever(poll_interval=0.2)
             return 0
         except KeyboardInterrupt:
