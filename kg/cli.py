@@ -399,7 +399,7 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     if args.expression is not None:
         return "-e", args.expression
     name = "<stdin>" if str(args.file) == "-" else str(args.file)
-    return name, read_query(args.file, sys.stdin.buffer)
+    return name, read_query(args.file, sys.stdin.buffer if sys.stdin is not None else None)
 
 
 def _warn_if_stale(args: argparse.Namespace) -> None:

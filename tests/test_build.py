@@ -137,6 +137,36 @@ def test_a_full_disk_is_said_of_the_exports_not_of_standard_output(tmp_path: Pat
     assert (tmp_path / "exports" / "graph.ttl").read_text(encoding="utf-8") == "# an earlier build's\n"
 
 
+def test_a_build_started_without_standard_output_builds(tmp_path: Path) -> None:
+    """`kg build >&-` (a service manager may start it so) ended in a traceback, "'NoneType' object has no attribute
+    'flush'", and built nothing; so did `kg query` and `kg validate`.  They run, their output going nowhere; a query
+    read from a standard input that is closed says so."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    shutil.copytree(ONTOLOGY, tmp_path / "ontology")
+
+    def kg_without(stream: int, *argv: str) -> subprocess.CompletedProcess[str]:
+        closed = subprocess.PIPE if stream != 1 else None
+        return subprocess.run(
+            [sys.executable, "-m", "kg", *argv],
+            cwd=tmp_path,
+            stdout=closed,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            preexec_fn=lambda: os.close(stream),
+        )
+
+    done = kg_without(1, "build")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == ["graph.html", "graph.ttl", "ontology.html"]
+    assert kg_without(1, "validate").returncode == 0
+    done = kg_without(1, "query", "-e", "ASK {}")
+    assert (done.returncode, done.stderr) == (0, "")
+    done = kg_without(0, "query", "-")
+    assert done.returncode == 2
+    assert done.stderr == "kg query: <stdin>:1:1: standard input is closed: give the query in a file, or with -e\n"
+
+
 def test_exports_that_cannot_be_written_are_named_not_the_staging_folder(
     mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -47,6 +47,8 @@ def read_query(file: Path | str, stdin: Any = None) -> str:
     saves one, and it was the query's first character, `1:10: expected CONSTRUCT`).  Raises FileRefused (with the
     place) for a file too large or not text, and the system's OSError for one that cannot be read."""
     if str(file) == "-":  # read as bytes, as a file is: UTF-16 or Latin-1 text was a codec's error
+        if stdin is None:  # started without one (`<&-`)
+            raise FileRefused("standard input is closed: give the query in a file, or with -e")
         data = stdin.read(MAX_QUERY_BYTES + 1)
         if len(data) > MAX_QUERY_BYTES:
             raise FileRefused(f"standard input holds more than the {megabytes(MAX_QUERY_BYTES)} a query may take")
