@@ -115,6 +115,30 @@ def test_format_chooses_the_exports_and_removes_stale_ones(mini: Path, tmp_path:
     assert sorted(p.name for p in out.iterdir()) == ["graph.html", "ontology.html"]  # the legend links there
 
 
+@pytest.mark.parametrize(("printed", "after", "before"), [("2025-01-28", "2025-01-28", "2025-01-28"),
+                                                           ("2025-01", "2025-01-01", "2025-01-31")])  # fmt: skip
+def test_the_date_an_article_prints_is_its_publication_date(
+    mini: Path, tmp_path: Path, printed: str, after: str, before: str
+) -> None:
+    """An article that prints its date gives it as `published: 2025-01-28` (a wire report's "Updated … March 11,
+    2025"); only bounds were taken, with a note of why they hold, which such an article does not need."""
+    article = mini / "articles" / "mini-article.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text.replace(
+            "published:\n  after: 2025-01-28\n  note: Reports the Jan. 28 talks.\n", f"published: {printed}\n"
+        ),
+        encoding="utf-8",
+    )
+    kg.build(mini, ONTOLOGY, tmp_path / "out")
+    graph = rdflib.Graph().parse(tmp_path / "out" / "graph.ttl")
+    node = rdflib.URIRef("https://w3id.org/syria-russia-kg/id/article/mini-article")
+    assert {p.split("#")[-1]: str(o) for p, o in graph.predicate_objects(node) if "ublish" in p or "DateNote" in p} == {
+        "publishedAfter": after,
+        "publishedBefore": before,
+    }
+
+
 def test_a_full_disk_is_said_of_the_exports_not_of_standard_output(tmp_path: Path) -> None:
     """A write the build made that failed for room (a full disk, a file-size limit: no file name in the error)
     was said to be standard output's: `kg: standard output: No space left on device`, output piped or not."""

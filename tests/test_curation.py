@@ -31,7 +31,7 @@ from kg.curation.authoring import CurationError, slug
 from kg.curation.conflicts import conflicts, render_conflicts
 from kg.curation.entity import _check_added
 from kg.curation.placing import put_in_place
-from kg.curation.scaffold import Scaffold, new_article
+from kg.curation.scaffold import Scaffold, _new_person, new_article
 from kg.curation.timeline import Window, render_timeline, timeline
 from kg.curation.watch import Watcher, snapshot, start_server
 from kg.exports.view import View
@@ -1389,3 +1389,11 @@ def test_a_file_made_just_before_a_scaffold_is_put_in_its_place_is_not_written_o
         put_in_place([(target, b"ours")])
     assert target.read_text(encoding="utf-8") == "theirs"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["story.yaml"]  # no temporary left
+
+
+def test_a_byline_in_capitals_is_offered_as_a_name_is_written() -> None:
+    """Wire reports print "By LEENA HADDAD": the stub named the person in capitals (the byline matches any case)."""
+    assert _new_person("LEENA HADDAD") == "kg new entity leena-haddad --type Person --name 'Leena Haddad'"
+    assert (
+        _new_person("Mohammed AL-RIFAI") == "kg new entity mohammed-al-rifai --type Person --name 'Mohammed AL-RIFAI'"
+    )

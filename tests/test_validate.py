@@ -923,11 +923,19 @@ def test_a_files_article_that_no_evidence_item_takes_is_checked_all_the_same(min
             "value: 01/02/2025",
             "mini.yaml:15:11: malformed date '01/02/2025': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed",
         ),
-        (  # a mapping given as text: "expected a mapping, got text" said nothing of what to write
+        (  # "expected a mapping, got text" said nothing of what to write
             ARTICLE,
             "published:\n  after: 2025-01-28\n  note: Reports the Jan. 28 talks.\n",
-            "published: 2025-01-28\n",
-            "mini-article.yaml:7:12: expected a mapping (note:; optional: after:, before:), got text",
+            "published: [2025-01-28]\n",
+            "mini-article.yaml:7:12: expected a date (YYYY, YYYY-MM or YYYY-MM-DD) or a mapping (note:; optional: "
+            "after:, before:), got a list",
+        ),
+        (  # the date an article prints, malformed: said once, by the dates' reader
+            ARTICLE,
+            "published:\n  after: 2025-01-28\n  note: Reports the Jan. 28 talks.\n",
+            "published: Jan. 28\n",
+            "mini-article.yaml:7:12: malformed date 'Jan. 28': use YYYY, YYYY-MM or YYYY-MM-DD at the precision "
+            "printed",
         ),
         (  # a record twice in `conflicts_with`: passed, where a role's filler twice was refused
             FACTS,
@@ -1123,6 +1131,22 @@ def test_a_mistyped_author_is_one_message_not_also_an_uncited_byline(mini: Path,
     assert problems(mini) == []
     edit(mini, ARTICLE, "author: jane-doe", f"author: {author}")
     assert [problem.split(": ", 1)[0] for problem in problems(mini)] == ["mini-article.yaml:5:9"]
+
+
+@pytest.mark.parametrize("byline", ["By JANE DOE", "BY JANE DOE", "By J. Doe"])
+def test_a_byline_in_capitals_or_by_an_alias_is_the_authors(mini: Path, byline: str) -> None:
+    """Wire reports print the byline in capitals: only the name as written accounted for it, and a person named
+    "JANE DOE" was the only way out (an alias differing by case is the name twice)."""
+    edit(
+        mini,
+        Path("articles") / "mini-article.txt",
+        "Russia keeps Tartus, officials say\n",
+        f"Russia keeps Tartus, officials say\n\n{byline}\n",
+    )
+    person = "  - {id: jane-doe, type: Person, name: Jane Doe, aliases: [J. Doe]}\n"
+    edit(mini, FACTS, "entities:\n", "entities:\n" + person)
+    edit(mini, ARTICLE, "outlet: test-outlet", "outlet: test-outlet\nauthor: jane-doe")
+    assert problems(mini) == []
 
 
 def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:

@@ -175,13 +175,16 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
     for label, value in (
         ("headline", article.headline or ""),
         ("section", article.section or ""),
-        ("author byline", author.name if author else ""),
+        *(("author byline", name) for name in ((author.name, *author.aliases) if author else ())),
         *((f"photo {p.id} caption", p.caption) for p in article.photos),
         *((f"photo {p.id} credit", p.credit or "") for p in article.photos),
     ):
-        for start, end in occurrences(article.text, value):
-            if label == "author byline" and article.text[max(0, start - 4) : start] in ("By ", "\nBy "):
-                start -= 3  # "By Jane Doe": the whole line
+        # A byline by any of the author's names, in any case: wire reports print it in capitals ("By LEENA
+        # HADDAD"), which the person's name is not, nor can an alias be (names differ by more than case).
+        byline = label == "author byline"
+        for start, end in (_byline_occurrences if byline else occurrences)(article.text, value):
+            if byline and article.text[max(0, start - 4) : start].lower() in ("by ", "\nby "):
+                start -= 3  # "By Jane Doe", "BY JANE DOE": the whole line
             if (
                 label.endswith(" credit")
                 and article.text[start - 1 : start] == "("
@@ -191,6 +194,12 @@ def metadata_spans(article: Article, model: Model) -> list[tuple[int, int, str]]
                 start, end = len(article.text[: start - 1].rstrip(" ")), end + 1
             metadata.append((start, end, label))
     return sorted(metadata)
+
+
+def _byline_occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of `name` in `text`, case aside."""
+    if name:
+        yield from ((found.start(), found.end()) for found in re.finditer(re.escape(name), text, re.IGNORECASE))
 
 
 def ignored_spans(article: Article, whole: bool = False) -> list[tuple[int, int, str]] | None:

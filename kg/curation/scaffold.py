@@ -241,8 +241,10 @@ def _new_names_block(found: list[NewName], more: bool, ontology: Ontology) -> li
 
 
 def _new_person(name: str) -> str:
-    """The command that adds the byline's person, safe to paste into a shell whatever the name holds."""
-    return f"kg new entity {slug(name, 4)} --type Person --name {shlex.quote(name)}"
+    """The command that adds the byline's person, safe to paste into a shell whatever the name holds.  A byline in
+    capitals (wire reports print "By LEENA HADDAD") is named as a name is written: the byline matches any case."""
+    written = name.title() if name.isupper() else name
+    return f"kg new entity {slug(name, 4)} --type Person --name {shlex.quote(written)}"
 
 
 _TRAILING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
@@ -343,7 +345,7 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
     if article.section:
         lines.append(f"section: {quoted(article.section)}")
     lines += [
-        "# published:  # the dates the text bounds its publication by (YYYY, YYYY-MM or YYYY-MM-DD)",
+        "# published:  # the date the text prints (published: 2025-03-11), else the dates it bounds it by, and why:",
         "#   after: …",
         "#   before: …",
         "#   note: …",

@@ -545,6 +545,11 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         # kg.dates explains malformed dates better, and a note that is not text; not a blank or invisible one.
         notes = [e for e in error.context or () if e.validator == "pattern" and e.absolute_path[-1] == "note"]
         return [problem for note in notes for problem in _schema_problems(note, where)]
+    if path == ["published"] and keyword in ("pattern", "type"):  # the date printed, or the bounds with their note
+        if keyword == "pattern":
+            return []  # a malformed date: kg.dates explains it (`_date`)
+        form = f"a date (YYYY, YYYY-MM or YYYY-MM-DD) or a mapping{_keys({**schema, 'type': 'object'})}"
+        return [Problem(at, f"expected {form}, got {_type_name(type(error.instance).__name__)}")]
     if keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         # A key may be a number or null as well as text (`2: x`): sorted as text, located by its text.
@@ -806,6 +811,10 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
     text = _article_text(file, text_name, where.at("text"), loaded) if isinstance(text_name, str) else ""
     raw_published = data.get("published")
     published: dict[str, Any] = raw_published if isinstance(raw_published, dict) else {}
+    after = _date(published.get("after"), where, ("published", "after"), loaded)
+    before = _date(published.get("before"), where, ("published", "before"), loaded)
+    if isinstance(raw_published, str | int) and not isinstance(raw_published, bool):  # the date it prints
+        after = before = _date(raw_published, where, ("published",), loaded)
     photos = tuple(
         Photo(p["id"], p["caption"], _str(p.get("credit")))
         for p in _items(data.get("photos"))
@@ -835,8 +844,8 @@ def _load_article_file(file: Path, loaded: FileRecords) -> None:
         outlet_note=_str(data.get("outlet_note")),
         author=_str(data.get("author")),
         section=_str(data.get("section")),
-        published_after=_date(published.get("after"), where, ("published", "after"), loaded),
-        published_before=_date(published.get("before"), where, ("published", "before"), loaded),
+        published_after=after,
+        published_before=before,
         published_note=_str(published.get("note")),
         photos=photos,
         ignore=ignore,

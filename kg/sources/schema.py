@@ -308,11 +308,13 @@ def _article_schema() -> dict[str, Any]:
             "title": {**LINE_TEXT, "description": "a descriptive title, for articles whose text prints no headline"},
             "author": _ID,
             "section": _VERBATIM,
-            "published": {
-                "type": "object",
+            "published": {  # the date printed, or bounds the text supports (with why)
+                "type": ["string", "integer", "object"],
+                **{key: _DATE_STRING[key] for key in ("pattern", "patternErrorMessage")},  # (of a string only)
                 "additionalProperties": False,
                 "required": ["note"],
                 "properties": {"after": _DATE, "before": _DATE, "note": _TEXT},
+                "description": "the date the article prints (YYYY-MM-DD), or {after:, before:, note:} if none",
             },
             "photos": {
                 "type": "array",
