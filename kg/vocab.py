@@ -62,6 +62,7 @@ class K:
     Publication = "Publication"
     Statement = "Statement"
     Interview = "Interview"
+    Refusal = "Refusal"
     locatedIn = "locatedIn"
     memberOf = "memberOf"
     affiliatedWith = "affiliatedWith"
@@ -144,6 +145,7 @@ class M:
     asserted = "asserted"
     reported = "reported"
     hedged = "hedged"
+    denied = "denied"
 
 
 DEFAULT_MODALITY = M.asserted

@@ -213,7 +213,10 @@ def test_reporting_words_are_the_fact_of_a_report(mini: Path) -> None:
             ["mini.yaml:30:19: [modality-words] modality hedged, but the quote's sentence has no word of hedging"],
         ),
         ("reported", []),  # "the “outlet” says"
-        ("denied", []),
+        (
+            "denied",
+            ["mini.yaml:30:19: [modality-words] modality denied, but the quote's sentence has no word of denial"],
+        ),
     ],
 )
 def test_a_hedged_quote_needs_a_word_of_hedging_in_its_sentence(mini: Path, modality: str, expected: list[str]) -> None:
@@ -224,6 +227,41 @@ def test_a_hedged_quote_needs_a_word_of_hedging_in_its_sentence(mini: Path, moda
         f"      - quote: Russia operates the Tartus naval base\n        modality: {modality}",
     )
     assert findings(mini, "modality-words") == expected
+
+
+def test_a_denial_left_asserted_is_found_but_not_a_refusal_that_happened(mini: Path) -> None:
+    """ "Peskov denied reports that Moscow had begun withdrawing", left `asserted` (the default), stated the
+    withdrawal as a fact, and no rule said so; a refusal's own "denied" is its fact."""
+    edit(
+        mini,
+        TEXT,
+        "Subscribe to our newsletter.",
+        "Moscow denied that it withdrew its warships.\n\nSubscribe to our newsletter.",
+    )
+    add_claims(
+        mini,
+        "  - subject: russia\n    predicate: characterizedAs\n    value: withdrawing its warships\n"
+        "    evidence: [{quote: Moscow denied that it withdrew its warships}]\n",
+    )
+    assert findings(mini, "modality-words") == [
+        'mini.yaml:33:16: [modality-words] the quote says "denied" but its modality is asserted: denied?'
+    ]
+    edit(
+        mini,
+        FACTS,
+        "[{quote: Moscow denied that it withdrew its warships}]",
+        "[{quote: Moscow denied that it withdrew its warships, modality: denied}]",
+    )
+    assert findings(mini, "modality-words") == []
+    edit(
+        mini,
+        FACTS,
+        "claims:\n",
+        "  - {id: refusal, type: Refusal, name: Moscow's refusal, roles: {agent: russia},\n"
+        "     evidence: [{quote: Moscow denied that it withdrew its warships}]}\n"
+        "claims:\n",
+    )
+    assert findings(mini, "modality-words") == []
 
 
 def test_a_reported_quote_needs_a_word_of_reporting_or_a_source(mini: Path) -> None:

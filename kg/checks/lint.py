@@ -10,7 +10,7 @@ entity, and each finding starts with its rule's name:
 * `actor-without-affiliation`: a government body, armed force or armed group, or a person acting in the
   story, with no `memberOf`, `affiliatedWith`, `leads`, `governs` or `actsFor` claim linking it to a state or an
   organisation;
-* `modality-words`: an `asserted` quote that says "reportedly", "may", "according to"…; a `hedged` quote
+* `modality-words`: an `asserted` quote that says "reportedly", "may", "according to", "denied"…; a `hedged` quote
   whose sentence has no word of hedging, or a `reported` one with neither a word of reporting nor a `via`;
 * `date-not-printed`: a year, month or day of a date that no sentence of the quotes prints and `inferred:`
   does not list.
@@ -49,6 +49,8 @@ ORGANISED = (K.GovernmentBody, K.MilitaryForce, K.ArmedGroup)
 act in their own right."""
 REPORTING_EVENTS = (K.Publication, K.Statement, K.Interview)
 """Events that are a report or a saying: "Reuters reported on Jan. 28" is the fact they record, not a hedge."""
+DENYING_EVENTS = (K.Refusal,)
+"""Events that are a refusal: "this request was denied" is the fact they record, not a denial of it."""
 
 
 def lint_model(model: Model, ontology: Ontology, rules: Iterable[str] = (*RULES, UNUSED_MARK)) -> list[Problem]:
@@ -362,6 +364,9 @@ def _cues(*words: str) -> re.Pattern[str]:
 
 
 _SAYS_REPORTED = _cues("reportedly", "according to", "reported", "allegedly", "said to", "cited by", "citing")
+_SAYS_DENIED = _cues(
+    *("denied", "denies", "deny", "denying", "not true", "untrue", "rejected", "rejects", "refuted", "dismissed"),
+)
 _SAYS_HEDGED = _cues("may", "might", "could", "possibly", "perhaps", "plans to", "suggests", "speculation")
 _ANY_REPORTING = _cues(
     *("reportedly", "according to", "reported", "report", "reports", "allegedly", "said", "says", "say", "told"),
@@ -379,8 +384,11 @@ def _modality_words(record: Event | Claim, lint: _Lint) -> list[Problem]:
     part of the fact (a claim's value that says "could", a report's "reported"); `hedged` (`reported`,
     without a `via`) with no word of hedging (of reporting) in the quote's sentence."""
     reporting_event = isinstance(record, Event) and lint.ontology.is_a(record.type, REPORTING_EVENTS)
+    denying_event = isinstance(record, Event) and lint.ontology.is_a(record.type, DENYING_EVENTS)
     value = _normal(record.value) if isinstance(record, Claim) and record.value else ""
     says = ((_SAYS_HEDGED, M.hedged),) if reporting_event else ((_SAYS_REPORTED, M.reported), (_SAYS_HEDGED, M.hedged))
+    if not (reporting_event or denying_event):  # a denial said or refused is their fact, not a denial of it
+        says = ((_SAYS_DENIED, M.denied), *says)
     problems = []
     for item in record.evidence:
         message = None
@@ -392,13 +400,26 @@ def _modality_words(record: Event | Claim, lint: _Lint) -> list[Problem]:
                 if cue is not None:
                     message = f'the quote says "{cue}" but its modality is asserted: {modality}?'
                     break
-        elif item.modality == M.hedged or (item.modality == M.reported and not item.via):
-            pattern, kind = (_ANY_HEDGING, "hedging") if item.modality == M.hedged else (_ANY_REPORTING, "reporting")
+        elif item.modality in (M.hedged, M.denied) or (item.modality == M.reported and not item.via):
+            pattern, kind = _ANY_WORD_OF[item.modality]
             if not any(pattern.search(passage.text) for passage in lint.passages(item)):
                 message = f"modality {item.modality}, but the quote's sentence has no word of {kind}"
         if message is not None:
             problems.append(Problem(item.where.at("modality"), f"[modality-words] {message}"))
     return problems
+
+
+_ANY_DENIAL = _cues(
+    *("not", "no", "never", "nothing", "none", "neither", "nor", "yet to", "denied", "denies", "deny", "denying"),
+    *("rejected", "rejects", "refuted", "dismissed", "untrue", "false", "baseless", "unfounded", "fake"),
+    r"\w+n['’]t",  # didn't, isn't, won't
+)
+_ANY_WORD_OF = {
+    M.hedged: (_ANY_HEDGING, "hedging"),
+    M.reported: (_ANY_REPORTING, "reporting"),
+    M.denied: (_ANY_DENIAL, "denial"),
+}
+"""The words a quote's sentence of each modality is expected to hold one of, and what they are words of."""
 
 
 # ---------------------------------------------------------------------------- dates
