@@ -548,6 +548,11 @@ CASES: tuple[Case, ...] = (
          per_place(facts_yaml(entity="  - {id: test-place, type: City, name: no}\n").replace(
              "object: tartus-naval-base", "object: test-place"), None),
          (r"expected text, got true or false",), places=FACT_PLACES),
+    Case("a note that YAML's tags make binary data, a set, a number", "shape",
+         per_place(facts_yaml(claim="    note: !!binary aGVsbG8=\n", event="    note: !!set {a, b}\n",
+                              entity="  - {id: test-city, type: City, name: .inf}\n"), None),
+         (r"expected text, got binary data \(!!binary\)", r"expected text, got a set \(!!set\)",
+          r"expected text, got a number with a fraction \(or \.inf, \.nan\)"), places=FACT_PLACES),
     Case("50 MB file", "shape", _fifty_megabytes, (r"the file is 50 MB, more than the 16 MB allowed: split it",),
          seconds=60.0),
     Case("an unknown key holding a list of four million items (placing it took 1.6 GB: a node per item)", "shape",

@@ -759,6 +759,11 @@ def _type_name(name: object) -> str:
         "bool": "true or false",
         "NoneType": "nothing",
         "null": "nothing",
+        # what YAML's tags make (`!!binary`, `!!set`, `!!omap`, `.inf`), said in YAML's words, not Python's
+        "float": "a number with a fraction (or .inf, .nan)",
+        "bytes": "binary data (!!binary)",
+        "set": "a set (!!set)",
+        "tuple": "ordered pairs (!!omap, !!pairs)",
     }
     if isinstance(name, list):
         return " or ".join(names.get(str(n), str(n)) for n in name)
