@@ -92,7 +92,7 @@ _WRITTEN_DATES = (  # (pattern, its groups' order): only what can be read one wa
 )
 
 
-def _meant_date(raw: str) -> str | None:
+def meant_date(raw: str) -> str | None:
     """The date `raw` means as the builder writes it, where only one reading is possible: '2025-3-10' is
     '2025-03-10', 'March 2025' and '06/2025' '2025-03' and '2025-06', '28/01/2025' '2025-01-28' (but '01/02/2025' may
     be either)."""
@@ -178,7 +178,7 @@ def _parse(raw: object) -> Date:
         raise DateError(f"a date must be YYYY, YYYY-MM or YYYY-MM-DD, not {_written(raw)}")
     match = _PATTERN.fullmatch(raw)
     if not match:
-        meant = _meant_date(raw)
+        meant = meant_date(raw)
         hint = f" — did you mean '{meant}'?" if meant else ""
         raise DateError(f"malformed date '{raw}': use YYYY, YYYY-MM or YYYY-MM-DD at the precision printed{hint}")
     year, month, day = match.group("year", "month", "day")

@@ -1397,3 +1397,37 @@ def test_a_byline_in_capitals_is_offered_as_a_name_is_written() -> None:
     assert (
         _new_person("Mohammed AL-RIFAI") == "kg new entity mohammed-al-rifai --type Person --name 'Mohammed AL-RIFAI'"
     )
+
+
+WIRE = """Russian delegation in Damascus for talks on Tartus port
+
+By LEENA HADDAD
+
+Updated 4:12 PM GMT+2, March 11, 2025
+
+DAMASCUS, Syria (AP) — A Russian delegation arrived in Damascus for talks on the Tartus naval base.
+
+Associated Press writer Omar Khatib in Beirut contributed to this report.
+
+Copyright 2025 The Associated Press. All Rights Reserved.
+"""
+
+
+def test_a_wire_reports_timestamp_is_its_publication_date_and_its_copyright_is_furniture(
+    mini: Path, tmp_path: Path
+) -> None:
+    """A wire report's layout: its timestamp was ignored as "teaser headline or subheading" and `published:` left
+    to write; its copyright lines and contributors' credit were sentences to decide ("Rights Reserved" offered as a
+    Person)."""
+    made = scaffold_grip(mini, tmp_path, WIRE)
+    text = made.article.read_text(encoding="utf-8")
+    article = yaml.safe_load(text)
+    assert str(article["published"]) == "2025-03-11"
+    assert 'published: 2025-03-11  # printed: "Updated 4:12 PM GMT+2, March 11, 2025"' in text
+    assert {item["quote"]: item["reason"] for item in article["ignore"]} == {
+        "Updated 4:12 PM GMT+2, March 11, 2025": "publication timestamp (its date is published: 2025-03-11)",
+        "Associated Press writer Omar Khatib in Beirut contributed to this report.": "contributors' credit",
+        "Copyright 2025 The Associated Press.": "copyright notice",
+        "All Rights Reserved.": "copyright notice",
+    }
+    assert made.to_decide == 2  # the byline (until its author is added) and the story's one sentence

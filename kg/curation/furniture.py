@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.checks.coverage import Sentence, split_sentences
+from kg.dates import meant_date
 
 _READING_TIME = re.compile(r"\d+ min read")
 _CREDIT = re.compile(r"^(?P<caption>.+?)\s*\((?P<credit>[^()]*(?:/|Getty|AFP|Reuters|AP Photo|Photo)[^()]*)\)\s*$")
@@ -20,6 +21,14 @@ _MARKDOWN_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\([^)]*\)$")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 BYLINE = re.compile(r"^By (?P<name>[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3})$")
 """A byline line of a plain text: "By Jane Doe"."""
+
+_TIMESTAMP = re.compile(
+    r"^(?:(?:Updated|Published|Posted|First published)(?: on)?:?\s+)?"  # "Updated 4:12 PM GMT+2, March 11, 2025"
+    r"(?:(?:\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5}(?:[+-]\d{1,2})?)?|[A-Z][a-z]+day),?\s+)?"
+    r"(?P<date>[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5}(?:[+-]\d{1,2})?)?)?$"
+)
+"""A line that is only the date the page was published or updated, with its time: a wire report's timestamp."""
 
 BOILERPLATE = {  # a whole line as printed → why it is not part of the story
     "show more": "navigation link",
@@ -37,6 +46,11 @@ _PLEAS = (
     ),
     (re.compile(r"^\d[\d,]* out of [\d,]+$"), "membership counter widget (page chrome)"),
     (re.compile(r"press Ctrl \+ Enter", re.IGNORECASE), "site interface prompt (typo reporting)"),
+    (
+        re.compile(r"^(?:Copyright\b|©)|^All rights reserved\.?$|may not be published, broadcast", re.IGNORECASE),
+        "copyright notice",
+    ),
+    (re.compile(r"\bcontributed (?:to )?this report\.?$", re.IGNORECASE), "contributors' credit"),
 )
 
 
@@ -47,6 +61,8 @@ class Furniture:
     headline: str | None = None
     section: str | None = None
     author: str | None = None  # the byline name, as printed
+    published: str | None = None  # the date a timestamp line prints (YYYY-MM-DD), and that line
+    timestamp: str | None = None
     photos: list[tuple[str, str]] = field(default_factory=list)  # (caption, credit), as printed
     boilerplate: dict[str, str] = field(default_factory=dict)  # sentence text → suggested reason to ignore it
 
@@ -75,6 +91,10 @@ def find_furniture(text: str) -> Furniture:
             following = [later for later in lines[index + 2 : index + 6] if later]
             if following and len(following[0].split()) <= 4 and not _SENTENCE_END.search(following[0]):
                 job_title = following[0]
+    for line in lines[:15]:
+        if (stamp := _TIMESTAMP.match(line)) and (day := meant_date(stamp["date"])) is not None:
+            found.published, found.timestamp = day, line
+            break
     found.boilerplate = _boilerplate(text, lines, found)
     if job_title is not None:
         found.boilerplate[job_title] = "author job title in the byline box"
@@ -127,6 +147,8 @@ def _reason(sentence: Sentence, line: str, image: bool, found: Furniture, author
     text = sentence.text
     if text.lower() in BOILERPLATE and text != found.section:
         return BOILERPLATE[text.lower()]
+    if line == found.timestamp:
+        return f"publication timestamp (its date is published: {found.published})"
     if _READING_TIME.fullmatch(text):
         return "reading-time label (navigation)"
     if image:

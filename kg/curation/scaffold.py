@@ -344,12 +344,15 @@ def _article_yaml(article: Article, furniture: Furniture, outlets: list[Entity],
         lines.append(f"# author: {person}  # byline {quoted(byline)}: first `{_new_person(byline)}`")
     if article.section:
         lines.append(f"section: {quoted(article.section)}")
-    lines += [
-        "# published:  # the date the text prints (published: 2025-03-11), else the dates it bounds it by, and why:",
-        "#   after: …",
-        "#   before: …",
-        "#   note: …",
-    ]
+    if furniture.published:
+        lines.append(f"published: {furniture.published}  # printed: {quoted(furniture.timestamp or '')}")
+    else:
+        lines += [
+            "# published:  # the date the text prints (published: 2025-03-11), else bounds it supports, and why:",
+            "#   after: …",
+            "#   before: …",
+            "#   note: …",
+        ]
     if article.photos:
         lines.append("photos:  # each id is a Photograph entity: `kg new entity ID --type Photograph --name …`")
         for photo in article.photos:
