@@ -228,6 +228,29 @@ class NotHeldStub(BaseHTTPRequestHandler):
         return
 
 
+class MovedStub(BaseHTTPRequestHandler):
+    """An address that sends every request on to another (http to https, say)."""
+
+    def do_PUT(self) -> None:
+        self.send_response(307)
+        self.send_header("Location", "https://store.example/gsp" + self.path[len("/gsp") :])
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_a_redirect_names_where_it_leads(built: Path) -> None:
+    """A redirect was told by its status alone ("HTTP 307 Temporary Redirect"): where to, the user had to find."""
+    with serving(MovedStub) as url:
+        status, _, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", url + "/gsp")
+    assert status == 1
+    first = err.splitlines()[0]
+    assert " HTTP 307 Temporary Redirect to https://store.example/gsp?graph=" in first, err
+    assert first.endswith(": give that address as --endpoint if it is the store's"), err
+
+
 def test_basic_credentials_stay_up_front_after_an_answer_other_than_2xx() -> None:
     """urllib stopped sending them up front after a 404 (a graph the store did not hold): every later request
     went out twice, and a store closing the connection on a refused body ended `kg push --quads`."""

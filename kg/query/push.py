@@ -527,6 +527,8 @@ def _sent(
     if isinstance(outcome[0], _Refusal):
         error, message = outcome[0].error, _server_message(outcome[0], secret)
         hint = " (check --user, the password and --auth)" if error.code == 401 else (hints or {}).get(error.code, "")
+        if 300 <= error.code < 400 and (moved := error.headers.get("Location")):  # not followed: a PUT is not resent
+            hint = f" to {_shown(moved, secret)}: give that address as --endpoint if it is the store's"
         told = f"{what}: HTTP {error.code} {_shown(error.reason, secret)}{hint}" + (f"\n{message}" if message else "")
         raise PushError(told, error.code)
     try:
