@@ -1021,6 +1021,24 @@ def test_the_expand_row_counts_neighbours_and_says_when_all_are_drawn(tmp_path: 
     assert row.locator("button.expand").is_disabled()
 
 
+def test_a_low_window_opens_on_the_graph_with_the_timeline_folded(browser: Browser, built: Path) -> None:
+    """A laptop's screen at 200 % zoom (960 × 540 CSS pixels): the timeline's 237 px left the graph 205."""
+    context = browser.new_context(viewport={"width": 960, "height": 540}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto((built / "graph.html").as_uri())
+        page.wait_for_selector("body[data-ready=true]", state="attached")
+        graph = page.locator("#graph").bounding_box()
+        assert graph is not None and graph["height"] >= 400, graph
+        assert page.get_attribute("#story-toggle", "aria-expanded") == "false"
+        page.click("#story-toggle")  # a click away, drawn when opened
+        expect(page.locator("#story-timeline .vis-item").first).to_be_visible()
+        timeline = page.locator("#story-timeline").bounding_box()
+        assert timeline is not None and timeline["height"] <= 140, timeline
+    finally:
+        context.close()
+
+
 def test_a_narrow_window_fits_the_page_and_each_panel_in_it(real_page: Page) -> None:
     """At 400 px the three panels kept their widths side by side: the page scrolled sideways, the graph had
     157 px of it and the details 152."""

@@ -749,6 +749,7 @@
   /* ------------------------------------------------------------------ details panel */
 
   const PAGE = 20; // claims and events listed at a time in a node's panel
+  const LOW_WINDOW = 600; // CSS pixels: a window lower than this opens with the timeline folded (graph.css)
 
   function endOf(i, name, here) {
     if (i === here) return el("strong", "here", name);
@@ -1172,12 +1173,13 @@
       else if (id[0] === "f") pick(factItems.get(id).node);
       else pickEdge(Number(id.slice(1)));
     });
-    byId("story-toggle").addEventListener("click", () => {
-      const open = byId("story-timeline").hidden;
+    const fold = (open) => {
       byId("story-timeline").hidden = !open;
       byId("story-toggle").setAttribute("aria-expanded", String(open));
       if (open) timeline.redraw();
-    });
+    };
+    byId("story-toggle").addEventListener("click", () => fold(byId("story-timeline").hidden));
+    if (window.innerHeight < LOW_WINDOW) fold(false); // the graph first: the timeline is a click away
     if (last) timeline.addCustomTime(nextDay(last), "cutoff");
   }
 
