@@ -9,6 +9,7 @@ same file: a few milliseconds, for a key at its top).
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +48,19 @@ def positions(file: Path, paths: set[YamlPath]) -> dict[YamlPath, tuple[int, int
     # PyYAML, imported when a problem is placed: a process that reads no YAML (the ontology's page) needs it not.
     import yaml
 
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     found: dict[YamlPath, tuple[int, int]] = {}
-    left = set(paths)
     try:
         with open(file, encoding="utf-8") as stream:
-            _read(yaml.parse(stream, Loader=loader), children, indexes, found, left)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            text = stream.read()
+        _read(
+            yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), children, indexes, found, set(paths)
+        )
+    except yaml.YAMLError:
+        if "\ufeff" in text[1:]:  # libyaml stops at a byte order mark inside the file ("did not find expected key"),
+            found = {}  # which PyYAML's own parser reads as part of the key, as the loader did ('\ufeffclaims')
+            with contextlib.suppress(yaml.YAMLError):
+                _read(yaml.parse(text, Loader=yaml.SafeLoader), children, indexes, found, set(paths))
+    except (OSError, UnicodeDecodeError):
         pass
     return {path: _deepest(found, path) for path in paths}
 

@@ -1149,6 +1149,13 @@ def test_a_byline_in_capitals_or_by_an_alias_is_the_authors(mini: Path, byline: 
     assert problems(mini) == []
 
 
+def test_a_key_led_by_a_byte_order_mark_inside_a_file_is_located_at_its_line(mini: Path) -> None:
+    """Two files joined, the second starting with a byte order mark: its first key was '\ufeffclaims', reported at
+    1:1 (libyaml, which places the problems, stops at the mark where the loader reads it as part of the key)."""
+    edit(mini, FACTS, "claims:\n", "\ufeffclaims:\n")
+    assert problems(mini)[-1] == "mini.yaml:24:1: unknown field '\\ufeffclaims' — did you mean 'claims'?"
+
+
 def test_three_mistakes_are_all_reported_with_locations_and_exit_1(mini: Path) -> None:
     edit(mini, FACTS, "recipient: russia", "recipient: rusia")
     edit(mini, FACTS, "value: 2025-01-28", "value: 2025-13-01")
