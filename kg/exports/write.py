@@ -422,23 +422,9 @@ def build(
     # build then neither keeps anything nor records itself.
     record = sources.is_dir() and own_folder(cache)
     use_cache &= record
-    with held(cache) if record else contextlib.nullcontext():
-        return _build(sources, ontology_dir, out, base, use_cache, formats, cache, record)
-
-
-def _build(
-    sources: Path,
-    ontology_dir: Path,
-    out: Path,
-    base: str,
-    use_cache: bool,
-    formats: tuple[str, ...],
-    cache: Path,
-    record: bool,
-) -> Written:
-    """`build`, its cache folder held; the process `kg build` started ahead to render the ontology's page, if any
-    (`kg.exports.doc_ahead`), used or ended."""
-    with contextlib.ExitStack() as ending:
+    # The cache folder held; the process `kg build` started ahead to render the ontology's page, if any
+    # (`kg.exports.doc_ahead`), used or ended.
+    with held(cache) if record else contextlib.nullcontext(), contextlib.ExitStack() as ending:
         ahead = take_ahead(ontology_dir)
         if ahead is not None:
             ending.enter_context(ahead)
