@@ -228,6 +228,32 @@ class NotHeldStub(BaseHTTPRequestHandler):
         return
 
 
+class WebPageStub(BaseHTTPRequestHandler):
+    """A web server that is no store: every request is answered 200 with its welcome page."""
+
+    def _page(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        page = b"<!DOCTYPE html>\n<html><body><h1>Welcome</h1></body></html>\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    do_PUT = do_GET = do_POST = do_DELETE = _page
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_a_web_server_that_is_no_store_is_not_said_to_hold_the_graphs(built: Path) -> None:
+    """It answered each PUT 200 with its welcome page, and `kg push` said "pushed 6 graphs"."""
+    with serving(WebPageStub) as url:
+        status, out, err = kg_push("--exports", str(built), "--ontology", str(ONTOLOGY), "--endpoint", url + "/")
+    assert status == 1 and "pushed" not in out, out
+    assert ": HTTP 200, but the answer is a web page, not a Graph Store's: is the endpoint the store's address" in err
+
+
 class MovedStub(BaseHTTPRequestHandler):
     """An address that sends every request on to another (http to https, say)."""
 

@@ -324,7 +324,20 @@ def put_graph(
     N-Triples is Turtle) within `timeout` seconds, or `within` if less is left of it; returns the HTTP status."""
     headers = {"Content-Type": "text/turtle; charset=utf-8"}
     request = urllib.request.Request(graph_url(endpoint, graph), data=body, method="PUT", headers=headers)
-    return _sent(http, request, f"PUT <{graph}> to {public_url(endpoint)}", secret, timeout, within).status
+    what = f"PUT <{graph}> to {public_url(endpoint)}"
+    answer = _sent(http, request, what, secret, timeout, within)
+    if _WEB_PAGE.match(answer.body):  # a store answers with nothing, or a line of text, JSON, XML: not a page
+        raise PushError(
+            f"{what}: HTTP {answer.status}, but the answer is a web page, not a Graph Store's: is the endpoint the "
+            "store's address (Oxigraph's …/store, Virtuoso's …/sparql-graph-crud)?",
+            answer.status,
+        )
+    return answer.status
+
+
+_WEB_PAGE = re.compile(rb"\s*(?:<!doctype\s+html|<html)", re.IGNORECASE)
+"""The start of an HTML page: what a web server that is no store answered every PUT with, 200 each time, and every
+graph was said to be pushed."""
 
 
 def post_quads(
