@@ -380,6 +380,28 @@ def test_a_mark_of_fields_spares_those_fields_only(mini: Path) -> None:
     ]
 
 
+def test_a_mark_of_a_role_spares_one_filler_and_a_mark_of_fillers_each_one_named(mini: Path) -> None:
+    """A mark written for one filler of a role spared every filler, a later one too: a reason for one entity hid
+    new, unrelated ones."""
+    edit(mini, FACTS, "      recipient: russia\n", "      recipient: [russia, test-outlet]\n")
+    edit(
+        mini, FACTS, "    roles:\n", "    lint: {ungrounded: {recipient: the demand was made of Russia}}\n    roles:\n"
+    )
+    assert findings(mini, "ungrounded") == [
+        "mini.yaml:16:36: [ungrounded] a mark of 'recipient' excuses the findings at one of its fillers, and "
+        "'ungrounded' finds some at russia, test-outlet: give each filler its reason (`recipient: {russia: \"why …\"}`"
+        "), and mend the others",
+        UNGROUNDED_RUSSIA.replace("mini.yaml:18:18:", "mini.yaml:19:19:"),
+        UNGROUNDED_OUTLET.replace("mini.yaml:18:14:", "mini.yaml:19:27:").replace("role 'agent'", "role 'recipient'"),
+    ]
+    mark = "{russia: named in the headline, test-outlet: the outlet's own word, syria: none}"
+    edit(mini, FACTS, "{recipient: the demand was made of Russia}", f"{{recipient: {mark}}}")
+    assert findings(mini, "ungrounded") == [
+        "mini.yaml:16:111: [unused-mark] 'ungrounded' finds nothing to excuse at 'recipient' for 'syria': remove the "
+        "mark"
+    ]
+
+
 def test_a_mark_that_spares_nothing_is_reported(mini: Path) -> None:
     edit(
         mini,
@@ -418,6 +440,23 @@ def test_a_mark_that_spares_nothing_is_reported(mini: Path) -> None:
             "    roles:\n",
             "    lint: {ungrounded: {recipient: ' '}}\n    roles:\n",
             "mini.yaml:16:36: a lint mark needs its reason: why does 'ungrounded' not apply at 'recipient'?",
+        ),
+        (
+            "    roles:\n",
+            "    lint: {ungrounded: {recipient: {russia: ''}}}\n    roles:\n",
+            "mini.yaml:16:45: a lint mark needs its reason: why does 'ungrounded' not apply to 'russia' at "
+            "'recipient'?",
+        ),
+        (
+            "    roles:\n",
+            "    lint: {ungrounded: {recipient: {}}}\n    roles:\n",
+            'mini.yaml:16:36: a lint mark of fillers names at least one: `recipient: {filler: "why …"}`',
+        ),
+        (
+            "    roles:\n",
+            "    lint: {ungrounded: {recipient: [russia]}}\n    roles:\n",
+            "mini.yaml:16:36: a lint mark of a field is its reason, or the fillers it excuses with theirs: "
+            '`recipient: "why …"`, or `recipient: {filler: "why …"}`',
         ),
         (  # a character no one sees, in a mark of fields as in a mark of the record
             "    roles:\n",

@@ -83,49 +83,76 @@ def _spared(target: Entity | Event | Claim, found: dict[str, list[Problem]], cho
     """What each chosen rule found on `target`, but for what its marks spare; and the marks that spare nothing,
     of the chosen rules (of every rule, with `unused-mark` chosen).
 
-    A mark spares the findings of its rule at one field: `lint: {rule: reason}` those at the one field the rule
-    finds something at, `lint: {rule: {field: reason}}` those at each field named.  A mark of the whole record
-    spared every finding of its rule, so that a new mistake at another field (a place changed, a participant
-    added) was spared too by a reason written for something else: where the rule finds something at a second
-    field, every finding is given, with the mark's own."""
+    A mark spares the findings of its rule at one place: `lint: {rule: reason}` those at the one field the rule
+    finds something at; `lint: {rule: {field: reason}}` those at the field named, at one of its fillers when it is a
+    role or qualifier; `lint: {rule: {field: {filler: reason}}}` those at each filler named.  A mark of the whole
+    record spared every finding of its rule, so that a new mistake at another field (a place changed, a participant
+    added) was spared too by a reason written for something else; so did a mark of a role, for a filler added to it.
+    Where the rule finds something at a second field (a second filler), every finding is given, with the mark's
+    own."""
     problems = []
-    marks: dict[str, dict[str, str]] = {}
+    marks: dict[str, dict[str, str]] = {}  # rule → "" (the record), "about" (a field), "about russia" (a filler)
     for rule, reason, field in target.lint:
         marks.setdefault(rule, {})[field] = reason
     for rule, findings in found.items():
         marked = marks.get(rule, {})
-        fields = [_field_of(finding, target) for finding in findings]
-        unmarked = set(fields) - set(marked)  # the fields no mark names
+        places = [_place_of(finding, target) for finding in findings]
+        at_field: dict[str, list[tuple[Problem, str]]] = {}  # the findings no filler's mark spares, by field
+        for finding, (field, filler) in zip(findings, places, strict=True):
+            if not (filler and f"{field} {filler}" in marked):
+                at_field.setdefault(field, []).append((finding, filler))
+        left: dict[str, list[Problem]] = {}  # the findings no field's mark spares either, by field
+        for field, items in at_field.items():
+            fillers = sorted({filler for _, filler in items})
+            if not field or field not in marked:
+                left[field] = [finding for finding, _ in items]
+            elif len(fillers) > 1 and rule in chosen:
+                problems += [finding for finding, _ in items]
+                message = (
+                    f"[{rule}] a mark of '{field}' excuses the findings at one of its fillers, and '{rule}' finds some "
+                    f'at {", ".join(fillers)}: give each filler its reason (`{field}: {{{fillers[0]}: "why …"}}`), '
+                    "and mend the others"
+                )
+                problems.append(Problem(target.where.at("lint", rule, field), message))
         whole = "" in marked  # a mark of the record: it spares the one field left
-        if whole and len(unmarked) > 1:
+        if whole and len(left) > 1:
             if rule in chosen:
-                problems += findings
+                problems += [finding for items in left.values() for finding in items]
                 message = (
                     f"[{rule}] a mark excuses the findings at one field, and '{rule}' finds some at "
-                    f'{", ".join(sorted(unmarked))}: give each field its reason (`{rule}: {{field: "why …"}}`), and '
+                    f'{", ".join(sorted(left))}: give each field its reason (`{rule}: {{field: "why …"}}`), and '
                     "mend the others"
                 )
                 problems.append(Problem(target.where.at("lint", rule), message))
             continue
         if rule in chosen and not whole:
-            problems += [finding for finding, field in zip(findings, fields, strict=True) if field in unmarked]
-        unused = [field for field in marked if field not in fields and (field or not unmarked)]
+            problems += [finding for items in left.values() for finding in items]
+        used = {f"{field} {filler}" for field, filler in places if filler} | set(at_field)  # marks with findings
+        if left:
+            used.add("")
+        unused = [key for key in marked if key not in used]
         if unused and (rule in chosen or UNUSED_MARK in chosen):
-            for field in unused:
-                at = target.where.at("lint", rule, field) if field else target.where.at("lint", rule)
-                where = f" at '{field}'" if field else " here"
+            for key in unused:
+                steps = key.split(" ", 1) if key else []
+                at = target.where.at("lint", rule, *steps)
+                where = f" at '{steps[0]}'" + (f" for '{steps[1]}'" if len(steps) > 1 else "") if steps else " here"
                 message = f"[{UNUSED_MARK}] '{rule}' finds nothing to excuse{where}: remove the mark"
                 problems.append(Problem(at, message))
     return problems
 
 
-def _field_of(finding: Problem, target: Entity | Event | Claim) -> str:
-    """The field of `target` a finding is at, as a mark names it: a role or qualifier by its name (`partOf`),
-    anything else by its key (`subject`, `evidence`)."""
+def _place_of(finding: Problem, target: Entity | Event | Claim) -> tuple[str, str]:
+    """The field of `target` a finding is at, as a mark names it, and the filler there if any: a role or
+    qualifier by its name (`about`) and the filler it finds something at (`russia`), anything else by its key
+    (`subject`, `evidence`) alone."""
     path = finding.where.path[len(target.where.path) :]
+    if len(path) > 2 and path[0] in ("roles", "qualifiers") and isinstance(path[2], int):
+        pairs = dict(target.qualifiers if isinstance(target, Claim) else getattr(target, "roles", ()))
+        values = pairs.get(str(path[1]), ())
+        return str(path[1]), values[path[2]] if path[2] < len(values) else ""
     if len(path) > 1 and path[0] in ("roles", "qualifiers"):
-        return str(path[1])
-    return str(path[0]) if path else ""
+        return str(path[1]), ""
+    return (str(path[0]) if path else ""), ""
 
 
 # ---------------------------------------------------------------------------- the sentences around the quotes

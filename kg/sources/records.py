@@ -588,6 +588,20 @@ def _schema_problems(error: jsonschema.ValidationError, where: Where) -> list[Pr
         if inner:
             return [problem for e in inner for problem in _schema_problems(e, where)]
         return [Problem(at, f'a lint mark is its reason, or the fields it excuses with theirs: `{path[-1]}: "why …"`')]
+    if keyword == "anyOf" and path[-3:-2] == ["lint"]:  # a field's mark: its reason, or its fillers' reasons
+        inner = [e for e in error.context or () if e.validator != "type"]
+        if inner:
+            return [problem for e in inner for problem in _schema_problems(e, where)]
+        shown = f'`{path[-1]}: "why …"`, or `{path[-1]}: {{filler: "why …"}}`'
+        return [Problem(at, f"a lint mark of a field is its reason, or the fillers it excuses with theirs: {shown}")]
+    if keyword == "minProperties" and path[-3:-2] == ["lint"]:
+        return [Problem(at, f'a lint mark of fillers names at least one: `{path[-1]}: {{filler: "why …"}}`')]
+    if keyword == "pattern" and path[-4:-3] == ["lint"]:
+        return [
+            Problem(
+                at, f"a lint mark needs its reason: why does '{path[-3]}' not apply to '{path[-1]}' at '{path[-2]}'?"
+            )
+        ]
     if keyword == "minProperties" and path[-2:-1] == ["lint"]:
         return [Problem(at, f'a lint mark of fields names at least one: `{path[-1]}: {{partOf: "why …"}}`')]
     if keyword == "pattern" and path[-2:-1] == ["lint"]:
@@ -1084,18 +1098,26 @@ def _no_speaker(item: dict[str, Any], where: Where) -> list[Problem]:
 
 
 def _lint(raw: Any) -> tuple[tuple[str, str, str], ...]:
-    """`lint: {rule: reason}` and `lint: {rule: {field: reason}}` as (rule, reason, field) triples, the field ""
-    for a mark of the whole record; a reason that is not text, or empty, is left out (the schema reports it): a
-    mark without a reason spares nothing."""
+    """`lint: {rule: reason}`, `lint: {rule: {field: reason}}` and `lint: {rule: {field: {filler: reason}}}` as
+    (rule, reason, field) triples, the field "" for a mark of the whole record, "field filler" for a filler's; a
+    reason that is not text, or empty, is left out (the schema reports it): a mark without a reason spares nothing."""
     if not isinstance(raw, dict):
         return ()
     marks = []
     for rule, value in raw.items():
         pairs = value.items() if isinstance(value, dict) else (("", value),)
-        marks += [
-            (sys.intern(str(rule)), reason, str(field)) for field, reason in pairs if isinstance(reason, str) and reason
-        ]
+        name = sys.intern(str(rule))
+        for place, reason in pairs:
+            if isinstance(reason, dict):  # `{about: {russia: why}}`: each filler of the field with its reason
+                marks += [(name, why, f"{place} {filler}") for filler, why in reason.items() if _why(why)]
+            elif _why(reason):
+                marks.append((name, reason, str(place)))
     return tuple(marks)
+
+
+def _why(reason: Any) -> bool:
+    """Whether a mark's reason is one: text, not empty."""
+    return isinstance(reason, str) and bool(reason)
 
 
 def _roles(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:

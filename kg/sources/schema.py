@@ -163,12 +163,19 @@ ENTITY_LINT_RULES = ("place-not-located", "actor-without-affiliation")
 
 def _lint(rules: tuple[str, ...]) -> dict[str, Any]:
     """`lint: {rule: reason}`: the `kg lint` rules a record is spared, each with the reason (required), for the one
-    field it finds something at; or `lint: {rule: {field: reason, …}}`, for each field named."""
+    field it finds something at; or `lint: {rule: {field: reason, …}}`, for each field named (at one filler of a
+    role); or `lint: {rule: {field: {filler: reason, …}}}`, for each filler named."""
     reason = {**_TEXT, "description": "why the rule does not apply here (a pronoun, a continent…)"}
-    fields = {
+    fillers = {
         "type": "object",
         "minProperties": 1,
         "additionalProperties": reason,
+        "description": "each filler of the role or qualifier the rule finds something at, and why it does not apply",
+    }
+    fields = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {"anyOf": [reason, fillers]},
         "description": "each field the rule finds something at (a role, subject, object…), and why it does not apply",
     }
     mark = {"anyOf": [reason, fields]}
