@@ -407,9 +407,10 @@ _ANY_HEDGING = _cues(
 
 
 def _modality_words(record: Event | Claim, lint: _Lint) -> list[Problem]:
-    """A quote's words against its modality: `asserted` and "reportedly", "may"…, unless the words are
-    part of the fact (a claim's value that says "could", a report's "reported"); `hedged` (`reported`,
-    without a `via`) with no word of hedging (of reporting) in the quote's sentence."""
+    """A quote's words against its modality: `asserted` and "reportedly", "may", "denied"…, unless the words are
+    part of the fact (a claim's value that says "could", a report's "reported", a refusal's "denied"); `hedged`
+    (`denied`; `reported` without a `via`) with no word of hedging (of denial; of reporting) in the quote's
+    sentence."""
     reporting_event = isinstance(record, Event) and lint.ontology.is_a(record.type, REPORTING_EVENTS)
     denying_event = isinstance(record, Event) and lint.ontology.is_a(record.type, DENYING_EVENTS)
     value = _normal(record.value) if isinstance(record, Claim) and record.value else ""

@@ -856,7 +856,7 @@
     return [row, note];
   }
 
-  async function showNode(i) {
+  async function showNode(i, again) {
     shownInPanel = "node " + i;
     const value = await nodeEntry(i);
     const children = [el("h2", null, value.names[0])];
@@ -905,7 +905,7 @@
       children.push(hiddenPart);
     }
     if (value.cited) children.push(await citedSection(value.cited));
-    if (shownInPanel === "node " + i) openDetails(children, keepScroll);
+    if (shownInPanel === "node " + i) openDetails(children, again);
   }
 
   /* Whether a node's link (`showNode`) passes the filters and the date, with the node at its other end. */
@@ -917,7 +917,6 @@
   /* The open node's panel lists again what the filters let be seen, once they settle (a slider played moves
      many times a second); its scroll stays where it was. */
   let panelTimer = null;
-  let keepScroll = false;
   let panelFilters = null; // the filters the open panel was listed under (`filterKey`)
   const filterKey = () => [cutoff, ...[shownClasses, shownArticles, shownRelations, shownModalities]
     .map((shown) => Array.from(shown).sort((a, b) => a - b).join(","))].join("|");
@@ -926,9 +925,7 @@
     const i = Number(shownInPanel.slice(5));
     clearTimeout(panelTimer);
     panelTimer = setTimeout(() => {
-      if (shownInPanel !== "node " + i) return;
-      keepScroll = true;
-      showNode(i).finally(() => { keepScroll = false; });
+      if (shownInPanel === "node " + i) showNode(i, true);
     }, 200);
   }
 
